@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ConfigError } from '../src/core/errors.ts';
+
+/**
+ * Deployment settings, read from cdk.json's `digest:config` context (or `-c digest:config='{...}'`)
+ * and validated once, before any construct is made.
+ */
+export const stackConfigSchema = z.object({
+  /** Prefix under which editors upload articles. */
+  incomingPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"')
+    .default('incoming/'),
+  /** Largest accepted article in bytes. */
+  maxArticleBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Whether stateful resources survive `cdk destroy`. */
+  retainData: z.boolean().default(true),
+  /** Address that receives operational alarms, if any. */
+  alarmEmail: z.email().optional(),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+export function parseStackConfig(raw: unknown): StackConfig {
+  const result = stackConfigSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new ConfigError(`invalid digest:config in cdk.json: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,14 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { StackConfig } from './config.ts';
+
+export interface DigestStackProps extends StackProps {
+  config: StackConfig;
+}
+
+/** The whole product in one stack: one construct per capability, wired together here. */
+export class DigestStack extends Stack {
+  constructor(scope: Construct, id: string, props: DigestStackProps) {
+    super(scope, id, props);
+  }
+}

@@ -1,0 +1,31 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { SourceFile } from '../core/article.ts';
+import { UsageError } from '../core/errors.ts';
+
+/**
+ * Reads every regular file below `dir` (recursively, hidden files excluded) as a SourceFile whose id is
+ * its path relative to `dir` with forward slashes, in a stable order.
+ */
+export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info) throw new UsageError(`input folder ${dir} does not exist`);
+  if (!info.isDirectory()) throw new UsageError(`input ${dir} is not a folder`);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .filter(
+      (p) =>
+        !relative(dir, p)
+          .split(sep)
+          .some((part) => part.startsWith('.')),
+    )
+    .sort();
+  return Promise.all(
+    paths.map(async (path) => ({
+      id: relative(dir, path).split(sep).join('/'),
+      bytes: new Uint8Array(await readFile(path)),
+    })),
+  );
+}

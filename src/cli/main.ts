@@ -1,0 +1,21 @@
+import { Command, CommanderError } from 'commander';
+import { DigestError } from '../core/errors.ts';
+import { registerBuild } from './commands/build.ts';
+
+const program = new Command('digest')
+  .description('Newsletter digest generator: themed, cited email digests from news articles')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerBuild(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof DigestError) {
+    console.error(`digest: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,36 @@
+/** A raw input file as it arrives from a folder or an S3 object. */
+export interface SourceFile {
+  /** File name relative to the input folder; in S3 the object key. */
+  id: string;
+  bytes: Uint8Array;
+  /** Content-Type reported by the store, when there is one. */
+  contentType?: string;
+}
+
+/** One cleaned, normalised news article. */
+export interface Article {
+  id: string;
+  title: string;
+  source?: string;
+  /** Only http(s) URLs are kept. */
+  url?: string;
+  /** ISO 8601 timestamp. */
+  published?: string;
+  tags?: string[];
+  /** Cleaned body text, paragraphs separated by a blank line (title excluded). */
+  text: string;
+  /** Body sentences in reading order. */
+  sentences: string[];
+  /** sha256 hex of the normalised body text. */
+  contentHash: string;
+}
+
+/** An article that stands for itself and every duplicate copy collapsed into it. */
+export interface CanonicalArticle extends Article {
+  /** Ids of the copies collapsed into this article (not including its own id). */
+  duplicates: string[];
+}
+
+export type ParseOutcome =
+  | { kind: 'article'; article: Article }
+  | { kind: 'skipped'; id: string; reason: string };

@@ -1,0 +1,70 @@
+import type { Article, SourceFile } from './article.ts';
+import { collapseDuplicates } from './dedup.ts';
+import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
+import { parseArticle } from './ingest/parse.ts';
+import { summarise } from './summarise.ts';
+import { groupThemes } from './themes.ts';
+
+export interface BuildOptions {
+  title?: string;
+  /** Clock injected so builds are reproducible. */
+  now?: () => Date;
+  /** Only articles published at or after this instant; older ones are listed as skipped (undated ones are kept). */
+  since?: Date;
+  /** Word budget of each theme's points. @default 80 */
+  wordsPerTheme?: number;
+  /** Largest accepted input file. @default 1 MiB */
+  maxArticleBytes?: number;
+}
+
+export const DEFAULT_DIGEST_TITLE = 'News digest';
+
+/** Builds a digest from parsed articles. The same code runs in Lambda, the CLI and the preview. */
+export function buildDigestFromArticles(
+  articles: readonly Article[],
+  skipped: readonly Skipped[],
+  options: BuildOptions = {},
+): Digest {
+  const since = options.since;
+  const isRecent = (a: Article) => !since || !a.published || Date.parse(a.published) >= since.getTime();
+  const recent = articles.filter(isRecent);
+  const tooOld: Skipped[] = articles
+    .filter((a) => !isRecent(a))
+    .map((a) => ({ id: a.id, reason: `published before ${since?.toISOString()}` }));
+  const themes: Theme[] = groupThemes(collapseDuplicates(recent)).map((group) => ({
+    id: group.id,
+    label: group.label,
+    articles: group.articles.map(toDigestArticle),
+    points: summarise(group.articles, { words: options.wordsPerTheme ?? 80 }),
+  }));
+  return {
+    title: options.title ?? DEFAULT_DIGEST_TITLE,
+    generatedAt: (options.now?.() ?? new Date()).toISOString(),
+    themes,
+    skipped: [...skipped, ...tooOld].sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+/** Parses raw files, records the ones that cannot be read, and builds the digest from the rest. */
+export function buildDigest(files: readonly SourceFile[], options: BuildOptions = {}): Digest {
+  const articles: Article[] = [];
+  const skipped: Skipped[] = [];
+  for (const file of files) {
+    const outcome = parseArticle(file, { maxBytes: options.maxArticleBytes });
+    if (outcome.kind === 'article') articles.push(outcome.article);
+    else skipped.push({ id: outcome.id, reason: outcome.reason });
+  }
+  return buildDigestFromArticles(articles, skipped, options);
+}
+
+function toDigestArticle(article: Article & { duplicates?: string[] }): DigestArticle {
+  const { id, title, source, url, published, duplicates } = article;
+  return {
+    id,
+    title,
+    ...(source && { source }),
+    ...(url && { url }),
+    ...(published && { published }),
+    ...(duplicates?.length ? { duplicates } : {}),
+  };
+}
