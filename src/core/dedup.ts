@@ -1,12 +1,95 @@
 import type { Article, CanonicalArticle } from './article.ts';
+import { jaccard, minHashSignature, SIGNATURE_LENGTH, shingleHashes } from './ingest/minhash.ts';
 
-// FIRST CUT: exact duplicates only; replaced by shingle/MinHash near-duplicate detection.
+/** Shingle Jaccard at or above which two articles are copies of one text. Own stories on one event stay far below. */
+export const NEAR_DUPLICATE_JACCARD = 0.6;
+// 32 bands of 4 rows: a pair at Jaccard 0.6 becomes a candidate with probability 1-(1-0.6^4)^32 > 0.98;
+// candidates are then confirmed on their exact shingle sets, so the banding never decides alone.
+const BANDS = 32;
+const ROWS = SIGNATURE_LENGTH / BANDS;
+
+/**
+ * Collapses exact and near-duplicate copies into one canonical article that lists every other copy in
+ * `duplicates`. Candidates come from MinHash LSH banding (no all-pairs comparison), so it scales to
+ * tens of thousands of articles. The result does not depend on input order: the canonical copy is the
+ * longest text, then the smallest id, and articles come out sorted by id.
+ */
 export function collapseDuplicates(articles: readonly Article[]): CanonicalArticle[] {
-  const byHash = new Map<string, CanonicalArticle>();
-  for (const article of [...articles].sort((a, b) => a.id.localeCompare(b.id))) {
-    const kept = byHash.get(article.contentHash);
-    if (kept) kept.duplicates.push(article.id);
-    else byHash.set(article.contentHash, { ...article, duplicates: [] });
+  const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
+  const parent = sorted.map((_, i) => i);
+  const find = (i: number): number => {
+    let root = i;
+    while (parent[root] !== root) root = parent[root] ?? root;
+    while (parent[i] !== root) {
+      const next = parent[i] ?? root;
+      parent[i] = root;
+      i = next;
+    }
+    return root;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+
+  const byHash = new Map<string, number>();
+  sorted.forEach((article, i) => {
+    const first = byHash.get(article.contentHash);
+    if (first === undefined) byHash.set(article.contentHash, i);
+    else union(first, i);
+  });
+
+  const shingles = sorted.map((a) => shingleHashes(a.text));
+  const buckets = new Map<string, number[]>();
+  shingles.forEach((set, i) => {
+    if (byHash.get(sorted[i]?.contentHash ?? '') !== i) return; // exact copies are already joined
+    const signature = minHashSignature(set);
+    for (let band = 0; band < BANDS; band++) {
+      const key = `${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`;
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(i);
+      else buckets.set(key, [i]);
+    }
+  });
+  const checked = new Set<number>();
+  for (const bucket of buckets.values()) {
+    for (let x = 0; x < bucket.length; x++) {
+      for (let y = x + 1; y < bucket.length; y++) {
+        const a = bucket[x] ?? 0;
+        const b = bucket[y] ?? 0;
+        const pair = a * sorted.length + b;
+        if (checked.has(pair)) continue;
+        checked.add(pair);
+        if (
+          find(a) !== find(b) &&
+          jaccard(shingles[a] ?? new Uint32Array(), shingles[b] ?? new Uint32Array()) >=
+            NEAR_DUPLICATE_JACCARD
+        ) {
+          union(a, b);
+        }
+      }
+    }
   }
-  return [...byHash.values()];
+
+  const groups = new Map<number, Article[]>();
+  sorted.forEach((article, i) => {
+    const root = find(i);
+    const group = groups.get(root);
+    if (group) group.push(article);
+    else groups.set(root, [article]);
+  });
+  return [...groups.values()]
+    .map((copies) => {
+      const [canonical, ...others] = [...copies].sort(
+        (a, b) => b.text.length - a.text.length || compareIds(a.id, b.id),
+      );
+      return { ...(canonical as Article), duplicates: others.map((a) => a.id).sort(compareIds) };
+    })
+    .sort((a, b) => compareIds(a.id, b.id));
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { Article, ParseOutcome, SourceFile } from '../article.ts';
+import type { Block, ExtractedDocument, FormatExtractor } from './blocks.ts';
+import { cleanBlocks } from './clean.ts';
+import { normalisePublished } from './dates.ts';
+import { decodeText } from './decode.ts';
+import { extractHtml } from './formats/html.ts';
+import { extractJson } from './formats/json.ts';
+import { extractMarkdown } from './formats/markdown.ts';
+import { extractText } from './formats/text.ts';
+import { contentHash } from './hash.ts';
+import { splitSentences } from './sentences.ts';
 
 export interface ParseOptions {
   /** Files larger than this are skipped. @default 1 MiB */
@@ -8,28 +17,116 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_ARTICLE_BYTES = 1024 * 1024;
 
-// FIRST CUT: plain text only; replaced by the full ingest (txt, md, html, json, cleaning, sentence splitting).
+const EXTRACTORS: Record<string, FormatExtractor> = {
+  '.txt': extractText,
+  '.md': extractMarkdown,
+  '.markdown': extractMarkdown,
+  '.html': extractHtml,
+  '.htm': extractHtml,
+  '.json': extractJson,
+};
+
+/** A first line this long that ends like a sentence is the lead, not a headline: it is also body text. */
+const LEAD_SENTENCE_WORDS = 15;
+/** Lines without final punctuation up to this many words are sub-headings ("Terror attacks from Afghan soil"). */
+const HEADING_MAX_WORDS = 12;
+const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
+/**
+ * Summary bullets under a headline written without a subject ("Says Pakistan hosted ..."); they
+ * restate the body and are not sentences of it.
+ */
+const SUBJECTLESS_HIGHLIGHT =
+  /^(?:Says|Reminds|Urges|Warns|Vows|Calls|Asks|Claims|Insists|Adds|Stresses|Notes|Accuses|Rejects|Denies|Pledges|Seeks|Wants|Blames|Terms|Hopes|Expresses|Lauds|Slams|Hails)\s/;
+
+/**
+ * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Synchronous and
+ * free of I/O, so the CLI, the ingest Lambda and the preview share it.
+ */
 export function parseArticle(file: SourceFile, options: ParseOptions = {}): ParseOutcome {
+  const skip = (reason: string): ParseOutcome => ({ kind: 'skipped', id: file.id, reason });
+  const extension = /\.[^./]+$/.exec(file.id.toLowerCase())?.[0] ?? '';
+  const extract = EXTRACTORS[extension];
+  if (!extract) {
+    return skip(
+      `unsupported file type "${extension || '(none)'}"; expected one of ${Object.keys(EXTRACTORS).join(', ')}`,
+    );
+  }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
-  if (file.bytes.byteLength > maxBytes) return skip(file, `larger than ${maxBytes} bytes`);
-  const raw = new TextDecoder('utf-8').decode(file.bytes);
-  const lines = raw
-    .split(/\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const [title, ...body] = lines;
-  if (!title || body.length === 0) return skip(file, 'no text');
-  const text = body.join('\n\n');
-  const article: Article = {
-    id: file.id,
-    title,
-    text,
-    sentences: body.flatMap((p) => p.split(/(?<=[.!?])\s+/)),
-    contentHash: createHash('sha256').update(text).digest('hex'),
-  };
-  return { kind: 'article', article };
+  if (file.bytes.byteLength > maxBytes)
+    return skip(`file is ${file.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`);
+  const decoded = decodeText(file.bytes);
+  if (!decoded.ok) return skip(decoded.reason);
+  const extracted = extract(decoded.text);
+  if ('skipped' in extracted) return skip(extracted.skipped);
+  const built = buildArticle(file.id, extracted);
+  return typeof built === 'string' ? skip(built) : { kind: 'article', article: built };
 }
 
-function skip(file: SourceFile, reason: string): ParseOutcome {
-  return { kind: 'skipped', id: file.id, reason };
+function buildArticle(id: string, document: ExtractedDocument): Article | string {
+  const { meta } = document;
+  const { blocks, stampedDate } = cleanBlocks(document.blocks);
+  if (blocks.length === 0) return 'no readable text after cleaning';
+  let title = meta.title ? cleanTitle(meta.title) : undefined;
+  let body = blocks;
+  if (!title) {
+    const [first, ...rest] = blocks as [Block, ...Block[]];
+    title = cleanTitle(first.text);
+    body = isLeadSentence(first.text) ? blocks : rest;
+  }
+  const paragraphs = bodyParagraphs(body);
+  const sentences = paragraphs.flatMap(splitSentences);
+  if (sentences.length === 0) return 'no sentence in the body (only a title, headings or list items)';
+  const text = paragraphs.join('\n\n');
+  const url = httpUrl(meta.url);
+  const published = normalisePublished(meta.published) ?? stampedDate;
+  return {
+    id,
+    title,
+    ...(meta.source && { source: meta.source }),
+    ...(url && { url }),
+    ...(published && { published }),
+    ...(meta.tags && { tags: meta.tags }),
+    text,
+    sentences,
+    contentHash: contentHash(text),
+  };
+}
+
+/** The paragraphs that carry the story: sub-headings, list items and subject-less highlights left out. */
+function bodyParagraphs(blocks: readonly Block[]): string[] {
+  const paragraphs: string[] = [];
+  let inLead = true;
+  for (const block of blocks) {
+    if (block.kind !== 'paragraph') continue;
+    const words = wordCount(block.text);
+    if (!ENDS_SENTENCE.test(block.text) && words <= HEADING_MAX_WORDS) continue;
+    if (inLead && SUBJECTLESS_HIGHLIGHT.test(block.text) && words <= 25) continue;
+    if (words >= 20) inLead = false;
+    paragraphs.push(block.text);
+  }
+  return paragraphs;
+}
+
+function isLeadSentence(line: string): boolean {
+  return ENDS_SENTENCE.test(line) && wordCount(line) >= LEAD_SENTENCE_WORDS;
+}
+
+/** A headline's trailing full stop is dropped; a lead sentence used as title keeps its text whole. */
+function cleanTitle(title: string): string {
+  const text = title.replace(/\s+/g, ' ').trim();
+  return isLeadSentence(text) ? text : text.replace(/(?<!\.\.)(?<!\b\p{Lu})\.$/u, '');
+}
+
+function httpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
 }

@@ -1,0 +1,69 @@
+// The shape every format is reduced to before cleaning: metadata plus blocks of text in reading order.
+
+/** paragraph: body text; heading: a (sub)heading; bullet: a list item. Only paragraphs become sentences. */
+export type BlockKind = 'paragraph' | 'heading' | 'bullet';
+
+export interface Block {
+  kind: BlockKind;
+  text: string;
+}
+
+/** Metadata as the file states it, before validation (dates and urls are checked later). */
+export interface DocumentMetadata {
+  title?: string;
+  source?: string;
+  url?: string;
+  published?: unknown;
+  tags?: string[];
+}
+
+export interface ExtractedDocument {
+  meta: DocumentMetadata;
+  blocks: Block[];
+}
+
+/** A parser that turns decoded text into a document, or a reason why it cannot. */
+export type FormatExtractor = (text: string) => ExtractedDocument | { skipped: string };
+
+const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
+const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
+
+/**
+ * Blocks of plain text: a blank line ends a block and so does a line that ends a sentence; a line that
+ * does not end a sentence and is followed by one starting in lower case is a soft wrap and is joined.
+ */
+export function plainTextBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  let previousLine: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') {
+      previousLine = undefined;
+      continue;
+    }
+    const last = blocks.at(-1);
+    if (last && previousLine !== undefined && !ENDS_SENTENCE.test(previousLine) && /^[a-z]/.test(line)) {
+      last.text = `${last.text} ${line}`;
+    } else if (BULLET.test(line)) {
+      blocks.push({ kind: 'bullet', text: line.replace(BULLET, '') });
+    } else {
+      blocks.push({ kind: 'paragraph', text: line });
+    }
+    previousLine = line;
+  }
+  return blocks;
+}
+
+/** Keeps a metadata string only when it has visible text. */
+export function metaString(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value).replace(/\s+/g, ' ').trim();
+  return text === '' ? undefined : text;
+}
+
+/** Tags from a list or a comma-separated string. */
+export function metaTags(value: unknown): string[] | undefined {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  const tags = [...new Set(items.map(metaString).filter((t): t is string => t !== undefined))];
+  return tags.length > 0 ? tags : undefined;
+}

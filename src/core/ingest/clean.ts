@@ -1,0 +1,104 @@
+// Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
+import type { Block } from './blocks.ts';
+import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
+
+const AGENCY = `(?:Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu(?: Agency)?|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse)`;
+
+/** "ISLAMABAD:", "NEW YORK (Reuters) -", "KABUL, Jan 5 —": an upper-case place name opening the lead. */
+const DATELINE = new RegExp(
+  String.raw`^[A-Z][A-Z.'’-]{2,}(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?\s*(?:\(${AGENCY}\))?\s*(?::|\s[—–-]{1,2})\s+(?=\S)`,
+);
+/** "(Reuters) -" opening a line. */
+const LEADING_AGENCY = new RegExp(String.raw`^\(${AGENCY}\)\s*[—–:-]*\s*`);
+/** "–Agencies", "— AFP", "(Reuters)" closing a line. */
+const TRAILING_AGENCY = new RegExp(String.raw`\s*(?:[—–-]+\s*${AGENCY}|\(${AGENCY}\))\.?$`);
+const AGENCY_LINE = new RegExp(
+  String.raw`^(?:[—–-]+\s*)?\(?(?:(?:with )?(?:input|inputs|additional reporting) from\s+)?${AGENCY}\)?\.?$`,
+  'i',
+);
+
+const NOISE_LINES: { name: string; pattern: RegExp }[] = [
+  // "... in this undated photo.— PID/File", "Photo: AFP", "(Photo: Reuters)"
+  {
+    name: 'photo caption',
+    pattern:
+      /\bin this (?:undated |file |handout |recent |combination |screen ?grab )?(?:photo|picture|image|photograph|file photo|screengrab)\b|[—–-]\s*[\w .]+\/(?:File|Handout)\b|^\(?(?:photo|image|picture|credit|file photo|photo credit)\s*:/i,
+  },
+  {
+    name: 'related link',
+    pattern: /^(?:related|read more|read also|also read|see also|more|watch|listen)\s*:/i,
+  },
+  {
+    name: 'share or subscribe prompt',
+    pattern:
+      /^(?:share\b|tweet\b|follow us\b|subscribe\b|sign up\b|click here\b|download (?:our|the) app\b|like us on\b|join (?:us|our)\b|tap here\b|get the latest\b|don'?t miss\b|advertisement$|copyright\b|©|all rights reserved\b|print$|email$)/i,
+  },
+  {
+    name: 'reporting credit',
+    pattern: /^(?:\(?(?:additional )?reporting by|editing by|writing by|compiled by)\b/i,
+  },
+  {
+    name: 'byline',
+    pattern:
+      /^(?:By|BY)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and)){0,4}(?:\s*[,|]\s*[A-Z][\w '’-]{0,40})?$/,
+  },
+  { name: 'agency credit', pattern: AGENCY_LINE },
+];
+
+// How many leading blocks may carry a date stamp or dateline: the headline, a dateline line and the lead.
+const LEAD_BLOCKS = 4;
+
+export interface CleanedBlocks {
+  blocks: Block[];
+  /** A date found in a leading date stamp ("Saturday, January 8, 2005"), ISO 8601. */
+  stampedDate?: string;
+}
+
+/** Cleans every block and drops the ones that are only noise. */
+export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
+  const kept: Block[] = [];
+  let stampedDate: string | undefined;
+  for (const [index, block] of blocks.entries()) {
+    let text = normaliseWhitespace(block.text);
+    if (index < LEAD_BLOCKS) {
+      if (isTimestampLine(text)) {
+        stampedDate ??= takeLeadingDateStamp(text)?.iso;
+        continue;
+      }
+      const stamp = takeLeadingDateStamp(text);
+      if (stamp) {
+        stampedDate ??= stamp.iso;
+        text = stamp.rest;
+      }
+      text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
+    } else if (takeLeadingDateStamp(text)?.rest === '') {
+      text = '';
+    }
+    if (text === '' || isNoise(text)) continue;
+    text = fixGluedSentences(text.replace(TRAILING_AGENCY, ''));
+    if (/\p{L}|\p{N}/u.test(text)) kept.push({ kind: block.kind, text });
+  }
+  return { blocks: kept, stampedDate };
+}
+
+/** Which noise rule a line matches, if any. */
+export function noiseKind(line: string): string | undefined {
+  return NOISE_LINES.find((rule) => rule.pattern.test(line))?.name;
+}
+
+function isNoise(line: string): boolean {
+  return noiseKind(line) !== undefined;
+}
+
+/** Spaces of every width to one plain space; invisible characters removed. */
+export function normaliseWhitespace(text: string): string {
+  return text
+    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** "soil.He said" -> "soil. He said": a sentence end glued to the next sentence's first word. */
+export function fixGluedSentences(text: string): string {
+  return text.replace(/(\p{Ll}{2}[.!?]["”’)]?)(\p{Lu}\p{Ll})/gu, '$1 $2');
+}

@@ -1,0 +1,54 @@
+// Bytes to text, refusing what is not UTF-8 text. A BOM and CRLF line ends are accepted.
+
+export type Decoded = { ok: true; text: string } | { ok: false; reason: string };
+
+// C0 controls other than tab, line feed, vertical tab, form feed and carriage return, plus DEL.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL_CHARS = /[\u0001-\u0008\u000E-\u001F\u007F]/g;
+
+export function decodeText(bytes: Uint8Array): Decoded {
+  if (bytes.byteLength === 0) return { ok: false, reason: 'empty file' };
+  if (bytes.includes(0)) return { ok: false, reason: 'binary content (NUL bytes); expected UTF-8 text' };
+  let text: string;
+  try {
+    // fatal: reject malformed sequences instead of silently replacing them with U+FFFD.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8Offset(bytes);
+    return { ok: false, reason: `invalid UTF-8${at === undefined ? '' : ` at byte ${at}`}` };
+  }
+  const controls = text.match(CONTROL_CHARS)?.length ?? 0;
+  // A stray control character is tolerated (some editors leave one); many mean a binary file.
+  if (controls > 0 && controls * 100 > text.length) {
+    return { ok: false, reason: `binary content (${controls} control characters); expected UTF-8 text` };
+  }
+  const normalised = text
+    .replace(CONTROL_CHARS, ' ')
+    .replace(/\r\n?/g, '\n')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: vertical tab and form feed are line breaks.
+    .replace(/[\u000B\u000C\u2028\u2029]/g, '\n');
+  if (normalised.trim() === '') return { ok: false, reason: 'empty file (only whitespace)' };
+  return { ok: true, text: normalised };
+}
+
+/** Byte offset of the first malformed UTF-8 sequence, for a precise message. */
+function firstInvalidUtf8Offset(bytes: Uint8Array): number | undefined {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] ?? 0;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead < 0xe0
+          ? 2
+          : lead >= 0xe0 && lead < 0xf0
+            ? 3
+            : lead >= 0xf0 && lead < 0xf5
+              ? 4
+              : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    for (let k = 1; k < length; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return undefined;
+}

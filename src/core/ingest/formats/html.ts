@@ -1,0 +1,148 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { type Block, type BlockKind, type ExtractedDocument, metaString, metaTags } from '../blocks.ts';
+
+// Elements whose text is never article body: chrome, media and their captions.
+const SKIPPED = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'SVG',
+  'IFRAME',
+  'IMG',
+  'PICTURE',
+  'VIDEO',
+  'AUDIO',
+  'FIGURE',
+  'FIGCAPTION',
+  'NAV',
+  'ASIDE',
+  'FOOTER',
+  'FORM',
+  'BUTTON',
+  'SELECT',
+  'HEADER',
+]);
+const BLOCK_KIND: Record<string, BlockKind> = {
+  H1: 'heading',
+  H2: 'heading',
+  H3: 'heading',
+  H4: 'heading',
+  H5: 'heading',
+  H6: 'heading',
+  LI: 'bullet',
+  DT: 'bullet',
+  DD: 'bullet',
+  P: 'paragraph',
+  PRE: 'paragraph',
+  TD: 'paragraph',
+  TH: 'paragraph',
+  CAPTION: 'paragraph',
+};
+const CONTAINERS = new Set([
+  'ARTICLE',
+  'SECTION',
+  'MAIN',
+  'DIV',
+  'BODY',
+  'BLOCKQUOTE',
+  'UL',
+  'OL',
+  'DL',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TR',
+  'HTML',
+]);
+
+// linkedom's DOM is typed loosely; this is the part of it the extractor reads.
+interface DomElement {
+  tagName: string;
+  textContent: string | null;
+  children: ArrayLike<DomElement>;
+  getAttribute(name: string): string | null;
+}
+interface DomDocument {
+  body: DomElement | null;
+  title: string;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
+/**
+ * .html: the main text found by Readability, split into headings, list items and paragraphs, and the
+ * metadata of the page (og:title, og:site_name, canonical link or og:url, article:published_time, tags).
+ */
+export function extractHtml(html: string): ExtractedDocument {
+  const { document } = parseHTML(html) as unknown as { document: DomDocument };
+  // Metadata first: Readability rewrites the document it reads.
+  const meta = (key: string) =>
+    metaString(
+      document.querySelector(`meta[property="${key}"], meta[name="${key}"]`)?.getAttribute('content'),
+    );
+  const canonical = metaString(document.querySelector('link[rel="canonical"]')?.getAttribute('href'));
+  const tagElements = Array.from(document.querySelectorAll('meta[property="article:tag"]'));
+  const metaTitle = meta('og:title') ?? meta('twitter:title');
+  const fallbackTitle = metaString(document.title) ?? metaString(document.querySelector('h1')?.textContent);
+  const published =
+    meta('article:published_time') ??
+    meta('date') ??
+    metaString(document.querySelector('time[datetime]')?.getAttribute('datetime'));
+  const tags = metaTags(tagElements.map((e) => e.getAttribute('content'))) ?? metaTags(meta('keywords'));
+  const bodyBlocks = blocksOf(document.body);
+
+  const article = new Readability(
+    document as unknown as ConstructorParameters<typeof Readability>[0],
+  ).parse();
+  const readable = article?.content
+    ? blocksOf(
+        (parseHTML(`<body>${article.content}</body>`) as unknown as { document: DomDocument }).document.body,
+      )
+    : [];
+  return {
+    meta: {
+      title: metaTitle ?? metaString(article?.title) ?? fallbackTitle,
+      source: meta('og:site_name') ?? metaString(article?.siteName),
+      url: canonical ?? meta('og:url'),
+      published: published ?? article?.publishedTime ?? undefined,
+      tags,
+    },
+    // Readability gives up on very short pages; then the whole body, less its chrome, is the text.
+    blocks: readable.some((b) => b.kind === 'paragraph') ? readable : bodyBlocks,
+  };
+}
+
+/** Blocks of an HTML fragment (no Readability): the `html` field of a JSON article. */
+export function htmlFragmentBlocks(html: string): Block[] {
+  return blocksOf((parseHTML(`<body>${html}</body>`) as unknown as { document: DomDocument }).document.body);
+}
+
+function blocksOf(root: DomElement | null): Block[] {
+  const blocks: Block[] = [];
+  const visit = (element: DomElement) => {
+    const tag = element.tagName.toUpperCase();
+    if (SKIPPED.has(tag)) return;
+    const kind = BLOCK_KIND[tag];
+    const children = Array.from(element.children);
+    const hasBlockChild = children.some((c) => {
+      const t = c.tagName.toUpperCase();
+      return BLOCK_KIND[t] !== undefined || CONTAINERS.has(t) || SKIPPED.has(t);
+    });
+    if (kind && !(kind === 'bullet' && hasBlockChild)) {
+      pushText(blocks, kind, element.textContent);
+    } else if (CONTAINERS.has(tag) && hasBlockChild) {
+      for (const child of children) visit(child);
+    } else {
+      pushText(blocks, 'paragraph', element.textContent);
+    }
+  };
+  if (root) visit(root);
+  return blocks;
+}
+
+function pushText(blocks: Block[], kind: BlockKind, text: string | null): void {
+  const clean = (text ?? '').replace(/\s+/g, ' ').trim();
+  if (clean !== '') blocks.push({ kind, text: clean });
+}

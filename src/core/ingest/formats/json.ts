@@ -1,0 +1,35 @@
+import { type ExtractedDocument, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
+import { htmlFragmentBlocks } from './html.ts';
+
+/** .json: `{ title, body | text | html, url, source, published, tags? }`. */
+export function extractJson(text: string): ExtractedDocument | { skipped: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { skipped: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { skipped: 'JSON is not an object with title and body fields' };
+  }
+  const fields = data as Record<string, unknown>;
+  const body = metaBody(fields.body) ?? metaBody(fields.text);
+  const html = metaBody(fields.html);
+  if (body === undefined && html === undefined) {
+    return { skipped: 'JSON has no body: none of "body", "text" or "html" is a non-empty string' };
+  }
+  return {
+    meta: {
+      title: metaString(fields.title),
+      source: metaString(fields.source),
+      url: metaString(fields.url),
+      published: fields.published,
+      tags: metaTags(fields.tags),
+    },
+    blocks: body !== undefined ? plainTextBlocks(body) : htmlFragmentBlocks(html ?? ''),
+  };
+}
+
+function metaBody(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

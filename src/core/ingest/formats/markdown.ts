@@ -1,0 +1,88 @@
+import { parse as parseYaml } from 'yaml';
+import { type Block, type ExtractedDocument, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
+
+const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
+
+/** .md: YAML front matter (title, url, source, published, tags) and a Markdown body reduced to blocks. */
+export function extractMarkdown(text: string): ExtractedDocument | { skipped: string } {
+  const front = FRONT_MATTER.exec(text);
+  let fields: Record<string, unknown> = {};
+  if (front) {
+    let data: unknown;
+    try {
+      data = parseYaml(front[1] ?? '');
+    } catch (error) {
+      return { skipped: `invalid YAML front matter: ${firstLine(error)}` };
+    }
+    if (data !== null && data !== undefined) {
+      if (typeof data !== 'object' || Array.isArray(data))
+        return { skipped: 'YAML front matter is not a mapping' };
+      fields = data as Record<string, unknown>;
+    }
+  }
+  const body = front ? text.slice(front[0].length) : text;
+  return {
+    meta: {
+      title: metaString(fields.title),
+      source: metaString(fields.source),
+      url: metaString(fields.url),
+      published: fields.published ?? fields.date,
+      tags: metaTags(fields.tags),
+    },
+    blocks: markdownBlocks(body),
+  };
+}
+
+function markdownBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  let paragraph: string[] = [];
+  const flush = () => {
+    if (paragraph.length > 0) blocks.push(...plainTextBlocks(paragraph.join(' ')));
+    paragraph = [];
+  };
+  let inFence = false;
+  for (const raw of markdown.split('\n')) {
+    if (/^\s*(?:```|~~~)/.test(raw)) {
+      flush();
+      inFence = !inFence;
+      continue;
+    }
+    if (inFence) continue;
+    const line = raw.replace(/^\s{0,3}(?:>\s?)+/, '').trim();
+    const heading = /^#{1,6}\s+(.*?)\s*#*$/.exec(line);
+    if (heading) {
+      flush();
+      blocks.push({ kind: 'heading', text: inline(heading[1] ?? '') });
+    } else if (/^(?:={3,}|-{3,})$/.test(line) && paragraph.length === 1) {
+      // Setext heading: the single line above is underlined.
+      blocks.push({ kind: 'heading', text: inline(paragraph[0] ?? '') });
+      paragraph = [];
+    } else if (line === '' || /^(?:[-*_]\s*){3,}$/.test(line)) {
+      flush();
+    } else if (/^(?:[-*+]|\d{1,2}[.)])\s+/.test(line)) {
+      flush();
+      blocks.push({ kind: 'bullet', text: inline(line.replace(/^(?:[-*+]|\d{1,2}[.)])\s+/, '')) });
+    } else {
+      paragraph.push(inline(line));
+    }
+  }
+  flush();
+  return blocks.filter((b) => b.text !== '');
+}
+
+/** Inline Markdown to plain text: images dropped, links to their text, emphasis and code marks removed. */
+function inline(text: string): string {
+  return text
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/<[^>]+>/g, '')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[^\w*])[*_]([^*_\s][^*_]*?)[*_](?=[^\w*]|$)/g, '$1$2')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/\\([\\`*_{}[\]()#+\-.!>])/g, '$1')
+    .trim();
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+}
