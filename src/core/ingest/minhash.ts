@@ -1,37 +1,58 @@
 // MinHash signatures of word shingles, for near-duplicate detection. Deterministic: fixed seeds, no Math.random.
-import { normaliseForHash } from './hash.ts';
 
 /** Words per shingle: long enough that two outlets' own wording rarely shares one. */
 export const SHINGLE_WORDS = 5;
 /** Signature length; the LSH bands split it (bands x rows). */
 export const SIGNATURE_LENGTH = 128;
 
-const SEEDS = seededIntegers(0x5eed_d16e, SIGNATURE_LENGTH);
+// SIGNATURE_LENGTH = 2^7 bins: the top 7 bits of a shingle's hash pick its bin, the other 25 are its value.
+const BIN_SHIFT = 25;
+const VALUE_MASK = (1 << BIN_SHIFT) - 1;
+const EMPTY = 0xffffffff;
+const DENSIFY_OFFSET = 1 << BIN_SHIFT;
+/** Fixed seed: signatures are the same on every run and machine. */
+const SEED = 0x5eedd16e;
 
-/** The set of word shingles of a text, each as a 32-bit hash. */
+/** The set of word shingles of a text, each as a 32-bit hash, sorted. */
 export function shingleHashes(text: string): Uint32Array {
-  const words =
-    normaliseForHash(text)
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
-  const hashes = new Set<number>();
+  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(fnv1a);
   const width = Math.min(SHINGLE_WORDS, words.length);
-  for (let i = 0; i + width <= words.length && width > 0; i++)
-    hashes.add(fnv1a(words.slice(i, i + width).join(' ')));
-  return Uint32Array.from([...hashes].sort((a, b) => a - b));
+  const hashes = new Uint32Array(Math.max(0, words.length - width + 1));
+  for (let i = 0; i < hashes.length; i++) {
+    // Order-sensitive combination of the shingle's word hashes, without building the shingle string.
+    let h = 0x9e3779b9;
+    for (let k = 0; k < width; k++) h = mix32(Math.imul(h, 31) + (words[i + k] ?? 0));
+    hashes[i] = h;
+  }
+  hashes.sort();
+  // Deduplicate in place: shingles form a set.
+  let size = 0;
+  for (let i = 0; i < hashes.length; i++)
+    if (i === 0 || hashes[i] !== hashes[i - 1]) hashes[size++] = hashes[i] ?? 0;
+  return hashes.slice(0, size);
 }
 
-/** MinHash signature: for each seeded hash function, the smallest value over the shingles. */
+/**
+ * MinHash signature by one-permutation hashing with rotation densification (Shrivastava and Li, 2014):
+ * each shingle is hashed once into one of SIGNATURE_LENGTH bins, each bin keeps its minimum, and empty
+ * bins borrow from the next filled one. Same collision property as k independent hashes at 1/k the cost.
+ */
 export function minHashSignature(shingles: Uint32Array): Uint32Array {
-  const signature = new Uint32Array(SIGNATURE_LENGTH).fill(0xffffffff);
-  for (let s = 0; s < SIGNATURE_LENGTH; s++) {
-    const seed = SEEDS[s] ?? 0;
-    let min = 0xffffffff;
-    for (const shingle of shingles) {
-      const h = mix32(shingle ^ seed);
-      if (h < min) min = h;
-    }
-    signature[s] = min;
+  const signature = new Uint32Array(SIGNATURE_LENGTH).fill(EMPTY);
+  for (const shingle of shingles) {
+    const h = mix32(shingle ^ SEED);
+    const bin = h >>> BIN_SHIFT;
+    const value = h & VALUE_MASK;
+    if (value < (signature[bin] ?? EMPTY)) signature[bin] = value;
+  }
+  if (shingles.length === 0) return signature;
+  for (let bin = 0; bin < SIGNATURE_LENGTH; bin++) {
+    if (signature[bin] !== EMPTY) continue;
+    let distance = 1;
+    while (signature[(bin + distance) % SIGNATURE_LENGTH] === EMPTY) distance++;
+    // The offset keeps borrowed values apart from the lender's own, as the densification scheme requires.
+    signature[bin] =
+      ((signature[(bin + distance) % SIGNATURE_LENGTH] ?? 0) + distance * DENSIFY_OFFSET) >>> 0;
   }
   return signature;
 }
@@ -73,18 +94,4 @@ function mix32(value: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-/** mulberry32: a fixed sequence of seeds from one constant. */
-function seededIntegers(seed: number, count: number): Uint32Array {
-  const out = new Uint32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (t ^ (t >>> 14)) >>> 0;
-  }
-  return out;
 }

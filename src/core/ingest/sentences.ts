@@ -30,24 +30,25 @@ const SENTENCE_OPENERS = new Set(
  * text quoted from it can be found in the article again.
  */
 export function splitSentences(paragraph: string): string[] {
+  const quotes = quotationRanges(paragraph);
   const pieces: { start: number; end: number }[] = [];
   for (const { index, segment } of segmenter.segment(paragraph)) {
     const start = index + (segment.length - segment.trimStart().length);
     const end = index + segment.trimEnd().length;
     if (end <= start) continue;
     const previous = pieces.at(-1);
-    if (previous && continuesSentence(paragraph, previous.start, previous.end, start)) previous.end = end;
-    else pieces.push({ start, end });
+    const inQuote = quotes.some(([open, close]) => open < start && start < close);
+    if (previous && (inQuote || continuesSentence(paragraph.slice(previous.start, previous.end), segment))) {
+      previous.end = end;
+    } else pieces.push({ start, end });
   }
   return pieces.map((p) => paragraph.slice(p.start, p.end)).filter((s) => /\p{L}/u.test(s));
 }
 
-function continuesSentence(paragraph: string, start: number, end: number, next: number): boolean {
-  const before = paragraph.slice(start, end);
-  const after = paragraph.slice(next);
-  if (insideQuotation(paragraph, end)) return true;
+/** Whether the boundary between the sentence so far and the segment `next` is not a sentence end after all. */
+function continuesSentence(before: string, next: string): boolean {
   // '"... remember?" he said': a lower-case word never opens a sentence.
-  const firstWord = /^["'“‘([]*(\S+)/.exec(after)?.[1] ?? '';
+  const firstWord = /^\s*["'“‘([]*(\S+)/.exec(next)?.[1] ?? '';
   if (/^\p{Ll}/u.test(firstWord)) return true;
   const lastToken = /(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
@@ -62,16 +63,27 @@ function continuesSentence(paragraph: string, start: number, end: number, next: 
   return false;
 }
 
-/** True when `offset` lies between an opening quotation mark and its closing one in the same paragraph. */
-function insideQuotation(paragraph: string, offset: number): boolean {
-  const before = paragraph.slice(0, offset);
-  const after = paragraph.slice(offset);
-  const opened = count(before, '“') - count(before, '”');
-  if (opened > 0 && after.includes('”')) return true;
-  const straight = count(before, '"');
-  return straight % 2 === 1 && after.includes('"');
-}
-
-function count(text: string, mark: string): number {
-  return text.split(mark).length - 1;
+/**
+ * [open, close] offsets of every quotation that closes within the paragraph: curly “…” pairs and straight
+ * "…" pairs. A quotation left open (a quote running on into the next paragraph) protects nothing.
+ */
+function quotationRanges(paragraph: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let curlyOpen = -1;
+  let straightOpen = -1;
+  for (let i = 0; i < paragraph.length; i++) {
+    const c = paragraph[i];
+    if (c === '“' && curlyOpen < 0) curlyOpen = i;
+    else if (c === '”' && curlyOpen >= 0) {
+      ranges.push([curlyOpen, i]);
+      curlyOpen = -1;
+    } else if (c === '"') {
+      if (straightOpen < 0) straightOpen = i;
+      else {
+        ranges.push([straightOpen, i]);
+        straightOpen = -1;
+      }
+    }
+  }
+  return ranges;
 }
