@@ -47,6 +47,15 @@ export function buildDigestFromArticles(
 
 /** Parses raw files, records the ones that cannot be read, and builds the digest from the rest. */
 export function buildDigest(files: readonly SourceFile[], options: BuildOptions = {}): Digest {
+  const { articles, skipped } = parseFiles(files, options);
+  return buildDigestFromArticles(articles, skipped, options);
+}
+
+/** Parses raw files into articles; each file that cannot be read becomes a skipped entry with its reason. */
+export function parseFiles(
+  files: readonly SourceFile[],
+  options: Pick<BuildOptions, 'maxArticleBytes'> = {},
+): { articles: Article[]; skipped: Skipped[] } {
   const articles: Article[] = [];
   const skipped: Skipped[] = [];
   for (const file of files) {
@@ -54,7 +63,7 @@ export function buildDigest(files: readonly SourceFile[], options: BuildOptions 
     if (outcome.kind === 'article') articles.push(outcome.article);
     else skipped.push({ id: outcome.id, reason: outcome.reason });
   }
-  return buildDigestFromArticles(articles, skipped, options);
+  return { articles, skipped };
 }
 
 function toDigestArticle(article: Article & { duplicates?: string[] }): DigestArticle {

@@ -1,6 +1,6 @@
 import type { Article } from './article.ts';
 import type { Point } from './digest.ts';
-import { needsAntecedent, unreadableReason } from './text/sentences.ts';
+import { needsAntecedent, unreadableReason, withoutDateline } from './text/sentences.ts';
 import { isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
@@ -10,7 +10,7 @@ export interface SummariseOptions {
   maxPoints?: number;
   /** Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word. @default 0.5 */
   lengthCost?: number;
-  /** Extra weight of a concept per article whose lead sentences mention it. @default 0.5 */
+  /** Extra weight of a concept per article whose lead sentences mention it. @default 1 */
   leadBonus?: number;
   /** Lead sentences per article that earn `leadBonus`. @default 3 */
   leadSentences?: number;
@@ -21,7 +21,7 @@ export interface SummariseOptions {
   diversity?: number;
 }
 
-export const DEFAULT_SUMMARY_OPTIONS = { lengthCost: 0.5, leadBonus: 0.5, leadSentences: 3, diversity: 0.5 };
+export const DEFAULT_SUMMARY_OPTIONS = { lengthCost: 0.5, leadBonus: 1, leadSentences: 3, diversity: 0.5 };
 
 interface Candidate {
   text: string;
@@ -109,7 +109,7 @@ function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string,
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
     article.sentences.forEach((sentence, position) => {
-      const text = sentence.trim();
+      const text = withoutDateline(sentence);
       if (unreadableReason(text)) return;
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;

@@ -12,39 +12,46 @@ export interface ThemeGroup {
 }
 
 export interface ThemeOptions {
-  /** Average-link cosine similarity two groups need to merge. @default 0.18 */
+  /** Average-link cosine similarity two groups need to merge. @default 0.1 */
   threshold?: number;
+  /** Share of the two groups' own cohesion their average link must reach to merge. @default 0.4 */
+  cohesionRatio?: number;
   /** Terms per article used to find candidate neighbours. @default 30 */
   candidateTerms?: number;
   /** Neighbours compared exactly per article; the rest count as similarity 0. @default 60 */
   candidatesPerArticle?: number;
   /** Times the headline's terms count compared to the body's. @default 2 */
   titleWeight?: number;
-  /** Extra times the terms of names (capitalised phrases) count: names tell one story from another. @default 2 */
+  /** Extra times the terms of names (capitalised phrases) count: names tell one story from another. @default 3 */
   nameWeight?: number;
 }
 
 export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
-  threshold: 0.18,
+  threshold: 0.1,
+  cohesionRatio: 0.4,
   candidateTerms: 30,
   candidatesPerArticle: 60,
   titleWeight: 2,
-  nameWeight: 2,
+  nameWeight: 3,
 };
 
 /**
  * Groups articles about the same story: TF-IDF vectors, candidate neighbours from an inverted index of
  * each article's top terms (no all-pairs comparison), then average-link clustering stopped at a
- * similarity threshold. Input order does not matter: articles are processed in id order.
+ * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles are processed in id order.
  */
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const docs = sorted.map((article) => articleTerms(article, settings.titleWeight, settings.nameWeight));
   const df = documentFrequencies(docs);
-  const vectors = tfidfVectors(docs, df);
+  // A term found in one article only cannot link it to another; it would only dilute its vector.
+  const vectors = tfidfVectors(
+    docs.map((terms) => terms.filter((t) => (df.get(t) as number) > 1)),
+    df,
+  );
   const edges = candidateEdges(vectors, settings);
-  const clusters = averageLink(sorted.length, edges, settings.threshold);
+  const clusters = averageLink(sorted.length, edges, settings.threshold, settings.cohesionRatio);
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
@@ -127,12 +134,25 @@ interface Candidate {
 
 /**
  * Average-link agglomerative clustering over a sparse similarity graph (absent pairs count as 0),
- * merging the most similar pair of groups until none reaches the threshold. Returns member indices.
+ * merging the most similar pair of groups until none reaches the threshold. A pair also needs an
+ * average similarity of at least `cohesionRatio` times the groups' own cohesion (geometric mean of
+ * their mean internal similarity): two tight stories that share a subject stay apart, while a loose
+ * story told over weeks still comes together. Returns member indices.
  */
-function averageLink(count: number, edges: readonly Edge[], threshold: number): number[][] {
+function averageLink(
+  count: number,
+  edges: readonly Edge[],
+  threshold: number,
+  cohesionRatio: number,
+): number[][] {
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
   const links: Map<number, number>[] = Array.from({ length: count }, () => new Map());
   const alive: boolean[] = Array.from({ length: count }, () => true);
+  const internal: number[] = Array.from({ length: count }, () => 0);
+  const cohesion = (c: number) => {
+    const n = (members[c] as number[]).length;
+    return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
+  };
   const heap = new Heap<Candidate>(
     (x, y) =>
       x.similarity > y.similarity ||
@@ -146,7 +166,16 @@ function averageLink(count: number, edges: readonly Edge[], threshold: number): 
   for (let top = heap.pop(); top && top.similarity >= threshold; top = heap.pop()) {
     const { a, b } = top;
     if (!alive[a] || !alive[b]) continue;
+    const ca = cohesion(a);
+    const cb = cohesion(b);
+    const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
+    if (reference !== undefined && top.similarity < cohesionRatio * reference) continue;
     const merged = members.length;
+    internal.push(
+      (internal[a] as number) +
+        (internal[b] as number) +
+        top.similarity * (members[a] as number[]).length * (members[b] as number[]).length,
+    );
     alive[a] = false;
     alive[b] = false;
     alive.push(true);
@@ -271,7 +300,7 @@ const CALENDAR_WORD =
   /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 
 /** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
-function namePhrases(text: string): string[] {
+export function namePhrases(text: string): string[] {
   const phrases: string[] = [];
   const tokens = text.split(/\s+/);
   let run: string[] = [];

@@ -6,8 +6,9 @@ export function unreadableReason(sentence: string): string | undefined {
   if (wordTotal > MAX_WORDS) return 'run-on';
   if (!/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text)) return 'fragment';
   if (!/[.!]["'”’)]?$/u.test(text)) return /\?["'”’)]?$/u.test(text) ? 'question' : 'fragment';
-  if (SUBJECTLESS_OPENER.test(text) || !quotesBalanced(text)) return 'fragment';
-  if (DATELINE.test(text) || DATE_STAMP.test(text) || WIRE_DATELINE.test(text)) return 'dateline';
+  if (SUBJECTLESS_OPENER.test(text) || ABBREVIATION_END.test(text) || !quotesBalanced(text))
+    return 'fragment';
+  if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
   if (CAPTION.test(text)) return 'caption';
   if (BYLINE.test(text)) return 'byline';
   if (PROMPT.test(text)) return 'prompt';
@@ -38,17 +39,25 @@ const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
 const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 /** "Saturday, January 8, 2005" or "January 8, 2005" leading a line. */
-const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`, 'i');
+const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}`, 'i');
 /** "2005/01/08 Headline" or "date 2026-02-28 ...": a headline or caption carrying a date stamp. */
 const DATE_STAMP = /^(?:date\s+)?\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/i;
-/** "WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -": wire datelines glued to the lead. */
-const WIRE_DATELINE = /^[\p{Lu}][\p{Lu}\s.,'-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s/u;
+/** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
+const WIRE_DATELINE = /^\p{Lu}[\p{Lu}\s.,'-]{2,40}(?:\([^)]{1,30}\))?\s*(?:[—–-]{1,2}|:)\s+/u;
+
+/** The sentence without a leading wire dateline: the words after it are still quoted verbatim. */
+export function withoutDateline(sentence: string): string {
+  return sentence.trim().replace(WIRE_DATELINE, '');
+}
 const CAPTION =
   /[—–-]\s*[\p{L}\s]+\/\s*(?:file|afp|reuters|ap|getty)\b|\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
 const BYLINE =
   /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b|\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
 const PROMPT =
   /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
+/** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
+const ABBREVIATION_END =
+  /(?:\b(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
 /** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
 const SUBJECTLESS_OPENER =
   /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;

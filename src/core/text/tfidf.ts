@@ -13,17 +13,21 @@ export function idf(df: number, docCount: number): number {
   return Math.log((1 + docCount) / (1 + df)) + 1;
 }
 
-/** Sublinear TF-IDF vectors of unit length, one per document. */
+/**
+ * Sublinear TF-IDF vectors of unit length, one per document. `df` and `docCount` may come from another
+ * collection (e.g. articles, when the documents are their sentences).
+ */
 export function tfidfVectors(
   docs: readonly (readonly string[])[],
   df: ReadonlyMap<string, number> = documentFrequencies(docs),
+  docCount: number = docs.length,
 ): SparseVector[] {
   return docs.map((doc) => {
     const counts = new Map<string, number>();
     for (const term of doc) counts.set(term, (counts.get(term) ?? 0) + 1);
     const vector: SparseVector = new Map();
     for (const [term, count] of counts) {
-      vector.set(term, (1 + Math.log(count)) * idf(df.get(term) ?? 0, docs.length));
+      vector.set(term, (1 + Math.log(count)) * idf(df.get(term) ?? 0, docCount));
     }
     return normalise(vector);
   });
