@@ -252,7 +252,7 @@ const MAX_LABEL_WORDS = 6;
 
 /**
  * A short label from the names the theme's articles share: capitalised phrases scored by how many of the
- * theme's articles use them and how rare they are elsewhere; the two best that do not overlap.
+ * theme's articles and headlines use them and how rare they are elsewhere; the two best that do not overlap.
  * Falls back to the central article's headline, shortened.
  */
 function labelFor(
@@ -260,16 +260,22 @@ function labelFor(
   df: ReadonlyMap<string, number>,
   docCount: number,
 ): string {
-  const support = new Map<string, { articles: number; first: number; surface: string }>();
+  const support = new Map<string, { articles: number; titles: number; first: number; surface: string }>();
   articles.forEach((article, rank) => {
-    const phrases = new Set<string>();
-    for (const text of [article.title, ...article.sentences.slice(0, 5)])
-      for (const p of namePhrases(text)) phrases.add(p);
+    const inTitle = new Set(namePhrases(article.title).map((p) => p.toLowerCase()));
+    const phrases = new Set<string>(namePhrases(article.title));
+    for (const text of article.sentences.slice(0, 5)) for (const p of namePhrases(text)) phrases.add(p);
+    const seen = new Set<string>();
     for (const phrase of phrases) {
       const key = phrase.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
       const entry = support.get(key);
-      if (entry) entry.articles++;
-      else support.set(key, { articles: 1, first: rank, surface: phrase });
+      const titles = inTitle.has(key) ? 1 : 0;
+      if (entry) {
+        entry.articles++;
+        entry.titles += titles;
+      } else support.set(key, { articles: 1, titles, first: rank, surface: phrase });
     }
   });
   const scored = [...support.values()]
@@ -278,7 +284,9 @@ function labelFor(
       const rarity =
         terms.reduce((sum, t) => sum + idf(df.get(t) ?? 0, docCount), 0) / Math.max(1, terms.length);
       const coverage = entry.articles / articles.length;
-      return { ...entry, score: coverage * rarity * (1 + 0.25 * (Math.min(terms.length, 2) - 1)) };
+      // Headlines name what the story is about; a two-word name is more telling than one word.
+      const headline = 1 + entry.titles / articles.length;
+      return { ...entry, score: coverage * rarity * headline * (1 + 0.25 * (Math.min(terms.length, 2) - 1)) };
     })
     .filter((entry) => articles.length === 1 || entry.articles >= 2)
     .sort((x, y) => y.score - x.score || x.first - y.first || compareIds(x.surface, y.surface));

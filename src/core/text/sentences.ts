@@ -1,17 +1,22 @@
 /** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
 export function unreadableReason(sentence: string): string | undefined {
   const text = sentence.trim();
-  const wordTotal = text.split(/\s+/).length;
-  if (wordTotal < MIN_WORDS) return 'fragment';
-  if (wordTotal > MAX_WORDS) return 'run-on';
-  if (!/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text)) return 'fragment';
-  if (!/[.!]["'”’)]?$/u.test(text)) return /\?["'”’)]?$/u.test(text) ? 'question' : 'fragment';
-  if (SUBJECTLESS_OPENER.test(text) || ABBREVIATION_END.test(text) || !quotesBalanced(text))
-    return 'fragment';
   if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
   if (CAPTION.test(text)) return 'caption';
   if (BYLINE.test(text)) return 'byline';
   if (PROMPT.test(text)) return 'prompt';
+  if (/\?["'”’)]?$/u.test(text)) return 'question';
+  const wordTotal = text.split(/\s+/).length;
+  if (wordTotal > MAX_WORDS) return 'run-on';
+  if (
+    wordTotal < MIN_WORDS ||
+    !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) ||
+    !/[.!]["'”’)]?$/u.test(text) ||
+    SUBJECTLESS_OPENER.test(text) ||
+    ABBREVIATION_END.test(text) ||
+    !quotesBalanced(text)
+  )
+    return 'fragment';
   if (text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) return 'headline';
   return undefined;
 }
