@@ -46,7 +46,7 @@ export function buildDigestFromArticles(
       id: group.id,
       label: group.label,
       articles: group.articles.map(toDigestArticle),
-      points: summarise(group.articles, { words: options.wordsPerTheme ?? 80 }),
+      points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, maxPoints: 5 }),
     })),
   );
   return {
@@ -59,6 +59,15 @@ export function buildDigestFromArticles(
 
 /** Parses raw files, records the ones that cannot be read, and builds the digest from the rest. */
 export function buildDigest(files: readonly SourceFile[], options: BuildOptions = {}): Digest {
+  const { articles, skipped } = parseFiles(files, options);
+  return buildDigestFromArticles(articles, skipped, options);
+}
+
+/** Parses raw files into articles; each file that cannot be read becomes a skipped entry with its reason. */
+export function parseFiles(
+  files: readonly SourceFile[],
+  options: Pick<BuildOptions, 'maxArticleBytes' | 'runStage'> = {},
+): { articles: Article[]; skipped: Skipped[] } {
   const articles: Article[] = [];
   const skipped: Skipped[] = [];
   (options.runStage ?? runDirectly)('parse', () => {
@@ -68,7 +77,7 @@ export function buildDigest(files: readonly SourceFile[], options: BuildOptions 
       else skipped.push({ id: outcome.id, reason: outcome.reason });
     }
   });
-  return buildDigestFromArticles(articles, skipped, options);
+  return { articles, skipped };
 }
 
 function toDigestArticle(article: Article & { duplicates?: string[] }): DigestArticle {

@@ -1,22 +1,200 @@
 import type { Article } from './article.ts';
 import type { Point } from './digest.ts';
+import { needsAntecedent, unreadableReason, withoutDateline } from './text/sentences.ts';
+import { isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
-  /** Word budget of the whole summary. */
+  /** Word budget of the whole summary (whole sentences only, never exceeded). */
   words: number;
+  /** Most points to return. @default unlimited */
+  maxPoints?: number;
+  /** Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word. @default 0.5 */
+  lengthCost?: number;
+  /** Extra weight of a concept per article whose lead sentences mention it. @default 1 */
+  leadBonus?: number;
+  /** Lead sentences per article that earn `leadBonus`. @default 3 */
+  leadSentences?: number;
+  /**
+   * Weight of the diversity reward (Lin & Bilmes 2011) with articles as partitions: a square root of the
+   * reward already taken from each article, so points spread over the theme's articles. @default 0.5
+   */
+  diversity?: number;
 }
 
-// FIRST CUT: lead sentences; replaced by the coverage-based summariser.
+export const DEFAULT_SUMMARY_OPTIONS = { lengthCost: 0.5, leadBonus: 1, leadSentences: 3, diversity: 0.5 };
+
+interface Candidate {
+  text: string;
+  words: number;
+  concepts: string[];
+  /** Total weight of its concepts: its reward in the diversity term. */
+  reward: number;
+  /** Article rank (reading order) and sentence index of the first occurrence. */
+  article: number;
+  position: number;
+  /** Normalised text of the sentence right before it, when it opens with a pronoun or connective. */
+  antecedent?: string;
+  key: string;
+}
+
+/**
+ * Extractive multi-document summary by concept coverage (Gillick & Favre 2009): concepts are stemmed
+ * word bigrams weighted by the number of articles that use them (plus a bonus for lead sentences);
+ * sentences are chosen greedily by new-concept weight per length^lengthCost within the word budget
+ * (Lin & Bilmes 2010). Only readable sentences are candidates; one opening with a pronoun or connective
+ * is taken only right after the sentence it depends on. Points are quoted verbatim and cite every
+ * article in which they occur. Input order does not matter.
+ */
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
-  const points: Point[] = [];
-  let used = 0;
-  for (const article of articles) {
-    const sentence = article.sentences[0];
-    if (!sentence) continue;
-    const words = sentence.split(/\s+/).length;
-    if (used + words > options.words) break;
-    used += words;
-    points.push({ text: sentence, sources: [article.id] });
+  const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
+  const ordered = readingOrder(articles);
+  const weights = conceptWeights(ordered, settings.leadSentences, settings.leadBonus);
+  const candidates = candidatesOf(ordered, weights);
+  const chosen = selectGreedily(candidates, weights, settings);
+  const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
+  return arrange(chosen).map((c) => ({
+    text: c.text,
+    sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
+  }));
+}
+
+/** Oldest first (undated before dated), then by id: the order a reader follows the story. */
+function readingOrder(articles: readonly Article[]): Article[] {
+  return [...articles].sort(
+    (a, b) =>
+      (a.published ?? '').localeCompare(b.published ?? '') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+function bigrams(text: string): string[] {
+  const tokens = words(text);
+  const grams: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const first = tokens[i] as string;
+    const second = tokens[i + 1] as string;
+    if (isStopword(first) && isStopword(second)) continue;
+    grams.push(`${stem(first)} ${stem(second)}`);
   }
-  return points;
+  return grams;
+}
+
+/** Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. */
+function conceptWeights(
+  articles: readonly Article[],
+  leadSentences: number,
+  leadBonus: number,
+): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const article of articles) {
+    const seen = new Set<string>();
+    article.sentences.forEach((sentence, index) => {
+      for (const gram of bigrams(sentence)) {
+        if (!seen.has(gram)) {
+          seen.add(gram);
+          weights.set(gram, (weights.get(gram) ?? 0) + 1);
+        }
+        if (index < leadSentences && !seen.has(`lead ${gram}`)) {
+          seen.add(`lead ${gram}`);
+          weights.set(gram, (weights.get(gram) ?? 0) + leadBonus);
+        }
+      }
+    });
+  }
+  // Several articles: a concept used by one article only is that article's detail, not the story's.
+  if (articles.length > 2) for (const [gram, weight] of weights) if (weight < 2) weights.delete(gram);
+  return weights;
+}
+
+function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string, number>): Candidate[] {
+  const byKey = new Map<string, Candidate>();
+  articles.forEach((article, rank) => {
+    article.sentences.forEach((sentence, position) => {
+      const text = withoutDateline(sentence);
+      if (unreadableReason(text)) return;
+      const key = normaliseForMatch(text);
+      if (byKey.has(key)) return;
+      const previous = article.sentences[position - 1];
+      const dependent = needsAntecedent(text);
+      if (dependent && previous === undefined) return;
+      const concepts = [...new Set(bigrams(text))].filter((g) => weights.has(g));
+      byKey.set(key, {
+        text,
+        words: wordCount(text),
+        concepts,
+        reward: concepts.reduce((sum, g) => sum + (weights.get(g) as number), 0),
+        article: rank,
+        position,
+        ...(dependent && previous !== undefined && { antecedent: normaliseForMatch(previous) }),
+        key,
+      });
+    });
+  });
+  return [...byKey.values()];
+}
+
+function selectGreedily(
+  candidates: readonly Candidate[],
+  weights: ReadonlyMap<string, number>,
+  settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
+): Candidate[] {
+  const chosen: Candidate[] = [];
+  const chosenKeys = new Set<string>();
+  const covered = new Set<string>();
+  const rewardPerArticle = new Map<number, number>();
+  // Rewards are normalised by the total concept weight, so `diversity` means the same for any story size.
+  let totalWeight = 0;
+  for (const w of weights.values()) totalWeight += w;
+  const diversityScale = settings.diversity * Math.sqrt(totalWeight);
+  const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
+  let used = 0;
+  while (chosen.length < maxPoints) {
+    let best: Candidate | undefined;
+    let bestScore = 0;
+    for (const candidate of candidates) {
+      if (chosenKeys.has(candidate.key) || used + candidate.words > settings.words) continue;
+      if (candidate.antecedent !== undefined && !chosenKeys.has(candidate.antecedent)) continue;
+      let gain = 0;
+      for (const concept of candidate.concepts)
+        if (!covered.has(concept)) gain += weights.get(concept) as number;
+      const taken = rewardPerArticle.get(candidate.article) ?? 0;
+      gain += diversityScale * (Math.sqrt(taken + candidate.reward) - Math.sqrt(taken));
+      const score = gain / candidate.words ** settings.lengthCost;
+      if (score > bestScore || (score === bestScore && best && precedes(candidate, best))) {
+        best = candidate;
+        bestScore = score;
+      }
+    }
+    if (!best) break;
+    chosen.push(best);
+    chosenKeys.add(best.key);
+    for (const concept of best.concepts) covered.add(concept);
+    rewardPerArticle.set(best.article, (rewardPerArticle.get(best.article) ?? 0) + best.reward);
+    used += best.words;
+  }
+  return chosen;
+}
+
+function precedes(a: Candidate, b: Candidate): boolean {
+  return compareCandidates(a, b) < 0;
+}
+
+function compareCandidates(a: Candidate, b: Candidate): number {
+  return a.article - b.article || a.position - b.position || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** Reading order: by article and position, each dependent sentence right after the one it depends on. */
+function arrange(chosen: readonly Candidate[]): Candidate[] {
+  const independent = chosen.filter((c) => c.antecedent === undefined).sort(compareCandidates);
+  const dependents = new Map<string, Candidate[]>();
+  for (const c of [...chosen].sort(compareCandidates)) {
+    if (c.antecedent === undefined) continue;
+    dependents.set(c.antecedent, [...(dependents.get(c.antecedent) ?? []), c]);
+  }
+  const result: Candidate[] = [];
+  const place = (c: Candidate) => {
+    result.push(c);
+    for (const next of dependents.get(c.key) ?? []) place(next);
+  };
+  for (const c of independent) place(c);
+  return result;
 }

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
+import { Heap } from './text/heap.ts';
+import { documentFrequencies, dot, idf, type SparseVector, tfidfVectors } from './text/tfidf.ts';
+import { contentTerms, isStopword } from './text/tokens.ts';
 
 export interface ThemeGroup {
   id: string;
@@ -7,9 +11,322 @@ export interface ThemeGroup {
   articles: CanonicalArticle[];
 }
 
-// FIRST CUT: one theme for everything; replaced by real clustering, labelling and ranking.
-export function groupThemes(articles: readonly CanonicalArticle[]): ThemeGroup[] {
-  if (articles.length === 0) return [];
-  const sorted = [...articles].sort((a, b) => a.id.localeCompare(b.id));
-  return [{ id: 'theme-1', label: sorted[0]?.title ?? 'News', articles: sorted }];
+export interface ThemeOptions {
+  /** Average-link cosine similarity two groups need to merge. @default 0.1 */
+  threshold?: number;
+  /** Share of the two groups' own cohesion their average link must reach to merge. @default 0.4 */
+  cohesionRatio?: number;
+  /** Terms per article used to find candidate neighbours. @default 30 */
+  candidateTerms?: number;
+  /** Neighbours compared exactly per article; the rest count as similarity 0. @default 60 */
+  candidatesPerArticle?: number;
+  /** Times the headline's terms count compared to the body's. @default 2 */
+  titleWeight?: number;
+  /** Extra times the terms of names (capitalised phrases) count: names tell one story from another. @default 3 */
+  nameWeight?: number;
+}
+
+export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
+  threshold: 0.1,
+  cohesionRatio: 0.4,
+  candidateTerms: 30,
+  candidatesPerArticle: 60,
+  titleWeight: 2,
+  nameWeight: 3,
+};
+
+/**
+ * Groups articles about the same story: TF-IDF vectors, candidate neighbours from an inverted index of
+ * each article's top terms (no all-pairs comparison), then average-link clustering stopped at a
+ * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles are processed in id order.
+ */
+export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
+  const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
+  const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
+  const docs = sorted.map((article) => articleTerms(article, settings.titleWeight, settings.nameWeight));
+  const df = documentFrequencies(docs);
+  // A term found in one article only cannot link it to another; it would only dilute its vector.
+  const vectors = tfidfVectors(
+    docs.map((terms) => terms.filter((t) => (df.get(t) as number) > 1)),
+    df,
+  );
+  const edges = candidateEdges(vectors, settings);
+  const clusters = averageLink(sorted.length, edges, settings.threshold, settings.cohesionRatio);
+  const groups = clusters.map((members) =>
+    toGroup(
+      members.map((i) => sorted[i] as CanonicalArticle),
+      members,
+      vectors,
+      df,
+      sorted.length,
+    ),
+  );
+  return groups.sort(compareGroups).map(({ group }) => group);
+}
+
+function articleTerms(article: CanonicalArticle, titleWeight: number, nameWeight: number): string[] {
+  const title = contentTerms(article.title);
+  const terms = contentTerms(article.text);
+  for (let i = 0; i < titleWeight; i++) terms.push(...title);
+  const names = contentTerms(article.sentences.flatMap(namePhrases).join(' '));
+  for (let i = 0; i < nameWeight; i++) terms.push(...names);
+  return terms;
+}
+
+interface Edge {
+  a: number;
+  b: number;
+  similarity: number;
+}
+
+function topTerms(vector: SparseVector, count: number): string[] {
+  return [...vector]
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+    .slice(0, count)
+    .map(([term]) => term);
+}
+
+/** Exact cosine for each article and its best candidates from the inverted index of top terms. */
+function candidateEdges(vectors: readonly SparseVector[], settings: Required<ThemeOptions>): Edge[] {
+  const tops = vectors.map((v) => topTerms(v, settings.candidateTerms));
+  const postings = new Map<string, number[]>();
+  tops.forEach((terms, doc) => {
+    for (const term of terms) {
+      const list = postings.get(term);
+      if (list) list.push(doc);
+      else postings.set(term, [doc]);
+    }
+  });
+  const seen = new Set<number>();
+  const edges: Edge[] = [];
+  const n = vectors.length;
+  tops.forEach((terms, doc) => {
+    const vector = vectors[doc] as SparseVector;
+    const partial = new Map<number, number>();
+    for (const term of terms) {
+      const weight = vector.get(term) as number;
+      for (const other of postings.get(term) ?? []) {
+        if (other === doc) continue;
+        const w = (vectors[other] as SparseVector).get(term) as number;
+        partial.set(other, (partial.get(other) ?? 0) + weight * w);
+      }
+    }
+    const best = [...partial]
+      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+      .slice(0, settings.candidatesPerArticle);
+    for (const [other] of best) {
+      const a = Math.min(doc, other);
+      const b = Math.max(doc, other);
+      const key = a * n + b;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push({ a, b, similarity: dot(vector, vectors[other] as SparseVector) });
+    }
+  });
+  return edges;
+}
+
+interface Candidate {
+  similarity: number;
+  a: number;
+  b: number;
+}
+
+/**
+ * Average-link agglomerative clustering over a sparse similarity graph (absent pairs count as 0),
+ * merging the most similar pair of groups until none reaches the threshold. A pair also needs an
+ * average similarity of at least `cohesionRatio` times the groups' own cohesion (geometric mean of
+ * their mean internal similarity): two tight stories that share a subject stay apart, while a loose
+ * story told over weeks still comes together. Returns member indices.
+ */
+function averageLink(
+  count: number,
+  edges: readonly Edge[],
+  threshold: number,
+  cohesionRatio: number,
+): number[][] {
+  const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
+  const links: Map<number, number>[] = Array.from({ length: count }, () => new Map());
+  const alive: boolean[] = Array.from({ length: count }, () => true);
+  const internal: number[] = Array.from({ length: count }, () => 0);
+  const cohesion = (c: number) => {
+    const n = (members[c] as number[]).length;
+    return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
+  };
+  const heap = new Heap<Candidate>(
+    (x, y) =>
+      x.similarity > y.similarity ||
+      (x.similarity === y.similarity && (x.a < y.a || (x.a === y.a && x.b < y.b))),
+  );
+  for (const { a, b, similarity } of edges) {
+    (links[a] as Map<number, number>).set(b, similarity);
+    (links[b] as Map<number, number>).set(a, similarity);
+    if (similarity >= threshold) heap.push({ similarity, a, b });
+  }
+  for (let top = heap.pop(); top && top.similarity >= threshold; top = heap.pop()) {
+    const { a, b } = top;
+    if (!alive[a] || !alive[b]) continue;
+    const ca = cohesion(a);
+    const cb = cohesion(b);
+    const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
+    if (reference !== undefined && top.similarity < cohesionRatio * reference) continue;
+    const merged = members.length;
+    internal.push(
+      (internal[a] as number) +
+        (internal[b] as number) +
+        top.similarity * (members[a] as number[]).length * (members[b] as number[]).length,
+    );
+    alive[a] = false;
+    alive[b] = false;
+    alive.push(true);
+    members.push([...(members[a] as number[]), ...(members[b] as number[])]);
+    const sums = new Map<number, number>();
+    for (const side of [a, b]) {
+      for (const [other, sum] of links[side] as Map<number, number>) {
+        if (other === a || other === b) continue;
+        sums.set(other, (sums.get(other) ?? 0) + sum);
+        (links[other] as Map<number, number>).delete(side);
+      }
+      (links[side] as Map<number, number>).clear();
+    }
+    links.push(sums);
+    const size = (members[merged] as number[]).length;
+    for (const [other, sum] of sums) {
+      (links[other] as Map<number, number>).set(merged, sum);
+      const similarity = sum / (size * (members[other] as number[]).length);
+      if (similarity >= threshold)
+        heap.push({ similarity, a: Math.min(other, merged), b: Math.max(other, merged) });
+    }
+  }
+  return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
+}
+
+interface RankedGroup {
+  group: ThemeGroup;
+  size: number;
+  sources: number;
+  latest: string;
+}
+
+function toGroup(
+  articles: readonly CanonicalArticle[],
+  indices: readonly number[],
+  vectors: readonly SparseVector[],
+  df: ReadonlyMap<string, number>,
+  docCount: number,
+): RankedGroup {
+  const centroid: SparseVector = new Map();
+  for (const i of indices) {
+    for (const [term, w] of vectors[i] as SparseVector) centroid.set(term, (centroid.get(term) ?? 0) + w);
+  }
+  const centrality = indices.map((i) => dot(vectors[i] as SparseVector, centroid));
+  const ordered = articles
+    .map((article, k) => ({ article, score: centrality[k] as number }))
+    .sort((x, y) => y.score - x.score || compareIds(x.article.id, y.article.id))
+    .map(({ article }) => article);
+  const ids = articles.map((a) => a.id).sort(compareIds);
+  const id = `theme-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 12)}`;
+  return {
+    group: { id, label: labelFor(ordered, df, docCount), articles: ordered },
+    size: articles.reduce((n, a) => n + 1 + a.duplicates.length, 0),
+    sources: new Set(articles.map((a) => a.source ?? a.id)).size,
+    latest: articles.reduce((latest, a) => (a.published && a.published > latest ? a.published : latest), ''),
+  };
+}
+
+/** Bigger stories first, then more distinct sources, then the most recent; ties by id. */
+function compareGroups(x: RankedGroup, y: RankedGroup): number {
+  return (
+    y.size - x.size ||
+    y.sources - x.sources ||
+    (x.latest === y.latest ? 0 : x.latest < y.latest ? 1 : -1) ||
+    compareIds(x.group.id, y.group.id)
+  );
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const MAX_LABEL_WORDS = 6;
+
+/**
+ * A short label from the names the theme's articles share: capitalised phrases scored by how many of the
+ * theme's articles and headlines use them and how rare they are elsewhere; the two best that do not overlap.
+ * Falls back to the central article's headline, shortened.
+ */
+function labelFor(
+  articles: readonly CanonicalArticle[],
+  df: ReadonlyMap<string, number>,
+  docCount: number,
+): string {
+  const support = new Map<string, { articles: number; titles: number; first: number; surface: string }>();
+  articles.forEach((article, rank) => {
+    const inTitle = new Set(namePhrases(article.title).map((p) => p.toLowerCase()));
+    const phrases = new Set<string>(namePhrases(article.title));
+    for (const text of article.sentences.slice(0, 5)) for (const p of namePhrases(text)) phrases.add(p);
+    const seen = new Set<string>();
+    for (const phrase of phrases) {
+      const key = phrase.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entry = support.get(key);
+      const titles = inTitle.has(key) ? 1 : 0;
+      if (entry) {
+        entry.articles++;
+        entry.titles += titles;
+      } else support.set(key, { articles: 1, titles, first: rank, surface: phrase });
+    }
+  });
+  const scored = [...support.values()]
+    .map((entry) => {
+      const terms = contentTerms(entry.surface);
+      const rarity =
+        terms.reduce((sum, t) => sum + idf(df.get(t) ?? 0, docCount), 0) / Math.max(1, terms.length);
+      const coverage = entry.articles / articles.length;
+      // Headlines name what the story is about; a two-word name is more telling than one word.
+      const headline = 1 + entry.titles / articles.length;
+      return { ...entry, score: coverage * rarity * headline * (1 + 0.25 * (Math.min(terms.length, 2) - 1)) };
+    })
+    .filter((entry) => articles.length === 1 || entry.articles >= 2)
+    .sort((x, y) => y.score - x.score || x.first - y.first || compareIds(x.surface, y.surface));
+  const chosen: string[] = [];
+  for (const { surface } of scored) {
+    const lower = surface.toLowerCase();
+    if (chosen.some((c) => c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase()))) continue;
+    chosen.push(surface);
+    if (chosen.length === 2) break;
+  }
+  if (chosen.length > 0) return chosen.join(', ');
+  const headline = (articles[0] as CanonicalArticle).title.split(/\s+/);
+  return headline.length > MAX_LABEL_WORDS + 2
+    ? `${headline.slice(0, MAX_LABEL_WORDS).join(' ')}…`
+    : headline.join(' ');
+}
+
+const CALENDAR_WORD =
+  /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+
+/** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
+export function namePhrases(text: string): string[] {
+  const phrases: string[] = [];
+  const tokens = text.split(/\s+/);
+  let run: string[] = [];
+  const flush = (startsSentence: boolean) => {
+    if (run.length > 1 || (run.length === 1 && !startsSentence)) phrases.push(run.join(' '));
+    run = [];
+  };
+  let runStart = 0;
+  tokens.forEach((raw, i) => {
+    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
+    const capitalised =
+      /^\p{Lu}[\p{L}'’.-]*$/u.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
+    if (capitalised && run.length < 4) {
+      if (run.length === 0) runStart = i;
+      run.push(word);
+    } else flush(runStart === 0);
+    if (/[,.;:!?"”)]$/.test(raw)) flush(runStart === 0);
+  });
+  flush(runStart === 0);
+  return phrases;
 }

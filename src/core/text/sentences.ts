@@ -1,0 +1,70 @@
+/** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
+export function unreadableReason(sentence: string): string | undefined {
+  const text = sentence.trim();
+  if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
+  if (CAPTION.test(text)) return 'caption';
+  if (BYLINE.test(text)) return 'byline';
+  if (PROMPT.test(text)) return 'prompt';
+  if (/\?["'”’)]?$/u.test(text)) return 'question';
+  const wordTotal = text.split(/\s+/).length;
+  if (wordTotal > MAX_WORDS) return 'run-on';
+  if (
+    wordTotal < MIN_WORDS ||
+    !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) ||
+    !/[.!]["'”’)]?$/u.test(text) ||
+    SUBJECTLESS_OPENER.test(text) ||
+    ABBREVIATION_END.test(text) ||
+    !quotesBalanced(text)
+  )
+    return 'fragment';
+  if (text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) return 'headline';
+  return undefined;
+}
+
+/**
+ * True when the sentence opens with a pronoun or connective that points back to the sentence before it
+ * ("He said...", "However, ..."): it may only follow that sentence.
+ */
+export function needsAntecedent(sentence: string): boolean {
+  return DANGLING_OPENER.test(sentence.trim().replace(/^["'“‘(]+/u, ''));
+}
+
+/** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
+function quotesBalanced(text: string): boolean {
+  const opening = text.match(/“/gu)?.length ?? 0;
+  const closing = text.match(/”/gu)?.length ?? 0;
+  const straight = text.match(/"/gu)?.length ?? 0;
+  return opening === closing && straight % 2 === 0;
+}
+
+const MIN_WORDS = 6;
+const MAX_WORDS = 70;
+
+const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+/** "Saturday, January 8, 2005" or "January 8, 2005" leading a line. */
+const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}`, 'i');
+/** "2005/01/08 Headline" or "date 2026-02-28 ...": a headline or caption carrying a date stamp. */
+const DATE_STAMP = /^(?:date\s+)?\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/i;
+/** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
+const WIRE_DATELINE = /^\p{Lu}[\p{Lu}\s.,'-]{2,40}(?:\([^)]{1,30}\))?\s*(?:[—–-]{1,2}|:)\s+/u;
+
+/** The sentence without a leading wire dateline: the words after it are still quoted verbatim. */
+export function withoutDateline(sentence: string): string {
+  return sentence.trim().replace(WIRE_DATELINE, '');
+}
+const CAPTION =
+  /[—–-]\s*[\p{L}\s]+\/\s*(?:file|afp|reuters|ap|getty)\b|\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
+const BYLINE =
+  /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b|\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
+const PROMPT =
+  /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
+/** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
+const ABBREVIATION_END =
+  /(?:\b(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
+/** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
+const SUBJECTLESS_OPENER =
+  /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;
+const DANGLING_OPENER =
+  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;

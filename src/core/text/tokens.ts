@@ -1,0 +1,53 @@
+import { stemmer } from 'stemmer';
+import { STOPWORDS } from './stopwords.ts';
+
+const stems = new Map<string, string>();
+
+/** Lowercase a-z0-9 tokens, the tokenisation ROUGE uses. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+}
+
+/** Porter stem of a lowercase token; tokens of 3 characters or fewer are kept as they are (ROUGE-1.5.5 style). */
+export function stem(token: string): string {
+  if (token.length <= 3) return token;
+  let stemmed = stems.get(token);
+  if (stemmed === undefined) {
+    stemmed = stemmer(token);
+    // Bounded so a 10,000-article run cannot grow the memo without limit.
+    if (stems.size < 200_000) stems.set(token, stemmed);
+  }
+  return stemmed;
+}
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+/** Stemmed content terms of a text: no stopwords, no one-character tokens, no bare numbers. */
+export function contentTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const token of words(text)) {
+    if (token.length < 2 || STOPWORDS.has(token) || /^\d{1,3}$/.test(token)) continue;
+    terms.push(stem(token));
+  }
+  return terms;
+}
+
+/** Number of whitespace-separated words, the unit of every word budget. */
+export function wordCount(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+}
+
+/**
+ * A form of a text in which near-identical copies of a sentence compare equal: case, punctuation,
+ * quote styles and spacing are dropped.
+ */
+export function normaliseForMatch(text: string): string {
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { summarise } from '../../src/core/summarise.ts';
+import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
+import { normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';
+import { article, shuffled } from '../support/articles.ts';
+
+const story = [
+  article('a.txt', 'Flood waters rise in Bangkok', [
+    'Saturday, October 22, 2011',
+    'Flood waters from the Chao Phraya river reached northern Bangkok on Saturday as the government opened sluice gates.',
+    'He said the city centre would be protected by a ring of dikes.',
+    'Prime Minister Yingluck Shinawatra said the flood waters would pass through Bangkok within two weeks.',
+    'Have you been affected by the floods?',
+    'More than 350 people have died in the floods since July, officials said.',
+  ]),
+  article('b.txt', 'Bangkok braces for flood waters', [
+    'BANGKOK (Reuters) — Flood waters from the Chao Phraya river reached northern Bangkok on Saturday as the government opened sluice gates.',
+    'Prime Minister Yingluck Shinawatra said the flood waters would pass through Bangkok within two weeks.',
+    'However, residents of Don Muang district were told to move to higher ground.',
+    'The floods have damaged more than 10,000 factories in the industrial estates north of the capital.',
+  ]),
+  article('c.txt', 'Thai floods reach the capital', [
+    'The Thai government opened sluice gates to drain flood waters into the sea through eastern Bangkok.',
+    'More than 350 people have died in the floods since July, officials said.',
+    'Flood waters from the Chao Phraya river reached northern Bangkok on Saturday as the government opened sluice gates.',
+    'The floods have damaged more than 10,000 factories in the industrial estates north of the capital.',
+    'Photo: AFP/File',
+  ]),
+];
+
+const articleText = (id: string) => {
+  const found = story.find((a) => a.id === id);
+  return ` ${normaliseForMatch(`${found?.title} ${found?.sentences.join(' ')}`)} `;
+};
+
+describe('summarise', () => {
+  it('stays within the word budget with whole sentences quoted from the articles', () => {
+    for (const words of [15, 30, 60, 250]) {
+      // Act
+      const points = summarise(story, { words });
+
+      // Assess
+      const used = points.reduce((n, p) => n + wordCount(p.text), 0);
+      expect(used).toBeLessThanOrEqual(words);
+      const sentences = new Set(story.flatMap((a) => a.sentences));
+      const bylineFree = [...sentences].map((s) => s.replace(/^BANGKOK \(Reuters\) — /, ''));
+      for (const point of points) expect(bylineFree).toContain(point.text);
+    }
+  });
+
+  it('gives the same points in the same order for the articles in any order', () => {
+    expect(summarise(shuffled(story), { words: 60 })).toEqual(summarise(story, { words: 60 }));
+  });
+
+  it('never picks a dateline, caption, question or a dangling opener without the sentence before it', () => {
+    // Act
+    const points = summarise(story, { words: 250 });
+
+    // Assess
+    const texts = points.map((p) => p.text);
+    for (const [index, text] of texts.entries()) {
+      expect(unreadableReason(text)).toBeUndefined();
+      if (!needsAntecedent(text)) continue;
+      const source = story.find((a) => a.sentences.includes(text));
+      const before = source?.sentences[(source?.sentences.indexOf(text) ?? 0) - 1];
+      expect(texts[index - 1]).toBe(before);
+    }
+    expect(texts.join(' ')).not.toMatch(/October 22, 2011|\?|AFP\/File/);
+  });
+
+  it('takes a sentence opening with a pronoun only right after the sentence it depends on', () => {
+    // Prepare
+    const leak = article('leak.txt', 'Minister resigns over budget leak', [
+      'The finance minister resigned on Tuesday after the budget was leaked to reporters.',
+      'He said the leak had made his position untenable and apologised to parliament.',
+      'The opposition welcomed the resignation of the finance minister.',
+    ]);
+    const orphan = article('orphan.txt', 'Finance minister quits', [
+      'Finance minister pictured leaving parliament on Tuesday. Photo: AFP/File',
+      'He said the leak had made his position untenable and apologised to parliament.',
+    ]);
+
+    // Act
+    const withAntecedent = summarise([leak], { words: 60 }).map((p) => p.text);
+    const withoutAntecedent = summarise([orphan], { words: 60 }).map((p) => p.text);
+
+    // Assess
+    const dependent = 'He said the leak had made his position untenable and apologised to parliament.';
+    expect(withAntecedent.indexOf(dependent)).toBe(withAntecedent.indexOf(leak.sentences[0] as string) + 1);
+    expect(withoutAntecedent).not.toContain(dependent);
+  });
+
+  it('cites every article a point is found in, and only those', () => {
+    // Act
+    const points = summarise(story, { words: 250 });
+
+    // Assess
+    expect(points.length).toBeGreaterThan(0);
+    for (const point of points) {
+      const needle = ` ${normaliseForMatch(point.text)} `;
+      const expected = story.filter((a) => articleText(a.id).includes(needle)).map((a) => a.id);
+      expect(point.sources).toEqual(expected);
+    }
+    const shared = points.find((p) => p.text.startsWith('Flood waters from the Chao Phraya'));
+    expect(shared?.sources).toEqual(['a.txt', 'b.txt', 'c.txt']);
+  });
+
+  it('limits the number of points and spreads them over the articles', () => {
+    // Act
+    const points = summarise(story, { words: 80, maxPoints: 3 });
+
+    // Assess
+    expect(points.length).toBeGreaterThanOrEqual(2);
+    expect(points.length).toBeLessThanOrEqual(3);
+    expect(new Set(points.flatMap((p) => p.sources)).size).toBeGreaterThan(1);
+  });
+
+  it('returns nothing for no articles or a budget no sentence fits', () => {
+    expect(summarise([], { words: 100 })).toEqual([]);
+    expect(summarise(story, { words: 3 })).toEqual([]);
+  });
+});

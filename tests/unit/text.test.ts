@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { rougeN } from '../../src/core/text/rouge.ts';
+import { needsAntecedent, unreadableReason, withoutDateline } from '../../src/core/text/sentences.ts';
+import { dot, tfidfVectors } from '../../src/core/text/tfidf.ts';
+import { contentTerms, normaliseForMatch, stem, words } from '../../src/core/text/tokens.ts';
+
+describe('ROUGE', () => {
+  it('scores a hand-checked example: pooled references, recall and precision', () => {
+    // Prepare
+    const summary = 'The cat sat on the mat.';
+    const references = ['The cat was on the mat.', 'A dog sat on a mat.'];
+
+    // Act
+    const r1 = rougeN(summary, references, 1, { words: 100 });
+    const r2 = rougeN(summary, references, 2, { words: 100 });
+
+    // Assess: unigram hits 5 (the x2, cat, on, mat) + 3 (sat, on, mat) over 6 + 6 reference unigrams;
+    // bigram hits 3 (the cat, on the, the mat) + 1 (sat on) over 5 + 5 reference bigrams.
+    expect(r1.recall).toBeCloseTo(8 / 12, 10);
+    expect(r1.precision).toBeCloseTo(8 / 12, 10);
+    expect(r2.recall).toBeCloseTo(4 / 10, 10);
+  });
+
+  it('stems tokens longer than 3 characters, keeps stopwords and cuts both texts at the word budget', () => {
+    // Prepare
+    const summary = 'Running dogs bark loudly tonight';
+    const reference = 'runs dog barked';
+
+    // Act
+    const cut = rougeN(summary, [reference], 1, { words: 3 });
+
+    // Assess: running->run, dogs->dog, bark; the reference's barked->bark; "loudly tonight" are cut.
+    expect(stem('running')).toBe('run');
+    expect(stem('dog')).toBe('dog');
+    expect(cut.recall).toBe(1);
+    expect(cut.precision).toBe(1);
+  });
+});
+
+describe('tokens and vectors', () => {
+  it('tokenises to lowercase a-z0-9 and drops stopwords from content terms', () => {
+    expect(words("The U.S. President's 2 dogs")).toEqual(['the', 'u', 's', 'president', 's', '2', 'dogs']);
+    expect(contentTerms('The dogs of the president barked')).toEqual(['dog', 'presid', 'bark']);
+  });
+
+  it('compares sentences regardless of case, punctuation and quote style', () => {
+    expect(normaliseForMatch('“Heart and soul,” he said.')).toBe(
+      normaliseForMatch('"heart and soul" he said'),
+    );
+  });
+
+  it('builds unit TF-IDF vectors whose dot product is the cosine', () => {
+    const [a, b, c] = tfidfVectors([
+      ['quake', 'iran'],
+      ['quake', 'iran'],
+      ['oscar', 'host'],
+    ]);
+    expect(dot(a as Map<string, number>, b as Map<string, number>)).toBeCloseTo(1, 10);
+    expect(dot(a as Map<string, number>, c as Map<string, number>)).toBe(0);
+  });
+});
+
+describe('readable sentences', () => {
+  it.each([
+    ['Saturday, January 8, 2005', 'dateline'],
+    ['2005/01/08 Tsunami aid donations in 2005 deductible for 2004 in the U.S.', 'dateline'],
+    [
+      'Defence Minister Khawaja Asif addresses a press conference in this undated photo.— PID/File',
+      'caption',
+    ],
+    ['By John Smith and Jane Doe of the Associated Press.', 'byline'],
+    ['Have you donated to the relief effort yet this week?', 'question'],
+    ['Terror attacks from Afghan soil', 'fragment'],
+    ['Says Pakistan hosted Haqqani and millions of Afghan refugees for decades.', 'fragment'],
+    ['RELATED: Asif says Pakistan reserves right to pursue terrorists into Afghanistan.', 'prompt'],
+  ])('rejects %j as %s', (sentence, reason) => {
+    expect(unreadableReason(sentence)).toBe(reason);
+  });
+
+  it('accepts an ordinary sentence and strips a wire dateline from it', () => {
+    const sentence = 'ISLAMABAD: Defence Minister Khawaja Asif on Thursday said Pakistan raised concerns.';
+    expect(unreadableReason(sentence)).toBeUndefined();
+    expect(withoutDateline(sentence)).toBe(
+      'Defence Minister Khawaja Asif on Thursday said Pakistan raised concerns.',
+    );
+  });
+
+  it('knows which openers need the sentence before them', () => {
+    expect(needsAntecedent('He said the talks would resume on Monday.')).toBe(true);
+    expect(needsAntecedent('However, the ministry denied the report.')).toBe(true);
+    expect(needsAntecedent('Helen Clark said the talks would resume.')).toBe(false);
+  });
+});

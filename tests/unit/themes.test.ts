@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { readSourceFolder } from '../../src/adapters/local-files.ts';
+import { buildDigest } from '../../src/core/pipeline.ts';
+import { groupThemes } from '../../src/core/themes.ts';
+import { article, shuffled } from '../support/articles.ts';
+
+const quake = (id: string, extra: string) =>
+  article(id, `Earthquake strikes Qeshm island in Iran, ${extra}`, [
+    'A strong earthquake struck Qeshm island in southern Iran on Sunday, killing at least ten villagers.',
+    'The Iranian Red Crescent sent rescue teams to Qeshm and nearby villages in Hormozgan province.',
+    `Officials in Bandar Abbas said ${extra} and that aftershocks were felt across the Gulf.`,
+  ]);
+const oscars = (id: string, extra: string) =>
+  article(id, `Hugh Jackman to host the Academy Awards, ${extra}`, [
+    'Hugh Jackman will host the Academy Awards ceremony in Hollywood next February, producers announced.',
+    'The Oscars producers Laurence Mark and Bill Condon praised Jackman as a showman who sings and dances.',
+    `Jackman said ${extra} and that hosting the Oscars was a dream come true.`,
+  ]);
+
+const corpus = [
+  quake('q1.txt', 'hundreds of homes collapsed'),
+  quake('q2.txt', 'the death toll could rise'),
+  quake('q3.txt', 'water supplies were cut'),
+  oscars('o1.txt', 'he was thrilled'),
+  oscars('o2.txt', 'rehearsals start in January'),
+  article('solo.txt', 'Local bakery wins national bread prize', [
+    'A family bakery in Leeds won the national sourdough championship on Friday after a blind tasting.',
+    'The judges praised the crust and the open crumb of the winning loaf.',
+  ]),
+];
+
+describe('groupThemes', () => {
+  it('puts each story in its own theme and each article in exactly one theme', () => {
+    // Act
+    const themes = groupThemes(corpus);
+
+    // Assess
+    const members = themes.map((t) => t.articles.map((a) => a.id).sort());
+    expect(members).toEqual([['q1.txt', 'q2.txt', 'q3.txt'], ['o1.txt', 'o2.txt'], ['solo.txt']]);
+    const ids = themes.flatMap((t) => t.articles.map((a) => a.id));
+    expect(new Set(ids).size).toBe(corpus.length);
+  });
+
+  it('gives the same themes, order, ids and labels for the same articles in any order', () => {
+    // Act
+    const first = groupThemes(corpus);
+    const second = groupThemes(shuffled(corpus));
+
+    // Assess
+    expect(second).toEqual(first);
+  });
+
+  it('labels a theme with the short names its articles share', () => {
+    // Act
+    const [quakes, awards] = groupThemes(corpus);
+
+    // Assess
+    expect(quakes?.label).toMatch(/Qeshm/);
+    expect(awards?.label).toMatch(/Hugh Jackman|Academy Awards|Oscars/);
+    for (const theme of groupThemes(corpus)) expect(theme.label.split(/\s+/).length).toBeLessThanOrEqual(8);
+  });
+
+  it('ranks by size, then distinct sources, then recency', () => {
+    // Prepare: two single-article stories, one more recent.
+    const older = article(
+      'a.txt',
+      'Harbour bridge reopens after repairs',
+      ['The harbour bridge reopened to traffic on Monday after six months of repairs.'],
+      { published: '2026-01-01T00:00:00Z' },
+    );
+    const newer = article(
+      'b.txt',
+      'Chess champion retires from play',
+      ['The reigning chess champion announced her retirement from competitive play.'],
+      { published: '2026-02-01T00:00:00Z' },
+    );
+
+    // Act
+    const themes = groupThemes([older, newer, ...corpus]);
+
+    // Assess
+    expect(themes.map((t) => t.articles.length)).toEqual([3, 2, 1, 1, 1]);
+    const singles = themes.slice(2).map((t) => t.articles[0]?.id);
+    expect(singles.indexOf('b.txt')).toBeLessThan(singles.indexOf('a.txt'));
+  });
+
+  it('handles no articles and one article', () => {
+    expect(groupThemes([])).toEqual([]);
+    const [only] = groupThemes([corpus[5] as (typeof corpus)[number]]);
+    expect(only?.articles.map((a) => a.id)).toEqual(['solo.txt']);
+    expect(only?.label.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the seeds', () => {
+  it('form one theme (two at most) whose points cite at least three different articles', async () => {
+    // Prepare
+    const files = await readSourceFolder('seeds');
+
+    // Act
+    const digest = buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
+
+    // Assess
+    expect(digest.themes.length).toBeLessThanOrEqual(2);
+    const cited = new Set(digest.themes[0]?.points.flatMap((p) => p.sources));
+    expect(cited.size).toBeGreaterThanOrEqual(3);
+    const points = digest.themes[0]?.points.length ?? 0;
+    expect(points).toBeGreaterThanOrEqual(2);
+    expect(points).toBeLessThanOrEqual(5);
+  });
+
+  it('give the same digest in any file order', async () => {
+    // Prepare
+    const files = await readSourceFolder('seeds');
+    const now = () => new Date('2026-01-01T00:00:00Z');
+
+    // Act
+    const first = buildDigest(files, { now });
+    const second = buildDigest(shuffled(files), { now });
+
+    // Assess
+    expect(second).toEqual(first);
+  });
+});
