@@ -72,36 +72,49 @@ export function personalise(rendered: RenderedDigest, recipient: Recipient): Per
     unsubscribeUrl: requireHttpsUrl(recipient.unsubscribeUrl, 'unsubscribe URL'),
     preferencesUrl: requireHttpsUrl(recipient.preferencesUrl, 'preferences URL'),
   };
-  const { pattern, keyOf } = placeholderPattern(rendered);
-  return {
-    subject: rendered.subject,
-    // One pass each, so a filled-in value is never scanned for tokens again.
-    html: rendered.html.replace(pattern, (token) => escapeHtml(values[keyOf(token)])),
-    text: rendered.text.replace(pattern, (token) => values[keyOf(token)]),
+  const htmlValues: Record<keyof RecipientPlaceholders, string> = {
+    greeting: escapeHtml(values.greeting),
+    unsubscribeUrl: escapeHtml(values.unsubscribeUrl),
+    preferencesUrl: escapeHtml(values.preferencesUrl),
   };
+  const { html, text } = splitAtPlaceholders(rendered);
+  return { subject: rendered.subject, html: html.fill(htmlValues), text: text.fill(values) };
 }
 
-const patterns = new WeakMap<
-  RenderedDigest,
-  { pattern: RegExp; keyOf: (token: string) => keyof RecipientPlaceholders }
->();
+/** A rendered part cut at its placeholders, so filling it is a join rather than a search. */
+interface Template {
+  fill(values: Record<keyof RecipientPlaceholders, string>): string;
+}
 
-function placeholderPattern(rendered: RenderedDigest) {
-  let entry = patterns.get(rendered);
-  if (!entry) {
+const splits = new WeakMap<RenderedDigest, { html: Template; text: Template }>();
+
+function splitAtPlaceholders(rendered: RenderedDigest): { html: Template; text: Template } {
+  let split = splits.get(rendered);
+  if (!split) {
     const byToken = new Map(
       Object.entries(rendered.placeholders).map(([key, token]) => [
         token,
         key as keyof RecipientPlaceholders,
       ]),
     );
-    entry = {
-      pattern: new RegExp([...byToken.keys()].join('|'), 'g'),
-      keyOf: (token) => byToken.get(token) ?? 'greeting',
+    const pattern = new RegExp(`(${[...byToken.keys()].join('|')})`);
+    const cut = (part: string): Template => {
+      // With a capturing group, split() alternates literal text and tokens: even indexes are text.
+      const pieces = part.split(pattern);
+      return {
+        fill(values) {
+          let out = pieces[0] ?? '';
+          for (let i = 1; i < pieces.length; i += 2) {
+            out += values[byToken.get(pieces[i] ?? '') ?? 'greeting'] + (pieces[i + 1] ?? '');
+          }
+          return out;
+        },
+      };
     };
-    patterns.set(rendered, entry);
+    split = { html: cut(rendered.html), text: cut(rendered.text) };
+    splits.set(rendered, split);
   }
-  return entry;
+  return split;
 }
 
 /**
