@@ -22,3 +22,14 @@ export class ConfigError extends DigestError {}
 
 /** Bad command-line or HTTP input from a person. */
 export class UsageError extends DigestError {}
+
+/** A template that does not compile or renders invalid MJML; `problems` lists each message with its line. */
+export class TemplateError extends DigestError {
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(problems.length ? `${message}:\n${problems.join('\n')}` : message, options);
+  }
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
+
+/** What the email looks like beyond the digest itself. Read and validated once, where the process starts. */
+export const emailSettingsSchema = z.object({
+  /** Language of the document (`lang` attribute) and of its dates. @default 'en' */
+  lang: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or en-GB')
+    .default('en'),
+  /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
+  maxThemes: z.number().int().min(1).max(100).default(8),
+  footer: z
+    .object({
+      /** Why the reader gets this email. */
+      reason: z
+        .string()
+        .trim()
+        .min(1)
+        .default('You receive this digest because you subscribed and confirmed your address.'),
+      /** The sender's postal address, one line per entry (required by anti-spam law). */
+      postalAddress: z
+        .array(z.string().trim().min(1))
+        .min(1)
+        .default(['Newsletter Digest', '1 Example Street', '00000 Example City']),
+      /** "View in browser" link to the archived digest; omitted when not set. */
+      archiveUrl: httpsUrl.optional(),
+    })
+    .prefault({}),
+});
+
+export type EmailSettings = z.infer<typeof emailSettingsSchema>;
+export type EmailSettingsInput = z.input<typeof emailSettingsSchema>;
+
+export function parseEmailSettings(raw: unknown): EmailSettings {
+  const result = emailSettingsSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(`invalid email settings: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** Https URLs only: per-recipient links must never be anything else. */
+export function requireHttpsUrl(value: string, what: string): string {
+  if (!httpsUrl.safeParse(value).success)
+    throw new ConfigError(`${what} must be an https:// URL, got ${value}`);
+  return new URL(value).href;
+}

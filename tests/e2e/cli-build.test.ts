@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Digest } from '../../src/core/digest.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function digestCli(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/digest.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('digest build', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'digest-build-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('writes digest.html, digest.txt, digest.eml and digest.json from the seeds and prints a summary', async () => {
+    // Prepare
+    const out = join(work, 'out');
+
+    // Act
+    const run = await digestCli('build', '--input', 'seeds', '--out', out, '--max-themes', '3');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\d+ themes? from 5 articles \(0 skipped\)/);
+    expect(run.stdout).toContain(`digest written to ${out}`);
+    const digest = JSON.parse(await readFile(join(out, 'digest.json'), 'utf8')) as Digest;
+    const html = await readFile(join(out, 'digest.html'), 'utf8');
+    const text = await readFile(join(out, 'digest.txt'), 'utf8');
+    for (const theme of digest.themes.slice(0, 3)) {
+      expect(text).toContain(theme.label);
+      expect(html).toContain(theme.points[0]?.text.split(' ').slice(0, 3).join(' '));
+    }
+    expect(html).toMatch(/^<!doctype html>/i);
+    const eml = await simpleParser(await readFile(join(out, 'digest.eml')));
+    expect(eml.text).toBe(text);
+    expect(eml.html).toBe(html);
+    expect(eml.headers.get('list')).toMatchObject({
+      unsubscribe: { url: expect.stringMatching(/^https:\/\//) },
+    });
+    expect((await stat(join(out, 'digest.eml'))).size).toBeGreaterThan(html.length);
+  });
+
+  it('prints digest.json with --json', async () => {
+    // Prepare
+    const out = join(work, 'json');
+
+    // Act
+    const run = await digestCli(
+      'build',
+      '--input',
+      'seeds',
+      '--out',
+      out,
+      '--json',
+      '--title',
+      'Friday <digest>',
+    );
+
+    // Assess
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout) as Digest;
+    expect(printed).toEqual(JSON.parse(await readFile(join(out, 'digest.json'), 'utf8')));
+    expect(printed.title).toBe('Friday <digest>');
+    expect(await readFile(join(out, 'digest.html'), 'utf8')).toContain('Friday &lt;digest&gt;');
+  });
+
+  it('fails with a clear message when the input folder is missing or empty or --max-themes is wrong', async () => {
+    // Prepare
+    const empty = await mkdtemp(join(work, 'empty-'));
+
+    // Act
+    const [missing, none, badMax] = await Promise.all([
+      digestCli('build', '--input', join(work, 'nope'), '--out', join(work, 'o1')),
+      digestCli('build', '--input', empty, '--out', join(work, 'o2')),
+      digestCli('build', '--input', 'seeds', '--out', join(work, 'o3'), '--max-themes', '0'),
+    ]);
+
+    // Assess
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(`input folder ${join(work, 'nope')} does not exist`);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain(`input folder ${empty} has no files`);
+    expect(badMax.code).not.toBe(0);
+    expect(badMax.stderr).toContain('--max-themes 0 is not a whole number of at least 1');
+  });
+});

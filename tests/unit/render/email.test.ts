@@ -1,0 +1,270 @@
+import { parseHTML } from 'linkedom';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { templateFolder } from '../../../src/adapters/template-folder.ts';
+import type { Digest } from '../../../src/core/digest.ts';
+import { TemplateError } from '../../../src/core/errors.ts';
+import { mjmlToHtml, personalise, renderDigestEmail } from '../../../src/core/render/email.ts';
+import { composeMime } from '../../../src/core/render/mime.ts';
+import { parseEmailSettings } from '../../../src/core/render/settings.ts';
+import { type EmailTemplates, loadTemplates } from '../../../src/core/render/templates.ts';
+import { busyDigest } from '../../support/digests.ts';
+
+const GMAIL_CLIP_BYTES = 102 * 1024;
+const reader = {
+  name: 'Ana <b>& Co',
+  unsubscribeUrl: 'https://digest.example.com/u?token=abc&k=1',
+  preferencesUrl: 'https://digest.example.com/p?token=abc',
+};
+
+let templates: EmailTemplates;
+beforeAll(async () => {
+  templates = await loadTemplates(templateFolder());
+});
+
+function hostileDigest(): Digest {
+  return {
+    title: 'Digest <i>',
+    generatedAt: '2026-11-23T07:00:00.000Z',
+    themes: [
+      {
+        id: 'theme-1',
+        label: 'Label <img src=x onerror=alert(1)>',
+        articles: [
+          {
+            id: 'a.html',
+            title: '<script>alert("title")</script> {{constructor}}',
+            source: 'Evil "Outlet"',
+            url: 'javascript:alert(1)',
+          },
+          { id: 'b.md', title: 'Data link', url: 'data:text/html,<script>alert(2)</script>' },
+          { id: 'c.md', title: 'Mail link', url: 'mailto:x@example.com' },
+          { id: 'd.md', title: 'Relative link', url: '/relative/path' },
+          { id: 'e.md', title: 'Good link', source: 'Good', url: 'https://good.example.com/a?x=1&y=2' },
+          { id: 'f.md', title: 'Plain http link', source: 'Old', url: 'http://old.example.com/story' },
+        ],
+        points: [
+          { text: 'A point with <b>markup</b> & "quotes".', sources: ['a.html', 'e.md'] },
+          { text: 'Another point.', sources: ['b.md', 'f.md'] },
+        ],
+      },
+    ],
+    skipped: [],
+  };
+}
+
+function hrefsOf(html: string): string[] {
+  const { document } = parseHTML(html);
+  return [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? '');
+}
+
+describe('renderDigestEmail', () => {
+  it('escapes article data and emits only http(s) links', async () => {
+    // Prepare
+    const digest = hostileDigest();
+
+    // Act
+    const email = personalise(await renderDigestEmail(digest, templates, parseEmailSettings({})), reader);
+
+    // Assess
+    expect(email.html).not.toMatch(/<script|<img src=x|<b>markup|javascript:|data:text|mailto:/i);
+    expect(email.html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
+    expect(email.html).toContain('Label &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(email.html).toContain('A point with &lt;b&gt;markup&lt;/b&gt; &amp; &quot;quotes&quot;.');
+    const hrefs = hrefsOf(email.html);
+    expect(hrefs).toContain('https://good.example.com/a?x=1&y=2');
+    expect(hrefs).toContain('http://old.example.com/story');
+    for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+    expect(email.text).toContain('<script>alert("title")</script>');
+    expect(email.text).not.toMatch(/javascript:|data:text|mailto:|\/relative\/path/);
+  });
+
+  it('produces HTML from strictly valid MJML, with lang, dark-mode styles and a 600 px single column', async () => {
+    // Prepare
+    const settings = parseEmailSettings({
+      lang: 'en-GB',
+      footer: { archiveUrl: 'https://archive.example.com/d/1' },
+    });
+
+    // Act
+    const rendered = await renderDigestEmail(busyDigest(3), templates, settings);
+
+    // Assess
+    const { document } = parseHTML(rendered.html);
+    expect(document.documentElement.getAttribute('lang')).toBe('en-GB');
+    expect(document.querySelector('meta[name="color-scheme"]')?.getAttribute('content')).toBe('light dark');
+    expect(rendered.html).toContain('@media (prefers-color-scheme: dark)');
+    expect(rendered.html).toContain('max-width:600px');
+    expect(rendered.html).toContain('23 November 2026');
+    expect(hrefsOf(rendered.html)).toContain('https://archive.example.com/d/1');
+    await expect(
+      mjmlToHtml('<mjml><mj-body><mj-section><mj-text>x</mj-text></mj-section></mj-body></mjml>'),
+    ).rejects.toThrow(TemplateError);
+  });
+
+  it('shows each theme with its label, cited points and articles, and the rest as headlines', async () => {
+    // Prepare
+    const digest = busyDigest(10);
+
+    // Act
+    const email = personalise(
+      await renderDigestEmail(digest, templates, parseEmailSettings({ maxThemes: 8 })),
+      reader,
+    );
+
+    // Assess
+    const { document } = parseHTML(email.html);
+    const headings = [...document.querySelectorAll('h2')].map((h) => h.textContent);
+    expect(headings).toEqual([...digest.themes.slice(0, 8).map((t) => t.label), 'Also in this issue']);
+    const firstPoint = [...document.querySelectorAll('li')][0];
+    expect(firstPoint?.textContent).toContain('Outlet 1 News');
+    expect([...(firstPoint?.querySelectorAll('a') ?? [])].map((a) => a.getAttribute('href'))).toEqual([
+      digest.themes[0]?.articles[0]?.url,
+      digest.themes[0]?.articles[1]?.url,
+    ]);
+    expect(email.html).toContain('also published as feeds/mirror/story-0.md');
+    for (const theme of digest.themes.slice(8)) {
+      expect(email.html).toContain(theme.articles[0]?.title);
+      expect(email.text).toContain(theme.label);
+    }
+    expect(email.subject).toBe('Morning digest: Theme 1: border talks and regional security and 9 more');
+  });
+
+  it('writes a readable plain-text part with numbered references instead of HTML', async () => {
+    // Prepare
+    const digest = busyDigest(2);
+
+    // Act
+    const email = personalise(await renderDigestEmail(digest, templates, parseEmailSettings({})), reader);
+
+    // Assess
+    const lines = email.text.split('\n');
+    expect(email.text).not.toMatch(/<\/?(a|p|ul|li|h[12]|span|br|div|table)\b|&amp;|&lt;|&quot;/i);
+    expect(lines[0]).toBe('Morning digest');
+    expect(email.text).toContain('Hello Ana <b>& Co,');
+    expect(lines).toContain(digest.themes[1]?.label);
+    expect(lines.find((l) => l.startsWith('- Officials'))).toBeDefined();
+    expect(email.text).toMatch(/\(1\.1\)\. \[1\]\[2\]/);
+    expect(lines).toContain('[1] Story 1.1: ministers from both countries trade warnings over the');
+    expect(lines).toContain(`    ${digest.themes[0]?.articles[0]?.url}`);
+    expect(lines).toContain('Unsubscribe: https://digest.example.com/u?token=abc&k=1');
+    for (const line of lines.filter((l) => !l.includes('://'))) expect(line.length).toBeLessThanOrEqual(72);
+  });
+
+  it('keeps a 20-theme digest under Gmail’s 102 KB clipping limit', async () => {
+    // Prepare
+    const digest = busyDigest(20);
+
+    // Act
+    const shortList = personalise(await renderDigestEmail(digest, templates, parseEmailSettings({})), reader);
+    const everything = personalise(
+      await renderDigestEmail(digest, templates, parseEmailSettings({ maxThemes: 20 })),
+      reader,
+    );
+
+    // Assess
+    expect(Buffer.byteLength(shortList.html)).toBeLessThan(GMAIL_CLIP_BYTES);
+    expect(Buffer.byteLength(everything.html)).toBeLessThan(GMAIL_CLIP_BYTES);
+  });
+});
+
+describe('personalise', () => {
+  it('fills every per-recipient placeholder, escaped for HTML and verbatim for text, and leaves none', async () => {
+    // Prepare
+    const rendered = await renderDigestEmail(busyDigest(2), templates, parseEmailSettings({}));
+
+    // Act
+    const email = personalise(rendered, reader);
+    const anonymous = personalise(rendered, { ...reader, name: undefined });
+
+    // Assess
+    for (const token of Object.values(rendered.placeholders)) {
+      expect(rendered.html).toContain(token);
+      expect(rendered.text).toContain(token);
+      expect(email.html).not.toContain(token);
+      expect(email.text).not.toContain(token);
+    }
+    expect(email.html).not.toMatch(/x-digest-[0-9a-f]{16}/);
+    expect(email.html).toContain('Hello Ana &lt;b&gt;&amp; Co,');
+    expect(hrefsOf(email.html)).toEqual(
+      expect.arrayContaining([reader.unsubscribeUrl, reader.preferencesUrl]),
+    );
+    expect(email.text).toContain(`Manage preferences: ${reader.preferencesUrl}`);
+    expect(anonymous.text).toContain('\nHello,\n');
+    expect(() => personalise(rendered, { ...reader, unsubscribeUrl: 'http://digest.example.com/u' })).toThrow(
+      /unsubscribe URL must be an https/,
+    );
+  });
+});
+
+describe('composeMime', () => {
+  it('builds a multipart/alternative message that parses back with both parts and the list headers', async () => {
+    // Prepare
+    const email = personalise(
+      await renderDigestEmail(busyDigest(1), templates, parseEmailSettings({})),
+      reader,
+    );
+    const subject = 'Café digest — Ünïcode “quotes”\r\nBcc: victim@example.com';
+
+    // Act
+    const raw = await composeMime({
+      from: { name: 'Café Digest', address: 'digest@example.com' },
+      to: { name: 'Ana', address: 'ana@example.org' },
+      replyTo: 'editors@example.com',
+      subject,
+      html: email.html,
+      text: email.text,
+      listUnsubscribeUrl: reader.unsubscribeUrl,
+      listId: 'morning.digest.example.com',
+      listName: 'Morning digest',
+      messageId: '<digest-1.ana@digest.example.com>',
+      date: new Date('2026-11-23T07:00:00Z'),
+      headers: { 'X-Digest-Id': 'digest-1' },
+    });
+
+    // Assess
+    const parsed = await simpleParser(raw);
+    expect(parsed.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+    expect(parsed.subject).toBe('Café digest — Ünïcode “quotes” Bcc: victim@example.com');
+    expect(parsed.headers.has('bcc')).toBe(false);
+    expect(parsed.from?.value).toEqual([{ name: 'Café Digest', address: 'digest@example.com' }]);
+    expect(parsed.replyTo?.text).toBe('editors@example.com');
+    expect(parsed.messageId).toBe('<digest-1.ana@digest.example.com>');
+    expect(parsed.date?.toISOString()).toBe('2026-11-23T07:00:00.000Z');
+    expect(parsed.headers.get('list')).toEqual({
+      unsubscribe: { url: reader.unsubscribeUrl },
+      'unsubscribe-post': { name: 'List-Unsubscribe=One-Click' },
+      id: { name: 'Morning digest', id: 'morning.digest.example.com' },
+    });
+    expect(parsed.headers.get('x-digest-id')).toBe('digest-1');
+    const rawHeaders = raw.toString('utf8').split('\r\n\r\n')[0] ?? '';
+    expect(rawHeaders).toContain(`List-Unsubscribe: <${reader.unsubscribeUrl}>`);
+    expect(rawHeaders).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(parsed.text).toBe(email.text);
+    expect(parsed.html).toBe(email.html);
+  });
+
+  it('refuses header values and URLs that could inject or mislead', async () => {
+    // Prepare
+    const base = {
+      from: { name: 'Digest', address: 'digest@example.com' },
+      to: 'ana@example.org',
+      subject: 'Hi',
+      html: '<p>hi</p>',
+      text: 'hi',
+      listUnsubscribeUrl: 'https://digest.example.com/u',
+      listId: 'digest.example.com',
+    };
+
+    // Act
+    const attempts = [
+      composeMime({ ...base, headers: { 'X-Note': 'a\r\nBcc: victim@example.com' } }),
+      composeMime({ ...base, headers: { Bcc: 'victim@example.com' } }),
+      composeMime({ ...base, listUnsubscribeUrl: 'http://digest.example.com/u' }),
+      composeMime({ ...base, to: 'not an address' }),
+    ];
+
+    // Assess
+    for (const attempt of attempts) await expect(attempt).rejects.toThrow(/cannot compose the message/);
+  });
+});

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATES_DIR } from '../../../src/adapters/template-folder.ts';
+
+const run = promisify(execFile);
+let outdir: string | undefined;
+afterAll(async () => {
+  if (outdir) await rm(outdir, { recursive: true, force: true });
+});
+
+describe('the renderer inside an esbuild bundle', () => {
+  it('renders with templates/ copied beside the bundle, as a Lambda ships them', async () => {
+    // Prepare
+    outdir = await mkdtemp(join(tmpdir(), 'render-bundle-'));
+    await build({
+      entryPoints: ['tests/support/render-bundle-entry.ts'],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      outfile: join(outdir, 'index.mjs'),
+      // mjml's dependencies still call require(); NodejsFunction adds the same banner for ESM output.
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    await cp(DEFAULT_TEMPLATES_DIR, join(outdir, 'templates'), { recursive: true });
+
+    // Act
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const { handler } = await import('./index.mjs'); console.log(JSON.stringify(await handler()));",
+      ],
+      { cwd: outdir },
+    );
+
+    // Assess
+    const email = JSON.parse(stdout) as { subject: string; html: string };
+    expect(email.subject).toBe('Morning digest: Theme 1: border talks and regional security and 1 more');
+    expect(email.html).toContain('Theme 2: border talks and regional security');
+    expect(email.html).toContain('href="https://digest.example.com/u?token=t"');
+  });
+});
