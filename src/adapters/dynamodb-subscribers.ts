@@ -47,9 +47,9 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
       },
     );
     for await (const page of pages) {
-      const item = page.Items?.[0];
-      // The index is eventually consistent: read the item itself for its current state.
-      if (item) return this.get(String(item.id));
+      const key = page.Items?.[0]?.pk;
+      // The index holds keys only and is eventually consistent: read the item itself.
+      if (typeof key === 'string') return this.get(key.slice(subscriberKey('').length));
     }
     return undefined;
   }
