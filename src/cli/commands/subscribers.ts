@@ -112,7 +112,8 @@ export function registerSubscribers(program: Command): void {
       for (const { line, reason } of problems) console.error(`${file}:${line}: ${reason}`);
       const summary = [...outcomes].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'nothing imported';
       console.log(`${summary}; ${problems.length} rows refused`);
-      if (problems.length > 0) process.exitCode = 2;
+      if (problems.length > 0)
+        throw new UsageError(`${file}: ${problems.length} rows refused (listed above)`);
     });
 
   subscribers
