@@ -38,9 +38,13 @@ const NO = new Set(['', 'no', 'n', 'false', '0']);
 export function parseImportCsv(text: string, file: string, options: ImportOptions): ParsedImport {
   const problems: ImportProblem[] = [];
   let records: { info: { lines: number }; record: Record<string, string> }[];
+  let header: string[] = [];
   try {
     records = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (names: string[]) => {
+        header = names.map((h) => h.trim().toLowerCase());
+        return header;
+      },
       info: true,
       bom: true,
       trim: true,
@@ -53,6 +57,10 @@ export function parseImportCsv(text: string, file: string, options: ImportOption
   } catch (cause) {
     throw new DigestError(`${file}: not a readable CSV file`, { cause });
   }
+  if (!header.includes('email')) throw new DigestError(`${file}: the header row has no "email" column`);
+  const unknown = header.filter((name) => !KNOWN_COLUMNS.includes(name));
+  if (unknown.length > 0)
+    throw new DigestError(`${file}: unknown column ${unknown.join(', ')} in the header row`);
   const rows: ImportRow[] = [];
   const seen = new Map<string, number>();
   for (const { info, record } of records) {
