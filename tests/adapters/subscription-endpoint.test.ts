@@ -250,6 +250,25 @@ describe('subscription endpoint against moto', () => {
     expect(await mailsTo(subscriber.email)).toHaveLength(mailsBefore + 1);
   });
 
+  it('re-subscribes through the signup form after unsubscribing, with double opt-in again', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    await handle(
+      fixture('unsubscribe-post-urlencoded', { token: await linkToken(subscriber.id, 'unsubscribe') }),
+    );
+
+    // act
+    await signup(subscriber.email);
+    const pending = await stack.repository.get(subscriber.id);
+    const mails = await mailsTo(subscriber.email);
+    await handle(fixture('confirm-post', { token: confirmToken(mails[mails.length - 1] ?? ({} as never)) }));
+
+    // assess
+    expect(pending?.status).toBe('pending');
+    expect(mails).toHaveLength(2);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('active');
+  });
+
   it('shows and saves topic preferences by signed link', async () => {
     // prepare
     const subscriber = await activeSubscriber();
