@@ -22,6 +22,27 @@ export const stackConfigSchema = z.object({
   retainData: z.boolean().default(true),
   /** Address that receives operational alarms, if any. */
   alarmEmail: z.email().optional(),
+  /** Subscribers, signup endpoint and SES feedback (docs/subscribers.md); every field is optional. */
+  subscribers: z
+    .object({
+      newsletterName: z.string().min(1).max(100).optional(),
+      senderAddress: z.email().optional(),
+      mailDomain: z
+        .string()
+        .regex(
+          /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          'must be a lower-case domain',
+        )
+        .optional(),
+      mailFromLabel: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/)
+        .optional(),
+      publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
+      transientBounceLimit: z.number().int().min(1).max(50).optional(),
+      tokenRotationGraceDays: z.number().int().min(0).max(365).optional(),
+    })
+    .default({}),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

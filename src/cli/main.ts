@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerSummarize } from './commands/summarize.ts';
+import { registerSubscribers } from './commands/subscribers.ts';
 
 const program = new Command('digest')
   .description('Newsletter digest generator: themed, cited email digests from news articles')
@@ -10,6 +11,7 @@ const program = new Command('digest')
 
 registerBuild(program);
 registerSummarize(program);
+registerSubscribers(program);
 
 try {
   await program.parseAsync(process.argv);

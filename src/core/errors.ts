@@ -33,3 +33,17 @@ export class TemplateError extends DigestError {
     super(problems.length ? `${message}:\n${problems.join('\n')}` : message, options);
   }
 }
+
+/** A subscriber record or request that cannot be accepted. The message names the record and the reason. */
+export class SubscriberRejectedError extends DigestError {
+  constructor(
+    readonly record: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${record}: ${reason}`, options);
+  }
+}
+
+/** A signed link token that is malformed, forged, expired or for another purpose. Never shown in detail. */
+export class InvalidTokenError extends DigestError {}

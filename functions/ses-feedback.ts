@@ -1,0 +1,48 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSEvent } from 'aws-lambda';
+import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
+import { DigestError } from '../src/core/errors.ts';
+import { applyFeedback, type FeedbackOptions, parseSesEvent } from '../src/core/subscribers/feedback.ts';
+import { logFailure, readFeedbackEnvironment } from './subscribers-config.ts';
+
+export type SnsHandler = (event: SNSEvent) => Promise<void>;
+
+/**
+ * SES configuration-set events, delivered by SNS. A record that is not an SES event is logged and
+ * skipped (it would fail every retry); storage errors are thrown so SNS retries the delivery.
+ */
+export function createFeedbackHandler(options: FeedbackOptions): SnsHandler {
+  return async (event) => {
+    for (const record of event.Records) {
+      const where = `SNS message ${record.Sns.MessageId}`;
+      let feedback: ReturnType<typeof parseSesEvent>;
+      try {
+        feedback = parseSesEvent(record.Sns.Message, where);
+      } catch (error) {
+        if (!(error instanceof DigestError)) throw error;
+        logFailure('skipped a record that is not an SES event', error, {
+          snsMessageId: record.Sns.MessageId,
+        });
+        continue;
+      }
+      if (!feedback) continue;
+      const results = await applyFeedback(feedback, options);
+      console.log(
+        JSON.stringify({ level: 'INFO', message: 'SES feedback applied', kind: feedback.kind, results }),
+      );
+    }
+  };
+}
+
+let configured: SnsHandler | undefined;
+
+export const handler: SnsHandler = (event) => {
+  if (!configured) {
+    const env = readFeedbackEnvironment();
+    configured = createFeedbackHandler({
+      repository: new DynamoDbSubscriberRepository(new DynamoDBClient({}), env.SUBSCRIBER_TABLE),
+      transientBounceLimit: env.TRANSIENT_BOUNCE_LIMIT,
+    });
+  }
+  return configured(event);
+};

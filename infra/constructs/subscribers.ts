@@ -1,0 +1,307 @@
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { EMAIL_INDEX } from '../../src/adapters/dynamodb-subscribers.ts';
+
+export interface SubscribersProps {
+  /**
+   * Name of the newsletter, shown on the pages and in confirmation mails.
+   * @default 'the digest'
+   */
+  readonly newsletterName?: string;
+  /**
+   * Verified SES sender of confirmation mails. Without it (and without mailDomain) signup answers 503.
+   * @default `digest@<mailDomain>` when mailDomain is set, otherwise none
+   */
+  readonly senderAddress?: string;
+  /**
+   * Domain to create the SES identity for, with Easy DKIM and a custom MAIL FROM domain.
+   * @default no identity is created (verify the sender yourself)
+   */
+  readonly mailDomain?: string;
+  /**
+   * Label of the MAIL FROM subdomain under mailDomain.
+   * @default 'bounce'
+   */
+  readonly mailFromLabel?: string;
+  /**
+   * https:// base of the links in mails when a custom domain fronts the Function URL.
+   * @default the Function URL itself
+   */
+  readonly publicBaseUrl?: string;
+  /**
+   * Transient bounces in a row that count as a bounce.
+   * @default 3
+   */
+  readonly transientBounceLimit?: number;
+  /**
+   * Days a retired token key keeps verifying links already sent.
+   * @default 30
+   */
+  readonly tokenRotationGraceDays?: number;
+  /**
+   * Whether the table and the key secret survive `cdk destroy`.
+   * @default true
+   */
+  readonly retainData?: boolean;
+  /**
+   * Where the reputation alarms notify.
+   * @default no action (the alarms still show in CloudWatch)
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+}
+
+/** What both functions do with subscriber items: read one, look one up by address, write it back. */
+const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'];
+
+const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
+
+/**
+ * Subscribers: the table, the public HTTPS endpoint (Function URL) for signup, confirmation,
+ * unsubscribe and preferences, the token key secret, the SES configuration set whose events reach
+ * the feedback Lambda through SNS, the optional SES domain identity and the reputation alarms.
+ */
+export class Subscribers extends Construct {
+  readonly table: dynamodb.TableV2;
+  readonly keySecret: secretsmanager.Secret;
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly endpoint: NodejsFunction;
+  readonly endpointUrl: lambda.FunctionUrl;
+  readonly feedbackFunction: NodejsFunction;
+  readonly feedbackTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: SubscribersProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const newsletter = props.newsletterName ?? 'the digest';
+    const sender = props.senderAddress ?? (props.mailDomain ? `digest@${props.mailDomain}` : undefined);
+
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      globalSecondaryIndexes: [
+        {
+          indexName: EMAIL_INDEX,
+          partitionKey: { name: 'emailKey', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+        },
+      ],
+      removalPolicy,
+    });
+
+    // Flat JSON so CloudFormation can generate the first key; rotation adds keys (docs/subscribers.md).
+    this.keySecret = new secretsmanager.Secret(this, 'TokenKeys', {
+      description: 'HMAC keys that sign subscriber links (confirm, unsubscribe, preferences)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ current: 'k1' }),
+        generateStringKey: 'k1',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+
+    // SES cannot invoke Lambda: events go to an encrypted SNS topic that the feedback Lambda reads.
+    const topicKey = new kms.Key(this, 'FeedbackTopicKey', {
+      description: 'Encrypts SES feedback events in transit through SNS',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.feedbackTopic = new sns.Topic(this, 'FeedbackTopic', { masterKey: topicKey, enforceSSL: true });
+    this.configurationSet.addEventDestination('ToFeedbackTopic', {
+      destination: ses.EventDestination.snsTopic(this.feedbackTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.DELIVERY],
+    });
+
+    const common = {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // Bundled CommonJS dependencies (nodemailer) still call require().
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    };
+
+    this.endpoint = new NodejsFunction(this, 'Endpoint', {
+      ...common,
+      description: 'Subscriber signup, confirmation, one-click unsubscribe and preferences',
+      entry: `${functionsDir}subscription-endpoint.ts`,
+      timeout: Duration.seconds(10),
+      logGroup: new logs.LogGroup(this, 'EndpointLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      }),
+      environment: {
+        SUBSCRIBER_TABLE: this.table.tableName,
+        TOKEN_KEY_SECRET: this.keySecret.secretArn,
+        TOKEN_ROTATION_GRACE_DAYS: String(props.tokenRotationGraceDays ?? 30),
+        NEWSLETTER_NAME: newsletter,
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        ...(sender ? { SENDER_ADDRESS: sender } : {}),
+        ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
+      },
+    });
+    this.table.grant(this.endpoint, ...ITEM_ACTIONS, 'dynamodb:DeleteItem');
+    this.keySecret.grantRead(this.endpoint);
+    if (sender) {
+      const senderDomain = sender.slice(sender.lastIndexOf('@') + 1);
+      this.endpoint.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendRawEmail'],
+          resources: [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sender }),
+            stack.formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: this.configurationSet.configurationSetName,
+            }),
+          ],
+          conditions: { StringEquals: { 'ses:FromAddress': sender } },
+        }),
+      );
+    }
+    // Public by design: the pages are reached from mail links; every action needs a signed token.
+    this.endpointUrl = this.endpoint.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    this.feedbackFunction = new NodejsFunction(this, 'Feedback', {
+      ...common,
+      description: 'Marks bounced and complaining subscribers from SES events',
+      entry: `${functionsDir}ses-feedback.ts`,
+      timeout: Duration.seconds(30),
+      logGroup: new logs.LogGroup(this, 'FeedbackLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      }),
+      environment: {
+        SUBSCRIBER_TABLE: this.table.tableName,
+        TRANSIENT_BOUNCE_LIMIT: String(props.transientBounceLimit ?? 3),
+      },
+    });
+    this.table.grant(this.feedbackFunction, ...ITEM_ACTIONS);
+    this.feedbackFunction.addEventSource(new SnsEventSource(this.feedbackTopic));
+
+    if (props.mailDomain) this.addDomainIdentity(props.mailDomain, props.mailFromLabel ?? 'bounce');
+    this.addReputationAlarms(props.alarmActions ?? []);
+
+    new CfnOutput(this, 'EndpointUrl', { value: this.endpointUrl.url, description: 'Subscription endpoint' });
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      description: 'digest subscribers --table',
+    });
+    new CfnOutput(this, 'KeySecretArn', {
+      value: this.keySecret.secretArn,
+      description: 'digest subscribers --key-secret',
+    });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+
+    this.acknowledgeNagFindings();
+  }
+
+  /** Easy DKIM and a custom MAIL FROM domain, with the DNS records to add printed as outputs. */
+  private addDomainIdentity(domain: string, mailFromLabel: string): void {
+    const mailFrom = `${mailFromLabel}.${domain}`;
+    const identity = new ses.EmailIdentity(this, 'Identity', {
+      identity: ses.Identity.domain(domain),
+      configurationSet: this.configurationSet,
+      mailFromDomain: mailFrom,
+      dkimSigning: true,
+    });
+    identity.dkimRecords.forEach((record, i) => {
+      new CfnOutput(this, `DkimRecord${i + 1}`, {
+        value: `${record.name} CNAME ${record.value}`,
+        description: `DKIM record ${i + 1} of 3 to add to DNS`,
+      });
+    });
+    new CfnOutput(this, 'MailFromMxRecord', {
+      value: `${mailFrom} MX 10 feedback-smtp.${Stack.of(this).region}.amazonses.com`,
+      description: 'MAIL FROM domain MX record',
+    });
+    new CfnOutput(this, 'MailFromSpfRecord', {
+      value: `${mailFrom} TXT "v=spf1 include:amazonses.com ~all"`,
+      description: 'MAIL FROM domain SPF record',
+    });
+    new CfnOutput(this, 'DmarcRecord', {
+      value: `_dmarc.${domain} TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@${domain}"`,
+      description: 'Starting DMARC policy; tighten p= once reports are clean',
+    });
+  }
+
+  /** SES pauses sending around 10 % bounces or 0.5 % complaints; alarm well before that. */
+  private addReputationAlarms(actions: cloudwatch.IAlarmAction[]): void {
+    const alarms = [
+      { id: 'BounceRateAlarm', metricName: 'Reputation.BounceRate', threshold: 0.05 },
+      { id: 'ComplaintRateAlarm', metricName: 'Reputation.ComplaintRate', threshold: 0.001 },
+    ];
+    for (const { id, metricName, threshold } of alarms) {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: `SES account ${metricName} is over ${threshold * 100} %`,
+        metric: new cloudwatch.Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.hours(1),
+        }),
+        threshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      for (const action of actions) alarm.addAlarmAction(action);
+    }
+  }
+
+  private acknowledgeNagFindings(): void {
+    Validations.of(this.keySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Keys rotate by adding a key id to the secret (docs/subscribers.md): links already sent must keep verifying for the grace period, which a rotation Lambda replacing the value would break.',
+    });
+    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
+    for (const fn of [this.endpoint, this.feedbackFunction]) {
+      Validations.of(fn).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: 'The basic execution role only lets the function write its own logs.',
+        },
+        {
+          id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+          reason: 'The table grant includes its own indexes (the byEmail lookup); nothing outside the table.',
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { ConfigError } from '../core/errors.ts';
+import type { ConfirmationMail, ConfirmationMailer } from '../core/ports/subscribers.ts';
+import { escapeHtml } from '../core/subscribers/pages.ts';
+import { asciiEmail } from '../core/subscribers/subscriber.ts';
+
+export interface SesConfirmationMailerOptions {
+  /** Verified SES sender, e.g. `Morning Brief <digest@news.example.org>`. */
+  from: string;
+  /** Name of the newsletter, used in the subject and text. */
+  newsletter: string;
+  /** SES configuration set, so bounces and complaints of confirmation mails reach the feedback handler. */
+  configurationSet?: string;
+}
+
+/** Sends the double opt-in mail through SES v1 SendRawEmail, MIME built by nodemailer's MailComposer. */
+export class SesConfirmationMailer implements ConfirmationMailer {
+  constructor(
+    private readonly client: SESClient,
+    private readonly options: SesConfirmationMailerOptions,
+  ) {}
+
+  async sendConfirmation(mail: ConfirmationMail): Promise<void> {
+    if (!mail.confirmUrl.startsWith('https://')) {
+      throw new ConfigError('confirmation links must use https://');
+    }
+    const { newsletter } = this.options;
+    const greeting = mail.name ? `Hello ${mail.name},` : 'Hello,';
+    const message = await new MailComposer({
+      from: this.options.from,
+      to: mail.name ? { name: mail.name, address: asciiEmail(mail.to) } : asciiEmail(mail.to),
+      subject: `Please confirm your subscription to ${newsletter}`,
+      text: [
+        greeting,
+        '',
+        `Someone, hopefully you, asked to receive ${newsletter} at this address.`,
+        'Open this link to confirm:',
+        '',
+        mail.confirmUrl,
+        '',
+        'If it was not you, ignore this email: nothing will be sent without your confirmation.',
+      ].join('\n'),
+      html: `<!doctype html><html lang="en"><body><p>${escapeHtml(greeting)}</p>
+<p>Someone, hopefully you, asked to receive ${escapeHtml(newsletter)} at this address.</p>
+<p><a href="${escapeHtml(mail.confirmUrl)}">Confirm your subscription</a></p>
+<p>If it was not you, ignore this email: nothing will be sent without your confirmation.</p></body></html>`,
+    })
+      .compile()
+      .build();
+    await this.client.send(
+      new SendRawEmailCommand({
+        RawMessage: { Data: message },
+        ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+      }),
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { SubscriberRejectedError } from '../errors.ts';
+import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
+import { addressHash, normaliseEmail, transition } from './subscriber.ts';
+
+/**
+ * One SES event (event publishing: `eventType`; identity notifications: `notificationType`),
+ * reduced to what the subscriber list needs.
+ */
+export interface FeedbackEvent {
+  kind: 'bounce' | 'complaint' | 'delivery';
+  /** Permanent, Transient or Undetermined, for bounces. */
+  bounceType?: string;
+  messageId: string;
+  recipients: string[];
+  at: Date;
+}
+
+const recipient = z.object({ emailAddress: z.string() });
+const sesEventSchema = z.object({
+  eventType: z.string().optional(),
+  notificationType: z.string().optional(),
+  mail: z.object({ messageId: z.string(), timestamp: z.string() }),
+  bounce: z
+    .object({ bounceType: z.string(), bouncedRecipients: z.array(recipient), timestamp: z.string() })
+    .optional(),
+  complaint: z.object({ complainedRecipients: z.array(recipient), timestamp: z.string() }).optional(),
+  delivery: z.object({ recipients: z.array(z.string()), timestamp: z.string() }).optional(),
+});
+
+/** Parses one SES event JSON (the SNS message); undefined for event types the list ignores (Send, Open...). */
+export function parseSesEvent(json: string, where: string): FeedbackEvent | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (cause) {
+    throw new SubscriberRejectedError(where, 'SES event is not JSON', { cause });
+  }
+  const result = sesEventSchema.safeParse(raw);
+  if (!result.success)
+    throw new SubscriberRejectedError(where, `not an SES event: ${z.prettifyError(result.error)}`);
+  const event = result.data;
+  const type = event.eventType ?? event.notificationType;
+  const messageId = event.mail.messageId;
+  if (type === 'Bounce' && event.bounce) {
+    return {
+      kind: 'bounce',
+      bounceType: event.bounce.bounceType,
+      messageId,
+      recipients: event.bounce.bouncedRecipients.map((r) => r.emailAddress),
+      at: new Date(event.bounce.timestamp),
+    };
+  }
+  if (type === 'Complaint' && event.complaint) {
+    return {
+      kind: 'complaint',
+      messageId,
+      recipients: event.complaint.complainedRecipients.map((r) => r.emailAddress),
+      at: new Date(event.complaint.timestamp),
+    };
+  }
+  if (type === 'Delivery' && event.delivery) {
+    return {
+      kind: 'delivery',
+      messageId,
+      recipients: event.delivery.recipients,
+      at: new Date(event.delivery.timestamp),
+    };
+  }
+  return undefined;
+}
+
+export interface FeedbackOptions {
+  repository: SubscriberRepository;
+  /** Settles the send ledger; absent until the sending side provides one. */
+  ledger?: SendLedger;
+  /** Transient bounces in a row that count as a bounce. @default 3 */
+  transientBounceLimit?: number;
+}
+
+export type FeedbackAction =
+  | 'bounced'
+  | 'complained'
+  | 'transient-counted'
+  | 'delivered'
+  | 'unknown-recipient';
+
+/**
+ * Applies one event to every recipient: a permanent bounce or a complaint stops all further mail;
+ * transient bounces are counted and `transientBounceLimit` in a row count as a bounce; a delivery
+ * resets the count. Returns one action per recipient, keyed by address hash (never the address).
+ */
+export async function applyFeedback(
+  event: FeedbackEvent,
+  options: FeedbackOptions,
+): Promise<{ recipientHash: string; action: FeedbackAction }[]> {
+  const limit = options.transientBounceLimit ?? 3;
+  const results: { recipientHash: string; action: FeedbackAction }[] = [];
+  for (const address of event.recipients) {
+    const email = normaliseEmail(address.replace(/^.*<([^>]+)>.*$/, '$1'), 'SES recipient');
+    const recipientHash = addressHash(email);
+    const outcome =
+      event.kind === 'delivery' ? 'delivered' : event.kind === 'bounce' ? 'bounced' : 'complained';
+    await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at);
+    const subscriber = await options.repository.findByEmail(email);
+    if (!subscriber) {
+      results.push({ recipientHash, action: 'unknown-recipient' });
+      continue;
+    }
+    let action: FeedbackAction;
+    let updated = subscriber;
+    if (event.kind === 'complaint') {
+      action = 'complained';
+      updated = transition(subscriber, 'complained', event.at);
+    } else if (event.kind === 'delivery') {
+      action = 'delivered';
+      if (subscriber.transientBounces > 0) updated = { ...subscriber, transientBounces: 0 };
+    } else if (event.bounceType === 'Permanent' || subscriber.transientBounces + 1 >= limit) {
+      action = 'bounced';
+      updated = subscriber.status === 'complained' ? subscriber : transition(subscriber, 'bounced', event.at);
+    } else {
+      action = 'transient-counted';
+      updated = { ...subscriber, transientBounces: subscriber.transientBounces + 1 };
+    }
+    if (updated !== subscriber) await options.repository.put(updated);
+    results.push({ recipientHash, action });
+  }
+  return results;
+}

@@ -1,0 +1,133 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ConfigError, InvalidTokenError } from './errors.ts';
+import type { KeyProvider, TokenKey, TokenKeySet } from './ports/token-keys.ts';
+
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+
+export interface TokenClaims {
+  subscriberId: string;
+  purpose: TokenPurpose;
+  expiresAt: Date;
+}
+
+export interface TokenOptions {
+  /** How long a retired key keeps verifying links already sent. @default 30 days */
+  rotationGraceMs?: number;
+}
+
+const PURPOSES: readonly TokenPurpose[] = ['confirm', 'unsubscribe', 'preferences'];
+const PART = /^[A-Za-z0-9_-]{1,64}$/;
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Default lifetimes: a confirmation link is short-lived, footer links must outlive an archived mail. */
+export const DEFAULT_TOKEN_LIFETIME_MS: Readonly<Record<TokenPurpose, number>> = {
+  confirm: 2 * DAY,
+  unsubscribe: 400 * DAY,
+  preferences: 400 * DAY,
+};
+
+/**
+ * Signed, expiring link tokens: `v1.<keyId>.<subscriberId>.<purpose>.<expiry seconds>.<HMAC-SHA256>`.
+ * The key id lets keys rotate while links already sent keep working for the grace period.
+ */
+export class TokenSigner {
+  private readonly graceMs: number;
+
+  constructor(
+    private readonly keyProvider: KeyProvider,
+    options: TokenOptions = {},
+  ) {
+    this.graceMs = options.rotationGraceMs ?? 30 * DAY;
+  }
+
+  async sign(subscriberId: string, purpose: TokenPurpose, now: Date, lifetimeMs?: number): Promise<string> {
+    if (!PART.test(subscriberId)) throw new InvalidTokenError('subscriber id cannot be put in a token');
+    const { current } = await this.keyProvider.keys();
+    const expiry = Math.floor((now.getTime() + (lifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS[purpose])) / 1000);
+    const body = ['v1', current.id, subscriberId, purpose, String(expiry)].join('.');
+    return `${body}.${mac(current, body)}`;
+  }
+
+  /** Returns the claims, or throws InvalidTokenError without saying which check failed. */
+  async verify(token: string, purpose: TokenPurpose, now: Date): Promise<TokenClaims> {
+    const parts = token.split('.');
+    const [version, keyId, subscriberId, tokenPurpose, expiry, signature] = parts;
+    if (
+      parts.length !== 6 ||
+      version !== 'v1' ||
+      !keyId ||
+      !PART.test(keyId) ||
+      !subscriberId ||
+      !PART.test(subscriberId) ||
+      !expiry ||
+      !/^\d{1,12}$/.test(expiry) ||
+      !signature
+    ) {
+      throw new InvalidTokenError('malformed token');
+    }
+    const key = usableKey(await this.keyProvider.keys(), keyId, now, this.graceMs);
+    const body = parts.slice(0, 5).join('.');
+    // Both sides are fixed-length digests, so timingSafeEqual compares in constant time.
+    const expected = Buffer.from(mac(key ?? FALLBACK_KEY, body));
+    const given = Buffer.from(signature);
+    const signatureOk = given.length === expected.length && timingSafeEqual(given, expected);
+    if (!key || !signatureOk) throw new InvalidTokenError('bad signature');
+    if (tokenPurpose !== purpose) throw new InvalidTokenError('wrong purpose');
+    const expiresAt = new Date(Number(expiry) * 1000);
+    if (expiresAt.getTime() <= now.getTime()) throw new InvalidTokenError('expired');
+    return { subscriberId, purpose, expiresAt };
+  }
+}
+
+/** Used when the key id is unknown, so an unknown key costs the same time as a bad signature. */
+const FALLBACK_KEY: TokenKey = { id: 'none', secret: Buffer.alloc(32) };
+
+function usableKey(set: TokenKeySet, keyId: string, now: Date, graceMs: number): TokenKey | undefined {
+  const key = set.all.find((k) => k.id === keyId);
+  if (!key) return undefined;
+  if (key.retiredAt && key.retiredAt.getTime() + graceMs <= now.getTime()) return undefined;
+  return key;
+}
+
+function mac(key: TokenKey, body: string): string {
+  return createHmac('sha256', key.secret).update(body).digest('base64url');
+}
+
+export function isTokenPurpose(value: string): value is TokenPurpose {
+  return (PURPOSES as readonly string[]).includes(value);
+}
+
+/**
+ * The secret's JSON: `{"current":"k2","k2":"<random>","k1":"<random>","retired":{"k1":"<ISO instant>"}}`.
+ * Flat so that CloudFormation can generate the first key (generateStringKey). Secrets are at least 32 characters.
+ */
+const keySecretSchema = z
+  .object({
+    current: z.string().regex(PART),
+    retired: z.record(z.string(), z.iso.datetime({ offset: true })).optional(),
+  })
+  .catchall(z.string().min(32));
+
+export function parseKeySecret(json: string, where = 'token key secret'): TokenKeySet {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (cause) {
+    throw new ConfigError(`${where}: not JSON`, { cause });
+  }
+  const result = keySecretSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(`${where}: ${z.prettifyError(result.error)}`);
+  const { current, retired = {}, ...rest } = result.data;
+  const all: TokenKey[] = Object.entries(rest).flatMap(([id, value]) => {
+    if (!PART.test(id)) return [];
+    const retiredAt = retired[id];
+    return [
+      { id, secret: Buffer.from(value, 'utf8'), ...(retiredAt ? { retiredAt: new Date(retiredAt) } : {}) },
+    ];
+  });
+  const currentKey = all.find((k) => k.id === current);
+  if (!currentKey) throw new ConfigError(`${where}: current key "${current}" has no secret`);
+  if (currentKey.retiredAt) throw new ConfigError(`${where}: current key "${current}" is retired`);
+  return { current: currentKey, all };
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import type { SNSEvent } from 'aws-lambda';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFeedbackHandler } from '../../functions/ses-feedback.ts';
+import type { SendLedger } from '../../src/core/ports/subscribers.ts';
+import { addressHash, createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
+
+/** A recorded SNS delivery of an SES event; the recipient is swapped for this run's address. */
+function fixture(name: string, recipient?: { from: string; to: string }): SNSEvent {
+  let text = readFileSync(new URL(`../fixtures/ses/${name}.json`, import.meta.url), 'utf8');
+  if (recipient) text = text.replaceAll(recipient.from, recipient.to);
+  return JSON.parse(text) as SNSEvent;
+}
+
+describe('SES feedback handler on recorded events, against moto', () => {
+  let stack: Awaited<ReturnType<typeof subscriberStack>>;
+  const settled: Parameters<SendLedger['settle']>[] = [];
+  const ledger: SendLedger = { settle: async (...args) => void settled.push(args) };
+  let handler: ReturnType<typeof createFeedbackHandler>;
+
+  beforeAll(async () => {
+    stack = await subscriberStack('feedback', KEY_SECRET);
+    handler = createFeedbackHandler({ repository: stack.repository, ledger, transientBounceLimit: 3 });
+  });
+
+  async function activeSubscriber(local: string): Promise<Subscriber> {
+    const email = `${local}-${Math.random().toString(36).slice(2, 8)}@mail.example.com`;
+    const subscriber = createSubscriber(
+      { email, consent: { source: 'cli', at: new Date().toISOString() }, confirmed: true },
+      new Date(),
+    );
+    await stack.repository.create(subscriber);
+    return subscriber;
+  }
+
+  it('marks a permanently bounced subscriber and settles the ledger, without logging the address', async () => {
+    // prepare
+    const subscriber = await activeSubscriber('gone');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    // act
+    await handler(fixture('bounce-permanent', { from: 'gone@mail.example.com', to: subscriber.email }));
+
+    // assess
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('bounced');
+    expect(settled).toContainEqual([
+      '0102017d1c2b3a4f-aaaa0001-000000',
+      addressHash(subscriber.email),
+      'bounced',
+      new Date('2026-11-23T07:00:03.669Z'),
+    ]);
+    const logged = log.mock.calls.flat().join('\n');
+    expect(logged).toContain(addressHash(subscriber.email));
+    expect(logged).not.toContain(subscriber.email);
+    log.mockRestore();
+  });
+
+  it('marks a complaint, which stops mail', async () => {
+    const subscriber = await activeSubscriber('annoyed');
+
+    await handler(fixture('complaint', { from: 'annoyed@mail.example.com', to: subscriber.email }));
+
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('complained');
+  });
+
+  it('counts transient bounces, resets on delivery, and treats three in a row as a bounce', async () => {
+    // prepare
+    const subscriber = await activeSubscriber('full');
+    const swap = { from: 'full@mail.example.com', to: subscriber.email };
+
+    // act
+    await handler(fixture('bounce-transient', swap));
+    await handler(fixture('bounce-transient', swap));
+    const afterTwo = await stack.repository.get(subscriber.id);
+    await handler(fixture('delivery', swap));
+    const afterDelivery = await stack.repository.get(subscriber.id);
+    for (let i = 0; i < 3; i++) await handler(fixture('bounce-transient', swap));
+    const afterThree = await stack.repository.get(subscriber.id);
+
+    // assess
+    expect(afterTwo).toMatchObject({ status: 'active', transientBounces: 2 });
+    expect(afterDelivery).toMatchObject({ status: 'active', transientBounces: 0 });
+    expect(afterThree?.status).toBe('bounced');
+    expect(settled).toContainEqual([
+      '0102017d1c2b3a4f-aaaa0004-000000',
+      addressHash(subscriber.email),
+      'delivered',
+      new Date('2026-11-23T07:00:02.500Z'),
+    ]);
+  });
+
+  it('ignores Send events and skips a record that is not an SES event, keeping the others', async () => {
+    // prepare
+    const subscriber = await activeSubscriber('gone');
+    const bounce = fixture('bounce-permanent', { from: 'gone@mail.example.com', to: subscriber.email });
+    const broken = fixture('send');
+    const [brokenRecord] = broken.Records;
+    if (!brokenRecord || !bounce.Records[0]) throw new Error('fixture has no record');
+    brokenRecord.Sns.Message = '{"not":"ses"}';
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    // act
+    await handler(fixture('send'));
+    await handler({ Records: [brokenRecord, bounce.Records[0]] });
+
+    // assess
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('bounced');
+    expect(error.mock.calls.flat().join('\n')).toContain(brokenRecord.Sns.MessageId);
+    error.mockRestore();
+  });
+});

@@ -1,0 +1,327 @@
+import { readFileSync } from 'node:fs';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
+import { SubscriptionService } from '../../src/core/subscribers/service.ts';
+import { parseKeySecret, TokenSigner } from '../../src/core/tokens.ts';
+import {
+  confirmToken,
+  KEY_SECRET,
+  mailsTo,
+  SENDER,
+  subscriberStack,
+  subscriptionService,
+} from '../support/subscribers.ts';
+
+type Stack = Awaited<ReturnType<typeof subscriberStack>>;
+
+/** A recorded Function URL event with the test's token or body filled in. */
+function fixture(name: string, values: { token?: string; body?: string }): LambdaFunctionURLEvent {
+  let text = readFileSync(new URL(`../fixtures/function-url/${name}.json`, import.meta.url), 'utf8');
+  text = text.replaceAll('{{token}}', values.token ?? '').replaceAll('{{body}}', values.body ?? '');
+  return JSON.parse(text) as LambdaFunctionURLEvent;
+}
+
+function result(value: LambdaFunctionURLResult) {
+  if (typeof value === 'string') throw new Error('expected a structured result');
+  return { status: value.statusCode, body: value.body ?? '', headers: value.headers ?? {} };
+}
+
+const unique = () => `reader-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@Mail.Example.COM`;
+const canonical = (email: string) => email.replace(/@.*$/, (d) => d.toLowerCase());
+
+describe('subscription endpoint against moto', () => {
+  let stack: Stack;
+  let now = new Date();
+  let handle: (event: LambdaFunctionURLEvent) => Promise<ReturnType<typeof result>>;
+
+  beforeAll(async () => {
+    stack = await subscriberStack('endpoint', KEY_SECRET);
+    const service = subscriptionService(stack, () => now);
+    const handler = createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: true });
+    handle = async (event) => result(await handler(event));
+  });
+
+  const signup = (email: string, extra = '') =>
+    handle(fixture('subscribe-post', { body: `email=${encodeURIComponent(email)}&name=Ada${extra}` }));
+
+  async function activeSubscriber(email = unique()) {
+    await signup(email);
+    const [mail] = await mailsTo(canonical(email));
+    if (!mail) throw new Error('no confirmation mail');
+    await handle(fixture('confirm-post', { token: confirmToken(mail) }));
+    const subscriber = await stack.repository.findByEmail(canonical(email));
+    if (subscriber?.status !== 'active') throw new Error('subscriber not active');
+    return subscriber;
+  }
+
+  async function linkToken(subscriberId: string, purpose: 'unsubscribe' | 'preferences') {
+    return new TokenSigner(stack.keys).sign(subscriberId, purpose, now);
+  }
+
+  it('signs up as pending, mails an https confirmation link, and activates only on POST', async () => {
+    // prepare
+    const email = unique();
+
+    // act
+    const answer = await signup(email, '&topics=climate%2C+Energy');
+    const pending = await stack.repository.findByEmail(canonical(email));
+    const [mail] = await mailsTo(canonical(email));
+    const token = confirmToken(mail ?? ({} as never));
+    const page = await handle(fixture('confirm-get', { token }));
+    const afterGet = await stack.repository.get(pending?.id ?? '');
+    const confirmed = await handle(fixture('confirm-post', { token }));
+    const active = await stack.repository.get(pending?.id ?? '');
+
+    // assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('Check your inbox');
+    expect(pending).toMatchObject({ status: 'pending', name: 'Ada', topics: ['climate', 'energy'] });
+    expect(pending?.consent.source).toBe('form');
+    expect(mail?.from?.text).toContain(SENDER);
+    expect(mail?.subject).toBe('Please confirm your subscription to Morning Brief');
+    expect(mail?.text).toContain(
+      'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-west-1.on.aws/confirm?token=',
+    );
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<form method="post" action="confirm">');
+    expect(afterGet?.status).toBe('pending');
+    expect(confirmed.status).toBe(200);
+    expect(active?.status).toBe('active');
+  });
+
+  it('answers a known and an unknown address the same way and sends nothing new to an active one', async () => {
+    // prepare
+    const known = await activeSubscriber();
+    const mailsBefore = (await mailsTo(known.email)).length;
+
+    // act
+    const forKnown = await signup(known.email);
+    const forUnknown = await signup(unique());
+
+    // assess
+    expect(forKnown).toEqual(forUnknown);
+    expect(await mailsTo(known.email)).toHaveLength(mailsBefore);
+    expect((await stack.repository.get(known.id))?.status).toBe('active');
+  });
+
+  it('limits confirmation mails per address and stores one record for repeated signups', async () => {
+    // prepare
+    const email = unique();
+
+    // act
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await signup(email));
+
+    // assess
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect(await mailsTo(canonical(email))).toHaveLength(3);
+    const records = [];
+    for await (const s of stack.repository.list()) if (s.email === canonical(email)) records.push(s);
+    expect(records).toHaveLength(1);
+  });
+
+  it('stores nothing when the honeypot field is filled, with the usual answer', async () => {
+    const email = unique();
+
+    const answer = await signup(email, '&website=http%3A%2F%2Fspam.example');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('Check your inbox');
+    expect(await stack.repository.findByEmail(canonical(email))).toBeUndefined();
+  });
+
+  it('refuses expired, forged and malformed confirmation links with 400 and no detail', async () => {
+    // prepare
+    const email = unique();
+    await signup(email);
+    const [mail] = await mailsTo(canonical(email));
+    const token = confirmToken(mail ?? ({} as never));
+    const forged = `${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}A`;
+    const otherSubscriber = token.replace(/^(v1\.\w+\.)[^.]+/, '$1f00dbabe-0000-4000-8000-000000000000');
+
+    // act
+    const answers = [];
+    for (const bad of [forged, otherSubscriber, 'nonsense', '']) {
+      answers.push(await handle(fixture('confirm-post', { token: bad })));
+    }
+    now = new Date(Date.now() + 3 * 24 * 60 * 60 * 1000);
+    const expired = await handle(fixture('confirm-post', { token }));
+    now = new Date();
+
+    // assess
+    for (const answer of [...answers, expired]) {
+      expect(answer.status).toBe(400);
+      expect(answer.body).toBe(answers[0]?.body);
+    }
+    expect((await stack.repository.findByEmail(canonical(email)))?.status).toBe('pending');
+  });
+
+  it('shows the unsubscribe page on GET without unsubscribing, then unsubscribes on the urlencoded one-click POST', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    const token = await linkToken(subscriber.id, 'unsubscribe');
+
+    // act
+    const page = await handle(fixture('unsubscribe-get', { token }));
+    const afterGet = await stack.repository.get(subscriber.id);
+    const done = await handle(fixture('unsubscribe-post-urlencoded', { token }));
+    const afterPost = await stack.repository.get(subscriber.id);
+    const replay = await handle(fixture('unsubscribe-post-urlencoded', { token }));
+    const afterReplay = await stack.repository.get(subscriber.id);
+
+    // assess
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('name="List-Unsubscribe" value="One-Click"');
+    expect(afterGet?.status).toBe('active');
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('Subscribe again');
+    expect(afterPost?.status).toBe('unsubscribed');
+    expect(replay).toEqual(done);
+    expect(afterReplay).toEqual(afterPost);
+  });
+
+  it('unsubscribes on a base64-encoded multipart/form-data one-click POST', async () => {
+    const subscriber = await activeSubscriber();
+    const token = await linkToken(subscriber.id, 'unsubscribe');
+
+    const done = await handle(fixture('unsubscribe-post-multipart', { token }));
+
+    expect(done.status).toBe(200);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('unsubscribed');
+  });
+
+  it('answers an unknown subscriber like a known one, and a forged token with 400', async () => {
+    // prepare
+    const known = await activeSubscriber();
+    const knownToken = await linkToken(known.id, 'unsubscribe');
+    const unknownToken = await linkToken('0b5e7d1c-1111-4222-8333-444455556666', 'unsubscribe');
+
+    // act
+    const forKnown = await handle(fixture('unsubscribe-post-urlencoded', { token: knownToken }));
+    const forUnknown = await handle(fixture('unsubscribe-post-urlencoded', { token: unknownToken }));
+    const forged = await handle(
+      fixture('unsubscribe-post-urlencoded', { token: `${knownToken.slice(0, -1)}x` }),
+    );
+
+    // assess
+    expect(forUnknown.status).toBe(forKnown.status);
+    expect(forUnknown.body.replace(unknownToken, 'T')).toBe(forKnown.body.replace(knownToken, 'T'));
+    expect(forged.status).toBe(400);
+    expect(forged.body).not.toContain('signature');
+  });
+
+  it('accepts links signed with a rotated key during the grace period', async () => {
+    // prepare: a link signed when k1 was current, verified after rotating to k2 (k1 retired today).
+    const subscriber = await activeSubscriber();
+    const beforeRotation = { current: 'k1', k1: KEY_SECRET.k1 };
+    const oldToken = await new TokenSigner({
+      keys: async () => parseKeySecret(JSON.stringify(beforeRotation)),
+    }).sign(subscriber.id, 'unsubscribe', now);
+    const stored = await stack.secrets.send(new GetSecretValueCommand({ SecretId: stack.secretArn }));
+
+    // act
+    const done = await handle(fixture('unsubscribe-post-urlencoded', { token: oldToken }));
+
+    // assess
+    expect(JSON.parse(stored.SecretString ?? '{}').current).toBe('k2');
+    expect(oldToken.startsWith('v1.k1.')).toBe(true);
+    expect(done.status).toBe(200);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('unsubscribed');
+  });
+
+  it('re-subscribes from the done page through a new confirmation mail', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    const token = await linkToken(subscriber.id, 'unsubscribe');
+    await handle(fixture('unsubscribe-post-urlencoded', { token }));
+    const mailsBefore = (await mailsTo(subscriber.email)).length;
+
+    // act
+    const again = await handle({
+      ...fixture('confirm-post', { token }),
+      rawPath: '/resubscribe',
+    });
+
+    // assess
+    expect(again.status).toBe(200);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('pending');
+    expect(await mailsTo(subscriber.email)).toHaveLength(mailsBefore + 1);
+  });
+
+  it('re-subscribes through the signup form after unsubscribing, with double opt-in again', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    await handle(
+      fixture('unsubscribe-post-urlencoded', { token: await linkToken(subscriber.id, 'unsubscribe') }),
+    );
+
+    // act
+    await signup(subscriber.email);
+    const pending = await stack.repository.get(subscriber.id);
+    const mails = await mailsTo(subscriber.email);
+    await handle(fixture('confirm-post', { token: confirmToken(mails[mails.length - 1] ?? ({} as never)) }));
+
+    // assess
+    expect(pending?.status).toBe('pending');
+    expect(mails).toHaveLength(2);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('active');
+  });
+
+  it('shows and saves topic preferences by signed link', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    const token = await linkToken(subscriber.id, 'preferences');
+    const get = { ...fixture('unsubscribe-get', { token }), rawPath: '/preferences' };
+    const post = fixture('confirm-post', { token });
+
+    // act
+    const before = await handle(get);
+    const saved = await handle({
+      ...post,
+      rawPath: '/preferences',
+      body: `token=${encodeURIComponent(token)}&topics=AI%2C+chips&topicsOnly=yes`,
+    });
+
+    // assess
+    expect(before.body).toContain('name="topics" value=""');
+    expect(saved.body).toContain('value="ai, chips"');
+    expect(saved.body).toContain('checked');
+    expect(await stack.repository.get(subscriber.id)).toMatchObject({
+      topics: ['ai', 'chips'],
+      topicsOnly: true,
+    });
+  });
+
+  it('escapes what the pages echo and sets strict headers', async () => {
+    const token = '"><script>alert(1)</script>';
+    const get = {
+      ...fixture('unsubscribe-get', { token: encodeURIComponent(token) }),
+      rawPath: '/preferences',
+    };
+
+    const page = await handle(get);
+
+    expect(page.status).toBe(400);
+    expect(page.body).not.toContain('<script>');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('signup service without a mailer', () => {
+  it('is refused by the endpoint with 503 when no sender is configured', async () => {
+    const stack = await subscriberStack('nosender', KEY_SECRET);
+    const service = new SubscriptionService({
+      repository: stack.repository,
+      tokens: new TokenSigner(stack.keys),
+    });
+    const handler = createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: false });
+
+    const answer = result(await handler(fixture('subscribe-post', { body: 'email=a%40example.org' })));
+
+    expect(answer.status).toBe(503);
+    expect(await stack.repository.findByEmail('a@example.org')).toBeUndefined();
+  });
+});

@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
+import { type LocalFunctionUrl, serveFunctionUrl } from '../../src/adapters/local-function-url.ts';
+import { TokenSigner } from '../../src/core/tokens.ts';
+import {
+  confirmToken,
+  KEY_SECRET,
+  mailsTo,
+  subscriberStack,
+  subscriptionService,
+} from '../support/subscribers.ts';
+
+describe('subscription pages in headless Chromium', () => {
+  let stack: Awaited<ReturnType<typeof subscriberStack>>;
+  let local: LocalFunctionUrl;
+  let context: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    stack = await subscriberStack('browser', KEY_SECRET);
+    const service = subscriptionService(stack);
+    local = await serveFunctionUrl(
+      createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: true }),
+    );
+    profile = await mkdtemp(join(tmpdir(), 'chromium-profile-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await local?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('signs up through the form, then confirms by clicking the button on the confirmation page', async () => {
+    // prepare
+    const email = `browser-${Date.now()}@mail.example.com`;
+    const page = await context.newPage();
+
+    // act
+    await page.goto(`${local.url}/subscribe`);
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=topics]', 'space, energy');
+    await Promise.all([page.waitForURL(`${local.url}/subscribe`), page.click('button[type=submit]')]);
+    const afterSignup = await page.textContent('h1');
+    const [mail] = await mailsTo(email);
+    await page.goto(`${local.url}/confirm?token=${encodeURIComponent(confirmToken(mail ?? ({} as never)))}`);
+    const beforeClick = await stack.repository.findByEmail(email);
+    await Promise.all([page.waitForURL(`${local.url}/confirm`), page.click('text=Confirm subscription')]);
+    const afterClick = await stack.repository.findByEmail(email);
+
+    // assess
+    expect(afterSignup).toBe('Check your inbox');
+    expect(beforeClick?.status).toBe('pending');
+    expect(await page.textContent('h1')).toBe('You are subscribed');
+    expect(afterClick).toMatchObject({ status: 'active', topics: ['space', 'energy'] });
+    await page.close();
+  });
+
+  it('opens the unsubscribe page without side effect and unsubscribes on the button', async () => {
+    // prepare
+    const email = `browser-unsub-${Date.now()}@mail.example.com`;
+    await subscriptionService(stack).add(
+      { email, consent: { source: 'cli', at: new Date().toISOString() }, confirmed: true },
+      undefined,
+    );
+    const subscriber = await stack.repository.findByEmail(email);
+    const token = await new TokenSigner(stack.keys).sign(subscriber?.id ?? '', 'unsubscribe', new Date());
+    const page = await context.newPage();
+
+    // act
+    await page.goto(`${local.url}/unsubscribe?token=${encodeURIComponent(token)}`);
+    const afterGet = await stack.repository.get(subscriber?.id ?? '');
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Unsubscribe")')]);
+    await page.waitForSelector('text=You are unsubscribed');
+    const afterClick = await stack.repository.get(subscriber?.id ?? '');
+
+    // assess
+    expect(afterGet?.status).toBe('active');
+    expect(afterClick?.status).toBe('unsubscribed');
+    expect(await page.isVisible('button:has-text("Subscribe again")')).toBe(true);
+    await page.close();
+  });
+});

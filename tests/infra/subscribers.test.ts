@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Subscribers } from '../../infra/constructs/subscribers.ts';
+import { TokenSigner } from '../../src/core/tokens.ts';
+import { motoClientConfig } from '../support/aws.ts';
+import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
+
+function synth(props: ConstructorParameters<typeof Subscribers>[2]) {
+  const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, 'SubscribersTest', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const subscribers = new Subscribers(stack, 'Subscribers', props);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, subscribers, template: Template.fromStack(stack) };
+}
+
+describe('Subscribers construct with a mail domain', () => {
+  let synthesized: ReturnType<typeof synth>;
+  let template: Template;
+
+  beforeAll(() => {
+    synthesized = synth({ mailDomain: 'news.example.org', newsletterName: 'Morning Brief' });
+    template = synthesized.template;
+  });
+
+  it('passes the AWS Solutions cdk-nag checks', () => {
+    expect(() => synthesized.app.synth()).not.toThrow();
+  });
+
+  it('creates an on-demand, encrypted table with point-in-time recovery and an index by email', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byEmail',
+          KeySchema: [{ AttributeName: 'emailKey', KeyType: 'HASH' }],
+        }),
+      ],
+    });
+  });
+
+  it('serves a public Function URL with both lambda:InvokeFunctionUrl and lambda:InvokeFunction permissions', () => {
+    const endpoint = synthesized.stack.getLogicalId(
+      synthesized.subscribers.endpoint.node.defaultChild as never,
+    );
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [endpoint, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      FunctionUrlAuthType: 'NONE',
+      Principal: '*',
+      FunctionName: { 'Fn::GetAtt': [endpoint, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      InvokedViaFunctionUrl: true,
+      Principal: '*',
+      FunctionName: { 'Fn::GetAtt': [endpoint, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({
+          SENDER_ADDRESS: 'digest@news.example.org',
+          NEWSLETTER_NAME: 'Morning Brief',
+        }),
+      },
+    });
+  });
+
+  it('sends SES bounce, complaint and delivery events to an encrypted SNS topic that feeds the feedback Lambda', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint', 'delivery'],
+        SnsDestination: { TopicARN: { Ref: Match.stringLikeRegexp('FeedbackTopic') } },
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('Feedback'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates the domain identity with Easy DKIM and a custom MAIL FROM domain, and prints the DNS records', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'news.example.org',
+      DkimAttributes: { SigningEnabled: true },
+      MailFromAttributes: { MailFromDomain: 'bounce.news.example.org' },
+    });
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const values = Object.entries(outputs).map(([id, o]) => [id, JSON.stringify(o.Value)]);
+    expect(values.filter(([id]) => id?.includes('DkimRecord'))).toHaveLength(3);
+    expect(JSON.stringify(values)).toContain(
+      'bounce.news.example.org MX 10 feedback-smtp.eu-west-1.amazonses.com',
+    );
+    expect(JSON.stringify(values)).toContain('v=spf1 include:amazonses.com ~all');
+    expect(JSON.stringify(values)).toContain('_dmarc.news.example.org TXT');
+  });
+
+  it('alarms on the account bounce rate over 5 % and complaint rate over 0.1 %', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Threshold: 0.05,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.001,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('grants no wildcard actions and sends mail only as the configured sender', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    for (const statement of statements) {
+      for (const action of [statement.Action].flat()) expect(action).not.toMatch(/\*/);
+    }
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'ses:SendRawEmail',
+        Condition: { StringEquals: { 'ses:FromAddress': 'digest@news.example.org' } },
+      }),
+    );
+  });
+});
+
+describe('Subscribers construct without a mail domain', () => {
+  it('creates no identity and leaves signup off, and its bundled endpoint Lambda serves pages', async () => {
+    // prepare
+    const { app, template } = synth({ retainData: false });
+    const assembly = app.synth();
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      String(f.Properties.Description).startsWith('Subscriber signup'),
+    );
+    const assetDir = join(assembly.directory, String(fn?.Metadata?.['aws:asset:path']));
+    const moto = await subscriberStack('bundle', KEY_SECRET);
+    const endpoint = motoClientConfig().endpoint;
+    vi.stubEnv('AWS_ENDPOINT_URL', endpoint);
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    vi.stubEnv('SUBSCRIBER_TABLE', moto.table);
+    vi.stubEnv('TOKEN_KEY_SECRET', moto.secretArn);
+    const { handler } = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as {
+      handler: (event: LambdaFunctionURLEvent) => Promise<Exclude<LambdaFunctionURLResult, string>>;
+    };
+    const event = JSON.parse(
+      readFileSync(new URL('../fixtures/function-url/subscribe-post.json', import.meta.url), 'utf8').replace(
+        '{{body}}',
+        'email=someone%40example.org',
+      ),
+    ) as LambdaFunctionURLEvent;
+
+    // act
+    const signup = await handler(event);
+    const get = { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } };
+    const form = await handler({ ...event, rawPath: '/subscribe', requestContext: get });
+    const token = await new TokenSigner(moto.keys).sign(
+      '0b5e7d1c-1111-4222-8333-444455556666',
+      'unsubscribe',
+      new Date(),
+    );
+    const unsubscribe = await handler({
+      ...event,
+      rawPath: '/unsubscribe',
+      rawQueryString: `token=${token}`,
+      requestContext: get,
+    });
+    vi.unstubAllEnvs();
+
+    // assess
+    template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    expect(signup.statusCode).toBe(503);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('<input type="email" name="email"');
+    expect(unsubscribe.statusCode).toBe(200);
+    expect(unsubscribe.body).toContain('name="List-Unsubscribe" value="One-Click"');
+  });
+});

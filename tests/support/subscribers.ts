@@ -1,0 +1,90 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { inject } from 'vitest';
+import { DynamoDbSubscriberRepository, EMAIL_INDEX } from '../../src/adapters/dynamodb-subscribers.ts';
+import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
+import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
+import { SubscriptionService } from '../../src/core/subscribers/service.ts';
+import { TokenSigner } from '../../src/core/tokens.ts';
+import { motoClientConfig } from './aws.ts';
+
+export const SENDER = 'digest@news.example.org';
+
+/** A fresh subscriber table, secret and SES sender in moto, named uniquely for this test file. */
+export async function subscriberStack(prefix: string, secret: object) {
+  const suffix = `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const dynamo = new DynamoDBClient(motoClientConfig());
+  const secrets = new SecretsManagerClient(motoClientConfig());
+  const ses = new SESClient(motoClientConfig());
+  const table = `subscribers-${suffix}`;
+  // Same key schema and index as infra/constructs/subscribers.ts.
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'emailKey', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: EMAIL_INDEX,
+          KeySchema: [{ AttributeName: 'emailKey', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    }),
+  );
+  const { ARN } = await secrets.send(
+    new CreateSecretCommand({ Name: `token-keys-${suffix}`, SecretString: JSON.stringify(secret) }),
+  );
+  await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
+  const repository = new DynamoDbSubscriberRepository(dynamo, table);
+  const keys = new SecretsManagerKeyProvider(secrets, ARN ?? '', 0);
+  return { dynamo, secrets, ses, table, secretArn: ARN ?? '', repository, keys };
+}
+
+export function subscriptionService(
+  stack: Awaited<ReturnType<typeof subscriberStack>>,
+  clock: () => Date = () => new Date(),
+) {
+  return new SubscriptionService({
+    repository: stack.repository,
+    tokens: new TokenSigner(stack.keys),
+    mailer: new SesConfirmationMailer(stack.ses, {
+      from: `Morning Brief <${SENDER}>`,
+      newsletter: 'Morning Brief',
+    }),
+    clock,
+  });
+}
+
+/** Every mail moto accepted through SendRawEmail to this address, parsed, oldest first. */
+export async function mailsTo(address: string): Promise<ParsedMail[]> {
+  const response = await fetch(`${inject('motoEndpoint')}/moto-api/data.json`);
+  const data = (await response.json()) as {
+    ses?: { RawMessage?: { destinations: string[]; raw_data: string }[] };
+  };
+  // moto keeps the To header as written, display name included.
+  const raw = (data.ses?.RawMessage ?? []).filter((m) =>
+    m.destinations.some((d) => d === address || d.endsWith(`<${address}>`)),
+  );
+  return Promise.all(raw.map((m) => simpleParser(m.raw_data)));
+}
+
+/** The token of the confirmation link in a parsed mail's text part. */
+export function confirmToken(mail: ParsedMail): string {
+  const match = /\/confirm\?token=([^\s]+)/.exec(mail.text ?? '');
+  if (!match?.[1]) throw new Error('no confirmation link in the mail');
+  return decodeURIComponent(match[1]);
+}
+
+export const KEY_SECRET = {
+  current: 'k2',
+  k2: 'second-key-0123456789abcdefghijklmnopqrstuvwxyz',
+  k1: 'first-key-0123456789abcdefghijklmnopqrstuvwxyz',
+  retired: { k1: new Date().toISOString() },
+};
