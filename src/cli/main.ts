@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
-import { registerSummarize } from './commands/summarize.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
+import { registerSummarize } from './commands/summarize.ts';
 
 const program = new Command('digest')
   .description('Newsletter digest generator: themed, cited email digests from news articles')

@@ -25,7 +25,8 @@ const stories = {
 
 function variant(lines: string[], n: number): string {
   const [title, ...body] = lines;
-  return `${title} (${n})\n\n${body.join('\n')}\nReporter ${n} added that more details were expected on Monday.\n`;
+  // Copies of one story: the ingest collapses them into one article that credits every copy.
+  return `${title} (${n})\n\n${body.join('\n')}\n`;
 }
 
 /** Writes a tiny copy of the ../shared/eval layout: one theme corpus and one summary corpus. */
