@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import type { Article, SourceFile } from '../../src/core/article.ts';
+import { type ParseOptions, parseArticle } from '../../src/core/ingest/parse.ts';
+
+/** A file from the repository as the adapters would hand it over: id relative to its folder, raw bytes. */
+export function sourceFile(path: string, id = path.split('/').pop() ?? path): SourceFile {
+  return { id, bytes: new Uint8Array(readFileSync(path)) };
+}
+
+/** A SourceFile made from text, for small inline cases. */
+export function textFile(id: string, text: string): SourceFile {
+  return { id, bytes: new TextEncoder().encode(text) };
+}
+
+/** Parses a file that must become an article; fails the test with the skip reason otherwise. */
+export function parsedArticle(file: SourceFile, options?: ParseOptions): Article {
+  const outcome = parseArticle(file, options);
+  if (outcome.kind !== 'article') throw new Error(`${file.id} was skipped: ${outcome.reason}`);
+  return outcome.article;
+}
