@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { CanonicalArticle } from '../../src/core/article.ts';
+import { readFileSync } from 'node:fs';
+import type { Article, CanonicalArticle, SourceFile } from '../../src/core/article.ts';
+import { type ParseOptions, parseArticle } from '../../src/core/ingest/parse.ts';
 
 /** An article as the parser makes it, from a title and its sentences. */
 export function article(
@@ -24,4 +26,21 @@ export function article(
 export function shuffled<T>(items: readonly T[]): T[] {
   const reversed = [...items].reverse();
   return [...reversed.filter((_, i) => i % 2 === 1), ...reversed.filter((_, i) => i % 2 === 0)];
+}
+
+/** A file from the repository as the adapters would hand it over: id relative to its folder, raw bytes. */
+export function sourceFile(path: string, id = path.split('/').pop() ?? path): SourceFile {
+  return { id, bytes: new Uint8Array(readFileSync(path)) };
+}
+
+/** A SourceFile made from text, for small inline cases. */
+export function textFile(id: string, text: string): SourceFile {
+  return { id, bytes: new TextEncoder().encode(text) };
+}
+
+/** Parses a file that must become an article; fails the test with the skip reason otherwise. */
+export function parsedArticle(file: SourceFile, options?: ParseOptions): Article {
+  const outcome = parseArticle(file, options);
+  if (outcome.kind !== 'article') throw new Error(`${file.id} was skipped: ${outcome.reason}`);
+  return outcome.article;
 }

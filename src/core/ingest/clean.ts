@@ -61,20 +61,18 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
   for (const [index, block] of blocks.entries()) {
     let text = normaliseWhitespace(block.text);
     if (index < LEAD_BLOCKS) {
-      if (isTimestampLine(text)) {
-        stampedDate ??= takeLeadingDateStamp(text)?.iso;
-        continue;
-      }
       const stamp = takeLeadingDateStamp(text);
       if (stamp) {
         stampedDate ??= stamp.iso;
         text = stamp.rest;
       }
-      text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
+      if (isTimestampLine(text)) continue;
     } else if (takeLeadingDateStamp(text)?.rest === '') {
-      text = '';
+      continue;
     }
+    // Noise is recognised before the dateline rule, which would read "RELATED:" as a place name.
     if (text === '' || isNoise(text)) continue;
+    if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
     text = fixGluedSentences(text.replace(TRAILING_AGENCY, ''));
     if (/\p{L}|\p{N}/u.test(text)) kept.push({ kind: block.kind, text });
   }

@@ -65,7 +65,8 @@ export function parseArticle(file: SourceFile, options: ParseOptions = {}): Pars
 function buildArticle(id: string, document: ExtractedDocument): Article | string {
   const { meta } = document;
   const { blocks, stampedDate } = cleanBlocks(document.blocks);
-  if (blocks.length === 0) return 'no readable text after cleaning';
+  if (blocks.length === 0)
+    return 'no text left after removing boilerplate (captions, credits, date stamps, prompts)';
   let title = meta.title ? cleanTitle(meta.title) : undefined;
   let body = blocks;
   if (!title) {

@@ -75,7 +75,7 @@ interface DomDocument {
  * .html: the main text found by Readability, split into headings, list items and paragraphs, and the
  * metadata of the page (og:title, og:site_name, canonical link or og:url, article:published_time, tags).
  */
-export function extractHtml(html: string): ExtractedDocument {
+export function extractHtml(html: string): ExtractedDocument | { skipped: string } {
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   // Metadata first: Readability rewrites the document it reads.
   const meta = (key: string) =>
@@ -96,11 +96,11 @@ export function extractHtml(html: string): ExtractedDocument {
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],
   ).parse();
-  const readable = article?.content
-    ? blocksOf(
-        (parseHTML(`<body>${article.content}</body>`) as unknown as { document: DomDocument }).document.body,
-      )
-    : [];
+  const readable = article?.content ? blocksOf(fragmentBody(article.content)) : [];
+  // Readability gives up on very short pages; then the whole body, less its chrome, is the text.
+  const blocks = readable.some((b) => b.kind === 'paragraph') ? readable : bodyBlocks;
+  if (blocks.length === 0)
+    return { skipped: 'HTML has no readable text (no paragraphs, headings or list items)' };
   return {
     meta: {
       title: metaTitle ?? metaString(article?.title) ?? fallbackTitle,
@@ -109,14 +109,23 @@ export function extractHtml(html: string): ExtractedDocument {
       published: published ?? article?.publishedTime ?? undefined,
       tags,
     },
-    // Readability gives up on very short pages; then the whole body, less its chrome, is the text.
-    blocks: readable.some((b) => b.kind === 'paragraph') ? readable : bodyBlocks,
+    blocks,
   };
 }
 
 /** Blocks of an HTML fragment (no Readability): the `html` field of a JSON article. */
 export function htmlFragmentBlocks(html: string): Block[] {
-  return blocksOf((parseHTML(`<body>${html}</body>`) as unknown as { document: DomDocument }).document.body);
+  return blocksOf(fragmentBody(html));
+}
+
+/** The body of an HTML fragment; linkedom needs a whole document around it to build one. */
+function fragmentBody(html: string): DomElement | null {
+  const { document } = parseHTML(
+    `<!doctype html><html><head></head><body>${html}</body></html>`,
+  ) as unknown as {
+    document: DomDocument;
+  };
+  return document.body;
 }
 
 function blocksOf(root: DomElement | null): Block[] {

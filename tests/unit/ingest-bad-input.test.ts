@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { parseArticle } from '../../src/core/ingest/parse.ts';
+import { sourceFile, textFile } from '../support/articles.ts';
+
+const skipReason = (file: ReturnType<typeof sourceFile>, maxBytes?: number) => {
+  const outcome = parseArticle(file, { maxBytes });
+  if (outcome.kind !== 'skipped') throw new Error(`${file.id} was parsed, expected a skip`);
+  expect(outcome.id).toBe(file.id);
+  return outcome.reason;
+};
+const bad = (name: string) => sourceFile(`tests/fixtures/articles/bad/${name}`, `bad/${name}`);
+
+describe('parseArticle skips bad input with a reason', () => {
+  it('empty file', () => {
+    expect(skipReason(bad('empty.txt'))).toBe('empty file');
+    expect(skipReason(textFile('blank.md', ' \n\n\t\n'))).toBe('empty file (only whitespace)');
+  });
+
+  it('binary content: NUL bytes or many control characters', () => {
+    expect(skipReason(bad('binary.txt'))).toMatch(/^binary content \(NUL bytes\)/);
+    expect(skipReason(textFile('controls.txt', 'Title\n\u0001\u0002\u0003\u0004 text.'))).toMatch(
+      /^binary content \(4 control characters\)/,
+    );
+  });
+
+  it('invalid UTF-8, naming the byte offset', () => {
+    expect(skipReason(bad('latin1.txt'))).toBe('invalid UTF-8 at byte 15');
+  });
+
+  it('over maxBytes, 1 MiB by default', () => {
+    // Prepare
+    const line = 'A sentence of filler text for the size limit.\n';
+    const big = textFile('big.txt', `Title\n\n${line.repeat(Math.ceil((1024 * 1024) / line.length))}`);
+
+    // Act and assess
+    expect(skipReason(big)).toBe(`file is ${big.bytes.byteLength} bytes, over the 1048576-byte limit`);
+    expect(skipReason(textFile('small.txt', 'Title\n\nIt is short.'), 10)).toBe(
+      'file is 19 bytes, over the 10-byte limit',
+    );
+  });
+
+  it('unsupported extension, and a file with none', () => {
+    expect(skipReason(bad('report.pdf'))).toBe(
+      'unsupported file type ".pdf"; expected one of .txt, .md, .markdown, .html, .htm, .json',
+    );
+    expect(skipReason(textFile('README', 'Title\n\nText here.'))).toMatch(
+      /^unsupported file type "\(none\)"/,
+    );
+  });
+
+  it('HTML without text', () => {
+    expect(skipReason(bad('no-text.html'))).toBe(
+      'HTML has no readable text (no paragraphs, headings or list items)',
+    );
+  });
+
+  it('invalid JSON, JSON that is not an object, JSON without a body', () => {
+    expect(skipReason(bad('invalid.json'))).toMatch(/^invalid JSON: /);
+    expect(skipReason(textFile('list.json', '[1, 2]'))).toBe(
+      'JSON is not an object with title and body fields',
+    );
+    expect(skipReason(bad('no-body.json'))).toBe(
+      'JSON has no body: none of "body", "text" or "html" is a non-empty string',
+    );
+    expect(skipReason(textFile('number-body.json', '{"title": "T", "body": 42}'))).toMatch(
+      /^JSON has no body/,
+    );
+  });
+
+  it('invalid YAML front matter', () => {
+    expect(skipReason(textFile('broken.md', '---\ntitle: [unclosed\n---\n\nBody text here.'))).toMatch(
+      /^invalid YAML front matter: /,
+    );
+  });
+
+  it('a body without any sentence: only a headline, a sub-heading and a bullet', () => {
+    expect(skipReason(bad('no-sentence.txt'))).toBe(
+      'no sentence in the body (only a title, headings or list items)',
+    );
+  });
+
+  it('a file that is only boilerplate', () => {
+    expect(
+      skipReason(textFile('noise.txt', 'RELATED: Another story\n\nShare this article\n\n–Agencies')),
+    ).toMatch(/^no text left after removing boilerplate/);
+  });
+
+  it('one bad file costs no other data: the rest of a batch still parses', () => {
+    // Prepare
+    const files = [
+      bad('binary.txt'),
+      sourceFile('tests/fixtures/articles/wire-story.txt'),
+      bad('invalid.json'),
+    ];
+
+    // Act
+    const outcomes = files.map((f) => parseArticle(f));
+
+    // Assess
+    expect(outcomes.map((o) => o.kind)).toEqual(['skipped', 'article', 'skipped']);
+  });
+});

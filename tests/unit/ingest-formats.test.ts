@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
+
+const fixture = (name: string) => parsedArticle(sourceFile(`tests/fixtures/articles/${name}`));
+
+describe('parseArticle formats', () => {
+  it('.txt: title from the first real line, wire noise removed, glued sentence ends split', () => {
+    // Act
+    const article = fixture('wire-story.txt');
+
+    // Assess
+    expect(article).toMatchObject({ id: 'wire-story.txt', title: 'Port strike ends after three weeks' });
+    expect(article.sentences).toEqual([
+      'Dock workers at Karachi port returned to work on Monday after a three-week strike over pay ended with a deal brokered by the U.S. Chamber of Commerce.',
+      'The agreement raises wages by 12.5 percent and was signed by Mr. Ahmed Khan, the union leader, and Gen. (retd) Tariq Aziz, the port chairman.',
+      '"We got what we asked for. Now the ships can come back," Khan told reporters outside the port gates.',
+      'Traders said the backlog would take about two weeks to clear.',
+      'He added that exporters had lost millions.',
+    ]);
+    expect(article.text).not.toMatch(/KARACHI|Reuters|Photo:|RELATED|Share this|Agencies/);
+    expect(article.source).toBeUndefined();
+  });
+
+  it('.txt: a UTF-8 BOM and CRLF line ends are read as plain text', () => {
+    // Act
+    const article = fixture('bom-crlf.txt');
+
+    // Assess
+    expect(article.title).toBe('Bridge reopens to traffic');
+    expect(article.sentences).toEqual([
+      'The old bridge reopened to cars on Tuesday after a year of repairs.',
+      'Trucks will be allowed from next month.',
+    ]);
+    expect(article.text).not.toMatch(/\r|\uFEFF/);
+  });
+
+  it('.md: YAML front matter gives title, url, source, published and tags; headings, bullets and images are not body', () => {
+    // Act
+    const article = fixture('column.md');
+
+    // Assess
+    expect(article).toMatchObject({
+      title: 'Water tariffs rise in three cities',
+      url: 'https://example.com/news/water-tariffs',
+      source: 'The Example Times',
+      published: '2026-03-02T03:30:00.000Z',
+      tags: ['water', 'utilities'],
+    });
+    expect(article.sentences).toEqual([
+      'The water board approved new tariffs on Tuesday, raising the monthly charge by a fifth in three cities.',
+      'Officials said the extra revenue would repair leaking mains, which lose a third of the treated water.',
+      'Critics said the rise came before any repairs were made.',
+    ]);
+    expect(article.text).not.toMatch(/What changes|Meters for|\*\*|\]\(|leak\.jpg/);
+  });
+
+  it('.html: Readability main text with og:title, og:site_name, canonical url, published time and tags', () => {
+    // Act
+    const article = fixture('page.html');
+
+    // Assess
+    expect(article).toMatchObject({
+      title: 'Rail link opens between two capitals',
+      source: 'Example Herald',
+      url: 'https://example.org/world/rail-link',
+      published: '2026-02-27T18:45:00.000Z',
+      tags: ['rail', 'transport'],
+    });
+    expect(article.sentences).toHaveLength(5);
+    expect(article.sentences[0]).toMatch(/^The first passenger train/);
+    expect(article.text).not.toMatch(/Home|handout photo|Fares and timetable|Four trains a day|Subscribe|©/);
+  });
+
+  it('.html: og:url is used when there is no canonical link', () => {
+    // Prepare
+    const html = `<html><head><meta property="og:url" content="https://example.org/a"><title>T</title></head>
+      <body><p>The council voted to keep the library open on Sundays.</p></body></html>`;
+
+    // Act
+    const article = parsedArticle(textFile('a.html', html));
+
+    // Assess
+    expect(article.url).toBe('https://example.org/a');
+    expect(article.sentences).toEqual(['The council voted to keep the library open on Sundays.']);
+  });
+
+  it('.json: title, body, url, source; a written-out date is normalised to ISO 8601 and tags split', () => {
+    // Act
+    const article = fixture('feed-item.json');
+
+    // Assess
+    expect(article).toMatchObject({
+      title: 'Wheat harvest beats forecast',
+      url: 'https://example.net/agri/wheat',
+      source: 'Example Agri News',
+      published: '2026-03-03T00:00:00.000Z',
+      tags: ['agriculture', 'wheat'],
+    });
+    expect(article.sentences).toHaveLength(3);
+    expect(article.text.split('\n\n')).toHaveLength(2);
+  });
+
+  it('.json: an html field is read as HTML; a non-http url and an unreadable date are dropped', () => {
+    // Act
+    const article = fixture('feed-item-html.json');
+
+    // Assess
+    expect(article.title).toBe('Museum reopens after repairs');
+    expect(article.sentences).toEqual([
+      'The city museum reopened on Sunday after two years of repairs to its roof.',
+      "Two new galleries show the museum's textile collection for the first time.",
+    ]);
+    expect(article.url).toBeUndefined();
+    expect(article.published).toBeUndefined();
+  });
+
+  it('.json: the text field is an alternative to body', () => {
+    // Act
+    const article = parsedArticle(
+      textFile(
+        't.json',
+        JSON.stringify({
+          title: 'T',
+          text: 'The bridge opened on time. Traffic moved freely.',
+          published: '2026-03-01T10:00:00+02:00',
+        }),
+      ),
+    );
+
+    // Assess
+    expect(article.sentences).toEqual(['The bridge opened on time.', 'Traffic moved freely.']);
+    expect(article.published).toBe('2026-03-01T08:00:00.000Z');
+  });
+
+  it('eval corpora layout: multiling date prefix leaves the title, the dateline gives the date', () => {
+    // Act
+    const article = fixture('eval/multiling-M0000.txt');
+
+    // Assess
+    expect(article.title).toBe('Tsunami aid donations in 2005 deductible for 2004 in the U.S.');
+    expect(article.published).toBe('2005-01-08T00:00:00.000Z');
+    expect(article.text).not.toContain('Saturday, January 8, 2005');
+    expect(article.sentences[0]).toMatch(/signed into law by president George W\. Bush\.$/);
+    expect(article.sentences).toHaveLength(5);
+  });
+
+  it('eval corpora layout: ECB+ stamp lines are dropped and each line is a sentence', () => {
+    // Act
+    const withStamp = fixture('eval/ecbplus-1_1ecbplus.txt');
+    const stampOnly = fixture('eval/ecbplus-20_7ecbplus.txt');
+
+    // Assess
+    expect(withStamp.title).toBe('Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab');
+    expect(withStamp.published).toBe('2013-06-13T00:00:00.000Z');
+    expect(withStamp.text).not.toContain('First Published');
+    expect(withStamp.sentences).toHaveLength(6);
+    // "Posted: Nov 27, 2005 8:20 AM ET Last Updated: ..." is no headline: the lead sentence becomes the title.
+    expect(stampOnly.title).toMatch(/^An earthquake with a magnitude of at least 5\.9 hit southern Iran/);
+    expect(stampOnly.published).toBe('2005-11-27T00:00:00.000Z');
+    expect(stampOnly.sentences[0]).toBe(stampOnly.title);
+  });
+});
