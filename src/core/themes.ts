@@ -18,8 +18,13 @@ export interface ThemeOptions {
   cohesionRatio?: number;
   /** Terms per article used to find candidate neighbours. @default 30 */
   candidateTerms?: number;
-  /** Neighbours compared exactly per article; the rest count as similarity 0. @default 60 */
+  /**
+   * Nearest neighbours kept per article (a sparse k-nearest-neighbour graph; other pairs count as
+   * similarity 0, which keeps loosely related stories apart). @default 12
+   */
   candidatesPerArticle?: number;
+  /** Most index postings scanned to find one article's candidates (rarest terms first). @default 3000 */
+  postingsPerArticle?: number;
   /** Times the headline's terms count compared to the body's. @default 2 */
   titleWeight?: number;
   /** Extra times the terms of names (capitalised phrases) count: names tell one story from another. @default 3 */
@@ -30,7 +35,8 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
   threshold: 0.1,
   cohesionRatio: 0.4,
   candidateTerms: 30,
-  candidatesPerArticle: 60,
+  candidatesPerArticle: 12,
+  postingsPerArticle: 3000,
   titleWeight: 2,
   nameWeight: 3,
 };
@@ -100,21 +106,35 @@ function candidateEdges(vectors: readonly SparseVector[], settings: Required<The
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const n = vectors.length;
+  // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
+  const partial = new Float64Array(n);
+  const touched: number[] = [];
   tops.forEach((terms, doc) => {
     const vector = vectors[doc] as SparseVector;
-    const partial = new Map<number, number>();
-    for (const term of terms) {
+    // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
+    const byRarity = [...terms].sort(
+      (x, y) =>
+        (postings.get(x) as number[]).length - (postings.get(y) as number[]).length || compareIds(x, y),
+    );
+    let scanned = 0;
+    for (const term of byRarity) {
+      const list = postings.get(term) as number[];
+      scanned += list.length;
+      if (scanned > settings.postingsPerArticle && touched.length > 0) break;
       const weight = vector.get(term) as number;
-      for (const other of postings.get(term) ?? []) {
+      for (const other of list) {
         if (other === doc) continue;
-        const w = (vectors[other] as SparseVector).get(term) as number;
-        partial.set(other, (partial.get(other) ?? 0) + weight * w);
+        if (partial[other] === 0) touched.push(other);
+        partial[other] =
+          (partial[other] as number) + weight * ((vectors[other] as SparseVector).get(term) as number);
       }
     }
-    const best = [...partial]
-      .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+    const best = touched
+      .sort((x, y) => (partial[y] as number) - (partial[x] as number) || x - y)
       .slice(0, settings.candidatesPerArticle);
-    for (const [other] of best) {
+    for (const other of touched) partial[other] = 0;
+    touched.length = 0;
+    for (const other of best) {
       const a = Math.min(doc, other);
       const b = Math.max(doc, other);
       const key = a * n + b;
