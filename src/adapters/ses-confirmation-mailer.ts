@@ -26,13 +26,12 @@ export class SesConfirmationMailer implements ConfirmationMailer {
       throw new ConfigError('confirmation links must use https://');
     }
     const { newsletter } = this.options;
-    const greeting = mail.name ? `Hello ${mail.name},` : 'Hello,';
     const message = await new MailComposer({
       from: this.options.from,
-      to: mail.name ? { name: mail.name, address: asciiEmail(mail.to) } : asciiEmail(mail.to),
+      to: asciiEmail(mail.to),
       subject: `Please confirm your subscription to ${newsletter}`,
       text: [
-        greeting,
+        'Hello,',
         '',
         `Someone, hopefully you, asked to receive ${newsletter} at this address.`,
         'Open this link to confirm:',
@@ -41,7 +40,7 @@ export class SesConfirmationMailer implements ConfirmationMailer {
         '',
         'If it was not you, ignore this email: nothing will be sent without your confirmation.',
       ].join('\n'),
-      html: `<!doctype html><html lang="en"><body><p>${escapeHtml(greeting)}</p>
+      html: `<!doctype html><html lang="en"><body><p>Hello,</p>
 <p>Someone, hopefully you, asked to receive ${escapeHtml(newsletter)} at this address.</p>
 <p><a href="${escapeHtml(mail.confirmUrl)}">Confirm your subscription</a></p>
 <p>If it was not you, ignore this email: nothing will be sent without your confirmation.</p></body></html>`,

@@ -200,7 +200,6 @@ export class SubscriptionService {
     const token = await this.tokens.sign(subscriber.id, 'confirm', now);
     await this.mailer.sendConfirmation({
       to: subscriber.email,
-      ...(subscriber.name ? { name: subscriber.name } : {}),
       confirmUrl: `${linkBase.replace(/\/+$/, '')}/confirm?token=${encodeURIComponent(token)}`,
     });
     return true;
