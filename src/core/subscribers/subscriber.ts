@@ -134,7 +134,7 @@ const TRANSITIONS: Record<SubscriberStatus, readonly SubscriberStatus[]> = {
   complained: ['pending'],
 };
 
-export function canTransition(from: SubscriberStatus, to: SubscriberStatus): boolean {
+function canTransition(from: SubscriberStatus, to: SubscriberStatus): boolean {
   return from === to || TRANSITIONS[from].includes(to);
 }
 
