@@ -106,6 +106,21 @@ describe('subscription endpoint against moto', () => {
     expect((await stack.repository.get(known.id))?.status).toBe('active');
   });
 
+  it('sends nothing to an address that complained, with the usual answer', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    await stack.repository.put({ ...subscriber, status: 'complained' });
+    const mailsBefore = (await mailsTo(subscriber.email)).length;
+
+    // act
+    const answer = await signup(subscriber.email);
+
+    // assess
+    expect(answer.body).toContain('Check your inbox');
+    expect(await mailsTo(subscriber.email)).toHaveLength(mailsBefore);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('complained');
+  });
+
   it('limits confirmation mails per address and stores one record for repeated signups', async () => {
     // prepare
     const email = unique();

@@ -65,7 +65,8 @@ export class SubscriptionService {
     const email = normaliseEmail(request.email);
     const now = this.clock();
     const existing = await this.repository.findByEmail(email);
-    if (existing?.status === 'active') return;
+    // A complaint is the strongest signal against mailing an address: no more mail, not even a confirmation.
+    if (existing?.status === 'active' || existing?.status === 'complained') return;
     if (existing) {
       const renewed: Subscriber = {
         ...transition(existing, 'pending', now),
