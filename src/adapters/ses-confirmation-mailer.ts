@@ -6,7 +6,7 @@ import { escapeHtml } from '../core/subscribers/pages.ts';
 import { asciiEmail } from '../core/subscribers/subscriber.ts';
 
 export interface SesConfirmationMailerOptions {
-  /** Verified SES sender, e.g. `Morning Brief <digest@news.example.org>`. */
+  /** Verified SES sender address, e.g. `digest@news.example.org`; the newsletter name is its display name. */
   from: string;
   /** Name of the newsletter, used in the subject and text. */
   newsletter: string;
@@ -27,7 +27,7 @@ export class SesConfirmationMailer implements ConfirmationMailer {
     }
     const { newsletter } = this.options;
     const message = await new MailComposer({
-      from: this.options.from,
+      from: { name: this.options.newsletter, address: this.options.from },
       to: asciiEmail(mail.to),
       subject: `Please confirm your subscription to ${newsletter}`,
       text: [

@@ -79,7 +79,7 @@ describe('subscription endpoint against moto', () => {
     expect(answer.body).toContain('Check your inbox');
     expect(pending).toMatchObject({ status: 'pending', name: 'Ada', topics: ['climate', 'energy'] });
     expect(pending?.consent.source).toBe('form');
-    expect(mail?.from?.text).toContain(SENDER);
+    expect(mail?.from?.value).toEqual([{ name: 'Morning Brief', address: SENDER }]);
     expect(mail?.subject).toBe('Please confirm your subscription to Morning Brief');
     expect(mail?.text).toContain(
       'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-west-1.on.aws/confirm?token=',
