@@ -9,7 +9,8 @@ export type SnsHandler = (event: SNSEvent) => Promise<void>;
 
 /**
  * SES configuration-set events, delivered by SNS. A record that is not an SES event is logged and
- * skipped (it would fail every retry); storage errors are thrown so SNS retries the delivery.
+ * skipped (it would fail every retry); storage errors are thrown so Lambda retries the event and
+ * finally keeps it in the dead-letter queue.
  */
 export function createFeedbackHandler(options: FeedbackOptions): SnsHandler {
   return async (event) => {

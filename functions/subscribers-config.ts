@@ -10,7 +10,7 @@ const endpointEnvironmentSchema = tableSettings.extend({
   TOKEN_ROTATION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   NEWSLETTER_NAME: z.string().min(1).default('the digest'),
   /** Verified SES sender of confirmation mails; signup answers 503 without one. */
-  SENDER_ADDRESS: z.string().min(3).optional(),
+  SENDER_ADDRESS: z.email().optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   /** Public https:// base of the links, when a custom domain fronts the Function URL. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),

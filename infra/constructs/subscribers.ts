@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EMAIL_INDEX } from '../../src/adapters/dynamodb-subscribers.ts';
 
@@ -80,6 +81,8 @@ export class Subscribers extends Construct {
   readonly endpointUrl: lambda.FunctionUrl;
   readonly feedbackFunction: NodejsFunction;
   readonly feedbackTopic: sns.Topic;
+  /** SES events the feedback Lambda failed on after its retries; replay them once the cause is fixed. */
+  readonly feedbackDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: SubscribersProps = {}) {
     super(scope, id);
@@ -197,8 +200,15 @@ export class Subscribers extends Construct {
     // Public by design: the pages are reached from mail links; every action needs a signed token.
     this.endpointUrl = this.endpoint.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
+    // A lost bounce or complaint means mailing that address again, so failed events are kept.
+    this.feedbackDeadLetters = new sqs.Queue(this, 'FeedbackDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     this.feedbackFunction = new NodejsFunction(this, 'Feedback', {
       ...common,
+      deadLetterQueue: this.feedbackDeadLetters,
       description: 'Marks bounced and complaining subscribers from SES events',
       entry: `${functionsDir}ses-feedback.ts`,
       timeout: Duration.seconds(30),

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -6,6 +6,7 @@ import {
   PutCommand,
   paginateQuery,
   paginateScan,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { SubscriberRepository } from '../core/ports/subscribers.ts';
 import type { Subscriber } from '../core/subscribers/subscriber.ts';
@@ -15,7 +16,8 @@ export const EMAIL_INDEX = 'byEmail';
 
 /**
  * One table, partition key `pk`: `subscriber#<id>` items (with `emailKey`, the lower-cased address,
- * indexed by EMAIL_INDEX) and `suppressed#<address hash>` items for erased addresses.
+ * indexed by EMAIL_INDEX), one `email#<emailKey>` item per subscriber that makes addresses unique
+ * (the index alone is eventually consistent), and `suppressed#<address hash>` items for erased addresses.
  */
 export class DynamoDbSubscriberRepository implements SubscriberRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -55,18 +57,31 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
   }
 
   async create(subscriber: Subscriber): Promise<boolean> {
-    if (await this.findByEmail(subscriber.email)) return false;
+    const emailKey = subscriber.email.toLowerCase();
     try {
       await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(subscriber),
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(subscriber),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: addressKey(emailKey), kind: 'address', subscriberId: subscriber.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionCanceledException) return false;
       throw error;
     }
   }
@@ -82,8 +97,15 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
   }
 
   async remove(id: string): Promise<void> {
+    const subscriber = await this.get(id);
+    if (!subscriber) return;
     await this.documents.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: subscriberKey(id) } }),
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.tableName, Key: { pk: subscriberKey(id) } } },
+          { Delete: { TableName: this.tableName, Key: { pk: addressKey(subscriber.email.toLowerCase()) } } },
+        ],
+      }),
     );
   }
 
@@ -128,6 +150,7 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
 
 const subscriberKey = (id: string) => `subscriber#${id}`;
 const suppressionKey = (hash: string) => `suppressed#${hash}`;
+const addressKey = (emailKey: string) => `email#${emailKey}`;
 
 function toItem(subscriber: Subscriber): Record<string, unknown> {
   return {

@@ -6,7 +6,7 @@ import { escapeHtml } from '../core/subscribers/pages.ts';
 import { asciiEmail } from '../core/subscribers/subscriber.ts';
 
 export interface SesConfirmationMailerOptions {
-  /** Verified SES sender, e.g. `Morning Brief <digest@news.example.org>`. */
+  /** Verified SES sender address, e.g. `digest@news.example.org`; the newsletter name is its display name. */
   from: string;
   /** Name of the newsletter, used in the subject and text. */
   newsletter: string;
@@ -26,13 +26,12 @@ export class SesConfirmationMailer implements ConfirmationMailer {
       throw new ConfigError('confirmation links must use https://');
     }
     const { newsletter } = this.options;
-    const greeting = mail.name ? `Hello ${mail.name},` : 'Hello,';
     const message = await new MailComposer({
-      from: this.options.from,
-      to: mail.name ? { name: mail.name, address: asciiEmail(mail.to) } : asciiEmail(mail.to),
+      from: { name: this.options.newsletter, address: this.options.from },
+      to: asciiEmail(mail.to),
       subject: `Please confirm your subscription to ${newsletter}`,
       text: [
-        greeting,
+        'Hello,',
         '',
         `Someone, hopefully you, asked to receive ${newsletter} at this address.`,
         'Open this link to confirm:',
@@ -41,7 +40,7 @@ export class SesConfirmationMailer implements ConfirmationMailer {
         '',
         'If it was not you, ignore this email: nothing will be sent without your confirmation.',
       ].join('\n'),
-      html: `<!doctype html><html lang="en"><body><p>${escapeHtml(greeting)}</p>
+      html: `<!doctype html><html lang="en"><body><p>Hello,</p>
 <p>Someone, hopefully you, asked to receive ${escapeHtml(newsletter)} at this address.</p>
 <p><a href="${escapeHtml(mail.confirmUrl)}">Confirm your subscription</a></p>
 <p>If it was not you, ignore this email: nothing will be sent without your confirmation.</p></body></html>`,

@@ -16,7 +16,6 @@ export interface TokenOptions {
   rotationGraceMs?: number;
 }
 
-const PURPOSES: readonly TokenPurpose[] = ['confirm', 'unsubscribe', 'preferences'];
 const PART = /^[A-Za-z0-9_-]{1,64}$/;
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -92,10 +91,6 @@ function usableKey(set: TokenKeySet, keyId: string, now: Date, graceMs: number):
 
 function mac(key: TokenKey, body: string): string {
   return createHmac('sha256', key.secret).update(body).digest('base64url');
-}
-
-export function isTokenPurpose(value: string): value is TokenPurpose {
-  return (PURPOSES as readonly string[]).includes(value);
 }
 
 /**

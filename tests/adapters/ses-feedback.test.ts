@@ -90,6 +90,23 @@ describe('SES feedback handler on recorded events, against moto', () => {
     ]);
   });
 
+  it('reports a recipient that cannot be a subscriber as unknown and still settles the ledger', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    await handler(
+      fixture('bounce-permanent', { from: 'gone@mail.example.com', to: 'jörg@mail.example.com' }),
+    );
+
+    expect(log.mock.calls.flat().join('\n')).toContain('"action":"unknown-recipient"');
+    expect(
+      settled.some(
+        ([id, hash]) =>
+          id === '0102017d1c2b3a4f-aaaa0001-000000' && hash === addressHash('jörg@mail.example.com'),
+      ),
+    ).toBe(true);
+    log.mockRestore();
+  });
+
   it('ignores Send events and skips a record that is not an SES event, keeping the others', async () => {
     // prepare
     const subscriber = await activeSubscriber('gone');

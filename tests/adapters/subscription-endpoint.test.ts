@@ -79,7 +79,7 @@ describe('subscription endpoint against moto', () => {
     expect(answer.body).toContain('Check your inbox');
     expect(pending).toMatchObject({ status: 'pending', name: 'Ada', topics: ['climate', 'energy'] });
     expect(pending?.consent.source).toBe('form');
-    expect(mail?.from?.text).toContain(SENDER);
+    expect(mail?.from?.value).toEqual([{ name: 'Morning Brief', address: SENDER }]);
     expect(mail?.subject).toBe('Please confirm your subscription to Morning Brief');
     expect(mail?.text).toContain(
       'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-west-1.on.aws/confirm?token=',
@@ -104,6 +104,21 @@ describe('subscription endpoint against moto', () => {
     expect(forKnown).toEqual(forUnknown);
     expect(await mailsTo(known.email)).toHaveLength(mailsBefore);
     expect((await stack.repository.get(known.id))?.status).toBe('active');
+  });
+
+  it('sends nothing to an address that complained, with the usual answer', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    await stack.repository.put({ ...subscriber, status: 'complained' });
+    const mailsBefore = (await mailsTo(subscriber.email)).length;
+
+    // act
+    const answer = await signup(subscriber.email);
+
+    // assess
+    expect(answer.body).toContain('Check your inbox');
+    expect(await mailsTo(subscriber.email)).toHaveLength(mailsBefore);
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('complained');
   });
 
   it('limits confirmation mails per address and stores one record for repeated signups', async () => {

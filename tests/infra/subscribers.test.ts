@@ -89,6 +89,12 @@ describe('Subscribers construct with a mail domain', () => {
       },
     });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('bounced'),
+      DeadLetterConfig: {
+        TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FeedbackDeadLetters'), 'Arn'] },
+      },
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('Feedback'), 'Arn'] },

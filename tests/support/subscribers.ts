@@ -55,7 +55,7 @@ export function subscriptionService(
     repository: stack.repository,
     tokens: new TokenSigner(stack.keys),
     mailer: new SesConfirmationMailer(stack.ses, {
-      from: `Morning Brief <${SENDER}>`,
+      from: SENDER,
       newsletter: 'Morning Brief',
     }),
     clock,

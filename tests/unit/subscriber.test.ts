@@ -6,6 +6,7 @@ import {
   asciiEmail,
   createSubscriber,
   normaliseEmail,
+  receivesMail,
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
 
@@ -61,6 +62,8 @@ describe('subscriber model', () => {
 
     const complained = transition(active, 'complained', later);
 
+    expect(receivesMail(active)).toBe(true);
+    expect(receivesMail(complained)).toBe(false);
     expect(transition(active, 'active', later)).toBe(active);
     expect(complained).toMatchObject({ status: 'complained', changedAt: later.toISOString() });
     expect(() => transition(complained, 'active', later)).toThrow('cannot go from complained to active');

@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
+import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
 import { DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
 import { ConfigError, SubscriberRejectedError, UsageError } from '../../core/errors.ts';
 import { parseImportCsv, subscribersToCsv } from '../../core/subscribers/csv.ts';
+import { PacedMailer } from '../../core/subscribers/paced-mailer.ts';
 import { SubscriptionService } from '../../core/subscribers/service.ts';
 import type { Subscriber } from '../../core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../core/tokens.ts';
@@ -50,7 +51,7 @@ export function registerSubscribers(program: Command): void {
         opts: { name?: string; topics?: string; timeZone?: string; consented?: boolean },
       ) => {
         const connection = subscribers.opts<ConnectionOptions>();
-        const outcome = await service(connection).add(
+        const outcome = await (await service(connection)).add(
           {
             email,
             ...(opts.name ? { name: opts.name } : {}),
@@ -69,7 +70,7 @@ export function registerSubscribers(program: Command): void {
     .command('remove <email>')
     .description('unsubscribe an address (the record and its consent history stay)')
     .action(async (email: string) => {
-      const found = await service(subscribers.opts<ConnectionOptions>()).remove(email);
+      const found = await (await service(subscribers.opts<ConnectionOptions>())).remove(email);
       if (!found) throw new UsageError(`${email}: not a subscriber`);
       console.log(`${email}: unsubscribed`);
     });
@@ -98,7 +99,7 @@ export function registerSubscribers(program: Command): void {
       });
       const problems = [...parsed.problems];
       const outcomes = new Map<string, number>();
-      const subscriptions = service(connection);
+      const subscriptions = await service(connection);
       for (const { line, subscriber } of parsed.rows) {
         try {
           const outcome = await subscriptions.add(subscriber, connection.linkBase, `${file}:${line}`);
@@ -131,7 +132,7 @@ export function registerSubscribers(program: Command): void {
     .command('delete <email>')
     .description('erase a person (privacy request); a hash of the address blocks re-import')
     .action(async (email: string) => {
-      const found = await service(subscribers.opts<ConnectionOptions>()).erase(email);
+      const found = await (await service(subscribers.opts<ConnectionOptions>())).erase(email);
       console.log(found ? `${email}: erased and suppressed` : `${email}: no record; suppressed`);
     });
 }
@@ -147,28 +148,28 @@ function repository(options: ConnectionOptions): DynamoDbSubscriberRepository {
   return new DynamoDbSubscriberRepository(new DynamoDBClient(clientConfig(options)), options.table);
 }
 
-function service(options: ConnectionOptions): SubscriptionService {
+async function service(options: ConnectionOptions): Promise<SubscriptionService> {
   if (options.linkBase && !options.linkBase.startsWith('https://')) {
     throw new UsageError('--link-base must be an https:// URL');
   }
-  const keySecret = options.keySecret;
+  const { keySecret, from, linkBase } = options;
   const keys = keySecret
     ? new SecretsManagerKeyProvider(new SecretsManagerClient(clientConfig(options)), keySecret)
-    : {
-        keys: () => Promise.reject(new ConfigError('--key-secret is needed to sign confirmation links')),
-      };
-  const canMail = options.from && options.linkBase && keySecret;
+    : { keys: () => Promise.reject(new ConfigError('--key-secret is needed to sign confirmation links')) };
+  let mailer: PacedMailer | undefined;
+  if (from && linkBase && keySecret) {
+    const ses = new SESClient(clientConfig(options));
+    const { MaxSendRate } = await ses.send(new GetSendQuotaCommand({}));
+    const direct = new SesConfirmationMailer(ses, {
+      from,
+      newsletter: options.newsletter,
+      ...(options.configurationSet ? { configurationSet: options.configurationSet } : {}),
+    });
+    mailer = new PacedMailer(direct, MaxSendRate && MaxSendRate > 0 ? MaxSendRate : 1);
+  }
   return new SubscriptionService({
     repository: repository(options),
     tokens: new TokenSigner(keys),
-    ...(canMail && options.from
-      ? {
-          mailer: new SesConfirmationMailer(new SESClient(clientConfig(options)), {
-            from: options.from,
-            newsletter: options.newsletter,
-            ...(options.configurationSet ? { configurationSet: options.configurationSet } : {}),
-          }),
-        }
-      : {}),
+    ...(mailer ? { mailer } : {}),
   });
 }

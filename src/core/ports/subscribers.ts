@@ -16,9 +16,12 @@ export interface SubscriberRepository {
   unsuppress(addressHash: string): Promise<void>;
 }
 
+/**
+ * The double opt-in mail. It carries nothing a stranger typed into the form (such as a name), so the
+ * form cannot be used to send chosen text to someone else's inbox.
+ */
 export interface ConfirmationMail {
   to: string;
-  name?: string;
   /** HTTPS link to the confirmation page. */
   confirmUrl: string;
 }

@@ -28,7 +28,7 @@ export interface EndpointOptions extends pages.PageOptions {
   onError?: (error: unknown) => void;
 }
 
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',

@@ -97,12 +97,13 @@ export async function applyFeedback(
   const limit = options.transientBounceLimit ?? 3;
   const results: { recipientHash: string; action: FeedbackAction }[] = [];
   for (const address of event.recipients) {
-    const email = normaliseEmail(address.replace(/^.*<([^>]+)>.*$/, '$1'), 'SES recipient');
-    const recipientHash = addressHash(email);
+    const bare = address.replace(/^.*<([^>]+)>.*$/, '$1');
+    const email = canonicalOrUndefined(bare);
+    const recipientHash = addressHash(email ?? bare);
     const outcome =
       event.kind === 'delivery' ? 'delivered' : event.kind === 'bounce' ? 'bounced' : 'complained';
     await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at);
-    const subscriber = await options.repository.findByEmail(email);
+    const subscriber = email === undefined ? undefined : await options.repository.findByEmail(email);
     if (!subscriber) {
       results.push({ recipientHash, action: 'unknown-recipient' });
       continue;
@@ -126,4 +127,14 @@ export async function applyFeedback(
     results.push({ recipientHash, action });
   }
   return results;
+}
+
+/** An address our list could not hold is simply not a subscriber. */
+function canonicalOrUndefined(address: string): string | undefined {
+  try {
+    return normaliseEmail(address, 'SES recipient');
+  } catch (error) {
+    if (error instanceof SubscriberRejectedError) return undefined;
+    throw error;
+  }
 }

@@ -65,7 +65,8 @@ export class SubscriptionService {
     const email = normaliseEmail(request.email);
     const now = this.clock();
     const existing = await this.repository.findByEmail(email);
-    if (existing?.status === 'active') return;
+    // A complaint is the strongest signal against mailing an address: no more mail, not even a confirmation.
+    if (existing?.status === 'active' || existing?.status === 'complained') return;
     if (existing) {
       const renewed: Subscriber = {
         ...transition(existing, 'pending', now),
@@ -200,7 +201,6 @@ export class SubscriptionService {
     const token = await this.tokens.sign(subscriber.id, 'confirm', now);
     await this.mailer.sendConfirmation({
       to: subscriber.email,
-      ...(subscriber.name ? { name: subscriber.name } : {}),
       confirmUrl: `${linkBase.replace(/\/+$/, '')}/confirm?token=${encodeURIComponent(token)}`,
     });
     return true;

@@ -42,7 +42,8 @@ export interface NewSubscriber {
   confirmed: boolean;
 }
 
-const LOCAL_PART = /^[^\s@"<>()[\]\\,;:]+$/u;
+// SES does not send to non-ASCII local parts (no SMTPUTF8), so only the domain may be international.
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
 const MAX_EMAIL_LENGTH = 254;
 
 /**
@@ -56,7 +57,13 @@ export function normaliseEmail(raw: string, where = 'email'): string {
   if (at <= 0 || at === text.length - 1) throw new SubscriberRejectedError(where, 'is not an email address');
   const local = text.slice(0, at);
   const domain = text.slice(at + 1).toLowerCase();
-  if (!LOCAL_PART.test(local) || local.length > 64 || local.startsWith('.') || local.endsWith('.')) {
+  if (
+    !LOCAL_PART.test(local) ||
+    local.length > 64 ||
+    local.startsWith('.') ||
+    local.endsWith('.') ||
+    local.includes('..')
+  ) {
     throw new SubscriberRejectedError(where, 'has an invalid part before @');
   }
   const ascii = domainToASCII(domain);
@@ -127,7 +134,7 @@ const TRANSITIONS: Record<SubscriberStatus, readonly SubscriberStatus[]> = {
   complained: ['pending'],
 };
 
-export function canTransition(from: SubscriberStatus, to: SubscriberStatus): boolean {
+function canTransition(from: SubscriberStatus, to: SubscriberStatus): boolean {
   return from === to || TRANSITIONS[from].includes(to);
 }
 
