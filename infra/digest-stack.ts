@@ -1,6 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { ArticleIngest } from './constructs/article-ingest.ts';
 
 export interface DigestStackProps extends StackProps {
   config: StackConfig;
@@ -10,5 +12,16 @@ export interface DigestStackProps extends StackProps {
 export class DigestStack extends Stack {
   constructor(scope: Construct, id: string, props: DigestStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    const alarms = new AlarmTopic(this, 'Alarms', { alarmEmail: config.alarmEmail });
+    new ArticleIngest(this, 'ArticleIngest', {
+      alarmTopic: alarms.topic,
+      incomingPrefix: config.incomingPrefix,
+      maxArticleBytes: config.maxArticleBytes,
+      retainData: config.retainData,
+      batchSize: config.ingestBatchSize,
+      rejectionAlarmThreshold: config.rejectionAlarmThreshold,
+      noncurrentVersionDays: config.noncurrentVersionDays,
+    });
   }
 }
