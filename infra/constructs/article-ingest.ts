@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -136,6 +136,11 @@ export class ArticleIngest extends Construct {
       }),
     );
     this.addAlarms(props.alarmTopic, props.rejectionAlarmThreshold ?? 5);
+    // What editors and operators need after `cdk deploy`: where to upload and where to look.
+    new CfnOutput(this, 'ArticlesBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'ArticleIndexTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'UploadsDeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'IngestLogGroupName', { value: this.handler.logGroup.logGroupName });
   }
 
   /** Uploads and deletes of accepted file types under the prefix go to the queue, and only from this bucket. */
