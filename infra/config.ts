@@ -22,6 +22,12 @@ export const stackConfigSchema = z.object({
   retainData: z.boolean().default(true),
   /** Address that receives operational alarms, if any. */
   alarmEmail: z.email().optional(),
+  /** Upload notifications per ingest Lambda invocation. */
+  ingestBatchSize: z.number().int().min(1).max(100).default(10),
+  /** Rejected uploads per hour that raise an alarm. */
+  rejectionAlarmThreshold: z.number().int().min(0).default(5),
+  /** Days a replaced or deleted article version is kept. */
+  noncurrentVersionDays: z.number().int().min(1).default(30),
   /** Subscribers, signup endpoint and SES feedback (docs/subscribers.md); every field is optional. */
   subscribers: z
     .object({

@@ -1,6 +1,9 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
+import { AlarmTopic } from './constructs/alarm-topic.ts';
+import { ArticleIngest } from './constructs/article-ingest.ts';
 import { Subscribers } from './constructs/subscribers.ts';
 
 export interface DigestStackProps extends StackProps {
@@ -11,9 +14,21 @@ export interface DigestStackProps extends StackProps {
 export class DigestStack extends Stack {
   constructor(scope: Construct, id: string, props: DigestStackProps) {
     super(scope, id, props);
+    const { config } = props;
+    const alarms = new AlarmTopic(this, 'Alarms', { alarmEmail: config.alarmEmail });
+    new ArticleIngest(this, 'ArticleIngest', {
+      alarmTopic: alarms.topic,
+      incomingPrefix: config.incomingPrefix,
+      maxArticleBytes: config.maxArticleBytes,
+      retainData: config.retainData,
+      batchSize: config.ingestBatchSize,
+      rejectionAlarmThreshold: config.rejectionAlarmThreshold,
+      noncurrentVersionDays: config.noncurrentVersionDays,
+    });
     new Subscribers(this, 'Subscribers', {
-      ...props.config.subscribers,
-      retainData: props.config.retainData,
+      ...config.subscribers,
+      retainData: config.retainData,
+      alarmActions: [new SnsAction(alarms.topic)],
     });
   }
 }

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+
+/** Environment of the ingest Lambda, set by infra/constructs/article-ingest.ts. */
+export const ingestEnvironmentSchema = z.object({
+  ARTICLES_BUCKET: z.string().min(3),
+  ARTICLE_INDEX_TABLE: z.string().min(3),
+  MAX_ARTICLE_BYTES: z.coerce.number().int().positive(),
+});
+
+/** Validates a Lambda's environment once, at cold start; the error names every bad variable. */
+export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(`invalid Lambda environment: ${z.prettifyError(result.error)}`);
+  return result.data;
+}

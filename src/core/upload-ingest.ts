@@ -1,0 +1,205 @@
+import type { SourceFile } from './article.ts';
+import { DEFAULT_MAX_ARTICLE_BYTES, parseArticle } from './ingest/parse.ts';
+import type { ArticleIndex, ArticleIndexEntry } from './ports/article-index.ts';
+import type { NormalisedArticles } from './ports/normalised-articles.ts';
+import type { UploadedObjectHead, UploadedObjects } from './ports/uploaded-objects.ts';
+
+/** One create or delete of an uploaded object, as reported by the store's event notification. */
+export interface ObjectChange {
+  kind: 'created' | 'removed';
+  bucket: string;
+  /** Decoded object key. */
+  key: string;
+  /** The version the event names, when the store reports one. */
+  versionId?: string;
+  /** The store's per-key ordering token (S3's hex `sequencer`), when it reports one. */
+  sequencer?: string;
+  eventTime: Date;
+}
+
+type NewEntry = Omit<ArticleIndexEntry, 'status'>;
+
+export type IngestOutcome = 'ingested' | 'rejected' | 'retracted' | 'unchanged' | 'gone';
+
+export interface IngestResult {
+  objectId: string;
+  outcome: IngestOutcome;
+  reason?: string;
+}
+
+export interface UploadIngestOptions {
+  /** Largest accepted object in bytes. @default 1 MiB */
+  maxArticleBytes?: number;
+  /** Prefix under which normalised articles are written. @default 'normalised/' */
+  normalisedPrefix?: string;
+  now?: () => Date;
+}
+
+export const ACCEPTED_EXTENSIONS = ['.txt', '.md', '.html', '.json'] as const;
+
+// Media types an upload tool may send for those extensions; octet-stream is what S3 records when none was set.
+const ACCEPTED_CONTENT_TYPES = new Set([
+  'text/plain',
+  'text/markdown',
+  'text/x-markdown',
+  'text/html',
+  'application/json',
+  'application/octet-stream',
+  'binary/octet-stream',
+]);
+
+// A NUL byte never occurs in text files; looking at the start is enough to tell a renamed binary.
+const BINARY_SNIFF_BYTES = 8192;
+
+/**
+ * Turns object changes into normalised articles, rejections and retractions, at most once per key version and
+ * in the key's own order, whatever order or how often the changes are delivered.
+ */
+export class UploadIngest {
+  private readonly maxBytes: number;
+  private readonly normalisedPrefix: string;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly objects: UploadedObjects,
+    private readonly articles: NormalisedArticles,
+    private readonly index: ArticleIndex,
+    options: UploadIngestOptions = {},
+  ) {
+    this.maxBytes = options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
+    this.normalisedPrefix = options.normalisedPrefix ?? 'normalised/';
+    this.now = options.now ?? (() => new Date());
+  }
+
+  apply(change: ObjectChange): Promise<IngestResult> {
+    return change.kind === 'created' ? this.create(change) : this.remove(change);
+  }
+
+  private async create(change: ObjectChange): Promise<IngestResult> {
+    const objectId = objectIdOf(change);
+    const head = await this.objects.head(change.key, change.versionId);
+    // Deleted since the event was sent: its removal event retracts it.
+    if (!head) return { objectId, outcome: 'gone' };
+    const order = changeOrder(change.sequencer, head.lastModified);
+    const versionTag = head.versionId ?? head.etag;
+    const stored = await this.index.get(objectId);
+    if (stored && !isNewer(order, versionTag, stored, !change.versionId))
+      return { objectId, outcome: 'unchanged' };
+
+    const base = {
+      objectId,
+      key: change.key,
+      versionId: head.versionId,
+      versionTag,
+      sequencer: change.sequencer,
+      order,
+      ingestedAt: this.now().toISOString(),
+    };
+    const problem = this.precheck(head);
+    if (problem) return this.reject({ ...base, reason: problem }, stored);
+    return this.ingest(head, base, stored);
+  }
+
+  private async ingest(
+    head: UploadedObjectHead,
+    base: NewEntry,
+    stored?: ArticleIndexEntry,
+  ): Promise<IngestResult> {
+    const bytes = await this.objects.read(head);
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
+      return this.reject({ ...base, reason: 'binary content' }, stored);
+    const file: SourceFile = {
+      id: head.key,
+      bytes,
+      ...(head.contentType && { contentType: head.contentType }),
+    };
+    const parsed = parseArticle(file, { maxBytes: this.maxBytes });
+    if (parsed.kind === 'skipped') return this.reject({ ...base, reason: parsed.reason }, stored);
+
+    const articlePath = `${this.normalisedPrefix}${head.key}/${encodeURIComponent(base.versionTag)}.json`;
+    await this.articles.put(articlePath, parsed.article);
+    const written = await this.index.putIfNewer({
+      ...base,
+      status: 'ingested',
+      contentHash: parsed.article.contentHash,
+      articlePath,
+    });
+    if (!written) {
+      // A newer change won the race; keep the document only if the winner is this same version.
+      const winner = await this.index.get(base.objectId);
+      if (winner?.articlePath !== articlePath) await this.articles.remove(articlePath);
+      return { objectId: base.objectId, outcome: 'unchanged' };
+    }
+    if (stored?.articlePath !== articlePath) await this.dropArticle(stored);
+    return { objectId: base.objectId, outcome: 'ingested' };
+  }
+
+  private async reject(
+    entry: NewEntry & { reason: string },
+    stored?: ArticleIndexEntry,
+  ): Promise<IngestResult> {
+    const written = await this.index.putIfNewer({ ...entry, status: 'rejected' });
+    if (written) await this.dropArticle(stored);
+    return { objectId: entry.objectId, outcome: written ? 'rejected' : 'unchanged', reason: entry.reason };
+  }
+
+  private precheck(head: UploadedObjectHead): string | undefined {
+    if (head.size > this.maxBytes) return `larger than ${this.maxBytes} bytes (${head.size})`;
+    const extension = head.key.slice(head.key.lastIndexOf('.')).toLowerCase();
+    if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension)) {
+      return `unsupported file type (accepted: ${ACCEPTED_EXTENSIONS.join(' ')})`;
+    }
+    const mediaType = head.contentType?.split(';')[0]?.trim().toLowerCase();
+    if (mediaType && !ACCEPTED_CONTENT_TYPES.has(mediaType)) return `unsupported content type ${mediaType}`;
+    return undefined;
+  }
+
+  private async remove(change: ObjectChange): Promise<IngestResult> {
+    const objectId = objectIdOf(change);
+    const order = changeOrder(change.sequencer, change.eventTime);
+    const stored = await this.index.get(objectId);
+    if (stored && order <= stored.order) return { objectId, outcome: 'unchanged' };
+    // Written even for an unknown key: the tombstone makes a late create event for an older version a no-op.
+    const written = await this.index.putIfNewer({
+      objectId,
+      key: change.key,
+      status: 'retracted',
+      reason: 'deleted from the bucket',
+      versionId: change.versionId,
+      versionTag: change.versionId ?? 'deleted',
+      sequencer: change.sequencer,
+      order,
+      ingestedAt: this.now().toISOString(),
+    });
+    if (!written) return { objectId, outcome: 'unchanged' };
+    await this.dropArticle(stored);
+    return { objectId, outcome: 'retracted' };
+  }
+
+  private async dropArticle(entry: ArticleIndexEntry | undefined): Promise<void> {
+    if (entry?.articlePath) await this.articles.remove(entry.articlePath);
+  }
+}
+
+export function objectIdOf(change: Pick<ObjectChange, 'bucket' | 'key'>): string {
+  return `s3://${change.bucket}/${change.key}`;
+}
+
+/**
+ * A string that sorts like the changes to one key happened. S3's sequencer is hex of varying length, compared
+ * after left-padding with zeros; without one (some emulators), the object's LastModified or the event time.
+ */
+export function changeOrder(sequencer: string | undefined, fallback: Date): string {
+  return sequencer ? `s:${sequencer.toUpperCase().padStart(32, '0')}` : `t:${fallback.toISOString()}`;
+}
+
+function isNewer(
+  order: string,
+  versionTag: string,
+  stored: ArticleIndexEntry,
+  headIsCurrent: boolean,
+): boolean {
+  if (order > stored.order) return true;
+  // LastModified has one-second resolution: in the same second, the version the head found current is the newer.
+  return headIsCurrent && order === stored.order && versionTag !== stored.versionTag;
+}

@@ -1,0 +1,268 @@
+import { readdir, readFile } from 'node:fs/promises';
+import {
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
+import { createIngestQueueHandler } from '../../src/adapters/ingest-queue-handler.ts';
+import { createJsonLogger } from '../../src/adapters/json-logger.ts';
+import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
+import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
+import { parseArticle } from '../../src/core/ingest/parse.ts';
+import { UploadIngest } from '../../src/core/upload-ingest.ts';
+import { motoClientConfig } from '../support/aws.ts';
+import { createIngestResources, type IngestResources } from '../support/ingest-resources.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
+
+const MAX_BYTES = 1024 * 1024;
+
+function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
+  const logLines: string[] = [];
+  const index = new DynamoDbArticleIndex(r.db, r.table);
+  const handler = createIngestQueueHandler({
+    ingest: new UploadIngest(
+      new S3UploadedObjects(s3, r.bucket),
+      new S3NormalisedArticles(s3, r.bucket),
+      index,
+      { maxArticleBytes: MAX_BYTES },
+    ),
+    bucket: r.bucket,
+    log: createJsonLogger('ingest-test', (line) => logLines.push(line)),
+  });
+  return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
+}
+
+async function upload(r: IngestResources, key: string, body: string | Uint8Array, contentType?: string) {
+  const put = await r.s3.send(
+    new PutObjectCommand({ Bucket: r.bucket, Key: key, Body: body, ContentType: contentType }),
+  );
+  return put.VersionId ?? '';
+}
+
+async function indexItems(r: IngestResources) {
+  const { Items = [] } = await r.db.send(new ScanCommand({ TableName: r.table }));
+  return Object.fromEntries(Items.map((item) => [item.key as string, item]));
+}
+
+async function seeds() {
+  const names = (await readdir('seeds')).sort();
+  return Promise.all(
+    names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(`seeds/${name}`)) })),
+  );
+}
+
+describe('ingest handler against moto S3, SQS and DynamoDB', () => {
+  it("acknowledges S3's test event", async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess
+    expect(event.Records.map((m) => JSON.parse(m.body).Event)).toContain('s3:TestEvent');
+    expect(response.batchItemFailures).toEqual([]);
+    expect(logLines.some((l) => JSON.parse(l).message === 'S3 test event')).toBe(true);
+  });
+
+  it('turns every seed into one normalised article and every broken file into a named rejection', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler, articles, logLines } = ingestHandler(r);
+    const seedFiles = await seeds();
+    for (const seed of seedFiles) await upload(r, `incoming/${seed.name}`, seed.bytes);
+    await upload(r, 'incoming/too big.txt', `Title\n\n${'a'.repeat(MAX_BYTES)}`);
+    await upload(r, 'incoming/binary.txt', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
+    await upload(r, 'incoming/empty.md', '\n\n   \n');
+    await upload(r, 'incoming/scan.json', '{"title":"x"}', 'application/pdf');
+    await upload(r, 'incoming/Budget talks+day 2.txt', 'Budget talks resume\n\nTalks resumed on Monday.');
+    await upload(r, 'elsewhere/not-an-upload.txt', 'Outside the prefix\n\nIgnored.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(Object.keys(items).sort()).toEqual(
+      [
+        ...seedFiles.map((s) => `incoming/${s.name}`),
+        'incoming/too big.txt',
+        'incoming/binary.txt',
+        'incoming/empty.md',
+        'incoming/scan.json',
+        'incoming/Budget talks+day 2.txt',
+      ].sort(),
+    );
+    for (const seed of seedFiles) {
+      const key = `incoming/${seed.name}`;
+      const expected = parseArticle({ id: key, bytes: seed.bytes }, { maxBytes: MAX_BYTES });
+      if (expected.kind !== 'article') throw new Error(`seed ${seed.name} does not parse`);
+      expect(items[key]).toMatchObject({
+        objectId: `s3://${r.bucket}/${key}`,
+        status: 'ingested',
+        contentHash: expected.article.contentHash,
+      });
+      expect(items[key]?.versionId).toMatch(/.+/);
+      expect(await articles.get(items[key]?.articlePath)).toEqual(expected.article);
+    }
+    expect(items['incoming/Budget talks+day 2.txt']?.status).toBe('ingested');
+    expect(items['incoming/too big.txt']).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/larger than 1048576 bytes/),
+    });
+    expect(items['incoming/binary.txt']).toMatchObject({ status: 'rejected', reason: 'binary content' });
+    expect(items['incoming/empty.md']).toMatchObject({ status: 'rejected', reason: 'no text' });
+    expect(items['incoming/scan.json']).toMatchObject({
+      status: 'rejected',
+      reason: 'unsupported content type application/pdf',
+    });
+    const firstSentence = new TextDecoder()
+      .decode(seedFiles[0]?.bytes)
+      .split('\n')
+      .find((l) => l.length > 40);
+    expect(logLines.join('\n')).not.toContain(firstSentence?.slice(0, 40));
+  });
+
+  it('treats a redelivered notification as a no-op', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    await upload(r, 'incoming/story.md', '# Rates held\n\nThe bank held rates on Thursday.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+    await handler(event);
+    const before = await indexItems(r);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await indexItems(r)).toEqual(before);
+    const last = JSON.parse(logLines.at(-1) ?? '{}');
+    expect(last).toMatchObject({ message: 'batch done', unchanged: 1, ingested: 0 });
+  });
+
+  it('replaces the article with a new version and removes the old document', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler, articles } = ingestHandler(r);
+    await upload(r, 'incoming/story.txt', 'Rates held\n\nThe bank held rates on Thursday.');
+    const first = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+    await handler(first);
+    const v1 = (await indexItems(r))['incoming/story.txt'];
+    const v2Id = await upload(r, 'incoming/story.txt', 'Rates cut\n\nThe bank cut rates by a quarter point.');
+    const second = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    await handler(second);
+    const replay = await handler(first);
+
+    // Assess
+    expect(replay.batchItemFailures).toEqual([]);
+    const v2 = (await indexItems(r))['incoming/story.txt'];
+    expect(v2).toMatchObject({ status: 'ingested', versionId: v2Id });
+    expect(v2?.contentHash).not.toBe(v1?.contentHash);
+    expect((await articles.get(v2?.articlePath)).title).toBe('Rates cut');
+    await expect(articles.get(v1?.articlePath)).rejects.toThrow();
+  });
+
+  it('applies events that carry S3 sequencers in key order, whatever order they arrive in', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler } = ingestHandler(r);
+    const key = 'incoming/ordered story.md';
+    const v1 = await upload(r, key, '# First\n\nThe first version of the story.');
+    const v2 = await upload(r, key, '# Second\n\nThe second version of the story.');
+    await receiveAsLambdaEvent(r.sqs, r.queueUrl); // moto's own events carry no sequencer: replaced below
+    const template: SQSEvent = JSON.parse(
+      await readFile('tests/fixtures/sqs-s3-object-created.json', 'utf-8'),
+    );
+    const eventFor = (versionId: string, sequencer: string): SQSEvent => {
+      const record = structuredClone(template.Records[0]);
+      if (!record) throw new Error('fixture has no record');
+      const body = JSON.parse(record.body);
+      body.Records[0].s3.bucket.name = r.bucket;
+      body.Records[0].s3.object = { key: 'incoming/ordered+story.md', versionId, sequencer };
+      return { Records: [{ ...record, messageId: sequencer, body: JSON.stringify(body) }] };
+    };
+
+    // Act
+    await handler(eventFor(v2, '0055AED6DCD90281F0'));
+    await handler(eventFor(v1, '0055AED6DCD90281E5'));
+
+    // Assess
+    expect((await indexItems(r))[key]).toMatchObject({ status: 'ingested', versionId: v2 });
+  });
+
+  it('retracts the article when its object is deleted', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler, articles } = ingestHandler(r);
+    const key = 'incoming/withdrawn.html';
+    await upload(r, key, 'Withdrawn story\n\nThis story was published in error.', 'text/html');
+    await handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    const ingested = (await indexItems(r))[key];
+    // moto notifies a versioned bucket's delete only when the last version goes (AWS: DeleteMarkerCreated).
+    const { Versions = [] } = await r.s3.send(
+      new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: key }),
+    );
+    for (const v of Versions) {
+      await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: key, VersionId: v.VersionId }));
+    }
+    const removal = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(removal);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await indexItems(r))[key]).toMatchObject({
+      status: 'retracted',
+      reason: 'deleted from the bucket',
+    });
+    await expect(articles.get(ingested?.articlePath)).rejects.toThrow();
+  });
+
+  it('fails only the message whose read was throttled, and ingests it on redelivery', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    await upload(r, 'incoming/a.txt', 'Story A\n\nA happened today.');
+    await upload(r, 'incoming/b.txt', 'Story B\n\nB happened today.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+    const throttledS3 = new S3Client(motoClientConfig());
+    throttledS3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (context.commandName === 'GetObjectCommand' && input.Key === 'incoming/b.txt') {
+          throw Object.assign(new Error('Please reduce your request rate.'), {
+            name: 'SlowDown',
+            $metadata: { httpStatusCode: 503 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectSlowDown' },
+    );
+    const bMessage = event.Records.find((m) => m.body.includes('b.txt'));
+
+    // Act
+    const response = await ingestHandler(r, throttledS3).handler(event);
+    const redelivery = await ingestHandler(r).handler({ Records: bMessage ? [bMessage] : [] });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: bMessage?.messageId }]);
+    expect(redelivery.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(items['incoming/a.txt']?.status).toBe('ingested');
+    expect(items['incoming/b.txt']?.status).toBe('ingested');
+  });
+});

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
+
+const run = promisify(execFile);
+let stack: SynthesisedStack;
+
+beforeAll(() => {
+  stack = synthesiseDigestStack({ alarmEmail: 'ops@example.com' });
+}, 120_000);
+
+describe('article store and ingest infrastructure', () => {
+  it('keeps articles in a private, encrypted, versioned, logged bucket that survives stack deletion', () => {
+    const { template } = stack;
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'articles/' },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]),
+        },
+      },
+    });
+    for (const policy of Object.values(stack.template.findResources('AWS::S3::BucketPolicy'))) {
+      expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('notifies the queue of creates and deletes under incoming/ for the four accepted types', () => {
+    const [notifications] = Object.values(stack.template.findResources('Custom::S3BucketNotifications'));
+    const configs = notifications?.Properties.NotificationConfiguration.QueueConfigurations as {
+      Events: string[];
+      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+    }[];
+    const seen = configs.map((c) => {
+      const rules = Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value]));
+      return `${c.Events.join()} ${rules.prefix} ${rules.suffix}`;
+    });
+    expect(seen.sort()).toEqual(
+      ['.html', '.json', '.md', '.txt']
+        .flatMap((s) => [`s3:ObjectCreated:* incoming/ ${s}`, `s3:ObjectRemoved:* incoming/ ${s}`])
+        .sort(),
+    );
+  });
+
+  it('queues uploads encrypted, HTTPS only, from this bucket and account only, with a DLQ after 3 receives', () => {
+    const { template } = stack;
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': Match.anyValue() },
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('indexes articles in an on-demand, encrypted table with point-in-time recovery and an ingest-day index', () => {
+    stack.template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        KeySchema: [{ AttributeName: 'objectId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'byIngestDay',
+            KeySchema: [
+              { AttributeName: 'ingestDay', KeyType: 'HASH' },
+              { AttributeName: 'ingestedAt', KeyType: 'RANGE' },
+            ],
+          }),
+        ],
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+        ],
+      },
+    });
+  });
+
+  it('runs the ingest Lambda on Node.js 24 arm64 from the queue with partial batch failures', () => {
+    const { template } = stack;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: Match.objectLike({
+          ARTICLES_BUCKET: Match.anyValue(),
+          ARTICLE_INDEX_TABLE: Match.anyValue(),
+          MAX_ARTICLE_BYTES: '1048576',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('alarms on dead letters, errors, throttles and rejections to the encrypted alarm topic', () => {
+    const { template } = stack;
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const metrics = alarms.map((a) => a.MetricName).sort();
+    expect(metrics).toEqual(
+      expect.arrayContaining([
+        'ApproximateNumberOfMessagesVisible',
+        'ArticlesRejected',
+        'Errors',
+        'Throttles',
+      ]),
+    );
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it('grants no wildcard actions', () => {
+    const policies = Object.values(stack.template.findResources('AWS::IAM::Policy'));
+    const actions = policies.flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    );
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+  });
+
+  it('passes cdk-nag AwsSolutions with every suppression naming its rule, resource and reason', () => {
+    const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
+    expect(nag?.violations).toEqual([]);
+    for (const suppressed of nag?.suppressedViolations ?? []) {
+      expect(suppressed.acknowledgedId).toMatch(/^AwsSolutions::AwsSolutions-[A-Z]+\d+/);
+      expect(suppressed.violatingConstructs.map((c) => c.constructPath)).not.toEqual([]);
+      expect(suppressed.reason.length).toBeGreaterThan(30);
+    }
+  });
+
+  it('bundles the ingest handler under 5 MB into a file that loads in a fresh Node process', async () => {
+    const bundle = join(stack.bundleDir('ArticleIngestHandlerFunction'), 'index.mjs');
+    expect(statSync(bundle).size).toBeLessThan(5 * 1024 * 1024);
+    const load = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-west-1',
+      ARTICLES_BUCKET: 'articles',
+      ARTICLE_INDEX_TABLE: 'index',
+      MAX_ARTICLE_BYTES: '1048576',
+    };
+
+    const loaded = await run(process.execPath, ['--input-type=module', '-e', load], {
+      env,
+      cwd: stack.outdir,
+    });
+    const misconfigured = run(process.execPath, ['--input-type=module', '-e', load], {
+      env: { ...env, ARTICLE_INDEX_TABLE: '' },
+      cwd: stack.outdir,
+    });
+
+    expect(loaded.stdout.trim()).toBe('function');
+    await expect(misconfigured).rejects.toThrow(/invalid Lambda environment[\s\S]*ARTICLE_INDEX_TABLE/);
+  });
+});

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateBucketCommand,
+  PutBucketNotificationConfigurationCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { ACCEPTED_EXTENSIONS } from '../../src/core/upload-ingest.ts';
+import { motoClientConfig } from './aws.ts';
+
+export interface IngestResources {
+  s3: S3Client;
+  sqs: SQSClient;
+  db: DynamoDBDocumentClient;
+  bucket: string;
+  queueUrl: string;
+  table: string;
+}
+
+/**
+ * Creates in moto what infra/constructs/article-ingest.ts deploys: a versioned bucket whose `incoming/` uploads
+ * and deletes of accepted types notify a queue, and the article index table. Names are unique per call.
+ */
+export async function createIngestResources(prefix = 'incoming/'): Promise<IngestResources> {
+  const config = motoClientConfig();
+  const s3 = new S3Client(config);
+  const sqs = new SQSClient(config);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
+  const id = randomUUID().slice(0, 8);
+  const bucket = `articles-${id}`;
+  const table = `article-index-${id}`;
+
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await s3.send(
+    new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+  );
+  const { QueueUrl: queueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: `uploads-${id}` }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: bucket,
+      NotificationConfiguration: {
+        QueueConfigurations: ACCEPTED_EXTENSIONS.map((suffix) => ({
+          Id: `incoming${suffix}`,
+          QueueArn: Attributes?.QueueArn,
+          Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: 'prefix', Value: prefix },
+                { Name: 'suffix', Value: suffix },
+              ],
+            },
+          },
+        })),
+      },
+    }),
+  );
+  await db.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'objectId', AttributeType: 'S' },
+        { AttributeName: 'ingestDay', AttributeType: 'S' },
+        { AttributeName: 'ingestedAt', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'objectId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: INGEST_DAY_INDEX,
+          KeySchema: [
+            { AttributeName: 'ingestDay', KeyType: 'HASH' },
+            { AttributeName: 'ingestedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  return { s3, sqs, db, bucket, queueUrl, table };
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseStackConfig } from '../../infra/config.ts';
+import { DigestStack } from '../../infra/digest-stack.ts';
+
+export interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: { ruleName: string }[];
+    suppressedViolations: {
+      ruleName: string;
+      reason: string;
+      acknowledgedId: string;
+      violatingConstructs: { constructPath: string }[];
+    }[];
+  }[];
+}
+
+export interface SynthesisedStack {
+  template: Template;
+  report: ValidationReport;
+  outdir: string;
+  /** Folder of the bundled code of the Lambda function with this logical id prefix. */
+  bundleDir(logicalIdPrefix: string): string;
+}
+
+/** Synthesises the app as `cdk synth` does (same config parser, cdk-nag plugin) into a fresh folder. */
+export function synthesiseDigestStack(rawConfig: unknown = {}): SynthesisedStack {
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+  const app = new App({ outdir });
+  const stack = new DigestStack(app, 'NewsletterDigest', {
+    config: parseStackConfig(rawConfig),
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+  const template = Template.fromJSON(
+    JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.template.json`), 'utf-8')),
+  );
+  const report = JSON.parse(
+    readFileSync(join(outdir, 'validation-report.json'), 'utf-8'),
+  ) as ValidationReport;
+  return {
+    template,
+    report,
+    outdir,
+    bundleDir(logicalIdPrefix) {
+      const functions = template.findResources('AWS::Lambda::Function');
+      const entry = Object.entries(functions).find(([id]) => id.startsWith(logicalIdPrefix));
+      const key = entry?.[1].Properties.Code.S3Key as string | undefined;
+      if (!key) throw new Error(`no function ${logicalIdPrefix}* in the template`);
+      return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    },
+  };
+}
