@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerPreview } from './commands/preview.ts';
 
 const program = new Command('digest')
   .description('Newsletter digest generator: themed, cited email digests from news articles')
@@ -8,6 +9,7 @@ const program = new Command('digest')
   .exitOverride();
 
 registerBuild(program);
+registerPreview(program);
 
 try {
   await program.parseAsync(process.argv);
