@@ -65,7 +65,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   );
 
   const server = createServer((request, response) => {
-    route(request, response, build, listeners);
+    handle(request, response, build, listeners);
   });
   await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
@@ -82,48 +82,69 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   };
 }
 
-function route(
+interface Reply {
+  status: number;
+  type: string;
+  body: string | Buffer;
+  download?: string;
+}
+
+function handle(
   request: IncomingMessage,
   response: ServerResponse,
   build: StudioBuild,
   listeners: Set<ServerResponse>,
 ): void {
   const url = new URL(request.url ?? '/', 'http://preview.invalid');
-  if (request.method !== 'GET' && request.method !== 'HEAD')
-    return send(response, 405, 'text/plain', 'GET only');
-  const email = build.email;
+  if (url.pathname === '/events' && request.method === 'GET') {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    listeners.add(response);
+    request.on('close', () => listeners.delete(response));
+    sendBuild(response, build);
+    return;
+  }
+  const reply =
+    request.method === 'GET' || request.method === 'HEAD'
+      ? route(url, build)
+      : { status: 405, type: 'text/plain', body: 'GET only' };
+  response.writeHead(reply.status, {
+    'content-type': reply.type === 'message/rfc822' ? reply.type : `${reply.type}; charset=utf-8`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...(reply.download && { 'content-disposition': `attachment; filename="${reply.download}"` }),
+  });
+  response.end(reply.body);
+}
+
+function route(url: URL, build: StudioBuild): Reply {
+  const { digest, email } = build;
+  const unavailable: Reply = {
+    status: 503,
+    type: 'text/plain',
+    body: `The digest could not be built:\n${build.error ?? 'unknown error'}\n`,
+  };
   switch (url.pathname) {
     case '/':
-      return send(response, 200, 'text/html', renderStudioPage(build));
-    case '/events':
-      response.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      listeners.add(response);
-      request.on('close', () => listeners.delete(response));
-      return sendBuild(response, build);
+      return { status: 200, type: 'text/html', body: renderStudioPage(build) };
     case '/digest.json':
-      if (!build.digest) return unavailable(response, build);
-      return send(response, 200, 'application/json', `${JSON.stringify(build.digest, null, 2)}\n`);
+      return digest
+        ? { status: 200, type: 'application/json', body: `${JSON.stringify(digest, null, 2)}\n` }
+        : unavailable;
     case '/email.html':
-      if (!email) return unavailable(response, build);
-      return send(
-        response,
-        200,
-        'text/html',
-        url.searchParams.get('scheme') === 'dark' ? forceDark(email.html) : email.html,
-      );
+      if (!email) return unavailable;
+      return {
+        status: 200,
+        type: 'text/html',
+        body: url.searchParams.get('scheme') === 'dark' ? forceDark(email.html) : email.html,
+      };
     case '/email.txt':
-      if (!email) return unavailable(response, build);
-      return send(response, 200, 'text/plain', email.text);
+      return email ? { status: 200, type: 'text/plain', body: email.text } : unavailable;
     case '/digest.eml':
-      if (!email) return unavailable(response, build);
-      response.setHeader('content-disposition', 'attachment; filename="digest.eml"');
-      return send(response, 200, 'message/rfc822', email.eml);
+      return email
+        ? { status: 200, type: 'message/rfc822', body: email.eml, download: 'digest.eml' }
+        : unavailable;
     default:
-      return send(response, 404, 'text/plain', 'not found');
+      return { status: 404, type: 'text/plain', body: 'not found' };
   }
 }
 
@@ -134,19 +155,6 @@ function forceDark(html: string): string {
 
 function sendBuild(listener: ServerResponse, build: StudioBuild): void {
   listener.write(`event: build\ndata: ${JSON.stringify({ version: build.version, ok: !build.error })}\n\n`);
-}
-
-function unavailable(response: ServerResponse, build: StudioBuild): void {
-  send(response, 503, 'text/plain', `The digest could not be built:\n${build.error ?? 'unknown error'}\n`);
-}
-
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, {
-    'content-type': type === 'message/rfc822' ? type : `${type}; charset=utf-8`,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  response.end(body);
 }
 
 /** Listens on `port`, or on a free port when that one is taken. */

@@ -111,9 +111,9 @@ describe('digest preview studio', () => {
       const firstLabel = await page.locator('.theme-label').first().textContent();
       const frameHeading = await page.frameLocator('#frame').locator('h2').first().textContent();
       await page.getByRole('button', { name: 'Mobile 375' }).click();
-      await page.waitForFunction(
-        () => document.getElementById('frame')?.getBoundingClientRect().width === 375,
-      );
+      const frameWidth = () =>
+        page.locator('#frame').evaluate((frame) => frame.getBoundingClientRect().width);
+      await expect.poll(frameWidth).toBe(375);
       await mkdir('tests/artifacts', { recursive: true });
       await page.screenshot({ path: 'tests/artifacts/preview-mobile.png' });
       await writeFile(
@@ -130,7 +130,7 @@ describe('digest preview studio', () => {
       expect(firstLabel).toBe(labels[0]);
       expect(frameHeading).toBe(labels[0]);
       expect(new URL(page.url()).hash).toBe('#mobile');
-      expect(await page.locator('#frame').evaluate((frame) => frame.getBoundingClientRect().width)).toBe(375);
+      expect(await frameWidth()).toBe(375);
       const articles = (text: string | null) => Number(/(\d+) articles/.exec(text ?? '')?.[1]);
       expect(articles(await page.locator('#counts').textContent())).toBe(articles(countsBefore) + 1);
     } finally {
