@@ -149,7 +149,7 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1f2328; backgrou
 #status { margin-left: auto; color: #57606a; }
 main { display: grid; grid-template-columns: 1fr 380px; gap: 16px; padding: 16px; }
 .stage { display: flex; flex-direction: column; align-items: center; gap: 8px; min-width: 0; }
-#frame { width: 600px; height: calc(100vh - 90px); border: 1px solid #d0d7de; background: #fff; transition: width 0.2s; }
+#frame { width: 600px; height: calc(100vh - 90px); border: 1px solid #d0d7de; background: #fff; }
 #frame.dark { background: #16181d; }
 .panel { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 4px 16px 16px; overflow: auto; max-height: calc(100vh - 90px); }
 .panel h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.05em; color: #57606a; margin: 16px 0 4px; }

@@ -99,7 +99,7 @@ describe('digest preview studio', () => {
     expect(fixed.error).toBeUndefined();
   });
 
-  it('shows theme labels, switches to the mobile frame and updates when an article changes (Chromium)', async () => {
+  it('shows theme labels, switches to dark and mobile frames and updates when an article changes (Chromium)', async () => {
     // Prepare
     const browser = await launchChromium();
     const page = await browser.context.newPage();
@@ -110,6 +110,11 @@ describe('digest preview studio', () => {
       const countsBefore = await page.locator('#counts').textContent();
       const firstLabel = await page.locator('.theme-label').first().textContent();
       const frameHeading = await page.frameLocator('#frame').locator('h2').first().textContent();
+      await page.getByRole('button', { name: 'Dark' }).click();
+      const darkTitle = page.frameLocator('#frame').locator('h1');
+      await expect
+        .poll(() => darkTitle.evaluate((h1) => h1.ownerDocument.defaultView?.getComputedStyle(h1).color))
+        .toBe('rgb(230, 232, 235)');
       await page.getByRole('button', { name: 'Mobile 375' }).click();
       const frameWidth = () =>
         page.locator('#frame').evaluate((frame) => frame.getBoundingClientRect().width);
