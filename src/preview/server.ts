@@ -22,6 +22,8 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
 /** Changes closer together than this become one rebuild (editors save several files at once). */
 const SETTLE_MS = 100;
 
@@ -95,6 +97,11 @@ function handle(
   build: StudioBuild,
   listeners: Set<ServerResponse>,
 ): void {
+  // Loopback names only: a web page that rebinds its own host name to 127.0.0.1 gets nothing.
+  if (!LOOPBACK_HOST.test(request.headers.host ?? '')) {
+    response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('loopback only');
+    return;
+  }
   const url = new URL(request.url ?? '/', 'http://preview.invalid');
   if (url.pathname === '/events' && request.method === 'GET') {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });

@@ -1,4 +1,5 @@
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,14 @@ describe('digest preview studio', () => {
     expect(json).toEqual(digest);
     const eml = await fetch(new URL('digest.eml', preview.url));
     expect(eml.headers.get('content-disposition')).toBe('attachment; filename="digest.eml"');
+    const rebound = await new Promise<number | undefined>((done, fail) => {
+      // fetch() does not let a caller set Host; a DNS-rebinding page's browser would.
+      get(preview.url, { headers: { host: 'attacker.example.com' } }, (response) => {
+        response.resume();
+        done(response.statusCode);
+      }).on('error', fail);
+    });
+    expect(rebound).toBe(403);
   });
 
   it('shows a template error in the page instead of stopping, and recovers when it is fixed', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
+import { UsageError } from '../../core/errors.ts';
 import { startPreviewServer } from '../../preview/server.ts';
 import { readEmailSettings } from '../email-settings.ts';
 
@@ -17,11 +18,13 @@ export function registerPreview(program: Command): void {
     .option('--templates <dir>', 'email templates folder (default: templates/ of this package)')
     .action(async (opts: PreviewCommandOptions) => {
       const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${opts.port} is not a port`);
       const settings = await readEmailSettings(opts);
       await readSourceFolder(opts.input); // a missing folder is a usage error, not an empty preview
       const preview = await startPreviewServer({
         sources: { inputDir: opts.input, templatesDir: opts.templates, settings, title: opts.title },
-        port: Number.isInteger(port) && port >= 0 ? port : 3000,
+        port,
         onBuild: (build) =>
           console.log(
             build.error
