@@ -1,13 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
 import { templateFolder } from '../../adapters/template-folder.ts';
-import { ConfigError, UsageError } from '../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { buildDigest } from '../../core/pipeline.ts';
 import { renderSampleEmail } from '../../core/render/sample.ts';
-import { type EmailSettings, parseEmailSettings } from '../../core/render/settings.ts';
 import { loadTemplates } from '../../core/render/templates.ts';
+import { readEmailSettings } from '../email-settings.ts';
 import { warnSkipped } from '../output.ts';
 
 export function registerBuild(program: Command): void {
@@ -71,23 +71,4 @@ function parseInstant(text: string): Date {
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--since ${text} is not an ISO 8601 date`);
   return date;
-}
-
-async function readEmailSettings(opts: BuildCommandOptions): Promise<EmailSettings> {
-  const maxThemes = opts.maxThemes === undefined ? undefined : Number(opts.maxThemes);
-  if (maxThemes !== undefined && !(Number.isInteger(maxThemes) && maxThemes >= 1)) {
-    throw new UsageError(`--max-themes ${opts.maxThemes} is not a whole number of at least 1`);
-  }
-  let fromFile: Record<string, unknown> = {};
-  if (opts.settings) {
-    const text = await readFile(opts.settings, 'utf8').catch((error: unknown) => {
-      throw new UsageError(`--settings ${opts.settings} cannot be read`, { cause: error });
-    });
-    try {
-      fromFile = JSON.parse(text);
-    } catch (error) {
-      throw new ConfigError(`--settings ${opts.settings} is not JSON: ${(error as Error).message}`);
-    }
-  }
-  return parseEmailSettings(maxThemes === undefined ? fromFile : { ...fromFile, maxThemes });
 }

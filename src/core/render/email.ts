@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import mjml2html from 'mjml';
 import type { Digest } from '../digest.ts';
 import { TemplateError } from '../errors.ts';
+import { escapeHtml } from './html.ts';
 import { type EmailSettings, requireHttpsUrl } from './settings.ts';
 import type { EmailTemplates } from './templates.ts';
 import { buildEmailView, type RecipientPlaceholders } from './view.ts';
@@ -132,18 +133,6 @@ function placeholderTokens(digest: Digest, settings: EmailSettings): RecipientPl
     unsubscribeUrl: `x-digest-${key}-unsubscribe-url`,
     preferencesUrl: `x-digest-${key}-preferences-url`,
   };
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 function oneLine(value: string): string {

@@ -46,7 +46,7 @@ export interface CitationView {
 export interface ArticleView {
   ref: number;
   title: string;
-  /** Source and publication date, e.g. "Dawn, 28 February 2026". */
+  /** Source and publication date, e.g. "Dawn, 28 February 2026"; empty when neither is known. */
   byline: string;
   url?: string;
   duplicates: string[];
@@ -74,9 +74,7 @@ export function buildEmailView(
       (article): ArticleView => ({
         ref: nextRef++,
         title: article.title,
-        byline: [article.source ?? 'Unknown source', formatDate(article.published)]
-          .filter(Boolean)
-          .join(', '),
+        byline: [article.source, formatDate(article.published)].filter(Boolean).join(', '),
         url: safeHttpUrl(article.url),
         duplicates: article.duplicates ?? [],
       }),

@@ -76,6 +76,7 @@ describe('renderDigestEmail', () => {
     expect(hrefs).toContain('http://old.example.com/story');
     for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
     expect(email.text).toContain('<script>alert("title")</script>');
+    expect(email.text).toContain('Data link\n');
     expect(email.text).not.toMatch(/javascript:|data:text|mailto:|\/relative\/path/);
   });
 
@@ -122,7 +123,8 @@ describe('renderDigestEmail', () => {
       digest.themes[0]?.articles[0]?.url,
       digest.themes[0]?.articles[1]?.url,
     ]);
-    expect(email.html).toContain('also published as feeds/mirror/story-0.md');
+    expect(email.html).toContain('Also published as feeds/mirror/story-0.md');
+    expect(email.html).not.toContain('Unknown source');
     for (const theme of digest.themes.slice(8)) {
       expect(email.html).toContain(theme.articles[0]?.title);
       expect(email.text).toContain(theme.label);

@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises';
+import { doIUseEmail } from '@jsx-email/doiuse-email';
+import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
+
+/** The mail clients editors care about, as caniemail names their families. */
+export const CHECKED_CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'] as const;
+
+/** One HTML or CSS feature that a client does not (or only partly) support, from caniemail data. */
+export interface ClientIssue {
+  feature: string;
+  client: string;
+  support: 'none' | 'partial';
+}
+
+/** Where the accepted issues of the committed templates are recorded. */
+export const CLIENT_SUPPORT_BASELINE = `${DEFAULT_TEMPLATES_DIR}client-support-baseline.json`;
+
+const MESSAGE = /^`(.+)` is (not|only partially) supported by `(.+?)`/;
+
+/** Checks rendered HTML against caniemail for Gmail, Outlook and Apple Mail; one entry per feature and client. */
+export function checkClientSupport(html: string): ClientIssue[] {
+  const result = doIUseEmail(html, { emailClients: [...CHECKED_CLIENTS] });
+  const messages = [...('errors' in result ? result.errors : []), ...result.warnings];
+  const issues = new Map<string, ClientIssue>();
+  for (const message of messages) {
+    const match = MESSAGE.exec(message);
+    if (!match?.[1] || !match[3]) continue;
+    const issue: ClientIssue = {
+      feature: match[1],
+      client: match[3],
+      support: match[2] === 'not' ? 'none' : 'partial',
+    };
+    issues.set(issueKey(issue), issue);
+  }
+  return [...issues.values()].sort((a, b) => issueKey(a).localeCompare(issueKey(b)));
+}
+
+export function issueKey(issue: ClientIssue): string {
+  return `${issue.feature} | ${issue.client} | ${issue.support}`;
+}
+
+export async function readBaseline(path = CLIENT_SUPPORT_BASELINE): Promise<Set<string>> {
+  const keys = JSON.parse(await readFile(path, 'utf8')) as string[];
+  return new Set(keys);
+}
+
+/** Issues the baseline does not accept yet: a template change brought in a feature some client lacks. */
+export function newIssues(issues: readonly ClientIssue[], baseline: ReadonlySet<string>): ClientIssue[] {
+  return issues.filter((issue) => !baseline.has(issueKey(issue)));
+}

@@ -1,0 +1,177 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
+import { renderStudioPage } from './page.ts';
+import { buildStudio, type StudioBuild, type StudioSources } from './studio.ts';
+
+export interface PreviewServerOptions {
+  sources: StudioSources;
+  /** Port to try first; a busy port falls back to a free one. 0 picks a free one. @default 3000 */
+  port?: number;
+  /** Only loopback by default: the studio is for the editor's own machine. @default '127.0.0.1' */
+  host?: string;
+  /** Called after every build, e.g. to log it. */
+  onBuild?: (build: StudioBuild) => void;
+}
+
+export interface PreviewServer {
+  url: string;
+  current(): StudioBuild;
+  close(): Promise<void>;
+}
+
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+/** Changes closer together than this become one rebuild (editors save several files at once). */
+const SETTLE_MS = 100;
+
+/**
+ * The preview studio: a plain node:http server that builds the digest, serves the studio page and the
+ * email's views, rebuilds when an article or a template changes, and tells open pages over Server-Sent
+ * Events.
+ */
+export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
+  const { sources } = options;
+  let build = await buildStudio(sources, 1);
+  options.onBuild?.(build);
+  const listeners = new Set<ServerResponse>();
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const rebuild = async () => {
+    build = await buildStudio(sources, build.version + 1);
+    options.onBuild?.(build);
+    for (const listener of listeners) sendBuild(listener, build);
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = rebuild().finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule();
+        }
+      });
+    }, SETTLE_MS);
+  };
+  const watchers: FSWatcher[] = [sources.inputDir, sources.templatesDir ?? DEFAULT_TEMPLATES_DIR].map((dir) =>
+    watch(resolve(dir), { recursive: true }, schedule),
+  );
+
+  const server = createServer((request, response) => {
+    handle(request, response, build, listeners);
+  });
+  await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/`,
+    current: () => build,
+    async close() {
+      clearTimeout(timer);
+      for (const watcher of watchers) watcher.close();
+      for (const listener of listeners) listener.end();
+      await running;
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+interface Reply {
+  status: number;
+  type: string;
+  body: string | Buffer;
+  download?: string;
+}
+
+function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  build: StudioBuild,
+  listeners: Set<ServerResponse>,
+): void {
+  // Loopback names only: a web page that rebinds its own host name to 127.0.0.1 gets nothing.
+  if (!LOOPBACK_HOST.test(request.headers.host ?? '')) {
+    response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('loopback only');
+    return;
+  }
+  const url = new URL(request.url ?? '/', 'http://preview.invalid');
+  if (url.pathname === '/events' && request.method === 'GET') {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    listeners.add(response);
+    request.on('close', () => listeners.delete(response));
+    sendBuild(response, build);
+    return;
+  }
+  const reply =
+    request.method === 'GET' || request.method === 'HEAD'
+      ? route(url, build)
+      : { status: 405, type: 'text/plain', body: 'GET only' };
+  response.writeHead(reply.status, {
+    'content-type': reply.type === 'message/rfc822' ? reply.type : `${reply.type}; charset=utf-8`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...(reply.download && { 'content-disposition': `attachment; filename="${reply.download}"` }),
+  });
+  response.end(reply.body);
+}
+
+function route(url: URL, build: StudioBuild): Reply {
+  const { digest, email } = build;
+  const unavailable: Reply = {
+    status: 503,
+    type: 'text/plain',
+    body: `The digest could not be built:\n${build.error ?? 'unknown error'}\n`,
+  };
+  switch (url.pathname) {
+    case '/':
+      return { status: 200, type: 'text/html', body: renderStudioPage(build) };
+    case '/digest.json':
+      return digest
+        ? { status: 200, type: 'application/json', body: `${JSON.stringify(digest, null, 2)}\n` }
+        : unavailable;
+    case '/email.html':
+      if (!email) return unavailable;
+      return {
+        status: 200,
+        type: 'text/html',
+        body: url.searchParams.get('scheme') === 'dark' ? forceDark(email.html) : email.html,
+      };
+    case '/email.txt':
+      return email ? { status: 200, type: 'text/plain', body: email.text } : unavailable;
+    case '/digest.eml':
+      return email
+        ? { status: 200, type: 'message/rfc822', body: email.eml, download: 'digest.eml' }
+        : unavailable;
+    default:
+      return { status: 404, type: 'text/plain', body: 'not found' };
+  }
+}
+
+/** Dark view: applies the email's own prefers-color-scheme: dark rules, whatever the editor's OS uses. */
+function forceDark(html: string): string {
+  return html.replaceAll('@media (prefers-color-scheme: dark)', '@media all');
+}
+
+function sendBuild(listener: ServerResponse, build: StudioBuild): void {
+  listener.write(`event: build\ndata: ${JSON.stringify({ version: build.version, ok: !build.error })}\n\n`);
+}
+
+/** Listens on `port`, or on a free port when that one is taken. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((done, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' || port === 0) return fail(error);
+      server.once('error', fail);
+      server.listen(0, host, () => done());
+    });
+    server.listen(port, host, () => done());
+  });
+}

@@ -1,0 +1,68 @@
+import { readSourceFolder } from '../adapters/local-files.ts';
+import { templateFolder } from '../adapters/template-folder.ts';
+import type { Digest } from '../core/digest.ts';
+import { TemplateError } from '../core/errors.ts';
+import { buildDigest } from '../core/pipeline.ts';
+import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
+import type { EmailSettings } from '../core/render/settings.ts';
+import { compileTemplates } from '../core/render/templates.ts';
+import { type ClientIssue, checkClientSupport, newIssues, readBaseline } from './client-support.ts';
+
+/** Gmail clips messages above 102 KB; the studio warns a little before that. */
+export const SIZE_WARNING_BYTES = 90 * 1024;
+
+export interface StudioSources {
+  inputDir: string;
+  templatesDir?: string;
+  settings: EmailSettings;
+  title?: string;
+}
+
+/** One build of the digest as the studio shows it. A failed build keeps its error and no email. */
+export interface StudioBuild {
+  version: number;
+  builtAt: string;
+  digest?: Digest;
+  email?: SampleEmail;
+  htmlBytes: number;
+  clientIssues: ClientIssue[];
+  /** Client issues the committed baseline does not list: new risks brought in by a template change. */
+  newClientIssues: ClientIssue[];
+  /** MJML validation result: empty when strict validation passed. */
+  mjmlProblems: string[];
+  error?: string;
+}
+
+/**
+ * Builds the digest and its email exactly as `digest build` does (readSourceFolder, buildDigest,
+ * renderSampleEmail), re-reading the templates every time so edits show up. Errors become part of the
+ * result: the studio shows them instead of stopping.
+ */
+export async function buildStudio(sources: StudioSources, version: number): Promise<StudioBuild> {
+  const base: StudioBuild = {
+    version,
+    builtAt: new Date().toISOString(),
+    htmlBytes: 0,
+    clientIssues: [],
+    newClientIssues: [],
+    mjmlProblems: [],
+  };
+  let digest: Digest | undefined;
+  try {
+    digest = buildDigest(await readSourceFolder(sources.inputDir), { title: sources.title });
+    const templates = compileTemplates(await templateFolder(sources.templatesDir).readAll());
+    const email = await renderSampleEmail(digest, templates, sources.settings);
+    const clientIssues = checkClientSupport(email.html);
+    return {
+      ...base,
+      digest,
+      email,
+      htmlBytes: Buffer.byteLength(email.html),
+      clientIssues,
+      newClientIssues: newIssues(clientIssues, await readBaseline()),
+    };
+  } catch (error) {
+    const problems = error instanceof TemplateError ? [...error.problems] : [];
+    return { ...base, digest, mjmlProblems: problems, error: (error as Error).message };
+  }
+}

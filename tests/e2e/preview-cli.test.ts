@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGINT');
+});
+
+/** Starts `digest preview` and resolves with the URL it prints, or rejects with what it said when it exits. */
+function startPreview(...args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['bin/digest.js', 'preview', '--no-open', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      const url = /preview at (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) resolve(url);
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.on('exit', (code) => reject(new Error(`exit ${code}: ${output}`)));
+  });
+}
+
+describe('digest preview (command line)', () => {
+  it('falls back to a free port when the asked one is taken, and serves the studio there', async () => {
+    // Prepare
+    const blocker: Server = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const taken = (blocker.address() as { port: number }).port;
+
+    try {
+      // Act
+      const url = await startPreview('--input', 'seeds', '--port', String(taken));
+      const page = await fetch(url);
+
+      // Assess
+      expect(new URL(url).port).not.toBe(String(taken));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Digest preview');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses a missing input folder with a clear message and a non-zero exit', async () => {
+    // Act
+    const failure = startPreview('--input', 'no-such-folder');
+
+    // Assess
+    await expect(failure).rejects.toThrow(/exit 1: digest: input folder no-such-folder does not exist/);
+  });
+});
