@@ -2,6 +2,8 @@
 // bundle) proposes boundaries; news-specific rules then undo the ones that are not sentence ends.
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+/** A sentence-ending mark followed by a space: only then can a paragraph hold more than one sentence. */
+const INNER_STOP = /[.!?…]["'”’)\]]*\s/;
 
 /** Titles that precede a name: never a sentence end. */
 const TITLES = new Set(
@@ -30,6 +32,8 @@ const SENTENCE_OPENERS = new Set(
  * text quoted from it can be found in the article again.
  */
 export function splitSentences(paragraph: string): string[] {
+  // Most lines hold one sentence (the eval corpora have one per line): no inner stop, nothing to segment.
+  if (!INNER_STOP.test(paragraph.trimEnd())) return /\p{L}/u.test(paragraph) ? [paragraph.trim()] : [];
   const quotes = quotationRanges(paragraph);
   const pieces: { start: number; end: number }[] = [];
   for (const { index, segment } of segmenter.segment(paragraph)) {
