@@ -114,6 +114,19 @@ describe('parseArticle formats', () => {
     expect(article.published).toBeUndefined();
   });
 
+  it('.json: a body that starts with a tag is read as HTML', () => {
+    // Act
+    const article = parsedArticle(
+      textFile(
+        'h.json',
+        JSON.stringify({ title: 'T', body: '<p>The bridge opened on time.</p><p>Traffic moved freely.</p>' }),
+      ),
+    );
+
+    // Assess
+    expect(article.text).toBe('The bridge opened on time.\n\nTraffic moved freely.');
+  });
+
   it('.json: the text field is an alternative to body', () => {
     // Act
     const article = parsedArticle(
