@@ -23,6 +23,11 @@ describe('splitSentences', () => {
       ['It was signed by President George W. Bush.', 'J. R. R. Tolkien wrote it.'],
     ],
     [
+      'spaced initials',
+      'He killed L. A. County Deputy Jerry Ortiz. The D. A. said so.',
+      ['He killed L. A. County Deputy Jerry Ortiz.', 'The D. A. said so.'],
+    ],
+    [
       'decimals and years',
       'Prices rose 4.5% in 2005. Wages rose 3.2 percent.',
       ['Prices rose 4.5% in 2005.', 'Wages rose 3.2 percent.'],
