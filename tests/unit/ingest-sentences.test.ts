@@ -28,6 +28,11 @@ describe('splitSentences', () => {
       ['He killed L. A. County Deputy Jerry Ortiz.', 'The D. A. said so.'],
     ],
     [
+      'a case number and a district attorney',
+      'He is charged in case No. VA089897 filed today. Dist. Atty. Steve Cooley agreed.',
+      ['He is charged in case No. VA089897 filed today.', 'Dist. Atty. Steve Cooley agreed.'],
+    ],
+    [
       'decimals and years',
       'Prices rose 4.5% in 2005. Wages rose 3.2 percent.',
       ['Prices rose 4.5% in 2005.', 'Wages rose 3.2 percent.'],

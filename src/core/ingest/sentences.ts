@@ -7,10 +7,12 @@ const INNER_STOP = /[.!?…]["'”’)\]]*\s/;
 
 /** Titles that precede a name: never a sentence end. */
 const TITLES = new Set(
-  'Mr Mrs Ms Mx Dr Prof Gen Lt Col Maj Capt Cpt Sgt Cpl Pvt Adm Cmdr Brig Gov Sen Rep Rev Hon Pres Supt Insp Det Const Dep Fr Msgr Amb Atty Sec St Mt Ft Messrs Mme Mlle'.split(
+  'Mr Mrs Ms Mx Dr Prof Gen Lt Col Maj Capt Cpt Sgt Cpl Pvt Adm Cmdr Brig Gov Sen Rep Rev Hon Pres Supt Insp Det Const Dep Dist Fr Msgr Amb Atty Sec St Mt Ft Messrs Mme Mlle'.split(
     ' ',
   ),
 );
+/** Abbreviations before a reference such as "No. VA089897" or "Art. 5a". */
+const BEFORE_REFERENCE = new Set('No Nos Vol Art Fig Ref'.split(' '));
 /** Abbreviations that end a sentence only when a typical sentence opener follows ("Apple Inc. fell" vs "Inc. He"). */
 const COMPANY_AND_MISC = new Set('Inc Corp Co Ltd Plc Bros Jr Sr vs etc approx est dept'.split(' '));
 /** Words that commonly open a sentence: after an ambiguous abbreviation they mark a real boundary. */
@@ -56,6 +58,7 @@ function continuesSentence(before: string, next: string): boolean {
   const word = lastToken.slice(0, -1);
   const opensSentence = SENTENCE_OPENERS.has(firstWord.replace(/[^\p{L}]/gu, ''));
   if (TITLES.has(word)) return true;
+  if (BEFORE_REFERENCE.has(word)) return /\d/.test(firstWord);
   // An initial: "George W. Bush", "J. R. R. Tolkien", "L. A. County", "3:30 a. m. Tuesday" (another
   // initial never opens a sentence).
   if (/^\p{L}$/u.test(word))
