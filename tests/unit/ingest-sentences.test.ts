@@ -53,6 +53,11 @@ describe('splitSentences', () => {
       ['"It is over. We won," she said.', '"Really."', 'Then she left.'],
     ],
     [
+      'a question or exclamation in quotes keeps its named speaker',
+      '“Hide, she’s got a gun!” Andy Vanore said. “Why?” Eyewitness News asked. Then police came.',
+      ['“Hide, she’s got a gun!” Andy Vanore said.', '“Why?” Eyewitness News asked.', 'Then police came.'],
+    ],
+    [
       'a closing quote ends a sentence before a capital',
       '“Enough is enough.” The minister left.',
       ['“Enough is enough.”', 'The minister left.'],

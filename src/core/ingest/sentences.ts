@@ -15,6 +15,9 @@ const TITLES = new Set(
 const BEFORE_REFERENCE = new Set('No Nos Vol Art Fig Ref'.split(' '));
 /** Abbreviations that end a sentence only when a typical sentence opener follows ("Apple Inc. fell" vs "Inc. He"). */
 const COMPANY_AND_MISC = new Set('Inc Corp Co Ltd Plc Bros Jr Sr vs etc approx est dept'.split(' '));
+/** "Vanore said.", "Eyewitness News asked.", "team president Billy King said": a named speaker and a reporting verb. */
+const ATTRIBUTION =
+  /^(?:\p{Lu}[\p{L}.'’-]*\s+){1,4}(?:said|says|told|asked|added|recalled|tweeted|wrote|explained|noted|stated|insisted|replied|shouted|continued)\b/u;
 /** Words that commonly open a sentence: after an ambiguous abbreviation they mark a real boundary. */
 const SENTENCE_OPENERS = new Set(
   `The A An He She It They We I You His Her Its Their Our My This That These Those There Here In On At By For From
@@ -53,6 +56,8 @@ function continuesSentence(before: string, next: string): boolean {
   // '"... remember?" he said': a lower-case word never opens a sentence. Nor, in news style, a numeral:
   // "$27. 5MM" and "05. 51AM" are one broken figure.
   if (/^[\p{Ll}\d]/u.test(firstWord)) return true;
+  // '"Hide, she's got a gun!" Vanore said.': a quotation is kept with the attribution after it.
+  if (/[!?]["”’']+$/.test(before) && ATTRIBUTION.test(next)) return true;
   const lastToken = /(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
   const word = lastToken.slice(0, -1);
