@@ -7,6 +7,7 @@ export const NEAR_DUPLICATE_JACCARD = 0.6;
 // candidates are then confirmed on their exact shingle sets, so the banding never decides alone.
 const BANDS = 32;
 const ROWS = SIGNATURE_LENGTH / BANDS;
+const EMPTY_SET = new Uint32Array();
 
 /**
  * Collapses exact and near-duplicate copies into one canonical article that lists every other copy in
@@ -41,12 +42,12 @@ export function collapseDuplicates(articles: readonly Article[]): CanonicalArtic
   });
 
   const shingles = sorted.map((a) => shingleHashes(a.text));
-  const buckets = new Map<string, number[]>();
+  const buckets = new Map<number, number[]>();
   shingles.forEach((set, i) => {
     if (byHash.get(sorted[i]?.contentHash ?? '') !== i) return; // exact copies are already joined
     const signature = minHashSignature(set);
     for (let band = 0; band < BANDS; band++) {
-      const key = `${band}:${signature.subarray(band * ROWS, (band + 1) * ROWS).join(',')}`;
+      const key = bandKey(band, signature.subarray(band * ROWS, (band + 1) * ROWS));
       const bucket = buckets.get(key);
       if (bucket) bucket.push(i);
       else buckets.set(key, [i]);
@@ -58,14 +59,12 @@ export function collapseDuplicates(articles: readonly Article[]): CanonicalArtic
       for (let y = x + 1; y < bucket.length; y++) {
         const a = bucket[x] ?? 0;
         const b = bucket[y] ?? 0;
+        // Already one group (joined through another pair): nothing to confirm.
+        if (find(a) === find(b)) continue;
         const pair = a * sorted.length + b;
         if (checked.has(pair)) continue;
         checked.add(pair);
-        if (
-          find(a) !== find(b) &&
-          jaccard(shingles[a] ?? new Uint32Array(), shingles[b] ?? new Uint32Array()) >=
-            NEAR_DUPLICATE_JACCARD
-        ) {
+        if (jaccard(shingles[a] ?? EMPTY_SET, shingles[b] ?? EMPTY_SET) >= NEAR_DUPLICATE_JACCARD) {
           union(a, b);
         }
       }
@@ -87,6 +86,16 @@ export function collapseDuplicates(articles: readonly Article[]): CanonicalArtic
       return { ...(canonical as Article), duplicates: others.map((a) => a.id).sort(compareIds) };
     })
     .sort((a, b) => compareIds(a.id, b.id));
+}
+
+/**
+ * A number naming one band's values: band index above, a 32-bit hash of the rows below. Two different
+ * bands that collide only add a candidate, which the exact Jaccard check then rejects.
+ */
+function bandKey(band: number, rows: Uint32Array): number {
+  let h = band;
+  for (const value of rows) h = Math.imul(h ^ value, 0x01000193) ^ (h >>> 15);
+  return band * 2 ** 32 + (h >>> 0);
 }
 
 /** Code-unit order: the same on every machine, unlike localeCompare. */

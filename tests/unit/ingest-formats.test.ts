@@ -71,6 +71,23 @@ describe('parseArticle formats', () => {
     expect(article.text).not.toMatch(/Home|handout photo|Fares and timetable|Four trains a day|Subscribe|©/);
   });
 
+  it('.html: line breaks separate words and text beside block elements is kept', () => {
+    // Prepare
+    const html = `<html><head><title>Storm</title></head><body><div>The storm hit the coast at dawn.<br>Power failed in two towns.
+      <p>Crews restored power by noon.</p>Schools stay closed on Monday.<script>track()</script></div></body></html>`;
+
+    // Act
+    const article = parsedArticle(textFile('storm.html', html));
+
+    // Assess
+    expect(article.sentences).toEqual([
+      'The storm hit the coast at dawn.',
+      'Power failed in two towns.',
+      'Crews restored power by noon.',
+      'Schools stay closed on Monday.',
+    ]);
+  });
+
   it('.html: og:url is used when there is no canonical link', () => {
     // Prepare
     const html = `<html><head><meta property="og:url" content="https://example.org/a"><title>T</title></head>
@@ -112,6 +129,19 @@ describe('parseArticle formats', () => {
     ]);
     expect(article.url).toBeUndefined();
     expect(article.published).toBeUndefined();
+  });
+
+  it('.json: a body that starts with a tag is read as HTML', () => {
+    // Act
+    const article = parsedArticle(
+      textFile(
+        'h.json',
+        JSON.stringify({ title: 'T', body: '<p>The bridge opened on time.</p><p>Traffic moved freely.</p>' }),
+      ),
+    );
+
+    // Assess
+    expect(article.text).toBe('The bridge opened on time.\n\nTraffic moved freely.');
   });
 
   it('.json: the text field is an alternative to body', () => {

@@ -23,6 +23,16 @@ describe('splitSentences', () => {
       ['It was signed by President George W. Bush.', 'J. R. R. Tolkien wrote it.'],
     ],
     [
+      'spaced initials',
+      'He killed L. A. County Deputy Jerry Ortiz. The D. A. said so.',
+      ['He killed L. A. County Deputy Jerry Ortiz.', 'The D. A. said so.'],
+    ],
+    [
+      'a case number and a district attorney',
+      'He is charged in case No. VA089897 filed today. Dist. Atty. Steve Cooley agreed.',
+      ['He is charged in case No. VA089897 filed today.', 'Dist. Atty. Steve Cooley agreed.'],
+    ],
+    [
       'decimals and years',
       'Prices rose 4.5% in 2005. Wages rose 3.2 percent.',
       ['Prices rose 4.5% in 2005.', 'Wages rose 3.2 percent.'],
@@ -41,6 +51,11 @@ describe('splitSentences', () => {
       'straight quotes',
       '"It is over. We won," she said. "Really." Then she left.',
       ['"It is over. We won," she said.', '"Really."', 'Then she left.'],
+    ],
+    [
+      'a question or exclamation in quotes keeps its named speaker',
+      '“Hide, she’s got a gun!” Andy Vanore said. “Why?” Eyewitness News asked. Then police came.',
+      ['“Hide, she’s got a gun!” Andy Vanore said.', '“Why?” Eyewitness News asked.', 'Then police came.'],
     ],
     [
       'a closing quote ends a sentence before a capital',

@@ -90,11 +90,12 @@ function isNoise(line: string): boolean {
 
 /** Spaces of every width to one plain space; invisible characters removed. */
 export function normaliseWhitespace(text: string): string {
-  return text
-    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.replace(INVISIBLE, '').replace(LOOSE_WHITESPACE, ' ').trim();
 }
+
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+// Runs of whitespace, or any whitespace other than a plain space; single spaces are left alone (fast path).
+const LOOSE_WHITESPACE = /\s{2,}|[^\S ]/g;
 
 /** "soil.He said" -> "soil. He said": a sentence end glued to the next sentence's first word. */
 export function fixGluedSentences(text: string): string {

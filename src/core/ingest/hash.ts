@@ -7,13 +7,17 @@ import { createHash } from 'node:crypto';
 export function normaliseForHash(text: string): string {
   return text
     .normalize('NFKC')
-    .replace(/[‘’‚‛′`´]/g, "'")
-    .replace(/[“”„‟″«»]/g, '"')
-    .replace(/[‐‑‒–—―−]/g, '-')
-    .replace(/…/g, '...')
-    .replace(/\s+/g, ' ')
+    .replace(FOLDED, (match) => FOLD[match] ?? ' ')
     .trim();
 }
+
+const FOLD: Record<string, string> = {};
+for (const c of '‘’‚‛′`´') FOLD[c] = "'";
+for (const c of '“”„‟″«»') FOLD[c] = '"';
+for (const c of '‐‑‒–—―−') FOLD[c] = '-';
+FOLD['…'] = '...';
+// One pass: a folded character, or a run of whitespace other than a single plain space (it becomes one space).
+const FOLDED = /[‘’‚‛′`´“”„‟″«»‐‑‒–—―−…]|\s{2,}|[^\S ]/g;
 
 /** sha256 hex of the normalised body text. */
 export function contentHash(text: string): string {

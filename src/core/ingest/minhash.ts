@@ -15,7 +15,7 @@ const SEED = 0x5eedd16e;
 
 /** The set of word shingles of a text, each as a 32-bit hash, sorted. */
 export function shingleHashes(text: string): Uint32Array {
-  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(fnv1a);
+  const words = wordHashes(text);
   const width = Math.min(SHINGLE_WORDS, words.length);
   const hashes = new Uint32Array(Math.max(0, words.length - width + 1));
   for (let i = 0; i < hashes.length; i++) {
@@ -76,13 +76,40 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
   return shared / (a.length + b.length - shared);
 }
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * FNV-1a hash of each lower-cased word (a run of letters and digits), computed while scanning the text so
+ * no word string is built: dedup reads every article of a run.
+ */
+function wordHashes(text: string): number[] {
+  const hashes: number[] = [];
+  let h = FNV_OFFSET;
+  let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    let c = text.charCodeAt(i);
+    let wordChar: boolean;
+    if (c < 128) {
+      if (c >= 65 && c <= 90) c += 32;
+      wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    } else {
+      const char = text.charAt(i);
+      wordChar = WORD_CHAR.test(char);
+      if (wordChar) c = char.toLowerCase().charCodeAt(0);
+    }
+    if (wordChar) {
+      if (!inWord) h = FNV_OFFSET;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      inWord = true;
+    } else if (inWord) {
+      hashes.push(h >>> 0);
+      inWord = false;
+    }
   }
-  return h >>> 0;
+  if (inWord) hashes.push(h >>> 0);
+  return hashes;
 }
 
 /** murmur3's finaliser: a fast, well-mixed 32-bit permutation. */

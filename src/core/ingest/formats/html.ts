@@ -58,9 +58,15 @@ const CONTAINERS = new Set([
 ]);
 
 // linkedom's DOM is typed loosely; this is the part of it the extractor reads.
-interface DomElement {
-  tagName: string;
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+interface DomNode {
+  nodeType: number;
   textContent: string | null;
+}
+interface DomElement extends DomNode {
+  tagName: string;
+  childNodes: ArrayLike<DomNode>;
   children: ArrayLike<DomElement>;
   getAttribute(name: string): string | null;
 }
@@ -134,21 +140,44 @@ function blocksOf(root: DomElement | null): Block[] {
     const tag = element.tagName.toUpperCase();
     if (SKIPPED.has(tag)) return;
     const kind = BLOCK_KIND[tag];
-    const children = Array.from(element.children);
-    const hasBlockChild = children.some((c) => {
-      const t = c.tagName.toUpperCase();
-      return BLOCK_KIND[t] !== undefined || CONTAINERS.has(t) || SKIPPED.has(t);
-    });
-    if (kind && !(kind === 'bullet' && hasBlockChild)) {
-      pushText(blocks, kind, element.textContent);
-    } else if (CONTAINERS.has(tag) && hasBlockChild) {
-      for (const child of children) visit(child);
-    } else {
-      pushText(blocks, 'paragraph', element.textContent);
+    const hasBlockChild = Array.from(element.children).some((c) => isBlockTag(c.tagName));
+    if (!hasBlockChild || (kind !== undefined && kind !== 'bullet')) {
+      pushText(blocks, kind ?? 'paragraph', textOf(element));
+      return;
     }
+    // Mixed content: runs of inline text between block children are blocks of their own.
+    let inline = '';
+    for (const child of Array.from(element.childNodes)) {
+      if (isElement(child) && isBlockTag(child.tagName)) {
+        pushText(blocks, kind ?? 'paragraph', inline);
+        inline = '';
+        visit(child);
+      } else {
+        inline += textOf(child);
+      }
+    }
+    pushText(blocks, kind ?? 'paragraph', inline);
   };
   if (root) visit(root);
   return blocks;
+}
+
+/** Visible text of a node: <br> is a space (not nothing, which would glue two lines), skipped elements are silent. */
+function textOf(node: DomNode): string {
+  if (!isElement(node)) return node.nodeType === TEXT_NODE ? (node.textContent ?? '') : '';
+  const tag = node.tagName.toUpperCase();
+  if (tag === 'BR') return ' ';
+  if (SKIPPED.has(tag)) return '';
+  return Array.from(node.childNodes, textOf).join('');
+}
+
+function isElement(node: DomNode): node is DomElement {
+  return node.nodeType === ELEMENT_NODE;
+}
+
+function isBlockTag(tagName: string): boolean {
+  const tag = tagName.toUpperCase();
+  return BLOCK_KIND[tag] !== undefined || CONTAINERS.has(tag) || SKIPPED.has(tag);
 }
 
 function pushText(blocks: Block[], kind: BlockKind, text: string | null): void {

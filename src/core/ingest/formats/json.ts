@@ -26,9 +26,15 @@ export function extractJson(text: string): ExtractedDocument | { skipped: string
       published: fields.published,
       tags: metaTags(fields.tags),
     },
-    blocks: body !== undefined ? plainTextBlocks(body) : htmlFragmentBlocks(html ?? ''),
+    // Feeds often put markup in "body": read it as HTML when it starts with a tag.
+    blocks:
+      body !== undefined && !STARTS_WITH_TAG.test(body)
+        ? plainTextBlocks(body)
+        : htmlFragmentBlocks(body ?? html ?? ''),
   };
 }
+
+const STARTS_WITH_TAG = /^\s*<[a-z!]/i;
 
 function metaBody(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
