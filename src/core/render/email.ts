@@ -102,12 +102,17 @@ function splitAtPlaceholders(rendered: RenderedDigest): { html: Template; text: 
     const cut = (part: string): Template => {
       // With a capturing group, split() alternates literal text and tokens: even indexes are text.
       const pieces = part.split(pattern);
+      const texts = pieces.filter((_, i) => i % 2 === 0);
+      const keys = pieces.flatMap((piece, i) => {
+        const key = i % 2 === 1 ? byToken.get(piece) : undefined;
+        return key ? [key] : [];
+      });
       return {
         fill(values) {
-          let out = pieces[0] ?? '';
-          for (let i = 1; i < pieces.length; i += 2) {
-            out += values[byToken.get(pieces[i] ?? '') ?? 'greeting'] + (pieces[i + 1] ?? '');
-          }
+          let out = texts[0] ?? '';
+          keys.forEach((key, i) => {
+            out += values[key] + (texts[i + 1] ?? '');
+          });
           return out;
         },
       };
