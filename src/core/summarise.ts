@@ -48,8 +48,17 @@ interface Candidate {
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const weights = conceptWeights(ordered, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, weights);
+  const cache = new Map<string, string[]>();
+  const gramsOf = (sentence: string) => {
+    let grams = cache.get(sentence);
+    if (!grams) {
+      grams = bigrams(sentence);
+      cache.set(sentence, grams);
+    }
+    return grams;
+  };
+  const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
+  const candidates = candidatesOf(ordered, gramsOf, weights);
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
   return arrange(chosen).map((c) => ({
@@ -81,6 +90,7 @@ function bigrams(text: string): string[] {
 /** Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. */
 function conceptWeights(
   articles: readonly Article[],
+  gramsOf: (sentence: string) => string[],
   leadSentences: number,
   leadBonus: number,
 ): Map<string, number> {
@@ -88,7 +98,7 @@ function conceptWeights(
   for (const article of articles) {
     const seen = new Set<string>();
     article.sentences.forEach((sentence, index) => {
-      for (const gram of bigrams(sentence)) {
+      for (const gram of gramsOf(sentence)) {
         if (!seen.has(gram)) {
           seen.add(gram);
           weights.set(gram, (weights.get(gram) ?? 0) + 1);
@@ -105,7 +115,11 @@ function conceptWeights(
   return weights;
 }
 
-function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string, number>): Candidate[] {
+function candidatesOf(
+  articles: readonly Article[],
+  gramsOf: (sentence: string) => string[],
+  weights: ReadonlyMap<string, number>,
+): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
     article.sentences.forEach((sentence, position) => {
@@ -116,7 +130,7 @@ function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string,
       const previous = article.sentences[position - 1];
       const dependent = needsAntecedent(text);
       if (dependent && previous === undefined) return;
-      const concepts = [...new Set(bigrams(text))].filter((g) => weights.has(g));
+      const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
       byKey.set(key, {
         text,
         words: wordCount(text),
@@ -124,7 +138,8 @@ function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string,
         reward: concepts.reduce((sum, g) => sum + (weights.get(g) as number), 0),
         article: rank,
         position,
-        ...(dependent && previous !== undefined && { antecedent: normaliseForMatch(previous) }),
+        ...(dependent &&
+          previous !== undefined && { antecedent: normaliseForMatch(withoutDateline(previous)) }),
         key,
       });
     });
