@@ -35,7 +35,7 @@ export function buildDigestFromArticles(
     id: group.id,
     label: group.label,
     articles: group.articles.map(toDigestArticle),
-    points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, maxPoints: 5 }),
+    points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 }),
   }));
   return {
     title: options.title ?? DEFAULT_DIGEST_TITLE,

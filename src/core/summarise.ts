@@ -8,6 +8,8 @@ export interface SummariseOptions {
   words: number;
   /** Most points to return. @default unlimited */
   maxPoints?: number;
+  /** Points wanted at least: until there are this many, each choice leaves room for one more short sentence. @default 1 */
+  minPoints?: number;
   /** Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word. @default 0.5 */
   lengthCost?: number;
   /** Extra weight of a concept per article whose lead sentences mention it. @default 1 */
@@ -161,12 +163,22 @@ function selectGreedily(
   for (const w of weights.values()) totalWeight += w;
   const diversityScale = settings.diversity * Math.sqrt(totalWeight);
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
+  // The two shortest stand-alone sentences: while a second point is still wanted, the first must
+  // leave room for one of them.
+  const [shortest, nextShortest] = candidates
+    .filter((c) => c.antecedent === undefined)
+    .sort((a, b) => a.words - b.words || compareCandidates(a, b));
+  const roomLeft = (candidate: Candidate) =>
+    chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
+      ? 0
+      : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
   let used = 0;
   while (chosen.length < maxPoints) {
     let best: Candidate | undefined;
     let bestScore = 0;
     for (const candidate of candidates) {
-      if (chosenKeys.has(candidate.key) || used + candidate.words > settings.words) continue;
+      if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
+        continue;
       if (candidate.antecedent !== undefined && !chosenKeys.has(candidate.antecedent)) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
