@@ -8,9 +8,15 @@ export interface SummariseOptions {
   words: number;
   /** Most points to return. @default unlimited */
   maxPoints?: number;
-  /** Points wanted at least: until there are this many, each choice leaves room for one more short sentence. @default 1 */
+  /**
+   * Points wanted at least: until there are this many, each choice leaves room for one more short
+   * sentence. @default 1
+   */
   minPoints?: number;
-  /** Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word. @default 0.5 */
+  /**
+   * Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word.
+   * @default 0.5
+   */
   lengthCost?: number;
   /** Extra weight of a concept per article whose lead sentences mention it. @default 1 */
   leadBonus?: number;

@@ -44,7 +44,8 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 /**
  * Groups articles about the same story: TF-IDF vectors, candidate neighbours from an inverted index of
  * each article's top terms (no all-pairs comparison), then average-link clustering stopped at a
- * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles are processed in id order.
+ * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles
+ * are processed in id order.
  */
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
@@ -356,7 +357,7 @@ const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 const CLOSING_PUNCTUATION = /[,.;:!?"”)]$/;
 
 /** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
-export function namePhrases(text: string): string[] {
+function namePhrases(text: string): string[] {
   const phrases: string[] = [];
   const tokens = text.split(/\s+/);
   let run: string[] = [];
