@@ -78,8 +78,7 @@ export function summarise(articles: readonly Article[], options: SummariseOption
 /** Oldest first (undated before dated), then by id: the order a reader follows the story. */
 function readingOrder(articles: readonly Article[]): Article[] {
   return [...articles].sort(
-    (a, b) =>
-      (a.published ?? '').localeCompare(b.published ?? '') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) => compareText(a.published ?? '', b.published ?? '') || compareText(a.id, b.id),
   );
 }
 
@@ -212,7 +211,12 @@ function precedes(a: Candidate, b: Candidate): boolean {
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {
-  return a.article - b.article || a.position - b.position || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return a.article - b.article || a.position - b.position || compareText(a.key, b.key);
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Reading order: by article and position, each dependent sentence right after the one it depends on. */
