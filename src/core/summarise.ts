@@ -27,9 +27,20 @@ export interface SummariseOptions {
    * reward already taken from each article, so points spread over the theme's articles. @default 0.5
    */
   diversity?: number;
+  /**
+   * Share of a sentence's concept weight that must still be uncovered for it to be chosen: near-repeats
+   * of points already chosen are skipped, whatever the diversity reward. @default 0.2
+   */
+  minNewShare?: number;
 }
 
-export const DEFAULT_SUMMARY_OPTIONS = { lengthCost: 0.5, leadBonus: 1, leadSentences: 3, diversity: 0.5 };
+export const DEFAULT_SUMMARY_OPTIONS = {
+  lengthCost: 0.5,
+  leadBonus: 1,
+  leadSentences: 3,
+  diversity: 0.5,
+  minNewShare: 0.2,
+};
 
 interface Candidate {
   text: string;
@@ -188,6 +199,7 @@ function selectGreedily(
       let gain = 0;
       for (const concept of candidate.concepts)
         if (!covered.has(concept)) gain += weights.get(concept) as number;
+      if (gain < settings.minNewShare * candidate.reward) continue;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.reward) - Math.sqrt(taken));
       const score = gain / candidate.words ** settings.lengthCost;

@@ -73,8 +73,17 @@ describe('readable sentences', () => {
     ['Terror attacks from Afghan soil', 'fragment'],
     ['Says Pakistan hosted Haqqani and millions of Afghan refugees for decades.', 'fragment'],
     ['RELATED: Asif says Pakistan reserves right to pursue terrorists into Afghanistan.', 'prompt'],
+    ['Obama Administration Restores Endangered Species Act Protections!', 'headline'],
+    ['Larry Kroon of the Wasilla Bible Church told CNN.', 'fragment'],
+    ['House of Representatives and the U.S.', 'fragment'],
+    ['Honor this name; we ask nothing from you.”', 'fragment'],
   ])('rejects %j as %s', (sentence, reason) => {
     expect(unreadableReason(sentence)).toBe(reason);
+  });
+
+  it('accepts ordinary sentences, including ones that report speech', () => {
+    expect(unreadableReason('The ministry said the talks had failed.')).toBeUndefined();
+    expect(unreadableReason('“We will rebuild,” the mayor said on Monday.')).toBeUndefined();
   });
 
   it('accepts an ordinary sentence and strips a wire dateline from it', () => {

@@ -17,7 +17,9 @@ export function unreadableReason(sentence: string): string | undefined {
     !quotesBalanced(text)
   )
     return 'fragment';
-  if (text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) return 'headline';
+  if (wordTotal <= MAX_ATTRIBUTION_WORDS && !/["“”]/u.test(text) && ATTRIBUTION_ONLY.test(text))
+    return 'fragment';
+  if ((text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) || isTitleCase(text)) return 'headline';
   return undefined;
 }
 
@@ -37,7 +39,37 @@ function quotesBalanced(text: string): boolean {
   return opening === closing && straight % 2 === 0;
 }
 
+/** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
+function isTitleCase(text: string): boolean {
+  const content = text.split(/\s+/).filter((w) => !TITLE_SMALL_WORDS.has(w.toLowerCase()));
+  const capitalised = content.filter((w) => /^["'“‘(]?[\p{Lu}\p{N}]/u.test(w)).length;
+  return content.length >= 4 && capitalised / content.length >= 0.8;
+}
+
+const TITLE_SMALL_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'but',
+  'of',
+  'to',
+  'in',
+  'on',
+  'at',
+  'for',
+  'by',
+  'with',
+  'from',
+  'as',
+]);
+
 const MIN_WORDS = 6;
+const MAX_ATTRIBUTION_WORDS = 12;
+/** "Larry Kroon of the church told CNN." without a quote: the tail of a quote the splitter cut off. */
+const ATTRIBUTION_ONLY =
+  /\b(?:told|tells)(?:\s+\S+){1,4}[.!]$|\b(?:said|says|added)(?:\s+(?:in|on|at|to|during|late|earlier|yesterday|today|tonight|this)\b(?:\s+\S+){0,3})?[.!]$/iu;
 const MAX_WORDS = 70;
 
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
