@@ -97,6 +97,7 @@ describe('readable sentences', () => {
   it('knows which openers need the sentence before them', () => {
     expect(needsAntecedent('He said the talks would resume on Monday.')).toBe(true);
     expect(needsAntecedent('However, the ministry denied the report.')).toBe(true);
+    expect(needsAntecedent('Now it wants its money back.')).toBe(true);
     expect(needsAntecedent('Helen Clark said the talks would resume.')).toBe(false);
   });
 });

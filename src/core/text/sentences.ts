@@ -99,4 +99,4 @@ const ABBREVIATION_END =
 const SUBJECTLESS_OPENER =
   /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;
 const DANGLING_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
+  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
