@@ -181,9 +181,7 @@ function selectGreedily(
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
   // The two shortest stand-alone sentences: while a second point is still wanted, the first must
   // leave room for one of them.
-  const [shortest, nextShortest] = candidates
-    .filter((c) => c.antecedent === undefined)
-    .sort((a, b) => a.words - b.words || compareCandidates(a, b));
+  const [shortest, nextShortest] = twoShortest(candidates.filter((c) => c.antecedent === undefined));
   const roomLeft = (candidate: Candidate) =>
     chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
       ? 0
@@ -216,6 +214,18 @@ function selectGreedily(
     used += best.words;
   }
   return chosen;
+}
+
+function twoShortest(candidates: readonly Candidate[]): Candidate[] {
+  const shorter = (a: Candidate, b: Candidate | undefined) =>
+    !b || a.words < b.words || (a.words === b.words && compareCandidates(a, b) < 0);
+  let first: Candidate | undefined;
+  let second: Candidate | undefined;
+  for (const c of candidates) {
+    if (shorter(c, first)) [first, second] = [c, first];
+    else if (shorter(c, second)) second = c;
+  }
+  return [first, second].filter((c): c is Candidate => c !== undefined);
 }
 
 function precedes(a: Candidate, b: Candidate): boolean {
