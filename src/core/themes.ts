@@ -341,7 +341,8 @@ function labelFor(
     if (chosen.length === 2) break;
   }
   if (chosen.length > 0) return chosen.join(', ');
-  const headline = (articles[0] as CanonicalArticle).title.split(/\s+/);
+  const central = articles[0] as CanonicalArticle;
+  const headline = (central.title.trim() || central.id).split(/\s+/);
   return headline.length > MAX_LABEL_WORDS + 2
     ? `${headline.slice(0, MAX_LABEL_WORDS).join(' ')}…`
     : headline.join(' ');
