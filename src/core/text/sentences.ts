@@ -29,7 +29,8 @@ export function unreadableReason(sentence: string): string | undefined {
  * ("He said...", "However, ..."): it may only follow that sentence.
  */
 export function needsAntecedent(sentence: string): boolean {
-  return DANGLING_OPENER.test(sentence.trim().replace(/^["'“‘(]+/u, ''));
+  const text = sentence.trim();
+  return DANGLING_OPENER.test(text.replace(/^["'“‘(]+/u, '')) || PRONOUN_ATTRIBUTION.test(text);
 }
 
 /** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
@@ -102,5 +103,8 @@ const ABBREVIATION_END =
 /** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
 const SUBJECTLESS_OPENER =
   /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;
+/** "“…,” he said": a quote whose speaker is only a pronoun. */
+const PRONOUN_ATTRIBUTION =
+  /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
 const DANGLING_OPENER =
   /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
