@@ -21,8 +21,10 @@ const EVAL_CLOCK = () => new Date('2026-01-01T00:00:00Z');
 
 export interface Grounding {
   points: number;
-  /** Share of points whose text is found in every article they cite. */
+  /** Share of points whose text is found in every article they cite (ignoring case and punctuation). */
   grounded: number;
+  /** Share of points quoted character for character from one of the sentences of an article they cite. */
+  verbatim: number;
   multiArticleThemes: number;
   /** Share of themes with several articles whose points cite more than one article. */
   citingSeveral: number;
@@ -92,6 +94,7 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
         check(`${name} events NMI`, result.events.nmi, THEME_TARGETS.nmi, 'min'),
         check(`${name} events ARI`, result.events.ari, THEME_TARGETS.ari, 'min'),
         check(`${name} grounded points`, result.grounding.grounded, 1, 'min'),
+        check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
       );
     } else if (await exists(join(dir, 'clusters'))) {
       const result = await evaluateSummaryCorpus(dir);
@@ -142,8 +145,10 @@ function matchText(article: Article): string {
 /** Checks every point against the text of the articles it cites. */
 export function groundingOf(digest: Digest, articles: readonly Article[]): Grounding {
   const text = new Map(articles.map((a) => [a.id, matchText(a)]));
+  const sentences = new Map(articles.map((a) => [a.id, a.sentences]));
   let points = 0;
   let grounded = 0;
+  let verbatim = 0;
   let multi = 0;
   let citingSeveral = 0;
   for (const theme of digest.themes) {
@@ -152,6 +157,8 @@ export function groundingOf(digest: Digest, articles: readonly Article[]): Groun
       const needle = ` ${normaliseForMatch(point.text)} `;
       const found = point.sources.length > 0 && point.sources.every((id) => text.get(id)?.includes(needle));
       if (found) grounded++;
+      const quoted = point.sources.some((id) => sentences.get(id)?.some((s) => s.includes(point.text)));
+      if (quoted) verbatim++;
     }
     if (theme.articles.length > 1) {
       multi++;
@@ -161,6 +168,7 @@ export function groundingOf(digest: Digest, articles: readonly Article[]): Groun
   return {
     points,
     grounded: points === 0 ? 1 : grounded / points,
+    verbatim: points === 0 ? 1 : verbatim / points,
     multiArticleThemes: multi,
     citingSeveral: multi === 0 ? 1 : citingSeveral / multi,
   };
@@ -305,6 +313,7 @@ function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[
   targets.push(
     check(`${name} R-1@250`, at250.rouge1Recall, ROUGE1_TARGET_250, 'above'),
     check(`${name} grounded points`, result.grounding.grounded, 1, 'min'),
+    check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
     check(`${name} mixed clusters -> themes`, result.mixed.themes, result.mixed.clusters, 'equal'),
     check(`${name} mixed clusters NMI`, result.mixed.scores.nmi, 1, 'min'),
   );

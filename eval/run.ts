@@ -100,5 +100,5 @@ function print(r: EvalResults): void {
 }
 
 function groundingLine(g: EvalResults['themeCorpora'][string]['grounding']): string {
-  return `grounded points ${fmt(g.grounded * 100)} % of ${g.points}; multi-article themes citing >1 article ${fmt(g.citingSeveral * 100)} % of ${g.multiArticleThemes}`;
+  return `grounded points ${fmt(g.grounded * 100)} % of ${g.points} (verbatim ${fmt(g.verbatim * 100)} %); multi-article themes citing >1 article ${fmt(g.citingSeveral * 100)} % of ${g.multiArticleThemes}`;
 }

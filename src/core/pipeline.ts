@@ -46,7 +46,7 @@ export function buildDigestFromArticles(
       id: group.id,
       label: group.label,
       articles: group.articles.map(toDigestArticle),
-      points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, maxPoints: 5 }),
+      points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 }),
     })),
   );
   return {

@@ -8,7 +8,15 @@ export interface SummariseOptions {
   words: number;
   /** Most points to return. @default unlimited */
   maxPoints?: number;
-  /** Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word. @default 0.5 */
+  /**
+   * Points wanted at least: until there are this many, each choice leaves room for one more short
+   * sentence. @default 1
+   */
+  minPoints?: number;
+  /**
+   * Exponent of the length cost in the gain-per-cost ratio: 0 ignores length, 1 is gain per word.
+   * @default 0.5
+   */
   lengthCost?: number;
   /** Extra weight of a concept per article whose lead sentences mention it. @default 1 */
   leadBonus?: number;
@@ -19,9 +27,20 @@ export interface SummariseOptions {
    * reward already taken from each article, so points spread over the theme's articles. @default 0.5
    */
   diversity?: number;
+  /**
+   * Share of a sentence's concept weight that must still be uncovered for it to be chosen: near-repeats
+   * of points already chosen are skipped, whatever the diversity reward. @default 0.2
+   */
+  minNewShare?: number;
 }
 
-export const DEFAULT_SUMMARY_OPTIONS = { lengthCost: 0.5, leadBonus: 1, leadSentences: 3, diversity: 0.5 };
+export const DEFAULT_SUMMARY_OPTIONS = {
+  lengthCost: 0.5,
+  leadBonus: 1,
+  leadSentences: 3,
+  diversity: 0.5,
+  minNewShare: 0.2,
+};
 
 interface Candidate {
   text: string;
@@ -48,8 +67,17 @@ interface Candidate {
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const weights = conceptWeights(ordered, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, weights);
+  const cache = new Map<string, string[]>();
+  const gramsOf = (sentence: string) => {
+    let grams = cache.get(sentence);
+    if (!grams) {
+      grams = bigrams(sentence);
+      cache.set(sentence, grams);
+    }
+    return grams;
+  };
+  const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
+  const candidates = candidatesOf(ordered, gramsOf, weights);
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
   return arrange(chosen).map((c) => ({
@@ -61,8 +89,7 @@ export function summarise(articles: readonly Article[], options: SummariseOption
 /** Oldest first (undated before dated), then by id: the order a reader follows the story. */
 function readingOrder(articles: readonly Article[]): Article[] {
   return [...articles].sort(
-    (a, b) =>
-      (a.published ?? '').localeCompare(b.published ?? '') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) => compareText(a.published ?? '', b.published ?? '') || compareText(a.id, b.id),
   );
 }
 
@@ -81,6 +108,7 @@ function bigrams(text: string): string[] {
 /** Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. */
 function conceptWeights(
   articles: readonly Article[],
+  gramsOf: (sentence: string) => string[],
   leadSentences: number,
   leadBonus: number,
 ): Map<string, number> {
@@ -88,7 +116,7 @@ function conceptWeights(
   for (const article of articles) {
     const seen = new Set<string>();
     article.sentences.forEach((sentence, index) => {
-      for (const gram of bigrams(sentence)) {
+      for (const gram of gramsOf(sentence)) {
         if (!seen.has(gram)) {
           seen.add(gram);
           weights.set(gram, (weights.get(gram) ?? 0) + 1);
@@ -105,7 +133,11 @@ function conceptWeights(
   return weights;
 }
 
-function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string, number>): Candidate[] {
+function candidatesOf(
+  articles: readonly Article[],
+  gramsOf: (sentence: string) => string[],
+  weights: ReadonlyMap<string, number>,
+): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
     article.sentences.forEach((sentence, position) => {
@@ -116,7 +148,7 @@ function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string,
       const previous = article.sentences[position - 1];
       const dependent = needsAntecedent(text);
       if (dependent && previous === undefined) return;
-      const concepts = [...new Set(bigrams(text))].filter((g) => weights.has(g));
+      const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
       byKey.set(key, {
         text,
         words: wordCount(text),
@@ -124,7 +156,8 @@ function candidatesOf(articles: readonly Article[], weights: ReadonlyMap<string,
         reward: concepts.reduce((sum, g) => sum + (weights.get(g) as number), 0),
         article: rank,
         position,
-        ...(dependent && previous !== undefined && { antecedent: normaliseForMatch(previous) }),
+        ...(dependent &&
+          previous !== undefined && { antecedent: normaliseForMatch(withoutDateline(previous)) }),
         key,
       });
     });
@@ -146,16 +179,25 @@ function selectGreedily(
   for (const w of weights.values()) totalWeight += w;
   const diversityScale = settings.diversity * Math.sqrt(totalWeight);
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
+  // The two shortest stand-alone sentences: while a second point is still wanted, the first must
+  // leave room for one of them.
+  const [shortest, nextShortest] = twoShortest(candidates.filter((c) => c.antecedent === undefined));
+  const roomLeft = (candidate: Candidate) =>
+    chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
+      ? 0
+      : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
   let used = 0;
   while (chosen.length < maxPoints) {
     let best: Candidate | undefined;
     let bestScore = 0;
     for (const candidate of candidates) {
-      if (chosenKeys.has(candidate.key) || used + candidate.words > settings.words) continue;
+      if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
+        continue;
       if (candidate.antecedent !== undefined && !chosenKeys.has(candidate.antecedent)) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (!covered.has(concept)) gain += weights.get(concept) as number;
+      if (gain < settings.minNewShare * candidate.reward) continue;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.reward) - Math.sqrt(taken));
       const score = gain / candidate.words ** settings.lengthCost;
@@ -174,12 +216,29 @@ function selectGreedily(
   return chosen;
 }
 
+function twoShortest(candidates: readonly Candidate[]): Candidate[] {
+  const shorter = (a: Candidate, b: Candidate | undefined) =>
+    !b || a.words < b.words || (a.words === b.words && compareCandidates(a, b) < 0);
+  let first: Candidate | undefined;
+  let second: Candidate | undefined;
+  for (const c of candidates) {
+    if (shorter(c, first)) [first, second] = [c, first];
+    else if (shorter(c, second)) second = c;
+  }
+  return [first, second].filter((c): c is Candidate => c !== undefined);
+}
+
 function precedes(a: Candidate, b: Candidate): boolean {
   return compareCandidates(a, b) < 0;
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {
-  return a.article - b.article || a.position - b.position || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return a.article - b.article || a.position - b.position || compareText(a.key, b.key);
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Reading order: by article and position, each dependent sentence right after the one it depends on. */

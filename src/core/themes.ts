@@ -44,7 +44,8 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 /**
  * Groups articles about the same story: TF-IDF vectors, candidate neighbours from an inverted index of
  * each article's top terms (no all-pairs comparison), then average-link clustering stopped at a
- * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles are processed in id order.
+ * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles
+ * are processed in id order.
  */
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
@@ -95,43 +96,47 @@ function topTerms(vector: SparseVector, count: number): string[] {
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
 function candidateEdges(vectors: readonly SparseVector[], settings: Required<ThemeOptions>): Edge[] {
   const tops = vectors.map((v) => topTerms(v, settings.candidateTerms));
-  const postings = new Map<string, number[]>();
+  // term -> articles having it among their top terms, with its weight there.
+  const postings = new Map<string, { docs: number[]; weights: number[] }>();
   tops.forEach((terms, doc) => {
     for (const term of terms) {
-      const list = postings.get(term);
-      if (list) list.push(doc);
-      else postings.set(term, [doc]);
+      let list = postings.get(term);
+      if (!list) {
+        list = { docs: [], weights: [] };
+        postings.set(term, list);
+      }
+      list.docs.push(doc);
+      list.weights.push((vectors[doc] as SparseVector).get(term) as number);
     }
   });
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const n = vectors.length;
+  const k = settings.candidatesPerArticle;
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
   const touched: number[] = [];
   tops.forEach((terms, doc) => {
     const vector = vectors[doc] as SparseVector;
+    const lists = terms.map((term) => ({
+      term,
+      list: postings.get(term) as { docs: number[]; weights: number[] },
+    }));
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
-    const byRarity = [...terms].sort(
-      (x, y) =>
-        (postings.get(x) as number[]).length - (postings.get(y) as number[]).length || compareIds(x, y),
-    );
+    lists.sort((x, y) => x.list.docs.length - y.list.docs.length || compareIds(x.term, y.term));
     let scanned = 0;
-    for (const term of byRarity) {
-      const list = postings.get(term) as number[];
-      scanned += list.length;
+    for (const { term, list } of lists) {
+      scanned += list.docs.length;
       if (scanned > settings.postingsPerArticle && touched.length > 0) break;
       const weight = vector.get(term) as number;
-      for (const other of list) {
+      for (let i = 0; i < list.docs.length; i++) {
+        const other = list.docs[i] as number;
         if (other === doc) continue;
         if (partial[other] === 0) touched.push(other);
-        partial[other] =
-          (partial[other] as number) + weight * ((vectors[other] as SparseVector).get(term) as number);
+        partial[other] = (partial[other] as number) + weight * (list.weights[i] as number);
       }
     }
-    const best = touched
-      .sort((x, y) => (partial[y] as number) - (partial[x] as number) || x - y)
-      .slice(0, settings.candidatesPerArticle);
+    const best = nearest(touched, partial, k);
     for (const other of touched) partial[other] = 0;
     touched.length = 0;
     for (const other of best) {
@@ -144,6 +149,24 @@ function candidateEdges(vectors: readonly SparseVector[], settings: Required<The
     }
   });
   return edges;
+}
+
+/** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
+function nearest(candidates: readonly number[], score: Float64Array, k: number): number[] {
+  const better = (x: number, y: number) =>
+    (score[x] as number) > (score[y] as number) || (score[x] === score[y] && x < y);
+  const best: number[] = [];
+  for (const candidate of candidates) {
+    if (best.length === k && !better(candidate, best[k - 1] as number)) continue;
+    let i = Math.min(best.length, k - 1);
+    best[i] = candidate;
+    while (i > 0 && better(candidate, best[i - 1] as number)) {
+      best[i] = best[i - 1] as number;
+      best[i - 1] = candidate;
+      i--;
+    }
+  }
+  return best;
 }
 
 interface Candidate {
@@ -318,7 +341,8 @@ function labelFor(
     if (chosen.length === 2) break;
   }
   if (chosen.length > 0) return chosen.join(', ');
-  const headline = (articles[0] as CanonicalArticle).title.split(/\s+/);
+  const central = articles[0] as CanonicalArticle;
+  const headline = (central.title.trim() || central.id).split(/\s+/);
   return headline.length > MAX_LABEL_WORDS + 2
     ? `${headline.slice(0, MAX_LABEL_WORDS).join(' ')}…`
     : headline.join(' ');
@@ -327,8 +351,14 @@ function labelFor(
 const CALENDAR_WORD =
   /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 
+const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+const POSSESSIVE = /['’]s$/u;
+const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
+const CLOSING_PUNCTUATION = /[,.;:!?"”)]$/;
+
 /** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
-export function namePhrases(text: string): string[] {
+function namePhrases(text: string): string[] {
   const phrases: string[] = [];
   const tokens = text.split(/\s+/);
   let run: string[] = [];
@@ -338,14 +368,16 @@ export function namePhrases(text: string): string[] {
   };
   let runStart = 0;
   tokens.forEach((raw, i) => {
-    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/['’]s$/u, '');
+    // Cheap test first: most tokens start with a lowercase letter and cannot be names.
+    const startsUpper = UPPER_START.test(raw);
+    const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '').replace(POSSESSIVE, '') : '';
     const capitalised =
-      /^\p{Lu}[\p{L}'’.-]*$/u.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
+      startsUpper && NAME_WORD.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
     if (capitalised && run.length < 4) {
       if (run.length === 0) runStart = i;
       run.push(word);
     } else flush(runStart === 0);
-    if (/[,.;:!?"”)]$/.test(raw)) flush(runStart === 0);
+    if (CLOSING_PUNCTUATION.test(raw)) flush(runStart === 0);
   });
   flush(runStart === 0);
   return phrases;

@@ -88,6 +88,7 @@ describe('npm run eval', () => {
     const events = results.themeCorpora['tiny-events'];
     expect(events?.events).toEqual({ nmi: 1, ari: 1, bcubedF1: 1 });
     expect(events?.grounding.grounded).toBe(1);
+    expect(events?.grounding.verbatim).toBe(1);
     const summaries = results.summaryCorpora['tiny-summaries'];
     expect(Object.keys(summaries?.systems ?? {})).toEqual(['ours', 'lead', 'centroid']);
     expect(summaries?.systems.ours?.[100]?.rouge1Recall).toBeGreaterThan(0);

@@ -115,6 +115,45 @@ describe('summarise', () => {
     expect(new Set(points.flatMap((p) => p.sources)).size).toBeGreaterThan(1);
   });
 
+  it('skips a near-repeat of a chosen point even when it comes from another article', () => {
+    // Prepare
+    const first = article('us.txt', 'Tara Reid enters rehab', [
+      '"Tara Reid has checked herself into Promises Treatment Center," Reid\'s rep told Us Weekly on Tuesday.',
+      'The actress launched a fashion line called Mantra in December.',
+    ]);
+    const second = article('people.txt', 'Tara Reid in rehab', [
+      '"Tara Reid has checked herself into Promises Treatment Center," her rep told People magazine on Tuesday.',
+      'The rep would not say what the actress was being treated for at Promises.',
+    ]);
+    const third = article('star.txt', 'Reid checks into Promises', [
+      'The actress checked into Promises Treatment Center in Malibu on Tuesday, her rep said.',
+      'The rep would not say what the actress was being treated for.',
+    ]);
+
+    // Act
+    const texts = summarise([first, second, third], { words: 100 }).map((p) => p.text);
+
+    // Assess
+    expect(texts.filter((t) => t.includes('has checked herself into Promises'))).toHaveLength(1);
+  });
+
+  it('leaves room for a second point when asked for at least two', () => {
+    // Prepare: one long sentence that covers the most concepts and would use the whole budget alone.
+    const long = article('long.txt', 'Council approves new river bridge', [
+      'The city council approved the new river bridge on Monday after a long debate about the cost of the new river bridge, its design, the traffic on the new river bridge, the noise of the works and the years of work.',
+      'The new river bridge will open in 2028.',
+      'The council debate about the bridge lasted six hours.',
+    ]);
+
+    // Act
+    const one = summarise([long], { words: 45 });
+    const two = summarise([long], { words: 45, minPoints: 2 });
+
+    // Assess
+    expect(one.map((p) => p.text)).toEqual([long.sentences[0]]);
+    expect(two.map((p) => p.text)).toEqual([long.sentences[1], long.sentences[2]]);
+  });
+
   it('returns nothing for no articles or a budget no sentence fits', () => {
     expect(summarise([], { words: 100 })).toEqual([]);
     expect(summarise(story, { words: 3 })).toEqual([]);

@@ -73,8 +73,17 @@ describe('readable sentences', () => {
     ['Terror attacks from Afghan soil', 'fragment'],
     ['Says Pakistan hosted Haqqani and millions of Afghan refugees for decades.', 'fragment'],
     ['RELATED: Asif says Pakistan reserves right to pursue terrorists into Afghanistan.', 'prompt'],
+    ['Obama Administration Restores Endangered Species Act Protections!', 'headline'],
+    ['Larry Kroon of the Wasilla Bible Church told CNN.', 'fragment'],
+    ['House of Representatives and the U.S.', 'fragment'],
+    ['Honor this name; we ask nothing from you.”', 'fragment'],
   ])('rejects %j as %s', (sentence, reason) => {
     expect(unreadableReason(sentence)).toBe(reason);
+  });
+
+  it('accepts ordinary sentences, including ones that report speech', () => {
+    expect(unreadableReason('The ministry said the talks had failed.')).toBeUndefined();
+    expect(unreadableReason('“We will rebuild,” the mayor said on Monday.')).toBeUndefined();
   });
 
   it('accepts an ordinary sentence and strips a wire dateline from it', () => {
@@ -88,6 +97,9 @@ describe('readable sentences', () => {
   it('knows which openers need the sentence before them', () => {
     expect(needsAntecedent('He said the talks would resume on Monday.')).toBe(true);
     expect(needsAntecedent('However, the ministry denied the report.')).toBe(true);
+    expect(needsAntecedent('Now it wants its money back.')).toBe(true);
+    expect(needsAntecedent('“We will not allow it,” he said, adding that talks would go on.')).toBe(true);
+    expect(needsAntecedent('“We will not allow it,” the minister said.')).toBe(false);
     expect(needsAntecedent('Helen Clark said the talks would resume.')).toBe(false);
   });
 });

@@ -84,6 +84,14 @@ describe('groupThemes', () => {
     expect(singles.indexOf('b.txt')).toBeLessThan(singles.indexOf('a.txt'));
   });
 
+  it('falls back to the headline, or the id, when the articles share no name', () => {
+    const plain = article('plain.txt', '', [
+      'the bakery opened on friday morning with fresh bread for everyone.',
+    ]);
+    const [theme] = groupThemes([plain]);
+    expect(theme?.label).toBe('plain.txt');
+  });
+
   it('handles no articles and one article', () => {
     expect(groupThemes([])).toEqual([]);
     const [only] = groupThemes([corpus[5] as (typeof corpus)[number]]);

@@ -2,9 +2,10 @@
 export function unreadableReason(sentence: string): string | undefined {
   const text = sentence.trim();
   if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
-  if (CAPTION.test(text)) return 'caption';
-  if (BYLINE.test(text)) return 'byline';
-  if (PROMPT.test(text)) return 'prompt';
+  // Cheap keyword tests first: the full patterns are slow and rarely match.
+  if (CAPTION_HINT.test(text) && CAPTION.test(text)) return 'caption';
+  if (BYLINE_HINT.test(text) && BYLINE.test(text)) return 'byline';
+  if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
   if (/\?["'”’)]?$/u.test(text)) return 'question';
   const wordTotal = text.split(/\s+/).length;
   if (wordTotal > MAX_WORDS) return 'run-on';
@@ -17,7 +18,9 @@ export function unreadableReason(sentence: string): string | undefined {
     !quotesBalanced(text)
   )
     return 'fragment';
-  if (text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) return 'headline';
+  if (wordTotal <= MAX_ATTRIBUTION_WORDS && !/["“”]/u.test(text) && ATTRIBUTION_ONLY.test(text))
+    return 'fragment';
+  if ((text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) || isTitleCase(text)) return 'headline';
   return undefined;
 }
 
@@ -26,7 +29,8 @@ export function unreadableReason(sentence: string): string | undefined {
  * ("He said...", "However, ..."): it may only follow that sentence.
  */
 export function needsAntecedent(sentence: string): boolean {
-  return DANGLING_OPENER.test(sentence.trim().replace(/^["'“‘(]+/u, ''));
+  const text = sentence.trim();
+  return DANGLING_OPENER.test(text.replace(/^["'“‘(]+/u, '')) || PRONOUN_ATTRIBUTION.test(text);
 }
 
 /** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
@@ -37,7 +41,37 @@ function quotesBalanced(text: string): boolean {
   return opening === closing && straight % 2 === 0;
 }
 
+/** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
+function isTitleCase(text: string): boolean {
+  const content = text.split(/\s+/).filter((w) => !TITLE_SMALL_WORDS.has(w.toLowerCase()));
+  const capitalised = content.filter((w) => /^["'“‘(]?[\p{Lu}\p{N}]/u.test(w)).length;
+  return content.length >= 4 && capitalised / content.length >= 0.8;
+}
+
+const TITLE_SMALL_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'but',
+  'of',
+  'to',
+  'in',
+  'on',
+  'at',
+  'for',
+  'by',
+  'with',
+  'from',
+  'as',
+]);
+
 const MIN_WORDS = 6;
+const MAX_ATTRIBUTION_WORDS = 12;
+/** "Larry Kroon of the church told CNN." without a quote: the tail of a quote the splitter cut off. */
+const ATTRIBUTION_ONLY =
+  /\b(?:told|tells)(?:\s+\S+){1,4}[.!]$|\b(?:said|says|added)(?:\s+(?:in|on|at|to|during|late|earlier|yesterday|today|tonight|this)\b(?:\s+\S+){0,3})?[.!]$/iu;
 const MAX_WORDS = 70;
 
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -54,8 +88,11 @@ const WIRE_DATELINE = /^\p{Lu}[\p{Lu}\s.,'-]{2,40}(?:\([^)]{1,30}\))?\s*(?:[—�
 export function withoutDateline(sentence: string): string {
   return sentence.trim().replace(WIRE_DATELINE, '');
 }
+const CAPTION_HINT = /\/|photo|pictur|seen in/i;
+const BYLINE_HINT = /\bby\b|agencies|contributed/i;
+const PROMPT_HINT = /related|click|read more|subscri|sign up|follow us|share this|rights|copyright/i;
 const CAPTION =
-  /[—–-]\s*[\p{L}\s]+\/\s*(?:file|afp|reuters|ap|getty)\b|\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
+  /[—–-]\s*[\p{L}\s]{1,30}\/\s*(?:file|afp|reuters|ap|getty)\b|\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
 const BYLINE =
   /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b|\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
 const PROMPT =
@@ -66,5 +103,8 @@ const ABBREVIATION_END =
 /** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
 const SUBJECTLESS_OPENER =
   /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;
+/** "“…,” he said": a quote whose speaker is only a pronoun. */
+const PRONOUN_ATTRIBUTION =
+  /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
 const DANGLING_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
+  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;

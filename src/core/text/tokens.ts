@@ -46,7 +46,6 @@ export function wordCount(text: string): number {
  */
 export function normaliseForMatch(text: string): string {
   return text
-    .normalize('NFKD')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
