@@ -28,6 +28,31 @@ export const stackConfigSchema = z.object({
   rejectionAlarmThreshold: z.number().int().min(0).default(5),
   /** Days a replaced or deleted article version is kept. */
   noncurrentVersionDays: z.number().int().min(1).default(30),
+  /** The scheduled digest (docs/operations.md); every field is optional. */
+  digest: z
+    .object({
+      schedule: z
+        .string()
+        .regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')
+        .optional(),
+      timeZone: z.string().min(1).optional(),
+      windowHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 31)
+        .optional(),
+      sendMode: z.enum(['auto', 'review']).optional(),
+      reviewHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 14)
+        .optional(),
+      onReviewDeadline: z.enum(['send', 'drop']).optional(),
+      title: z.string().min(1).max(200).optional(),
+    })
+    .default({}),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
