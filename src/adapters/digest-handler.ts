@@ -21,7 +21,7 @@ export interface DigestHandlerResult {
 export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
   return async (event: unknown): Promise<DigestHandlerResult> => {
     const input = digestEventSchema.parse(event);
-    const settled = (await digest.settleExpiredReviews()).map((r) => r.digestId);
+    const settled = (await digest.review.settleExpiredReviews()).map((r) => r.digestId);
     if (input.action === 'settle-reviews') return { settled };
     const run = await digest.run(new Date(input.scheduledTime));
     log.metrics({ DigestsBuilt: run.outcome === 'approved' || run.outcome === 'pending' ? 1 : 0 });

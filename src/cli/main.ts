@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerOperations } from './commands/operations.ts';
+import { registerPreview } from './commands/preview.ts';
 
 const program = new Command('digest')
   .description('Newsletter digest generator: themed, cited email digests from news articles')
@@ -8,6 +10,8 @@ const program = new Command('digest')
   .exitOverride();
 
 registerBuild(program);
+registerOperations(program);
+registerPreview(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -42,6 +42,29 @@ export async function articlesInWindow(
   return Promise.all(paths.map((path) => articles.get(path)));
 }
 
+/** The digest of a window: stamped with the window's end, so every run for the window builds the same output. */
+export function buildWindowDigest(
+  articles: readonly Article[],
+  window: DigestWindow,
+  title?: string,
+): Digest {
+  return buildDigestFromArticles(articles, [], { title, now: () => window.end });
+}
+
+/** Exactly the digest a scheduled run at `scheduledTime` builds, without recording, archiving or sending it. */
+export async function previewDigest(
+  index: ArticleIndex,
+  articles: NormalisedArticles,
+  scheduledTime: Date,
+  options: { windowHours?: number; title?: string } = {},
+): Promise<{ window: DigestWindow; digest: Digest }> {
+  const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS);
+  const digest = buildWindowDigest(await articlesInWindow(index, articles, window), window, options.title);
+  return { window, digest };
+}
+
+export const DEFAULT_WINDOW_HOURS = 168;
+
 export type SendMode = 'auto' | 'review';
 
 export interface ScheduledDigestOptions {
@@ -82,12 +105,16 @@ export interface RunResult {
 export class ScheduledDigest {
   private readonly options: Required<Omit<ScheduledDigestOptions, 'title'>> & { title?: string };
 
+  /** Approve, reject and review deadlines of this schedule's digests. */
+  readonly review: DigestReview;
+
   constructor(
     private readonly deps: ScheduledDigestDeps,
     options: ScheduledDigestOptions = {},
   ) {
+    this.review = new DigestReview(deps, options);
     this.options = {
-      windowHours: 168,
+      windowHours: DEFAULT_WINDOW_HOURS,
       sendMode: 'auto',
       reviewHours: 24,
       onReviewDeadline: 'send',
@@ -99,13 +126,6 @@ export class ScheduledDigest {
 
   window(scheduledTime: Date): DigestWindow {
     return windowEndingAt(scheduledTime, this.options.windowHours);
-  }
-
-  /** Builds the same digest a run for `scheduledTime` would, without recording, archiving or sending it. */
-  async preview(scheduledTime: Date): Promise<{ window: DigestWindow; digest: Digest }> {
-    const window = this.window(scheduledTime);
-    const articles = await articlesInWindow(this.deps.index, this.deps.articles, window);
-    return { window, digest: this.build(articles, window) };
   }
 
   async run(scheduledTime: Date): Promise<RunResult> {
@@ -140,7 +160,7 @@ export class ScheduledDigest {
       return { digestId, outcome: 'empty', counts };
     }
 
-    const digest = this.build(articles, window);
+    const digest = buildWindowDigest(articles, window, this.options.title);
     const archivePrefix = archivePrefixOf(window);
     const files: ArchiveFile[] = [
       { name: 'digest.json', body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' },
@@ -157,9 +177,31 @@ export class ScheduledDigest {
       log.info('digest waits for review', { digestId, reviewDeadline });
       return { digestId, outcome: 'pending', counts };
     }
-    await this.handOver(built);
+    await this.review.handOver(built);
     await this.save({ ...built, state: 'approved' }, 'building');
     return { digestId, outcome: 'approved', counts };
+  }
+
+  private async save(record: DigestRecord, from: DigestState): Promise<void> {
+    const saved = await this.deps.records.transition(
+      { ...record, updatedAt: this.options.now().toISOString() },
+      from,
+    );
+    if (!saved) throw new Error(`digest ${record.digestId} left state ${from} while this run held it`);
+  }
+}
+
+/** Decisions on pending digests: an editor's approve or reject, or the configured review deadline. */
+export class DigestReview {
+  private readonly onReviewDeadline: 'send' | 'drop';
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly deps: Pick<ScheduledDigestDeps, 'records' | 'handoff' | 'log'>,
+    options: Pick<ScheduledDigestOptions, 'onReviewDeadline' | 'now'> = {},
+  ) {
+    this.onReviewDeadline = options.onReviewDeadline ?? 'send';
+    this.now = options.now ?? (() => new Date());
   }
 
   approve(digestId: string): Promise<DigestRecord> {
@@ -172,13 +214,13 @@ export class ScheduledDigest {
 
   /** Sends or drops (as configured) every pending digest whose review deadline has passed. */
   async settleExpiredReviews(): Promise<DigestRecord[]> {
-    const now = this.options.now().toISOString();
+    const now = this.now().toISOString();
     const expired = (await this.deps.records.recent(100)).filter(
       (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now,
     );
     const settled: DigestRecord[] = [];
     for (const record of expired) {
-      const decision = this.options.onReviewDeadline === 'send' ? 'approved' : 'dropped';
+      const decision = this.onReviewDeadline === 'send' ? 'approved' : 'dropped';
       this.deps.log.warn('review deadline passed', { digestId: record.digestId, decision });
       settled.push(await this.decide(record.digestId, decision));
     }
@@ -195,14 +237,17 @@ export class ScheduledDigest {
       throw new UsageError(`digest ${digestId} is ${record.state}; only a pending digest can be decided`);
     }
     const { reviewDeadline: _deadline, ...rest } = record;
-    const decided: DigestRecord = { ...rest, state: decision, updatedAt: this.options.now().toISOString() };
+    const decided: DigestRecord = { ...rest, state: decision, updatedAt: this.now().toISOString() };
     if (decision === 'approved') await this.handOver(decided);
-    await this.save(decided, 'pending');
+    if (!(await this.deps.records.transition(decided, 'pending'))) {
+      throw new UsageError(`digest ${digestId} was decided by someone else meanwhile`);
+    }
     this.deps.log.info('digest decided', { digestId, decision });
     return decided;
   }
 
-  private async handOver(record: DigestRecord): Promise<void> {
+  /** Hands a digest to sending. */
+  async handOver(record: DigestRecord): Promise<void> {
     // Before the state changes: a crash in between hands over twice (sending dedupes by digestId), never zero times.
     await this.deps.handoff.approved({
       digestId: record.digestId,
@@ -210,19 +255,6 @@ export class ScheduledDigest {
       windowStart: record.windowStart,
       windowEnd: record.windowEnd,
     });
-  }
-
-  private async save(record: DigestRecord, from: DigestState): Promise<void> {
-    const saved = await this.deps.records.transition(
-      { ...record, updatedAt: this.options.now().toISOString() },
-      from,
-    );
-    if (!saved) throw new Error(`digest ${record.digestId} left state ${from} while this run held it`);
-  }
-
-  private build(articles: readonly Article[], window: DigestWindow): Digest {
-    // Stamped with the window's end, so every run for the window builds byte-identical output.
-    return buildDigestFromArticles(articles, [], { title: this.options.title, now: () => window.end });
   }
 }
 

@@ -182,7 +182,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     // Act
     const result = await digest.run(nextSlot());
     const heldMessages = await approvedMessages(r, d);
-    const approved = await digest.approve(result.digestId);
+    const approved = await digest.review.approve(result.digestId);
 
     // Assess
     expect(result.outcome).toBe('pending');
@@ -190,7 +190,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(approved.state).toBe('approved');
     expect(await records.get(result.digestId)).toMatchObject({ state: 'approved' });
     expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([result.digestId]);
-    await expect(digest.reject(result.digestId)).rejects.toThrow(/is approved; only a pending digest/);
+    await expect(digest.review.reject(result.digestId)).rejects.toThrow(/is approved; only a pending digest/);
   });
 
   it('drops a pending digest at its review deadline when so configured, and a rejected one is never sent', async () => {
@@ -206,8 +206,8 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const later = scheduledDigest(r, d, { ...review, now: () => new Date(slot.getTime() + 2 * 3_600_000) });
 
     // Act
-    const rejected = await digest.reject(rejectedRun.digestId);
-    const settled = await later.digest.settleExpiredReviews();
+    const rejected = await digest.review.reject(rejectedRun.digestId);
+    const settled = await later.digest.review.settleExpiredReviews();
 
     // Assess
     expect(rejected.state).toBe('rejected');
