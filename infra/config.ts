@@ -49,6 +49,31 @@ export const stackConfigSchema = z.object({
       tokenRotationGraceDays: z.number().int().min(0).max(365).optional(),
     })
     .default({}),
+  /** The scheduled digest (docs/operations.md); every field is optional. */
+  digest: z
+    .object({
+      schedule: z
+        .string()
+        .regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')
+        .optional(),
+      timeZone: z.string().min(1).optional(),
+      windowHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 31)
+        .optional(),
+      sendMode: z.enum(['auto', 'review']).optional(),
+      reviewHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 14)
+        .optional(),
+      onReviewDeadline: z.enum(['send', 'drop']).optional(),
+      title: z.string().min(1).max(200).optional(),
+    })
+    .default({}),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

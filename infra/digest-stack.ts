@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ArticleIngest } from './constructs/article-ingest.ts';
+import { ScheduledDigest } from './constructs/scheduled-digest.ts';
 import { Subscribers } from './constructs/subscribers.ts';
 
 export interface DigestStackProps extends StackProps {
@@ -16,7 +17,7 @@ export class DigestStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const alarms = new AlarmTopic(this, 'Alarms', { alarmEmail: config.alarmEmail });
-    new ArticleIngest(this, 'ArticleIngest', {
+    const ingest = new ArticleIngest(this, 'ArticleIngest', {
       alarmTopic: alarms.topic,
       incomingPrefix: config.incomingPrefix,
       maxArticleBytes: config.maxArticleBytes,
@@ -24,6 +25,13 @@ export class DigestStack extends Stack {
       batchSize: config.ingestBatchSize,
       rejectionAlarmThreshold: config.rejectionAlarmThreshold,
       noncurrentVersionDays: config.noncurrentVersionDays,
+    });
+    new ScheduledDigest(this, 'ScheduledDigest', {
+      ...config.digest,
+      alarmTopic: alarms.topic,
+      bucket: ingest.bucket,
+      indexTable: ingest.table,
+      retainData: config.retainData,
     });
     new Subscribers(this, 'Subscribers', {
       ...config.subscribers,

@@ -8,6 +8,19 @@ export const ingestEnvironmentSchema = z.object({
   MAX_ARTICLE_BYTES: z.coerce.number().int().positive(),
 });
 
+/** Environment of the digest Lambda, set by infra/constructs/scheduled-digest.ts. */
+export const digestEnvironmentSchema = z.object({
+  ARTICLES_BUCKET: z.string().min(3),
+  ARTICLE_INDEX_TABLE: z.string().min(3),
+  DIGESTS_TABLE: z.string().min(3),
+  APPROVED_QUEUE_URL: z.url(),
+  WINDOW_HOURS: z.coerce.number().int().positive(),
+  SEND_MODE: z.enum(['auto', 'review']),
+  REVIEW_HOURS: z.coerce.number().int().positive(),
+  ON_REVIEW_DEADLINE: z.enum(['send', 'drop']),
+  DIGEST_TITLE: z.string().min(1).optional(),
+});
+
 /** Validates a Lambda's environment once, at cold start; the error names every bad variable. */
 export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const result = schema.safeParse(env);

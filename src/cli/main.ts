@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerOperations } from './commands/operations.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
 import { registerSummarize } from './commands/summarize.ts';
@@ -13,6 +14,7 @@ const program = new Command('digest')
 registerBuild(program);
 registerSummarize(program);
 registerSubscribers(program);
+registerOperations(program);
 registerPreview(program);
 
 try {

@@ -1,60 +1,18 @@
-import { readdir, readFile } from 'node:fs/promises';
-import {
-  DeleteObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { readFile } from 'node:fs/promises';
+import { DeleteObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
-import { createIngestQueueHandler } from '../../src/adapters/ingest-queue-handler.ts';
-import { createJsonLogger } from '../../src/adapters/json-logger.ts';
-import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
-import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
-import { UploadIngest } from '../../src/core/upload-ingest.ts';
 import { motoClientConfig } from '../support/aws.ts';
-import { createIngestResources, type IngestResources } from '../support/ingest-resources.ts';
+import {
+  createIngestResources,
+  indexItems,
+  ingestHandler,
+  MAX_BYTES,
+  seeds,
+  upload,
+} from '../support/ingest-resources.ts';
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
-
-const MAX_BYTES = 1024 * 1024;
-
-function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
-  const logLines: string[] = [];
-  const index = new DynamoDbArticleIndex(r.db, r.table);
-  const handler = createIngestQueueHandler({
-    ingest: new UploadIngest(
-      new S3UploadedObjects(s3, r.bucket),
-      new S3NormalisedArticles(s3, r.bucket),
-      index,
-      { maxArticleBytes: MAX_BYTES },
-    ),
-    bucket: r.bucket,
-    log: createJsonLogger('ingest-test', (line) => logLines.push(line)),
-  });
-  return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
-}
-
-async function upload(r: IngestResources, key: string, body: string | Uint8Array, contentType?: string) {
-  const put = await r.s3.send(
-    new PutObjectCommand({ Bucket: r.bucket, Key: key, Body: body, ContentType: contentType }),
-  );
-  return put.VersionId ?? '';
-}
-
-async function indexItems(r: IngestResources) {
-  const { Items = [] } = await r.db.send(new ScanCommand({ TableName: r.table }));
-  return Object.fromEntries(Items.map((item) => [item.key as string, item]));
-}
-
-async function seeds() {
-  const names = (await readdir('seeds')).sort();
-  return Promise.all(
-    names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(`seeds/${name}`)) })),
-  );
-}
 
 describe('ingest handler against moto S3, SQS and DynamoDB', () => {
   it("acknowledges S3's test event", async () => {

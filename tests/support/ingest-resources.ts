@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
-import { ACCEPTED_EXTENSIONS } from '../../src/core/upload-ingest.ts';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbArticleIndex, INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { createIngestQueueHandler } from '../../src/adapters/ingest-queue-handler.ts';
+import { createJsonLogger } from '../../src/adapters/json-logger.ts';
+import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
+import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
+import { ACCEPTED_EXTENSIONS, UploadIngest } from '../../src/core/upload-ingest.ts';
 import { motoClientConfig } from './aws.ts';
 
 export interface IngestResources {
@@ -85,4 +91,46 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
     }),
   );
   return { s3, sqs, db, bucket, queueUrl, table };
+}
+
+export const MAX_BYTES = 1024 * 1024;
+
+export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
+  const logLines: string[] = [];
+  const index = new DynamoDbArticleIndex(r.db, r.table);
+  const handler = createIngestQueueHandler({
+    ingest: new UploadIngest(
+      new S3UploadedObjects(s3, r.bucket),
+      new S3NormalisedArticles(s3, r.bucket),
+      index,
+      { maxArticleBytes: MAX_BYTES },
+    ),
+    bucket: r.bucket,
+    log: createJsonLogger('ingest-test', (line) => logLines.push(line)),
+  });
+  return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
+}
+
+export async function upload(
+  r: IngestResources,
+  key: string,
+  body: string | Uint8Array,
+  contentType?: string,
+) {
+  const put = await r.s3.send(
+    new PutObjectCommand({ Bucket: r.bucket, Key: key, Body: body, ContentType: contentType }),
+  );
+  return put.VersionId ?? '';
+}
+
+export async function indexItems(r: IngestResources) {
+  const { Items = [] } = await r.db.send(new ScanCommand({ TableName: r.table }));
+  return Object.fromEntries(Items.map((item) => [item.key as string, item]));
+}
+
+export async function seeds() {
+  const names = (await readdir('seeds')).sort();
+  return Promise.all(
+    names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(`seeds/${name}`)) })),
+  );
 }

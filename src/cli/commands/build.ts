@@ -1,12 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
-import { templateFolder } from '../../adapters/template-folder.ts';
 import { UsageError } from '../../core/errors.ts';
 import { buildDigest } from '../../core/pipeline.ts';
-import { renderSampleEmail } from '../../core/render/sample.ts';
-import { loadTemplates } from '../../core/render/templates.ts';
+import { writeDigestFiles } from '../digest-files.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { warnSkipped } from '../output.ts';
 
@@ -32,17 +28,10 @@ export function registerBuild(program: Command): void {
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
       const digest = buildDigest(files, { since, title: opts.title });
       warnSkipped(digest.skipped);
-      const email = await renderSampleEmail(
-        digest,
-        await loadTemplates(templateFolder(opts.templates)),
+      const { out, email } = await writeDigestFiles(opts.out, digest, {
         settings,
-      );
-      const out = resolve(opts.out);
-      await mkdir(out, { recursive: true });
-      await writeFile(join(out, 'digest.json'), `${JSON.stringify(digest, null, 2)}\n`);
-      await writeFile(join(out, 'digest.html'), email.html);
-      await writeFile(join(out, 'digest.txt'), email.text);
-      await writeFile(join(out, 'digest.eml'), email.eml);
+        templates: opts.templates,
+      });
       if (opts.json) console.log(JSON.stringify(digest, null, 2));
       else {
         const articles = digest.themes.reduce((n, t) => n + t.articles.length, 0);

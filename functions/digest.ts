@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDigestHandler } from '../src/adapters/digest-handler.ts';
+import { DynamoDbArticleIndex } from '../src/adapters/dynamodb-article-index.ts';
+import { DynamoDbDigestRecords } from '../src/adapters/dynamodb-digest-records.ts';
+import { createJsonLogger } from '../src/adapters/json-logger.ts';
+import { digestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambda-environment.ts';
+import { S3DigestArchive } from '../src/adapters/s3-digest-archive.ts';
+import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
+import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
+import { jsonOnly } from '../src/core/ports/digest-renderer.ts';
+import { ScheduledDigest } from '../src/core/scheduled-digest.ts';
+
+// Cold start: configuration validated and clients made once per execution environment.
+const env = parseEnvironment(digestEnvironmentSchema, process.env);
+const s3 = new S3Client({});
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const log = createJsonLogger('digest');
+
+const digest = new ScheduledDigest(
+  {
+    index: new DynamoDbArticleIndex(db, env.ARTICLE_INDEX_TABLE),
+    articles: new S3NormalisedArticles(s3, env.ARTICLES_BUCKET),
+    records: new DynamoDbDigestRecords(db, env.DIGESTS_TABLE),
+    archive: new S3DigestArchive(s3, env.ARTICLES_BUCKET),
+    // INTEGRATION POINT (RENDER): replace jsonOnly with a renderer over src/core/render to archive html, txt, eml.
+    renderer: jsonOnly,
+    handoff: new SqsDigestHandoff(new SQSClient({}), env.APPROVED_QUEUE_URL),
+    log,
+  },
+  {
+    windowHours: env.WINDOW_HOURS,
+    sendMode: env.SEND_MODE,
+    reviewHours: env.REVIEW_HOURS,
+    onReviewDeadline: env.ON_REVIEW_DEADLINE,
+    title: env.DIGEST_TITLE,
+  },
+);
+
+export const handler = createDigestHandler(digest, log);

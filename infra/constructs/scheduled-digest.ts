@@ -1,0 +1,215 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { NORMALISED_PREFIX } from './article-ingest.ts';
+import { BundledFunction } from './bundled-function.ts';
+
+export interface ScheduledDigestProps {
+  alarmTopic: ITopic;
+  /** The articles bucket: normalised articles are read from it, digests archived under `digests/`. */
+  bucket: IBucket;
+  /** The article index table with its `byIngestDay` index. */
+  indexTable: ITableV2;
+  /** EventBridge Scheduler cron expression. @default 'cron(0 7 ? * MON *)' (Mondays 07:00) */
+  schedule?: string;
+  /** IANA time zone of the cron expression. @default 'UTC' */
+  timeZone?: string;
+  /** Hours covered by one digest, ending at the scheduled time. @default 168 */
+  windowHours?: number;
+  /** `auto` hands each digest to sending at once; `review` waits for an editor. @default 'auto' */
+  sendMode?: 'auto' | 'review';
+  /** Hours a digest waits for review. @default 24 */
+  reviewHours?: number;
+  /** What happens to a digest still pending at its review deadline. @default 'send' */
+  onReviewDeadline?: 'send' | 'drop';
+  /** Digest title. @default the core's default title */
+  title?: string;
+  /** Whether the digests table and logs survive stack deletion. @default true */
+  retainData?: boolean;
+}
+
+/** Prefix of archived digests in the articles bucket. */
+export const DIGESTS_PREFIX = 'digests/';
+
+/**
+ * The scheduled digest: an EventBridge Scheduler schedule (retries, DLQ) invoking the digest Lambda with the
+ * scheduled time, the digests table (records, window leases, pause flag), the "digest approved" queue that
+ * sending consumes, the failed-run destination and their alarms.
+ */
+export class ScheduledDigest extends Construct {
+  readonly table: TableV2;
+  readonly approvedQueue: Queue;
+  readonly failedRuns: Queue;
+  readonly scheduleDeadLetters: Queue;
+  readonly handler: BundledFunction;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: ScheduledDigestProps) {
+    super(scope, id);
+    const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const sendMode = props.sendMode ?? 'auto';
+    const timeZone = TimeZone.of(props.timeZone ?? 'UTC');
+
+    this.table = new TableV2(this, 'Digests', {
+      partitionKey: { name: 'digestId', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy,
+    });
+    const queue = (name: string, props: { deadLetters?: Queue } = {}) =>
+      new Queue(this, name, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        ...(props.deadLetters && { deadLetterQueue: { queue: props.deadLetters, maxReceiveCount: 5 } }),
+      });
+    const approvedDeadLetters = queue('ApprovedDeadLetters');
+    this.approvedQueue = queue('Approved', { deadLetters: approvedDeadLetters });
+    this.failedRuns = queue('FailedRuns');
+    this.scheduleDeadLetters = queue('ScheduleDeadLetters');
+
+    this.handler = new BundledFunction(this, 'Handler', {
+      entry: 'functions/digest.ts',
+      description: 'Builds, archives and hands over the digest of one window',
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      environment: {
+        ARTICLES_BUCKET: props.bucket.bucketName,
+        ARTICLE_INDEX_TABLE: props.indexTable.tableName,
+        DIGESTS_TABLE: this.table.tableName,
+        APPROVED_QUEUE_URL: this.approvedQueue.queueUrl,
+        WINDOW_HOURS: String(props.windowHours ?? 168),
+        SEND_MODE: sendMode,
+        REVIEW_HOURS: String(props.reviewHours ?? 24),
+        ON_REVIEW_DEADLINE: props.onReviewDeadline ?? 'send',
+        ...(props.title && { DIGEST_TITLE: props.title }),
+      },
+      logRemovalPolicy: removalPolicy,
+      alarmTopic: props.alarmTopic,
+    });
+    // A handler that throws: Lambda retries the async invocation twice, then records it on FailedRuns.
+    this.handler.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.failedRuns),
+    });
+    this.grantDigest(props);
+
+    // A failed invocation (throttled, Lambda unavailable): Scheduler retries, then parks the event on its DLQ.
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    const target = (input: Record<string, string>) =>
+      new LambdaInvoke(this.handler.function, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject(input),
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.scheduleDeadLetters,
+      });
+    this.schedule = new Schedule(this, 'Schedule', {
+      description: 'Builds the digest of the window that ends at the scheduled time',
+      schedule: ScheduleExpression.expression(props.schedule ?? 'cron(0 7 ? * MON *)', timeZone),
+      target: target({ action: 'run', scheduledTime: ContextAttribute.scheduledTime }),
+    });
+    if (sendMode === 'review') {
+      new Schedule(this, 'ReviewDeadlines', {
+        description: 'Sends or drops digests whose review deadline has passed',
+        schedule: ScheduleExpression.rate(Duration.minutes(15)),
+        target: target({ action: 'settle-reviews' }),
+      });
+    }
+
+    for (const [name, dlq, what] of [
+      ['FailedRunsAlarm', this.failedRuns, 'A digest run threw after its retries'],
+      [
+        'ScheduleDeadLettersAlarm',
+        this.scheduleDeadLetters,
+        'The scheduler could not invoke the digest Lambda',
+      ],
+      ['ApprovedDeadLettersAlarm', approvedDeadLetters, 'An approved digest failed in sending five times'],
+    ] as const) {
+      new Alarm(this, name, {
+        alarmDescription: what,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(props.alarmTopic));
+    }
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.handler.function.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      reason:
+        "CDK's Lambda invoke grant also covers the digest function's versions and aliases (<arn>:*), nothing else.",
+    });
+    for (const dlq of [this.failedRuns, this.scheduleDeadLetters]) {
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason:
+          'This queue is itself a dead-letter/failure destination, watched by an alarm; it needs no DLQ.',
+      });
+    }
+
+    new CfnOutput(this, 'DigestsTableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DigestFunctionName', { value: this.handler.function.functionName });
+    new CfnOutput(this, 'ApprovedQueueUrl', { value: this.approvedQueue.queueUrl });
+  }
+
+  private grantDigest(props: ScheduledDigestProps): void {
+    const { role } = this.handler;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [props.bucket.arnForObjects(`${NORMALISED_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.bucket.arnForObjects(`${DIGESTS_PREFIX}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.indexTable.tableArn}/index/${INGEST_DAY_INDEX}`],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.approvedQueue.queueArn] }),
+    );
+    const bucketId = Stack.of(this).getLogicalId(props.bucket.node.defaultChild as CfnBucket);
+    for (const prefix of [NORMALISED_PREFIX, DIGESTS_PREFIX]) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason: `The digest role reads normalised articles or writes archived digests under ${prefix}, and only there.`,
+      });
+    }
+  }
+}

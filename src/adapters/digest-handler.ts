@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { Logger } from '../core/ports/logger.ts';
+import type { RunResult, ScheduledDigest } from '../core/scheduled-digest.ts';
+
+/**
+ * Input of the digest Lambda. The schedule passes `<aws.scheduler.scheduled-time>` as `scheduledTime`;
+ * `digest run-now` passes a time of its choosing. `settle-reviews` only applies expired review deadlines.
+ */
+export const digestEventSchema = z.union([
+  z.object({ action: z.literal('run').default('run'), scheduledTime: z.iso.datetime({ offset: true }) }),
+  z.object({ action: z.literal('settle-reviews') }),
+]);
+export type DigestEvent = z.input<typeof digestEventSchema>;
+
+export interface DigestHandlerResult {
+  settled: string[];
+  run?: RunResult;
+}
+
+/** Settles expired reviews, then runs the window; a throw goes to the async on-failure destination. */
+export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
+  return async (event: unknown): Promise<DigestHandlerResult> => {
+    const input = digestEventSchema.parse(event);
+    const settled = (await digest.review.settleExpiredReviews()).map((r) => r.digestId);
+    if (input.action === 'settle-reviews') return { settled };
+    const run = await digest.run(new Date(input.scheduledTime));
+    log.metrics({ DigestsBuilt: run.outcome === 'approved' || run.outcome === 'pending' ? 1 : 0 });
+    log.info('digest run done', { ...run, counts: undefined, articles: run.counts?.articles });
+    return { settled, run };
+  };
+}

@@ -1,0 +1,79 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import type { DigestRecord, DigestRecords, DigestState } from '../core/ports/digest-records.ts';
+import { isConditionFailed } from './aws-errors.ts';
+
+// The pause flag shares the table; digest ids all start with "digest-", so it cannot collide.
+const CONTROL_ID = '#control';
+
+/** Digest records in a DynamoDB table keyed by `digestId`; the lease is a conditional write of the record. */
+export class DynamoDbDigestRecords implements DigestRecords {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async acquire(record: DigestRecord, now: Date): Promise<boolean> {
+    return this.conditionalPut(record, {
+      ConditionExpression: 'attribute_not_exists(digestId) OR (#state = :building AND leaseExpiresAt < :now)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':building': 'building', ':now': now.toISOString() },
+    });
+  }
+
+  async get(digestId: string): Promise<DigestRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { digestId }, ConsistentRead: true }),
+    );
+    return Item as DigestRecord | undefined;
+  }
+
+  transition(record: DigestRecord, from: DigestState): Promise<boolean> {
+    return this.conditionalPut(record, {
+      ConditionExpression: '#state = :from',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':from': from },
+    });
+  }
+
+  async recent(limit: number): Promise<DigestRecord[]> {
+    // A scan: one item per window (52 a year for a weekly digest), so the table stays tiny.
+    const records: DigestRecord[] = [];
+    for await (const page of paginateScan({ client: this.db }, { TableName: this.tableName })) {
+      for (const item of page.Items ?? [])
+        if (item.digestId !== CONTROL_ID) records.push(item as DigestRecord);
+    }
+    return records.sort((a, b) => b.windowEnd.localeCompare(a.windowEnd)).slice(0, limit);
+  }
+
+  async isPaused(): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { digestId: CONTROL_ID }, ConsistentRead: true }),
+    );
+    return Item?.paused === true;
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { digestId: CONTROL_ID, paused, updatedAt: new Date().toISOString() },
+      }),
+    );
+  }
+
+  private async conditionalPut(
+    record: DigestRecord,
+    condition: Pick<
+      ConstructorParameters<typeof PutCommand>[0],
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: record, ...condition }));
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+}

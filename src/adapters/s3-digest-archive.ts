@@ -1,0 +1,25 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ArchiveFile, DigestArchive } from '../core/ports/digest-archive.ts';
+
+/** Archived digests as objects under a prefix of the articles bucket. */
+export class S3DigestArchive implements DigestArchive {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(prefix: string, files: readonly ArchiveFile[]): Promise<void> {
+    await Promise.all(
+      files.map((file) =>
+        this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: `${prefix}${file.name}`,
+            Body: file.body,
+            ContentType: file.contentType,
+          }),
+        ),
+      ),
+    );
+  }
+}

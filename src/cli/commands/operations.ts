@@ -1,0 +1,124 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from 'commander';
+import type { DigestEvent } from '../../adapters/digest-handler.ts';
+import { DynamoDbDigestRecords } from '../../adapters/dynamodb-digest-records.ts';
+import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
+import { DigestError } from '../../core/errors.ts';
+import type { DigestRecord } from '../../core/ports/digest-records.ts';
+import type { Logger } from '../../core/ports/logger.ts';
+import { DigestReview } from '../../core/scheduled-digest.ts';
+import {
+  type AwsOptions,
+  clientConfig,
+  parseWindowEnd,
+  required,
+  resourceOption,
+  withAwsOptions,
+} from '../aws-options.ts';
+
+interface OperatorOptions extends AwsOptions {
+  digestsTable?: string;
+  approvedQueueUrl?: string;
+  function?: string;
+  window?: string;
+}
+
+const digestsTableOption = () => resourceOption('--digests-table <name>', 'digests table', 'DIGESTS_TABLE');
+const approvedQueueOption = () =>
+  resourceOption('--approved-queue-url <url>', '"digest approved" queue', 'APPROVED_QUEUE_URL');
+
+function records(options: OperatorOptions): DynamoDbDigestRecords {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
+  return new DynamoDbDigestRecords(db, required(options.digestsTable, '--digests-table'));
+}
+
+function reviewer(options: OperatorOptions): DigestReview {
+  const quiet: Logger = { info() {}, warn() {}, error() {}, metrics() {} };
+  const handoff = new SqsDigestHandoff(
+    new SQSClient(clientConfig(options)),
+    required(options.approvedQueueUrl, '--approved-queue-url'),
+  );
+  return new DigestReview({ records: records(options), handoff, log: quiet });
+}
+
+function describe(record: DigestRecord): string {
+  const counts = record.counts
+    ? `${record.counts.articles} articles, ${record.counts.themes} themes, ${record.counts.skipped} skipped`
+    : '-';
+  const review = record.reviewDeadline ? `  review by ${record.reviewDeadline}` : '';
+  return `${record.digestId}  ${record.windowStart} → ${record.windowEnd}  ${record.state.padEnd(8)}  ${counts}${review}`;
+}
+
+export function registerOperations(program: Command): void {
+  withAwsOptions(
+    program
+      .command('status [digestId]')
+      .description('recent digests (or one) with window, counts and state; and whether digests are paused')
+      .addOption(digestsTableOption()),
+  ).action(async (digestId: string | undefined, options: OperatorOptions) => {
+    const store = records(options);
+    if (digestId) {
+      const record = await store.get(digestId);
+      if (!record) throw new DigestError(`digest ${digestId} does not exist`);
+      console.log(describe(record));
+      return;
+    }
+    console.log(`digests are ${(await store.isPaused()) ? 'PAUSED' : 'running'}`);
+    for (const record of await store.recent(10)) console.log(describe(record));
+  });
+
+  for (const [name, verb] of [
+    ['approve', 'hand a pending digest to sending'],
+    ['reject', 'never send a pending digest'],
+  ] as const) {
+    withAwsOptions(
+      program
+        .command(`${name} <digestId>`)
+        .description(`review mode: ${verb}`)
+        .addOption(digestsTableOption())
+        .addOption(approvedQueueOption()),
+    ).action(async (digestId: string, options: OperatorOptions) => {
+      const review = reviewer(options);
+      const record = name === 'approve' ? await review.approve(digestId) : await review.reject(digestId);
+      console.log(describe(record));
+    });
+  }
+
+  for (const [name, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    withAwsOptions(
+      program
+        .command(name)
+        .description(paused ? 'stop scheduled digests until resume' : 'let scheduled digests run again')
+        .addOption(digestsTableOption()),
+    ).action(async (options: OperatorOptions) => {
+      await records(options).setPaused(paused);
+      console.log(`digests are ${paused ? 'paused' : 'running'}`);
+    });
+  }
+
+  withAwsOptions(
+    program
+      .command('run-now')
+      .description('invoke the deployed digest Lambda for the window ending at --window (default now)')
+      .addOption(resourceOption('--function <name>', 'digest Lambda function name', 'DIGEST_FUNCTION'))
+      .option('--window <iso>', 'end of the window, as the schedule would pass it'),
+  ).action(async (options: OperatorOptions) => {
+    const event: DigestEvent = { action: 'run', scheduledTime: parseWindowEnd(options.window).toISOString() };
+    const lambda = new LambdaClient(clientConfig(options));
+    const response = await lambda.send(
+      new InvokeCommand({
+        FunctionName: required(options.function, '--function'),
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+    );
+    const payload = new TextDecoder().decode(response.Payload ?? new Uint8Array());
+    if (response.FunctionError) throw new DigestError(`digest run failed: ${payload}`);
+    console.log(payload);
+  });
+}

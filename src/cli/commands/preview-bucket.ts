@@ -1,0 +1,56 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type Command, Option } from 'commander';
+import { DynamoDbArticleIndex } from '../../adapters/dynamodb-article-index.ts';
+import { S3NormalisedArticles } from '../../adapters/s3-normalised-articles.ts';
+import type { EmailSettings } from '../../core/render/settings.ts';
+import { DEFAULT_WINDOW_HOURS, previewDigest } from '../../core/scheduled-digest.ts';
+import { type AwsOptions, clientConfig, parseWindowEnd, required, withAwsOptions } from '../aws-options.ts';
+import { writeDigestFiles } from '../digest-files.ts';
+
+export interface BucketPreviewOptions extends AwsOptions {
+  bucket?: string;
+  indexTable?: string;
+  window?: string;
+  windowHours: string;
+  title?: string;
+  out: string;
+  templates?: string;
+}
+
+/** The options of `digest preview` that build from the deployed store instead of a folder. */
+export function withBucketPreviewOptions(command: Command): Command {
+  return withAwsOptions(
+    command
+      .option('--bucket <name>', 'articles bucket: preview the digest the scheduled run would send from it')
+      .addOption(
+        new Option('--index-table <name>', 'article index table (stack output)').env('ARTICLE_INDEX_TABLE'),
+      )
+      .option('--window <iso>', 'with --bucket: end of the window (the scheduled time); default now')
+      .option('--window-hours <n>', 'with --bucket: window length, as deployed', String(DEFAULT_WINDOW_HOURS))
+      .option('--out <dir>', 'with --bucket: folder to write the digest files to', 'out/preview'),
+  );
+}
+
+/**
+ * Builds locally, with the same core, the exact digest the cloud run would send for the window from the stored
+ * articles, and writes it as the four digest files.
+ */
+export async function previewFromBucket(
+  options: BucketPreviewOptions,
+  settings: EmailSettings,
+): Promise<void> {
+  const s3 = new S3Client(clientConfig(options));
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
+  const { window, digest } = await previewDigest(
+    new DynamoDbArticleIndex(db, required(options.indexTable, '--index-table')),
+    new S3NormalisedArticles(s3, required(options.bucket, '--bucket')),
+    parseWindowEnd(options.window),
+    { windowHours: Number(options.windowHours), title: options.title },
+  );
+  const { out } = await writeDigestFiles(options.out, digest, { settings, templates: options.templates });
+  const articles = digest.themes.reduce((n, t) => n + t.articles.length, 0);
+  console.log(`${window.digestId}: ${window.start.toISOString()} → ${window.end.toISOString()}`);
+  console.log(`${digest.themes.length} themes from ${articles} articles; digest written to ${out}`);
+}

@@ -1,0 +1,27 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { templateFolder } from '../adapters/template-folder.ts';
+import type { Digest } from '../core/digest.ts';
+import { renderSampleEmail } from '../core/render/sample.ts';
+import type { EmailSettings } from '../core/render/settings.ts';
+import { loadTemplates } from '../core/render/templates.ts';
+
+/** Renders the digest as the email a sample recipient gets and writes digest.{json,html,txt,eml} to `outDir`. */
+export async function writeDigestFiles(
+  outDir: string,
+  digest: Digest,
+  options: { settings: EmailSettings; templates?: string },
+) {
+  const email = await renderSampleEmail(
+    digest,
+    await loadTemplates(templateFolder(options.templates)),
+    options.settings,
+  );
+  const out = resolve(outDir);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'digest.json'), `${JSON.stringify(digest, null, 2)}\n`);
+  await writeFile(join(out, 'digest.html'), email.html);
+  await writeFile(join(out, 'digest.txt'), email.text);
+  await writeFile(join(out, 'digest.eml'), email.eml);
+  return { out, email };
+}

@@ -1,0 +1,10 @@
+/** One archived rendition of a digest (digest.json, digest.html, digest.txt, digest.eml). */
+export interface ArchiveFile {
+  name: string;
+  body: string;
+  contentType: string;
+}
+
+export interface DigestArchive {
+  put(prefix: string, files: readonly ArchiveFile[]): Promise<void>;
+}

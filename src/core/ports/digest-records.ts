@@ -1,0 +1,39 @@
+/** Where a digest is in its life: built once per window, then handed to sending or held for review. */
+export type DigestState = 'building' | 'empty' | 'pending' | 'approved' | 'rejected' | 'dropped';
+
+export interface DigestCounts {
+  articles: number;
+  themes: number;
+  skipped: number;
+}
+
+/** One digest per window; its id is derived from the window, so every run for the window finds the same record. */
+export interface DigestRecord {
+  digestId: string;
+  windowStart: string;
+  windowEnd: string;
+  state: DigestState;
+  /** While `building`: the run holding the window, until this instant (ISO 8601). */
+  leaseExpiresAt?: string;
+  counts?: DigestCounts;
+  /** Folder of the archived renditions, e.g. `digests/2026/11/23/<digestId>/`. */
+  archivePrefix?: string;
+  /** While `pending`: when review mode stops waiting (ISO 8601). */
+  reviewDeadline?: string;
+  updatedAt: string;
+}
+
+export interface DigestRecords {
+  /**
+   * Takes the window's lease: creates the record in state `building`, or takes over a `building` record whose
+   * lease expired (a run that died). Returns false when another run holds it or the window is already done.
+   */
+  acquire(record: DigestRecord, now: Date): Promise<boolean>;
+  get(digestId: string): Promise<DigestRecord | undefined>;
+  /** Replaces the record if it is still in state `from`; returns false otherwise. */
+  transition(record: DigestRecord, from: DigestState): Promise<boolean>;
+  /** The most recent digests, newest window first. */
+  recent(limit: number): Promise<DigestRecord[]>;
+  isPaused(): Promise<boolean>;
+  setPaused(paused: boolean): Promise<void>;
+}

@@ -1,0 +1,278 @@
+import type { Article } from './article.ts';
+import type { Digest } from './digest.ts';
+import { UsageError } from './errors.ts';
+import { buildDigestFromArticles } from './pipeline.ts';
+import type { ArticleIndex } from './ports/article-index.ts';
+import type { ArchiveFile, DigestArchive } from './ports/digest-archive.ts';
+import type { DigestHandoff } from './ports/digest-handoff.ts';
+import type { DigestCounts, DigestRecord, DigestRecords, DigestState } from './ports/digest-records.ts';
+import type { DigestRenderer } from './ports/digest-renderer.ts';
+import type { Logger } from './ports/logger.ts';
+import type { NormalisedArticles } from './ports/normalised-articles.ts';
+
+/** The period a digest covers: [start, end), ending at the scheduled time. */
+export interface DigestWindow {
+  digestId: string;
+  start: Date;
+  end: Date;
+}
+
+/**
+ * The window that ended at `scheduledTime` (to the minute), so a retried, late or repeated run for the same
+ * schedule slot gets the same window and digest id.
+ */
+export function windowEndingAt(scheduledTime: Date, hours: number): DigestWindow {
+  const end = new Date(Math.floor(scheduledTime.getTime() / 60_000) * 60_000);
+  const start = new Date(end.getTime() - hours * 3_600_000);
+  const stamp = end.toISOString().replace(/[-:]/g, '').slice(0, 13);
+  return { digestId: `digest-${stamp}Z`, start, end };
+}
+
+/** The normalised articles whose latest index entry was ingested in the window (retracted ones are left out). */
+export async function articlesInWindow(
+  index: ArticleIndex,
+  articles: NormalisedArticles,
+  window: Pick<DigestWindow, 'start' | 'end'>,
+): Promise<Article[]> {
+  const entries = await index.listWrittenBetween(window.start, window.end);
+  const paths = entries
+    .filter((e) => e.status === 'ingested' && e.articlePath)
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((e) => e.articlePath as string);
+  return Promise.all(paths.map((path) => articles.get(path)));
+}
+
+/** The digest of a window: stamped with the window's end, so every run for the window builds the same output. */
+export function buildWindowDigest(
+  articles: readonly Article[],
+  window: DigestWindow,
+  title?: string,
+): Digest {
+  return buildDigestFromArticles(articles, [], { title, now: () => window.end });
+}
+
+/** Exactly the digest a scheduled run at `scheduledTime` builds, without recording, archiving or sending it. */
+export async function previewDigest(
+  index: ArticleIndex,
+  articles: NormalisedArticles,
+  scheduledTime: Date,
+  options: { windowHours?: number; title?: string } = {},
+): Promise<{ window: DigestWindow; digest: Digest }> {
+  const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS);
+  const digest = buildWindowDigest(await articlesInWindow(index, articles, window), window, options.title);
+  return { window, digest };
+}
+
+export const DEFAULT_WINDOW_HOURS = 168;
+
+export type SendMode = 'auto' | 'review';
+
+export interface ScheduledDigestOptions {
+  /** Length of a window in hours. @default 168 (a week) */
+  windowHours?: number;
+  /** `auto` hands a digest to sending at once; `review` waits for approve/reject or the deadline. @default 'auto' */
+  sendMode?: SendMode;
+  /** Hours a digest waits for review. @default 24 */
+  reviewHours?: number;
+  /** What happens to a digest still pending at its deadline. @default 'send' */
+  onReviewDeadline?: 'send' | 'drop';
+  /** How long a run holds its window before another run may take over. @default 900 */
+  leaseSeconds?: number;
+  title?: string;
+  now?: () => Date;
+}
+
+export interface ScheduledDigestDeps {
+  index: ArticleIndex;
+  articles: NormalisedArticles;
+  records: DigestRecords;
+  archive: DigestArchive;
+  renderer: DigestRenderer;
+  handoff: DigestHandoff;
+  log: Logger;
+}
+
+export type RunOutcome = 'paused' | 'locked' | 'already-done' | 'empty' | 'pending' | 'approved';
+
+export interface RunResult {
+  digestId: string;
+  outcome: RunOutcome;
+  state?: DigestState;
+  counts?: DigestCounts;
+}
+
+/** One digest per window, archived and handed to sending exactly once, steered by pause and review. */
+export class ScheduledDigest {
+  private readonly options: Required<Omit<ScheduledDigestOptions, 'title'>> & { title?: string };
+
+  /** Approve, reject and review deadlines of this schedule's digests. */
+  readonly review: DigestReview;
+
+  constructor(
+    private readonly deps: ScheduledDigestDeps,
+    options: ScheduledDigestOptions = {},
+  ) {
+    this.review = new DigestReview(deps, options);
+    this.options = {
+      windowHours: DEFAULT_WINDOW_HOURS,
+      sendMode: 'auto',
+      reviewHours: 24,
+      onReviewDeadline: 'send',
+      leaseSeconds: 900,
+      now: () => new Date(),
+      ...options,
+    };
+  }
+
+  window(scheduledTime: Date): DigestWindow {
+    return windowEndingAt(scheduledTime, this.options.windowHours);
+  }
+
+  async run(scheduledTime: Date): Promise<RunResult> {
+    const { records, log } = this.deps;
+    const window = this.window(scheduledTime);
+    const { digestId } = window;
+    if (await records.isPaused()) {
+      log.warn('digests are paused; window skipped', { digestId });
+      return { digestId, outcome: 'paused' };
+    }
+    const now = this.options.now();
+    const building: DigestRecord = {
+      digestId,
+      windowStart: window.start.toISOString(),
+      windowEnd: window.end.toISOString(),
+      state: 'building',
+      leaseExpiresAt: new Date(now.getTime() + this.options.leaseSeconds * 1000).toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    if (!(await records.acquire(building, now))) {
+      const existing = await records.get(digestId);
+      const outcome = existing?.state === 'building' ? 'locked' : 'already-done';
+      log.info('window already taken', { digestId, outcome, state: existing?.state });
+      return { digestId, outcome, ...(existing && { state: existing.state }) };
+    }
+
+    const articles = await articlesInWindow(this.deps.index, this.deps.articles, window);
+    if (articles.length === 0) {
+      const counts = { articles: 0, themes: 0, skipped: 0 };
+      await this.save({ ...withoutLease(building), state: 'empty', counts }, 'building');
+      log.info('no new articles; nothing to send', { digestId });
+      return { digestId, outcome: 'empty', counts };
+    }
+
+    const digest = buildWindowDigest(articles, window, this.options.title);
+    const archivePrefix = archivePrefixOf(window);
+    const files: ArchiveFile[] = [
+      { name: 'digest.json', body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' },
+      ...(await this.deps.renderer.render(digest)),
+    ];
+    await this.deps.archive.put(archivePrefix, files);
+    const counts = countsOf(digest);
+    const built = { ...withoutLease(building), counts, archivePrefix };
+    log.info('digest archived', { digestId, archivePrefix, ...counts });
+
+    if (this.options.sendMode === 'review') {
+      const reviewDeadline = new Date(now.getTime() + this.options.reviewHours * 3_600_000).toISOString();
+      await this.save({ ...built, state: 'pending', reviewDeadline }, 'building');
+      log.info('digest waits for review', { digestId, reviewDeadline });
+      return { digestId, outcome: 'pending', counts };
+    }
+    await this.review.handOver(built);
+    await this.save({ ...built, state: 'approved' }, 'building');
+    return { digestId, outcome: 'approved', counts };
+  }
+
+  private async save(record: DigestRecord, from: DigestState): Promise<void> {
+    const saved = await this.deps.records.transition(
+      { ...record, updatedAt: this.options.now().toISOString() },
+      from,
+    );
+    if (!saved) throw new Error(`digest ${record.digestId} left state ${from} while this run held it`);
+  }
+}
+
+/** Decisions on pending digests: an editor's approve or reject, or the configured review deadline. */
+export class DigestReview {
+  private readonly onReviewDeadline: 'send' | 'drop';
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly deps: Pick<ScheduledDigestDeps, 'records' | 'handoff' | 'log'>,
+    options: Pick<ScheduledDigestOptions, 'onReviewDeadline' | 'now'> = {},
+  ) {
+    this.onReviewDeadline = options.onReviewDeadline ?? 'send';
+    this.now = options.now ?? (() => new Date());
+  }
+
+  approve(digestId: string): Promise<DigestRecord> {
+    return this.decide(digestId, 'approved');
+  }
+
+  reject(digestId: string): Promise<DigestRecord> {
+    return this.decide(digestId, 'rejected');
+  }
+
+  /** Sends or drops (as configured) every pending digest whose review deadline has passed. */
+  async settleExpiredReviews(): Promise<DigestRecord[]> {
+    const now = this.now().toISOString();
+    const expired = (await this.deps.records.recent(100)).filter(
+      (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now,
+    );
+    const settled: DigestRecord[] = [];
+    for (const record of expired) {
+      const decision = this.onReviewDeadline === 'send' ? 'approved' : 'dropped';
+      this.deps.log.warn('review deadline passed', { digestId: record.digestId, decision });
+      settled.push(await this.decide(record.digestId, decision));
+    }
+    return settled;
+  }
+
+  private async decide(
+    digestId: string,
+    decision: 'approved' | 'rejected' | 'dropped',
+  ): Promise<DigestRecord> {
+    const record = await this.deps.records.get(digestId);
+    if (!record) throw new UsageError(`digest ${digestId} does not exist`);
+    if (record.state !== 'pending') {
+      throw new UsageError(`digest ${digestId} is ${record.state}; only a pending digest can be decided`);
+    }
+    const { reviewDeadline: _deadline, ...rest } = record;
+    const decided: DigestRecord = { ...rest, state: decision, updatedAt: this.now().toISOString() };
+    if (decision === 'approved') await this.handOver(decided);
+    if (!(await this.deps.records.transition(decided, 'pending'))) {
+      throw new UsageError(`digest ${digestId} was decided by someone else meanwhile`);
+    }
+    this.deps.log.info('digest decided', { digestId, decision });
+    return decided;
+  }
+
+  /** Hands a digest to sending. */
+  async handOver(record: DigestRecord): Promise<void> {
+    // Before the state changes: a crash in between hands over twice (sending dedupes by digestId), never zero times.
+    await this.deps.handoff.approved({
+      digestId: record.digestId,
+      archivePrefix: record.archivePrefix ?? '',
+      windowStart: record.windowStart,
+      windowEnd: record.windowEnd,
+    });
+  }
+}
+
+/** `digests/YYYY/MM/DD/<digestId>/`, dated by the window's end (UTC). */
+export function archivePrefixOf(window: DigestWindow): string {
+  const [year, month, day] = window.end.toISOString().slice(0, 10).split('-');
+  return `digests/${year}/${month}/${day}/${window.digestId}/`;
+}
+
+function countsOf(digest: Digest): DigestCounts {
+  return {
+    articles: digest.themes.reduce((n, t) => n + t.articles.length, 0),
+    themes: digest.themes.length,
+    skipped: digest.skipped.length,
+  };
+}
+
+function withoutLease(record: DigestRecord): DigestRecord {
+  const { leaseExpiresAt: _lease, ...rest } = record;
+  return rest;
+}

@@ -1,0 +1,218 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+} from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
+import type { Digest } from '../../src/core/digest.ts';
+import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
+import {
+  createIngestResources,
+  type IngestResources,
+  ingestHandler,
+  seeds,
+  upload,
+} from '../support/ingest-resources.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
+
+/** Uploads the seeds with the S3 API and runs the ingest handler on what moto queued. */
+async function ingestSeeds(r: IngestResources): Promise<string[]> {
+  const files = await seeds();
+  for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
+  const response = await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+  expect(response.batchItemFailures).toEqual([]);
+  return files.map((s) => `incoming/${s.name}`);
+}
+
+/** The next whole minute: a schedule slot whose window holds everything ingested so far. */
+function nextSlot(): Date {
+  return new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+}
+
+async function archivedKeys(r: IngestResources): Promise<string[]> {
+  const { Contents = [] } = await r.s3.send(
+    new ListObjectsV2Command({ Bucket: r.bucket, Prefix: 'digests/' }),
+  );
+  return Contents.map((c) => c.Key ?? '');
+}
+
+async function archivedDigest(r: IngestResources, key: string): Promise<Digest> {
+  const object = await r.s3.send(new GetObjectCommand({ Bucket: r.bucket, Key: key }));
+  return JSON.parse((await object.Body?.transformToString()) ?? '{}');
+}
+
+const citedIds = (digest: Digest) =>
+  digest.themes.flatMap((t) => t.articles.flatMap((a) => [a.id, ...(a.duplicates ?? [])]));
+
+describe('scheduled digest against moto, end to end with ingest', () => {
+  it('builds, archives, records and hands over one digest for the window, and a second run is a no-op', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const ids = await ingestSeeds(r);
+    const { digest, records } = scheduledDigest(r, d);
+    const handler = createDigestHandler(digest, scheduledDigest(r, d).log);
+    const slot = nextSlot();
+
+    // Act
+    const first = await handler({ scheduledTime: slot.toISOString() });
+    const second = await handler({ scheduledTime: slot.toISOString() });
+
+    // Assess
+    const window = digest.window(slot);
+    expect(first.run).toMatchObject({
+      digestId: window.digestId,
+      outcome: 'approved',
+      counts: { articles: 5 },
+    });
+    expect(second.run).toMatchObject({ outcome: 'already-done', state: 'approved' });
+    const [year, month, day] = slot.toISOString().slice(0, 10).split('-');
+    const prefix = `digests/${year}/${month}/${day}/${window.digestId}/`;
+    expect(await archivedKeys(r)).toEqual([`${prefix}digest.json`]);
+    expect(citedIds(await archivedDigest(r, `${prefix}digest.json`)).sort()).toEqual(ids.sort());
+    expect(await records.get(window.digestId)).toMatchObject({
+      state: 'approved',
+      windowStart: window.start.toISOString(),
+      windowEnd: slot.toISOString(),
+      archivePrefix: prefix,
+      counts: { articles: 5, themes: expect.any(Number), skipped: 0 },
+    });
+    expect(await approvedMessages(r, d)).toEqual([
+      {
+        digestId: window.digestId,
+        archivePrefix: prefix,
+        windowStart: window.start.toISOString(),
+        windowEnd: slot.toISOString(),
+      },
+    ]);
+  });
+
+  it('lets only one of two concurrent runs for a window build it', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+
+    // Act
+    const results = await Promise.all([
+      scheduledDigest(r, d).digest.run(slot),
+      scheduledDigest(r, d).digest.run(slot),
+    ]);
+
+    // Assess
+    const outcomes = results.map((x) => x.outcome).sort();
+    expect(outcomes.filter((o) => o === 'approved')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'locked' || o === 'already-done')).toHaveLength(1);
+    expect(await approvedMessages(r, d)).toHaveLength(1);
+  });
+
+  it('records an empty window as empty and archives and sends nothing', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const { digest, records } = scheduledDigest(r, d);
+    const lastYear = new Date(Date.UTC(new Date().getUTCFullYear() - 1, 0, 5, 9));
+
+    // Act
+    const result = await digest.run(lastYear);
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'empty', counts: { articles: 0 } });
+    expect(await records.get(result.digestId)).toMatchObject({ state: 'empty' });
+    expect(await archivedKeys(r)).toEqual([]);
+    expect(await approvedMessages(r, d)).toEqual([]);
+  });
+
+  it('leaves out an article whose object was deleted before the run', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const [withdrawn, ...kept] = await ingestSeeds(r);
+    const { Versions = [] } = await r.s3.send(
+      new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: withdrawn }),
+    );
+    for (const v of Versions) {
+      await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: withdrawn, VersionId: v.VersionId }));
+    }
+    await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    const { digest } = scheduledDigest(r, d);
+
+    // Act
+    const result = await digest.run(nextSlot());
+
+    // Assess
+    expect(result.counts?.articles).toBe(kept.length);
+    const [key] = await archivedKeys(r);
+    const cited = citedIds(await archivedDigest(r, key ?? ''));
+    expect(cited).not.toContain(withdrawn);
+    expect(cited.sort()).toEqual(kept.sort());
+  });
+
+  it('skips the window while paused and builds it after resume', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const { digest, records } = scheduledDigest(r, d);
+    const slot = nextSlot();
+    await records.setPaused(true);
+
+    // Act
+    const paused = await digest.run(slot);
+    await records.setPaused(false);
+    const resumed = await digest.run(slot);
+
+    // Assess
+    expect(paused.outcome).toBe('paused');
+    expect(resumed.outcome).toBe('approved');
+    expect(await approvedMessages(r, d)).toHaveLength(1);
+  });
+
+  it('holds a digest in review mode until an editor approves it', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const { digest, records } = scheduledDigest(r, d, { sendMode: 'review', reviewHours: 24 });
+
+    // Act
+    const result = await digest.run(nextSlot());
+    const heldMessages = await approvedMessages(r, d);
+    const approved = await digest.review.approve(result.digestId);
+
+    // Assess
+    expect(result.outcome).toBe('pending');
+    expect(heldMessages).toEqual([]);
+    expect(approved.state).toBe('approved');
+    expect(await records.get(result.digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([result.digestId]);
+    await expect(digest.review.reject(result.digestId)).rejects.toThrow(/is approved; only a pending digest/);
+  });
+
+  it('drops a pending digest at its review deadline when so configured, and a rejected one is never sent', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const review = { sendMode: 'review', reviewHours: 1, onReviewDeadline: 'drop' } as const;
+    const { digest, records } = scheduledDigest(r, d, review);
+    const pending = await digest.run(slot);
+    const rejectedRun = await digest.run(new Date(slot.getTime() + 60_000)); // an overlapping window
+    const later = scheduledDigest(r, d, { ...review, now: () => new Date(slot.getTime() + 2 * 3_600_000) });
+
+    // Act
+    const rejected = await digest.review.reject(rejectedRun.digestId);
+    const settled = await later.digest.review.settleExpiredReviews();
+
+    // Assess
+    expect(rejected.state).toBe('rejected');
+    expect(settled.map((s) => s.digestId)).toEqual([pending.digestId]);
+    expect(await records.get(pending.digestId)).toMatchObject({ state: 'dropped' });
+    expect(await approvedMessages(r, d)).toEqual([]);
+  });
+});

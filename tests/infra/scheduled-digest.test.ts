@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
+
+const run = promisify(execFile);
+let stack: SynthesisedStack;
+
+beforeAll(() => {
+  stack = synthesiseDigestStack({
+    digest: { schedule: 'cron(0 6 ? * MON *)', timeZone: 'Europe/London', sendMode: 'review' },
+  });
+}, 120_000);
+
+const logicalIdOf = (type: string, prefix: string) => {
+  const id = Object.keys(stack.template.findResources(type)).find((k) => k.startsWith(prefix));
+  if (!id) throw new Error(`no ${type} ${prefix}*`);
+  return id;
+};
+
+describe('scheduled digest infrastructure', () => {
+  it('schedules the digest Lambda by cron in the configured time zone with the scheduled time as input', () => {
+    const dlq = logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestScheduleDeadLetters');
+    stack.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      State: 'ENABLED',
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalIdOf('AWS::Lambda::Function', 'ScheduledDigestHandler'), 'Arn'] },
+        Input: JSON.stringify({ action: 'run', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+      },
+    });
+  });
+
+  it('settles review deadlines every 15 minutes in review mode', () => {
+    stack.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({ Input: JSON.stringify({ action: 'settle-reviews' }) }),
+    });
+    stack.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SEND_MODE: 'review', WINDOW_HOURS: '168' }) },
+    });
+  });
+
+  it('sends a run that throws after its retries to the failed-runs queue', () => {
+    stack.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestFailedRuns'), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('keeps digest records in an on-demand, encrypted table with point-in-time recovery', () => {
+    stack.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'digestId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it('alarms on failed runs, schedule dead letters and approved-digest dead letters', () => {
+    const alarmed = Object.values(stack.template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] as string | undefined)
+      .filter(Boolean);
+    for (const queue of [
+      'ScheduledDigestFailedRuns',
+      'ScheduledDigestScheduleDeadLetters',
+      'ScheduledDigestApprovedDeadLetters',
+    ]) {
+      expect(alarmed).toContain(logicalIdOf('AWS::SQS::Queue', queue));
+    }
+  });
+
+  it('stays clean under cdk-nag AwsSolutions', () => {
+    const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
+    expect(nag?.violations).toEqual([]);
+  });
+
+  it('bundles the digest handler under 5 MB into a file that loads in a fresh Node process', async () => {
+    const bundle = join(stack.bundleDir('ScheduledDigestHandlerFunction'), 'index.mjs');
+    expect(statSync(bundle).size).toBeLessThan(5 * 1024 * 1024);
+    const load = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-west-1',
+      ARTICLES_BUCKET: 'articles',
+      ARTICLE_INDEX_TABLE: 'index',
+      DIGESTS_TABLE: 'digests',
+      APPROVED_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/approved',
+      WINDOW_HOURS: '168',
+      SEND_MODE: 'auto',
+      REVIEW_HOURS: '24',
+      ON_REVIEW_DEADLINE: 'send',
+    };
+
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], {
+      env,
+      cwd: stack.outdir,
+    });
+
+    expect(stdout.trim()).toBe('function');
+  });
+});

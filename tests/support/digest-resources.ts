@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
+import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
+import { createJsonLogger } from '../../src/adapters/json-logger.ts';
+import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
+import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
+import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
+import { jsonOnly } from '../../src/core/ports/digest-renderer.ts';
+import { ScheduledDigest, type ScheduledDigestOptions } from '../../src/core/scheduled-digest.ts';
+import type { IngestResources } from './ingest-resources.ts';
+
+export interface DigestResources {
+  digestsTable: string;
+  approvedQueueUrl: string;
+}
+
+/** Creates in moto what infra/constructs/scheduled-digest.ts adds: the digests table and the approved queue. */
+export async function createDigestResources(r: IngestResources): Promise<DigestResources> {
+  const id = randomUUID().slice(0, 8);
+  const digestsTable = `digests-${id}`;
+  await r.db.send(
+    new CreateTableCommand({
+      TableName: digestsTable,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'digestId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'digestId', KeyType: 'HASH' }],
+    }),
+  );
+  const { QueueUrl = '' } = await r.sqs.send(new CreateQueueCommand({ QueueName: `digest-approved-${id}` }));
+  return { digestsTable, approvedQueueUrl: QueueUrl };
+}
+
+/** The same wiring as functions/digest.ts, on moto clients, with its log lines captured. */
+export function scheduledDigest(
+  r: IngestResources,
+  d: DigestResources,
+  options: ScheduledDigestOptions = {},
+) {
+  const logLines: string[] = [];
+  const log = createJsonLogger('digest-test', (line) => logLines.push(line));
+  const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
+  const digest = new ScheduledDigest(
+    {
+      index: new DynamoDbArticleIndex(r.db, r.table),
+      articles: new S3NormalisedArticles(r.s3, r.bucket),
+      records,
+      archive: new S3DigestArchive(r.s3, r.bucket),
+      renderer: jsonOnly,
+      handoff: new SqsDigestHandoff(r.sqs, d.approvedQueueUrl),
+      log,
+    },
+    options,
+  );
+  return { digest, records, log, logLines };
+}
+
+/** Every "digest approved" message waiting on the queue, parsed. */
+export async function approvedMessages(
+  r: IngestResources,
+  d: DigestResources,
+): Promise<{ digestId: string }[]> {
+  const messages: { digestId: string }[] = [];
+  for (;;) {
+    const { Messages = [] } = await r.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: d.approvedQueueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 300,
+      }),
+    );
+    if (Messages.length === 0) return messages;
+    messages.push(...Messages.map((m) => JSON.parse(m.Body ?? '{}')));
+  }
+}
