@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -10,7 +11,10 @@ import { digestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambd
 import { S3DigestArchive } from '../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
-import { jsonOnly } from '../src/core/ports/digest-renderer.ts';
+import { templateFolder } from '../src/adapters/template-folder.ts';
+import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
+import { parseEmailSettings } from '../src/core/render/settings.ts';
+import { loadTemplates } from '../src/core/render/templates.ts';
 import { ScheduledDigest } from '../src/core/scheduled-digest.ts';
 
 // Cold start: configuration validated and clients made once per execution environment.
@@ -18,6 +22,10 @@ const env = parseEnvironment(digestEnvironmentSchema, process.env);
 const s3 = new S3Client({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const log = createJsonLogger('digest');
+// The bundle ships templates/ beside index.mjs (BundledFunction's `templates` prop).
+const templates = await loadTemplates(
+  templateFolder(fileURLToPath(new URL('./templates/', import.meta.url))),
+);
 
 const digest = new ScheduledDigest(
   {
@@ -25,8 +33,7 @@ const digest = new ScheduledDigest(
     articles: new S3NormalisedArticles(s3, env.ARTICLES_BUCKET),
     records: new DynamoDbDigestRecords(db, env.DIGESTS_TABLE),
     archive: new S3DigestArchive(s3, env.ARTICLES_BUCKET),
-    // INTEGRATION POINT (RENDER): replace jsonOnly with a renderer over src/core/render to archive html, txt, eml.
-    renderer: jsonOnly,
+    renderer: new EmailArchiveRenderer(templates, parseEmailSettings({})),
     handoff: new SqsDigestHandoff(new SQSClient({}), env.APPROVED_QUEUE_URL),
     log,
   },

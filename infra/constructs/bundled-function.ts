@@ -26,6 +26,8 @@ export interface BundledFunctionProps {
   logRemovalPolicy: RemovalPolicy;
   /** Topic notified when the function errors or is throttled. */
   alarmTopic: ITopic;
+  /** Copy the email templates/ folder beside the bundle, for handlers that render. @default false */
+  templates?: boolean;
 }
 
 /**
@@ -66,12 +68,22 @@ export class BundledFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
-        externalModules: [],
+        // Bundled, not taken from the runtime: the tested SDK version is the deployed one. TypeScript (3.5 MB) is
+        // only reached when mjml's config loader reads a .ts config file, which a Lambda never has.
+        externalModules: ['typescript'],
         mainFields: ['module', 'main'],
         // Some bundled CommonJS dependencies call require() for Node built-ins.
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
         forceDockerBundling: false,
+        ...(props.templates && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => [
+              `cp -r "${inputDir}/templates" "${outputDir}/templates"`,
+            ],
+          },
+        }),
       },
     });
     for (const [name, metric] of [

@@ -87,6 +87,7 @@ export class ScheduledDigest extends Construct {
 
     this.handler = new BundledFunction(this, 'Handler', {
       entry: 'functions/digest.ts',
+      templates: true,
       description: 'Builds, archives and hands over the digest of one window',
       timeout: Duration.minutes(5),
       memorySize: 1024,

@@ -70,7 +70,9 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(second.run).toMatchObject({ outcome: 'already-done', state: 'approved' });
     const [year, month, day] = slot.toISOString().slice(0, 10).split('-');
     const prefix = `digests/${year}/${month}/${day}/${window.digestId}/`;
-    expect(await archivedKeys(r)).toEqual([`${prefix}digest.json`]);
+    expect(await archivedKeys(r)).toEqual(
+      ['digest.eml', 'digest.html', 'digest.json', 'digest.txt'].map((name) => `${prefix}${name}`),
+    );
     expect(citedIds(await archivedDigest(r, `${prefix}digest.json`)).sort()).toEqual(ids.sort());
     expect(await records.get(window.digestId)).toMatchObject({
       state: 'approved',
@@ -146,7 +148,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
 
     // Assess
     expect(result.counts?.articles).toBe(kept.length);
-    const [key] = await archivedKeys(r);
+    const key = (await archivedKeys(r)).find((k) => k.endsWith('/digest.json'));
     const cited = citedIds(await archivedDigest(r, key ?? ''));
     expect(cited).not.toContain(withdrawn);
     expect(cited.sort()).toEqual(kept.sort());

@@ -7,7 +7,10 @@ import { createJsonLogger } from '../../src/adapters/json-logger.ts';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
-import { jsonOnly } from '../../src/core/ports/digest-renderer.ts';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
+import { EmailArchiveRenderer } from '../../src/core/render/archive.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { loadTemplates } from '../../src/core/render/templates.ts';
 import { ScheduledDigest, type ScheduledDigestOptions } from '../../src/core/scheduled-digest.ts';
 import type { IngestResources } from './ingest-resources.ts';
 
@@ -32,6 +35,11 @@ export async function createDigestResources(r: IngestResources): Promise<DigestR
   return { digestsTable, approvedQueueUrl: QueueUrl };
 }
 
+const archiveRenderer = new EmailArchiveRenderer(
+  await loadTemplates(templateFolder()),
+  parseEmailSettings({}),
+);
+
 /** The same wiring as functions/digest.ts, on moto clients, with its log lines captured. */
 export function scheduledDigest(
   r: IngestResources,
@@ -47,7 +55,7 @@ export function scheduledDigest(
       articles: new S3NormalisedArticles(r.s3, r.bucket),
       records,
       archive: new S3DigestArchive(r.s3, r.bucket),
-      renderer: jsonOnly,
+      renderer: archiveRenderer,
       handoff: new SqsDigestHandoff(r.sqs, d.approvedQueueUrl),
       log,
     },

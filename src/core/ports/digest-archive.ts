@@ -1,7 +1,7 @@
 /** One archived rendition of a digest (digest.json, digest.html, digest.txt, digest.eml). */
 export interface ArchiveFile {
   name: string;
-  body: string;
+  body: string | Uint8Array;
   contentType: string;
 }
 

@@ -1,13 +1,7 @@
 import type { Digest } from '../digest.ts';
 import type { ArchiveFile } from './digest-archive.ts';
 
-/**
- * Renditions archived next to digest.json. INTEGRATION POINT (RENDER): an implementation over
- * `renderDigestEmail` in src/core/render/email.ts returns digest.html, digest.txt and digest.eml; until it is
- * wired in functions/digest.ts, `jsonOnly` archives digest.json alone.
- */
+/** Renditions archived next to digest.json: the email's HTML, plain text and .eml (src/core/render/archive.ts). */
 export interface DigestRenderer {
   render(digest: Digest): Promise<ArchiveFile[]>;
 }
-
-export const jsonOnly: DigestRenderer = { render: async () => [] };
