@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
+import { motoClientConfig } from '../support/aws.ts';
+import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
+import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
+
+const run = promisify(execFile);
+
+/** Runs the real `digest` command in its own process, as an operator would. */
+function digestCli(args: string[], endpoint = motoClientConfig().endpoint) {
+  return run(process.execPath, ['bin/digest.js', ...args, '--endpoint', endpoint, '--region', 'us-east-1'], {
+    env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+  });
+}
+
+async function reviewModeSetup() {
+  const r = await createIngestResources();
+  const d = await createDigestResources(r);
+  for (const seed of await seeds()) await upload(r, `incoming/${seed.name}`, seed.bytes);
+  await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+  const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+  const cloud = scheduledDigest(r, d, { sendMode: 'review' });
+  return { r, d, slot, cloud };
+}
+
+describe('digest operator CLI against moto', () => {
+  it('pauses, shows status, approves a pending digest and refuses an unknown one', async () => {
+    // Prepare
+    const { r, d, slot, cloud } = await reviewModeSetup();
+    const { digestId } = await cloud.digest.run(slot);
+    const table = ['--digests-table', d.digestsTable];
+
+    // Act
+    const paused = await digestCli(['pause', ...table]);
+    const status = await digestCli(['status', ...table]);
+    const approved = await digestCli([
+      'approve',
+      digestId,
+      ...table,
+      '--approved-queue-url',
+      d.approvedQueueUrl,
+    ]);
+    const unknown = digestCli([
+      'approve',
+      'digest-19990101T0000Z',
+      ...table,
+      '--approved-queue-url',
+      d.approvedQueueUrl,
+    ]);
+
+    // Assess
+    expect(paused.stdout).toBe('digests are paused\n');
+    expect(await cloud.records.isPaused()).toBe(true);
+    expect(status.stdout).toContain('digests are PAUSED');
+    expect(status.stdout).toMatch(new RegExp(`${digestId} .* pending +5 articles`));
+    expect(approved.stdout).toMatch(new RegExp(`${digestId} .* approved`));
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+    await expect(unknown).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('digest: digest digest-19990101T0000Z does not exist\n'),
+    });
+  });
+
+  it('previews from the bucket exactly the digest the scheduled run archived', async () => {
+    // Prepare
+    const { r, slot, cloud } = await reviewModeSetup();
+    const result = await cloud.digest.run(slot);
+    const record = await cloud.records.get(result.digestId);
+    const archived = await r.s3.send(
+      new GetObjectCommand({ Bucket: r.bucket, Key: `${record?.archivePrefix}digest.json` }),
+    );
+    const out = await mkdtemp(join(tmpdir(), 'preview-'));
+
+    // Act
+    const preview = await digestCli([
+      'preview',
+      '--bucket',
+      r.bucket,
+      '--index-table',
+      r.table,
+      '--window',
+      slot.toISOString(),
+      '--out',
+      out,
+    ]);
+
+    // Assess
+    expect(preview.stdout).toContain(`${result.digestId}:`);
+    expect(await readFile(join(out, 'digest.json'), 'utf-8')).toBe(await archived.Body?.transformToString());
+  });
+
+  it('run-now invokes the digest function with the window end as the scheduled time', async () => {
+    // Prepare: a local Lambda invoke endpoint that runs the real digest handler on moto.
+    const { d, r, slot } = await reviewModeSetup();
+    const handler = createDigestHandler(scheduledDigest(r, d).digest, scheduledDigest(r, d).log);
+    const invoked: { path: string; event: unknown }[] = [];
+    const lambda = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', async () => {
+        const event = JSON.parse(body);
+        invoked.push({ path: req.url ?? '', event });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await handler(event)));
+      });
+    });
+    await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
+
+    // Act
+    const result = await digestCli(
+      ['run-now', '--function', 'digest-fn', '--window', slot.toISOString()],
+      endpoint,
+    );
+    lambda.close();
+
+    // Assess
+    expect(invoked).toEqual([
+      {
+        path: '/2015-03-31/functions/digest-fn/invocations',
+        event: { action: 'run', scheduledTime: slot.toISOString() },
+      },
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      run: { outcome: 'approved', counts: { articles: 5 } },
+    });
+  });
+});
