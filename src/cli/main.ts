@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerSend } from './commands/send.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
 import { registerSummarize } from './commands/summarize.ts';
 
@@ -12,6 +13,7 @@ const program = new Command('digest')
 registerBuild(program);
 registerSummarize(program);
 registerSubscribers(program);
+registerSend(program);
 
 try {
   await program.parseAsync(process.argv);

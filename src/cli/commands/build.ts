@@ -73,7 +73,9 @@ function parseInstant(text: string): Date {
   return date;
 }
 
-async function readEmailSettings(opts: BuildCommandOptions): Promise<EmailSettings> {
+export async function readEmailSettings(
+  opts: Pick<BuildCommandOptions, 'maxThemes' | 'settings'>,
+): Promise<EmailSettings> {
   const maxThemes = opts.maxThemes === undefined ? undefined : Number(opts.maxThemes);
   if (maxThemes !== undefined && !(Number.isInteger(maxThemes) && maxThemes >= 1)) {
     throw new UsageError(`--max-themes ${opts.maxThemes} is not a whole number of at least 1`);
