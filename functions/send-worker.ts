@@ -15,6 +15,7 @@ import type { DigestSource } from '../src/core/ports/sending.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
 import { DigestMessages } from '../src/core/sending/message.ts';
+import { Pacer, sleepFor } from '../src/core/sending/pacing.ts';
 import { digestCache, type SendBatchOptions, sendBatch } from '../src/core/sending/send-batch.ts';
 import { TokenSigner } from '../src/core/tokens.ts';
 import type { SqsHandler } from './send-fanout.ts';
@@ -33,6 +34,8 @@ export interface SendWorkerOptions extends Omit<SendBatchOptions, 'buildMessage'
  */
 export function createSendWorker(options: SendWorkerOptions): SqsHandler {
   const digest = digestCache((key) => options.digests.load(key));
+  const pacer =
+    options.pacer ?? new Pacer(() => (options.clock?.() ?? new Date()).getTime(), options.sleep ?? sleepFor);
   return async (event) => {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
@@ -41,6 +44,7 @@ export function createSendWorker(options: SendWorkerOptions): SqsHandler {
         const loaded = await digest(batch.digestKey);
         const outcome = await sendBatch(batch, {
           ...options,
+          pacer,
           buildMessage: (subscriber, now) => options.messages.build(batch.digestId, loaded, subscriber, now),
         });
         console.log(

@@ -8,23 +8,22 @@ export function perWorkerRate(maxSendRate: number, workers: number, configured?:
   return configured === undefined ? share : Math.min(share, configured);
 }
 
-/** Spaces calls at least 1/rate seconds apart; the first call goes at once. */
+/**
+ * Spaces calls at least 1/rate seconds apart; the first call goes at once. One per worker process, so
+ * the pace holds across the batches a warm worker takes one after another.
+ */
 export class Pacer {
   private nextAt = Number.NEGATIVE_INFINITY;
-  private readonly intervalMs: number;
 
   constructor(
-    rate: number,
     private readonly now: () => number,
     private readonly sleep: (ms: number) => Promise<void>,
-  ) {
-    this.intervalMs = 1000 / rate;
-  }
+  ) {}
 
-  async wait(): Promise<void> {
+  async wait(rate: number): Promise<void> {
     const now = this.now();
     if (this.nextAt > now) await this.sleep(this.nextAt - now);
-    this.nextAt = Math.max(now, this.nextAt) + this.intervalMs;
+    this.nextAt = Math.max(now, this.nextAt) + 1000 / rate;
   }
 }
 
@@ -43,3 +42,5 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { attempts: 4, baseMs: 200, capMs:
 export function backoffDelay(retry: number, policy: BackoffPolicy, random: () => number): number {
   return Math.floor(random() * Math.min(policy.capMs, policy.baseMs * 2 ** retry));
 }
+
+export const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,14 @@ import { DailyQuotaReachedError, SendRejectedError, SendThrottledError } from '.
 import type { BatchQueue, MailSender, RecipientBatch, SendLedgerStore } from '../ports/sending.ts';
 import type { SubscriberRepository } from '../ports/subscribers.ts';
 import { addressHash, receivesMail, type Subscriber } from '../subscribers/subscriber.ts';
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, Pacer, perWorkerRate } from './pacing.ts';
+import {
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  Pacer,
+  perWorkerRate,
+  sleepFor,
+} from './pacing.ts';
 import { messageTags } from './tags.ts';
 
 export interface SendBatchOptions {
@@ -22,6 +29,8 @@ export interface SendBatchOptions {
   /** How long deferred recipients wait on the queue when the daily quota is used up (SQS allows 900 s). */
   quotaDelaySeconds: number;
   backoff?: BackoffPolicy;
+  /** The worker's pacer, kept between batches. @default a new one per batch */
+  pacer?: Pacer;
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -39,8 +48,6 @@ export interface BatchOutcome {
   deferred: number;
 }
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends one recipient batch. Per recipient: re-read the subscriber (they may have left since the
  * fan-out), claim the ledger row with a conditional write, send, record the MessageId. Throttling and
@@ -54,11 +61,8 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
   const random = options.random ?? Math.random;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const quota = await options.sender.quota();
-  const pacer = new Pacer(
-    perWorkerRate(quota.maxSendRate, options.workers, options.ratePerWorker),
-    () => clock().getTime(),
-    sleep,
-  );
+  const rate = perWorkerRate(quota.maxSendRate, options.workers, options.ratePerWorker);
+  const pacer = options.pacer ?? new Pacer(() => clock().getTime(), sleep);
   let remaining =
     quota.max24HourSend < 0 ? Number.POSITIVE_INFINITY : quota.max24HourSend - quota.sentLast24Hours;
   const outcome: BatchOutcome = {
@@ -117,7 +121,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       continue;
     }
     for (let attempt = 0; ; attempt++) {
-      await pacer.wait();
+      await pacer.wait(rate);
       try {
         const { messageId } = await options.sender.sendRaw(raw, messageTags(batch.digestId, subscriberId));
         remaining--;
