@@ -9,7 +9,6 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { inject } from 'vitest';
 import { DynamoDbSendLedger, MESSAGE_ID_INDEX } from '../../src/adapters/dynamodb-send-ledger.ts';
 import { S3DigestSource } from '../../src/adapters/s3-digest-source.ts';
 import { SesRawSender } from '../../src/adapters/ses-raw-sender.ts';
