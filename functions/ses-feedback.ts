@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
+import { DynamoDbSendLedger } from '../src/adapters/dynamodb-send-ledger.ts';
 import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
 import { DigestError } from '../src/core/errors.ts';
 import { applyFeedback, type FeedbackOptions, parseSesEvent } from '../src/core/subscribers/feedback.ts';
@@ -40,8 +41,10 @@ let configured: SnsHandler | undefined;
 export const handler: SnsHandler = (event) => {
   if (!configured) {
     const env = readFeedbackEnvironment();
+    const dynamo = new DynamoDBClient({});
     configured = createFeedbackHandler({
-      repository: new DynamoDbSubscriberRepository(new DynamoDBClient({}), env.SUBSCRIBER_TABLE),
+      repository: new DynamoDbSubscriberRepository(dynamo, env.SUBSCRIBER_TABLE),
+      ...(env.LEDGER_TABLE ? { ledger: new DynamoDbSendLedger(dynamo, env.LEDGER_TABLE) } : {}),
       transientBounceLimit: env.TRANSIENT_BOUNCE_LIMIT,
     });
   }

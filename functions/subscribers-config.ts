@@ -20,6 +20,8 @@ const endpointEnvironmentSchema = tableSettings.extend({
 /** Settings of the SES feedback handler. */
 const feedbackEnvironmentSchema = tableSettings.extend({
   TRANSIENT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(50).default(3),
+  /** The send ledger to settle from delivery, bounce and complaint events (docs/sending.md). */
+  LEDGER_TABLE: z.string().min(1).optional(),
 });
 
 function readEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {

@@ -74,6 +74,17 @@ export const stackConfigSchema = z.object({
       title: z.string().min(1).max(200).optional(),
     })
     .default({}),
+  /** Sending (docs/sending.md); wired only when subscribers.senderAddress or mailDomain gives a sender. */
+  sending: z
+    .object({
+      maxWorkers: z.number().int().min(2).max(1000).optional(),
+      ratePerWorker: z.number().positive().optional(),
+      batchSize: z.number().int().min(1).max(500).optional(),
+      replyTo: z.email().optional(),
+      listId: z.string().optional(),
+      sandboxRecipients: z.array(z.email()).optional(),
+    })
+    .default({}),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

@@ -5,6 +5,7 @@ import type { StackConfig } from './config.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ArticleIngest } from './constructs/article-ingest.ts';
 import { ScheduledDigest } from './constructs/scheduled-digest.ts';
+import { Sending } from './constructs/sending.ts';
 import { Subscribers } from './constructs/subscribers.ts';
 
 export interface DigestStackProps extends StackProps {
@@ -26,17 +27,35 @@ export class DigestStack extends Stack {
       rejectionAlarmThreshold: config.rejectionAlarmThreshold,
       noncurrentVersionDays: config.noncurrentVersionDays,
     });
-    new ScheduledDigest(this, 'ScheduledDigest', {
+    const scheduled = new ScheduledDigest(this, 'ScheduledDigest', {
       ...config.digest,
       alarmTopic: alarms.topic,
       bucket: ingest.bucket,
       indexTable: ingest.table,
       retainData: config.retainData,
     });
-    new Subscribers(this, 'Subscribers', {
+    const subscribers = new Subscribers(this, 'Subscribers', {
       ...config.subscribers,
       retainData: config.retainData,
       alarmActions: [new SnsAction(alarms.topic)],
     });
+    const { senderAddress, mailDomain, newsletterName, publicBaseUrl } = config.subscribers;
+    const sender = senderAddress ?? (mailDomain ? `digest@${mailDomain}` : undefined);
+    if (sender) {
+      new Sending(this, 'Sending', {
+        ...config.sending,
+        subscriberTable: subscribers.table,
+        keySecret: subscribers.keySecret,
+        configurationSet: subscribers.configurationSet,
+        feedbackFunction: subscribers.feedbackFunction,
+        requestQueue: scheduled.approvedQueue,
+        archiveBucket: ingest.bucket,
+        alarmActions: [new SnsAction(alarms.topic)],
+        linkBase: publicBaseUrl ?? subscribers.endpointUrl.url,
+        senderAddress: sender,
+        senderName: newsletterName ?? 'the digest',
+        retainData: config.retainData,
+      });
+    }
   }
 }

@@ -3,6 +3,7 @@ import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
 import { registerOperations } from './commands/operations.ts';
 import { registerPreview } from './commands/preview.ts';
+import { registerSend } from './commands/send.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
 import { registerSummarize } from './commands/summarize.ts';
 
@@ -16,6 +17,7 @@ registerSummarize(program);
 registerSubscribers(program);
 registerOperations(program);
 registerPreview(program);
+registerSend(program);
 
 try {
   await program.parseAsync(process.argv);

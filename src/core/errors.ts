@@ -47,3 +47,15 @@ export class SubscriberRejectedError extends DigestError {
 
 /** A signed link token that is malformed, forged, expired or for another purpose. Never shown in detail. */
 export class InvalidTokenError extends DigestError {}
+
+/** SES refused one message for good (MessageRejected, invalid address): recorded as failed, never retried. */
+export class SendRejectedError extends DigestError {}
+
+/** SES throttled the call or failed on its side (5xx): the message was not accepted and may be retried. */
+export class SendThrottledError extends DigestError {}
+
+/** The account's 24-hour sending quota is used up: the rest waits on the queue. */
+export class DailyQuotaReachedError extends DigestError {}
+
+/** A queue message that cannot be processed; the message names the SQS message and the reason. */
+export class QueueMessageRejectedError extends DigestError {}

@@ -252,6 +252,7 @@ export class DigestReview {
     await this.deps.handoff.approved({
       digestId: record.digestId,
       archivePrefix: record.archivePrefix ?? '',
+      digestKey: `${record.archivePrefix ?? ''}digest.json`,
       windowStart: record.windowStart,
       windowEnd: record.windowEnd,
     });

@@ -49,6 +49,8 @@ describe('SES feedback handler on recorded events, against moto', () => {
       addressHash(subscriber.email),
       'bounced',
       new Date('2026-11-23T07:00:03.669Z'),
+      // The event's mail.tags, by which the send ledger finds its row.
+      expect.objectContaining({ 'ses:configuration-set': ['NewsletterDigest-feedback'] }),
     ]);
     const logged = log.mock.calls.flat().join('\n');
     expect(logged).toContain(addressHash(subscriber.email));
@@ -87,6 +89,8 @@ describe('SES feedback handler on recorded events, against moto', () => {
       addressHash(subscriber.email),
       'delivered',
       new Date('2026-11-23T07:00:02.500Z'),
+      // The event's mail.tags, by which the send ledger finds its row.
+      expect.objectContaining({ 'ses:configuration-set': ['NewsletterDigest-feedback'] }),
     ]);
   });
 

@@ -137,7 +137,7 @@ export function registerSubscribers(program: Command): void {
     });
 }
 
-function clientConfig(options: ConnectionOptions) {
+export function clientConfig(options: Pick<ConnectionOptions, 'endpoint' | 'region'>) {
   return {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.region ? { region: options.region } : {}),

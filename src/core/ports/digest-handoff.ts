@@ -2,6 +2,8 @@
 export interface ApprovedDigest {
   digestId: string;
   archivePrefix: string;
+  /** Key of the archived digest.json, which the sender renders from. */
+  digestKey: string;
   windowStart: string;
   windowEnd: string;
 }

@@ -34,9 +34,16 @@ export interface ConfirmationMailer {
 export type SendOutcome = 'delivered' | 'bounced' | 'complained';
 
 /**
- * Settles one sent message (by SES message id) in the send ledger. The sending side implements it;
- * the feedback handler calls it for every delivery, bounce and complaint event.
+ * Settles one sent message (by SES message id, or by the message tags the event carries) in the send
+ * ledger. The sending side implements it; the feedback handler calls it for every delivery, bounce and
+ * complaint event.
  */
 export interface SendLedger {
-  settle(messageId: string, recipientHash: string, outcome: SendOutcome, at: Date): Promise<void>;
+  settle(
+    messageId: string,
+    recipientHash: string,
+    outcome: SendOutcome,
+    at: Date,
+    tags?: Readonly<Record<string, readonly string[]>>,
+  ): Promise<void>;
 }

@@ -14,13 +14,19 @@ export interface FeedbackEvent {
   messageId: string;
   recipients: string[];
   at: Date;
+  /** The message tags SES echoes back (`mail.tags`); the send ledger finds its row by them. */
+  tags?: Record<string, string[]>;
 }
 
 const recipient = z.object({ emailAddress: z.string() });
 const sesEventSchema = z.object({
   eventType: z.string().optional(),
   notificationType: z.string().optional(),
-  mail: z.object({ messageId: z.string(), timestamp: z.string() }),
+  mail: z.object({
+    messageId: z.string(),
+    timestamp: z.string(),
+    tags: z.record(z.string(), z.array(z.string())).optional(),
+  }),
   bounce: z
     .object({ bounceType: z.string(), bouncedRecipients: z.array(recipient), timestamp: z.string() })
     .optional(),
@@ -42,6 +48,7 @@ export function parseSesEvent(json: string, where: string): FeedbackEvent | unde
   const event = result.data;
   const type = event.eventType ?? event.notificationType;
   const messageId = event.mail.messageId;
+  const tags = event.mail.tags ? { tags: event.mail.tags } : {};
   if (type === 'Bounce' && event.bounce) {
     return {
       kind: 'bounce',
@@ -49,6 +56,7 @@ export function parseSesEvent(json: string, where: string): FeedbackEvent | unde
       messageId,
       recipients: event.bounce.bouncedRecipients.map((r) => r.emailAddress),
       at: new Date(event.bounce.timestamp),
+      ...tags,
     };
   }
   if (type === 'Complaint' && event.complaint) {
@@ -57,6 +65,7 @@ export function parseSesEvent(json: string, where: string): FeedbackEvent | unde
       messageId,
       recipients: event.complaint.complainedRecipients.map((r) => r.emailAddress),
       at: new Date(event.complaint.timestamp),
+      ...tags,
     };
   }
   if (type === 'Delivery' && event.delivery) {
@@ -65,6 +74,7 @@ export function parseSesEvent(json: string, where: string): FeedbackEvent | unde
       messageId,
       recipients: event.delivery.recipients,
       at: new Date(event.delivery.timestamp),
+      ...tags,
     };
   }
   return undefined;
@@ -102,7 +112,7 @@ export async function applyFeedback(
     const recipientHash = addressHash(email ?? bare);
     const outcome =
       event.kind === 'delivery' ? 'delivered' : event.kind === 'bounce' ? 'bounced' : 'complained';
-    await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at);
+    await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at, event.tags);
     const subscriber = email === undefined ? undefined : await options.repository.findByEmail(email);
     if (!subscriber) {
       results.push({ recipientHash, action: 'unknown-recipient' });

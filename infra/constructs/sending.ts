@@ -1,0 +1,383 @@
+import { fileURLToPath } from 'node:url';
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { MESSAGE_ID_INDEX } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
+
+export interface SendingProps {
+  /** The subscriber table (read-only here: the fan-out scans it, the worker reads single items). */
+  readonly subscriberTable: dynamodb.ITableV2;
+  /** The secret holding the token keys that sign unsubscribe and preferences links. */
+  readonly keySecret: secretsmanager.ISecret;
+  /** The SES configuration set whose events reach the feedback Lambda. */
+  readonly configurationSet: ses.IConfigurationSet;
+  /** https:// base of the subscription endpoint (the Function URL or the custom domain in front of it). */
+  readonly linkBase: string;
+  /** Verified SES sender address. */
+  readonly senderAddress: string;
+  /** Display name in From. */
+  readonly senderName: string;
+  /**
+   * Reply-To address.
+   * @default none
+   */
+  readonly replyTo?: string;
+  /**
+   * List-Id, a domain-like name.
+   * @default `digest.<sender domain>`
+   */
+  readonly listId?: string;
+  /**
+   * The feedback Lambda: it gets the ledger table's name and may settle rows.
+   * @default the ledger is not settled from SES events
+   */
+  readonly feedbackFunction?: lambda.Function;
+  /**
+   * The bucket holding archived digests under `digests/`.
+   * @default a new private, encrypted bucket
+   */
+  readonly archiveBucket?: s3.IBucket;
+  /**
+   * The hand-off queue the scheduled digest puts approved digests on ({"digestId","digestKey",...}).
+   * @default a new queue of this construct's own
+   */
+  readonly requestQueue?: sqs.IQueue;
+  /**
+   * Most send workers at once (the SQS event source's maximum concurrency, 2 to 1000). MaxSendRate is
+   * shared by this many workers.
+   * @default 2
+   */
+  readonly maxWorkers?: number;
+  /**
+   * Messages per second per worker, below its share of MaxSendRate.
+   * @default the share: MaxSendRate / maxWorkers
+   */
+  readonly ratePerWorker?: number;
+  /**
+   * Recipients per SQS message.
+   * @default 50
+   */
+  readonly batchSize?: number;
+  /**
+   * Verified recipient addresses while the account is in the SES sandbox: there SES also authorises
+   * SendRawEmail against each recipient identity, so the send policy must name them.
+   * @default none (production access)
+   */
+  readonly sandboxRecipients?: string[];
+  /**
+   * Email settings (docs/email.md), validated at synth.
+   * @default the defaults of parseEmailSettings
+   */
+  readonly emailSettings?: EmailSettingsInput;
+  /**
+   * Whether the ledger (and a default archive bucket) survive `cdk destroy`.
+   * @default true
+   */
+  readonly retainData?: boolean;
+  /**
+   * Where the dead-letter and quota alarms notify.
+   * @default no action (the alarms still show in CloudWatch)
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+}
+
+/** Actions on the table itself, not its indexes (a table grant would include every index). */
+function tableOnly(tableArn: string, ...actions: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions, resources: [tableArn] });
+}
+
+const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
+/** The worker's timeout, which is also the lease after which a row left `sending` is reported unknown. */
+const WORKER_TIMEOUT = Duration.minutes(5);
+
+/**
+ * Sending: the hand-off queue (one message per approved digest), the fan-out Lambda that turns a digest
+ * into recipient batches, the send queue and its paced worker Lambda, the send ledger table, one
+ * dead-letter queue and the alarms.
+ */
+export class Sending extends Construct {
+  readonly ledger: dynamodb.TableV2;
+  readonly requestQueue: sqs.IQueue;
+  readonly sendQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly archiveBucket: s3.IBucket;
+  readonly fanout: NodejsFunction;
+  readonly worker: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: SendingProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const maxWorkers = props.maxWorkers ?? 2;
+    const senderDomain = props.senderAddress.slice(props.senderAddress.lastIndexOf('@') + 1);
+    const emailSettings = parseEmailSettings(props.emailSettings ?? {});
+
+    this.ledger = new dynamodb.TableV2(this, 'Ledger', {
+      partitionKey: { name: 'digestId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'subscriberId', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      globalSecondaryIndexes: [
+        {
+          indexName: MESSAGE_ID_INDEX,
+          partitionKey: { name: 'messageId', type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+        },
+      ],
+      removalPolicy,
+    });
+
+    this.archiveBucket = props.archiveBucket ?? this.defaultArchiveBucket(removalPolicy);
+
+    const queueDefaults = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true };
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      ...queueDefaults,
+      retentionPeriod: Duration.days(14),
+    });
+    const deadLetterQueue = { queue: this.deadLetterQueue, maxReceiveCount: 5 };
+    this.requestQueue =
+      props.requestQueue ??
+      new sqs.Queue(this, 'SendRequests', {
+        ...queueDefaults,
+        visibilityTimeout: Duration.minutes(30),
+        deadLetterQueue,
+      });
+    // AWS advises a visibility timeout of six times the function timeout for SQS event sources.
+    this.sendQueue = new sqs.Queue(this, 'SendQueue', {
+      ...queueDefaults,
+      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue,
+    });
+
+    const common = {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // TypeScript (3.5 MB) is only reached when mjml's config loader reads a .ts config file.
+        externalModules: ['typescript'],
+        // Bundled CommonJS dependencies (nodemailer, mjml) still call require().
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    };
+
+    this.fanout = new NodejsFunction(this, 'Fanout', {
+      ...common,
+      description: 'Turns an approved digest into recipient batches on the send queue',
+      entry: `${functionsDir}send-fanout.ts`,
+      memorySize: 256,
+      timeout: Duration.minutes(5),
+      logGroup: new logs.LogGroup(this, 'FanoutLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      }),
+      environment: {
+        SUBSCRIBER_TABLE: props.subscriberTable.tableName,
+        SEND_QUEUE_URL: this.sendQueue.queueUrl,
+        BATCH_SIZE: String(props.batchSize ?? 50),
+      },
+    });
+    this.fanout.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:Scan'));
+    this.sendQueue.grantSendMessages(this.fanout);
+    this.fanout.addEventSource(
+      new SqsEventSource(this.requestQueue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+
+    this.worker = new NodejsFunction(this, 'Worker', {
+      ...common,
+      bundling: {
+        ...common.bundling,
+        // esbuild does not copy the email templates; the handler reads them beside itself.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp -r ${inputDir}/templates ${outputDir}/templates`,
+          ],
+        },
+      },
+      description: 'Sends recipient batches through SES, paced, recorded in the send ledger',
+      entry: `${functionsDir}send-worker.ts`,
+      memorySize: 1024,
+      timeout: WORKER_TIMEOUT,
+      logGroup: new logs.LogGroup(this, 'WorkerLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy,
+      }),
+      environment: {
+        SUBSCRIBER_TABLE: props.subscriberTable.tableName,
+        LEDGER_TABLE: this.ledger.tableName,
+        SEND_QUEUE_URL: this.sendQueue.queueUrl,
+        ARCHIVE_BUCKET: this.archiveBucket.bucketName,
+        TOKEN_KEY_SECRET: props.keySecret.secretArn,
+        SENDER_ADDRESS: props.senderAddress,
+        SENDER_NAME: props.senderName,
+        ...(props.replyTo ? { REPLY_TO: props.replyTo } : {}),
+        LIST_ID: props.listId ?? `digest.${senderDomain}`,
+        LIST_NAME: props.senderName,
+        LINK_BASE: props.linkBase,
+        SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
+        MAX_WORKERS: String(maxWorkers),
+        ...(props.ratePerWorker ? { RATE_PER_WORKER: String(props.ratePerWorker) } : {}),
+        LEASE_SECONDS: String(WORKER_TIMEOUT.toSeconds()),
+        EMAIL_SETTINGS: JSON.stringify(emailSettings),
+      },
+    });
+    this.worker.addEventSource(
+      new SqsEventSource(this.sendQueue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: maxWorkers,
+      }),
+    );
+    // Each function only its own table actions.
+    this.worker.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:GetItem'));
+    this.worker.addToRolePolicy(
+      tableOnly(this.ledger.tableArn, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
+    );
+    this.sendQueue.grantSendMessages(this.worker);
+    this.archiveBucket.grantRead(this.worker, 'digests/*');
+    props.keySecret.grantRead(this.worker);
+    this.worker.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: props.senderAddress }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: props.configurationSet.configurationSetName,
+          }),
+          ...(props.sandboxRecipients ?? []).map((address) =>
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: address }),
+          ),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': props.senderAddress } },
+      }),
+    );
+    // GetSendQuota has no resource-level permissions.
+    this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+
+    if (props.feedbackFunction) {
+      props.feedbackFunction.addEnvironment('LEDGER_TABLE', this.ledger.tableName);
+      this.ledger.grant(props.feedbackFunction, 'dynamodb:Query', 'dynamodb:UpdateItem');
+    }
+
+    this.addAlarms(props.alarmActions ?? []);
+    new CfnOutput(this, 'SendRequestQueueUrl', {
+      value: this.requestQueue.queueUrl,
+      description: 'Hand-off: one {"digestId","digestKey"} message per approved digest',
+    });
+    new CfnOutput(this, 'LedgerTableName', {
+      value: this.ledger.tableName,
+      description: 'digest status --ledger-table',
+    });
+    new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });
+    this.acknowledgeNagFindings(props.feedbackFunction);
+  }
+
+  private defaultArchiveBucket(removalPolicy: RemovalPolicy): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'Archive', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      removalPolicy,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Stand-in archive until the scheduled digest passes its own archive bucket (archiveBucket), whose owner decides on access logs.',
+    });
+    return bucket;
+  }
+
+  /** Nothing may sit in the dead-letter queue unnoticed; deferred sends mean the daily quota is too small. */
+  private addAlarms(actions: cloudwatch.IAlarmAction[]): void {
+    const alarms = [
+      new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'Send requests or recipient batches failed every retry (dead-letter queue)',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'QuotaDeferredAlarm', {
+        alarmDescription: 'The SES daily quota is used up: recipients wait on the queue until it allows',
+        metric: new cloudwatch.Metric({
+          namespace: 'NewsletterDigest',
+          metricName: 'QuotaDeferred',
+          statistic: cloudwatch.Stats.SUM,
+          period: Duration.minutes(15),
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) for (const action of actions) alarm.addAlarmAction(action);
+  }
+
+  private acknowledgeNagFindings(feedbackFunction: lambda.Function | undefined): void {
+    const stack = Stack.of(this);
+    const ledgerId = stack.getLogicalId(this.ledger.node.defaultChild as CfnElement);
+    const archive = this.archiveBucket.node.defaultChild as CfnElement | undefined;
+    const archiveArn = archive ? `<${stack.getLogicalId(archive)}.Arn>` : this.archiveBucket.bucketArn;
+    for (const fn of [this.fanout, this.worker]) {
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The basic execution role only lets the function write its own logs.',
+      });
+    }
+    Validations.of(this.worker).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ses:GetSendQuota supports no resource-level permissions; it is the only action on "*".',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${archiveArn}/digests/*]`,
+        reason: 'Reads archived digests: the digests/ prefix of the archive bucket only.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+        reason: 'grantRead on the archive prefix: read-only actions, scoped to the archive bucket.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+        reason: 'grantRead on the archive prefix: read-only actions, scoped to the archive bucket.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::s3:List*]',
+        reason: 'grantRead on the archive prefix: read-only actions, scoped to the archive bucket.',
+      },
+    );
+    if (feedbackFunction) {
+      Validations.of(feedbackFunction).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${ledgerId}.Arn>/index/*]`,
+        reason: 'The feedback Lambda finds ledger rows by SES MessageId through the byMessageId index.',
+      });
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry, LedgerKey, SendLedgerStore } from '../core/ports/sending.ts';
+import type { SendOutcome } from '../core/ports/subscribers.ts';
+import { ledgerKeyFromTags } from '../core/sending/tags.ts';
+
+/** Global secondary index on `messageId` (sparse: only rows SES accepted); the construct creates it. */
+export const MESSAGE_ID_INDEX = 'byMessageId';
+
+const OUTCOME_ATTRIBUTE: Record<SendOutcome, 'deliveredAt' | 'bouncedAt' | 'complainedAt'> = {
+  delivered: 'deliveredAt',
+  bounced: 'bouncedAt',
+  complained: 'complainedAt',
+};
+
+/** The send ledger: partition key `digestId`, sort key `subscriberId`, one item per recipient of a digest. */
+export class DynamoDbSendLedger implements SendLedgerStore {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async claim(key: LedgerKey, recipientHash: string, leaseUntil: Date, now: Date): Promise<boolean> {
+    const entry: LedgerEntry = {
+      ...key,
+      state: 'sending',
+      recipientHash,
+      leaseUntil: leaseUntil.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    return this.putIfAbsent(entry);
+  }
+
+  async markSent(key: LedgerKey, messageId: string, now: Date): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #state = :sent, messageId = :id, updatedAt = :now REMOVE leaseUntil',
+        ConditionExpression: 'attribute_exists(digestId)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':id': messageId, ':now': now.toISOString() },
+      }),
+    );
+  }
+
+  async markFailed(key: LedgerKey, reason: string, now: Date): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #state = :failed, reason = :reason, updatedAt = :now REMOVE leaseUntil',
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':sending': 'sending',
+          ':reason': reason,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+  }
+
+  async release(key: LedgerKey): Promise<void> {
+    await this.ignoringConditionFailure(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    );
+  }
+
+  async skip(key: LedgerKey, reason: string, now: Date): Promise<void> {
+    await this.putIfAbsent({ ...key, state: 'skipped', reason, updatedAt: now.toISOString() });
+  }
+
+  async *entries(digestId: string): AsyncIterable<LedgerEntry> {
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'digestId = :d',
+        ExpressionAttributeValues: { ':d': digestId },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) yield* (page.Items ?? []) as LedgerEntry[];
+  }
+
+  /**
+   * Settles a row from an SES event: by the message tags when the event carries them (this also settles a
+   * row left `sending` by a crash before its MessageId was stored), else by MessageId. The recipient must
+   * match the row. Events for mail that is not a digest (confirmations) match no row and are ignored.
+   */
+  async settle(
+    messageId: string,
+    recipientHash: string,
+    outcome: SendOutcome,
+    at: Date,
+    tags?: Readonly<Record<string, readonly string[]>>,
+  ): Promise<void> {
+    const key = ledgerKeyFromTags(tags) ?? (await this.keyOfMessage(messageId));
+    if (!key) return;
+    const settled = await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #outcome = :at, messageId = if_not_exists(messageId, :id)',
+        ConditionExpression: 'recipientHash = :hash',
+        ExpressionAttributeNames: { '#outcome': OUTCOME_ATTRIBUTE[outcome] },
+        ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId, ':hash': recipientHash },
+      }),
+    );
+    if (!settled) return;
+    // An event proves SES accepted the message: a row still `sending` is now known to be sent.
+    await this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET #state = :sent, settledBy = :event REMOVE leaseUntil',
+        ConditionExpression: '#state = :sending',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':sending': 'sending', ':event': 'ses-event' },
+      }),
+    );
+  }
+
+  private async keyOfMessage(messageId: string): Promise<LedgerKey | undefined> {
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        IndexName: MESSAGE_ID_INDEX,
+        KeyConditionExpression: 'messageId = :id',
+        ExpressionAttributeValues: { ':id': messageId },
+      },
+    );
+    for await (const page of pages) {
+      const item = page.Items?.[0];
+      if (item) return { digestId: String(item.digestId), subscriberId: String(item.subscriberId) };
+    }
+    return undefined;
+  }
+
+  private async putIfAbsent(entry: LedgerEntry): Promise<boolean> {
+    return this.ignoringConditionFailure(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: entry,
+        ConditionExpression: 'attribute_not_exists(digestId)',
+      }),
+    );
+  }
+
+  /** Sends a conditional write; false when its condition did not hold. */
+  private async ignoringConditionFailure(
+    command: PutCommand | UpdateCommand | DeleteCommand,
+  ): Promise<boolean> {
+    try {
+      // biome-ignore lint/suspicious/noExplicitAny: the document client's send is overloaded per command type.
+      await this.documents.send(command as any);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { Command } from 'commander';
+import { DynamoDbSendLedger } from '../../adapters/dynamodb-send-ledger.ts';
+import { DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
+import { S3DigestSource } from '../../adapters/s3-digest-source.ts';
+import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
+import { SesRawSender } from '../../adapters/ses-raw-sender.ts';
+import { templateFolder } from '../../adapters/template-folder.ts';
+import { UsageError } from '../../core/errors.ts';
+import { loadTemplates } from '../../core/render/templates.ts';
+import { DigestMessages } from '../../core/sending/message.ts';
+import { sendReport } from '../../core/sending/report.ts';
+import { messageTags } from '../../core/sending/tags.ts';
+import { createSubscriber } from '../../core/subscribers/subscriber.ts';
+import { TokenSigner } from '../../core/tokens.ts';
+import { readEmailSettings } from '../email-settings.ts';
+import { clientConfig } from './subscribers.ts';
+
+interface Connection {
+  endpoint?: string;
+  region?: string;
+}
+
+/** `digest status <digestId>` and `digest send-test <digestId> --to ADDRESS`. */
+export function registerSend(program: Command): void {
+  program
+    .command('status <digestId>')
+    .description("a digest's send report: sent, failed, unknown, bounced, complained, unsubscribed")
+    .requiredOption('--ledger-table <name>', 'send ledger table (stack output LedgerTableName)')
+    .requiredOption('--subscriber-table <name>', 'subscriber table (stack output TableName)')
+    .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
+    .option('--region <region>', 'AWS region (default: from the AWS environment)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (
+        digestId: string,
+        opts: Connection & { ledgerTable: string; subscriberTable: string; json?: boolean },
+      ) => {
+        const dynamo = new DynamoDBClient(clientConfig(opts));
+        const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable);
+        const subscribers = new DynamoDbSubscriberRepository(dynamo, opts.subscriberTable);
+        const report = await sendReport(
+          digestId,
+          ledger.entries(digestId),
+          new Date(),
+          async (id) => (await subscribers.get(id))?.status,
+        );
+        if (opts.json) {
+          console.log(JSON.stringify(report, null, 2));
+          return;
+        }
+        const { digestId: _, ...counts } = report;
+        console.log(`digest ${digestId}`);
+        for (const [name, count] of Object.entries(counts)) console.log(`  ${name.padEnd(13)}${count}`);
+      },
+    );
+
+  program
+    .command('send-test <digestId>')
+    .description('send one copy of an archived digest to an editor (not recorded in the ledger)')
+    .requiredOption('--to <address>', 'who gets the copy')
+    .requiredOption('--bucket <name>', 'archive bucket')
+    .requiredOption('--digest-key <key>', 'key of the archived digest.json')
+    .requiredOption('--from <address>', 'verified SES sender')
+    .requiredOption('--from-name <name>', 'display name of the sender')
+    .requiredOption('--key-secret <id>', 'Secrets Manager id of the token keys')
+    .requiredOption('--link-base <url>', 'https:// base of the subscription endpoint')
+    .requiredOption('--list-id <id>', 'List-Id, e.g. daily.news.example.com')
+    .option('--reply-to <address>', 'Reply-To address')
+    .option('--configuration-set <name>', 'SES configuration set')
+    .option('--settings <file>', 'email settings JSON (docs/email.md)')
+    .option('--templates <dir>', 'template folder')
+    .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
+    .option('--region <region>', 'AWS region (default: from the AWS environment)')
+    .action(
+      async (
+        digestId: string,
+        opts: Connection & {
+          to: string;
+          bucket: string;
+          digestKey: string;
+          from: string;
+          fromName: string;
+          keySecret: string;
+          linkBase: string;
+          listId: string;
+          replyTo?: string;
+          configurationSet?: string;
+          settings?: string;
+          templates?: string;
+        },
+      ) => {
+        const now = new Date();
+        const digest = await new S3DigestSource(
+          new S3Client({ ...clientConfig(opts), forcePathStyle: true }),
+          opts.bucket,
+        ).load(opts.digestKey);
+        const keys = new SecretsManagerKeyProvider(
+          new SecretsManagerClient(clientConfig(opts)),
+          opts.keySecret,
+        );
+        const messages = new DigestMessages({
+          templates: await loadTemplates(templateFolder(opts.templates)),
+          settings: await readEmailSettings(opts),
+          signer: new TokenSigner(keys),
+          identity: {
+            from: { name: opts.fromName, address: opts.from },
+            ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
+            listId: opts.listId,
+            linkBase: opts.linkBase,
+          },
+        });
+        // An editor is not a subscriber: the links carry a reserved id that matches nobody.
+        const editor = {
+          ...createSubscriber(
+            { email: opts.to, consent: { source: 'cli', at: now.toISOString() }, confirmed: true },
+            now,
+          ),
+          id: 'send-test',
+        };
+        const raw = await messages.build(digestId, digest, editor, now);
+        if (!raw) throw new UsageError(`${opts.digestKey} has no themes to send`);
+        const sender = new SesRawSender(new SESClient(clientConfig(opts)), opts.configurationSet);
+        const { messageId } = await sender.sendRaw(raw, messageTags(digestId, editor.id));
+        console.log(`sent a test copy of ${digestId} to ${editor.email} (SES MessageId ${messageId})`);
+      },
+    );
+}

@@ -1,0 +1,80 @@
+import type { Digest } from '../digest.ts';
+import type { SendLedger } from './subscribers.ts';
+
+/** The account's SES limits, as GetSendQuota reports them. */
+export interface SendQuota {
+  /** Messages allowed per rolling 24 hours; -1 means unlimited. */
+  max24HourSend: number;
+  /** Messages per second the account may send. */
+  maxSendRate: number;
+  sentLast24Hours: number;
+}
+
+/** SES message tags: name to value, values already restricted to letters, digits, _ and -. */
+export type MessageTags = Readonly<Record<string, string>>;
+
+/**
+ * Sends one complete MIME message. Throws SendRejectedError (permanent), SendThrottledError
+ * (throttling or 5xx: not accepted) or DailyQuotaReachedError; anything else may or may not have
+ * been accepted.
+ */
+export interface MailSender {
+  sendRaw(raw: Buffer, tags: MessageTags): Promise<{ messageId: string }>;
+  quota(): Promise<SendQuota>;
+}
+
+/** One SQS message of the fan-out: which digest, where its digest.json is, and up to a batch of recipients. */
+export interface RecipientBatch {
+  digestId: string;
+  /** Object key of the archived digest.json. */
+  digestKey: string;
+  subscriberIds: string[];
+}
+
+/** The queue the send workers consume. */
+export interface BatchQueue {
+  enqueue(batches: readonly RecipientBatch[], delaySeconds?: number): Promise<void>;
+}
+
+/** Where the send worker reads an archived digest. */
+export interface DigestSource {
+  load(digestKey: string): Promise<Digest>;
+}
+
+export type LedgerState = 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** One digestId#subscriberId row of the send ledger. */
+export interface LedgerEntry {
+  digestId: string;
+  subscriberId: string;
+  state: LedgerState;
+  /** Address hash of the recipient (never the address), to match SES events. */
+  recipientHash?: string;
+  /** While `sending`: until when the claiming worker may still finish; after it, the row is unknown. */
+  leaseUntil?: string;
+  messageId?: string;
+  /** Why it failed or was skipped. */
+  reason?: string;
+  updatedAt: string;
+  deliveredAt?: string;
+  bouncedAt?: string;
+  complainedAt?: string;
+}
+
+export interface LedgerKey {
+  digestId: string;
+  subscriberId: string;
+}
+
+/** The send ledger: the sending side's storage, and the port the SES feedback handler settles through. */
+export interface SendLedgerStore extends SendLedger {
+  /** Conditionally creates the row as `sending`; false when a row already exists (sent, failed, or in flight). */
+  claim(key: LedgerKey, recipientHash: string, leaseUntil: Date, now: Date): Promise<boolean>;
+  markSent(key: LedgerKey, messageId: string, now: Date): Promise<void>;
+  markFailed(key: LedgerKey, reason: string, now: Date): Promise<void>;
+  /** Deletes a `sending` row whose message SES certainly did not accept, so a redelivery may send it. */
+  release(key: LedgerKey): Promise<void>;
+  /** Records a recipient the worker did not mail; never overwrites an existing row. */
+  skip(key: LedgerKey, reason: string, now: Date): Promise<void>;
+  entries(digestId: string): AsyncIterable<LedgerEntry>;
+}

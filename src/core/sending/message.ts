@@ -1,0 +1,91 @@
+import type { Digest } from '../digest.ts';
+import { personalise, type RenderedDigest, renderDigestEmail } from '../render/email.ts';
+import { composeMime } from '../render/mime.ts';
+import type { EmailSettings } from '../render/settings.ts';
+import type { EmailTemplates } from '../render/templates.ts';
+import { subscriberLinks } from '../subscribers/links.ts';
+import { themesForSubscriber } from '../subscribers/preferences.ts';
+import { asciiEmail, type Subscriber } from '../subscribers/subscriber.ts';
+import type { TokenSigner } from '../tokens.ts';
+import { encodeTagValue } from './tags.ts';
+
+/** Who the digest comes from and which list it belongs to; validated again by composeMime. */
+export interface SenderIdentity {
+  /** Verified SES sender with its display name. */
+  from: { name: string; address: string };
+  replyTo?: string;
+  /** List-Id, e.g. `daily.news.example.com`. */
+  listId: string;
+  listName?: string;
+  /** https:// base of the subscription endpoint (unsubscribe and preferences links). */
+  linkBase: string;
+}
+
+export interface DigestMessagesOptions {
+  templates: EmailTemplates;
+  settings: EmailSettings;
+  signer: TokenSigner;
+  identity: SenderIdentity;
+}
+
+/**
+ * Builds each subscriber's MIME message. The digest is rendered once per theme order (one order for
+ * everybody without topics) and cached, so a batch costs a personalise and a MIME build per recipient.
+ */
+export class DigestMessages {
+  private readonly renders = new WeakMap<Digest, Map<string, Promise<RenderedDigest>>>();
+
+  constructor(private readonly options: DigestMessagesOptions) {}
+
+  /** The raw message, or undefined when a topics-only subscriber has no matching theme in this digest. */
+  async build(
+    digestId: string,
+    digest: Digest,
+    subscriber: Subscriber,
+    now: Date,
+  ): Promise<Buffer | undefined> {
+    const themes = themesForSubscriber(digest.themes, subscriber);
+    if (themes.length === 0) return undefined;
+    const rendered = await this.render(digest, themes);
+    const { identity, signer } = this.options;
+    const links = await subscriberLinks(signer, subscriber.id, identity.linkBase, now);
+    const email = personalise(rendered, {
+      ...(subscriber.name ? { name: subscriber.name } : {}),
+      unsubscribeUrl: links.unsubscribeUrl,
+      preferencesUrl: links.preferencesUrl,
+    });
+    const domain = identity.from.address.slice(identity.from.address.lastIndexOf('@') + 1);
+    return composeMime({
+      from: identity.from,
+      to: subscriber.name
+        ? { name: subscriber.name, address: asciiEmail(subscriber.email) }
+        : asciiEmail(subscriber.email),
+      ...(identity.replyTo ? { replyTo: identity.replyTo } : {}),
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      listUnsubscribeUrl: links.unsubscribeUrl,
+      listId: identity.listId,
+      ...(identity.listName ? { listName: identity.listName } : {}),
+      messageId: `<${encodeTagValue(digestId)}.${subscriber.id}@${domain}>`,
+      date: now,
+      headers: { 'X-Digest-Id': encodeTagValue(digestId) },
+    });
+  }
+
+  private render(digest: Digest, themes: Digest['themes']): Promise<RenderedDigest> {
+    let byOrder = this.renders.get(digest);
+    if (!byOrder) {
+      byOrder = new Map();
+      this.renders.set(digest, byOrder);
+    }
+    const order = themes.map((t) => t.id).join('\n');
+    let rendered = byOrder.get(order);
+    if (!rendered) {
+      const ordered = order === digest.themes.map((t) => t.id).join('\n') ? digest : { ...digest, themes };
+      rendered = renderDigestEmail(ordered, this.options.templates, this.options.settings);
+      byOrder.set(order, rendered);
+    }
+    return rendered;
+  }
+}

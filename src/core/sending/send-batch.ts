@@ -1,0 +1,190 @@
+import type { Digest } from '../digest.ts';
+import { DailyQuotaReachedError, SendRejectedError, SendThrottledError } from '../errors.ts';
+import type { BatchQueue, MailSender, RecipientBatch, SendLedgerStore } from '../ports/sending.ts';
+import type { SubscriberRepository } from '../ports/subscribers.ts';
+import { addressHash, receivesMail, type Subscriber } from '../subscribers/subscriber.ts';
+import {
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  Pacer,
+  perWorkerRate,
+  sleepFor,
+} from './pacing.ts';
+import { messageTags } from './tags.ts';
+
+export interface SendBatchOptions {
+  ledger: SendLedgerStore;
+  subscribers: SubscriberRepository;
+  sender: MailSender;
+  queue: BatchQueue;
+  /** The raw message for one subscriber; undefined skips them (no theme matches their topics). */
+  buildMessage(subscriber: Subscriber, now: Date): Promise<Buffer | undefined>;
+  /** Most workers that run at once (the event source's maximum concurrency). */
+  workers: number;
+  /** Messages per second per worker, at most MaxSendRate / workers. @default MaxSendRate / workers */
+  ratePerWorker?: number;
+  /** How long a claimed row may stay `sending` before it is reported unknown; the function timeout. */
+  leaseMs: number;
+  /** How long deferred recipients wait on the queue when the daily quota is used up (SQS allows 900 s). */
+  quotaDelaySeconds: number;
+  backoff?: BackoffPolicy;
+  /** The worker's pacer, kept between batches. @default a new one per batch */
+  pacer?: Pacer;
+  clock?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface BatchOutcome {
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Rows that already existed: sent, failed or in flight elsewhere. Never sent again. */
+  alreadyHandled: number;
+  /** Calls whose outcome is unknown (the row stays `sending`, never resent). */
+  unknown: number;
+  /** Put back on the queue, delayed, because the daily quota is used up. */
+  deferred: number;
+}
+
+/**
+ * Sends one recipient batch. Per recipient: re-read the subscriber (they may have left since the
+ * fan-out), claim the ledger row with a conditional write, send, record the MessageId. Throttling and
+ * 5xx are retried with jittered backoff, then the claim is released and SendThrottledError thrown so
+ * SQS redelivers the batch (rows already sent are skipped). When the daily quota would be exceeded,
+ * the unsent rest goes back on the queue, delayed.
+ */
+export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions): Promise<BatchOutcome> {
+  const clock = options.clock ?? (() => new Date());
+  const sleep = options.sleep ?? sleepFor;
+  const random = options.random ?? Math.random;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const quota = await options.sender.quota();
+  const rate = perWorkerRate(quota.maxSendRate, options.workers, options.ratePerWorker);
+  const pacer = options.pacer ?? new Pacer(() => clock().getTime(), sleep);
+  let remaining =
+    quota.max24HourSend < 0 ? Number.POSITIVE_INFINITY : quota.max24HourSend - quota.sentLast24Hours;
+  const outcome: BatchOutcome = {
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    alreadyHandled: 0,
+    unknown: 0,
+    deferred: 0,
+  };
+
+  const defer = async (from: number) => {
+    const rest = batch.subscriberIds.slice(from);
+    await options.queue.enqueue([{ ...batch, subscriberIds: rest }], options.quotaDelaySeconds);
+    outcome.deferred = rest.length;
+    console.warn(
+      JSON.stringify({
+        level: 'WARN',
+        message: 'daily sending quota reached; recipients deferred',
+        digestId: batch.digestId,
+        deferred: rest.length,
+        // CloudWatch embedded metric: the construct alarms on it.
+        _aws: {
+          Timestamp: clock().getTime(),
+          CloudWatchMetrics: [
+            { Namespace: 'NewsletterDigest', Dimensions: [[]], Metrics: [{ Name: 'QuotaDeferred' }] },
+          ],
+        },
+        QuotaDeferred: rest.length,
+      }),
+    );
+    return outcome;
+  };
+
+  for (const [index, subscriberId] of batch.subscriberIds.entries()) {
+    const key = { digestId: batch.digestId, subscriberId };
+    const now = clock();
+    const subscriber = await options.subscribers.get(subscriberId);
+    const skipReason = await whyNotMailed(subscriber, options.subscribers);
+    if (skipReason || !subscriber) {
+      await options.ledger.skip(key, skipReason ?? 'deleted', now);
+      outcome.skipped++;
+      continue;
+    }
+    // Stop before exceeding the quota: nothing is claimed for the deferred recipients.
+    if (remaining < 1) return defer(index);
+    const raw = await options.buildMessage(subscriber, now);
+    if (!raw) {
+      await options.ledger.skip(key, 'no theme matches their topics', now);
+      outcome.skipped++;
+      continue;
+    }
+    const leaseUntil = new Date(now.getTime() + options.leaseMs);
+    if (!(await options.ledger.claim(key, addressHash(subscriber.email), leaseUntil, now))) {
+      outcome.alreadyHandled++;
+      continue;
+    }
+    for (let attempt = 0; ; attempt++) {
+      await pacer.wait(rate);
+      try {
+        const { messageId } = await options.sender.sendRaw(raw, messageTags(batch.digestId, subscriberId));
+        remaining--;
+        await options.ledger.markSent(key, messageId, clock());
+        outcome.sent++;
+        break;
+      } catch (error) {
+        if (error instanceof SendRejectedError) {
+          await options.ledger.markFailed(key, error.message, clock());
+          outcome.failed++;
+          break;
+        }
+        if (error instanceof DailyQuotaReachedError) {
+          await options.ledger.release(key);
+          return defer(index);
+        }
+        if (error instanceof SendThrottledError) {
+          if (attempt + 1 < backoff.attempts) {
+            await sleep(backoffDelay(attempt, backoff, random));
+            continue;
+          }
+          await options.ledger.release(key);
+          throw error;
+        }
+        // The call may have reached SES: keep the row `sending` so it is never sent twice.
+        console.error(
+          JSON.stringify({
+            level: 'ERROR',
+            message: 'send outcome unknown; row left sending',
+            digestId: batch.digestId,
+            subscriberId,
+            errorType: error instanceof Error ? error.name : typeof error,
+          }),
+        );
+        outcome.unknown++;
+        break;
+      }
+    }
+  }
+  return outcome;
+}
+
+/** Why this subscriber gets no mail now, or undefined when they do. */
+async function whyNotMailed(
+  subscriber: Subscriber | undefined,
+  repository: SubscriberRepository,
+): Promise<string | undefined> {
+  if (!subscriber) return 'deleted';
+  if (!receivesMail(subscriber)) return subscriber.status;
+  if (await repository.isSuppressed(addressHash(subscriber.email))) return 'suppressed';
+  return undefined;
+}
+
+/** The digest a batch belongs to, loaded once per digest per process. */
+export function digestCache(load: (digestKey: string) => Promise<Digest>) {
+  const cache = new Map<string, Promise<Digest>>();
+  return (digestKey: string) => {
+    let digest = cache.get(digestKey);
+    if (!digest) {
+      digest = load(digestKey);
+      digest.catch(() => cache.delete(digestKey));
+      cache.set(digestKey, digest);
+    }
+    return digest;
+  };
+}

@@ -1,0 +1,267 @@
+import { readFileSync } from 'node:fs';
+import type { SNSEvent } from 'aws-lambda';
+import type { ParsedMail } from 'mailparser';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createFanoutHandler } from '../../functions/send-fanout.ts';
+import { createSendWorker, type SendWorkerOptions } from '../../functions/send-worker.ts';
+import { createFeedbackHandler } from '../../functions/ses-feedback.ts';
+import type { LedgerEntry, SendLedgerStore } from '../../src/core/ports/sending.ts';
+import { sendReport } from '../../src/core/sending/report.ts';
+import { encodeTagValue } from '../../src/core/sending/tags.ts';
+import {
+  createSubscriber,
+  type Subscriber,
+  type SubscriberStatus,
+  transition,
+} from '../../src/core/subscribers/subscriber.ts';
+import { TokenSigner } from '../../src/core/tokens.ts';
+import { busyDigest } from '../support/digests.ts';
+import {
+  drainQueue,
+  LINK_BASE,
+  LIST_ID,
+  REPLY_TO,
+  sendingStack,
+  sqsEvent,
+  virtualTime,
+  withoutDailyLimit,
+} from '../support/sending.ts';
+import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
+
+const LEASE_MS = 5 * 60_000;
+
+describe('sending a digest through SES, against moto', () => {
+  let subscribers: Awaited<ReturnType<typeof subscriberStack>>;
+  let sending: Awaited<ReturnType<typeof sendingStack>>;
+  let time: ReturnType<typeof virtualTime>;
+
+  beforeAll(async () => {
+    subscribers = await subscriberStack('sending', KEY_SECRET);
+    sending = await sendingStack(subscribers, busyDigest(3));
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  async function subscriber(
+    local: string,
+    status: SubscriberStatus,
+    extra: Partial<Subscriber> = {},
+  ): Promise<Subscriber> {
+    const email = `${local}-${Math.random().toString(36).slice(2, 8)}@mail.example.com`;
+    let created = createSubscriber(
+      { email, consent: { source: 'cli', at: new Date().toISOString() }, confirmed: status !== 'pending' },
+      new Date(),
+    );
+    if (status !== 'active' && status !== 'pending') created = transition(created, status, new Date());
+    created = { ...created, ...extra };
+    await subscribers.repository.create(created);
+    return created;
+  }
+
+  function worker(overrides: Partial<SendWorkerOptions> = {}) {
+    time = virtualTime();
+    return createSendWorker({
+      ledger: sending.ledger,
+      subscribers: subscribers.repository,
+      sender: withoutDailyLimit(sending.sender),
+      queue: sending.queue,
+      digests: sending.digests,
+      messages: sending.messages,
+      workers: 1,
+      leaseMs: LEASE_MS,
+      quotaDelaySeconds: 900,
+      clock: time.clock,
+      sleep: time.sleep,
+      ...overrides,
+    });
+  }
+
+  async function rows(digestId = sending.digestId): Promise<Map<string, LedgerEntry>> {
+    const found = new Map<string, LedgerEntry>();
+    for await (const entry of sending.ledger.entries(digestId)) found.set(entry.subscriberId, entry);
+    return found;
+  }
+
+  function quiet() {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  }
+
+  it('fans out to active subscribers only and sends each one complete, paced message', async () => {
+    // prepare
+    quiet();
+    const ana = await subscriber('ana', 'active', { name: 'Ana Müller' });
+    const ben = await subscriber('ben', 'active', { topics: ['theme'], topicsOnly: false });
+    const stopped = [
+      await subscriber('left', 'unsubscribed'),
+      await subscriber('gone', 'bounced'),
+      await subscriber('annoyed', 'complained'),
+      await subscriber('unconfirmed', 'pending'),
+    ];
+    const erased = await subscriber('erased', 'active');
+    await subscribers.repository.remove(erased.id);
+    const fanout = createFanoutHandler({
+      subscribers: subscribers.repository,
+      queue: sending.queue,
+      batchSize: 2,
+    });
+    const request = JSON.stringify({ digestId: sending.digestId, digestKey: sending.digestKey });
+    const send = worker();
+
+    // act
+    const fanned = await fanout(sqsEvent({ messageId: 'request-1', body: request }));
+    const batches = await drainQueue(sending.sqs, sending.queueUrl);
+    const result = await send(batches);
+
+    // assess: the plan holds every active subscriber of the shared table, nobody else
+    expect(fanned.batchItemFailures).toEqual([]);
+    expect(result.batchItemFailures).toEqual([]);
+    const planned = batches.Records.flatMap((r) => JSON.parse(r.body).subscriberIds as string[]);
+    expect(planned).toEqual(expect.arrayContaining([ana.id, ben.id]));
+    for (const s of [...stopped, erased]) expect(planned).not.toContain(s.id);
+    for (const s of [...stopped, erased]) expect(await mailsTo(s.email)).toEqual([]);
+
+    const [mail] = await mailsTo(ana.email);
+    expect(await mailsTo(ana.email)).toHaveLength(1);
+    await expectCompleteMessage(mail, ana);
+    expect(await mailsTo(ben.email)).toHaveLength(1);
+
+    const ledger = await rows();
+    expect(ledger.get(ana.id)).toMatchObject({ state: 'sent', messageId: expect.any(String) });
+    expect(ledger.get(ana.id)?.leaseUntil).toBeUndefined();
+    // moto's MaxSendRate is 1 per second and there is one worker: the calls are a second apart.
+    expect(time.waits.length).toBe(planned.length - 1);
+    for (const wait of time.waits) expect(wait).toBeGreaterThanOrEqual(999);
+  });
+
+  async function expectCompleteMessage(mail: ParsedMail | undefined, to: Subscriber) {
+    expect(mail).toBeDefined();
+    if (!mail) return;
+    expect(mail.from?.value).toEqual([{ name: 'Morning Brief', address: SENDER }]);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value : []).toEqual([
+      { name: to.name ?? '', address: to.email },
+    ]);
+    expect(mail.replyTo?.value[0]?.address).toBe(REPLY_TO);
+    expect(mail.date).toBeInstanceOf(Date);
+    expect(mail.messageId).toBe(`<${encodeTagValue(sending.digestId)}.${to.id}@news.example.org>`);
+    const list = mail.headers.get('list') as { unsubscribe: { url: string } };
+    expect(list).toEqual({
+      unsubscribe: { url: expect.stringMatching(/^https:\/\//) },
+      'unsubscribe-post': { name: 'List-Unsubscribe=One-Click' },
+      id: { name: 'Morning Brief', id: LIST_ID },
+    });
+    const unsubscribe = list.unsubscribe.url;
+    expect(unsubscribe.startsWith(`${LINK_BASE}/unsubscribe?token=`)).toBe(true);
+    expect(mail.headers.get('x-digest-id')).toBe(encodeTagValue(sending.digestId));
+    expect(mail.headers.get('content-type')).toMatchObject({ value: 'multipart/alternative' });
+    expect(mail.text).toContain('Hello Ana Müller,');
+    expect(mail.html).toContain('Hello Ana Müller,');
+    expect(mail.html).toContain(unsubscribe.replaceAll('&', '&amp;'));
+    expect(mail.text).toContain(unsubscribe);
+    // The token in the link is valid, for this subscriber and for unsubscribing.
+    const token = new URL(unsubscribe).searchParams.get('token') ?? '';
+    const claims = await new TokenSigner(subscribers.keys).verify(token, 'unsubscribe', new Date());
+    expect(claims.subscriberId).toBe(to.id);
+  }
+
+  it('skips subscribers who left after the fan-out, and a second delivery of a batch sends nothing new', async () => {
+    // prepare
+    quiet();
+    const stays = await subscriber('stays', 'active');
+    const leaves = await subscriber('leaves', 'active');
+    const bounces = await subscriber('bounces', 'active');
+    const batch = JSON.stringify({
+      digestId: sending.digestId,
+      digestKey: sending.digestKey,
+      subscriberIds: [stays.id, leaves.id, bounces.id],
+    });
+    await subscribers.repository.put(transition(leaves, 'unsubscribed', new Date()));
+    await subscribers.repository.put(transition(bounces, 'bounced', new Date()));
+    const send = worker();
+
+    // act
+    await send(sqsEvent({ messageId: 'batch-1', body: batch }));
+    const first = await rows();
+    await send(sqsEvent({ messageId: 'batch-1', body: batch }));
+
+    // assess
+    expect(await mailsTo(stays.email)).toHaveLength(1);
+    expect(await mailsTo(leaves.email)).toEqual([]);
+    expect(await mailsTo(bounces.email)).toEqual([]);
+    expect(first.get(leaves.id)).toMatchObject({ state: 'skipped', reason: 'unsubscribed' });
+    expect(first.get(bounces.id)).toMatchObject({ state: 'skipped', reason: 'bounced' });
+    expect(await rows()).toEqual(first);
+  });
+
+  it('never resends after a crash between the send and the ledger update; an SES event settles the row', async () => {
+    // prepare
+    quiet();
+    const digestId = `${sending.digestId}-crash`;
+    const first = await subscriber('first', 'active');
+    const second = await subscriber('second', 'active');
+    const crashingLedger: SendLedgerStore = Object.create(sending.ledger);
+    crashingLedger.markSent = async () => {
+      throw new Error('the worker died before recording the MessageId');
+    };
+    const batch = JSON.stringify({
+      digestId,
+      digestKey: sending.digestKey,
+      subscriberIds: [first.id, second.id],
+    });
+
+    // act: the first delivery crashes after each send; SQS redelivers to a healthy worker
+    const crashed = await worker({ ledger: crashingLedger })(sqsEvent({ messageId: 'batch-2', body: batch }));
+    const send = worker();
+    await send(sqsEvent({ messageId: 'batch-2', body: batch }));
+    const during = await sendReport(
+      digestId,
+      sending.ledger.entries(digestId),
+      time.clock(),
+      async () => 'active',
+    );
+    time.advance(LEASE_MS + 1);
+    const afterLease = await sendReport(
+      digestId,
+      sending.ledger.entries(digestId),
+      time.clock(),
+      async () => 'active',
+    );
+    const [mail] = await mailsTo(first.email);
+    const delivery = deliveryEvent(digestId, first, mail?.messageId ?? '');
+    await createFeedbackHandler({ repository: subscribers.repository, ledger: sending.ledger })(delivery);
+    const settled = await sendReport(
+      digestId,
+      sending.ledger.entries(digestId),
+      time.clock(),
+      async () => 'active',
+    );
+
+    // assess: the crash left the rows `sending` (a worker error, reported for redelivery), nothing went twice
+    expect(crashed.batchItemFailures).toEqual([]);
+    expect(await mailsTo(first.email)).toHaveLength(1);
+    expect(await mailsTo(second.email)).toHaveLength(1);
+    expect(during).toMatchObject({ sent: 0, inProgress: 2, unknown: 0 });
+    expect(afterLease).toMatchObject({ sent: 0, unknown: 2 });
+    expect(settled).toMatchObject({ sent: 1, unknown: 1, delivered: 1 });
+    expect((await rows(digestId)).get(first.id)).toMatchObject({
+      state: 'sent',
+      deliveredAt: expect.any(String),
+    });
+  });
+
+  /** The recorded SES Delivery event, for this subscriber and with this message's tags. */
+  function deliveryEvent(digestId: string, to: Subscriber, messageId: string): SNSEvent {
+    const event = JSON.parse(
+      readFileSync(new URL('../fixtures/ses/delivery.json', import.meta.url), 'utf8'),
+    ) as SNSEvent;
+    const record = event.Records[0];
+    if (!record) throw new Error('fixture has no record');
+    const message = JSON.parse(record.Sns.Message.replaceAll('full@mail.example.com', to.email));
+    message.mail.messageId = messageId;
+    message.mail.tags.digest = [encodeTagValue(digestId)];
+    message.mail.tags.subscriber = [to.id];
+    record.Sns.Message = JSON.stringify(message);
+    return event;
+  }
+});
