@@ -90,9 +90,19 @@ export const stackConfigSchema = z.object({
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 export function parseStackConfig(raw: unknown): StackConfig {
-  const result = stackConfigSchema.safeParse(raw ?? {});
+  // `cdk -c digest:config='{...}'` hands the context over as a string.
+  const value = typeof raw === 'string' ? parseJson(raw) : raw;
+  const result = stackConfigSchema.safeParse(value ?? {});
   if (!result.success) {
     throw new ConfigError(`invalid digest:config in cdk.json: ${z.prettifyError(result.error)}`);
   }
   return result.data;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`digest:config is not JSON: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -73,15 +73,20 @@ export class ScheduledDigest extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy,
     });
-    const queue = (name: string, props: { deadLetters?: Queue } = {}) =>
+    const queue = (name: string, props: { deadLetters?: Queue; visibilityTimeout?: Duration } = {}) =>
       new Queue(this, name, {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
+        ...(props.visibilityTimeout && { visibilityTimeout: props.visibilityTimeout }),
         ...(props.deadLetters && { deadLetterQueue: { queue: props.deadLetters, maxReceiveCount: 5 } }),
       });
     const approvedDeadLetters = queue('ApprovedDeadLetters');
-    this.approvedQueue = queue('Approved', { deadLetters: approvedDeadLetters });
+    // Six times the consumer's timeout (the sender's fan-out runs up to 5 minutes), as AWS advises for SQS sources.
+    this.approvedQueue = queue('Approved', {
+      deadLetters: approvedDeadLetters,
+      visibilityTimeout: Duration.minutes(30),
+    });
     this.failedRuns = queue('FailedRuns');
     this.scheduleDeadLetters = queue('ScheduleDeadLetters');
 

@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
+
+let stack: SynthesisedStack;
+
+beforeAll(() => {
+  stack = synthesiseDigestStack({ subscribers: { senderAddress: 'digest@example.com' } });
+}, 180_000);
+
+/** The logical id of the resource whose construct path is exactly `path` (CDK appends an 8-digit hash). */
+const logicalIdOf = (type: string, path: string) => {
+  const id = Object.keys(stack.template.findResources(type)).find((k) =>
+    new RegExp(`^${path}[0-9A-F]{8}$`).test(k),
+  );
+  if (!id) throw new Error(`no ${type} ${prefix}*`);
+  return id;
+};
+
+describe('the whole stack with a sender configured', () => {
+  it('feeds the digest Lambda’s approved queue to the sender’s fan-out, with no queue of its own', () => {
+    // Assess
+    const approved = logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestApproved');
+    stack.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [approved, 'Arn'] },
+      FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'SendingFanout') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(
+      Object.keys(stack.template.findResources('AWS::SQS::Queue')).some((id) =>
+        id.startsWith('SendingSendRequests'),
+      ),
+    ).toBe(false);
+  });
+
+  it('keeps the approved queue invisible for six times the fan-out timeout', () => {
+    // Assess
+    const approved =
+      stack.template.findResources('AWS::SQS::Queue')[
+        logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestApproved')
+      ];
+    const fanout =
+      stack.template.findResources('AWS::Lambda::Function')[
+        logicalIdOf('AWS::Lambda::Function', 'SendingFanout')
+      ];
+    expect(approved?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fanout?.Properties.Timeout);
+  });
+
+  it('lets the sender read digests from the articles bucket', () => {
+    // Assess
+    const bucket = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
+    stack.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { ARCHIVE_BUCKET: { Ref: bucket } } },
+    });
+  });
+
+  it('stays clean under cdk-nag AwsSolutions', () => {
+    // Assess
+    const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
+    expect(nag?.violations).toEqual([]);
+  });
+});
