@@ -12,7 +12,7 @@ const logicalIdOf = (type: string, path: string) => {
   const id = Object.keys(stack.template.findResources(type)).find((k) =>
     new RegExp(`^${path}[0-9A-F]{8}$`).test(k),
   );
-  if (!id) throw new Error(`no ${type} ${prefix}*`);
+  if (!id) throw new Error(`no ${type} ${path}`);
   return id;
 };
 

@@ -18,12 +18,19 @@ import {
   resourceOption,
   withAwsOptions,
 } from '../aws-options.ts';
+import { printSendReport } from './send.ts';
 
 interface OperatorOptions extends AwsOptions {
   digestsTable?: string;
   approvedQueueUrl?: string;
   function?: string;
   window?: string;
+}
+
+interface StatusOptions extends OperatorOptions {
+  ledgerTable?: string;
+  subscriberTable?: string;
+  json?: boolean;
 }
 
 const digestsTableOption = () => resourceOption('--digests-table <name>', 'digests table', 'DIGESTS_TABLE');
@@ -56,14 +63,23 @@ export function registerOperations(program: Command): void {
   withAwsOptions(
     program
       .command('status [digestId]')
-      .description('recent digests (or one) with window, counts and state; and whether digests are paused')
-      .addOption(digestsTableOption()),
-  ).action(async (digestId: string | undefined, options: OperatorOptions) => {
+      .description(
+        'recent digests (or one, with its send report) with window, counts and state; and whether digests are paused',
+      )
+      .addOption(digestsTableOption())
+      .addOption(resourceOption('--ledger-table <name>', 'send ledger table', 'LEDGER_TABLE'))
+      .addOption(resourceOption('--subscriber-table <name>', 'subscriber table', 'SUBSCRIBER_TABLE'))
+      .option('--json', 'print the send report as JSON'),
+  ).action(async (digestId: string | undefined, options: StatusOptions) => {
     const store = records(options);
     if (digestId) {
       const record = await store.get(digestId);
       if (!record) throw new DigestError(`digest ${digestId} does not exist`);
       console.log(describe(record));
+      if (options.ledgerTable) {
+        const subscriberTable = required(options.subscriberTable, '--subscriber-table');
+        await printSendReport(digestId, { ...options, ledgerTable: options.ledgerTable, subscriberTable });
+      }
       return;
     }
     console.log(`digests are ${(await store.isPaused()) ? 'PAUSED' : 'running'}`);

@@ -24,40 +24,31 @@ interface Connection {
   region?: string;
 }
 
-/** `digest status <digestId>` and `digest send-test <digestId> --to ADDRESS`. */
-export function registerSend(program: Command): void {
-  program
-    .command('status <digestId>')
-    .description("a digest's send report: sent, failed, unknown, bounced, complained, unsubscribed")
-    .requiredOption('--ledger-table <name>', 'send ledger table (stack output LedgerTableName)')
-    .requiredOption('--subscriber-table <name>', 'subscriber table (stack output TableName)')
-    .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
-    .option('--region <region>', 'AWS region (default: from the AWS environment)')
-    .option('--json', 'print the report as JSON')
-    .action(
-      async (
-        digestId: string,
-        opts: Connection & { ledgerTable: string; subscriberTable: string; json?: boolean },
-      ) => {
-        const dynamo = new DynamoDBClient(clientConfig(opts));
-        const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable);
-        const subscribers = new DynamoDbSubscriberRepository(dynamo, opts.subscriberTable);
-        const report = await sendReport(
-          digestId,
-          ledger.entries(digestId),
-          new Date(),
-          async (id) => (await subscribers.get(id))?.status,
-        );
-        if (opts.json) {
-          console.log(JSON.stringify(report, null, 2));
-          return;
-        }
-        const { digestId: _, ...counts } = report;
-        console.log(`digest ${digestId}`);
-        for (const [name, count] of Object.entries(counts)) console.log(`  ${name.padEnd(13)}${count}`);
-      },
-    );
+/** Prints a digest's send report from the ledger: sent, failed, unknown, bounced, complained, unsubscribed. */
+export async function printSendReport(
+  digestId: string,
+  opts: Connection & { ledgerTable: string; subscriberTable: string; json?: boolean },
+): Promise<void> {
+  const dynamo = new DynamoDBClient(clientConfig(opts));
+  const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable);
+  const subscribers = new DynamoDbSubscriberRepository(dynamo, opts.subscriberTable);
+  const report = await sendReport(
+    digestId,
+    ledger.entries(digestId),
+    new Date(),
+    async (id) => (await subscribers.get(id))?.status,
+  );
+  if (opts.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const { digestId: _, ...counts } = report;
+  console.log('send report');
+  for (const [name, count] of Object.entries(counts)) console.log(`  ${name.padEnd(13)}${count}`);
+}
 
+/** `digest send-test <digestId> --to ADDRESS` (`digest status` shows the send report). */
+export function registerSend(program: Command): void {
   program
     .command('send-test <digestId>')
     .description('send one copy of an archived digest to an editor (not recorded in the ledger)')
