@@ -18,6 +18,7 @@ const env = {
   SEND_MODE: 'auto',
   REVIEW_HOURS: '24',
   ON_REVIEW_DEADLINE: 'send',
+  LEASE_SECONDS: '360',
 };
 
 const template = JSON.parse(readFileSync('cdk.out/NewsletterDigest.template.json', 'utf-8'));

@@ -22,3 +22,6 @@ export class ConfigError extends DigestError {}
 
 /** Bad command-line or HTTP input from a person. */
 export class UsageError extends DigestError {}
+
+/** Another run holds the digest window's lease; thrown so the invocation is retried or reported, not lost. */
+export class WindowLockedError extends DigestError {}
