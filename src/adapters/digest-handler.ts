@@ -33,7 +33,12 @@ export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
       throw new WindowLockedError(`digest ${run.digestId} is being built by another run`);
     }
     log.metrics({ DigestsBuilt: run.outcome === 'approved' || run.outcome === 'pending' ? 1 : 0 });
-    log.info('digest run done', { ...run, counts: undefined, articles: run.counts?.articles });
+    log.info('digest run done', {
+      digestId: run.digestId,
+      outcome: run.outcome,
+      articles: run.counts?.articles,
+      settled: settled.length,
+    });
     return { settled, run };
   };
 }
