@@ -42,6 +42,7 @@ const digest = new ScheduledDigest(
     sendMode: env.SEND_MODE,
     reviewHours: env.REVIEW_HOURS,
     onReviewDeadline: env.ON_REVIEW_DEADLINE,
+    leaseSeconds: env.LEASE_SECONDS,
     title: env.DIGEST_TITLE,
   },
 );

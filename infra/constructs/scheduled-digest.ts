@@ -90,11 +90,12 @@ export class ScheduledDigest extends Construct {
     this.failedRuns = queue('FailedRuns');
     this.scheduleDeadLetters = queue('ScheduleDeadLetters');
 
+    const timeout = Duration.minutes(5);
     this.handler = new BundledFunction(this, 'Handler', {
       entry: 'functions/digest.ts',
       templates: true,
       description: 'Builds, archives and hands over the digest of one window',
-      timeout: Duration.minutes(5),
+      timeout,
       memorySize: 1024,
       environment: {
         ARTICLES_BUCKET: props.bucket.bucketName,
@@ -105,6 +106,8 @@ export class ScheduledDigest extends Construct {
         SEND_MODE: sendMode,
         REVIEW_HOURS: String(props.reviewHours ?? 24),
         ON_REVIEW_DEADLINE: props.onReviewDeadline ?? 'send',
+        // A run cannot outlive the function timeout; a minute more covers clock skew.
+        LEASE_SECONDS: String(timeout.toSeconds() + 60),
         ...(props.title && { DIGEST_TITLE: props.title }),
       },
       logRemovalPolicy: removalPolicy,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WindowLockedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { RunResult, ScheduledDigest } from '../core/scheduled-digest.ts';
 
@@ -17,15 +18,27 @@ export interface DigestHandlerResult {
   run?: RunResult;
 }
 
-/** Settles expired reviews, then runs the window; a throw goes to the async on-failure destination. */
+/**
+ * Settles expired reviews, then runs the window. A throw (including a window locked by another run) is retried
+ * by Lambda and then goes to the async on-failure destination.
+ */
 export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
   return async (event: unknown): Promise<DigestHandlerResult> => {
     const input = digestEventSchema.parse(event);
     const settled = (await digest.review.settleExpiredReviews()).map((r) => r.digestId);
     if (input.action === 'settle-reviews') return { settled };
     const run = await digest.run(new Date(input.scheduledTime));
+    if (run.outcome === 'locked') {
+      // Thrown, not returned: Lambda retries it, and if the holder died the run ends on FailedRuns (alarmed).
+      throw new WindowLockedError(`digest ${run.digestId} is being built by another run`);
+    }
     log.metrics({ DigestsBuilt: run.outcome === 'approved' || run.outcome === 'pending' ? 1 : 0 });
-    log.info('digest run done', { ...run, counts: undefined, articles: run.counts?.articles });
+    log.info('digest run done', {
+      digestId: run.digestId,
+      outcome: run.outcome,
+      articles: run.counts?.articles,
+      settled: settled.length,
+    });
     return { settled, run };
   };
 }

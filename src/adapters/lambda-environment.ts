@@ -18,6 +18,7 @@ export const digestEnvironmentSchema = z.object({
   SEND_MODE: z.enum(['auto', 'review']),
   REVIEW_HOURS: z.coerce.number().int().positive(),
   ON_REVIEW_DEADLINE: z.enum(['send', 'drop']),
+  LEASE_SECONDS: z.coerce.number().int().positive(),
   DIGEST_TITLE: z.string().min(1).optional(),
 });
 

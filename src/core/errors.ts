@@ -59,3 +59,6 @@ export class DailyQuotaReachedError extends DigestError {}
 
 /** A queue message that cannot be processed; the message names the SQS message and the reason. */
 export class QueueMessageRejectedError extends DigestError {}
+
+/** Another run holds the digest window's lease; thrown so the invocation is retried or reported, not lost. */
+export class WindowLockedError extends DigestError {}

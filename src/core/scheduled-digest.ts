@@ -76,7 +76,7 @@ export interface ScheduledDigestOptions {
   reviewHours?: number;
   /** What happens to a digest still pending at its deadline. @default 'send' */
   onReviewDeadline?: 'send' | 'drop';
-  /** How long a run holds its window before another run may take over. @default 900 */
+  /** How long a run holds its window before another may take over: longer than a run can last. @default 360 */
   leaseSeconds?: number;
   title?: string;
   now?: () => Date;
@@ -118,7 +118,7 @@ export class ScheduledDigest {
       sendMode: 'auto',
       reviewHours: 24,
       onReviewDeadline: 'send',
-      leaseSeconds: 900,
+      leaseSeconds: 360,
       now: () => new Date(),
       ...options,
     };

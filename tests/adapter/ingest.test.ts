@@ -164,6 +164,39 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     expect((await indexItems(r))[key]).toMatchObject({ status: 'ingested', versionId: v2 });
   });
 
+  it('keeps a deleted key retracted when an older create event arrives after the delete marker', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const key = 'incoming/late.md';
+    const v1 = await upload(r, key, '# Late\n\nThis create event arrives after the delete.');
+    await receiveAsLambdaEvent(r.sqs, r.queueUrl); // moto's own events carry no sequencer: replaced below
+    const { VersionId: marker = '' } = await r.s3.send(
+      new DeleteObjectCommand({ Bucket: r.bucket, Key: key }),
+    );
+    const template: SQSEvent = JSON.parse(
+      await readFile('tests/fixtures/sqs-s3-object-created.json', 'utf-8'),
+    );
+    const eventFrom = (index: number, versionId: string, sequencer: string): SQSEvent => {
+      const record = structuredClone(template.Records[index]);
+      if (!record) throw new Error('fixture has no such record');
+      const body = JSON.parse(record.body);
+      body.Records[0].s3.bucket.name = r.bucket;
+      body.Records[0].s3.object = { key: 'incoming/late.md', versionId, sequencer };
+      return { Records: [{ ...record, body: JSON.stringify(body) }] };
+    };
+
+    // Act
+    await handler(eventFrom(1, marker, '0055AED6DCD90281F1')); // ObjectRemoved:DeleteMarkerCreated
+    const late = await handler(eventFrom(0, v1, '0055AED6DCD90281E5')); // ObjectCreated:Put of v1
+
+    // Assess
+    expect(late.batchItemFailures).toEqual([]);
+    expect((await indexItems(r))[key]).toMatchObject({ status: 'retracted', versionId: marker });
+    const handled = logLines.map((l) => JSON.parse(l)).filter((l) => l.message === 'object handled');
+    expect(handled.map((l) => l.outcome)).toEqual(['retracted', 'unchanged']);
+  });
+
   it('retracts the article when its object is deleted', async () => {
     // Prepare
     const r = await createIngestResources();

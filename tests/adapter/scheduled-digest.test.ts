@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
 import type { Digest } from '../../src/core/digest.ts';
+import { WindowLockedError } from '../../src/core/errors.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
 import {
   createIngestResources,
@@ -81,13 +82,14 @@ describe('scheduled digest against moto, end to end with ingest', () => {
       archivePrefix: prefix,
       counts: { articles: 5, themes: expect.any(Number), skipped: 0 },
     });
+    // objectContaining: the sending side may add fields of its own to the hand-off message.
     expect(await approvedMessages(r, d)).toEqual([
-      {
+      expect.objectContaining({
         digestId: window.digestId,
         archivePrefix: prefix,
         windowStart: window.start.toISOString(),
         windowEnd: slot.toISOString(),
-      },
+      }),
     ]);
   });
 
@@ -108,6 +110,41 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const outcomes = results.map((x) => x.outcome).sort();
     expect(outcomes.filter((o) => o === 'approved')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'locked' || o === 'already-done')).toHaveLength(1);
+    expect(await approvedMessages(r, d)).toHaveLength(1);
+  });
+
+  it('fails the invocation while another run holds the window, and takes over once its lease expired', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const { digest, records, log } = scheduledDigest(r, d);
+    const window = digest.window(slot);
+    const heldUntil = new Date(Date.now() + 60_000);
+    await records.acquire(
+      {
+        digestId: window.digestId,
+        windowStart: window.start.toISOString(),
+        windowEnd: window.end.toISOString(),
+        state: 'building',
+        leaseExpiresAt: heldUntil.toISOString(),
+        updatedAt: new Date().toISOString(),
+      },
+      new Date(),
+    );
+    const afterLease = scheduledDigest(r, d, { now: () => new Date(heldUntil.getTime() + 1000) });
+
+    // Act
+    const whileHeld = await createDigestHandler(
+      digest,
+      log,
+    )({ scheduledTime: slot.toISOString() }).catch((error: unknown) => error);
+    const takenOver = await afterLease.digest.run(slot);
+
+    // Assess
+    expect(whileHeld).toBeInstanceOf(WindowLockedError);
+    expect(takenOver.outcome).toBe('approved');
     expect(await approvedMessages(r, d)).toHaveLength(1);
   });
 

@@ -44,7 +44,9 @@ describe('scheduled digest infrastructure', () => {
       Target: Match.objectLike({ Input: JSON.stringify({ action: 'settle-reviews' }) }),
     });
     stack.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SEND_MODE: 'review', WINDOW_HOURS: '168' }) },
+      Environment: {
+        Variables: Match.objectLike({ SEND_MODE: 'review', WINDOW_HOURS: '168', LEASE_SECONDS: '360' }),
+      },
     });
   });
 
@@ -103,6 +105,7 @@ describe('scheduled digest infrastructure', () => {
       SEND_MODE: 'auto',
       REVIEW_HOURS: '24',
       ON_REVIEW_DEADLINE: 'send',
+      LEASE_SECONDS: '360',
     };
 
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], {
