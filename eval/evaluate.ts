@@ -294,15 +294,17 @@ function best2011Participant(systems: SummaryCorpusResult['systems2011']) {
 
 function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[] {
   const ours = result.systems.ours as Record<string, RougeFigures>;
-  const at100 = ours[100] as RougeFigures;
   const at250 = ours[250] as RougeFigures;
   const targets: TargetCheck[] = [];
-  for (const baseline of ['lead', 'centroid']) {
-    const other = (result.systems[baseline] as Record<string, RougeFigures>)[100] as RougeFigures;
-    targets.push(
-      check(`${name} R-1@100 vs ${baseline}`, at100.rouge1Recall, other.rouge1Recall, 'above'),
-      check(`${name} R-2@100 vs ${baseline}`, at100.rouge2Recall, other.rouge2Recall, 'above'),
-    );
+  for (const words of SUMMARY_BUDGETS) {
+    const own = ours[words] as RougeFigures;
+    for (const baseline of ['lead', 'centroid']) {
+      const other = (result.systems[baseline] as Record<string, RougeFigures>)[words] as RougeFigures;
+      targets.push(
+        check(`${name} R-1@${words} vs ${baseline}`, own.rouge1Recall, other.rouge1Recall, 'above'),
+        check(`${name} R-2@${words} vs ${baseline}`, own.rouge2Recall, other.rouge2Recall, 'above'),
+      );
+    }
   }
   const best = best2011Participant(result.systems2011);
   if (best) {

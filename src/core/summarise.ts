@@ -24,9 +24,15 @@ export interface SummariseOptions {
   leadSentences?: number;
   /**
    * Weight of the diversity reward (Lin & Bilmes 2011) with articles as partitions: a square root of the
-   * reward already taken from each article, so points spread over the theme's articles. @default 0.5
+   * importance already taken from each article, so points spread over the theme's articles and each
+   * article's key sentence comes first. @default 0.875
    */
   diversity?: number;
+  /**
+   * How fast a sentence's importance to its article falls with its position: 1 / (1 + position)^decay.
+   * News copy puts the key fact first. @default 1
+   */
+  positionDecay?: number;
   /**
    * Share of a sentence's concept weight that must still be uncovered for it to be chosen: near-repeats
    * of points already chosen are skipped, whatever the diversity reward. @default 0.2
@@ -38,7 +44,8 @@ export const DEFAULT_SUMMARY_OPTIONS = {
   lengthCost: 0.5,
   leadBonus: 1,
   leadSentences: 3,
-  diversity: 0.5,
+  diversity: 1,
+  positionDecay: 1,
   minNewShare: 0.2,
 };
 
@@ -46,8 +53,10 @@ interface Candidate {
   text: string;
   words: number;
   concepts: string[];
-  /** Total weight of its concepts: its reward in the diversity term. */
+  /** Total weight of its concepts. */
   reward: number;
+  /** Importance to its article, from its position: its reward in the diversity term. */
+  importance: number;
   /** Article rank (reading order) and sentence index of the first occurrence. */
   article: number;
   position: number;
@@ -77,7 +86,7 @@ export function summarise(articles: readonly Article[], options: SummariseOption
     return grams;
   };
   const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, gramsOf, weights);
+  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay);
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
   return arrange(chosen).map((c) => ({
@@ -105,31 +114,39 @@ function bigrams(text: string): string[] {
   return grams;
 }
 
-/** Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. */
+/**
+ * Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. With
+ * several articles, a concept used by one article only is that article's detail, not the story's: it
+ * gets no weight, however early it comes (each article's lead is favoured by the diversity reward).
+ */
 function conceptWeights(
   articles: readonly Article[],
   gramsOf: (sentence: string) => string[],
   leadSentences: number,
   leadBonus: number,
 ): Map<string, number> {
-  const weights = new Map<string, number>();
+  const users = new Map<string, number>();
+  const leads = new Map<string, number>();
   for (const article of articles) {
     const seen = new Set<string>();
+    const seenInLead = new Set<string>();
     article.sentences.forEach((sentence, index) => {
       for (const gram of gramsOf(sentence)) {
         if (!seen.has(gram)) {
           seen.add(gram);
-          weights.set(gram, (weights.get(gram) ?? 0) + 1);
+          users.set(gram, (users.get(gram) ?? 0) + 1);
         }
-        if (index < leadSentences && !seen.has(`lead ${gram}`)) {
-          seen.add(`lead ${gram}`);
-          weights.set(gram, (weights.get(gram) ?? 0) + leadBonus);
+        if (index < leadSentences && !seenInLead.has(gram)) {
+          seenInLead.add(gram);
+          leads.set(gram, (leads.get(gram) ?? 0) + 1);
         }
       }
     });
   }
-  // Several articles: a concept used by one article only is that article's detail, not the story's.
-  if (articles.length > 2) for (const [gram, weight] of weights) if (weight < 2) weights.delete(gram);
+  const minUsers = articles.length > 2 ? 2 : 1;
+  const weights = new Map<string, number>();
+  for (const [gram, count] of users)
+    if (count >= minUsers) weights.set(gram, count + leadBonus * (leads.get(gram) ?? 0));
   return weights;
 }
 
@@ -137,12 +154,17 @@ function candidatesOf(
   articles: readonly Article[],
   gramsOf: (sentence: string) => string[],
   weights: ReadonlyMap<string, number>,
+  positionDecay: number,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
+    // Rank among the article's readable sentences: a caption or dateline before the lead does not
+    // make the lead less important.
+    let readable = 0;
     article.sentences.forEach((sentence, position) => {
       const text = withoutDateline(sentence);
       if (unreadableReason(text)) return;
+      const readableRank = readable++;
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
       const previous = article.sentences[position - 1];
@@ -154,6 +176,7 @@ function candidatesOf(
         words: wordCount(text),
         concepts,
         reward: concepts.reduce((sum, g) => sum + (weights.get(g) as number), 0),
+        importance: 1 / (1 + readableRank) ** positionDecay,
         article: rank,
         position,
         ...(dependent &&
@@ -174,7 +197,7 @@ function selectGreedily(
   const chosenKeys = new Set<string>();
   const covered = new Set<string>();
   const rewardPerArticle = new Map<number, number>();
-  // Rewards are normalised by the total concept weight, so `diversity` means the same for any story size.
+  // Scaled by the total concept weight, so `diversity` means the same for any story size.
   let totalWeight = 0;
   for (const w of weights.values()) totalWeight += w;
   const diversityScale = settings.diversity * Math.sqrt(totalWeight);
@@ -199,7 +222,7 @@ function selectGreedily(
         if (!covered.has(concept)) gain += weights.get(concept) as number;
       if (gain < settings.minNewShare * candidate.reward) continue;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
-      gain += diversityScale * (Math.sqrt(taken + candidate.reward) - Math.sqrt(taken));
+      gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
       const score = gain / candidate.words ** settings.lengthCost;
       if (score > bestScore || (score === bestScore && best && precedes(candidate, best))) {
         best = candidate;
@@ -210,7 +233,7 @@ function selectGreedily(
     chosen.push(best);
     chosenKeys.add(best.key);
     for (const concept of best.concepts) covered.add(concept);
-    rewardPerArticle.set(best.article, (rewardPerArticle.get(best.article) ?? 0) + best.reward);
+    rewardPerArticle.set(best.article, (rewardPerArticle.get(best.article) ?? 0) + best.importance);
     used += best.words;
   }
   return chosen;

@@ -333,6 +333,23 @@ function labelFor(
     })
     .filter((entry) => articles.length === 1 || entry.articles >= 2)
     .sort((x, y) => y.score - x.score || x.first - y.first || compareIds(x.surface, y.surface));
+  // A person in the headlines who speaks in most articles: the story is what they said. The shortest
+  // form of the name ("Khawaja Asif", not "Defence Minister Khawaja Asif").
+  // Only the best few names are tried: the regular expressions scan every article of the theme.
+  const leading = scored.slice(0, 5);
+  const speaker = leading
+    .filter(
+      (entry) =>
+        articles.filter((a) => a.title.includes(entry.surface)).length >= 2 &&
+        speaksInMost(entry.surface, articles),
+    )
+    .sort((x, y) => x.surface.length - y.surface.length)[0];
+  if (speaker) {
+    const topic = leading.find(
+      (entry) => !overlaps(entry.surface, speaker.surface) && mostlyObject(entry.surface, articles),
+    );
+    if (topic) return `${speaker.surface} on ${topic.surface}`;
+  }
   const chosen: string[] = [];
   for (const { surface } of scored) {
     const lower = surface.toLowerCase();
@@ -346,6 +363,63 @@ function labelFor(
   return headline.length > MAX_LABEL_WORDS + 2
     ? `${headline.slice(0, MAX_LABEL_WORDS).join(' ')}…`
     : headline.join(' ');
+}
+
+const SPEECH_VERB =
+  '(?:said|says|told|tells|stated|states|added|urged|urges|warned|warns|stressed|noted|outlined|reminded|recalled|announced|asked|claimed|insisted|denied)';
+const OBJECT_BEFORE =
+  /^(?:with|in|inside|into|to|from|against|on|about|over|toward|towards|across|for|at|urged|urges|reminded|warned|told)$/i;
+const SUBJECT_BEFORE = /^(?:that|said|says)$/i;
+const SUBJECT_AFTER = /^(?:has|had|is|was|does|did|will|would|should|could|can|said|says|\p{Ll}+ed)$/u;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function overlaps(a: string, b: string): boolean {
+  const words = new Set(b.toLowerCase().split(/\s+/));
+  return a
+    .toLowerCase()
+    .split(/\s+/)
+    .some((w) => words.has(w));
+}
+
+/**
+ * A full name (two words or more) that, in at least half of the theme's articles (two at least), is
+ * the subject of a speech verb in the headline or the first 5 sentences: "Khawaja Asif on Saturday
+ * said". The theme is then what that person said.
+ */
+function speaksInMost(name: string, articles: readonly CanonicalArticle[]): boolean {
+  if (name.split(/\s+/).length < 2 || articles.length < 2) return false;
+  const pattern = new RegExp(`\\b${escapeRegExp(name)}(?:\\s+\\S+){0,3}?\\s+${SPEECH_VERB}\\b`, 'u');
+  const speaking = articles.filter((a) =>
+    [a.title, ...a.sentences.slice(0, 5)].some((text) => pattern.test(text)),
+  ).length;
+  return speaking >= Math.max(2, articles.length / 2);
+}
+
+/**
+ * True when the theme's articles mention the name more often after a preposition or an addressing
+ * verb ("relations with Afghanistan", "urges Kabul") than as a subject ("Pakistan has", "said that
+ * Pakistan"): what the story is about rather than who acts in it.
+ */
+function mostlyObject(name: string, articles: readonly CanonicalArticle[]): boolean {
+  const pattern = new RegExp(`(\\S+)\\s+${escapeRegExp(name)}(?:['’]s)?(?:\\s+(\\S+))?`, 'gu');
+  const start = new RegExp(`^${escapeRegExp(name)}(?:['’]s)?\\s+(\\S+)`, 'u');
+  let asObject = 0;
+  let asSubject = 0;
+  for (const article of articles) {
+    for (const text of [article.title, ...article.sentences]) {
+      const next = start.exec(text)?.[1];
+      if (next && SUBJECT_AFTER.test(next)) asSubject++;
+      for (const [, before, after] of text.matchAll(pattern)) {
+        if (OBJECT_BEFORE.test(before as string)) asObject++;
+        else if (SUBJECT_BEFORE.test(before as string) || (after !== undefined && SUBJECT_AFTER.test(after)))
+          asSubject++;
+      }
+    }
+  }
+  return asObject > asSubject;
 }
 
 const CALENDAR_WORD =

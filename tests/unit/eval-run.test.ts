@@ -97,6 +97,10 @@ describe('npm run eval', () => {
     expect(summaries?.grounding.grounded).toBe(1);
     expect(outcome.stdout).toMatch(/Themes: tiny-events/);
     expect(outcome.stdout).toMatch(/Summaries: tiny-summaries/);
+    const names = results.targets.map((t) => t.name);
+    for (const words of [100, 250])
+      for (const baseline of ['lead', 'centroid'])
+        for (const n of [1, 2]) expect(names).toContain(`tiny-summaries R-${n}@${words} vs ${baseline}`);
     const missed = results.targets.filter((t) => !t.met);
     expect(outcome.code).toBe(missed.length === 0 ? 0 : 1);
     for (const target of missed) expect(outcome.stderr).toContain(`${target.name}:`);

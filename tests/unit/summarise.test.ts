@@ -154,6 +154,42 @@ describe('summarise', () => {
     expect(two.map((p) => p.text)).toEqual([long.sentences[1], long.sentences[2]]);
   });
 
+  it("takes each article's opening fact before details, even after a caption", () => {
+    // Prepare: a story told over four articles, each reporting one development in its first sentence
+    // and recalling the others further down, as follow-up stories do.
+    const developments = [
+      article('1.txt', 'Ferry runs aground', [
+        'The ferry Baltic Star ran aground off Tallinn harbour on Friday night.',
+        'The vessel was built in Finland in 1998 and sails twice a day.',
+      ]),
+      article('2.txt', 'Passengers rescued', [
+        'All passengers of the Baltic Star ferry were rescued by the coast guard on Saturday.',
+        'The ferry ran aground off Tallinn harbour on Friday night with 200 people on board.',
+      ]),
+      article('3.txt', 'Captain questioned', [
+        'Passengers of the Baltic Star on the quay in Tallinn harbour after the rescue.',
+        'Estonian police questioned the captain of the Baltic Star ferry on Monday.',
+        'The passengers were rescued by the coast guard on Saturday after a night on board.',
+        'Tugs will tow the damaged Baltic Star ferry into Tallinn harbour on Wednesday.',
+      ]),
+      article('4.txt', 'Ferry towed to port', [
+        'Tugs towed the damaged Baltic Star ferry into Tallinn harbour on Wednesday.',
+        'Police questioned the captain of the ferry on Monday about the night it ran aground.',
+      ]),
+    ];
+
+    // Act
+    const points = summarise(developments, { words: 60 });
+
+    // Assess
+    expect(points.map((p) => p.text)).toEqual([
+      developments[0]?.sentences[0],
+      developments[1]?.sentences[0],
+      developments[2]?.sentences[1],
+      developments[3]?.sentences[0],
+    ]);
+  });
+
   it('returns nothing for no articles or a budget no sentence fits', () => {
     expect(summarise([], { words: 100 })).toEqual([]);
     expect(summarise(story, { words: 3 })).toEqual([]);

@@ -77,6 +77,9 @@ describe('readable sentences', () => {
     ['Larry Kroon of the Wasilla Bible Church told CNN.', 'fragment'],
     ['House of Representatives and the U.S.', 'fragment'],
     ['Honor this name; we ask nothing from you.”', 'fragment'],
+    ['Ambulances at Russell Square, London after the July 7, 2005 bombings.', 'caption'],
+    ['Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.', 'caption'],
+    ['Passengers of the Baltic Star on the quay in Tallinn harbour after the rescue.', 'caption'],
   ])('rejects %j as %s', (sentence, reason) => {
     expect(unreadableReason(sentence)).toBe(reason);
   });
@@ -84,6 +87,16 @@ describe('readable sentences', () => {
   it('accepts ordinary sentences, including ones that report speech', () => {
     expect(unreadableReason('The ministry said the talks had failed.')).toBeUndefined();
     expect(unreadableReason('“We will rebuild,” the mayor said on Monday.')).toBeUndefined();
+  });
+
+  it.each([
+    'Prince Charles laid a wreath on behalf of the nation.',
+    'The World Health Organization (WHO) estimates that 5 million people lack food.',
+    'Iran claims the UK forces were in Iranian waters.',
+    'The crew were stripped and dressed in pajamas.',
+    'But when they play hardball, they end up going after innocent people, too.',
+  ])('keeps the short sentence %j, whose verb is in a plain tense', (sentence) => {
+    expect(unreadableReason(sentence)).toBeUndefined();
   });
 
   it('accepts an ordinary sentence and strips a wire dateline from it', () => {

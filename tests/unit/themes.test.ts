@@ -84,6 +84,31 @@ describe('groupThemes', () => {
     expect(singles.indexOf('b.txt')).toBeLessThan(singles.indexOf('a.txt'));
   });
 
+  it('labels a story about what someone said as "speaker on subject"', () => {
+    // Prepare: a minister quoted in every article and named in the headlines, speaking about Peru.
+    const statements = [
+      article('m1.txt', 'Maria Lopez warns Peru over fishing limits', [
+        'Trade Minister Maria Lopez said on Monday that Chile would defend its fishing fleet against Peru.',
+        'Chile has asked for talks with Peru before the season opens in March.',
+      ]),
+      article('m2.txt', 'Maria Lopez offers talks on fishing', [
+        'Maria Lopez told reporters that talks with Peru could start next week.',
+        'Chile wants the fishing limits set by a joint commission.',
+      ]),
+      article('m3.txt', 'Chile seeks fishing deal', [
+        'Trade Minister Maria Lopez on Tuesday said a deal with Peru was close.',
+        'Chile has sent a delegation to Peru with new proposals on the fishing limits.',
+      ]),
+    ];
+
+    // Act
+    const [theme] = groupThemes(statements);
+
+    // Assess
+    expect(theme?.articles).toHaveLength(3);
+    expect(theme?.label).toBe('Maria Lopez on Peru');
+  });
+
   it('falls back to the headline, or the id, when the articles share no name', () => {
     const plain = article('plain.txt', '', [
       'the bakery opened on friday morning with fresh bread for everyone.',
@@ -110,6 +135,7 @@ describe('the seeds', () => {
 
     // Assess
     expect(digest.themes.length).toBeLessThanOrEqual(2);
+    expect(digest.themes[0]?.label).toBe('Khawaja Asif on Afghanistan');
     const cited = new Set(digest.themes[0]?.points.flatMap((p) => p.sources));
     expect(cited.size).toBeGreaterThanOrEqual(3);
     const points = digest.themes[0]?.points.length ?? 0;

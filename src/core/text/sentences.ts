@@ -21,6 +21,7 @@ export function unreadableReason(sentence: string): string | undefined {
   if (wordTotal <= MAX_ATTRIBUTION_WORDS && !/["“”]/u.test(text) && ATTRIBUTION_ONLY.test(text))
     return 'fragment';
   if ((text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) || isTitleCase(text)) return 'headline';
+  if (wordTotal <= MAX_CAPTION_WORDS && !hasVerb(text)) return 'caption';
   return undefined;
 }
 
@@ -40,6 +41,35 @@ function quotesBalanced(text: string): boolean {
   const straight = text.match(/"/gu)?.length ?? 0;
   return opening === closing && straight % 2 === 0;
 }
+
+/**
+ * False only for a text with no sign of a finite verb: no auxiliary or common verb, no -ed
+ * form, no contraction and no -s form right after a word that can be its subject. Such a short line is
+ * a caption without a credit ("Ambulances at Russell Square, London after the July 7, 2005 bombings.")
+ * or a list entry ("Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.").
+ */
+function hasVerb(text: string): boolean {
+  if (COMMON_VERB.test(text) || /\b\p{Ll}{2,}ed\b/u.test(text) || CONTRACTION.test(text)) return true;
+  // "they play hardball": the word after a subject pronoun is its verb.
+  if (/\b(?:I|[Ww]e|[Yy]ou|[Tt]hey)\s+\p{Ll}/u.test(text)) return true;
+  const tokens = text.split(/\s+/);
+  return tokens.some((token, i) => {
+    const before = tokens[i - 1];
+    if (before === undefined || !/^\p{Ll}{2,}[^s\W]s[,.;:!"'”’)]*$/u.test(token)) return false;
+    // "the July 7, 2005 bombings", "of its sailors": after a number or a determiner, -s is a plural.
+    return /[,:;()]$/u.test(before) || !(NOT_A_SUBJECT.has(before.toLowerCase()) || /\d/u.test(before));
+  });
+}
+
+const MAX_CAPTION_WORDS = 20;
+const COMMON_VERB =
+  /\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|shall|should|can|cannot|could|may|might|must|say|says|said|tell|tells|told|get|gets|got|make|makes|made|take|takes|took|give|gives|gave|go|goes|went|come|comes|came|see|sees|saw|know|knows|knew|think|thinks|thought|find|finds|found|show|shows|shown|seem|seems|keep|keeps|kept|begin|began|run|runs|ran|hold|holds|held|bring|brings|brought|leave|leaves|left|meet|meets|met|set|sets|put|puts|win|wins|won|lose|loses|lost|pay|pays|paid|laid|hit|hits|cut|cuts|send|sends|sent|lead|leads|led|fall|falls|fell|rise|rises|rose|stand|stands|stood|build|builds|built|buy|buys|bought|sell|sells|sold|spend|spends|spent|feel|feels|felt|become|becomes|became|remain|remains|want|wants|need|needs|believe|believes|appear|appears|continue|continues|include|includes|ask|asks|call|calls|claim|claims|plan|plans|warn|warns|face|faces|hope|hopes|live|lives|die|dies|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|rode|wore|threw|grew|drew|hung|sat|fled|heard|withdrew|beat|shook|shake|shakes|estimate|list|follow|thank|welcome|cover)\b/iu;
+const CONTRACTION = /n['’]t\b|\b\p{L}+['’](?:s|re|ve|ll|d|m)\b/iu;
+const NOT_A_SUBJECT = new Set(
+  'the a an of in at on for with by to from and or their its his her our your my these those all many some several two three four five six seven eight nine ten no both other such more most few'.split(
+    ' ',
+  ),
+);
 
 /** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
 function isTitleCase(text: string): boolean {
