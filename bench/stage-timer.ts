@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { peakRssMiB } from './stats.ts';
 
 export interface StageFigure {
   stage: string;
@@ -27,6 +28,6 @@ export class StageTimer {
 
   private record(stage: string, start: number): void {
     const ms = performance.now() - start;
-    this.figures.push({ stage, ms, peakRssMiB: process.resourceUsage().maxRSS / 1024 });
+    this.figures.push({ stage, ms, peakRssMiB: peakRssMiB() });
   }
 }

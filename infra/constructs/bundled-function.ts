@@ -4,7 +4,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -27,6 +27,22 @@ export interface BundledFunctionProps {
   /** Topic notified when the function errors or is throttled. */
   alarmTopic: ITopic;
 }
+
+/** How every BundledFunction is bundled; exported so the benchmark builds the very same bundles. */
+export const BUNDLED_FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  // Node 20 syntax: the same bundle must load on the developers' Node 20.
+  target: 'node20',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  // Some bundled CommonJS dependencies call require() for Node built-ins.
+  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
 
 /**
  * A Lambda function bundled locally by esbuild (no Docker): Node.js 24 on arm64, one minified ESM file with
@@ -59,20 +75,7 @@ export class BundledFunction extends Construct {
       logGroup: this.logGroup,
       // Stack traces in the logs point at the TypeScript sources.
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        // Node 20 syntax: the same bundle must load on the developers' Node 20.
-        target: 'node20',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require() for Node built-ins.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-        forceDockerBundling: false,
-      },
+      bundling: BUNDLED_FUNCTION_BUNDLING,
     });
     for (const [name, metric] of [
       ['Errors', this.function.metricErrors({ period: Duration.minutes(5) })],
