@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerDev } from './commands/dev.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerSubscribers } from './commands/subscribers.ts';
 import { registerSummarize } from './commands/summarize.ts';
@@ -14,6 +15,7 @@ registerBuild(program);
 registerSummarize(program);
 registerSubscribers(program);
 registerPreview(program);
+registerDev(program);
 
 try {
   await program.parseAsync(process.argv);
