@@ -41,10 +41,12 @@ export interface BundleFigure {
   /** Whether the SDK is inside the bundle or taken from the Lambda runtime. */
   sdk: 'bundled' | 'runtime';
   bytes: number;
-  /** Median time from process start to the handler export existing. */
-  readyMs: number;
+  /** Median time from process start to the handler export existing; absent when the bundle failed to load. */
+  readyMs?: number;
   /** Median time of the bundle's import alone. */
-  importMs: number;
+  importMs?: number;
+  /** Why the bundle did not load (e.g. an environment variable placeholderEnvironment lacks). */
+  loadError?: string;
 }
 
 /** The esbuild options NodejsFunction derives from `bundling` (aws-cdk-lib/aws-lambda-nodejs Bundling). */
@@ -99,15 +101,22 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
     const outfile = join(dir, bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js');
     const options = esbuildOptionsFor(join(functionsDir, name), bundling, outfile);
     await build(options);
-    const runs = Array.from({ length: coldRuns }, () => coldStart(outfile));
-    figures.push({
+    const figure: BundleFigure = {
       entry: `functions/${name}`,
       target: String(bundling.target),
       sdk: (options.external ?? []).includes('@aws-sdk/*') ? 'runtime' : 'bundled',
       bytes: statSync(outfile).size,
-      readyMs: median(runs.map((r) => r.readyMs)),
-      importMs: median(runs.map((r) => r.importMs)),
-    });
+    };
+    try {
+      const runs = Array.from({ length: coldRuns }, () => coldStart(outfile));
+      figure.readyMs = median(runs.map((r) => r.readyMs));
+      figure.importMs = median(runs.map((r) => r.importMs));
+    } catch (error) {
+      // One handler that does not load is reported as such; the other figures still count.
+      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
+      figure.loadError = stderr.split('\n').find((line) => /Error/.test(line)) ?? stderr.slice(0, 300);
+    }
+    figures.push(figure);
   }
   return figures;
 }

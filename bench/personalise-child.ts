@@ -19,6 +19,7 @@ const rendered = await renderDigestEmail(digest, templates, settings);
 const heapBefore = process.memoryUsage().heapUsed;
 const rssBefore = peakRssMiB();
 
+const cpuBefore = process.cpuUsage();
 let personaliseMs = 0;
 let mimeMs = 0;
 let mimeBytes = 0;
@@ -38,6 +39,7 @@ for (let i = 0; i < recipients; i++) {
   mimeMs += performance.now() - started;
   mimeBytes += message.length;
 }
+const cpuTotal = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 process.stdout.write(
   JSON.stringify({
     recipients,
@@ -45,6 +47,7 @@ process.stdout.write(
     personaliseMs,
     mimeMs,
     totalMs: personaliseMs + mimeMs,
+    cpuMs: cpuTotal(process.cpuUsage(cpuBefore)),
     mimeMiB: mimeBytes / 2 ** 20,
     peakRssMiB: peakRssMiB(),
     peakRssGrowthMiB: peakRssMiB() - rssBefore,

@@ -32,6 +32,8 @@ interface PersonaliseFigures {
   personaliseMs: number;
   mimeMs: number;
   totalMs: number;
+  /** CPU time of the loop (user + system). */
+  cpuMs: number;
   mimeMiB: number;
   peakRssMiB: number;
   peakRssGrowthMiB: number;
@@ -64,8 +66,8 @@ const figure = (run: CorpusRun | undefined, stage: string) => run?.figures.find(
 const stages = [...new Set(runs.flatMap((r) => r.figures.map((f) => f.stage)))];
 const row = (cells: string[], width = 26) => cells.map((c) => c.padEnd(width)).join('');
 
-console.log('\nBuild, per stage: wall ms / peak RSS MiB (growth of time per 10x articles)');
-console.log(row(['stage', ...runs.map((r) => `${r.size} articles`)]));
+console.log('\nBuild, per stage: wall ms / CPU ms / peak RSS MiB (growth of wall time per 10x articles)');
+console.log(row(['stage', ...runs.map((r) => `${r.size} articles`)], 30));
 for (const stage of stages) {
   const cells = runs.map((run, i) => {
     const f = figure(run, stage);
@@ -73,11 +75,11 @@ for (const stage of stages) {
     if (!f) return '-';
     const tenfold = previous && run.size === (runs[i - 1]?.size ?? 0) * 10;
     const growth = tenfold ? ` (x${(f.ms / Math.max(previous.ms, 0.1)).toFixed(1)})` : '';
-    return `${f.ms.toFixed(0)} / ${f.peakRssMiB.toFixed(0)}${growth}`;
+    return `${f.ms.toFixed(0)} / ${f.cpuMs.toFixed(0)} / ${f.peakRssMiB.toFixed(0)}${growth}`;
   });
-  console.log(row([stage, ...cells]));
+  console.log(row([stage, ...cells], 30));
 }
-console.log(row(['themes / skipped', ...runs.map((r) => `${r.themes} / ${r.skipped}`)]));
+console.log(row(['themes / skipped', ...runs.map((r) => `${r.themes} / ${r.skipped}`)], 30));
 
 console.log(`\nEmail render of one ${render.themes}-theme digest`);
 console.log(`  warm, in process (median of ${render.warmRuns}): ${render.warmMs.toFixed(1)} ms`);
@@ -90,7 +92,9 @@ console.log(
 );
 console.log(`  personalise(): ${p.personaliseMs.toFixed(0)} ms`);
 console.log(`  composeMime(): ${p.mimeMs.toFixed(0)} ms (${p.mimeMiB.toFixed(0)} MiB of MIME produced)`);
-console.log(`  whole messages: ${p.totalMs.toFixed(0)} ms, ${(p.totalMs / p.recipients).toFixed(3)} ms each`);
+console.log(
+  `  whole messages: ${p.totalMs.toFixed(0)} ms (CPU ${p.cpuMs.toFixed(0)} ms), ${(p.totalMs / p.recipients).toFixed(3)} ms each`,
+);
 console.log(
   `  memory: peak RSS ${p.peakRssMiB.toFixed(0)} MiB (+${p.peakRssGrowthMiB.toFixed(0)} during the loop), heap +${p.heapGrowthMiB.toFixed(0)} MiB`,
 );
@@ -99,8 +103,9 @@ console.log(`\nLambda bundles (cold start: median of ${coldRuns} fresh node proc
 const bundleRow = (cells: string[]) => console.log(`${cells[0]?.padEnd(38)}${row(cells.slice(1), 18)}`);
 bundleRow(['entry', 'target / SDK', 'minified KB', 'ready ms', 'import ms']);
 for (const b of bundles) {
-  const cells = [b.entry, `${b.target} / ${b.sdk}`, (b.bytes / 1024).toFixed(0), b.readyMs.toFixed(0)];
-  bundleRow([...cells, b.importMs.toFixed(0)]);
+  const cells = [b.entry, `${b.target} / ${b.sdk}`, (b.bytes / 1024).toFixed(0)];
+  bundleRow([...cells, b.readyMs?.toFixed(0) ?? 'failed', b.importMs?.toFixed(0) ?? '-']);
+  if (b.loadError) console.log(`  ${b.loadError}`);
 }
 
 const total = (size: number) =>
@@ -108,6 +113,10 @@ const total = (size: number) =>
     runs.find((r) => r.size === size),
     'total',
   );
+const cpuNote = (size: number) => {
+  const cpu = total(size)?.cpuMs;
+  return cpu === undefined ? undefined : `CPU ${cpu.toFixed(0)} ms`;
+};
 /** Largest growth of total time per 10x articles that counts as near-linear: n log n from 1,000 to 10,000. */
 const NEAR_LINEAR = 13.3;
 const growths = runs.slice(1).flatMap((run, i) => {
@@ -117,8 +126,20 @@ const growths = runs.slice(1).flatMap((run, i) => {
 });
 const digestHandlers = bundles.filter((b) => /digest/.test(b.entry));
 const targets = [
-  { name: '1,000 articles end to end < 3 s', value: total(1000)?.ms, limit: 3000, unit: 'ms' },
-  { name: '10,000 articles end to end < 30 s', value: total(10000)?.ms, limit: 30_000, unit: 'ms' },
+  {
+    name: '1,000 articles end to end < 3 s',
+    value: total(1000)?.ms,
+    limit: 3000,
+    unit: 'ms',
+    note: cpuNote(1000),
+  },
+  {
+    name: '10,000 articles end to end < 30 s',
+    value: total(10000)?.ms,
+    limit: 30_000,
+    unit: 'ms',
+    note: cpuNote(10000),
+  },
   { name: '10,000 articles peak RSS < 1 GB', value: total(10000)?.peakRssMiB, limit: 1024, unit: 'MiB' },
   {
     name: `growth near-linear (largest x per 10x articles < ${NEAR_LINEAR})`,
@@ -131,12 +152,14 @@ const targets = [
     value: p.recipients === 10_000 ? p.totalMs : undefined,
     limit: 1000,
     unit: 'ms',
+    note: `CPU ${p.cpuMs.toFixed(0)} ms; personalise() alone ${p.personaliseMs.toFixed(0)} ms`,
   },
   ...bundles.map((b) => ({ name: `${b.entry} bundle < 5 MB`, value: b.bytes / 1e6, limit: 5, unit: 'MB' })),
   ...(digestHandlers.length
     ? digestHandlers.map((b) => ({
         name: `${b.entry} ready < 500 ms cold`,
-        value: b.readyMs,
+        // A handler that does not load at all misses the target.
+        value: b.readyMs ?? Number.POSITIVE_INFINITY,
         limit: 500,
         unit: 'ms',
       }))
@@ -155,7 +178,7 @@ console.log('\nTargets');
 for (const t of targets) {
   const value =
     t.value === undefined ? '-' : `${t.value.toFixed(t.unit === 'ms' || t.unit === 'MiB' ? 0 : 2)} ${t.unit}`;
-  console.log(`  ${t.name}: ${value} (${t.verdict})`);
+  console.log(`  ${t.name}: ${value} (${t.verdict}${'note' in t && t.note ? `; ${t.note}` : ''})`);
 }
 
 const machine = {

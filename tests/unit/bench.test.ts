@@ -57,6 +57,7 @@ describe('npm run bench', () => {
     );
     for (const bundle of written.bundles) {
       expect(bundle.bytes).toBeGreaterThan(10_000);
+      expect(bundle.loadError).toBeUndefined();
       expect(bundle.readyMs).toBeGreaterThanOrEqual(bundle.importMs);
     }
     const verdicts = written.targets.map((t: { verdict: string }) => t.verdict);
