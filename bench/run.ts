@@ -96,7 +96,7 @@ console.log(
   `  whole messages: ${p.totalMs.toFixed(0)} ms (CPU ${p.cpuMs.toFixed(0)} ms), ${(p.totalMs / p.recipients).toFixed(3)} ms each`,
 );
 console.log(
-  `  memory: peak RSS ${p.peakRssMiB.toFixed(0)} MiB (+${p.peakRssGrowthMiB.toFixed(0)} during the loop), heap +${p.heapGrowthMiB.toFixed(0)} MiB`,
+  `  memory: peak RSS ${p.peakRssMiB.toFixed(0)} MiB (+${p.peakRssGrowthMiB.toFixed(0)} during the loop), heap ${p.heapGrowthMiB >= 0 ? '+' : ''}${p.heapGrowthMiB.toFixed(0)} MiB`,
 );
 
 console.log(`\nLambda bundles (cold start: median of ${coldRuns} fresh node processes)`);
