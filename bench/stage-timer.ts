@@ -1,8 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import { peakRssMiB } from './stats.ts';
 
 export interface StageFigure {
   stage: string;
   ms: number;
+  /** CPU time of this process during the stage (user + system): what the wall time would be on an idle machine. */
+  cpuMs: number;
   /** Peak resident set size of the process so far, in MiB (the process starts fresh for each corpus). */
   peakRssMiB: number;
 }
@@ -13,20 +16,23 @@ export class StageTimer {
 
   run<T>(stage: string, work: () => T): T {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     const result = work();
-    this.record(stage, start);
+    this.record(stage, start, cpu);
     return result;
   }
 
   async runAsync<T>(stage: string, work: () => Promise<T>): Promise<T> {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     const result = await work();
-    this.record(stage, start);
+    this.record(stage, start, cpu);
     return result;
   }
 
-  private record(stage: string, start: number): void {
+  private record(stage: string, start: number, cpuStart: NodeJS.CpuUsage): void {
     const ms = performance.now() - start;
-    this.figures.push({ stage, ms, peakRssMiB: process.resourceUsage().maxRSS / 1024 });
+    const cpu = process.cpuUsage(cpuStart);
+    this.figures.push({ stage, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMiB: peakRssMiB() });
   }
 }

@@ -9,15 +9,12 @@ import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
 import { startMoto } from '../tests/support/moto.ts';
+import { percentile } from './stats.ts';
 
 const keys = parseKeySecret(
   JSON.stringify({ current: 'k1', k1: 'bench-key-0123456789abcdefghijklmnopqrstuvwxyz' }),
 );
 const signer = new TokenSigner({ keys: async () => keys });
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 async function tokens(): Promise<void> {
   const n = 20_000;

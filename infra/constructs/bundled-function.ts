@@ -4,7 +4,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -29,6 +29,23 @@ export interface BundledFunctionProps {
   /** Copy the email templates/ folder beside the bundle, for handlers that render. @default false */
   templates?: boolean;
 }
+
+/** How every BundledFunction is bundled; exported so the benchmark builds the very same bundles. */
+export const BUNDLED_FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  // Node 20 syntax: the same bundle must load on the developers' Node 20.
+  target: 'node20',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Bundled, not taken from the runtime: the tested SDK version is the deployed one. TypeScript (3.5 MB) is
+  // only reached when mjml's config loader reads a .ts config file, which a Lambda never has.
+  externalModules: ['typescript'],
+  mainFields: ['module', 'main'],
+  // Some bundled CommonJS dependencies call require() for Node built-ins.
+  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
 
 /**
  * A Lambda function bundled locally by esbuild (no Docker): Node.js 24 on arm64, one minified ESM file with
@@ -62,19 +79,7 @@ export class BundledFunction extends Construct {
       // Stack traces in the logs point at the TypeScript sources.
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
-        format: OutputFormat.ESM,
-        // Node 20 syntax: the same bundle must load on the developers' Node 20.
-        target: 'node20',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundled, not taken from the runtime: the tested SDK version is the deployed one. TypeScript (3.5 MB) is
-        // only reached when mjml's config loader reads a .ts config file, which a Lambda never has.
-        externalModules: ['typescript'],
-        mainFields: ['module', 'main'],
-        // Some bundled CommonJS dependencies call require() for Node built-ins.
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-        forceDockerBundling: false,
+        ...BUNDLED_FUNCTION_BUNDLING,
         ...(props.templates && {
           commandHooks: {
             beforeBundling: () => [],

@@ -11,21 +11,26 @@ export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
   const info = await stat(dir).catch(() => undefined);
   if (!info) throw new UsageError(`input folder ${dir} does not exist`);
   if (!info.isDirectory()) throw new UsageError(`input ${dir} is not a folder`);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const paths = entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .filter(
-      (p) =>
-        !relative(dir, p)
-          .split(sep)
-          .some((part) => part.startsWith('.')),
-    )
-    .sort();
+  const paths = await listVisibleFiles(dir);
   return Promise.all(
     paths.map(async (path) => ({
       id: relative(dir, path).split(sep).join('/'),
       bytes: new Uint8Array(await readFile(path)),
     })),
   );
+}
+
+/** Paths of every regular file below `dir`, recursively, hidden files and folders excluded, sorted. */
+export async function listVisibleFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .filter((p) => !isHiddenPath(relative(dir, p)))
+    .sort();
+}
+
+/** Whether a relative path has a part starting with a dot (an editor's or a tool's file, not an article). */
+export function isHiddenPath(relativePath: string): boolean {
+  return relativePath.split(sep).some((part) => part.startsWith('.'));
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
 import { registerBuild } from './commands/build.ts';
+import { registerDev } from './commands/dev.ts';
 import { registerOperations } from './commands/operations.ts';
 import { registerPreview } from './commands/preview.ts';
 import { registerSend } from './commands/send.ts';
@@ -18,6 +19,7 @@ registerSubscribers(program);
 registerOperations(program);
 registerPreview(program);
 registerSend(program);
+registerDev(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,6 +19,8 @@ export interface PreviewServerOptions {
 export interface PreviewServer {
   url: string;
   current(): StudioBuild;
+  /** Rebuilds soon, as a change to a watched file does (`digest dev` calls it after each ingest). */
+  refresh(): void;
   close(): Promise<void>;
 }
 
@@ -62,9 +64,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       });
     }, SETTLE_MS);
   };
-  const watchers: FSWatcher[] = [sources.inputDir, sources.templatesDir ?? DEFAULT_TEMPLATES_DIR].map((dir) =>
-    watch(resolve(dir), { recursive: true }, schedule),
-  );
+  const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];
+  if (!sources.collectArticles) watched.push(sources.inputDir);
+  const watchers: FSWatcher[] = watched.map((dir) => watch(resolve(dir), { recursive: true }, schedule));
 
   const server = createServer((request, response) => {
     handle(request, response, build, listeners);
@@ -74,6 +76,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/`,
     current: () => build,
+    refresh: schedule,
     async close() {
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();

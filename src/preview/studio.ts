@@ -1,8 +1,9 @@
 import { readSourceFolder } from '../adapters/local-files.ts';
 import { templateFolder } from '../adapters/template-folder.ts';
-import type { Digest } from '../core/digest.ts';
+import type { Article } from '../core/article.ts';
+import type { Digest, Skipped } from '../core/digest.ts';
 import { TemplateError } from '../core/errors.ts';
-import { buildDigest } from '../core/pipeline.ts';
+import { buildDigestFromArticles, parseFiles } from '../core/pipeline.ts';
 import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { compileTemplates } from '../core/render/templates.ts';
@@ -11,8 +12,19 @@ import { type ClientIssue, checkClientSupport, newIssues, readBaseline } from '.
 /** Gmail clips messages above 102 KB; the studio warns a little before that. */
 export const SIZE_WARNING_BYTES = 90 * 1024;
 
+/** A digest's input: the articles, and the files that did not become articles with the reason. */
+export interface CollectedArticles {
+  articles: Article[];
+  skipped: Skipped[];
+}
+
 export interface StudioSources {
   inputDir: string;
+  /**
+   * Where the articles come from instead (`digest dev`: the locally ingested ones); the server then rebuilds
+   * on refresh() rather than on changes to inputDir. @default the files of inputDir, parsed
+   */
+  collectArticles?: () => Promise<CollectedArticles>;
   templatesDir?: string;
   settings: EmailSettings;
   title?: string;
@@ -34,9 +46,9 @@ export interface StudioBuild {
 }
 
 /**
- * Builds the digest and its email exactly as `digest build` does (readSourceFolder, buildDigest,
- * renderSampleEmail), re-reading the templates every time so edits show up. Errors become part of the
- * result: the studio shows them instead of stopping.
+ * Builds the digest and its email exactly as `digest build` does (readSourceFolder, then parseFiles and
+ * buildDigestFromArticles, which make buildDigest, then renderSampleEmail), re-reading the templates every
+ * time so edits show up. Errors become part of the result: the studio shows them instead of stopping.
  */
 export async function buildStudio(sources: StudioSources, version: number): Promise<StudioBuild> {
   const base: StudioBuild = {
@@ -49,7 +61,10 @@ export async function buildStudio(sources: StudioSources, version: number): Prom
   };
   let digest: Digest | undefined;
   try {
-    digest = buildDigest(await readSourceFolder(sources.inputDir), { title: sources.title });
+    const { articles, skipped } = sources.collectArticles
+      ? await sources.collectArticles()
+      : parseFiles(await readSourceFolder(sources.inputDir));
+    digest = buildDigestFromArticles(articles, skipped, { title: sources.title });
     const templates = compileTemplates(await templateFolder(sources.templatesDir).readAll());
     const email = await renderSampleEmail(digest, templates, sources.settings);
     const clientIssues = checkClientSupport(email.html);

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, loadEventStories } from '../../bench/corpus.ts';
 
+const evalDir = process.env.DIGEST_EVAL_DIR ?? '../shared/eval';
+
 describe('npm run bench', () => {
   it('generates the same corpus for the same seed, and a different one for another seed', () => {
     // Prepare
-    const stories = loadEventStories('../shared/eval');
+    const stories = loadEventStories(evalDir);
 
     // Act
     const first = generateCorpus(stories, 20);
@@ -21,22 +23,47 @@ describe('npm run bench', () => {
     expect(new Set(first.map((f) => f.id.split('.').pop()))).toEqual(new Set(['txt', 'md', 'json']));
   });
 
-  it('runs tiny corpora end to end and writes per-stage figures', () => {
+  it('runs every section on tiny inputs and records it with the targets and the machine', () => {
     // Prepare
     const results = join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json');
+    const tiny = {
+      BENCH_SIZES: '10,100',
+      BENCH_RECIPIENTS: '20',
+      BENCH_RENDER_RUNS: '2',
+      BENCH_CLI_RUNS: '1',
+      BENCH_COLD_RUNS: '1',
+      BENCH_RESULTS: results,
+    };
 
     // Act
     const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
       encoding: 'utf8',
-      env: { ...process.env, BENCH_SIZES: '10,100', BENCH_RESULTS: results },
+      env: { ...process.env, ...tiny },
     });
 
     // Assess
     const written = JSON.parse(readFileSync(results, 'utf8'));
     expect(written.runs.map((r: { size: number }) => r.size)).toEqual([10, 100]);
     const stages = written.runs[1].figures.map((f: { stage: string }) => f.stage);
-    expect(stages).toEqual(expect.arrayContaining(['parse', 'dedup', 'themes', 'summaries', 'total']));
-    expect(written.machine.cores).toBeGreaterThan(0);
+    expect(stages).toEqual(['parse', 'dedup', 'themes', 'summaries', 'render', 'total']);
+    expect(written.runs[1].htmlBytes).toBeGreaterThan(0);
+    expect(written.render.warmMs).toBeGreaterThan(0);
+    expect(written.render.ratio).toBeCloseTo(written.render.cliMs / written.render.warmMs);
+    expect(written.personalisation).toMatchObject({ recipients: 20 });
+    expect(written.personalisation.mimeMiB).toBeGreaterThan(0);
+    const entries = written.bundles.map((b: { entry: string }) => b.entry);
+    expect(entries).toEqual(
+      expect.arrayContaining(['functions/ingest.ts', 'functions/subscription-endpoint.ts']),
+    );
+    for (const bundle of written.bundles) {
+      expect(bundle.bytes).toBeGreaterThan(10_000);
+      expect(bundle.loadError).toBeUndefined();
+      expect(bundle.readyMs).toBeGreaterThanOrEqual(bundle.importMs);
+    }
+    const verdicts = written.targets.map((t: { verdict: string }) => t.verdict);
+    expect(verdicts.every((v: string) => ['met', 'MISSED', 'not run'].includes(v))).toBe(true);
+    expect(written.machine).toMatchObject({ cores: expect.any(Number), node: process.version });
     expect(stdout).toContain('Targets');
-  });
+    expect(stdout).toContain('cold CLI / warm render');
+  }, 180_000);
 });

@@ -51,7 +51,7 @@ interface PreviewCommandOptions extends BucketPreviewOptions {
 }
 
 /** Best effort: without a desktop opener the printed URL is enough. */
-function openBrowser(url: string): void {
+export function openBrowser(url: string): void {
   const opener =
     process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   spawn(opener, [url], { stdio: 'ignore', detached: true })

@@ -39,16 +39,25 @@ export async function renderDigestEmail(
   templates: EmailTemplates,
   settings: EmailSettings,
 ): Promise<RenderedDigest> {
+  const { mjml, ...rest } = renderDigestMjml(digest, templates, settings);
+  return { ...rest, html: await mjmlToHtml(mjml) };
+}
+
+/** The templates' output before MJML compiles it; the benchmark feeds the same MJML to the `mjml` CLI. */
+export function renderDigestMjml(
+  digest: Digest,
+  templates: EmailTemplates,
+  settings: EmailSettings,
+): Omit<RenderedDigest, 'html'> & { mjml: string } {
   const placeholders = placeholderTokens(digest, settings);
   const view = buildEmailView(digest, settings, placeholders);
   const subject = oneLine(templates.subject(view));
   const mjml = templates.mjml({ ...view, subject });
-  const html = await mjmlToHtml(mjml);
   const text = `${templates
     .text(view)
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
-  return { subject, html, text, placeholders };
+  return { subject, mjml, text, placeholders };
 }
 
 /** Validates MJML strictly and returns the HTML; invalid MJML raises a TemplateError listing every problem. */

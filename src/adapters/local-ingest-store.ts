@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Article } from '../core/article.ts';
+import type { ArticleIndex, ArticleIndexEntry } from '../core/ports/article-index.ts';
+import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
+import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
+
+// Local-filesystem stand-ins for the ingest Lambda's S3 and DynamoDB ports, for `digest dev`: the editor's
+// upload flow on one machine. One process writes them, one change at a time.
+
+/** A file below `root` for an object key or store path; a key that climbs out of `root` is refused. */
+function inside(root: string, key: string): string {
+  const path = resolve(root, key);
+  const rel = relative(root, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    throw new Error(`${key} is not a path inside ${root}`);
+  return path;
+}
+
+/** Writes a whole file or nothing: a reader never sees half of it. */
+async function writeAtomically(path: string, data: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, path);
+}
+
+/** The files of a folder as uploaded objects: key = path relative to the folder, ETag = MD5 as S3 reports it. */
+export class LocalUploadedObjects implements UploadedObjects {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  async head(key: string): Promise<UploadedObjectHead | undefined> {
+    const path = inside(this.root, key);
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    const bytes = await readFile(path);
+    return { key, etag: etagOf(bytes), size: info.size, lastModified: info.mtime };
+  }
+
+  async read(head: UploadedObjectHead): Promise<Uint8Array> {
+    const bytes = await readFile(inside(this.root, head.key));
+    // S3's If-Match: the bytes of exactly the version that was checked, or an error (the newer change follows).
+    if (etagOf(bytes) !== head.etag) throw new Error(`${head.key} changed after it was checked`);
+    return new Uint8Array(bytes);
+  }
+}
+
+function etagOf(bytes: Uint8Array): string {
+  return `"${createHash('md5').update(bytes).digest('hex')}"`;
+}
+
+/** Normalised articles as JSON files below a folder. */
+export class LocalNormalisedArticles implements NormalisedArticles {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  async put(path: string, article: Article): Promise<void> {
+    await writeAtomically(inside(this.root, path), JSON.stringify(article));
+  }
+
+  async get(path: string): Promise<Article> {
+    return JSON.parse(await readFile(inside(this.root, path), 'utf8')) as Article;
+  }
+
+  async remove(path: string): Promise<void> {
+    await rm(inside(this.root, path), { force: true });
+  }
+}
+
+/** The article index as one JSON file, with the same write condition as the DynamoDB table. */
+export class LocalArticleIndex implements ArticleIndex {
+  constructor(private readonly file: string) {}
+
+  async get(objectId: string): Promise<ArticleIndexEntry | undefined> {
+    return (await this.readAll())[objectId];
+  }
+
+  async putIfNewer(entry: ArticleIndexEntry): Promise<boolean> {
+    const entries = await this.readAll();
+    const stored = entries[entry.objectId];
+    const newer =
+      !stored ||
+      stored.order < entry.order ||
+      (stored.order === entry.order && stored.versionTag !== entry.versionTag);
+    if (!newer) return false;
+    entries[entry.objectId] = entry;
+    await writeAtomically(this.file, `${JSON.stringify(entries, null, 2)}\n`);
+    return true;
+  }
+
+  async listWrittenBetween(from: Date, to: Date): Promise<ArticleIndexEntry[]> {
+    const [start, end] = [from.toISOString(), to.toISOString()];
+    return Object.values(await this.readAll())
+      .filter((entry) => entry.ingestedAt >= start && entry.ingestedAt < end)
+      .sort((a, b) => a.ingestedAt.localeCompare(b.ingestedAt));
+  }
+
+  private async readAll(): Promise<Record<string, ArticleIndexEntry>> {
+    const text = await readFile(this.file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '{}';
+      throw error;
+    });
+    try {
+      return JSON.parse(text) as Record<string, ArticleIndexEntry>;
+    } catch (error) {
+      throw new Error(`${this.file} is not a JSON article index`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  LocalArticleIndex,
+  LocalNormalisedArticles,
+  LocalUploadedObjects,
+} from '../../src/adapters/local-ingest-store.ts';
+import { LOCAL_BUCKET, localS3QueueEvent } from '../../src/adapters/local-s3-events.ts';
+import { parseS3Notification } from '../../src/adapters/s3-event-notifications.ts';
+import type { ArticleIndexEntry } from '../../src/core/ports/article-index.ts';
+
+const keysOf = (value: object) => Object.keys(value).sort();
+
+describe('local S3 events for digest dev', () => {
+  it('are shaped like the recorded SQS batch of S3 notifications and read back to the same changes', async () => {
+    // Prepare
+    const recorded = JSON.parse(await readFile('tests/fixtures/sqs-s3-object-created.json', 'utf8'));
+    const key = 'incoming/Budget talks: day two + notes.md';
+    const at = new Date('2026-11-23T09:15:00.000Z');
+
+    // Act
+    const event = localS3QueueEvent(
+      [
+        { kind: 'created', key, size: 12, etag: '"d41d8cd98f00b204e9800998ecf8427e"' },
+        { kind: 'removed', key },
+      ],
+      at,
+    );
+    const changes = event.Records.map((record) => parseS3Notification(record.body));
+
+    // Assess
+    expect(keysOf(event.Records[0] ?? {})).toEqual(keysOf(recorded.Records[0]));
+    const body = JSON.parse(event.Records[0]?.body ?? '{}').Records[0];
+    const recordedBody = JSON.parse(recorded.Records[0].body).Records[0];
+    expect(keysOf(body)).toEqual(keysOf(recordedBody));
+    expect(keysOf(body.s3)).toEqual(keysOf(recordedBody.s3));
+    expect(body.s3.object.key).toBe('incoming/Budget+talks%3A+day+two+%2B+notes.md');
+    expect(changes).toEqual([
+      { kind: 'changes', changes: [{ kind: 'created', bucket: LOCAL_BUCKET, key, eventTime: at }] },
+      { kind: 'changes', changes: [{ kind: 'removed', bucket: LOCAL_BUCKET, key, eventTime: at }] },
+    ]);
+  });
+});
+
+describe('local ingest storage', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'local-ingest-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes an index entry only over an older one, as the DynamoDB condition does', async () => {
+    // Prepare
+    const index = new LocalArticleIndex(join(dir, 'index.json'));
+    const entry: ArticleIndexEntry = {
+      objectId: `s3://${LOCAL_BUCKET}/a.txt`,
+      key: 'a.txt',
+      status: 'ingested',
+      versionTag: '"v1"',
+      order: 't:2026-11-23T09:00:00.000Z',
+      ingestedAt: '2026-11-23T09:00:01.000Z',
+    };
+
+    // Act
+    const first = await index.putIfNewer(entry);
+    const sameVersion = await index.putIfNewer({ ...entry, status: 'rejected' });
+    const older = await index.putIfNewer({
+      ...entry,
+      versionTag: '"v0"',
+      order: 't:2026-11-23T08:00:00.000Z',
+    });
+    const sameInstantOtherVersion = await index.putIfNewer({ ...entry, versionTag: '"v2"' });
+    const listed = await index.listWrittenBetween(new Date('2026-11-23T09:00:00Z'), new Date('2026-11-24'));
+
+    // Assess
+    expect([first, sameVersion, older, sameInstantOtherVersion]).toEqual([true, false, false, true]);
+    expect(await index.get(entry.objectId)).toMatchObject({ versionTag: '"v2"', status: 'ingested' });
+    expect(listed.map((e) => e.key)).toEqual(['a.txt']);
+  });
+
+  it('reads exactly the checked version of a file and refuses keys outside the folder', async () => {
+    // Prepare
+    const objects = new LocalUploadedObjects(dir);
+    const articles = new LocalNormalisedArticles(join(dir, 'normalised'));
+    await writeFile(join(dir, 'story.txt'), 'first words');
+
+    // Act
+    const head = await objects.head('story.txt');
+    const bytes = await objects.read(head ?? ({} as never));
+    await writeFile(join(dir, 'story.txt'), 'changed words');
+    const stale = await objects.read(head ?? ({} as never)).catch((error: Error) => error);
+    const missing = await objects.head('gone.txt');
+    const climbing = await objects.head('../outside.txt').catch((error: Error) => error);
+    const storedOutside = await articles.get('../../etc/passwd').catch((error: Error) => error);
+
+    // Assess
+    expect(head).toMatchObject({
+      key: 'story.txt',
+      size: 11,
+      etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+    });
+    expect(new TextDecoder().decode(bytes)).toBe('first words');
+    expect(stale).toEqual(new Error('story.txt changed after it was checked'));
+    expect(missing).toBeUndefined();
+    expect(String(climbing)).toMatch('../outside.txt is not a path inside');
+    expect(String(storedOutside)).toMatch('../../etc/passwd is not a path inside');
+  });
+});
