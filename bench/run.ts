@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { sendingSection } from './sending.ts';
 import type { StageFigure } from './stage-timer.ts';
 
 interface CorpusRun {
@@ -70,3 +71,5 @@ console.log(
   `\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(0)} GiB, Node ${machine.node}`,
 );
 console.log(`Results written to ${resultsPath}`);
+
+sendingSection();

@@ -124,7 +124,8 @@ describe('digest status and digest send-test against moto', () => {
     expect(mails).toHaveLength(1);
     expect(printed).toContain(`sent a test copy of ${sending.digestId}`);
     expect(mails[0]?.headers.get('x-digest-id')).toBe(encodeTagValue(sending.digestId));
-    const url = (mails[0]?.headers.get('list') as { unsubscribe: { url: string } }).unsubscribe.url;
+    const list = mails[0]?.headers.get('list') as { unsubscribe: { url: string } } | undefined;
+    const url = list?.unsubscribe.url ?? '';
     const token = new URL(url).searchParams.get('token') ?? '';
     expect(
       (await new TokenSigner(subscribers.keys).verify(token, 'unsubscribe', new Date())).subscriberId,
