@@ -237,7 +237,7 @@ describe('sending a digest through SES, against moto', () => {
       async () => 'active',
     );
 
-    // assess: the crash left the rows `sending` (a worker error, reported for redelivery), nothing went twice
+    // assess: the failed ledger updates left the rows `sending`; the redelivery sent nothing twice
     expect(crashed.batchItemFailures).toEqual([]);
     expect(await mailsTo(first.email)).toHaveLength(1);
     expect(await mailsTo(second.email)).toHaveLength(1);

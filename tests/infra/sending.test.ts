@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +19,8 @@ import { LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
 
 function synth(props: Partial<SendingProps> = {}) {
-  const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+  // Template assertions only: bundling is skipped here and tested on its own below.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'SendingTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const subscribers = new Subscribers(stack, 'Subscribers', { senderAddress: SENDER });
   const sending = new Sending(stack, 'Sending', {
@@ -164,17 +168,28 @@ describe('Sending construct', () => {
 
   it('is wired into DigestStack when a sender is configured, and left out when none is', () => {
     const stackWith = (raw: unknown) => {
-      const app = new App();
+      // Wiring only: skip bundling (the bundle is tested below).
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
       return Template.fromStack(new DigestStack(app, 'Digest', { config: parseStackConfig(raw) }));
     };
     stackWith({ subscribers: { senderAddress: SENDER } }).resourceCountIs('AWS::SQS::Queue', 3);
     stackWith({}).resourceCountIs('AWS::SQS::Queue', 0);
-  });
+  }, 120_000);
 
   it('ships the templates in the worker bundle, which sends a batch against moto', async () => {
     // prepare
-    const assembly = synthesized.app.synth();
-    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+    const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+    const stack = new Stack(app, 'SendingBundle', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new Sending(stack, 'Sending', {
+      subscriberTable: dynamodb.TableV2.fromTableName(stack, 'Subscribers', 'subscribers'),
+      keySecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Keys', 'token-keys'),
+      configurationSet: ses.ConfigurationSet.fromConfigurationSetName(stack, 'Set', 'digest-sending'),
+      linkBase: LINK_BASE,
+      senderAddress: SENDER,
+      senderName: 'Morning Brief',
+    });
+    const assembly = app.synth();
+    const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find((f) =>
       String(f.Properties.Description).startsWith('Sends recipient batches'),
     );
     const assetDir = join(assembly.directory, String(fn?.Metadata?.['aws:asset:path']));

@@ -28,7 +28,7 @@ describe('npm run bench', () => {
     // Act
     const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
       encoding: 'utf8',
-      env: { ...process.env, BENCH_SIZES: '10,100', BENCH_RESULTS: results },
+      env: { ...process.env, BENCH_SIZES: '10,100', BENCH_RESULTS: results, BENCH_SEND_MESSAGES: '50' },
     });
 
     // Assess
@@ -38,5 +38,6 @@ describe('npm run bench', () => {
     expect(stages).toEqual(expect.arrayContaining(['parse', 'dedup', 'themes', 'summaries', 'total']));
     expect(written.machine.cores).toBeGreaterThan(0);
     expect(stdout).toContain('Targets');
+    expect(stdout).toMatch(/Sending: .*\n {2}50 messages: /);
   });
 });
