@@ -44,6 +44,12 @@ export interface SendingProps {
    */
   readonly feedbackFunction?: lambda.Function;
   /**
+   * The queue on which approved digests arrive (`{digestId, archivePrefix}`), e.g. the scheduled digest's
+   * "digest approved" queue, which brings its own dead-letter queue.
+   * @default a new encrypted queue, `SendRequests`, behind this construct's dead-letter queue
+   */
+  readonly requestQueue?: sqs.IQueue;
+  /**
    * The bucket holding archived digests under `digests/`.
    * @default a new private, encrypted bucket
    */
@@ -103,7 +109,7 @@ const WORKER_TIMEOUT = Duration.minutes(5);
  */
 export class Sending extends Construct {
   readonly ledger: dynamodb.TableV2;
-  readonly requestQueue: sqs.Queue;
+  readonly requestQueue: sqs.IQueue;
   readonly sendQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly archiveBucket: s3.IBucket;
@@ -142,11 +148,13 @@ export class Sending extends Construct {
       retentionPeriod: Duration.days(14),
     });
     const deadLetterQueue = { queue: this.deadLetterQueue, maxReceiveCount: 5 };
-    this.requestQueue = new sqs.Queue(this, 'SendRequests', {
-      ...queueDefaults,
-      visibilityTimeout: Duration.minutes(30),
-      deadLetterQueue,
-    });
+    this.requestQueue =
+      props.requestQueue ??
+      new sqs.Queue(this, 'SendRequests', {
+        ...queueDefaults,
+        visibilityTimeout: Duration.minutes(30),
+        deadLetterQueue,
+      });
     // AWS advises a visibility timeout of six times the function timeout for SQS event sources.
     this.sendQueue = new sqs.Queue(this, 'SendQueue', {
       ...queueDefaults,

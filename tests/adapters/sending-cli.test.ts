@@ -24,17 +24,20 @@ describe('digest status and digest send-test against moto', () => {
     vi.restoreAllMocks();
   });
 
-  /** Runs `digest …` in-process and returns what it printed. */
-  async function digest(...args: string[]) {
+  /** Runs `digest …` in-process and returns what it printed; `before` registers other commands first. */
+  async function digestWith(before: (program: Command) => void, ...args: string[]) {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
     const program = new Command('digest').exitOverride();
+    before(program);
     registerSend(program);
     await program.parseAsync([...args, ...connection], { from: 'user' });
     return out.join('\n');
   }
+
+  const digest = (...args: string[]) => digestWith(() => undefined, ...args);
 
   it('reports a digest from its ledger rows and the subscribers as they are now', async () => {
     // prepare
@@ -91,6 +94,34 @@ describe('digest status and digest send-test against moto', () => {
       bounced: 0,
     });
     expect(text).toMatch(/unknown\s+1/);
+  });
+
+  it('extends an existing digest status command instead of adding a second one', async () => {
+    // prepare: a status command as the operator commands define it
+    const operatorStatus = (program: Command) =>
+      program
+        .command('status [digestId]')
+        .option('--endpoint <url>')
+        .option('--region <region>')
+        .action((digestId?: string) => console.log(`record of ${digestId ?? 'recent digests'}`));
+    const digestId = `${sending.digestId}-extended`;
+    const now = new Date();
+    await sending.ledger.claim({ digestId, subscriberId: 'someone' }, 'hash', now, now);
+    await sending.ledger.markSent({ digestId, subscriberId: 'someone' }, 'ses-9', now);
+
+    // act
+    const withReport = await digestWith(
+      operatorStatus,
+      'status',
+      digestId,
+      '--ledger-table',
+      sending.ledgerTable,
+    );
+    const withoutId = await digestWith(operatorStatus, 'status', '--ledger-table', sending.ledgerTable);
+
+    // assess
+    expect(withReport).toMatch(new RegExp(`^record of ${digestId}\\nsending of ${digestId}\\n {2}sent +1`));
+    expect(withoutId).toBe('record of recent digests');
   });
 
   it('sends one test copy to an editor, with working links and without touching the ledger', async () => {

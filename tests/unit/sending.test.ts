@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseBody, sendRequestSchema } from '../../functions/sending-config.ts';
+import { QueueMessageRejectedError } from '../../src/core/errors.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { backoffDelay, DEFAULT_BACKOFF, Pacer, perWorkerRate } from '../../src/core/sending/pacing.ts';
 import { planBatches } from '../../src/core/sending/plan.ts';
@@ -164,5 +166,41 @@ describe('send report', () => {
       complained: 1,
       unsubscribed: 2,
     });
+  });
+});
+
+describe('hand-off message', () => {
+  it('takes the archive prefix the scheduled digest sends, or a digest key', () => {
+    const fromPrefix = parseBody(
+      sendRequestSchema,
+      JSON.stringify({
+        digestId: 'digest-20261123T0700Z',
+        archivePrefix: 'digests/2026/11/23/d/',
+        windowEnd: 'x',
+      }),
+      'm1',
+    );
+    const fromKey = parseBody(
+      sendRequestSchema,
+      JSON.stringify({ digestId: 'd', digestKey: 'digests/2026/11/23/d/digest.json' }),
+      'm2',
+    );
+    expect(fromPrefix).toEqual({
+      digestId: 'digest-20261123T0700Z',
+      digestKey: 'digests/2026/11/23/d/digest.json',
+    });
+    expect(fromKey).toEqual({ digestId: 'd', digestKey: 'digests/2026/11/23/d/digest.json' });
+  });
+
+  it('names the SQS message and the reason when the body is unusable', () => {
+    expect(() => parseBody(sendRequestSchema, 'not json', 'm3')).toThrow(
+      new QueueMessageRejectedError('SQS message m3: body is not JSON'),
+    );
+    expect(() => parseBody(sendRequestSchema, JSON.stringify({ digestId: 'd' }), 'm4')).toThrow(
+      /SQS message m4: .*needs digestKey or archivePrefix/s,
+    );
+    expect(() =>
+      parseBody(sendRequestSchema, JSON.stringify({ digestId: 'a/b', digestKey: 'elsewhere.json' }), 'm5'),
+    ).toThrow(/SQS message m5: .*digestId.*digestKey/s);
   });
 });
