@@ -44,16 +44,15 @@ export interface SendingProps {
    */
   readonly feedbackFunction?: lambda.Function;
   /**
-   * The queue on which approved digests arrive (`{digestId, archivePrefix}`), e.g. the scheduled digest's
-   * "digest approved" queue, which brings its own dead-letter queue.
-   * @default a new encrypted queue, `SendRequests`, behind this construct's dead-letter queue
-   */
-  readonly requestQueue?: sqs.IQueue;
-  /**
    * The bucket holding archived digests under `digests/`.
    * @default a new private, encrypted bucket
    */
   readonly archiveBucket?: s3.IBucket;
+  /**
+   * The hand-off queue the scheduled digest puts approved digests on ({"digestId","digestKey",...}).
+   * @default a new queue of this construct's own
+   */
+  readonly requestQueue?: sqs.IQueue;
   /**
    * Most send workers at once (the SQS event source's maximum concurrency, 2 to 1000). MaxSendRate is
    * shared by this many workers.
@@ -171,6 +170,8 @@ export class Sending extends Construct {
         minify: true,
         sourceMap: true,
         target: 'node24',
+        // TypeScript (3.5 MB) is only reached when mjml's config loader reads a .ts config file.
+        externalModules: ['typescript'],
         // Bundled CommonJS dependencies (nodemailer, mjml) still call require().
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",

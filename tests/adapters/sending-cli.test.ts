@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { registerSend } from '../../src/cli/commands/send.ts';
+import { printSendReport, registerSend } from '../../src/cli/commands/send.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { createSubscriber, transition } from '../../src/core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
@@ -24,22 +24,30 @@ describe('digest status and digest send-test against moto', () => {
     vi.restoreAllMocks();
   });
 
-  /** Runs `digest …` in-process and returns what it printed; `before` registers other commands first. */
-  async function digestWith(before: (program: Command) => void, ...args: string[]) {
+  /** What `work` printed. */
+  async function printed(work: () => Promise<void>): Promise<string> {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    await work();
+    log.mockRestore();
+    return out.join('\n');
+  }
+
+  /** Runs `digest …` in-process and returns what it printed. */
+  async function digest(...args: string[]) {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
     const program = new Command('digest').exitOverride();
-    before(program);
     registerSend(program);
     await program.parseAsync([...args, ...connection], { from: 'user' });
     return out.join('\n');
   }
 
-  const digest = (...args: string[]) => digestWith(() => undefined, ...args);
-
-  it('reports a digest from its ledger rows and the subscribers as they are now', async () => {
+  it("reports a digest's sending from its ledger rows and the subscribers as they are now", async () => {
     // prepare
     const digestId = `${sending.digestId}-status`;
     const now = new Date();
@@ -65,24 +73,15 @@ describe('digest status and digest send-test against moto', () => {
     const leaver = people[1];
     if (leaver) await subscribers.repository.put(transition(leaver, 'unsubscribed', now));
 
-    // act
-    const json = await digest(
-      'status',
-      digestId,
-      '--ledger-table',
-      sending.ledgerTable,
-      '--subscriber-table',
-      subscribers.table,
-      '--json',
-    );
-    const text = await digest(
-      'status',
-      digestId,
-      '--ledger-table',
-      sending.ledgerTable,
-      '--subscriber-table',
-      subscribers.table,
-    );
+    // act: `digest status <digestId> --ledger-table … --subscriber-table …` prints this after the record
+    const options = {
+      ledgerTable: sending.ledgerTable,
+      subscriberTable: subscribers.table,
+      endpoint: inject('motoEndpoint'),
+      region: 'us-east-1',
+    };
+    const json = await printed(() => printSendReport(digestId, { ...options, json: true }));
+    const text = await printed(() => printSendReport(digestId, options));
 
     // assess
     expect(JSON.parse(json)).toMatchObject({
@@ -94,34 +93,6 @@ describe('digest status and digest send-test against moto', () => {
       bounced: 0,
     });
     expect(text).toMatch(/unknown\s+1/);
-  });
-
-  it('extends an existing digest status command instead of adding a second one', async () => {
-    // prepare: a status command as the operator commands define it
-    const operatorStatus = (program: Command) =>
-      program
-        .command('status [digestId]')
-        .option('--endpoint <url>')
-        .option('--region <region>')
-        .action((digestId?: string) => console.log(`record of ${digestId ?? 'recent digests'}`));
-    const digestId = `${sending.digestId}-extended`;
-    const now = new Date();
-    await sending.ledger.claim({ digestId, subscriberId: 'someone' }, 'hash', now, now);
-    await sending.ledger.markSent({ digestId, subscriberId: 'someone' }, 'ses-9', now);
-
-    // act
-    const withReport = await digestWith(
-      operatorStatus,
-      'status',
-      digestId,
-      '--ledger-table',
-      sending.ledgerTable,
-    );
-    const withoutId = await digestWith(operatorStatus, 'status', '--ledger-table', sending.ledgerTable);
-
-    // assess
-    expect(withReport).toMatch(new RegExp(`^record of ${digestId}\\nsending of ${digestId}\\n {2}sent +1`));
-    expect(withoutId).toBe('record of recent digests');
   });
 
   it('sends one test copy to an editor, with working links and without touching the ledger', async () => {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { DynamoDbSendLedger } from '../../adapters/dynamodb-send-ledger.ts';
 import { DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { S3DigestSource } from '../../adapters/s3-digest-source.ts';
@@ -24,41 +24,31 @@ interface Connection {
   region?: string;
 }
 
-/** `digest status <digestId>` and `digest send-test <digestId> --to ADDRESS`. */
-export function registerSend(program: Command): void {
-  // `digest status` may already exist (the operator commands: digest records); then it is extended.
-  const existing = program.commands.find((c) => c.name() === 'status');
-  const status =
-    existing ?? program.command('status <digestId>').option('--json', 'print the report as JSON');
-  status
-    .addOption(
-      new Option('--ledger-table <name>', 'send ledger table (stack output LedgerTableName)').env(
-        'LEDGER_TABLE',
-      ),
-    )
-    .addOption(
-      new Option('--subscriber-table <name>', 'subscriber table, to count unsubscribes').env(
-        'SUBSCRIBER_TABLE',
-      ),
-    );
-  if (existing) {
-    // Adds the send report when a digest id and the ledger table are given.
-    status.hook('postAction', async (_, action) => {
-      const opts = action.opts<StatusOptions>();
-      const [digestId] = action.args;
-      if (digestId && opts.ledgerTable) await printSendReport(digestId, opts);
-    });
-  } else {
-    status
-      .description("a digest's send report: sent, failed, unknown, bounced, complained, unsubscribed")
-      .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
-      .option('--region <region>', 'AWS region (default: from the AWS environment)')
-      .action(async (digestId: string, opts: StatusOptions) => {
-        if (!opts.ledgerTable) throw new UsageError('--ledger-table (or LEDGER_TABLE) is required');
-        await printSendReport(digestId, opts);
-      });
+/** Prints a digest's send report from the ledger: sent, failed, unknown, bounced, complained, unsubscribed. */
+export async function printSendReport(
+  digestId: string,
+  opts: Connection & { ledgerTable: string; subscriberTable: string; json?: boolean },
+): Promise<void> {
+  const dynamo = new DynamoDBClient(clientConfig(opts));
+  const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable);
+  const subscribers = new DynamoDbSubscriberRepository(dynamo, opts.subscriberTable);
+  const report = await sendReport(
+    digestId,
+    ledger.entries(digestId),
+    new Date(),
+    async (id) => (await subscribers.get(id))?.status,
+  );
+  if (opts.json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
   }
+  const { digestId: _, ...counts } = report;
+  console.log('send report');
+  for (const [name, count] of Object.entries(counts)) console.log(`  ${name.padEnd(13)}${count}`);
+}
 
+/** `digest send-test <digestId> --to ADDRESS` (`digest status` shows the send report). */
+export function registerSend(program: Command): void {
   program
     .command('send-test <digestId>')
     .description('send one copy of an archived digest to an editor (not recorded in the ledger)')
@@ -129,29 +119,4 @@ export function registerSend(program: Command): void {
         console.log(`sent a test copy of ${digestId} to ${editor.email} (SES MessageId ${messageId})`);
       },
     );
-}
-
-interface StatusOptions extends Connection {
-  ledgerTable?: string;
-  subscriberTable?: string;
-  json?: boolean;
-}
-
-/** Prints a digest's send report from its ledger rows (and current subscriber statuses, when given). */
-async function printSendReport(digestId: string, opts: StatusOptions): Promise<void> {
-  const dynamo = new DynamoDBClient(clientConfig(opts));
-  const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable ?? '');
-  const subscribers = opts.subscriberTable
-    ? new DynamoDbSubscriberRepository(dynamo, opts.subscriberTable)
-    : undefined;
-  const report = await sendReport(digestId, ledger.entries(digestId), new Date(), async (id) =>
-    subscribers ? (await subscribers.get(id))?.status : undefined,
-  );
-  if (opts.json) {
-    console.log(JSON.stringify(report, null, 2));
-    return;
-  }
-  const { digestId: _, ...counts } = report;
-  console.log(`sending of ${digestId}`);
-  for (const [name, count] of Object.entries(counts)) console.log(`  ${name.padEnd(13)}${count}`);
 }
