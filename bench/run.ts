@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchBundles } from './bundles.ts';
+import { sendingSection } from './sending.ts';
 import type { StageFigure } from './stage-timer.ts';
 import { countFromEnv } from './stats.ts';
 
@@ -199,3 +200,5 @@ console.log(
   `\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(0)} GiB, Node ${machine.node}, load average ${loadBefore.toFixed(1)} -> ${machine.loadAverage.after.toFixed(1)}`,
 );
 console.log(`Whole benchmark: ${benchSeconds.toFixed(0)} s. Results written to ${resultsPath}`);
+
+sendingSection();

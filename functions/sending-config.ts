@@ -54,14 +54,37 @@ export function readWorkerEnvironment(env: NodeJS.ProcessEnv = process.env) {
   return readEnvironment(workerEnvironmentSchema, env);
 }
 
-/** The hand-off from the scheduled digest (or `digest approve`): one SQS message per approved digest. */
-export const sendRequestSchema = z.object({
-  digestId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)'),
-  /** Key of the archived digest.json, under digests/. */
-  digestKey: z.string().regex(/^digests\/.+\/digest\.json$/, 'must be digests/.../digest.json'),
-});
+const digestIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)');
+const digestKeySchema = z.string().regex(/^digests\/.+\/digest\.json$/, 'must be digests/.../digest.json');
 
-export const recipientBatchSchema = sendRequestSchema.extend({
+/**
+ * The hand-off from the scheduled digest (or `digest approve`): one SQS message per approved digest,
+ * `{digestId, archivePrefix, ...}` as the digest Lambda sends it, or `{digestId, digestKey}`. Other fields
+ * (the window) are ignored.
+ */
+export const sendRequestSchema = z
+  .object({
+    digestId: digestIdSchema,
+    /** Key of the archived digest.json, under digests/. */
+    digestKey: digestKeySchema.optional(),
+    /** The digest's archive folder, `digests/.../`, which holds digest.json. */
+    archivePrefix: z
+      .string()
+      .regex(/^digests\/.+\/$/, 'must be digests/.../')
+      .optional(),
+  })
+  .transform((request, context) => {
+    const digestKey = request.digestKey ?? (request.archivePrefix && `${request.archivePrefix}digest.json`);
+    if (!digestKey) {
+      context.addIssue({ code: 'custom', message: 'needs digestKey or archivePrefix' });
+      return z.NEVER;
+    }
+    return { digestId: request.digestId, digestKey };
+  });
+
+export const recipientBatchSchema = z.object({
+  digestId: digestIdSchema,
+  digestKey: digestKeySchema,
   subscriberIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1),
 });
 

@@ -106,7 +106,13 @@ describe('sending a digest through SES, against moto', () => {
       queue: sending.queue,
       batchSize: 2,
     });
-    const request = JSON.stringify({ digestId: sending.digestId, digestKey: sending.digestKey });
+    // The hand-off as the scheduled digest sends it (archivePrefix holds digest.json).
+    const request = JSON.stringify({
+      digestId: sending.digestId,
+      archivePrefix: sending.digestKey.replace(/digest\.json$/, ''),
+      windowStart: '2026-11-22T07:00:00.000Z',
+      windowEnd: '2026-11-23T07:00:00.000Z',
+    });
     const send = worker();
 
     // act
@@ -237,7 +243,7 @@ describe('sending a digest through SES, against moto', () => {
       async () => 'active',
     );
 
-    // assess: the crash left the rows `sending` (a worker error, reported for redelivery), nothing went twice
+    // assess: the failed ledger updates left the rows `sending`; the redelivery sent nothing twice
     expect(crashed.batchItemFailures).toEqual([]);
     expect(await mailsTo(first.email)).toHaveLength(1);
     expect(await mailsTo(second.email)).toHaveLength(1);

@@ -38,7 +38,7 @@ describe('npm run bench', () => {
     // Act
     const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
       encoding: 'utf8',
-      env: { ...process.env, ...tiny },
+      env: { ...process.env, ...tiny, BENCH_SEND_MESSAGES: '50' },
     });
 
     // Assess
@@ -65,5 +65,6 @@ describe('npm run bench', () => {
     expect(written.machine).toMatchObject({ cores: expect.any(Number), node: process.version });
     expect(stdout).toContain('Targets');
     expect(stdout).toContain('cold CLI / warm render');
+    expect(stdout).toMatch(/Sending: .*\n {2}50 messages: /);
   }, 180_000);
 });

@@ -122,12 +122,9 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     }
     for (let attempt = 0; ; attempt++) {
       await pacer.wait(rate);
+      let messageId: string;
       try {
-        const { messageId } = await options.sender.sendRaw(raw, messageTags(batch.digestId, subscriberId));
-        remaining--;
-        await options.ledger.markSent(key, messageId, clock());
-        outcome.sent++;
-        break;
+        ({ messageId } = await options.sender.sendRaw(raw, messageTags(batch.digestId, subscriberId)));
       } catch (error) {
         if (error instanceof SendRejectedError) {
           await options.ledger.markFailed(key, error.message, clock());
@@ -147,21 +144,31 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
           throw error;
         }
         // The call may have reached SES: keep the row `sending` so it is never sent twice.
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'send outcome unknown; row left sending',
-            digestId: batch.digestId,
-            subscriberId,
-            errorType: error instanceof Error ? error.name : typeof error,
-          }),
-        );
+        logLeftSending('send outcome unknown', key, error);
         outcome.unknown++;
         break;
       }
+      remaining--;
+      try {
+        await options.ledger.markSent(key, messageId, clock());
+        outcome.sent++;
+      } catch (error) {
+        // Sent but not recorded: the row stays `sending` (never resent) until the SES event settles it.
+        logLeftSending('sent, but the ledger update failed', { ...key, messageId }, error);
+        outcome.unknown++;
+      }
+      break;
     }
   }
   return outcome;
+}
+
+/** Logs a row left `sending` by error type only (SDK messages can quote addresses). */
+function logLeftSending(message: string, fields: Record<string, string>, error: unknown): void {
+  const errorType = error instanceof Error ? error.name : typeof error;
+  console.error(
+    JSON.stringify({ level: 'ERROR', message: `${message}; row left sending`, ...fields, errorType }),
+  );
 }
 
 /** Why this subscriber gets no mail now, or undefined when they do. */

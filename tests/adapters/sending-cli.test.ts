@@ -1,0 +1,139 @@
+import { Command } from 'commander';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { printSendReport, registerSend } from '../../src/cli/commands/send.ts';
+import { encodeTagValue } from '../../src/core/sending/tags.ts';
+import { createSubscriber, transition } from '../../src/core/subscribers/subscriber.ts';
+import { TokenSigner } from '../../src/core/tokens.ts';
+import { busyDigest } from '../support/digests.ts';
+import { LINK_BASE, sendingStack } from '../support/sending.ts';
+import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
+
+describe('digest status and digest send-test against moto', () => {
+  let subscribers: Awaited<ReturnType<typeof subscriberStack>>;
+  let sending: Awaited<ReturnType<typeof sendingStack>>;
+  let connection: string[];
+
+  beforeAll(async () => {
+    subscribers = await subscriberStack('send-cli', KEY_SECRET);
+    sending = await sendingStack(subscribers, busyDigest(2));
+    connection = ['--endpoint', inject('motoEndpoint'), '--region', 'us-east-1'];
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  /** What `work` printed. */
+  async function printed(work: () => Promise<void>): Promise<string> {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    await work();
+    log.mockRestore();
+    return out.join('\n');
+  }
+
+  /** Runs `digest …` in-process and returns what it printed. */
+  async function digest(...args: string[]) {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+    const out: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+    const program = new Command('digest').exitOverride();
+    registerSend(program);
+    await program.parseAsync([...args, ...connection], { from: 'user' });
+    return out.join('\n');
+  }
+
+  it("reports a digest's sending from its ledger rows and the subscribers as they are now", async () => {
+    // prepare
+    const digestId = `${sending.digestId}-status`;
+    const now = new Date();
+    const people = ['sent', 'left', 'failed', 'stuck'].map((name) =>
+      createSubscriber(
+        {
+          email: `${name}-${Date.now()}@mail.example.com`,
+          consent: { source: 'cli', at: now.toISOString() },
+          confirmed: true,
+        },
+        now,
+      ),
+    );
+    const [sent, left, failed, stuck] = people.map((p) => ({ digestId, subscriberId: p.id }));
+    for (const person of people) await subscribers.repository.create(person);
+    for (const key of [sent, left, failed, stuck])
+      if (key) await sending.ledger.claim(key, 'hash', new Date(now.getTime() - 1), now);
+    if (sent && left && failed) {
+      await sending.ledger.markSent(sent, 'ses-1', now);
+      await sending.ledger.markSent(left, 'ses-2', now);
+      await sending.ledger.markFailed(failed, 'SES MessageRejected', now);
+    }
+    const leaver = people[1];
+    if (leaver) await subscribers.repository.put(transition(leaver, 'unsubscribed', now));
+
+    // act: `digest status <digestId> --ledger-table … --subscriber-table …` prints this after the record
+    const options = {
+      ledgerTable: sending.ledgerTable,
+      subscriberTable: subscribers.table,
+      endpoint: inject('motoEndpoint'),
+      region: 'us-east-1',
+    };
+    const json = await printed(() => printSendReport(digestId, { ...options, json: true }));
+    const text = await printed(() => printSendReport(digestId, options));
+
+    // assess
+    expect(JSON.parse(json)).toMatchObject({
+      digestId,
+      sent: 2,
+      failed: 1,
+      unknown: 1,
+      unsubscribed: 1,
+      bounced: 0,
+    });
+    expect(text).toMatch(/unknown\s+1/);
+  });
+
+  it('sends one test copy to an editor, with working links and without touching the ledger', async () => {
+    // prepare
+    const editor = `editor-${Date.now()}@news.example.org`;
+
+    // act
+    const printed = await digest(
+      'send-test',
+      sending.digestId,
+      '--to',
+      editor,
+      '--bucket',
+      sending.bucket,
+      '--digest-key',
+      sending.digestKey,
+      '--from',
+      SENDER,
+      '--from-name',
+      'Morning Brief',
+      '--key-secret',
+      subscribers.secretArn,
+      '--link-base',
+      LINK_BASE,
+      '--list-id',
+      'morning.news.example.org',
+    );
+
+    // assess
+    const mails = await mailsTo(editor);
+    expect(mails).toHaveLength(1);
+    expect(printed).toContain(`sent a test copy of ${sending.digestId}`);
+    expect(mails[0]?.headers.get('x-digest-id')).toBe(encodeTagValue(sending.digestId));
+    const list = mails[0]?.headers.get('list') as { unsubscribe: { url: string } } | undefined;
+    const url = list?.unsubscribe.url ?? '';
+    const token = new URL(url).searchParams.get('token') ?? '';
+    expect(
+      (await new TokenSigner(subscribers.keys).verify(token, 'unsubscribe', new Date())).subscriberId,
+    ).toBe('send-test');
+    const rows = [];
+    for await (const row of sending.ledger.entries(sending.digestId)) rows.push(row);
+    expect(rows).toEqual([]);
+  });
+});

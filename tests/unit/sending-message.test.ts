@@ -1,0 +1,69 @@
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { loadTemplates } from '../../src/core/render/templates.ts';
+import { DigestMessages } from '../../src/core/sending/message.ts';
+import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
+import { TokenSigner } from '../../src/core/tokens.ts';
+import { busyDigest } from '../support/digests.ts';
+
+const KEY = { id: 'k1', secret: Buffer.from('unit-key-0123456789abcdefghijklmnopqrstuvwxyz') };
+
+async function messages() {
+  return new DigestMessages({
+    templates: await loadTemplates(templateFolder()),
+    settings: parseEmailSettings({}),
+    signer: new TokenSigner({ keys: async () => ({ current: KEY, all: [KEY] }) }),
+    identity: {
+      from: { name: 'Morning Brief', address: 'digest@news.example.org' },
+      listId: 'morning.news.example.org',
+      linkBase: 'https://subscribe.news.example.org',
+    },
+  });
+}
+
+describe('per-subscriber messages', () => {
+  const labels = ['Election results', 'River floods', 'Stock markets'];
+  const digest = busyDigest(3);
+  digest.themes.forEach((theme, i) => {
+    theme.label = labels[i] ?? theme.label;
+  });
+  const reader = (topics: string[], topicsOnly = false) => ({
+    ...createSubscriber(
+      {
+        email: 'reader@mail.example.com',
+        topics,
+        consent: { source: 'cli', at: '2026-11-01T00:00:00Z' },
+        confirmed: true,
+      },
+      new Date(),
+    ),
+    topicsOnly,
+  });
+
+  it('puts the themes matching a subscriber topic first, and keeps the digest order for everybody else', async () => {
+    // prepare
+    const builder = await messages();
+    const now = new Date('2026-11-23T07:00:00Z');
+
+    // act
+    const plain = await simpleParser((await builder.build('d1', digest, reader([]), now)) ?? '');
+    const markets = await simpleParser((await builder.build('d1', digest, reader(['markets']), now)) ?? '');
+
+    // assess
+    const order = (text: string) => labels.map((l) => text.indexOf(l));
+    const [elections, floods, stocks] = order(plain.text ?? '');
+    expect(elections).toBeLessThan(floods ?? 0);
+    expect(floods).toBeLessThan(stocks ?? 0);
+    const [e2, f2, s2] = order(markets.text ?? '');
+    expect(s2).toBeLessThan(e2 ?? 0);
+    expect(e2).toBeLessThan(f2 ?? 0);
+  });
+
+  it('builds nothing for a topics-only subscriber when no theme matches', async () => {
+    const builder = await messages();
+    expect(await builder.build('d1', digest, reader(['cricket'], true), new Date())).toBeUndefined();
+    expect(await builder.build('d1', digest, reader(['floods'], true), new Date())).toBeInstanceOf(Buffer);
+  });
+});
