@@ -1,7 +1,7 @@
 // Lambda bundles: every handler in functions/ built by esbuild with the bundling options of the construct that
 // deploys it, its minified size, and its cold start to handler-ready in fresh node processes.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -33,6 +33,22 @@ const placeholderEnvironment: Record<string, string> = {
   MAX_ARTICLE_BYTES: '1048576',
   SUBSCRIBER_TABLE: 'bench-subscribers',
   TOKEN_KEY_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bench',
+  DIGESTS_TABLE: 'bench-digests',
+  APPROVED_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench-approved',
+  WINDOW_HOURS: '168',
+  SEND_MODE: 'auto',
+  REVIEW_HOURS: '24',
+  ON_REVIEW_DEADLINE: 'send',
+  LEASE_SECONDS: '360',
+  SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench-send',
+  LEDGER_TABLE: 'bench-ledger',
+  ARCHIVE_BUCKET: 'bench-articles',
+  SENDER_ADDRESS: 'digest@example.com',
+  SENDER_NAME: 'Bench digest',
+  LIST_ID: 'bench.digest.example.com',
+  LINK_BASE: 'https://subscribe.example.com',
+  SES_CONFIGURATION_SET: 'bench',
+  MAX_WORKERS: '2',
 };
 
 export interface BundleFigure {
@@ -101,6 +117,8 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
     const outfile = join(dir, bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js');
     const options = esbuildOptionsFor(join(functionsDir, name), bundling, outfile);
     await build(options);
+    // The constructs of handlers that render copy templates/ beside the bundle; the benchmark does it for all.
+    cpSync(join(projectRoot, 'templates'), join(dir, 'templates'), { recursive: true });
     const figure: BundleFigure = {
       entry: `functions/${name}`,
       target: String(bundling.target),
