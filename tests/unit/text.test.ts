@@ -111,6 +111,9 @@ describe('readable sentences', () => {
     expect(needsAntecedent('He said the talks would resume on Monday.')).toBe(true);
     expect(needsAntecedent('However, the ministry denied the report.')).toBe(true);
     expect(needsAntecedent('Now it wants its money back.')).toBe(true);
+    expect(needsAntecedent('This morning, Staunton police arrested Sharron Smith, 61.')).toBe(false);
+    expect(needsAntecedent('Now that the sequel is confirmed, Lionsgate is casting.')).toBe(false);
+    expect(needsAntecedent('This decision angered the union.')).toBe(true);
     expect(needsAntecedent('“We will not allow it,” he said, adding that talks would go on.')).toBe(true);
     expect(needsAntecedent('“We will not allow it,” the minister said.')).toBe(false);
     expect(needsAntecedent('Helen Clark said the talks would resume.')).toBe(false);

@@ -31,7 +31,10 @@ export function unreadableReason(sentence: string): string | undefined {
  */
 export function needsAntecedent(sentence: string): boolean {
   const text = sentence.trim();
-  return DANGLING_OPENER.test(text.replace(/^["'“‘(]+/u, '')) || PRONOUN_ATTRIBUTION.test(text);
+  const opening = text.replace(/^["'“‘(]+/u, '');
+  return (
+    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) || PRONOUN_ATTRIBUTION.test(text)
+  );
 }
 
 /** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
@@ -136,5 +139,8 @@ const SUBJECTLESS_OPENER =
 /** "“…,” he said": a quote whose speaker is only a pronoun. */
 const PRONOUN_ATTRIBUTION =
   /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
+/** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
+const STANDALONE_OPENER =
+  /^(?:now that|(?:this|these) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
 const DANGLING_OPENER =
   /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
