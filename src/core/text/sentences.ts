@@ -77,6 +77,8 @@ const NOT_A_SUBJECT = new Set(
 /** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
 function isTitleCase(text: string): boolean {
   const content = text.split(/\s+/).filter((w) => !TITLE_SMALL_WORDS.has(w.toLowerCase()));
+  // One lowercase word of 3 letters or more ("made", "born", "died") makes it a sentence full of names.
+  if (content.some((w) => /^\p{Ll}{3,}/u.test(w))) return false;
   const capitalised = content.filter((w) => /^["'“‘(]?[\p{Lu}\p{N}]/u.test(w)).length;
   return content.length >= 4 && capitalised / content.length >= 0.8;
 }
