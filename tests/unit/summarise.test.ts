@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readSourceFolder } from '../../src/adapters/local-files.ts';
+import { parseFiles } from '../../src/core/pipeline.ts';
 import { summarise } from '../../src/core/summarise.ts';
 import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 import { normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';
@@ -188,6 +190,23 @@ describe('summarise', () => {
       developments[2]?.sentences[1],
       developments[3]?.sentences[0],
     ]);
+  });
+
+  it('prefers sentences near the top of their article on the seeds, where the key facts come first', async () => {
+    // Prepare
+    const { articles } = parseFiles(await readSourceFolder('seeds'));
+
+    // Act: the digest's budget per theme.
+    const points = summarise(articles, { words: 80, minPoints: 2, maxPoints: 5 });
+
+    // Assess: without the position prior (positionDecay 0) the last sentence of one article is chosen.
+    expect(points.length).toBeGreaterThanOrEqual(2);
+    for (const point of points) {
+      const ranks = articles
+        .filter((a) => point.sources.includes(a.id))
+        .map((a) => a.sentences.findIndex((s) => s.includes(point.text)));
+      expect(Math.min(...ranks)).toBeLessThanOrEqual(1);
+    }
   });
 
   it('returns nothing for no articles or a budget no sentence fits', () => {

@@ -95,7 +95,8 @@ describe('readable sentences', () => {
     'Iran claims the UK forces were in Iranian waters.',
     'The crew were stripped and dressed in pajamas.',
     'But when they play hardball, they end up going after innocent people, too.',
-  ])('keeps the short sentence %j, whose verb is in a plain tense', (sentence) => {
+    'According to Michael Silverman of the Boston Herald, the Red Sox made an offer to Mark Teixeira.',
+  ])('keeps the sentence %j (plain verb, or many names)', (sentence) => {
     expect(unreadableReason(sentence)).toBeUndefined();
   });
 
@@ -111,6 +112,9 @@ describe('readable sentences', () => {
     expect(needsAntecedent('He said the talks would resume on Monday.')).toBe(true);
     expect(needsAntecedent('However, the ministry denied the report.')).toBe(true);
     expect(needsAntecedent('Now it wants its money back.')).toBe(true);
+    expect(needsAntecedent('This morning, Staunton police arrested Sharron Smith, 61.')).toBe(false);
+    expect(needsAntecedent('Now that the sequel is confirmed, Lionsgate is casting.')).toBe(false);
+    expect(needsAntecedent('This decision angered the union.')).toBe(true);
     expect(needsAntecedent('“We will not allow it,” he said, adding that talks would go on.')).toBe(true);
     expect(needsAntecedent('“We will not allow it,” the minister said.')).toBe(false);
     expect(needsAntecedent('Helen Clark said the talks would resume.')).toBe(false);

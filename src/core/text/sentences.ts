@@ -31,7 +31,10 @@ export function unreadableReason(sentence: string): string | undefined {
  */
 export function needsAntecedent(sentence: string): boolean {
   const text = sentence.trim();
-  return DANGLING_OPENER.test(text.replace(/^["'“‘(]+/u, '')) || PRONOUN_ATTRIBUTION.test(text);
+  const opening = text.replace(/^["'“‘(]+/u, '');
+  return (
+    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) || PRONOUN_ATTRIBUTION.test(text)
+  );
 }
 
 /** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
@@ -74,6 +77,8 @@ const NOT_A_SUBJECT = new Set(
 /** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
 function isTitleCase(text: string): boolean {
   const content = text.split(/\s+/).filter((w) => !TITLE_SMALL_WORDS.has(w.toLowerCase()));
+  // One lowercase word of 3 letters or more ("made", "born", "died") makes it a sentence full of names.
+  if (content.some((w) => /^\p{Ll}{3,}/u.test(w))) return false;
   const capitalised = content.filter((w) => /^["'“‘(]?[\p{Lu}\p{N}]/u.test(w)).length;
   return content.length >= 4 && capitalised / content.length >= 0.8;
 }
@@ -136,5 +141,8 @@ const SUBJECTLESS_OPENER =
 /** "“…,” he said": a quote whose speaker is only a pronoun. */
 const PRONOUN_ATTRIBUTION =
   /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
+/** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
+const STANDALONE_OPENER =
+  /^(?:now that|(?:this|these) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
 const DANGLING_OPENER =
   /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
