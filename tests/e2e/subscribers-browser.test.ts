@@ -1,11 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
 import { type LocalFunctionUrl, serveFunctionUrl } from '../../src/adapters/local-function-url.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { launchChromium } from '../support/chromium.ts';
 import {
   confirmToken,
   KEY_SECRET,
@@ -18,7 +16,7 @@ describe('subscription pages in headless Chromium', () => {
   let stack: Awaited<ReturnType<typeof subscriberStack>>;
   let local: LocalFunctionUrl;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
 
   beforeAll(async () => {
     stack = await subscriberStack('browser', KEY_SECRET);
@@ -26,25 +24,13 @@ describe('subscription pages in headless Chromium', () => {
     local = await serveFunctionUrl(
       createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: true }),
     );
-    profile = await mkdtemp(join(tmpdir(), 'chromium-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await local?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('signs up through the form, then confirms by clicking the button on the confirmation page', async () => {

@@ -16,8 +16,8 @@ import { sendReport } from '../../core/sending/report.ts';
 import { messageTags } from '../../core/sending/tags.ts';
 import { createSubscriber } from '../../core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../core/tokens.ts';
+import { clientConfig } from '../aws-options.ts';
 import { readEmailSettings } from '../email-settings.ts';
-import { clientConfig } from './subscribers.ts';
 
 interface Connection {
   endpoint?: string;

@@ -12,6 +12,7 @@ import { PacedMailer } from '../../core/subscribers/paced-mailer.ts';
 import { SubscriptionService } from '../../core/subscribers/service.ts';
 import type { Subscriber } from '../../core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../core/tokens.ts';
+import { clientConfig } from '../aws-options.ts';
 
 interface ConnectionOptions {
   table: string;
@@ -135,13 +136,6 @@ export function registerSubscribers(program: Command): void {
       const found = await (await service(subscribers.opts<ConnectionOptions>())).erase(email);
       console.log(found ? `${email}: erased and suppressed` : `${email}: no record; suppressed`);
     });
-}
-
-export function clientConfig(options: Pick<ConnectionOptions, 'endpoint' | 'region'>) {
-  return {
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.region ? { region: options.region } : {}),
-  };
 }
 
 function repository(options: ConnectionOptions): DynamoDbSubscriberRepository {
