@@ -2,7 +2,11 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-li
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   CachePolicy,
+  Function as CloudFrontFunction,
   Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -27,6 +31,15 @@ import { Construct } from 'constructs';
 
 /** The only objects the archive site may read: each archived digest's HTML. */
 export const ARCHIVE_PAGE_PATTERN = 'digests/*/digest.html';
+
+/**
+ * CloudFront Function (viewer request): anything but an archive page gets a 404 at the edge, before S3
+ * (which would answer 403 through the bucket policy anyway) and without an S3 request to pay for.
+ */
+export const ARCHIVE_PAGE_FILTER = `function handler(event) {
+  if (/^\\/digests\\/.+\\/digest\\.html$/.test(event.request.uri)) return event.request;
+  return { statusCode: 404, statusDescription: 'Not Found' };
+}`;
 
 export interface DigestArchiveSiteProps {
   /** The bucket the scheduled digest archives into (`digests/YYYY/MM/DD/<digestId>/`); SSE-S3 encrypted. */
@@ -112,14 +125,25 @@ export class DigestArchiveSite extends Construct {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
+        functionAssociations: [
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: new CloudFrontFunction(this, 'PageFilter', {
+              comment: 'Answers 404 to anything but digests/*/digest.html',
+              code: FunctionCode.fromInline(ARCHIVE_PAGE_FILTER),
+              runtime: FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
       },
       ...(props.domainName && props.certificateArn
         ? {
             domainNames: [props.domainName],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+            // Only settable with your own certificate; the default one's policy is fixed by CloudFront.
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
           }
         : {}),
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
       enableLogging: true,

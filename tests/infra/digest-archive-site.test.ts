@@ -8,7 +8,7 @@ import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../../infra/config.ts';
-import { DigestArchiveSite } from '../../infra/constructs/digest-archive-site.ts';
+import { ARCHIVE_PAGE_FILTER, DigestArchiveSite } from '../../infra/constructs/digest-archive-site.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
 import type { ValidationReport } from '../support/synth.ts';
 
@@ -137,6 +137,47 @@ describe('public archive site in the digest stack', () => {
       ),
     );
     expect(allows).toEqual([statement]);
+  });
+
+  it('answers 404 at the edge to anything but an archive page (CloudFront Function on viewer requests)', () => {
+    // prepare
+    const { template } = synthesised;
+    const event = JSON.parse(
+      readFileSync(new URL('../fixtures/cloudfront/viewer-request.json', import.meta.url), 'utf8'),
+    );
+    const handler = new Function(`${ARCHIVE_PAGE_FILTER}; return handler;`)() as (e: unknown) => unknown;
+    const requestFor = (uri: string) => handler({ ...event, request: { ...event.request, uri } });
+
+    // act
+    const page = requestFor(event.request.uri);
+    const refused = [
+      '/',
+      '/incoming/article.md',
+      '/normalised/abc.json',
+      '/digests/2026/11/23/2026-11-23.daily/digest.json',
+      '/digests/2026/11/23/2026-11-23.daily/digest.eml',
+      '/digests/2026/11/23/2026-11-23.daily/digest.html.bak',
+      '/digests/digest.html',
+    ].map((uri) => [uri, requestFor(uri)]);
+
+    // assess
+    expect(page).toEqual(event.request);
+    for (const [, answer] of refused)
+      expect(answer).toEqual({ statusCode: 404, statusDescription: 'Not Found' });
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: ARCHIVE_PAGE_FILTER,
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      AutoPublish: true,
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [
+            { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [Match.anyValue(), 'FunctionARN'] } },
+          ],
+        }),
+      }),
+    });
   });
 
   it('passes the site base URL to the send worker and prints it', () => {
