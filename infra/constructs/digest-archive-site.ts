@@ -69,8 +69,8 @@ export interface DigestArchiveSiteProps {
 
 /**
  * The public "view in browser" archive: a CloudFront distribution whose Origin Access Control may read
- * only `digests/*\/digest.html` in the articles bucket (everything else there stays private: S3 answers
- * 403), HTTPS only, security headers, cached at the edge for a day by default since archives are written once.
+ * only `digests/*\/digest.html` in the articles bucket (everything else there stays private: 404 at the
+ * edge, 403 from S3), HTTPS only, security headers, cached for a day by default since archives are written once.
  */
 export class DigestArchiveSite extends Construct {
   readonly distribution: Distribution;
