@@ -14,7 +14,7 @@ import { templateFolder } from '../src/adapters/template-folder.ts';
 import type { DigestSource } from '../src/core/ports/sending.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
-import { DigestMessages } from '../src/core/sending/message.ts';
+import { archivePageUrl, DigestMessages } from '../src/core/sending/message.ts';
 import { Pacer, sleepFor } from '../src/core/sending/pacing.ts';
 import { digestCache, type SendBatchOptions, sendBatch } from '../src/core/sending/send-batch.ts';
 import { TokenSigner } from '../src/core/tokens.ts';
@@ -25,6 +25,8 @@ import { logFailure } from './subscribers-config.ts';
 export interface SendWorkerOptions extends Omit<SendBatchOptions, 'buildMessage'> {
   digests: DigestSource;
   messages: DigestMessages;
+  /** https:// base of the public archive site; without it the messages carry no "View in browser" link. */
+  archiveBase?: string;
 }
 
 /**
@@ -42,10 +44,14 @@ export function createSendWorker(options: SendWorkerOptions): SqsHandler {
       try {
         const batch = parseBody(recipientBatchSchema, record.body, record.messageId);
         const loaded = await digest(batch.digestKey);
+        const archiveUrl = options.archiveBase
+          ? archivePageUrl(options.archiveBase, batch.digestKey)
+          : undefined;
         const outcome = await sendBatch(batch, {
           ...options,
           pacer,
-          buildMessage: (subscriber, now) => options.messages.build(batch.digestId, loaded, subscriber, now),
+          buildMessage: (subscriber, now) =>
+            options.messages.build(batch.digestId, loaded, subscriber, now, archiveUrl),
         });
         console.log(
           JSON.stringify({ level: 'INFO', message: 'batch done', digestId: batch.digestId, ...outcome }),
@@ -89,6 +95,7 @@ async function configure(): Promise<SqsHandler> {
     ...(env.RATE_PER_WORKER ? { ratePerWorker: env.RATE_PER_WORKER } : {}),
     leaseMs: env.LEASE_SECONDS * 1000,
     quotaDelaySeconds: env.QUOTA_DELAY_SECONDS,
+    ...(env.ARCHIVE_BASE_URL ? { archiveBase: env.ARCHIVE_BASE_URL } : {}),
   });
 }
 

@@ -34,6 +34,8 @@ const workerEnvironmentSchema = queueSettings.extend({
   /** How long a claimed row may stay `sending` before it is reported unknown (the function timeout). */
   LEASE_SECONDS: z.coerce.number().int().min(1).max(900),
   QUOTA_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(900),
+  /** https:// base of the public archive site (docs/operations.md); each message links its digest's page. */
+  ARCHIVE_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
   /** Email settings JSON (docs/email.md). */
   EMAIL_SETTINGS: z.string().default('{}'),
   /** Where the bundled templates/ folder is; beside the handler by default. */

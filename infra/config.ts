@@ -85,6 +85,24 @@ export const stackConfigSchema = z.object({
       sandboxRecipients: z.array(z.email()).optional(),
     })
     .default({}),
+  /** The public "view in browser" archive site (docs/operations.md, "Public archive"); every field is optional. */
+  archive: z
+    .object({
+      enabled: z.boolean().default(true),
+      domainName: z.string().min(4).optional(),
+      certificateArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/,
+          'must be an ACM certificate ARN in us-east-1',
+        )
+        .optional(),
+    })
+    .refine(
+      (a) => Boolean(a.domainName) === Boolean(a.certificateArn),
+      'domainName and certificateArn go together',
+    )
+    .prefault({}),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from './config.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ArticleIngest } from './constructs/article-ingest.ts';
+import { DigestArchiveSite } from './constructs/digest-archive-site.ts';
 import { ScheduledDigest } from './constructs/scheduled-digest.ts';
 import { Sending } from './constructs/sending.ts';
 import { Subscribers } from './constructs/subscribers.ts';
@@ -34,6 +35,14 @@ export class DigestStack extends Stack {
       indexTable: ingest.table,
       retainData: config.retainData,
     });
+    const { enabled: archiveEnabled, ...archiveSite } = config.archive;
+    const archive = archiveEnabled
+      ? new DigestArchiveSite(this, 'ArchiveSite', {
+          ...archiveSite,
+          bucket: ingest.bucket,
+          retainData: config.retainData,
+        })
+      : undefined;
     const subscribers = new Subscribers(this, 'Subscribers', {
       ...config.subscribers,
       retainData: config.retainData,
@@ -50,6 +59,7 @@ export class DigestStack extends Stack {
         feedbackFunction: subscribers.feedbackFunction,
         requestQueue: scheduled.approvedQueue,
         archiveBucket: ingest.bucket,
+        ...(archive ? { archiveBaseUrl: archive.baseUrl } : {}),
         alarmActions: [new SnsAction(alarms.topic)],
         linkBase: publicBaseUrl ?? subscribers.endpointUrl.url,
         senderAddress: sender,

@@ -49,6 +49,11 @@ export interface SendingProps {
    */
   readonly archiveBucket?: s3.IBucket;
   /**
+   * https:// base of the public archive site: each message links `<base>/<archivePrefix>digest.html`.
+   * @default no "View in browser" link beyond emailSettings.footer.archiveUrl
+   */
+  readonly archiveBaseUrl?: string;
+  /**
    * The hand-off queue the scheduled digest puts approved digests on ({"digestId","digestKey",...}).
    * @default a new queue of this construct's own
    */
@@ -238,6 +243,7 @@ export class Sending extends Construct {
         ...(props.ratePerWorker ? { RATE_PER_WORKER: String(props.ratePerWorker) } : {}),
         LEASE_SECONDS: String(WORKER_TIMEOUT.toSeconds()),
         EMAIL_SETTINGS: JSON.stringify(emailSettings),
+        ...(props.archiveBaseUrl ? { ARCHIVE_BASE_URL: props.archiveBaseUrl } : {}),
       },
     });
     this.worker.addEventSource(

@@ -200,6 +200,34 @@ describe('sending a digest through SES, against moto', () => {
     expect(await rows()).toEqual(first);
   });
 
+  it("links each message to its digest's page on the archive site, header and footer; no site, no link", async () => {
+    // prepare
+    quiet();
+    const linked = await subscriber('linked', 'active');
+    const plain = await subscriber('plain', 'active');
+    const batchFor = (s: Subscriber) =>
+      JSON.stringify({ digestId: sending.digestId, digestKey: sending.digestKey, subscriberIds: [s.id] });
+    const archiveBase = 'https://d111111abcdef8.cloudfront.net/';
+    const page = `https://d111111abcdef8.cloudfront.net/digests/2026/11/23/${sending.digestId}/digest.html`;
+
+    // act
+    const withSite = await worker({ archiveBase })(
+      sqsEvent({ messageId: 'linked-1', body: batchFor(linked) }),
+    );
+    const withoutSite = await worker()(sqsEvent({ messageId: 'plain-1', body: batchFor(plain) }));
+
+    // assess
+    expect(withSite.batchItemFailures).toEqual([]);
+    expect(withoutSite.batchItemFailures).toEqual([]);
+    const [mail] = await mailsTo(linked.email);
+    expect(page).toBe(`${archiveBase}${sending.digestKey.replace(/json$/, 'html')}`);
+    expect(mail?.html && mail.html.split(`<a href="${page}"`).length - 1).toBe(2);
+    expect(mail?.text).toContain(`View in browser: ${page}`);
+    const [other] = await mailsTo(plain.email);
+    expect(other?.html).not.toContain('View in browser');
+    expect(other?.text).not.toContain('View in browser');
+  });
+
   it('never resends after a crash between the send and the ledger update; an SES event settles the row', async () => {
     // prepare
     quiet();

@@ -1,9 +1,10 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { readWorkerEnvironment } from '../../functions/sending-config.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
-import { DigestMessages } from '../../src/core/sending/message.ts';
+import { archivePageUrl, DigestMessages } from '../../src/core/sending/message.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
 import { busyDigest } from '../support/digests.ts';
@@ -67,3 +68,50 @@ describe('per-subscriber messages', () => {
     expect(await builder.build('d1', digest, reader(['floods'], true), new Date())).toBeInstanceOf(Buffer);
   });
 });
+
+describe('archive page links', () => {
+  it('puts digest.html beside the digest.json, under the https base, with each segment encoded', () => {
+    // prepare
+    const key = 'digests/2026/11/23/2026-11-23.daily:v2/digest.json';
+
+    // act
+    const withSlash = archivePageUrl('https://archive.news.example.org/', key);
+    const withoutSlash = archivePageUrl('https://archive.news.example.org', key);
+
+    // assess
+    expect(withSlash).toBe(
+      'https://archive.news.example.org/digests/2026/11/23/2026-11-23.daily%3Av2/digest.html',
+    );
+    expect(withoutSlash).toBe(withSlash);
+  });
+
+  it('refuses a base that is not https, and the worker environment refuses it too', () => {
+    expect(() => archivePageUrl('http://archive.news.example.org', 'digests/x/digest.json')).toThrow(
+      /archive base URL must be an https:\/\/ URL/,
+    );
+    expect(() =>
+      readWorkerEnvironment({ ...WORKER_ENV, ARCHIVE_BASE_URL: 'http://archive.news.example.org' }),
+    ).toThrow(/ARCHIVE_BASE_URL/);
+    expect(readWorkerEnvironment(WORKER_ENV).ARCHIVE_BASE_URL).toBeUndefined();
+    expect(
+      readWorkerEnvironment({ ...WORKER_ENV, ARCHIVE_BASE_URL: 'https://d1.cloudfront.net' })
+        .ARCHIVE_BASE_URL,
+    ).toBe('https://d1.cloudfront.net');
+  });
+});
+
+/** The worker's required settings as infra/constructs/sending.ts sets them. */
+const WORKER_ENV = {
+  SUBSCRIBER_TABLE: 'subscribers',
+  SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/send',
+  LEDGER_TABLE: 'ledger',
+  ARCHIVE_BUCKET: 'articles',
+  TOKEN_KEY_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
+  SENDER_ADDRESS: 'digest@news.example.org',
+  SENDER_NAME: 'Morning Brief',
+  LIST_ID: 'morning.news.example.org',
+  LINK_BASE: 'https://subscribe.news.example.org',
+  SES_CONFIGURATION_SET: 'digest-sending',
+  MAX_WORKERS: '2',
+  LEASE_SECONDS: '300',
+};

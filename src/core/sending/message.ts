@@ -1,7 +1,7 @@
 import type { Digest } from '../digest.ts';
 import { personalise, type RenderedDigest, renderDigestEmail } from '../render/email.ts';
 import { composeMime } from '../render/mime.ts';
-import type { EmailSettings } from '../render/settings.ts';
+import { type EmailSettings, requireHttpsUrl } from '../render/settings.ts';
 import type { EmailTemplates } from '../render/templates.ts';
 import { subscriberLinks } from '../subscribers/links.ts';
 import { themesForSubscriber } from '../subscribers/preferences.ts';
@@ -37,16 +37,20 @@ export class DigestMessages {
 
   constructor(private readonly options: DigestMessagesOptions) {}
 
-  /** The raw message, or undefined when a topics-only subscriber has no matching theme in this digest. */
+  /**
+   * The raw message, or undefined when a topics-only subscriber has no matching theme in this digest.
+   * `archiveUrl`, this digest's public page, overrides the settings' "View in browser" link.
+   */
   async build(
     digestId: string,
     digest: Digest,
     subscriber: Subscriber,
     now: Date,
+    archiveUrl?: string,
   ): Promise<Buffer | undefined> {
     const themes = themesForSubscriber(digest.themes, subscriber);
     if (themes.length === 0) return undefined;
-    const rendered = await this.render(digest, themes);
+    const rendered = await this.render(digest, themes, archiveUrl);
     const { identity, signer } = this.options;
     const links = await subscriberLinks(signer, subscriber.id, identity.linkBase, now);
     const email = personalise(rendered, {
@@ -73,19 +77,39 @@ export class DigestMessages {
     });
   }
 
-  private render(digest: Digest, themes: Digest['themes']): Promise<RenderedDigest> {
+  private render(digest: Digest, themes: Digest['themes'], archiveUrl?: string): Promise<RenderedDigest> {
     let byOrder = this.renders.get(digest);
     if (!byOrder) {
       byOrder = new Map();
       this.renders.set(digest, byOrder);
     }
     const order = themes.map((t) => t.id).join('\n');
-    let rendered = byOrder.get(order);
+    const cacheKey = `${archiveUrl ?? ''}\n${order}`;
+    let rendered = byOrder.get(cacheKey);
     if (!rendered) {
       const ordered = order === digest.themes.map((t) => t.id).join('\n') ? digest : { ...digest, themes };
-      rendered = renderDigestEmail(ordered, this.options.templates, this.options.settings);
-      byOrder.set(order, rendered);
+      const { settings } = this.options;
+      rendered = renderDigestEmail(
+        ordered,
+        this.options.templates,
+        archiveUrl ? { ...settings, footer: { ...settings.footer, archiveUrl } } : settings,
+      );
+      byOrder.set(cacheKey, rendered);
     }
     return rendered;
   }
+}
+
+/**
+ * The public "view in browser" page of an archived digest: `digest.html` beside its `digest.json`, under
+ * the archive site's https base (the key is validated with the SQS message), each segment URL-encoded.
+ */
+export function archivePageUrl(archiveBase: string, digestKey: string): string {
+  const base = requireHttpsUrl(archiveBase, 'archive base URL').replace(/\/+$/, '');
+  const path = digestKey
+    .replace(/digest\.json$/, 'digest.html')
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/');
+  return `${base}/${path}`;
 }
