@@ -5,6 +5,7 @@ import {
   ListObjectVersionsCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { sendRequestSchema } from '../../functions/sending-config.ts';
 import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
@@ -83,7 +84,8 @@ describe('scheduled digest against moto, end to end with ingest', () => {
       counts: { articles: 5, themes: expect.any(Number), skipped: 0 },
     });
     // objectContaining: the sending side may add fields of its own to the hand-off message.
-    expect(await approvedMessages(r, d)).toEqual([
+    const handoffs = await approvedMessages(r, d);
+    expect(handoffs).toEqual([
       expect.objectContaining({
         digestId: window.digestId,
         archivePrefix: prefix,
@@ -91,6 +93,11 @@ describe('scheduled digest against moto, end to end with ingest', () => {
         windowEnd: slot.toISOString(),
       }),
     ]);
+    // The sender's fan-out reads this very message: it must name the archived digest.json it renders from.
+    expect(sendRequestSchema.parse(handoffs[0])).toEqual({
+      digestId: window.digestId,
+      digestKey: `${prefix}digest.json`,
+    });
   });
 
   it('lets only one of two concurrent runs for a window build it', async () => {
