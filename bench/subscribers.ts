@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { createSubscriptionHandler } from '../functions/subscription-endpoint.ts';
-import { DynamoDbSubscriberRepository, EMAIL_INDEX } from '../src/adapters/dynamodb-subscribers.ts';
+import { DynamoDbSubscriberRepository, subscriberTableInput } from '../src/adapters/dynamodb-subscribers.ts';
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
@@ -50,24 +50,7 @@ async function unsubscribeAgainstMoto(): Promise<void> {
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     });
     const table = 'bench-subscribers';
-    await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'emailKey', AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: EMAIL_INDEX,
-            KeySchema: [{ AttributeName: 'emailKey', KeyType: 'HASH' }],
-            Projection: { ProjectionType: 'KEYS_ONLY' },
-          },
-        ],
-      }),
-    );
+    await client.send(new CreateTableCommand(subscriberTableInput(table)));
     const repository = new DynamoDbSubscriberRepository(client, table);
     const service = new SubscriptionService({ repository, tokens: signer });
     const handler = createSubscriptionHandler({ service, newsletter: 'Bench', signupEnabled: false });

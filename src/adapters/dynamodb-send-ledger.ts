@@ -1,4 +1,8 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -12,6 +16,30 @@ import { ledgerKeyFromTags } from '../core/sending/tags.ts';
 
 /** Global secondary index on `messageId` (sparse: only rows SES accepted); the construct creates it. */
 export const MESSAGE_ID_INDEX = 'byMessageId';
+
+/** The table this ledger expects (the same keys and index as infra/constructs/sending.ts). */
+export function ledgerTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'digestId', AttributeType: 'S' },
+      { AttributeName: 'subscriberId', AttributeType: 'S' },
+      { AttributeName: 'messageId', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'digestId', KeyType: 'HASH' },
+      { AttributeName: 'subscriberId', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: MESSAGE_ID_INDEX,
+        KeySchema: [{ AttributeName: 'messageId', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  };
+}
 
 const OUTCOME_ATTRIBUTE: Record<SendOutcome, 'deliveredAt' | 'bouncedAt' | 'complainedAt'> = {
   delivered: 'deliveredAt',

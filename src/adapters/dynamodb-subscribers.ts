@@ -1,4 +1,8 @@
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -13,6 +17,26 @@ import type { Subscriber } from '../core/subscribers/subscriber.ts';
 
 /** Name of the global secondary index on `emailKey`; the construct creates it with the same name. */
 export const EMAIL_INDEX = 'byEmail';
+
+/** The table this repository expects (the same keys and index as infra/constructs/subscribers.ts). */
+export function subscriberTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'emailKey', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: EMAIL_INDEX,
+        KeySchema: [{ AttributeName: 'emailKey', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
+  };
+}
 
 /**
  * One table, partition key `pk`: `subscriber#<id>` items (with `emailKey`, the lower-cased address,

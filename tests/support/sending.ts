@@ -9,7 +9,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoDbSendLedger, MESSAGE_ID_INDEX } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { DynamoDbSendLedger, ledgerTableInput } from '../../src/adapters/dynamodb-send-ledger.ts';
 import { S3DigestSource } from '../../src/adapters/s3-digest-source.ts';
 import { SesRawSender } from '../../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../../src/adapters/sqs-batch-queue.ts';
@@ -31,28 +31,7 @@ export const REPLY_TO = 'editors@news.example.org';
 export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscriberStack>>, digest: Digest) {
   const suffix = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const ledgerTable = `send-ledger-${suffix}`;
-  await subscribers.dynamo.send(
-    new CreateTableCommand({
-      TableName: ledgerTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'digestId', AttributeType: 'S' },
-        { AttributeName: 'subscriberId', AttributeType: 'S' },
-        { AttributeName: 'messageId', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'digestId', KeyType: 'HASH' },
-        { AttributeName: 'subscriberId', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: MESSAGE_ID_INDEX,
-          KeySchema: [{ AttributeName: 'messageId', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  await subscribers.dynamo.send(new CreateTableCommand(ledgerTableInput(ledgerTable)));
   const sqs = new SQSClient(motoClientConfig());
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `send-${suffix}` }));
   const s3 = new S3Client(motoClientConfig());

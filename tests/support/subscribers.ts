@@ -3,7 +3,10 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { inject } from 'vitest';
-import { DynamoDbSubscriberRepository, EMAIL_INDEX } from '../../src/adapters/dynamodb-subscribers.ts';
+import {
+  DynamoDbSubscriberRepository,
+  subscriberTableInput,
+} from '../../src/adapters/dynamodb-subscribers.ts';
 import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
 import { SubscriptionService } from '../../src/core/subscribers/service.ts';
@@ -19,25 +22,7 @@ export async function subscriberStack(prefix: string, secret: object) {
   const secrets = new SecretsManagerClient(motoClientConfig());
   const ses = new SESClient(motoClientConfig());
   const table = `subscribers-${suffix}`;
-  // Same key schema and index as infra/constructs/subscribers.ts.
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'emailKey', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: EMAIL_INDEX,
-          KeySchema: [{ AttributeName: 'emailKey', KeyType: 'HASH' }],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
-        },
-      ],
-    }),
-  );
+  await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
   const { ARN } = await secrets.send(
     new CreateSecretCommand({ Name: `token-keys-${suffix}`, SecretString: JSON.stringify(secret) }),
   );
