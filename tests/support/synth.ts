@@ -1,11 +1,16 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseStackConfig } from '../../infra/config.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
+
+const run = promisify(execFile);
 
 export interface ValidationReport {
   pluginReports: {
@@ -27,6 +32,11 @@ export interface SynthesisedStack {
   outdir: string;
   /** Folder of the bundled code of the Lambda function with this logical id prefix. */
   bundleDir(logicalIdPrefix: string): string;
+  /**
+   * Imports the function's bundled index.mjs in a fresh Node process with only `env` (and PATH) set, as a cold
+   * start does, and resolves to `typeof handler`; rejects with the process's error output.
+   */
+  loadBundle(logicalIdPrefix: string, env: Record<string, string>): Promise<string>;
 }
 
 /** Synthesises the app as `cdk synth` does (same config parser, cdk-nag plugin) into a fresh folder. */
@@ -49,6 +59,15 @@ export function synthesiseDigestStack(rawConfig: unknown = {}): SynthesisedStack
     template,
     report,
     outdir,
+    async loadBundle(logicalIdPrefix, env) {
+      const bundle = join(this.bundleDir(logicalIdPrefix), 'index.mjs');
+      const load = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); console.log(typeof m.handler);`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], {
+        env: { PATH: process.env.PATH, ...env },
+        cwd: outdir,
+      });
+      return stdout.trim();
+    },
     bundleDir(logicalIdPrefix) {
       const functions = template.findResources('AWS::Lambda::Function');
       const entry = Object.entries(functions).find(([id]) => id.startsWith(logicalIdPrefix));
