@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // moto is one shared account: files that use it clean up their own resources by unique names.
     pool: 'forks',
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: 'tests/artifacts/vitest-results.json' }]],
   },
 });
