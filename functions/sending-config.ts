@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, QueueMessageRejectedError } from '../src/core/errors.ts';
+import { parseEnvironment } from '../src/adapters/lambda-environment.ts';
+import { QueueMessageRejectedError } from '../src/core/errors.ts';
 
 const queueSettings = z.object({
   SUBSCRIBER_TABLE: z.string().min(1),
@@ -42,18 +43,12 @@ const workerEnvironmentSchema = queueSettings.extend({
   TEMPLATES_DIR: z.string().min(1).optional(),
 });
 
-function readEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(`invalid environment: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
-
 export function readFanoutEnvironment(env: NodeJS.ProcessEnv = process.env) {
-  return readEnvironment(fanoutEnvironmentSchema, env);
+  return parseEnvironment(fanoutEnvironmentSchema, env);
 }
 
 export function readWorkerEnvironment(env: NodeJS.ProcessEnv = process.env) {
-  return readEnvironment(workerEnvironmentSchema, env);
+  return parseEnvironment(workerEnvironmentSchema, env);
 }
 
 const digestIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)');

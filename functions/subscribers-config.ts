@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../src/core/errors.ts';
+import { parseEnvironment } from '../src/adapters/lambda-environment.ts';
 
 const tableSettings = z.object({ SUBSCRIBER_TABLE: z.string().min(1) });
 
@@ -24,18 +24,12 @@ const feedbackEnvironmentSchema = tableSettings.extend({
   LEDGER_TABLE: z.string().min(1).optional(),
 });
 
-function readEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(`invalid environment: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
-
 export function readEndpointEnvironment(env: NodeJS.ProcessEnv = process.env) {
-  return readEnvironment(endpointEnvironmentSchema, env);
+  return parseEnvironment(endpointEnvironmentSchema, env);
 }
 
 export function readFeedbackEnvironment(env: NodeJS.ProcessEnv = process.env) {
-  return readEnvironment(feedbackEnvironmentSchema, env);
+  return parseEnvironment(feedbackEnvironmentSchema, env);
 }
 
 /**
