@@ -16,18 +16,13 @@ import { sendReport } from '../../core/sending/report.ts';
 import { messageTags } from '../../core/sending/tags.ts';
 import { createSubscriber } from '../../core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../core/tokens.ts';
-import { clientConfig } from '../aws-options.ts';
+import { type AwsOptions, clientConfig } from '../aws-options.ts';
 import { readEmailSettings } from '../email-settings.ts';
-
-interface Connection {
-  endpoint?: string;
-  region?: string;
-}
 
 /** Prints a digest's send report from the ledger: sent, failed, unknown, bounced, complained, unsubscribed. */
 export async function printSendReport(
   digestId: string,
-  opts: Connection & { ledgerTable: string; subscriberTable: string; json?: boolean },
+  opts: AwsOptions & { ledgerTable: string; subscriberTable: string; json?: boolean },
 ): Promise<void> {
   const dynamo = new DynamoDBClient(clientConfig(opts));
   const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable);
@@ -69,7 +64,7 @@ export function registerSend(program: Command): void {
     .action(
       async (
         digestId: string,
-        opts: Connection & {
+        opts: AwsOptions & {
           to: string;
           bucket: string;
           digestKey: string;

@@ -12,12 +12,10 @@ import { PacedMailer } from '../../core/subscribers/paced-mailer.ts';
 import { SubscriptionService } from '../../core/subscribers/service.ts';
 import type { Subscriber } from '../../core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../core/tokens.ts';
-import { clientConfig } from '../aws-options.ts';
+import { type AwsOptions, clientConfig } from '../aws-options.ts';
 
-interface ConnectionOptions {
+interface ConnectionOptions extends AwsOptions {
   table: string;
-  endpoint?: string;
-  region?: string;
   keySecret?: string;
   from?: string;
   linkBase?: string;
