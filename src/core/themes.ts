@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
+import { headlineFor } from './headline.ts';
 import { Heap } from './text/heap.ts';
-import { documentFrequencies, dot, idf, type SparseVector, tfidfVectors } from './text/tfidf.ts';
+import { documentFrequencies, dot, type SparseVector, tfidfVectors } from './text/tfidf.ts';
 import { contentTerms, isStopword } from './text/tokens.ts';
 
 export interface ThemeGroup {
   id: string;
+  /** The theme's headline (see headline.ts). */
   label: string;
   /** Articles of the theme, most central first. */
   articles: CanonicalArticle[];
@@ -64,8 +66,6 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
       members.map((i) => sorted[i] as CanonicalArticle),
       members,
       vectors,
-      df,
-      sorted.length,
     ),
   );
   return groups.sort(compareGroups).map(({ group }) => group);
@@ -255,8 +255,6 @@ function toGroup(
   articles: readonly CanonicalArticle[],
   indices: readonly number[],
   vectors: readonly SparseVector[],
-  df: ReadonlyMap<string, number>,
-  docCount: number,
 ): RankedGroup {
   const centroid: SparseVector = new Map();
   for (const i of indices) {
@@ -270,7 +268,7 @@ function toGroup(
   const ids = articles.map((a) => a.id).sort(compareIds);
   const id = `theme-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 12)}`;
   return {
-    group: { id, label: labelFor(ordered, df, docCount), articles: ordered },
+    group: { id, label: headlineFor(ordered), articles: ordered },
     size: articles.reduce((n, a) => n + 1 + a.duplicates.length, 0),
     sources: new Set(articles.map((a) => a.source ?? a.id)).size,
     latest: articles.reduce((latest, a) => (a.published && a.published > latest ? a.published : latest), ''),
@@ -289,137 +287,6 @@ function compareGroups(x: RankedGroup, y: RankedGroup): number {
 
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const MAX_LABEL_WORDS = 6;
-
-/**
- * A short label from the names the theme's articles share: capitalised phrases scored by how many of the
- * theme's articles and headlines use them and how rare they are elsewhere; the two best that do not overlap.
- * Falls back to the central article's headline, shortened.
- */
-function labelFor(
-  articles: readonly CanonicalArticle[],
-  df: ReadonlyMap<string, number>,
-  docCount: number,
-): string {
-  const support = new Map<string, { articles: number; titles: number; first: number; surface: string }>();
-  articles.forEach((article, rank) => {
-    const inTitle = new Set(namePhrases(article.title).map((p) => p.toLowerCase()));
-    const phrases = new Set<string>(namePhrases(article.title));
-    for (const text of article.sentences.slice(0, 5)) for (const p of namePhrases(text)) phrases.add(p);
-    const seen = new Set<string>();
-    for (const phrase of phrases) {
-      const key = phrase.toLowerCase();
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const entry = support.get(key);
-      const titles = inTitle.has(key) ? 1 : 0;
-      if (entry) {
-        entry.articles++;
-        entry.titles += titles;
-      } else support.set(key, { articles: 1, titles, first: rank, surface: phrase });
-    }
-  });
-  const scored = [...support.values()]
-    .map((entry) => {
-      const terms = contentTerms(entry.surface);
-      const rarity =
-        terms.reduce((sum, t) => sum + idf(df.get(t) ?? 0, docCount), 0) / Math.max(1, terms.length);
-      const coverage = entry.articles / articles.length;
-      // Headlines name what the story is about; a two-word name is more telling than one word.
-      const headline = 1 + entry.titles / articles.length;
-      return { ...entry, score: coverage * rarity * headline * (1 + 0.25 * (Math.min(terms.length, 2) - 1)) };
-    })
-    .filter((entry) => articles.length === 1 || entry.articles >= 2)
-    .sort((x, y) => y.score - x.score || x.first - y.first || compareIds(x.surface, y.surface));
-  // A person in the headlines who speaks in most articles: the story is what they said. The shortest
-  // form of the name ("Khawaja Asif", not "Defence Minister Khawaja Asif").
-  // Only the best few names are tried: the regular expressions scan every article of the theme.
-  const leading = scored.slice(0, 5);
-  const speaker = leading
-    .filter(
-      (entry) =>
-        articles.filter((a) => a.title.includes(entry.surface)).length >= 2 &&
-        speaksInMost(entry.surface, articles),
-    )
-    .sort((x, y) => x.surface.length - y.surface.length)[0];
-  if (speaker) {
-    const topic = leading.find(
-      (entry) => !overlaps(entry.surface, speaker.surface) && mostlyObject(entry.surface, articles),
-    );
-    if (topic) return `${speaker.surface} on ${topic.surface}`;
-  }
-  const chosen: string[] = [];
-  for (const { surface } of scored) {
-    const lower = surface.toLowerCase();
-    if (chosen.some((c) => c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase()))) continue;
-    chosen.push(surface);
-    if (chosen.length === 2) break;
-  }
-  if (chosen.length > 0) return chosen.join(', ');
-  const central = articles[0] as CanonicalArticle;
-  const headline = (central.title.trim() || central.id).split(/\s+/);
-  return headline.length > MAX_LABEL_WORDS + 2
-    ? `${headline.slice(0, MAX_LABEL_WORDS).join(' ')}…`
-    : headline.join(' ');
-}
-
-const SPEECH_VERB =
-  '(?:said|says|told|tells|stated|states|added|urged|urges|warned|warns|stressed|noted|outlined|reminded|recalled|announced|asked|claimed|insisted|denied)';
-const OBJECT_BEFORE =
-  /^(?:with|in|inside|into|to|from|against|on|about|over|toward|towards|across|for|at|urged|urges|reminded|warned|told)$/i;
-const SUBJECT_BEFORE = /^(?:that|said|says)$/i;
-const SUBJECT_AFTER = /^(?:has|had|is|was|does|did|will|would|should|could|can|said|says|\p{Ll}+ed)$/u;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function overlaps(a: string, b: string): boolean {
-  const words = new Set(b.toLowerCase().split(/\s+/));
-  return a
-    .toLowerCase()
-    .split(/\s+/)
-    .some((w) => words.has(w));
-}
-
-/**
- * A full name (two words or more) that, in at least half of the theme's articles (two at least), is
- * the subject of a speech verb in the headline or the first 5 sentences: "Khawaja Asif on Saturday
- * said". The theme is then what that person said.
- */
-function speaksInMost(name: string, articles: readonly CanonicalArticle[]): boolean {
-  if (name.split(/\s+/).length < 2 || articles.length < 2) return false;
-  const pattern = new RegExp(`\\b${escapeRegExp(name)}(?:\\s+\\S+){0,3}?\\s+${SPEECH_VERB}\\b`, 'u');
-  const speaking = articles.filter((a) =>
-    [a.title, ...a.sentences.slice(0, 5)].some((text) => pattern.test(text)),
-  ).length;
-  return speaking >= Math.max(2, articles.length / 2);
-}
-
-/**
- * True when the theme's articles mention the name more often after a preposition or an addressing
- * verb ("relations with Afghanistan", "urges Kabul") than as a subject ("Pakistan has", "said that
- * Pakistan"): what the story is about rather than who acts in it.
- */
-function mostlyObject(name: string, articles: readonly CanonicalArticle[]): boolean {
-  const pattern = new RegExp(`(\\S+)\\s+${escapeRegExp(name)}(?:['’]s)?(?:\\s+(\\S+))?`, 'gu');
-  const start = new RegExp(`^${escapeRegExp(name)}(?:['’]s)?\\s+(\\S+)`, 'u');
-  let asObject = 0;
-  let asSubject = 0;
-  for (const article of articles) {
-    for (const text of [article.title, ...article.sentences]) {
-      const next = start.exec(text)?.[1];
-      if (next && SUBJECT_AFTER.test(next)) asSubject++;
-      for (const [, before, after] of text.matchAll(pattern)) {
-        if (OBJECT_BEFORE.test(before as string)) asObject++;
-        else if (SUBJECT_BEFORE.test(before as string) || (after !== undefined && SUBJECT_AFTER.test(after)))
-          asSubject++;
-      }
-    }
-  }
-  return asObject > asSubject;
 }
 
 const CALENDAR_WORD =

@@ -1,0 +1,355 @@
+import type { Article } from './article.ts';
+import { contentTerms, isStopword, wordCount } from './text/tokens.ts';
+
+/** Shortest and longest headline, in words. */
+export const HEADLINE_MIN_WORDS = 4;
+export const HEADLINE_MAX_WORDS = 14;
+
+/** Articles (most central first) whose headlines and leads are considered. */
+const CANDIDATE_ARTICLES = 12;
+/** Body sentences per article read for case evidence and for what the theme's articles share. */
+const EVIDENCE_SENTENCES = 30;
+const SHARED_SENTENCES = 3;
+
+/**
+ * A theme's headline: a sentence-case line of 4 to 14 words that says what happened, taken from the
+ * theme's own articles so every word of it is found in them. Candidates are the articles' headlines
+ * (Title Case and ALL CAPS ones put in sentence case) and their lead sentences shortened at a clause
+ * boundary; the one whose words the most articles of the theme share wins, headlines and lines with a
+ * verb first. `articles` come most central first.
+ */
+export function headlineFor(articles: readonly Article[]): string {
+  if (articles.length === 0) return '';
+  const evidence = caseEvidence(articles);
+  const shared = sharedTerms(articles.slice(0, 50));
+  let best: { text: string; score: number } | undefined;
+  articles.slice(0, CANDIDATE_ARTICLES).forEach((article, rank) => {
+    for (const candidate of candidatesOf(article, evidence)) {
+      const score = scoreOf(candidate, shared, rank);
+      if (!best || score > best.score) best = { text: candidate.text, score };
+    }
+  });
+  return best?.text ?? fallback(articles[0] as Article);
+}
+
+interface Candidate {
+  text: string;
+  /** Written as a headline by the outlet (rather than shortened from a lead sentence). */
+  headline: boolean;
+}
+
+function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
+  const found: Candidate[] = [];
+  const title = stripLabel(article.title.replace(/\s+/g, ' ').trim());
+  if (title && !isTimestampLike(title)) {
+    const sentenceCased = isSentenceCase(title) ? title : toSentenceCase(title, evidence);
+    const text = wordCount(sentenceCased) > HEADLINE_MAX_WORDS ? shorten(sentenceCased) : sentenceCased;
+    if (text)
+      found.push({ text: finish(recase(text, evidence)), headline: wordCount(title) <= HEADLINE_MAX_WORDS });
+  }
+  for (const sentence of article.sentences.slice(0, 2)) {
+    const text = shorten(stripDateline(sentence));
+    if (text) found.push({ text: finish(recase(text, evidence)), headline: false });
+  }
+  return found.filter((c) => usable(c.text));
+}
+
+/** A line a reader can take as a headline: right length, a statement, whole quotes, not a list of names. */
+function usable(text: string): boolean {
+  const count = wordCount(text);
+  if (count < HEADLINE_MIN_WORDS || count > HEADLINE_MAX_WORDS) return false;
+  if (/[?]$/.test(text) || /\.\.\.|…/.test(text)) return false;
+  if (CONTEXT_OPENER.test(text)) return false;
+  if (isNameList(text)) return false;
+  return balanced(text);
+}
+
+/** Openers that need an earlier sentence, or a reader who already knows the story. */
+const CONTEXT_OPENER =
+  /^(?:He|She|It|They|We|I|You|His|Her|Its|Their|This|That|These|Those|But|And|So|Or|Yet|Also|However|Still|Then|There|Here|Well|Oh|Now)\b/;
+
+/**
+ * True for a comma- or "and"-separated list of short capitalised names ("SeaMicro, Intel"), the old
+ * label form: it names who is involved but does not say what happened.
+ */
+export function isNameList(text: string): boolean {
+  const parts = text.split(/\s*,\s*|\s+and\s+|\s*&\s*/).filter((p) => p !== '');
+  if (parts.length < 2 && !text.includes(',')) return false;
+  return parts.every((part) => {
+    const tokens = part.split(/\s+/);
+    return (
+      tokens.length <= 4 && tokens.every((t) => /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(t) || isStopword(t))
+    );
+  });
+}
+
+function balanced(text: string): boolean {
+  const count = (pattern: RegExp) => (text.match(pattern) ?? []).length;
+  return (
+    count(/"/g) % 2 === 0 &&
+    count(/“/g) === count(/”/g) &&
+    count(/\(/g) === count(/\)/g) &&
+    count(/\[/g) === count(/\]/g)
+  );
+}
+
+// --- Scoring -------------------------------------------------------------------------------------
+
+/** term -> share of the theme's articles using it in their headline or first sentences. */
+function sharedTerms(articles: readonly Article[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const article of articles) {
+    const terms = new Set(
+      contentTerms([article.title, ...article.sentences.slice(0, SHARED_SENTENCES)].join(' ')),
+    );
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  for (const [term, count] of counts) counts.set(term, count / articles.length);
+  return counts;
+}
+
+/**
+ * What the theme's articles share, per square root of the candidate's terms (a long line gains from
+ * more shared words, but less than in proportion), raised for outlets' headlines and for lines with
+ * a verb, lowered slightly by the article's rank in the theme.
+ */
+function scoreOf(candidate: Candidate, shared: ReadonlyMap<string, number>, rank: number): number {
+  const terms = [...new Set(contentTerms(candidate.text))];
+  if (terms.length === 0) return 0;
+  const support = terms.reduce((sum, t) => sum + (shared.get(t) ?? 0), 0) / Math.sqrt(terms.length);
+  const form = (candidate.headline ? 1.2 : 1) * (hasVerb(mainClause(candidate.text)) ? 1 : 0.5);
+  return support * form * (1 / (1 + 0.02 * rank));
+}
+
+/** The words before a relative pronoun: "A former employee who opened fire" has no verb of its own. */
+function mainClause(text: string): string {
+  const match = /\s(?:who|which|whose|whom)\s/.exec(text);
+  return match ? text.slice(0, match.index) : text;
+}
+
+const COMMON_VERBS = new Set(
+  `is are was were be been has have had will would can could may might must should do does did get gets got
+  hit hits set sets put puts cut cuts quit quits win wins won lose loses lost take takes took make makes
+  give gives gave go goes went come comes came run runs ran say says said tell tells told find finds found
+  leave leaves left keep keeps kept hold holds held meet meets met see sees saw seek seeks sought buy buys
+  bought sell sells sold pay pays paid name names`.split(/\s+/),
+);
+
+/** A sign of a finite verb: a common verb, an -ed or -ing form, an -s form after a lowercase word or name, or "to" + word. */
+function hasVerb(text: string): boolean {
+  const tokens = text.split(/\s+/).map((t) => t.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''));
+  return tokens.some((token, i) => {
+    const lower = token.toLowerCase();
+    if (COMMON_VERBS.has(lower)) return true;
+    if (i === 0 || token !== lower) return false;
+    if (/^to$/.test(tokens[i - 1]?.toLowerCase() ?? '')) return !isStopword(lower);
+    return /(?:ed|[^s']s)$/.test(lower) && lower.length > 3 && !isStopword(lower);
+  });
+}
+
+// --- Shortening a sentence at a clause boundary ----------------------------------------------------
+
+/** Words that open a clause a headline can do without. */
+const CLAUSE_START = new Set(
+  'who which that where when while after before as because since although though but and amid despite following including according saying adding'.split(
+    ' ',
+  ),
+);
+/** Words a headline may be cut before when no clause boundary fits: where, when and with what. */
+const PHRASE_START = new Set('in on at for from with by near during over into to'.split(' '));
+/** Opening words of a fronted phrase ("On Thursday, …", "With a month left, …"): cut it off instead. */
+const FRONTED = new Set(
+  'on in at after before with without as while when during since following despite amid just earlier later last this early late for by'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The longest start of `sentence` with at most 14 words that ends at a clause boundary (a comma, a
+ * dash, a semicolon, or before "who", "which", "after" ...), else before a preposition. A fronted
+ * phrase ending at the first comma is dropped first. Never cuts inside a capitalised name, nor after
+ * a function word. Returns undefined when no cut gives a line of at least 4 words.
+ */
+export function shorten(sentence: string): string | undefined {
+  let tokens = sentence.trim().split(/\s+/);
+  const firstComma = tokens.findIndex((t) => /,$/.test(t));
+  if (
+    firstComma >= 0 &&
+    firstComma < tokens.length - HEADLINE_MIN_WORDS &&
+    FRONTED.has((tokens[0] ?? '').toLowerCase())
+  ) {
+    tokens = tokens.slice(firstComma + 1);
+  }
+  if (tokens.length <= HEADLINE_MAX_WORDS) return tokens.join(' ');
+  for (const boundary of [clauseEnd, phraseEnd]) {
+    for (let end = HEADLINE_MAX_WORDS; end >= HEADLINE_MIN_WORDS; end--) {
+      if (boundary(tokens, end)) {
+        const text = tokens
+          .slice(0, end)
+          .join(' ')
+          .replace(/[,;:—–-]+$/, '');
+        if (balanced(text)) return text;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A cut after `end` words is at a clause boundary: punctuation after the last kept word, or a clause word next. */
+function clauseEnd(tokens: readonly string[], end: number): boolean {
+  const last = tokens[end - 1] ?? '';
+  const next = tokens[end] ?? '';
+  if (isStopword(stripPunctuation(last).toLowerCase()) && !/[,;:]$/.test(last)) return false;
+  // "the IBF, IBO and WBO titles": a comma between two names is inside a list, not a clause boundary.
+  if (/,$/.test(last) && /^\p{Lu}/u.test(last) && /^\p{Lu}/u.test(next)) return false;
+  // "… IBF, IBO and WBO titles": a list of names goes on after "and".
+  if (/^(?:and|or)$/.test(next) && /^\p{Lu}/u.test(last)) return false;
+  return /[,;:]$/.test(last) || /^[—–-]+$/.test(next) || CLAUSE_START.has(next.toLowerCase());
+}
+
+/** A cut before a preposition, after a content word, that does not split a name ("Bank of America"). */
+function phraseEnd(tokens: readonly string[], end: number): boolean {
+  const last = stripPunctuation(tokens[end - 1] ?? '');
+  const next = tokens[end] ?? '';
+  return PHRASE_START.has(next) && !isStopword(last.toLowerCase()) && last !== '';
+}
+
+function stripPunctuation(token: string): string {
+  return token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+}
+
+// --- Cleaning and case --------------------------------------------------------------------------------
+
+/** "Report: …", "UPDATE - …", "27/09/2013-…": a one- or two-word label or a date before the headline. */
+function stripLabel(title: string): string {
+  return title
+    .replace(/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/, '')
+    .replace(/^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u, '');
+}
+
+/** "ISLAMABAD:", "WASHINGTON (AP) —", "LONDON, Jan 3 (Reuters) -": a wire dateline before the lead. */
+function stripDateline(sentence: string): string {
+  const match = /^[\p{Lu}][\p{Lu}\s.,'’-]{1,40}(?:\([^)]{1,40}\))?\s*(?::|—|–|--|-)\s+/u.exec(sentence);
+  return match && /\p{Lu}{2}/u.test(match[0]) ? sentence.slice(match[0].length) : sentence;
+}
+
+/** A line made of dates, times and stamp words only ("27 NOVEMBER, 2005", "8: 24am:", "APR 28"). */
+function isTimestampLike(text: string): boolean {
+  const rest = text
+    .replace(
+      /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:posted|updated|published|last|am|pm|gmt|est|edt|pst|pdt|et|at|on)\b|\d+(?:st|nd|rd|th)?|[\s\p{P}]/giu,
+      '',
+    )
+    .trim();
+  return rest === '';
+}
+
+/** Ends without a closing full stop or colon; starts with a capital. */
+function finish(text: string): string {
+  const trimmed = text.replace(/[\s.,;:—–-]+$/u, '').replace(/^[\s,;:—–-]+/u, '');
+  return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+}
+
+/** Has lowercase content words: already sentence case (or a lead sentence), not Title Case or ALL CAPS. */
+function isSentenceCase(text: string): boolean {
+  const words = text.split(/\s+/).filter((w) => /^\p{L}{4,}/u.test(w) && !isStopword(w.toLowerCase()));
+  if (words.length === 0) return true;
+  const lower = words.filter((w) => /^\p{Ll}/u.test(w)).length;
+  return lower / words.length >= 0.3;
+}
+
+interface CaseEvidence {
+  /** lowercase word -> times seen capitalised / in lowercase, not counting sentence starts. */
+  capitalised: Map<string, number>;
+  lowercase: Map<string, number>;
+  /** Capitalised word pairs seen in the bodies ("New Zealand", "Betty Ford"). */
+  pairs: Set<string>;
+  /** Words the bodies write in capitals ("NBA", "UN"). */
+  acronyms: Set<string>;
+}
+
+function caseEvidence(articles: readonly Article[]): CaseEvidence {
+  const evidence: CaseEvidence = {
+    capitalised: new Map(),
+    lowercase: new Map(),
+    pairs: new Set(),
+    acronyms: new Set(),
+  };
+  for (const article of articles.slice(0, 50)) {
+    for (const sentence of article.sentences.slice(0, EVIDENCE_SENTENCES)) {
+      const tokens = sentence.split(/\s+/).map(stripPunctuation);
+      tokens.forEach((token, i) => {
+        if (token === '') return;
+        const key = token.toLowerCase();
+        if (/^\p{Ll}/u.test(token)) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
+        else if (/^\p{Lu}/u.test(token)) {
+          if (/^\p{Lu}{2,}$/u.test(token)) evidence.acronyms.add(token);
+          if (i === 0) return;
+          evidence.capitalised.set(key, (evidence.capitalised.get(key) ?? 0) + 1);
+          const next = tokens[i + 1] ?? '';
+          if (/^\p{Lu}/u.test(next)) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
+        }
+      });
+    }
+  }
+  return evidence;
+}
+
+/**
+ * Title Case or ALL CAPS headline to sentence case: a word keeps its capital when the bodies write it
+ * with one (alone, or as part of a capitalised pair such as "New Zealand"), a word the bodies write in
+ * capitals stays so, everything else is lowercased; the first word is capitalised.
+ */
+function toSentenceCase(title: string, evidence: CaseEvidence): string {
+  const tokens = title.split(/\s+/);
+  const keys = tokens.map((t) => stripPunctuation(t).toLowerCase());
+  const allCaps = !/\p{Ll}/u.test(title);
+  return tokens
+    .map((token, i) => {
+      const word = stripPunctuation(token);
+      const key = keys[i] ?? '';
+      const inPair =
+        evidence.pairs.has(`${keys[i - 1]} ${key}`) || evidence.pairs.has(`${key} ${keys[i + 1]}`);
+      const named = inPair || (evidence.capitalised.get(key) ?? 0) > (evidence.lowercase.get(key) ?? 0);
+      let cased: string;
+      if (/^\p{Lu}{2,}$/u.test(word) && (!allCaps || evidence.acronyms.has(word))) cased = word;
+      else if (named || /^\p{Lu}\p{Ll}{0,3}\.$/u.test(token))
+        cased = word.charAt(0).toUpperCase() + (allCaps ? word.slice(1).toLowerCase() : word.slice(1));
+      else cased = key;
+      const result = token.replace(word, cased);
+      return i === 0 ? result.charAt(0).toUpperCase() + result.slice(1) : result;
+    })
+    .join(' ');
+}
+
+/**
+ * Fixes case where the theme's bodies disagree with one source: a shouted word ("A FIRE has …") is
+ * lowercased, a name a source wrote in lowercase ("Gov. sarah palin's") gets its capital back.
+ */
+function recase(text: string, evidence: CaseEvidence): string {
+  return text
+    .split(/\s+/)
+    .map((token, i) => {
+      const word = stripPunctuation(token);
+      const key = word.toLowerCase();
+      const capitals = evidence.capitalised.get(key) ?? 0;
+      const lowers = evidence.lowercase.get(key) ?? 0;
+      if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && lowers > capitals)
+        return token.replace(word, key);
+      if (/^\p{Ll}/u.test(word) && capitals >= 2 && lowers * 4 <= capitals)
+        return token.replace(word, word.charAt(0).toUpperCase() + word.slice(1));
+      return token;
+    })
+    .join(' ');
+}
+
+/** No usable candidate: the central headline or lead, cut to 14 words before a lowercase word. */
+function fallback(article: Article): string {
+  const source = article.title.trim() || (article.sentences[0] ?? article.id);
+  const tokens = source.split(/\s+/);
+  if (tokens.length <= HEADLINE_MAX_WORDS) return finish(source);
+  let end = HEADLINE_MAX_WORDS;
+  while (end > HEADLINE_MIN_WORDS && !/^\p{Ll}/u.test(tokens[end] ?? '')) end--;
+  while (end > HEADLINE_MIN_WORDS && isStopword(stripPunctuation(tokens[end - 1] ?? '').toLowerCase())) end--;
+  return finish(tokens.slice(0, end).join(' '));
+}
