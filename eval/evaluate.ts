@@ -9,6 +9,7 @@ import { rougeN } from '../src/core/text/rouge.ts';
 import { normaliseForMatch } from '../src/core/text/tokens.ts';
 import { centroidSummary, leadSummary } from './baselines.ts';
 import { type ClusteringScores, compareClusterings } from './metrics.ts';
+import { type TitleFigures, titleFigures, titleTargets } from './title-metrics.ts';
 
 /** Word budgets the summaries are scored at (multiling2011 asked for 250; digests use about 100). */
 export const SUMMARY_BUDGETS = [100, 250] as const;
@@ -37,6 +38,7 @@ export interface ThemeCorpusResult {
   events: ClusteringScores;
   topics?: ClusteringScores;
   grounding: Grounding;
+  titles: TitleFigures;
 }
 
 export interface RougeFigures {
@@ -53,7 +55,13 @@ export interface SummaryCorpusResult {
   /** The 2011 submissions at 250 words, from the corpus's baselines.json. */
   systems2011: Record<string, { description: string; rouge1Recall: number; rouge2Recall: number }>;
   grounding: Grounding;
-  mixed: { clusters: number; themes: number; scores: ClusteringScores; grounding: Grounding };
+  mixed: {
+    clusters: number;
+    themes: number;
+    scores: ClusteringScores;
+    grounding: Grounding;
+    titles: TitleFigures;
+  };
 }
 
 export interface TargetCheck {
@@ -95,6 +103,7 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
         check(`${name} events ARI`, result.events.ari, THEME_TARGETS.ari, 'min'),
         check(`${name} grounded points`, result.grounding.grounded, 1, 'min'),
         check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
+        ...titleChecks(name, result.titles),
       );
     } else if (await exists(join(dir, 'clusters'))) {
       const result = await evaluateSummaryCorpus(dir);
@@ -110,6 +119,12 @@ function check(name: string, value: number, target: number, kind: TargetCheck['k
   return { name, value, target, kind, met };
 }
 
+function titleChecks(name: string, titles: TitleFigures): TargetCheck[] {
+  return titleTargets(titles).map(([what, value, target, kind]) =>
+    check(`${name} ${what}`, value, target, kind),
+  );
+}
+
 async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
   const gold = JSON.parse(await readFile(join(dir, 'gold.json'), 'utf8')) as {
     events: Record<string, string>;
@@ -119,13 +134,15 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
   const digest = buildDigest(files, { now: EVAL_CLOCK });
   const predicted = themeOf(digest);
   const events = new Map(Object.entries(gold.events));
+  const articles = parseFiles(files).articles;
   return {
     articles: files.length,
     themes: digest.themes.length,
     goldEvents: new Set(events.values()).size,
     events: compareClusterings(predicted, events),
     ...(gold.topics && { topics: compareClusterings(predicted, new Map(Object.entries(gold.topics))) }),
-    grounding: groundingOf(digest, parseFiles(files).articles),
+    grounding: groundingOf(digest, articles),
+    titles: titleFigures(digest, articles),
   };
 }
 
@@ -246,11 +263,13 @@ async function evaluateMixed(dir: string, clusterCount: number): Promise<Summary
   // Gold only: the cluster is the folder the file came from; the pipeline never sees it as a signal
   // because ids are opaque to it.
   const gold = new Map(files.map((f) => [f.id, f.id.split('/')[0] as string]));
+  const articles = parseFiles(files).articles;
   return {
     clusters: clusterCount,
     themes: digest.themes.length,
     scores: compareClusterings(themeOf(digest), gold),
-    grounding: groundingOf(digest, parseFiles(files).articles),
+    grounding: groundingOf(digest, articles),
+    titles: titleFigures(digest, articles),
   };
 }
 
@@ -318,6 +337,7 @@ function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[
     check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
     check(`${name} mixed clusters -> themes`, result.mixed.themes, result.mixed.clusters, 'equal'),
     check(`${name} mixed clusters NMI`, result.mixed.scores.nmi, 1, 'min'),
+    ...titleChecks(`${name} mixed`, result.mixed.titles),
   );
   return targets;
 }

@@ -14,6 +14,7 @@ import {
   SUMMARY_BUDGETS,
   type TargetCheck,
 } from './evaluate.ts';
+import { titleLine } from './title-metrics.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -69,6 +70,7 @@ function print(r: EvalResults): void {
     if (c.topics) rows.push(['topics', c.topics.nmi, c.topics.ari, c.topics.bcubedF1]);
     table(['gold', 'NMI', 'ARI', 'B3 F1'], rows);
     console.log(groundingLine(c.grounding));
+    console.log(titleLine(c.titles));
   }
   for (const [name, c] of Object.entries(r.summaryCorpora)) {
     console.log(`\nSummaries: ${name} (${c.clusters} clusters; ROUGE recall, mean over clusters)`);
@@ -91,6 +93,7 @@ function print(r: EvalResults): void {
     console.log(
       `all ${m.clusters} clusters in one folder -> ${m.themes} themes (NMI ${fmt(m.scores.nmi)}, ARI ${fmt(m.scores.ari)}); ${groundingLine(m.grounding)}`,
     );
+    console.log(`all clusters in one folder: ${titleLine(m.titles)}`);
   }
   console.log('\nTargets');
   table(
