@@ -47,9 +47,14 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
     if (text)
       found.push({ text: finish(recase(text, evidence)), headline: wordCount(title) <= HEADLINE_MAX_WORDS });
   }
+  // The lead says what happened; the second sentence stands in only when the first cannot be shortened.
   for (const sentence of article.sentences.slice(0, 2)) {
     const text = shorten(stripDateline(sentence));
-    if (text) found.push({ text: finish(recase(text, evidence)), headline: false });
+    const lead = text && finish(recase(text, evidence));
+    if (lead && usable(lead)) {
+      found.push({ text: lead, headline: false });
+      break;
+    }
   }
   return found.filter((c) => usable(c.text));
 }
@@ -151,7 +156,7 @@ function hasVerb(text: string): boolean {
 
 /** Words that open a clause a headline can do without. */
 const CLAUSE_START = new Set(
-  'who which that where when while after before as because since although though but and amid despite following including according saying adding'.split(
+  'who which that where when while after before because since although though but and amid despite following including according saying adding'.split(
     ' ',
   ),
 );
