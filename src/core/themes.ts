@@ -31,6 +31,13 @@ export interface ThemeOptions {
   titleWeight?: number;
   /** Extra times the terms of names (capitalised phrases) count: names tell one story from another. @default 3 */
   nameWeight?: number;
+  /**
+   * Share of a group's articles that must name a person, place or figure in their lead for it to count
+   * as that group's signature (see `distinctEvents`). @default 0.6
+   */
+  signatureShare?: number;
+  /** Fewest articles each of two groups needs before their signatures can keep them apart. @default 3 */
+  signatureSize?: number;
 }
 
 export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
@@ -41,6 +48,8 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
   postingsPerArticle: 3000,
   titleWeight: 2,
   nameWeight: 3,
+  signatureShare: 0.6,
+  signatureSize: 3,
 };
 
 /**
@@ -52,7 +61,7 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const docs = sorted.map((article) => articleTerms(article, settings.titleWeight, settings.nameWeight));
+  const docs = sorted.map((article) => articleTerms(article, settings));
   const df = documentFrequencies(docs);
   // A term found in one article only cannot link it to another; it would only dilute its vector.
   const vectors = tfidfVectors(
@@ -60,7 +69,8 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
     df,
   );
   const edges = candidateEdges(vectors, settings);
-  const clusters = averageLink(sorted.length, edges, settings.threshold, settings.cohesionRatio);
+  const signatures = sorted.map(eventSignature);
+  const clusters = averageLink(sorted.length, edges, settings, signatures);
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
@@ -71,13 +81,21 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
   return groups.sort(compareGroups).map(({ group }) => group);
 }
 
-function articleTerms(article: CanonicalArticle, titleWeight: number, nameWeight: number): string[] {
+function articleTerms(article: CanonicalArticle, settings: Required<ThemeOptions>): string[] {
   const title = contentTerms(article.title);
   const terms = contentTerms(article.text);
-  for (let i = 0; i < titleWeight; i++) terms.push(...title);
+  for (let i = 0; i < settings.titleWeight; i++) terms.push(...title);
   const names = contentTerms(article.sentences.flatMap(namePhrases).join(' '));
-  for (let i = 0; i < nameWeight; i++) terms.push(...names);
+  for (let i = 0; i < settings.nameWeight; i++) terms.push(...names);
   return terms;
+}
+
+// Digits joined by single separators: linear time on any input.
+const FIGURE = /[$€£]?\d+(?:[.,:]\d+)*/g;
+
+/** Figures as written ("5.6", "$160", "2:09", "10"): what tells one quake, deal or vote from another. */
+function figureTerms(text: string): string[] {
+  return (text.match(FIGURE) ?? []).map((f) => `#${f.replace(/,/g, '')}`);
 }
 
 interface Edge {
@@ -185,9 +203,14 @@ interface Candidate {
 function averageLink(
   count: number,
   edges: readonly Edge[],
-  threshold: number,
-  cohesionRatio: number,
+  settings: Required<ThemeOptions>,
+  signatures: readonly Set<string>[],
 ): number[][] {
+  const { threshold, cohesionRatio } = settings;
+  // Per group: how many of its articles have each signature term. Merged smaller into larger.
+  const signatureCounts: Map<string, number>[] = signatures.map(
+    (terms) => new Map([...terms].map((t) => [t, 1])),
+  );
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
   const links: Map<number, number>[] = Array.from({ length: count }, () => new Map());
   const alive: boolean[] = Array.from({ length: count }, () => true);
@@ -213,7 +236,11 @@ function averageLink(
     const cb = cohesion(b);
     const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
     if (reference !== undefined && top.similarity < cohesionRatio * reference) continue;
+    if (distinctEvents(a, b, members, signatureCounts, settings)) continue;
     const merged = members.length;
+    signatureCounts.push(
+      mergeCounts(signatureCounts[a] as Map<string, number>, signatureCounts[b] as Map<string, number>),
+    );
     internal.push(
       (internal[a] as number) +
         (internal[b] as number) +
@@ -242,6 +269,64 @@ function averageLink(
     }
   }
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
+}
+
+/** Fewest signature terms of its own each group needs to be told apart from the other. */
+const OWN_SIGNATURE_TERMS = 2;
+
+/**
+ * Two groups are two events of one kind (two quakes, two arrests, two elections) when each has more of
+ * a signature of its own than they share: names and figures in the leads of at least `signatureShare`
+ * of one group's articles and of none of the other's (a 5.6 quake against a 5.9 one, one victim's name
+ * against another's), at least 2 on each side and at least as many as the names and figures both
+ * groups share that widely. Only for groups of `signatureSize` articles or more, where such shares
+ * mean something; a story that grows new names over its coverage still shares its main ones.
+ */
+function distinctEvents(
+  a: number,
+  b: number,
+  members: readonly number[][],
+  counts: readonly Map<string, number>[],
+  settings: Required<ThemeOptions>,
+): boolean {
+  const sizeA = (members[a] as number[]).length;
+  const sizeB = (members[b] as number[]).length;
+  if (Math.min(sizeA, sizeB) < settings.signatureSize) return false;
+  const ca = counts[a] as Map<string, number>;
+  const cb = counts[b] as Map<string, number>;
+  const share = settings.signatureShare;
+  let ownA = 0;
+  let shared = 0;
+  for (const [term, n] of ca) {
+    if (n / sizeA < share) continue;
+    const other = cb.get(term) ?? 0;
+    if (other === 0) ownA++;
+    else if (other / sizeB >= share) shared++;
+  }
+  let ownB = 0;
+  for (const [term, n] of cb) if (n / sizeB >= share && !ca.has(term)) ownB++;
+  const own = Math.min(ownA, ownB);
+  return own >= OWN_SIGNATURE_TERMS && own >= shared;
+}
+
+function mergeCounts(x: Map<string, number>, y: Map<string, number>): Map<string, number> {
+  const [large, small] = x.size >= y.size ? [x, y] : [y, x];
+  for (const [term, n] of small) large.set(term, (large.get(term) ?? 0) + n);
+  return large;
+}
+
+/** Sentences of an article's lead read for its signature: where the event is named, not its aftermath. */
+const SIGNATURE_SENTENCES = 5;
+
+/** Names (each word) and figures of an article's headline and lead. */
+function eventSignature(article: CanonicalArticle): Set<string> {
+  const lead = [article.title, ...article.sentences.slice(0, SIGNATURE_SENTENCES)];
+  const terms = new Set<string>();
+  for (const text of lead) {
+    for (const phrase of namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);
+    for (const figure of figureTerms(text)) if (figure.length > 2) terms.add(figure);
+  }
+  return terms;
 }
 
 interface RankedGroup {
