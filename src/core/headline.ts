@@ -7,8 +7,10 @@ export const HEADLINE_MAX_WORDS = 14;
 
 /** Articles (most central first) whose headlines and leads are considered. */
 const CANDIDATE_ARTICLES = 12;
+/** Articles (most central first) read for what they share and for how they write each word's case. */
+const EVIDENCE_ARTICLES = 20;
 /** Body sentences per article read for case evidence and for what the theme's articles share. */
-const EVIDENCE_SENTENCES = 30;
+const EVIDENCE_SENTENCES = 12;
 const SHARED_SENTENCES = 3;
 
 /**
@@ -21,7 +23,7 @@ const SHARED_SENTENCES = 3;
 export function headlineFor(articles: readonly Article[]): string {
   if (articles.length === 0) return '';
   const evidence = caseEvidence(articles);
-  const shared = sharedTerms(articles.slice(0, 50));
+  const shared = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES));
   let best: { text: string; score: number } | undefined;
   articles.slice(0, CANDIDATE_ARTICLES).forEach((article, rank) => {
     for (const candidate of candidatesOf(article, evidence)) {
@@ -280,7 +282,7 @@ function caseEvidence(articles: readonly Article[]): CaseEvidence {
     pairs: new Set(),
     acronyms: new Set(),
   };
-  for (const article of articles.slice(0, 50)) {
+  for (const article of articles.slice(0, EVIDENCE_ARTICLES)) {
     for (const sentence of article.sentences.slice(0, EVIDENCE_SENTENCES)) {
       const tokens = sentence.split(/\s+/).map(stripPunctuation);
       tokens.forEach((token, i) => {

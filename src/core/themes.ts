@@ -303,10 +303,13 @@ function distinctEvents(
     if (other === 0) ownA++;
     else if (other / sizeB >= share) shared++;
   }
+  const needed = Math.max(OWN_SIGNATURE_TERMS, shared);
+  if (ownA < needed) return false;
   let ownB = 0;
-  for (const [term, n] of cb) if (n / sizeB >= share && !ca.has(term)) ownB++;
-  const own = Math.min(ownA, ownB);
-  return own >= OWN_SIGNATURE_TERMS && own >= shared;
+  for (const [term, n] of cb) {
+    if (n / sizeB >= share && !ca.has(term) && ++ownB >= needed) return true;
+  }
+  return false;
 }
 
 function mergeCounts(x: Map<string, number>, y: Map<string, number>): Map<string, number> {
