@@ -9,6 +9,7 @@ import { rougeN } from '../src/core/text/rouge.ts';
 import { normaliseForMatch } from '../src/core/text/tokens.ts';
 import { centroidSummary, leadSummary } from './baselines.ts';
 import { type ClusteringScores, compareClusterings } from './metrics.ts';
+import { type PointQuality, pointQuality, pointTargets } from './point-metrics.ts';
 
 /** Word budgets the summaries are scored at (multiling2011 asked for 250; digests use about 100). */
 export const SUMMARY_BUDGETS = [100, 250] as const;
@@ -23,7 +24,10 @@ export interface Grounding {
   points: number;
   /** Share of points whose text is found in every article they cite (ignoring case and punctuation). */
   grounded: number;
-  /** Share of points quoted character for character from one of the sentences of an article they cite. */
+  /**
+   * Share of points quoted character for character from one of the sentences of an article they cite
+   * (the first letter may be capitalised where a leading connective was dropped).
+   */
   verbatim: number;
   multiArticleThemes: number;
   /** Share of themes with several articles whose points cite more than one article. */
@@ -37,6 +41,7 @@ export interface ThemeCorpusResult {
   events: ClusteringScores;
   topics?: ClusteringScores;
   grounding: Grounding;
+  points: PointQuality;
 }
 
 export interface RougeFigures {
@@ -53,15 +58,26 @@ export interface SummaryCorpusResult {
   /** The 2011 submissions at 250 words, from the corpus's baselines.json. */
   systems2011: Record<string, { description: string; rouge1Recall: number; rouge2Recall: number }>;
   grounding: Grounding;
-  mixed: { clusters: number; themes: number; scores: ClusteringScores; grounding: Grounding };
+  /** Points of the 250-word summaries. */
+  points: PointQuality;
+  mixed: {
+    clusters: number;
+    themes: number;
+    scores: ClusteringScores;
+    grounding: Grounding;
+    points: PointQuality;
+  };
 }
 
 export interface TargetCheck {
   name: string;
   value: number;
   target: number;
-  /** 'min': value must be >= target; 'above': value must be > target; 'equal': value must be the target. */
-  kind: 'min' | 'above' | 'equal';
+  /**
+   * 'min': value must be >= target; 'max': value must be <= target; 'above': value must be > target;
+   * 'equal': value must be the target.
+   */
+  kind: 'min' | 'max' | 'above' | 'equal';
   met: boolean;
 }
 
@@ -95,6 +111,7 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
         check(`${name} events ARI`, result.events.ari, THEME_TARGETS.ari, 'min'),
         check(`${name} grounded points`, result.grounding.grounded, 1, 'min'),
         check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
+        ...pointTargets(name, result.points, check),
       );
     } else if (await exists(join(dir, 'clusters'))) {
       const result = await evaluateSummaryCorpus(dir);
@@ -105,8 +122,15 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
   return results;
 }
 
-function check(name: string, value: number, target: number, kind: TargetCheck['kind']): TargetCheck {
-  const met = kind === 'min' ? value >= target : kind === 'above' ? value > target : value === target;
+export function check(name: string, value: number, target: number, kind: TargetCheck['kind']): TargetCheck {
+  const met =
+    kind === 'min'
+      ? value >= target
+      : kind === 'max'
+        ? value <= target
+        : kind === 'above'
+          ? value > target
+          : value === target;
   return { name, value, target, kind, met };
 }
 
@@ -126,6 +150,7 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
     events: compareClusterings(predicted, events),
     ...(gold.topics && { topics: compareClusterings(predicted, new Map(Object.entries(gold.topics))) }),
     grounding: groundingOf(digest, parseFiles(files).articles),
+    points: pointQuality(digest),
   };
 }
 
@@ -157,7 +182,12 @@ export function groundingOf(digest: Digest, articles: readonly Article[]): Groun
       const needle = ` ${normaliseForMatch(point.text)} `;
       const found = point.sources.length > 0 && point.sources.every((id) => text.get(id)?.includes(needle));
       if (found) grounded++;
-      const quoted = point.sources.some((id) => sentences.get(id)?.some((s) => s.includes(point.text)));
+      // A point that drops a leading connective ("But the plan ..." -> "The plan ...") capitalises the
+      // word it now starts with; every other character is quoted as it stands.
+      const lowerFirst = point.text.charAt(0).toLowerCase() + point.text.slice(1);
+      const quoted = point.sources.some((id) =>
+        sentences.get(id)?.some((s) => s.includes(point.text) || s.includes(lowerFirst)),
+      );
       if (quoted) verbatim++;
     }
     if (theme.articles.length > 1) {
@@ -235,6 +265,7 @@ async function evaluateSummaryCorpus(dir: string): Promise<SummaryCorpusResult> 
       summaryDigest,
       clusters.flatMap((c) => c.articles),
     ),
+    points: pointQuality(summaryDigest),
     mixed: await evaluateMixed(dir, clusters.length),
   };
 }
@@ -251,6 +282,7 @@ async function evaluateMixed(dir: string, clusterCount: number): Promise<Summary
     themes: digest.themes.length,
     scores: compareClusterings(themeOf(digest), gold),
     grounding: groundingOf(digest, parseFiles(files).articles),
+    points: pointQuality(digest),
   };
 }
 
@@ -318,6 +350,8 @@ function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[
     check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
     check(`${name} mixed clusters -> themes`, result.mixed.themes, result.mixed.clusters, 'equal'),
     check(`${name} mixed clusters NMI`, result.mixed.scores.nmi, 1, 'min'),
+    ...pointTargets(`${name} digest`, result.mixed.points, check),
+    ...pointTargets(`${name} 250-word`, result.points, check),
   );
   return targets;
 }

@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import type { Point } from './digest.ts';
-import { needsAntecedent, unreadableReason, withoutDateline } from './text/sentences.ts';
-import { isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
+import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
+import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -38,15 +38,21 @@ export interface SummariseOptions {
    * of points already chosen are skipped, whatever the diversity reward. @default 0.2
    */
   minNewShare?: number;
+  /**
+   * Share of the content words (stemmed, no stopwords) of the shorter of two sentences found in the other
+   * from which on they say the same thing, however worded: the second is never chosen. @default 2/3
+   */
+  maxOverlap?: number;
 }
 
 export const DEFAULT_SUMMARY_OPTIONS = {
   lengthCost: 0.5,
   leadBonus: 1,
   leadSentences: 3,
-  diversity: 1,
+  diversity: 0.875,
   positionDecay: 1,
   minNewShare: 0.2,
+  maxOverlap: 2 / 3,
 };
 
 interface Candidate {
@@ -60,8 +66,10 @@ interface Candidate {
   /** Article rank (reading order) and sentence index of the first occurrence. */
   article: number;
   position: number;
-  /** Normalised text of the sentence right before it, when it opens with a pronoun or connective. */
-  antecedent?: string;
+  /** The first readable sentence of its article: the kind of sentence that says what happened. */
+  lead: boolean;
+  /** Stemmed content words, to tell a reworded copy of a chosen point. */
+  terms: Set<string>;
   key: string;
 }
 
@@ -69,9 +77,11 @@ interface Candidate {
  * Extractive multi-document summary by concept coverage (Gillick & Favre 2009): concepts are stemmed
  * word bigrams weighted by the number of articles that use them (plus a bonus for lead sentences);
  * sentences are chosen greedily by new-concept weight per length^lengthCost within the word budget
- * (Lin & Bilmes 2010). Only readable sentences are candidates; one opening with a pronoun or connective
- * is taken only right after the sentence it depends on. Points are quoted verbatim and cite every
- * article in which they occur. Input order does not matter.
+ * (Lin & Bilmes 2010). The first point is an article's lead, the one that covers the story best: it
+ * says what happened. Only sentences that stand alone are candidates: readable, not opening on a word
+ * that points back (a leading "But" or "However," is dropped instead when the rest stands alone), and
+ * not a reworded copy of a point already chosen. Points are quoted verbatim and cite every article in
+ * which they occur. Input order does not matter.
  */
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
@@ -89,7 +99,9 @@ export function summarise(articles: readonly Article[], options: SummariseOption
   const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay);
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
-  return arrange(chosen).map((c) => ({
+  // The lead first, then the other facts in the order a reader follows the story.
+  const [lead, ...facts] = chosen;
+  return (lead ? [lead, ...facts.sort(compareCandidates)] : []).map((c) => ({
     text: c.text,
     sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
   }));
@@ -162,14 +174,13 @@ function candidatesOf(
     // make the lead less important.
     let readable = 0;
     article.sentences.forEach((sentence, position) => {
-      const text = withoutDateline(sentence);
-      if (unreadableReason(text)) return;
+      const readableText = withoutDateline(sentence);
+      if (unreadableReason(readableText)) return;
       const readableRank = readable++;
+      const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
+      if (text === undefined) return;
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
-      const previous = article.sentences[position - 1];
-      const dependent = needsAntecedent(text);
-      if (dependent && previous === undefined) return;
       const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
       byKey.set(key, {
         text,
@@ -179,8 +190,8 @@ function candidatesOf(
         importance: 1 / (1 + readableRank) ** positionDecay,
         article: rank,
         position,
-        ...(dependent &&
-          previous !== undefined && { antecedent: normaliseForMatch(withoutDateline(previous)) }),
+        lead: readableRank === 0,
+        terms: new Set(contentTerms(text)),
         key,
       });
     });
@@ -204,19 +215,30 @@ function selectGreedily(
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
   // The two shortest stand-alone sentences: while a second point is still wanted, the first must
   // leave room for one of them.
-  const [shortest, nextShortest] = twoShortest(candidates.filter((c) => c.antecedent === undefined));
+  const [shortest, nextShortest] = twoShortest(candidates);
   const roomLeft = (candidate: Candidate) =>
     chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
       ? 0
       : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
   let used = 0;
+  const take = (candidate: Candidate) => {
+    chosen.push(candidate);
+    chosenKeys.add(candidate.key);
+    for (const concept of candidate.concepts) covered.add(concept);
+    const taken = rewardPerArticle.get(candidate.article) ?? 0;
+    rewardPerArticle.set(candidate.article, taken + candidate.importance);
+    used += candidate.words;
+  };
+  // The first point says what happened: of the articles' leads, the one that covers the story best.
+  const hasLead = candidates.some((c) => c.lead && c.words + roomLeft(c) <= settings.words);
   while (chosen.length < maxPoints) {
     let best: Candidate | undefined;
     let bestScore = 0;
     for (const candidate of candidates) {
       if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
         continue;
-      if (candidate.antecedent !== undefined && !chosenKeys.has(candidate.antecedent)) continue;
+      if (hasLead && chosen.length === 0 && !candidate.lead) continue;
+      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (!covered.has(concept)) gain += weights.get(concept) as number;
@@ -230,13 +252,18 @@ function selectGreedily(
       }
     }
     if (!best) break;
-    chosen.push(best);
-    chosenKeys.add(best.key);
-    for (const concept of best.concepts) covered.add(concept);
-    rewardPerArticle.set(best.article, (rewardPerArticle.get(best.article) ?? 0) + best.importance);
-    used += best.words;
+    take(best);
   }
   return chosen;
+}
+
+/** Share of the smaller set's members found in the other. */
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return 0;
+  let shared = 0;
+  for (const term of small) if (large.has(term)) shared++;
+  return shared / small.size;
 }
 
 function twoShortest(candidates: readonly Candidate[]): Candidate[] {
@@ -262,21 +289,4 @@ function compareCandidates(a: Candidate, b: Candidate): number {
 /** Code-unit order: the same on every machine, unlike localeCompare. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Reading order: by article and position, each dependent sentence right after the one it depends on. */
-function arrange(chosen: readonly Candidate[]): Candidate[] {
-  const independent = chosen.filter((c) => c.antecedent === undefined).sort(compareCandidates);
-  const dependents = new Map<string, Candidate[]>();
-  for (const c of [...chosen].sort(compareCandidates)) {
-    if (c.antecedent === undefined) continue;
-    dependents.set(c.antecedent, [...(dependents.get(c.antecedent) ?? []), c]);
-  }
-  const result: Candidate[] = [];
-  const place = (c: Candidate) => {
-    result.push(c);
-    for (const next of dependents.get(c.key) ?? []) place(next);
-  };
-  for (const c of independent) place(c);
-  return result;
 }
