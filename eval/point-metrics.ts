@@ -151,12 +151,10 @@ function hasVerbLikeToken(tokens: readonly string[]): boolean {
     const lower = token.toLowerCase();
     if (VERBS.has(lower) || /^[\p{Ll}-]{2,}ed$/u.test(token) || /n['’]t$/u.test(lower)) return true;
     // A present-tense -s form after something that can be its subject ("the navy insists").
-    const before = tokens[i - 1]?.toLowerCase().replace(/\P{L}+$/gu, '');
+    const previous = tokens[i - 1];
+    if (previous === undefined || /\d/u.test(previous)) return false;
     return (
-      /^\p{Ll}{2,}[^su]s$/u.test(token) &&
-      before !== undefined &&
-      !DETERMINERS.has(before) &&
-      !/\d/u.test(before)
+      /^\p{Ll}{2,}[^su]s$/u.test(token) && !DETERMINERS.has(previous.toLowerCase().replace(/\P{L}+$/gu, ''))
     );
   });
 }
@@ -165,8 +163,8 @@ const REPORTING =
   'said|says|told|tells|asked|asks|added|adds|wrote|writes|explained|recalled|tweeted|noted|stated|replied|insisted|continued|confirmed|announced|reported|argued|argues|claimed|claims|warned|warns|admitted|testified|responded|joked|declared|urged|acknowledged|posted|commented|remarked|quipped|shouted|yelled|cried|exclaimed';
 /** "Colts interim coach Bruce Arians asked.": a speaker and a verb of saying, with what was said missing. */
 const BARE_ATTRIBUTION = new RegExp(
-  `^[^"“”]{0,80}\\b(?:${REPORTING})(?:\\s+(?:on|in|at|to|late|earlier|later|yesterday|today|tonight|this|last|on)\\b[^"“”]{0,30})?[.!]$`,
-  'iu',
+  `^[^"“”]{0,80}\\b(?:${REPORTING})(?:\\s+(?:on|in|at|to|late|earlier|later|yesterday|today|tonight|this|last)\\b[^"“”]{0,30}|\\s+\\p{Lu}[^"“”\\s]{0,30}(?:\\s+\\S+){0,3})?[.!]$`,
+  'u',
 );
 
 function isBareAttribution(text: string): boolean {
@@ -175,7 +173,7 @@ function isBareAttribution(text: string): boolean {
 
 /** Openers that point back to the sentence before: pronouns, demonstratives, connectives, "There". */
 const DEPENDENT_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|its|their|this|that|these|those|there|such|another|others|both|either|neither|but|and|or|nor|so|yet|however|also|meanwhile|moreover|furthermore|additionally|instead|then|still|thus|therefore|hence|besides|nevertheless|nonetheless|likewise|similarly|otherwise|in addition|as a result|the latter|the former|the same|on the other hand)\b/iu;
+  /^(?:previously|he|she|it|they|him|them|his|her|its|their|this|that|these|those|there|such|another|others|both|either|neither|but|and|or|nor|so|yet|however|also|meanwhile|moreover|furthermore|additionally|instead|then|still|thus|therefore|hence|besides|nevertheless|nonetheless|likewise|similarly|otherwise|in addition|as a result|the latter|the former|the same|on the other hand)\b/iu;
 /** "This morning", "That night": a time, not a pointer back. */
 const TIME_AFTER_DEMONSTRATIVE =
   /^(?:this|that|these|those)\s+(?:morning|afternoon|evening|night|week|weekend|month|year|season|spring|summer|autumn|fall|winter)\b/iu;
@@ -183,7 +181,7 @@ const PRONOUN_SPEAKER = new RegExp(
   `^(?:he|she|they)\\s+(?:${REPORTING})\\b|\\b(?:${REPORTING})\\s+(?:he|she|they)\\b`,
   'iu',
 );
-const FIRST_PERSON = /\b(?:I|I'm|I've|I'd|I'll|me|my|we|we're|we've|us|our)\b/u;
+const FIRST_PERSON = /\b(?:I|I'm|I've|I'd|I'll|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|us|[Oo]ur)\b/u;
 const QUOTED_WORDS = 4;
 
 /**
@@ -210,7 +208,23 @@ export function contextReason(text: string): string | undefined {
       return 'quote with a pronoun for speaker';
   }
   if (FIRST_PERSON.test(outside)) return 'first person outside quotes';
+  if (HE_OR_SHE.test(t) && !hasProperName(t)) return 'he or she with nobody named';
   return undefined;
+}
+
+const HE_OR_SHE = /\b(?:he|she|him|his|her|hers)\b/iu;
+const NOT_NAMES = new Set(
+  'the a an in on at after before when while as for from with by to of during since until if'.split(' '),
+);
+const DAYS_AND_MONTHS =
+  /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$|^(?:january|february|march|april|may|june|july|august|september|october|november|december)$/iu;
+
+/** Whether some word is capitalised as a name is: not a day or month, not a function word opening the sentence. */
+function hasProperName(text: string): boolean {
+  const tokens = text.split(/\s+/).map((t) => t.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''));
+  return tokens.some(
+    (t, i) => /^\p{Lu}/u.test(t) && !DAYS_AND_MONTHS.test(t) && (i > 0 || !NOT_NAMES.has(t.toLowerCase())),
+  );
 }
 
 /** The quoted stretches of a text and what is left outside them (straight or curly double quotes). */

@@ -37,7 +37,9 @@ export function needsAntecedent(sentence: string): boolean {
   const text = sentence.trim();
   const opening = text.replace(/^["'“‘(]+/u, '');
   return (
-    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) || PRONOUN_ATTRIBUTION.test(text)
+    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
+    PRONOUN_ATTRIBUTION.test(text) ||
+    PRONOUN_AFTER_INTRO.test(opening)
   );
 }
 
@@ -174,7 +176,7 @@ const QUOTE_WORDS = 4;
 const REPORTED =
   /\b(?:said|says|say|told|tells|tell|asked|asks|added|adds|wrote|writes|explained|recalled|tweeted|posted|noted|stated|replied|insisted|argued|argues|claimed|claims|warned|warns|admitted|testified|responded|joked|declared|urged|announced|confirmed|reported|reports|states|calls|called|continued|remarked|quipped|shouted|yelled|according to|in a statement)\b/iu;
 /** First-person words outside quotation marks: someone speaking whose quotation marks were lost. */
-const FIRST_PERSON = /\b(?:I|I['’](?:m|ve|d|ll)|me|my|we|we['’](?:re|ve|d|ll)|us|our)\b/u;
+const FIRST_PERSON = /\b(?:I|I['’](?:m|ve|d|ll)|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|us|[Oo]ur)\b/u;
 const MAX_WORDS = 70;
 
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -210,10 +212,12 @@ const SUBJECTLESS_OPENER =
 const PRONOUN_ATTRIBUTION =
   /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
 /** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
+/** "In the sixth round, he landed one punch.": after a short introductory phrase, a pronoun subject. */
+const PRONOUN_AFTER_INTRO = /^[^,]{1,60},\s+(?:he|she|his|her|they|their|it|its)\s/iu;
 const STANDALONE_OPENER =
   /^(?:now that|(?:this|that|these|those) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
 const DANGLING_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same)\b/iu;
+  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|previously|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same)\b/iu;
 /**
  * Connectives that only tie a sentence to the one before it; without them the sentence says the same
  * ("But the future of the measure is unclear." -> "The future of the measure is unclear."). Time words
