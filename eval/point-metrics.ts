@@ -163,7 +163,7 @@ const REPORTING =
   'said|says|told|tells|asked|asks|added|adds|wrote|writes|explained|recalled|tweeted|noted|stated|replied|insisted|continued|confirmed|announced|reported|argued|argues|claimed|claims|warned|warns|admitted|testified|responded|joked|declared|urged|acknowledged|posted|commented|remarked|quipped|shouted|yelled|cried|exclaimed';
 /** "Colts interim coach Bruce Arians asked.": a speaker and a verb of saying, with what was said missing. */
 const BARE_ATTRIBUTION = new RegExp(
-  `^[^"“”]{0,80}\\b(?:${REPORTING})(?:\\s+(?:on|in|at|to|late|earlier|later|yesterday|today|tonight|this|last)\\b[^"“”]{0,30}|\\s+\\p{Lu}[^"“”\\s]{0,30}(?:\\s+\\S+){0,3})?[.!]$`,
+  `^[^"“”]{0,80}\\b(?:(?:told|tells)(?:\\s+\\S+){1,3}|(?:${REPORTING})(?:\\s+(?:on|in|at|to|late|earlier|later|yesterday|today|tonight|this|last)\\b[^"“”]{0,30})?)[.!]$`,
   'u',
 );
 

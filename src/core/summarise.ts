@@ -70,6 +70,8 @@ interface Candidate {
   lead: boolean;
   /** Stemmed content words, to tell a reworded copy of a chosen point. */
   terms: Set<string>;
+  /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
+  openingName?: string;
   key: string;
 }
 
@@ -96,12 +98,10 @@ export function summarise(articles: readonly Article[], options: SummariseOption
     return grams;
   };
   const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay);
+  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay, wordCases(ordered));
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
-  // The lead first, then the other facts in the order a reader follows the story.
-  const [lead, ...facts] = chosen;
-  return (lead ? [lead, ...facts.sort(compareCandidates)] : []).map((c) => ({
+  return arrange(chosen).map((c) => ({
     text: c.text,
     sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
   }));
@@ -162,11 +162,52 @@ function conceptWeights(
   return weights;
 }
 
+interface WordCases {
+  /** Words the articles also write in lower case: "Police", "Staff" open sentences but are not names. */
+  lower: Set<string>;
+  /** Words capitalised inside a sentence, as names are. */
+  inner: Set<string>;
+}
+
+function wordCases(articles: readonly Article[]): WordCases {
+  const cases: WordCases = { lower: new Set(), inner: new Set() };
+  for (const article of articles)
+    for (const sentence of article.sentences) {
+      for (const word of sentence.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) cases.lower.add(word);
+      for (const word of sentence.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) cases.inner.add(word);
+    }
+  return cases;
+}
+
+/** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
+function openingName(text: string, cases: WordCases): string | undefined {
+  const match = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u.exec(text);
+  const [, name, verb] = match ?? [];
+  if (
+    name === undefined ||
+    verb === undefined ||
+    !(SUBJECT_VERB.has(verb) || /\p{Ll}{2}(?:ed|s)$/u.test(verb))
+  )
+    return undefined;
+  const lower = name.toLowerCase();
+  if (cases.lower.has(lower) || isStopword(lower)) return undefined;
+  // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
+  return name.endsWith('s') && !cases.inner.has(name) ? undefined : name;
+}
+
+/** Verbs that follow a subject, besides -ed and -s forms. */
+const SUBJECT_VERB = new Set(
+  'is was are were has had have will would could can may might must ran won fled went came got made took gave left led lost held hit shot told said became began'.split(
+    ' ',
+  ),
+);
+
 function candidatesOf(
   articles: readonly Article[],
   gramsOf: (sentence: string) => string[],
   weights: ReadonlyMap<string, number>,
   positionDecay: number,
+  cases: WordCases,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
@@ -192,6 +233,7 @@ function candidatesOf(
         position,
         lead: readableRank === 0,
         terms: new Set(contentTerms(text)),
+        openingName: openingName(text, cases),
         key,
       });
     });
@@ -238,6 +280,9 @@ function selectGreedily(
       if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
         continue;
       if (hasLead && chosen.length === 0 && !candidate.lead) continue;
+      // A name alone ("Banky was ...") only once a point has said who that is.
+      const name = candidate.openingName;
+      if (name !== undefined && chosen.length > 0 && !chosen.some((c) => c.text.includes(name))) continue;
       if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
@@ -289,4 +334,29 @@ function compareCandidates(a: Candidate, b: Candidate): number {
 /** Code-unit order: the same on every machine, unlike localeCompare. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The lead first, then the other facts in the order a reader follows the story; a point opening on a
+ * name alone comes after the first point that names it in full.
+ */
+function arrange(chosen: readonly Candidate[]): Candidate[] {
+  const [lead, ...facts] = chosen;
+  if (!lead) return [];
+  const result = [lead];
+  const waiting: Candidate[] = [];
+  const introduced = (c: Candidate) =>
+    c.openingName === undefined || result.some((r) => r.text.includes(c.openingName as string));
+  for (const fact of facts.sort(compareCandidates)) {
+    if (!introduced(fact)) {
+      waiting.push(fact);
+      continue;
+    }
+    result.push(fact);
+    for (const next of waiting.filter(introduced)) {
+      result.push(next);
+      waiting.splice(waiting.indexOf(next), 1);
+    }
+  }
+  return [...result, ...waiting];
 }

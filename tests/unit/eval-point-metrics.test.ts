@@ -22,6 +22,8 @@ describe('point metrics', () => {
     'The actress re-hired longtime attorney Shawn Holley to handle her case.',
     'The Royal Navy insists that the sailors were operating in Iraqi waters.',
     '“We will rebuild,” the mayor said on Monday.',
+    'Authorities said Ortiz probably died instantly.',
+    'The mayor told reporters that the plan had failed.',
   ])('calls %j a whole sentence', (text) => {
     expect(fragmentReason(text)).toBeUndefined();
   });

@@ -91,6 +91,41 @@ describe('summarise', () => {
     expect(texts.join(' ')).not.toContain('keep his seat');
   });
 
+  it('opens a point with a bare surname only when the first point says who that is', () => {
+    // Prepare: the same follow-up sentence under a lead that names the man and under one that does not.
+    const detail = 'Banky was the chief executive of a natural health products company in Burnaby.';
+    const story = (lead: string) => [
+      article('v1.txt', 'Gunman kills man at office party', [
+        lead,
+        detail,
+        'Police said the gunman was a former employee of the health products company.',
+      ]),
+      article('v2.txt', 'Vancouver office party shooting', [
+        'A former employee opened fire at an office Christmas party in Vancouver, police said.',
+        detail,
+        'The gunman was arrested at the scene of the office party by Vancouver police.',
+      ]),
+    ];
+
+    // Act
+    const named = summarise(
+      story(
+        'A gunman shot dead Benjamin Banky at an office Christmas party in Vancouver on Friday, police said.',
+      ),
+      { words: 80 },
+    ).map((p) => p.text);
+    const unnamed = summarise(
+      story('A gunman shot dead a man at an office Christmas party in Vancouver on Friday, police said.'),
+      { words: 80 },
+    ).map((p) => p.text);
+
+    // Assess
+    expect(named).toContain(detail);
+    expect(named.indexOf(detail)).toBeGreaterThan(named.findIndex((t) => t.includes('Benjamin Banky')));
+    expect(unnamed).not.toContain(detail);
+    expect(unnamed.length).toBeGreaterThan(1);
+  });
+
   it('opens with a lead, stands alone and never repeats a point in other words, on varied stories', () => {
     // Prepare: stories told by several outlets, each rewording the others, with dependent sentences.
     const stories = [
