@@ -9,6 +9,7 @@ import { rougeN } from '../src/core/text/rouge.ts';
 import { normaliseForMatch } from '../src/core/text/tokens.ts';
 import { centroidSummary, leadSummary } from './baselines.ts';
 import { type ClusteringScores, compareClusterings } from './metrics.ts';
+import { type PointQuality, pointQuality, pointTargets } from './point-metrics.ts';
 import { type TitleFigures, titleFigures, titleTargets } from './title-metrics.ts';
 
 /** Word budgets the summaries are scored at (multiling2011 asked for 250; digests use about 100). */
@@ -24,7 +25,10 @@ export interface Grounding {
   points: number;
   /** Share of points whose text is found in every article they cite (ignoring case and punctuation). */
   grounded: number;
-  /** Share of points quoted character for character from one of the sentences of an article they cite. */
+  /**
+   * Share of points quoted character for character from one of the sentences of an article they cite
+   * (the first letter may be capitalised where a leading connective was dropped).
+   */
   verbatim: number;
   multiArticleThemes: number;
   /** Share of themes with several articles whose points cite more than one article. */
@@ -39,6 +43,7 @@ export interface ThemeCorpusResult {
   topics?: ClusteringScores;
   grounding: Grounding;
   titles: TitleFigures;
+  points: PointQuality;
 }
 
 export interface RougeFigures {
@@ -55,12 +60,15 @@ export interface SummaryCorpusResult {
   /** The 2011 submissions at 250 words, from the corpus's baselines.json. */
   systems2011: Record<string, { description: string; rouge1Recall: number; rouge2Recall: number }>;
   grounding: Grounding;
+  /** Points of the 250-word summaries. */
+  points: PointQuality;
   mixed: {
     clusters: number;
     themes: number;
     scores: ClusteringScores;
     grounding: Grounding;
     titles: TitleFigures;
+    points: PointQuality;
   };
 }
 
@@ -68,8 +76,11 @@ export interface TargetCheck {
   name: string;
   value: number;
   target: number;
-  /** 'min': value must be >= target; 'above': value must be > target; 'equal': value must be the target. */
-  kind: 'min' | 'above' | 'equal';
+  /**
+   * 'min': value must be >= target; 'max': value must be <= target; 'above': value must be > target;
+   * 'equal': value must be the target.
+   */
+  kind: 'min' | 'max' | 'above' | 'equal';
   met: boolean;
 }
 
@@ -104,6 +115,7 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
         check(`${name} grounded points`, result.grounding.grounded, 1, 'min'),
         check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
         ...titleChecks(name, result.titles),
+        ...pointTargets(name, result.points, check),
       );
     } else if (await exists(join(dir, 'clusters'))) {
       const result = await evaluateSummaryCorpus(dir);
@@ -114,8 +126,15 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
   return results;
 }
 
-function check(name: string, value: number, target: number, kind: TargetCheck['kind']): TargetCheck {
-  const met = kind === 'min' ? value >= target : kind === 'above' ? value > target : value === target;
+export function check(name: string, value: number, target: number, kind: TargetCheck['kind']): TargetCheck {
+  const met =
+    kind === 'min'
+      ? value >= target
+      : kind === 'max'
+        ? value <= target
+        : kind === 'above'
+          ? value > target
+          : value === target;
   return { name, value, target, kind, met };
 }
 
@@ -143,6 +162,7 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
     ...(gold.topics && { topics: compareClusterings(predicted, new Map(Object.entries(gold.topics))) }),
     grounding: groundingOf(digest, articles),
     titles: titleFigures(digest, articles),
+    points: pointQuality(digest),
   };
 }
 
@@ -174,7 +194,12 @@ export function groundingOf(digest: Digest, articles: readonly Article[]): Groun
       const needle = ` ${normaliseForMatch(point.text)} `;
       const found = point.sources.length > 0 && point.sources.every((id) => text.get(id)?.includes(needle));
       if (found) grounded++;
-      const quoted = point.sources.some((id) => sentences.get(id)?.some((s) => s.includes(point.text)));
+      // A point that drops a leading connective ("But the plan ..." -> "The plan ...") capitalises the
+      // word it now starts with; every other character is quoted as it stands.
+      const lowerFirst = point.text.charAt(0).toLowerCase() + point.text.slice(1);
+      const quoted = point.sources.some((id) =>
+        sentences.get(id)?.some((s) => s.includes(point.text) || s.includes(lowerFirst)),
+      );
       if (quoted) verbatim++;
     }
     if (theme.articles.length > 1) {
@@ -252,6 +277,7 @@ async function evaluateSummaryCorpus(dir: string): Promise<SummaryCorpusResult> 
       summaryDigest,
       clusters.flatMap((c) => c.articles),
     ),
+    points: pointQuality(summaryDigest),
     mixed: await evaluateMixed(dir, clusters.length),
   };
 }
@@ -270,6 +296,7 @@ async function evaluateMixed(dir: string, clusterCount: number): Promise<Summary
     scores: compareClusterings(themeOf(digest), gold),
     grounding: groundingOf(digest, articles),
     titles: titleFigures(digest, articles),
+    points: pointQuality(digest),
   };
 }
 
@@ -338,6 +365,8 @@ function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[
     check(`${name} mixed clusters -> themes`, result.mixed.themes, result.mixed.clusters, 'equal'),
     check(`${name} mixed clusters NMI`, result.mixed.scores.nmi, 1, 'min'),
     ...titleChecks(`${name} mixed`, result.mixed.titles),
+    ...pointTargets(`${name} digest`, result.mixed.points, check),
+    ...pointTargets(`${name} 250-word`, result.points, check),
   );
   return targets;
 }

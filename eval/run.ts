@@ -14,6 +14,7 @@ import {
   SUMMARY_BUDGETS,
   type TargetCheck,
 } from './evaluate.ts';
+import { pointQualityReport } from './point-metrics.ts';
 import { titleLine } from './title-metrics.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,7 +50,8 @@ function fmt(value: number): string {
 }
 
 function describe(t: TargetCheck): string {
-  return `${t.kind === 'min' ? '>=' : t.kind === 'above' ? '>' : '='} ${fmt(t.target)}`;
+  const sign = { min: '>=', max: '<=', above: '>', equal: '=' }[t.kind];
+  return `${sign} ${fmt(t.target)}`;
 }
 
 function table(header: string[], rows: (string | number)[][]): void {
@@ -71,6 +73,7 @@ function print(r: EvalResults): void {
     table(['gold', 'NMI', 'ARI', 'B3 F1'], rows);
     console.log(groundingLine(c.grounding));
     console.log(titleLine(c.titles));
+    console.log(pointQualityReport(c.points));
   }
   for (const [name, c] of Object.entries(r.summaryCorpora)) {
     console.log(`\nSummaries: ${name} (${c.clusters} clusters; ROUGE recall, mean over clusters)`);
@@ -89,11 +92,13 @@ function print(r: EvalResults): void {
     }
     table(['system', 'R-1@100', 'R-2@100', 'R-1@250', 'R-2@250', 'F1 R-1@100', 'F1 R-2@100'], rows);
     console.log(groundingLine(c.grounding));
+    console.log(`250-word summaries: ${pointQualityReport(c.points)}`);
     const m = c.mixed;
     console.log(
       `all ${m.clusters} clusters in one folder -> ${m.themes} themes (NMI ${fmt(m.scores.nmi)}, ARI ${fmt(m.scores.ari)}); ${groundingLine(m.grounding)}`,
     );
     console.log(`all clusters in one folder: ${titleLine(m.titles)}`);
+    console.log(`digest of all clusters: ${pointQualityReport(m.points)}`);
   }
   console.log('\nTargets');
   table(

@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import type { Point } from './digest.ts';
-import { needsAntecedent, unreadableReason, withoutDateline } from './text/sentences.ts';
-import { isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
+import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
+import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -38,15 +38,21 @@ export interface SummariseOptions {
    * of points already chosen are skipped, whatever the diversity reward. @default 0.2
    */
   minNewShare?: number;
+  /**
+   * Share of the content words (stemmed, no stopwords) of the shorter of two sentences found in the other
+   * from which on they say the same thing, however worded: the second is never chosen. @default 2/3
+   */
+  maxOverlap?: number;
 }
 
 export const DEFAULT_SUMMARY_OPTIONS = {
   lengthCost: 0.5,
   leadBonus: 1,
   leadSentences: 3,
-  diversity: 1,
+  diversity: 0.875,
   positionDecay: 1,
   minNewShare: 0.2,
+  maxOverlap: 2 / 3,
 };
 
 interface Candidate {
@@ -60,8 +66,12 @@ interface Candidate {
   /** Article rank (reading order) and sentence index of the first occurrence. */
   article: number;
   position: number;
-  /** Normalised text of the sentence right before it, when it opens with a pronoun or connective. */
-  antecedent?: string;
+  /** The first readable sentence of its article: the kind of sentence that says what happened. */
+  lead: boolean;
+  /** Stemmed content words, to tell a reworded copy of a chosen point. */
+  terms: Set<string>;
+  /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
+  openingName?: string;
   key: string;
 }
 
@@ -69,9 +79,11 @@ interface Candidate {
  * Extractive multi-document summary by concept coverage (Gillick & Favre 2009): concepts are stemmed
  * word bigrams weighted by the number of articles that use them (plus a bonus for lead sentences);
  * sentences are chosen greedily by new-concept weight per length^lengthCost within the word budget
- * (Lin & Bilmes 2010). Only readable sentences are candidates; one opening with a pronoun or connective
- * is taken only right after the sentence it depends on. Points are quoted verbatim and cite every
- * article in which they occur. Input order does not matter.
+ * (Lin & Bilmes 2010). The first point is an article's lead, the one that covers the story best: it
+ * says what happened. Only sentences that stand alone are candidates: readable, not opening on a word
+ * that points back (a leading "But" or "However," is dropped instead when the rest stands alone), and
+ * not a reworded copy of a point already chosen. Points are quoted verbatim and cite every article in
+ * which they occur. Input order does not matter.
  */
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
@@ -86,7 +98,7 @@ export function summarise(articles: readonly Article[], options: SummariseOption
     return grams;
   };
   const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay);
+  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay, wordCases(ordered));
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
   return arrange(chosen).map((c) => ({
@@ -150,11 +162,52 @@ function conceptWeights(
   return weights;
 }
 
+interface WordCases {
+  /** Words the articles also write in lower case: "Police", "Staff" open sentences but are not names. */
+  lower: Set<string>;
+  /** Words capitalised inside a sentence, as names are. */
+  inner: Set<string>;
+}
+
+function wordCases(articles: readonly Article[]): WordCases {
+  const cases: WordCases = { lower: new Set(), inner: new Set() };
+  for (const article of articles)
+    for (const sentence of article.sentences) {
+      for (const word of sentence.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) cases.lower.add(word);
+      for (const word of sentence.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) cases.inner.add(word);
+    }
+  return cases;
+}
+
+/** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
+function openingName(text: string, cases: WordCases): string | undefined {
+  const match = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u.exec(text);
+  const [, name, verb] = match ?? [];
+  if (
+    name === undefined ||
+    verb === undefined ||
+    !(SUBJECT_VERB.has(verb) || /\p{Ll}{2}(?:ed|s)$/u.test(verb))
+  )
+    return undefined;
+  const lower = name.toLowerCase();
+  if (cases.lower.has(lower) || isStopword(lower)) return undefined;
+  // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
+  return name.endsWith('s') && !cases.inner.has(name) ? undefined : name;
+}
+
+/** Verbs that follow a subject, besides -ed and -s forms. */
+const SUBJECT_VERB = new Set(
+  'is was are were has had have will would could can may might must ran won fled went came got made took gave left led lost held hit shot told said became began'.split(
+    ' ',
+  ),
+);
+
 function candidatesOf(
   articles: readonly Article[],
   gramsOf: (sentence: string) => string[],
   weights: ReadonlyMap<string, number>,
   positionDecay: number,
+  cases: WordCases,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
@@ -162,14 +215,13 @@ function candidatesOf(
     // make the lead less important.
     let readable = 0;
     article.sentences.forEach((sentence, position) => {
-      const text = withoutDateline(sentence);
-      if (unreadableReason(text)) return;
+      const readableText = withoutDateline(sentence);
+      if (unreadableReason(readableText)) return;
       const readableRank = readable++;
+      const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
+      if (text === undefined) return;
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
-      const previous = article.sentences[position - 1];
-      const dependent = needsAntecedent(text);
-      if (dependent && previous === undefined) return;
       const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
       byKey.set(key, {
         text,
@@ -179,8 +231,9 @@ function candidatesOf(
         importance: 1 / (1 + readableRank) ** positionDecay,
         article: rank,
         position,
-        ...(dependent &&
-          previous !== undefined && { antecedent: normaliseForMatch(withoutDateline(previous)) }),
+        lead: readableRank === 0,
+        terms: new Set(contentTerms(text)),
+        openingName: openingName(text, cases),
         key,
       });
     });
@@ -204,19 +257,33 @@ function selectGreedily(
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
   // The two shortest stand-alone sentences: while a second point is still wanted, the first must
   // leave room for one of them.
-  const [shortest, nextShortest] = twoShortest(candidates.filter((c) => c.antecedent === undefined));
+  const [shortest, nextShortest] = twoShortest(candidates);
   const roomLeft = (candidate: Candidate) =>
     chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
       ? 0
       : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
   let used = 0;
+  const take = (candidate: Candidate) => {
+    chosen.push(candidate);
+    chosenKeys.add(candidate.key);
+    for (const concept of candidate.concepts) covered.add(concept);
+    const taken = rewardPerArticle.get(candidate.article) ?? 0;
+    rewardPerArticle.set(candidate.article, taken + candidate.importance);
+    used += candidate.words;
+  };
+  // The first point says what happened: of the articles' leads, the one that covers the story best.
+  const hasLead = candidates.some((c) => c.lead && c.words + roomLeft(c) <= settings.words);
   while (chosen.length < maxPoints) {
     let best: Candidate | undefined;
     let bestScore = 0;
     for (const candidate of candidates) {
       if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
         continue;
-      if (candidate.antecedent !== undefined && !chosenKeys.has(candidate.antecedent)) continue;
+      if (hasLead && chosen.length === 0 && !candidate.lead) continue;
+      // A name alone ("Banky was ...") only once a point has said who that is.
+      const name = candidate.openingName;
+      if (name !== undefined && chosen.length > 0 && !chosen.some((c) => c.text.includes(name))) continue;
+      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (!covered.has(concept)) gain += weights.get(concept) as number;
@@ -230,13 +297,18 @@ function selectGreedily(
       }
     }
     if (!best) break;
-    chosen.push(best);
-    chosenKeys.add(best.key);
-    for (const concept of best.concepts) covered.add(concept);
-    rewardPerArticle.set(best.article, (rewardPerArticle.get(best.article) ?? 0) + best.importance);
-    used += best.words;
+    take(best);
   }
   return chosen;
+}
+
+/** Share of the smaller set's members found in the other. */
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return 0;
+  let shared = 0;
+  for (const term of small) if (large.has(term)) shared++;
+  return shared / small.size;
 }
 
 function twoShortest(candidates: readonly Candidate[]): Candidate[] {
@@ -264,19 +336,27 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Reading order: by article and position, each dependent sentence right after the one it depends on. */
+/**
+ * The lead first, then the other facts in the order a reader follows the story; a point opening on a
+ * name alone comes after the first point that names it in full.
+ */
 function arrange(chosen: readonly Candidate[]): Candidate[] {
-  const independent = chosen.filter((c) => c.antecedent === undefined).sort(compareCandidates);
-  const dependents = new Map<string, Candidate[]>();
-  for (const c of [...chosen].sort(compareCandidates)) {
-    if (c.antecedent === undefined) continue;
-    dependents.set(c.antecedent, [...(dependents.get(c.antecedent) ?? []), c]);
+  const [lead, ...facts] = chosen;
+  if (!lead) return [];
+  const result = [lead];
+  const waiting: Candidate[] = [];
+  const introduced = (c: Candidate) =>
+    c.openingName === undefined || result.some((r) => r.text.includes(c.openingName as string));
+  for (const fact of facts.sort(compareCandidates)) {
+    if (!introduced(fact)) {
+      waiting.push(fact);
+      continue;
+    }
+    result.push(fact);
+    for (const next of waiting.filter(introduced)) {
+      result.push(next);
+      waiting.splice(waiting.indexOf(next), 1);
+    }
   }
-  const result: Candidate[] = [];
-  const place = (c: Candidate) => {
-    result.push(c);
-    for (const next of dependents.get(c.key) ?? []) place(next);
-  };
-  for (const c of independent) place(c);
-  return result;
+  return [...result, ...waiting];
 }

@@ -68,6 +68,36 @@ describe('splitSentences', () => {
       ['“The first part.', 'The second part.'],
     ],
     [
+      'a title joined to a name by a hyphen',
+      'They climbed Aoraki-Mt. Cook on Sunday. The guide said so.',
+      ['They climbed Aoraki-Mt. Cook on Sunday.', 'The guide said so.'],
+    ],
+    [
+      'a name that ends like a title, before a new sentence',
+      'The talks were hosted by Prime Minister Hun Sen. He said the border was calm.',
+      ['The talks were hosted by Prime Minister Hun Sen.', 'He said the border was calm.'],
+    ],
+    [
+      'titles before names and initials',
+      'Sen. John McCain spoke. Gov. A. B. Smith agreed. Mt. Everest is high.',
+      ['Sen. John McCain spoke.', 'Gov. A. B. Smith agreed.', 'Mt. Everest is high.'],
+    ],
+    [
+      'a quoted question keeps a speaker with a lower-case title',
+      '"Why did you leave?" Colts interim coach Bruce Arians asked. The player shrugged.',
+      ['"Why did you leave?" Colts interim coach Bruce Arians asked.', 'The player shrugged.'],
+    ],
+    [
+      'a new sentence after a quotation is not an attribution',
+      '"It is over." Police said the man fled. Then he left.',
+      ['"It is over."', 'Police said the man fled.', 'Then he left.'],
+    ],
+    [
+      'times of day',
+      'The meeting ended at 5 p.m. The mayor left. It starts at 9 a.m. Tuesday.',
+      ['The meeting ended at 5 p.m.', 'The mayor left.', 'It starts at 9 a.m. Tuesday.'],
+    ],
+    [
       'question and exclamation marks',
       'Why now? Because it is time! Yes.',
       ['Why now?', 'Because it is time!', 'Yes.'],
@@ -79,6 +109,27 @@ describe('splitSentences', () => {
     // Assess
     expect(sentences).toEqual(expected);
     for (const s of sentences) expect(paragraph).toContain(s);
+  });
+
+  it('never ends a sentence on a title and never loses text, whatever follows the title', () => {
+    // Prepare: every title, after a name-like word or a hyphen, before names, initials and openers.
+    const titles = ['Mr.', 'Dr.', 'Gen.', 'Gov.', 'Sen.', 'Rep.', 'Lt.', 'St.', 'Mt.', 'Rev.', 'Capt.'];
+    const names = ['John Smith', 'A. B. Jones', 'Louis', 'Helens'];
+    for (const title of titles)
+      for (const name of names)
+        for (const before of ['The visit of', 'They went to Aoraki-']) {
+          const glue = before.endsWith('-') ? '' : ' ';
+          const paragraph = `${before}${glue}${title} ${name} was brief. The crowd left early.`;
+
+          // Act
+          const sentences = splitSentences(paragraph);
+
+          // Assess
+          expect(sentences).toHaveLength(2);
+          expect(sentences.join(' ')).toBe(paragraph);
+          for (const s of sentences)
+            expect(s).not.toMatch(/\b(?:Mr|Dr|Gen|Gov|Sen|Rep|Lt|St|Mt|Rev|Capt)\.$/u);
+        }
   });
 
   it('returns no sentence for text without letters', () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rougeN } from '../../src/core/text/rouge.ts';
-import { needsAntecedent, unreadableReason, withoutDateline } from '../../src/core/text/sentences.ts';
+import {
+  needsAntecedent,
+  unreadableReason,
+  withoutConnective,
+  withoutDateline,
+} from '../../src/core/text/sentences.ts';
 import { dot, tfidfVectors } from '../../src/core/text/tfidf.ts';
 import { contentTerms, normaliseForMatch, stem, words } from '../../src/core/text/tokens.ts';
 
@@ -80,6 +85,15 @@ describe('readable sentences', () => {
     ['Ambulances at Russell Square, London after the July 7, 2005 bombings.', 'caption'],
     ['Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.', 'caption'],
     ['Passengers of the Baltic Star on the quay in Tallinn harbour after the rescue.', 'caption'],
+    ['Remains of the old dairy warehouse smolder Tuesday morning in Palmer.', 'caption'],
+    ['Firefighters battle the blaze at the Waitrose store on Sunday.', 'caption'],
+    ['Colts interim coach Bruce Arians asked.', 'fragment'],
+    ['The head of the regional fire service explained on Monday.', 'fragment'],
+    ['The Senate majority leader tweeted late on Friday night.', 'fragment'],
+    ['“I’m going to fight with the Republicans on this one.”', 'unattributed quote'],
+    ['"We will rebuild every house that was lost in the flood."', 'unattributed quote'],
+    ['We are already hearing about rapes, harassment and forced early marriages.', 'unattributed quote'],
+    ['Our team will be back next season, stronger than ever before.', 'unattributed quote'],
   ])('rejects %j as %s', (sentence, reason) => {
     expect(unreadableReason(sentence)).toBe(reason);
   });
@@ -87,6 +101,17 @@ describe('readable sentences', () => {
   it('accepts ordinary sentences, including ones that report speech', () => {
     expect(unreadableReason('The ministry said the talks had failed.')).toBeUndefined();
     expect(unreadableReason('“We will rebuild,” the mayor said on Monday.')).toBeUndefined();
+  });
+
+  it.each([
+    '“We will rebuild every house that was lost,” Mayor Ann Lee told reporters.',
+    '"My client is ensconced in that facility right now," Heller argued in court.',
+    'According to the ministry, “the talks have failed for good this time.”',
+    'Tara Reid is known for her roles in "American Pie" and "Van Wilder".',
+    'Police are treating the fire at the store as "potentially suspicious".',
+    'Voting will close at 6:00 p.m. local time on Sunday.',
+  ])('keeps %j (a named speaker, or only a title or a term in quotes)', (sentence) => {
+    expect(unreadableReason(sentence)).toBeUndefined();
   });
 
   it.each([
@@ -118,5 +143,53 @@ describe('readable sentences', () => {
     expect(needsAntecedent('“We will not allow it,” he said, adding that talks would go on.')).toBe(true);
     expect(needsAntecedent('“We will not allow it,” the minister said.')).toBe(false);
     expect(needsAntecedent('Helen Clark said the talks would resume.')).toBe(false);
+  });
+
+  it.each([
+    'There may have been an underwater landslip near the coast.',
+    'That is in addition to the 300 homes lost last year.',
+    'Another man was also injured but not seriously.',
+    'Both were taken to the hospital in a critical condition.',
+    'Previously, federal agencies had to consult the scientists.',
+    'In the sixth round, he landed only one punch.',
+    'After the match, her coach praised the defence.',
+    'The same court rejected the appeal in March.',
+  ])('%j needs the sentence before it', (sentence) => {
+    expect(needsAntecedent(sentence)).toBe(true);
+  });
+
+  it.each([
+    'That night, the police arrested two men in Leeds.',
+    'Comeaux fled on foot following his escape from the van.',
+    'After she left the clinic, Lindsay Lohan checked into another one.',
+    'On Sunday the minister said his party would stay in the coalition.',
+  ])('%j stands alone', (sentence) => {
+    expect(needsAntecedent(sentence)).toBe(false);
+  });
+
+  it.each([
+    ['But the future of the measure is unclear.', 'The future of the measure is unclear.'],
+    ['However, the ministry denied the report on Monday.', 'The ministry denied the report on Monday.'],
+    [
+      'And the rain kept falling over the valley all night.',
+      'The rain kept falling over the valley all night.',
+    ],
+    ['Meanwhile, rescue teams reached the island by boat.', 'Rescue teams reached the island by boat.'],
+  ])('drops the leading connective of %j', (sentence, rewritten) => {
+    expect(needsAntecedent(sentence)).toBe(true);
+    expect(withoutConnective(sentence)).toBe(rewritten);
+    // Only the connective goes: the rest is the source's own words.
+    expect(sentence.toLowerCase().endsWith(rewritten.toLowerCase())).toBe(true);
+  });
+
+  it.each([
+    'But he said the talks would resume on Monday.',
+    'However, that was not the end of the affair.',
+    'Then the police arrived at the scene in force.',
+    'Instead, the council voted for a new bridge.',
+    'So far, nobody has claimed the attack on the base.',
+    'The ministry denied the report on Monday.',
+  ])('keeps the connective of %j (what is left does not stand alone, or it carries meaning)', (sentence) => {
+    expect(withoutConnective(sentence)).toBeUndefined();
   });
 });

@@ -15,9 +15,14 @@ const TITLES = new Set(
 const BEFORE_REFERENCE = new Set('No Nos Vol Art Fig Ref'.split(' '));
 /** Abbreviations that end a sentence only when a typical sentence opener follows ("Apple Inc. fell" vs "Inc. He"). */
 const COMPANY_AND_MISC = new Set('Inc Corp Co Ltd Plc Bros Jr Sr vs etc approx est dept'.split(' '));
-/** "Vanore said.", "Eyewitness News asked.", "team president Billy King said": a named speaker and a reporting verb. */
-const ATTRIBUTION =
-  /^(?:\p{Lu}[\p{L}.'’-]*\s+){1,4}(?:said|says|told|asked|added|recalled|tweeted|wrote|explained|noted|stated|insisted|replied|shouted|continued)\b/u;
+/** Verbs of saying that follow a quotation's speaker ("Vanore said.", "Colts interim coach Bruce Arians asked."). */
+const REPORTING_VERBS = new Set(
+  'said says told asked added recalled tweeted wrote explained noted stated insisted replied shouted continued argued joked'.split(
+    ' ',
+  ),
+);
+/** Words an attribution after a quotation runs to at most ("team president Billy King said on Tuesday."). */
+const MAX_ATTRIBUTION_WORDS = 10;
 /** Words that commonly open a sentence: after an ambiguous abbreviation they mark a real boundary. */
 const SENTENCE_OPENERS = new Set(
   `The A An He She It They We I You His Her Its Their Our My This That These Those There Here In On At By For From
@@ -57,12 +62,15 @@ function continuesSentence(before: string, next: string): boolean {
   // "$27. 5MM" and "05. 51AM" are one broken figure.
   if (/^[\p{Ll}\d]/u.test(firstWord)) return true;
   // '"Hide, she's got a gun!" Vanore said.': a quotation is kept with the attribution after it.
-  if (/[!?]["”’']+$/.test(before) && ATTRIBUTION.test(next)) return true;
+  if (/[.!?]["”’']+$/.test(before) && isAttribution(next)) return true;
   const lastToken = /(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
-  const word = lastToken.slice(0, -1);
+  // "Aoraki-Mt. Cook", "Gov.-elect": a title joined to another word is still a title.
+  const word = lastToken.slice(0, -1).replace(/^.*[-/]/u, '');
   const opensSentence = SENTENCE_OPENERS.has(firstWord.replace(/[^\p{L}]/gu, ''));
-  if (TITLES.has(word)) return true;
+  // A title precedes a name, so before a sentence opener it is the end of one: "... Prime Minister Hun
+  // Sen. He said" (an initial such as "A." is part of the name).
+  if (TITLES.has(word)) return !opensSentence || /^\p{Lu}\./u.test(firstWord);
   if (BEFORE_REFERENCE.has(word)) return /\d/.test(firstWord);
   // An initial: "George W. Bush", "J. R. R. Tolkien", "L. A. County", "3:30 a. m. Tuesday" (another
   // initial never opens a sentence).
@@ -72,6 +80,26 @@ function continuesSentence(before: string, next: string): boolean {
   if (/^(?:\p{L}\.)+\p{L}$/u.test(word) || COMPANY_AND_MISC.has(word)) return !opensSentence;
   return false;
 }
+
+/**
+ * Whether a segment is only the speaker of the quotation before it: a few words without quotation marks,
+ * ending in a full stop, with a verb of saying after the first word ("Andy Vanore said.", "Colts interim
+ * coach Bruce Arians asked on Sunday.").
+ */
+function isAttribution(segment: string): boolean {
+  const tokens = segment.trim().split(/\s+/);
+  if (tokens.length < 2 || tokens.length > MAX_ATTRIBUTION_WORDS || /["“”]/u.test(segment)) return false;
+  if (!/[.!]$/u.test(segment.trimEnd()) || !/^\p{Lu}/u.test(tokens[0] as string)) return false;
+  const verb = tokens.findIndex((t, i) => i > 0 && REPORTING_VERBS.has(t.replace(/[^\p{L}]/gu, '')));
+  // What follows the verb says when, where or to whom ("told CNN", "said on Tuesday"), never a clause
+  // of its own ("Police said the man fled.").
+  const after = tokens[verb + 1];
+  return verb > 0 && (after === undefined || /^\p{Lu}/u.test(after) || ATTRIBUTION_TAIL.has(after));
+}
+
+const ATTRIBUTION_TAIL = new Set(
+  'on in at to during late earlier later yesterday today tonight this last after before from'.split(' '),
+);
 
 /**
  * [open, close] offsets of every quotation that closes within the paragraph: curly “…” pairs and straight

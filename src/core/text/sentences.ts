@@ -1,3 +1,5 @@
+import { wordCount } from './tokens.ts';
+
 /** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
 export function unreadableReason(sentence: string): string | undefined {
   const text = sentence.trim();
@@ -20,21 +22,67 @@ export function unreadableReason(sentence: string): string | undefined {
     return 'fragment';
   if (wordTotal <= MAX_ATTRIBUTION_WORDS && !/["“”]/u.test(text) && ATTRIBUTION_ONLY.test(text))
     return 'fragment';
+  if (!speakerNamed(text)) return 'unattributed quote';
   if ((text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) || isTitleCase(text)) return 'headline';
-  if (wordTotal <= MAX_CAPTION_WORDS && !hasVerb(text)) return 'caption';
+  if (wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text))) return 'caption';
   return undefined;
 }
 
 /**
- * True when the sentence opens with a pronoun or connective that points back to the sentence before it
- * ("He said...", "However, ..."): it may only follow that sentence.
+ * True when the sentence opens with a pronoun, demonstrative or connective that points back to the
+ * sentence before it ("He said...", "However, ...", "There may have been ..."), or quotes someone it names
+ * only by a pronoun: it cannot be a point on its own.
  */
 export function needsAntecedent(sentence: string): boolean {
   const text = sentence.trim();
   const opening = text.replace(/^["'“‘(]+/u, '');
   return (
-    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) || PRONOUN_ATTRIBUTION.test(text)
+    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
+    PRONOUN_ATTRIBUTION.test(text) ||
+    PRONOUN_AFTER_INTRO.test(opening)
   );
+}
+
+/**
+ * The sentence without a leading connective that only links it to the sentence before ("But the plan
+ * ..." -> "The plan ..."), with its first letter capitalised, when what is left stands alone; otherwise
+ * undefined. The rest is quoted verbatim, so the point is still found in its sources (compared without
+ * case, as grounding is).
+ */
+export function withoutConnective(sentence: string): string | undefined {
+  const match = DROPPABLE_CONNECTIVE.exec(sentence.trim());
+  if (!match) return undefined;
+  const rest = sentence.trim().slice(match[0].length);
+  const text = rest.charAt(0).toUpperCase() + rest.slice(1);
+  return /^\p{Ll}/u.test(rest) && !needsAntecedent(text) && !unreadableReason(text) ? text : undefined;
+}
+
+/**
+ * False when the sentence quotes several words but names no speaker outside the quotation marks ("“I'm
+ * going to fight with the Republicans.”"), or speaks in the first person outside any quotation (a quote
+ * whose marks were lost): the reader cannot tell who is talking.
+ */
+function speakerNamed(text: string): boolean {
+  const outside: string[] = [];
+  let longQuote = false;
+  let from = 0;
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const closes = open >= 0 && (c === '”' || (c === '"' && text[open] === '"'));
+    if (closes) {
+      if (wordCount(text.slice(open + 1, i)) >= QUOTE_WORDS) longQuote = true;
+      from = i + 1;
+      open = -1;
+    } else if (open < 0 && (c === '“' || c === '"')) {
+      outside.push(text.slice(from, i));
+      open = i;
+    }
+  }
+  outside.push(text.slice(open < 0 ? from : open));
+  const rest = outside.join(' ');
+  if (FIRST_PERSON.test(rest)) return false;
+  return !longQuote || REPORTED.test(rest);
 }
 
 /** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
@@ -64,6 +112,18 @@ function hasVerb(text: string): boolean {
   });
 }
 
+/**
+ * "Remains of the warehouse smolder Tuesday morning in Palmer.": a photo caption names the day but, unlike
+ * a news sentence, tells it in the present tense (no past form, auxiliary or verb of saying).
+ */
+function isPresentTenseCaption(text: string): boolean {
+  return WEEKDAY_WORD.test(text) && !/\b\p{Ll}{2,}ed\b/u.test(text) && !NOT_PRESENT.test(text);
+}
+
+const WEEKDAY_WORD = /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/u;
+/** Auxiliaries, modals, verbs of saying and frequent irregular past forms: not a caption's present. */
+const NOT_PRESENT =
+  /\b(?:is|are|was|were|been|has|have|had|will|would|shall|should|can|could|may|might|must|did|does|says|said|told|tells|say|made|took|gave|went|came|saw|knew|thought|found|kept|began|ran|held|brought|left|met|put|won|lost|paid|led|fell|rose|stood|built|bought|sold|spent|felt|became|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|threw|grew|drew|sat|fled|heard|beat|shook|sent|set|hit|cut|got)\b/iu;
 const MAX_CAPTION_WORDS = 20;
 const COMMON_VERB =
   /\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|shall|should|can|cannot|could|may|might|must|say|says|said|tell|tells|told|get|gets|got|make|makes|made|take|takes|took|give|gives|gave|go|goes|went|come|comes|came|see|sees|saw|know|knows|knew|think|thinks|thought|find|finds|found|show|shows|shown|seem|seems|keep|keeps|kept|begin|began|run|runs|ran|hold|holds|held|bring|brings|brought|leave|leaves|left|meet|meets|met|set|sets|put|puts|win|wins|won|lose|loses|lost|pay|pays|paid|laid|hit|hits|cut|cuts|send|sends|sent|lead|leads|led|fall|falls|fell|rise|rises|rose|stand|stands|stood|build|builds|built|buy|buys|bought|sell|sells|sold|spend|spends|spent|feel|feels|felt|become|becomes|became|remain|remains|want|wants|need|needs|believe|believes|appear|appears|continue|continues|include|includes|ask|asks|call|calls|claim|claims|plan|plans|warn|warns|face|faces|hope|hopes|live|lives|die|dies|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|rode|wore|threw|grew|drew|hung|sat|fled|heard|withdrew|beat|shook|shake|shakes|estimate|list|follow|thank|welcome|cover)\b/iu;
@@ -104,9 +164,19 @@ const TITLE_SMALL_WORDS = new Set([
 
 const MIN_WORDS = 6;
 const MAX_ATTRIBUTION_WORDS = 12;
-/** "Larry Kroon of the church told CNN." without a quote: the tail of a quote the splitter cut off. */
+/**
+ * "Larry Kroon of the church told CNN.", "Colts interim coach Bruce Arians asked." without a quote: the
+ * tail of a quote the splitter cut off.
+ */
 const ATTRIBUTION_ONLY =
-  /\b(?:told|tells)(?:\s+\S+){1,4}[.!]$|\b(?:said|says|added)(?:\s+(?:in|on|at|to|during|late|earlier|yesterday|today|tonight|this)\b(?:\s+\S+){0,3})?[.!]$/iu;
+  /\b(?:told|tells)(?:\s+\S+){1,4}[.!]$|\b(?:said|says|added|adds|asked|asks|explained|recalled|wrote|tweeted|noted|replied|insisted|argued|stated|continued)(?:\s+(?:in|on|at|to|during|late|earlier|yesterday|today|tonight|this)\b(?:\s+\S+){0,3})?[.!]$/iu;
+/** Fewest words inside quotation marks that make a quotation rather than a name or a scare-quoted term. */
+const QUOTE_WORDS = 4;
+/** A verb of saying (or "according to") outside the quotation: its speaker is in the sentence. */
+const REPORTED =
+  /\b(?:said|says|say|told|tells|tell|asked|asks|added|adds|wrote|writes|explained|recalled|tweeted|posted|noted|stated|replied|insisted|argued|argues|claimed|claims|warned|warns|admitted|testified|responded|joked|declared|urged|announced|confirmed|reported|reports|states|calls|called|continued|remarked|quipped|shouted|yelled|according to|in a statement)\b/iu;
+/** First-person words outside quotation marks: someone speaking whose quotation marks were lost. */
+const FIRST_PERSON = /\b(?:I|I['’](?:m|ve|d|ll)|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|us|[Oo]ur)\b/u;
 const MAX_WORDS = 70;
 
 const WEEKDAY = '(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
@@ -114,8 +184,8 @@ const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 /** "Saturday, January 8, 2005" or "January 8, 2005" leading a line. */
 const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}`, 'i');
-/** "2005/01/08 Headline" or "date 2026-02-28 ...": a headline or caption carrying a date stamp. */
-const DATE_STAMP = /^(?:date\s+)?\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/i;
+/** "2005/01/08 Headline": a headline or caption carrying a date stamp. */
+const DATE_STAMP = /^\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/;
 /** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
 const WIRE_DATELINE = /^\p{Lu}[\p{Lu}\s.,'-]{2,40}(?:\([^)]{1,30}\))?\s*(?:[—–-]{1,2}|:)\s+/u;
 
@@ -142,7 +212,16 @@ const SUBJECTLESS_OPENER =
 const PRONOUN_ATTRIBUTION =
   /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
 /** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
+/** "In the sixth round, he landed one punch.": after a short introductory phrase, a pronoun subject. */
+const PRONOUN_AFTER_INTRO = /^[^,]{1,60},\s+(?:he|she|his|her|they|their|it|its)\s/iu;
 const STANDALONE_OPENER =
-  /^(?:now that|(?:this|these) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
+  /^(?:now that|(?:this|that|these|those) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
 const DANGLING_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|these|those|such|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|that is)\b/iu;
+  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|previously|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same)\b/iu;
+/**
+ * Connectives that only tie a sentence to the one before it; without them the sentence says the same
+ * ("But the future of the measure is unclear." -> "The future of the measure is unclear."). Time words
+ * ("Then", "Later") and contrasts that carry meaning ("Instead", "Otherwise") are not dropped.
+ */
+const DROPPABLE_CONNECTIVE =
+  /^(?:but|and|yet|also,|still,|however,|meanwhile,|moreover,|furthermore,|additionally,|in addition,|nevertheless,|nonetheless,|besides,|indeed,|in fact,)\s+/iu;
