@@ -55,12 +55,14 @@ export async function renderDigestEmail(
   let shown = Math.max(1, Math.min(settings.maxThemes, digest.themes.length));
   for (;;) {
     const { mjml, ...rest } = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders);
-    const rendered = { ...rest, html: await mjmlToHtml(mjml) };
-    const fits = Math.min(
-      MAX_HTML_BYTES / Buffer.byteLength(rendered.html),
-      MAX_TEXT_BYTES / Buffer.byteLength(rendered.text),
-    );
-    if (fits >= 1 || shown === 1) return rendered;
+    const textFits = MAX_TEXT_BYTES / Buffer.byteLength(rest.text);
+    // MJML only adds markup: MJML over the HTML budget need not be compiled to know it is too long.
+    let fits = Math.min(textFits, MAX_HTML_BYTES / Buffer.byteLength(mjml));
+    if (fits >= 1 || shown === 1) {
+      const rendered = { ...rest, html: await mjmlToHtml(mjml) };
+      fits = Math.min(textFits, MAX_HTML_BYTES / Buffer.byteLength(rendered.html));
+      if (fits >= 1 || shown === 1) return rendered;
+    }
     shown = Math.max(1, Math.min(shown - 1, Math.floor(shown * fits)));
   }
 }
