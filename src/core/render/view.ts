@@ -130,7 +130,8 @@ export function buildEmailView(
     greeting: placeholders.greeting,
     archiveUrl: settings.footer.archiveUrl,
     ...(intro && { intro }),
-    topStories: themes.length > 1 ? themes.map(({ number, label, anchor }) => ({ number, label, anchor })) : [],
+    topStories:
+      themes.length > 1 ? themes.map(({ number, label, anchor }) => ({ number, label, anchor })) : [],
     themes,
     moreThemes: rest.slice(0, MAX_MORE_THEMES).map(headline),
     ...(rest.length > MAX_MORE_THEMES && {
@@ -164,7 +165,11 @@ interface Candidate {
   url?: string;
 }
 
-function themeView(theme: Theme, number: number, formatDate: (iso?: string) => string | undefined): ThemeView {
+function themeView(
+  theme: Theme,
+  number: number,
+  formatDate: (iso?: string) => string | undefined,
+): ThemeView {
   const candidates = new Map<string, Candidate>(
     theme.articles.map((article) => {
       const url = linkOf(article.url);
