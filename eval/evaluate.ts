@@ -8,6 +8,7 @@ import { summarise } from '../src/core/summarise.ts';
 import { rougeN } from '../src/core/text/rouge.ts';
 import { normaliseForMatch } from '../src/core/text/tokens.ts';
 import { centroidSummary, leadSummary } from './baselines.ts';
+import { EMAIL_TARGETS, type EmailMetrics, emailMetrics } from './email-metrics.ts';
 import { type ClusteringScores, compareClusterings } from './metrics.ts';
 
 /** Word budgets the summaries are scored at (multiling2011 asked for 250; digests use about 100). */
@@ -37,6 +38,7 @@ export interface ThemeCorpusResult {
   events: ClusteringScores;
   topics?: ClusteringScores;
   grounding: Grounding;
+  email: EmailMetrics;
 }
 
 export interface RougeFigures {
@@ -53,15 +55,24 @@ export interface SummaryCorpusResult {
   /** The 2011 submissions at 250 words, from the corpus's baselines.json. */
   systems2011: Record<string, { description: string; rouge1Recall: number; rouge2Recall: number }>;
   grounding: Grounding;
-  mixed: { clusters: number; themes: number; scores: ClusteringScores; grounding: Grounding };
+  mixed: {
+    clusters: number;
+    themes: number;
+    scores: ClusteringScores;
+    grounding: Grounding;
+    email: EmailMetrics;
+  };
 }
 
 export interface TargetCheck {
   name: string;
   value: number;
   target: number;
-  /** 'min': value must be >= target; 'above': value must be > target; 'equal': value must be the target. */
-  kind: 'min' | 'above' | 'equal';
+  /**
+   * 'min': value must be >= target; 'above': value must be > target; 'below': value must be < target;
+   * 'equal': value must be the target.
+   */
+  kind: 'min' | 'above' | 'below' | 'equal';
   met: boolean;
 }
 
@@ -95,6 +106,7 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
         check(`${name} events ARI`, result.events.ari, THEME_TARGETS.ari, 'min'),
         check(`${name} grounded points`, result.grounding.grounded, 1, 'min'),
         check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
+        ...emailChecks(name, result.email),
       );
     } else if (await exists(join(dir, 'clusters'))) {
       const result = await evaluateSummaryCorpus(dir);
@@ -106,8 +118,20 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
 }
 
 function check(name: string, value: number, target: number, kind: TargetCheck['kind']): TargetCheck {
-  const met = kind === 'min' ? value >= target : kind === 'above' ? value > target : value === target;
+  const met = {
+    min: value >= target,
+    above: value > target,
+    below: value < target,
+    equal: value === target,
+  }[kind];
   return { name, value, target, kind, met };
+}
+
+function emailChecks(name: string, email: EmailMetrics): TargetCheck[] {
+  return [
+    check(`${name} file names shown to readers`, email.fileNamesShown, EMAIL_TARGETS.fileNamesShown, 'equal'),
+    check(`${name} HTML KB`, email.htmlKB, EMAIL_TARGETS.htmlKB, 'below'),
+  ];
 }
 
 async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
@@ -126,6 +150,10 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
     events: compareClusterings(predicted, events),
     ...(gold.topics && { topics: compareClusterings(predicted, new Map(Object.entries(gold.topics))) }),
     grounding: groundingOf(digest, parseFiles(files).articles),
+    email: await emailMetrics(
+      digest,
+      files.map((f) => f.id),
+    ),
   };
 }
 
@@ -251,6 +279,10 @@ async function evaluateMixed(dir: string, clusterCount: number): Promise<Summary
     themes: digest.themes.length,
     scores: compareClusterings(themeOf(digest), gold),
     grounding: groundingOf(digest, parseFiles(files).articles),
+    email: await emailMetrics(
+      digest,
+      files.map((f) => f.id),
+    ),
   };
 }
 
@@ -318,6 +350,7 @@ function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[
     check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
     check(`${name} mixed clusters -> themes`, result.mixed.themes, result.mixed.clusters, 'equal'),
     check(`${name} mixed clusters NMI`, result.mixed.scores.nmi, 1, 'min'),
+    ...emailChecks(name, result.mixed.email),
   );
   return targets;
 }

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { EmailMetrics } from './email-metrics.ts';
 import {
   type EvalResults,
   evaluate,
@@ -48,7 +49,7 @@ function fmt(value: number): string {
 }
 
 function describe(t: TargetCheck): string {
-  return `${t.kind === 'min' ? '>=' : t.kind === 'above' ? '>' : '='} ${fmt(t.target)}`;
+  return `${{ min: '>=', above: '>', below: '<', equal: '=' }[t.kind]} ${fmt(t.target)}`;
 }
 
 function table(header: string[], rows: (string | number)[][]): void {
@@ -69,6 +70,7 @@ function print(r: EvalResults): void {
     if (c.topics) rows.push(['topics', c.topics.nmi, c.topics.ari, c.topics.bcubedF1]);
     table(['gold', 'NMI', 'ARI', 'B3 F1'], rows);
     console.log(groundingLine(c.grounding));
+    console.log(emailLine(c.email));
   }
   for (const [name, c] of Object.entries(r.summaryCorpora)) {
     console.log(`\nSummaries: ${name} (${c.clusters} clusters; ROUGE recall, mean over clusters)`);
@@ -91,12 +93,18 @@ function print(r: EvalResults): void {
     console.log(
       `all ${m.clusters} clusters in one folder -> ${m.themes} themes (NMI ${fmt(m.scores.nmi)}, ARI ${fmt(m.scores.ari)}); ${groundingLine(m.grounding)}`,
     );
+    console.log(`its ${emailLine(m.email)}`);
   }
   console.log('\nTargets');
   table(
     ['target', 'value', 'needed', 'met'],
     r.targets.map((t) => [t.name, t.value, describe(t), t.met ? 'yes' : 'NO']),
   );
+}
+
+function emailLine(e: EmailMetrics): string {
+  const examples = e.fileNameExamples.length > 0 ? ` (${e.fileNameExamples.join(', ')})` : '';
+  return `email: HTML ${e.htmlKB.toFixed(1)} KB, text ${e.textKB.toFixed(1)} KB, file names shown to readers ${e.fileNamesShown}${examples}`;
 }
 
 function groundingLine(g: EvalResults['themeCorpora'][string]['grounding']): string {
