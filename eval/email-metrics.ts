@@ -33,9 +33,12 @@ export async function emailMetrics(digest: Digest, fileIds: readonly string[]): 
   };
 }
 
-/** The ways a file can be named: its id, its file name and, when long enough not to be a word, its stem. */
+/**
+ * The ways a file can be named: its id, its file name and its stem when it cannot be a word or a number
+ * (five characters or more, letters and digits: "b9681c35edcb", "1_10ecb", not "00000" or "report").
+ */
 function namesOf(id: string): string[] {
   const file = basename(id);
   const stem = basename(file, extname(file));
-  return [...new Set([id, file, ...(stem.length >= 5 && /[\d_-]/.test(stem) ? [stem] : [])])];
+  return [...new Set([id, file, ...(stem.length >= 5 && /\d/.test(stem) && /\p{L}/u.test(stem) ? [stem] : [])])];
 }

@@ -57,9 +57,9 @@ export interface ThemeView {
 export interface PointView {
   text: string;
   citations: CitationView[];
-  /** "+2": cited articles not named. */
+  /** "+2" after named citations, "2 other sources" when none is named: cited articles not named. */
   moreCitations?: string;
-  /** Whether the citations go in parentheses: yes when one is an outlet name, no for "[1] [2]" alone. */
+  /** Whether the citations go in parentheses, comma-separated: yes when one is an outlet name, not for "[1] [2]". */
   parenthesised: boolean;
 }
 
@@ -202,8 +202,10 @@ function themeView(
     return {
       text: clip(point.text, MAX_CHARS.point),
       citations,
-      ...(more > 0 && { moreCitations: `+${more}` }),
-      parenthesised: citations.some((c) => !c.label.startsWith('[')),
+      ...(more > 0 && {
+        moreCitations: citations.length > 0 ? `+${more}` : count(more, 'other source', 'other sources'),
+      }),
+      parenthesised: citations.length === 0 || citations.some((c) => !c.label.startsWith('[')),
     };
   });
   const sources = listed.map(({ article, outlet, url }, i): SourceView => {
@@ -229,9 +231,9 @@ function themeView(
 }
 
 /**
- * The articles listed under a theme, one per outlet first: those its points cite (in citation order, so
- * citations name listed sources), then articles a reader can recognise (a headline or a known outlet) in
- * the theme's order; then any remaining places are filled in that same order.
+ * The articles listed under a theme, one per outlet first: those its points cite (the first source of each
+ * point, then the others, so citations name listed sources), then articles a reader can recognise (a
+ * headline or a known outlet) in the theme's order; then any remaining places are filled in that order.
  */
 function pickSources(
   points: Theme['points'],
@@ -240,7 +242,9 @@ function pickSources(
 ): Candidate[] {
   const lookup = (ids: Iterable<string>) =>
     [...ids].map((id) => candidates.get(id)).filter((c): c is Candidate => c !== undefined);
-  const cited = lookup(new Set(points.flatMap((p) => p.sources)));
+  const cited = lookup(
+    new Set([...points.flatMap((p) => p.sources.slice(0, 1)), ...points.flatMap((p) => p.sources)]),
+  );
   const all = lookup(articles.map((a) => a.id));
   const picked: Candidate[] = [];
   const outlets = new Set<string>();

@@ -101,14 +101,15 @@ describe('sources readers recognise', () => {
 
     // Assess
     const { document } = parseHTML(email.html);
-    const sources = document.querySelector('ul + p')?.innerHTML.split('<br>') ?? [];
+    const sources = document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1) ?? [];
     expect(sources).toHaveLength(4);
-    // Cited first, one per outlet: the unnamed lead-only article, Dawn (not twice), reuters.com by its host.
+    // The first source of each point, then the other cited ones, one per outlet: the unnamed lead-only
+    // article, reuters.com (by its link's host, having no headline), then Dawn (once).
     expect(sources[0]).toBe('[1] Unnamed source · 22 Nov 2026');
-    expect(sources[1]).toBe(
-      '[2] <a href="https://www.dawn.com/news/7731">Talks to resume in Doha next month</a> · Dawn · 22 Nov 2026',
+    expect(sources[1]).toBe('[2] <a href="https://www.reuters.com/world/4401">reuters.com</a> · 22 Nov 2026');
+    expect(sources[2]).toBe(
+      '[3] <a href="https://www.dawn.com/news/7731">Talks to resume in Doha next month</a> · Dawn · 22 Nov 2026',
     );
-    expect(sources[2]).toBe('[3] <a href="https://www.reuters.com/world/4401">reuters.com</a> · 22 Nov 2026');
     // 5 articles and 1 collapsed copy, 3 listed; the link goes to the archived page.
     expect(sources[3]).toBe(
       '<a href="https://archive.example.com/digests/2026-11-23/digest.html">and 3 more sources</a>',
@@ -116,8 +117,9 @@ describe('sources readers recognise', () => {
     const points = [...document.querySelectorAll('ul li')].map((li) => li.textContent);
     expect(points[0]).toBe(`${LEAD} ([1], Dawn)`);
     expect(points[1]).toBe('Delegations from Qatar and Turkey will attend. (reuters.com, Al Jazeera)');
+    expect(email.text).toContain('in Doha. ([1], Dawn)');
     expect(email.text).toContain(
-      `- [2] Talks to resume in Doha next month · Dawn · 22 Nov 2026\n  https://www.dawn.com/news/7731`,
+      `- [3] Talks to resume in Doha next month · Dawn · 22 Nov 2026\n  https://www.dawn.com/news/7731`,
     );
     expect(email.text).toContain(
       '- and 3 more sources\n  https://archive.example.com/digests/2026-11-23/digest.html',
