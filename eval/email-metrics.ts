@@ -40,5 +40,7 @@ export async function emailMetrics(digest: Digest, fileIds: readonly string[]): 
 function namesOf(id: string): string[] {
   const file = basename(id);
   const stem = basename(file, extname(file));
-  return [...new Set([id, file, ...(stem.length >= 5 && /\d/.test(stem) && /\p{L}/u.test(stem) ? [stem] : [])])];
+  return [
+    ...new Set([id, file, ...(stem.length >= 5 && /\d/.test(stem) && /\p{L}/u.test(stem) ? [stem] : [])]),
+  ];
 }
