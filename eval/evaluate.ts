@@ -8,6 +8,7 @@ import { summarise } from '../src/core/summarise.ts';
 import { rougeN } from '../src/core/text/rouge.ts';
 import { normaliseForMatch } from '../src/core/text/tokens.ts';
 import { centroidSummary, leadSummary } from './baselines.ts';
+import { EMAIL_TARGETS, type EmailMetrics, emailMetrics } from './email-metrics.ts';
 import { type ClusteringScores, compareClusterings } from './metrics.ts';
 import { type PointQuality, pointQuality, pointTargets } from './point-metrics.ts';
 import { type TitleFigures, titleFigures, titleTargets } from './title-metrics.ts';
@@ -44,6 +45,7 @@ export interface ThemeCorpusResult {
   grounding: Grounding;
   titles: TitleFigures;
   points: PointQuality;
+  email: EmailMetrics;
 }
 
 export interface RougeFigures {
@@ -69,6 +71,7 @@ export interface SummaryCorpusResult {
     grounding: Grounding;
     titles: TitleFigures;
     points: PointQuality;
+    email: EmailMetrics;
   };
 }
 
@@ -78,9 +81,9 @@ export interface TargetCheck {
   target: number;
   /**
    * 'min': value must be >= target; 'max': value must be <= target; 'above': value must be > target;
-   * 'equal': value must be the target.
+   * 'below': value must be < target; 'equal': value must be the target.
    */
-  kind: 'min' | 'max' | 'above' | 'equal';
+  kind: 'min' | 'max' | 'above' | 'below' | 'equal';
   met: boolean;
 }
 
@@ -116,6 +119,7 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
         check(`${name} verbatim points`, result.grounding.verbatim, 1, 'min'),
         ...titleChecks(name, result.titles),
         ...pointTargets(name, result.points, check),
+        ...emailChecks(name, result.email),
       );
     } else if (await exists(join(dir, 'clusters'))) {
       const result = await evaluateSummaryCorpus(dir);
@@ -127,14 +131,13 @@ export async function evaluate(dataDir: string): Promise<EvalResults> {
 }
 
 export function check(name: string, value: number, target: number, kind: TargetCheck['kind']): TargetCheck {
-  const met =
-    kind === 'min'
-      ? value >= target
-      : kind === 'max'
-        ? value <= target
-        : kind === 'above'
-          ? value > target
-          : value === target;
+  const met = {
+    min: value >= target,
+    max: value <= target,
+    above: value > target,
+    below: value < target,
+    equal: value === target,
+  }[kind];
   return { name, value, target, kind, met };
 }
 
@@ -142,6 +145,13 @@ function titleChecks(name: string, titles: TitleFigures): TargetCheck[] {
   return titleTargets(titles).map(([what, value, target, kind]) =>
     check(`${name} ${what}`, value, target, kind),
   );
+}
+
+function emailChecks(name: string, email: EmailMetrics): TargetCheck[] {
+  return [
+    check(`${name} file names shown to readers`, email.fileNamesShown, EMAIL_TARGETS.fileNamesShown, 'equal'),
+    check(`${name} HTML KB`, email.htmlKB, EMAIL_TARGETS.htmlKB, 'below'),
+  ];
 }
 
 async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
@@ -163,6 +173,10 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
     grounding: groundingOf(digest, articles),
     titles: titleFigures(digest, articles),
     points: pointQuality(digest),
+    email: await emailMetrics(
+      digest,
+      files.map((f) => f.id),
+    ),
   };
 }
 
@@ -297,6 +311,10 @@ async function evaluateMixed(dir: string, clusterCount: number): Promise<Summary
     grounding: groundingOf(digest, articles),
     titles: titleFigures(digest, articles),
     points: pointQuality(digest),
+    email: await emailMetrics(
+      digest,
+      files.map((f) => f.id),
+    ),
   };
 }
 
@@ -367,6 +385,7 @@ function summaryTargets(name: string, result: SummaryCorpusResult): TargetCheck[
     ...titleChecks(`${name} mixed`, result.mixed.titles),
     ...pointTargets(`${name} digest`, result.mixed.points, check),
     ...pointTargets(`${name} 250-word`, result.points, check),
+    ...emailChecks(name, result.mixed.email),
   );
   return targets;
 }

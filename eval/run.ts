@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { EmailMetrics } from './email-metrics.ts';
 import {
   type EvalResults,
   evaluate,
@@ -50,7 +51,7 @@ function fmt(value: number): string {
 }
 
 function describe(t: TargetCheck): string {
-  const sign = { min: '>=', max: '<=', above: '>', equal: '=' }[t.kind];
+  const sign = { min: '>=', max: '<=', above: '>', below: '<', equal: '=' }[t.kind];
   return `${sign} ${fmt(t.target)}`;
 }
 
@@ -74,6 +75,7 @@ function print(r: EvalResults): void {
     console.log(groundingLine(c.grounding));
     console.log(titleLine(c.titles));
     console.log(pointQualityReport(c.points));
+    console.log(emailLine(c.email));
   }
   for (const [name, c] of Object.entries(r.summaryCorpora)) {
     console.log(`\nSummaries: ${name} (${c.clusters} clusters; ROUGE recall, mean over clusters)`);
@@ -99,12 +101,18 @@ function print(r: EvalResults): void {
     );
     console.log(`all clusters in one folder: ${titleLine(m.titles)}`);
     console.log(`digest of all clusters: ${pointQualityReport(m.points)}`);
+    console.log(`its ${emailLine(m.email)}`);
   }
   console.log('\nTargets');
   table(
     ['target', 'value', 'needed', 'met'],
     r.targets.map((t) => [t.name, t.value, describe(t), t.met ? 'yes' : 'NO']),
   );
+}
+
+function emailLine(e: EmailMetrics): string {
+  const examples = e.fileNameExamples.length > 0 ? ` (${e.fileNameExamples.join(', ')})` : '';
+  return `email: HTML ${e.htmlKB.toFixed(1)} KB, text ${e.textKB.toFixed(1)} KB, file names shown to readers ${e.fileNamesShown}${examples}`;
 }
 
 function groundingLine(g: EvalResults['themeCorpora'][string]['grounding']): string {

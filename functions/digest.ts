@@ -44,6 +44,7 @@ const digest = new ScheduledDigest(
     onReviewDeadline: env.ON_REVIEW_DEADLINE,
     leaseSeconds: env.LEASE_SECONDS,
     title: env.DIGEST_TITLE,
+    intro: env.DIGEST_INTRO,
   },
 );
 

@@ -72,6 +72,8 @@ export const stackConfigSchema = z.object({
         .optional(),
       onReviewDeadline: z.enum(['send', 'drop']).optional(),
       title: z.string().min(1).max(200).optional(),
+      /** Editor's note at the top of every digest (an edit of one digest can change it). */
+      intro: z.string().trim().min(1).max(1500).optional(),
     })
     .default({}),
   /** Sending (docs/sending.md); wired only when subscribers.senderAddress or mailDomain gives a sender. */

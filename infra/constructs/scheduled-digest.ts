@@ -40,6 +40,8 @@ export interface ScheduledDigestProps {
   onReviewDeadline?: 'send' | 'drop';
   /** Digest title. @default the core's default title */
   title?: string;
+  /** Editor's note at the top of every digest. @default none */
+  intro?: string;
   /** Whether the digests table and logs survive stack deletion. @default true */
   retainData?: boolean;
 }
@@ -109,6 +111,7 @@ export class ScheduledDigest extends Construct {
         // A run cannot outlive the function timeout; a minute more covers clock skew.
         LEASE_SECONDS: String(timeout.toSeconds() + 60),
         ...(props.title && { DIGEST_TITLE: props.title }),
+        ...(props.intro && { DIGEST_INTRO: props.intro }),
       },
       logRemovalPolicy: removalPolicy,
       alarmTopic: props.alarmTopic,

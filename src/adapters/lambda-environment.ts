@@ -20,6 +20,7 @@ export const digestEnvironmentSchema = z.object({
   ON_REVIEW_DEADLINE: z.enum(['send', 'drop']),
   LEASE_SECONDS: z.coerce.number().int().positive(),
   DIGEST_TITLE: z.string().min(1).optional(),
+  DIGEST_INTRO: z.string().min(1).optional(),
 });
 
 /** Validates a Lambda's environment once, at cold start; the error names every bad variable. */

@@ -11,6 +11,12 @@ export interface SourceFile {
 export interface Article {
   id: string;
   title: string;
+  /**
+   * False when the file had no headline and `title` is its lead sentence (also its first sentence); absent
+   * when `title` is a real headline. Readers are shown such an article by outlet and date, never by its lead.
+   */
+  headline?: boolean;
+  /** The outlet, from front matter or JSON `source`, or the page's og:site_name or JSON-LD publisher. */
   source?: string;
   /** Only http(s) URLs are kept. */
   url?: string;

@@ -5,6 +5,10 @@
 export interface Digest {
   title: string;
   generatedAt: string;
+  /** The editor's note shown at the top of the email, when there is one. */
+  intro?: string;
+  /** The email's subject line; when absent it is made from the top story's headline. */
+  subject?: string;
   /** All themes, ranked. Rendering shows the first maxThemes in full. */
   themes: Theme[];
   skipped: Skipped[];
@@ -18,8 +22,12 @@ export interface Theme {
 }
 
 export interface DigestArticle {
+  /** The input file: kept here for tools and editors, never shown to readers. */
   id: string;
   title: string;
+  /** False when `title` is the article's lead sentence, not a headline (see Article.headline). */
+  headline?: boolean;
+  /** The outlet's name from the article's metadata. */
   source?: string;
   url?: string;
   published?: string;

@@ -7,6 +7,8 @@ import { groupThemes } from './themes.ts';
 
 export interface BuildOptions {
   title?: string;
+  /** The editor's note at the top of the email. @default none */
+  intro?: string;
   /** Clock injected so builds are reproducible. */
   now?: () => Date;
   /** Only articles published at or after this instant; older ones are listed as skipped (undated ones are kept). */
@@ -49,9 +51,11 @@ export function buildDigestFromArticles(
       points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 }),
     })),
   );
+  const intro = options.intro?.trim();
   return {
     title: options.title ?? DEFAULT_DIGEST_TITLE,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
+    ...(intro && { intro }),
     themes,
     skipped: [...skipped, ...tooOld].sort((a, b) => a.id.localeCompare(b.id)),
   };
@@ -81,10 +85,11 @@ export function parseFiles(
 }
 
 function toDigestArticle(article: Article & { duplicates?: string[] }): DigestArticle {
-  const { id, title, source, url, published, duplicates } = article;
+  const { id, title, headline, source, url, published, duplicates } = article;
   return {
     id,
     title,
+    ...(headline === false && { headline }),
     ...(source && { source }),
     ...(url && { url }),
     ...(published && { published }),

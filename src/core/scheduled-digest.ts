@@ -47,8 +47,9 @@ export function buildWindowDigest(
   articles: readonly Article[],
   window: DigestWindow,
   title?: string,
+  intro?: string,
 ): Digest {
-  return buildDigestFromArticles(articles, [], { title, now: () => window.end });
+  return buildDigestFromArticles(articles, [], { title, intro, now: () => window.end });
 }
 
 /** Exactly the digest a scheduled run at `scheduledTime` builds, without recording, archiving or sending it. */
@@ -56,10 +57,15 @@ export async function previewDigest(
   index: ArticleIndex,
   articles: NormalisedArticles,
   scheduledTime: Date,
-  options: { windowHours?: number; title?: string } = {},
+  options: { windowHours?: number; title?: string; intro?: string } = {},
 ): Promise<{ window: DigestWindow; digest: Digest }> {
   const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS);
-  const digest = buildWindowDigest(await articlesInWindow(index, articles, window), window, options.title);
+  const digest = buildWindowDigest(
+    await articlesInWindow(index, articles, window),
+    window,
+    options.title,
+    options.intro,
+  );
   return { window, digest };
 }
 
@@ -79,6 +85,8 @@ export interface ScheduledDigestOptions {
   /** How long a run holds its window before another may take over: longer than a run can last. @default 360 */
   leaseSeconds?: number;
   title?: string;
+  /** The editor's note at the top of every digest of this schedule. @default none */
+  intro?: string;
   now?: () => Date;
 }
 
@@ -103,7 +111,8 @@ export interface RunResult {
 
 /** One digest per window, archived and handed to sending exactly once, steered by pause and review. */
 export class ScheduledDigest {
-  private readonly options: Required<Omit<ScheduledDigestOptions, 'title'>> & { title?: string };
+  private readonly options: Required<Omit<ScheduledDigestOptions, 'title' | 'intro'>> &
+    Pick<ScheduledDigestOptions, 'title' | 'intro'>;
 
   /** Approve, reject and review deadlines of this schedule's digests. */
   readonly review: DigestReview;
@@ -160,7 +169,7 @@ export class ScheduledDigest {
       return { digestId, outcome: 'empty', counts };
     }
 
-    const digest = buildWindowDigest(articles, window, this.options.title);
+    const digest = buildWindowDigest(articles, window, this.options.title, this.options.intro);
     const archivePrefix = archivePrefixOf(window);
     const files: ArchiveFile[] = [
       { name: 'digest.json', body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' },

@@ -221,7 +221,7 @@ describe('sending a digest through SES, against moto', () => {
     expect(withoutSite.batchItemFailures).toEqual([]);
     const [mail] = await mailsTo(linked.email);
     expect(page).toBe(`${archiveBase}${sending.digestKey.replace(/json$/, 'html')}`);
-    expect(mail?.html && mail.html.split(`<a href="${page}"`).length - 1).toBe(2);
+    expect(mail?.html && mail.html.split(`<a href="${page}">View in browser</a>`).length - 1).toBe(2);
     expect(mail?.text).toContain(`View in browser: ${page}`);
     const [other] = await mailsTo(plain.email);
     expect(other?.html).not.toContain('View in browser');

@@ -65,7 +65,7 @@ describe('digest build', () => {
     expect((await stat(join(out, 'digest.eml'))).size).toBeGreaterThan(html.length);
   });
 
-  it('prints digest.json with --json', async () => {
+  it("prints digest.json with --json, with the title and editor's note given", async () => {
     // Prepare
     const out = join(work, 'json');
 
@@ -79,6 +79,8 @@ describe('digest build', () => {
       '--json',
       '--title',
       'Friday <digest>',
+      '--intro',
+      'A note from the desk.',
     );
 
     // Assess
@@ -86,7 +88,10 @@ describe('digest build', () => {
     const printed = JSON.parse(run.stdout) as Digest;
     expect(printed).toEqual(JSON.parse(await readFile(join(out, 'digest.json'), 'utf8')));
     expect(printed.title).toBe('Friday <digest>');
-    expect(await readFile(join(out, 'digest.html'), 'utf8')).toContain('Friday &lt;digest&gt;');
+    expect(printed.intro).toBe('A note from the desk.');
+    const html = await readFile(join(out, 'digest.html'), 'utf8');
+    expect(html).toContain('Friday &lt;digest&gt;');
+    expect(html).toContain('<p class="note">A note from the desk.</p>');
   });
 
   it('fails with a clear message when the input folder is missing or empty or --max-themes is wrong', async () => {

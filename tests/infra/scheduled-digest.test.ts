@@ -8,7 +8,12 @@ let stack: SynthesisedStack;
 
 beforeAll(() => {
   stack = synthesiseDigestStack({
-    digest: { schedule: 'cron(0 6 ? * MON *)', timeZone: 'Europe/London', sendMode: 'review' },
+    digest: {
+      schedule: 'cron(0 6 ? * MON *)',
+      timeZone: 'Europe/London',
+      sendMode: 'review',
+      intro: 'From the desk.',
+    },
   });
 }, 120_000);
 
@@ -41,7 +46,12 @@ describe('scheduled digest infrastructure', () => {
     });
     stack.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ SEND_MODE: 'review', WINDOW_HOURS: '168', LEASE_SECONDS: '360' }),
+        Variables: Match.objectLike({
+          SEND_MODE: 'review',
+          WINDOW_HOURS: '168',
+          LEASE_SECONDS: '360',
+          DIGEST_INTRO: 'From the desk.',
+        }),
       },
     });
   });

@@ -101,6 +101,22 @@ describe('parseArticle formats', () => {
     expect(article.sentences).toEqual(['The council voted to keep the library open on Sundays.']);
   });
 
+  it('.html: the outlet is the JSON-LD publisher when there is no og:site_name', () => {
+    // Prepare
+    const html = `<html><head><title>Quake hits coast</title><script type="application/ld+json">
+      {"@context":"https://schema.org","@type":"NewsArticle","headline":"Quake hits coast",
+       "publisher":{"@type":"Organization","name":"The Coastal Times"}}</script></head>
+      <body><article><h1>Quake hits coast</h1><p>A magnitude 4.6 earthquake struck the coast at 2:09 a.m. on Sunday, the survey said.</p>
+      <p>Residents said they felt a short, sharp jolt that woke them up in the night.</p></article></body></html>`;
+
+    // Act
+    const article = parsedArticle(textFile('quake.html', html));
+
+    // Assess
+    expect(article.source).toBe('The Coastal Times');
+    expect(article.headline).toBeUndefined();
+  });
+
   it('.json: title, body, url, source; a written-out date is normalised to ISO 8601 and tags split', () => {
     // Act
     const article = fixture('feed-item.json');

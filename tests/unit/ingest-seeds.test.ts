@@ -10,6 +10,7 @@ describe('parseArticle on the seed wire copy', () => {
 
     // Assess
     expect(article.title).toBe('Asif urges Afghanistan not to allow militants to operate against Pakistan');
+    expect(article.headline).toBeUndefined();
     expect(article.published).toBe('2026-02-28T00:00:00.000Z');
     expect(article.text).not.toMatch(/date 2026-02-28|undated photo|PID\/File/);
     expect(article.sentences.some((s) => s.startsWith('Says ') || s.startsWith('Reminds '))).toBe(false);
@@ -20,13 +21,14 @@ describe('parseArticle on the seed wire copy', () => {
     expect(article.sentences).toHaveLength(18);
   });
 
-  it('001: a lead sentence on the first line is the title and stays the first sentence', () => {
+  it('001: a lead sentence on the first line is the title, stays the first sentence and is marked as no headline', () => {
     // Act
     const article = seed('001_002a772d83aea243.txt');
 
     // Assess
     expect(article.title).toMatch(/^The Defense Minister of Pakistan Khawaja Asif outlined/);
     expect(article.sentences[0]).toBe(article.title);
+    expect(article.headline).toBe(false);
     expect(article.sentences).toContain('Be an ally of those who stain our streets with blood.');
     expect(article.sentences).toHaveLength(16);
   });

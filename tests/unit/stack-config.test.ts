@@ -19,4 +19,9 @@ describe('parseStackConfig', () => {
   it('refuses an unknown send mode', () => {
     expect(() => parseStackConfig({ digest: { sendMode: 'later' } })).toThrow(/digest\.sendMode/);
   });
+
+  it("takes an editor's note for every digest, trimmed, and refuses an empty one", () => {
+    expect(parseStackConfig({ digest: { intro: '  From the desk. ' } }).digest.intro).toBe('From the desk.');
+    expect(() => parseStackConfig({ digest: { intro: ' ' } })).toThrow(/digest\.intro/);
+  });
 });

@@ -14,6 +14,7 @@ export function registerBuild(program: Command): void {
     .requiredOption('--out <dir>', 'folder to write digest.html, digest.txt, digest.eml and digest.json to')
     .option('--since <iso>', 'only articles published at or after this time')
     .option('--title <text>', 'digest title')
+    .option('--intro <text>', "editor's note shown at the top of the email")
     .option(
       '--max-themes <n>',
       'themes shown in full; the rest become "Also in this issue" headlines (default 8)',
@@ -26,7 +27,7 @@ export function registerBuild(program: Command): void {
       const settings = await readEmailSettings(opts);
       const files = await readSourceFolder(opts.input);
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const digest = buildDigest(files, { since, title: opts.title });
+      const digest = buildDigest(files, { since, title: opts.title, intro: opts.intro });
       warnSkipped(digest.skipped);
       const { out, email } = await writeDigestFiles(opts.out, digest, {
         settings,
@@ -50,6 +51,7 @@ interface BuildCommandOptions {
   out: string;
   since?: string;
   title?: string;
+  intro?: string;
   maxThemes?: string;
   settings?: string;
   templates?: string;

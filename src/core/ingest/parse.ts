@@ -69,10 +69,12 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
     return 'no text left after removing boilerplate (captions, credits, date stamps, prompts)';
   let title = meta.title ? cleanTitle(meta.title) : undefined;
   let body = blocks;
+  let headline = true;
   if (!title) {
     const [first, ...rest] = blocks as [Block, ...Block[]];
     title = cleanTitle(first.text);
-    body = isLeadSentence(first.text) ? blocks : rest;
+    headline = !isLeadSentence(first.text);
+    body = headline ? rest : blocks;
   }
   const paragraphs = bodyParagraphs(body);
   const sentences = paragraphs.flatMap(splitSentences);
@@ -83,6 +85,7 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
   return {
     id,
     title,
+    ...(!headline && { headline: false }),
     ...(meta.source && { source: meta.source }),
     ...(url && { url }),
     ...(published && { published }),

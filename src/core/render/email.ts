@@ -33,14 +33,38 @@ export interface PersonalisedEmail {
   text: string;
 }
 
-/** The single expensive step: templates to MJML, MJML to HTML (strict validation), text and subject. */
+/**
+ * Largest rendered parts, in bytes. Gmail clips HTML over 102 KB; both stay under the product's limits
+ * (HTML 100 KB, text 40 KB) with room for the per-recipient values personalise() fills in.
+ */
+export const MAX_HTML_BYTES = 96_000;
+export const MAX_TEXT_BYTES = 38_000;
+
+/**
+ * The single expensive step: templates to MJML, MJML to HTML (strict validation), text and subject.
+ * Size is bounded for any digest: the view caps every list and text, and should the parts still be too
+ * large (many long themes with a high maxThemes), fewer themes are shown in full and the rest become
+ * "Also in this issue" headlines.
+ */
 export async function renderDigestEmail(
   digest: Digest,
   templates: EmailTemplates,
   settings: EmailSettings,
 ): Promise<RenderedDigest> {
-  const { mjml, ...rest } = renderDigestMjml(digest, templates, settings);
-  return { ...rest, html: await mjmlToHtml(mjml) };
+  const placeholders = placeholderTokens(digest, settings);
+  let shown = Math.max(1, Math.min(settings.maxThemes, digest.themes.length));
+  for (;;) {
+    const { mjml, ...rest } = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders);
+    const textFits = MAX_TEXT_BYTES / Buffer.byteLength(rest.text);
+    // MJML only adds markup: MJML over the HTML budget need not be compiled to know it is too long.
+    let fits = Math.min(textFits, MAX_HTML_BYTES / Buffer.byteLength(mjml));
+    if (fits >= 1 || shown === 1) {
+      const rendered = { ...rest, html: await mjmlToHtml(mjml) };
+      fits = Math.min(textFits, MAX_HTML_BYTES / Buffer.byteLength(rendered.html));
+      if (fits >= 1 || shown === 1) return rendered;
+    }
+    shown = Math.max(1, Math.min(shown - 1, Math.floor(shown * fits)));
+  }
 }
 
 /** The templates' output before MJML compiles it; the benchmark feeds the same MJML to the `mjml` CLI. */
@@ -49,7 +73,15 @@ export function renderDigestMjml(
   templates: EmailTemplates,
   settings: EmailSettings,
 ): Omit<RenderedDigest, 'html'> & { mjml: string } {
-  const placeholders = placeholderTokens(digest, settings);
+  return renderParts(digest, templates, settings, placeholderTokens(digest, settings));
+}
+
+function renderParts(
+  digest: Digest,
+  templates: EmailTemplates,
+  settings: EmailSettings,
+  placeholders: RecipientPlaceholders,
+): Omit<RenderedDigest, 'html'> & { mjml: string } {
   const view = buildEmailView(digest, settings, placeholders);
   const subject = oneLine(templates.subject(view));
   const mjml = templates.mjml({ ...view, subject });

@@ -9,18 +9,31 @@ export interface RecipientPlaceholders {
   preferencesUrl: string;
 }
 
-/** What the templates see: every link already checked, every label already chosen. */
+/** What the templates see: every link already checked, every label already chosen, every text bounded. */
 export interface EmailView {
   lang: string;
   title: string;
+  /** The subject line, once rendered (the MJML template puts it in <title>). */
   subject?: string;
+  /** `Digest.subject`, when an editor set one: the subject template uses it as it is. */
+  customSubject?: string;
+  /** The top story's headline, which the subject is made from. */
+  topStory?: string;
+  /** Themes after the top story, full or not. */
+  otherThemeCount: number;
   preheader: string;
   dateLabel: string;
   greeting: string;
   archiveUrl?: string;
+  /** The editor's note. */
+  intro?: string;
+  /** One linked headline per full theme; empty when there is only one. */
+  topStories: { number: number; label: string; anchor: string }[];
   themes: ThemeView[];
-  otherThemeCount: number;
+  /** "Also in this issue": at most MAX_MORE_THEMES one-line headlines. */
   moreThemes: HeadlineView[];
+  /** "and 12 more stories": themes neither shown in full nor listed; absent when none. */
+  unlistedThemes?: string;
   footer: {
     reason: string;
     postalAddress: string[];
@@ -31,83 +44,99 @@ export interface EmailView {
 
 export interface ThemeView {
   number: number;
+  /** The id of the theme's heading, target of its "Top stories" link. */
+  anchor: string;
   label: string;
-  points: { text: string; citations: CitationView[] }[];
-  articles: ArticleView[];
+  points: PointView[];
+  /** At most MAX_SOURCES articles, distinct outlets first. */
+  sources: SourceView[];
+  /** "and 4 more sources": articles and collapsed copies not listed in `sources`; absent when none. */
+  moreSources?: string;
 }
 
+export interface PointView {
+  text: string;
+  citations: CitationView[];
+  /** "+2" after named citations, "2 other sources" when none is named: cited articles not named. */
+  moreCitations?: string;
+  /** Whether the citations go in parentheses, comma-separated: yes when one is an outlet name, not for "[1] [2]". */
+  parenthesised: boolean;
+}
+
+/** How a point names an article it came from: the outlet, else the number of the listed source. */
 export interface CitationView {
-  /** Number of the cited article in the plain-text references. */
-  ref: number;
-  name: string;
+  label: string;
   url?: string;
 }
 
-export interface ArticleView {
-  ref: number;
+export interface SourceView {
+  /** "[2] " when a citation names this source by its number, else empty. */
+  marker: string;
+  /** The headline, or the outlet when the article has no headline of its own. */
   title: string;
-  /** Source and publication date, e.g. "Dawn, 28 February 2026"; empty when neither is known. */
-  byline: string;
+  /** The outlet beside a headline; absent when `title` already is the outlet or it is unknown. */
+  outlet?: string;
+  date?: string;
   url?: string;
-  duplicates: string[];
 }
 
 export interface HeadlineView {
   label: string;
-  headline: string;
   url?: string;
 }
+
+/** Sources listed under a theme; the rest are counted. */
+export const MAX_SOURCES = 3;
+/** Outlets or numbers named after a point; the rest are counted. */
+export const MAX_CITATIONS = 2;
+/** Points shown per theme (the summariser makes at most five). */
+export const MAX_POINTS = 5;
+/** One-line headlines under "Also in this issue". */
+export const MAX_MORE_THEMES = 10;
+/**
+ * Longest texts and links shown. Real headlines, sentences and URLs are far shorter; the limits keep a
+ * hostile or broken article from making the email too long to deliver (Gmail clips at 102 KB).
+ */
+const MAX_CHARS = { label: 160, headline: 160, outlet: 60, point: 600, intro: 1500, url: 400 } as const;
+/** Used for an article that has neither a headline nor a known outlet. */
+const UNNAMED_SOURCE = 'Unnamed source';
 
 export function buildEmailView(
   digest: Digest,
   settings: EmailSettings,
   placeholders: RecipientPlaceholders,
 ): EmailView {
-  const dates = new Intl.DateTimeFormat(settings.lang, { dateStyle: 'long', timeZone: 'UTC' });
-  const formatDate = (iso: string | undefined) => {
+  const longDates = new Intl.DateTimeFormat(settings.lang, { dateStyle: 'long', timeZone: 'UTC' });
+  const shortDates = new Intl.DateTimeFormat(settings.lang, { dateStyle: 'medium', timeZone: 'UTC' });
+  const formatDate = (iso: string | undefined, format: Intl.DateTimeFormat) => {
     const time = iso ? Date.parse(iso) : Number.NaN;
-    return Number.isNaN(time) ? undefined : dates.format(time);
+    return Number.isNaN(time) ? undefined : format.format(time);
   };
-  let nextRef = 1;
-  const themes = digest.themes.slice(0, settings.maxThemes).map((theme, index): ThemeView => {
-    const articles = theme.articles.map(
-      (article): ArticleView => ({
-        ref: nextRef++,
-        title: article.title,
-        byline: [article.source, formatDate(article.published)].filter(Boolean).join(', '),
-        url: safeHttpUrl(article.url),
-        duplicates: article.duplicates ?? [],
-      }),
-    );
-    const byId = new Map(theme.articles.map((a, i) => [a.id, { article: a, view: articles[i] }]));
-    return {
-      number: index + 1,
-      label: theme.label,
-      points: theme.points.map((point) => ({
-        text: point.text,
-        citations: point.sources.flatMap((id) => {
-          const cited = byId.get(id);
-          if (!cited?.view) return [];
-          return [
-            { ref: cited.view.ref, name: citationName(cited.article, cited.view.url), url: cited.view.url },
-          ];
-        }),
-      })),
-      articles,
-    };
-  });
-  const moreThemes = digest.themes.slice(settings.maxThemes).map(headline);
-  const firstPoint = digest.themes[0]?.points[0]?.text ?? '';
+  const themes = digest.themes
+    .slice(0, settings.maxThemes)
+    .map((theme, index) => themeView(theme, index + 1, (iso) => formatDate(iso, shortDates)));
+  const rest = digest.themes.slice(settings.maxThemes);
+  const labels = digest.themes.map((t) => clip(t.label, MAX_CHARS.label));
+  const customSubject = digest.subject?.trim() ? clip(digest.subject, 200) : undefined;
+  const intro = digest.intro?.trim() ? clip(digest.intro, MAX_CHARS.intro) : undefined;
   return {
     lang: settings.lang,
     title: digest.title,
-    preheader: firstPoint.length > 140 ? `${firstPoint.slice(0, 139)}…` : firstPoint,
-    dateLabel: formatDate(digest.generatedAt) ?? '',
+    ...(customSubject && { customSubject }),
+    ...(labels[0] && { topStory: labels[0] }),
+    otherThemeCount: Math.max(0, digest.themes.length - 1),
+    preheader: preheader(digest, labels),
+    dateLabel: formatDate(digest.generatedAt, longDates) ?? '',
     greeting: placeholders.greeting,
     archiveUrl: settings.footer.archiveUrl,
+    ...(intro && { intro }),
+    topStories:
+      themes.length > 1 ? themes.map(({ number, label, anchor }) => ({ number, label, anchor })) : [],
     themes,
-    otherThemeCount: Math.max(0, digest.themes.length - 1),
-    moreThemes,
+    moreThemes: rest.slice(0, MAX_MORE_THEMES).map(headline),
+    ...(rest.length > MAX_MORE_THEMES && {
+      unlistedThemes: `and ${count(rest.length - MAX_MORE_THEMES, 'more story', 'more stories')}`,
+    }),
     footer: {
       reason: settings.footer.reason,
       postalAddress: settings.footer.postalAddress,
@@ -117,14 +146,149 @@ export function buildEmailView(
   };
 }
 
-/** A point names each article it came from by its outlet, else its site, else the start of its title. */
-function citationName(article: DigestArticle, url: string | undefined): string {
-  if (article.source) return article.source;
-  if (url) return new URL(url).hostname.replace(/^www\./, '');
-  return article.title.length > 48 ? `${article.title.slice(0, 47).trimEnd()}…` : article.title;
+/** The headlines after the top story; with a single story, its first point. */
+function preheader(digest: Digest, labels: readonly string[]): string {
+  const next = labels.slice(1);
+  if (next.length === 0) return clip(digest.themes[0]?.points[0]?.text ?? '', 140);
+  let text = '';
+  for (const label of next) {
+    const joined = text ? `${text} · ${label}` : label;
+    if (joined.length > 140) return text || clip(label, 140);
+    text = joined;
+  }
+  return text;
+}
+
+interface Candidate {
+  article: DigestArticle;
+  outlet?: string;
+  url?: string;
+}
+
+function themeView(
+  theme: Theme,
+  number: number,
+  formatDate: (iso?: string) => string | undefined,
+): ThemeView {
+  const candidates = new Map<string, Candidate>(
+    theme.articles.map((article) => {
+      const url = linkOf(article.url);
+      const outlet = outletOf(article, url);
+      return [article.id, { article, ...(outlet && { outlet }), ...(url && { url }) }];
+    }),
+  );
+  const points = theme.points.slice(0, MAX_POINTS);
+  const listed = pickSources(points, theme.articles, candidates);
+  const refs = new Map(listed.map((c, i) => [c.article.id, i + 1]));
+  const numbered = new Set<string>();
+  const pointViews = points.map((point) => {
+    const citations: CitationView[] = [];
+    const seen = new Set<string>();
+    let more = 0;
+    for (const id of new Set(point.sources)) {
+      const cited = candidates.get(id);
+      if (!cited) continue;
+      const ref = refs.get(id);
+      const label = cited.outlet ?? (ref === undefined ? undefined : `[${ref}]`);
+      if (label !== undefined && seen.has(label)) continue;
+      if (label === undefined || citations.length >= MAX_CITATIONS) {
+        more++;
+      } else {
+        if (!cited.outlet) numbered.add(id);
+        citations.push({ label, ...(cited.url && { url: cited.url }) });
+      }
+      if (label !== undefined) seen.add(label);
+    }
+    return {
+      text: clip(point.text, MAX_CHARS.point),
+      citations,
+      ...(more > 0 && {
+        moreCitations: citations.length > 0 ? `+${more}` : count(more, 'other source', 'other sources'),
+      }),
+      parenthesised: citations.length === 0 || citations.some((c) => !c.label.startsWith('[')),
+    };
+  });
+  const sources = listed.map(({ article, outlet, url }, i): SourceView => {
+    const titled = article.headline !== false && article.title.trim() !== '';
+    const date = formatDate(article.published);
+    return {
+      marker: numbered.size > 0 ? `[${i + 1}] ` : '',
+      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? UNNAMED_SOURCE),
+      ...(titled && outlet && { outlet }),
+      ...(date && { date }),
+      ...(url && { url }),
+    };
+  });
+  const unlisted = theme.articles.reduce((n, a) => n + 1 + (a.duplicates?.length ?? 0), 0) - sources.length;
+  return {
+    number,
+    anchor: `theme-${number}`,
+    label: clip(theme.label, MAX_CHARS.label),
+    points: pointViews,
+    sources,
+    ...(unlisted > 0 && { moreSources: `and ${count(unlisted, 'more source', 'more sources')}` }),
+  };
+}
+
+/**
+ * The articles listed under a theme, one per outlet first: those its points cite (the first source of each
+ * point, then the others, so citations name listed sources), then articles a reader can recognise (a
+ * headline or a known outlet) in the theme's order; then any remaining places are filled in that order.
+ */
+function pickSources(
+  points: Theme['points'],
+  articles: readonly DigestArticle[],
+  candidates: ReadonlyMap<string, Candidate>,
+): Candidate[] {
+  const lookup = (ids: Iterable<string>) =>
+    [...ids].map((id) => candidates.get(id)).filter((c): c is Candidate => c !== undefined);
+  const cited = lookup(
+    new Set([...points.flatMap((p) => p.sources.slice(0, 1)), ...points.flatMap((p) => p.sources)]),
+  );
+  const all = lookup(articles.map((a) => a.id));
+  const picked: Candidate[] = [];
+  const outlets = new Set<string>();
+  const take = (candidate: Candidate, newOutletOnly: boolean) => {
+    if (picked.length === MAX_SOURCES || picked.includes(candidate)) return;
+    const key = candidate.outlet?.toLowerCase();
+    if (newOutletOnly && key !== undefined && outlets.has(key)) return;
+    picked.push(candidate);
+    if (key !== undefined) outlets.add(key);
+  };
+  for (const candidate of cited) take(candidate, true);
+  for (const candidate of all)
+    if (candidate.outlet !== undefined || candidate.article.headline !== false) take(candidate, true);
+  for (const candidate of all) take(candidate, false);
+  return picked;
+}
+
+/** The article's outlet from its metadata, else the host of its link ("www." dropped). */
+function outletOf(article: DigestArticle, url: string | undefined): string | undefined {
+  const source = article.source?.trim();
+  if (source) return clip(source, MAX_CHARS.outlet);
+  return url ? new URL(url).hostname.replace(/^www\./, '') : undefined;
+}
+
+/** A link we may show: checked by safeHttpUrl and short enough to print. */
+function linkOf(value: string | undefined): string | undefined {
+  const url = safeHttpUrl(value);
+  return url && url.length <= MAX_CHARS.url ? url : undefined;
 }
 
 function headline(theme: Theme): HeadlineView {
-  const lead = theme.articles[0];
-  return { label: theme.label, headline: lead?.title ?? theme.label, url: safeHttpUrl(lead?.url) };
+  const url = linkOf(theme.articles[0]?.url);
+  return { label: clip(theme.label, MAX_CHARS.label), ...(url && { url }) };
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The text whole when it fits, else cut at the last space before `max` characters, with an ellipsis. */
+function clip(text: string, max: number): string {
+  const value = text.replace(/\s+/g, ' ').trim();
+  if (value.length <= max) return value;
+  const cut = value.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

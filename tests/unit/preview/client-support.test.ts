@@ -58,7 +58,7 @@ describe('email-client support (caniemail)', () => {
     const original = await readFile(theme, 'utf8');
     await writeFile(
       theme,
-      original.replace('<h2 style="font-size:20px">', '<h2 style="font-size:20px;position:sticky">'),
+      original.replace('style="font-size:20px">', 'style="font-size:20px;position:sticky">'),
     );
 
     // Act

@@ -103,7 +103,7 @@ describe('renderDigestEmail', () => {
     ).rejects.toThrow(TemplateError);
   });
 
-  it('shows each theme with its label, cited points and articles, and the rest as headlines', async () => {
+  it('shows each theme with its headline, points citing outlets and three sources, and the rest as headlines', async () => {
     // Prepare
     const digest = busyDigest(10);
 
@@ -117,24 +117,33 @@ describe('renderDigestEmail', () => {
     const { document } = parseHTML(email.html);
     const headings = [...document.querySelectorAll('h2')].map((h) => h.textContent);
     expect(headings).toEqual([...digest.themes.slice(0, 8).map((t) => t.label), 'Also in this issue']);
-    const firstPoint = [...document.querySelectorAll('li')][0];
-    expect(firstPoint?.textContent).toContain('Outlet 1 News');
+    const topStories = [...document.querySelectorAll('ol.top a')];
+    expect(topStories.map((a) => a.textContent)).toEqual(digest.themes.slice(0, 8).map((t) => t.label));
+    expect(topStories.map((a) => a.getAttribute('href'))).toEqual(
+      digest.themes.slice(0, 8).map((_, i) => `#theme-${i + 1}`),
+    );
+    expect(document.querySelector('h2#theme-1')?.textContent).toBe(digest.themes[0]?.label);
+    const firstPoint = [...document.querySelectorAll('ul li')][0];
+    expect(firstPoint?.textContent).toMatch(/\(Outlet 1 News, Outlet 2 News\)$/);
     expect([...(firstPoint?.querySelectorAll('a') ?? [])].map((a) => a.getAttribute('href'))).toEqual([
       digest.themes[0]?.articles[0]?.url,
       digest.themes[0]?.articles[1]?.url,
     ]);
-    expect(email.html).toContain('Also published as feeds/mirror/story-0.md');
-    expect(email.html).not.toContain('Unknown source');
+    // Three sources (the cited ones, distinct outlets), then the 2 other articles and 1 collapsed copy.
+    expect(email.html).toContain('Story 1.3: ministers from both countries');
+    expect(email.html).not.toContain('Story 1.4: ministers');
+    expect(email.html).toContain('and 3 more sources');
+    expect(email.html).not.toContain('feeds/');
     for (const theme of digest.themes.slice(8)) {
-      expect(email.html).toContain(theme.articles[0]?.title);
+      expect(email.html).toContain(theme.label);
       expect(email.text).toContain(theme.label);
     }
-    expect(email.subject).toBe('Morning digest: Theme 1: border talks and regional security and 9 more');
+    expect(email.subject).toBe('Theme 1: border talks and regional security + 9 more');
   });
 
-  it('writes a readable plain-text part with numbered references instead of HTML', async () => {
+  it('writes a plain-text part that mirrors the HTML, with no markup and lines of at most 72 characters', async () => {
     // Prepare
-    const digest = busyDigest(2);
+    const digest = { ...busyDigest(2), intro: 'A quiet week at the border, with one exception.' };
 
     // Act
     const email = personalise(await renderDigestEmail(digest, templates, parseEmailSettings({})), reader);
@@ -144,11 +153,15 @@ describe('renderDigestEmail', () => {
     expect(email.text).not.toMatch(/<\/?(a|p|ul|li|h[12]|span|br|div|table)\b|&amp;|&lt;|&quot;/i);
     expect(lines[0]).toBe('Morning digest');
     expect(email.text).toContain('Hello Ana <b>& Co,');
+    expect(email.text).toContain('A quiet week at the border, with one exception.');
+    expect(email.html).toContain('A quiet week at the border, with one exception.');
+    expect(email.text).toContain(`Top stories\n1. ${digest.themes[0]?.label}\n2. ${digest.themes[1]?.label}`);
     expect(lines).toContain(digest.themes[1]?.label);
     expect(lines.find((l) => l.startsWith('- Officials'))).toBeDefined();
-    expect(email.text).toMatch(/\(1\.1\)\. \[1\]\[2\]/);
-    expect(lines).toContain('[1] Story 1.1: ministers from both countries trade warnings over the');
-    expect(lines).toContain(`    ${digest.themes[0]?.articles[0]?.url}`);
+    expect(email.text).toMatch(/\(1\.1\)\. \(Outlet 1 News, Outlet 2 News\)/);
+    expect(lines).toContain('- Story 1.1: ministers from both countries trade warnings over the long');
+    expect(lines).toContain(`  ${digest.themes[0]?.articles[0]?.url}`);
+    expect(lines).toContain('- and 3 more sources');
     expect(lines).toContain('Unsubscribe: https://digest.example.com/u?token=abc&k=1');
     for (const line of lines.filter((l) => !l.includes('://'))) expect(line.length).toBeLessThanOrEqual(72);
   });

@@ -45,7 +45,7 @@ describe('the renderer inside an esbuild bundle', () => {
 
     // Assess
     const email = JSON.parse(stdout) as { subject: string; html: string };
-    expect(email.subject).toBe('Morning digest: Theme 1: border talks and regional security and 1 more');
+    expect(email.subject).toBe('Theme 1: border talks and regional security + 1 more');
     expect(email.html).toContain('Theme 2: border talks and regional security');
     expect(email.html).toContain('href="https://digest.example.com/u?token=t"');
   });
