@@ -99,7 +99,7 @@ export const MAX_MORE_THEMES = 10;
  */
 const MAX_CHARS = { label: 160, headline: 160, outlet: 60, point: 600, intro: 1500, url: 400 } as const;
 /** Used for an article that has neither a headline nor a known outlet. */
-const UNNAMED_SOURCE = 'Unnamed source';
+const UNTITLED_REPORT = 'Untitled report';
 
 export function buildEmailView(
   digest: Digest,
@@ -213,7 +213,7 @@ function themeView(
     const date = formatDate(article.published);
     return {
       marker: numbered.size > 0 ? `[${i + 1}] ` : '',
-      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? UNNAMED_SOURCE),
+      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? UNTITLED_REPORT),
       ...(titled && outlet && { outlet }),
       ...(date && { date }),
       ...(url && { url }),
