@@ -1,0 +1,14 @@
+// One hostile file through parse and the whole digest build, in a fresh process: prints { ms, outcome }.
+import { buildDigest } from '../src/core/pipeline.ts';
+import { ADVERSARIAL_CLASSES } from './adversarial.ts';
+
+const adversarial = ADVERSARIAL_CLASSES[Number(process.argv[2])];
+if (!adversarial) throw new Error(`no adversarial class ${process.argv[2]}`);
+const bytes = Buffer.from(adversarial.make(Number(process.argv[3])));
+const started = performance.now();
+const digest = buildDigest([{ id: adversarial.file, bytes }], { now: () => new Date(0) });
+const ms = performance.now() - started;
+const outcome = digest.skipped[0]
+  ? `skipped: ${digest.skipped[0].reason.slice(0, 60)}`
+  : `${digest.themes.length} theme(s)`;
+process.stdout.write(JSON.stringify({ ms, outcome }));
