@@ -404,7 +404,7 @@ function speaksInMost(name: string, articles: readonly CanonicalArticle[]): bool
  * Pakistan"): what the story is about rather than who acts in it.
  */
 function mostlyObject(name: string, articles: readonly CanonicalArticle[]): boolean {
-  const pattern = new RegExp(`(\\S+)\\s+${escapeRegExp(name)}(?:['’]s)?(?:\\s+(\\S+))?`, 'gu');
+  const pattern = new RegExp(`(?:^|\\s)(\\S+)\\s+${escapeRegExp(name)}(?:['’]s)?(?:\\s+(\\S+))?`, 'gu');
   const start = new RegExp(`^${escapeRegExp(name)}(?:['’]s)?\\s+(\\S+)`, 'u');
   let asObject = 0;
   let asSubject = 0;
@@ -426,7 +426,8 @@ const CALENDAR_WORD =
   /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 
 const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+// $1 keeps the last letter or digit before trailing punctuation: no run is scanned from more than one place.
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 const CLOSING_PUNCTUATION = /[,.;:!?"”)]$/;
@@ -444,7 +445,7 @@ function namePhrases(text: string): string[] {
   tokens.forEach((raw, i) => {
     // Cheap test first: most tokens start with a lowercase letter and cannot be names.
     const startsUpper = UPPER_START.test(raw);
-    const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '').replace(POSSESSIVE, '') : '';
+    const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '') : '';
     const capitalised =
       startsUpper && NAME_WORD.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
     if (capitalised && run.length < 4) {

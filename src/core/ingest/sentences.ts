@@ -58,7 +58,7 @@ function continuesSentence(before: string, next: string): boolean {
   if (/^[\p{Ll}\d]/u.test(firstWord)) return true;
   // '"Hide, she's got a gun!" Vanore said.': a quotation is kept with the attribution after it.
   if (/[!?]["”’']+$/.test(before) && ATTRIBUTION.test(next)) return true;
-  const lastToken = /(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
+  const lastToken = /(?:^|\s)(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
   const word = lastToken.slice(0, -1);
   const opensSentence = SENTENCE_OPENERS.has(firstWord.replace(/[^\p{L}]/gu, ''));
