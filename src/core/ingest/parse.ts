@@ -38,17 +38,31 @@ const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
 const SUBJECTLESS_HIGHLIGHT =
   /^(?:Says|Reminds|Urges|Warns|Vows|Calls|Asks|Claims|Insists|Adds|Stresses|Notes|Accuses|Rejects|Denies|Pledges|Seeks|Wants|Blames|Terms|Hopes|Expresses|Lauds|Slams|Hails)\s/;
 
+/** Extensions parseArticle reads, lower case; a file's extension is compared in any case. */
+export const SUPPORTED_EXTENSIONS = Object.keys(EXTRACTORS);
+
 /**
  * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Synchronous and
- * free of I/O, so the CLI, the ingest Lambda and the preview share it.
+ * free of I/O, so the CLI, the ingest Lambda and the preview share it. It never throws: an unexpected
+ * error in a format's parser (a library's stack overflow on odd markup) skips that file with its message.
  */
 export function parseArticle(file: SourceFile, options: ParseOptions = {}): ParseOutcome {
+  try {
+    return readArticle(file, options);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { kind: 'skipped', id: file.id, reason: `could not be parsed (${message.split('\n')[0]})` };
+  }
+}
+
+function readArticle(file: SourceFile, options: ParseOptions): ParseOutcome {
   const skip = (reason: string): ParseOutcome => ({ kind: 'skipped', id: file.id, reason });
+  if (file.readError) return skip(`could not be read: ${file.readError}`);
   const extension = /\.[^./]+$/.exec(file.id.toLowerCase())?.[0] ?? '';
   const extract = EXTRACTORS[extension];
   if (!extract) {
     return skip(
-      `unsupported file type "${extension || '(none)'}"; expected one of ${Object.keys(EXTRACTORS).join(', ')}`,
+      `unsupported file type "${extension || '(none)'}"; expected one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
     );
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTICLE_BYTES;

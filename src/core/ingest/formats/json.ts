@@ -18,6 +18,12 @@ export function extractJson(text: string): ExtractedDocument | { skipped: string
   if (body === undefined && html === undefined) {
     return { skipped: 'JSON has no body: none of "body", "text" or "html" is a non-empty string' };
   }
+  // Feeds often put markup in "body": read it as HTML when it starts with a tag.
+  const blocks =
+    body !== undefined && !STARTS_WITH_TAG.test(body)
+      ? plainTextBlocks(body)
+      : htmlFragmentBlocks(body ?? html ?? '');
+  if ('skipped' in blocks) return blocks;
   return {
     meta: {
       title: metaString(fields.title),
@@ -26,11 +32,7 @@ export function extractJson(text: string): ExtractedDocument | { skipped: string
       published: fields.published,
       tags: metaTags(fields.tags),
     },
-    // Feeds often put markup in "body": read it as HTML when it starts with a tag.
-    blocks:
-      body !== undefined && !STARTS_WITH_TAG.test(body)
-        ? plainTextBlocks(body)
-        : htmlFragmentBlocks(body ?? html ?? ''),
+    blocks,
   };
 }
 
