@@ -17,15 +17,43 @@ export interface DigestWindow {
   end: Date;
 }
 
+/** States of a window whose digest was built: where that window ends, the next one starts. */
+const COMPLETED_STATES: ReadonlySet<DigestState> = new Set(['empty', 'pending', 'approved', 'rejected', 'dropped']);
+
 /**
- * The window that ended at `scheduledTime` (to the minute), so a retried, late or repeated run for the same
- * schedule slot gets the same window and digest id.
+ * The window of the run scheduled at `scheduledTime` (to the minute): from the end of the latest completed
+ * window that ended before it, to the scheduled time. Consecutive windows so tile time exactly whatever the
+ * clock does between runs: a daylight-saving change in the schedule's time zone, a missed run, a changed
+ * schedule or a paused period. With no completed window before it, the window is `hours` long. A retried, late
+ * or repeated run for the same slot gets the same window and digest id.
  */
-export function windowEndingAt(scheduledTime: Date, hours: number): DigestWindow {
+export function windowEndingAt(
+  scheduledTime: Date,
+  hours: number,
+  completed: readonly Pick<DigestRecord, 'windowEnd' | 'state'>[] = [],
+): DigestWindow {
   const end = new Date(Math.floor(scheduledTime.getTime() / 60_000) * 60_000);
-  const start = new Date(end.getTime() - hours * 3_600_000);
+  const previousEnds = completed
+    .filter((r) => COMPLETED_STATES.has(r.state) && Date.parse(r.windowEnd) < end.getTime())
+    .map((r) => Date.parse(r.windowEnd));
+  const start = new Date(
+    previousEnds.length > 0 ? Math.max(...previousEnds) : end.getTime() - hours * 3_600_000,
+  );
   const stamp = end.toISOString().replace(/[-:]/g, '').slice(0, 13);
   return { digestId: `digest-${stamp}Z`, start, end };
+}
+
+/** How many recent records are read to find the last completed window (a few stuck runs may sit on top). */
+const RECENT_RECORDS = 20;
+
+/** The completed window that already covers `end` (a later slot ran first), if any. */
+function coveringWindow(completed: readonly DigestRecord[], end: Date): DigestRecord | undefined {
+  return completed.find(
+    (r) =>
+      COMPLETED_STATES.has(r.state) &&
+      Date.parse(r.windowEnd) > end.getTime() &&
+      Date.parse(r.windowStart) < end.getTime(),
+  );
 }
 
 /** The normalised articles whose latest index entry was ingested in the window (retracted ones are left out). */
@@ -56,9 +84,10 @@ export async function previewDigest(
   index: ArticleIndex,
   articles: NormalisedArticles,
   scheduledTime: Date,
-  options: { windowHours?: number; title?: string } = {},
+  options: { windowHours?: number; title?: string; records?: DigestRecords } = {},
 ): Promise<{ window: DigestWindow; digest: Digest }> {
-  const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS);
+  const completed = options.records ? await options.records.recent(RECENT_RECORDS) : [];
+  const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS, completed);
   const digest = buildWindowDigest(await articlesInWindow(index, articles, window), window, options.title);
   return { window, digest };
 }
@@ -124,17 +153,25 @@ export class ScheduledDigest {
     };
   }
 
-  window(scheduledTime: Date): DigestWindow {
-    return windowEndingAt(scheduledTime, this.options.windowHours);
+  /** The window a run at `scheduledTime` covers, given the windows completed so far (see windowEndingAt). */
+  async window(scheduledTime: Date): Promise<DigestWindow> {
+    return windowEndingAt(scheduledTime, this.options.windowHours, await this.deps.records.recent(RECENT_RECORDS));
   }
 
   async run(scheduledTime: Date): Promise<RunResult> {
     const { records, log } = this.deps;
-    const window = this.window(scheduledTime);
+    const completed = await records.recent(RECENT_RECORDS);
+    const window = windowEndingAt(scheduledTime, this.options.windowHours, completed);
     const { digestId } = window;
     if (await records.isPaused()) {
-      log.warn('digests are paused; window skipped', { digestId });
+      // No record: the next run's window starts where the last completed one ended, so nothing is lost.
+      log.warn('digests are paused; this slot is covered by the next run after resume', { digestId });
       return { digestId, outcome: 'paused' };
+    }
+    const covering = coveringWindow(completed, window.end);
+    if (covering) {
+      log.info('slot already covered by a later window', { digestId, coveredBy: covering.digestId });
+      return { digestId, outcome: 'already-done', state: covering.state };
     }
     const now = this.options.now();
     const building: DigestRecord = {
