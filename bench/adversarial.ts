@@ -13,7 +13,8 @@ export interface AdversarialClass {
   make(bytes: number): string;
 }
 
-const repeat = (unit: string, bytes: number) => unit.repeat(Math.max(1, Math.floor(bytes / unit.length)));
+const repeat = (unit: string, bytes: number) =>
+  unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(unit))));
 const frontMatter = '---\ntitle: Hostile input\n---\n';
 
 /** Every class measured; the adversarial tests build the same files. */

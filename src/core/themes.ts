@@ -73,11 +73,12 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
 
 function articleTerms(article: CanonicalArticle, titleWeight: number, nameWeight: number): string[] {
   const title = contentTerms(article.title);
-  const terms = contentTerms(article.text);
-  for (let i = 0; i < titleWeight; i++) terms.push(...title);
   const names = contentTerms(article.sentences.flatMap(namePhrases).join(' '));
-  for (let i = 0; i < nameWeight; i++) terms.push(...names);
-  return terms;
+  // concat, not push(...): a long article's terms would overflow the call stack as arguments.
+  return contentTerms(article.text).concat(
+    ...Array<string[]>(titleWeight).fill(title),
+    ...Array<string[]>(nameWeight).fill(names),
+  );
 }
 
 interface Edge {

@@ -28,6 +28,11 @@ const EXTRACTORS: Record<string, FormatExtractor> = {
 
 /** A first line this long that ends like a sentence is the lead, not a headline: it is also body text. */
 const LEAD_SENTENCE_WORDS = 15;
+/**
+ * An article is read up to the paragraph that brings it to this many sentences (a long feature has a few
+ * hundred): what a digest quotes comes from the top, and every later stage then works on a bounded article.
+ */
+export const MAX_ARTICLE_SENTENCES = 500;
 /** Lines without final punctuation up to this many words are sub-headings ("Terror attacks from Afghan soil"). */
 const HEADING_MAX_WORDS = 12;
 const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
@@ -88,8 +93,13 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
     title = cleanTitle(first.text);
     body = isLeadSentence(first.text) ? blocks : rest;
   }
-  const paragraphs = bodyParagraphs(body);
-  const sentences = paragraphs.flatMap(splitSentences);
+  const paragraphs: string[] = [];
+  const sentences: string[] = [];
+  for (const paragraph of bodyParagraphs(body)) {
+    if (sentences.length >= MAX_ARTICLE_SENTENCES) break;
+    paragraphs.push(paragraph);
+    sentences.push(...splitSentences(paragraph));
+  }
   if (sentences.length === 0) return 'no sentence in the body (only a title, headings or list items)';
   const text = paragraphs.join('\n\n');
   const url = httpUrl(meta.url);

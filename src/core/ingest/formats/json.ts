@@ -3,6 +3,8 @@ import { htmlFragmentBlocks } from './html.ts';
 
 /** .json: `{ title, body | text | html, url, source, published, tags? }`. */
 export function extractJson(text: string): ExtractedDocument | { skipped: string } {
+  if (nestingDepth(text) > MAX_JSON_DEPTH)
+    return { skipped: `JSON nested more than ${MAX_JSON_DEPTH} levels deep; not read` };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -40,4 +42,24 @@ const STARTS_WITH_TAG = /^\s*<[a-z!]/i;
 
 function metaBody(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** An article is one flat object; deeper nesting is not an article and is refused before parsing. */
+const MAX_JSON_DEPTH = 20;
+
+/** Deepest nesting of arrays and objects, outside strings, in one pass. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return deepest;
 }
