@@ -1,5 +1,5 @@
 import type { Article } from './article.ts';
-import type { Digest } from './digest.ts';
+import type { Digest, Skipped } from './digest.ts';
 import { UsageError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
@@ -9,6 +9,8 @@ import type { DigestCounts, DigestRecord, DigestRecords, DigestState } from './p
 import type { DigestRenderer } from './ports/digest-renderer.ts';
 import type { Logger } from './ports/logger.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
+import { needsAntecedent, unreadableReason } from './text/sentences.ts';
+import { contentTerms } from './text/tokens.ts';
 
 /** The period a digest covers: [start, end), ending at the scheduled time. */
 export interface DigestWindow {
@@ -75,8 +77,42 @@ export function buildWindowDigest(
   articles: readonly Article[],
   window: DigestWindow,
   title?: string,
+  skipped: readonly Skipped[] = [],
 ): Digest {
-  return buildDigestFromArticles(articles, [], { title, now: () => window.end });
+  return buildDigestFromArticles(articles, skipped, { title, now: () => window.end });
+}
+
+/** Per-article time budget of the scheduled digest, in ms: a normal article takes well under 50 ms. */
+export const DEFAULT_ARTICLE_BUDGET_MS = 2000;
+
+/**
+ * Splits articles into those whose per-article work (reading each sentence, as summaries do, and its terms, as
+ * themes do) finished within `budgetMs`, and skipped entries for the others. Work already done cannot be
+ * interrupted, but one article that is slow to read is then left out of every later stage of the build.
+ */
+export function screenArticles(
+  articles: readonly Article[],
+  budgetMs: number,
+  clock: () => number = () => performance.now(),
+): { kept: Article[]; skipped: Skipped[] } {
+  const kept: Article[] = [];
+  const skipped: Skipped[] = [];
+  for (const article of articles) {
+    const started = clock();
+    for (const sentence of article.sentences) {
+      unreadableReason(sentence);
+      needsAntecedent(sentence);
+    }
+    contentTerms(article.text);
+    const spent = clock() - started;
+    if (spent <= budgetMs) kept.push(article);
+    else
+      skipped.push({
+        id: article.id,
+        reason: `took ${Math.round(spent)} ms to read, over the ${budgetMs} ms budget per article`,
+      });
+  }
+  return { kept, skipped };
 }
 
 /** Exactly the digest a scheduled run at `scheduledTime` builds, without recording, archiving or sending it. */
@@ -107,6 +143,10 @@ export interface ScheduledDigestOptions {
   onReviewDeadline?: 'send' | 'drop';
   /** How long a run holds its window before another may take over: longer than a run can last. @default 360 */
   leaseSeconds?: number;
+  /** Time one article may take to read before it is skipped (see screenArticles). @default 2000 */
+  articleBudgetMs?: number;
+  /** Milliseconds clock of the article budget. @default performance.now */
+  clock?: () => number;
   title?: string;
   now?: () => Date;
 }
@@ -132,7 +172,8 @@ export interface RunResult {
 
 /** One digest per window, archived and handed to sending exactly once, steered by pause and review. */
 export class ScheduledDigest {
-  private readonly options: Required<Omit<ScheduledDigestOptions, 'title'>> & { title?: string };
+  private readonly options: Required<Omit<ScheduledDigestOptions, 'title' | 'clock'>> &
+    Pick<ScheduledDigestOptions, 'title' | 'clock'>;
 
   /** Approve, reject and review deadlines of this schedule's digests. */
   readonly review: DigestReview;
@@ -148,6 +189,7 @@ export class ScheduledDigest {
       reviewHours: 24,
       onReviewDeadline: 'send',
       leaseSeconds: 360,
+      articleBudgetMs: DEFAULT_ARTICLE_BUDGET_MS,
       now: () => new Date(),
       ...options,
     };
@@ -197,7 +239,9 @@ export class ScheduledDigest {
       return { digestId, outcome: 'empty', counts };
     }
 
-    const digest = buildWindowDigest(articles, window, this.options.title);
+    const { kept, skipped } = screenArticles(articles, this.options.articleBudgetMs, this.options.clock);
+    for (const entry of skipped) log.warn('article skipped', { digestId, articleId: entry.id, reason: entry.reason });
+    const digest = buildWindowDigest(kept, window, this.options.title, skipped);
     const archivePrefix = archivePrefixOf(window);
     const files: ArchiveFile[] = [
       { name: 'digest.json', body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' },

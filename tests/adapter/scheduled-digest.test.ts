@@ -120,6 +120,28 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await approvedMessages(r, d)).toHaveLength(1);
   });
 
+  it('skips, with a logged reason, an article that takes longer than its time budget, and builds the rest', async () => {
+    // Prepare: a clock under which reading the first article (in key order) takes 5 s.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const ids = (await ingestSeeds(r)).sort();
+    let ticks = 0;
+    const clock = () => (++ticks === 2 ? 5000 : 0);
+    const { digest, logLines } = scheduledDigest(r, d, { articleBudgetMs: 2000, clock });
+
+    // Act
+    const result = await digest.run(nextSlot());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'approved', counts: { articles: ids.length - 1, skipped: 1 } });
+    const archived = await archivedDigest(r, `${(await archivedKeys(r)).find((k) => k.endsWith('digest.json'))}`);
+    expect(archived.skipped).toEqual([
+      { id: ids[0], reason: 'took 5000 ms to read, over the 2000 ms budget per article' },
+    ]);
+    const warning = logLines.map((l) => JSON.parse(l)).find((l) => l.message === 'article skipped');
+    expect(warning).toMatchObject({ articleId: ids[0], reason: expect.stringMatching(/over the 2000 ms budget/) });
+  });
+
   it('fails the invocation while another run holds the window, and takes over once its lease expired', async () => {
     // Prepare
     const r = await createIngestResources();
