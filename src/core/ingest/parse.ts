@@ -29,10 +29,12 @@ const EXTRACTORS: Record<string, FormatExtractor> = {
 /** A first line this long that ends like a sentence is the lead, not a headline: it is also body text. */
 const LEAD_SENTENCE_WORDS = 15;
 /**
- * An article is read up to the paragraph that brings it to this many sentences (a long feature has a few
- * hundred): what a digest quotes comes from the top, and every later stage then works on a bounded article.
+ * An article is read up to the paragraph that brings it to this many sentences or characters (a long feature
+ * has a few hundred sentences, 60,000 characters): what a digest quotes comes from the top, and every later
+ * stage (dedup, themes, summaries) then works on a bounded article whatever the size of the file.
  */
 export const MAX_ARTICLE_SENTENCES = 500;
+export const MAX_ARTICLE_CHARS = 100_000;
 /** Lines without final punctuation up to this many words are sub-headings ("Terror attacks from Afghan soil"). */
 const HEADING_MAX_WORDS = 12;
 const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
@@ -95,10 +97,12 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
   }
   const paragraphs: string[] = [];
   const sentences: string[] = [];
+  let characters = 0;
   for (const paragraph of bodyParagraphs(body)) {
-    if (sentences.length >= MAX_ARTICLE_SENTENCES) break;
+    if (sentences.length >= MAX_ARTICLE_SENTENCES || characters >= MAX_ARTICLE_CHARS) break;
     paragraphs.push(paragraph);
     sentences.push(...splitSentences(paragraph));
+    characters += paragraph.length;
   }
   if (sentences.length === 0) return 'no sentence in the body (only a title, headings or list items)';
   const text = paragraphs.join('\n\n');
