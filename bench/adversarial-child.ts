@@ -7,7 +7,9 @@ const adversarial = ADVERSARIAL_CLASSES[Number(process.argv[2])];
 if (!adversarial) throw new Error(`no adversarial class ${process.argv[2]}`);
 const bytes = Buffer.from(adversarial.make(Number(process.argv[3])));
 // One small file of the class first: module loading and compilation are not part of the growth measured.
-buildDigest([{ id: adversarial.file, bytes: Buffer.from(adversarial.make(1000)) }], { now: () => new Date(0) });
+buildDigest([{ id: adversarial.file, bytes: Buffer.from(adversarial.make(1000)) }], {
+  now: () => new Date(0),
+});
 // The median of three builds: one garbage collection can double a single short run on a busy machine.
 const runs = [0, 1, 2].map(() => {
   const started = performance.now();

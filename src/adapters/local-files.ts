@@ -19,7 +19,11 @@ export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
         return { id, bytes: new Uint8Array(await readFile(path)) };
       } catch (error) {
         // One unreadable file (permissions, removed meanwhile) is skipped; the others are still built.
-        return { id, bytes: new Uint8Array(), readError: (error as NodeJS.ErrnoException).code ?? String(error) };
+        return {
+          id,
+          bytes: new Uint8Array(),
+          readError: (error as NodeJS.ErrnoException).code ?? String(error),
+        };
       }
     }),
   );

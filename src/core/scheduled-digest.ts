@@ -20,7 +20,13 @@ export interface DigestWindow {
 }
 
 /** States of a window whose digest was built: where that window ends, the next one starts. */
-const COMPLETED_STATES: ReadonlySet<DigestState> = new Set(['empty', 'pending', 'approved', 'rejected', 'dropped']);
+const COMPLETED_STATES: ReadonlySet<DigestState> = new Set([
+  'empty',
+  'pending',
+  'approved',
+  'rejected',
+  'dropped',
+]);
 
 /**
  * The window of the run scheduled at `scheduledTime` (to the minute): from the end of the latest completed
@@ -197,7 +203,11 @@ export class ScheduledDigest {
 
   /** The window a run at `scheduledTime` covers, given the windows completed so far (see windowEndingAt). */
   async window(scheduledTime: Date): Promise<DigestWindow> {
-    return windowEndingAt(scheduledTime, this.options.windowHours, await this.deps.records.recent(RECENT_RECORDS));
+    return windowEndingAt(
+      scheduledTime,
+      this.options.windowHours,
+      await this.deps.records.recent(RECENT_RECORDS),
+    );
   }
 
   async run(scheduledTime: Date): Promise<RunResult> {
@@ -240,7 +250,8 @@ export class ScheduledDigest {
     }
 
     const { kept, skipped } = screenArticles(articles, this.options.articleBudgetMs, this.options.clock);
-    for (const entry of skipped) log.warn('article skipped', { digestId, articleId: entry.id, reason: entry.reason });
+    for (const entry of skipped)
+      log.warn('article skipped', { digestId, articleId: entry.id, reason: entry.reason });
     const digest = buildWindowDigest(kept, window, this.options.title, skipped);
     const archivePrefix = archivePrefixOf(window);
     const files: ArchiveFile[] = [

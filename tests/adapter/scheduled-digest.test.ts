@@ -134,12 +134,18 @@ describe('scheduled digest against moto, end to end with ingest', () => {
 
     // Assess
     expect(result).toMatchObject({ outcome: 'approved', counts: { articles: ids.length - 1, skipped: 1 } });
-    const archived = await archivedDigest(r, `${(await archivedKeys(r)).find((k) => k.endsWith('digest.json'))}`);
+    const archived = await archivedDigest(
+      r,
+      `${(await archivedKeys(r)).find((k) => k.endsWith('digest.json'))}`,
+    );
     expect(archived.skipped).toEqual([
       { id: ids[0], reason: 'took 5000 ms to read, over the 2000 ms budget per article' },
     ]);
     const warning = logLines.map((l) => JSON.parse(l)).find((l) => l.message === 'article skipped');
-    expect(warning).toMatchObject({ articleId: ids[0], reason: expect.stringMatching(/over the 2000 ms budget/) });
+    expect(warning).toMatchObject({
+      articleId: ids[0],
+      reason: expect.stringMatching(/over the 2000 ms budget/),
+    });
   });
 
   it('fails the invocation while another run holds the window, and takes over once its lease expired', async () => {
@@ -311,7 +317,12 @@ function localTime(zone: string, year: number, month: number, day: number, hour:
 }
 
 /** Daily 07:00 runs in `zone` from `first` for `days` days, less the days listed in `missed`. */
-function dailyRuns(zone: string, first: [number, number, number], days: number, missed: number[] = []): Date[] {
+function dailyRuns(
+  zone: string,
+  first: [number, number, number],
+  days: number,
+  missed: number[] = [],
+): Date[] {
   const [year, month, day] = first;
   return Array.from({ length: days }, (_, i) => i)
     .filter((i) => !missed.includes(i))
@@ -334,7 +345,9 @@ describe('windows of scheduled runs against moto DynamoDB', () => {
   /** Each window starts where the one before it ended and ends at its run's scheduled time. */
   function expectTiled(windows: { start: string; end: string }[], runs: Date[], firstHours = 24) {
     expect(windows.map((w) => w.end)).toEqual(runs.map((t) => t.toISOString()));
-    expect(windows[0]?.start).toBe(new Date((runs[0]?.getTime() ?? 0) - firstHours * 3_600_000).toISOString());
+    expect(windows[0]?.start).toBe(
+      new Date((runs[0]?.getTime() ?? 0) - firstHours * 3_600_000).toISOString(),
+    );
     for (let i = 1; i < windows.length; i++) expect(windows[i]?.start).toBe(windows[i - 1]?.end);
   }
 

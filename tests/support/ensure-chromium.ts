@@ -54,7 +54,9 @@ function ensureChromium(): number {
       if (spawnSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env }).status !== 0) break;
     }
     if (existsSync(CHROMIUM_PATH)) return 0;
-    console.error('apt-get could not install chromium: install it by hand (`apt-get install chromium`), then run npm test again.');
+    console.error(
+      'apt-get could not install chromium: install it by hand (`apt-get install chromium`), then run npm test again.',
+    );
     return 1;
   }
   console.error(plan.message);

@@ -3,7 +3,9 @@ import { planChromium } from '../support/ensure-chromium.ts';
 
 describe("npm test's chromium set-up step", () => {
   it('does nothing when chromium is there', () => {
-    expect(planChromium({ chromiumPresent: true, isRoot: false, hasAptGet: false })).toEqual({ action: 'ready' });
+    expect(planChromium({ chromiumPresent: true, isRoot: false, hasAptGet: false })).toEqual({
+      action: 'ready',
+    });
   });
 
   it("installs Debian's chromium with apt-get when root", () => {

@@ -4,10 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ADVERSARIAL_CLASSES } from '../../bench/adversarial.ts';
 import type { SourceFile } from '../../src/core/article.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
 import { buildDigest } from '../../src/core/pipeline.ts';
-import { ADVERSARIAL_CLASSES } from '../../bench/adversarial.ts';
 
 const seeds = readdirSync('seeds')
   .sort()
@@ -114,7 +114,10 @@ describe('hostile and mutated files', () => {
 
   it('skips each hostile class of the benchmark with a reason or reads it, at 20 KB', () => {
     // Prepare
-    const files = ADVERSARIAL_CLASSES.map((c) => ({ id: c.file, bytes: new TextEncoder().encode(c.make(20_000)) }));
+    const files = ADVERSARIAL_CLASSES.map((c) => ({
+      id: c.file,
+      bytes: new TextEncoder().encode(c.make(20_000)),
+    }));
 
     // Act
     const digest = buildDigest(files, { now: () => new Date(0) });

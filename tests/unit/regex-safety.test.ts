@@ -15,7 +15,9 @@ describe('regular expressions in src/', () => {
     // Assess: a literal, a constructor built from String.raw constants, and one with a run-time part.
     expect(found.length).toBeGreaterThan(100);
     expect(found.find((r) => r.where.startsWith('src/core/ingest/clean.ts'))?.source).toContain('Reuters');
-    expect(found.some((r) => r.where.startsWith('src/core/themes.ts') && r.source.includes('Name'))).toBe(true);
+    expect(found.some((r) => r.where.startsWith('src/core/themes.ts') && r.source.includes('Name'))).toBe(
+      true,
+    );
   });
 
   it.each(found.map((r) => [`${r.where} /${r.source.slice(0, 60)}/${r.flags}`, r] as const))(
@@ -25,7 +27,8 @@ describe('regular expressions in src/', () => {
       const diagnostics = checkSync(regex.source, regex.flags, { timeout: CHECK_MS, randomSeed: 1 });
 
       // Assess
-      if (diagnostics.status === 'unknown') console.warn(`${regex.where}: not decided (${diagnostics.error.kind})`);
+      if (diagnostics.status === 'unknown')
+        console.warn(`${regex.where}: not decided (${diagnostics.error.kind})`);
       const attack =
         diagnostics.status === 'vulnerable'
           ? `${diagnostics.complexity.summary}, attack ${JSON.stringify(diagnostics.attack.pumps)}`

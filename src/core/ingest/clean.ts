@@ -116,7 +116,11 @@ function splitLongText(text: string, limit: number): string[] {
   let start = 0;
   while (text.length - start > limit) {
     const window = text.slice(start, start + limit + 1);
-    const sentenceEnd = Math.max(window.lastIndexOf('. '), window.lastIndexOf('! '), window.lastIndexOf('? '));
+    const sentenceEnd = Math.max(
+      window.lastIndexOf('. '),
+      window.lastIndexOf('! '),
+      window.lastIndexOf('? '),
+    );
     const space = window.lastIndexOf(' ');
     const cut = sentenceEnd > limit / 2 ? sentenceEnd + 1 : space > 0 ? space : limit;
     pieces.push(window.slice(0, cut).trim());

@@ -52,7 +52,12 @@ function quotesBalanced(text: string): boolean {
  * or a list entry ("Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.").
  */
 function hasVerb(text: string): boolean {
-  if (COMMON_VERB.test(text) || /(?:^|[^\p{L}])\p{Ll}{2,}ed(?:$|[^\p{L}\d_])/u.test(text) || CONTRACTION.test(text)) return true;
+  if (
+    COMMON_VERB.test(text) ||
+    /(?:^|[^\p{L}])\p{Ll}{2,}ed(?:$|[^\p{L}\d_])/u.test(text) ||
+    CONTRACTION.test(text)
+  )
+    return true;
   // "they play hardball": the word after a subject pronoun is its verb.
   if (/\b(?:I|[Ww]e|[Yy]ou|[Tt]hey)\s+\p{Ll}/u.test(text)) return true;
   const tokens = text.split(/\s+/);
