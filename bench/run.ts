@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { adversarialSection } from './adversarial.ts';
 import { benchBundles } from './bundles.ts';
 import { sendingSection } from './sending.ts';
 import type { StageFigure } from './stage-timer.ts';
@@ -62,6 +63,7 @@ const runs = sizes.map((size) => child<CorpusRun>('build-child.ts', [String(size
 const render = child<RenderFigures>('render-child.ts');
 const personalisation = child<PersonaliseFigures>('personalise-child.ts');
 const bundles = await benchBundles(coldRuns);
+const adversarial = adversarialSection();
 
 const figure = (run: CorpusRun | undefined, stage: string) => run?.figures.find((f) => f.stage === stage);
 const stages = [...new Set(runs.flatMap((r) => r.figures.map((f) => f.stage)))];
@@ -194,7 +196,7 @@ const machine = {
   loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
 };
 const benchSeconds = (performance.now() - started) / 1000;
-const results = { machine, benchSeconds, runs, render, personalisation, bundles, targets };
+const results = { machine, benchSeconds, runs, render, personalisation, bundles, targets, adversarial };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 console.log(
   `\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(0)} GiB, Node ${machine.node}, load average ${loadBefore.toFixed(1)} -> ${machine.loadAverage.after.toFixed(1)}`,

@@ -22,9 +22,10 @@ const env = parseEnvironment(digestEnvironmentSchema, process.env);
 const s3 = new S3Client({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const log = createJsonLogger('digest');
-// The bundle ships templates/ beside index.mjs (BundledFunction's `templates` prop).
+// The bundle ships templates/ beside index.mjs (BundledFunction's `templates` prop); TEMPLATES_DIR points
+// elsewhere, as for the send worker, so tests can import this file from the sources.
 const templates = await loadTemplates(
-  templateFolder(fileURLToPath(new URL('./templates/', import.meta.url))),
+  templateFolder(env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url))),
 );
 
 const digest = new ScheduledDigest(

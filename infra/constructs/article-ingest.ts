@@ -19,7 +19,6 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
 import { METRICS_NAMESPACE } from '../../src/adapters/json-logger.ts';
-import { ACCEPTED_EXTENSIONS } from '../../src/core/upload-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
 
 export interface ArticleIngestProps {
@@ -143,7 +142,11 @@ export class ArticleIngest extends Construct {
     new CfnOutput(this, 'IngestLogGroupName', { value: this.handler.logGroup.logGroupName });
   }
 
-  /** Uploads and deletes of accepted file types under the prefix go to the queue, and only from this bucket. */
+  /**
+   * Every upload and delete under the prefix goes to the queue, and only from this bucket. No suffix filter: S3
+   * compares suffixes case-sensitively, so a filter would silently drop "Story.TXT"; the ingest handler decides
+   * what it accepts and records the rest as rejected.
+   */
   private notifyQueueOfUploads(prefix: string): void {
     const { policyDependable } = this.queue.addToResourcePolicy(
       new PolicyStatement({
@@ -164,10 +167,8 @@ export class ArticleIngest extends Construct {
         ...(policyDependable && { dependencies: [policyDependable] }),
       }),
     };
-    for (const suffix of ACCEPTED_EXTENSIONS) {
-      for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
-        this.bucket.addEventNotification(event, destination, { prefix, suffix });
-      }
+    for (const event of [EventType.OBJECT_CREATED, EventType.OBJECT_REMOVED]) {
+      this.bucket.addEventNotification(event, destination, { prefix });
     }
     // CDK's singleton that applies the notification configuration at deploy time.
     const notificationsHandler = Stack.of(this).node.tryFindChild(

@@ -21,6 +21,8 @@ export const digestEnvironmentSchema = z.object({
   LEASE_SECONDS: z.coerce.number().int().positive(),
   DIGEST_TITLE: z.string().min(1).optional(),
   DIGEST_INTRO: z.string().min(1).optional(),
+  /** Where the templates/ folder is; beside the bundled handler by default (tests point it at the sources). */
+  TEMPLATES_DIR: z.string().min(1).optional(),
 });
 
 /** Validates a Lambda's environment once, at cold start; the error names every bad variable. */

@@ -13,10 +13,19 @@ export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
   if (!info.isDirectory()) throw new UsageError(`input ${dir} is not a folder`);
   const paths = await listVisibleFiles(dir);
   return Promise.all(
-    paths.map(async (path) => ({
-      id: relative(dir, path).split(sep).join('/'),
-      bytes: new Uint8Array(await readFile(path)),
-    })),
+    paths.map(async (path): Promise<SourceFile> => {
+      const id = relative(dir, path).split(sep).join('/');
+      try {
+        return { id, bytes: new Uint8Array(await readFile(path)) };
+      } catch (error) {
+        // One unreadable file (permissions, removed meanwhile) is skipped; the others are still built.
+        return {
+          id,
+          bytes: new Uint8Array(),
+          readError: (error as NodeJS.ErrnoException).code ?? String(error),
+        };
+      }
+    }),
   );
 }
 

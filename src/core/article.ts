@@ -5,6 +5,8 @@ export interface SourceFile {
   bytes: Uint8Array;
   /** Content-Type reported by the store, when there is one. */
   contentType?: string;
+  /** Why the file's bytes could not be read (then `bytes` is empty): it is skipped with this reason. */
+  readError?: string;
 }
 
 /** One cleaned, normalised news article. */

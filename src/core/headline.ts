@@ -1,5 +1,6 @@
 import type { Article } from './article.ts';
-import { contentTerms, isStopword, wordCount } from './text/tokens.ts';
+import { withoutDateline } from './text/sentences.ts';
+import { contentTerms, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -51,7 +52,7 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   }
   // The lead says what happened; the second sentence stands in only when the first cannot be shortened.
   for (const sentence of article.sentences.slice(0, 2)) {
-    const text = shorten(stripDateline(sentence));
+    const text = shorten(withoutDateline(sentence));
     const lead = text && finish(recase(text, evidence));
     if (lead && usable(lead)) {
       found.push({ text: lead, headline: false });
@@ -80,7 +81,10 @@ const CONTEXT_OPENER =
  * label form: it names who is involved but does not say what happened.
  */
 export function isNameList(text: string): boolean {
-  const parts = text.split(/\s*,\s*|\s+and\s+|\s*&\s*/).filter((p) => p !== '');
+  const parts = text
+    .split(/,|&|\sand\s/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length < 2 && !text.includes(',')) return false;
   return parts.every((part) => {
     const tokens = part.split(/\s+/);
@@ -144,7 +148,7 @@ const COMMON_VERBS = new Set(
 
 /** A sign of a finite verb: a common verb, an -ed or -ing form, an -s form after a lowercase word or name, or "to" + word. */
 function hasVerb(text: string): boolean {
-  const tokens = text.split(/\s+/).map((t) => t.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''));
+  const tokens = text.split(/\s+/).map((t) => trimWhere(t, NOT_LETTER));
   return tokens.some((token, i) => {
     const lower = token.toLowerCase();
     if (COMMON_VERBS.has(lower)) return true;
@@ -191,10 +195,7 @@ export function shorten(sentence: string): string | undefined {
   for (const boundary of [clauseEnd, phraseEnd]) {
     for (let end = HEADLINE_MAX_WORDS; end >= HEADLINE_MIN_WORDS; end--) {
       if (boundary(tokens, end)) {
-        const text = tokens
-          .slice(0, end)
-          .join(' ')
-          .replace(/[,;:—–-]+$/, '');
+        const text = trimWhere(tokens.slice(0, end).join(' '), /[,;:—–-]/, 'end');
         if (balanced(text)) return text;
       }
     }
@@ -221,8 +222,11 @@ function phraseEnd(tokens: readonly string[], end: number): boolean {
   return PHRASE_START.has(next) && !isStopword(last.toLowerCase()) && last !== '';
 }
 
+const NOT_LETTER = /[^\p{L}]/u;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/u;
+
 function stripPunctuation(token: string): string {
-  return token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  return trimWhere(token, NOT_LETTER_OR_DIGIT);
 }
 
 // --- Cleaning and case --------------------------------------------------------------------------------
@@ -232,12 +236,6 @@ function stripLabel(title: string): string {
   return title
     .replace(/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/, '')
     .replace(/^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u, '');
-}
-
-/** "ISLAMABAD:", "WASHINGTON (AP) —", "LONDON, Jan 3 (Reuters) -": a wire dateline before the lead. */
-function stripDateline(sentence: string): string {
-  const match = /^[\p{Lu}][\p{Lu}\s.,'’-]{1,40}(?:\([^)]{1,40}\))?\s*(?::|—|–|--|-)\s+/u.exec(sentence);
-  return match && /\p{Lu}{2}/u.test(match[0]) ? sentence.slice(match[0].length) : sentence;
 }
 
 /** A line made of dates, times and stamp words only ("27 NOVEMBER, 2005", "8: 24am:", "APR 28"). */
@@ -253,7 +251,7 @@ function isTimestampLike(text: string): boolean {
 
 /** Ends without a closing full stop or colon; starts with a capital. */
 function finish(text: string): string {
-  const trimmed = text.replace(/[\s.,;:—–-]+$/u, '').replace(/^[\s,;:—–-]+/u, '');
+  const trimmed = trimWhere(trimWhere(text, /[\s.,;:—–-]/u, 'end'), /[\s,;:—–-]/u, 'start');
   return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
 }
 

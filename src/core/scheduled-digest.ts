@@ -1,5 +1,5 @@
 import type { Article } from './article.ts';
-import type { Digest } from './digest.ts';
+import type { Digest, Skipped } from './digest.ts';
 import { UsageError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
@@ -9,6 +9,8 @@ import type { DigestCounts, DigestRecord, DigestRecords, DigestState } from './p
 import type { DigestRenderer } from './ports/digest-renderer.ts';
 import type { Logger } from './ports/logger.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
+import { needsAntecedent, unreadableReason } from './text/sentences.ts';
+import { contentTerms } from './text/tokens.ts';
 
 /** The period a digest covers: [start, end), ending at the scheduled time. */
 export interface DigestWindow {
@@ -17,15 +19,49 @@ export interface DigestWindow {
   end: Date;
 }
 
+/** States of a window whose digest was built: where that window ends, the next one starts. */
+const COMPLETED_STATES: ReadonlySet<DigestState> = new Set([
+  'empty',
+  'pending',
+  'approved',
+  'rejected',
+  'dropped',
+]);
+
 /**
- * The window that ended at `scheduledTime` (to the minute), so a retried, late or repeated run for the same
- * schedule slot gets the same window and digest id.
+ * The window of the run scheduled at `scheduledTime` (to the minute): from the end of the latest completed
+ * window that ended before it, to the scheduled time. Consecutive windows so tile time exactly whatever the
+ * clock does between runs: a daylight-saving change in the schedule's time zone, a missed run, a changed
+ * schedule or a paused period. With no completed window before it, the window is `hours` long. A retried, late
+ * or repeated run for the same slot gets the same window and digest id.
  */
-export function windowEndingAt(scheduledTime: Date, hours: number): DigestWindow {
+export function windowEndingAt(
+  scheduledTime: Date,
+  hours: number,
+  completed: readonly Pick<DigestRecord, 'windowEnd' | 'state'>[] = [],
+): DigestWindow {
   const end = new Date(Math.floor(scheduledTime.getTime() / 60_000) * 60_000);
-  const start = new Date(end.getTime() - hours * 3_600_000);
+  const previousEnds = completed
+    .filter((r) => COMPLETED_STATES.has(r.state) && Date.parse(r.windowEnd) < end.getTime())
+    .map((r) => Date.parse(r.windowEnd));
+  const start = new Date(
+    previousEnds.length > 0 ? Math.max(...previousEnds) : end.getTime() - hours * 3_600_000,
+  );
   const stamp = end.toISOString().replace(/[-:]/g, '').slice(0, 13);
   return { digestId: `digest-${stamp}Z`, start, end };
+}
+
+/** How many recent records are read to find the last completed window (a few stuck runs may sit on top). */
+const RECENT_RECORDS = 20;
+
+/** The completed window that already covers `end` (a later slot ran first), if any. */
+function coveringWindow(completed: readonly DigestRecord[], end: Date): DigestRecord | undefined {
+  return completed.find(
+    (r) =>
+      COMPLETED_STATES.has(r.state) &&
+      Date.parse(r.windowEnd) > end.getTime() &&
+      Date.parse(r.windowStart) < end.getTime(),
+  );
 }
 
 /** The normalised articles whose latest index entry was ingested in the window (retracted ones are left out). */
@@ -46,10 +82,46 @@ export async function articlesInWindow(
 export function buildWindowDigest(
   articles: readonly Article[],
   window: DigestWindow,
-  title?: string,
-  intro?: string,
+  content: { title?: string; intro?: string; skipped?: readonly Skipped[] } = {},
 ): Digest {
-  return buildDigestFromArticles(articles, [], { title, intro, now: () => window.end });
+  return buildDigestFromArticles(articles, content.skipped ?? [], {
+    title: content.title,
+    intro: content.intro,
+    now: () => window.end,
+  });
+}
+
+/** Per-article time budget of the scheduled digest, in ms: a normal article takes well under 50 ms. */
+export const DEFAULT_ARTICLE_BUDGET_MS = 2000;
+
+/**
+ * Splits articles into those whose per-article work (reading each sentence, as summaries do, and its terms, as
+ * themes do) finished within `budgetMs`, and skipped entries for the others. Work already done cannot be
+ * interrupted, but one article that is slow to read is then left out of every later stage of the build.
+ */
+export function screenArticles(
+  articles: readonly Article[],
+  budgetMs: number,
+  clock: () => number = () => performance.now(),
+): { kept: Article[]; skipped: Skipped[] } {
+  const kept: Article[] = [];
+  const skipped: Skipped[] = [];
+  for (const article of articles) {
+    const started = clock();
+    for (const sentence of article.sentences) {
+      unreadableReason(sentence);
+      needsAntecedent(sentence);
+    }
+    contentTerms(article.text);
+    const spent = clock() - started;
+    if (spent <= budgetMs) kept.push(article);
+    else
+      skipped.push({
+        id: article.id,
+        reason: `took ${Math.round(spent)} ms to read, over the ${budgetMs} ms budget per article`,
+      });
+  }
+  return { kept, skipped };
 }
 
 /** Exactly the digest a scheduled run at `scheduledTime` builds, without recording, archiving or sending it. */
@@ -57,15 +129,14 @@ export async function previewDigest(
   index: ArticleIndex,
   articles: NormalisedArticles,
   scheduledTime: Date,
-  options: { windowHours?: number; title?: string; intro?: string } = {},
+  options: { windowHours?: number; title?: string; intro?: string; records?: DigestRecords } = {},
 ): Promise<{ window: DigestWindow; digest: Digest }> {
-  const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS);
-  const digest = buildWindowDigest(
-    await articlesInWindow(index, articles, window),
-    window,
-    options.title,
-    options.intro,
-  );
+  const completed = options.records ? await options.records.recent(RECENT_RECORDS) : [];
+  const window = windowEndingAt(scheduledTime, options.windowHours ?? DEFAULT_WINDOW_HOURS, completed);
+  const digest = buildWindowDigest(await articlesInWindow(index, articles, window), window, {
+    title: options.title,
+    intro: options.intro,
+  });
   return { window, digest };
 }
 
@@ -84,6 +155,10 @@ export interface ScheduledDigestOptions {
   onReviewDeadline?: 'send' | 'drop';
   /** How long a run holds its window before another may take over: longer than a run can last. @default 360 */
   leaseSeconds?: number;
+  /** Time one article may take to read before it is skipped (see screenArticles). @default 2000 */
+  articleBudgetMs?: number;
+  /** Milliseconds clock of the article budget. @default performance.now */
+  clock?: () => number;
   title?: string;
   /** The editor's note at the top of every digest of this schedule. @default none */
   intro?: string;
@@ -111,8 +186,8 @@ export interface RunResult {
 
 /** One digest per window, archived and handed to sending exactly once, steered by pause and review. */
 export class ScheduledDigest {
-  private readonly options: Required<Omit<ScheduledDigestOptions, 'title' | 'intro'>> &
-    Pick<ScheduledDigestOptions, 'title' | 'intro'>;
+  private readonly options: Required<Omit<ScheduledDigestOptions, 'title' | 'intro' | 'clock'>> &
+    Pick<ScheduledDigestOptions, 'title' | 'intro' | 'clock'>;
 
   /** Approve, reject and review deadlines of this schedule's digests. */
   readonly review: DigestReview;
@@ -128,22 +203,35 @@ export class ScheduledDigest {
       reviewHours: 24,
       onReviewDeadline: 'send',
       leaseSeconds: 360,
+      articleBudgetMs: DEFAULT_ARTICLE_BUDGET_MS,
       now: () => new Date(),
       ...options,
     };
   }
 
-  window(scheduledTime: Date): DigestWindow {
-    return windowEndingAt(scheduledTime, this.options.windowHours);
+  /** The window a run at `scheduledTime` covers, given the windows completed so far (see windowEndingAt). */
+  async window(scheduledTime: Date): Promise<DigestWindow> {
+    return windowEndingAt(
+      scheduledTime,
+      this.options.windowHours,
+      await this.deps.records.recent(RECENT_RECORDS),
+    );
   }
 
   async run(scheduledTime: Date): Promise<RunResult> {
     const { records, log } = this.deps;
-    const window = this.window(scheduledTime);
+    const completed = await records.recent(RECENT_RECORDS);
+    const window = windowEndingAt(scheduledTime, this.options.windowHours, completed);
     const { digestId } = window;
     if (await records.isPaused()) {
-      log.warn('digests are paused; window skipped', { digestId });
+      // No record: the next run's window starts where the last completed one ended, so nothing is lost.
+      log.warn('digests are paused; this slot is covered by the next run after resume', { digestId });
       return { digestId, outcome: 'paused' };
+    }
+    const covering = coveringWindow(completed, window.end);
+    if (covering) {
+      log.info('slot already covered by a later window', { digestId, coveredBy: covering.digestId });
+      return { digestId, outcome: 'already-done', state: covering.state };
     }
     const now = this.options.now();
     const building: DigestRecord = {
@@ -169,7 +257,14 @@ export class ScheduledDigest {
       return { digestId, outcome: 'empty', counts };
     }
 
-    const digest = buildWindowDigest(articles, window, this.options.title, this.options.intro);
+    const { kept, skipped } = screenArticles(articles, this.options.articleBudgetMs, this.options.clock);
+    for (const entry of skipped)
+      log.warn('article skipped', { digestId, articleId: entry.id, reason: entry.reason });
+    const digest = buildWindowDigest(kept, window, {
+      title: this.options.title,
+      intro: this.options.intro,
+      skipped,
+    });
     const archivePrefix = archivePrefixOf(window);
     const files: ArchiveFile[] = [
       { name: 'digest.json', body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' },

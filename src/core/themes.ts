@@ -83,11 +83,12 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
 
 function articleTerms(article: CanonicalArticle, settings: Required<ThemeOptions>): string[] {
   const title = contentTerms(article.title);
-  const terms = contentTerms(article.text);
-  for (let i = 0; i < settings.titleWeight; i++) terms.push(...title);
   const names = contentTerms(article.sentences.flatMap(namePhrases).join(' '));
-  for (let i = 0; i < settings.nameWeight; i++) terms.push(...names);
-  return terms;
+  // concat, not push(...): a long article's terms would overflow the call stack as arguments.
+  return contentTerms(article.text).concat(
+    ...Array<string[]>(settings.titleWeight).fill(title),
+    ...Array<string[]>(settings.nameWeight).fill(names),
+  );
 }
 
 // Digits joined by single separators: linear time on any input.
@@ -381,7 +382,8 @@ const CALENDAR_WORD =
   /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
 
 const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+// $1 keeps the last letter or digit before trailing punctuation: no run is scanned from more than one place.
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 const CLOSING_PUNCTUATION = /[,.;:!?"”)]$/;
@@ -399,7 +401,7 @@ function namePhrases(text: string): string[] {
   tokens.forEach((raw, i) => {
     // Cheap test first: most tokens start with a lowercase letter and cannot be names.
     const startsUpper = UPPER_START.test(raw);
-    const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '').replace(POSSESSIVE, '') : '';
+    const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '') : '';
     const capitalised =
       startsUpper && NAME_WORD.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
     if (capitalised && run.length < 4) {

@@ -1,5 +1,5 @@
 import type { SourceFile } from './article.ts';
-import { DEFAULT_MAX_ARTICLE_BYTES, parseArticle } from './ingest/parse.ts';
+import { DEFAULT_MAX_ARTICLE_BYTES, parseArticle, SUPPORTED_EXTENSIONS } from './ingest/parse.ts';
 import type { ArticleIndex, ArticleIndexEntry } from './ports/article-index.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
 import type { UploadedObjectHead, UploadedObjects } from './ports/uploaded-objects.ts';
@@ -34,8 +34,6 @@ export interface UploadIngestOptions {
   normalisedPrefix?: string;
   now?: () => Date;
 }
-
-export const ACCEPTED_EXTENSIONS = ['.txt', '.md', '.html', '.json'] as const;
 
 // Media types an upload tool may send for those extensions; octet-stream is what S3 records when none was set.
 const ACCEPTED_CONTENT_TYPES = new Set([
@@ -145,9 +143,10 @@ export class UploadIngest {
 
   private precheck(head: UploadedObjectHead): string | undefined {
     if (head.size > this.maxBytes) return `larger than ${this.maxBytes} bytes (${head.size})`;
-    const extension = head.key.slice(head.key.lastIndexOf('.')).toLowerCase();
-    if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension)) {
-      return `unsupported file type (accepted: ${ACCEPTED_EXTENSIONS.join(' ')})`;
+    // In any case: "Story.TXT" is a .txt file.
+    const extension = /\.[^./]+$/.exec(head.key.toLowerCase())?.[0] ?? '';
+    if (!SUPPORTED_EXTENSIONS.includes(extension)) {
+      return `unsupported file type "${extension || '(none)'}" (accepted, in any case: ${SUPPORTED_EXTENSIONS.join(' ')})`;
     }
     const mediaType = head.contentType?.split(';')[0]?.trim().toLowerCase();
     if (mediaType && !ACCEPTED_CONTENT_TYPES.has(mediaType)) return `unsupported content type ${mediaType}`;

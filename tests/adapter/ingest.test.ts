@@ -93,6 +93,43 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     expect(logLines.join('\n')).not.toContain(firstSentence?.slice(0, 40));
   });
 
+  it('hears of every upload under incoming/ whatever its name: documented types in any case ingest, others are rejected', async () => {
+    // Prepare: each documented extension in lower, upper and mixed case, and types the handler does not read.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const bodies: Record<string, string> = {
+      txt: 'Rates held\n\nThe central bank held interest rates on Thursday, its governor said.',
+      md: '# Rates held\n\nThe central bank held interest rates on Thursday, its governor said.',
+      markdown: '# Rates held\n\nThe central bank held interest rates on Thursday, its governor said.',
+      html: '<html><body><h1>Rates held</h1><p>The central bank held interest rates on Thursday.</p></body></html>',
+      htm: '<html><body><h1>Rates held</h1><p>The central bank held interest rates on Thursday.</p></body></html>',
+      json: '{"title":"Rates held","body":"The central bank held interest rates on Thursday."}',
+    };
+    const accepted = Object.keys(bodies).flatMap((ext) =>
+      [ext, ext.toUpperCase(), ext[0]?.toUpperCase() + ext.slice(1)].map((e) => `incoming/story-${e}.${e}`),
+    );
+    const unsupported = ['incoming/notes.docx', 'incoming/README', 'incoming/photo.JPG'];
+    for (const key of accepted) await upload(r, key, bodies[key.split('.').pop()?.toLowerCase() ?? ''] ?? '');
+    for (const key of unsupported) await upload(r, key, 'Some words');
+
+    // Act: the real S3 notifications moto sends to the queue.
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+    const response = await handler(event);
+
+    // Assess: every object has an index item; nothing was dropped without a trace.
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(Object.keys(items).sort()).toEqual([...accepted, ...unsupported].sort());
+    for (const key of accepted) expect(items[key], key).toMatchObject({ status: 'ingested' });
+    for (const key of unsupported) {
+      expect(items[key], key).toMatchObject({
+        status: 'rejected',
+        reason: expect.stringMatching(/^unsupported file type "/),
+      });
+      expect(logLines.some((l) => JSON.parse(l).message === 'object rejected' && l.includes(key))).toBe(true);
+    }
+  });
+
   it('treats a redelivered notification as a no-op', async () => {
     // Prepare
     const r = await createIngestResources();

@@ -63,7 +63,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const second = await handler({ scheduledTime: slot.toISOString() });
 
     // Assess
-    const window = digest.window(slot);
+    const window = await digest.window(slot);
     expect(first.run).toMatchObject({
       digestId: window.digestId,
       outcome: 'approved',
@@ -120,6 +120,34 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await approvedMessages(r, d)).toHaveLength(1);
   });
 
+  it('skips, with a logged reason, an article that takes longer than its time budget, and builds the rest', async () => {
+    // Prepare: a clock under which reading the first article (in key order) takes 5 s.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const ids = (await ingestSeeds(r)).sort();
+    let ticks = 0;
+    const clock = () => (++ticks === 2 ? 5000 : 0);
+    const { digest, logLines } = scheduledDigest(r, d, { articleBudgetMs: 2000, clock });
+
+    // Act
+    const result = await digest.run(nextSlot());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'approved', counts: { articles: ids.length - 1, skipped: 1 } });
+    const archived = await archivedDigest(
+      r,
+      `${(await archivedKeys(r)).find((k) => k.endsWith('digest.json'))}`,
+    );
+    expect(archived.skipped).toEqual([
+      { id: ids[0], reason: 'took 5000 ms to read, over the 2000 ms budget per article' },
+    ]);
+    const warning = logLines.map((l) => JSON.parse(l)).find((l) => l.message === 'article skipped');
+    expect(warning).toMatchObject({
+      articleId: ids[0],
+      reason: expect.stringMatching(/over the 2000 ms budget/),
+    });
+  });
+
   it('fails the invocation while another run holds the window, and takes over once its lease expired', async () => {
     // Prepare
     const r = await createIngestResources();
@@ -127,7 +155,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     await ingestSeeds(r);
     const slot = nextSlot();
     const { digest, records, log } = scheduledDigest(r, d);
-    const window = digest.window(slot);
+    const window = await digest.window(slot);
     const heldUntil = new Date(Date.now() + 60_000);
     await records.acquire(
       {
@@ -248,11 +276,14 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const review = { sendMode: 'review', reviewHours: 1, onReviewDeadline: 'drop' } as const;
     const { digest, records } = scheduledDigest(r, d, review);
     const pending = await digest.run(slot);
-    const rejectedRun = await digest.run(new Date(slot.getTime() + 60_000)); // an overlapping window
+    // A second schedule (its own digests table) over the same articles: its digest is rejected.
+    const d2 = await createDigestResources(r);
+    const other = scheduledDigest(r, d2, review);
+    const rejectedRun = await other.digest.run(slot);
     const later = scheduledDigest(r, d, { ...review, now: () => new Date(slot.getTime() + 2 * 3_600_000) });
 
     // Act
-    const rejected = await digest.review.reject(rejectedRun.digestId);
+    const rejected = await other.digest.review.reject(rejectedRun.digestId);
     const settled = await later.digest.review.settleExpiredReviews();
 
     // Assess
@@ -260,5 +291,109 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(settled.map((s) => s.digestId)).toEqual([pending.digestId]);
     expect(await records.get(pending.digestId)).toMatchObject({ state: 'dropped' });
     expect(await approvedMessages(r, d)).toEqual([]);
+    expect(await approvedMessages(r, d2)).toEqual([]);
+  });
+});
+
+/** The UTC instant of a wall-clock time in a time zone, as EventBridge Scheduler fires a cron there. */
+function localTime(zone: string, year: number, month: number, day: number, hour: number): Date {
+  const wall = Date.UTC(year, month - 1, day, hour);
+  const offsetAt = (instant: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    }).formatToParts(new Date(instant));
+    const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute')) - instant;
+  };
+  // Twice: the offset at the first guess may be the other side of a change.
+  const guess = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(guess));
+}
+
+/** Daily 07:00 runs in `zone` from `first` for `days` days, less the days listed in `missed`. */
+function dailyRuns(
+  zone: string,
+  first: [number, number, number],
+  days: number,
+  missed: number[] = [],
+): Date[] {
+  const [year, month, day] = first;
+  return Array.from({ length: days }, (_, i) => i)
+    .filter((i) => !missed.includes(i))
+    .map((i) => localTime(zone, year, month, day + i, 7));
+}
+
+describe('windows of scheduled runs against moto DynamoDB', () => {
+  /** Runs the digest at each time in turn (no articles: each window is recorded empty) and returns the windows. */
+  async function windowsOf(runs: Date[], windowHours = 24) {
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const { digest, records } = scheduledDigest(r, d, { windowHours });
+    for (const time of runs) expect((await digest.run(time)).outcome).toBe('empty');
+    const recorded = await records.recent(100);
+    return recorded
+      .map((w) => ({ start: w.windowStart, end: w.windowEnd }))
+      .sort((a, b) => a.end.localeCompare(b.end));
+  }
+
+  /** Each window starts where the one before it ended and ends at its run's scheduled time. */
+  function expectTiled(windows: { start: string; end: string }[], runs: Date[], firstHours = 24) {
+    expect(windows.map((w) => w.end)).toEqual(runs.map((t) => t.toISOString()));
+    expect(windows[0]?.start).toBe(
+      new Date((runs[0]?.getTime() ?? 0) - firstHours * 3_600_000).toISOString(),
+    );
+    for (let i = 1; i < windows.length; i++) expect(windows[i]?.start).toBe(windows[i - 1]?.end);
+  }
+
+  it.each([
+    ['Europe/London', 'March 2027 (clocks forward on the 28th)', [2027, 3, 26]],
+    ['Europe/London', 'October 2027 (clocks back on the 31st)', [2027, 10, 29]],
+    ['America/New_York', 'March 2027 (clocks forward on the 14th)', [2027, 3, 12]],
+    ['America/New_York', 'November 2027 (clocks back on the 7th; no October change there)', [2027, 11, 5]],
+  ] as const)('tile time across the %s change of %s: no overlap, no gap', async (zone, _change, first) => {
+    // Prepare: daily 07:00 local, two days either side of the change; one day is 23 or 25 hours long.
+    const runs = dailyRuns(zone, [...first], 5);
+    const lengths = runs.slice(1).map((t, i) => (t.getTime() - (runs[i]?.getTime() ?? 0)) / 3_600_000);
+    expect(lengths.some((h) => h !== 24)).toBe(true);
+
+    // Act
+    const windows = await windowsOf(runs);
+
+    // Assess
+    expectTiled(windows, runs);
+  });
+
+  it('gives the run after a missed one the whole time since the last completed window', async () => {
+    // Prepare: the third day's run never happened.
+    const runs = dailyRuns('Europe/London', [2027, 3, 26], 5, [2]);
+
+    // Act
+    const windows = await windowsOf(runs);
+
+    // Assess
+    expectTiled(windows, runs);
+    expect(Date.parse(windows[2]?.end ?? '') - Date.parse(windows[2]?.start ?? '')).toBe(47 * 3_600_000);
+  });
+
+  it('leaves a slot that a later window already covers alone: a late retry never sends twice', async () => {
+    // Prepare: day 2's run is retried only after day 3's has covered it.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const { digest } = scheduledDigest(r, d, { windowHours: 24 });
+    const [day1, day2, day3] = dailyRuns('Europe/London', [2027, 10, 29], 3);
+    await digest.run(day1 as Date);
+    await digest.run(day3 as Date);
+
+    // Act
+    const late = await digest.run(day2 as Date);
+
+    // Assess
+    expect(late).toMatchObject({ outcome: 'already-done', state: 'empty' });
   });
 });

@@ -15,7 +15,7 @@ import { createIngestQueueHandler } from '../../src/adapters/ingest-queue-handle
 import { createJsonLogger } from '../../src/adapters/json-logger.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
-import { ACCEPTED_EXTENSIONS, UploadIngest } from '../../src/core/upload-ingest.ts';
+import { UploadIngest } from '../../src/core/upload-ingest.ts';
 import { motoClientConfig } from './aws.ts';
 
 export interface IngestResources {
@@ -29,7 +29,7 @@ export interface IngestResources {
 
 /**
  * Creates in moto what infra/constructs/article-ingest.ts deploys: a versioned bucket whose `incoming/` uploads
- * and deletes of accepted types notify a queue, and the article index table. Names are unique per call.
+ * and deletes (any name, no suffix filter) notify a queue, and the article index table. Names are unique per call.
  */
 export async function createIngestResources(prefix = 'incoming/'): Promise<IngestResources> {
   const config = motoClientConfig();
@@ -52,19 +52,14 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
     new PutBucketNotificationConfigurationCommand({
       Bucket: bucket,
       NotificationConfiguration: {
-        QueueConfigurations: ACCEPTED_EXTENSIONS.map((suffix) => ({
-          Id: `incoming${suffix}`,
-          QueueArn: Attributes?.QueueArn,
-          Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
-          Filter: {
-            Key: {
-              FilterRules: [
-                { Name: 'prefix', Value: prefix },
-                { Name: 'suffix', Value: suffix },
-              ],
-            },
+        QueueConfigurations: [
+          {
+            Id: 'incoming',
+            QueueArn: Attributes?.QueueArn,
+            Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } },
           },
-        })),
+        ],
       },
     }),
   );

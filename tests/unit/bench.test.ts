@@ -28,6 +28,7 @@ describe('npm run bench', () => {
     const results = join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json');
     const tiny = {
       BENCH_SIZES: '10,100',
+      BENCH_ADVERSARIAL_SIZES: '2000,20000',
       BENCH_RECIPIENTS: '20',
       BENCH_RENDER_RUNS: '2',
       BENCH_CLI_RUNS: '1',
@@ -50,6 +51,9 @@ describe('npm run bench', () => {
     expect(written.render.warmMs).toBeGreaterThan(0);
     expect(written.render.ratio).toBeCloseTo(written.render.cliMs / written.render.warmMs);
     expect(written.personalisation).toMatchObject({ recipients: 20 });
+    // Every hostile class at both sizes, each timed (none stopped at its deadline).
+    expect(written.adversarial.figures).toHaveLength(2 * 15);
+    for (const figure of written.adversarial.figures) expect(figure.msPerMB).toBeGreaterThan(0);
     expect(written.personalisation.mimeMiB).toBeGreaterThan(0);
     const entries = written.bundles.map((b: { entry: string }) => b.entry);
     expect(entries).toEqual(

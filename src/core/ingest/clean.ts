@@ -4,14 +4,22 @@ import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
 const AGENCY = `(?:Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu(?: Agency)?|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse)`;
 
-/** "ISLAMABAD:", "NEW YORK (Reuters) -", "KABUL, Jan 5 —": an upper-case place name opening the lead. */
+/**
+ * "ISLAMABAD:", "NEW YORK (Reuters) -", "KABUL, Jan 5 —": an upper-case place name opening the lead. Words
+ * are separated by spaces only ("WINSTON-SALEM" is one word) so that a run like "AA-A-A-A" has one reading.
+ */
 const DATELINE = new RegExp(
-  String.raw`^[A-Z][A-Z.'’-]{2,}(?:[ -][A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?\s*(?:\(${AGENCY}\))?\s*(?::|\s[—–-]{1,2})\s+(?=\S)`,
+  String.raw`^[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?(?:\s*\(${AGENCY}\))?(?:\s*:|\s[—–-]{1,2})\s+(?=\S)`,
 );
 /** "(Reuters) -" opening a line. */
 const LEADING_AGENCY = new RegExp(String.raw`^\(${AGENCY}\)\s*[—–:-]*\s*`);
-/** "–Agencies", "— AFP", "(Reuters)" closing a line. */
-const TRAILING_AGENCY = new RegExp(String.raw`\s*(?:[—–-]+\s*${AGENCY}|\(${AGENCY}\))\.?$`);
+/**
+ * "–Agencies", "— AFP", "(Reuters)" closing a line. Each match starts at the character before its run of
+ * spaces or dashes (kept by the replacement), so no run is scanned from more than one place.
+ */
+const TRAILING_AGENCY = new RegExp(
+  String.raw`(^|[^\s—–-])\s*[—–-]+\s*${AGENCY}\.?$|(^|\S)\s*\(${AGENCY}\)\.?$`,
+);
 const AGENCY_LINE = new RegExp(
   String.raw`^(?:[—–-]+\s*)?\(?(?:(?:with )?(?:input|inputs|additional reporting) from\s+)?${AGENCY}\)?\.?$`,
   'i',
@@ -22,7 +30,7 @@ const NOISE_LINES: { name: string; pattern: RegExp }[] = [
   {
     name: 'photo caption',
     pattern:
-      /\bin this (?:undated |file |handout |recent |combination |screen ?grab )?(?:photo|picture|image|photograph|file photo|screengrab)\b|[—–-]\s*[\w .]+\/(?:File|Handout)\b|^\(?(?:photo|image|picture|credit|file photo|photo credit)\s*:/i,
+      /\bin this (?:undated |file |handout |recent |combination |screen ?grab )?(?:photo|picture|image|photograph|file photo|screengrab)\b|[—–-][\w .]+\/(?:File|Handout)\b|^\(?(?:photo|image|picture|credit|file photo|photo credit)\s*:/i,
   },
   {
     name: 'related link',
@@ -54,12 +62,24 @@ export interface CleanedBlocks {
   stampedDate?: string;
 }
 
+/**
+ * Longest run of non-space characters kept: no word or link is longer. A longer run is cut to this length,
+ * so that no pattern ever works on one unbounded word.
+ */
+export const MAX_WORD_CHARS = 100;
+/**
+ * Longest block handed to the line rules and the sentence splitter (a long news paragraph is about 1,000
+ * characters). A longer block is split between sentences, or between words, into blocks of this size at most:
+ * the time any pattern or the segmenter spends on one piece is bounded, and the text is kept.
+ */
+export const MAX_BLOCK_CHARS = 4000;
+
 /** Cleans every block and drops the ones that are only noise. */
 export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
   const kept: Block[] = [];
   let stampedDate: string | undefined;
-  for (const [index, block] of blocks.entries()) {
-    let text = normaliseWhitespace(block.text);
+  for (const [index, block] of boundedBlocks(blocks).entries()) {
+    let text = block.text;
     if (index < LEAD_BLOCKS) {
       const stamp = takeLeadingDateStamp(text);
       if (stamp) {
@@ -73,10 +93,41 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
     // Noise is recognised before the dateline rule, which would read "RELATED:" as a place name.
     if (text === '' || isNoise(text)) continue;
     if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
-    text = fixGluedSentences(text.replace(TRAILING_AGENCY, ''));
+    text = fixGluedSentences(text.replace(TRAILING_AGENCY, '$1$2'));
     if (/\p{L}|\p{N}/u.test(text)) kept.push({ kind: block.kind, text });
   }
   return { blocks: kept, stampedDate };
+}
+
+/** Blocks with normalised whitespace, words cut to MAX_WORD_CHARS and no block over MAX_BLOCK_CHARS. */
+export function boundedBlocks(blocks: readonly Block[]): Block[] {
+  return blocks.flatMap((block) => {
+    const text = normaliseWhitespace(block.text).replace(OVERLONG_WORD, '$1$2');
+    return splitLongText(text, MAX_BLOCK_CHARS).map((piece) => ({ kind: block.kind, text: piece }));
+  });
+}
+
+// A run of more than MAX_WORD_CHARS non-spaces, matched from its start: $1$2 keeps the space and the cut word.
+const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
+
+/** Pieces of at most `limit` characters, cut after the last sentence end or else the last space that fits. */
+function splitLongText(text: string, limit: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > limit) {
+    const window = text.slice(start, start + limit + 1);
+    const sentenceEnd = Math.max(
+      window.lastIndexOf('. '),
+      window.lastIndexOf('! '),
+      window.lastIndexOf('? '),
+    );
+    const space = window.lastIndexOf(' ');
+    const cut = sentenceEnd > limit / 2 ? sentenceEnd + 1 : space > 0 ? space : limit;
+    pieces.push(window.slice(0, cut).trim());
+    start += cut;
+  }
+  const rest = text.slice(start).trim();
+  return rest === '' ? pieces : [...pieces, rest];
 }
 
 /** Which noise rule a line matches, if any. */

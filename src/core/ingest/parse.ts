@@ -28,6 +28,13 @@ const EXTRACTORS: Record<string, FormatExtractor> = {
 
 /** A first line this long that ends like a sentence is the lead, not a headline: it is also body text. */
 const LEAD_SENTENCE_WORDS = 15;
+/**
+ * An article is read up to the paragraph that brings it to this many sentences or characters (a long feature
+ * has a few hundred sentences, 60,000 characters): what a digest quotes comes from the top, and every later
+ * stage (dedup, themes, summaries) then works on a bounded article whatever the size of the file.
+ */
+export const MAX_ARTICLE_SENTENCES = 500;
+export const MAX_ARTICLE_CHARS = 100_000;
 /** Lines without final punctuation up to this many words are sub-headings ("Terror attacks from Afghan soil"). */
 const HEADING_MAX_WORDS = 12;
 const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
@@ -38,17 +45,31 @@ const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
 const SUBJECTLESS_HIGHLIGHT =
   /^(?:Says|Reminds|Urges|Warns|Vows|Calls|Asks|Claims|Insists|Adds|Stresses|Notes|Accuses|Rejects|Denies|Pledges|Seeks|Wants|Blames|Terms|Hopes|Expresses|Lauds|Slams|Hails)\s/;
 
+/** Extensions parseArticle reads, lower case; a file's extension is compared in any case. */
+export const SUPPORTED_EXTENSIONS = Object.keys(EXTRACTORS);
+
 /**
  * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Synchronous and
- * free of I/O, so the CLI, the ingest Lambda and the preview share it.
+ * free of I/O, so the CLI, the ingest Lambda and the preview share it. It never throws: an unexpected
+ * error in a format's parser (a library's stack overflow on odd markup) skips that file with its message.
  */
 export function parseArticle(file: SourceFile, options: ParseOptions = {}): ParseOutcome {
+  try {
+    return readArticle(file, options);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { kind: 'skipped', id: file.id, reason: `could not be parsed (${message.split('\n')[0]})` };
+  }
+}
+
+function readArticle(file: SourceFile, options: ParseOptions): ParseOutcome {
   const skip = (reason: string): ParseOutcome => ({ kind: 'skipped', id: file.id, reason });
+  if (file.readError) return skip(`could not be read: ${file.readError}`);
   const extension = /\.[^./]+$/.exec(file.id.toLowerCase())?.[0] ?? '';
   const extract = EXTRACTORS[extension];
   if (!extract) {
     return skip(
-      `unsupported file type "${extension || '(none)'}"; expected one of ${Object.keys(EXTRACTORS).join(', ')}`,
+      `unsupported file type "${extension || '(none)'}"; expected one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
     );
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
@@ -76,8 +97,15 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
     headline = !isLeadSentence(first.text);
     body = headline ? rest : blocks;
   }
-  const paragraphs = bodyParagraphs(body);
-  const sentences = paragraphs.flatMap(splitSentences);
+  const paragraphs: string[] = [];
+  const sentences: string[] = [];
+  let characters = 0;
+  for (const paragraph of bodyParagraphs(body)) {
+    if (sentences.length >= MAX_ARTICLE_SENTENCES || characters >= MAX_ARTICLE_CHARS) break;
+    paragraphs.push(paragraph);
+    sentences.push(...splitSentences(paragraph));
+    characters += paragraph.length;
+  }
   if (sentences.length === 0) return 'no sentence in the body (only a title, headings or list items)';
   const text = paragraphs.join('\n\n');
   const url = httpUrl(meta.url);

@@ -63,7 +63,7 @@ function continuesSentence(before: string, next: string): boolean {
   if (/^[\p{Ll}\d]/u.test(firstWord)) return true;
   // '"Hide, she's got a gun!" Vanore said.': a quotation is kept with the attribution after it.
   if (/[.!?]["”’']+$/.test(before) && isAttribution(next)) return true;
-  const lastToken = /(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
+  const lastToken = /(?:^|\s)(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
   // "Aoraki-Mt. Cook", "Gov.-elect": a title joined to another word is still a title.
   const word = lastToken.slice(0, -1).replace(/^.*[-/]/u, '');

@@ -105,7 +105,7 @@ export class DigestMessages {
  * the archive site's https base (the key is validated with the SQS message), each segment URL-encoded.
  */
 export function archivePageUrl(archiveBase: string, digestKey: string): string {
-  const base = requireHttpsUrl(archiveBase, 'archive base URL').replace(/\/+$/, '');
+  const base = requireHttpsUrl(archiveBase, 'archive base URL').replace(/(^|[^/])\/+$/, '$1');
   const path = digestKey
     .replace(/digest\.json$/, 'digest.html')
     .split('/')

@@ -53,7 +53,7 @@ export async function handleEndpointRequest(
   options: EndpointOptions,
 ): Promise<EndpointResponse> {
   const { service } = options;
-  const route = `${request.method.toUpperCase()} ${request.path.replace(/\/+$/, '') || '/'}`;
+  const route = `${request.method.toUpperCase()} ${request.path.replace(/(^|[^/])\/+$/, '$1') || '/'}`;
   try {
     if (request.body.length > MAX_BODY_BYTES) return html(413, pages.invalidLinkPage(options));
     switch (route) {

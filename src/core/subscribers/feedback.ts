@@ -107,7 +107,7 @@ export async function applyFeedback(
   const limit = options.transientBounceLimit ?? 3;
   const results: { recipientHash: string; action: FeedbackAction }[] = [];
   for (const address of event.recipients) {
-    const bare = address.replace(/^.*<([^>]+)>.*$/, '$1');
+    const bare = address.replace(/^[^<]*<([^<>]+)>.*$/, '$1');
     const email = canonicalOrUndefined(bare);
     const recipientHash = addressHash(email ?? bare);
     const outcome =

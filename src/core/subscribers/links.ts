@@ -21,7 +21,7 @@ export async function subscriberLinks(
   now: Date,
 ): Promise<SubscriberLinks> {
   if (!linkBase.startsWith('https://')) throw new ConfigError('mail links must use https://');
-  const base = linkBase.replace(/\/+$/, '');
+  const base = linkBase.replace(/(^|[^/])\/+$/, '$1');
   const unsubscribe = await signer.sign(subscriberId, 'unsubscribe', now);
   const preferences = await signer.sign(subscriberId, 'preferences', now);
   const unsubscribeUrl = `${base}/unsubscribe?token=${encodeURIComponent(unsubscribe)}`;

@@ -201,7 +201,7 @@ export class SubscriptionService {
     const token = await this.tokens.sign(subscriber.id, 'confirm', now);
     await this.mailer.sendConfirmation({
       to: subscriber.email,
-      confirmUrl: `${linkBase.replace(/\/+$/, '')}/confirm?token=${encodeURIComponent(token)}`,
+      confirmUrl: `${linkBase.replace(/(^|[^/])\/+$/, '$1')}/confirm?token=${encodeURIComponent(token)}`,
     });
     return true;
   }

@@ -100,7 +100,7 @@ function quotesBalanced(text: string): boolean {
  * or a list entry ("Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.").
  */
 function hasVerb(text: string): boolean {
-  if (COMMON_VERB.test(text) || /\b\p{Ll}{2,}ed\b/u.test(text) || CONTRACTION.test(text)) return true;
+  if (COMMON_VERB.test(text) || PAST_FORM.test(text) || CONTRACTION.test(text)) return true;
   // "they play hardball": the word after a subject pronoun is its verb.
   if (/\b(?:I|[Ww]e|[Yy]ou|[Tt]hey)\s+\p{Ll}/u.test(text)) return true;
   const tokens = text.split(/\s+/);
@@ -117,17 +117,19 @@ function hasVerb(text: string): boolean {
  * a news sentence, tells it in the present tense (no past form, auxiliary or verb of saying).
  */
 function isPresentTenseCaption(text: string): boolean {
-  return WEEKDAY_WORD.test(text) && !/\b\p{Ll}{2,}ed\b/u.test(text) && !NOT_PRESENT.test(text);
+  return WEEKDAY_WORD.test(text) && !PAST_FORM.test(text) && !NOT_PRESENT.test(text);
 }
 
 const WEEKDAY_WORD = /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/u;
 /** Auxiliaries, modals, verbs of saying and frequent irregular past forms: not a caption's present. */
 const NOT_PRESENT =
   /\b(?:is|are|was|were|been|has|have|had|will|would|shall|should|can|could|may|might|must|did|does|says|said|told|tells|say|made|took|gave|went|came|saw|knew|thought|found|kept|began|ran|held|brought|left|met|put|won|lost|paid|led|fell|rose|stood|built|bought|sold|spent|felt|became|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|threw|grew|drew|sat|fled|heard|beat|shook|sent|set|hit|cut|got)\b/iu;
+/** An -ed word; bounded by explicit non-letters, not \b, so it cannot backtrack over a long word. */
+const PAST_FORM = /(?:^|[^\p{L}])\p{Ll}{2,}ed(?:$|[^\p{L}\d_])/u;
 const MAX_CAPTION_WORDS = 20;
 const COMMON_VERB =
   /\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|shall|should|can|cannot|could|may|might|must|say|says|said|tell|tells|told|get|gets|got|make|makes|made|take|takes|took|give|gives|gave|go|goes|went|come|comes|came|see|sees|saw|know|knows|knew|think|thinks|thought|find|finds|found|show|shows|shown|seem|seems|keep|keeps|kept|begin|began|run|runs|ran|hold|holds|held|bring|brings|brought|leave|leaves|left|meet|meets|met|set|sets|put|puts|win|wins|won|lose|loses|lost|pay|pays|paid|laid|hit|hits|cut|cuts|send|sends|sent|lead|leads|led|fall|falls|fell|rise|rises|rose|stand|stands|stood|build|builds|built|buy|buys|bought|sell|sells|sold|spend|spends|spent|feel|feels|felt|become|becomes|became|remain|remains|want|wants|need|needs|believe|believes|appear|appears|continue|continues|include|includes|ask|asks|call|calls|claim|claims|plan|plans|warn|warns|face|faces|hope|hopes|live|lives|die|dies|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|rode|wore|threw|grew|drew|hung|sat|fled|heard|withdrew|beat|shook|shake|shakes|estimate|list|follow|thank|welcome|cover)\b/iu;
-const CONTRACTION = /n['’]t\b|\b\p{L}+['’](?:s|re|ve|ll|d|m)\b/iu;
+const CONTRACTION = /n['’]t\b|(?:^|[^\p{L}\d_])\p{L}+['’](?:s|re|ve|ll|d|m)\b/iu;
 const NOT_A_SUBJECT = new Set(
   'the a an of in at on for with by to from and or their its his her our your my these those all many some several two three four five six seven eight nine ten no both other such more most few'.split(
     ' ',
@@ -187,7 +189,7 @@ const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|
 /** "2005/01/08 Headline": a headline or caption carrying a date stamp. */
 const DATE_STAMP = /^\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/;
 /** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
-const WIRE_DATELINE = /^\p{Lu}[\p{Lu}\s.,'-]{2,40}(?:\([^)]{1,30}\))?\s*(?:[—–-]{1,2}|:)\s+/u;
+const WIRE_DATELINE = /^\p{Lu}[\p{Lu} .,'-]{2,40}(?:\([^)]{1,30}\))?(?: ?[—–-]{1,2}|:) +/u;
 
 /** The sentence without a leading wire dateline: the words after it are still quoted verbatim. */
 export function withoutDateline(sentence: string): string {
@@ -204,7 +206,7 @@ const PROMPT =
   /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
 /** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
 const ABBREVIATION_END =
-  /(?:\b(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
+  /(?:(?:^|[^\w.])(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
 /** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
 const SUBJECTLESS_OPENER =
   /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;

@@ -50,3 +50,16 @@ export function normaliseForMatch(text: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }
+
+/**
+ * `text` without the characters matching `edge` (a one-character pattern) at its start and end. A loop,
+ * because `[...]+$` scanned from every start position is quadratic on a long run of such characters.
+ */
+export function trimWhere(text: string, edge: RegExp, ends: 'start' | 'end' | 'both' = 'both'): string {
+  const chars = Array.from(text);
+  let start = 0;
+  let end = chars.length;
+  if (ends !== 'end') while (start < end && edge.test(chars[start] as string)) start++;
+  if (ends !== 'start') while (end > start && edge.test(chars[end - 1] as string)) end--;
+  return start === 0 && end === chars.length ? text : chars.slice(start, end).join('');
+}

@@ -82,6 +82,8 @@ interface DomDocument {
  * metadata of the page (og:title, og:site_name, canonical link or og:url, article:published_time, tags).
  */
 export function extractHtml(html: string): ExtractedDocument | { skipped: string } {
+  const tooDeep = nestingTooDeep(html);
+  if (tooDeep) return { skipped: tooDeep };
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
   // Metadata first: Readability rewrites the document it reads.
   const meta = (key: string) =>
@@ -120,8 +122,62 @@ export function extractHtml(html: string): ExtractedDocument | { skipped: string
 }
 
 /** Blocks of an HTML fragment (no Readability): the `html` field of a JSON article. */
-export function htmlFragmentBlocks(html: string): Block[] {
-  return blocksOf(fragmentBody(html));
+export function htmlFragmentBlocks(html: string): Block[] | { skipped: string } {
+  const tooDeep = nestingTooDeep(html);
+  return tooDeep ? { skipped: tooDeep } : blocksOf(fragmentBody(html));
+}
+
+/**
+ * Deepest element nesting read. Real pages stay well under it; past it the DOM parser and Readability take
+ * time that grows with depth times size, and the block walk runs out of stack.
+ */
+export const MAX_HTML_DEPTH = 100;
+// Elements that never have children, and ones whose content is text, not markup.
+const VOID_ELEMENTS = new Set(
+  'area base br col embed hr img input link meta param source track wbr'.split(' '),
+);
+const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noscript']);
+// Start tags that end an open element of the same name ("<p>a<p>b", "<li>a<li>b"), as the HTML parser does.
+const SELF_ENDING = new Set('p li dt dd tr td th option'.split(' '));
+
+/**
+ * The reason to skip a document nested deeper than MAX_HTML_DEPTH, or undefined. One pass over the markup,
+ * before any parser builds a tree: an open element is closed by its end tag (and whatever is open inside it)
+ * or by a start tag of the same name for the elements whose end tag HTML lets authors leave out.
+ */
+function nestingTooDeep(html: string): string | undefined {
+  const lower = html.toLowerCase();
+  const open: string[] = [];
+  let at = lower.indexOf('<');
+  while (at >= 0) {
+    if (lower.startsWith('<!--', at)) {
+      const end = lower.indexOf('-->', at + 4);
+      if (end < 0) break;
+      at = lower.indexOf('<', end + 3);
+      continue;
+    }
+    const closing = lower[at + 1] === '/';
+    const name = /^[a-z][a-z0-9-]*/.exec(lower.slice(at + (closing ? 2 : 1), at + 40))?.[0];
+    const tagEnd = lower.indexOf('>', at);
+    if (tagEnd < 0) break;
+    if (name && closing) {
+      const index = open.lastIndexOf(name);
+      if (index >= 0) open.length = index;
+    } else if (name && lower[tagEnd - 1] !== '/' && !VOID_ELEMENTS.has(name)) {
+      if (SELF_ENDING.has(name) && open.at(-1) === name) open.pop();
+      open.push(name);
+      if (open.length > MAX_HTML_DEPTH)
+        return `HTML nested more than ${MAX_HTML_DEPTH} elements deep; not read`;
+      if (RAW_TEXT_ELEMENTS.has(name)) {
+        const end = lower.indexOf(`</${name}`, tagEnd);
+        if (end < 0) break;
+        at = end;
+        continue;
+      }
+    }
+    at = lower.indexOf('<', tagEnd + 1);
+  }
+  return undefined;
 }
 
 /** The body of an HTML fragment; linkedom needs a whole document around it to build one. */

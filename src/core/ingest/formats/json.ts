@@ -3,6 +3,8 @@ import { htmlFragmentBlocks } from './html.ts';
 
 /** .json: `{ title, body | text | html, url, source, published, tags? }`. */
 export function extractJson(text: string): ExtractedDocument | { skipped: string } {
+  if (nestingDepth(text) > MAX_JSON_DEPTH)
+    return { skipped: `JSON nested more than ${MAX_JSON_DEPTH} levels deep; not read` };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -18,6 +20,12 @@ export function extractJson(text: string): ExtractedDocument | { skipped: string
   if (body === undefined && html === undefined) {
     return { skipped: 'JSON has no body: none of "body", "text" or "html" is a non-empty string' };
   }
+  // Feeds often put markup in "body": read it as HTML when it starts with a tag.
+  const blocks =
+    body !== undefined && !STARTS_WITH_TAG.test(body)
+      ? plainTextBlocks(body)
+      : htmlFragmentBlocks(body ?? html ?? '');
+  if ('skipped' in blocks) return blocks;
   return {
     meta: {
       title: metaString(fields.title),
@@ -26,11 +34,7 @@ export function extractJson(text: string): ExtractedDocument | { skipped: string
       published: fields.published,
       tags: metaTags(fields.tags),
     },
-    // Feeds often put markup in "body": read it as HTML when it starts with a tag.
-    blocks:
-      body !== undefined && !STARTS_WITH_TAG.test(body)
-        ? plainTextBlocks(body)
-        : htmlFragmentBlocks(body ?? html ?? ''),
+    blocks,
   };
 }
 
@@ -38,4 +42,24 @@ const STARTS_WITH_TAG = /^\s*<[a-z!]/i;
 
 function metaBody(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** An article is one flat object; deeper nesting is not an article and is refused before parsing. */
+const MAX_JSON_DEPTH = 20;
+
+/** Deepest nesting of arrays and objects, outside strings, in one pass. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}') depth--;
+  }
+  return deepest;
 }

@@ -49,10 +49,12 @@ function markdownBlocks(markdown: string): Block[] {
     }
     if (inFence) continue;
     const line = raw.replace(/^\s{0,3}(?:>\s?)+/, '').trim();
-    const heading = /^#{1,6}\s+(.*?)\s*#*$/.exec(line);
+    const heading = /^#{1,6}(?:\s+|$)/.exec(line);
     if (heading) {
       flush();
-      blocks.push({ kind: 'heading', text: inline(heading[1] ?? '') });
+      // The text without its optional closing run of #s ("## Title ##").
+      const title = line.slice(heading[0].length).replace(/(^|\s)#+$/, '$1');
+      blocks.push({ kind: 'heading', text: inline(title) });
     } else if (/^(?:={3,}|-{3,})$/.test(line) && paragraph.length === 1) {
       // Setext heading: the single line above is underlined.
       blocks.push({ kind: 'heading', text: inline(paragraph[0] ?? '') });
@@ -70,12 +72,16 @@ function markdownBlocks(markdown: string): Block[] {
   return blocks.filter((b) => b.text !== '');
 }
 
-/** Inline Markdown to plain text: images dropped, links to their text, emphasis and code marks removed. */
+/**
+ * Inline Markdown to plain text: images dropped, links to their text, emphasis and code marks removed.
+ * Brackets and parentheses do not nest beyond one level in a link target, so no match scans past the next
+ * opening bracket: the time stays linear on a line of "[[[[" or "![a](![a](".
+ */
 function inline(text: string): string {
   return text
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
+    .replace(/!\[[^[\]]*\]\([^()[\]]*\)/g, '')
+    .replace(/\[([^[\]]*)\]\((?:[^()[\]]|\([^()[\]]*\))*\)/g, '$1')
+    .replace(/<[^<>]+>/g, '')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/(^|[^\w*])[*_]([^*_\s][^*_]*?)[*_](?=[^\w*]|$)/g, '$1$2')
     .replace(/`([^`]*)`/g, '$1')

@@ -1,0 +1,24 @@
+// One hostile file through parse and the whole digest build, in a fresh process: prints { ms, outcome }.
+import { buildDigest } from '../src/core/pipeline.ts';
+import { ADVERSARIAL_CLASSES } from './adversarial.ts';
+import { median } from './stats.ts';
+
+const adversarial = ADVERSARIAL_CLASSES[Number(process.argv[2])];
+if (!adversarial) throw new Error(`no adversarial class ${process.argv[2]}`);
+const bytes = Buffer.from(adversarial.make(Number(process.argv[3])));
+// One small file of the class first: module loading and compilation are not part of the growth measured.
+buildDigest([{ id: adversarial.file, bytes: Buffer.from(adversarial.make(1000)) }], {
+  now: () => new Date(0),
+});
+// The median of three builds: one garbage collection can double a single short run on a busy machine.
+const runs = [0, 1, 2].map(() => {
+  const started = performance.now();
+  const digest = buildDigest([{ id: adversarial.file, bytes }], { now: () => new Date(0) });
+  return { ms: performance.now() - started, digest };
+});
+const ms = median(runs.map((r) => r.ms));
+const { digest } = runs[0] as (typeof runs)[number];
+const outcome = digest.skipped[0]
+  ? `skipped: ${digest.skipped[0].reason.slice(0, 60)}`
+  : `${digest.themes.length} theme(s)`;
+process.stdout.write(JSON.stringify({ ms, outcome }));

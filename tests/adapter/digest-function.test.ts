@@ -1,0 +1,44 @@
+// functions/digest.ts imported from the sources, as Lambda runs its bundle: configuration from the environment,
+// templates from TEMPLATES_DIR (the bundle's own folder by default), clients pointed at moto.
+import { describe, expect, it } from 'vitest';
+import { motoClientConfig } from '../support/aws.ts';
+import { approvedMessages, createDigestResources } from '../support/digest-resources.ts';
+import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
+
+describe('functions/digest.ts', () => {
+  it('loads its templates from TEMPLATES_DIR and builds, archives and hands over the window', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const files = await seeds();
+    for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
+    await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    const { endpoint, region, credentials } = motoClientConfig();
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      ARTICLES_BUCKET: r.bucket,
+      ARTICLE_INDEX_TABLE: r.table,
+      DIGESTS_TABLE: d.digestsTable,
+      APPROVED_QUEUE_URL: d.approvedQueueUrl,
+      WINDOW_HOURS: '24',
+      SEND_MODE: 'auto',
+      REVIEW_HOURS: '24',
+      ON_REVIEW_DEADLINE: 'send',
+      LEASE_SECONDS: '360',
+      TEMPLATES_DIR: 'templates',
+    });
+    const { handler } = await import('../../functions/digest.ts');
+    const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+
+    // Act
+    const result = await handler({ scheduledTime: slot.toISOString() });
+
+    // Assess
+    expect(result.run).toMatchObject({ outcome: 'approved', counts: { articles: files.length } });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([result.run?.digestId]);
+  });
+});
