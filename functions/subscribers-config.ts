@@ -7,7 +7,7 @@ const tableSettings = z.object({ SUBSCRIBER_TABLE: z.string().min(1) });
 const endpointEnvironmentSchema = tableSettings.extend({
   /** ARN of the secret that holds the token keys (the keys themselves never sit in the environment). */
   TOKEN_KEY_SECRET: z.string().min(1),
-  TOKEN_ROTATION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  TOKEN_ROTATION_GRACE_DAYS: z.coerce.number().int().min(0).max(1000).default(400),
   NEWSLETTER_NAME: z.string().min(1).default('the digest'),
   /** Verified SES sender of confirmation mails; signup answers 503 without one. */
   SENDER_ADDRESS: z.email().optional(),

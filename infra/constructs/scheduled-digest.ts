@@ -17,6 +17,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { NORMALISED_PREFIX } from './article-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
 
@@ -40,6 +41,8 @@ export interface ScheduledDigestProps {
   onReviewDeadline?: 'send' | 'drop';
   /** Digest title. @default the core's default title */
   title?: string;
+  /** Email settings the archived email is rendered with (docs/email.md), validated at synth. @default the local preview's */
+  emailSettings?: EmailSettingsInput;
   /** Whether the digests table and logs survive stack deletion. @default true */
   retainData?: boolean;
 }
@@ -109,6 +112,7 @@ export class ScheduledDigest extends Construct {
         // A run cannot outlive the function timeout; a minute more covers clock skew.
         LEASE_SECONDS: String(timeout.toSeconds() + 60),
         ...(props.title && { DIGEST_TITLE: props.title }),
+        EMAIL_SETTINGS: JSON.stringify(parseEmailSettings(props.emailSettings ?? {})),
       },
       logRemovalPolicy: removalPolicy,
       alarmTopic: props.alarmTopic,

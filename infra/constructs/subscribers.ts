@@ -47,8 +47,8 @@ export interface SubscribersProps {
    */
   readonly transientBounceLimit?: number;
   /**
-   * Days a retired token key keeps verifying links already sent.
-   * @default 30
+   * Days a retired token key keeps verifying links already sent (at least the longest token lifetime).
+   * @default 400
    */
   readonly tokenRotationGraceDays?: number;
   /**
@@ -172,7 +172,7 @@ export class Subscribers extends Construct {
       environment: {
         SUBSCRIBER_TABLE: this.table.tableName,
         TOKEN_KEY_SECRET: this.keySecret.secretArn,
-        TOKEN_ROTATION_GRACE_DAYS: String(props.tokenRotationGraceDays ?? 30),
+        TOKEN_ROTATION_GRACE_DAYS: String(props.tokenRotationGraceDays ?? 400),
         NEWSLETTER_NAME: newsletter,
         SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
         ...(sender ? { SENDER_ADDRESS: sender } : {}),

@@ -20,6 +20,8 @@ export const digestEnvironmentSchema = z.object({
   ON_REVIEW_DEADLINE: z.enum(['send', 'drop']),
   LEASE_SECONDS: z.coerce.number().int().positive(),
   DIGEST_TITLE: z.string().min(1).optional(),
+  /** Email settings JSON (docs/email.md), the same the send worker renders with. */
+  EMAIL_SETTINGS: z.string().default('{}'),
 });
 
 /** Validates a Lambda's environment once, at cold start; the error names every bad variable. */

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
+import { SENDING_EMAIL, type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
 
 let stack: SynthesisedStack;
 
 beforeAll(() => {
-  stack = synthesiseDigestStack({ subscribers: { senderAddress: 'digest@example.com' } });
+  stack = synthesiseDigestStack({
+    subscribers: { senderAddress: 'digest@example.com' },
+    email: SENDING_EMAIL,
+  });
 }, 180_000);
 
 /** The logical id of the resource whose construct path is exactly `path` (CDK appends an 8-digit hash). */

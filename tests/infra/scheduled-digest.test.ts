@@ -9,6 +9,7 @@ let stack: SynthesisedStack;
 beforeAll(() => {
   stack = synthesiseDigestStack({
     digest: { schedule: 'cron(0 6 ? * MON *)', timeZone: 'Europe/London', sendMode: 'review' },
+    sending: { enabled: false },
   });
 }, 120_000);
 

@@ -13,9 +13,10 @@ import { Sending, type SendingProps } from '../../infra/constructs/sending.ts';
 import { Subscribers } from '../../infra/constructs/subscribers.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
+import { SENDING_EMAIL } from '../support/synth.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { busyDigest } from '../support/digests.ts';
-import { LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
+import { EMAIL_SETTINGS, LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
 
 function synth(props: Partial<SendingProps> = {}) {
@@ -32,6 +33,7 @@ function synth(props: Partial<SendingProps> = {}) {
     senderName: 'Morning Brief',
     feedbackFunction: subscribers.feedbackFunction,
     sandboxRecipients: ['editor@news.example.org'],
+    emailSettings: EMAIL_SETTINGS,
     retainData: false,
     ...props,
   });
@@ -179,8 +181,11 @@ describe('Sending construct', () => {
       Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
         String(f.Properties.Description).startsWith('Sends recipient batches'),
       );
-    expect(senders(stackWith({ subscribers: { senderAddress: SENDER } }))).toHaveLength(1);
-    expect(senders(stackWith({}))).toHaveLength(0);
+    expect(senders(stackWith({ subscribers: { senderAddress: SENDER }, email: SENDING_EMAIL }))).toHaveLength(1);
+    expect(senders(stackWith({ sending: { enabled: false } }))).toHaveLength(0);
+    expect(
+      senders(stackWith({ subscribers: { senderAddress: SENDER }, sending: { enabled: false } })),
+    ).toHaveLength(0);
   }, 120_000);
 
   it('ships the templates in the worker bundle, which sends a batch against moto', async () => {
@@ -194,6 +199,7 @@ describe('Sending construct', () => {
       linkBase: LINK_BASE,
       senderAddress: SENDER,
       senderName: 'Morning Brief',
+      emailSettings: EMAIL_SETTINGS,
     });
     const assembly = app.synth();
     const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find((f) =>

@@ -69,7 +69,9 @@ export function confirmToken(mail: ParsedMail): string {
 
 export const KEY_SECRET = {
   current: 'k2',
-  k2: 'second-key-0123456789abcdefghijklmnopqrstuvwxyz',
-  k1: 'first-key-0123456789abcdefghijklmnopqrstuvwxyz',
+  keys: {
+    k2: 'second-key-0123456789abcdefghijklmnopqrstuvwxyz',
+    k1: 'first-key-0123456789abcdefghijklmnopqrstuvwxyz',
+  },
   retired: { k1: new Date().toISOString() },
 };
