@@ -11,8 +11,8 @@ import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.
 import { SesRawSender } from '../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../src/adapters/sqs-batch-queue.ts';
 import { templateFolder } from '../src/adapters/template-folder.ts';
-import type { DigestSource } from '../src/core/ports/sending.ts';
 import { ConfigError } from '../src/core/errors.ts';
+import type { DigestSource } from '../src/core/ports/sending.ts';
 import { hasPlaceholderAddress, parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../src/core/sending/message.ts';

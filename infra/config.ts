@@ -64,7 +64,12 @@ const stackConfigObject = z.strictObject({
           /** Confirmation mails the whole stack sends per hour. */
           confirmationsPerHour: z.number().int().min(1).max(100_000).default(200),
           /** Hours an unconfirmed signup is kept (DynamoDB TTL) and its link stays valid. */
-          pendingHours: z.number().int().min(1).max(24 * 7).default(48),
+          pendingHours: z
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 7)
+            .default(48),
           /** Reserved concurrency of the endpoint Lambda. */
           endpointConcurrency: z.number().int().min(1).max(1000).default(10),
           /** A CloudFront distribution with a WAF rate-based rule in front of the endpoint (us-east-1 stacks). */
@@ -249,8 +254,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
     current instanceof z.ZodOptional ||
     current instanceof z.ZodPipe
   ) {
-    current =
-      current instanceof z.ZodPipe ? (current.in as z.ZodType) : (current.unwrap() as z.ZodType);
+    current = current instanceof z.ZodPipe ? (current.in as z.ZodType) : (current.unwrap() as z.ZodType);
   }
   return current;
 }

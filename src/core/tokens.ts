@@ -147,7 +147,11 @@ export function parseKeySecret(json: string, where = 'token key secret'): TokenK
   const { current, keys, retired = {} } = result.data;
   const all: TokenKey[] = Object.entries(keys).map(([id, value]) => {
     const retiredAt = retired[id];
-    return { id, secret: Buffer.from(value, 'utf8'), ...(retiredAt ? { retiredAt: new Date(retiredAt) } : {}) };
+    return {
+      id,
+      secret: Buffer.from(value, 'utf8'),
+      ...(retiredAt ? { retiredAt: new Date(retiredAt) } : {}),
+    };
   });
   const currentKey = all.find((k) => k.id === current);
   if (!currentKey) throw new ConfigError(`${where}: current key "${current}" has no secret`);

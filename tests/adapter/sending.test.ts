@@ -263,7 +263,11 @@ describe('sending a digest through SES, against moto', () => {
     );
     const [mail] = await mailsTo(first.email);
     const delivery = deliveryEvent(digestId, first, mail?.messageId ?? '');
-    await createFeedbackHandler({ repository: subscribers.repository, ledger: sending.ledger })(delivery);
+    await createFeedbackHandler({
+      repository: subscribers.repository,
+      ledger: sending.ledger,
+      logHash: subscribers.hash,
+    })(delivery);
     const settled = await sendReport(
       digestId,
       sending.ledger.entries(digestId),

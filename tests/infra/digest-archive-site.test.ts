@@ -47,7 +47,10 @@ describe('public archive site in the digest stack', () => {
   let synthesised: ReturnType<typeof synthStack>;
 
   beforeAll(() => {
-    synthesised = synthStack({ subscribers: { senderAddress: 'digest@news.example.org' }, email: SENDING_EMAIL });
+    synthesised = synthStack({
+      subscribers: { senderAddress: 'digest@news.example.org' },
+      email: SENDING_EMAIL,
+    });
   }, 120_000);
 
   it('serves the articles bucket through Origin Access Control, HTTPS only, cached, with security headers', () => {

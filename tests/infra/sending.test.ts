@@ -13,11 +13,11 @@ import { Sending, type SendingProps } from '../../infra/constructs/sending.ts';
 import { Subscribers } from '../../infra/constructs/subscribers.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
-import { SENDING_EMAIL } from '../support/synth.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { busyDigest } from '../support/digests.ts';
 import { EMAIL_SETTINGS, LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
+import { SENDING_EMAIL } from '../support/synth.ts';
 
 function synth(props: Partial<SendingProps> = {}) {
   // Template assertions only: bundling is skipped here and tested on its own below.
@@ -181,7 +181,9 @@ describe('Sending construct', () => {
       Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
         String(f.Properties.Description).startsWith('Sends recipient batches'),
       );
-    expect(senders(stackWith({ subscribers: { senderAddress: SENDER }, email: SENDING_EMAIL }))).toHaveLength(1);
+    expect(senders(stackWith({ subscribers: { senderAddress: SENDER }, email: SENDING_EMAIL }))).toHaveLength(
+      1,
+    );
     expect(senders(stackWith({ sending: { enabled: false } }))).toHaveLength(0);
     expect(
       senders(stackWith({ subscribers: { senderAddress: SENDER }, sending: { enabled: false } })),

@@ -10,14 +10,17 @@ describe('parseStackConfig', () => {
   });
 
   it('refuses a digest schedule that is not a cron expression, naming the field', () => {
-    const parse = () => parseStackConfig({ sending: { enabled: false }, digest: { schedule: 'rate(7 days)' } });
+    const parse = () =>
+      parseStackConfig({ sending: { enabled: false }, digest: { schedule: 'rate(7 days)' } });
 
     expect(parse).toThrow(ConfigError);
     expect(parse).toThrow(/cron\(\.\.\.\) expression[\s\S]*at digest\.schedule/);
   });
 
   it('refuses an unknown send mode', () => {
-    expect(() => parseStackConfig({ sending: { enabled: false }, digest: { sendMode: 'later' } })).toThrow(/digest\.sendMode/);
+    expect(() => parseStackConfig({ sending: { enabled: false }, digest: { sendMode: 'later' } })).toThrow(
+      /digest\.sendMode/,
+    );
   });
 });
 
@@ -48,7 +51,9 @@ describe('parseStackConfig: settings the operator must give', () => {
   });
 
   it('puts the organisation and the postal address in the footer of every rendering Lambda', () => {
-    const settings = emailSettingsOf(parseStackConfig({ ...sending, email: { ...sending.email, lang: 'en-GB' } }));
+    const settings = emailSettingsOf(
+      parseStackConfig({ ...sending, email: { ...sending.email, lang: 'en-GB' } }),
+    );
 
     expect(settings).toEqual({
       lang: 'en-GB',

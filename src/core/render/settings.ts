@@ -19,10 +19,7 @@ export const PLACEHOLDER_POSTAL_ADDRESS: readonly string[] = [
 /** What the email looks like beyond the digest itself. Read and validated once, where the process starts. */
 export const emailSettingsSchema = z.object({
   /** Language of the document (`lang` attribute) and of its dates. @default 'en' */
-  lang: z
-    .string()
-    .regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB')
-    .default('en'),
+  lang: z.string().regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB').default('en'),
   /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
   maxThemes: z.number().int().min(1).max(100).default(8),
   footer: z
