@@ -25,11 +25,12 @@ export const LINK_BASE = 'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-w
 export const SENDER = 'digest@news.example.org';
 
 /** A fresh subscriber table, secret and SES sender in moto, named uniquely for this test file. */
-export async function subscriberStack(prefix: string, secret: object) {
+export async function subscriberStack(prefix: string, secret: object, endpoint = inject('motoEndpoint')) {
   const suffix = `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const dynamo = new DynamoDBClient(motoClientConfig());
-  const secrets = new SecretsManagerClient(motoClientConfig());
-  const ses = new SESClient(motoClientConfig());
+  const config = { ...motoClientConfig(), endpoint };
+  const dynamo = new DynamoDBClient(config);
+  const secrets = new SecretsManagerClient(config);
+  const ses = new SESClient(config);
   const table = `subscribers-${suffix}`;
   await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
   const { ARN } = await secrets.send(
@@ -42,12 +43,13 @@ export async function subscriberStack(prefix: string, secret: object) {
     }),
   );
   await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
-  const sqs = new SQSClient(motoClientConfig());
+  const sqs = new SQSClient(config);
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `signups-${suffix}` }));
   const repository = new DynamoDbSubscriberRepository(dynamo, table);
   const keys = new SecretsManagerKeyProvider(secrets, ARN ?? '', 0);
   const hashKeyArn = hashKey.ARN ?? '';
   return {
+    endpoint,
     dynamo,
     secrets,
     ses,
@@ -94,8 +96,8 @@ export async function drainSignups(stack: SubscriberStack, service: Subscription
 }
 
 /** Every mail moto accepted through SendRawEmail to this address, parsed, oldest first. */
-export async function mailsTo(address: string): Promise<ParsedMail[]> {
-  const response = await fetch(`${inject('motoEndpoint')}/moto-api/data.json`);
+export async function mailsTo(address: string, endpoint = inject('motoEndpoint')): Promise<ParsedMail[]> {
+  const response = await fetch(`${endpoint}/moto-api/data.json`);
   const data = (await response.json()) as {
     ses?: { RawMessage?: { destinations: string[]; raw_data: string }[] };
   };
