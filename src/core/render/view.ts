@@ -1,5 +1,5 @@
 import type { Digest, DigestArticle, Theme } from '../digest.ts';
-import { safeHttpUrl } from './links.ts';
+import { displayHost, safeHttpsUrl } from './links.ts';
 import type { EmailSettings } from './settings.ts';
 
 /** Per-recipient values, written into the render as placeholder tokens and filled in by personalise(). */
@@ -74,8 +74,8 @@ export function buildEmailView(
       (article): ArticleView => ({
         ref: nextRef++,
         title: article.title,
-        byline: [article.source, formatDate(article.published)].filter(Boolean).join(', '),
-        url: safeHttpUrl(article.url),
+        byline: byline(article, formatDate(article.published)),
+        url: safeHttpsUrl(article.url),
         duplicates: article.duplicates ?? [],
       }),
     );
@@ -117,14 +117,29 @@ export function buildEmailView(
   };
 }
 
-/** A point names each article it came from by its outlet, else its site, else the start of its title. */
+/**
+ * A point names each article it came from: a linked one by its outlet with the link's real host beside it
+ * (so a claimed outlet never hides where the link goes), else by its outlet, else by the start of its title.
+ */
 function citationName(article: DigestArticle, url: string | undefined): string {
-  if (article.source) return article.source;
-  if (url) return new URL(url).hostname.replace(/^www\./, '');
+  const outlet = outletWithHost(article.source, url);
+  if (outlet) return outlet;
   return article.title.length > 48 ? `${article.title.slice(0, 47).trimEnd()}…` : article.title;
+}
+
+function byline(article: DigestArticle, date: string | undefined): string {
+  return [outletWithHost(article.source, safeHttpsUrl(article.url)), date].filter(Boolean).join(', ');
+}
+
+/** "Outlet (host)", or the host alone when the outlet is missing or is the host itself. */
+function outletWithHost(source: string | undefined, url: string | undefined): string | undefined {
+  const host = url ? displayHost(url) : undefined;
+  if (!host) return source;
+  if (!source || source.toLowerCase().replace(/^www\./, '') === host.toLowerCase()) return host;
+  return `${source} (${host})`;
 }
 
 function headline(theme: Theme): HeadlineView {
   const lead = theme.articles[0];
-  return { label: theme.label, headline: lead?.title ?? theme.label, url: safeHttpUrl(lead?.url) };
+  return { label: theme.label, headline: lead?.title ?? theme.label, url: safeHttpsUrl(lead?.url) };
 }
