@@ -115,25 +115,23 @@ function mac(key: TokenKey, body: string): string {
  * `{"current":"k1","k1":"<random>"}`, read as `keys: {k1}`. Secrets are at least 32 characters.
  */
 const keySecret = z.string().min(32, 'a key must be at least 32 characters');
-const keySecretSchema = z.union([
-  z.strictObject({
-    current: z.string().regex(PART),
-    keys: z.record(z.string().regex(PART, 'key ids are letters, digits, _ and -'), keySecret),
-    retired: z.record(z.string(), z.iso.datetime({ offset: true })).optional(),
-  }),
-  z
-    .object({ current: z.string().regex(PART) })
-    .catchall(keySecret)
-    .refine(
-      (v) => Object.keys(v).length === 2 && typeof (v as Record<string, string>)[v.current] === 'string',
-      { message: 'expected {"current", "keys": {...}, "retired"?: {...}}' },
-    )
-    .transform((v) => ({
-      current: v.current,
-      keys: { [v.current]: (v as Record<string, string>)[v.current] as string },
-      retired: {} as Record<string, string>,
-    })),
-]);
+const keySecretSchema = z.strictObject({
+  current: z.string().regex(PART),
+  keys: z.record(z.string().regex(PART, 'key ids are letters, digits, _ and -'), keySecret),
+  retired: z.record(z.string(), z.iso.datetime({ offset: true })).optional(),
+});
+/** The stack-generated first key: `current` and that one key, nothing else. */
+const generatedSecretSchema = z
+  .object({ current: z.string().regex(PART) })
+  .catchall(keySecret)
+  .refine((v) => Object.keys(v).length === 2 && v.current in v, {
+    message: 'expected {"current", "keys": {...}, "retired"?: {...}}; other fields never hold keys',
+  })
+  .transform((v) => ({
+    current: v.current,
+    keys: { [v.current]: (v as Record<string, string>)[v.current] as string },
+    retired: {} as Record<string, string>,
+  }));
 
 export function parseKeySecret(json: string, where = 'token key secret'): TokenKeySet {
   let raw: unknown;
@@ -142,7 +140,8 @@ export function parseKeySecret(json: string, where = 'token key secret'): TokenK
   } catch (cause) {
     throw new ConfigError(`${where}: not JSON`, { cause });
   }
-  const result = keySecretSchema.safeParse(raw);
+  const schema = raw && typeof raw === 'object' && 'keys' in raw ? keySecretSchema : generatedSecretSchema;
+  const result = schema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${where}: ${z.prettifyError(result.error)}`);
   const { current, keys, retired = {} } = result.data;
   const all: TokenKey[] = Object.entries(keys).map(([id, value]) => {
