@@ -20,6 +20,7 @@ const readyScript = fileURLToPath(new URL('handler-ready.mjs', import.meta.url))
 const bundlingByEntry: Record<string, BundlingOptions> = {
   'subscription-endpoint.ts': SUBSCRIBER_FUNCTION_BUNDLING,
   'ses-feedback.ts': SUBSCRIBER_FUNCTION_BUNDLING,
+  'signup-worker.ts': SUBSCRIBER_FUNCTION_BUNDLING,
 };
 
 /**

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { adversarialSection } from './adversarial.ts';
 import { benchBundles } from './bundles.ts';
 import { sendingSection } from './sending.ts';
+import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
 import type { StageFigure } from './stage-timer.ts';
 import { countFromEnv } from './stats.ts';
 
@@ -64,6 +65,7 @@ const render = child<RenderFigures>('render-child.ts');
 const personalisation = child<PersonaliseFigures>('personalise-child.ts');
 const bundles = await benchBundles(coldRuns);
 const adversarial = adversarialSection();
+const signupTiming = await measureSignupTiming(countFromEnv('BENCH_SIGNUP_PAIRS', 200));
 
 const figure = (run: CorpusRun | undefined, stage: string) => run?.figures.find((f) => f.stage === stage);
 const stages = [...new Set(runs.flatMap((r) => r.figures.map((f) => f.stage)))];
@@ -110,6 +112,8 @@ for (const b of bundles) {
   bundleRow([...cells, b.readyMs?.toFixed(0) ?? 'failed', b.importMs?.toFixed(0) ?? '-']);
   if (b.loadError) console.log(`  ${b.loadError}`);
 }
+
+printSignupTiming(signupTiming);
 
 const total = (size: number) =>
   figure(
@@ -160,6 +164,13 @@ const targets = [
     unit: 'ms',
     note: `CPU ${p.cpuMs.toFixed(0)} ms; personalise() alone ${p.personaliseMs.toFixed(0)} ms`,
   },
+  {
+    name: 'signup: active and unknown address medians within 10 %',
+    value: signupTiming.difference * 100,
+    limit: 10,
+    unit: '%',
+    note: `${signupTiming.knownMedianMs.toFixed(2)} ms vs ${signupTiming.unknownMedianMs.toFixed(2)} ms`,
+  },
   ...bundles.map((b) => ({ name: `${b.entry} bundle < 5 MB`, value: b.bytes / 1e6, limit: 5, unit: 'MB' })),
   ...(digestHandlers.length
     ? digestHandlers.map((b) => ({
@@ -196,7 +207,17 @@ const machine = {
   loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
 };
 const benchSeconds = (performance.now() - started) / 1000;
-const results = { machine, benchSeconds, runs, render, personalisation, bundles, targets, adversarial };
+const results = {
+  machine,
+  benchSeconds,
+  runs,
+  render,
+  personalisation,
+  bundles,
+  signupTiming,
+  targets,
+  adversarial,
+};
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 console.log(
   `\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB.toFixed(0)} GiB, Node ${machine.node}, load average ${loadBefore.toFixed(1)} -> ${machine.loadAverage.after.toFixed(1)}`,

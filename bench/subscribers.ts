@@ -3,16 +3,21 @@ import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { createSubscriptionHandler } from '../functions/subscription-endpoint.ts';
-import { DynamoDbSubscriberRepository, subscriberTableInput } from '../src/adapters/dynamodb-subscribers.ts';
+import {
+  DynamoDbRateLimiter,
+  DynamoDbSubscriberRepository,
+  subscriberTableInput,
+} from '../src/adapters/dynamodb-subscribers.ts';
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
 import { startMoto } from '../tests/support/moto.ts';
+import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
 import { percentile } from './stats.ts';
 
 const keys = parseKeySecret(
-  JSON.stringify({ current: 'k1', k1: 'bench-key-0123456789abcdefghijklmnopqrstuvwxyz' }),
+  JSON.stringify({ current: 'k1', keys: { k1: 'bench-key-0123456789abcdefghijklmnopqrstuvwxyz' } }),
 );
 const signer = new TokenSigner({ keys: async () => keys });
 
@@ -52,7 +57,11 @@ async function unsubscribeAgainstMoto(): Promise<void> {
     const table = 'bench-subscribers';
     await client.send(new CreateTableCommand(subscriberTableInput(table)));
     const repository = new DynamoDbSubscriberRepository(client, table);
-    const service = new SubscriptionService({ repository, tokens: signer });
+    const service = new SubscriptionService({
+      repository,
+      limiter: new DynamoDbRateLimiter(client, table),
+      tokens: signer,
+    });
     const handler = createSubscriptionHandler({ service, newsletter: 'Bench', signupEnabled: false });
     const n = 200;
     const ids: string[] = [];
@@ -96,3 +105,4 @@ console.log(`node ${process.version}, ${new Date().toISOString()}`);
 await tokens();
 csv();
 await unsubscribeAgainstMoto();
+printSignupTiming(await measureSignupTiming(200));

@@ -34,7 +34,7 @@ const digest = new ScheduledDigest(
     articles: new S3NormalisedArticles(s3, env.ARTICLES_BUCKET),
     records: new DynamoDbDigestRecords(db, env.DIGESTS_TABLE),
     archive: new S3DigestArchive(s3, env.ARTICLES_BUCKET),
-    renderer: new EmailArchiveRenderer(templates, parseEmailSettings({})),
+    renderer: new EmailArchiveRenderer(templates, parseEmailSettings(JSON.parse(env.EMAIL_SETTINGS))),
     handoff: new SqsDigestHandoff(new SQSClient({}), env.APPROVED_QUEUE_URL),
     log,
   },

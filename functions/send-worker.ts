@@ -11,8 +11,9 @@ import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.
 import { SesRawSender } from '../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../src/adapters/sqs-batch-queue.ts';
 import { templateFolder } from '../src/adapters/template-folder.ts';
+import { ConfigError } from '../src/core/errors.ts';
 import type { DigestSource } from '../src/core/ports/sending.ts';
-import { parseEmailSettings } from '../src/core/render/settings.ts';
+import { hasPlaceholderAddress, parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../src/core/sending/message.ts';
 import { Pacer, sleepFor } from '../src/core/sending/pacing.ts';
@@ -35,6 +36,12 @@ export interface SendWorkerOptions extends Omit<SendBatchOptions, 'buildMessage'
  * every redelivery send only what has not been sent.
  */
 export function createSendWorker(options: SendWorkerOptions): SqsHandler {
+  // Bulk-mail law: no subscriber gets a mail without the operator's real postal address.
+  if (hasPlaceholderAddress(options.messages.settings)) {
+    throw new ConfigError(
+      'the send worker refuses to send: EMAIL_SETTINGS carries the placeholder postal address (set email.postalAddress in digest:config)',
+    );
+  }
   const digest = digestCache((key) => options.digests.load(key));
   const pacer =
     options.pacer ?? new Pacer(() => (options.clock?.() ?? new Date()).getTime(), options.sleep ?? sleepFor);

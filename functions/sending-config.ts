@@ -19,7 +19,7 @@ const workerEnvironmentSchema = queueSettings.extend({
   ARCHIVE_BUCKET: z.string().min(3),
   /** ARN of the secret with the token keys (never the keys themselves). */
   TOKEN_KEY_SECRET: z.string().min(1),
-  TOKEN_ROTATION_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  TOKEN_ROTATION_GRACE_DAYS: z.coerce.number().int().min(0).max(1000).default(400),
   SENDER_ADDRESS: z.email(),
   SENDER_NAME: z.string().min(1),
   REPLY_TO: z.email().optional(),

@@ -1,7 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
 import { DynamoDbSendLedger } from '../src/adapters/dynamodb-send-ledger.ts';
 import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
+import { hasherFromSecret } from '../src/adapters/secrets-manager-hash-key.ts';
 import { DigestError } from '../src/core/errors.ts';
 import { applyFeedback, type FeedbackOptions, parseSesEvent } from '../src/core/subscribers/feedback.ts';
 import { logFailure, readFeedbackEnvironment } from './subscribers-config.ts';
@@ -36,17 +38,20 @@ export function createFeedbackHandler(options: FeedbackOptions): SnsHandler {
   };
 }
 
-let configured: SnsHandler | undefined;
+async function configure(): Promise<SnsHandler> {
+  const env = readFeedbackEnvironment();
+  const dynamo = new DynamoDBClient({});
+  return createFeedbackHandler({
+    repository: new DynamoDbSubscriberRepository(dynamo, env.SUBSCRIBER_TABLE),
+    ...(env.LEDGER_TABLE ? { ledger: new DynamoDbSendLedger(dynamo, env.LEDGER_TABLE) } : {}),
+    transientBounceLimit: env.TRANSIENT_BOUNCE_LIMIT,
+    logHash: await hasherFromSecret(new SecretsManagerClient({}), env.HASH_KEY_SECRET),
+  });
+}
 
-export const handler: SnsHandler = (event) => {
-  if (!configured) {
-    const env = readFeedbackEnvironment();
-    const dynamo = new DynamoDBClient({});
-    configured = createFeedbackHandler({
-      repository: new DynamoDbSubscriberRepository(dynamo, env.SUBSCRIBER_TABLE),
-      ...(env.LEDGER_TABLE ? { ledger: new DynamoDbSendLedger(dynamo, env.LEDGER_TABLE) } : {}),
-      transientBounceLimit: env.TRANSIENT_BOUNCE_LIMIT,
-    });
-  }
-  return configured(event);
+let configured: Promise<SnsHandler> | undefined;
+
+export const handler: SnsHandler = async (event) => {
+  configured ??= configure();
+  return (await configured)(event);
 };

@@ -1,26 +1,25 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
-import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
-import { SesConfirmationMailer } from '../src/adapters/ses-confirmation-mailer.ts';
+import { hasherFromSecret } from '../src/adapters/secrets-manager-hash-key.ts';
+import { SqsSignupQueue } from '../src/adapters/sqs-signup-queue.ts';
 import { type EndpointOptions, handleEndpointRequest } from '../src/core/subscribers/endpoint.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
-import { TokenSigner } from '../src/core/tokens.ts';
-import { logFailure, readEndpointEnvironment } from './subscribers-config.ts';
+import { confirmationParts, logFailure, readEndpointEnvironment } from './subscribers-config.ts';
 
 export type FunctionUrlHandler = (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
 
 /**
  * Adapts a Function URL event to the endpoint. `publicBaseUrl` overrides the link base, which is
- * otherwise the https:// origin the request came in on.
+ * otherwise the https:// origin the request came in on. With `trustViewerAddress` (CloudFront in front)
+ * the client is CloudFront's viewer address rather than the source IP, which is then CloudFront's.
  */
 export function createSubscriptionHandler(
-  options: EndpointOptions & { publicBaseUrl?: string },
+  options: EndpointOptions & { publicBaseUrl?: string; trustViewerAddress?: boolean },
 ): FunctionUrlHandler {
   return async (event) => {
     const raw = event.body ?? '';
+    const viewer = options.trustViewerAddress ? event.headers['cloudfront-viewer-address'] : undefined;
     const response = await handleEndpointRequest(
       {
         method: event.requestContext.http.method,
@@ -29,6 +28,8 @@ export function createSubscriptionHandler(
         headers: event.headers,
         body: Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8'),
         linkBase: options.publicBaseUrl ?? `https://${event.requestContext.domainName}`,
+        // CloudFront-Viewer-Address is "ip:port" (IPv6 included): drop the port.
+        clientAddress: viewer ? viewer.replace(/:\d+$/, '') : event.requestContext.http.sourceIp,
       },
       options,
     );
@@ -36,39 +37,26 @@ export function createSubscriptionHandler(
   };
 }
 
-function fromEnvironment(): FunctionUrlHandler {
+async function fromEnvironment(): Promise<FunctionUrlHandler> {
   const env = readEndpointEnvironment();
   const service = new SubscriptionService({
-    repository: new DynamoDbSubscriberRepository(new DynamoDBClient({}), env.SUBSCRIBER_TABLE),
-    tokens: new TokenSigner(
-      new SecretsManagerKeyProvider(new SecretsManagerClient({}), env.TOKEN_KEY_SECRET),
-      {
-        rotationGraceMs: env.TOKEN_ROTATION_GRACE_DAYS * 24 * 60 * 60 * 1000,
-      },
-    ),
-    ...(env.SENDER_ADDRESS
-      ? {
-          mailer: new SesConfirmationMailer(new SESClient({}), {
-            from: env.SENDER_ADDRESS,
-            newsletter: env.NEWSLETTER_NAME,
-            ...(env.SES_CONFIGURATION_SET ? { configurationSet: env.SES_CONFIGURATION_SET } : {}),
-          }),
-        }
-      : {}),
-    confirmationLimit: { max: env.CONFIRMATIONS_PER_DAY, windowMs: 24 * 60 * 60 * 1000 },
+    ...confirmationParts(env),
+    clientHash: await hasherFromSecret(new SecretsManagerClient({}), env.HASH_KEY_SECRET),
+    ...(env.SIGNUP_QUEUE_URL ? { queue: new SqsSignupQueue(new SQSClient({}), env.SIGNUP_QUEUE_URL) } : {}),
   });
   return createSubscriptionHandler({
     service,
     newsletter: env.NEWSLETTER_NAME,
-    signupEnabled: env.SENDER_ADDRESS !== undefined,
+    signupEnabled: env.SENDER_ADDRESS !== undefined && env.SIGNUP_QUEUE_URL !== undefined,
+    trustViewerAddress: env.TRUST_VIEWER_ADDRESS === 'true',
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     onError: (error) => logFailure('request failed', error),
   });
 }
 
-let configured: FunctionUrlHandler | undefined;
+let configured: Promise<FunctionUrlHandler> | undefined;
 
-export const handler: FunctionUrlHandler = (event) => {
+export const handler: FunctionUrlHandler = async (event) => {
   configured ??= fromEnvironment();
-  return configured(event);
+  return (await configured)(event);
 };

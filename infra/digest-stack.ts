@@ -1,7 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
-import type { StackConfig } from './config.ts';
+import { emailSettingsOf, type StackConfig, senderOf, sendingEnabled } from './config.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ArticleIngest } from './constructs/article-ingest.ts';
 import { DigestArchiveSite } from './constructs/digest-archive-site.ts';
@@ -28,8 +28,10 @@ export class DigestStack extends Stack {
       rejectionAlarmThreshold: config.rejectionAlarmThreshold,
       noncurrentVersionDays: config.noncurrentVersionDays,
     });
+    const emailSettings = emailSettingsOf(config);
     const scheduled = new ScheduledDigest(this, 'ScheduledDigest', {
       ...config.digest,
+      emailSettings,
       alarmTopic: alarms.topic,
       bucket: ingest.bucket,
       indexTable: ingest.table,
@@ -43,16 +45,22 @@ export class DigestStack extends Stack {
           retainData: config.retainData,
         })
       : undefined;
+    const { signup, ...subscriberSettings } = config.subscribers;
+    const sender = senderOf(config);
     const subscribers = new Subscribers(this, 'Subscribers', {
-      ...config.subscribers,
+      ...subscriberSettings,
+      ...signup,
+      newsletterName: config.email.newsletterName,
       retainData: config.retainData,
       alarmActions: [new SnsAction(alarms.topic)],
     });
-    const { senderAddress, mailDomain, newsletterName, publicBaseUrl } = config.subscribers;
-    const sender = senderAddress ?? (mailDomain ? `digest@${mailDomain}` : undefined);
-    if (sender) {
+    // parseStackConfig already refused a stack with no sender unless sending.enabled is false.
+    if (sender && sendingEnabled(config)) {
+      const { enabled: _enabled, ...sending } = config.sending;
       new Sending(this, 'Sending', {
-        ...config.sending,
+        ...sending,
+        emailSettings,
+        ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
         subscriberTable: subscribers.table,
         keySecret: subscribers.keySecret,
         configurationSet: subscribers.configurationSet,
@@ -61,9 +69,9 @@ export class DigestStack extends Stack {
         archiveBucket: ingest.bucket,
         ...(archive ? { archiveBaseUrl: archive.baseUrl } : {}),
         alarmActions: [new SnsAction(alarms.topic)],
-        linkBase: publicBaseUrl ?? subscribers.endpointUrl.url,
+        linkBase: config.subscribers.publicBaseUrl ?? subscribers.endpointUrl.url,
         senderAddress: sender,
-        senderName: newsletterName ?? 'the digest',
+        senderName: config.email.newsletterName,
         retainData: config.retainData,
       });
     }

@@ -17,6 +17,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { NORMALISED_PREFIX } from './article-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
 
@@ -42,6 +43,8 @@ export interface ScheduledDigestProps {
   title?: string;
   /** Editor's note at the top of every digest. @default none */
   intro?: string;
+  /** Email settings the archived email is rendered with (docs/email.md), validated at synth. @default the local preview's */
+  emailSettings?: EmailSettingsInput;
   /** Whether the digests table and logs survive stack deletion. @default true */
   retainData?: boolean;
 }
@@ -112,6 +115,7 @@ export class ScheduledDigest extends Construct {
         LEASE_SECONDS: String(timeout.toSeconds() + 60),
         ...(props.title && { DIGEST_TITLE: props.title }),
         ...(props.intro && { DIGEST_INTRO: props.intro }),
+        EMAIL_SETTINGS: JSON.stringify(parseEmailSettings(props.emailSettings ?? {})),
       },
       logRemovalPolicy: removalPolicy,
       alarmTopic: props.alarmTopic,

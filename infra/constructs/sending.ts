@@ -13,7 +13,12 @@ import type * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MESSAGE_ID_INDEX } from '../../src/adapters/dynamodb-send-ledger.ts';
-import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
+import { ConfigError } from '../../src/core/errors.ts';
+import {
+  type EmailSettingsInput,
+  hasPlaceholderAddress,
+  parseEmailSettings,
+} from '../../src/core/render/settings.ts';
 
 export interface SendingProps {
   /** The subscriber table (read-only here: the fan-out scans it, the worker reads single items). */
@@ -81,10 +86,10 @@ export interface SendingProps {
    */
   readonly sandboxRecipients?: string[];
   /**
-   * Email settings (docs/email.md), validated at synth.
-   * @default the defaults of parseEmailSettings
+   * Email settings (docs/email.md), validated at synth; `footer.postalAddress` must be the sender's real
+   * address (the placeholder of local previews fails synth).
    */
-  readonly emailSettings?: EmailSettingsInput;
+  readonly emailSettings: EmailSettingsInput;
   /**
    * Whether the ledger (and a default archive bucket) survive `cdk destroy`.
    * @default true
@@ -126,7 +131,12 @@ export class Sending extends Construct {
     const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const maxWorkers = props.maxWorkers ?? 2;
     const senderDomain = props.senderAddress.slice(props.senderAddress.lastIndexOf('@') + 1);
-    const emailSettings = parseEmailSettings(props.emailSettings ?? {});
+    const emailSettings = parseEmailSettings(props.emailSettings);
+    if (hasPlaceholderAddress(emailSettings)) {
+      throw new ConfigError(
+        'Sending: emailSettings.footer.postalAddress is the placeholder; give the sender’s real postal address',
+      );
+    }
 
     this.ledger = new dynamodb.TableV2(this, 'Ledger', {
       partitionKey: { name: 'digestId', type: dynamodb.AttributeType.STRING },
@@ -259,7 +269,13 @@ export class Sending extends Construct {
       tableOnly(this.ledger.tableArn, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
     );
     this.sendQueue.grantSendMessages(this.worker);
-    this.archiveBucket.grantRead(this.worker, 'digests/*');
+    // Archived digests only: no s3:List*, nothing outside digests/ (grantRead would add the bucket-wide list).
+    this.worker.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [this.archiveBucket.arnForObjects('digests/*')],
+      }),
+    );
     props.keySecret.grantRead(this.worker);
     this.worker.addToRolePolicy(
       new iam.PolicyStatement({
@@ -365,18 +381,6 @@ export class Sending extends Construct {
       {
         id: `AwsSolutions-IAM5[Resource::${archiveArn}/digests/*]`,
         reason: 'Reads archived digests: the digests/ prefix of the archive bucket only.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-        reason: 'grantRead on the archive prefix: read-only actions, scoped to the archive bucket.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
-        reason: 'grantRead on the archive prefix: read-only actions, scoped to the archive bucket.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::s3:List*]',
-        reason: 'grantRead on the archive prefix: read-only actions, scoped to the archive bucket.',
       },
     );
     if (feedbackFunction) {

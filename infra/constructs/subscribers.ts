@@ -1,19 +1,23 @@
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SnsEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { EMAIL_INDEX } from '../../src/adapters/dynamodb-subscribers.ts';
+import { EMAIL_INDEX, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb-subscribers.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 export interface SubscribersProps {
   /**
@@ -47,10 +51,42 @@ export interface SubscribersProps {
    */
   readonly transientBounceLimit?: number;
   /**
-   * Days a retired token key keeps verifying links already sent.
-   * @default 30
+   * Days a retired token key keeps verifying links already sent (at least the longest token lifetime).
+   * @default 400
    */
   readonly tokenRotationGraceDays?: number;
+  /**
+   * Confirmation mails to one address per day.
+   * @default 3
+   */
+  readonly perAddressPerDay?: number;
+  /**
+   * Signups one client (source IP, stored keyed-hashed) may make per hour.
+   * @default 10
+   */
+  readonly perClientPerHour?: number;
+  /**
+   * Confirmation mails the whole stack sends per hour.
+   * @default 200
+   */
+  readonly confirmationsPerHour?: number;
+  /**
+   * Hours an unconfirmed signup is kept (DynamoDB TTL) and its confirmation link stays valid.
+   * @default 48
+   */
+  readonly pendingHours?: number;
+  /**
+   * Reserved concurrency of the endpoint Lambda: a flood is throttled (429) beyond it.
+   * @default 10
+   */
+  readonly endpointConcurrency?: number;
+  /**
+   * A CloudFront distribution in front of the endpoint with an AWS WAF rate-based rule (requests per
+   * five minutes per client IP). WAF for CloudFront lives in us-east-1, so the stack must be deployed
+   * there. The Function URL itself stays reachable; the in-app limits still apply to it.
+   * @default none (the Function URL alone, with the in-app limits)
+   */
+  readonly edgeRateLimit?: { requestsPerFiveMinutes: number };
   /**
    * Whether the table and the key secret survive `cdk destroy`.
    * @default true
@@ -63,8 +99,10 @@ export interface SubscribersProps {
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
-/** What both functions do with subscriber items: read one, look one up by address, write it back. */
+/** What the functions do with subscriber items: read one, look one up by address, write it back. */
 const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'];
+/** Rate-limit counters are conditional updates. */
+const COUNTER_ACTIONS = ['dynamodb:UpdateItem'];
 
 const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
 
@@ -91,6 +129,13 @@ export class Subscribers extends Construct {
   readonly endpointUrl: lambda.FunctionUrl;
   readonly feedbackFunction: NodejsFunction;
   readonly feedbackTopic: sns.Topic;
+  /** Key of the HMAC that hashes addresses in logs and client addresses in rate-limit counters. */
+  readonly hashKeySecret: secretsmanager.Secret;
+  /** Public signups, from the endpoint to the signup worker; only with a sender. */
+  readonly signupQueue?: sqs.Queue;
+  readonly signupWorker?: NodejsFunction;
+  /** The CloudFront distribution with WAF in front of the endpoint, with edgeRateLimit. */
+  readonly edge?: cloudfront.Distribution;
   /** SES events the feedback Lambda failed on after its retries; replay them once the cause is fixed. */
   readonly feedbackDeadLetters: sqs.Queue;
 
@@ -106,6 +151,8 @@ export class Subscribers extends Construct {
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Pending signups and rate-limit counters expire on their own.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       globalSecondaryIndexes: [
         {
           indexName: EMAIL_INDEX,
@@ -122,6 +169,17 @@ export class Subscribers extends Construct {
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ current: 'k1' }),
         generateStringKey: 'k1',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+
+    this.hashKeySecret = new secretsmanager.Secret(this, 'HashKey', {
+      description: 'HMAC key that hashes addresses in logs and client addresses in signup rate limits',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'key',
         passwordLength: 64,
         excludePunctuation: true,
       },
@@ -160,47 +218,88 @@ export class Subscribers extends Construct {
       bundling: SUBSCRIBER_FUNCTION_BUNDLING,
     };
 
+    const confirmationEnvironment = {
+      SUBSCRIBER_TABLE: this.table.tableName,
+      TOKEN_KEY_SECRET: this.keySecret.secretArn,
+      TOKEN_ROTATION_GRACE_DAYS: String(props.tokenRotationGraceDays ?? 400),
+      NEWSLETTER_NAME: newsletter,
+      SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+      CONFIRMATIONS_PER_ADDRESS_PER_DAY: String(props.perAddressPerDay ?? 3),
+      CONFIRMATIONS_PER_HOUR: String(props.confirmationsPerHour ?? 200),
+      SIGNUPS_PER_CLIENT_PER_HOUR: String(props.perClientPerHour ?? 10),
+      PENDING_HOURS: String(props.pendingHours ?? 48),
+      ...(sender ? { SENDER_ADDRESS: sender } : {}),
+    };
+    this.signupQueue = sender
+      ? new sqs.Queue(this, 'SignupQueue', {
+          encryption: sqs.QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          // Six times the worker's timeout, as AWS advises for SQS event sources.
+          visibilityTimeout: Duration.seconds(180),
+          deadLetterQueue: {
+            maxReceiveCount: 5,
+            queue: new sqs.Queue(this, 'SignupDeadLetters', {
+              encryption: sqs.QueueEncryption.SQS_MANAGED,
+              enforceSSL: true,
+              retentionPeriod: Duration.days(14),
+            }),
+          },
+        })
+      : undefined;
+
     this.endpoint = new NodejsFunction(this, 'Endpoint', {
       ...common,
       description: 'Subscriber signup, confirmation, one-click unsubscribe and preferences',
       entry: `${functionsDir}subscription-endpoint.ts`,
       timeout: Duration.seconds(10),
+      // A flood is throttled here rather than scaling the table, SES and the bill.
+      reservedConcurrentExecutions: props.endpointConcurrency ?? 10,
       logGroup: new logs.LogGroup(this, 'EndpointLogs', {
         retention: logs.RetentionDays.ONE_MONTH,
         removalPolicy,
       }),
       environment: {
-        SUBSCRIBER_TABLE: this.table.tableName,
-        TOKEN_KEY_SECRET: this.keySecret.secretArn,
-        TOKEN_ROTATION_GRACE_DAYS: String(props.tokenRotationGraceDays ?? 30),
-        NEWSLETTER_NAME: newsletter,
-        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
-        ...(sender ? { SENDER_ADDRESS: sender } : {}),
+        ...confirmationEnvironment,
+        HASH_KEY_SECRET: this.hashKeySecret.secretArn,
+        TRUST_VIEWER_ADDRESS: String(props.edgeRateLimit !== undefined),
+        ...(this.signupQueue ? { SIGNUP_QUEUE_URL: this.signupQueue.queueUrl } : {}),
         ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
       },
     });
-    this.table.grant(this.endpoint, ...ITEM_ACTIONS, 'dynamodb:DeleteItem');
+    this.table.grant(this.endpoint, ...ITEM_ACTIONS, ...COUNTER_ACTIONS, 'dynamodb:DeleteItem');
     this.keySecret.grantRead(this.endpoint);
-    if (sender) {
-      const senderDomain = sender.slice(sender.lastIndexOf('@') + 1);
-      this.endpoint.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['ses:SendRawEmail'],
-          resources: [
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
-            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sender }),
-            stack.formatArn({
-              service: 'ses',
-              resource: 'configuration-set',
-              resourceName: this.configurationSet.configurationSetName,
-            }),
-          ],
-          conditions: { StringEquals: { 'ses:FromAddress': sender } },
-        }),
-      );
-    }
+    this.hashKeySecret.grantRead(this.endpoint);
     // Public by design: the pages are reached from mail links; every action needs a signed token.
     this.endpointUrl = this.endpoint.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    if (sender && this.signupQueue) {
+      this.signupQueue.grantSendMessages(this.endpoint);
+      this.signupWorker = new NodejsFunction(this, 'SignupWorker', {
+        ...common,
+        description: 'Processes queued signups: limits, pending record, confirmation mail',
+        entry: `${functionsDir}signup-worker.ts`,
+        timeout: Duration.seconds(30),
+        logGroup: new logs.LogGroup(this, 'SignupWorkerLogs', {
+          retention: logs.RetentionDays.ONE_MONTH,
+          removalPolicy,
+        }),
+        environment: {
+          ...confirmationEnvironment,
+          LINK_BASE: props.publicBaseUrl ?? this.endpointUrl.url,
+        },
+      });
+      this.table.grant(this.signupWorker, ...ITEM_ACTIONS, ...COUNTER_ACTIONS);
+      this.keySecret.grantRead(this.signupWorker);
+      this.signupWorker.addEventSource(
+        new SqsEventSource(this.signupQueue, {
+          batchSize: 10,
+          reportBatchItemFailures: true,
+          maxConcurrency: 2,
+        }),
+      );
+      this.grantConfirmationMail(this.endpoint, sender);
+      this.grantConfirmationMail(this.signupWorker, sender);
+    }
+    if (props.edgeRateLimit) this.edge = this.addEdgeRateLimit(props.edgeRateLimit.requestsPerFiveMinutes);
 
     // A lost bounce or complaint means mailing that address again, so failed events are kept.
     this.feedbackDeadLetters = new sqs.Queue(this, 'FeedbackDeadLetters', {
@@ -221,8 +320,10 @@ export class Subscribers extends Construct {
       environment: {
         SUBSCRIBER_TABLE: this.table.tableName,
         TRANSIENT_BOUNCE_LIMIT: String(props.transientBounceLimit ?? 3),
+        HASH_KEY_SECRET: this.hashKeySecret.secretArn,
       },
     });
+    this.hashKeySecret.grantRead(this.feedbackFunction);
     this.table.grant(this.feedbackFunction, ...ITEM_ACTIONS);
     this.feedbackFunction.addEventSource(new SnsEventSource(this.feedbackTopic));
 
@@ -241,6 +342,103 @@ export class Subscribers extends Construct {
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
 
     this.acknowledgeNagFindings();
+  }
+
+  /** SendRawEmail from the sender only, through this stack's configuration set. */
+  private grantConfirmationMail(fn: lambda.IFunction, sender: string): void {
+    const stack = Stack.of(this);
+    const senderDomain = sender.slice(sender.lastIndexOf('@') + 1);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sender }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': sender } },
+      }),
+    );
+  }
+
+  /**
+   * CloudFront in front of the Function URL with an AWS WAF web ACL whose rate-based rule blocks a client
+   * IP past `limit` requests in five minutes. The endpoint then keys its own limit on CloudFront's
+   * viewer address header.
+   */
+  private addEdgeRateLimit(limit: number): cloudfront.Distribution {
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region !== 'us-east-1') {
+      throw new ConfigError(
+        `subscribers.signup.edgeRateLimit needs the stack in us-east-1 (WAF for CloudFront lives there), not ${region}`,
+      );
+    }
+    const acl = new wafv2.CfnWebACL(this, 'EdgeWebAcl', {
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: 'SubscriptionEndpoint',
+        sampledRequestsEnabled: false,
+      },
+      rules: [
+        {
+          name: 'RatePerClientIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'SubscriptionEndpointRate',
+            sampledRequestsEnabled: false,
+          },
+        },
+      ],
+    });
+    const distribution = new cloudfront.Distribution(this, 'Edge', {
+      comment: 'Subscription endpoint behind a WAF rate-based rule',
+      webAclId: acl.attrArn,
+      defaultBehavior: {
+        origin: new origins.FunctionUrlOrigin(this.endpointUrl),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: new cloudfront.OriginRequestPolicy(this, 'EdgeOriginRequest', {
+          comment: 'Forwards the query string, form content type and the viewer address, never the Host',
+          queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+          headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(
+            'content-type',
+            'CloudFront-Viewer-Address',
+          ),
+        }),
+      },
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+    });
+    Validations.of(distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'A newsletter signup is open to every country; the WAF rate rule limits abuse instead.',
+      },
+      {
+        id: 'AwsSolutions-CFR3',
+        reason: 'Access logs would hold client IPs of every signup; WAF metrics count blocked requests.',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate; a custom domain (publicBaseUrl) brings its own TLS policy.',
+      },
+    );
+    new CfnOutput(this, 'EdgeUrl', {
+      value: `https://${distribution.distributionDomainName}`,
+      description: 'Signup endpoint behind WAF: use it as subscribers.publicBaseUrl and in the signup form',
+    });
+    return distribution;
   }
 
   /** Easy DKIM and a custom MAIL FROM domain, with the DNS records to add printed as outputs. */
@@ -297,13 +495,22 @@ export class Subscribers extends Construct {
   }
 
   private acknowledgeNagFindings(): void {
+    Validations.of(this.hashKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the log-hash key only makes older log lines uncorrelatable; it is rotated by hand (docs/subscribers.md) so counters in flight keep their keys.',
+    });
     Validations.of(this.keySecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
         'Keys rotate by adding a key id to the secret (docs/subscribers.md): links already sent must keep verifying for the grace period, which a rotation Lambda replacing the value would break.',
     });
     const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
-    for (const fn of [this.endpoint, this.feedbackFunction]) {
+    for (const fn of [
+      this.endpoint,
+      this.feedbackFunction,
+      ...(this.signupWorker ? [this.signupWorker] : []),
+    ]) {
       Validations.of(fn).acknowledge(
         {
           id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

@@ -1,4 +1,5 @@
 import {
+  ConditionalCheckFailedException,
   type CreateTableCommandInput,
   type DynamoDBClient,
   TransactionCanceledException,
@@ -11,12 +12,21 @@ import {
   paginateQuery,
   paginateScan,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { SubscriberRepository } from '../core/ports/subscribers.ts';
+import type {
+  PendingSignup,
+  RateLimit,
+  RateLimiter,
+  SubscriberRepository,
+} from '../core/ports/subscribers.ts';
 import type { Subscriber } from '../core/subscribers/subscriber.ts';
 
 /** Name of the global secondary index on `emailKey`; the construct creates it with the same name. */
 export const EMAIL_INDEX = 'byEmail';
+
+/** The table's TTL attribute (epoch seconds): pending signups and rate-limit counters expire by it. */
+export const TTL_ATTRIBUTE = 'expiresAt';
 
 /** The table this repository expects (the same keys and index as infra/constructs/subscribers.ts). */
 export function subscriberTableInput(tableName: string): CreateTableCommandInput {
@@ -41,7 +51,8 @@ export function subscriberTableInput(tableName: string): CreateTableCommandInput
 /**
  * One table, partition key `pk`: `subscriber#<id>` items (with `emailKey`, the lower-cased address,
  * indexed by EMAIL_INDEX), one `email#<emailKey>` item per subscriber that makes addresses unique
- * (the index alone is eventually consistent), and `suppressed#<address hash>` items for erased addresses.
+ * (the index alone is eventually consistent), `suppressed#<address hash>` items for erased addresses and
+ * `signup#<id>` items for pending signups (expiring by TTL_ATTRIBUTE).
  */
 export class DynamoDbSubscriberRepository implements SubscriberRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -60,6 +71,28 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
       new GetCommand({ TableName: this.tableName, Key: { pk: subscriberKey(id) }, ConsistentRead: true }),
     );
     return Item ? fromItem(Item) : undefined;
+  }
+
+  async savePendingSignup(signup: PendingSignup): Promise<void> {
+    const { expiresAt, ...rest } = signup;
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: signupKey(signup.id), kind: 'signup', ...rest, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async takePendingSignup(id: string, now: Date): Promise<PendingSignup | undefined> {
+    // Delete-and-return is atomic: of two confirmations of one signup, only one gets the record.
+    const { Attributes } = await this.documents.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: signupKey(id) }, ReturnValues: 'ALL_OLD' }),
+    );
+    // TTL deletes within days, not at once: an expired item is as good as gone.
+    if (!Attributes || Number(Attributes[TTL_ATTRIBUTE]) <= epochSeconds(now)) return undefined;
+    const { pk: _pk, kind: _kind, [TTL_ATTRIBUTE]: expiry, ...signup } = Attributes;
+    return { ...(signup as Omit<PendingSignup, 'expiresAt'>), expiresAt: new Date(Number(expiry) * 1000) };
   }
 
   async findByEmail(email: string): Promise<Subscriber | undefined> {
@@ -172,6 +205,48 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
   }
 }
 
+/**
+ * Fixed-window counters in the subscriber table, one item per key and window (`limit#<key>#<window>`),
+ * expiring by TTL. One conditional UpdateItem per event: DynamoDB applies them one at a time, so parallel
+ * callers never get more than `max` grants in a window.
+ */
+export class DynamoDbRateLimiter implements RateLimiter {
+  private readonly documents: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.documents = DynamoDBDocumentClient.from(client);
+  }
+
+  async take(key: string, limit: RateLimit, now: Date): Promise<boolean> {
+    const window = Math.floor(now.getTime() / limit.windowMs);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `limit#${key}#${window}` },
+          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+          ExpressionAttributeNames: { '#count': 'count', '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':max': limit.max,
+            ':ttl': epochSeconds(new Date((window + 1) * limit.windowMs)),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const signupKey = (id: string) => `signup#${id}`;
 const subscriberKey = (id: string) => `subscriber#${id}`;
 const suppressionKey = (hash: string) => `suppressed#${hash}`;
 const addressKey = (emailKey: string) => `email#${emailKey}`;

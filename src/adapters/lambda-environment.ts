@@ -23,6 +23,8 @@ export const digestEnvironmentSchema = z.object({
   DIGEST_INTRO: z.string().min(1).optional(),
   /** Where the templates/ folder is; beside the bundled handler by default (tests point it at the sources). */
   TEMPLATES_DIR: z.string().min(1).optional(),
+  /** Email settings JSON (docs/email.md), the same the send worker renders with. */
+  EMAIL_SETTINGS: z.string().default('{}'),
 });
 
 /** Validates a Lambda's environment once, at cold start; the error names every bad variable. */

@@ -12,7 +12,10 @@ export interface TokenClaims {
 }
 
 export interface TokenOptions {
-  /** How long a retired key keeps verifying links already sent. @default 30 days */
+  /**
+   * How long a retired key keeps verifying links already sent; never shorter than the longest token
+   * lifetime, so a rotation cannot break a link before it expires. @default the longest lifetime (400 days)
+   */
   rotationGraceMs?: number;
 }
 
@@ -26,6 +29,11 @@ export const DEFAULT_TOKEN_LIFETIME_MS: Readonly<Record<TokenPurpose, number>> =
   preferences: 400 * DAY,
 };
 
+/** The longest token lifetime in days: the shortest allowed key-rotation grace period. */
+export function longestTokenLifetimeDays(): number {
+  return Math.max(...Object.values(DEFAULT_TOKEN_LIFETIME_MS)) / DAY;
+}
+
 /**
  * Signed, expiring link tokens: `v1.<keyId>.<subscriberId>.<purpose>.<expiry seconds>.<HMAC-SHA256>`.
  * The key id lets keys rotate while links already sent keep working for the grace period.
@@ -37,11 +45,18 @@ export class TokenSigner {
     private readonly keyProvider: KeyProvider,
     options: TokenOptions = {},
   ) {
-    this.graceMs = options.rotationGraceMs ?? 30 * DAY;
+    this.graceMs = options.rotationGraceMs ?? longestTokenLifetimeDays() * DAY;
+    if (this.graceMs < longestTokenLifetimeDays() * DAY) {
+      throw new ConfigError(
+        `token key rotation grace of ${this.graceMs / DAY} days is shorter than the longest token lifetime (${longestTokenLifetimeDays()} days)`,
+      );
+    }
   }
 
   async sign(subscriberId: string, purpose: TokenPurpose, now: Date, lifetimeMs?: number): Promise<string> {
     if (!PART.test(subscriberId)) throw new InvalidTokenError('subscriber id cannot be put in a token');
+    if (lifetimeMs !== undefined && lifetimeMs > this.graceMs)
+      throw new ConfigError('a token may not outlive the key-rotation grace period');
     const { current } = await this.keyProvider.keys();
     const expiry = Math.floor((now.getTime() + (lifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS[purpose])) / 1000);
     const body = ['v1', current.id, subscriberId, purpose, String(expiry)].join('.');
@@ -94,15 +109,29 @@ function mac(key: TokenKey, body: string): string {
 }
 
 /**
- * The secret's JSON: `{"current":"k2","k2":"<random>","k1":"<random>","retired":{"k1":"<ISO instant>"}}`.
- * Flat so that CloudFormation can generate the first key (generateStringKey). Secrets are at least 32 characters.
+ * The secret's JSON: `{"current":"k2","keys":{"k2":"<random>","k1":"<random>"},"retired":{"k1":"<ISO instant>"}}`.
+ * Only the `keys` object verifies tokens; any other field is an error. The one exception is the form the
+ * stack generates for its first key (CloudFormation can only generate a top-level field):
+ * `{"current":"k1","k1":"<random>"}`, read as `keys: {k1}`. Secrets are at least 32 characters.
  */
-const keySecretSchema = z
-  .object({
-    current: z.string().regex(PART),
-    retired: z.record(z.string(), z.iso.datetime({ offset: true })).optional(),
+const keySecret = z.string().min(32, 'a key must be at least 32 characters');
+const keySecretSchema = z.strictObject({
+  current: z.string().regex(PART),
+  keys: z.record(z.string().regex(PART, 'key ids are letters, digits, _ and -'), keySecret),
+  retired: z.record(z.string(), z.iso.datetime({ offset: true })).optional(),
+});
+/** The stack-generated first key: `current` and that one key, nothing else. */
+const generatedSecretSchema = z
+  .object({ current: z.string().regex(PART) })
+  .catchall(keySecret)
+  .refine((v) => Object.keys(v).length === 2 && v.current in v, {
+    message: 'expected {"current", "keys": {...}, "retired"?: {...}}; other fields never hold keys',
   })
-  .catchall(z.string().min(32));
+  .transform((v) => ({
+    current: v.current,
+    keys: { [v.current]: (v as Record<string, string>)[v.current] as string },
+    retired: {} as Record<string, string>,
+  }));
 
 export function parseKeySecret(json: string, where = 'token key secret'): TokenKeySet {
   let raw: unknown;
@@ -111,15 +140,17 @@ export function parseKeySecret(json: string, where = 'token key secret'): TokenK
   } catch (cause) {
     throw new ConfigError(`${where}: not JSON`, { cause });
   }
-  const result = keySecretSchema.safeParse(raw);
+  const schema = raw && typeof raw === 'object' && 'keys' in raw ? keySecretSchema : generatedSecretSchema;
+  const result = schema.safeParse(raw);
   if (!result.success) throw new ConfigError(`${where}: ${z.prettifyError(result.error)}`);
-  const { current, retired = {}, ...rest } = result.data;
-  const all: TokenKey[] = Object.entries(rest).flatMap(([id, value]) => {
-    if (!PART.test(id)) return [];
+  const { current, keys, retired = {} } = result.data;
+  const all: TokenKey[] = Object.entries(keys).map(([id, value]) => {
     const retiredAt = retired[id];
-    return [
-      { id, secret: Buffer.from(value, 'utf8'), ...(retiredAt ? { retiredAt: new Date(retiredAt) } : {}) },
-    ];
+    return {
+      id,
+      secret: Buffer.from(value, 'utf8'),
+      ...(retiredAt ? { retiredAt: new Date(retiredAt) } : {}),
+    };
   });
   const currentKey = all.find((k) => k.id === current);
   if (!currentKey) throw new ConfigError(`${where}: current key "${current}" has no secret`);

@@ -5,7 +5,12 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFanoutHandler } from '../../functions/send-fanout.ts';
 import { createSendWorker, type SendWorkerOptions } from '../../functions/send-worker.ts';
 import { createFeedbackHandler } from '../../functions/ses-feedback.ts';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 import type { LedgerEntry, SendLedgerStore } from '../../src/core/ports/sending.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { loadTemplates } from '../../src/core/render/templates.ts';
+import { DigestMessages } from '../../src/core/sending/message.ts';
 import { sendReport } from '../../src/core/sending/report.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import {
@@ -87,6 +92,27 @@ describe('sending a digest through SES, against moto', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
   }
+
+  it('refuses to send with the placeholder postal address, before any mail', async () => {
+    // prepare
+    const placeholder = new DigestMessages({
+      templates: await loadTemplates(templateFolder()),
+      settings: parseEmailSettings({}),
+      signer: new TokenSigner(subscribers.keys),
+      identity: {
+        from: { name: 'Morning Brief', address: SENDER },
+        listId: 'l.example.org',
+        linkBase: LINK_BASE,
+      },
+    });
+
+    // act
+    const make = () => worker({ messages: placeholder });
+
+    // assess
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(/placeholder postal address/);
+  });
 
   it('fans out to active subscribers only and sends each one complete, paced message', async () => {
     // prepare
@@ -263,7 +289,11 @@ describe('sending a digest through SES, against moto', () => {
     );
     const [mail] = await mailsTo(first.email);
     const delivery = deliveryEvent(digestId, first, mail?.messageId ?? '');
-    await createFeedbackHandler({ repository: subscribers.repository, ledger: sending.ledger })(delivery);
+    await createFeedbackHandler({
+      repository: subscribers.repository,
+      ledger: sending.ledger,
+      logHash: subscribers.hash,
+    })(delivery);
     const settled = await sendReport(
       digestId,
       sending.ledger.entries(digestId),

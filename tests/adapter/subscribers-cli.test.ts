@@ -88,23 +88,28 @@ describe('digest subscribers against moto', () => {
     expect(mail?.text).toContain('https://subscribe.example.org/confirm?token=v1.k2.');
   });
 
-  it('exports every subscriber to CSV with formula cells defused', async () => {
-    // prepare
+  it('exports every subscriber to CSV with formula cells defused, the address included', async () => {
+    // prepare: an address a spreadsheet would run as a formula (DDE).
     const file = join(await mkdtemp(join(tmpdir(), 'subscribers-')), 'export.csv');
+    const formula = "-2+3+cmd|'/Ccalc'!A0@example.com";
+    const added = await digest('add', '--consented', '--', formula);
 
     // act
     const run = await digest('export', file);
     const rows: Record<string, string>[] = parse(await readFile(file, 'utf8'), { columns: true });
 
     // assess
-    expect(run.out).toEqual([`4 subscribers written to ${file}`]);
+    expect(added.out).toEqual([`${formula}: active`]);
+    expect(run.out).toEqual([`5 subscribers written to ${file}`]);
     expect(rows.map((r) => r.email).sort()).toEqual([
-      '=cmd@import.example.net',
+      `'${formula}`,
+      "'=cmd@import.example.net",
       'ada@import.example.net',
       'grace@import.example.net',
       'lin@bücher.example',
     ]);
-    expect(rows.find((r) => r.email === '=cmd@import.example.net')?.name).toBe(`'=HYPERLINK("http://x")`);
+    for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(rows.find((r) => r.email === "'=cmd@import.example.net")?.name).toBe(`'=HYPERLINK("http://x")`);
     expect(rows.find((r) => r.email === 'ada@import.example.net')).toMatchObject({
       status: 'active',
       consent_source: 'import',

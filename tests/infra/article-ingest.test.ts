@@ -7,7 +7,7 @@ import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.t
 let stack: SynthesisedStack;
 
 beforeAll(() => {
-  stack = synthesiseDigestStack({ alarmEmail: 'ops@example.com' });
+  stack = synthesiseDigestStack({ alarmEmail: 'ops@example.com', sending: { enabled: false } });
 }, 120_000);
 
 describe('article store and ingest infrastructure', () => {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../../infra/config.ts';
 import { ARCHIVE_PAGE_FILTER, DigestArchiveSite } from '../../infra/constructs/digest-archive-site.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
-import type { ValidationReport } from '../support/synth.ts';
+import { SENDING_EMAIL, type ValidationReport } from '../support/synth.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc';
@@ -47,7 +47,10 @@ describe('public archive site in the digest stack', () => {
   let synthesised: ReturnType<typeof synthStack>;
 
   beforeAll(() => {
-    synthesised = synthStack({ subscribers: { senderAddress: 'digest@news.example.org' } });
+    synthesised = synthStack({
+      subscribers: { senderAddress: 'digest@news.example.org' },
+      email: SENDING_EMAIL,
+    });
   }, 120_000);
 
   it('serves the articles bucket through Origin Access Control, HTTPS only, cached, with security headers', () => {
@@ -208,6 +211,7 @@ describe('public archive site in the digest stack', () => {
   it('leaves the site and the link out when archive.enabled is false', () => {
     const { template } = synthStack({
       subscribers: { senderAddress: 'digest@news.example.org' },
+      email: SENDING_EMAIL,
       archive: { enabled: false },
     });
     template.resourceCountIs('AWS::CloudFront::Distribution', 0);

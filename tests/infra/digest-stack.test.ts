@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
+import { SENDING_EMAIL, type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
 
 let stack: SynthesisedStack;
 
 beforeAll(() => {
-  stack = synthesiseDigestStack({ subscribers: { senderAddress: 'digest@example.com' } });
+  stack = synthesiseDigestStack({
+    subscribers: { senderAddress: 'digest@example.com' },
+    email: SENDING_EMAIL,
+  });
 }, 180_000);
 
 /** The logical id of the resource whose construct path is exactly `path` (CDK appends an 8-digit hash). */
@@ -51,6 +54,37 @@ describe('the whole stack with a sender configured', () => {
     stack.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { ARCHIVE_BUCKET: { Ref: bucket } } },
     });
+  });
+
+  it('renders with the operator’s email settings in the digest Lambda and the send worker', () => {
+    // Assess
+    const functions = Object.values(stack.template.findResources('AWS::Lambda::Function'));
+    const settings = functions.flatMap((f) => {
+      const json = f.Properties.Environment?.Variables?.EMAIL_SETTINGS;
+      return typeof json === 'string' ? [JSON.parse(json)] : [];
+    });
+    expect(settings).toHaveLength(2);
+    for (const s of settings) {
+      expect(s.footer.postalAddress).toEqual(['Morning Brief Ltd', ...SENDING_EMAIL.postalAddress]);
+    }
+  });
+
+  it('lets the send worker read archived digests only: GetObject on digests/*, no listing', () => {
+    // Assess
+    const bucket = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
+    const worker = logicalIdOf('AWS::Lambda::Function', 'SendingWorker');
+    const role =
+      stack.template.findResources('AWS::Lambda::Function')[worker]?.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(stack.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const s3 = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')));
+    expect(s3).toEqual([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/digests/*']] },
+      }),
+    ]);
   });
 
   it('stays clean under cdk-nag AwsSolutions', () => {

@@ -14,6 +14,7 @@ beforeAll(() => {
       sendMode: 'review',
       intro: 'From the desk.',
     },
+    sending: { enabled: false },
   });
 }, 120_000);
 

@@ -15,8 +15,9 @@ import { DigestStack } from '../../infra/digest-stack.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { busyDigest } from '../support/digests.ts';
-import { LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
+import { EMAIL_SETTINGS, LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
+import { SENDING_EMAIL } from '../support/synth.ts';
 
 function synth(props: Partial<SendingProps> = {}) {
   // Template assertions only: bundling is skipped here and tested on its own below.
@@ -32,6 +33,7 @@ function synth(props: Partial<SendingProps> = {}) {
     senderName: 'Morning Brief',
     feedbackFunction: subscribers.feedbackFunction,
     sandboxRecipients: ['editor@news.example.org'],
+    emailSettings: EMAIL_SETTINGS,
     retainData: false,
     ...props,
   });
@@ -179,8 +181,13 @@ describe('Sending construct', () => {
       Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
         String(f.Properties.Description).startsWith('Sends recipient batches'),
       );
-    expect(senders(stackWith({ subscribers: { senderAddress: SENDER } }))).toHaveLength(1);
-    expect(senders(stackWith({}))).toHaveLength(0);
+    expect(senders(stackWith({ subscribers: { senderAddress: SENDER }, email: SENDING_EMAIL }))).toHaveLength(
+      1,
+    );
+    expect(senders(stackWith({ sending: { enabled: false } }))).toHaveLength(0);
+    expect(
+      senders(stackWith({ subscribers: { senderAddress: SENDER }, sending: { enabled: false } })),
+    ).toHaveLength(0);
   }, 120_000);
 
   it('ships the templates in the worker bundle, which sends a batch against moto', async () => {
@@ -194,6 +201,7 @@ describe('Sending construct', () => {
       linkBase: LINK_BASE,
       senderAddress: SENDER,
       senderName: 'Morning Brief',
+      emailSettings: EMAIL_SETTINGS,
     });
     const assembly = app.synth();
     const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find((f) =>

@@ -158,6 +158,88 @@ describe('Subscribers construct with a mail domain', () => {
   });
 });
 
+describe('Subscribers construct: abuse limits', () => {
+  let synthesized: ReturnType<typeof synth>;
+
+  beforeAll(() => {
+    synthesized = synth({
+      senderAddress: 'digest@news.example.org',
+      perClientPerHour: 4,
+      confirmationsPerHour: 50,
+      endpointConcurrency: 3,
+    });
+  });
+
+  it('expires pending signups and counters by TTL and reserves the endpoint’s concurrency', () => {
+    const { template, subscribers, stack } = synthesized;
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Subscriber signup'),
+      ReservedConcurrentExecutions: 3,
+      Environment: {
+        Variables: Match.objectLike({
+          SIGNUPS_PER_CLIENT_PER_HOUR: '4',
+          CONFIRMATIONS_PER_HOUR: '50',
+          SIGNUP_QUEUE_URL: { Ref: stack.getLogicalId(subscribers.signupQueue?.node.defaultChild as never) },
+          HASH_KEY_SECRET: { Ref: stack.getLogicalId(subscribers.hashKeySecret.node.defaultChild as never) },
+          TRUST_VIEWER_ADDRESS: 'false',
+        }),
+      },
+    });
+  });
+
+  it('hands signups to a worker Lambda through an encrypted queue with a dead-letter queue', () => {
+    const { template, subscribers, stack } = synthesized;
+    const worker = stack.getLogicalId(subscribers.signupWorker?.node.defaultChild as never);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: worker },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  it('puts CloudFront with a WAF rate-based rule in front when edgeRateLimit is set (us-east-1)', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'EdgeTest', { env: { account: '123456789012', region: 'us-east-1' } });
+    new Subscribers(stack, 'Subscribers', {
+      senderAddress: 'digest@news.example.org',
+      edgeRateLimit: { requestsPerFiveMinutes: 300 },
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const template = Template.fromStack(stack);
+    const report = app.synth();
+
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      Rules: [
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 300, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ WebACLId: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Subscriber signup'),
+      Environment: { Variables: Match.objectLike({ TRUST_VIEWER_ADDRESS: 'true' }) },
+    });
+    expect(report).toBeDefined();
+    expect(() =>
+      synth({ senderAddress: 'digest@news.example.org', edgeRateLimit: { requestsPerFiveMinutes: 300 } }),
+    ).toThrow(/edgeRateLimit needs the stack in us-east-1/);
+  });
+});
+
 describe('Subscribers construct without a mail domain', () => {
   it('creates no identity and leaves signup off, and its bundled endpoint Lambda serves pages', async () => {
     // prepare
@@ -175,6 +257,7 @@ describe('Subscribers construct without a mail domain', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
     vi.stubEnv('SUBSCRIBER_TABLE', moto.table);
     vi.stubEnv('TOKEN_KEY_SECRET', moto.secretArn);
+    vi.stubEnv('HASH_KEY_SECRET', moto.hashKeyArn);
     const { handler } = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as {
       handler: (event: LambdaFunctionURLEvent) => Promise<Exclude<LambdaFunctionURLResult, string>>;
     };

@@ -7,11 +7,22 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export async function startMoto(): Promise<MotoServer> {
+/**
+ * moto's server handles requests on threads without locking its backends, so two conditional writes to one
+ * item can both pass. DynamoDB applies writes to an item one at a time; `serial` models that with a
+ * single-threaded moto, for tests of atomic conditions under parallel requests.
+ */
+const SERIAL_MOTO = `import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)`;
+
+export async function startMoto(options: { serial?: boolean } = {}): Promise<MotoServer> {
   const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = options.serial
+    ? ['-c', SERIAL_MOTO, String(port)]
+    : ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)];
+  const child = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

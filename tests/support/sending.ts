@@ -26,6 +26,10 @@ import { SENDER, type subscriberStack } from './subscribers.ts';
 export const LINK_BASE = 'https://subscribe.example.org';
 export const LIST_ID = 'morning.news.example.org';
 export const REPLY_TO = 'editors@news.example.org';
+/** A real-looking sender address: the send worker refuses the placeholder one. */
+export const EMAIL_SETTINGS = {
+  footer: { postalAddress: ['Morning Brief Ltd', '12 Quay Street', 'Galway H91 X2E0', 'Ireland'] },
+};
 
 /** Ledger table (same keys and index as infra/constructs/sending.ts), send queue and archive bucket in moto. */
 export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscriberStack>>, digest: Digest) {
@@ -44,7 +48,7 @@ export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscr
   const ses = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
   const messages = new DigestMessages({
     templates: await loadTemplates(templateFolder()),
-    settings: parseEmailSettings({}),
+    settings: parseEmailSettings(EMAIL_SETTINGS),
     signer: new TokenSigner(subscribers.keys),
     identity: {
       from: { name: 'Morning Brief', address: SENDER },

@@ -1,55 +1,103 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { inject } from 'vitest';
+import { createSignupWorker } from '../../functions/signup-worker.ts';
 import {
+  DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
   subscriberTableInput,
 } from '../../src/adapters/dynamodb-subscribers.ts';
+import { hasherFromSecret } from '../../src/adapters/secrets-manager-hash-key.ts';
 import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
-import { SubscriptionService } from '../../src/core/subscribers/service.ts';
+import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
+import { type SignupLimits, SubscriptionService } from '../../src/core/subscribers/service.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
 import { motoClientConfig } from './aws.ts';
+import { receiveAsLambdaEvent } from './sqs-lambda.ts';
+
+/** Where confirmation links point in tests (the recorded Function URL fixtures' host). */
+export const LINK_BASE = 'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-west-1.on.aws';
 
 export const SENDER = 'digest@news.example.org';
 
 /** A fresh subscriber table, secret and SES sender in moto, named uniquely for this test file. */
-export async function subscriberStack(prefix: string, secret: object) {
+export async function subscriberStack(prefix: string, secret: object, endpoint = inject('motoEndpoint')) {
   const suffix = `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const dynamo = new DynamoDBClient(motoClientConfig());
-  const secrets = new SecretsManagerClient(motoClientConfig());
-  const ses = new SESClient(motoClientConfig());
+  const config = { ...motoClientConfig(), endpoint };
+  const dynamo = new DynamoDBClient(config);
+  const secrets = new SecretsManagerClient(config);
+  const ses = new SESClient(config);
   const table = `subscribers-${suffix}`;
   await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
   const { ARN } = await secrets.send(
     new CreateSecretCommand({ Name: `token-keys-${suffix}`, SecretString: JSON.stringify(secret) }),
   );
+  const hashKey = await secrets.send(
+    new CreateSecretCommand({
+      Name: `hash-key-${suffix}`,
+      SecretString: JSON.stringify({ key: 'hash-key-0123456789abcdefghijklmnopqrstuvwxyz' }),
+    }),
+  );
   await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
+  const sqs = new SQSClient(config);
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `signups-${suffix}` }));
   const repository = new DynamoDbSubscriberRepository(dynamo, table);
   const keys = new SecretsManagerKeyProvider(secrets, ARN ?? '', 0);
-  return { dynamo, secrets, ses, table, secretArn: ARN ?? '', repository, keys };
+  const hashKeyArn = hashKey.ARN ?? '';
+  return {
+    endpoint,
+    dynamo,
+    secrets,
+    ses,
+    sqs,
+    table,
+    secretArn: ARN ?? '',
+    hashKeyArn,
+    signupQueueUrl: QueueUrl ?? '',
+    repository,
+    limiter: new DynamoDbRateLimiter(dynamo, table),
+    keys,
+    hash: await hasherFromSecret(secrets, hashKeyArn),
+  };
 }
 
+type SubscriberStack = Awaited<ReturnType<typeof subscriberStack>>;
+
+/** The service as the endpoint and the signup worker build it, on the moto resources of `stack`. */
 export function subscriptionService(
-  stack: Awaited<ReturnType<typeof subscriberStack>>,
+  stack: SubscriberStack,
   clock: () => Date = () => new Date(),
+  limits: Partial<SignupLimits> = {},
 ) {
   return new SubscriptionService({
     repository: stack.repository,
+    limiter: stack.limiter,
     tokens: new TokenSigner(stack.keys),
     mailer: new SesConfirmationMailer(stack.ses, {
       from: SENDER,
       newsletter: 'Morning Brief',
     }),
+    queue: new SqsSignupQueue(stack.sqs, stack.signupQueueUrl),
+    clientHash: stack.hash,
+    limits,
     clock,
   });
 }
 
+/** Runs the signup worker on every signup waiting on the stack's queue, as the SQS event source would. */
+export async function drainSignups(stack: SubscriberStack, service: SubscriptionService) {
+  const event = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
+  if (event.Records.length === 0) return { batchItemFailures: [] };
+  return createSignupWorker(service, LINK_BASE)(event);
+}
+
 /** Every mail moto accepted through SendRawEmail to this address, parsed, oldest first. */
-export async function mailsTo(address: string): Promise<ParsedMail[]> {
-  const response = await fetch(`${inject('motoEndpoint')}/moto-api/data.json`);
+export async function mailsTo(address: string, endpoint = inject('motoEndpoint')): Promise<ParsedMail[]> {
+  const response = await fetch(`${endpoint}/moto-api/data.json`);
   const data = (await response.json()) as {
     ses?: { RawMessage?: { destinations: string[]; raw_data: string }[] };
   };
@@ -69,7 +117,9 @@ export function confirmToken(mail: ParsedMail): string {
 
 export const KEY_SECRET = {
   current: 'k2',
-  k2: 'second-key-0123456789abcdefghijklmnopqrstuvwxyz',
-  k1: 'first-key-0123456789abcdefghijklmnopqrstuvwxyz',
+  keys: {
+    k2: 'second-key-0123456789abcdefghijklmnopqrstuvwxyz',
+    k1: 'first-key-0123456789abcdefghijklmnopqrstuvwxyz',
+  },
   retired: { k1: new Date().toISOString() },
 };

@@ -12,6 +12,13 @@ import { DigestStack } from '../../infra/digest-stack.ts';
 
 const run = promisify(execFile);
 
+/** The `email` block a stack that wires sending needs. */
+export const SENDING_EMAIL = {
+  organisation: 'Morning Brief Ltd',
+  postalAddress: ['12 Quay Street', 'Galway H91 X2E0', 'Ireland'],
+  newsletterName: 'Morning Brief',
+};
+
 export interface ValidationReport {
   pluginReports: {
     pluginName: string;
@@ -40,7 +47,7 @@ export interface SynthesisedStack {
 }
 
 /** Synthesises the app as `cdk synth` does (same config parser, cdk-nag plugin) into a fresh folder. */
-export function synthesiseDigestStack(rawConfig: unknown = {}): SynthesisedStack {
+export function synthesiseDigestStack(rawConfig: unknown): SynthesisedStack {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
   const app = new App({ outdir });
   const stack = new DigestStack(app, 'NewsletterDigest', {

@@ -33,6 +33,7 @@ describe('npm run bench', () => {
       BENCH_RENDER_RUNS: '2',
       BENCH_CLI_RUNS: '1',
       BENCH_COLD_RUNS: '1',
+      BENCH_SIGNUP_PAIRS: '5',
       BENCH_RESULTS: results,
     };
 
@@ -67,6 +68,8 @@ describe('npm run bench', () => {
     const verdicts = written.targets.map((t: { verdict: string }) => t.verdict);
     expect(verdicts.every((v: string) => ['met', 'MISSED', 'not run'].includes(v))).toBe(true);
     expect(written.machine).toMatchObject({ cores: expect.any(Number), node: process.version });
+    expect(written.signupTiming).toMatchObject({ pairs: 5 });
+    expect(stdout).toMatch(/Signup timing: .*\n.*median, active subscriber/);
     expect(stdout).toContain('Targets');
     expect(stdout).toContain('cold CLI / warm render');
     expect(stdout).toMatch(/Sending: .*\n {2}50 messages: /);

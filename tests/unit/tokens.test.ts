@@ -7,7 +7,7 @@ const K2 = 'second-key-0123456789abcdefghijklmnopqrstuvwxyz';
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date('2026-11-23T09:00:00Z');
 
-const signer = (secret: object, graceDays = 30) =>
+const signer = (secret: object, graceDays = 400) =>
   new TokenSigner(
     { keys: async () => parseKeySecret(JSON.stringify(secret)) },
     { rotationGraceMs: graceDays * DAY },
@@ -59,12 +59,17 @@ describe('signed link tokens', () => {
     );
   });
 
-  it('keeps accepting a retired key for the grace period only, and signs with the current key', async () => {
-    const old = await signer({ current: 'k1', k1: K1 }).sign('abc', 'preferences', NOW);
-    const rotated = { current: 'k2', k1: K1, k2: K2, retired: { k1: NOW.toISOString() } };
+  it('keeps a link signed before a rotation working for its whole lifetime, and signs with the current key', async () => {
+    // A preferences link signed the day before k1 was retired, used 399 days later (it lives 400).
+    const old = await signer({ current: 'k1', k1: K1 }).sign(
+      'abc',
+      'preferences',
+      new Date(NOW.getTime() - DAY),
+    );
+    const rotated = { current: 'k2', keys: { k1: K1, k2: K2 }, retired: { k1: NOW.toISOString() } };
 
-    const during = await signer(rotated).verify(old, 'preferences', new Date(NOW.getTime() + 29 * DAY));
-    const after = signer(rotated).verify(old, 'preferences', new Date(NOW.getTime() + 31 * DAY));
+    const during = await signer(rotated).verify(old, 'preferences', new Date(NOW.getTime() + 398 * DAY));
+    const after = signer(rotated).verify(old, 'preferences', new Date(NOW.getTime() + 401 * DAY));
     const fresh = await signer(rotated).sign('abc', 'preferences', NOW);
 
     expect(during.subscriberId).toBe('abc');
@@ -72,17 +77,40 @@ describe('signed link tokens', () => {
     expect(fresh.startsWith('v1.k2.')).toBe(true);
   });
 
+  it('refuses a grace period shorter than the longest token lifetime, and a token outliving it', async () => {
+    expect(() => signer({ current: 'k1', k1: K1 }, 30)).toThrow(ConfigError);
+    expect(() => signer({ current: 'k1', k1: K1 }, 30)).toThrow(/longest token lifetime \(400 days\)/);
+    await expect(
+      signer({ current: 'k1', k1: K1 }).sign('abc', 'unsubscribe', NOW, 401 * DAY),
+    ).rejects.toThrow(ConfigError);
+  });
+
+  it('verifies with the keys object only: any other field of the secret is an error, never a key', async () => {
+    const withExtra = { current: 'k1', keys: { k1: K1 }, apiToken: 'x'.repeat(40) };
+    const flatWithExtra = { current: 'k1', k1: K1, k9: 'y'.repeat(40) };
+    const forged = `v1.k9.abc.confirm.9999999999.${'A'.repeat(43)}`;
+
+    expect(() => parseKeySecret(JSON.stringify(withExtra), 'secret S')).toThrow(/secret S:/);
+    expect(() => parseKeySecret(JSON.stringify(flatWithExtra), 'secret S')).toThrow(/secret S:/);
+    expect(parseKeySecret(JSON.stringify({ current: 'k1', keys: { k1: K1 } })).all.map((k) => k.id)).toEqual([
+      'k1',
+    ]);
+    await expect(
+      signer({ current: 'k1', keys: { k1: K1 } }).verify(forged, 'confirm', NOW),
+    ).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
   it('rejects key secrets that are not usable, naming the secret and the reason', () => {
     expect(() => parseKeySecret('nope', 'secret S')).toThrow(new ConfigError('secret S: not JSON'));
     expect(() => parseKeySecret(JSON.stringify({ current: 'k1', k1: 'short' }), 'secret S')).toThrow(
       /secret S:.*k1/s,
     );
-    expect(() => parseKeySecret(JSON.stringify({ current: 'k3', k1: K1 }), 'secret S')).toThrow(
+    expect(() => parseKeySecret(JSON.stringify({ current: 'k3', keys: { k1: K1 } }), 'secret S')).toThrow(
       'secret S: current key "k3" has no secret',
     );
     expect(() =>
       parseKeySecret(
-        JSON.stringify({ current: 'k1', k1: K1, retired: { k1: NOW.toISOString() } }),
+        JSON.stringify({ current: 'k1', keys: { k1: K1 }, retired: { k1: NOW.toISOString() } }),
         'secret S',
       ),
     ).toThrow('secret S: current key "k1" is retired');

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
-import { DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
+import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
 import { ConfigError, SubscriberRejectedError, UsageError } from '../../core/errors.ts';
@@ -161,6 +161,7 @@ async function service(options: ConnectionOptions): Promise<SubscriptionService>
   }
   return new SubscriptionService({
     repository: repository(options),
+    limiter: new DynamoDbRateLimiter(new DynamoDBClient(clientConfig(options)), options.table),
     tokens: new TokenSigner(keys),
     ...(mailer ? { mailer } : {}),
   });

@@ -1,7 +1,25 @@
 import type { Subscriber } from '../subscribers/subscriber.ts';
 
-/** Storage of subscribers and of the suppression list (hashes of erased addresses). */
+/**
+ * One signup waiting for its confirmation. What a person typed (name, topics) lives here, not on the
+ * subscriber, until that same request is confirmed; it expires (DynamoDB TTL) with its link.
+ */
+export interface PendingSignup {
+  /** Random; the subject of the confirmation token. */
+  id: string;
+  email: string;
+  name?: string;
+  topics: string[];
+  /** ISO 8601 instant of the signup (the consent, once confirmed). */
+  requestedAt: string;
+  expiresAt: Date;
+}
+
+/** Storage of subscribers, pending signups and the suppression list (hashes of erased addresses). */
 export interface SubscriberRepository {
+  savePendingSignup(signup: PendingSignup): Promise<void>;
+  /** Reads and deletes a pending signup in one step, so only one confirmation can use it. */
+  takePendingSignup(id: string, now: Date): Promise<PendingSignup | undefined>;
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** Creates the subscriber; false when the id or the address already exists. */
@@ -14,6 +32,32 @@ export interface SubscriberRepository {
   suppress(addressHash: string, at: Date): Promise<void>;
   isSuppressed(addressHash: string): Promise<boolean>;
   unsuppress(addressHash: string): Promise<void>;
+}
+
+/** A limit of `max` events per fixed window of `windowMs`. */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+/** Atomic counters: concurrent callers never get more than `max` grants per window between them. */
+export interface RateLimiter {
+  /** Counts one event for `key`; false when the window's limit is already reached. */
+  take(key: string, limit: RateLimit, now: Date): Promise<boolean>;
+}
+
+/** A public signup as the endpoint accepted it; processed later by the signup worker. */
+export interface SignupJob {
+  email: string;
+  name?: string;
+  topics: string[];
+  /** ISO 8601 instant the endpoint received it. */
+  at: string;
+}
+
+/** Hands signups from the endpoint to the worker (SQS in AWS). */
+export interface SignupQueue {
+  enqueue(job: SignupJob): Promise<void>;
 }
 
 /**

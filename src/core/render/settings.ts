@@ -3,13 +3,23 @@ import { ConfigError } from '../errors.ts';
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 
+/** BCP 47 language tag, e.g. en or en-GB. */
+export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/**
+ * The footer address of local builds and previews. Never sent: the send worker refuses it, and a stack
+ * that wires sending needs `email.postalAddress` in its config.
+ */
+export const PLACEHOLDER_POSTAL_ADDRESS: readonly string[] = [
+  'Newsletter Digest',
+  '1 Example Street',
+  '00000 Example City',
+];
+
 /** What the email looks like beyond the digest itself. Read and validated once, where the process starts. */
 export const emailSettingsSchema = z.object({
   /** Language of the document (`lang` attribute) and of its dates. @default 'en' */
-  lang: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or en-GB')
-    .default('en'),
+  lang: z.string().regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB').default('en'),
   /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
   maxThemes: z.number().int().min(1).max(100).default(8),
   footer: z
@@ -24,7 +34,7 @@ export const emailSettingsSchema = z.object({
       postalAddress: z
         .array(z.string().trim().min(1))
         .min(1)
-        .default(['Newsletter Digest', '1 Example Street', '00000 Example City']),
+        .default([...PLACEHOLDER_POSTAL_ADDRESS]),
       /** "View in browser" link to the archived digest; omitted when not set. */
       archiveUrl: httpsUrl.optional(),
     })
@@ -38,6 +48,12 @@ export function parseEmailSettings(raw: unknown): EmailSettings {
   const result = emailSettingsSchema.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`invalid email settings: ${z.prettifyError(result.error)}`);
   return result.data;
+}
+
+/** Whether the settings still carry the placeholder postal address (fine for a preview, never for a send). */
+export function hasPlaceholderAddress(settings: EmailSettings): boolean {
+  const lines = settings.footer.postalAddress;
+  return PLACEHOLDER_POSTAL_ADDRESS.some((placeholder) => lines.includes(placeholder));
 }
 
 /** Https URLs only: per-recipient links must never be anything else. */

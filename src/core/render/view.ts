@@ -1,5 +1,5 @@
 import type { Digest, DigestArticle, Theme } from '../digest.ts';
-import { safeHttpUrl } from './links.ts';
+import { displayHost, safeHttpsUrl } from './links.ts';
 import type { EmailSettings } from './settings.ts';
 
 /** Per-recipient values, written into the render as placeholder tokens and filled in by personalise(). */
@@ -262,16 +262,21 @@ function pickSources(
   return picked;
 }
 
-/** The article's outlet from its metadata, else the host of its link ("www." dropped). */
+/**
+ * The article's outlet from its metadata, else the host of its link. A claimed outlet never hides where its
+ * link goes: when the link's real host differs, it is shown beside the outlet ("Reuters (evil.example)").
+ */
 function outletOf(article: DigestArticle, url: string | undefined): string | undefined {
   const source = article.source?.trim();
-  if (source) return clip(source, MAX_CHARS.outlet);
-  return url ? new URL(url).hostname.replace(/^www\./, '') : undefined;
+  const host = url ? displayHost(url) : undefined;
+  if (!source) return host;
+  const outlet = clip(source, MAX_CHARS.outlet);
+  return host && host.toLowerCase() !== outlet.toLowerCase() ? `${outlet} (${host})` : outlet;
 }
 
-/** A link we may show: checked by safeHttpUrl and short enough to print. */
+/** A link we may show: checked by safeHttpsUrl and short enough to print. */
 function linkOf(value: string | undefined): string | undefined {
-  const url = safeHttpUrl(value);
+  const url = safeHttpsUrl(value);
   return url && url.length <= MAX_CHARS.url ? url : undefined;
 }
 

@@ -37,6 +37,11 @@ export class DigestMessages {
 
   constructor(private readonly options: DigestMessagesOptions) {}
 
+  /** The email settings every message is rendered with. */
+  get settings(): EmailSettings {
+    return this.options.settings;
+  }
+
   /**
    * The raw message, or undefined when a topics-only subscriber has no matching theme in this digest.
    * `archiveUrl`, this digest's public page, overrides the settings' "View in browser" link.

@@ -144,21 +144,26 @@ const EXPORT_COLUMNS = [
   'time_zone',
 ];
 
-/** A CSV of the subscribers; free-text cells that a spreadsheet would run as a formula are quoted with '. */
+/**
+ * A CSV of the subscribers. Every cell that a spreadsheet would run as a formula is quoted with ' (OWASP CSV
+ * injection): the address too, whose local part may start with - or + and hold | or !.
+ */
 export function subscribersToCsv(subscribers: Iterable<Subscriber>): string {
-  const rows = [...subscribers].map((s) => [
-    s.id,
-    s.email,
-    spreadsheetSafe(s.name ?? ''),
-    s.status,
-    s.consent.source,
-    s.consent.at,
-    s.createdAt,
-    s.changedAt,
-    spreadsheetSafe(s.topics.join(';')),
-    s.topicsOnly ? 'yes' : 'no',
-    s.timeZone ?? '',
-  ]);
+  const rows = [...subscribers].map((s) =>
+    [
+      s.id,
+      s.email,
+      s.name ?? '',
+      s.status,
+      s.consent.source,
+      s.consent.at,
+      s.createdAt,
+      s.changedAt,
+      s.topics.join(';'),
+      s.topicsOnly ? 'yes' : 'no',
+      s.timeZone ?? '',
+    ].map(spreadsheetSafe),
+  );
   return stringify([EXPORT_COLUMNS, ...rows]);
 }
 

@@ -12,6 +12,8 @@ export interface EndpointRequest {
   body: Buffer;
   /** Scheme and host the links in mails point to, e.g. https://abc.lambda-url.eu-west-1.on.aws */
   linkBase: string;
+  /** The client's address (source IP), for the per-client signup limit; stored only keyed-hashed. */
+  clientAddress: string;
 }
 
 export interface EndpointResponse {
@@ -67,10 +69,12 @@ export async function handleEndpointRequest(
         if (form.get('website')) return html(200, pages.checkInboxPage(options));
         const email = form.get('email');
         if (typeof email !== 'string') return html(400, pages.invalidEmailPage(options));
-        await service.signup(
+        // The work (lookup, limits, mail) happens in the signup worker: every address answers alike.
+        const accepted = await service.requestSignup(
           { email, name: text(form.get('name')), topics: splitTopics(text(form.get('topics'))) },
-          request.linkBase,
+          request.clientAddress,
         );
+        if (!accepted) return html(429, pages.tooManyRequestsPage(options));
         return html(200, pages.checkInboxPage(options));
       }
       case 'GET /confirm': {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SubscriberRejectedError } from '../errors.ts';
 import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
-import { addressHash, normaliseEmail, transition } from './subscriber.ts';
+import { addressHash, type KeyedHash, normaliseEmail, transition } from './subscriber.ts';
 
 /**
  * One SES event (event publishing: `eventType`; identity notifications: `notificationType`),
@@ -86,6 +86,8 @@ export interface FeedbackOptions {
   ledger?: SendLedger;
   /** Transient bounces in a row that count as a bounce. @default 3 */
   transientBounceLimit?: number;
+  /** Keyed hash (HMAC) that names a recipient in the results, which go to logs. */
+  logHash: KeyedHash;
 }
 
 export type FeedbackAction =
@@ -98,24 +100,25 @@ export type FeedbackAction =
 /**
  * Applies one event to every recipient: a permanent bounce or a complaint stops all further mail;
  * transient bounces are counted and `transientBounceLimit` in a row count as a bounce; a delivery
- * resets the count. Returns one action per recipient, keyed by address hash (never the address).
+ * resets the count. Returns one action per recipient, named by its keyed hash (never the address), for logs.
  */
 export async function applyFeedback(
   event: FeedbackEvent,
   options: FeedbackOptions,
-): Promise<{ recipientHash: string; action: FeedbackAction }[]> {
+): Promise<{ recipient: string; action: FeedbackAction }[]> {
   const limit = options.transientBounceLimit ?? 3;
-  const results: { recipientHash: string; action: FeedbackAction }[] = [];
+  const results: { recipient: string; action: FeedbackAction }[] = [];
   for (const address of event.recipients) {
     const bare = address.replace(/^[^<]*<([^<>]+)>.*$/, '$1');
     const email = canonicalOrUndefined(bare);
     const recipientHash = addressHash(email ?? bare);
+    const recipient = options.logHash(email ?? bare);
     const outcome =
       event.kind === 'delivery' ? 'delivered' : event.kind === 'bounce' ? 'bounced' : 'complained';
     await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at, event.tags);
     const subscriber = email === undefined ? undefined : await options.repository.findByEmail(email);
     if (!subscriber) {
-      results.push({ recipientHash, action: 'unknown-recipient' });
+      results.push({ recipient, action: 'unknown-recipient' });
       continue;
     }
     let action: FeedbackAction;
@@ -134,7 +137,7 @@ export async function applyFeedback(
       updated = { ...subscriber, transientBounces: subscriber.transientBounces + 1 };
     }
     if (updated !== subscriber) await options.repository.put(updated);
-    results.push({ recipientHash, action });
+    results.push({ recipient, action });
   }
   return results;
 }

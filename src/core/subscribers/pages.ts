@@ -128,6 +128,10 @@ export function notFoundPage(options: PageOptions): string {
   return page(options, 'Not found', '<p>There is nothing here.</p>');
 }
 
+export function tooManyRequestsPage(options: PageOptions): string {
+  return page(options, 'Too many signups', '<p>Please try again in an hour.</p>');
+}
+
 export function errorPage(options: PageOptions): string {
   return page(options, 'Something went wrong', '<p>Please try again in a few minutes.</p>');
 }

@@ -1,29 +1,56 @@
-import { SubscriberRejectedError } from '../errors.ts';
-import type { ConfirmationMailer, SubscriberRepository } from '../ports/subscribers.ts';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, SubscriberRejectedError } from '../errors.ts';
+import type {
+  ConfirmationMailer,
+  PendingSignup,
+  RateLimit,
+  RateLimiter,
+  SignupQueue,
+  SubscriberRepository,
+} from '../ports/subscribers.ts';
 import type { TokenSigner } from '../tokens.ts';
 import {
   addressHash,
   createSubscriber,
+  type KeyedHash,
   type NewSubscriber,
   normaliseEmail,
   normaliseTopics,
-  type Subscriber,
   transition,
 } from './subscriber.ts';
 
-export interface ConfirmationLimit {
-  /** Confirmation mails per address per window. @default 3 */
-  max: number;
-  /** @default 24 hours */
-  windowMs: number;
+const HOUR = 60 * 60 * 1000;
+
+/** Abuse limits of the public signup; every limit is atomic (docs/subscribers.md, "Abuse limits"). */
+export interface SignupLimits {
+  /** Confirmation mails to one address. @default 3 a day */
+  perAddress: RateLimit;
+  /** Signups from one client (source IP). @default 10 an hour */
+  perClient: RateLimit;
+  /** Confirmation mails of the whole stack. @default 200 an hour */
+  global: RateLimit;
+  /** How long an unconfirmed signup and its link live. @default 48 hours */
+  pendingMs: number;
 }
+
+export const DEFAULT_SIGNUP_LIMITS: SignupLimits = {
+  perAddress: { max: 3, windowMs: 24 * HOUR },
+  perClient: { max: 10, windowMs: HOUR },
+  global: { max: 200, windowMs: HOUR },
+  pendingMs: 48 * HOUR,
+};
 
 export interface SubscriptionServiceOptions {
   repository: SubscriberRepository;
   tokens: TokenSigner;
+  limiter: RateLimiter;
   /** Needed only by the operations that send a confirmation mail. */
   mailer?: ConfirmationMailer;
-  confirmationLimit?: ConfirmationLimit;
+  /** Where the endpoint hands public signups (the signup worker processes them). */
+  queue?: SignupQueue;
+  /** Keys the per-client limit; the client address is never stored in clear. */
+  clientHash?: KeyedHash;
+  limits?: Partial<SignupLimits>;
   clock?: () => Date;
 }
 
@@ -41,6 +68,9 @@ export interface Preferences {
 /** What happened to one subscriber record; for operator output, never shown to the public. */
 export type AddOutcome = 'active' | 'pending-confirmation-sent' | 'pending-limit-reached';
 
+/** What became of a confirmation mail; for logs and metrics, never shown to the public. */
+export type ConfirmationOutcome = 'sent' | 'not-needed' | 'address-limit' | 'global-limit';
+
 /**
  * The subscription rules, independent of HTTP and AWS. Public operations answer the same way
  * whether or not the address or subscriber exists, so nobody can learn who is subscribed.
@@ -48,39 +78,67 @@ export type AddOutcome = 'active' | 'pending-confirmation-sent' | 'pending-limit
 export class SubscriptionService {
   private readonly repository: SubscriberRepository;
   private readonly tokens: TokenSigner;
+  private readonly limiter: RateLimiter;
   private readonly mailer: ConfirmationMailer | undefined;
-  private readonly limit: ConfirmationLimit;
+  private readonly queue: SignupQueue | undefined;
+  private readonly clientHash: KeyedHash | undefined;
+  private readonly limits: SignupLimits;
   private readonly clock: () => Date;
 
   constructor(options: SubscriptionServiceOptions) {
     this.repository = options.repository;
     this.tokens = options.tokens;
+    this.limiter = options.limiter;
     this.mailer = options.mailer;
-    this.limit = options.confirmationLimit ?? { max: 3, windowMs: 24 * 60 * 60 * 1000 };
+    this.queue = options.queue;
+    this.clientHash = options.clientHash;
+    this.limits = { ...DEFAULT_SIGNUP_LIMITS, ...options.limits };
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Self-service signup (double opt-in). Throws only for an invalid address. */
-  async signup(request: SignupRequest, linkBase: string): Promise<void> {
+  /**
+   * The endpoint's half of a self-service signup: checks the address's syntax and the client's limit,
+   * then queues the signup. It never reads the subscriber, so it costs the same for every address.
+   * Throws only for an invalid address; false when the client is over its limit.
+   */
+  async requestSignup(request: SignupRequest, clientAddress: string): Promise<boolean> {
+    if (!this.queue || !this.clientHash) throw new ConfigError('signup needs a queue and a client hash key');
     const email = normaliseEmail(request.email);
     const now = this.clock();
+    const client = `client#${this.clientHash(clientAddress)}`;
+    if (!(await this.limiter.take(client, this.limits.perClient, now))) return false;
+    await this.queue.enqueue({
+      email,
+      ...(request.name?.trim() ? { name: request.name.trim().slice(0, 100) } : {}),
+      topics: normaliseTopics(request.topics ?? []),
+      at: now.toISOString(),
+    });
+    return true;
+  }
+
+  /**
+   * The worker's half (double opt-in): a confirmation mail, within the limits, for a pending signup
+   * that keeps the name and topics until that very request is confirmed. Known subscribers are not
+   * changed; active ones get no mail, and a complaint means no more mail, not even a confirmation.
+   */
+  async processSignup(
+    request: SignupRequest & { at?: string },
+    linkBase: string,
+  ): Promise<ConfirmationOutcome> {
+    const email = normaliseEmail(request.email);
     const existing = await this.repository.findByEmail(email);
-    // A complaint is the strongest signal against mailing an address: no more mail, not even a confirmation.
-    if (existing?.status === 'active' || existing?.status === 'complained') return;
-    if (existing) {
-      const renewed: Subscriber = {
-        ...transition(existing, 'pending', now),
-        consent: { source: 'form', at: now.toISOString() },
-        ...(request.topics?.length ? { topics: normaliseTopics(request.topics) } : {}),
-      };
-      await this.sendConfirmation(renewed, linkBase, now);
-      return;
-    }
-    const created = createSubscriber(
-      { ...request, email, consent: { source: 'form', at: now.toISOString() }, confirmed: false },
+    if (existing?.status === 'active' || existing?.status === 'complained') return 'not-needed';
+    const now = this.clock();
+    return this.sendConfirmation(
+      {
+        email,
+        ...(request.name ? { name: request.name } : {}),
+        topics: normaliseTopics(request.topics ?? []),
+        requestedAt: request.at ?? now.toISOString(),
+      },
+      linkBase,
       now,
     );
-    if (await this.repository.create(created)) await this.sendConfirmation(created, linkBase, now, true);
   }
 
   /** Operator add (CLI or CSV import). Suppressed (erased) and known addresses are refused. */
@@ -105,19 +163,51 @@ export class SubscriptionService {
     if (!(await this.repository.create(subscriber)))
       throw new SubscriberRejectedError(where, 'already a subscriber');
     if (subscriber.status === 'active' || !linkBase) return 'active';
-    const sent = await this.sendConfirmation(subscriber, linkBase, now, true);
-    return sent ? 'pending-confirmation-sent' : 'pending-limit-reached';
+    const sent = await this.sendConfirmation(
+      { email, topics: [], requestedAt: now.toISOString() },
+      linkBase,
+      now,
+    );
+    return sent === 'sent' ? 'pending-confirmation-sent' : 'pending-limit-reached';
   }
 
-  /** Confirms a signup. Unknown subscribers and repeated confirmations answer like a first one. */
+  /**
+   * Confirms one pending signup: the subscriber becomes active with the name and topics of that request
+   * (the person who confirms is the one who typed them). Expired, unknown and repeated confirmations
+   * answer like a first one.
+   */
   async confirm(token: string): Promise<void> {
     const now = this.clock();
-    const { subscriberId } = await this.tokens.verify(token, 'confirm', now);
-    const subscriber = await this.repository.get(subscriberId);
-    if (subscriber?.status !== 'pending') return;
-    await this.repository.put(transition(subscriber, 'active', now));
+    const { subscriberId: signupId } = await this.tokens.verify(token, 'confirm', now);
+    const signup = await this.repository.takePendingSignup(signupId, now);
+    if (!signup) return;
+    const existing = await this.repository.findByEmail(signup.email);
+    const consent = { source: existing?.consent.source ?? 'form', at: now.toISOString() } as const;
+    if (!existing) {
+      await this.repository.create(
+        createSubscriber(
+          {
+            email: signup.email,
+            ...(signup.name ? { name: signup.name } : {}),
+            topics: signup.topics,
+            consent,
+            confirmed: true,
+          },
+          now,
+        ),
+      );
+    } else if (existing.status !== 'active' && existing.status !== 'complained') {
+      // An active subscriber keeps what they have: another pending signup (maybe a stranger's) changes nothing.
+      const pending = transition(existing, 'pending', now);
+      await this.repository.put({
+        ...transition(pending, 'active', now),
+        ...(signup.name ? { name: signup.name } : {}),
+        ...(signup.topics.length > 0 ? { topics: signup.topics } : {}),
+        consent,
+      });
+    }
     // A person who confirms again after an erasure has given fresh consent.
-    await this.repository.unsuppress(addressHash(subscriber.email));
+    await this.repository.unsuppress(addressHash(signup.email));
   }
 
   /** Checks a token without acting on it, for the pages that only show a button. */
@@ -135,17 +225,17 @@ export class SubscriptionService {
     }
   }
 
-  /** Re-subscribe from the unsubscribe done page: back to pending, with a new confirmation mail. */
+  /** Re-subscribe from the unsubscribe done page: a new confirmation mail; unsubscribed until confirmed. */
   async resubscribe(token: string, linkBase: string): Promise<void> {
     const now = this.clock();
     const { subscriberId } = await this.tokens.verify(token, 'unsubscribe', now);
     const subscriber = await this.repository.get(subscriberId);
     if (subscriber?.status !== 'unsubscribed') return;
-    const pending: Subscriber = {
-      ...transition(subscriber, 'pending', now),
-      consent: { source: 'form', at: now.toISOString() },
-    };
-    await this.sendConfirmation(pending, linkBase, now);
+    await this.sendConfirmation(
+      { email: subscriber.email, topics: [], requestedAt: now.toISOString() },
+      linkBase,
+      now,
+    );
   }
 
   async preferences(token: string): Promise<Preferences> {
@@ -185,24 +275,30 @@ export class SubscriptionService {
     return subscriber !== undefined;
   }
 
-  /** Sends the confirmation mail unless the per-address limit is reached; stores the record either way. */
-  private async sendConfirmation(subscriber: Subscriber, linkBase: string, now: Date, stored = false) {
-    const windowStart = now.getTime() - this.limit.windowMs;
-    const recent = subscriber.confirmationsSent.filter((at) => Date.parse(at) > windowStart);
-    const allowed = recent.length < this.limit.max;
-    const updated: Subscriber = {
-      ...subscriber,
-      confirmationsSent: allowed ? [...recent, now.toISOString()] : recent,
+  /**
+   * Sends a confirmation mail for a new pending signup unless the address's or the stack's limit is
+   * reached. Each limit is an atomic counter taken before any mail, so parallel requests cannot exceed it.
+   */
+  private async sendConfirmation(
+    signup: Omit<PendingSignup, 'id' | 'expiresAt'>,
+    linkBase: string,
+    now: Date,
+  ): Promise<ConfirmationOutcome> {
+    if (!this.mailer) throw new SubscriberRejectedError('signup', 'no confirmation mailer is configured');
+    const address = `address#${addressHash(signup.email)}`;
+    if (!(await this.limiter.take(address, this.limits.perAddress, now))) return 'address-limit';
+    if (!(await this.limiter.take('global', this.limits.global, now))) return 'global-limit';
+    const pending: PendingSignup = {
+      ...signup,
+      id: randomBytes(16).toString('base64url'),
+      expiresAt: new Date(now.getTime() + this.limits.pendingMs),
     };
-    if (!stored || allowed) await this.repository.put(updated);
-    if (!allowed) return false;
-    if (!this.mailer)
-      throw new SubscriberRejectedError(subscriber.id, 'no confirmation mailer is configured');
-    const token = await this.tokens.sign(subscriber.id, 'confirm', now);
+    await this.repository.savePendingSignup(pending);
+    const token = await this.tokens.sign(pending.id, 'confirm', now, this.limits.pendingMs);
     await this.mailer.sendConfirmation({
-      to: subscriber.email,
+      to: signup.email,
       confirmUrl: `${linkBase.replace(/(^|[^/])\/+$/, '$1')}/confirm?token=${encodeURIComponent(token)}`,
     });
-    return true;
+    return 'sent';
   }
 }

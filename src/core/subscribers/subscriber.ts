@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { SubscriberRejectedError } from '../errors.ts';
 
@@ -28,8 +28,6 @@ export interface Subscriber {
   timeZone?: string;
   /** Transient bounces since the last delivery. */
   transientBounces: number;
-  /** Instants of the confirmation mails sent in the current limit window. */
-  confirmationsSent: string[];
 }
 
 export interface NewSubscriber {
@@ -94,6 +92,18 @@ export function addressHash(email: string): string {
   return createHash('sha256').update(email.toLowerCase()).digest('hex');
 }
 
+/** A one-way hash keyed with a secret: what logs and rate-limit keys carry instead of an address or IP. */
+export type KeyedHash = (value: string) => string;
+
+/**
+ * HMAC-SHA256 with a secret key (from Secrets Manager in AWS): unlike a plain hash, nobody without the key
+ * can test a list of known addresses against it. Lower-cased like addressHash.
+ */
+export function keyedHasher(key: Buffer): KeyedHash {
+  if (key.length < 32) throw new SubscriberRejectedError('hash key', 'must be at least 32 bytes');
+  return (value) => createHmac('sha256', key).update(value.toLowerCase()).digest('hex');
+}
+
 export function normaliseTopics(topics: readonly string[]): string[] {
   const cleaned = topics.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0 && t.length <= 40);
   return [...new Set(cleaned)].slice(0, 20);
@@ -113,7 +123,6 @@ export function createSubscriber(input: NewSubscriber, now: Date): Subscriber {
     topicsOnly: false,
     ...(input.timeZone ? { timeZone: input.timeZone } : {}),
     transientBounces: 0,
-    confirmationsSent: [],
   };
 }
 

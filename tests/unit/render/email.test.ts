@@ -59,7 +59,7 @@ function hrefsOf(html: string): string[] {
 }
 
 describe('renderDigestEmail', () => {
-  it('escapes article data and emits only http(s) links', async () => {
+  it('escapes article data and emits only https links', async () => {
     // Prepare
     const digest = hostileDigest();
 
@@ -73,8 +73,12 @@ describe('renderDigestEmail', () => {
     expect(email.html).toContain('A point with &lt;b&gt;markup&lt;/b&gt; &amp; &quot;quotes&quot;.');
     const hrefs = hrefsOf(email.html);
     expect(hrefs).toContain('https://good.example.com/a?x=1&y=2');
-    expect(hrefs).toContain('http://old.example.com/story');
-    for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+    // Plain http never reaches an email: the article is shown as text.
+    expect(hrefs).not.toContain('http://old.example.com/story');
+    expect(email.html).toContain('Plain http link');
+    // A claimed outlet is shown with the link's real host beside it.
+    expect(email.html).toContain('Good (good.example.com)');
+    for (const href of hrefs) expect(href).toMatch(/^https:\/\//);
     expect(email.text).toContain('<script>alert("title")</script>');
     expect(email.text).toContain('Data link\n');
     expect(email.text).not.toMatch(/javascript:|data:text|mailto:|\/relative\/path/);

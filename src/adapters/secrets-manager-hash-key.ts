@@ -1,0 +1,23 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { type KeyedHash, keyedHasher } from '../core/subscribers/subscriber.ts';
+
+const hashKeySecretSchema = z.strictObject({ key: z.string().min(32) });
+
+/**
+ * The keyed hash of logs and rate-limit keys, from a Secrets Manager secret `{"key":"<random>"}` (the
+ * stack generates it). Read once per cold start; it never leaves the function.
+ */
+export async function hasherFromSecret(client: SecretsManagerClient, secretId: string): Promise<KeyedHash> {
+  const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  let json: unknown;
+  try {
+    json = JSON.parse(SecretString ?? '');
+  } catch (cause) {
+    throw new ConfigError(`secret ${secretId}: not JSON`, { cause });
+  }
+  const parsed = hashKeySecretSchema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`secret ${secretId}: ${z.prettifyError(parsed.error)}`);
+  return keyedHasher(Buffer.from(parsed.data.key, 'utf8'));
+}

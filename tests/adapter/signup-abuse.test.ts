@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignupWorker } from '../../functions/signup-worker.ts';
+import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
+import type { SignupLimits } from '../../src/core/subscribers/service.ts';
+import { type MotoServer, startMoto } from '../support/moto.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
+import {
+  confirmToken,
+  drainSignups,
+  KEY_SECRET,
+  LINK_BASE,
+  mailsTo,
+  subscriberStack,
+  subscriptionService,
+} from '../support/subscribers.ts';
+
+type Stack = Awaited<ReturnType<typeof subscriberStack>>;
+
+function signupEvent(body: string, sourceIp = '198.51.100.23'): LambdaFunctionURLEvent {
+  const text = readFileSync(new URL('../fixtures/function-url/subscribe-post.json', import.meta.url), 'utf8');
+  const event = JSON.parse(text.replace('{{body}}', body)) as LambdaFunctionURLEvent;
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, http: { ...event.requestContext.http, sourceIp } },
+  };
+}
+
+function status(value: LambdaFunctionURLResult): number {
+  if (typeof value === 'string') throw new Error('expected a structured result');
+  return value.statusCode ?? 0;
+}
+
+const unique = (tag: string) =>
+  `${tag}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@mail.example.com`;
+const HOUR = 3_600_000;
+
+/** How many mails moto accepted for any of `addresses` (one read of moto's data, not one per address). */
+async function mailCount(endpoint: string, addresses: readonly string[]): Promise<number> {
+  const wanted = new Set(addresses);
+  const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as {
+    ses?: { RawMessage?: { destinations: string[] }[] };
+  };
+  return (data.ses?.RawMessage ?? []).filter((m) => m.destinations.some((d) => wanted.has(d))).length;
+}
+
+async function endpointFor(stack: Stack, limits: Partial<SignupLimits>) {
+  const service = subscriptionService(stack, () => new Date(), limits);
+  const handler = createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: true });
+  return { service, handler };
+}
+
+describe('signup abuse limits against moto', () => {
+  let stack: Stack;
+  let serial: MotoServer;
+
+  beforeAll(async () => {
+    // DynamoDB applies conditional writes to one item one at a time; moto does so only when single-threaded.
+    serial = await startMoto({ serial: true });
+    stack = await subscriberStack('abuse', KEY_SECRET, serial.endpoint);
+  });
+
+  afterAll(async () => {
+    await serial?.stop();
+  });
+
+  it('sends at most the per-address limit for 40 parallel signups of one address', async () => {
+    // prepare
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 1000, windowMs: HOUR } });
+    const email = unique('parallel');
+    const body = `email=${encodeURIComponent(email)}`;
+
+    // act: 40 requests at once, then the queued signups processed by four workers at once, as Lambda would.
+    const answers = await Promise.all(Array.from({ length: 40 }, () => handler(signupEvent(body))));
+    const { Records } = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
+    const worker = createSignupWorker(service, LINK_BASE);
+    const chunks = [0, 1, 2, 3].map((i) => Records.slice(i * 10, i * 10 + 10));
+    const results = await Promise.all(chunks.map((chunk) => worker({ Records: chunk })));
+
+    // assess
+    expect(answers.map(status)).toEqual(Array(40).fill(200));
+    expect(Records).toHaveLength(40);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    expect(await mailsTo(email, serial.endpoint)).toHaveLength(3);
+  });
+
+  it('lets one client sign up only its hourly limit of addresses, whatever they are', {
+    timeout: 120_000,
+  }, async () => {
+    // prepare: plus-addressing aims every signup at one inbox.
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 10, windowMs: HOUR } });
+    const base = unique('flood').replace('@', '+{n}@');
+    const addresses = Array.from({ length: 200 }, (_, n) => base.replace('{n}', String(n)));
+
+    // act
+    const answers = await Promise.all(
+      addresses.map((a) => handler(signupEvent(`email=${encodeURIComponent(a)}`, '203.0.113.99'))),
+    );
+    await drainSignups(stack, service);
+    const mails = await mailCount(serial.endpoint, addresses);
+    const other = await handler(signupEvent(`email=${encodeURIComponent(unique('other'))}`, '203.0.113.7'));
+
+    // assess
+    const codes = answers.map(status);
+    expect(codes.filter((c) => c === 200)).toHaveLength(10);
+    expect(codes.filter((c) => c === 429)).toHaveLength(190);
+    expect(mails).toBe(10);
+    expect(status(other)).toBe(200);
+    await drainSignups(stack, service);
+  });
+
+  it('stops confirmation mails at the hourly global cap, whichever clients ask', async () => {
+    // prepare: a fresh table, so the global counter starts at zero.
+    const fresh = await subscriberStack('global-cap', KEY_SECRET, serial.endpoint);
+    const { service, handler } = await endpointFor(fresh, { global: { max: 5, windowMs: HOUR } });
+    const addresses = Array.from({ length: 12 }, () => unique('cap'));
+
+    // act
+    await Promise.all(
+      addresses.map((a, i) => handler(signupEvent(`email=${encodeURIComponent(a)}`, `192.0.2.${i + 1}`))),
+    );
+    await drainSignups(fresh, service);
+
+    // assess
+    expect(await mailCount(serial.endpoint, addresses)).toBe(5);
+  });
+});
+
+describe('identity comes from the person who confirms', () => {
+  let stack: Stack;
+  let service: Awaited<ReturnType<typeof endpointFor>>['service'];
+  let handler: Awaited<ReturnType<typeof endpointFor>>['handler'];
+  const scam = 'Your account is suspended - call 555 0100 now';
+
+  beforeAll(async () => {
+    stack = await subscriberStack('identity', KEY_SECRET);
+    ({ service, handler } = await endpointFor(stack, { perClient: { max: 1000, windowMs: HOUR } }));
+  });
+
+  const signup = async (email: string, name: string, ip: string) => {
+    await handler(signupEvent(`email=${encodeURIComponent(email)}&name=${encodeURIComponent(name)}`, ip));
+    await drainSignups(stack, service);
+  };
+  const confirm = (token: string) =>
+    handler({
+      ...signupEvent(`token=${encodeURIComponent(token)}`),
+      rawPath: '/confirm',
+    });
+
+  it('never lets a stranger’s signup rename an active subscriber', async () => {
+    // prepare
+    const email = unique('active');
+    await signup(email, 'Ada', '198.51.100.1');
+    const [own] = await mailsTo(email);
+    await confirm(confirmToken(own ?? ({} as never)));
+
+    // act
+    await signup(email, scam, '203.0.113.66');
+
+    // assess
+    expect(await mailsTo(email)).toHaveLength(1);
+    expect(await stack.repository.findByEmail(email)).toMatchObject({ status: 'active', name: 'Ada' });
+  });
+
+  it('takes the name of the request the person confirms, and a stranger’s later link changes nothing', async () => {
+    // prepare: the person signs up, then a stranger signs the same pending address up with a scam name.
+    const email = unique('pending');
+    await signup(email, 'Grace', '198.51.100.2');
+    await signup(email, scam, '203.0.113.66');
+    const [own, strangers] = await mailsTo(email);
+
+    // act
+    await confirm(confirmToken(own ?? ({} as never)));
+    const afterOwn = await stack.repository.findByEmail(email);
+    await confirm(confirmToken(strangers ?? ({} as never)));
+    const afterStrangers = await stack.repository.findByEmail(email);
+
+    // assess
+    expect(afterOwn).toMatchObject({ status: 'active', name: 'Grace' });
+    expect(afterStrangers).toEqual(afterOwn);
+    expect(JSON.stringify(await mailsTo(email))).not.toContain('suspended');
+  });
+});
