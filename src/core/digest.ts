@@ -8,6 +8,10 @@ export interface Digest {
   /** All themes, ranked. Rendering shows the first maxThemes in full. */
   themes: Theme[];
   skipped: Skipped[];
+  /** The editor's note, shown at the top of the email. */
+  intro?: string;
+  /** The editor's subject line, instead of the one the subject template makes. */
+  subject?: string;
 }
 
 export interface Theme {
@@ -15,6 +19,13 @@ export interface Theme {
   label: string;
   articles: DigestArticle[];
   points: Point[];
+  /** True when an editor wrote `label`; the summariser's label otherwise. */
+  edited?: true;
+  /**
+   * Sentences of the theme's own articles an editor may swap a point for, as the summariser ranked them;
+   * quoted and cited like points. Not rendered.
+   */
+  alternatives?: Point[];
 }
 
 export interface DigestArticle {
@@ -30,6 +41,8 @@ export interface DigestArticle {
 export interface Point {
   text: string;
   sources: string[];
+  /** True when an editor chose this point (a swap from `alternatives`): still quoted from its sources. */
+  edited?: true;
 }
 
 export interface Skipped {

@@ -51,7 +51,7 @@ export function renderDigestMjml(
 ): Omit<RenderedDigest, 'html'> & { mjml: string } {
   const placeholders = placeholderTokens(digest, settings);
   const view = buildEmailView(digest, settings, placeholders);
-  const subject = oneLine(templates.subject(view));
+  const subject = oneLine(digest.subject ?? templates.subject(view));
   const mjml = templates.mjml({ ...view, subject });
   const text = `${templates
     .text(view)

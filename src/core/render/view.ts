@@ -17,6 +17,8 @@ export interface EmailView {
   preheader: string;
   dateLabel: string;
   greeting: string;
+  /** The editor's note, shown under the greeting. */
+  intro?: string;
   archiveUrl?: string;
   themes: ThemeView[];
   otherThemeCount: number;
@@ -104,6 +106,7 @@ export function buildEmailView(
     preheader: firstPoint.length > 140 ? `${firstPoint.slice(0, 139)}…` : firstPoint,
     dateLabel: formatDate(digest.generatedAt) ?? '',
     greeting: placeholders.greeting,
+    ...(digest.intro && { intro: digest.intro }),
     archiveUrl: settings.footer.archiveUrl,
     themes,
     otherThemeCount: Math.max(0, digest.themes.length - 1),
