@@ -25,7 +25,9 @@ export class S3DigestArchive implements DigestArchive {
 
   async get(prefix: string, name: string): Promise<string | undefined> {
     try {
-      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: `${prefix}${name}` }));
+      const { Body } = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${prefix}${name}` }),
+      );
       return await Body?.transformToString('utf8');
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;

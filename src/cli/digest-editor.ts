@@ -23,13 +23,17 @@ export interface EditorOptions extends AwsOptions {
 
 export const digestsTableOption = () =>
   resourceOption('--digests-table <name>', 'digests table', 'DIGESTS_TABLE');
+export const approvedQueueOption = () =>
+  resourceOption('--approved-queue-url <url>', '"digest approved" queue', 'APPROVED_QUEUE_URL');
 
 /** The options every command that changes a deployed digest's content takes. */
 export function withEditorOptions(command: Command): Command {
   return withAwsOptions(
     command
       .addOption(digestsTableOption())
-      .addOption(resourceOption('--bucket <name>', 'articles bucket, which holds the archive', 'ARTICLES_BUCKET'))
+      .addOption(
+        resourceOption('--bucket <name>', 'articles bucket, which holds the archive', 'ARTICLES_BUCKET'),
+      )
       .option('--settings <file>', 'the deployed email settings JSON (docs/email.md), to render the archive')
       .option('--templates <dir>', 'email templates folder (default: templates/ of this package)'),
   );
@@ -46,7 +50,10 @@ export async function digestEditor(options: EditorOptions): Promise<DigestEditor
     await loadTemplates(templateFolder(options.templates)),
     await readEmailSettings(options),
   );
-  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), required(options.bucket, '--bucket'));
+  const archive = new S3DigestArchive(
+    new S3Client(clientConfig(options)),
+    required(options.bucket, '--bucket'),
+  );
   return new DigestEditor({ records: digestRecords(options), archive, renderer });
 }
 

@@ -43,19 +43,25 @@ export class DigestEditor {
   async open(digestId: string): Promise<EditableDigest> {
     const record = await this.deps.records.get(digestId);
     if (!record) throw new UsageError(`digest ${digestId} does not exist`);
-    if (!record.archivePrefix) throw new UsageError(`digest ${digestId} is ${record.state}: nothing was archived`);
+    if (!record.archivePrefix)
+      throw new UsageError(`digest ${digestId} is ${record.state}: nothing was archived`);
     const edits = record.edits ?? [];
     // Digests archived before editing existed have no original: their digest.json is it, as long as unedited.
     const text =
       (await this.deps.archive.get(record.archivePrefix, ORIGINAL_DIGEST_FILE)) ??
-      (record.editVersion === undefined ? await this.deps.archive.get(record.archivePrefix, 'digest.json') : undefined);
+      (record.editVersion === undefined
+        ? await this.deps.archive.get(record.archivePrefix, 'digest.json')
+        : undefined);
     if (text === undefined)
       throw new UsageError(`digest ${digestId}: ${record.archivePrefix}${ORIGINAL_DIGEST_FILE} is missing`);
     const original = JSON.parse(text) as Digest;
     return {
       record,
       original,
-      digest: applyEdits(original, edits.map((e) => e.edit)),
+      digest: applyEdits(
+        original,
+        edits.map((e) => e.edit),
+      ),
       version: record.editVersion ?? 0,
       edits,
     };
@@ -95,7 +101,9 @@ export class DigestEditor {
   ): Promise<EditableDigest> {
     const opened = await this.open(digestId);
     if (opened.record.state !== 'pending')
-      throw new UsageError(`digest ${digestId} is ${opened.record.state}; only a pending digest can be edited`);
+      throw new UsageError(
+        `digest ${digestId} is ${opened.record.state}; only a pending digest can be edited`,
+      );
     checkVersion(opened, expectedVersion);
     const edits = edit(opened.edits);
     const digest = applyEdits(

@@ -20,7 +20,12 @@ export const editSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop-theme'), theme: themeRef }),
   z.object({ kind: z.literal('drop-point'), theme: themeRef, point: position }),
   /** `with` is the text of one of the theme's alternatives; the point it replaces becomes one. */
-  z.object({ kind: z.literal('replace-point'), theme: themeRef, point: position, with: z.string().max(5000) }),
+  z.object({
+    kind: z.literal('replace-point'),
+    theme: themeRef,
+    point: position,
+    with: z.string().max(5000),
+  }),
   /** The editor's note at the top of the email; empty removes it. */
   z.object({
     kind: z.literal('note'),
@@ -104,8 +109,7 @@ export function applyEdit(digest: Digest, edit: Edit): Digest {
     }
     case 'drop-theme': {
       const index = themeIndex(digest, edit.theme);
-      if (digest.themes.length === 1)
-        throw new UsageError('it is the only theme: reject the digest instead');
+      if (digest.themes.length === 1) throw new UsageError('it is the only theme: reject the digest instead');
       return { ...digest, themes: digest.themes.filter((_, i) => i !== index) };
     }
     case 'drop-point':

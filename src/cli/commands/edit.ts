@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { EditableDigest } from '../../core/digest-editing.ts';
 import type { Digest } from '../../core/digest.ts';
+import type { EditableDigest } from '../../core/digest-editing.ts';
 import { describeEdit, type EditInput, parseEdit, resolveTheme } from '../../core/edits.ts';
 import { UsageError } from '../../core/errors.ts';
 import { digestEditor, type EditorOptions, editorIdentity, withEditorOptions } from '../digest-editor.ts';

@@ -16,6 +16,7 @@ import {
   withAwsOptions,
 } from '../aws-options.ts';
 import {
+  approvedQueueOption,
   digestEditor,
   digestRecords,
   digestsTableOption,
@@ -35,9 +36,6 @@ interface StatusOptions extends OperatorOptions {
   subscriberTable?: string;
   json?: boolean;
 }
-
-const approvedQueueOption = () =>
-  resourceOption('--approved-queue-url <url>', '"digest approved" queue', 'APPROVED_QUEUE_URL');
 
 const records = digestRecords;
 

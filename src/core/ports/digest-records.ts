@@ -45,7 +45,12 @@ export interface DigestRecords {
    * Sets a pending digest's edits and bumps its edit version, if it is still pending and at `version`
    * (0: never edited); returns false otherwise.
    */
-  saveEdits(digestId: string, edits: readonly RecordedEdit[], version: number, updatedAt: string): Promise<boolean>;
+  saveEdits(
+    digestId: string,
+    edits: readonly RecordedEdit[],
+    version: number,
+    updatedAt: string,
+  ): Promise<boolean>;
   /** The most recent digests, newest window first. */
   recent(limit: number): Promise<DigestRecord[]>;
   isPaused(): Promise<boolean>;
