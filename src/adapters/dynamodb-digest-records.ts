@@ -1,4 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { RecordedEdit } from '../core/edits.ts';
 import type { DigestRecord, DigestRecords, DigestState } from '../core/ports/digest-records.ts';
 import { isConditionFailed } from './aws-errors.ts';
 
@@ -28,11 +35,42 @@ export class DynamoDbDigestRecords implements DigestRecords {
   }
 
   transition(record: DigestRecord, from: DigestState): Promise<boolean> {
+    const edited = record.editVersion !== undefined;
     return this.conditionalPut(record, {
-      ConditionExpression: '#state = :from',
+      ConditionExpression: `#state = :from AND ${edited ? 'editVersion = :version' : 'attribute_not_exists(editVersion)'}`,
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':from': from },
+      ExpressionAttributeValues: { ':from': from, ...(edited && { ':version': record.editVersion }) },
     });
+  }
+
+  async saveEdits(
+    digestId: string,
+    edits: readonly RecordedEdit[],
+    version: number,
+    updatedAt: string,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { digestId },
+          UpdateExpression: 'SET edits = :edits, editVersion = :next, updatedAt = :at',
+          ConditionExpression: `#state = :pending AND ${version === 0 ? 'attribute_not_exists(editVersion)' : 'editVersion = :version'}`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':edits': edits,
+            ':next': version + 1,
+            ':at': updatedAt,
+            ':pending': 'pending',
+            ...(version !== 0 && { ':version': version }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async recent(limit: number): Promise<DigestRecord[]> {

@@ -1,4 +1,4 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArchiveFile, DigestArchive } from '../core/ports/digest-archive.ts';
 
 /** Archived digests as objects under a prefix of the articles bucket. */
@@ -21,5 +21,17 @@ export class S3DigestArchive implements DigestArchive {
         ),
       ),
     );
+  }
+
+  async get(prefix: string, name: string): Promise<string | undefined> {
+    try {
+      const { Body } = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${prefix}${name}` }),
+      );
+      return await Body?.transformToString('utf8');
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
   }
 }

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { editsFileOf, readEditsFile } from '../adapters/local-edits.ts';
 import { templateFolder } from '../adapters/template-folder.ts';
 import type { Digest } from '../core/digest.ts';
+import { applyEditsLeniently, describeEdit } from '../core/edits.ts';
 import { renderSampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { loadTemplates } from '../core/render/templates.ts';
@@ -24,4 +26,19 @@ export async function writeDigestFiles(
   await writeFile(join(out, 'digest.txt'), email.text);
   await writeFile(join(out, 'digest.eml'), email.eml);
   return { out, email };
+}
+
+/** The folder's digest with the edits saved beside the folder by the studio; edits that no longer fit are reported. */
+export async function withFolderEdits(digest: Digest, inputDir: string): Promise<Digest> {
+  const path = editsFileOf(inputDir);
+  const { edits } = await readEditsFile(path);
+  if (edits.length === 0) return digest;
+  const applied = applyEditsLeniently(
+    digest,
+    edits.map((e) => e.edit),
+  );
+  for (const { edit, reason } of applied.stale)
+    console.error(`warning: edit not applied (${describeEdit(edit)}): ${reason}`);
+  console.error(`applied ${edits.length - applied.stale.length} of ${edits.length} edits from ${path}`);
+  return applied.digest;
 }

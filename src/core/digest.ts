@@ -19,6 +19,13 @@ export interface Theme {
   label: string;
   articles: DigestArticle[];
   points: Point[];
+  /** True when an editor wrote `label`; the summariser's label otherwise. */
+  edited?: true;
+  /**
+   * Sentences of the theme's own articles an editor may swap a point for, as the summariser ranked them;
+   * quoted and cited like points. Not rendered.
+   */
+  alternatives?: Point[];
 }
 
 export interface DigestArticle {
@@ -38,6 +45,8 @@ export interface DigestArticle {
 export interface Point {
   text: string;
   sources: string[];
+  /** True when an editor chose this point (a swap from `alternatives`): still quoted from its sources. */
+  edited?: true;
 }
 
 export interface Skipped {

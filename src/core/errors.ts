@@ -23,6 +23,9 @@ export class ConfigError extends DigestError {}
 /** Bad command-line or HTTP input from a person. */
 export class UsageError extends DigestError {}
 
+/** Someone else changed the digest since this editor read it: nothing was written; reload and redo. */
+export class EditConflictError extends UsageError {}
+
 /** A template that does not compile or renders invalid MJML; `problems` lists each message with its line. */
 export class TemplateError extends DigestError {
   constructor(

@@ -2,7 +2,7 @@ import type { Article, SourceFile } from './article.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
 import { parseArticle } from './ingest/parse.ts';
-import { summarise } from './summarise.ts';
+import { alternativePoints, summarise } from './summarise.ts';
 import { groupThemes } from './themes.ts';
 
 export interface BuildOptions {
@@ -28,6 +28,9 @@ const runDirectly: StageRunner = (_stage, run) => run();
 
 export const DEFAULT_DIGEST_TITLE = 'News digest';
 
+/** Sentences offered per theme to swap a point for (digest.json `alternatives`). */
+const ALTERNATIVES_PER_THEME = 4;
+
 /** Builds a digest from parsed articles. The same code runs in Lambda, the CLI and the preview. */
 export function buildDigestFromArticles(
   articles: readonly Article[],
@@ -43,13 +46,19 @@ export function buildDigestFromArticles(
   const runStage = options.runStage ?? runDirectly;
   const canonical = runStage('dedup', () => collapseDuplicates(recent));
   const groups = runStage('themes', () => groupThemes(canonical));
+  const summary = { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 };
   const themes: Theme[] = runStage('summaries', () =>
-    groups.map((group) => ({
-      id: group.id,
-      label: group.label,
-      articles: group.articles.map(toDigestArticle),
-      points: summarise(group.articles, { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 }),
-    })),
+    groups.map((group) => {
+      const points = summarise(group.articles, summary);
+      const alternatives = alternativePoints(group.articles, summary, points, ALTERNATIVES_PER_THEME);
+      return {
+        id: group.id,
+        label: group.label,
+        articles: group.articles.map(toDigestArticle),
+        points,
+        ...(alternatives.length > 0 && { alternatives }),
+      };
+    }),
   );
   const intro = options.intro?.trim();
   return {

@@ -1,6 +1,6 @@
 import type { Article } from './article.ts';
 import type { Digest, Skipped } from './digest.ts';
-import { UsageError } from './errors.ts';
+import { EditConflictError, UsageError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
 import type { ArchiveFile, DigestArchive } from './ports/digest-archive.ts';
@@ -266,10 +266,9 @@ export class ScheduledDigest {
       skipped,
     });
     const archivePrefix = archivePrefixOf(window);
-    const files: ArchiveFile[] = [
-      { name: 'digest.json', body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' },
-      ...(await this.deps.renderer.render(digest)),
-    ];
+    const files = await archiveFiles(digest, this.deps.renderer);
+    // The digest as built, kept apart from digest.json, which editors' changes rewrite (src/core/digest-editing.ts).
+    if (this.options.sendMode === 'review') files.push(jsonFile(ORIGINAL_DIGEST_FILE, digest));
     await this.deps.archive.put(archivePrefix, files);
     const counts = countsOf(digest);
     const built = { ...withoutLease(building), counts, archivePrefix };
@@ -308,12 +307,13 @@ export class DigestReview {
     this.now = options.now ?? (() => new Date());
   }
 
-  approve(digestId: string): Promise<DigestRecord> {
-    return this.decide(digestId, 'approved');
+  /** `editVersion`: refuse when the digest was edited after the editor last saw it. */
+  approve(digestId: string, editVersion?: number): Promise<DigestRecord> {
+    return this.decide(digestId, 'approved', editVersion);
   }
 
-  reject(digestId: string): Promise<DigestRecord> {
-    return this.decide(digestId, 'rejected');
+  reject(digestId: string, editVersion?: number): Promise<DigestRecord> {
+    return this.decide(digestId, 'rejected', editVersion);
   }
 
   /** Sends or drops (as configured) every pending digest whose review deadline has passed. */
@@ -334,17 +334,25 @@ export class DigestReview {
   private async decide(
     digestId: string,
     decision: 'approved' | 'rejected' | 'dropped',
+    editVersion?: number,
   ): Promise<DigestRecord> {
     const record = await this.deps.records.get(digestId);
     if (!record) throw new UsageError(`digest ${digestId} does not exist`);
     if (record.state !== 'pending') {
       throw new UsageError(`digest ${digestId} is ${record.state}; only a pending digest can be decided`);
     }
+    if (editVersion !== undefined && (record.editVersion ?? 0) !== editVersion) {
+      throw new EditConflictError(
+        `digest ${digestId} was edited by someone else meanwhile: reload it and decide again`,
+      );
+    }
     const { reviewDeadline: _deadline, ...rest } = record;
     const decided: DigestRecord = { ...rest, state: decision, updatedAt: this.now().toISOString() };
     if (decision === 'approved') await this.handOver(decided);
     if (!(await this.deps.records.transition(decided, 'pending'))) {
-      throw new UsageError(`digest ${digestId} was decided by someone else meanwhile`);
+      throw new EditConflictError(
+        `digest ${digestId} was edited or decided by someone else meanwhile: reload it and check`,
+      );
     }
     this.deps.log.info('digest decided', { digestId, decision });
     return decided;
@@ -361,6 +369,18 @@ export class DigestReview {
       windowEnd: record.windowEnd,
     });
   }
+}
+
+/** Beside digest.json in a review-mode archive: the digest as built, before any edit. */
+export const ORIGINAL_DIGEST_FILE = 'digest.original.json';
+
+/** digest.json and the renditions of it: what an archive folder holds, built and after every edit. */
+export async function archiveFiles(digest: Digest, renderer: DigestRenderer): Promise<ArchiveFile[]> {
+  return [jsonFile('digest.json', digest), ...(await renderer.render(digest))];
+}
+
+function jsonFile(name: string, digest: Digest): ArchiveFile {
+  return { name, body: `${JSON.stringify(digest, null, 2)}\n`, contentType: 'application/json' };
 }
 
 /** `digests/YYYY/MM/DD/<digestId>/`, dated by the window's end (UTC). */

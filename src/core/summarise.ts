@@ -360,3 +360,20 @@ function arrange(chosen: readonly Candidate[]): Candidate[] {
   }
   return [...result, ...waiting];
 }
+
+/**
+ * What an editor may swap a point for: the further sentences the summariser picks when given `count` more
+ * points and room for them, in its reading order, quoted and cited like points. Built on summarise() alone.
+ */
+export function alternativePoints(
+  articles: readonly Article[],
+  options: SummariseOptions,
+  chosen: readonly Point[],
+  count: number,
+): Point[] {
+  const taken = new Set(chosen.map((p) => p.text));
+  const maxPoints = chosen.length + count;
+  return summarise(articles, { ...options, words: options.words * (1 + count), maxPoints, minPoints: 1 })
+    .filter((p) => !taken.has(p.text))
+    .slice(0, count);
+}

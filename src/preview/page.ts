@@ -1,4 +1,5 @@
 import type { Digest } from '../core/digest.ts';
+import { describeEdit } from '../core/edits.ts';
 import { escapeHtml } from '../core/render/html.ts';
 import type { ClientIssue } from './client-support.ts';
 import { SIZE_WARNING_BYTES, type StudioBuild } from './studio.ts';
@@ -28,14 +29,18 @@ const CLIENT_FAMILIES = [
   ['apple-mail.', 'Apple Mail'],
 ] as const;
 
-/** The studio page: the email in a frame with its views, and a side panel about the build. */
-export function renderStudioPage(build: StudioBuild): string {
+/**
+ * The studio page: the email in a frame with its views, and a side panel about the build; in edit mode the
+ * panel starts with the edit controls. `token` authorises the page's state-changing requests.
+ */
+export function renderStudioPage(build: StudioBuild, token: string): string {
   const digest = build.digest;
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="studio-token" content="${token}">
 <title>Digest preview${build.email ? ` · ${build.email.rendered.subject}` : ''}</title>
 <style>${new SafeHtml(STYLES)}</style>
 </head>
@@ -58,6 +63,7 @@ export function renderStudioPage(build: StudioBuild): string {
     <iframe id="frame" title="Email preview" src="about:blank"></iframe>
   </section>
   <aside class="panel">
+    ${build.edited && digest ? editor(build, digest) : ''}
     ${build.email ? summary(build) : ''}
     ${digest ? contents(digest) : ''}
     <h2>MJML validation</h2>
@@ -75,6 +81,71 @@ export function renderStudioPage(build: StudioBuild): string {
 </body>
 </html>
 `.value;
+}
+
+function editor(build: StudioBuild, digest: Digest): SafeHtml {
+  const edited = build.edited as NonNullable<StudioBuild['edited']>;
+  const deployed = edited.digestId !== undefined;
+  const open = !deployed || edited.state === 'pending';
+  const disabled = open ? '' : new SafeHtml(' disabled');
+  return html`
+    <section id="editor" data-version="${edited.version}" data-open="${String(open)}">
+    <h2>Edit${deployed ? html` <code>${edited.digestId}</code> <span id="state">${edited.state}</span>` : ' (saved beside the folder)'}</h2>
+    ${
+      deployed
+        ? html`<p class="decide">
+      <button type="button" id="send-test"${edited.canSendTest ? disabled : new SafeHtml(' disabled title="start the studio with --test-to to send tests"')}>Send a test to me</button>
+      <button type="button" id="approve" class="primary"${disabled}>Approve</button>
+      <button type="button" id="reject" class="danger"${disabled}>Reject</button></p>`
+        : ''
+    }
+    <p id="edit-message" role="status"></p>
+    <label for="edit-subject">Subject line</label>
+    <div class="row"><input id="edit-subject" value="${digest.subject ?? ''}" placeholder="${build.email?.rendered.subject ?? ''}"${disabled}><button type="button" data-edit="subject"${disabled}>Save</button></div>
+    <label for="edit-note">Editor's note</label>
+    <textarea id="edit-note" rows="3"${disabled}>${digest.intro ?? ''}</textarea>
+    <div class="row"><button type="button" data-edit="note"${disabled}>Save note</button></div>
+    <ol class="edit-themes">${digest.themes.map(
+      (theme, t) => html`<li data-theme="${theme.id}">
+        <div class="row"><input class="theme-title" aria-label="Title of theme ${t + 1}" value="${theme.label}"${disabled}>${
+          theme.edited ? html`<small title="written by an editor">edited</small>` : ''
+        }</div>
+        <div class="row tools">
+          <button type="button" data-edit="up" aria-label="Move theme ${t + 1} up"${t === 0 ? new SafeHtml(' disabled') : disabled}>↑</button>
+          <button type="button" data-edit="down" aria-label="Move theme ${t + 1} down"${t === digest.themes.length - 1 ? new SafeHtml(' disabled') : disabled}>↓</button>
+          <button type="button" data-edit="pin"${t === 0 ? new SafeHtml(' disabled') : disabled}>Pin to top</button>
+          <button type="button" data-edit="drop-theme" class="danger"${disabled}>Drop theme</button>
+        </div>
+        <ol class="edit-points">${theme.points.map(
+          (point, p) => html`<li data-point="${p + 1}"><span class="point-text">${point.text}</span>${
+            point.edited ? html` <small>swapped in</small>` : ''
+          }
+          <div class="row tools"><button type="button" data-edit="drop-point" aria-label="Drop point ${p + 1} of theme ${t + 1}"${disabled}>Drop</button>${
+            theme.alternatives?.length
+              ? html`<select data-edit="replace-point" aria-label="Swap point ${p + 1} of theme ${t + 1}"${disabled}><option value="">Swap for…</option>${theme.alternatives.map(
+                  (a) => html`<option value="${a.text}">${a.text}</option>`,
+                )}</select>`
+              : ''
+          }</div></li>`,
+        )}</ol></li>`,
+    )}</ol>
+    <h2>Edits · version ${edited.version}</h2>
+    ${
+      edited.edits.length
+        ? html`<ol id="edits">${edited.edits.map(
+            (e) =>
+              html`<li>${describeEdit(e.edit)} <small>${e.by}, ${e.at.slice(0, 16).replace('T', ' ')}</small></li>`,
+          )}</ol>
+          <p><button type="button" id="undo"${disabled}>Undo last edit</button></p>`
+        : html`<p id="edits">None yet.</p>`
+    }
+    ${
+      edited.stale.length
+        ? html`<p class="warn">Edits that no longer fit the articles (kept in the file, not applied):</p>
+          <ul class="problems">${edited.stale.map((s) => html`<li>${describeEdit(s.edit)}: ${s.reason}</li>`)}</ul>`
+        : ''
+    }
+    </section>`;
 }
 
 function summary(build: StudioBuild): SafeHtml {
@@ -161,6 +232,22 @@ main { display: grid; grid-template-columns: 1fr 380px; gap: 16px; padding: 16px
 .error { width: 100%; background: #ffebe9; border: 1px solid #ff8182; border-radius: 8px; padding: 8px 16px; color: #82071e; }
 .error pre { white-space: pre-wrap; margin: 4px 0 0; }
 .problems { color: #82071e; }
+#editor label { display: block; font-weight: 600; margin: 8px 0 2px; }
+#editor input, #editor textarea, #editor select { font: inherit; width: 100%; padding: 4px 6px; border: 1px solid #d0d7de; border-radius: 6px; }
+#editor select { width: auto; max-width: 220px; }
+#editor .row { display: flex; gap: 4px; align-items: center; margin: 4px 0; }
+#editor .tools button, #editor .row button, #editor .decide button { font: inherit; font-size: 12px; padding: 2px 8px; border: 1px solid #d0d7de; border-radius: 6px; background: #f6f8fa; cursor: pointer; white-space: nowrap; }
+#editor button:disabled { opacity: 0.45; cursor: default; }
+#editor button.primary { background: #1f883d; color: #fff; border-color: #1f883d; }
+#editor button.danger { color: #cf222e; }
+#editor .edit-themes { padding-left: 20px; }
+#editor .edit-themes > li { margin: 8px 0 12px; }
+#editor .theme-title { font-weight: 600; }
+#editor .edit-points { padding-left: 18px; font-size: 13px; }
+#editor .edit-points li { margin: 4px 0; }
+#edit-message:empty { display: none; }
+#edit-message { padding: 4px 8px; border-radius: 6px; background: #ddf4ff; }
+#edit-message.error { background: #ffebe9; color: #82071e; }
 `;
 
 // Views live in location.hash so a reload after a rebuild keeps the one the editor was looking at.
@@ -190,6 +277,63 @@ for (const button of document.querySelectorAll('[data-view]')) {
   button.addEventListener('click', () => show(button.dataset.view));
 }
 show(location.hash.slice(1));
+const editorPanel = document.getElementById('editor');
+if (editorPanel) {
+  const token = document.querySelector('meta[name="studio-token"]').content;
+  const editVersion = Number(editorPanel.dataset.version);
+  const message = document.getElementById('edit-message');
+  async function post(path, body) {
+    message.className = '';
+    message.textContent = 'Saving…';
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token },
+      body: JSON.stringify({ ...body, version: editVersion }),
+    });
+    const answer = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) {
+      message.className = 'error';
+      message.setAttribute('role', 'alert');
+      message.textContent = answer.error + (response.status === 409 ? ' (reload the page)' : '');
+      return;
+    }
+    message.textContent = answer.message;
+    if (path !== '/api/send-test') location.reload();
+  }
+  const edit = (edit) => post('/api/edit', { edit });
+  const themeOf = (element) => element.closest('[data-theme]');
+  const position = (li) => [...li.parentElement.children].indexOf(li) + 1;
+  for (const input of editorPanel.querySelectorAll('.theme-title')) {
+    const save = () => {
+      if (input.value.trim() !== input.defaultValue.trim())
+        edit({ kind: 'rename', theme: themeOf(input).dataset.theme, title: input.value });
+    };
+    input.addEventListener('keydown', (event) => { if (event.key === 'Enter') save(); });
+    input.addEventListener('change', save);
+  }
+  for (const control of editorPanel.querySelectorAll('[data-edit]')) {
+    const kind = control.dataset.edit;
+    const li = themeOf(control);
+    const theme = li && li.dataset.theme;
+    const point = () => Number(control.closest('[data-point]').dataset.point);
+    if (kind === 'replace-point') {
+      control.addEventListener('change', () => {
+        if (control.value) edit({ kind, theme, point: point(), with: control.value });
+      });
+      continue;
+    }
+    control.addEventListener('click', () => {
+      if (kind === 'up' || kind === 'down') edit({ kind: 'move', theme, to: position(li) + (kind === 'up' ? -1 : 1) });
+      else if (kind === 'pin' || kind === 'drop-theme') edit({ kind, theme });
+      else if (kind === 'drop-point') edit({ kind, theme, point: point() });
+      else if (kind === 'subject') edit({ kind, text: document.getElementById('edit-subject').value });
+      else if (kind === 'note') edit({ kind, text: document.getElementById('edit-note').value });
+    });
+  }
+  for (const [id, path] of [['undo', '/api/undo'], ['approve', '/api/approve'], ['reject', '/api/reject'], ['send-test', '/api/send-test']]) {
+    document.getElementById(id)?.addEventListener('click', () => post(path, {}));
+  }
+}
 const events = new EventSource('/events');
 events.addEventListener('build', (event) => {
   if (JSON.parse(event.data).version !== version) location.reload();

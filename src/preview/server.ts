@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
+import { editActions, handleAction } from './actions.ts';
 import { renderStudioPage } from './page.ts';
 import { buildStudio, type StudioBuild, type StudioSources } from './studio.ts';
 
@@ -48,6 +50,15 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     options.onBuild?.(build);
     for (const listener of listeners) sendBuild(listener, build);
   };
+  // After an edit: rebuild at once and answer when the new build is out, so the page reloads into it.
+  const rebuildNow = async () => {
+    clearTimeout(timer);
+    while (running) await running;
+    running = rebuild().finally(() => {
+      running = undefined;
+    });
+    await running;
+  };
   const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -65,11 +76,19 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }, SETTLE_MS);
   };
   const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];
-  if (!sources.collectArticles) watched.push(sources.inputDir);
+  if (!sources.collectArticles && sources.inputDir !== undefined) watched.push(sources.inputDir);
   const watchers: FSWatcher[] = watched.map((dir) => watch(resolve(dir), { recursive: true }, schedule));
 
+  // Proves a state-changing request comes from a page this server served, not from another site.
+  const token = randomBytes(24).toString('base64url');
+  const actions = sources.editing && editActions(sources.editing, () => build, rebuildNow);
   const server = createServer((request, response) => {
-    handle(request, response, build, listeners);
+    if (!fromLoopback(request, response)) return;
+    if (actions && request.method === 'POST' && request.url?.startsWith('/api/')) {
+      void handleAction(request, response, token, actions);
+      return;
+    }
+    handle(request, response, build, listeners, token);
   });
   await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
@@ -99,12 +118,8 @@ function handle(
   response: ServerResponse,
   build: StudioBuild,
   listeners: Set<ServerResponse>,
+  token: string,
 ): void {
-  // Loopback names only: a web page that rebinds its own host name to 127.0.0.1 gets nothing.
-  if (!LOOPBACK_HOST.test(request.headers.host ?? '')) {
-    response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('loopback only');
-    return;
-  }
   const url = new URL(request.url ?? '/', 'http://preview.invalid');
   if (url.pathname === '/events' && request.method === 'GET') {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
@@ -115,7 +130,7 @@ function handle(
   }
   const reply =
     request.method === 'GET' || request.method === 'HEAD'
-      ? route(url, build)
+      ? route(url, build, token)
       : { status: 405, type: 'text/plain', body: 'GET only' };
   response.writeHead(reply.status, {
     'content-type': reply.type === 'message/rfc822' ? reply.type : `${reply.type}; charset=utf-8`,
@@ -126,7 +141,14 @@ function handle(
   response.end(reply.body);
 }
 
-function route(url: URL, build: StudioBuild): Reply {
+/** Loopback names only: a web page that rebinds its own host name to 127.0.0.1 gets nothing. */
+function fromLoopback(request: IncomingMessage, response: ServerResponse): boolean {
+  if (LOOPBACK_HOST.test(request.headers.host ?? '')) return true;
+  response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('loopback only');
+  return false;
+}
+
+function route(url: URL, build: StudioBuild, token: string): Reply {
   const { digest, email } = build;
   const unavailable: Reply = {
     status: 503,
@@ -135,7 +157,7 @@ function route(url: URL, build: StudioBuild): Reply {
   };
   switch (url.pathname) {
     case '/':
-      return { status: 200, type: 'text/html', body: renderStudioPage(build) };
+      return { status: 200, type: 'text/html', body: renderStudioPage(build, token) };
     case '/digest.json':
       return digest
         ? { status: 200, type: 'application/json', body: `${JSON.stringify(digest, null, 2)}\n` }

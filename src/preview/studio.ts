@@ -8,6 +8,7 @@ import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { compileTemplates } from '../core/render/templates.ts';
 import { type ClientIssue, checkClientSupport, newIssues, readBaseline } from './client-support.ts';
+import type { EditedDigest, EditSession } from './editing.ts';
 
 /** Gmail clips messages above 102 KB; the studio warns a little before that. */
 export const SIZE_WARNING_BYTES = 90 * 1024;
@@ -19,7 +20,8 @@ export interface CollectedArticles {
 }
 
 export interface StudioSources {
-  inputDir: string;
+  /** The folder of articles; absent when `editing` loads a deployed digest instead. */
+  inputDir?: string;
   /**
    * Where the articles come from instead (`digest dev`: the locally ingested ones); the server then rebuilds
    * on refresh() rather than on changes to inputDir. @default the files of inputDir, parsed
@@ -28,6 +30,8 @@ export interface StudioSources {
   templatesDir?: string;
   settings: EmailSettings;
   title?: string;
+  /** Edit mode: where the editor's changes are kept and how they are applied before rendering. */
+  editing?: EditSession;
 }
 
 /** One build of the digest as the studio shows it. A failed build keeps its error and no email. */
@@ -42,6 +46,8 @@ export interface StudioBuild {
   newClientIssues: ClientIssue[];
   /** MJML validation result: empty when strict validation passed. */
   mjmlProblems: string[];
+  /** Edit mode: the edits behind `digest` and their version. */
+  edited?: EditedDigest;
   error?: string;
 }
 
@@ -60,17 +66,24 @@ export async function buildStudio(sources: StudioSources, version: number): Prom
     mjmlProblems: [],
   };
   let digest: Digest | undefined;
+  let edited: EditedDigest | undefined;
   try {
-    const { articles, skipped } = sources.collectArticles
-      ? await sources.collectArticles()
-      : parseFiles(await readSourceFolder(sources.inputDir));
-    digest = buildDigestFromArticles(articles, skipped, { title: sources.title });
+    if (sources.collectArticles || sources.inputDir !== undefined) {
+      const { articles, skipped } = sources.collectArticles
+        ? await sources.collectArticles()
+        : parseFiles(await readSourceFolder(sources.inputDir as string));
+      digest = buildDigestFromArticles(articles, skipped, { title: sources.title });
+    }
+    edited = await sources.editing?.load(digest);
+    digest = edited?.digest ?? digest;
+    if (!digest) throw new Error('no digest: give the studio a folder or a deployed digest');
     const templates = compileTemplates(await templateFolder(sources.templatesDir).readAll());
     const email = await renderSampleEmail(digest, templates, sources.settings);
     const clientIssues = checkClientSupport(email.html);
     return {
       ...base,
       digest,
+      ...(edited && { edited }),
       email,
       htmlBytes: Buffer.byteLength(email.html),
       clientIssues,
@@ -78,6 +91,12 @@ export async function buildStudio(sources: StudioSources, version: number): Prom
     };
   } catch (error) {
     const problems = error instanceof TemplateError ? [...error.problems] : [];
-    return { ...base, digest, mjmlProblems: problems, error: (error as Error).message };
+    return {
+      ...base,
+      digest,
+      ...(edited && { edited }),
+      mjmlProblems: problems,
+      error: (error as Error).message,
+    };
   }
 }

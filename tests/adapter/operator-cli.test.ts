@@ -68,7 +68,8 @@ describe('digest operator CLI against moto', () => {
       code: 1,
       stderr: expect.stringContaining('digest: digest digest-19990101T0000Z does not exist\n'),
     });
-  });
+    // Four starts of the command in a row: seconds each on a busy CI machine.
+  }, 120_000);
 
   it('previews from the bucket exactly the digest the scheduled run archived', async () => {
     // Prepare

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
 import { UsageError } from '../../core/errors.ts';
 import { buildDigest } from '../../core/pipeline.ts';
-import { writeDigestFiles } from '../digest-files.ts';
+import { withFolderEdits, writeDigestFiles } from '../digest-files.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { warnSkipped } from '../output.ts';
 
@@ -27,8 +27,9 @@ export function registerBuild(program: Command): void {
       const settings = await readEmailSettings(opts);
       const files = await readSourceFolder(opts.input);
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const digest = buildDigest(files, { since, title: opts.title, intro: opts.intro });
-      warnSkipped(digest.skipped);
+      const built = buildDigest(files, { since, title: opts.title, intro: opts.intro });
+      warnSkipped(built.skipped);
+      const digest = await withFolderEdits(built, opts.input);
       const { out, email } = await writeDigestFiles(opts.out, digest, {
         settings,
         templates: opts.templates,

@@ -1,12 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import type { DigestEvent } from '../../adapters/digest-handler.ts';
-import { DynamoDbDigestRecords } from '../../adapters/dynamodb-digest-records.ts';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
-import { DigestError } from '../../core/errors.ts';
+import { DigestError, UsageError } from '../../core/errors.ts';
 import type { DigestRecord } from '../../core/ports/digest-records.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { DigestReview } from '../../core/scheduled-digest.ts';
@@ -18,10 +15,17 @@ import {
   resourceOption,
   withAwsOptions,
 } from '../aws-options.ts';
+import {
+  approvedQueueOption,
+  digestEditor,
+  digestRecords,
+  digestsTableOption,
+  type EditorOptions,
+  withEditorOptions,
+} from '../digest-editor.ts';
 import { printSendReport } from './send.ts';
 
-interface OperatorOptions extends AwsOptions {
-  digestsTable?: string;
+interface OperatorOptions extends AwsOptions, EditorOptions {
   approvedQueueUrl?: string;
   function?: string;
   window?: string;
@@ -33,16 +37,9 @@ interface StatusOptions extends OperatorOptions {
   json?: boolean;
 }
 
-const digestsTableOption = () => resourceOption('--digests-table <name>', 'digests table', 'DIGESTS_TABLE');
-const approvedQueueOption = () =>
-  resourceOption('--approved-queue-url <url>', '"digest approved" queue', 'APPROVED_QUEUE_URL');
+const records = digestRecords;
 
-function records(options: OperatorOptions): DynamoDbDigestRecords {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
-  return new DynamoDbDigestRecords(db, required(options.digestsTable, '--digests-table'));
-}
-
-function reviewer(options: OperatorOptions): DigestReview {
+export function reviewer(options: OperatorOptions): DigestReview {
   const quiet: Logger = { info() {}, warn() {}, error() {}, metrics() {} };
   const handoff = new SqsDigestHandoff(
     new SQSClient(clientConfig(options)),
@@ -56,7 +53,8 @@ function describe(record: DigestRecord): string {
     ? `${record.counts.articles} articles, ${record.counts.themes} themes, ${record.counts.skipped} skipped`
     : '-';
   const review = record.reviewDeadline ? `  review by ${record.reviewDeadline}` : '';
-  return `${record.digestId}  ${record.windowStart} → ${record.windowEnd}  ${record.state.padEnd(8)}  ${counts}${review}`;
+  const edits = record.edits?.length ? `  ${record.edits.length} edits` : '';
+  return `${record.digestId}  ${record.windowStart} → ${record.windowEnd}  ${record.state.padEnd(8)}  ${counts}${review}${edits}`;
 }
 
 export function registerOperations(program: Command): void {
@@ -90,15 +88,21 @@ export function registerOperations(program: Command): void {
     ['approve', 'hand a pending digest to sending'],
     ['reject', 'never send a pending digest'],
   ] as const) {
-    withAwsOptions(
+    withEditorOptions(
       program
         .command(`${name} <digestId>`)
         .description(`review mode: ${verb}`)
-        .addOption(digestsTableOption())
         .addOption(approvedQueueOption()),
     ).action(async (digestId: string, options: OperatorOptions) => {
       const review = reviewer(options);
-      const record = name === 'approve' ? await review.approve(digestId) : await review.reject(digestId);
+      if (name === 'reject') return console.log(describe(await review.reject(digestId)));
+      // An edited digest is approved through the editor, which renders the archive from the record first.
+      const edited = (await records(options).get(digestId))?.edits?.length;
+      if (edited && !options.bucket)
+        throw new UsageError(`digest ${digestId} was edited: --bucket is required to approve it`);
+      const record = edited
+        ? await (await digestEditor(options)).approve(review, digestId)
+        : await review.approve(digestId);
       console.log(describe(record));
     });
   }

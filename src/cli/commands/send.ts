@@ -9,6 +9,7 @@ import { S3DigestSource } from '../../adapters/s3-digest-source.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesRawSender } from '../../adapters/ses-raw-sender.ts';
 import { templateFolder } from '../../adapters/template-folder.ts';
+import type { Digest } from '../../core/digest.ts';
 import { UsageError } from '../../core/errors.ts';
 import { loadTemplates } from '../../core/render/templates.ts';
 import { DigestMessages } from '../../core/sending/message.ts';
@@ -61,57 +62,55 @@ export function registerSend(program: Command): void {
     .option('--templates <dir>', 'template folder')
     .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
     .option('--region <region>', 'AWS region (default: from the AWS environment)')
-    .action(
-      async (
-        digestId: string,
-        opts: AwsOptions & {
-          to: string;
-          bucket: string;
-          digestKey: string;
-          from: string;
-          fromName: string;
-          keySecret: string;
-          linkBase: string;
-          listId: string;
-          replyTo?: string;
-          configurationSet?: string;
-          settings?: string;
-          templates?: string;
-        },
-      ) => {
-        const now = new Date();
-        const digest = await new S3DigestSource(
-          new S3Client({ ...clientConfig(opts), forcePathStyle: true }),
-          opts.bucket,
-        ).load(opts.digestKey);
-        const keys = new SecretsManagerKeyProvider(
-          new SecretsManagerClient(clientConfig(opts)),
-          opts.keySecret,
-        );
-        const messages = new DigestMessages({
-          templates: await loadTemplates(templateFolder(opts.templates)),
-          settings: await readEmailSettings(opts),
-          signer: new TokenSigner(keys),
-          identity: {
-            from: { name: opts.fromName, address: opts.from },
-            ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
-            listId: opts.listId,
-            linkBase: opts.linkBase,
-          },
-        });
-        // An editor is not a subscriber: the links carry a reserved id that matches nobody.
-        const editor = {
-          ...createSubscriber(
-            { email: opts.to, consent: { source: 'cli', at: now.toISOString() }, confirmed: true },
-            now,
-          ),
-          id: 'send-test',
-        };
-        const raw = await messages.build(digestId, digest, editor, now);
-        if (!raw) throw new UsageError(`${opts.digestKey} has no themes to send`);
-        const sender = new SesRawSender(new SESClient(clientConfig(opts)), opts.configurationSet);
-        const { messageId } = await sender.sendRaw(raw, messageTags(digestId, editor.id));
-        console.log(`sent a test copy of ${digestId} to ${editor.email} (SES MessageId ${messageId})`);
-      },
-    );
+    .action(async (digestId: string, opts: SendTestOptions & { bucket: string; digestKey: string }) => {
+      const digest = await new S3DigestSource(
+        new S3Client({ ...clientConfig(opts), forcePathStyle: true }),
+        opts.bucket,
+      ).load(opts.digestKey);
+      console.log(await sendTestCopy(digestId, digest, opts));
+    });
+}
+
+/** What sending one test copy needs: who gets it, and the deployed sender identity and email settings. */
+export interface SendTestOptions extends AwsOptions {
+  to: string;
+  from: string;
+  fromName: string;
+  keySecret: string;
+  linkBase: string;
+  listId: string;
+  replyTo?: string;
+  configurationSet?: string;
+  settings?: string;
+  templates?: string;
+}
+
+/** Sends one copy of `digest` to an editor as subscribers get it (not recorded in the ledger). */
+export async function sendTestCopy(digestId: string, digest: Digest, opts: SendTestOptions): Promise<string> {
+  const now = new Date();
+  const keys = new SecretsManagerKeyProvider(new SecretsManagerClient(clientConfig(opts)), opts.keySecret);
+  const messages = new DigestMessages({
+    templates: await loadTemplates(templateFolder(opts.templates)),
+    settings: await readEmailSettings(opts),
+    signer: new TokenSigner(keys),
+    identity: {
+      from: { name: opts.fromName, address: opts.from },
+      ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
+      listId: opts.listId,
+      linkBase: opts.linkBase,
+    },
+  });
+  // An editor is not a subscriber: the links carry a reserved id that matches nobody.
+  const editor = {
+    ...createSubscriber(
+      { email: opts.to, consent: { source: 'cli', at: now.toISOString() }, confirmed: true },
+      now,
+    ),
+    id: 'send-test',
+  };
+  const raw = await messages.build(digestId, digest, editor, now);
+  if (!raw) throw new UsageError(`digest ${digestId} has no themes to send`);
+  const sender = new SesRawSender(new SESClient(clientConfig(opts)), opts.configurationSet);
+  const { messageId } = await sender.sendRaw(raw, messageTags(digestId, editor.id));
+  return `sent a test copy of ${digestId} to ${editor.email} (SES MessageId ${messageId})`;
 }

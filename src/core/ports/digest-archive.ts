@@ -7,4 +7,6 @@ export interface ArchiveFile {
 
 export interface DigestArchive {
   put(prefix: string, files: readonly ArchiveFile[]): Promise<void>;
+  /** The text of one archived file, or undefined when there is none. */
+  get(prefix: string, name: string): Promise<string | undefined>;
 }

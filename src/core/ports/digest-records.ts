@@ -1,3 +1,5 @@
+import type { RecordedEdit } from '../edits.ts';
+
 /** Where a digest is in its life: built once per window, then handed to sending or held for review. */
 export type DigestState = 'building' | 'empty' | 'pending' | 'approved' | 'rejected' | 'dropped';
 
@@ -20,6 +22,10 @@ export interface DigestRecord {
   archivePrefix?: string;
   /** While `pending`: when review mode stops waiting (ISO 8601). */
   reviewDeadline?: string;
+  /** While `pending` and after: the editors' changes to the built digest, in order (src/core/edits.ts). */
+  edits?: RecordedEdit[];
+  /** Bumped by every edit and undo; a write names the version it read, so no edit is lost to a race. */
+  editVersion?: number;
   updatedAt: string;
 }
 
@@ -30,8 +36,21 @@ export interface DigestRecords {
    */
   acquire(record: DigestRecord, now: Date): Promise<boolean>;
   get(digestId: string): Promise<DigestRecord | undefined>;
-  /** Replaces the record if it is still in state `from`; returns false otherwise. */
+  /**
+   * Replaces the record if it is still in state `from` and at the edit version it carries (none: never
+   * edited); returns false otherwise.
+   */
   transition(record: DigestRecord, from: DigestState): Promise<boolean>;
+  /**
+   * Sets a pending digest's edits and bumps its edit version, if it is still pending and at `version`
+   * (0: never edited); returns false otherwise.
+   */
+  saveEdits(
+    digestId: string,
+    edits: readonly RecordedEdit[],
+    version: number,
+    updatedAt: string,
+  ): Promise<boolean>;
   /** The most recent digests, newest window first. */
   recent(limit: number): Promise<DigestRecord[]>;
   isPaused(): Promise<boolean>;

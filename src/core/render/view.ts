@@ -25,7 +25,7 @@ export interface EmailView {
   dateLabel: string;
   greeting: string;
   archiveUrl?: string;
-  /** The editor's note. */
+  /** The editor's note, shown under the greeting. */
   intro?: string;
   /** One linked headline per full theme; empty when there is only one. */
   topStories: { number: number; label: string; anchor: string }[];

@@ -1,0 +1,65 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Command } from 'commander';
+import { DynamoDbDigestRecords } from '../adapters/dynamodb-digest-records.ts';
+import { S3DigestArchive } from '../adapters/s3-digest-archive.ts';
+import { templateFolder } from '../adapters/template-folder.ts';
+import { DigestEditor } from '../core/digest-editing.ts';
+import { EmailArchiveRenderer } from '../core/render/archive.ts';
+import { loadTemplates } from '../core/render/templates.ts';
+import { type AwsOptions, clientConfig, required, resourceOption, withAwsOptions } from './aws-options.ts';
+import { readEmailSettings } from './email-settings.ts';
+
+/** Where a deployed digest's record and archive are, and how its archive is rendered. */
+export interface EditorOptions extends AwsOptions {
+  digestsTable?: string;
+  bucket?: string;
+  settings?: string;
+  templates?: string;
+  maxThemes?: string;
+}
+
+export const digestsTableOption = () =>
+  resourceOption('--digests-table <name>', 'digests table', 'DIGESTS_TABLE');
+export const approvedQueueOption = () =>
+  resourceOption('--approved-queue-url <url>', '"digest approved" queue', 'APPROVED_QUEUE_URL');
+
+/** The options every command that changes a deployed digest's content takes. */
+export function withEditorOptions(command: Command): Command {
+  return withAwsOptions(
+    command
+      .addOption(digestsTableOption())
+      .addOption(
+        resourceOption('--bucket <name>', 'articles bucket, which holds the archive', 'ARTICLES_BUCKET'),
+      )
+      .option('--settings <file>', 'the deployed email settings JSON (docs/email.md), to render the archive')
+      .option('--templates <dir>', 'email templates folder (default: templates/ of this package)'),
+  );
+}
+
+export function digestRecords(options: EditorOptions): DynamoDbDigestRecords {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
+  return new DynamoDbDigestRecords(db, required(options.digestsTable, '--digests-table'));
+}
+
+/** The core editor on the deployed table and archive, rendering as the digest Lambda does. */
+export async function digestEditor(options: EditorOptions): Promise<DigestEditor> {
+  const renderer = new EmailArchiveRenderer(
+    await loadTemplates(templateFolder(options.templates)),
+    await readEmailSettings(options),
+  );
+  const archive = new S3DigestArchive(
+    new S3Client(clientConfig(options)),
+    required(options.bucket, '--bucket'),
+  );
+  return new DigestEditor({ records: digestRecords(options), archive, renderer });
+}
+
+/** Who makes an edit: `--by`, else the caller's AWS identity (its ARN). */
+export async function editorIdentity(options: AwsOptions & { by?: string }): Promise<string> {
+  if (options.by?.trim()) return options.by.trim();
+  const { Arn } = await new STSClient(clientConfig(options)).send(new GetCallerIdentityCommand({}));
+  return Arn ?? 'unknown';
+}

@@ -1,0 +1,141 @@
+import type { Digest } from './digest.ts';
+import { applyEdits, type Edit, type RecordedEdit } from './edits.ts';
+import { EditConflictError, UsageError } from './errors.ts';
+import type { DigestArchive } from './ports/digest-archive.ts';
+import type { DigestRecord, DigestRecords } from './ports/digest-records.ts';
+import type { DigestRenderer } from './ports/digest-renderer.ts';
+import { archiveFiles, type DigestReview, ORIGINAL_DIGEST_FILE } from './scheduled-digest.ts';
+
+/** A deployed digest as an editor works on it. */
+export interface EditableDigest {
+  record: DigestRecord;
+  /** The digest as the scheduled run built it. */
+  original: Digest;
+  /** With the recorded edits applied: what the archive holds and subscribers get. */
+  digest: Digest;
+  /** The record's edit version (0: never edited); a write names it to detect a concurrent one. */
+  version: number;
+  edits: RecordedEdit[];
+}
+
+export interface DigestEditorDeps {
+  records: DigestRecords;
+  archive: DigestArchive;
+  /** The same renderer the scheduled run archives with. */
+  renderer: DigestRenderer;
+}
+
+/**
+ * Edits of a pending digest: each is validated against the digest as built plus the edits before it,
+ * recorded in the digest record by a conditional write on its edit version, and then the archive
+ * (digest.json, html, txt, eml) is rendered again from the result by the same code as the scheduled run.
+ */
+export class DigestEditor {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly deps: DigestEditorDeps,
+    options: { now?: () => Date } = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async open(digestId: string): Promise<EditableDigest> {
+    const record = await this.deps.records.get(digestId);
+    if (!record) throw new UsageError(`digest ${digestId} does not exist`);
+    if (!record.archivePrefix)
+      throw new UsageError(`digest ${digestId} is ${record.state}: nothing was archived`);
+    const edits = record.edits ?? [];
+    // Digests archived before editing existed have no original: their digest.json is it, as long as unedited.
+    const text =
+      (await this.deps.archive.get(record.archivePrefix, ORIGINAL_DIGEST_FILE)) ??
+      (record.editVersion === undefined
+        ? await this.deps.archive.get(record.archivePrefix, 'digest.json')
+        : undefined);
+    if (text === undefined)
+      throw new UsageError(`digest ${digestId}: ${record.archivePrefix}${ORIGINAL_DIGEST_FILE} is missing`);
+    const original = JSON.parse(text) as Digest;
+    return {
+      record,
+      original,
+      digest: applyEdits(
+        original,
+        edits.map((e) => e.edit),
+      ),
+      version: record.editVersion ?? 0,
+      edits,
+    };
+  }
+
+  /** Adds one edit. `expectedVersion`: the version the editor saw; a different one is a conflict. */
+  edit(digestId: string, edit: Edit, by: string, expectedVersion?: number): Promise<EditableDigest> {
+    return this.change(digestId, expectedVersion, (edits) => [
+      ...edits,
+      { edit, at: this.now().toISOString(), by },
+    ]);
+  }
+
+  /** Takes the last edit back. */
+  undo(digestId: string, expectedVersion?: number): Promise<EditableDigest> {
+    return this.change(digestId, expectedVersion, (edits) => {
+      if (edits.length === 0) throw new UsageError(`digest ${digestId} has no edit to undo`);
+      return edits.slice(0, -1);
+    });
+  }
+
+  /**
+   * Approves a pending digest as the editor last saw it: the archive is rendered again from the recorded
+   * edits first, so what is handed to sending is exactly the record's digest.
+   */
+  async approve(review: DigestReview, digestId: string, expectedVersion?: number): Promise<DigestRecord> {
+    const opened = await this.open(digestId);
+    checkVersion(opened, expectedVersion);
+    if (opened.record.state === 'pending' && opened.edits.length > 0) await this.publish(opened);
+    return review.approve(digestId, opened.version);
+  }
+
+  private async change(
+    digestId: string,
+    expectedVersion: number | undefined,
+    edit: (edits: RecordedEdit[]) => RecordedEdit[],
+  ): Promise<EditableDigest> {
+    const opened = await this.open(digestId);
+    if (opened.record.state !== 'pending')
+      throw new UsageError(
+        `digest ${digestId} is ${opened.record.state}; only a pending digest can be edited`,
+      );
+    checkVersion(opened, expectedVersion);
+    const edits = edit(opened.edits);
+    const digest = applyEdits(
+      opened.original,
+      edits.map((e) => e.edit),
+    );
+    const at = this.now().toISOString();
+    if (!(await this.deps.records.saveEdits(digestId, edits, opened.version, at))) {
+      throw new EditConflictError(
+        `digest ${digestId} was changed by someone else meanwhile (it is no longer at version ${opened.version}): reload it and make your edit again`,
+      );
+    }
+    const saved: EditableDigest = {
+      ...opened,
+      record: { ...opened.record, edits, editVersion: opened.version + 1, updatedAt: at },
+      digest,
+      edits,
+      version: opened.version + 1,
+    };
+    await this.publish(saved);
+    return saved;
+  }
+
+  private async publish(opened: EditableDigest): Promise<void> {
+    const prefix = opened.record.archivePrefix as string;
+    await this.deps.archive.put(prefix, await archiveFiles(opened.digest, this.deps.renderer));
+  }
+}
+
+function checkVersion(opened: EditableDigest, expected: number | undefined): void {
+  if (expected !== undefined && expected !== opened.version)
+    throw new EditConflictError(
+      `digest ${opened.record.digestId} is at version ${opened.version}, not ${expected}: someone else changed it; reload it`,
+    );
+}

@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
+import type { Digest } from '../../src/core/digest.ts';
+import { applyEdits } from '../../src/core/edits.ts';
+import { EditConflictError } from '../../src/core/errors.ts';
+import { renderSampleEmail } from '../../src/core/render/sample.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { loadTemplates } from '../../src/core/render/templates.ts';
+import { motoClientConfig } from '../support/aws.ts';
+import { approvedMessages } from '../support/digest-resources.ts';
+import { pendingDigest } from '../support/review-digest.ts';
+
+const run = promisify(execFile);
+/** Each test starts the real command a few times; a busy CI machine takes seconds per start. */
+const CLI_TIMEOUT = 240_000;
+const settings = parseEmailSettings({});
+const templates = await loadTemplates(templateFolder());
+
+/** The real `digest` command in its own process, as an editor runs it. */
+function digestCli(
+  args: string[],
+  names: { digestsTable: string; bucket: string; approvedQueueUrl?: string },
+) {
+  const env = {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_ENDPOINT_URL: motoClientConfig().endpoint,
+    AWS_REGION: 'us-east-1',
+    DIGESTS_TABLE: names.digestsTable,
+    ARTICLES_BUCKET: names.bucket,
+    ...(names.approvedQueueUrl && { APPROVED_QUEUE_URL: names.approvedQueueUrl }),
+  };
+  return run(process.execPath, ['bin/digest.js', ...args], { env });
+}
+
+/** The command's error line (Node may print warnings before it). */
+function firstError(stderr: string): string | undefined {
+  return stderr.split('\n').find((line) => line.startsWith('digest: '));
+}
+
+describe('editing a pending digest, against moto', () => {
+  it(
+    'records each edit with who and when, and renders the archive again from the edited digest',
+    async () => {
+      // Prepare
+      const { r, d, cloud, digestId, editor, archived } = await pendingDigest();
+      const names = { digestsTable: d.digestsTable, bucket: r.bucket };
+      const original = JSON.parse(await archived('digest.original.json')) as Digest;
+      const second = original.themes[1];
+      const alternative = original.themes[0]?.alternatives?.[0];
+      if (!second || !alternative) throw new Error('the fixture digest needs two themes and alternatives');
+
+      // Act: three edits through the command, the rest through the same core editor.
+      const renamed = await digestCli(
+        ['edit', digestId, 'rename', '2', 'Lohan leaves rehab', '--by', 'ana'],
+        names,
+      );
+      const ben = editor();
+      await ben.edit(digestId, { kind: 'drop-point', theme: original.themes[0]?.id ?? '', point: 2 }, 'ben');
+      await digestCli(['edit', digestId, 'replace-point', '1', '1', '1'], names);
+      await ben.edit(digestId, { kind: 'move', theme: second.id, to: 1 }, 'ben');
+      await ben.edit(digestId, { kind: 'note', text: 'Two stories this week.' }, 'ben');
+      await ben.edit(digestId, { kind: 'subject', text: 'Rehab, quakes and borders' }, 'ben');
+      const listing = await digestCli(['edits', digestId], names);
+
+      // Assess
+      const record = await cloud.records.get(digestId);
+      const edits = record?.edits ?? [];
+      expect(renamed.stdout).toBe(`${digestId} version 1: rename ${second.id} to "Lohan leaves rehab"\n`);
+      expect(record?.editVersion).toBe(6);
+      expect(edits.map((e) => e.by)).toEqual([
+        'ana',
+        'ben',
+        expect.stringMatching(/^arn:aws:/),
+        'ben',
+        'ben',
+        'ben',
+      ]);
+      expect(edits.every((e) => Date.parse(e.at) > Date.parse(original.generatedAt) - 1)).toBe(true);
+      const edited = applyEdits(
+        original,
+        edits.map((e) => e.edit),
+      );
+      expect(edited.themes[0]).toMatchObject({ id: second.id, label: 'Lohan leaves rehab', edited: true });
+      expect(edited.themes[1]?.points[0]).toEqual({ ...alternative, edited: true });
+      expect(edited.themes[1]?.points).toHaveLength((original.themes[0]?.points.length ?? 0) - 1);
+      expect(JSON.parse(await archived('digest.json'))).toEqual(edited);
+      // What the editor sees is what the core renders for the edited digest, byte for byte.
+      const expected = await renderSampleEmail(edited, templates, settings);
+      expect(await archived('digest.html')).toBe(expected.html);
+      expect(await archived('digest.txt')).toBe(expected.text);
+      const eml = await simpleParser(await archived('digest.eml'));
+      expect(eml.subject).toBe('Rehab, quakes and borders');
+      expect(eml.text).toContain('Two stories this week.');
+      expect(listing.stdout).toContain('1. Lohan leaves rehab  (title edited)');
+      expect(listing.stdout).toContain(`6. ${edits[5]?.at}  ben  subject "Rehab, quakes and borders"`);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'refuses bad edits with a clear error and changes nothing',
+    async () => {
+      // Prepare
+      const { r, d, cloud, digestId, archived } = await pendingDigest();
+      const names = { digestsTable: d.digestsTable, bucket: r.bucket };
+      await digestCli(['edit', digestId, 'pin', '3', '--by', 'ana'], names);
+      const before = { record: await cloud.records.get(digestId), json: await archived('digest.json') };
+
+      // Act
+      const attempts = [
+        ['edit', 'digest-19990101T0000Z', 'pin', '2'],
+        ['edit', digestId, 'drop', '9'],
+        ['edit', digestId, 'drop-point', '1', '42'],
+        ['edit', digestId, 'rename', '1', '   '],
+        ['edit', digestId, 'shuffle', '1'],
+        ['edit', digestId, 'pin', '2', '--expect-version', '0'],
+      ].map((args) => digestCli([...args, '--by', 'ana'], names).catch((error) => error));
+      const failures = await Promise.all(attempts);
+
+      // Assess
+      expect(failures.map((f) => [f.code, firstError(f.stderr)])).toEqual([
+        [1, 'digest: digest digest-19990101T0000Z does not exist'],
+        [1, 'digest: theme 9 is out of range (1 to 3)'],
+        [
+          1,
+          expect.stringMatching(
+            /^digest: edit 2 \(drop point 42 of theme-\w+\): point 42 is out of range \(1 to \d\)$/,
+          ),
+        ],
+        [1, 'digest: the title is empty'],
+        [1, 'digest: unknown edit shuffle'],
+        [1, `digest: digest ${digestId} is at version 1, not 0: someone else changed it; reload it`],
+      ]);
+      expect(await cloud.records.get(digestId)).toEqual(before.record);
+      expect(await archived('digest.json')).toBe(before.json);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'two editors at once: one edit wins, the other gets a reload error, none is lost',
+    async () => {
+      // Prepare
+      const { cloud, digestId, editor, archived } = await pendingDigest();
+      const [ana, ben] = [editor(), editor()];
+      const { digest } = await ana.open(digestId);
+      const [first, second] = digest.themes;
+
+      // Act
+      const attempts = [
+        { who: ana, by: 'ana', edit: { kind: 'rename', theme: first?.id ?? '', title: 'Ana’s title' } },
+        { who: ben, by: 'ben', edit: { kind: 'drop-theme', theme: second?.id ?? '' } },
+      ] as const;
+      const results = await Promise.allSettled(
+        attempts.map(({ who, by, edit }) => who.edit(digestId, edit, by, 0)),
+      );
+      // The loser reloads and makes the edit again.
+      const loser = attempts[results.findIndex((x) => x.status === 'rejected')];
+      const retried = await loser?.who.edit(digestId, loser.edit, loser.by);
+
+      // Assess
+      const rejected = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]?.reason).toBeInstanceOf(EditConflictError);
+      expect(rejected[0]?.reason.message).toMatch(/someone else .*reload it/);
+      const record = await cloud.records.get(digestId);
+      expect(record?.editVersion).toBe(2);
+      expect(record?.edits?.map((e) => e.by).sort()).toEqual(['ana', 'ben']);
+      expect(JSON.parse(await archived('digest.json'))).toEqual(retried?.digest);
+      expect(retried?.digest.themes.map((t) => t.label)).toContain('Ana’s title');
+      expect(retried?.digest.themes.map((t) => t.id)).not.toContain(second?.id);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'undo takes the last edit back; approve hands over the edited digest; a decided digest cannot be edited',
+    async () => {
+      // Prepare
+      const { r, d, cloud, digestId, editor, archived } = await pendingDigest();
+      const names = { digestsTable: d.digestsTable, bucket: r.bucket, approvedQueueUrl: d.approvedQueueUrl };
+      const ana = editor();
+      const { digest } = await ana.open(digestId);
+      await ana.edit(digestId, { kind: 'rename', theme: digest.themes[0]?.id ?? '', title: 'Kept' }, 'ana');
+      await ana.edit(digestId, { kind: 'note', text: 'Undone note' }, 'ana');
+
+      // Act
+      const undone = await digestCli(['undo', digestId], names);
+      const approved = await digestCli(['approve', digestId], names);
+      const late = await digestCli(['edit', digestId, 'note', 'too late', '--by', 'ana'], names).catch(
+        (e) => e,
+      );
+
+      // Assess
+      expect(undone.stdout).toBe(`${digestId} version 3: undid note "Undone note"\n`);
+      expect(approved.stdout).toMatch(new RegExp(`${digestId} .* approved .* 1 edits`));
+      expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+      const sent = JSON.parse(await archived('digest.json')) as Digest;
+      expect(sent.themes[0]?.label).toBe('Kept');
+      expect(sent.intro).toBeUndefined();
+      expect(late.stderr).toContain(`digest ${digestId} is approved; only a pending digest can be edited`);
+      expect((await cloud.records.get(digestId))?.state).toBe('approved');
+    },
+    CLI_TIMEOUT,
+  );
+});

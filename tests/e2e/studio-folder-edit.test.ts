@@ -1,0 +1,96 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { editsFileOf } from '../../src/adapters/local-edits.ts';
+import { readSourceFolder } from '../../src/adapters/local-files.ts';
+import { withFolderEdits } from '../../src/cli/digest-files.ts';
+import { buildDigest } from '../../src/core/pipeline.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { folderEditSession } from '../../src/preview/editing.ts';
+import { type PreviewServer, startPreviewServer } from '../../src/preview/server.ts';
+
+describe('studio edits in folder mode', () => {
+  let work: string;
+  let input: string;
+  let studio: PreviewServer;
+  let token: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'studio-edit-'));
+    input = join(work, 'articles');
+    await cp('seeds', input, { recursive: true });
+    studio = await startPreviewServer({
+      sources: {
+        inputDir: input,
+        settings: parseEmailSettings({}),
+        editing: folderEditSession(input, 'ana'),
+      },
+      port: 0,
+    });
+    const page = await (await fetch(studio.url)).text();
+    token = /<meta name="studio-token" content="([^"]+)">/.exec(page)?.[1] ?? '';
+  });
+  afterAll(async () => {
+    await studio?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+    fetch(new URL(path, studio.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token, ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('saves edits beside the folder, shows them, and the next build applies them', async () => {
+    // Prepare
+    const theme = studio.current().digest?.themes[0]?.id ?? '';
+
+    // Act
+    const renamed = await post('/api/edit', {
+      version: 0,
+      edit: { kind: 'rename', theme, title: 'Our headline' },
+    });
+    const noted = await post('/api/edit', {
+      version: 1,
+      edit: { kind: 'note', text: 'Hello from the desk.' },
+    });
+    const stale = await post('/api/edit', { version: 1, edit: { kind: 'subject', text: 'Too late' } });
+    const empty = await post('/api/edit', { version: 2, edit: { kind: 'rename', theme, title: ' ' } });
+    const built = await withFolderEdits(buildDigest(await readSourceFolder(input)), input);
+
+    // Assess
+    expect(renamed.status).toBe(200);
+    expect(noted.status).toBe(200);
+    expect(stale.status).toBe(409);
+    expect(((await stale.json()) as { error: string }).error).toMatch(/changed meanwhile .*reload/);
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: string }).error).toBe('the title is empty');
+    const file = JSON.parse(await readFile(editsFileOf(input), 'utf8'));
+    expect(file.version).toBe(2);
+    expect(file.edits.map((e: { by: string }) => e.by)).toEqual(['ana', 'ana']);
+    expect(studio.current().edited?.version).toBe(2);
+    expect(studio.current().email?.html).toContain('Our headline');
+    expect(studio.current().email?.text).toContain('Hello from the desk.');
+    expect(built.themes[0]).toMatchObject({ label: 'Our headline', edited: true });
+    expect(built.intro).toBe('Hello from the desk.');
+  });
+
+  it('refuses a state-changing request without the session token, from another origin or not JSON', async () => {
+    // Prepare
+    const edit = { version: 2, edit: { kind: 'subject', text: 'Forged' } };
+
+    // Act
+    const answers = await Promise.all([
+      post('/api/edit', edit, { 'x-studio-token': 'guess' }),
+      fetch(new URL('/api/edit', studio.url), { method: 'POST', body: JSON.stringify(edit) }),
+      post('/api/edit', edit, { origin: 'https://attacker.example.com' }),
+      post('/api/edit', edit, { 'content-type': 'text/plain' }),
+    ]);
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 415]);
+    expect(JSON.parse(await readFile(editsFileOf(input), 'utf8')).version).toBe(2);
+  });
+});

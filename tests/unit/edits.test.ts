@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
+import type { Digest } from '../../src/core/digest.ts';
+import { applyEdits, applyEditsLeniently, type Edit, parseEdit, resolveTheme } from '../../src/core/edits.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import { buildDigest } from '../../src/core/pipeline.ts';
+import { renderDigestMjml } from '../../src/core/render/email.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { compileTemplates } from '../../src/core/render/templates.ts';
+import { sourceFile } from '../support/articles.ts';
+import { busyDigest } from '../support/digests.ts';
+
+function digestWithAlternatives(): Digest {
+  const digest = busyDigest(3);
+  return {
+    ...digest,
+    themes: digest.themes.map((t) => ({
+      ...t,
+      alternatives: [{ text: `Alternative of ${t.id}.`, sources: [t.articles[0]?.id ?? ''] }],
+    })),
+  };
+}
+
+describe('applyEdits', () => {
+  it('applies each kind of edit in order and marks what an editor wrote', () => {
+    // Prepare
+    const digest = digestWithAlternatives();
+    const edits: Edit[] = [
+      { kind: 'rename', theme: 'theme-2', title: 'Border talks resume' },
+      { kind: 'drop-point', theme: 'theme-1', point: 5 },
+      { kind: 'replace-point', theme: 'theme-1', point: 1, with: 'Alternative of theme-1.' },
+      { kind: 'move', theme: 'theme-3', to: 2 },
+      { kind: 'pin', theme: 'theme-2' },
+      { kind: 'drop-theme', theme: 'theme-1' },
+      { kind: 'note', text: '  A quiet week.  ' },
+      { kind: 'subject', text: 'Border talks' },
+    ].map((e) => parseEdit(e, 'test'));
+
+    // Act
+    const edited = applyEdits(digest, edits);
+
+    // Assess
+    expect(edited.themes.map((t) => t.id)).toEqual(['theme-2', 'theme-3']);
+    expect(edited.themes[0]).toMatchObject({ label: 'Border talks resume', edited: true });
+    expect(edited.themes[1]?.edited).toBeUndefined();
+    expect(edited).toMatchObject({ intro: 'A quiet week.', subject: 'Border talks' });
+    expect(digest.themes[0]?.points).toHaveLength(5); // the input is never changed
+    const swapped = applyEdits(digest, edits.slice(1, 3)).themes[0];
+    expect(swapped?.points).toHaveLength(4);
+    expect(swapped?.points[0]).toEqual({
+      text: 'Alternative of theme-1.',
+      sources: expect.any(Array),
+      edited: true,
+    });
+    expect(swapped?.alternatives?.map((a) => a.text)).toEqual([digest.themes[0]?.points[0]?.text]);
+  });
+
+  it('says which edit does not apply and why', () => {
+    // Prepare
+    const digest = digestWithAlternatives();
+    const cases: [unknown, RegExp][] = [
+      [{ kind: 'rename', theme: 'theme-1', title: '  ' }, /the title is empty/],
+      [{ kind: 'drop-point', theme: 'theme-1', point: 6 }, /point 6 is out of range \(1 to 5\)/],
+      [{ kind: 'move', theme: 'theme-1', to: 4 }, /position 4 is out of range/],
+      [{ kind: 'pin', theme: 'theme-9' }, /there is no theme theme-9/],
+      [{ kind: 'replace-point', theme: 'theme-1', point: 1, with: 'Made up.' }, /not one of the theme/],
+    ];
+
+    // Act + Assess
+    for (const [input, message] of cases) {
+      const edit = parseEdit(input, 'test');
+      expect(() => applyEdits(digest, [edit])).toThrow(message);
+    }
+    const single = { ...digest, themes: digest.themes.slice(0, 1) };
+    expect(() => applyEdits(single, [{ kind: 'drop-theme', theme: 'theme-1' }])).toThrow(/reject the digest/);
+    expect(() => parseEdit({ kind: 'rename', theme: 'theme-1' }, 'POST /api/edit')).toThrow(UsageError);
+    expect(() => parseEdit({ kind: 'note', text: 'x'.repeat(5000) }, 'POST /api/edit')).toThrow(
+      /POST \/api\/edit: not a valid edit/,
+    );
+    expect(() => resolveTheme(digest, '4')).toThrow('theme 4 is out of range (1 to 3)');
+    expect(resolveTheme(digest, '2')).toBe('theme-2');
+  });
+
+  it('leniently keeps the edits that still fit a rebuilt digest and reports the others', () => {
+    // Prepare
+    const digest = digestWithAlternatives();
+    const edits: Edit[] = [
+      { kind: 'drop-theme', theme: 'theme-gone' },
+      { kind: 'rename', theme: 'theme-3', title: 'Still here' },
+    ];
+
+    // Act
+    const { digest: edited, stale } = applyEditsLeniently(digest, edits);
+
+    // Assess
+    expect(edited.themes[2]?.label).toBe('Still here');
+    expect(stale).toEqual([{ edit: edits[0], reason: 'there is no theme theme-gone in this digest' }]);
+  });
+
+  it('renders the editor’s subject and note', async () => {
+    // Prepare
+    const templates = compileTemplates(await templateFolder().readAll());
+    const digest = applyEdits(buildDigest([sourceFile('tests/fixtures/articles/wire-story.txt')]), [
+      { kind: 'subject', text: 'Our pick this week' },
+      { kind: 'note', text: 'A note <from> the desk.' },
+    ]);
+
+    // Act
+    const rendered = renderDigestMjml(digest, templates, parseEmailSettings({}));
+
+    // Assess
+    expect(rendered.subject).toBe('Our pick this week');
+    expect(rendered.mjml).toContain('A note &lt;from&gt; the desk.');
+    expect(rendered.text).toContain('A note <from> the desk.');
+  });
+});
