@@ -11,7 +11,7 @@ import { digestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambd
 import { S3DigestArchive } from '../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
-import { templateFolder } from '../src/adapters/template-folder.ts';
+import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
@@ -22,9 +22,9 @@ const env = parseEnvironment(digestEnvironmentSchema, process.env);
 const s3 = new S3Client({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const log = createJsonLogger('digest');
-// The bundle ships templates/ beside index.mjs (BundledFunction's `templates` prop).
+// The bundle ships the precompiled templates beside index.mjs (BundledFunction's `templates` prop).
 const templates = await loadTemplates(
-  templateFolder(fileURLToPath(new URL('./templates/', import.meta.url))),
+  precompiledTemplateFolder(fileURLToPath(new URL('./templates/', import.meta.url))),
 );
 
 const digest = new ScheduledDigest(

@@ -10,7 +10,7 @@ import { S3DigestSource } from '../src/adapters/s3-digest-source.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
 import { SesRawSender } from '../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../src/adapters/sqs-batch-queue.ts';
-import { templateFolder } from '../src/adapters/template-folder.ts';
+import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import type { DigestSource } from '../src/core/ports/sending.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
@@ -80,7 +80,7 @@ async function configure(): Promise<SqsHandler> {
     queue: new SqsBatchQueue(new SQSClient({}), env.SEND_QUEUE_URL),
     digests: new S3DigestSource(new S3Client({}), env.ARCHIVE_BUCKET),
     messages: new DigestMessages({
-      templates: await loadTemplates(templateFolder(templatesDir)),
+      templates: await loadTemplates(precompiledTemplateFolder(templatesDir)),
       settings: parseEmailSettings(JSON.parse(env.EMAIL_SETTINGS)),
       signer: new TokenSigner(keys, { rotationGraceMs: env.TOKEN_ROTATION_GRACE_DAYS * 86_400_000 }),
       identity: {

@@ -53,6 +53,12 @@ export const COMMAND_MODULES: { load: () => Promise<Register>; commands: Record<
       dev: 'ingest files dropped into a folder as the Lambda would, and preview the digest they make',
     },
   },
+  {
+    load: () => import('./commands/templates.ts').then((m) => m.registerTemplates),
+    commands: {
+      templates: 'compile the email templates once (MJML to HTML) into the folder a Lambda bundle ships',
+    },
+  },
 ];
 
 /** The command the arguments name (`digest help NAME` names NAME), if any. */

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import mjml2html from 'mjml';
 import type { Digest } from '../digest.ts';
-import { TemplateError } from '../errors.ts';
 import { escapeHtml } from './html.ts';
 import { type EmailSettings, requireHttpsUrl } from './settings.ts';
 import type { EmailTemplates } from './templates.ts';
@@ -33,46 +31,24 @@ export interface PersonalisedEmail {
   text: string;
 }
 
-/** The single expensive step: templates to MJML, MJML to HTML (strict validation), text and subject. */
+/**
+ * The digest rendered once for everybody: HTML, text and subject. Handlebars only: the MJML was compiled to an
+ * HTML template once, when the templates were loaded (precompile.ts).
+ */
 export async function renderDigestEmail(
   digest: Digest,
   templates: EmailTemplates,
   settings: EmailSettings,
 ): Promise<RenderedDigest> {
-  const { mjml, ...rest } = renderDigestMjml(digest, templates, settings);
-  return { ...rest, html: await mjmlToHtml(mjml) };
-}
-
-/** The templates' output before MJML compiles it; the benchmark feeds the same MJML to the `mjml` CLI. */
-export function renderDigestMjml(
-  digest: Digest,
-  templates: EmailTemplates,
-  settings: EmailSettings,
-): Omit<RenderedDigest, 'html'> & { mjml: string } {
   const placeholders = placeholderTokens(digest, settings);
   const view = buildEmailView(digest, settings, placeholders);
   const subject = oneLine(templates.subject(view));
-  const mjml = templates.mjml({ ...view, subject });
+  const html = templates.html({ ...view, subject });
   const text = `${templates
     .text(view)
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
-  return { subject, mjml, text, placeholders };
-}
-
-/** Validates MJML strictly and returns the HTML; invalid MJML raises a TemplateError listing every problem. */
-export async function mjmlToHtml(mjml: string): Promise<string> {
-  try {
-    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
-    return result.html;
-  } catch (error) {
-    const problems = (error as { errors?: { formattedMessage?: string; message: string }[] }).errors;
-    throw new TemplateError(
-      'the email template does not produce valid MJML',
-      (problems ?? [{ message: (error as Error).message }]).map((p) => p.formattedMessage ?? p.message),
-      { cause: error },
-    );
-  }
+  return { subject, html, text, placeholders };
 }
 
 /** Fills the per-recipient placeholders: HTML-escaped in the HTML part, verbatim in the text part. */
