@@ -8,10 +8,10 @@ import { DynamoDbArticleIndex } from '../src/adapters/dynamodb-article-index.ts'
 import { DynamoDbDigestRecords } from '../src/adapters/dynamodb-digest-records.ts';
 import { createJsonLogger } from '../src/adapters/json-logger.ts';
 import { digestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambda-environment.ts';
+import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { S3DigestArchive } from '../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
-import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';

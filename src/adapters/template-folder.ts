@@ -8,7 +8,9 @@ import { readTemplateFiles } from './precompiled-template-folder.ts';
 /** templates/ of this repository; a Lambda bundle passes the folder it ships instead. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 /** Precompiled templates by the hash of their sources, so mjml loads only when a template changes. */
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/newsletter-digest/templates/', import.meta.url));
+const CACHE_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/newsletter-digest/templates/', import.meta.url),
+);
 /** Part of the cache key: change it when precompile.ts changes what it makes of the same sources. */
 const PRECOMPILE_FORMAT = 1;
 
@@ -17,13 +19,18 @@ const PRECOMPILE_FORMAT = 1;
  * (precompile.ts). The result is cached on disk by the hash of the files, so only a changed template loads
  * mjml (half a second); the cache is a convenience and never required.
  */
-export function templateFolder(dir: string = DEFAULT_TEMPLATES_DIR, cacheDir: string = CACHE_DIR): TemplateSource {
+export function templateFolder(
+  dir: string = DEFAULT_TEMPLATES_DIR,
+  cacheDir: string = CACHE_DIR,
+): TemplateSource {
   const root = resolve(dir);
   return {
     id: `source:${root}`,
     async readAll() {
       const files = await readTemplateFiles(root);
-      const hash = createHash('sha256').update(JSON.stringify([PRECOMPILE_FORMAT, ...files])).digest('hex');
+      const hash = createHash('sha256')
+        .update(JSON.stringify([PRECOMPILE_FORMAT, ...files]))
+        .digest('hex');
       const cached = join(cacheDir, `${hash}.json`);
       const hit = await readFile(cached, 'utf8').then(
         (json) => new Map(JSON.parse(json) as [string, string][]),

@@ -53,23 +53,31 @@ export async function renderDigestEmail(
 
 /** Fills the per-recipient placeholders: HTML-escaped in the HTML part, verbatim in the text part. */
 export function personalise(rendered: RenderedDigest, recipient: Recipient): PersonalisedEmail {
-  const values: Record<keyof RecipientPlaceholders, string> = {
+  const values = recipientValues(recipient);
+  const { html, text } = splitAtPlaceholders(rendered);
+  return { subject: rendered.subject, html: html.fill(values.html), text: text.fill(values.text) };
+}
+
+/** One recipient's placeholder values as they go into each part; throws for a link that is not https. */
+export function recipientValues(recipient: Recipient): Record<'html' | 'text', RecipientValues> {
+  const text: RecipientValues = {
     greeting: recipient.name?.trim() ? `Hello ${oneLine(recipient.name)},` : 'Hello,',
     unsubscribeUrl: requireHttpsUrl(recipient.unsubscribeUrl, 'unsubscribe URL'),
     preferencesUrl: requireHttpsUrl(recipient.preferencesUrl, 'preferences URL'),
   };
-  const htmlValues: Record<keyof RecipientPlaceholders, string> = {
-    greeting: escapeHtml(values.greeting),
-    unsubscribeUrl: escapeHtml(values.unsubscribeUrl),
-    preferencesUrl: escapeHtml(values.preferencesUrl),
+  const html: RecipientValues = {
+    greeting: escapeHtml(text.greeting),
+    unsubscribeUrl: escapeHtml(text.unsubscribeUrl),
+    preferencesUrl: escapeHtml(text.preferencesUrl),
   };
-  const { html, text } = splitAtPlaceholders(rendered);
-  return { subject: rendered.subject, html: html.fill(htmlValues), text: text.fill(values) };
+  return { html, text };
 }
+
+type RecipientValues = Record<keyof RecipientPlaceholders, string>;
 
 /** A rendered part cut at its placeholders, so filling it is a join rather than a search. */
 interface Template {
-  fill(values: Record<keyof RecipientPlaceholders, string>): string;
+  fill(values: RecipientValues): string;
 }
 
 const splits = new WeakMap<RenderedDigest, { html: Template; text: Template }>();
@@ -77,21 +85,8 @@ const splits = new WeakMap<RenderedDigest, { html: Template; text: Template }>()
 function splitAtPlaceholders(rendered: RenderedDigest): { html: Template; text: Template } {
   let split = splits.get(rendered);
   if (!split) {
-    const byToken = new Map(
-      Object.entries(rendered.placeholders).map(([key, token]) => [
-        token,
-        key as keyof RecipientPlaceholders,
-      ]),
-    );
-    const pattern = new RegExp(`(${[...byToken.keys()].join('|')})`);
     const cut = (part: string): Template => {
-      // With a capturing group, split() alternates literal text and tokens: even indexes are text.
-      const pieces = part.split(pattern);
-      const texts = pieces.filter((_, i) => i % 2 === 0);
-      const keys = pieces.flatMap((piece, i) => {
-        const key = i % 2 === 1 ? byToken.get(piece) : undefined;
-        return key ? [key] : [];
-      });
+      const { texts, keys } = cutAtTokens(part, rendered.placeholders);
       return {
         fill(values) {
           let out = texts[0] ?? '';
@@ -106,6 +101,26 @@ function splitAtPlaceholders(rendered: RenderedDigest): { html: Template; text: 
     splits.set(rendered, split);
   }
   return split;
+}
+
+/**
+ * A part cut at its tokens: `texts` are the literal pieces and `keys[i]` the placeholder after `texts[i]`.
+ * Tokens are [a-z0-9-], safe inside a regular expression.
+ */
+export function cutAtTokens<K extends string>(
+  part: string,
+  placeholders: Record<K, string>,
+): { texts: string[]; keys: K[] } {
+  const byToken = new Map(Object.entries<string>(placeholders).map(([key, token]) => [token, key as K]));
+  if (byToken.size === 0) return { texts: [part], keys: [] };
+  // With a capturing group, split() alternates literal text and tokens: even indexes are text.
+  const pieces = part.split(new RegExp(`(${[...byToken.keys()].join('|')})`));
+  const texts = pieces.filter((_, i) => i % 2 === 0);
+  const keys = pieces.flatMap((piece, i) => {
+    const key = i % 2 === 1 ? byToken.get(piece) : undefined;
+    return key ? [key] : [];
+  });
+  return { texts, keys };
 }
 
 /**

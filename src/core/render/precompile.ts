@@ -78,10 +78,12 @@ export async function mjmlToHtml(mjml: string): Promise<string> {
 
 /** `{{> name}}` becomes the partial's source; `{{> name context}}` the source inside `{{#with context}}`. */
 function inlinePartials(source: string, partials: ReadonlyMap<string, string>, depth = 0): string {
-  if (depth > MAX_PARTIAL_DEPTH) throw new TemplateError('MJML partials nest too deeply (a partial calls itself?)');
+  if (depth > MAX_PARTIAL_DEPTH)
+    throw new TemplateError('MJML partials nest too deeply (a partial calls itself?)');
   return source.replace(PARTIAL_CALL, (call, _open: string, name: string, args: string) => {
     const partial = partials.get(name);
-    if (partial === undefined) throw new TemplateError(`partial ${name} (partials/${name}.mjml.hbs) is missing`);
+    if (partial === undefined)
+      throw new TemplateError(`partial ${name} (partials/${name}.mjml.hbs) is missing`);
     const body = inlinePartials(partial, partials, depth + 1);
     if (!args) return body;
     if (/[=\s]/.test(args))

@@ -49,6 +49,8 @@ describe('the renderer inside an esbuild bundle', () => {
     expect(email.subject).toBe('Morning digest: Theme 1: border talks and regional security and 1 more');
     expect(email.html).toContain('Theme 2: border talks and regional security');
     expect(email.html).toContain('href="https://digest.example.com/u?token=t"');
-    expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/mjml/.test(input))).toEqual([]);
+    expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/mjml/.test(input))).toEqual(
+      [],
+    );
   });
 });

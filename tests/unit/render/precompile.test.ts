@@ -90,7 +90,9 @@ describe('precompileTemplates', () => {
         '<mjml><mj-head>{{#if dark}}<mj-style>.a { color: red }</mj-style>{{/if}}</mj-head><mj-body><mj-section><mj-column><mj-text>{{x}}</mj-text></mj-column></mj-section></mj-body></mjml>',
       ],
     ]);
-    const invalid = new Map([[MJML_TEMPLATE, '<mjml><mj-body><mj-text>outside any column</mj-text></mj-body></mjml>']]);
+    const invalid = new Map([
+      [MJML_TEMPLATE, '<mjml><mj-body><mj-text>outside any column</mj-text></mj-body></mjml>'],
+    ]);
 
     // Act / Assess
     await expect(precompileTemplates(moved)).rejects.toThrow(TemplateError);

@@ -40,7 +40,10 @@ describe('templates', () => {
     // Prepare
     const dir = await copyOfTemplates();
     await writeFile(join(dir, 'partials/footer.mjml.hbs'), '<mj-text>outside any column</mj-text>');
-    const broken = new Map(await templateFolder().readAll()).set('subject.txt.hbs', '{{#if title}}never closed');
+    const broken = new Map(await templateFolder().readAll()).set(
+      'subject.txt.hbs',
+      '{{#if title}}never closed',
+    );
 
     // Act
     const [invalidMjml, brokenSubject] = await Promise.allSettled([
