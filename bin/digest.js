@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (no build step), so `npx digest` works straight after `npm ci`.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI: `npm install` and `npm ci` build dist/ from src/ (the `prepare` script, `npm run build`).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('digest: the CLI is not built yet; run `npm run build` (npm install runs it)');
+  process.exit(1);
+}
+await import(main.href);

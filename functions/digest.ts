@@ -8,10 +8,10 @@ import { DynamoDbArticleIndex } from '../src/adapters/dynamodb-article-index.ts'
 import { DynamoDbDigestRecords } from '../src/adapters/dynamodb-digest-records.ts';
 import { createJsonLogger } from '../src/adapters/json-logger.ts';
 import { digestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambda-environment.ts';
+import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { S3DigestArchive } from '../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
-import { templateFolder } from '../src/adapters/template-folder.ts';
 import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
@@ -22,10 +22,10 @@ const env = parseEnvironment(digestEnvironmentSchema, process.env);
 const s3 = new S3Client({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const log = createJsonLogger('digest');
-// The bundle ships templates/ beside index.mjs (BundledFunction's `templates` prop); TEMPLATES_DIR points
-// elsewhere, as for the send worker, so tests can import this file from the sources.
+// The bundle ships the precompiled templates beside index.mjs (BundledFunction's `templates` prop);
+// TEMPLATES_DIR points elsewhere, as for the send worker, so tests can import this file from the sources.
 const templates = await loadTemplates(
-  templateFolder(env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url))),
+  precompiledTemplateFolder(env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url))),
 );
 
 const digest = new ScheduledDigest(

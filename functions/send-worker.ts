@@ -6,11 +6,11 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbSendLedger } from '../src/adapters/dynamodb-send-ledger.ts';
 import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
+import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { S3DigestSource } from '../src/adapters/s3-digest-source.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
 import { SesRawSender } from '../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../src/adapters/sqs-batch-queue.ts';
-import { templateFolder } from '../src/adapters/template-folder.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { DigestSource } from '../src/core/ports/sending.ts';
 import { hasPlaceholderAddress, parseEmailSettings } from '../src/core/render/settings.ts';
@@ -87,7 +87,7 @@ async function configure(): Promise<SqsHandler> {
     queue: new SqsBatchQueue(new SQSClient({}), env.SEND_QUEUE_URL),
     digests: new S3DigestSource(new S3Client({}), env.ARCHIVE_BUCKET),
     messages: new DigestMessages({
-      templates: await loadTemplates(templateFolder(templatesDir)),
+      templates: await loadTemplates(precompiledTemplateFolder(templatesDir)),
       settings: parseEmailSettings(JSON.parse(env.EMAIL_SETTINGS)),
       signer: new TokenSigner(keys, { rotationGraceMs: env.TOKEN_ROTATION_GRACE_DAYS * 86_400_000 }),
       identity: {

@@ -4,7 +4,12 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  type ICommandHooks,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -26,7 +31,10 @@ export interface BundledFunctionProps {
   logRemovalPolicy: RemovalPolicy;
   /** Topic notified when the function errors or is throttled. */
   alarmTopic: ITopic;
-  /** Copy the email templates/ folder beside the bundle, for handlers that render. @default false */
+  /**
+   * Ship the email templates beside the bundle, precompiled (`digest templates`: MJML compiled to HTML once, so
+   * the handler renders with Handlebars alone), for handlers that render. @default false
+   */
   templates?: boolean;
 }
 
@@ -38,14 +46,25 @@ export const BUNDLED_FUNCTION_BUNDLING = {
   minify: true,
   sourceMap: true,
   sourcesContent: false,
-  // Bundled, not taken from the runtime: the tested SDK version is the deployed one. TypeScript (3.5 MB) is
-  // only reached when mjml's config loader reads a .ts config file, which a Lambda never has.
-  externalModules: ['typescript'],
+  // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
+  externalModules: [],
   mainFields: ['module', 'main'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   forceDockerBundling: false,
 } satisfies BundlingOptions;
+
+/**
+ * Writes the email templates beside a bundle, precompiled by the CLI the `prepare` script built (`digest
+ * templates`): esbuild does not copy them, and with the MJML compiled to HTML the handler needs no mjml.
+ */
+export const PRECOMPILED_TEMPLATES_HOOKS: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `node "${inputDir}/bin/digest.js" templates --templates "${inputDir}/templates" --out "${outputDir}/templates"`,
+  ],
+};
 
 /**
  * A Lambda function bundled locally by esbuild (no Docker): Node.js 24 on arm64, one minified ESM file with
@@ -80,15 +99,7 @@ export class BundledFunction extends Construct {
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         ...BUNDLED_FUNCTION_BUNDLING,
-        ...(props.templates && {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) => [
-              `cp -r "${inputDir}/templates" "${outputDir}/templates"`,
-            ],
-          },
-        }),
+        ...(props.templates && { commandHooks: PRECOMPILED_TEMPLATES_HOOKS }),
       },
     });
     for (const [name, metric] of [

@@ -19,6 +19,7 @@ import {
   hasPlaceholderAddress,
   parseEmailSettings,
 } from '../../src/core/render/settings.ts';
+import { PRECOMPILED_TEMPLATES_HOOKS } from './bundled-function.ts';
 
 export interface SendingProps {
   /** The subscriber table (read-only here: the fan-out scans it, the worker reads single items). */
@@ -185,9 +186,8 @@ export class Sending extends Construct {
         minify: true,
         sourceMap: true,
         target: 'node24',
-        // TypeScript (3.5 MB) is only reached when mjml's config loader reads a .ts config file.
-        externalModules: ['typescript'],
-        // Bundled CommonJS dependencies (nodemailer, mjml) still call require().
+        externalModules: [],
+        // Bundled CommonJS dependencies still call require().
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
@@ -219,14 +219,8 @@ export class Sending extends Construct {
       ...common,
       bundling: {
         ...common.bundling,
-        // esbuild does not copy the email templates; the handler reads them beside itself.
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `cp -r ${inputDir}/templates ${outputDir}/templates`,
-          ],
-        },
+        // The handler reads the precompiled email templates beside itself.
+        commandHooks: PRECOMPILED_TEMPLATES_HOOKS,
       },
       description: 'Sends recipient batches through SES, paced, recorded in the send ledger',
       entry: `${functionsDir}send-worker.ts`,

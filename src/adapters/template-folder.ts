@@ -1,32 +1,58 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../core/errors.ts';
 import type { TemplateSource } from '../core/ports/template-source.ts';
+import { readTemplateFiles } from './precompiled-template-folder.ts';
 
 /** templates/ of this repository; a Lambda bundle passes the folder it ships instead. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** Precompiled templates by the hash of their sources, so mjml loads only when a template changes. */
+const CACHE_DIR = fileURLToPath(
+  new URL('../../node_modules/.cache/newsletter-digest/templates/', import.meta.url),
+);
+/** Part of the cache key: change it when precompile.ts changes what it makes of the same sources. */
+const PRECOMPILE_FORMAT = 1;
 
-/** Reads the *.hbs files below `dir`. */
-export function templateFolder(dir: string = DEFAULT_TEMPLATES_DIR): TemplateSource {
+/**
+ * Reads the templates as written (MJML with Handlebars) and compiles the MJML to HTML once per content
+ * (precompile.ts). The result is cached on disk by the hash of the files, so only a changed template loads
+ * mjml (half a second); the cache is a convenience and never required.
+ */
+export function templateFolder(
+  dir: string = DEFAULT_TEMPLATES_DIR,
+  cacheDir: string = CACHE_DIR,
+): TemplateSource {
   const root = resolve(dir);
   return {
-    id: `folder:${root}`,
+    id: `source:${root}`,
     async readAll() {
-      const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(
-        (error: unknown) => {
-          throw new ConfigError(`template folder ${root} cannot be read`, { cause: error });
-        },
+      const files = await readTemplateFiles(root);
+      const hash = createHash('sha256')
+        .update(JSON.stringify([PRECOMPILE_FORMAT, ...files]))
+        .digest('hex');
+      const cached = join(cacheDir, `${hash}.json`);
+      const hit = await readFile(cached, 'utf8').then(
+        (json) => new Map(JSON.parse(json) as [string, string][]),
+        () => undefined,
       );
-      const files = new Map<string, string>();
-      const paths = entries
-        .filter((e) => e.isFile() && e.name.endsWith('.hbs'))
-        .map((e) => join(e.parentPath, e.name))
-        .sort();
-      for (const path of paths) {
-        files.set(relative(root, path).split(sep).join('/'), await readFile(path, 'utf8'));
-      }
-      return files;
+      if (hit) return hit;
+      const { precompileTemplates } = await import('../core/render/precompile.ts');
+      const precompiled = await precompileTemplates(files);
+      await storeInCache(cacheDir, cached, JSON.stringify([...precompiled]));
+      return precompiled;
     },
   };
+}
+
+/** Writes whole files only (rename), and shrugs off a read-only or missing node_modules. */
+async function storeInCache(cacheDir: string, path: string, json: string): Promise<void> {
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    const partial = `${path}.${process.pid}.tmp`;
+    await writeFile(partial, json);
+    await rename(partial, path);
+  } catch {
+    // Without the cache the next run compiles the MJML again.
+  }
 }

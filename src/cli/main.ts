@@ -1,30 +1,11 @@
-import { Command, CommanderError } from 'commander';
+// The `digest` command: bin/digest.js runs this file compiled to dist/cli/ (npm's `prepare` builds it).
+import { CommanderError } from 'commander';
 import { DigestError } from '../core/errors.ts';
-import { registerBuild } from './commands/build.ts';
-import { registerDev } from './commands/dev.ts';
-import { registerEdit } from './commands/edit.ts';
-import { registerOperations } from './commands/operations.ts';
-import { registerPreview } from './commands/preview.ts';
-import { registerSend } from './commands/send.ts';
-import { registerSubscribers } from './commands/subscribers.ts';
-import { registerSummarize } from './commands/summarize.ts';
+import { createProgram } from './program.ts';
 
-const program = new Command('digest')
-  .description('Newsletter digest generator: themed, cited email digests from news articles')
-  .showHelpAfterError()
-  .exitOverride();
-
-registerBuild(program);
-registerSummarize(program);
-registerSubscribers(program);
-registerOperations(program);
-registerEdit(program);
-registerPreview(program);
-registerSend(program);
-registerDev(program);
-
+const args = process.argv.slice(2);
 try {
-  await program.parseAsync(process.argv);
+  await (await createProgram(args)).parseAsync(args, { from: 'user' });
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (error instanceof DigestError) {

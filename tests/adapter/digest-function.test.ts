@@ -1,6 +1,10 @@
 // functions/digest.ts imported from the sources, as Lambda runs its bundle: configuration from the environment,
-// templates from TEMPLATES_DIR (the bundle's own folder by default), clients pointed at moto.
+// precompiled templates from TEMPLATES_DIR (the bundle's own folder by default), clients pointed at moto.
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { approvedMessages, createDigestResources } from '../support/digest-resources.ts';
 import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
@@ -14,6 +18,12 @@ describe('functions/digest.ts', () => {
     const files = await seeds();
     for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
     await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    // The templates as a bundle ships them: compiled once from templates/ (`digest templates --out DIR`).
+    const templatesDir = await mkdtemp(join(tmpdir(), 'digest-templates-'));
+    for (const [path, source] of await templateFolder().readAll()) {
+      await mkdir(dirname(join(templatesDir, path)), { recursive: true });
+      await writeFile(join(templatesDir, path), source);
+    }
     const { endpoint, region, credentials } = motoClientConfig();
     Object.assign(process.env, {
       AWS_ENDPOINT_URL: endpoint,
@@ -29,7 +39,7 @@ describe('functions/digest.ts', () => {
       REVIEW_HOURS: '24',
       ON_REVIEW_DEADLINE: 'send',
       LEASE_SECONDS: '360',
-      TEMPLATES_DIR: 'templates',
+      TEMPLATES_DIR: templatesDir,
     });
     const { handler } = await import('../../functions/digest.ts');
     const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);

@@ -1,13 +1,13 @@
-// A Lambda-shaped entry for the bundle test: templates/ is shipped beside the bundle (as NodejsFunction
-// commandHooks would copy it) and found relative to the bundled file.
+// A Lambda-shaped entry for the bundle test: the precompiled templates are shipped beside the bundle (as
+// BundledFunction's commandHooks write them) and found relative to the bundled file.
 import { fileURLToPath } from 'node:url';
-import { templateFolder } from '../../src/adapters/template-folder.ts';
+import { precompiledTemplateFolder } from '../../src/adapters/precompiled-template-folder.ts';
 import { personalise, renderDigestEmail } from '../../src/core/render/email.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { busyDigest } from './digests.ts';
 
-const templates = templateFolder(fileURLToPath(new URL('./templates/', import.meta.url)));
+const templates = precompiledTemplateFolder(fileURLToPath(new URL('./templates/', import.meta.url)));
 const settings = parseEmailSettings({});
 
 export async function handler(): Promise<{ subject: string; html: string }> {

@@ -4,7 +4,7 @@ import type { Digest } from '../../src/core/digest.ts';
 import { applyEdits, applyEditsLeniently, type Edit, parseEdit, resolveTheme } from '../../src/core/edits.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { buildDigest } from '../../src/core/pipeline.ts';
-import { renderDigestMjml } from '../../src/core/render/email.ts';
+import { renderDigestEmail } from '../../src/core/render/email.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { compileTemplates } from '../../src/core/render/templates.ts';
 import { sourceFile } from '../support/articles.ts';
@@ -106,11 +106,11 @@ describe('applyEdits', () => {
     ]);
 
     // Act
-    const rendered = renderDigestMjml(digest, templates, parseEmailSettings({}));
+    const rendered = await renderDigestEmail(digest, templates, parseEmailSettings({}));
 
     // Assess
     expect(rendered.subject).toBe('Our pick this week');
-    expect(rendered.mjml).toContain('A note &lt;from&gt; the desk.');
+    expect(rendered.html).toContain('A note &lt;from&gt; the desk.');
     expect(rendered.text).toContain('A note <from> the desk.');
   });
 });

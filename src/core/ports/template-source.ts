@@ -1,6 +1,7 @@
 /**
- * Where the email templates come from. The filesystem adapter reads templates/; a Lambda bundle ships that
- * folder beside its code (esbuild does not copy it) and passes the folder's path.
+ * Where the email templates come from, compiled (MJML already HTML, see precompile.ts): templateFolder()
+ * compiles templates/ as written; a Lambda bundle ships the compiled set beside its code (esbuild does not
+ * copy it) and precompiledTemplateFolder() reads it.
  */
 export interface TemplateSource {
   /** Identifies the source (e.g. the folder path): compiled templates are cached per process under it. */

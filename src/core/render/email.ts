@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import mjml2html from 'mjml';
 import type { Digest } from '../digest.ts';
-import { TemplateError } from '../errors.ts';
 import { escapeHtml } from './html.ts';
 import { type EmailSettings, requireHttpsUrl } from './settings.ts';
 import type { EmailTemplates } from './templates.ts';
@@ -41,10 +39,10 @@ export const MAX_HTML_BYTES = 96_000;
 export const MAX_TEXT_BYTES = 38_000;
 
 /**
- * The single expensive step: templates to MJML, MJML to HTML (strict validation), text and subject.
- * Size is bounded for any digest: the view caps every list and text, and should the parts still be too
- * large (many long themes with a high maxThemes), fewer themes are shown in full and the rest become
- * "Also in this issue" headlines.
+ * The digest rendered once for everybody: HTML, text and subject. Handlebars only: the MJML was compiled to
+ * an HTML template once, when the templates were loaded (precompile.ts). Size is bounded for any digest: the
+ * view caps every list and text, and should the parts still be too large (many long themes with a high
+ * maxThemes), fewer themes are shown in full and the rest become "Also in this issue" headlines.
  */
 export async function renderDigestEmail(
   digest: Digest,
@@ -54,26 +52,14 @@ export async function renderDigestEmail(
   const placeholders = placeholderTokens(digest, settings);
   let shown = Math.max(1, Math.min(settings.maxThemes, digest.themes.length));
   for (;;) {
-    const { mjml, ...rest } = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders);
-    const textFits = MAX_TEXT_BYTES / Buffer.byteLength(rest.text);
-    // MJML only adds markup: MJML over the HTML budget need not be compiled to know it is too long.
-    let fits = Math.min(textFits, MAX_HTML_BYTES / Buffer.byteLength(mjml));
-    if (fits >= 1 || shown === 1) {
-      const rendered = { ...rest, html: await mjmlToHtml(mjml) };
-      fits = Math.min(textFits, MAX_HTML_BYTES / Buffer.byteLength(rendered.html));
-      if (fits >= 1 || shown === 1) return rendered;
-    }
+    const rendered = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders);
+    const fits = Math.min(
+      MAX_TEXT_BYTES / Buffer.byteLength(rendered.text),
+      MAX_HTML_BYTES / Buffer.byteLength(rendered.html),
+    );
+    if (fits >= 1 || shown === 1) return rendered;
     shown = Math.max(1, Math.min(shown - 1, Math.floor(shown * fits)));
   }
-}
-
-/** The templates' output before MJML compiles it; the benchmark feeds the same MJML to the `mjml` CLI. */
-export function renderDigestMjml(
-  digest: Digest,
-  templates: EmailTemplates,
-  settings: EmailSettings,
-): Omit<RenderedDigest, 'html'> & { mjml: string } {
-  return renderParts(digest, templates, settings, placeholderTokens(digest, settings));
 }
 
 function renderParts(
@@ -81,51 +67,44 @@ function renderParts(
   templates: EmailTemplates,
   settings: EmailSettings,
   placeholders: RecipientPlaceholders,
-): Omit<RenderedDigest, 'html'> & { mjml: string } {
+): RenderedDigest {
   const view = buildEmailView(digest, settings, placeholders);
   const subject = oneLine(templates.subject(view));
-  const mjml = templates.mjml({ ...view, subject });
+  const html = templates.html({ ...view, subject });
   const text = `${templates
     .text(view)
     .replace(/\n{3,}/g, '\n\n')
     .trim()}\n`;
-  return { subject, mjml, text, placeholders };
-}
-
-/** Validates MJML strictly and returns the HTML; invalid MJML raises a TemplateError listing every problem. */
-export async function mjmlToHtml(mjml: string): Promise<string> {
-  try {
-    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
-    return result.html;
-  } catch (error) {
-    const problems = (error as { errors?: { formattedMessage?: string; message: string }[] }).errors;
-    throw new TemplateError(
-      'the email template does not produce valid MJML',
-      (problems ?? [{ message: (error as Error).message }]).map((p) => p.formattedMessage ?? p.message),
-      { cause: error },
-    );
-  }
+  return { subject, html, text, placeholders };
 }
 
 /** Fills the per-recipient placeholders: HTML-escaped in the HTML part, verbatim in the text part. */
 export function personalise(rendered: RenderedDigest, recipient: Recipient): PersonalisedEmail {
-  const values: Record<keyof RecipientPlaceholders, string> = {
+  const values = recipientValues(recipient);
+  const { html, text } = splitAtPlaceholders(rendered);
+  return { subject: rendered.subject, html: html.fill(values.html), text: text.fill(values.text) };
+}
+
+/** One recipient's placeholder values as they go into each part; throws for a link that is not https. */
+export function recipientValues(recipient: Recipient): Record<'html' | 'text', RecipientValues> {
+  const text: RecipientValues = {
     greeting: recipient.name?.trim() ? `Hello ${oneLine(recipient.name)},` : 'Hello,',
     unsubscribeUrl: requireHttpsUrl(recipient.unsubscribeUrl, 'unsubscribe URL'),
     preferencesUrl: requireHttpsUrl(recipient.preferencesUrl, 'preferences URL'),
   };
-  const htmlValues: Record<keyof RecipientPlaceholders, string> = {
-    greeting: escapeHtml(values.greeting),
-    unsubscribeUrl: escapeHtml(values.unsubscribeUrl),
-    preferencesUrl: escapeHtml(values.preferencesUrl),
+  const html: RecipientValues = {
+    greeting: escapeHtml(text.greeting),
+    unsubscribeUrl: escapeHtml(text.unsubscribeUrl),
+    preferencesUrl: escapeHtml(text.preferencesUrl),
   };
-  const { html, text } = splitAtPlaceholders(rendered);
-  return { subject: rendered.subject, html: html.fill(htmlValues), text: text.fill(values) };
+  return { html, text };
 }
+
+type RecipientValues = Record<keyof RecipientPlaceholders, string>;
 
 /** A rendered part cut at its placeholders, so filling it is a join rather than a search. */
 interface Template {
-  fill(values: Record<keyof RecipientPlaceholders, string>): string;
+  fill(values: RecipientValues): string;
 }
 
 const splits = new WeakMap<RenderedDigest, { html: Template; text: Template }>();
@@ -133,21 +112,8 @@ const splits = new WeakMap<RenderedDigest, { html: Template; text: Template }>()
 function splitAtPlaceholders(rendered: RenderedDigest): { html: Template; text: Template } {
   let split = splits.get(rendered);
   if (!split) {
-    const byToken = new Map(
-      Object.entries(rendered.placeholders).map(([key, token]) => [
-        token,
-        key as keyof RecipientPlaceholders,
-      ]),
-    );
-    const pattern = new RegExp(`(${[...byToken.keys()].join('|')})`);
     const cut = (part: string): Template => {
-      // With a capturing group, split() alternates literal text and tokens: even indexes are text.
-      const pieces = part.split(pattern);
-      const texts = pieces.filter((_, i) => i % 2 === 0);
-      const keys = pieces.flatMap((piece, i) => {
-        const key = i % 2 === 1 ? byToken.get(piece) : undefined;
-        return key ? [key] : [];
-      });
+      const { texts, keys } = cutAtTokens(part, rendered.placeholders);
       return {
         fill(values) {
           let out = texts[0] ?? '';
@@ -162,6 +128,26 @@ function splitAtPlaceholders(rendered: RenderedDigest): { html: Template; text: 
     splits.set(rendered, split);
   }
   return split;
+}
+
+/**
+ * A part cut at its tokens: `texts` are the literal pieces and `keys[i]` the placeholder after `texts[i]`.
+ * Tokens are [a-z0-9-], safe inside a regular expression.
+ */
+export function cutAtTokens<K extends string>(
+  part: string,
+  placeholders: Record<K, string>,
+): { texts: string[]; keys: K[] } {
+  const byToken = new Map(Object.entries<string>(placeholders).map(([key, token]) => [token, key as K]));
+  if (byToken.size === 0) return { texts: [part], keys: [] };
+  // With a capturing group, split() alternates literal text and tokens: even indexes are text.
+  const pieces = part.split(new RegExp(`(${[...byToken.keys()].join('|')})`));
+  const texts = pieces.filter((_, i) => i % 2 === 0);
+  const keys = pieces.flatMap((piece, i) => {
+    const key = i % 2 === 1 ? byToken.get(piece) : undefined;
+    return key ? [key] : [];
+  });
+  return { texts, keys };
 }
 
 /**

@@ -4,20 +4,24 @@ import type { TemplateSource } from '../ports/template-source.ts';
 import { wrapText } from './text.ts';
 import type { EmailView } from './view.ts';
 
-/** The compiled email templates: MJML (HTML-escaped data), plain text and subject (no HTML escaping). */
+/** The compiled email templates: HTML (HTML-escaped data), plain text and subject (no HTML escaping). */
 export interface EmailTemplates {
-  mjml(view: EmailView): string;
+  html(view: EmailView): string;
   text(view: EmailView): string;
   subject(view: EmailView): string;
 }
 
-const MAIN = { mjml: 'digest.mjml.hbs', text: 'digest.txt.hbs', subject: 'subject.txt.hbs' } as const;
-const PARTIAL = /^partials\/(.+)\.(mjml|txt)\.hbs$/;
+/** The email as written in templates/: MJML with Handlebars, compiled once by precompileTemplates(). */
+export const MJML_TEMPLATE = 'digest.mjml.hbs';
+/** What precompileTemplates() makes of MJML_TEMPLATE: HTML with the same Handlebars expressions. */
+export const HTML_TEMPLATE = 'digest.html.hbs';
+const MAIN = { html: HTML_TEMPLATE, text: 'digest.txt.hbs', subject: 'subject.txt.hbs' } as const;
+const PARTIAL = /^partials\/(.+)\.txt\.hbs$/;
 
 /**
- * Compiles templates/ into two Handlebars environments: one for MJML, where every {{ }} is HTML-escaped,
- * and one for plain text, where nothing is. Partials `partials/NAME.mjml.hbs` and `partials/NAME.txt.hbs`
- * are both called `NAME`, each in its own environment.
+ * Compiles precompiled templates (precompile.ts) into two Handlebars environments: one for the HTML, where
+ * every {{ }} is HTML-escaped, and one for plain text, where nothing is. Text partials
+ * `partials/NAME.txt.hbs` are called `NAME`; the MJML partials are already inlined in the HTML.
  */
 export function compileTemplates(files: ReadonlyMap<string, string>): EmailTemplates {
   const html = Handlebars.create();
@@ -30,11 +34,16 @@ export function compileTemplates(files: ReadonlyMap<string, string>): EmailTempl
   for (const [path, source] of files) {
     const partial = PARTIAL.exec(path);
     if (!partial?.[1]) continue;
-    (partial[2] === 'mjml' ? html : text).registerPartial(partial[1], source);
+    text.registerPartial(partial[1], source);
   }
   const compile = (env: typeof Handlebars, name: string) => {
     const source = files.get(name);
-    if (source === undefined) throw new TemplateError(`template ${name} is missing`);
+    if (source === undefined)
+      throw new TemplateError(
+        name === HTML_TEMPLATE
+          ? `template ${name} is missing: ${MJML_TEMPLATE} is compiled to it by \`digest templates\``
+          : `template ${name} is missing`,
+      );
     const template = env.compile(source, { noEscape: env === text });
     return (view: EmailView) => {
       try {
@@ -45,7 +54,7 @@ export function compileTemplates(files: ReadonlyMap<string, string>): EmailTempl
     };
   };
   return {
-    mjml: compile(html, MAIN.mjml),
+    html: compile(html, MAIN.html),
     text: compile(text, MAIN.text),
     subject: compile(text, MAIN.subject),
   };

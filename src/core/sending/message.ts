@@ -1,15 +1,16 @@
 import type { Digest } from '../digest.ts';
-import { personalise, type RenderedDigest, renderDigestEmail } from '../render/email.ts';
-import { composeMime } from '../render/mime.ts';
+import { recipientValues, renderDigestEmail } from '../render/email.ts';
+import { MimeTemplate } from '../render/mime.ts';
 import { type EmailSettings, requireHttpsUrl } from '../render/settings.ts';
 import type { EmailTemplates } from '../render/templates.ts';
+import type { RecipientPlaceholders } from '../render/view.ts';
 import { subscriberLinks } from '../subscribers/links.ts';
 import { themesForSubscriber } from '../subscribers/preferences.ts';
 import { asciiEmail, type Subscriber } from '../subscribers/subscriber.ts';
 import type { TokenSigner } from '../tokens.ts';
 import { encodeTagValue } from './tags.ts';
 
-/** Who the digest comes from and which list it belongs to; validated again by composeMime. */
+/** Who the digest comes from and which list it belongs to; validated again by MimeTemplate. */
 export interface SenderIdentity {
   /** Verified SES sender with its display name. */
   from: { name: string; address: string };
@@ -29,11 +30,15 @@ export interface DigestMessagesOptions {
 }
 
 /**
- * Builds each subscriber's MIME message. The digest is rendered once per theme order (one order for
- * everybody without topics) and cached, so a batch costs a personalise and a MIME build per recipient.
+ * Builds each subscriber's MIME message. The digest is rendered and its MIME parts encoded once per theme
+ * order (one order for everybody without topics) and cached, so a recipient costs signed links and a splice of
+ * their headers and links into the encoded parts.
  */
 export class DigestMessages {
-  private readonly renders = new WeakMap<Digest, Map<string, Promise<RenderedDigest>>>();
+  private readonly messages = new WeakMap<
+    Digest,
+    Map<string, Promise<MimeTemplate<keyof RecipientPlaceholders>>>
+  >();
 
   constructor(private readonly options: DigestMessagesOptions) {}
 
@@ -55,53 +60,63 @@ export class DigestMessages {
   ): Promise<Buffer | undefined> {
     const themes = themesForSubscriber(digest.themes, subscriber);
     if (themes.length === 0) return undefined;
-    const rendered = await this.render(digest, themes, archiveUrl);
+    const mime = await this.template(digestId, digest, themes, archiveUrl);
     const { identity, signer } = this.options;
     const links = await subscriberLinks(signer, subscriber.id, identity.linkBase, now);
-    const email = personalise(rendered, {
+    const values = recipientValues({
       ...(subscriber.name ? { name: subscriber.name } : {}),
       unsubscribeUrl: links.unsubscribeUrl,
       preferencesUrl: links.preferencesUrl,
     });
     const domain = identity.from.address.slice(identity.from.address.lastIndexOf('@') + 1);
-    return composeMime({
-      from: identity.from,
-      to: subscriber.name
-        ? { name: subscriber.name, address: asciiEmail(subscriber.email) }
-        : asciiEmail(subscriber.email),
-      ...(identity.replyTo ? { replyTo: identity.replyTo } : {}),
-      subject: email.subject,
-      html: email.html,
-      text: email.text,
-      listUnsubscribeUrl: links.unsubscribeUrl,
-      listId: identity.listId,
-      ...(identity.listName ? { listName: identity.listName } : {}),
-      messageId: `<${encodeTagValue(digestId)}.${subscriber.id}@${domain}>`,
-      date: now,
-      headers: { 'X-Digest-Id': encodeTagValue(digestId) },
-    });
+    return mime.build(
+      {
+        to: subscriber.name
+          ? { name: subscriber.name, address: asciiEmail(subscriber.email) }
+          : asciiEmail(subscriber.email),
+        listUnsubscribeUrl: links.unsubscribeUrl,
+        messageId: `<${encodeTagValue(digestId)}.${subscriber.id}@${domain}>`,
+        date: now,
+      },
+      values,
+    );
   }
 
-  private render(digest: Digest, themes: Digest['themes'], archiveUrl?: string): Promise<RenderedDigest> {
-    let byOrder = this.renders.get(digest);
+  private template(
+    digestId: string,
+    digest: Digest,
+    themes: Digest['themes'],
+    archiveUrl?: string,
+  ): Promise<MimeTemplate<keyof RecipientPlaceholders>> {
+    let byOrder = this.messages.get(digest);
     if (!byOrder) {
       byOrder = new Map();
-      this.renders.set(digest, byOrder);
+      this.messages.set(digest, byOrder);
     }
     const order = themes.map((t) => t.id).join('\n');
-    const cacheKey = `${archiveUrl ?? ''}\n${order}`;
-    let rendered = byOrder.get(cacheKey);
-    if (!rendered) {
+    const cacheKey = `${digestId}\n${archiveUrl ?? ''}\n${order}`;
+    let mime = byOrder.get(cacheKey);
+    if (!mime) {
       const ordered = order === digest.themes.map((t) => t.id).join('\n') ? digest : { ...digest, themes };
-      const { settings } = this.options;
-      rendered = renderDigestEmail(
+      const { settings, identity } = this.options;
+      mime = renderDigestEmail(
         ordered,
         this.options.templates,
         archiveUrl ? { ...settings, footer: { ...settings.footer, archiveUrl } } : settings,
+      ).then(
+        (email) =>
+          new MimeTemplate(email, {
+            from: identity.from,
+            ...(identity.replyTo ? { replyTo: identity.replyTo } : {}),
+            subject: email.subject,
+            listId: identity.listId,
+            ...(identity.listName ? { listName: identity.listName } : {}),
+            headers: { 'X-Digest-Id': encodeTagValue(digestId) },
+          }),
       );
-      byOrder.set(cacheKey, rendered);
+      byOrder.set(cacheKey, mime);
     }
-    return rendered;
+    return mime;
   }
 }
 

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPLATES_DIR } from '../../../src/adapters/template-folder.ts';
 
 const run = promisify(execFile);
 let outdir: string | undefined;
@@ -14,23 +13,25 @@ afterAll(async () => {
 });
 
 describe('the renderer inside an esbuild bundle', () => {
-  it('renders with templates/ copied beside the bundle, as a Lambda ships them', async () => {
+  it('renders with the precompiled templates beside the bundle, as a Lambda ships them, without mjml', async () => {
     // Prepare
     outdir = await mkdtemp(join(tmpdir(), 'render-bundle-'));
-    await build({
+    const bundle = await build({
       entryPoints: ['tests/support/render-bundle-entry.ts'],
       bundle: true,
       platform: 'node',
       target: 'node20',
       format: 'esm',
       outfile: join(outdir, 'index.mjs'),
-      // mjml's dependencies still call require(); NodejsFunction adds the same banner for ESM output.
+      // Bundled CommonJS dependencies still call require(); NodejsFunction adds the same banner for ESM output.
       banner: {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
       logLevel: 'silent',
+      metafile: true,
     });
-    await cp(DEFAULT_TEMPLATES_DIR, join(outdir, 'templates'), { recursive: true });
+    // What BundledFunction's PRECOMPILED_TEMPLATES_HOOKS run after bundling.
+    await run(process.execPath, ['bin/digest.js', 'templates', '--out', join(outdir, 'templates')]);
 
     // Act
     const { stdout } = await run(
@@ -48,5 +49,8 @@ describe('the renderer inside an esbuild bundle', () => {
     expect(email.subject).toBe('Theme 1: border talks and regional security + 1 more');
     expect(email.html).toContain('Theme 2: border talks and regional security');
     expect(email.html).toContain('href="https://digest.example.com/u?token=t"');
+    expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/mjml/.test(input))).toEqual(
+      [],
+    );
   });
 });

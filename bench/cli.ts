@@ -1,0 +1,69 @@
+// Commands people wait for, each a whole fresh process timed from outside (median of BENCH_CLI_RUNS): the CLI
+// help, `npm start`'s build of the seeds, `digest summarize` on 10 articles, and `mjml --version` beside them.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus, loadEventStories } from './corpus.ts';
+import { median } from './stats.ts';
+
+export interface CommandFigure {
+  name: string;
+  /** Median wall time of the whole process, start to exit. */
+  ms: number;
+  /** Median CPU time of the process (user + system), measured inside it. */
+  cpuMs: number;
+  peakRssMiB: number;
+}
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const usageReporter = fileURLToPath(new URL('process-usage.mjs', import.meta.url));
+
+function measure(name: string, args: string[], runs: number): CommandFigure {
+  const work = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  const usageFile = join(work, 'usage.json');
+  const samples = Array.from({ length: runs }, () => {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--import', usageReporter, ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const ms = performance.now() - started;
+    if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`);
+    return { ms, ...(JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuMs: number; peakRssMiB: number }) };
+  });
+  rmSync(work, { recursive: true, force: true });
+  return {
+    name,
+    ms: median(samples.map((s) => s.ms)),
+    cpuMs: median(samples.map((s) => s.cpuMs)),
+    peakRssMiB: median(samples.map((s) => s.peakRssMiB)),
+  };
+}
+
+export function benchCommands(runs: number, evalDir: string): CommandFigure[] {
+  const work = mkdtempSync(join(tmpdir(), 'bench-cli-input-'));
+  try {
+    const articles = join(work, 'articles');
+    // Ten articles of one story, as an editor summarises them.
+    const [story] = loadEventStories(evalDir).filter((s) => s.length >= 10);
+    const files = generateCorpus(story ? [story] : loadEventStories(evalDir), 10);
+    mkdirSync(articles);
+    for (const file of files) writeFileSync(join(articles, file.id.replaceAll('/', '_')), file.bytes);
+    const cli = 'bin/digest.js';
+    return [
+      measure('digest --help', [cli, '--help'], runs),
+      measure(
+        'npm start (digest build, 5 seed articles)',
+        [cli, 'build', '--input', 'seeds', '--out', join(work, 'out')],
+        runs,
+      ),
+      measure('digest summarize (10 articles)', [cli, 'summarize', '--input', articles], runs),
+      measure('mjml --version (for scale)', ['node_modules/mjml/bin/mjml', '--version'], runs),
+    ];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

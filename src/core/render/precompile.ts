@@ -1,0 +1,138 @@
+import mjml2html from 'mjml';
+import { TemplateError } from '../errors.ts';
+import { HTML_TEMPLATE, MJML_TEMPLATE } from './templates.ts';
+
+const MJML_PARTIAL = /^partials\/(.+)\.mjml\.hbs$/;
+/** Handlebars comments (which may hold `}}`), triple and double mustaches. */
+const MUSTACHE = /\{\{~?!--[\s\S]*?--~?\}\}|\{\{~?![\s\S]*?\}\}|\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
+const COMMENT = /^\{\{~?!/;
+const PARTIAL_CALL = /\{\{(~?)>\s*([\w./-]+)\s*([^}]*?)\s*(~?)\}\}/g;
+/** An MJML tag; attribute values never hold `>` once every mustache is a token. */
+const MJML_TAG = /<(\/?)(mjml|mj-[a-z-]+)\b[^>]*?(\/?)>/g;
+/** MJML tags whose content is HTML that mjml copies through: a mustache there stays where it is. */
+const ENDING_TAGS = new Set([
+  'mj-text',
+  'mj-button',
+  'mj-raw',
+  'mj-table',
+  'mj-title',
+  'mj-preview',
+  'mj-style',
+  'mj-navbar-link',
+  'mj-accordion-title',
+  'mj-accordion-text',
+  'mj-social-element',
+]);
+const MAX_PARTIAL_DEPTH = 20;
+
+/**
+ * Compiles the MJML template once into an HTML template with the same Handlebars expressions, so rendering a
+ * digest needs Handlebars only (no mjml at run time, in the Lambda bundles or the CLI). Returns the files a
+ * renderer needs: `digest.html.hbs` and every non-MJML template (text, subject and their partials).
+ *
+ * How: MJML partials are inlined, every mustache becomes an alphanumeric token (a mustache between MJML
+ * elements goes into an mj-raw, which mjml copies where it stands), mjml compiles the result once with strict
+ * validation, and the tokens are put back. A mustache whose place mjml changes (around mj-style or
+ * mj-attributes, which mjml moves into the head) is reported as a TemplateError, since it could not be
+ * rendered faithfully.
+ */
+export async function precompileTemplates(files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const source = files.get(MJML_TEMPLATE);
+  if (source === undefined) throw new TemplateError(`template ${MJML_TEMPLATE} is missing`);
+  const partials = new Map<string, string>();
+  for (const [path, text] of files) {
+    const name = MJML_PARTIAL.exec(path)?.[1];
+    if (name) partials.set(name, text);
+  }
+  const expressions: string[] = [];
+  // A nonce no template contains, so a token cannot collide with template text.
+  let nonce = 0;
+  const inlined = inlinePartials(source, partials);
+  while (inlined.includes(`hbs${nonce}x`)) nonce++;
+  const tokenOf = (i: number) => `hbs${nonce}x${i}x`;
+  const tokenised = inlined.replace(MUSTACHE, (mustache) => {
+    if (COMMENT.test(mustache)) return '';
+    expressions.push(mustache);
+    return tokenOf(expressions.length - 1);
+  });
+  const html = await mjmlToHtml(wrapStructuralTokens(tokenised, new RegExp(`hbs${nonce}x\\d+x`, 'g')));
+  const restored = restoreTokens(html, new RegExp(`hbs${nonce}x(\\d+)x`, 'g'), expressions);
+  const precompiled = new Map([...files].filter(([path]) => !path.endsWith('.mjml.hbs')));
+  return precompiled.set(HTML_TEMPLATE, restored);
+}
+
+/** Validates MJML strictly and returns the HTML; invalid MJML raises a TemplateError listing every problem. */
+export async function mjmlToHtml(mjml: string): Promise<string> {
+  try {
+    const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
+    return result.html;
+  } catch (error) {
+    const problems = (error as { errors?: { formattedMessage?: string; message: string }[] }).errors;
+    throw new TemplateError(
+      'the email template does not produce valid MJML',
+      (problems ?? [{ message: (error as Error).message }]).map((p) => p.formattedMessage ?? p.message),
+      { cause: error },
+    );
+  }
+}
+
+/** `{{> name}}` becomes the partial's source; `{{> name context}}` the source inside `{{#with context}}`. */
+function inlinePartials(source: string, partials: ReadonlyMap<string, string>, depth = 0): string {
+  if (depth > MAX_PARTIAL_DEPTH)
+    throw new TemplateError('MJML partials nest too deeply (a partial calls itself?)');
+  return source.replace(PARTIAL_CALL, (call, _open: string, name: string, args: string) => {
+    const partial = partials.get(name);
+    if (partial === undefined)
+      throw new TemplateError(`partial ${name} (partials/${name}.mjml.hbs) is missing`);
+    const body = inlinePartials(partial, partials, depth + 1);
+    if (!args) return body;
+    if (/[=\s]/.test(args))
+      throw new TemplateError(`${call}: MJML partials take at most a context, not hash parameters`);
+    return `{{#with ${args}}}${body}{{/with}}`;
+  });
+}
+
+/** Puts each token that stands between MJML elements (not in an attribute or an ending tag) in an mj-raw. */
+function wrapStructuralTokens(mjml: string, token: RegExp): string {
+  const open: string[] = [];
+  let out = '';
+  let last = 0;
+  const wrapIn = (text: string) => {
+    if (ENDING_TAGS.has(open.at(-1) ?? '')) return text;
+    // mjml gathers mj-head's children (styles, attributes) into places of its own: a block there cannot hold.
+    if (open.includes('mj-head') && text.search(token) >= 0)
+      throw new TemplateError(
+        `${MJML_TEMPLATE}: Handlebars between the elements of mj-head cannot be compiled once; put it inside mj-style, mj-title or mj-raw`,
+      );
+    return text.replace(token, (t) => `<mj-raw>${t}</mj-raw>`);
+  };
+  for (const tag of mjml.matchAll(MJML_TAG)) {
+    const [whole, closing, name = '', selfClosing] = tag;
+    // Inside an ending tag only its own closing tag counts; the rest is HTML.
+    const inEndingTag = ENDING_TAGS.has(open.at(-1) ?? '');
+    if (inEndingTag && !(closing && name === open.at(-1))) continue;
+    out += wrapIn(mjml.slice(last, tag.index)) + whole;
+    last = tag.index + whole.length;
+    if (closing) open.pop();
+    else if (!selfClosing) open.push(name);
+  }
+  return out + wrapIn(mjml.slice(last));
+}
+
+/** Puts the mustaches back, checking that mjml kept each one, in the template's order. */
+function restoreTokens(html: string, token: RegExp, expressions: readonly string[]): string {
+  const firstSeen: number[] = [];
+  const restored = html.replace(token, (_t, index: string) => {
+    const i = Number(index);
+    if (!firstSeen.includes(i)) firstSeen.push(i);
+    return expressions[i] ?? '';
+  });
+  const misplaced = expressions.findIndex((_e, i) => firstSeen[i] !== i);
+  if (misplaced >= 0) {
+    const expression = expressions[firstSeen[misplaced] ?? misplaced] ?? '';
+    throw new TemplateError(
+      `${MJML_TEMPLATE}: mjml moves or drops the Handlebars expression ${expression.slice(0, 80)}; keep Handlebars blocks inside mj-text or mj-raw, or around whole sections and columns`,
+    );
+  }
+  return restored;
+}

@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { templateFolder } from '../../../src/adapters/template-folder.ts';
+import {
+  personalise,
+  type RenderedDigest,
+  recipientValues,
+  renderDigestEmail,
+} from '../../../src/core/render/email.ts';
+import { MimeTemplate } from '../../../src/core/render/mime.ts';
+import { parseEmailSettings } from '../../../src/core/render/settings.ts';
+import { loadTemplates } from '../../../src/core/render/templates.ts';
+import { busyDigest } from '../../support/digests.ts';
+
+const shared = {
+  from: { name: 'Café Digest — Morning', address: 'digest@news.example.com' },
+  replyTo: 'editors@news.example.com',
+  listId: 'morning.news.example.com',
+  listName: 'Morning “Brief”',
+  headers: { 'X-Digest-Id': '2026-11-23.daily' },
+};
+const readers = [
+  { name: 'Zoë Ünïcode <b>& "Co"', address: 'zoe@example.org', token: 'zoe' },
+  { name: 'Ana', address: 'ana@example.org', token: 'ana' },
+  { name: undefined, address: 'anon@example.org', token: 'anon-with-a-much-longer-token-'.repeat(4) },
+];
+const date = new Date('2026-11-23T07:00:00Z');
+
+let rendered: RenderedDigest;
+beforeAll(async () => {
+  const templates = await loadTemplates(templateFolder());
+  rendered = await renderDigestEmail(busyDigest(12), templates, parseEmailSettings({ maxThemes: 8 }));
+  // A long non-ASCII subject, as a title with accents makes it.
+  rendered = { ...rendered, subject: `Revue de presse — été ${rendered.subject} “quoted”` };
+});
+
+function recipientOf(reader: (typeof readers)[number], i: number) {
+  const link = (kind: string) => `https://subscribe.news.example.com/${kind}?token=${reader.token}&n=${i}`;
+  return {
+    to: reader.name ? { name: reader.name, address: reader.address } : reader.address,
+    recipient: {
+      name: reader.name,
+      unsubscribeUrl: link('unsubscribe'),
+      preferencesUrl: link('preferences'),
+    },
+    messageId: `<2026-11-23.daily.${i}@news.example.com>`,
+  };
+}
+
+/** The same message as MailComposer built it before MimeTemplate (base64 parts, nodemailer's headers). */
+async function mailComposerMessage(reader: (typeof readers)[number], i: number): Promise<Buffer> {
+  const { to, recipient, messageId } = recipientOf(reader, i);
+  const email = personalise(rendered, recipient);
+  return new MailComposer({
+    from: shared.from,
+    to,
+    replyTo: shared.replyTo,
+    subject: email.subject,
+    messageId,
+    date,
+    text: { content: email.text, contentType: 'text/plain; charset=utf-8' },
+    html: { content: email.html, contentType: 'text/html; charset=utf-8' },
+    headers: [
+      { key: 'X-Digest-Id', value: shared.headers['X-Digest-Id'] },
+      { key: 'List-Unsubscribe', value: { prepared: true, value: `<${recipient.unsubscribeUrl}>` } },
+      { key: 'List-Unsubscribe-Post', value: { prepared: true, value: 'List-Unsubscribe=One-Click' } },
+      {
+        key: 'List-Id',
+        value: {
+          prepared: true,
+          foldLines: true,
+          value: `${encodeWord(shared.listName)} <${shared.listId}>`,
+        },
+      },
+    ],
+    textEncoding: 'B',
+    newline: 'win',
+  })
+    .compile()
+    .build();
+}
+
+/** What mailparser makes of a message: every header that matters, the structure and the decoded parts. */
+async function parsedByMailparser(raw: Buffer) {
+  const parsed = await simpleParser(raw);
+  return {
+    from: parsed.from?.value,
+    to: parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : parsed.to,
+    replyTo: parsed.replyTo?.value,
+    subject: parsed.subject,
+    messageId: parsed.messageId,
+    date: parsed.date?.toISOString(),
+    list: parsed.headers.get('list'),
+    digestId: parsed.headers.get('x-digest-id'),
+    // The boundary is random in both.
+    contentType: (parsed.headers.get('content-type') as { value: string }).value,
+    mimeVersion: parsed.headers.get('mime-version'),
+    text: parsed.text,
+    html: parsed.html,
+    attachments: parsed.attachments.length,
+  };
+}
+
+/** What Python's email package makes of messages: decoded headers, the part tree and the decoded parts. */
+function parsedByPython(raws: Buffer[]): unknown[] {
+  const script = `
+import email, email.policy, json, sys
+out = []
+for raw in json.load(sys.stdin):
+    m = email.message_from_bytes(raw.encode('latin-1'), policy=email.policy.default)
+    out.append({
+        'headers': {k: str(m[k]) for k in ['From', 'To', 'Reply-To', 'Subject', 'Message-ID', 'Date', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Id', 'X-Digest-Id', 'MIME-Version']},
+        'defects': [str(d) for p in m.walk() for d in p.defects],
+        'tree': [(p.get_content_type(), p.get_content_charset()) for p in m.walk()],
+        'parts': [p.get_content().replace('\\r\\n', '\\n') for p in m.walk() if not p.is_multipart()],
+    })
+json.dump(out, sys.stdout)
+`;
+  const stdout = execFileSync('python3', ['-c', script], {
+    input: JSON.stringify(raws.map((raw) => raw.toString('latin1'))),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout.toString()) as unknown[];
+}
+
+describe('MimeTemplate', () => {
+  it('builds, per recipient, the message MailComposer built: same headers, structure and decoded parts', async () => {
+    // Prepare
+    const template = new MimeTemplate(rendered, { ...shared, subject: rendered.subject });
+
+    // Act
+    const built = readers.map((reader, i) => {
+      const { to, recipient, messageId } = recipientOf(reader, i);
+      return template.build(
+        { to, listUnsubscribeUrl: recipient.unsubscribeUrl, messageId, date },
+        recipientValues(recipient),
+      );
+    });
+    const before = await Promise.all(readers.map(mailComposerMessage));
+
+    // Assess
+    for (const [i, raw] of built.entries()) {
+      const now = await parsedByMailparser(raw);
+      expect(now).toEqual(await parsedByMailparser(before[i] as Buffer));
+      expect(now.html).toContain(`token=${readers[i]?.token}&amp;n=${i}`);
+    }
+    const [python, pythonBefore] = [parsedByPython(built), parsedByPython(before)];
+    expect(python).toEqual(pythonBefore);
+    expect(python.flatMap((m) => (m as { defects: string[] }).defects)).toEqual([]);
+  });
+
+  it('writes 7-bit lines of at most 78 characters (but List-Unsubscribe), encoded non-ASCII headers', () => {
+    // Prepare
+    const template = new MimeTemplate(rendered, { ...shared, subject: rendered.subject });
+    const { to, recipient, messageId } = recipientOf(readers[0] as (typeof readers)[number], 0);
+
+    // Act
+    const raw = template.build(
+      { to, listUnsubscribeUrl: recipient.unsubscribeUrl, messageId, date },
+      recipientValues(recipient),
+    );
+
+    // Assess
+    const text = raw.toString('latin1');
+    expect(/^[\x20-\x7e\r\n\t]*$/.test(text)).toBe(true);
+    expect(text.split('\r\n').filter((line) => line.length > 78)).toEqual([
+      `List-Unsubscribe: <${recipient.unsubscribeUrl}>`,
+    ]);
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const head = text.split('\r\n\r\n')[0] ?? '';
+    expect(head).toContain(`List-Unsubscribe: <${recipient.unsubscribeUrl}>`);
+    expect(head).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(head).toContain(`Message-ID: ${messageId}`);
+    expect(head).toContain('Date: Mon, 23 Nov 2026 07:00:00 +0000');
+    expect(head).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+    expect(head).toMatch(/^To: =\?UTF-8\?B\?.*<zoe@example.org>$/m);
+  });
+
+  it('refuses headers and addresses that could inject or mislead', () => {
+    // Prepare
+    const template = new MimeTemplate(rendered, { ...shared, subject: rendered.subject });
+    const values = recipientValues(recipientOf(readers[1] as (typeof readers)[number], 1).recipient);
+    const listUnsubscribeUrl = 'https://subscribe.news.example.com/u';
+
+    // Act / Assess
+    expect(() => template.build({ to: 'not an address', listUnsubscribeUrl }, values)).toThrow(
+      /cannot compose the message/,
+    );
+    expect(() =>
+      template.build({ to: 'a@example.org', listUnsubscribeUrl: 'http://x.example.com/u' }, values),
+    ).toThrow(/https/);
+    expect(
+      () =>
+        new MimeTemplate(rendered, {
+          ...shared,
+          subject: 's',
+          headers: { 'X-Note': 'a\r\nBcc: x@example.com' },
+        }),
+    ).toThrow(/cannot compose the message/);
+  });
+});

@@ -1,0 +1,102 @@
+import Handlebars from 'handlebars';
+import { describe, expect, it } from 'vitest';
+import { readTemplateFiles } from '../../../src/adapters/precompiled-template-folder.ts';
+import { DEFAULT_TEMPLATES_DIR } from '../../../src/adapters/template-folder.ts';
+import { TemplateError } from '../../../src/core/errors.ts';
+import { renderDigestEmail } from '../../../src/core/render/email.ts';
+import { mjmlToHtml, precompileTemplates } from '../../../src/core/render/precompile.ts';
+import { parseEmailSettings } from '../../../src/core/render/settings.ts';
+import { compileTemplates, MJML_TEMPLATE } from '../../../src/core/render/templates.ts';
+import { buildEmailView } from '../../../src/core/render/view.ts';
+import { busyDigest } from '../../support/digests.ts';
+
+/**
+ * What the email was before precompiling: Handlebars over the MJML (partials registered), then mjml on every
+ * render. Outlook conditional comments (which mjml merges when neighbours touch) and indentation aside, the
+ * precompiled HTML template must render the very same document.
+ */
+async function renderedAtRunTime(files: ReadonlyMap<string, string>, view: object): Promise<string> {
+  const env = Handlebars.create();
+  for (const [path, source] of files) {
+    const name = /^partials\/(.+)\.mjml\.hbs$/.exec(path)?.[1];
+    if (name) env.registerPartial(name, source);
+  }
+  return mjmlToHtml(env.compile(files.get(MJML_TEMPLATE) ?? '')(view));
+}
+
+const normalise = (html: string) =>
+  html
+    .replace(/<!--\[if mso \| IE\]>[\s\S]*?<!\[endif\]-->/g, '')
+    // mjml leaves out the hidden preview text when it is empty; the precompiled template keeps an empty div.
+    .replace(/<div style="display:none;[^"]*">\s*<\/div>/g, '')
+    .replace(/>\s+/g, '>')
+    .replace(/\s+</g, '<')
+    .replace(/\s+/g, ' ');
+
+describe('precompileTemplates', () => {
+  it('renders what mjml renders at run time, for digests of every shape', async () => {
+    // Prepare
+    const files = await readTemplateFiles(DEFAULT_TEMPLATES_DIR);
+    const templates = compileTemplates(await precompileTemplates(files));
+
+    for (const themes of [0, 1, 3, 25]) {
+      for (const archiveUrl of [undefined, 'https://archive.example.com/d/1.html']) {
+        const settings = parseEmailSettings(archiveUrl ? { footer: { archiveUrl } } : {});
+        const digest = busyDigest(themes);
+        // Act
+        const rendered = await renderDigestEmail(digest, templates, settings);
+        const view = buildEmailView(digest, settings, rendered.placeholders);
+        const before = await renderedAtRunTime(files, { ...view, subject: rendered.subject });
+
+        // Assess
+        expect(normalise(rendered.html)).toBe(normalise(before));
+      }
+    }
+  });
+
+  it('precompiles any template: partials with a context, blocks around sections and inside attributes', async () => {
+    // Prepare
+    const files = new Map([
+      [
+        MJML_TEMPLATE,
+        `<mjml><mj-body>{{#each groups}}{{> group this}}{{/each}}{{#if note}}<mj-section><mj-column><mj-text>{{note}}</mj-text></mj-column></mj-section>{{/if}}</mj-body></mjml>`,
+      ],
+      [
+        'partials/group.mjml.hbs',
+        `<mj-section css-class="{{kind}}"><mj-column><mj-button href="{{url}}">{{name}}</mj-button></mj-column></mj-section>`,
+      ],
+    ]);
+    const view = {
+      groups: [
+        { kind: 'a', url: 'https://a.example.com/?x=1&y=2', name: 'A & <b>' },
+        { kind: 'b', url: 'https://b.example.com/', name: 'B' },
+      ],
+      note: 'Note <i>',
+    };
+
+    // Act
+    const html = Handlebars.create().compile((await precompileTemplates(files)).get('digest.html.hbs'))(view);
+
+    // Assess
+    expect(normalise(html)).toBe(normalise(await renderedAtRunTime(files, view)));
+    expect(html).toContain('A &amp; &lt;b&gt;');
+  });
+
+  it('refuses Handlebars that mjml would move, and invalid MJML, with a TemplateError', async () => {
+    // Prepare
+    const moved = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-head>{{#if dark}}<mj-style>.a { color: red }</mj-style>{{/if}}</mj-head><mj-body><mj-section><mj-column><mj-text>{{x}}</mj-text></mj-column></mj-section></mj-body></mjml>',
+      ],
+    ]);
+    const invalid = new Map([
+      [MJML_TEMPLATE, '<mjml><mj-body><mj-text>outside any column</mj-text></mj-body></mjml>'],
+    ]);
+
+    // Act / Assess
+    await expect(precompileTemplates(moved)).rejects.toThrow(TemplateError);
+    await expect(precompileTemplates(invalid)).rejects.toThrow(/mj-text cannot be used inside mj-body/);
+    await expect(precompileTemplates(new Map())).rejects.toThrow(/digest.mjml.hbs is missing/);
+  });
+});
