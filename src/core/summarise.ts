@@ -115,7 +115,12 @@ export function summarise(articles: readonly Article[], options: SummariseOption
   const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay, wordCases(ordered));
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
-  return arrange(chosen).map((c) => ({
+  // Points are read in story order, not in the order chosen: a point chosen first can restate a
+  // fuller one that comes before it in that order.
+  const read: Candidate[] = [];
+  for (const c of arrange(chosen))
+    if (!read.some((r) => restates(c, r, settings.maxParaphraseOverlap))) read.push(c);
+  return read.map((c) => ({
     text: c.text,
     sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
   }));
@@ -333,7 +338,7 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 const TRAILING_ATTRIBUTION =
   /,[^,"“”]{0,60}\b(?:said|says|told|announced|confirmed|reported|added|according to)\b[^,"“”]{0,40}[.!]?$/u;
 const LEADING_ATTRIBUTION =
-  /^(?:according to [^,]{1,50},|[^,"“”]{1,50}\b(?:said|says|reported)\b(?: that)?)\s/iu;
+  /^(?:according to [^,]{1,50},|[^,"“”]{1,50}\b(?:said|says|reported|announced|confirmed)\b(?: that)?)\s/iu;
 
 /** What a sentence states, without its attribution (a space where a leading one was: the next word is not the first). */
 function statement(text: string): string {
