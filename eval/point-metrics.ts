@@ -5,7 +5,8 @@
  * of being measured away. Definitions and figures: docs/quality.md, "Points".
  */
 import type { Digest } from '../src/core/digest.ts';
-import { contentTerms } from '../src/core/text/tokens.ts';
+import { STOPWORDS } from '../src/core/text/stopwords.ts';
+import { contentTerms, words } from '../src/core/text/tokens.ts';
 import type { TargetCheck } from './evaluate.ts';
 
 export interface PointQuality {
@@ -246,12 +247,16 @@ function splitQuotes(text: string): { quoted: string[]; outside: string } {
 
 const CONTAINMENT = 2 / 3;
 const JACCARD = 0.5;
+/** Share of a restatement's content words found in the point it restates. */
+const PARAPHRASE_CONTAINMENT = 0.4;
 
 /**
- * Two points say the same thing when most content words (Porter stems, no stopwords) of the shorter
- * one are in the other (containment >= 2/3), or the two share half their content words (Jaccard >=
- * 0.5). Stems make "hosting"/"host" and "sentenced"/"sentences" one word, so reworded copies from
- * different outlets count, not only verbatim ones.
+ * Two points, `a` read before `b`, say the same thing when they are near-copies or `b` restates `a` in
+ * other words (the reader learns nothing new from it). Near-copies: most content words (Porter stems, no
+ * stopwords) of the shorter one are in the other (containment >= 2/3), or the two share half their
+ * content words (Jaccard >= 0.5). Stems make "hosting"/"host" and "sentenced"/"sentences" one word.
+ * Restatement: see `restates`. A lead that a later, fuller point repeats is not redundant: the later
+ * point adds its figures and names.
  */
 export function redundant(a: string, b: string): boolean {
   const x = new Set(contentTerms(a));
@@ -259,5 +264,43 @@ export function redundant(a: string, b: string): boolean {
   if (x.size === 0 || y.size === 0) return false;
   let shared = 0;
   for (const term of x) if (y.has(term)) shared++;
-  return shared / Math.min(x.size, y.size) >= CONTAINMENT || shared / (x.size + y.size - shared) >= JACCARD;
+  return (
+    shared / Math.min(x.size, y.size) >= CONTAINMENT ||
+    shared / (x.size + y.size - shared) >= JACCARD ||
+    restates(b, a)
+  );
+}
+
+/** ", her spokesman said.", "..., police told reporters on Friday.": who told it, not what happened. */
+const TRAILING_SOURCE = new RegExp(
+  `,[^,"“”]{0,60}\\b(?:${REPORTING}|according to)\\b[^,"“”]{0,40}[.!]?$`,
+  'iu',
+);
+/** "Police said ...", "According to the agency, ...". */
+const LEADING_SOURCE = new RegExp(
+  `^(?:according to [^,]{1,50},|[^,"“”]{1,50}\\b(?:${REPORTING})\\b(?: that)?)\\s`,
+  'iu',
+);
+
+/**
+ * Whether point `a` restates point `b`: what `a` states, its source's attribution aside, has no figure
+ * and no name (a word capitalised inside the sentence) that `b` lacks, shares a name with `b`, and at
+ * least 40 % of its content words are in `b`. "Championship swimmer-turned-legendary Hollywood actress
+ * Esther Williams has died." restates "Esther Williams ... died on Thursday in Beverly Hills ..."; a
+ * point with a new figure or a new name (a victim, a date, a place) adds a fact.
+ */
+export function restates(a: string, b: string): boolean {
+  // After a dropped leading attribution, the first word is inside the sentence: it may be a name.
+  const statement = a.replace(TRAILING_SOURCE, '.').replace(LEADING_SOURCE, ' ');
+  const other = new Set(words(b));
+  const figures = words(statement).filter((w) => /\d/u.test(w));
+  const names = (statement.match(/(?<=[\s(“"'‘-])\p{Lu}[\p{L}'’]*/gu) ?? [])
+    .flatMap((n) => words(n.replace(/['’]s?$/u, '')))
+    .filter((n) => !STOPWORDS.has(n));
+  if (names.length === 0 || [...figures, ...names].some((w) => !other.has(w))) return false;
+  const terms = new Set(contentTerms(statement));
+  const otherTerms = new Set(contentTerms(b));
+  let shared = 0;
+  for (const term of terms) if (otherTerms.has(term)) shared++;
+  return terms.size > 0 && shared / terms.size >= PARAPHRASE_CONTAINMENT;
 }

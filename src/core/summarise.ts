@@ -43,6 +43,13 @@ export interface SummariseOptions {
    * from which on they say the same thing, however worded: the second is never chosen. @default 2/3
    */
   maxOverlap?: number;
+  /**
+   * The same test for paraphrases: a sentence whose statement (attribution aside) names no person, place
+   * or figure the chosen point lacks, shares a name and another content word with it, and has at least
+   * this share of its content words in it restates the point in other words ("X has died" after "X died
+   * on Thursday in Y, aged 91"). A new name or figure is a new fact and keeps it. @default 0.5
+   */
+  maxParaphraseOverlap?: number;
 }
 
 export const DEFAULT_SUMMARY_OPTIONS = {
@@ -53,6 +60,7 @@ export const DEFAULT_SUMMARY_OPTIONS = {
   positionDecay: 1,
   minNewShare: 0.2,
   maxOverlap: 2 / 3,
+  maxParaphraseOverlap: 0.5,
 };
 
 interface Candidate {
@@ -72,6 +80,12 @@ interface Candidate {
   terms: Set<string>;
   /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
   openingName?: string;
+  /** Names (capitalised as names are) and figures of its statement: what a restatement has no new one of. */
+  facts: { names: Set<string>; figures: Set<string> };
+  /** Stemmed content words of its statement (attribution aside). */
+  statementTerms: Set<string>;
+  /** Every lowercase word, to tell whether a name or figure of another sentence is in this one. */
+  tokens: Set<string>;
   key: string;
 }
 
@@ -101,7 +115,12 @@ export function summarise(articles: readonly Article[], options: SummariseOption
   const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay, wordCases(ordered));
   const chosen = selectGreedily(candidates, weights, settings);
   const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
-  return arrange(chosen).map((c) => ({
+  // Points are read in story order, not in the order chosen: a point chosen first can restate a
+  // fuller one that comes before it in that order.
+  const read: Candidate[] = [];
+  for (const c of arrange(chosen))
+    if (!read.some((r) => restates(c, r, settings.maxParaphraseOverlap))) read.push(c);
+  return read.map((c) => ({
     text: c.text,
     sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
   }));
@@ -234,6 +253,9 @@ function candidatesOf(
         lead: readableRank === 0,
         terms: new Set(contentTerms(text)),
         openingName: openingName(text, cases),
+        facts: namesAndFigures(statement(text), cases),
+        statementTerms: new Set(contentTerms(statement(text))),
+        tokens: new Set(words(text)),
         key,
       });
     });
@@ -284,6 +306,7 @@ function selectGreedily(
       const name = candidate.openingName;
       if (name !== undefined && chosen.length > 0 && !chosen.some((c) => c.text.includes(name))) continue;
       if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
+      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (!covered.has(concept)) gain += weights.get(concept) as number;
@@ -309,6 +332,52 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let shared = 0;
   for (const term of small) if (large.has(term)) shared++;
   return shared / small.size;
+}
+
+/** "..., her spokesman Harlan Boll said.", "According to police, ...": who told it, not what happened. */
+const TRAILING_ATTRIBUTION =
+  /,[^,"“”]{0,60}\b(?:said|says|told|announced|confirmed|reported|added|according to)\b[^,"“”]{0,40}[.!]?$/u;
+const LEADING_ATTRIBUTION =
+  /^(?:according to [^,]{1,50},|[^,"“”]{1,50}\b(?:said|says|reported|announced|confirmed)\b(?: that)?)\s/iu;
+
+/** What a sentence states, without its attribution (a space where a leading one was: the next word is not the first). */
+function statement(text: string): string {
+  return text.replace(TRAILING_ATTRIBUTION, '.').replace(LEADING_ATTRIBUTION, ' ');
+}
+
+/** Figures and the words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
+function namesAndFigures(text: string, cases: WordCases): { names: Set<string>; figures: Set<string> } {
+  const figures = new Set(words(text).filter((token) => /\d/u.test(token)));
+  const names = new Set<string>();
+  const capitalised = text.match(/(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu) ?? [];
+  capitalised.forEach((word, i) => {
+    const lower = word.toLowerCase().replace(/['’]s?$/u, '');
+    if (isStopword(lower) || cases.lower.has(lower)) return;
+    if (i === 0 && text.startsWith(word) && !cases.inner.has(word)) return;
+    for (const token of words(lower)) names.add(token);
+  });
+  return { names, figures };
+}
+
+/**
+ * Whether `candidate` says what `point` says in other words: its statement (attribution aside) has no
+ * figure and no name the point lacks, shares a name and another content word with it, and at least
+ * `threshold` of its content words are in the point ("Esther Williams has died" after "Esther Williams
+ * ... died on Thursday ..."). A new figure, name or most words new is a new fact.
+ */
+function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
+  const { names, figures } = candidate.facts;
+  for (const fact of [...names, ...figures]) if (!point.tokens.has(fact)) return false;
+  if (names.size === 0) return false;
+  const nameTerms = new Set([...names].map((n) => stem(n)));
+  let shared = 0;
+  let sharedOther = false;
+  for (const term of candidate.statementTerms)
+    if (point.terms.has(term)) {
+      shared++;
+      if (!nameTerms.has(term)) sharedOther = true;
+    }
+  return sharedOther && shared / candidate.statementTerms.size >= threshold;
 }
 
 function twoShortest(candidates: readonly Candidate[]): Candidate[] {

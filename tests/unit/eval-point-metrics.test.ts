@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { contextReason, fragmentReason, pointQuality, redundant } from '../../eval/point-metrics.ts';
+import {
+  contextReason,
+  fragmentReason,
+  pointQuality,
+  redundant,
+  restates,
+} from '../../eval/point-metrics.ts';
 import type { Digest } from '../../src/core/digest.ts';
 
 describe('point metrics', () => {
@@ -65,6 +71,56 @@ describe('point metrics', () => {
         'A man has denied arson following a fire at a Somerset supermarket early on Sunday.',
       ),
     ).toBe(false);
+  });
+
+  it.each([
+    // Same people and event, nothing new: a restatement, whatever the wording or attribution.
+    [
+      'Esther Williams, the Hollywood swimming star, died on Thursday in Beverly Hills at the age of 91, her spokesman said.',
+      'Championship swimmer-turned-legendary Hollywood actress Esther Williams has died.',
+      true,
+    ],
+    [
+      'Police in Leeds arrested a 60-year-old woman on Friday over the 1967 killings of two shop assistants.',
+      'Leeds police announced Friday they have made an arrest in the killings.',
+      true,
+    ],
+    [
+      'Maria Silva won the Lisbon marathon on Sunday in 2:21:04.',
+      'Silva took the Lisbon marathon title, race organisers said.',
+      true,
+    ],
+    // A new figure, a new name or mostly new words is a new fact.
+    [
+      'Esther Williams died on Thursday in Beverly Hills at the age of 91.',
+      'Williams starred in 26 films for MGM.',
+      false,
+    ],
+    [
+      'Maria Silva won the Lisbon marathon on Sunday.',
+      'Silva beat Kenya’s Joyce Chepkirui in the Lisbon marathon.',
+      false,
+    ],
+    [
+      'Anthony LaSalle was charged with third-degree murder.',
+      'LaSalle is expected to appear in court to answer the charge.',
+      false,
+    ],
+    // A short lead that a fuller later point repeats: the later point adds its figures.
+    [
+      'A fire badly damaged the Waitrose supermarket in Wellington.',
+      'The fire service was called at 06:00 to the Waitrose store in Wellington on Sunday.',
+      false,
+    ],
+  ])('judges %j then %j redundant: %s', (first, second, expected) => {
+    expect(redundant(first, second)).toBe(expected);
+  });
+
+  it('finds a restatement only in the point read second', () => {
+    const lead = 'Esther Williams died on Thursday in Beverly Hills, California, at the age of 91.';
+    const short = 'Actress Esther Williams has died in Beverly Hills.';
+    expect(restates(short, lead)).toBe(true);
+    expect(restates(lead, short)).toBe(false);
   });
 
   it('reports shares over the points and the same-theme pairs of a digest', () => {

@@ -182,6 +182,40 @@ describe('summarise', () => {
     }
   });
 
+  it('skips a paraphrase that brings no new name or figure, keeps one that does', () => {
+    // Prepare: three outlets report one death; two restate the lead with the same names and another
+    // wording (under the 2/3 word overlap of a near-copy), the others add figures, names, a next step.
+    const death = 'Film star Ana Reyes died on Thursday in Madrid at the age of 88, her family said.';
+    const restatements = [
+      'Screen legend and dancer Ana Reyes, a star of musicals, has died.',
+      'Ana Reyes, the beloved star of musicals, has died at home, her agent said.',
+    ];
+    const facts = [
+      'Reyes starred in 40 films across five decades of musicals and dramas.',
+      'The Madrid city council will hold a public memorial for Reyes on Monday.',
+    ];
+    const articles = [
+      article('r1.txt', 'Ana Reyes dies at 88', [death, restatements[1] as string, facts[0] as string]),
+      article('r2.txt', 'Screen legend Reyes dies', [restatements[0] as string, facts[1] as string]),
+      article('r3.txt', 'Madrid mourns Reyes', [
+        restatements[1] as string,
+        restatements[0] as string,
+        facts[0] as string,
+        facts[1] as string,
+      ]),
+    ];
+
+    for (const order of [articles, shuffled(articles), [...articles].reverse()]) {
+      // Act
+      const texts = summarise(order, { words: 120 }).map((p) => p.text);
+
+      // Assess: a lead, then the new facts; nothing that restates a point before it.
+      expect([death, ...restatements]).toContain(texts[0]);
+      for (const restatement of restatements) expect(texts.slice(1)).not.toContain(restatement);
+      for (const fact of facts) expect(texts).toContain(fact);
+    }
+  });
+
   it('cites every article a point is found in, and only those', () => {
     // Act
     const points = summarise(story, { words: 250 });
