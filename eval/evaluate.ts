@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSourceFolder } from '../src/adapters/local-files.ts';
-import type { Article } from '../src/core/article.ts';
+import type { Article, SourceFile } from '../src/core/article.ts';
 import type { Digest } from '../src/core/digest.ts';
 import { buildDigest, parseFiles } from '../src/core/pipeline.ts';
 import { summarise } from '../src/core/summarise.ts';
@@ -163,20 +163,13 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
   const digest = buildDigest(files, { now: EVAL_CLOCK });
   const predicted = themeOf(digest);
   const events = new Map(Object.entries(gold.events));
-  const articles = parseFiles(files).articles;
   return {
     articles: files.length,
     themes: digest.themes.length,
     goldEvents: new Set(events.values()).size,
     events: compareClusterings(predicted, events),
     ...(gold.topics && { topics: compareClusterings(predicted, new Map(Object.entries(gold.topics))) }),
-    grounding: groundingOf(digest, articles),
-    titles: titleFigures(digest, articles),
-    points: pointQuality(digest),
-    email: await emailMetrics(
-      digest,
-      files.map((f) => f.id),
-    ),
+    ...(await digestMeasures(digest, files)),
   };
 }
 
@@ -297,17 +290,10 @@ async function evaluateSummaryCorpus(dir: string): Promise<SummaryCorpusResult> 
 }
 
 /** All clusters in one folder through `digest build`: one theme per cluster expected. */
-async function evaluateMixed(dir: string, clusterCount: number): Promise<SummaryCorpusResult['mixed']> {
-  const files = await readSourceFolder(join(dir, 'clusters'));
-  const digest = buildDigest(files, { now: EVAL_CLOCK });
-  // Gold only: the cluster is the folder the file came from; the pipeline never sees it as a signal
-  // because ids are opaque to it.
-  const gold = new Map(files.map((f) => [f.id, f.id.split('/')[0] as string]));
+/** The editorial measures of a digest built from `files`: grounding, titles, points and the rendered email. */
+async function digestMeasures(digest: Digest, files: readonly SourceFile[]) {
   const articles = parseFiles(files).articles;
   return {
-    clusters: clusterCount,
-    themes: digest.themes.length,
-    scores: compareClusterings(themeOf(digest), gold),
     grounding: groundingOf(digest, articles),
     titles: titleFigures(digest, articles),
     points: pointQuality(digest),
@@ -315,6 +301,20 @@ async function evaluateMixed(dir: string, clusterCount: number): Promise<Summary
       digest,
       files.map((f) => f.id),
     ),
+  };
+}
+
+async function evaluateMixed(dir: string, clusterCount: number): Promise<SummaryCorpusResult['mixed']> {
+  const files = await readSourceFolder(join(dir, 'clusters'));
+  const digest = buildDigest(files, { now: EVAL_CLOCK });
+  // Gold only: the cluster is the folder the file came from; the pipeline never sees it as a signal
+  // because ids are opaque to it.
+  const gold = new Map(files.map((f) => [f.id, f.id.split('/')[0] as string]));
+  return {
+    clusters: clusterCount,
+    themes: digest.themes.length,
+    scores: compareClusterings(themeOf(digest), gold),
+    ...(await digestMeasures(digest, files)),
   };
 }
 

@@ -13,7 +13,7 @@ export function busyDigest(themeCount: number): Digest {
       id: `feeds/outlet-${a}/story-${t}-${a}.md`,
       title: `Story ${t + 1}.${a + 1}: ministers from both countries trade warnings over the long disputed border region`,
       source: `Outlet ${a + 1} News`,
-      url: `https://news${a}.example.com/world/2026/11/23/story-${t}-${a}-ministers-trade-warnings-over-border`,
+      url: `https://www.outlet${a + 1}.example/world/2026/11/23/story-${t}-${a}-ministers-trade-warnings-over-border`,
       published: '2026-11-23T06:00:00Z',
       ...(a === 0 ? { duplicates: [`feeds/mirror/story-${t}.md`] } : {}),
     }));

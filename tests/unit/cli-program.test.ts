@@ -5,7 +5,10 @@ const topLevel = (program: Awaited<ReturnType<typeof createProgram>>) =>
   program.commands.map((c) => ({
     usage: [
       c.name(),
-      ...c.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)),
+      ...c.registeredArguments.map((a) => {
+        const name = `${a.name()}${a.variadic ? '...' : ''}`;
+        return a.required ? `<${name}>` : `[${name}]`;
+      }),
     ].join(' '),
     description: c.description(),
   }));

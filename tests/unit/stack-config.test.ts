@@ -69,7 +69,10 @@ describe('parseStackConfig: settings the operator must give', () => {
   });
 
   it("takes an editor's note for every digest, trimmed, and refuses an empty one", () => {
-    expect(parseStackConfig({ digest: { intro: '  From the desk. ' } }).digest.intro).toBe('From the desk.');
-    expect(() => parseStackConfig({ digest: { intro: ' ' } })).toThrow(/digest\.intro/);
+    const noSending = { sending: { enabled: false } };
+    expect(parseStackConfig({ ...noSending, digest: { intro: '  From the desk. ' } }).digest.intro).toBe(
+      'From the desk.',
+    );
+    expect(() => parseStackConfig({ ...noSending, digest: { intro: ' ' } })).toThrow(/intro/);
   });
 });

@@ -3,12 +3,11 @@ import { TemplateError } from '../errors.ts';
 import { HTML_TEMPLATE, MJML_TEMPLATE } from './templates.ts';
 
 const MJML_PARTIAL = /^partials\/(.+)\.mjml\.hbs$/;
-/** Handlebars comments (which may hold `}}`), triple and double mustaches. */
-const MUSTACHE = /\{\{~?!--[\s\S]*?--~?\}\}|\{\{~?![\s\S]*?\}\}|\{\{\{[\s\S]*?\}\}\}|\{\{[\s\S]*?\}\}/g;
 const COMMENT = /^\{\{~?!/;
-const PARTIAL_CALL = /\{\{(~?)>\s*([\w./-]+)\s*([^}]*?)\s*(~?)\}\}/g;
+/** `{{> name args}}`; the arguments (and a closing `~`) are split off after matching, so nothing backtracks. */
+const PARTIAL_CALL = /\{\{(~?)>\s*([\w./-]+)([\s~][^{}]*)?\}\}/g;
 /** An MJML tag; attribute values never hold `>` once every mustache is a token. */
-const MJML_TAG = /<(\/?)(mjml|mj-[a-z-]+)\b[^>]*?(\/?)>/g;
+const MJML_TAG = /<(\/?)(mjml|mj-[a-z]+(?:-[a-z]+)*)(?=[\s/>])([^<>]*)>/g;
 /** MJML tags whose content is HTML that mjml copies through: a mustache there stays where it is. */
 const ENDING_TAGS = new Set([
   'mj-text',
@@ -50,7 +49,7 @@ export async function precompileTemplates(files: ReadonlyMap<string, string>): P
   const inlined = inlinePartials(source, partials);
   while (inlined.includes(`hbs${nonce}x`)) nonce++;
   const tokenOf = (i: number) => `hbs${nonce}x${i}x`;
-  const tokenised = inlined.replace(MUSTACHE, (mustache) => {
+  const tokenised = replaceMustaches(inlined, (mustache) => {
     if (COMMENT.test(mustache)) return '';
     expressions.push(mustache);
     return tokenOf(expressions.length - 1);
@@ -80,7 +79,8 @@ export async function mjmlToHtml(mjml: string): Promise<string> {
 function inlinePartials(source: string, partials: ReadonlyMap<string, string>, depth = 0): string {
   if (depth > MAX_PARTIAL_DEPTH)
     throw new TemplateError('MJML partials nest too deeply (a partial calls itself?)');
-  return source.replace(PARTIAL_CALL, (call, _open: string, name: string, args: string) => {
+  return source.replace(PARTIAL_CALL, (call, _open: string, name: string, rest = '') => {
+    const args = rest.replace(/~$/, '').trim();
     const partial = partials.get(name);
     if (partial === undefined)
       throw new TemplateError(`partial ${name} (partials/${name}.mjml.hbs) is missing`);
@@ -107,7 +107,8 @@ function wrapStructuralTokens(mjml: string, token: RegExp): string {
     return text.replace(token, (t) => `<mj-raw>${t}</mj-raw>`);
   };
   for (const tag of mjml.matchAll(MJML_TAG)) {
-    const [whole, closing, name = '', selfClosing] = tag;
+    const [whole, closing, name = '', attributes = ''] = tag;
+    const selfClosing = attributes.endsWith('/');
     // Inside an ending tag only its own closing tag counts; the rest is HTML.
     const inEndingTag = ENDING_TAGS.has(open.at(-1) ?? '');
     if (inEndingTag && !(closing && name === open.at(-1))) continue;
@@ -135,4 +136,37 @@ function restoreTokens(html: string, token: RegExp, expressions: readonly string
     );
   }
   return restored;
+}
+
+/**
+ * `text` with each Handlebars comment (which may hold `}}`), triple or double mustache replaced, in one pass:
+ * indexOf scans, where a lazy `{{[\s\S]*?}}` pattern would rescan to the end from every unclosed `{{`.
+ */
+function replaceMustaches(text: string, replace: (mustache: string) => string): string {
+  let out = '';
+  let done = 0;
+  for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', done)) {
+    const end = mustacheEnd(text, open);
+    if (end < 0) break;
+    out += text.slice(done, open) + replace(text.slice(open, end));
+    done = end;
+  }
+  return out + text.slice(done);
+}
+
+/** Where the mustache opening at `open` ends (exclusive), or -1 when it is never closed. */
+function mustacheEnd(text: string, open: number): number {
+  const body = open + (text[open + 2] === '~' ? 3 : 2);
+  if (text.startsWith('!--', body)) {
+    for (let dashes = text.indexOf('--', body + 3); dashes >= 0; dashes = text.indexOf('--', dashes + 1)) {
+      if (text.startsWith('}}', dashes + 2)) return dashes + 4;
+      if (text.startsWith('~}}', dashes + 2)) return dashes + 5;
+    }
+  }
+  if (text[open + 2] === '{') {
+    const close = text.indexOf('}}}', open + 3);
+    if (close >= 0) return close + 3;
+  }
+  const close = text.indexOf('}}', open + 2);
+  return close < 0 ? -1 : close + 2;
 }

@@ -271,7 +271,20 @@ function outletOf(article: DigestArticle, url: string | undefined): string | und
   const host = url ? displayHost(url) : undefined;
   if (!source) return host;
   const outlet = clip(source, MAX_CHARS.outlet);
-  return host && host.toLowerCase() !== outlet.toLowerCase() ? `${outlet} (${host})` : outlet;
+  return host && !namesHost(outlet, host) ? `${outlet} (${host})` : outlet;
+}
+
+/**
+ * Whether an outlet's name plainly is the link's site: its letters contain the host's registrable label
+ * or are contained in it ("Dawn" and dawn.com, "BBC" and bbc.co.uk, "AP" and apnews.com). Only that label
+ * counts, so "Reuters" beside reuters.evil.example still shows the host.
+ */
+function namesHost(outlet: string, host: string): boolean {
+  const name = outlet.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const labels = host.toLowerCase().split('.').slice(0, -1);
+  // "co" in bbc.co.uk, "com" in abc.com.au: a short second-level label is not the site's name.
+  const site = labels.length > 1 && (labels.at(-1)?.length ?? 0) <= 3 ? labels.at(-2) : labels.at(-1);
+  return name.length >= 2 && site !== undefined && (name.includes(site) || site.includes(name));
 }
 
 /** A link we may show: checked by safeHttpsUrl and short enough to print. */

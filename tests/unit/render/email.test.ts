@@ -41,12 +41,12 @@ function hostileDigest(): Digest {
           { id: 'b.md', title: 'Data link', url: 'data:text/html,<script>alert(2)</script>' },
           { id: 'c.md', title: 'Mail link', url: 'mailto:x@example.com' },
           { id: 'd.md', title: 'Relative link', url: '/relative/path' },
-          { id: 'e.md', title: 'Good link', source: 'Good', url: 'https://good.example.com/a?x=1&y=2' },
+          { id: 'e.md', title: 'Good link', source: 'Reuters', url: 'https://good.example.com/a?x=1&y=2' },
           { id: 'f.md', title: 'Plain http link', source: 'Old', url: 'http://old.example.com/story' },
         ],
         points: [
           { text: 'A point with <b>markup</b> & "quotes".', sources: ['a.html', 'e.md'] },
-          { text: 'Another point.', sources: ['b.md', 'f.md'] },
+          { text: 'Another point.', sources: ['f.md', 'b.md'] },
         ],
       },
     ],
@@ -78,10 +78,10 @@ describe('renderDigestEmail', () => {
     expect(hrefs).not.toContain('http://old.example.com/story');
     expect(email.html).toContain('Plain http link');
     // A claimed outlet is shown with the link's real host beside it.
-    expect(email.html).toContain('Good (good.example.com)');
+    expect(email.html).toContain('Reuters (good.example.com)');
     for (const href of hrefs) expect(href).toMatch(/^https:\/\//);
     expect(email.text).toContain('<script>alert("title")</script>');
-    expect(email.text).toContain('Data link\n');
+    expect(email.text).toContain('Plain http link');
     expect(email.text).not.toMatch(/javascript:|data:text|mailto:|\/relative\/path/);
   });
 
