@@ -11,7 +11,13 @@ import { startPreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { busyDigest } from '../support/digests.ts';
 import { pendingDigest } from '../support/review-digest.ts';
-import { drainQueue, sendingStack, virtualTime, withoutDailyLimit } from '../support/sending.ts';
+import {
+  drainQueue,
+  EMAIL_SETTINGS,
+  sendingStack,
+  virtualTime,
+  withoutDailyLimit,
+} from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, subscriberStack } from '../support/subscribers.ts';
 
 /** The per-recipient parts of a message (greeting, signed links) as one fixed text, to compare the rest. */
@@ -27,7 +33,8 @@ describe('editing a deployed digest in the studio (Chromium, moto)', () => {
     const { r, d, cloud, digestId, editor, archived } = await pendingDigest();
     const studio = await startPreviewServer({
       sources: {
-        settings: parseEmailSettings({}),
+        // The deployed email settings: the studio must show what the send worker sends.
+        settings: parseEmailSettings(EMAIL_SETTINGS),
         editing: deployedEditSession({ digestId, editor: editor(), review: cloud.digest.review, by: 'ana' }),
       },
       port: 0,
