@@ -73,7 +73,7 @@ describe('digest operator CLI against moto', () => {
 
   it('previews from the bucket exactly the digest the scheduled run archived', async () => {
     // Prepare
-    const { r, slot, cloud } = await reviewModeSetup();
+    const { r, d, slot, cloud } = await reviewModeSetup();
     const result = await cloud.digest.run(slot);
     const record = await cloud.records.get(result.digestId);
     const archived = await r.s3.send(
@@ -88,6 +88,9 @@ describe('digest operator CLI against moto', () => {
       r.bucket,
       '--index-table',
       r.table,
+      // With the digests table the window is computed from the completed ones, as the scheduled run does.
+      '--digests-table',
+      d.digestsTable,
       '--window',
       slot.toISOString(),
       '--out',

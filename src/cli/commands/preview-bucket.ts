@@ -7,11 +7,14 @@ import { S3NormalisedArticles } from '../../adapters/s3-normalised-articles.ts';
 import type { EmailSettings } from '../../core/render/settings.ts';
 import { DEFAULT_WINDOW_HOURS, previewDigest } from '../../core/scheduled-digest.ts';
 import { type AwsOptions, clientConfig, parseWindowEnd, required, withAwsOptions } from '../aws-options.ts';
+import { digestRecords } from '../digest-editor.ts';
 import { writeDigestFiles } from '../digest-files.ts';
 
 export interface BucketPreviewOptions extends AwsOptions {
   bucket?: string;
   indexTable?: string;
+  /** The digests table: the window then starts where the last completed one ended, as in the cloud. */
+  digestsTable?: string;
   window?: string;
   windowHours: string;
   title?: string;
@@ -47,7 +50,11 @@ export async function previewFromBucket(
     new DynamoDbArticleIndex(db, required(options.indexTable, '--index-table')),
     new S3NormalisedArticles(s3, required(options.bucket, '--bucket')),
     parseWindowEnd(options.window),
-    { windowHours: Number(options.windowHours), title: options.title },
+    {
+      windowHours: Number(options.windowHours),
+      title: options.title,
+      ...(options.digestsTable && { records: digestRecords(options) }),
+    },
   );
   const { out } = await writeDigestFiles(options.out, digest, { settings, templates: options.templates });
   const articles = digest.themes.reduce((n, t) => n + t.articles.length, 0);
