@@ -9,9 +9,9 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
 import { motoClientConfig } from '../support/aws.ts';
-import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
-import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
-import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
+import { approvedMessages, scheduledDigest } from '../support/digest-resources.ts';
+import { seeds } from '../support/ingest-resources.ts';
+import { reviewModeSetup } from '../support/review-digest.ts';
 
 const run = promisify(execFile);
 
@@ -22,20 +22,10 @@ function digestCli(args: string[], endpoint = motoClientConfig().endpoint) {
   });
 }
 
-async function reviewModeSetup() {
-  const r = await createIngestResources();
-  const d = await createDigestResources(r);
-  for (const seed of await seeds()) await upload(r, `incoming/${seed.name}`, seed.bytes);
-  await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
-  const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
-  const cloud = scheduledDigest(r, d, { sendMode: 'review' });
-  return { r, d, slot, cloud };
-}
-
 describe('digest operator CLI against moto', () => {
   it('pauses, shows status, approves a pending digest and refuses an unknown one', async () => {
     // Prepare
-    const { r, d, slot, cloud } = await reviewModeSetup();
+    const { r, d, slot, cloud } = await reviewModeSetup(await seeds());
     const { digestId } = await cloud.digest.run(slot);
     const table = ['--digests-table', d.digestsTable];
 
@@ -73,7 +63,7 @@ describe('digest operator CLI against moto', () => {
 
   it('previews from the bucket exactly the digest the scheduled run archived', async () => {
     // Prepare
-    const { r, d, slot, cloud } = await reviewModeSetup();
+    const { r, d, slot, cloud } = await reviewModeSetup(await seeds());
     const result = await cloud.digest.run(slot);
     const record = await cloud.records.get(result.digestId);
     const archived = await r.s3.send(
@@ -104,7 +94,7 @@ describe('digest operator CLI against moto', () => {
 
   it('run-now invokes the digest function with the window end as the scheduled time', async () => {
     // Prepare: a local Lambda invoke endpoint that runs the real digest handler on moto.
-    const { d, r, slot } = await reviewModeSetup();
+    const { d, r, slot } = await reviewModeSetup(await seeds());
     const handler = createDigestHandler(scheduledDigest(r, d).digest, scheduledDigest(r, d).log);
     const invoked: { path: string; event: unknown }[] = [];
     const lambda = createServer((req, res) => {

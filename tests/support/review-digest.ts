@@ -28,14 +28,23 @@ export async function reviewArticles(): Promise<{ name: string; bytes: Buffer }[
   );
 }
 
-/** A review-mode digest of three themes built by the scheduled run on moto, pending. */
-export async function pendingDigest() {
+/**
+ * The articles uploaded and ingested on moto, and a review-mode scheduled digest whose next slot (the coming
+ * minute, so the window holds every upload) is ready to run.
+ */
+export async function reviewModeSetup(files: readonly { name: string; bytes: Uint8Array }[]) {
   const r = await createIngestResources();
   const d = await createDigestResources(r);
-  for (const file of await reviewArticles()) await upload(r, `incoming/${file.name}`, file.bytes);
+  for (const file of files) await upload(r, `incoming/${file.name}`, file.bytes);
   await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
   const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
   const cloud = scheduledDigest(r, d, { sendMode: 'review' });
+  return { r, d, slot, cloud };
+}
+
+/** A review-mode digest of three themes built by the scheduled run on moto, pending. */
+export async function pendingDigest() {
+  const { r, d, slot, cloud } = await reviewModeSetup(await reviewArticles());
   const { digestId, outcome } = await cloud.digest.run(slot);
   if (outcome !== 'pending') throw new Error(`expected a pending digest, got ${outcome}`);
   const archive = new S3DigestArchive(r.s3, r.bucket);
