@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { TemplateSource } from '../core/ports/template-source.ts';
 
@@ -26,4 +26,15 @@ export async function readTemplateFiles(root: string): Promise<Map<string, strin
     files.set(relative(root, path).split(sep).join('/'), await readFile(path, 'utf8'));
   }
   return files;
+}
+
+/** Replaces `dir` with the template files (`digest templates --out DIR`), as precompiledTemplateFolder reads them. */
+export async function writeTemplateFiles(dir: string, files: ReadonlyMap<string, string>): Promise<string> {
+  const root = resolve(dir);
+  await rm(root, { recursive: true, force: true });
+  for (const [path, source] of files) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), source);
+  }
+  return root;
 }

@@ -1,9 +1,10 @@
 // functions/digest.ts imported from the sources, as Lambda runs its bundle: configuration from the environment,
 // precompiled templates from TEMPLATES_DIR (the bundle's own folder by default), clients pointed at moto.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeTemplateFiles } from '../../src/adapters/precompiled-template-folder.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { approvedMessages, createDigestResources } from '../support/digest-resources.ts';
@@ -19,11 +20,10 @@ describe('functions/digest.ts', () => {
     for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
     await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
     // The templates as a bundle ships them: compiled once from templates/ (`digest templates --out DIR`).
-    const templatesDir = await mkdtemp(join(tmpdir(), 'digest-templates-'));
-    for (const [path, source] of await templateFolder().readAll()) {
-      await mkdir(dirname(join(templatesDir, path)), { recursive: true });
-      await writeFile(join(templatesDir, path), source);
-    }
+    const templatesDir = await writeTemplateFiles(
+      await mkdtemp(join(tmpdir(), 'digest-templates-')),
+      await templateFolder().readAll(),
+    );
     const { endpoint, region, credentials } = motoClientConfig();
     Object.assign(process.env, {
       AWS_ENDPOINT_URL: endpoint,

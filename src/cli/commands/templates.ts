@@ -1,6 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeTemplateFiles } from '../../adapters/precompiled-template-folder.ts';
 import { templateFolder } from '../../adapters/template-folder.ts';
 import { compileTemplates } from '../../core/render/templates.ts';
 
@@ -13,12 +12,7 @@ export function registerTemplates(program: Command): void {
     .action(async (opts: { out: string; templates?: string }) => {
       const files = await templateFolder(opts.templates).readAll();
       compileTemplates(files); // a Handlebars error fails here, not in the Lambda
-      const out = resolve(opts.out);
-      await rm(out, { recursive: true, force: true });
-      for (const [path, source] of files) {
-        await mkdir(dirname(join(out, path)), { recursive: true });
-        await writeFile(join(out, path), source);
-      }
+      const out = await writeTemplateFiles(opts.out, files);
       console.log(`${files.size} templates written to ${out}`);
     });
 }
