@@ -4,22 +4,22 @@ import { ConfigError } from '../core/errors.ts';
 import type { TemplateSource } from '../core/ports/template-source.ts';
 
 /**
- * Reads precompiled templates (`digest templates --out DIR`: HTML and text, no MJML) as a Lambda bundle ships
- * them beside its code; rendering them needs Handlebars only.
+ * Reads precompiled templates (`digest templates --out DIR`: HTML and text, no MJML, each compiled to
+ * JavaScript) as a Lambda bundle ships them beside its code; rendering them needs the Handlebars runtime only.
  */
 export function precompiledTemplateFolder(dir: string): TemplateSource {
   const root = resolve(dir);
   return { id: `folder:${root}`, readAll: () => readTemplateFiles(root) };
 }
 
-/** The *.hbs files below `root`, keyed by their path relative to it with forward slashes. */
+/** The *.hbs files (and the *.hbs.js precompile.ts compiles them to) below `root`, keyed by their path relative to it with forward slashes. */
 export async function readTemplateFiles(root: string): Promise<Map<string, string>> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
     throw new ConfigError(`template folder ${root} cannot be read`, { cause: error });
   });
   const files = new Map<string, string>();
   const paths = entries
-    .filter((e) => e.isFile() && e.name.endsWith('.hbs'))
+    .filter((e) => e.isFile() && /\.hbs(\.js)?$/.test(e.name))
     .map((e) => join(e.parentPath, e.name))
     .sort();
   for (const path of paths) {

@@ -1,6 +1,7 @@
+import Handlebars from 'handlebars';
 import mjml2html from 'mjml';
 import { TemplateError } from '../errors.ts';
-import { HTML_TEMPLATE, MJML_TEMPLATE } from './templates.ts';
+import { compiledName, HTML_TEMPLATE, MJML_TEMPLATE, templatesToCompile } from './templates.ts';
 
 const MJML_PARTIAL = /^partials\/(.+)\.mjml\.hbs$/;
 const COMMENT = /^\{\{~?!/;
@@ -25,9 +26,11 @@ const ENDING_TAGS = new Set([
 const MAX_PARTIAL_DEPTH = 20;
 
 /**
- * Compiles the MJML template once into an HTML template with the same Handlebars expressions, so rendering a
- * digest needs Handlebars only (no mjml at run time, in the Lambda bundles or the CLI). Returns the files a
- * renderer needs: `digest.html.hbs` and every non-MJML template (text, subject and their partials).
+ * Compiles the MJML template once into an HTML template with the same Handlebars expressions, and every
+ * template a renderer runs into JavaScript (precompileHandlebars), so rendering a digest needs the Handlebars
+ * runtime only (no mjml and no Handlebars parser at run time, in the Lambda bundles or the CLI). Returns the
+ * files a renderer needs: `digest.html.hbs` and every non-MJML template (text, subject and their partials),
+ * each with its compiled `NAME.js`.
  *
  * How: MJML partials are inlined, every mustache becomes an alphanumeric token (a mustache between MJML
  * elements goes into an mj-raw, which mjml copies where it stands), mjml compiles the result once with strict
@@ -57,7 +60,27 @@ export async function precompileTemplates(files: ReadonlyMap<string, string>): P
   const html = await mjmlToHtml(wrapStructuralTokens(tokenised, new RegExp(`hbs${nonce}x\\d+x`, 'g')));
   const restored = restoreTokens(html, new RegExp(`hbs${nonce}x(\\d+)x`, 'g'), expressions);
   const precompiled = new Map([...files].filter(([path]) => !path.endsWith('.mjml.hbs')));
-  return precompiled.set(HTML_TEMPLATE, restored);
+  return precompileHandlebars(precompiled.set(HTML_TEMPLATE, restored));
+}
+
+/**
+ * `files` with each template a renderer runs (templatesToCompile) that is there compiled by Handlebars to JavaScript under
+ * `NAME.js`, which compileTemplates() loads into the Handlebars runtime. A template Handlebars cannot parse is
+ * a TemplateError naming it.
+ */
+export function precompileHandlebars(files: ReadonlyMap<string, string>): Map<string, string> {
+  const compiled = new Map(files);
+  for (const { name, noEscape } of templatesToCompile(files)) {
+    const source = files.get(name);
+    // A missing one is reported by compileTemplates(), which needs it.
+    if (source === undefined) continue;
+    try {
+      compiled.set(compiledName(name), Handlebars.precompile(source, { noEscape }) as string);
+    } catch (error) {
+      throw new TemplateError(`template ${name} failed: ${(error as Error).message}`, [], { cause: error });
+    }
+  }
+  return compiled;
 }
 
 /** Validates MJML strictly and returns the HTML; invalid MJML raises a TemplateError listing every problem. */

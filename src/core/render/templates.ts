@@ -1,4 +1,4 @@
-import Handlebars from 'handlebars';
+import HandlebarsRuntime from 'handlebars/runtime.js';
 import { TemplateError } from '../errors.ts';
 import type { TemplateSource } from '../ports/template-source.ts';
 import { wrapText } from './text.ts';
@@ -16,35 +16,57 @@ export const MJML_TEMPLATE = 'digest.mjml.hbs';
 /** What precompileTemplates() makes of MJML_TEMPLATE: HTML with the same Handlebars expressions. */
 export const HTML_TEMPLATE = 'digest.html.hbs';
 const MAIN = { html: HTML_TEMPLATE, text: 'digest.txt.hbs', subject: 'subject.txt.hbs' } as const;
-const PARTIAL = /^partials\/(.+)\.txt\.hbs$/;
+const TEXT_PARTIAL = /^partials\/(.+)\.txt\.hbs$/;
+/** Where precompile.ts puts the JavaScript Handlebars makes of template NAME. */
+export const compiledName = (name: string) => `${name}.js`;
 
 /**
- * Compiles precompiled templates (precompile.ts) into two Handlebars environments: one for the HTML, where
- * every {{ }} is HTML-escaped, and one for plain text, where nothing is. Text partials
- * `partials/NAME.txt.hbs` are called `NAME`; the MJML partials are already inlined in the HTML.
+ * The templates a renderer runs, each with the Handlebars option it is compiled with: the HTML escapes every
+ * {{ }}, the plain text parts (main templates and partials `partials/NAME.txt.hbs`) escape nothing.
+ */
+export function templatesToCompile(files: ReadonlyMap<string, string>): { name: string; noEscape: boolean }[] {
+  return [
+    { name: MAIN.html, noEscape: false },
+    { name: MAIN.text, noEscape: true },
+    { name: MAIN.subject, noEscape: true },
+    ...[...files.keys()].filter((name) => TEXT_PARTIAL.test(name)).map((name) => ({ name, noEscape: true })),
+  ];
+}
+
+/** The Handlebars runtime alone: the parser and compiler stay at build time (precompile.ts). */
+const Handlebars = HandlebarsRuntime as unknown as typeof import('handlebars');
+
+/**
+ * Loads precompiled templates (precompile.ts: MJML compiled to HTML and every template to JavaScript by
+ * Handlebars) into two Handlebars runtime environments: one for the HTML, where every {{ }} is HTML-escaped,
+ * and one for plain text, where nothing is. Text partials `partials/NAME.txt.hbs` are called `NAME`; the
+ * MJML partials are already inlined in the HTML.
  */
 export function compileTemplates(files: ReadonlyMap<string, string>): EmailTemplates {
   const html = Handlebars.create();
   const text = Handlebars.create();
+  const load = (env: typeof Handlebars, name: string) => {
+    const compiled = files.get(compiledName(name));
+    if (compiled === undefined)
+      throw new TemplateError(
+        files.has(name) || name === HTML_TEMPLATE
+          ? `template ${name} is not compiled: \`digest templates\` compiles the templates folder`
+          : `template ${name} is missing`,
+      );
+    // The JavaScript Handlebars.precompile() wrote from our own templates (precompile.ts), as trusted as code.
+    return env.template(new Function(`return ${compiled}`)());
+  };
   text.registerHelper('wrap', function (this: unknown, first: string, rest: string, options) {
     return wrapText(options.fn(this), { first, rest });
   });
   text.registerHelper('underline', (value: string) => '-'.repeat(Math.min(72, [...String(value)].length)));
   text.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
-  for (const [path, source] of files) {
-    const partial = PARTIAL.exec(path);
-    if (!partial?.[1]) continue;
-    text.registerPartial(partial[1], source);
+  for (const path of files.keys()) {
+    const partial = TEXT_PARTIAL.exec(path)?.[1];
+    if (partial) text.registerPartial(partial, load(text, path));
   }
   const compile = (env: typeof Handlebars, name: string) => {
-    const source = files.get(name);
-    if (source === undefined)
-      throw new TemplateError(
-        name === HTML_TEMPLATE
-          ? `template ${name} is missing: ${MJML_TEMPLATE} is compiled to it by \`digest templates\``
-          : `template ${name} is missing`,
-      );
-    const template = env.compile(source, { noEscape: env === text });
+    const template = load(env, name);
     return (view: EmailView) => {
       try {
         return template(view);

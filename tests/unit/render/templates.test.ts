@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES_DIR, templateFolder } from '../../../src/adapters/template-folder.ts';
 import { ConfigError, TemplateError } from '../../../src/core/errors.ts';
 import { renderDigestEmail } from '../../../src/core/render/email.ts';
+import { precompileHandlebars } from '../../../src/core/render/precompile.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { compileTemplates, loadTemplates } from '../../../src/core/render/templates.ts';
 import { busyDigest } from '../../support/digests.ts';
@@ -36,7 +37,7 @@ describe('templates', () => {
     expect(rendered.subject).toBe('Shipped beside the Lambda: Morning digest');
   });
 
-  it('reports invalid MJML (when compiling it once) and broken Handlebars as a TemplateError naming the problem', async () => {
+  it('reports invalid MJML and broken Handlebars (when compiling them once) as a TemplateError naming the problem', async () => {
     // Prepare
     const dir = await copyOfTemplates();
     await writeFile(join(dir, 'partials/footer.mjml.hbs'), '<mj-text>outside any column</mj-text>');
@@ -48,7 +49,7 @@ describe('templates', () => {
     // Act
     const [invalidMjml, brokenSubject] = await Promise.allSettled([
       templateFolder(dir, join(dir, 'cache')).readAll(),
-      renderDigestEmail(busyDigest(1), compileTemplates(broken), parseEmailSettings({})),
+      (async () => precompileHandlebars(broken))(),
     ]);
 
     // Assess
@@ -56,9 +57,12 @@ describe('templates', () => {
     expect(invalidMjml.status === 'rejected' && invalidMjml.reason.problems.join('\n')).toMatch(
       /mj-text cannot be used inside mj-body/,
     );
+    expect(brokenSubject.status === 'rejected' && brokenSubject.reason).toBeInstanceOf(TemplateError);
     expect(brokenSubject.status === 'rejected' && brokenSubject.reason.message).toMatch(
       /template subject.txt.hbs failed/,
     );
     await expect(templateFolder(join(dir, 'missing')).readAll()).rejects.toThrow(ConfigError);
+    // Templates as written, not compiled to JavaScript, are refused rather than compiled at run time.
+    expect(() => compileTemplates(new Map([['subject.txt.hbs', '{{title}}']]))).toThrow(/not compiled/);
   });
 });
