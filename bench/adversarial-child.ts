@@ -1,5 +1,5 @@
 // One hostile file through parse and the whole digest build, in a fresh process: prints { ms, outcome }.
-import { buildDigest } from '../src/core/pipeline.ts';
+import { buildDigest } from '../src/core/digest-from-files.ts';
 import { ADVERSARIAL_CLASSES } from './adversarial.ts';
 import { median } from './stats.ts';
 

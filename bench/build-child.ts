@@ -1,7 +1,7 @@
 // One benchmark corpus through the whole build, as `digest build` runs it (digest, then the email), in a fresh
 // process so its peak RSS is its own.
 import { templateFolder } from '../src/adapters/template-folder.ts';
-import { buildDigest } from '../src/core/pipeline.ts';
+import { buildDigest } from '../src/core/digest-from-files.ts';
 import { renderSampleEmail } from '../src/core/render/sample.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';

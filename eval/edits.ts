@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { readSourceFolder } from '../src/adapters/local-files.ts';
 import type { Article } from '../src/core/article.ts';
 import type { Digest } from '../src/core/digest.ts';
+import { buildDigest, parseFiles } from '../src/core/digest-from-files.ts';
 import { applyEdits, type Edit } from '../src/core/edits.ts';
-import { buildDigest, parseFiles } from '../src/core/pipeline.ts';
 import { type Grounding, groundingOf } from './evaluate.ts';
 
 export interface EditGrounding {

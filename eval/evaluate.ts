@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readSourceFolder } from '../src/adapters/local-files.ts';
 import type { Article, SourceFile } from '../src/core/article.ts';
 import type { Digest } from '../src/core/digest.ts';
-import { buildDigest, parseFiles } from '../src/core/pipeline.ts';
+import { buildDigest, parseFiles } from '../src/core/digest-from-files.ts';
 import { summarise } from '../src/core/summarise.ts';
 import { rougeN } from '../src/core/text/rouge.ts';
 import { normaliseForMatch } from '../src/core/text/tokens.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseEnvironment } from '../src/adapters/lambda-environment.ts';
 import { QueueMessageRejectedError } from '../src/core/errors.ts';
 

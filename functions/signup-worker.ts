@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { QueueMessageRejectedError, SubscriberRejectedError } from '../src/core/errors.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { parseBody } from './sending-config.ts';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
 import { parseEnvironment } from '../src/adapters/lambda-environment.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';

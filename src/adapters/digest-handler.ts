@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WindowLockedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { RunResult, ScheduledDigest } from '../core/scheduled-digest.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../core/errors.ts';
 
 /** Environment of the ingest Lambda, set by infra/constructs/article-ingest.ts. */

@@ -1,6 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { editSchema, type RecordedEdit } from '../core/edits.ts';
 import { ConfigError } from '../core/errors.ts';
 

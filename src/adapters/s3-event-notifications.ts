@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObjectChange } from '../core/upload-ingest.ts';
 
 /** What one SQS message from an S3 event notification holds. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Digest, Point, Theme } from './digest.ts';
 import { UsageError } from './errors.ts';
 

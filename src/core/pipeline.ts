@@ -1,7 +1,6 @@
-import type { Article, SourceFile } from './article.ts';
+import type { Article } from './article.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
-import { parseArticle } from './ingest/parse.ts';
 import { alternativePoints, summarise } from './summarise.ts';
 import { groupThemes } from './themes.ts';
 
@@ -24,7 +23,7 @@ export interface BuildOptions {
 export type PipelineStage = 'parse' | 'dedup' | 'themes' | 'summaries';
 export type StageRunner = <T>(stage: PipelineStage, run: () => T) => T;
 
-const runDirectly: StageRunner = (_stage, run) => run();
+export const runDirectly: StageRunner = (_stage, run) => run();
 
 export const DEFAULT_DIGEST_TITLE = 'News digest';
 
@@ -68,29 +67,6 @@ export function buildDigestFromArticles(
     themes,
     skipped: [...skipped, ...tooOld].sort((a, b) => a.id.localeCompare(b.id)),
   };
-}
-
-/** Parses raw files, records the ones that cannot be read, and builds the digest from the rest. */
-export function buildDigest(files: readonly SourceFile[], options: BuildOptions = {}): Digest {
-  const { articles, skipped } = parseFiles(files, options);
-  return buildDigestFromArticles(articles, skipped, options);
-}
-
-/** Parses raw files into articles; each file that cannot be read becomes a skipped entry with its reason. */
-export function parseFiles(
-  files: readonly SourceFile[],
-  options: Pick<BuildOptions, 'maxArticleBytes' | 'runStage'> = {},
-): { articles: Article[]; skipped: Skipped[] } {
-  const articles: Article[] = [];
-  const skipped: Skipped[] = [];
-  (options.runStage ?? runDirectly)('parse', () => {
-    for (const file of files) {
-      const outcome = parseArticle(file, { maxBytes: options.maxArticleBytes });
-      if (outcome.kind === 'article') articles.push(outcome.article);
-      else skipped.push({ id: outcome.id, reason: outcome.reason });
-    }
-  });
-  return { articles, skipped };
 }
 
 function toDigestArticle(article: Article & { duplicates?: string[] }): DigestArticle {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, InvalidTokenError } from './errors.ts';
 import type { KeyProvider, TokenKey, TokenKeySet } from './ports/token-keys.ts';
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyEdit, parseEdit } from '../core/edits.ts';
 import { EditConflictError, UsageError } from '../core/errors.ts';
 import type { EditSession } from './editing.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editsFileOf } from '../../src/adapters/local-edits.ts';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { withFolderEdits } from '../../src/cli/digest-files.ts';
-import { buildDigest } from '../../src/core/pipeline.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { folderEditSession } from '../../src/preview/editing.ts';
 import { type PreviewServer, startPreviewServer } from '../../src/preview/server.ts';

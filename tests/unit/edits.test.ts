@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import type { Digest } from '../../src/core/digest.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { applyEdits, applyEditsLeniently, type Edit, parseEdit, resolveTheme } from '../../src/core/edits.ts';
 import { UsageError } from '../../src/core/errors.ts';
-import { buildDigest } from '../../src/core/pipeline.ts';
 import { renderDigestEmail } from '../../src/core/render/email.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { compileTemplates } from '../../src/core/render/templates.ts';

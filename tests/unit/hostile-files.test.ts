@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ADVERSARIAL_CLASSES } from '../../bench/adversarial.ts';
 import type { SourceFile } from '../../src/core/article.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
-import { buildDigest } from '../../src/core/pipeline.ts';
 
 const seeds = readdirSync('seeds')
   .sort()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
-import { buildDigest } from '../../src/core/pipeline.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 
 describe('buildDigest', () => {
   it('lists every input file exactly once, as an article, a duplicate or a skipped entry', async () => {

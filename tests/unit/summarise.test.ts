@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
-import { parseFiles } from '../../src/core/pipeline.ts';
+import { parseFiles } from '../../src/core/digest-from-files.ts';
 import { summarise } from '../../src/core/summarise.ts';
 import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 import { contentTerms, normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';

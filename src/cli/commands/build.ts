@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
+import { buildDigest } from '../../core/digest-from-files.ts';
 import { UsageError } from '../../core/errors.ts';
-import { buildDigest } from '../../core/pipeline.ts';
 import { withFolderEdits, writeDigestFiles } from '../digest-files.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { warnSkipped } from '../output.ts';

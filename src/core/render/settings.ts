@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });

@@ -24,7 +24,9 @@ export const compiledName = (name: string) => `${name}.js`;
  * The templates a renderer runs, each with the Handlebars option it is compiled with: the HTML escapes every
  * {{ }}, the plain text parts (main templates and partials `partials/NAME.txt.hbs`) escape nothing.
  */
-export function templatesToCompile(files: ReadonlyMap<string, string>): { name: string; noEscape: boolean }[] {
+export function templatesToCompile(
+  files: ReadonlyMap<string, string>,
+): { name: string; noEscape: boolean }[] {
   return [
     { name: MAIN.html, noEscape: false },
     { name: MAIN.text, noEscape: true },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SubscriberRejectedError } from '../errors.ts';
 import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
 import { addressHash, type KeyedHash, normaliseEmail, transition } from './subscriber.ts';

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../../src/adapters/local-files.ts';
 import { templateFolder } from '../../../src/adapters/template-folder.ts';
 import type { Digest } from '../../../src/core/digest.ts';
-import { buildDigest } from '../../../src/core/pipeline.ts';
+import { buildDigest } from '../../../src/core/digest-from-files.ts';
 import { renderSampleEmail, type SampleEmail } from '../../../src/core/render/sample.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { loadTemplates } from '../../../src/core/render/templates.ts';
