@@ -62,6 +62,8 @@ export interface BundleFigure {
   readyMs?: number;
   /** Median time of the bundle's import alone. */
   importMs?: number;
+  /** Median CPU time (user + system) of the process from its start to the handler export existing. */
+  readyCpuMs?: number;
   /** Why the bundle did not load (e.g. an environment variable placeholderEnvironment lacks). */
   loadError?: string;
 }
@@ -133,6 +135,7 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
       const runs = Array.from({ length: coldRuns }, () => coldStart(outfile));
       figure.readyMs = median(runs.map((r) => r.readyMs));
       figure.importMs = median(runs.map((r) => r.importMs));
+      figure.readyCpuMs = median(runs.map((r) => r.readyCpuMs));
     } catch (error) {
       // One handler that does not load is reported as such; the other figures still count.
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
@@ -143,12 +146,18 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
   return figures;
 }
 
-function coldStart(bundle: string): { readyMs: number; importMs: number } {
+interface ColdStart {
+  readyMs: number;
+  importMs: number;
+  readyCpuMs: number;
+}
+
+function coldStart(bundle: string): ColdStart {
   const stdout = execFileSync(process.execPath, [readyScript, bundle], {
     encoding: 'utf8',
     // stderr is kept for the error when the import fails, and out of the table otherwise (SDK notices).
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, ...placeholderEnvironment },
   });
-  return JSON.parse(stdout) as { readyMs: number; importMs: number };
+  return JSON.parse(stdout) as ColdStart;
 }
