@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 describe('the renderer inside an esbuild bundle', () => {
-  it('renders with the precompiled templates beside the bundle, as a Lambda ships them, without mjml', async () => {
+  it('renders with the precompiled templates beside the bundle, as a Lambda ships them, without mjml or the Handlebars compiler', async () => {
     // Prepare
     outdir = await mkdtemp(join(tmpdir(), 'render-bundle-'));
     const bundle = await build({
@@ -49,8 +49,31 @@ describe('the renderer inside an esbuild bundle', () => {
     expect(email.subject).toBe('Theme 1: border talks and regional security + 1 more');
     expect(email.html).toContain('Theme 2: border talks and regional security');
     expect(email.html).toContain('href="https://digest.example.com/u?token=t"');
-    expect(Object.keys(bundle.metafile.inputs).filter((input) => /node_modules\/mjml/.test(input))).toEqual(
-      [],
-    );
+    const inputs = Object.keys(bundle.metafile.inputs);
+    expect(inputs.filter((input) => /node_modules\/mjml/.test(input))).toEqual([]);
+    // The templates arrive compiled to JavaScript: the runtime is enough, the parser and compiler stay out.
+    expect(inputs.filter((input) => /handlebars\/dist\/cjs\/handlebars\/compiler/.test(input))).toEqual([]);
+  });
+});
+
+describe('the digest function inside an esbuild bundle', () => {
+  it('leaves out the format parsers: it builds from articles the ingest function parsed', async () => {
+    // Act
+    const bundle = await build({
+      entryPoints: ['functions/digest.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      write: false,
+      outdir: 'unused',
+      logLevel: 'silent',
+      metafile: true,
+    });
+
+    // Assess
+    const inputs = Object.keys(bundle.metafile.inputs);
+    expect(
+      inputs.filter((input) => /linkedom|readability|node_modules\/yaml|ingest\/parse/.test(input)),
+    ).toEqual([]);
   });
 });
