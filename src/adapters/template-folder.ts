@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TemplateSource } from '../core/ports/template-source.ts';
+import { HANDLEBARS_VERSION } from '../core/render/templates.ts';
 import { readTemplateFiles } from './precompiled-template-folder.ts';
 
 /** templates/ of this repository; a Lambda bundle passes the folder it ships instead. */
@@ -30,7 +31,7 @@ export function templateFolder(
     async readAll() {
       const files = await readTemplateFiles(root);
       const hash = createHash('sha256')
-        .update(JSON.stringify([PRECOMPILE_FORMAT, ...files]))
+        .update(JSON.stringify([PRECOMPILE_FORMAT, HANDLEBARS_VERSION, ...files]))
         .digest('hex');
       const cached = join(cacheDir, `${hash}.json`);
       const hit = await readFile(cached, 'utf8').then(

@@ -37,6 +37,8 @@ export function templatesToCompile(
 
 /** The Handlebars runtime alone: the parser and compiler stay at build time (precompile.ts). */
 const Handlebars = HandlebarsRuntime as unknown as typeof import('handlebars');
+/** The Handlebars that runs compiled templates: a cache of them is only good for the same one. */
+export const HANDLEBARS_VERSION = Handlebars.VERSION;
 
 /**
  * Loads precompiled templates (precompile.ts: MJML compiled to HTML and every template to JavaScript by
