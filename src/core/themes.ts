@@ -215,6 +215,8 @@ function averageLink(
   days: DayCounts[],
 ): number[][] {
   const { threshold, cohesionRatio, sameDaysCohesionRatio } = settings;
+  // Per group: its median publication day, computed once when the group is made.
+  const medians = days.map(medianDay);
   // Per group: how many of its articles have each signature term. Merged smaller into larger.
   const signatureCounts: Map<string, number>[] = signatures.map(
     (terms) => new Map([...terms].map((t) => [t, 1])),
@@ -243,13 +245,12 @@ function averageLink(
     const ca = cohesion(a);
     const cb = cohesion(b);
     const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
-    const ratio = sameNewsCycle(days[a] as DayCounts, days[b] as DayCounts)
-      ? sameDaysCohesionRatio
-      : cohesionRatio;
+    const ratio = sameNewsCycle(medians[a], medians[b]) ? sameDaysCohesionRatio : cohesionRatio;
     if (reference !== undefined && top.similarity < ratio * reference) continue;
     if (distinctEvents(a, b, members, signatureCounts, settings)) continue;
     const merged = members.length;
     days.push(mergeCounts(days[a] as DayCounts, days[b] as DayCounts));
+    medians.push(medianDay(days[merged] as DayCounts));
     signatureCounts.push(
       mergeCounts(signatureCounts[a] as Map<string, number>, signatureCounts[b] as Map<string, number>),
     );
@@ -306,12 +307,10 @@ function medianDay(days: DayCounts): number | undefined {
 }
 
 /**
- * Two groups whose dated articles mostly came out on the same or the next day: one news cycle, where
+ * Two groups whose median publication days are the same or next days: one news cycle, where
  * follow-ups about the same people (a lawyer's statement, a second clinic) are the same story.
  */
-function sameNewsCycle(x: DayCounts, y: DayCounts): boolean {
-  const dayX = medianDay(x);
-  const dayY = medianDay(y);
+function sameNewsCycle(dayX: number | undefined, dayY: number | undefined): boolean {
   return dayX !== undefined && dayY !== undefined && Math.abs(dayX - dayY) <= 1;
 }
 
