@@ -125,32 +125,22 @@ describe('groupThemes', () => {
       'Photographers waited outside the gates all afternoon.',
       'Fans left flowers and notes by the entrance.',
     ];
-    const clinic = (published?: string) =>
+    const side = (name: string, title: string, lead: string, detail: string) => (published?: string) =>
       asides.map((aside, i) =>
-        article(
-          `clinic-${i}.txt`,
-          'Lindsay Lohan checks into Betty Ford Center',
-          [
-            'Lindsay Lohan checked into the Betty Ford Center to begin the treatment ordered by Judge Stephanie Sautner.',
-            'Staff at the desert clinic in Rancho Mirage greeted her at dawn.',
-            aside,
-          ],
-          { ...(published && { published }) },
-        ),
+        article(`${name}-${i}.txt`, title, [lead, detail, aside], { ...(published && { published }) }),
       );
-    const lawyer = (published?: string) =>
-      asides.map((aside, i) =>
-        article(
-          `lawyer-${i}.txt`,
-          'Lawyer says Lindsay Lohan entered rehab',
-          [
-            'Lindsay Lohan entered a rehab facility on Thursday, as Judge Stephanie Sautner had ordered, her lawyer told reporters.',
-            'Court papers show the stay must last ninety days.',
-            aside,
-          ],
-          { ...(published && { published }) },
-        ),
-      );
+    const clinic = side(
+      'clinic',
+      'Lindsay Lohan checks into Betty Ford Center',
+      'Lindsay Lohan checked into the Betty Ford Center to begin the treatment ordered by Judge Stephanie Sautner.',
+      'Staff at the desert clinic in Rancho Mirage greeted her at dawn.',
+    );
+    const lawyer = side(
+      'lawyer',
+      'Lawyer says Lindsay Lohan entered rehab',
+      'Lindsay Lohan entered a rehab facility on Thursday, as Judge Stephanie Sautner had ordered, her lawyer told reporters.',
+      'Court papers show the stay must last ninety days.',
+    );
     const themeCount = (articles: CanonicalArticle[]) => groupThemes(articles).length;
 
     // Act + Assess: the next day is one news cycle; weeks later, or undated, the link is too loose.
