@@ -48,11 +48,11 @@ export function needsAntecedent(sentence: string): boolean {
 }
 
 /**
- * True for a sentence that names nobody (no capitalised word after a first word that is a function word) and points at someone or
- * something the sentence before named: a person only as he or she ("The controversy prompted her
- * disappearance from public view."), or, with no figure either, an indefinite or generic subject ("Most
- * people thought she was dead.", "No one knew what to do.") or a demonstrative ("Two things were very
- * apparent in this fight.").
+ * True for a sentence that names nobody (no capitalised word after a first word that is a function
+ * word) and points at someone or something the sentence before named: a person only as he or she ("The
+ * controversy prompted her disappearance from public view."), or, with no figure either, an indefinite
+ * or generic subject ("Most people thought she was dead.", "No one knew what to do.") or a
+ * demonstrative ("Two things were very apparent in this fight.").
  */
 function isUnanchored(text: string): boolean {
   const first = /^\p{L}+/u.exec(text)?.[0] ?? '';
@@ -247,6 +247,7 @@ const VAGUE_SUBJECT =
 /** "in this fight", "those measures": a demonstrative pointing at something named before (times aside). */
 const DEMONSTRATIVE_REFERENCE =
   /\b(?:this|these|those)\s+(?!(?:morning|afternoon|evening|night|week|weekend|month|year|season|spring|summer|autumn|fall|winter|time|century|decade)\b)\p{Ll}/iu;
+/** A person the sentence only calls he or she. */
 const THIRD_PERSON = /\b(?:he|she|him|his|her|hers)\b/iu;
 /** A capitalised word after the first one: a name, a place, an organisation. */
 const INNER_NAME = /\s["'“‘(]?\p{Lu}/u;
