@@ -210,8 +210,26 @@ export function contextReason(text: string): string | undefined {
   }
   if (FIRST_PERSON.test(outside)) return 'first person outside quotes';
   if (HE_OR_SHE.test(t) && !hasProperName(t)) return 'he or she with nobody named';
+  if (PRONOUN_AFTER_OPENING_PHRASE.test(opening)) return 'pronoun subject after an opening phrase';
+  if (PART_OF_A_GROUP.test(opening)) return 'part of a group named before';
+  const anchored = hasProperName(t) || /\d/u.test(t);
+  if (NOBODY_NAMED_SUBJECT.test(opening) && !anchored) return 'subject that names nobody';
+  if (POINTING_DEMONSTRATIVE.test(t) && !anchored) return 'demonstrative with nothing named';
   return undefined;
 }
+
+/** "Upon arrival they found ...", "After the hearing he said ...": whom the pronoun means is in the sentence before. */
+const PRONOUN_AFTER_OPENING_PHRASE =
+  /^(?:upon|on|after|before|during|in|at|with|without|within|since)\s+(?:[\p{Ll}-]+\s+){1,2}(?:he|she|they|it)\s+\p{Ll}/iu;
+/** "Eight of the jurors ...", "All of them ...": a part of a set the reader has not been told about. */
+const PART_OF_A_GROUP =
+  /^(?:all|most|many|some|none|few|several|each|both|half|the rest|the majority|a few|a number|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands|\d+)\s+of\s+(?:the|them|these|those|us|its|their|his|her)\s+\p{Ll}/iu;
+/** "Most people ...", "No one ...", "Everyone ...": indefinite or generic subjects. */
+const NOBODY_NAMED_SUBJECT =
+  /^(?:no one|nobody|nothing|everyone|everybody|everything|someone|somebody|something|anyone|anybody|anything|(?:most|many|some|few|several|all|other)\s+(?:people|others|observers|experts|fans|residents|viewers|critics|of them))\b/iu;
+/** "in this fight", "these measures": a demonstrative pointing back (times aside: "this year"). */
+const POINTING_DEMONSTRATIVE =
+  /\b(?:this|these|those)\s+(?!(?:morning|afternoon|evening|night|week|weekend|month|year|season|spring|summer|autumn|fall|winter|time|century|decade)\b)\p{Ll}/iu;
 
 const HE_OR_SHE = /\b(?:he|she|him|his|her|hers)\b/iu;
 const NOT_NAMES = new Set(
@@ -220,11 +238,17 @@ const NOT_NAMES = new Set(
 const DAYS_AND_MONTHS =
   /^(?:mon|tues|wednes|thurs|fri|satur|sun)day$|^(?:january|february|march|april|may|june|july|august|september|october|november|december)$/iu;
 
-/** Whether some word is capitalised as a name is: not a day or month, not a function word opening the sentence. */
+/**
+ * Whether some word is capitalised as a name is: not a day or month, and not a function word ("Most",
+ * "The", "After") opening the sentence.
+ */
 function hasProperName(text: string): boolean {
   const tokens = text.split(/\s+/).map((t) => t.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''));
   return tokens.some(
-    (t, i) => /^\p{Lu}/u.test(t) && !DAYS_AND_MONTHS.test(t) && (i > 0 || !NOT_NAMES.has(t.toLowerCase())),
+    (t, i) =>
+      /^\p{Lu}/u.test(t) &&
+      !DAYS_AND_MONTHS.test(t) &&
+      (i > 0 || !(NOT_NAMES.has(t.toLowerCase()) || STOPWORDS.has(t.toLowerCase()))),
   );
 }
 

@@ -18,6 +18,11 @@ export interface ThemeOptions {
   threshold?: number;
   /** Share of the two groups' own cohesion their average link must reach to merge. @default 0.4 */
   cohesionRatio?: number;
+  /**
+   * The same share for two groups whose dated articles came out over the same days: one news cycle, so a
+   * looser link is enough (events of one kind still need no contradicting signatures). @default 0.3
+   */
+  sameDaysCohesionRatio?: number;
   /** Terms per article used to find candidate neighbours. @default 30 */
   candidateTerms?: number;
   /**
@@ -43,6 +48,7 @@ export interface ThemeOptions {
 export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
   threshold: 0.1,
   cohesionRatio: 0.4,
+  sameDaysCohesionRatio: 0.3,
   candidateTerms: 30,
   candidatesPerArticle: 12,
   postingsPerArticle: 3000,
@@ -70,7 +76,7 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
   );
   const edges = candidateEdges(vectors, settings);
   const signatures = sorted.map(eventSignature);
-  const clusters = averageLink(sorted.length, edges, settings, signatures);
+  const clusters = averageLink(sorted.length, edges, settings, signatures, sorted.map(publishedDays));
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
@@ -206,8 +212,11 @@ function averageLink(
   edges: readonly Edge[],
   settings: Required<ThemeOptions>,
   signatures: readonly Set<string>[],
+  days: DayCounts[],
 ): number[][] {
-  const { threshold, cohesionRatio } = settings;
+  const { threshold, cohesionRatio, sameDaysCohesionRatio } = settings;
+  // Per group: its median publication day, computed once when the group is made.
+  const medians = days.map(medianDay);
   // Per group: how many of its articles have each signature term. Merged smaller into larger.
   const signatureCounts: Map<string, number>[] = signatures.map(
     (terms) => new Map([...terms].map((t) => [t, 1])),
@@ -236,9 +245,12 @@ function averageLink(
     const ca = cohesion(a);
     const cb = cohesion(b);
     const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
-    if (reference !== undefined && top.similarity < cohesionRatio * reference) continue;
+    const ratio = sameNewsCycle(medians[a], medians[b]) ? sameDaysCohesionRatio : cohesionRatio;
+    if (reference !== undefined && top.similarity < ratio * reference) continue;
     if (distinctEvents(a, b, members, signatureCounts, settings)) continue;
     const merged = members.length;
+    days.push(mergeCounts(days[a] as DayCounts, days[b] as DayCounts));
+    medians.push(medianDay(days[merged] as DayCounts));
     signatureCounts.push(
       mergeCounts(signatureCounts[a] as Map<string, number>, signatureCounts[b] as Map<string, number>),
     );
@@ -270,6 +282,36 @@ function averageLink(
     }
   }
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
+}
+
+const DAY_MS = 86_400_000;
+
+/** Per group: how many of its dated articles came out on each day (UTC day number). */
+type DayCounts = Map<number, number>;
+
+function publishedDays(article: CanonicalArticle): DayCounts {
+  const time = article.published ? Date.parse(article.published) : Number.NaN;
+  return Number.isNaN(time) ? new Map() : new Map([[Math.floor(time / DAY_MS), 1]]);
+}
+
+/** The day by which half of a group's dated articles had come out; undefined when none is dated. */
+function medianDay(days: DayCounts): number | undefined {
+  let dated = 0;
+  for (const n of days.values()) dated += n;
+  let seen = 0;
+  for (const day of [...days.keys()].sort((x, y) => x - y)) {
+    seen += days.get(day) as number;
+    if (seen * 2 >= dated) return day;
+  }
+  return undefined;
+}
+
+/**
+ * Two groups whose median publication days are the same or next days: one news cycle, where
+ * follow-ups about the same people (a lawyer's statement, a second clinic) are the same story.
+ */
+function sameNewsCycle(dayX: number | undefined, dayY: number | undefined): boolean {
+  return dayX !== undefined && dayY !== undefined && Math.abs(dayX - dayY) <= 1;
 }
 
 /** Fewest signature terms of its own each group needs to be told apart from the other. */
@@ -313,7 +355,7 @@ function distinctEvents(
   return false;
 }
 
-function mergeCounts(x: Map<string, number>, y: Map<string, number>): Map<string, number> {
+function mergeCounts<K>(x: Map<K, number>, y: Map<K, number>): Map<K, number> {
   const [large, small] = x.size >= y.size ? [x, y] : [y, x];
   for (const [term, n] of small) large.set(term, (large.get(term) ?? 0) + n);
   return large;

@@ -42,6 +42,14 @@ describe('point metrics', () => {
     ['“We will not allow it to happen again,” he said.', 'quote with a pronoun for speaker'],
     ['We are already hearing about rapes and forced marriages.', 'first person outside quotes'],
     ['In the sixth round, he landed only one punch.', 'he or she with nobody named'],
+    ['Most people thought she was dead.', 'he or she with nobody named'],
+    [
+      'Upon arrival they found that the roof fire was quite significant.',
+      'pronoun subject after an opening phrase',
+    ],
+    ['Eight of the jurors were black.', 'part of a group named before'],
+    ['No one knew what to do.', 'subject that names nobody'],
+    ['Two things were very apparent in this fight.', 'demonstrative with nothing named'],
   ])('says %j needs context (%s)', (text, reason) => {
     expect(contextReason(text)).toBe(reason);
   });
@@ -51,6 +59,9 @@ describe('point metrics', () => {
     '"My client is ensconced in that facility right now," Heller argued in court.',
     'Police are treating the fire as "potentially suspicious".',
     'Comeaux fled on foot following his escape.',
+    'No one was hurt in the fire at the Wasilla Bible Church.',
+    'Profiles of the suspects in the July 7, 2005 bombings in London have been released.',
+    'This year 52 people died in the floods.',
   ])('says %j stands alone', (text) => {
     expect(contextReason(text)).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
+import type { CanonicalArticle } from '../../src/core/article.ts';
 import { isNameList } from '../../src/core/headline.ts';
 import { groupThemes } from '../../src/core/themes.ts';
 import { article, shuffled } from '../support/articles.ts';
@@ -115,6 +116,37 @@ describe('groupThemes', () => {
     // Assess
     const members = themes.map((t) => t.articles.map((a) => a.id.split('-')[0]).sort());
     expect(members).toEqual([Array(4).fill('Dargahan'), Array(4).fill('Tonbu')]);
+  });
+
+  it('joins loosely linked coverage of the same people only when it came out over the same days', () => {
+    // Prepare: one check-in told two ways (the clinic's side, the lawyer's side), three outlets each.
+    const asides = [
+      'Her publicist declined to comment on the move.',
+      'Photographers waited outside the gates all afternoon.',
+      'Fans left flowers and notes by the entrance.',
+    ];
+    const side = (name: string, title: string, lead: string, detail: string) => (published?: string) =>
+      asides.map((aside, i) =>
+        article(`${name}-${i}.txt`, title, [lead, detail, aside], { ...(published && { published }) }),
+      );
+    const clinic = side(
+      'clinic',
+      'Lindsay Lohan checks into Betty Ford Center',
+      'Lindsay Lohan checked into the Betty Ford Center to begin the treatment ordered by Judge Stephanie Sautner.',
+      'Staff at the desert clinic in Rancho Mirage greeted her at dawn.',
+    );
+    const lawyer = side(
+      'lawyer',
+      'Lawyer says Lindsay Lohan entered rehab',
+      'Lindsay Lohan entered a rehab facility on Thursday, as Judge Stephanie Sautner had ordered, her lawyer told reporters.',
+      'Court papers show the stay must last ninety days.',
+    );
+    const themeCount = (articles: CanonicalArticle[]) => groupThemes(articles).length;
+
+    // Act + Assess: the next day is one news cycle; weeks later, or undated, the link is too loose.
+    expect(themeCount([...clinic('2013-05-02T18:00:00Z'), ...lawyer('2013-05-03T09:00:00Z')])).toBe(1);
+    expect(themeCount([...clinic('2013-05-02T18:00:00Z'), ...lawyer('2013-06-20T09:00:00Z')])).toBe(2);
+    expect(themeCount([...clinic(), ...lawyer()])).toBe(2);
   });
 
   it('titles an article without a headline by its lead sentence', () => {

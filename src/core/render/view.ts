@@ -98,8 +98,11 @@ export const MAX_MORE_THEMES = 10;
  * hostile or broken article from making the email too long to deliver (Gmail clips at 102 KB).
  */
 const MAX_CHARS = { label: 160, headline: 160, outlet: 60, point: 600, intro: 1500, url: 400 } as const;
-/** Used for an article that has neither a headline nor a known outlet. */
-const UNTITLED_REPORT = 'Untitled report';
+/**
+ * Shown for an article that has neither a headline nor a known outlet (a plain-text file with no front
+ * matter or link): says what is missing instead of a made-up title, a file name or the article's lead.
+ */
+const NO_OUTLET = 'Outlet not named';
 
 export function buildEmailView(
   digest: Digest,
@@ -213,7 +216,7 @@ function themeView(
     const date = formatDate(article.published);
     return {
       marker: numbered.size > 0 ? `[${i + 1}] ` : '',
-      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? UNTITLED_REPORT),
+      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? NO_OUTLET),
       ...(titled && outlet && { outlet }),
       ...(date && { date }),
       ...(url && { url }),

@@ -1,3 +1,4 @@
+import { STOPWORDS } from './stopwords.ts';
 import { wordCount } from './tokens.ts';
 
 /** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
@@ -39,8 +40,26 @@ export function needsAntecedent(sentence: string): boolean {
   return (
     (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
     PRONOUN_ATTRIBUTION.test(text) ||
-    PRONOUN_AFTER_INTRO.test(opening)
+    PRONOUN_AFTER_INTRO.test(opening) ||
+    PRONOUN_AFTER_PHRASE.test(opening) ||
+    PARTITIVE_SUBJECT.test(opening) ||
+    isUnanchored(opening)
   );
+}
+
+/**
+ * True for a sentence that names nobody (no capitalised word after a first word that is a function
+ * word) and points at someone or something the sentence before named: a person only as he or she ("The
+ * controversy prompted her disappearance from public view."), or, with no figure either, an indefinite
+ * or generic subject ("Most people thought she was dead.", "No one knew what to do.") or a
+ * demonstrative ("Two things were very apparent in this fight.").
+ */
+function isUnanchored(text: string): boolean {
+  const first = /^\p{L}+/u.exec(text)?.[0] ?? '';
+  // "Comeaux fled ...": a first word that is no function word may be a name.
+  if (INNER_NAME.test(text) || !STOPWORDS.has(first.toLowerCase())) return false;
+  if (THIRD_PERSON.test(text)) return true;
+  return (VAGUE_SUBJECT.test(text) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text);
 }
 
 /**
@@ -216,6 +235,22 @@ const PRONOUN_ATTRIBUTION =
 /** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
 /** "In the sixth round, he landed one punch.": after a short introductory phrase, a pronoun subject. */
 const PRONOUN_AFTER_INTRO = /^[^,]{1,60},\s+(?:he|she|his|her|they|their|it|its)\s/iu;
+/** "Upon arrival they found ...": a pronoun subject right after a short opening phrase without a comma. */
+const PRONOUN_AFTER_PHRASE =
+  /^(?:upon|on|after|before|during|in|at|with|without|within|since)\s+\p{Ll}[\p{Ll}-]*\s+(?:he|she|they|it)\s+\p{Ll}/iu;
+/** "Eight of the jurors ...", "All of them ...": a part of a group the sentence before introduced. */
+const PARTITIVE_SUBJECT =
+  /^(?:all|most|many|some|none|few|several|each|both|half|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands|the rest|the majority|a few|a number|a third|a quarter)\s+of\s+(?:the|them|these|those|us|its|their|his|her)\b/iu;
+/** "Most people ...", "No one ...": a subject that names nobody. */
+const VAGUE_SUBJECT =
+  /^(?:no one|nobody|nothing|everyone|everybody|everything|someone|somebody|something|anyone|anybody|anything|(?:most|many|some|few|several|all|other) (?:people|others|observers|experts|fans|residents|viewers|critics))\b/iu;
+/** "in this fight", "those measures": a demonstrative pointing at something named before (times aside). */
+const DEMONSTRATIVE_REFERENCE =
+  /\b(?:this|these|those)\s+(?!(?:morning|afternoon|evening|night|week|weekend|month|year|season|spring|summer|autumn|fall|winter|time|century|decade)\b)\p{Ll}/iu;
+/** A person the sentence only calls he or she. */
+const THIRD_PERSON = /\b(?:he|she|him|his|her|hers)\b/iu;
+/** A capitalised word after the first one: a name, a place, an organisation. */
+const INNER_NAME = /\s["'“‘(]?\p{Lu}/u;
 const STANDALONE_OPENER =
   /^(?:now that|(?:this|that|these|those) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
 const DANGLING_OPENER =

@@ -105,7 +105,7 @@ describe('sources readers recognise', () => {
     expect(sources).toHaveLength(4);
     // The first source of each point, then the other cited ones, one per outlet: the unnamed lead-only
     // article, reuters.com (by its link's host, having no headline), then Dawn (once).
-    expect(sources[0]).toBe('[1] Untitled report · 22 Nov 2026');
+    expect(sources[0]).toBe('[1] Outlet not named · 22 Nov 2026');
     expect(sources[1]).toBe('[2] <a href="https://www.reuters.com/world/4401">reuters.com</a> · 22 Nov 2026');
     expect(sources[2]).toBe(
       '[3] <a href="https://www.dawn.com/news/7731">Talks to resume in Doha next month</a> · Dawn · 22 Nov 2026',
