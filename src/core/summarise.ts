@@ -100,6 +100,44 @@ interface Candidate {
  * which they occur. Input order does not matter.
  */
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
+  return pointsOf(rank(articles, options), options);
+}
+
+/**
+ * The summary and what an editor may swap a point for (digest.json `alternatives`) from one ranking of
+ * the articles' sentences: the further sentences the summariser picks when given `count` more points
+ * and room for them, in its reading order, quoted and cited like points.
+ */
+export function summariseWithAlternatives(
+  articles: readonly Article[],
+  options: SummariseOptions,
+  count: number,
+): { points: Point[]; alternatives: Point[] } {
+  const ranking = rank(articles, options);
+  const points = pointsOf(ranking, options);
+  const taken = new Set(points.map((p) => p.text));
+  const wider = {
+    ...options,
+    words: options.words * (1 + count),
+    maxPoints: points.length + count,
+    minPoints: 1,
+  };
+  const alternatives = pointsOf(ranking, wider)
+    .filter((p) => !taken.has(p.text))
+    .slice(0, count);
+  return { points, alternatives };
+}
+
+/** What every selection from the same articles shares: concept weights and candidate sentences. */
+interface Ranking {
+  ordered: Article[];
+  weights: Map<string, number>;
+  candidates: Candidate[];
+  /** Each article's normalised headline and body, to find every article a point occurs in. */
+  haystacks: () => string[];
+}
+
+function rank(articles: readonly Article[], options: SummariseOptions): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
   const cache = new Map<string, string[]>();
@@ -112,9 +150,22 @@ export function summarise(articles: readonly Article[], options: SummariseOption
     return grams;
   };
   const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay, wordCases(ordered));
+  const candidates = candidatesOf(
+    ordered,
+    gramsOf,
+    weights,
+    settings.positionDecay,
+    once(() => wordCases(ordered)),
+  );
+  const haystacks = once(() =>
+    ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `),
+  );
+  return { ordered, weights, candidates, haystacks };
+}
+
+function pointsOf({ ordered, weights, candidates, haystacks }: Ranking, options: SummariseOptions): Point[] {
+  const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const chosen = selectGreedily(candidates, weights, settings);
-  const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
   // Points are read in story order, not in the order chosen: a point chosen first can restate a
   // fuller one that comes before it in that order.
   const read: Candidate[] = [];
@@ -122,8 +173,17 @@ export function summarise(articles: readonly Article[], options: SummariseOption
     if (!read.some((r) => restates(c, r, settings.maxParaphraseOverlap))) read.push(c);
   return read.map((c) => ({
     text: c.text,
-    sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
+    sources: ordered.filter((_, i) => (haystacks()[i] as string).includes(` ${c.key} `)).map((a) => a.id),
   }));
+}
+
+/** `make`, run the first time its value is wanted and then kept. */
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: make() };
+    return value.v;
+  };
 }
 
 /** Oldest first (undated before dated), then by id: the order a reader follows the story. */
@@ -226,7 +286,7 @@ function candidatesOf(
   gramsOf: (sentence: string) => string[],
   weights: ReadonlyMap<string, number>,
   positionDecay: number,
-  cases: WordCases,
+  cases: () => WordCases,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
@@ -242,6 +302,8 @@ function candidatesOf(
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
       const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
+      // Only the few sentences that could win a place are ever compared with the points chosen.
+      const details = once(() => detailsOf(text, cases()));
       byKey.set(key, {
         text,
         words: wordCount(text),
@@ -251,16 +313,38 @@ function candidatesOf(
         article: rank,
         position,
         lead: readableRank === 0,
-        terms: new Set(contentTerms(text)),
-        openingName: openingName(text, cases),
-        facts: namesAndFigures(statement(text), cases),
-        statementTerms: new Set(contentTerms(statement(text))),
-        tokens: new Set(words(text)),
+        get terms() {
+          return details().terms;
+        },
+        get openingName() {
+          return details().openingName;
+        },
+        get facts() {
+          return details().facts;
+        },
+        get statementTerms() {
+          return details().statementTerms;
+        },
+        get tokens() {
+          return details().tokens;
+        },
         key,
       });
     });
   });
   return [...byKey.values()];
+}
+
+type CandidateDetails = Pick<Candidate, 'terms' | 'openingName' | 'facts' | 'statementTerms' | 'tokens'>;
+
+function detailsOf(text: string, cases: WordCases): CandidateDetails {
+  return {
+    terms: new Set(contentTerms(text)),
+    openingName: openingName(text, cases),
+    facts: namesAndFigures(statement(text), cases),
+    statementTerms: new Set(contentTerms(statement(text))),
+    tokens: new Set(words(text)),
+  };
 }
 
 function selectGreedily(
@@ -302,11 +386,6 @@ function selectGreedily(
       if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
         continue;
       if (hasLead && chosen.length === 0 && !candidate.lead) continue;
-      // A name alone ("Banky was ...") only once a point has said who that is.
-      const name = candidate.openingName;
-      if (name !== undefined && chosen.length > 0 && !chosen.some((c) => c.text.includes(name))) continue;
-      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
-      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (!covered.has(concept)) gain += weights.get(concept) as number;
@@ -314,10 +393,15 @@ function selectGreedily(
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
       const score = gain / candidate.words ** settings.lengthCost;
-      if (score > bestScore || (score === bestScore && best && precedes(candidate, best))) {
-        best = candidate;
-        bestScore = score;
-      }
+      if (!(score > bestScore || (score === bestScore && best && precedes(candidate, best)))) continue;
+      // The comparisons with the points chosen last: only a sentence that would win is compared.
+      // A name alone ("Banky was ...") only once a point has said who that is.
+      const name = chosen.length > 0 ? candidate.openingName : undefined;
+      if (name !== undefined && !chosen.some((c) => c.text.includes(name))) continue;
+      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
+      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
+      best = candidate;
+      bestScore = score;
     }
     if (!best) break;
     take(best);
@@ -428,21 +512,4 @@ function arrange(chosen: readonly Candidate[]): Candidate[] {
     }
   }
   return [...result, ...waiting];
-}
-
-/**
- * What an editor may swap a point for: the further sentences the summariser picks when given `count` more
- * points and room for them, in its reading order, quoted and cited like points. Built on summarise() alone.
- */
-export function alternativePoints(
-  articles: readonly Article[],
-  options: SummariseOptions,
-  chosen: readonly Point[],
-  count: number,
-): Point[] {
-  const taken = new Set(chosen.map((p) => p.text));
-  const maxPoints = chosen.length + count;
-  return summarise(articles, { ...options, words: options.words * (1 + count), maxPoints, minPoints: 1 })
-    .filter((p) => !taken.has(p.text))
-    .slice(0, count);
 }
