@@ -66,7 +66,7 @@ export const DEFAULT_SUMMARY_OPTIONS = {
 interface Candidate {
   text: string;
   words: number;
-  concepts: string[];
+  concepts: Concept[];
   /** Total weight of its concepts. */
   reward: number;
   /** Importance to its article, from its position: its reward in the diversity term. */
@@ -131,7 +131,7 @@ export function summariseWithAlternatives(
 /** What every selection from the same articles shares: concept weights and candidate sentences. */
 interface Ranking {
   ordered: Article[];
-  weights: Map<string, number>;
+  weights: Map<Concept, number>;
   candidates: Candidate[];
   /** Each article's normalised headline and body, to find every article a point occurs in. */
   haystacks: () => string[];
@@ -140,11 +140,12 @@ interface Ranking {
 function rank(articles: readonly Article[], options: SummariseOptions): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const cache = new Map<string, string[]>();
+  const cache = new Map<string, Concept[]>();
+  const stemIds = new Map<string, number>();
   const gramsOf = (sentence: string) => {
     let grams = cache.get(sentence);
     if (!grams) {
-      grams = bigrams(sentence);
+      grams = bigrams(sentence, stemIds);
       cache.set(sentence, grams);
     }
     return grams;
@@ -193,14 +194,26 @@ function readingOrder(articles: readonly Article[]): Article[] {
   );
 }
 
-function bigrams(text: string): string[] {
+/** A concept: a stemmed word bigram as a number, from the ids its stems have in one ranking. */
+type Concept = number;
+
+function bigrams(text: string, stemIds: Map<string, number>): Concept[] {
+  const idOf = (token: string) => {
+    const stemmed = stem(token);
+    let id = stemIds.get(stemmed);
+    if (id === undefined) {
+      id = stemIds.size;
+      stemIds.set(stemmed, id);
+    }
+    return id;
+  };
   const tokens = words(text);
-  const grams: string[] = [];
+  const grams: Concept[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const first = tokens[i] as string;
     const second = tokens[i + 1] as string;
     if (isStopword(first) && isStopword(second)) continue;
-    grams.push(`${stem(first)} ${stem(second)}`);
+    grams.push(idOf(first) * 2 ** 26 + idOf(second));
   }
   return grams;
 }
@@ -212,15 +225,15 @@ function bigrams(text: string): string[] {
  */
 function conceptWeights(
   articles: readonly Article[],
-  gramsOf: (sentence: string) => string[],
+  gramsOf: (sentence: string) => Concept[],
   leadSentences: number,
   leadBonus: number,
-): Map<string, number> {
-  const users = new Map<string, number>();
-  const leads = new Map<string, number>();
+): Map<Concept, number> {
+  const users = new Map<Concept, number>();
+  const leads = new Map<Concept, number>();
   for (const article of articles) {
-    const seen = new Set<string>();
-    const seenInLead = new Set<string>();
+    const seen = new Set<Concept>();
+    const seenInLead = new Set<Concept>();
     article.sentences.forEach((sentence, index) => {
       for (const gram of gramsOf(sentence)) {
         if (!seen.has(gram)) {
@@ -235,7 +248,7 @@ function conceptWeights(
     });
   }
   const minUsers = articles.length > 2 ? 2 : 1;
-  const weights = new Map<string, number>();
+  const weights = new Map<Concept, number>();
   for (const [gram, count] of users)
     if (count >= minUsers) weights.set(gram, count + leadBonus * (leads.get(gram) ?? 0));
   return weights;
@@ -283,8 +296,8 @@ const SUBJECT_VERB = new Set(
 
 function candidatesOf(
   articles: readonly Article[],
-  gramsOf: (sentence: string) => string[],
-  weights: ReadonlyMap<string, number>,
+  gramsOf: (sentence: string) => Concept[],
+  weights: ReadonlyMap<Concept, number>,
   positionDecay: number,
   cases: () => WordCases,
 ): Candidate[] {
@@ -349,12 +362,12 @@ function detailsOf(text: string, cases: WordCases): CandidateDetails {
 
 function selectGreedily(
   candidates: readonly Candidate[],
-  weights: ReadonlyMap<string, number>,
+  weights: ReadonlyMap<Concept, number>,
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
   const chosenKeys = new Set<string>();
-  const covered = new Set<string>();
+  const covered = new Set<Concept>();
   const rewardPerArticle = new Map<number, number>();
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
   let totalWeight = 0;
