@@ -225,8 +225,19 @@ function phraseEnd(tokens: readonly string[], end: number): boolean {
 const NOT_LETTER = /[^\p{L}]/u;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/u;
 
+const LOWER_START = /^\p{Ll}/u;
+const UPPER_FIRST = /^\p{Lu}/u;
+const ALL_UPPER = /^\p{Lu}{2,}$/u;
+const isAsciiLetterOrDigit = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
 function stripPunctuation(token: string): string {
-  return trimWhere(token, NOT_LETTER_OR_DIGIT);
+  // Most words start and end with an ASCII letter or digit: nothing to strip.
+  const plain =
+    token.length > 0 &&
+    isAsciiLetterOrDigit(token.charCodeAt(0)) &&
+    isAsciiLetterOrDigit(token.charCodeAt(token.length - 1));
+  return plain ? token : trimWhere(token, NOT_LETTER_OR_DIGIT);
 }
 
 // --- Cleaning and case --------------------------------------------------------------------------------
@@ -286,13 +297,13 @@ function caseEvidence(articles: readonly Article[]): CaseEvidence {
       tokens.forEach((token, i) => {
         if (token === '') return;
         const key = token.toLowerCase();
-        if (/^\p{Ll}/u.test(token)) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
-        else if (/^\p{Lu}/u.test(token)) {
-          if (/^\p{Lu}{2,}$/u.test(token)) evidence.acronyms.add(token);
+        if (LOWER_START.test(token)) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
+        else if (UPPER_FIRST.test(token)) {
+          if (ALL_UPPER.test(token)) evidence.acronyms.add(token);
           if (i === 0) return;
           evidence.capitalised.set(key, (evidence.capitalised.get(key) ?? 0) + 1);
           const next = tokens[i + 1] ?? '';
-          if (/^\p{Lu}/u.test(next)) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
+          if (UPPER_FIRST.test(next)) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
         }
       });
     }

@@ -386,7 +386,7 @@ const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
-const CLOSING_PUNCTUATION = /[,.;:!?"”)]$/;
+const CLOSING_PUNCTUATION = ',.;:!?"”)';
 
 /** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
 function namePhrases(text: string): string[] {
@@ -400,7 +400,8 @@ function namePhrases(text: string): string[] {
   let runStart = 0;
   tokens.forEach((raw, i) => {
     // Cheap test first: most tokens start with a lowercase letter and cannot be names.
-    const startsUpper = UPPER_START.test(raw);
+    const first = raw.charCodeAt(0);
+    const startsUpper = !(first >= 97 && first <= 122) && UPPER_START.test(raw);
     const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '') : '';
     const capitalised =
       startsUpper && NAME_WORD.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
@@ -408,7 +409,7 @@ function namePhrases(text: string): string[] {
       if (run.length === 0) runStart = i;
       run.push(word);
     } else flush(runStart === 0);
-    if (CLOSING_PUNCTUATION.test(raw)) flush(runStart === 0);
+    if (raw !== '' && CLOSING_PUNCTUATION.includes(raw.charAt(raw.length - 1))) flush(runStart === 0);
   });
   flush(runStart === 0);
   return phrases;
