@@ -386,6 +386,7 @@ const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
+const PLAIN_CAPITALISED = /^[A-Z][A-Za-z]*$/;
 const CLOSING_PUNCTUATION = ',.;:!?"”)';
 
 /** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
@@ -394,7 +395,8 @@ function namePhrases(text: string): string[] {
   const tokens = text.split(/\s+/);
   let run: string[] = [];
   const flush = (startsSentence: boolean) => {
-    if (run.length > 1 || (run.length === 1 && !startsSentence)) phrases.push(run.join(' '));
+    if (run.length === 0) return;
+    if (run.length > 1 || !startsSentence) phrases.push(run.join(' '));
     run = [];
   };
   let runStart = 0;
@@ -402,9 +404,14 @@ function namePhrases(text: string): string[] {
     // Cheap test first: most tokens start with a lowercase letter and cannot be names.
     const first = raw.charCodeAt(0);
     const startsUpper = !(first >= 97 && first <= 122) && UPPER_START.test(raw);
-    const word = startsUpper ? raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '') : '';
+    // A capital and ASCII letters only (most names): nothing to strip, a name word as it is.
+    const plain = startsUpper && PLAIN_CAPITALISED.test(raw);
+    const word = plain ? raw : startsUpper ? raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '') : '';
     const capitalised =
-      startsUpper && NAME_WORD.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
+      startsUpper &&
+      (plain || NAME_WORD.test(word)) &&
+      !isStopword(word.toLowerCase()) &&
+      !CALENDAR_WORD.test(word);
     if (capitalised && run.length < 4) {
       if (run.length === 0) runStart = i;
       run.push(word);
