@@ -1,6 +1,6 @@
 import type { Article } from './article.ts';
 import { withoutDateline } from './text/sentences.ts';
-import { contentTerms, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { contentTerms, firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -13,6 +13,12 @@ const EVIDENCE_ARTICLES = 20;
 /** Body sentences per article read for case evidence and for what the theme's articles share. */
 const EVIDENCE_SENTENCES = 12;
 const SHARED_SENTENCES = 3;
+/** Words of a sentence read here: a sentence longer than this is no lead, and a huge one costs no more. */
+const SENTENCE_WORDS = 400;
+
+/** The article's first `count` sentences, each cut after `SENTENCE_WORDS` words. */
+const leadOf = (article: Article, count: number) =>
+  article.sentences.slice(0, count).map((sentence) => firstWords(sentence, SENTENCE_WORDS));
 
 /**
  * A theme's headline: a sentence-case line of 4 to 14 words that says what happened, taken from the
@@ -51,7 +57,7 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
       found.push({ text: finish(recase(text, evidence)), headline: wordCount(title) <= HEADLINE_MAX_WORDS });
   }
   // The lead says what happened; the second sentence stands in only when the first cannot be shortened.
-  for (const sentence of article.sentences.slice(0, 2)) {
+  for (const sentence of leadOf(article, 2)) {
     const text = shorten(withoutDateline(sentence));
     const lead = text && finish(recase(text, evidence));
     if (lead && usable(lead)) {
@@ -110,9 +116,7 @@ function balanced(text: string): boolean {
 function sharedTerms(articles: readonly Article[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const article of articles) {
-    const terms = new Set(
-      contentTerms([article.title, ...article.sentences.slice(0, SHARED_SENTENCES)].join(' ')),
-    );
+    const terms = new Set(contentTerms([article.title, ...leadOf(article, SHARED_SENTENCES)].join(' ')));
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   }
   for (const [term, count] of counts) counts.set(term, count / articles.length);
@@ -292,7 +296,7 @@ function caseEvidence(articles: readonly Article[]): CaseEvidence {
     acronyms: new Set(),
   };
   for (const article of articles.slice(0, EVIDENCE_ARTICLES)) {
-    for (const sentence of article.sentences.slice(0, EVIDENCE_SENTENCES)) {
+    for (const sentence of leadOf(article, EVIDENCE_SENTENCES)) {
       const tokens = sentence.split(/\s+/).map(stripPunctuation);
       tokens.forEach((token, i) => {
         if (token === '') return;

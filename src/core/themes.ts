@@ -3,7 +3,7 @@ import type { CanonicalArticle } from './article.ts';
 import { headlineFor } from './headline.ts';
 import { Heap } from './text/heap.ts';
 import { documentFrequencies, dot, type SparseVector, tfidfVectors } from './text/tfidf.ts';
-import { contentTerms, isStopword } from './text/tokens.ts';
+import { contentTerms, firstWords, isStopword, wordCount } from './text/tokens.ts';
 
 export interface ThemeGroup {
   id: string;
@@ -81,11 +81,19 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
   return groups.sort(compareGroups).map(({ group }) => group);
 }
 
+/**
+ * Words of an article read for its terms: far more than any news story has (the eval sets' longest have
+ * about 1,500), so only a huge hostile file is cut, and its cost stays bounded.
+ */
+const TERM_WORDS = 5000;
+/** Words of a lead sentence read for names and figures: a sentence longer than this is no lead. */
+const LEAD_WORDS = 400;
+
 function articleTerms(article: CanonicalArticle, settings: Required<ThemeOptions>): string[] {
   const title = contentTerms(article.title);
-  const names = contentTerms(article.sentences.flatMap(namePhrases).join(' '));
+  const names = contentTerms(wordsOfSentences(article.sentences, TERM_WORDS).flatMap(namePhrases).join(' '));
   // concat, not push(...): a long article's terms would overflow the call stack as arguments.
-  return contentTerms(article.text).concat(
+  return contentTerms(firstWords(article.text, TERM_WORDS)).concat(
     ...Array<string[]>(settings.titleWeight).fill(title),
     ...Array<string[]>(settings.nameWeight).fill(names),
   );
@@ -97,6 +105,19 @@ const FIGURE = /[$€£]?\d+(?:[.,:]\d+)*/g;
 /** Figures as written ("5.6", "$160", "2:09", "10"): what tells one quake, deal or vote from another. */
 function figureTerms(text: string): string[] {
   return (text.match(FIGURE) ?? []).map((f) => `#${f.replace(/,/g, '')}`);
+}
+
+/** The sentences holding an article's first `count` words, the last one cut there. */
+function wordsOfSentences(sentences: readonly string[], count: number): string[] {
+  const kept: string[] = [];
+  let left = count;
+  for (const sentence of sentences) {
+    if (left <= 0) break;
+    const cut = firstWords(sentence, left);
+    kept.push(cut);
+    left -= cut === sentence ? wordCount(sentence) : left;
+  }
+  return kept;
 }
 
 interface Edge {
@@ -324,7 +345,9 @@ const SIGNATURE_SENTENCES = 5;
 
 /** Names (each word) and figures of an article's headline and lead. */
 function eventSignature(article: CanonicalArticle): Set<string> {
-  const lead = [article.title, ...article.sentences.slice(0, SIGNATURE_SENTENCES)];
+  const lead = [article.title, ...article.sentences.slice(0, SIGNATURE_SENTENCES)].map((text) =>
+    firstWords(text, LEAD_WORDS),
+  );
   const terms = new Set<string>();
   for (const text of lead) {
     for (const phrase of namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);

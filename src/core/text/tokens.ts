@@ -81,3 +81,13 @@ export function trimWhere(text: string, edge: RegExp, ends: 'start' | 'end' | 'b
     }
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
+
+/**
+ * The start of `text` up to and including its `count`-th whitespace-separated word (all of it when it has
+ * fewer): work that reads an article's words stays bounded on a huge one. Linear: one scan, no backtracking.
+ */
+export function firstWords(text: string, count: number): string {
+  const word = /\S+/g;
+  for (let n = 0; n < count; n++) if (!word.exec(text)) return text;
+  return text.slice(0, word.lastIndex);
+}
