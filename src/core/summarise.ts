@@ -1,6 +1,7 @@
 import type { Article } from './article.ts';
 import type { Point } from './digest.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
+import { TermIds } from './text/term-ids.ts';
 import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
@@ -131,7 +132,8 @@ export function summariseWithAlternatives(
 /** What every selection from the same articles shares: concept weights and candidate sentences. */
 interface Ranking {
   ordered: Article[];
-  weights: Map<Concept, number>;
+  /** Concept id -> weight (0: no weight). */
+  weights: Float64Array;
   candidates: Candidate[];
   /** Each article's normalised headline and body, to find every article a point occurs in. */
   haystacks: () => string[];
@@ -141,16 +143,22 @@ function rank(articles: readonly Article[], options: SummariseOptions): Ranking 
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
   const cache = new Map<string, Concept[]>();
-  const stemIds = new Map<string, number>();
+  const ids = new TermIds();
   const gramsOf = (sentence: string) => {
     let grams = cache.get(sentence);
     if (!grams) {
-      grams = bigrams(sentence, stemIds);
+      grams = bigrams(sentence, ids);
       cache.set(sentence, grams);
     }
     return grams;
   };
-  const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
+  const weights = conceptWeights(
+    ordered,
+    gramsOf,
+    () => ids.size,
+    settings.leadSentences,
+    settings.leadBonus,
+  );
   const candidates = candidatesOf(
     ordered,
     gramsOf,
@@ -194,26 +202,17 @@ function readingOrder(articles: readonly Article[]): Article[] {
   );
 }
 
-/** A concept: a stemmed word bigram as a number, from the ids its stems have in one ranking. */
+/** A concept: a stemmed word bigram, as its id in one ranking. */
 type Concept = number;
 
-function bigrams(text: string, stemIds: Map<string, number>): Concept[] {
-  const idOf = (token: string) => {
-    const stemmed = stem(token);
-    let id = stemIds.get(stemmed);
-    if (id === undefined) {
-      id = stemIds.size;
-      stemIds.set(stemmed, id);
-    }
-    return id;
-  };
+function bigrams(text: string, ids: TermIds): Concept[] {
   const tokens = words(text);
   const grams: Concept[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const first = tokens[i] as string;
     const second = tokens[i + 1] as string;
     if (isStopword(first) && isStopword(second)) continue;
-    grams.push(idOf(first) * 2 ** 26 + idOf(second));
+    grams.push(ids.pair(ids.term(stem(first)), ids.term(stem(second))));
   }
   return grams;
 }
@@ -226,33 +225,41 @@ function bigrams(text: string, stemIds: Map<string, number>): Concept[] {
 function conceptWeights(
   articles: readonly Article[],
   gramsOf: (sentence: string) => Concept[],
+  conceptCount: () => number,
   leadSentences: number,
   leadBonus: number,
-): Map<Concept, number> {
-  const users = new Map<Concept, number>();
-  const leads = new Map<Concept, number>();
-  for (const article of articles) {
-    const seen = new Set<Concept>();
-    const seenInLead = new Set<Concept>();
-    article.sentences.forEach((sentence, index) => {
-      for (const gram of gramsOf(sentence)) {
-        if (!seen.has(gram)) {
-          seen.add(gram);
-          users.set(gram, (users.get(gram) ?? 0) + 1);
+): Float64Array {
+  const grams = articles.map((article) => article.sentences.map(gramsOf));
+  const count = conceptCount();
+  const users = new Int32Array(count);
+  const leads = new Int32Array(count);
+  // The last article (1-based) that used each concept, anywhere and in its lead.
+  const seen = new Int32Array(count);
+  const seenInLead = new Int32Array(count);
+  grams.forEach((sentences, a) => {
+    sentences.forEach((sentenceGrams, index) => {
+      for (const gram of sentenceGrams) {
+        if (seen[gram] !== a + 1) {
+          seen[gram] = a + 1;
+          users[gram] = (users[gram] as number) + 1;
         }
-        if (index < leadSentences && !seenInLead.has(gram)) {
-          seenInLead.add(gram);
-          leads.set(gram, (leads.get(gram) ?? 0) + 1);
+        if (index < leadSentences && seenInLead[gram] !== a + 1) {
+          seenInLead[gram] = a + 1;
+          leads[gram] = (leads[gram] as number) + 1;
         }
       }
     });
-  }
+  });
   const minUsers = articles.length > 2 ? 2 : 1;
-  const weights = new Map<Concept, number>();
-  for (const [gram, count] of users)
-    if (count >= minUsers) weights.set(gram, count + leadBonus * (leads.get(gram) ?? 0));
+  const weights = new Float64Array(count);
+  for (let gram = 0; gram < count; gram++)
+    if ((users[gram] as number) >= minUsers)
+      weights[gram] = (users[gram] as number) + leadBonus * (leads[gram] as number);
   return weights;
 }
+
+/** Whether a concept has weight: concepts first seen after the weights were counted have none. */
+const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ?? 0) > 0;
 
 interface WordCases {
   /** Words the articles also write in lower case: "Police", "Staff" open sentences but are not names. */
@@ -297,7 +304,7 @@ const SUBJECT_VERB = new Set(
 function candidatesOf(
   articles: readonly Article[],
   gramsOf: (sentence: string) => Concept[],
-  weights: ReadonlyMap<Concept, number>,
+  weights: Float64Array,
   positionDecay: number,
   cases: () => WordCases,
 ): Candidate[] {
@@ -314,14 +321,14 @@ function candidatesOf(
       if (text === undefined) return;
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
-      const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
+      const concepts = [...new Set(gramsOf(text))].filter((g) => weighs(weights, g));
       // Only the few sentences that could win a place are ever compared with the points chosen.
       const details = once(() => detailsOf(text, cases()));
       byKey.set(key, {
         text,
         words: wordCount(text),
         concepts,
-        reward: concepts.reduce((sum, g) => sum + (weights.get(g) as number), 0),
+        reward: concepts.reduce((sum, g) => sum + (weights[g] as number), 0),
         importance: 1 / (1 + readableRank) ** positionDecay,
         article: rank,
         position,
@@ -362,16 +369,16 @@ function detailsOf(text: string, cases: WordCases): CandidateDetails {
 
 function selectGreedily(
   candidates: readonly Candidate[],
-  weights: ReadonlyMap<Concept, number>,
+  weights: Float64Array,
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
   const chosenKeys = new Set<string>();
-  const covered = new Set<Concept>();
+  const covered = new Uint8Array(weights.length);
   const rewardPerArticle = new Map<number, number>();
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
   let totalWeight = 0;
-  for (const w of weights.values()) totalWeight += w;
+  for (const w of weights) totalWeight += w;
   const diversityScale = settings.diversity * Math.sqrt(totalWeight);
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
   // The two shortest stand-alone sentences: while a second point is still wanted, the first must
@@ -385,7 +392,7 @@ function selectGreedily(
   const take = (candidate: Candidate) => {
     chosen.push(candidate);
     chosenKeys.add(candidate.key);
-    for (const concept of candidate.concepts) covered.add(concept);
+    for (const concept of candidate.concepts) covered[concept] = 1;
     const taken = rewardPerArticle.get(candidate.article) ?? 0;
     rewardPerArticle.set(candidate.article, taken + candidate.importance);
     used += candidate.words;
@@ -401,7 +408,7 @@ function selectGreedily(
       if (hasLead && chosen.length === 0 && !candidate.lead) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
-        if (!covered.has(concept)) gain += weights.get(concept) as number;
+        if (covered[concept] === 0) gain += weights[concept] as number;
       if (gain < settings.minNewShare * candidate.reward) continue;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
