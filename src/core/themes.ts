@@ -126,11 +126,29 @@ interface Edge {
   similarity: number;
 }
 
+/** The `count` heaviest terms (ties: code-unit order), heaviest first, without sorting the whole vector. */
 function topTerms(vector: SparseVector, count: number): string[] {
-  return [...vector]
-    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-    .slice(0, count)
-    .map(([term]) => term);
+  const terms: string[] = [];
+  const weights: number[] = [];
+  if (count <= 0) return terms;
+  for (const [term, weight] of vector) {
+    const last = terms.length - 1;
+    if (terms.length === count) {
+      const w = weights[last] as number;
+      if (weight < w || (weight === w && term > (terms[last] as string))) continue;
+      terms.pop();
+      weights.pop();
+    }
+    let i = terms.length;
+    while (
+      i > 0 &&
+      ((weights[i - 1] as number) < weight || (weights[i - 1] === weight && (terms[i - 1] as string) > term))
+    )
+      i--;
+    terms.splice(i, 0, term);
+    weights.splice(i, 0, weight);
+  }
+  return terms;
 }
 
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
