@@ -322,40 +322,68 @@ function candidatesOf(
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
       const concepts = [...new Set(gramsOf(text))].filter((g) => weighs(weights, g));
-      // Only the few sentences that could win a place are ever compared with the points chosen.
-      const details = once(() => detailsOf(text, cases()));
-      byKey.set(key, {
-        text,
-        words: wordCount(text),
-        concepts,
-        reward: concepts.reduce((sum, g) => sum + (weights[g] as number), 0),
-        importance: 1 / (1 + readableRank) ** positionDecay,
-        article: rank,
-        position,
-        lead: readableRank === 0,
-        get terms() {
-          return details().terms;
-        },
-        get openingName() {
-          return details().openingName;
-        },
-        get facts() {
-          return details().facts;
-        },
-        get statementTerms() {
-          return details().statementTerms;
-        },
-        get tokens() {
-          return details().tokens;
-        },
+      byKey.set(
         key,
-      });
+        new LazyCandidate(
+          text,
+          wordCount(text),
+          concepts,
+          concepts.reduce((sum, g) => sum + (weights[g] as number), 0),
+          1 / (1 + readableRank) ** positionDecay,
+          rank,
+          position,
+          readableRank === 0,
+          key,
+          cases,
+        ),
+      );
     });
   });
   return [...byKey.values()];
 }
 
 type CandidateDetails = Pick<Candidate, 'terms' | 'openingName' | 'facts' | 'statementTerms' | 'tokens'>;
+
+/**
+ * A candidate whose details are worked out the first time they are read: only the few sentences that
+ * could win a place are ever compared with the points chosen.
+ */
+class LazyCandidate implements Candidate {
+  private details: CandidateDetails | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly words: number,
+    readonly concepts: Concept[],
+    readonly reward: number,
+    readonly importance: number,
+    readonly article: number,
+    readonly position: number,
+    readonly lead: boolean,
+    readonly key: string,
+    private readonly cases: () => WordCases,
+  ) {}
+
+  private get detail(): CandidateDetails {
+    this.details ??= detailsOf(this.text, this.cases());
+    return this.details;
+  }
+  get terms() {
+    return this.detail.terms;
+  }
+  get openingName() {
+    return this.detail.openingName;
+  }
+  get facts() {
+    return this.detail.facts;
+  }
+  get statementTerms() {
+    return this.detail.statementTerms;
+  }
+  get tokens() {
+    return this.detail.tokens;
+  }
+}
 
 function detailsOf(text: string, cases: WordCases): CandidateDetails {
   return {

@@ -4,6 +4,7 @@ import { headlineFor } from './headline.ts';
 import { Heap } from './text/heap.ts';
 import { documentFrequencies, dot, type SparseVector, tfidfVectors } from './text/tfidf.ts';
 import { contentTerms, firstWords, isStopword, wordCount } from './text/tokens.ts';
+import { VectorIndex } from './text/vector-index.ts';
 
 export interface ThemeGroup {
   id: string;
@@ -169,6 +170,7 @@ function candidateEdges(vectors: readonly SparseVector[], settings: Required<The
   });
   const seen = new Set<number>();
   const edges: Edge[] = [];
+  const index = new VectorIndex(vectors);
   const n = vectors.length;
   const k = settings.candidatesPerArticle;
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
@@ -203,7 +205,7 @@ function candidateEdges(vectors: readonly SparseVector[], settings: Required<The
       const key = a * n + b;
       if (seen.has(key)) continue;
       seen.add(key);
-      edges.push({ a, b, similarity: dot(vector, vectors[other] as SparseVector) });
+      edges.push({ a, b, similarity: index.dot(doc, other) });
     }
   });
   return edges;
