@@ -232,6 +232,13 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/u;
 const LOWER_START = /^\p{Ll}/u;
 const UPPER_FIRST = /^\p{Lu}/u;
 const ALL_UPPER = /^\p{Lu}{2,}$/u;
+/** Whether `token` starts with a lower- or upper-case letter; ASCII without a pattern (most words). */
+function startsWith(token: string, letterCase: 'lower' | 'upper'): boolean {
+  const code = token.charCodeAt(0);
+  if (code < 128) return letterCase === 'lower' ? code >= 97 && code <= 122 : code >= 65 && code <= 90;
+  return (letterCase === 'lower' ? LOWER_START : UPPER_FIRST).test(token);
+}
+
 const isAsciiLetterOrDigit = (code: number) =>
   (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
@@ -301,13 +308,13 @@ function caseEvidence(articles: readonly Article[]): CaseEvidence {
       tokens.forEach((token, i) => {
         if (token === '') return;
         const key = token.toLowerCase();
-        if (LOWER_START.test(token)) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
-        else if (UPPER_FIRST.test(token)) {
+        if (startsWith(token, 'lower')) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
+        else if (startsWith(token, 'upper')) {
           if (ALL_UPPER.test(token)) evidence.acronyms.add(token);
           if (i === 0) return;
           evidence.capitalised.set(key, (evidence.capitalised.get(key) ?? 0) + 1);
           const next = tokens[i + 1] ?? '';
-          if (UPPER_FIRST.test(next)) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
+          if (startsWith(next, 'upper')) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
         }
       });
     }
