@@ -15,6 +15,7 @@ import {
   trimWhere,
   words,
 } from '../../src/core/text/tokens.ts';
+import { VectorIndex } from '../../src/core/text/vector-index.ts';
 
 describe('ROUGE', () => {
   it('scores a hand-checked example: pooled references, recall and precision', () => {
@@ -50,6 +51,22 @@ describe('ROUGE', () => {
 });
 
 describe('tokens and vectors', () => {
+  it('gives exactly the cosines dot gives from typed arrays, whichever vector is larger', () => {
+    const docs = [
+      ['quake', 'chile', 'tsunami', 'warning', 'quake'],
+      ['quake', 'chile', 'death', 'toll'],
+      ['election', 'chile', 'vote'],
+      ['tsunami'],
+    ];
+    const vectors = tfidfVectors(docs);
+    const index = new VectorIndex(vectors);
+    for (let a = 0; a < docs.length; a++)
+      for (let b = 0; b < docs.length; b++)
+        expect(index.dot(a, b)).toBe(
+          dot(vectors[a] as Map<string, number>, vectors[b] as Map<string, number>),
+        );
+  });
+
   it('cuts a text after its first words and keeps a shorter one whole', () => {
     expect(firstWords('One two  three four', 2)).toBe('One two');
     expect(firstWords(' One two ', 5)).toBe(' One two ');
