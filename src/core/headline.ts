@@ -1,6 +1,6 @@
 import type { Article } from './article.ts';
 import { withoutDateline } from './text/sentences.ts';
-import { contentTerms, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { contentTerms, firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -13,6 +13,12 @@ const EVIDENCE_ARTICLES = 20;
 /** Body sentences per article read for case evidence and for what the theme's articles share. */
 const EVIDENCE_SENTENCES = 12;
 const SHARED_SENTENCES = 3;
+/** Words of a sentence read here: a sentence longer than this is no lead, and a huge one costs no more. */
+const SENTENCE_WORDS = 400;
+
+/** The article's first `count` sentences, each cut after `SENTENCE_WORDS` words. */
+const leadOf = (article: Article, count: number) =>
+  article.sentences.slice(0, count).map((sentence) => firstWords(sentence, SENTENCE_WORDS));
 
 /**
  * A theme's headline: a sentence-case line of 4 to 14 words that says what happened, taken from the
@@ -51,7 +57,7 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
       found.push({ text: finish(recase(text, evidence)), headline: wordCount(title) <= HEADLINE_MAX_WORDS });
   }
   // The lead says what happened; the second sentence stands in only when the first cannot be shortened.
-  for (const sentence of article.sentences.slice(0, 2)) {
+  for (const sentence of leadOf(article, 2)) {
     const text = shorten(withoutDateline(sentence));
     const lead = text && finish(recase(text, evidence));
     if (lead && usable(lead)) {
@@ -110,9 +116,7 @@ function balanced(text: string): boolean {
 function sharedTerms(articles: readonly Article[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const article of articles) {
-    const terms = new Set(
-      contentTerms([article.title, ...article.sentences.slice(0, SHARED_SENTENCES)].join(' ')),
-    );
+    const terms = new Set(contentTerms([article.title, ...leadOf(article, SHARED_SENTENCES)].join(' ')));
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   }
   for (const [term, count] of counts) counts.set(term, count / articles.length);
@@ -225,8 +229,26 @@ function phraseEnd(tokens: readonly string[], end: number): boolean {
 const NOT_LETTER = /[^\p{L}]/u;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/u;
 
+const LOWER_START = /^\p{Ll}/u;
+const UPPER_FIRST = /^\p{Lu}/u;
+const ALL_UPPER = /^\p{Lu}{2,}$/u;
+/** Whether `token` starts with a lower- or upper-case letter; ASCII without a pattern (most words). */
+function startsWith(token: string, letterCase: 'lower' | 'upper'): boolean {
+  const code = token.charCodeAt(0);
+  if (code < 128) return letterCase === 'lower' ? code >= 97 && code <= 122 : code >= 65 && code <= 90;
+  return (letterCase === 'lower' ? LOWER_START : UPPER_FIRST).test(token);
+}
+
+const isAsciiLetterOrDigit = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
 function stripPunctuation(token: string): string {
-  return trimWhere(token, NOT_LETTER_OR_DIGIT);
+  // Most words start and end with an ASCII letter or digit: nothing to strip.
+  const plain =
+    token.length > 0 &&
+    isAsciiLetterOrDigit(token.charCodeAt(0)) &&
+    isAsciiLetterOrDigit(token.charCodeAt(token.length - 1));
+  return plain ? token : trimWhere(token, NOT_LETTER_OR_DIGIT);
 }
 
 // --- Cleaning and case --------------------------------------------------------------------------------
@@ -281,18 +303,18 @@ function caseEvidence(articles: readonly Article[]): CaseEvidence {
     acronyms: new Set(),
   };
   for (const article of articles.slice(0, EVIDENCE_ARTICLES)) {
-    for (const sentence of article.sentences.slice(0, EVIDENCE_SENTENCES)) {
+    for (const sentence of leadOf(article, EVIDENCE_SENTENCES)) {
       const tokens = sentence.split(/\s+/).map(stripPunctuation);
       tokens.forEach((token, i) => {
         if (token === '') return;
         const key = token.toLowerCase();
-        if (/^\p{Ll}/u.test(token)) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
-        else if (/^\p{Lu}/u.test(token)) {
-          if (/^\p{Lu}{2,}$/u.test(token)) evidence.acronyms.add(token);
+        if (startsWith(token, 'lower')) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
+        else if (startsWith(token, 'upper')) {
+          if (ALL_UPPER.test(token)) evidence.acronyms.add(token);
           if (i === 0) return;
           evidence.capitalised.set(key, (evidence.capitalised.get(key) ?? 0) + 1);
           const next = tokens[i + 1] ?? '';
-          if (/^\p{Lu}/u.test(next)) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
+          if (startsWith(next, 'upper')) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
         }
       });
     }

@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
-import { alternativePoints, summarise } from './summarise.ts';
+import { summariseWithAlternatives } from './summarise.ts';
 import { groupThemes } from './themes.ts';
 
 export interface BuildOptions {
@@ -48,8 +48,11 @@ export function buildDigestFromArticles(
   const summary = { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 };
   const themes: Theme[] = runStage('summaries', () =>
     groups.map((group) => {
-      const points = summarise(group.articles, summary);
-      const alternatives = alternativePoints(group.articles, summary, points, ALTERNATIVES_PER_THEME);
+      const { points, alternatives } = summariseWithAlternatives(
+        group.articles,
+        summary,
+        ALTERNATIVES_PER_THEME,
+      );
       return {
         id: group.id,
         label: group.label,

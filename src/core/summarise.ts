@@ -1,6 +1,7 @@
 import type { Article } from './article.ts';
 import type { Point } from './digest.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
+import { TermIds } from './text/term-ids.ts';
 import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
@@ -66,7 +67,7 @@ export const DEFAULT_SUMMARY_OPTIONS = {
 interface Candidate {
   text: string;
   words: number;
-  concepts: string[];
+  concepts: Concept[];
   /** Total weight of its concepts. */
   reward: number;
   /** Importance to its article, from its position: its reward in the diversity term. */
@@ -100,21 +101,80 @@ interface Candidate {
  * which they occur. Input order does not matter.
  */
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
+  return pointsOf(rank(articles, options), options);
+}
+
+/**
+ * The summary and what an editor may swap a point for (digest.json `alternatives`) from one ranking of
+ * the articles' sentences: the further sentences the summariser picks when given `count` more points
+ * and room for them, in its reading order, quoted and cited like points.
+ */
+export function summariseWithAlternatives(
+  articles: readonly Article[],
+  options: SummariseOptions,
+  count: number,
+): { points: Point[]; alternatives: Point[] } {
+  const ranking = rank(articles, options);
+  const points = pointsOf(ranking, options);
+  const taken = new Set(points.map((p) => p.text));
+  const wider = {
+    ...options,
+    words: options.words * (1 + count),
+    maxPoints: points.length + count,
+    minPoints: 1,
+  };
+  const alternatives = pointsOf(ranking, wider)
+    .filter((p) => !taken.has(p.text))
+    .slice(0, count);
+  return { points, alternatives };
+}
+
+/** What every selection from the same articles shares: concept weights and candidate sentences. */
+interface Ranking {
+  ordered: Article[];
+  /** Concept id -> weight (0: no weight). */
+  weights: Float64Array;
+  candidates: Candidate[];
+  /** Each article's normalised headline and body, to find every article a point occurs in. */
+  haystacks: () => string[];
+}
+
+function rank(articles: readonly Article[], options: SummariseOptions): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const cache = new Map<string, string[]>();
+  const cache = new Map<string, Concept[]>();
+  const ids = new TermIds();
   const gramsOf = (sentence: string) => {
     let grams = cache.get(sentence);
     if (!grams) {
-      grams = bigrams(sentence);
+      grams = bigrams(sentence, ids);
       cache.set(sentence, grams);
     }
     return grams;
   };
-  const weights = conceptWeights(ordered, gramsOf, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(ordered, gramsOf, weights, settings.positionDecay, wordCases(ordered));
+  const weights = conceptWeights(
+    ordered,
+    gramsOf,
+    () => ids.size,
+    settings.leadSentences,
+    settings.leadBonus,
+  );
+  const candidates = candidatesOf(
+    ordered,
+    gramsOf,
+    weights,
+    settings.positionDecay,
+    once(() => wordCases(ordered)),
+  );
+  const haystacks = once(() =>
+    ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `),
+  );
+  return { ordered, weights, candidates, haystacks };
+}
+
+function pointsOf({ ordered, weights, candidates, haystacks }: Ranking, options: SummariseOptions): Point[] {
+  const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const chosen = selectGreedily(candidates, weights, settings);
-  const haystacks = ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `);
   // Points are read in story order, not in the order chosen: a point chosen first can restate a
   // fuller one that comes before it in that order.
   const read: Candidate[] = [];
@@ -122,8 +182,17 @@ export function summarise(articles: readonly Article[], options: SummariseOption
     if (!read.some((r) => restates(c, r, settings.maxParaphraseOverlap))) read.push(c);
   return read.map((c) => ({
     text: c.text,
-    sources: ordered.filter((_, i) => (haystacks[i] as string).includes(` ${c.key} `)).map((a) => a.id),
+    sources: ordered.filter((_, i) => (haystacks()[i] as string).includes(` ${c.key} `)).map((a) => a.id),
   }));
+}
+
+/** `make`, run the first time its value is wanted and then kept. */
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: make() };
+    return value.v;
+  };
 }
 
 /** Oldest first (undated before dated), then by id: the order a reader follows the story. */
@@ -133,14 +202,17 @@ function readingOrder(articles: readonly Article[]): Article[] {
   );
 }
 
-function bigrams(text: string): string[] {
+/** A concept: a stemmed word bigram, as its id in one ranking. */
+type Concept = number;
+
+function bigrams(text: string, ids: TermIds): Concept[] {
   const tokens = words(text);
-  const grams: string[] = [];
+  const grams: Concept[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) {
     const first = tokens[i] as string;
     const second = tokens[i + 1] as string;
     if (isStopword(first) && isStopword(second)) continue;
-    grams.push(`${stem(first)} ${stem(second)}`);
+    grams.push(ids.pair(ids.term(stem(first)), ids.term(stem(second))));
   }
   return grams;
 }
@@ -152,34 +224,42 @@ function bigrams(text: string): string[] {
  */
 function conceptWeights(
   articles: readonly Article[],
-  gramsOf: (sentence: string) => string[],
+  gramsOf: (sentence: string) => Concept[],
+  conceptCount: () => number,
   leadSentences: number,
   leadBonus: number,
-): Map<string, number> {
-  const users = new Map<string, number>();
-  const leads = new Map<string, number>();
-  for (const article of articles) {
-    const seen = new Set<string>();
-    const seenInLead = new Set<string>();
-    article.sentences.forEach((sentence, index) => {
-      for (const gram of gramsOf(sentence)) {
-        if (!seen.has(gram)) {
-          seen.add(gram);
-          users.set(gram, (users.get(gram) ?? 0) + 1);
+): Float64Array {
+  const grams = articles.map((article) => article.sentences.map(gramsOf));
+  const count = conceptCount();
+  const users = new Int32Array(count);
+  const leads = new Int32Array(count);
+  // The last article (1-based) that used each concept, anywhere and in its lead.
+  const seen = new Int32Array(count);
+  const seenInLead = new Int32Array(count);
+  grams.forEach((sentences, a) => {
+    sentences.forEach((sentenceGrams, index) => {
+      for (const gram of sentenceGrams) {
+        if (seen[gram] !== a + 1) {
+          seen[gram] = a + 1;
+          users[gram] = (users[gram] as number) + 1;
         }
-        if (index < leadSentences && !seenInLead.has(gram)) {
-          seenInLead.add(gram);
-          leads.set(gram, (leads.get(gram) ?? 0) + 1);
+        if (index < leadSentences && seenInLead[gram] !== a + 1) {
+          seenInLead[gram] = a + 1;
+          leads[gram] = (leads[gram] as number) + 1;
         }
       }
     });
-  }
+  });
   const minUsers = articles.length > 2 ? 2 : 1;
-  const weights = new Map<string, number>();
-  for (const [gram, count] of users)
-    if (count >= minUsers) weights.set(gram, count + leadBonus * (leads.get(gram) ?? 0));
+  const weights = new Float64Array(count);
+  for (let gram = 0; gram < count; gram++)
+    if ((users[gram] as number) >= minUsers)
+      weights[gram] = (users[gram] as number) + leadBonus * (leads[gram] as number);
   return weights;
 }
+
+/** Whether a concept has weight: concepts first seen after the weights were counted have none. */
+const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ?? 0) > 0;
 
 interface WordCases {
   /** Words the articles also write in lower case: "Police", "Staff" open sentences but are not names. */
@@ -223,10 +303,10 @@ const SUBJECT_VERB = new Set(
 
 function candidatesOf(
   articles: readonly Article[],
-  gramsOf: (sentence: string) => string[],
-  weights: ReadonlyMap<string, number>,
+  gramsOf: (sentence: string) => Concept[],
+  weights: Float64Array,
   positionDecay: number,
-  cases: WordCases,
+  cases: () => WordCases,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
   articles.forEach((article, rank) => {
@@ -241,40 +321,92 @@ function candidatesOf(
       if (text === undefined) return;
       const key = normaliseForMatch(text);
       if (byKey.has(key)) return;
-      const concepts = [...new Set(gramsOf(text))].filter((g) => weights.has(g));
-      byKey.set(key, {
-        text,
-        words: wordCount(text),
-        concepts,
-        reward: concepts.reduce((sum, g) => sum + (weights.get(g) as number), 0),
-        importance: 1 / (1 + readableRank) ** positionDecay,
-        article: rank,
-        position,
-        lead: readableRank === 0,
-        terms: new Set(contentTerms(text)),
-        openingName: openingName(text, cases),
-        facts: namesAndFigures(statement(text), cases),
-        statementTerms: new Set(contentTerms(statement(text))),
-        tokens: new Set(words(text)),
+      const concepts = [...new Set(gramsOf(text))].filter((g) => weighs(weights, g));
+      byKey.set(
         key,
-      });
+        new LazyCandidate(
+          text,
+          wordCount(text),
+          concepts,
+          concepts.reduce((sum, g) => sum + (weights[g] as number), 0),
+          1 / (1 + readableRank) ** positionDecay,
+          rank,
+          position,
+          readableRank === 0,
+          key,
+          cases,
+        ),
+      );
     });
   });
   return [...byKey.values()];
 }
 
+type CandidateDetails = Pick<Candidate, 'terms' | 'openingName' | 'facts' | 'statementTerms' | 'tokens'>;
+
+/**
+ * A candidate whose details are worked out the first time they are read: only the few sentences that
+ * could win a place are ever compared with the points chosen.
+ */
+class LazyCandidate implements Candidate {
+  private details: CandidateDetails | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly words: number,
+    readonly concepts: Concept[],
+    readonly reward: number,
+    readonly importance: number,
+    readonly article: number,
+    readonly position: number,
+    readonly lead: boolean,
+    readonly key: string,
+    private readonly cases: () => WordCases,
+  ) {}
+
+  private get detail(): CandidateDetails {
+    this.details ??= detailsOf(this.text, this.cases());
+    return this.details;
+  }
+  get terms() {
+    return this.detail.terms;
+  }
+  get openingName() {
+    return this.detail.openingName;
+  }
+  get facts() {
+    return this.detail.facts;
+  }
+  get statementTerms() {
+    return this.detail.statementTerms;
+  }
+  get tokens() {
+    return this.detail.tokens;
+  }
+}
+
+function detailsOf(text: string, cases: WordCases): CandidateDetails {
+  return {
+    terms: new Set(contentTerms(text)),
+    openingName: openingName(text, cases),
+    facts: namesAndFigures(statement(text), cases),
+    statementTerms: new Set(contentTerms(statement(text))),
+    tokens: new Set(words(text)),
+  };
+}
+
 function selectGreedily(
   candidates: readonly Candidate[],
-  weights: ReadonlyMap<string, number>,
+  weights: Float64Array,
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
   const chosenKeys = new Set<string>();
-  const covered = new Set<string>();
+  const covered = new Uint8Array(weights.length);
   const rewardPerArticle = new Map<number, number>();
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
   let totalWeight = 0;
-  for (const w of weights.values()) totalWeight += w;
+  for (const w of weights) totalWeight += w;
   const diversityScale = settings.diversity * Math.sqrt(totalWeight);
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
   // The two shortest stand-alone sentences: while a second point is still wanted, the first must
@@ -288,7 +420,7 @@ function selectGreedily(
   const take = (candidate: Candidate) => {
     chosen.push(candidate);
     chosenKeys.add(candidate.key);
-    for (const concept of candidate.concepts) covered.add(concept);
+    for (const concept of candidate.concepts) covered[concept] = 1;
     const taken = rewardPerArticle.get(candidate.article) ?? 0;
     rewardPerArticle.set(candidate.article, taken + candidate.importance);
     used += candidate.words;
@@ -302,22 +434,22 @@ function selectGreedily(
       if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
         continue;
       if (hasLead && chosen.length === 0 && !candidate.lead) continue;
-      // A name alone ("Banky was ...") only once a point has said who that is.
-      const name = candidate.openingName;
-      if (name !== undefined && chosen.length > 0 && !chosen.some((c) => c.text.includes(name))) continue;
-      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
-      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
-        if (!covered.has(concept)) gain += weights.get(concept) as number;
+        if (covered[concept] === 0) gain += weights[concept] as number;
       if (gain < settings.minNewShare * candidate.reward) continue;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
       const score = gain / candidate.words ** settings.lengthCost;
-      if (score > bestScore || (score === bestScore && best && precedes(candidate, best))) {
-        best = candidate;
-        bestScore = score;
-      }
+      if (!(score > bestScore || (score === bestScore && best && precedes(candidate, best)))) continue;
+      // The comparisons with the points chosen last: only a sentence that would win is compared.
+      // A name alone ("Banky was ...") only once a point has said who that is.
+      const name = chosen.length > 0 ? candidate.openingName : undefined;
+      if (name !== undefined && !chosen.some((c) => c.text.includes(name))) continue;
+      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
+      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
+      best = candidate;
+      bestScore = score;
     }
     if (!best) break;
     take(best);
@@ -428,21 +560,4 @@ function arrange(chosen: readonly Candidate[]): Candidate[] {
     }
   }
   return [...result, ...waiting];
-}
-
-/**
- * What an editor may swap a point for: the further sentences the summariser picks when given `count` more
- * points and room for them, in its reading order, quoted and cited like points. Built on summarise() alone.
- */
-export function alternativePoints(
-  articles: readonly Article[],
-  options: SummariseOptions,
-  chosen: readonly Point[],
-  count: number,
-): Point[] {
-  const taken = new Set(chosen.map((p) => p.text));
-  const maxPoints = chosen.length + count;
-  return summarise(articles, { ...options, words: options.words * (1 + count), maxPoints, minPoints: 1 })
-    .filter((p) => !taken.has(p.text))
-    .slice(0, count);
 }

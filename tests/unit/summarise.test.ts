@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { parseFiles } from '../../src/core/digest-from-files.ts';
-import { summarise } from '../../src/core/summarise.ts';
+import { summarise, summariseWithAlternatives } from '../../src/core/summarise.ts';
 import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 import { contentTerms, normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';
 import { article, shuffled } from '../support/articles.ts';
@@ -331,6 +331,23 @@ describe('summarise', () => {
         .map((a) => a.sentences.findIndex((s) => s.includes(point.text)));
       expect(Math.min(...ranks)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('offers as alternatives what a wider summary of the same ranking adds, never a point already chosen', async () => {
+    // Prepare
+    const { articles } = parseFiles(await readSourceFolder('seeds'));
+    const options = { words: 80, minPoints: 2, maxPoints: 5 };
+
+    // Act
+    const { points, alternatives } = summariseWithAlternatives(articles, options, 4);
+
+    // Assess: the points are summarise()'s; the alternatives are the further points of a summary with
+    // room for four more, in its order.
+    expect(points).toEqual(summarise(articles, options));
+    const wider = summarise(articles, { words: 400, maxPoints: points.length + 4, minPoints: 1 });
+    const taken = new Set(points.map((p) => p.text));
+    expect(alternatives).toEqual(wider.filter((p) => !taken.has(p.text)).slice(0, 4));
+    expect(alternatives.length).toBeGreaterThan(0);
   });
 
   it('returns nothing for no articles or a budget no sentence fits', () => {

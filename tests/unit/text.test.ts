@@ -7,7 +7,15 @@ import {
   withoutDateline,
 } from '../../src/core/text/sentences.ts';
 import { dot, tfidfVectors } from '../../src/core/text/tfidf.ts';
-import { contentTerms, normaliseForMatch, stem, words } from '../../src/core/text/tokens.ts';
+import {
+  contentTerms,
+  firstWords,
+  normaliseForMatch,
+  stem,
+  trimWhere,
+  words,
+} from '../../src/core/text/tokens.ts';
+import { VectorIndex } from '../../src/core/text/vector-index.ts';
 
 describe('ROUGE', () => {
   it('scores a hand-checked example: pooled references, recall and precision', () => {
@@ -43,6 +51,35 @@ describe('ROUGE', () => {
 });
 
 describe('tokens and vectors', () => {
+  it('gives exactly the cosines dot gives from typed arrays, whichever vector is larger', () => {
+    const docs = [
+      ['quake', 'chile', 'tsunami', 'warning', 'quake'],
+      ['quake', 'chile', 'death', 'toll'],
+      ['election', 'chile', 'vote'],
+      ['tsunami'],
+    ];
+    const vectors = tfidfVectors(docs);
+    const index = new VectorIndex(vectors);
+    for (let a = 0; a < docs.length; a++)
+      for (let b = 0; b < docs.length; b++)
+        expect(index.dot(a, b)).toBe(
+          dot(vectors[a] as Map<string, number>, vectors[b] as Map<string, number>),
+        );
+  });
+
+  it('cuts a text after its first words and keeps a shorter one whole', () => {
+    expect(firstWords('One two  three four', 2)).toBe('One two');
+    expect(firstWords(' One two ', 5)).toBe(' One two ');
+    expect(firstWords('One two', 2)).toBe('One two');
+  });
+
+  it('trims characters by code point, a surrogate pair as one', () => {
+    expect(trimWhere('--a-b--', /-/)).toBe('a-b');
+    expect(trimWhere('😀a😀', /[^\p{L}]/u)).toBe('a');
+    expect(trimWhere('😀a😀', /[^\p{L}]/u, 'end')).toBe('😀a');
+    expect(trimWhere('abc', /-/)).toBe('abc');
+  });
+
   it('tokenises to lowercase a-z0-9 and drops stopwords from content terms', () => {
     expect(words("The U.S. President's 2 dogs")).toEqual(['the', 'u', 's', 'president', 's', '2', 'dogs']);
     expect(contentTerms('The dogs of the president barked')).toEqual(['dog', 'presid', 'bark']);

@@ -56,10 +56,38 @@ export function normaliseForMatch(text: string): string {
  * because `[...]+$` scanned from every start position is quadratic on a long run of such characters.
  */
 export function trimWhere(text: string, edge: RegExp, ends: 'start' | 'end' | 'both' = 'both'): string {
-  const chars = Array.from(text);
+  // Steps by code point (a surrogate pair is one character) without copying the text.
   let start = 0;
-  let end = chars.length;
-  if (ends !== 'end') while (start < end && edge.test(chars[start] as string)) start++;
-  if (ends !== 'start') while (end > start && edge.test(chars[end - 1] as string)) end--;
-  return start === 0 && end === chars.length ? text : chars.slice(start, end).join('');
+  let end = text.length;
+  if (ends !== 'end')
+    while (start < end) {
+      const width = (text.codePointAt(start) as number) > 0xffff ? 2 : 1;
+      if (!edge.test(text.slice(start, start + width))) break;
+      start += width;
+    }
+  if (ends !== 'start')
+    while (end > start) {
+      const low = text.charCodeAt(end - 1);
+      const width =
+        low >= 0xdc00 &&
+        low <= 0xdfff &&
+        end - 2 >= start &&
+        text.charCodeAt(end - 2) >= 0xd800 &&
+        text.charCodeAt(end - 2) <= 0xdbff
+          ? 2
+          : 1;
+      if (!edge.test(text.slice(end - width, end))) break;
+      end -= width;
+    }
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/**
+ * The start of `text` up to and including its `count`-th whitespace-separated word (all of it when it has
+ * fewer): work that reads an article's words stays bounded on a huge one. Linear: one scan, no backtracking.
+ */
+export function firstWords(text: string, count: number): string {
+  const word = /\S+/g;
+  for (let n = 0; n < count; n++) if (!word.exec(text)) return text;
+  return text.slice(0, word.lastIndex);
 }
