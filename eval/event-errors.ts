@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSourceFolder } from '../src/adapters/local-files.ts';
-import { buildDigest } from '../src/core/pipeline.ts';
+import { buildDigest } from '../src/core/digest-from-files.ts';
 import { compareClusterings } from './metrics.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
-import { buildDigest } from '../../src/core/digest-from-files.ts';
 import type { CanonicalArticle } from '../../src/core/article.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { isNameList } from '../../src/core/headline.ts';
 import { groupThemes } from '../../src/core/themes.ts';
 import { article, shuffled } from '../support/articles.ts';
