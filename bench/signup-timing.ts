@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { createSubscriptionHandler } from '../functions/subscription-endpoint.ts';
+import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,

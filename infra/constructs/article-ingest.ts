@@ -18,7 +18,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
-import { METRICS_NAMESPACE } from '../../src/adapters/json-logger.ts';
+import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
 import { BundledFunction } from './bundled-function.ts';
 
 export interface ArticleIngestProps {
@@ -52,7 +52,7 @@ export class ArticleIngest extends Construct {
   readonly table: TableV2;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly handler: BundledFunction;
+  readonly handler: BundledFunction<'ingest'>;
 
   constructor(scope: Construct, id: string, props: ArticleIngestProps) {
     super(scope, id);
@@ -115,7 +115,7 @@ export class ArticleIngest extends Construct {
     this.notifyQueueOfUploads(incomingPrefix);
 
     this.handler = new BundledFunction(this, 'Handler', {
-      entry: 'functions/ingest.ts',
+      handler: 'ingest',
       description: 'Normalises uploaded articles into the article store',
       timeout,
       environment: {
@@ -124,7 +124,7 @@ export class ArticleIngest extends Construct {
         MAX_ARTICLE_BYTES: String(props.maxArticleBytes ?? 1024 * 1024),
       },
       logRemovalPolicy: removalPolicy,
-      alarmTopic: props.alarmTopic,
+      alarmActions: [new SnsAction(props.alarmTopic)],
     });
     this.grantIngest(incomingPrefix);
     this.handler.function.addEventSource(

@@ -62,7 +62,7 @@ export class ScheduledDigest extends Construct {
   readonly approvedQueue: Queue;
   readonly failedRuns: Queue;
   readonly scheduleDeadLetters: Queue;
-  readonly handler: BundledFunction;
+  readonly handler: BundledFunction<'digest'>;
   readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: ScheduledDigestProps) {
@@ -97,7 +97,7 @@ export class ScheduledDigest extends Construct {
 
     const timeout = Duration.minutes(5);
     this.handler = new BundledFunction(this, 'Handler', {
-      entry: 'functions/digest.ts',
+      handler: 'digest',
       templates: true,
       description: 'Builds, archives and hands over the digest of one window',
       timeout,
@@ -118,7 +118,7 @@ export class ScheduledDigest extends Construct {
         EMAIL_SETTINGS: JSON.stringify(parseEmailSettings(props.emailSettings ?? {})),
       },
       logRemovalPolicy: removalPolicy,
-      alarmTopic: props.alarmTopic,
+      alarmActions: [new SnsAction(props.alarmTopic)],
     });
     // A handler that throws: Lambda retries the async invocation twice, then records it on FailedRuns.
     this.handler.function.configureAsyncInvoke({

@@ -3,7 +3,6 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
 import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
-import { createJsonLogger } from '../../src/adapters/json-logger.ts';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
@@ -13,6 +12,7 @@ import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { ScheduledDigest, type ScheduledDigestOptions } from '../../src/core/scheduled-digest.ts';
 import type { IngestResources } from './ingest-resources.ts';
+import { recordingObservability } from './logs.ts';
 
 export interface DigestResources {
   digestsTable: string;
@@ -46,8 +46,7 @@ export function scheduledDigest(
   d: DigestResources,
   options: ScheduledDigestOptions = {},
 ) {
-  const logLines: string[] = [];
-  const log = createJsonLogger('digest-test', (line) => logLines.push(line));
+  const { log, metrics, lines: logLines } = recordingObservability();
   const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
   const digest = new ScheduledDigest(
     {
@@ -61,7 +60,7 @@ export function scheduledDigest(
     },
     options,
   );
-  return { digest, records, log, logLines };
+  return { digest, records, log, metrics, logLines };
 }
 
 /** Every "digest approved" message waiting on the queue, parsed. */

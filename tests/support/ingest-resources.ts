@@ -11,12 +11,12 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbArticleIndex, INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
-import { createIngestQueueHandler } from '../../src/adapters/ingest-queue-handler.ts';
-import { createJsonLogger } from '../../src/adapters/json-logger.ts';
+import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
 import { UploadIngest } from '../../src/core/upload-ingest.ts';
 import { motoClientConfig } from './aws.ts';
+import { recordingObservability } from './logs.ts';
 
 export interface IngestResources {
   s3: S3Client;
@@ -91,7 +91,7 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
 export const MAX_BYTES = 1024 * 1024;
 
 export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
-  const logLines: string[] = [];
+  const { log, metrics, lines: logLines } = recordingObservability();
   const index = new DynamoDbArticleIndex(r.db, r.table);
   const handler = createIngestQueueHandler({
     ingest: new UploadIngest(
@@ -101,7 +101,8 @@ export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
       { maxArticleBytes: MAX_BYTES },
     ),
     bucket: r.bucket,
-    log: createJsonLogger('ingest-test', (line) => logLines.push(line)),
+    log,
+    metrics,
   });
   return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
 }

@@ -4,7 +4,7 @@ import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { inject } from 'vitest';
-import { createSignupWorker } from '../../functions/signup-worker.ts';
+import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
@@ -18,6 +18,7 @@ import { type SignupLimits, SubscriptionService } from '../../src/core/subscribe
 import { TokenSigner } from '../../src/core/tokens.ts';
 import { motoClientConfig } from './aws.ts';
 import { receiveAsLambdaEvent } from './sqs-lambda.ts';
+import { recordingObservability } from './logs.ts';
 
 /** Where confirmation links point in tests (the recorded Function URL fixtures' host). */
 export const LINK_BASE = 'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-west-1.on.aws';
@@ -92,7 +93,7 @@ export function subscriptionService(
 export async function drainSignups(stack: SubscriberStack, service: SubscriptionService) {
   const event = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
   if (event.Records.length === 0) return { batchItemFailures: [] };
-  return createSignupWorker(service, LINK_BASE)(event);
+  return createSignupWorker(service, LINK_BASE, recordingObservability().log)(event);
 }
 
 /** Every mail moto accepted through SendRawEmail to this address, parsed, oldest first. */

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { readWorkerEnvironment } from '../../functions/sending-config.ts';
+import { parseEnvironment } from '../../src/handlers/environment.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
@@ -90,11 +90,11 @@ describe('archive page links', () => {
       /archive base URL must be an https:\/\/ URL/,
     );
     expect(() =>
-      readWorkerEnvironment({ ...WORKER_ENV, ARCHIVE_BASE_URL: 'http://archive.news.example.org' }),
+      parseEnvironment('send-worker', { ...WORKER_ENV, ARCHIVE_BASE_URL: 'http://archive.news.example.org' }),
     ).toThrow(/ARCHIVE_BASE_URL/);
-    expect(readWorkerEnvironment(WORKER_ENV).ARCHIVE_BASE_URL).toBeUndefined();
+    expect(parseEnvironment('send-worker', WORKER_ENV).ARCHIVE_BASE_URL).toBeUndefined();
     expect(
-      readWorkerEnvironment({ ...WORKER_ENV, ARCHIVE_BASE_URL: 'https://d1.cloudfront.net' })
+      parseEnvironment('send-worker', { ...WORKER_ENV, ARCHIVE_BASE_URL: 'https://d1.cloudfront.net' })
         .ARCHIVE_BASE_URL,
     ).toBe('https://d1.cloudfront.net');
   });

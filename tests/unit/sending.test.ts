@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBody, sendRequestSchema } from '../../functions/sending-config.ts';
+import { parseBody, sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { QueueMessageRejectedError } from '../../src/core/errors.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { backoffDelay, DEFAULT_BACKOFF, Pacer, perWorkerRate } from '../../src/core/sending/pacing.ts';
