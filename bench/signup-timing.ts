@@ -9,8 +9,9 @@ import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
-  subscriberTableInput,
+  SUBSCRIBERS_SCHEMA,
 } from '../src/adapters/dynamodb-subscribers.ts';
+import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
 import { SqsSignupQueue } from '../src/adapters/sqs-signup-queue.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber, keyedHasher } from '../src/core/subscribers/subscriber.ts';
@@ -58,7 +59,7 @@ export async function measureSignupTiming(pairs: number): Promise<SignupTiming> 
     const dynamo = new DynamoDBClient(config);
     const sqs = new SQSClient(config);
     const table = 'bench-signups';
-    await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
+    await dynamo.send(new CreateTableCommand(createTableInput(table, SUBSCRIBERS_SCHEMA)));
     const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-signups' }));
     const repository = new DynamoDbSubscriberRepository(dynamo, table);
     const service = new SubscriptionService({

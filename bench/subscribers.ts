@@ -6,8 +6,9 @@ import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
-  subscriberTableInput,
+  SUBSCRIBERS_SCHEMA,
 } from '../src/adapters/dynamodb-subscribers.ts';
+import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
@@ -55,7 +56,7 @@ async function unsubscribeAgainstMoto(): Promise<void> {
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     });
     const table = 'bench-subscribers';
-    await client.send(new CreateTableCommand(subscriberTableInput(table)));
+    await client.send(new CreateTableCommand(createTableInput(table, SUBSCRIBERS_SCHEMA)));
     const repository = new DynamoDbSubscriberRepository(client, table);
     const service = new SubscriptionService({
       repository,

@@ -17,9 +17,10 @@ import {
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { ARTICLE_INDEX_SCHEMA } from '../../src/adapters/dynamodb-article-index.ts';
 import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface ArticleIngestProps {
   /** Topic every alarm of this construct notifies. */
@@ -86,17 +87,10 @@ export class ArticleIngest extends Construct {
     });
 
     this.table = new TableV2(this, 'Index', {
-      partitionKey: { name: 'objectId', type: AttributeType.STRING },
+      ...tableKeys(ARTICLE_INDEX_SCHEMA),
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      globalSecondaryIndexes: [
-        {
-          indexName: INGEST_DAY_INDEX,
-          partitionKey: { name: 'ingestDay', type: AttributeType.STRING },
-          sortKey: { name: 'ingestedAt', type: AttributeType.STRING },
-        },
-      ],
       removalPolicy,
     });
 

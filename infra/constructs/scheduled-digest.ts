@@ -17,9 +17,11 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { DIGEST_RECORDS_SCHEMA } from '../../src/adapters/dynamodb-digest-records.ts';
 import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { NORMALISED_PREFIX } from './article-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface ScheduledDigestProps {
   alarmTopic: ITopic;
@@ -72,7 +74,7 @@ export class ScheduledDigest extends Construct {
     const timeZone = TimeZone.of(props.timeZone ?? 'UTC');
 
     this.table = new TableV2(this, 'Digests', {
-      partitionKey: { name: 'digestId', type: AttributeType.STRING },
+      ...tableKeys(DIGEST_RECORDS_SCHEMA),
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

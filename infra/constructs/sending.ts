@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MESSAGE_ID_INDEX } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { SEND_LEDGER_SCHEMA } from '../../src/adapters/dynamodb-send-ledger.ts';
 import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import {
@@ -17,6 +17,7 @@ import {
   parseEmailSettings,
 } from '../../src/core/render/settings.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface SendingProps {
   /** The subscriber table (read-only here: the fan-out scans it, the worker reads single items). */
@@ -136,18 +137,10 @@ export class Sending extends Construct {
     }
 
     this.ledger = new dynamodb.TableV2(this, 'Ledger', {
-      partitionKey: { name: 'digestId', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'subscriberId', type: dynamodb.AttributeType.STRING },
+      ...tableKeys(SEND_LEDGER_SCHEMA),
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      globalSecondaryIndexes: [
-        {
-          indexName: MESSAGE_ID_INDEX,
-          partitionKey: { name: 'messageId', type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-        },
-      ],
       removalPolicy,
     });
 

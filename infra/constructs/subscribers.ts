@@ -13,9 +13,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { EMAIL_INDEX, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb-subscribers.ts';
+import { SUBSCRIBERS_SCHEMA } from '../../src/adapters/dynamodb-subscribers.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface SubscribersProps {
   /**
@@ -133,19 +134,11 @@ export class Subscribers extends Construct {
     const sender = props.senderAddress ?? (props.mailDomain ? `digest@${props.mailDomain}` : undefined);
 
     this.table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      // Pending signups and rate-limit counters expire on their own (the schema's TTL attribute).
+      ...tableKeys(SUBSCRIBERS_SCHEMA),
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Pending signups and rate-limit counters expire on their own.
-      timeToLiveAttribute: TTL_ATTRIBUTE,
-      globalSecondaryIndexes: [
-        {
-          indexName: EMAIL_INDEX,
-          partitionKey: { name: 'emailKey', type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-        },
-      ],
       removalPolicy,
     });
 

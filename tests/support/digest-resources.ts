@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
-import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
+import { DIGEST_RECORDS_SCHEMA, DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
@@ -24,12 +25,7 @@ export async function createDigestResources(r: IngestResources): Promise<DigestR
   const id = randomUUID().slice(0, 8);
   const digestsTable = `digests-${id}`;
   await r.db.send(
-    new CreateTableCommand({
-      TableName: digestsTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'digestId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'digestId', KeyType: 'HASH' }],
-    }),
+    new CreateTableCommand(createTableInput(digestsTable, DIGEST_RECORDS_SCHEMA)),
   );
   const { QueueUrl = '' } = await r.sqs.send(new CreateQueueCommand({ QueueName: `digest-approved-${id}` }));
   return { digestsTable, approvedQueueUrl: QueueUrl };

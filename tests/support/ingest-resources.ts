@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbArticleIndex, INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { ARTICLE_INDEX_SCHEMA, DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
@@ -64,26 +65,7 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
     }),
   );
   await db.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'objectId', AttributeType: 'S' },
-        { AttributeName: 'ingestDay', AttributeType: 'S' },
-        { AttributeName: 'ingestedAt', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'objectId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: INGEST_DAY_INDEX,
-          KeySchema: [
-            { AttributeName: 'ingestDay', KeyType: 'HASH' },
-            { AttributeName: 'ingestedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
+    new CreateTableCommand(createTableInput(table, ARTICLE_INDEX_SCHEMA)),
   );
   return { s3, sqs, db, bucket, queueUrl, table };
 }

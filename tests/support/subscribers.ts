@@ -8,8 +8,9 @@ import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
-  subscriberTableInput,
+  SUBSCRIBERS_SCHEMA,
 } from '../../src/adapters/dynamodb-subscribers.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { hasherFromSecret } from '../../src/adapters/secrets-manager-hash-key.ts';
 import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
@@ -33,7 +34,7 @@ export async function subscriberStack(prefix: string, secret: object, endpoint =
   const secrets = new SecretsManagerClient(config);
   const ses = new SESClient(config);
   const table = `subscribers-${suffix}`;
-  await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
+  await dynamo.send(new CreateTableCommand(createTableInput(table, SUBSCRIBERS_SCHEMA)));
   const { ARN } = await secrets.send(
     new CreateSecretCommand({ Name: `token-keys-${suffix}`, SecretString: JSON.stringify(secret) }),
   );
