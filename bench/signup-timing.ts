@@ -5,7 +5,6 @@ import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
@@ -16,6 +15,7 @@ import { SqsSignupQueue } from '../src/adapters/sqs-signup-queue.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber, keyedHasher } from '../src/core/subscribers/subscriber.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
+import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { median } from './stats.ts';
 

@@ -2,7 +2,6 @@
 import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
@@ -13,6 +12,7 @@ import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
+import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
 import { percentile } from './stats.ts';

@@ -190,7 +190,11 @@ export class Subscribers extends Construct {
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.DELIVERY],
     });
 
-    const common = { memorySize: 256, logRemovalPolicy: removalPolicy, alarmActions: props.alarmActions ?? [] };
+    const common = {
+      memorySize: 256,
+      logRemovalPolicy: removalPolicy,
+      alarmActions: props.alarmActions ?? [],
+    };
 
     const confirmationEnvironment = {
       SUBSCRIBER_TABLE: this.table.tableName,

@@ -20,7 +20,12 @@ type Counts = Record<IngestOutcome | 'failed' | 'unreadable', number>;
  * never succeed (unreadable, another bucket) is logged and acknowledged; any other error fails only its own
  * message (ReportBatchItemFailures), so SQS redelivers it and, after its receive limit, moves it to the DLQ.
  */
-export function createIngestQueueHandler({ ingest, bucket, log, metrics }: IngestQueueHandlerDeps): SqsHandler {
+export function createIngestQueueHandler({
+  ingest,
+  bucket,
+  log,
+  metrics,
+}: IngestQueueHandlerDeps): SqsHandler {
   return async (event: SQSEvent) => {
     const counts: Counts = {
       ingested: 0,

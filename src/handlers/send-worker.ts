@@ -33,7 +33,9 @@ export function createSendWorker(options: SendWorkerOptions): SqsHandler {
     async (record) => {
       const batch = parseBody(recipientBatchSchema, record.body, record.messageId);
       const loaded = await digest(batch.digestKey);
-      const archiveUrl = options.archiveBase ? archivePageUrl(options.archiveBase, batch.digestKey) : undefined;
+      const archiveUrl = options.archiveBase
+        ? archivePageUrl(options.archiveBase, batch.digestKey)
+        : undefined;
       const outcome = await sendBatch(batch, {
         ...options,
         pacer,

@@ -47,7 +47,6 @@ export function sqsBatchHandler(
     });
 }
 
-
 const digestIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)');
 const digestKeySchema = z.string().regex(/^digests\/.+\/digest\.json$/, 'must be digests/.../digest.json');
 

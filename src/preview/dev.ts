@@ -1,8 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { noMetrics, powertoolsLogger } from '../adapters/powertools-observability.ts';
-import { createIngestQueueHandler } from '../handlers/ingest.ts';
 import { isHiddenPath, listVisibleFiles } from '../adapters/local-files.ts';
 import {
   LocalArticleIndex,
@@ -10,10 +8,12 @@ import {
   LocalUploadedObjects,
 } from '../adapters/local-ingest-store.ts';
 import { LOCAL_BUCKET, type LocalObjectChange, localS3QueueEvent } from '../adapters/local-s3-events.ts';
+import { noMetrics, powertoolsLogger } from '../adapters/powertools-observability.ts';
 import type { Article } from '../core/article.ts';
 import type { Skipped } from '../core/digest.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { UploadIngest } from '../core/upload-ingest.ts';
+import { createIngestQueueHandler } from '../handlers/ingest.ts';
 import { type PreviewServer, type PreviewServerOptions, startPreviewServer } from './server.ts';
 import type { CollectedArticles, StudioSources } from './studio.ts';
 

@@ -5,10 +5,10 @@ import {
   ListObjectVersionsCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
-import { createDigestHandler } from '../../src/handlers/digest.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
+import { createDigestHandler } from '../../src/handlers/digest.ts';
+import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
 import {
   createIngestResources,

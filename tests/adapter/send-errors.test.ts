@@ -8,14 +8,14 @@ import {
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import { SesRawSender } from '../../src/adapters/ses-raw-sender.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import { motoClientConfig } from '../support/aws.ts';
-import { recordingObservability } from '../support/logs.ts';
 import { busyDigest } from '../support/digests.ts';
+import { recordingObservability } from '../support/logs.ts';
 import { sendingStack, sqsEvent, virtualTime } from '../support/sending.ts';
 import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
 

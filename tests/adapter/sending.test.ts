@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
-import { createSendWorker, type SendWorkerOptions } from '../../src/handlers/send-worker.ts';
-import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { LedgerEntry, SendLedgerStore } from '../../src/core/ports/sending.ts';
@@ -20,6 +17,9 @@ import {
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
+import { createSendWorker, type SendWorkerOptions } from '../../src/handlers/send-worker.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { busyDigest } from '../support/digests.ts';
 import { recordingObservability } from '../support/logs.ts';
 import {

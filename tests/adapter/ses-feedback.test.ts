@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import type { SendLedger } from '../../src/core/ports/subscribers.ts';
 import { addressHash, createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { recordingObservability } from '../support/logs.ts';
 import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignupLimits } from '../../src/core/subscribers/service.ts';
 import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
-import type { SignupLimits } from '../../src/core/subscribers/service.ts';
 import { recordingObservability } from '../support/logs.ts';
 import { type MotoServer, startMoto } from '../support/moto.ts';
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';

@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
-import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import { S3DigestSource } from '../../src/adapters/s3-digest-source.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
+import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import { deployedEditSession } from '../../src/preview/editing.ts';
 import { startPreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';

@@ -151,7 +151,9 @@ describe('the whole stack with a sender configured', () => {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
       const statements = policies
         .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+        .flatMap(
+          (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        );
       const logWrites = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('logs:')));
       return {
         managed: roles[roleId]?.Properties.ManagedPolicyArns,

@@ -24,9 +24,7 @@ export interface DigestResources {
 export async function createDigestResources(r: IngestResources): Promise<DigestResources> {
   const id = randomUUID().slice(0, 8);
   const digestsTable = `digests-${id}`;
-  await r.db.send(
-    new CreateTableCommand(createTableInput(digestsTable, DIGEST_RECORDS_SCHEMA)),
-  );
+  await r.db.send(new CreateTableCommand(createTableInput(digestsTable, DIGEST_RECORDS_SCHEMA)));
   const { QueueUrl = '' } = await r.sqs.send(new CreateQueueCommand({ QueueName: `digest-approved-${id}` }));
   return { digestsTable, approvedQueueUrl: QueueUrl };
 }

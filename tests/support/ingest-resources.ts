@@ -12,10 +12,10 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ARTICLE_INDEX_SCHEMA, DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
 import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
-import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
 import { UploadIngest } from '../../src/core/upload-ingest.ts';
+import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { motoClientConfig } from './aws.ts';
 import { recordingObservability } from './logs.ts';
 
@@ -64,9 +64,7 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
       },
     }),
   );
-  await db.send(
-    new CreateTableCommand(createTableInput(table, ARTICLE_INDEX_SCHEMA)),
-  );
+  await db.send(new CreateTableCommand(createTableInput(table, ARTICLE_INDEX_SCHEMA)));
   return { s3, sqs, db, bucket, queueUrl, table };
 }
 

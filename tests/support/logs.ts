@@ -8,8 +8,10 @@ import type { Metrics } from '../../src/core/ports/metrics.ts';
  */
 export function recordingObservability(): { log: Logger; metrics: Metrics; lines: string[] } {
   const lines: string[] = [];
-  const write = (level: string) => (message: string, fields: LogFields = {}) =>
-    void lines.push(JSON.stringify({ level, message, ...fields }));
+  const write =
+    (level: string) =>
+    (message: string, fields: LogFields = {}) =>
+      void lines.push(JSON.stringify({ level, message, ...fields }));
   return {
     log: { info: write('INFO'), warn: write('WARN'), error: write('ERROR') },
     metrics: { record: (counts) => void lines.push(JSON.stringify({ metrics: counts })) },

@@ -4,7 +4,6 @@ import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { inject } from 'vitest';
-import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
@@ -17,9 +16,10 @@ import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-maile
 import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
 import { type SignupLimits, SubscriptionService } from '../../src/core/subscribers/service.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { motoClientConfig } from './aws.ts';
-import { receiveAsLambdaEvent } from './sqs-lambda.ts';
 import { recordingObservability } from './logs.ts';
+import { receiveAsLambdaEvent } from './sqs-lambda.ts';
 
 /** Where confirmation links point in tests (the recorded Function URL fixtures' host). */
 export const LINK_BASE = 'https://abcdefghijklmnopqrstuvwxyz0123.lambda-url.eu-west-1.on.aws';

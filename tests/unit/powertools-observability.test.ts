@@ -45,7 +45,11 @@ describe('the Lambdas’ Logger and Metrics ports on Powertools', () => {
         digestId: 'digest-1',
         sent: 3,
       }),
-      expect.objectContaining({ level: 'ERROR', message: 'send batch failed', errorType: 'SendThrottledError' }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'send batch failed',
+        errorType: 'SendThrottledError',
+      }),
     ]);
   });
 

@@ -1,12 +1,12 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { parseEnvironment } from '../../src/handlers/environment.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../../src/core/sending/message.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { parseEnvironment } from '../../src/handlers/environment.ts';
 import { busyDigest } from '../support/digests.ts';
 
 const KEY = { id: 'k1', secret: Buffer.from('unit-key-0123456789abcdefghijklmnopqrstuvwxyz') };

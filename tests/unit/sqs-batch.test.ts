@@ -35,9 +35,12 @@ describe('SQS batches through Powertools batch processing', () => {
 
   it('reports a batch that fails whole record by record instead of throwing', async () => {
     // Prepare
-    const handler = sqsBatchHandler({ log: recordingObservability().log, failureMessage: 'failed' }, async () => {
-      throw new Error('down');
-    });
+    const handler = sqsBatchHandler(
+      { log: recordingObservability().log, failureMessage: 'failed' },
+      async () => {
+        throw new Error('down');
+      },
+    );
 
     // Act
     const response = await handler(event('a', 'b'));

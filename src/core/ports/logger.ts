@@ -1,5 +1,11 @@
 /** A JSON value in a log line. */
-export type LogValue = string | number | boolean | undefined | readonly LogValue[] | { readonly [key: string]: LogValue };
+export type LogValue =
+  | string
+  | number
+  | boolean
+  | undefined
+  | readonly LogValue[]
+  | { readonly [key: string]: LogValue };
 
 /** Structured log fields: ids, counts and reasons only, never article text or email addresses. */
 export type LogFields = Record<string, LogValue>;
