@@ -26,8 +26,6 @@ export interface BundledFunctionProps<N extends LambdaName> {
   timeout?: Duration;
   /** @default 512 */
   memorySize?: number;
-  /** @default RetentionDays.ONE_MONTH */
-  logRetention?: RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   logRemovalPolicy: RemovalPolicy;
   /** Where the Errors and Throttles alarms notify; none still leaves the alarms in CloudWatch. */
@@ -73,7 +71,7 @@ export const PRECOMPILED_TEMPLATES_HOOKS: ICommandHooks = {
 
 /**
  * Every Lambda of the stack: bundled locally by esbuild (no Docker), Node.js 24 on arm64, one minified ESM file
- * with source maps and every dependency inside, its own log group, a role that starts with no permissions
+ * with source maps and every dependency inside, its own log group kept a month, a role that starts with no permissions
  * beyond writing that log group, and alarms on errors and throttles.
  */
 export class BundledFunction<N extends LambdaName> extends Construct {
@@ -84,7 +82,8 @@ export class BundledFunction<N extends LambdaName> extends Construct {
   constructor(scope: Construct, id: string, props: BundledFunctionProps<N>) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // One retention for every Lambda's logs.
+      retention: RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy,
     });
     // Its own role instead of AWSLambdaBasicExecutionRole: log writes to this log group only.
