@@ -1,5 +1,5 @@
-// Lambda bundles: every handler in functions/ built by esbuild with the bundling options of the construct that
-// deploys it, its minified size, and its cold start to handler-ready in fresh node processes.
+// Lambda bundles: every handler in functions/ built by esbuild with the bundling options of BundledFunction, the
+// construct of every Lambda, its minified size, and its cold start to handler-ready in fresh node processes.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build } from 'esbuild';
 import { BUNDLED_FUNCTION_BUNDLING } from '../infra/constructs/bundled-function.ts';
-import { SUBSCRIBER_FUNCTION_BUNDLING } from '../infra/constructs/subscribers.ts';
 import { median } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -15,13 +14,6 @@ const functionsDir = join(projectRoot, 'functions');
 // Inside the project, so a bundle that leaves the SDK out finds it in node_modules as Lambda finds it in the runtime.
 const outDir = join(projectRoot, 'node_modules', '.cache', 'digest-bench', 'bundles');
 const readyScript = fileURLToPath(new URL('handler-ready.mjs', import.meta.url));
-
-/** The constructs that bundle a handler with options other than BundledFunction's (infra/constructs/subscribers.ts). */
-const bundlingByEntry: Record<string, BundlingOptions> = {
-  'subscription-endpoint.ts': SUBSCRIBER_FUNCTION_BUNDLING,
-  'ses-feedback.ts': SUBSCRIBER_FUNCTION_BUNDLING,
-  'signup-worker.ts': SUBSCRIBER_FUNCTION_BUNDLING,
-};
 
 /**
  * Values shaped like the ones the constructs set, so handlers that validate their environment at cold start
@@ -117,7 +109,8 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
   execFileSync(process.execPath, ['bin/digest.js', 'templates', '--out', templatesDir], { cwd: projectRoot });
   const figures: BundleFigure[] = [];
   for (const name of handlerEntries()) {
-    const bundling = bundlingByEntry[name] ?? BUNDLED_FUNCTION_BUNDLING;
+    // Every Lambda is a BundledFunction: one bundling for all.
+    const bundling = BUNDLED_FUNCTION_BUNDLING;
     const dir = join(outDir, basename(name, '.ts'));
     mkdirSync(dir, { recursive: true });
     const outfile = join(dir, bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js');

@@ -5,16 +5,17 @@ import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { createSubscriptionHandler } from '../functions/subscription-endpoint.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
-  subscriberTableInput,
+  SUBSCRIBERS_SCHEMA,
 } from '../src/adapters/dynamodb-subscribers.ts';
+import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
 import { SqsSignupQueue } from '../src/adapters/sqs-signup-queue.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber, keyedHasher } from '../src/core/subscribers/subscriber.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
+import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { median } from './stats.ts';
 
@@ -58,7 +59,7 @@ export async function measureSignupTiming(pairs: number): Promise<SignupTiming> 
     const dynamo = new DynamoDBClient(config);
     const sqs = new SQSClient(config);
     const table = 'bench-signups';
-    await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
+    await dynamo.send(new CreateTableCommand(createTableInput(table, SUBSCRIBERS_SCHEMA)));
     const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-signups' }));
     const repository = new DynamoDbSubscriberRepository(dynamo, table);
     const service = new SubscriptionService({

@@ -2,16 +2,17 @@
 import { performance } from 'node:perf_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { createSubscriptionHandler } from '../functions/subscription-endpoint.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
-  subscriberTableInput,
+  SUBSCRIBERS_SCHEMA,
 } from '../src/adapters/dynamodb-subscribers.ts';
+import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
+import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
 import { percentile } from './stats.ts';
@@ -55,7 +56,7 @@ async function unsubscribeAgainstMoto(): Promise<void> {
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     });
     const table = 'bench-subscribers';
-    await client.send(new CreateTableCommand(subscriberTableInput(table)));
+    await client.send(new CreateTableCommand(createTableInput(table, SUBSCRIBERS_SCHEMA)));
     const repository = new DynamoDbSubscriberRepository(client, table);
     const service = new SubscriptionService({
       repository,

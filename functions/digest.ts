@@ -3,11 +3,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDigestHandler } from '../src/adapters/digest-handler.ts';
 import { DynamoDbArticleIndex } from '../src/adapters/dynamodb-article-index.ts';
 import { DynamoDbDigestRecords } from '../src/adapters/dynamodb-digest-records.ts';
-import { createJsonLogger } from '../src/adapters/json-logger.ts';
-import { digestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambda-environment.ts';
+import { powertoolsLogger, powertoolsMetrics } from '../src/adapters/powertools-observability.ts';
 import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { S3DigestArchive } from '../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
@@ -16,12 +14,14 @@ import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
 import { ScheduledDigest } from '../src/core/scheduled-digest.ts';
+import { createDigestHandler } from '../src/handlers/digest.ts';
+import { parseEnvironment } from '../src/handlers/environment.ts';
 
 // Cold start: configuration validated and clients made once per execution environment.
-const env = parseEnvironment(digestEnvironmentSchema, process.env);
+const env = parseEnvironment('digest');
 const s3 = new S3Client({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const log = createJsonLogger('digest');
+const log = powertoolsLogger('digest');
 // The bundle ships the precompiled templates beside index.mjs (BundledFunction's `templates` prop);
 // TEMPLATES_DIR points elsewhere, as for the send worker, so tests can import this file from the sources.
 const templates = await loadTemplates(
@@ -49,4 +49,4 @@ const digest = new ScheduledDigest(
   },
 );
 
-export const handler = createDigestHandler(digest, log);
+export const handler = createDigestHandler(digest, log, powertoolsMetrics('digest'));

@@ -2,15 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbArticleIndex } from '../src/adapters/dynamodb-article-index.ts';
-import { createIngestQueueHandler } from '../src/adapters/ingest-queue-handler.ts';
-import { createJsonLogger } from '../src/adapters/json-logger.ts';
-import { ingestEnvironmentSchema, parseEnvironment } from '../src/adapters/lambda-environment.ts';
+import { powertoolsLogger, powertoolsMetrics } from '../src/adapters/powertools-observability.ts';
 import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../src/adapters/s3-uploaded-objects.ts';
 import { UploadIngest } from '../src/core/upload-ingest.ts';
+import { parseEnvironment } from '../src/handlers/environment.ts';
+import { createIngestQueueHandler } from '../src/handlers/ingest.ts';
 
 // Cold start: configuration validated and clients made once per execution environment.
-const env = parseEnvironment(ingestEnvironmentSchema, process.env);
+const env = parseEnvironment('ingest');
 const s3 = new S3Client({});
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
@@ -22,5 +22,6 @@ export const handler = createIngestQueueHandler({
     { maxArticleBytes: env.MAX_ARTICLE_BYTES },
   ),
   bucket: env.ARTICLES_BUCKET,
-  log: createJsonLogger('ingest'),
+  log: powertoolsLogger('ingest'),
+  metrics: powertoolsMetrics('ingest'),
 });

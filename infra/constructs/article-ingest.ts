@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
@@ -17,9 +17,10 @@ import {
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
-import { METRICS_NAMESPACE } from '../../src/adapters/json-logger.ts';
+import { ARTICLE_INDEX_SCHEMA } from '../../src/adapters/dynamodb-article-index.ts';
+import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface ArticleIngestProps {
   /** Topic every alarm of this construct notifies. */
@@ -52,7 +53,7 @@ export class ArticleIngest extends Construct {
   readonly table: TableV2;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  readonly handler: BundledFunction;
+  readonly handler: BundledFunction<'ingest'>;
 
   constructor(scope: Construct, id: string, props: ArticleIngestProps) {
     super(scope, id);
@@ -86,17 +87,10 @@ export class ArticleIngest extends Construct {
     });
 
     this.table = new TableV2(this, 'Index', {
-      partitionKey: { name: 'objectId', type: AttributeType.STRING },
+      ...tableKeys(ARTICLE_INDEX_SCHEMA),
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      globalSecondaryIndexes: [
-        {
-          indexName: INGEST_DAY_INDEX,
-          partitionKey: { name: 'ingestDay', type: AttributeType.STRING },
-          sortKey: { name: 'ingestedAt', type: AttributeType.STRING },
-        },
-      ],
       removalPolicy,
     });
 
@@ -115,7 +109,7 @@ export class ArticleIngest extends Construct {
     this.notifyQueueOfUploads(incomingPrefix);
 
     this.handler = new BundledFunction(this, 'Handler', {
-      entry: 'functions/ingest.ts',
+      handler: 'ingest',
       description: 'Normalises uploaded articles into the article store',
       timeout,
       environment: {
@@ -124,7 +118,7 @@ export class ArticleIngest extends Construct {
         MAX_ARTICLE_BYTES: String(props.maxArticleBytes ?? 1024 * 1024),
       },
       logRemovalPolicy: removalPolicy,
-      alarmTopic: props.alarmTopic,
+      alarmActions: [new SnsAction(props.alarmTopic)],
     });
     this.grantIngest(incomingPrefix);
     this.handler.function.addEventSource(

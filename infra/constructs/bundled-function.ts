@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -11,26 +10,30 @@ import {
   OutputFormat,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LambdaEnvironment, LambdaName, OptionalVariable } from '../../src/handlers/environment.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-export interface BundledFunctionProps {
-  /** Handler file relative to the project root, e.g. `functions/ingest.ts`; it exports `handler`. */
-  entry: string;
+export interface BundledFunctionProps<N extends LambdaName> {
+  /** The handler: `functions/<handler>.ts`, which exports `handler` and parses its environment with the schema of this name. */
+  handler: N;
   description: string;
-  environment: Record<string, string>;
+  /** The handler's environment, typed by its schema (src/handlers/environment.ts): a missing variable fails to compile. */
+  environment: LambdaEnvironment<N>;
   /** @default Duration.seconds(30) */
   timeout?: Duration;
   /** @default 512 */
   memorySize?: number;
-  /** @default RetentionDays.ONE_MONTH */
-  logRetention?: RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   logRemovalPolicy: RemovalPolicy;
-  /** Topic notified when the function errors or is throttled. */
-  alarmTopic: ITopic;
+  /** Where the Errors and Throttles alarms notify; none still leaves the alarms in CloudWatch. */
+  alarmActions: readonly IAlarmAction[];
+  /** Most concurrent executions: a flood is throttled beyond it. @default unreserved */
+  reservedConcurrentExecutions?: number;
+  /** Where failed asynchronous invocations are kept after Lambda's retries. @default none */
+  deadLetterQueue?: IQueue;
   /**
    * Ship the email templates beside the bundle, precompiled (`digest templates`: MJML compiled to HTML once, so
    * the handler renders with Handlebars alone), for handlers that render. @default false
@@ -67,25 +70,27 @@ export const PRECOMPILED_TEMPLATES_HOOKS: ICommandHooks = {
 };
 
 /**
- * A Lambda function bundled locally by esbuild (no Docker): Node.js 24 on arm64, one minified ESM file with
- * source maps and every dependency inside, its own log group and a role that starts with no permissions.
+ * Every Lambda of the stack: bundled locally by esbuild (no Docker), Node.js 24 on arm64, one minified ESM file
+ * with source maps and every dependency inside, its own log group kept a month, a role that starts with no permissions
+ * beyond writing that log group, and alarms on errors and throttles.
  */
-export class BundledFunction extends Construct {
+export class BundledFunction<N extends LambdaName> extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+  constructor(scope: Construct, id: string, props: BundledFunctionProps<N>) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      // One retention for every Lambda's logs.
+      retention: RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy,
     });
     // Its own role instead of AWSLambdaBasicExecutionRole: log writes to this log group only.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
     this.function = new NodejsFunction(this, 'Function', {
-      entry: `${projectRoot}${props.entry}`,
+      entry: `${projectRoot}functions/${props.handler}.ts`,
       projectRoot,
       depsLockFilePath: `${projectRoot}package-lock.json`,
       description: props.description,
@@ -95,8 +100,12 @@ export class BundledFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(30),
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
+      ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
       // Stack traces in the logs point at the TypeScript sources.
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...(props.environment as Record<string, string>), NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         ...BUNDLED_FUNCTION_BUNDLING,
         ...(props.templates && { commandHooks: PRECOMPILED_TEMPLATES_HOOKS }),
@@ -113,7 +122,12 @@ export class BundledFunction extends Construct {
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(props.alarmTopic));
+      }).addAlarmAction(...props.alarmActions);
     }
+  }
+
+  /** Sets a variable the handler's schema has as optional, once another construct knows its value. */
+  addEnvironment(name: OptionalVariable<N>, value: string): void {
+    this.function.addEnvironment(name, value);
   }
 }

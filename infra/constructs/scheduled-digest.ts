@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -17,9 +17,11 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
+import { DIGEST_RECORDS_SCHEMA } from '../../src/adapters/dynamodb-digest-records.ts';
 import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { NORMALISED_PREFIX } from './article-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface ScheduledDigestProps {
   alarmTopic: ITopic;
@@ -62,7 +64,7 @@ export class ScheduledDigest extends Construct {
   readonly approvedQueue: Queue;
   readonly failedRuns: Queue;
   readonly scheduleDeadLetters: Queue;
-  readonly handler: BundledFunction;
+  readonly handler: BundledFunction<'digest'>;
   readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: ScheduledDigestProps) {
@@ -72,7 +74,7 @@ export class ScheduledDigest extends Construct {
     const timeZone = TimeZone.of(props.timeZone ?? 'UTC');
 
     this.table = new TableV2(this, 'Digests', {
-      partitionKey: { name: 'digestId', type: AttributeType.STRING },
+      ...tableKeys(DIGEST_RECORDS_SCHEMA),
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -97,7 +99,7 @@ export class ScheduledDigest extends Construct {
 
     const timeout = Duration.minutes(5);
     this.handler = new BundledFunction(this, 'Handler', {
-      entry: 'functions/digest.ts',
+      handler: 'digest',
       templates: true,
       description: 'Builds, archives and hands over the digest of one window',
       timeout,
@@ -118,7 +120,7 @@ export class ScheduledDigest extends Construct {
         EMAIL_SETTINGS: JSON.stringify(parseEmailSettings(props.emailSettings ?? {})),
       },
       logRemovalPolicy: removalPolicy,
-      alarmTopic: props.alarmTopic,
+      alarmActions: [new SnsAction(props.alarmTopic)],
     });
     // A handler that throws: Lambda retries the async invocation twice, then records it on FailedRuns.
     this.handler.function.configureAsyncInvoke({

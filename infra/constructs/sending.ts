@@ -1,25 +1,23 @@
-import { fileURLToPath } from 'node:url';
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { MESSAGE_ID_INDEX } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { SEND_LEDGER_SCHEMA } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import {
   type EmailSettingsInput,
   hasPlaceholderAddress,
   parseEmailSettings,
 } from '../../src/core/render/settings.ts';
-import { PRECOMPILED_TEMPLATES_HOOKS } from './bundled-function.ts';
+import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface SendingProps {
   /** The subscriber table (read-only here: the fan-out scans it, the worker reads single items). */
@@ -48,7 +46,7 @@ export interface SendingProps {
    * The feedback Lambda: it gets the ledger table's name and may settle rows.
    * @default the ledger is not settled from SES events
    */
-  readonly feedbackFunction?: lambda.Function;
+  readonly feedbackFunction?: BundledFunction<'ses-feedback'>;
   /**
    * The bucket holding archived digests under `digests/`.
    * @default a new private, encrypted bucket
@@ -97,7 +95,7 @@ export interface SendingProps {
    */
   readonly retainData?: boolean;
   /**
-   * Where the dead-letter and quota alarms notify.
+   * Where the dead-letter, quota and function alarms notify.
    * @default no action (the alarms still show in CloudWatch)
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
@@ -108,7 +106,6 @@ function tableOnly(tableArn: string, ...actions: string[]): iam.PolicyStatement 
   return new iam.PolicyStatement({ actions, resources: [tableArn] });
 }
 
-const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
 /** The worker's timeout, which is also the lease after which a row left `sending` is reported unknown. */
 const WORKER_TIMEOUT = Duration.minutes(5);
 
@@ -123,8 +120,8 @@ export class Sending extends Construct {
   readonly sendQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly archiveBucket: s3.IBucket;
-  readonly fanout: NodejsFunction;
-  readonly worker: NodejsFunction;
+  readonly fanout: BundledFunction<'send-fanout'>;
+  readonly worker: BundledFunction<'send-worker'>;
 
   constructor(scope: Construct, id: string, props: SendingProps) {
     super(scope, id);
@@ -140,18 +137,10 @@ export class Sending extends Construct {
     }
 
     this.ledger = new dynamodb.TableV2(this, 'Ledger', {
-      partitionKey: { name: 'digestId', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'subscriberId', type: dynamodb.AttributeType.STRING },
+      ...tableKeys(SEND_LEDGER_SCHEMA),
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      globalSecondaryIndexes: [
-        {
-          indexName: MESSAGE_ID_INDEX,
-          partitionKey: { name: 'messageId', type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-        },
-      ],
       removalPolicy,
     });
 
@@ -178,58 +167,35 @@ export class Sending extends Construct {
       deadLetterQueue,
     });
 
-    const common = {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        externalModules: [],
-        // Bundled CommonJS dependencies still call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    };
-
-    this.fanout = new NodejsFunction(this, 'Fanout', {
-      ...common,
+    const alarmActions = props.alarmActions ?? [];
+    this.fanout = new BundledFunction(this, 'Fanout', {
+      handler: 'send-fanout',
       description: 'Turns an approved digest into recipient batches on the send queue',
-      entry: `${functionsDir}send-fanout.ts`,
       memorySize: 256,
       timeout: Duration.minutes(5),
-      logGroup: new logs.LogGroup(this, 'FanoutLogs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
-      }),
+      logRemovalPolicy: removalPolicy,
+      alarmActions,
       environment: {
         SUBSCRIBER_TABLE: props.subscriberTable.tableName,
         SEND_QUEUE_URL: this.sendQueue.queueUrl,
         BATCH_SIZE: String(props.batchSize ?? 50),
       },
     });
-    this.fanout.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:Scan'));
-    this.sendQueue.grantSendMessages(this.fanout);
-    this.fanout.addEventSource(
+    this.fanout.function.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:Scan'));
+    this.sendQueue.grantSendMessages(this.fanout.function);
+    this.fanout.function.addEventSource(
       new SqsEventSource(this.requestQueue, { batchSize: 1, reportBatchItemFailures: true }),
     );
 
-    this.worker = new NodejsFunction(this, 'Worker', {
-      ...common,
-      bundling: {
-        ...common.bundling,
-        // The handler reads the precompiled email templates beside itself.
-        commandHooks: PRECOMPILED_TEMPLATES_HOOKS,
-      },
+    this.worker = new BundledFunction(this, 'Worker', {
+      handler: 'send-worker',
+      // The handler reads the precompiled email templates beside itself.
+      templates: true,
       description: 'Sends recipient batches through SES, paced, recorded in the send ledger',
-      entry: `${functionsDir}send-worker.ts`,
       memorySize: 1024,
       timeout: WORKER_TIMEOUT,
-      logGroup: new logs.LogGroup(this, 'WorkerLogs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
-      }),
+      logRemovalPolicy: removalPolicy,
+      alarmActions,
       environment: {
         SUBSCRIBER_TABLE: props.subscriberTable.tableName,
         LEDGER_TABLE: this.ledger.tableName,
@@ -250,7 +216,8 @@ export class Sending extends Construct {
         ...(props.archiveBaseUrl ? { ARCHIVE_BASE_URL: props.archiveBaseUrl } : {}),
       },
     });
-    this.worker.addEventSource(
+    const worker = this.worker.function;
+    worker.addEventSource(
       new SqsEventSource(this.sendQueue, {
         batchSize: 1,
         reportBatchItemFailures: true,
@@ -258,20 +225,20 @@ export class Sending extends Construct {
       }),
     );
     // Each function only its own table actions.
-    this.worker.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:GetItem'));
-    this.worker.addToRolePolicy(
+    worker.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:GetItem'));
+    worker.addToRolePolicy(
       tableOnly(this.ledger.tableArn, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
     );
-    this.sendQueue.grantSendMessages(this.worker);
+    this.sendQueue.grantSendMessages(worker);
     // Archived digests only: no s3:List*, nothing outside digests/ (grantRead would add the bucket-wide list).
-    this.worker.addToRolePolicy(
+    worker.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
         resources: [this.archiveBucket.arnForObjects('digests/*')],
       }),
     );
-    props.keySecret.grantRead(this.worker);
-    this.worker.addToRolePolicy(
+    props.keySecret.grantRead(worker);
+    worker.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail'],
         resources: [
@@ -290,11 +257,11 @@ export class Sending extends Construct {
       }),
     );
     // GetSendQuota has no resource-level permissions.
-    this.worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+    worker.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
 
     if (props.feedbackFunction) {
       props.feedbackFunction.addEnvironment('LEDGER_TABLE', this.ledger.tableName);
-      this.ledger.grant(props.feedbackFunction, 'dynamodb:Query', 'dynamodb:UpdateItem');
+      this.ledger.grant(props.feedbackFunction.function, 'dynamodb:Query', 'dynamodb:UpdateItem');
     }
 
     this.addAlarms(props.alarmActions ?? []);
@@ -342,8 +309,9 @@ export class Sending extends Construct {
       new cloudwatch.Alarm(this, 'QuotaDeferredAlarm', {
         alarmDescription: 'The SES daily quota is used up: recipients wait on the queue until it allows',
         metric: new cloudwatch.Metric({
-          namespace: 'NewsletterDigest',
+          namespace: METRICS_NAMESPACE,
           metricName: 'QuotaDeferred',
+          dimensionsMap: { service: 'send-worker' },
           statistic: cloudwatch.Stats.SUM,
           period: Duration.minutes(15),
         }),
@@ -356,17 +324,11 @@ export class Sending extends Construct {
     for (const alarm of alarms) for (const action of actions) alarm.addAlarmAction(action);
   }
 
-  private acknowledgeNagFindings(feedbackFunction: lambda.Function | undefined): void {
+  private acknowledgeNagFindings(feedbackFunction: BundledFunction<'ses-feedback'> | undefined): void {
     const stack = Stack.of(this);
     const ledgerId = stack.getLogicalId(this.ledger.node.defaultChild as CfnElement);
     const archive = this.archiveBucket.node.defaultChild as CfnElement | undefined;
     const archiveArn = archive ? `<${stack.getLogicalId(archive)}.Arn>` : this.archiveBucket.bucketArn;
-    for (const fn of [this.fanout, this.worker]) {
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The basic execution role only lets the function write its own logs.',
-      });
-    }
     Validations.of(this.worker).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',

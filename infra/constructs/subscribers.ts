@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -8,16 +7,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SnsEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { EMAIL_INDEX, TTL_ATTRIBUTE } from '../../src/adapters/dynamodb-subscribers.ts';
+import { SUBSCRIBERS_SCHEMA } from '../../src/adapters/dynamodb-subscribers.ts';
 import { ConfigError } from '../../src/core/errors.ts';
+import { BundledFunction } from './bundled-function.ts';
+import { tableKeys } from './table-keys.ts';
 
 export interface SubscribersProps {
   /**
@@ -93,7 +92,7 @@ export interface SubscribersProps {
    */
   readonly retainData?: boolean;
   /**
-   * Where the reputation alarms notify.
+   * Where the reputation and function alarms notify.
    * @default no action (the alarms still show in CloudWatch)
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
@@ -104,18 +103,6 @@ const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'];
 /** Rate-limit counters are conditional updates. */
 const COUNTER_ACTIONS = ['dynamodb:UpdateItem'];
 
-const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
-
-/** How both subscriber functions are bundled; exported so the benchmark builds the very same bundles. */
-export const SUBSCRIBER_FUNCTION_BUNDLING = {
-  format: OutputFormat.ESM,
-  minify: true,
-  sourceMap: true,
-  target: 'node24',
-  // Bundled CommonJS dependencies (nodemailer) still call require().
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-} satisfies BundlingOptions;
-
 /**
  * Subscribers: the table, the public HTTPS endpoint (Function URL) for signup, confirmation,
  * unsubscribe and preferences, the token key secret, the SES configuration set whose events reach
@@ -125,15 +112,15 @@ export class Subscribers extends Construct {
   readonly table: dynamodb.TableV2;
   readonly keySecret: secretsmanager.Secret;
   readonly configurationSet: ses.ConfigurationSet;
-  readonly endpoint: NodejsFunction;
+  readonly endpoint: BundledFunction<'subscription-endpoint'>;
   readonly endpointUrl: lambda.FunctionUrl;
-  readonly feedbackFunction: NodejsFunction;
+  readonly feedbackFunction: BundledFunction<'ses-feedback'>;
   readonly feedbackTopic: sns.Topic;
   /** Key of the HMAC that hashes addresses in logs and client addresses in rate-limit counters. */
   readonly hashKeySecret: secretsmanager.Secret;
   /** Public signups, from the endpoint to the signup worker; only with a sender. */
   readonly signupQueue?: sqs.Queue;
-  readonly signupWorker?: NodejsFunction;
+  readonly signupWorker?: BundledFunction<'signup-worker'>;
   /** The CloudFront distribution with WAF in front of the endpoint, with edgeRateLimit. */
   readonly edge?: cloudfront.Distribution;
   /** SES events the feedback Lambda failed on after its retries; replay them once the cause is fixed. */
@@ -147,19 +134,11 @@ export class Subscribers extends Construct {
     const sender = props.senderAddress ?? (props.mailDomain ? `digest@${props.mailDomain}` : undefined);
 
     this.table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      // Pending signups and rate-limit counters expire on their own (the schema's TTL attribute).
+      ...tableKeys(SUBSCRIBERS_SCHEMA),
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Pending signups and rate-limit counters expire on their own.
-      timeToLiveAttribute: TTL_ATTRIBUTE,
-      globalSecondaryIndexes: [
-        {
-          indexName: EMAIL_INDEX,
-          partitionKey: { name: 'emailKey', type: dynamodb.AttributeType.STRING },
-          projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-        },
-      ],
       removalPolicy,
     });
 
@@ -212,10 +191,9 @@ export class Subscribers extends Construct {
     });
 
     const common = {
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      bundling: SUBSCRIBER_FUNCTION_BUNDLING,
+      logRemovalPolicy: removalPolicy,
+      alarmActions: props.alarmActions ?? [],
     };
 
     const confirmationEnvironment = {
@@ -247,17 +225,13 @@ export class Subscribers extends Construct {
         })
       : undefined;
 
-    this.endpoint = new NodejsFunction(this, 'Endpoint', {
+    this.endpoint = new BundledFunction(this, 'Endpoint', {
       ...common,
+      handler: 'subscription-endpoint',
       description: 'Subscriber signup, confirmation, one-click unsubscribe and preferences',
-      entry: `${functionsDir}subscription-endpoint.ts`,
       timeout: Duration.seconds(10),
       // A flood is throttled here rather than scaling the table, SES and the bill.
       reservedConcurrentExecutions: props.endpointConcurrency ?? 10,
-      logGroup: new logs.LogGroup(this, 'EndpointLogs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
-      }),
       environment: {
         ...confirmationEnvironment,
         HASH_KEY_SECRET: this.hashKeySecret.secretArn,
@@ -266,38 +240,37 @@ export class Subscribers extends Construct {
         ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
       },
     });
-    this.table.grant(this.endpoint, ...ITEM_ACTIONS, ...COUNTER_ACTIONS, 'dynamodb:DeleteItem');
-    this.keySecret.grantRead(this.endpoint);
-    this.hashKeySecret.grantRead(this.endpoint);
+    const endpoint = this.endpoint.function;
+    this.table.grant(endpoint, ...ITEM_ACTIONS, ...COUNTER_ACTIONS, 'dynamodb:DeleteItem');
+    this.keySecret.grantRead(endpoint);
+    this.hashKeySecret.grantRead(endpoint);
     // Public by design: the pages are reached from mail links; every action needs a signed token.
-    this.endpointUrl = this.endpoint.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    this.endpointUrl = endpoint.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     if (sender && this.signupQueue) {
-      this.signupQueue.grantSendMessages(this.endpoint);
-      this.signupWorker = new NodejsFunction(this, 'SignupWorker', {
+      this.signupQueue.grantSendMessages(endpoint);
+      this.signupWorker = new BundledFunction(this, 'SignupWorker', {
         ...common,
+        handler: 'signup-worker',
         description: 'Processes queued signups: limits, pending record, confirmation mail',
-        entry: `${functionsDir}signup-worker.ts`,
         timeout: Duration.seconds(30),
-        logGroup: new logs.LogGroup(this, 'SignupWorkerLogs', {
-          retention: logs.RetentionDays.ONE_MONTH,
-          removalPolicy,
-        }),
         environment: {
           ...confirmationEnvironment,
+          SENDER_ADDRESS: sender,
           LINK_BASE: props.publicBaseUrl ?? this.endpointUrl.url,
         },
       });
-      this.table.grant(this.signupWorker, ...ITEM_ACTIONS, ...COUNTER_ACTIONS);
-      this.keySecret.grantRead(this.signupWorker);
-      this.signupWorker.addEventSource(
+      const signupWorker = this.signupWorker.function;
+      this.table.grant(signupWorker, ...ITEM_ACTIONS, ...COUNTER_ACTIONS);
+      this.keySecret.grantRead(signupWorker);
+      signupWorker.addEventSource(
         new SqsEventSource(this.signupQueue, {
           batchSize: 10,
           reportBatchItemFailures: true,
           maxConcurrency: 2,
         }),
       );
-      this.grantConfirmationMail(this.endpoint, sender);
-      this.grantConfirmationMail(this.signupWorker, sender);
+      this.grantConfirmationMail(endpoint, sender);
+      this.grantConfirmationMail(signupWorker, sender);
     }
     if (props.edgeRateLimit) this.edge = this.addEdgeRateLimit(props.edgeRateLimit.requestsPerFiveMinutes);
 
@@ -307,25 +280,22 @@ export class Subscribers extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.feedbackFunction = new NodejsFunction(this, 'Feedback', {
+    this.feedbackFunction = new BundledFunction(this, 'Feedback', {
       ...common,
+      handler: 'ses-feedback',
       deadLetterQueue: this.feedbackDeadLetters,
       description: 'Marks bounced and complaining subscribers from SES events',
-      entry: `${functionsDir}ses-feedback.ts`,
       timeout: Duration.seconds(30),
-      logGroup: new logs.LogGroup(this, 'FeedbackLogs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy,
-      }),
       environment: {
         SUBSCRIBER_TABLE: this.table.tableName,
         TRANSIENT_BOUNCE_LIMIT: String(props.transientBounceLimit ?? 3),
         HASH_KEY_SECRET: this.hashKeySecret.secretArn,
       },
     });
-    this.hashKeySecret.grantRead(this.feedbackFunction);
-    this.table.grant(this.feedbackFunction, ...ITEM_ACTIONS);
-    this.feedbackFunction.addEventSource(new SnsEventSource(this.feedbackTopic));
+    const feedback = this.feedbackFunction.function;
+    this.hashKeySecret.grantRead(feedback);
+    this.table.grant(feedback, ...ITEM_ACTIONS);
+    feedback.addEventSource(new SnsEventSource(this.feedbackTopic));
 
     if (props.mailDomain) this.addDomainIdentity(props.mailDomain, props.mailFromLabel ?? 'bounce');
     this.addReputationAlarms(props.alarmActions ?? []);
@@ -511,16 +481,10 @@ export class Subscribers extends Construct {
       this.feedbackFunction,
       ...(this.signupWorker ? [this.signupWorker] : []),
     ]) {
-      Validations.of(fn).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: 'The basic execution role only lets the function write its own logs.',
-        },
-        {
-          id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-          reason: 'The table grant includes its own indexes (the byEmail lookup); nothing outside the table.',
-        },
-      );
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        reason: 'The table grant includes its own indexes (the byEmail lookup); nothing outside the table.',
+      });
     }
   }
 }

@@ -1,9 +1,16 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { ArticleIndex, ArticleIndexEntry } from '../core/ports/article-index.ts';
 import { isConditionFailed } from './aws-errors.ts';
+import type { TableSchema } from './dynamodb-table-schema.ts';
 
-/** Name of the index by ingest day; the infra construct creates it with these key names. */
+/** Name of the index by ingest day. */
 export const INGEST_DAY_INDEX = 'byIngestDay';
+
+/** The article index table: one item per object, found by ingest day through INGEST_DAY_INDEX. */
+export const ARTICLE_INDEX_SCHEMA: TableSchema = {
+  partitionKey: 'objectId',
+  indexes: [{ name: INGEST_DAY_INDEX, partitionKey: 'ingestDay', sortKey: 'ingestedAt', projection: 'ALL' }],
+};
 
 /**
  * The article index in DynamoDB: one item per object id, plus `ingestDay` (YYYY-MM-DD) so a digest window reads

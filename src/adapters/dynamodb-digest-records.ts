@@ -8,6 +8,10 @@ import {
 import type { RecordedEdit } from '../core/edits.ts';
 import type { DigestRecord, DigestRecords, DigestState } from '../core/ports/digest-records.ts';
 import { isConditionFailed } from './aws-errors.ts';
+import type { TableSchema } from './dynamodb-table-schema.ts';
+
+/** The digests table: one record per digest (and the pause flag), keyed by `digestId`. */
+export const DIGEST_RECORDS_SCHEMA: TableSchema = { partitionKey: 'digestId' };
 
 // The pause flag shares the table; digest ids all start with "digest-", so it cannot collide.
 const CONTROL_ID = '#control';

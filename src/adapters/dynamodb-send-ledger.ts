@@ -1,8 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -13,33 +9,17 @@ import {
 import type { LedgerEntry, LedgerKey, SendLedgerStore } from '../core/ports/sending.ts';
 import type { SendOutcome } from '../core/ports/subscribers.ts';
 import { ledgerKeyFromTags } from '../core/sending/tags.ts';
+import type { TableSchema } from './dynamodb-table-schema.ts';
 
-/** Global secondary index on `messageId` (sparse: only rows SES accepted); the construct creates it. */
+/** Global secondary index on `messageId` (sparse: only rows SES accepted). */
 export const MESSAGE_ID_INDEX = 'byMessageId';
 
-/** The table this ledger expects (the same keys and index as infra/constructs/sending.ts). */
-export function ledgerTableInput(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'digestId', AttributeType: 'S' },
-      { AttributeName: 'subscriberId', AttributeType: 'S' },
-      { AttributeName: 'messageId', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'digestId', KeyType: 'HASH' },
-      { AttributeName: 'subscriberId', KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: MESSAGE_ID_INDEX,
-        KeySchema: [{ AttributeName: 'messageId', KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-    ],
-  };
-}
+/** The send ledger table: one row per recipient of a digest, found by SES MessageId through MESSAGE_ID_INDEX. */
+export const SEND_LEDGER_SCHEMA: TableSchema = {
+  partitionKey: 'digestId',
+  sortKey: 'subscriberId',
+  indexes: [{ name: MESSAGE_ID_INDEX, partitionKey: 'messageId', projection: 'KEYS_ONLY' }],
+};
 
 const OUTCOME_ATTRIBUTE: Record<SendOutcome, 'deliveredAt' | 'bouncedAt' | 'complainedAt'> = {
   delivered: 'deliveredAt',

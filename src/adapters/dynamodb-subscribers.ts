@@ -1,6 +1,5 @@
 import {
   ConditionalCheckFailedException,
-  type CreateTableCommandInput,
   type DynamoDBClient,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
@@ -21,32 +20,20 @@ import type {
   SubscriberRepository,
 } from '../core/ports/subscribers.ts';
 import type { Subscriber } from '../core/subscribers/subscriber.ts';
+import type { TableSchema } from './dynamodb-table-schema.ts';
 
-/** Name of the global secondary index on `emailKey`; the construct creates it with the same name. */
+/** Name of the global secondary index on `emailKey`. */
 export const EMAIL_INDEX = 'byEmail';
 
 /** The table's TTL attribute (epoch seconds): pending signups and rate-limit counters expire by it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** The table this repository expects (the same keys and index as infra/constructs/subscribers.ts). */
-export function subscriberTableInput(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'emailKey', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: EMAIL_INDEX,
-        KeySchema: [{ AttributeName: 'emailKey', KeyType: 'HASH' }],
-        Projection: { ProjectionType: 'KEYS_ONLY' },
-      },
-    ],
-  };
-}
+/** The subscriber table: every item under `pk`, subscribers found by address through EMAIL_INDEX. */
+export const SUBSCRIBERS_SCHEMA: TableSchema = {
+  partitionKey: 'pk',
+  indexes: [{ name: EMAIL_INDEX, partitionKey: 'emailKey', projection: 'KEYS_ONLY' }],
+  timeToLive: TTL_ATTRIBUTE,
+};
 
 /**
  * One table, partition key `pk`: `subscriber#<id>` items (with `emailKey`, the lower-cased address,

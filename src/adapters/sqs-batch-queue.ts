@@ -1,28 +1,47 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { BatchQueue, RecipientBatch } from '../core/ports/sending.ts';
 
-/** Puts recipient batches on the send queue, ten SQS messages per call; a partial failure throws. */
+/** SendMessageBatch takes at most ten messages. */
+const SQS_BATCH_LIMIT = 10;
+
+/**
+ * Puts recipient batches on the send queue, ten SQS messages per call (the one place they are grouped);
+ * a partial failure throws.
+ */
 export class SqsBatchQueue implements BatchQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(batches: readonly RecipientBatch[], delaySeconds?: number): Promise<void> {
-    for (let start = 0; start < batches.length; start += 10) {
-      const entries = batches.slice(start, start + 10).map((batch, i) => ({
-        Id: String(start + i),
-        MessageBody: JSON.stringify(batch),
-        ...(delaySeconds ? { DelaySeconds: delaySeconds } : {}),
-      }));
-      const { Failed } = await this.client.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-      );
-      if (Failed && Failed.length > 0) {
-        throw new Error(
-          `SQS refused ${Failed.length} recipient batches: ${Failed.map((f) => f.Code).join(', ')}`,
-        );
+  async enqueue(
+    batches: Iterable<RecipientBatch> | AsyncIterable<RecipientBatch>,
+    delaySeconds?: number,
+  ): Promise<void> {
+    let group: RecipientBatch[] = [];
+    for await (const batch of batches) {
+      group.push(batch);
+      if (group.length === SQS_BATCH_LIMIT) {
+        await this.send(group, delaySeconds);
+        group = [];
       }
+    }
+    if (group.length > 0) await this.send(group, delaySeconds);
+  }
+
+  private async send(group: RecipientBatch[], delaySeconds: number | undefined): Promise<void> {
+    const entries = group.map((batch, i) => ({
+      Id: String(i),
+      MessageBody: JSON.stringify(batch),
+      ...(delaySeconds ? { DelaySeconds: delaySeconds } : {}),
+    }));
+    const { Failed } = await this.client.send(
+      new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+    );
+    if (Failed && Failed.length > 0) {
+      throw new Error(
+        `SQS refused ${Failed.length} recipient batches: ${Failed.map((f) => f.Code).join(', ')}`,
+      );
     }
   }
 }

@@ -1,8 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { createIngestQueueHandler } from '../adapters/ingest-queue-handler.ts';
-import { createJsonLogger } from '../adapters/json-logger.ts';
 import { isHiddenPath, listVisibleFiles } from '../adapters/local-files.ts';
 import {
   LocalArticleIndex,
@@ -10,10 +8,12 @@ import {
   LocalUploadedObjects,
 } from '../adapters/local-ingest-store.ts';
 import { LOCAL_BUCKET, type LocalObjectChange, localS3QueueEvent } from '../adapters/local-s3-events.ts';
+import { noMetrics, powertoolsLogger } from '../adapters/powertools-observability.ts';
 import type { Article } from '../core/article.ts';
 import type { Skipped } from '../core/digest.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import { UploadIngest } from '../core/upload-ingest.ts';
+import { createIngestQueueHandler } from '../handlers/ingest.ts';
 import { type PreviewServer, type PreviewServerOptions, startPreviewServer } from './server.ts';
 import type { CollectedArticles, StudioSources } from './studio.ts';
 
@@ -25,7 +25,7 @@ export interface DevStudioOptions extends Omit<PreviewServerOptions, 'sources'> 
   sources: Omit<StudioSources, 'inputDir' | 'collectArticles'>;
   /** Largest accepted file, as the Lambda's MAX_ARTICLE_BYTES. @default 1 MiB */
   maxArticleBytes?: number;
-  /** The ingest handler's log. @default JSON lines on stdout, as in Lambda */
+  /** The ingest handler's log. @default Powertools JSON lines on stdout, as in Lambda */
   log?: Logger;
 }
 
@@ -52,11 +52,13 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
   const objects = new LocalUploadedObjects(watchDir);
   const articles = new LocalNormalisedArticles(join(options.stateDir, 'articles'));
   const index = new LocalArticleIndex(join(options.stateDir, 'index.json'));
-  const log = options.log ?? createJsonLogger('ingest');
+  const log = options.log ?? powertoolsLogger('ingest');
   const handler = createIngestQueueHandler({
     ingest: new UploadIngest(objects, articles, index, { maxArticleBytes: options.maxArticleBytes }),
     bucket: LOCAL_BUCKET,
     log,
+    // Counts only CloudWatch would read.
+    metrics: noMetrics,
   });
 
   const collectArticles = async (): Promise<CollectedArticles> => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
+import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { approvedMessages, scheduledDigest } from '../support/digest-resources.ts';
 import { seeds } from '../support/ingest-resources.ts';
@@ -95,7 +95,8 @@ describe('digest operator CLI against moto', () => {
   it('run-now invokes the digest function with the window end as the scheduled time', async () => {
     // Prepare: a local Lambda invoke endpoint that runs the real digest handler on moto.
     const { d, r, slot } = await reviewModeSetup(await seeds());
-    const handler = createDigestHandler(scheduledDigest(r, d).digest, scheduledDigest(r, d).log);
+    const { digest, log, metrics } = scheduledDigest(r, d);
+    const handler = createDigestHandler(digest, log, metrics);
     const invoked: { path: string; event: unknown }[] = [];
     const lambda = createServer((req, res) => {
       let body = '';

@@ -5,10 +5,10 @@ import {
   ListObjectVersionsCommand,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { sendRequestSchema } from '../../functions/sending-config.ts';
-import { createDigestHandler } from '../../src/adapters/digest-handler.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
+import { createDigestHandler } from '../../src/handlers/digest.ts';
+import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
 import {
   createIngestResources,
@@ -54,8 +54,8 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const r = await createIngestResources();
     const d = await createDigestResources(r);
     const ids = await ingestSeeds(r);
-    const { digest, records } = scheduledDigest(r, d);
-    const handler = createDigestHandler(digest, scheduledDigest(r, d).log);
+    const { digest, records, log, metrics } = scheduledDigest(r, d);
+    const handler = createDigestHandler(digest, log, metrics);
     const slot = nextSlot();
 
     // Act
@@ -154,7 +154,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const d = await createDigestResources(r);
     await ingestSeeds(r);
     const slot = nextSlot();
-    const { digest, records, log } = scheduledDigest(r, d);
+    const { digest, records, log, metrics } = scheduledDigest(r, d);
     const window = await digest.window(slot);
     const heldUntil = new Date(Date.now() + 60_000);
     await records.acquire(
@@ -174,6 +174,7 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const whileHeld = await createDigestHandler(
       digest,
       log,
+      metrics,
     )({ scheduledTime: slot.toISOString() }).catch((error: unknown) => error);
     const takenOver = await afterLease.digest.run(slot);
 

@@ -8,13 +8,14 @@ import {
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSendWorker } from '../../functions/send-worker.ts';
 import { SesRawSender } from '../../src/adapters/ses-raw-sender.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { busyDigest } from '../support/digests.ts';
+import { recordingObservability } from '../support/logs.ts';
 import { sendingStack, sqsEvent, virtualTime } from '../support/sending.ts';
 import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
 
@@ -28,7 +29,7 @@ describe('send worker on SES errors', () => {
   const ses = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
   const sesMock = mockClient(ses);
   let time: ReturnType<typeof virtualTime>;
-  let warnings: string[];
+  let recorded: ReturnType<typeof recordingObservability>;
 
   beforeAll(async () => {
     subscribers = await subscriberStack('send-errors', KEY_SECRET);
@@ -38,10 +39,7 @@ describe('send worker on SES errors', () => {
   beforeEach(() => {
     sesMock.reset();
     sesMock.on(GetSendQuotaCommand).resolves({ Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 10 });
-    warnings = [];
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    vi.spyOn(console, 'warn').mockImplementation((line: string) => void warnings.push(line));
+    recorded = recordingObservability();
   });
 
   afterEach(() => vi.restoreAllMocks());
@@ -72,6 +70,8 @@ describe('send worker on SES errors', () => {
       queue: sending.queue,
       digests: sending.digests,
       messages: sending.messages,
+      log: recorded.log,
+      metrics: recorded.metrics,
       workers: 2,
       leaseMs: 300_000,
       quotaDelaySeconds: 900,
@@ -232,9 +232,9 @@ describe('send worker on SES errors', () => {
     const ledger = await rows(digestId);
     expect([...ledger.values()].map((e) => e.state)).toEqual(['sent']);
     expect(await delayedMessages()).toBe(queued + 1);
-    const metric = warnings.map((w) => JSON.parse(w)).find((w) => w.QuotaDeferred !== undefined);
-    expect(metric).toMatchObject({ QuotaDeferred: 2, digestId });
-    expect(metric._aws.CloudWatchMetrics[0].Metrics).toEqual([{ Name: 'QuotaDeferred' }]);
+    const lines = recorded.lines.map((line) => JSON.parse(line));
+    expect(lines).toContainEqual({ metrics: { QuotaDeferred: 2 } });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'WARN', digestId, deferred: 2 }));
   });
 
   it('defers the rest when SES itself says the daily quota is used up', async () => {

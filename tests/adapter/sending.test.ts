@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFanoutHandler } from '../../functions/send-fanout.ts';
-import { createSendWorker, type SendWorkerOptions } from '../../functions/send-worker.ts';
-import { createFeedbackHandler } from '../../functions/ses-feedback.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { LedgerEntry, SendLedgerStore } from '../../src/core/ports/sending.ts';
@@ -20,7 +17,11 @@ import {
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
+import { createSendWorker, type SendWorkerOptions } from '../../src/handlers/send-worker.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { busyDigest } from '../support/digests.ts';
+import { recordingObservability } from '../support/logs.ts';
 import {
   drainQueue,
   LINK_BASE,
@@ -72,6 +73,7 @@ describe('sending a digest through SES, against moto', () => {
       queue: sending.queue,
       digests: sending.digests,
       messages: sending.messages,
+      ...recordingObservability(),
       workers: 1,
       leaseMs: LEASE_MS,
       quotaDelaySeconds: 900,
@@ -85,12 +87,6 @@ describe('sending a digest through SES, against moto', () => {
     const found = new Map<string, LedgerEntry>();
     for await (const entry of sending.ledger.entries(digestId)) found.set(entry.subscriberId, entry);
     return found;
-  }
-
-  function quiet() {
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
   }
 
   it('refuses to send with the placeholder postal address, before any mail', async () => {
@@ -116,7 +112,6 @@ describe('sending a digest through SES, against moto', () => {
 
   it('fans out to active subscribers only and sends each one complete, paced message', async () => {
     // prepare
-    quiet();
     const ana = await subscriber('ana', 'active', { name: 'Ana Müller' });
     const ben = await subscriber('ben', 'active', { topics: ['theme'], topicsOnly: false });
     const stopped = [
@@ -131,6 +126,7 @@ describe('sending a digest through SES, against moto', () => {
       subscribers: subscribers.repository,
       queue: sending.queue,
       batchSize: 2,
+      log: recordingObservability().log,
     });
     // The hand-off as the scheduled digest sends it (archivePrefix holds digest.json).
     const request = JSON.stringify({
@@ -199,7 +195,6 @@ describe('sending a digest through SES, against moto', () => {
 
   it('skips subscribers who left after the fan-out, and a second delivery of a batch sends nothing new', async () => {
     // prepare
-    quiet();
     const stays = await subscriber('stays', 'active');
     const leaves = await subscriber('leaves', 'active');
     const bounces = await subscriber('bounces', 'active');
@@ -228,7 +223,6 @@ describe('sending a digest through SES, against moto', () => {
 
   it("links each message to its digest's page on the archive site, header and footer; no site, no link", async () => {
     // prepare
-    quiet();
     const linked = await subscriber('linked', 'active');
     const plain = await subscriber('plain', 'active');
     const batchFor = (s: Subscriber) =>
@@ -256,7 +250,6 @@ describe('sending a digest through SES, against moto', () => {
 
   it('never resends after a crash between the send and the ledger update; an SES event settles the row', async () => {
     // prepare
-    quiet();
     const digestId = `${sending.digestId}-crash`;
     const first = await subscriber('first', 'active');
     const second = await subscriber('second', 'active');
@@ -293,6 +286,7 @@ describe('sending a digest through SES, against moto', () => {
       repository: subscribers.repository,
       ledger: sending.ledger,
       logHash: subscribers.hash,
+      log: recordingObservability().log,
     })(delivery);
     const settled = await sendReport(
       digestId,

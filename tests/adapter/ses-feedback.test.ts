@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFeedbackHandler } from '../../functions/ses-feedback.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SendLedger } from '../../src/core/ports/subscribers.ts';
 import { addressHash, createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
+import { recordingObservability } from '../support/logs.ts';
 import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
 
 /** A recorded SNS delivery of an SES event; the recipient is swapped for this run's address. */
@@ -18,10 +19,13 @@ describe('SES feedback handler on recorded events, against moto', () => {
   const settled: Parameters<SendLedger['settle']>[] = [];
   const ledger: SendLedger = { settle: async (...args) => void settled.push(args) };
   let handler: ReturnType<typeof createFeedbackHandler>;
+  let recorded: ReturnType<typeof recordingObservability>;
 
   beforeAll(async () => {
     stack = await subscriberStack('feedback', KEY_SECRET);
+    recorded = recordingObservability();
     handler = createFeedbackHandler({
+      log: recorded.log,
       repository: stack.repository,
       ledger,
       transientBounceLimit: 3,
@@ -42,7 +46,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
   it('marks a permanently bounced subscriber and settles the ledger, without logging the address', async () => {
     // prepare
     const subscriber = await activeSubscriber('gone');
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    recorded.lines.length = 0;
 
     // act
     await handler(fixture('bounce-permanent', { from: 'gone@mail.example.com', to: subscriber.email }));
@@ -57,19 +61,21 @@ describe('SES feedback handler on recorded events, against moto', () => {
       // The event's mail.tags, by which the send ledger finds its row.
       expect.objectContaining({ 'ses:configuration-set': ['NewsletterDigest-feedback'] }),
     ]);
-    const logged = log.mock.calls.flat().join('\n');
+    const logged = recorded.lines.join('\n');
     // Keyed (HMAC): the plain SHA-256 a list of known addresses could be tested against is not logged.
     expect(logged).toContain(stack.hash(subscriber.email));
     expect(logged).not.toContain(addressHash(subscriber.email));
     expect(logged).not.toContain(subscriber.email);
-    log.mockRestore();
   });
 
   it('marks a complaint, which stops mail', async () => {
+    // prepare
     const subscriber = await activeSubscriber('annoyed');
 
+    // act
     await handler(fixture('complaint', { from: 'annoyed@mail.example.com', to: subscriber.email }));
 
+    // assess
     expect((await stack.repository.get(subscriber.id))?.status).toBe('complained');
   });
 
@@ -102,20 +108,22 @@ describe('SES feedback handler on recorded events, against moto', () => {
   });
 
   it('reports a recipient that cannot be a subscriber as unknown and still settles the ledger', async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    // prepare
+    recorded.lines.length = 0;
 
+    // act
     await handler(
       fixture('bounce-permanent', { from: 'gone@mail.example.com', to: 'jörg@mail.example.com' }),
     );
 
-    expect(log.mock.calls.flat().join('\n')).toContain('"action":"unknown-recipient"');
+    // assess
+    expect(recorded.lines.join('\n')).toContain('"action":"unknown-recipient"');
     expect(
       settled.some(
         ([id, hash]) =>
           id === '0102017d1c2b3a4f-aaaa0001-000000' && hash === addressHash('jörg@mail.example.com'),
       ),
     ).toBe(true);
-    log.mockRestore();
   });
 
   it('ignores Send events and skips a record that is not an SES event, keeping the others', async () => {
@@ -126,7 +134,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
     const [brokenRecord] = broken.Records;
     if (!brokenRecord || !bounce.Records[0]) throw new Error('fixture has no record');
     brokenRecord.Sns.Message = '{"not":"ses"}';
-    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    recorded.lines.length = 0;
 
     // act
     await handler(fixture('send'));
@@ -134,7 +142,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
 
     // assess
     expect((await stack.repository.get(subscriber.id))?.status).toBe('bounced');
-    expect(error.mock.calls.flat().join('\n')).toContain(brokenRecord.Sns.MessageId);
-    error.mockRestore();
+    const errors = recorded.lines.map((line) => JSON.parse(line)).filter((line) => line.level === 'ERROR');
+    expect(errors).toContainEqual(expect.objectContaining({ snsMessageId: brokenRecord.Sns.MessageId }));
   });
 });

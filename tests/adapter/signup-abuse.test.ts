@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSignupWorker } from '../../functions/signup-worker.ts';
-import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
 import type { SignupLimits } from '../../src/core/subscribers/service.ts';
+import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
+import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
+import { recordingObservability } from '../support/logs.ts';
 import { type MotoServer, startMoto } from '../support/moto.ts';
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 import {
@@ -74,7 +75,7 @@ describe('signup abuse limits against moto', () => {
     // act: 40 requests at once, then the queued signups processed by four workers at once, as Lambda would.
     const answers = await Promise.all(Array.from({ length: 40 }, () => handler(signupEvent(body))));
     const { Records } = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
-    const worker = createSignupWorker(service, LINK_BASE);
+    const worker = createSignupWorker(service, LINK_BASE, recordingObservability().log);
     const chunks = [0, 1, 2, 3].map((i) => Records.slice(i * 10, i * 10 + 10));
     const results = await Promise.all(chunks.map((chunk) => worker({ Records: chunk })));
 

@@ -2,11 +2,11 @@ import { cp, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJsonLogger } from '../../src/adapters/json-logger.ts';
 import type { ArticleIndexEntry } from '../../src/core/ports/article-index.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { type DevStudio, startDevStudio } from '../../src/preview/dev.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { recordingObservability } from '../support/logs.ts';
 
 const FIRST = '000_e134260b7217c83b.txt';
 const SECOND = '001_002a772d83aea243.txt';
@@ -17,7 +17,8 @@ describe('digest dev --watch', () => {
   let drop: string;
   let state: string;
   let dev: DevStudio;
-  const logLines: Record<string, unknown>[] = [];
+  const recorded = recordingObservability();
+  const logLines = () => recorded.lines.map((line) => JSON.parse(line));
 
   const digest = () => dev.preview.current().digest;
   const articleIds = () => digest()?.themes.flatMap((t) => t.articles.map((a) => a.id)) ?? [];
@@ -35,7 +36,7 @@ describe('digest dev --watch', () => {
       stateDir: state,
       sources: { settings: parseEmailSettings({}) },
       port: 0,
-      log: createJsonLogger('ingest', (line) => logLines.push(JSON.parse(line))),
+      log: recorded.log,
     });
   });
   afterAll(async () => {
@@ -57,7 +58,7 @@ describe('digest dev --watch', () => {
     expect(await readFile(join(state, 'articles', entry?.articlePath ?? ''), 'utf8')).toContain(
       'Khawaja Asif',
     );
-    expect(logLines).toContainEqual(
+    expect(logLines()).toContainEqual(
       expect.objectContaining({ message: 'object handled', outcome: 'ingested' }),
     );
   });

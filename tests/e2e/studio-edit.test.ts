@@ -1,15 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createFanoutHandler } from '../../functions/send-fanout.ts';
-import { createSendWorker } from '../../functions/send-worker.ts';
 import { S3DigestSource } from '../../src/adapters/s3-digest-source.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
+import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import { deployedEditSession } from '../../src/preview/editing.ts';
 import { startPreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { busyDigest } from '../support/digests.ts';
+import { recordingObservability } from '../support/logs.ts';
 import { pendingDigest } from '../support/review-digest.ts';
 import {
   drainQueue,
@@ -84,6 +85,7 @@ describe('editing a deployed digest in the studio (Chromium, moto)', () => {
         subscribers: subscribers.repository,
         queue: sending.queue,
         batchSize: 10,
+        log: recordingObservability().log,
       });
       expect((await fanout(await drainQueue(r.sqs, d.approvedQueueUrl))).batchItemFailures).toEqual([]);
       const time = virtualTime();
@@ -92,6 +94,7 @@ describe('editing a deployed digest in the studio (Chromium, moto)', () => {
         subscribers: subscribers.repository,
         sender: withoutDailyLimit(sending.sender),
         queue: sending.queue,
+        ...recordingObservability(),
         digests: new S3DigestSource(r.s3, r.bucket),
         messages: sending.messages,
         workers: 1,

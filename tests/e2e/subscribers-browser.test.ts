@@ -1,8 +1,8 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
 import { type LocalFunctionUrl, serveFunctionUrl } from '../../src/adapters/local-function-url.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
   confirmToken,

@@ -19,13 +19,24 @@ const logicalIdOf = (type: string, path: string) => {
   return id;
 };
 
+/**
+ * The project's own Lambda functions: every one but CDK's BucketNotificationsHandler, the custom resource
+ * aws-s3 deploys to configure bucket notifications.
+ */
+const projectFunctions = () =>
+  Object.fromEntries(
+    Object.entries(stack.template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !id.startsWith('BucketNotificationsHandler'),
+    ),
+  );
+
 describe('the whole stack with a sender configured', () => {
   it('feeds the digest Lambda’s approved queue to the sender’s fan-out, with no queue of its own', () => {
     // Assess
     const approved = logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestApproved');
     stack.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [approved, 'Arn'] },
-      FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'SendingFanout') },
+      FunctionName: { Ref: logicalIdOf('AWS::Lambda::Function', 'SendingFanoutFunction') },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     expect(
@@ -43,7 +54,7 @@ describe('the whole stack with a sender configured', () => {
       ];
     const fanout =
       stack.template.findResources('AWS::Lambda::Function')[
-        logicalIdOf('AWS::Lambda::Function', 'SendingFanout')
+        logicalIdOf('AWS::Lambda::Function', 'SendingFanoutFunction')
       ];
     expect(approved?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fanout?.Properties.Timeout);
   });
@@ -72,7 +83,7 @@ describe('the whole stack with a sender configured', () => {
   it('lets the send worker read archived digests only: GetObject on digests/*, no listing', () => {
     // Assess
     const bucket = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
-    const worker = logicalIdOf('AWS::Lambda::Function', 'SendingWorker');
+    const worker = logicalIdOf('AWS::Lambda::Function', 'SendingWorkerFunction');
     const role =
       stack.template.findResources('AWS::Lambda::Function')[worker]?.Properties.Role['Fn::GetAtt'][0];
     const statements = Object.values(stack.template.findResources('AWS::IAM::Policy'))
@@ -85,6 +96,78 @@ describe('the whole stack with a sender configured', () => {
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/digests/*']] },
       }),
     ]);
+  });
+
+  it('builds every Lambda the same way: Node.js 24 on arm64, source maps, its own log group kept a month', () => {
+    // Prepare
+    const functions = projectFunctions();
+    const logGroups = stack.template.findResources('AWS::Logs::LogGroup');
+
+    // Act
+    const shapes = Object.values(functions).map((fn) => ({
+      runtime: fn.Properties.Runtime,
+      architectures: fn.Properties.Architectures,
+      nodeOptions: fn.Properties.Environment.Variables.NODE_OPTIONS,
+      retention: logGroups[fn.Properties.LoggingConfig.LogGroup.Ref]?.Properties.RetentionInDays,
+    }));
+
+    // Assess: ingest, digest, endpoint, signup worker, feedback, fan-out and send worker.
+    expect(shapes).toHaveLength(7);
+    for (const shape of shapes) {
+      expect(shape).toEqual({
+        runtime: 'nodejs24.x',
+        architectures: ['arm64'],
+        nodeOptions: '--enable-source-maps',
+        retention: 30,
+      });
+    }
+  });
+
+  it('alarms on errors and throttles of every Lambda, to the alarm topic', () => {
+    // Prepare
+    const alarms = Object.values(stack.template.findResources('AWS::CloudWatch::Alarm'));
+
+    // Act
+    const alarmed = (metricName: string) =>
+      alarms
+        .filter((a) => a.Properties.MetricName === metricName && a.Properties.Namespace === 'AWS/Lambda')
+        .filter((a) => a.Properties.AlarmActions?.length === 1)
+        .map((a) => a.Properties.Dimensions[0].Value.Ref)
+        .sort();
+
+    // Assess
+    const ids = Object.keys(projectFunctions()).sort();
+    expect(alarmed('Errors')).toEqual(ids);
+    expect(alarmed('Throttles')).toEqual(ids);
+  });
+
+  it('gives every Lambda a role of its own with no managed policy, writing only its own log group', () => {
+    // Prepare
+    const roles = stack.template.findResources('AWS::IAM::Role');
+    const policies = Object.values(stack.template.findResources('AWS::IAM::Policy'));
+
+    // Act
+    const perFunction = Object.values(projectFunctions()).map((fn) => {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      const statements = policies
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap(
+          (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+        );
+      const logWrites = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('logs:')));
+      return {
+        managed: roles[roleId]?.Properties.ManagedPolicyArns,
+        logResources: logWrites.map((st) => JSON.stringify(st.Resource)),
+        logGroup: fn.Properties.LoggingConfig.LogGroup.Ref as string,
+      };
+    });
+
+    // Assess
+    expect(perFunction).toHaveLength(7);
+    for (const { managed, logResources, logGroup } of perFunction) {
+      expect(managed).toBeUndefined();
+      expect(logResources).toEqual([JSON.stringify({ 'Fn::GetAtt': [logGroup, 'Arn'] })]);
+    }
   });
 
   it('stays clean under cdk-nag AwsSolutions', () => {

@@ -92,7 +92,9 @@ describe('Sending construct', () => {
   });
 
   it('caps the send workers with the event source maximum concurrency and reports batch item failures', () => {
-    const worker = synthesized.stack.getLogicalId(synthesized.sending.worker.node.defaultChild as never);
+    const worker = synthesized.stack.getLogicalId(
+      synthesized.sending.worker.function.node.defaultChild as never,
+    );
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: worker },
       BatchSize: 1,

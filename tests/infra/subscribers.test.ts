@@ -50,7 +50,7 @@ describe('Subscribers construct with a mail domain', () => {
 
   it('serves a public Function URL with both lambda:InvokeFunctionUrl and lambda:InvokeFunction permissions', () => {
     const endpoint = synthesized.stack.getLogicalId(
-      synthesized.subscribers.endpoint.node.defaultChild as never,
+      synthesized.subscribers.endpoint.function.node.defaultChild as never,
     );
     template.hasResourceProperties('AWS::Lambda::Url', {
       AuthType: 'NONE',
@@ -192,7 +192,7 @@ describe('Subscribers construct: abuse limits', () => {
 
   it('hands signups to a worker Lambda through an encrypted queue with a dead-letter queue', () => {
     const { template, subscribers, stack } = synthesized;
-    const worker = stack.getLogicalId(subscribers.signupWorker?.node.defaultChild as never);
+    const worker = stack.getLogicalId(subscribers.signupWorker?.function.node.defaultChild as never);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: worker },
       FunctionResponseTypes: ['ReportBatchItemFailures'],

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
-import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
-import { createJsonLogger } from '../../src/adapters/json-logger.ts';
+import { DIGEST_RECORDS_SCHEMA, DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
@@ -13,6 +13,7 @@ import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { ScheduledDigest, type ScheduledDigestOptions } from '../../src/core/scheduled-digest.ts';
 import type { IngestResources } from './ingest-resources.ts';
+import { recordingObservability } from './logs.ts';
 
 export interface DigestResources {
   digestsTable: string;
@@ -23,14 +24,7 @@ export interface DigestResources {
 export async function createDigestResources(r: IngestResources): Promise<DigestResources> {
   const id = randomUUID().slice(0, 8);
   const digestsTable = `digests-${id}`;
-  await r.db.send(
-    new CreateTableCommand({
-      TableName: digestsTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'digestId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'digestId', KeyType: 'HASH' }],
-    }),
-  );
+  await r.db.send(new CreateTableCommand(createTableInput(digestsTable, DIGEST_RECORDS_SCHEMA)));
   const { QueueUrl = '' } = await r.sqs.send(new CreateQueueCommand({ QueueName: `digest-approved-${id}` }));
   return { digestsTable, approvedQueueUrl: QueueUrl };
 }
@@ -46,8 +40,7 @@ export function scheduledDigest(
   d: DigestResources,
   options: ScheduledDigestOptions = {},
 ) {
-  const logLines: string[] = [];
-  const log = createJsonLogger('digest-test', (line) => logLines.push(line));
+  const { log, metrics, lines: logLines } = recordingObservability();
   const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
   const digest = new ScheduledDigest(
     {
@@ -61,7 +54,7 @@ export function scheduledDigest(
     },
     options,
   );
-  return { digest, records, log, logLines };
+  return { digest, records, log, metrics, logLines };
 }
 
 /** Every "digest approved" message waiting on the queue, parsed. */

@@ -10,13 +10,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbArticleIndex, INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
-import { createIngestQueueHandler } from '../../src/adapters/ingest-queue-handler.ts';
-import { createJsonLogger } from '../../src/adapters/json-logger.ts';
+import { ARTICLE_INDEX_SCHEMA, DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
 import { UploadIngest } from '../../src/core/upload-ingest.ts';
+import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { motoClientConfig } from './aws.ts';
+import { recordingObservability } from './logs.ts';
 
 export interface IngestResources {
   s3: S3Client;
@@ -63,35 +64,14 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
       },
     }),
   );
-  await db.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'objectId', AttributeType: 'S' },
-        { AttributeName: 'ingestDay', AttributeType: 'S' },
-        { AttributeName: 'ingestedAt', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'objectId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: INGEST_DAY_INDEX,
-          KeySchema: [
-            { AttributeName: 'ingestDay', KeyType: 'HASH' },
-            { AttributeName: 'ingestedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await db.send(new CreateTableCommand(createTableInput(table, ARTICLE_INDEX_SCHEMA)));
   return { s3, sqs, db, bucket, queueUrl, table };
 }
 
 export const MAX_BYTES = 1024 * 1024;
 
 export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
-  const logLines: string[] = [];
+  const { log, metrics, lines: logLines } = recordingObservability();
   const index = new DynamoDbArticleIndex(r.db, r.table);
   const handler = createIngestQueueHandler({
     ingest: new UploadIngest(
@@ -101,7 +81,8 @@ export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
       { maxArticleBytes: MAX_BYTES },
     ),
     bucket: r.bucket,
-    log: createJsonLogger('ingest-test', (line) => logLines.push(line)),
+    log,
+    metrics,
   });
   return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
 }

@@ -9,7 +9,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoDbSendLedger, ledgerTableInput } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { DynamoDbSendLedger, SEND_LEDGER_SCHEMA } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { S3DigestSource } from '../../src/adapters/s3-digest-source.ts';
 import { SesRawSender } from '../../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../../src/adapters/sqs-batch-queue.ts';
@@ -35,7 +36,7 @@ export const EMAIL_SETTINGS = {
 export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscriberStack>>, digest: Digest) {
   const suffix = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const ledgerTable = `send-ledger-${suffix}`;
-  await subscribers.dynamo.send(new CreateTableCommand(ledgerTableInput(ledgerTable)));
+  await subscribers.dynamo.send(new CreateTableCommand(createTableInput(ledgerTable, SEND_LEDGER_SCHEMA)));
   const sqs = new SQSClient(motoClientConfig());
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `send-${suffix}` }));
   const s3 = new S3Client(motoClientConfig());

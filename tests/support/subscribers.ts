@@ -4,19 +4,21 @@ import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { inject } from 'vitest';
-import { createSignupWorker } from '../../functions/signup-worker.ts';
 import {
   DynamoDbRateLimiter,
   DynamoDbSubscriberRepository,
-  subscriberTableInput,
+  SUBSCRIBERS_SCHEMA,
 } from '../../src/adapters/dynamodb-subscribers.ts';
+import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { hasherFromSecret } from '../../src/adapters/secrets-manager-hash-key.ts';
 import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
 import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
 import { type SignupLimits, SubscriptionService } from '../../src/core/subscribers/service.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { motoClientConfig } from './aws.ts';
+import { recordingObservability } from './logs.ts';
 import { receiveAsLambdaEvent } from './sqs-lambda.ts';
 
 /** Where confirmation links point in tests (the recorded Function URL fixtures' host). */
@@ -32,7 +34,7 @@ export async function subscriberStack(prefix: string, secret: object, endpoint =
   const secrets = new SecretsManagerClient(config);
   const ses = new SESClient(config);
   const table = `subscribers-${suffix}`;
-  await dynamo.send(new CreateTableCommand(subscriberTableInput(table)));
+  await dynamo.send(new CreateTableCommand(createTableInput(table, SUBSCRIBERS_SCHEMA)));
   const { ARN } = await secrets.send(
     new CreateSecretCommand({ Name: `token-keys-${suffix}`, SecretString: JSON.stringify(secret) }),
   );
@@ -92,7 +94,7 @@ export function subscriptionService(
 export async function drainSignups(stack: SubscriberStack, service: SubscriptionService) {
   const event = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
   if (event.Records.length === 0) return { batchItemFailures: [] };
-  return createSignupWorker(service, LINK_BASE)(event);
+  return createSignupWorker(service, LINK_BASE, recordingObservability().log)(event);
 }
 
 /** Every mail moto accepted through SendRawEmail to this address, parsed, oldest first. */

@@ -1,12 +1,12 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { readWorkerEnvironment } from '../../functions/sending-config.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../../src/core/sending/message.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../src/core/tokens.ts';
+import { parseEnvironment } from '../../src/handlers/environment.ts';
 import { busyDigest } from '../support/digests.ts';
 
 const KEY = { id: 'k1', secret: Buffer.from('unit-key-0123456789abcdefghijklmnopqrstuvwxyz') };
@@ -90,11 +90,11 @@ describe('archive page links', () => {
       /archive base URL must be an https:\/\/ URL/,
     );
     expect(() =>
-      readWorkerEnvironment({ ...WORKER_ENV, ARCHIVE_BASE_URL: 'http://archive.news.example.org' }),
+      parseEnvironment('send-worker', { ...WORKER_ENV, ARCHIVE_BASE_URL: 'http://archive.news.example.org' }),
     ).toThrow(/ARCHIVE_BASE_URL/);
-    expect(readWorkerEnvironment(WORKER_ENV).ARCHIVE_BASE_URL).toBeUndefined();
+    expect(parseEnvironment('send-worker', WORKER_ENV).ARCHIVE_BASE_URL).toBeUndefined();
     expect(
-      readWorkerEnvironment({ ...WORKER_ENV, ARCHIVE_BASE_URL: 'https://d1.cloudfront.net' })
+      parseEnvironment('send-worker', { ...WORKER_ENV, ARCHIVE_BASE_URL: 'https://d1.cloudfront.net' })
         .ARCHIVE_BASE_URL,
     ).toBe('https://d1.cloudfront.net');
   });

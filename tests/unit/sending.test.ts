@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseBody, sendRequestSchema } from '../../functions/sending-config.ts';
 import { QueueMessageRejectedError } from '../../src/core/errors.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { backoffDelay, DEFAULT_BACKOFF, Pacer, perWorkerRate } from '../../src/core/sending/pacing.ts';
@@ -16,6 +15,7 @@ import {
   type SubscriberStatus,
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
+import { parseBody, sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 
 describe('message tags', () => {
   it('encode any id into letters, digits, _ and -, and decode back exactly', () => {

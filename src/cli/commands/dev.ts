@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createJsonLogger } from '../../adapters/json-logger.ts';
 import { readSourceFolder } from '../../adapters/local-files.ts';
 import { startDevStudio } from '../../preview/dev.ts';
 import { readEmailSettings } from '../email-settings.ts';
@@ -20,10 +19,6 @@ export function registerDev(program: Command): void {
       stateDir: opts.state,
       sources: { templatesDir: opts.templates, settings, title: opts.title },
       port,
-      // The handler's own JSON log lines, without the metric lines that only CloudWatch reads.
-      log: createJsonLogger('ingest', (line) => {
-        if (!line.startsWith('{"_aws"')) console.log(line);
-      }),
       onBuild: (build) =>
         console.log(
           build.error

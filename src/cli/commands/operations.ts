@@ -1,12 +1,12 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import type { DigestEvent } from '../../adapters/digest-handler.ts';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
 import { DigestError, UsageError } from '../../core/errors.ts';
 import type { DigestRecord } from '../../core/ports/digest-records.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { DigestReview } from '../../core/scheduled-digest.ts';
+import type { DigestEvent } from '../../handlers/digest.ts';
 import {
   type AwsOptions,
   clientConfig,
@@ -40,7 +40,7 @@ interface StatusOptions extends OperatorOptions {
 const records = digestRecords;
 
 export function reviewer(options: OperatorOptions): DigestReview {
-  const quiet: Logger = { info() {}, warn() {}, error() {}, metrics() {} };
+  const quiet: Logger = { info() {}, warn() {}, error() {} };
   const handoff = new SqsDigestHandoff(
     new SQSClient(clientConfig(options)),
     required(options.approvedQueueUrl, '--approved-queue-url'),

@@ -33,7 +33,11 @@ export interface RecipientBatch {
 
 /** The queue the send workers consume. */
 export interface BatchQueue {
-  enqueue(batches: readonly RecipientBatch[], delaySeconds?: number): Promise<void>;
+  /** Queues the batches as they come (an async source is read as it is sent, never held whole). */
+  enqueue(
+    batches: Iterable<RecipientBatch> | AsyncIterable<RecipientBatch>,
+    delaySeconds?: number,
+  ): Promise<void>;
 }
 
 /** Where the send worker reads an archived digest. */

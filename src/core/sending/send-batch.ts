@@ -1,5 +1,7 @@
 import type { Digest } from '../digest.ts';
 import { DailyQuotaReachedError, SendRejectedError, SendThrottledError } from '../errors.ts';
+import { errorType, type Logger } from '../ports/logger.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { BatchQueue, MailSender, RecipientBatch, SendLedgerStore } from '../ports/sending.ts';
 import type { SubscriberRepository } from '../ports/subscribers.ts';
 import { addressHash, receivesMail, type Subscriber } from '../subscribers/subscriber.ts';
@@ -18,6 +20,9 @@ export interface SendBatchOptions {
   subscribers: SubscriberRepository;
   sender: MailSender;
   queue: BatchQueue;
+  log: Logger;
+  /** QuotaDeferred: recipients put back because the daily quota is used up (the construct alarms on it). */
+  metrics: Metrics;
   /** The raw message for one subscriber; undefined skips them (no theme matches their topics). */
   buildMessage(subscriber: Subscriber, now: Date): Promise<Buffer | undefined>;
   /** Most workers that run at once (the event source's maximum concurrency). */
@@ -78,22 +83,11 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     const rest = batch.subscriberIds.slice(from);
     await options.queue.enqueue([{ ...batch, subscriberIds: rest }], options.quotaDelaySeconds);
     outcome.deferred = rest.length;
-    console.warn(
-      JSON.stringify({
-        level: 'WARN',
-        message: 'daily sending quota reached; recipients deferred',
-        digestId: batch.digestId,
-        deferred: rest.length,
-        // CloudWatch embedded metric: the construct alarms on it.
-        _aws: {
-          Timestamp: clock().getTime(),
-          CloudWatchMetrics: [
-            { Namespace: 'NewsletterDigest', Dimensions: [[]], Metrics: [{ Name: 'QuotaDeferred' }] },
-          ],
-        },
-        QuotaDeferred: rest.length,
-      }),
-    );
+    options.log.warn('daily sending quota reached; recipients deferred', {
+      digestId: batch.digestId,
+      deferred: rest.length,
+    });
+    options.metrics.record({ QuotaDeferred: rest.length });
     return outcome;
   };
 
@@ -144,7 +138,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
           throw error;
         }
         // The call may have reached SES: keep the row `sending` so it is never sent twice.
-        logLeftSending('send outcome unknown', key, error);
+        logLeftSending(options.log, 'send outcome unknown', key, error);
         outcome.unknown++;
         break;
       }
@@ -154,7 +148,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
         outcome.sent++;
       } catch (error) {
         // Sent but not recorded: the row stays `sending` (never resent) until the SES event settles it.
-        logLeftSending('sent, but the ledger update failed', { ...key, messageId }, error);
+        logLeftSending(options.log, 'sent, but the ledger update failed', { ...key, messageId }, error);
         outcome.unknown++;
       }
       break;
@@ -164,11 +158,8 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
 }
 
 /** Logs a row left `sending` by error type only (SDK messages can quote addresses). */
-function logLeftSending(message: string, fields: Record<string, string>, error: unknown): void {
-  const errorType = error instanceof Error ? error.name : typeof error;
-  console.error(
-    JSON.stringify({ level: 'ERROR', message: `${message}; row left sending`, ...fields, errorType }),
-  );
+function logLeftSending(log: Logger, message: string, fields: Record<string, string>, error: unknown): void {
+  log.error(`${message}; row left sending`, { ...fields, errorType: errorType(error) });
 }
 
 /** Why this subscriber gets no mail now, or undefined when they do. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { WindowLockedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
 import type { RunResult, ScheduledDigest } from '../core/scheduled-digest.ts';
 
 /**
@@ -22,7 +23,7 @@ export interface DigestHandlerResult {
  * Settles expired reviews, then runs the window. A throw (including a window locked by another run) is retried
  * by Lambda and then goes to the async on-failure destination.
  */
-export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
+export function createDigestHandler(digest: ScheduledDigest, log: Logger, metrics: Metrics) {
   return async (event: unknown): Promise<DigestHandlerResult> => {
     const input = digestEventSchema.parse(event);
     const settled = (await digest.review.settleExpiredReviews()).map((r) => r.digestId);
@@ -32,7 +33,7 @@ export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
       // Thrown, not returned: Lambda retries it, and if the holder died the run ends on FailedRuns (alarmed).
       throw new WindowLockedError(`digest ${run.digestId} is being built by another run`);
     }
-    log.metrics({ DigestsBuilt: run.outcome === 'approved' || run.outcome === 'pending' ? 1 : 0 });
+    metrics.record({ DigestsBuilt: run.outcome === 'approved' || run.outcome === 'pending' ? 1 : 0 });
     log.info('digest run done', {
       digestId: run.digestId,
       outcome: run.outcome,

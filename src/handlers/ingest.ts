@@ -1,13 +1,16 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseS3Notification } from '../adapters/s3-event-notifications.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import type { Metrics } from '../core/ports/metrics.ts';
 import type { IngestOutcome, UploadIngest } from '../core/upload-ingest.ts';
-import { parseS3Notification } from './s3-event-notifications.ts';
+import { type SqsHandler, sqsBatchHandler } from './sqs-batch.ts';
 
 export interface IngestQueueHandlerDeps {
   ingest: UploadIngest;
   /** The only bucket whose events are handled; others are logged and dropped. */
   bucket: string;
   log: Logger;
+  metrics: Metrics;
 }
 
 type Counts = Record<IngestOutcome | 'failed' | 'unreadable', number>;
@@ -17,8 +20,13 @@ type Counts = Record<IngestOutcome | 'failed' | 'unreadable', number>;
  * never succeed (unreadable, another bucket) is logged and acknowledged; any other error fails only its own
  * message (ReportBatchItemFailures), so SQS redelivers it and, after its receive limit, moves it to the DLQ.
  */
-export function createIngestQueueHandler({ ingest, bucket, log }: IngestQueueHandlerDeps) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+export function createIngestQueueHandler({
+  ingest,
+  bucket,
+  log,
+  metrics,
+}: IngestQueueHandlerDeps): SqsHandler {
+  return async (event: SQSEvent) => {
     const counts: Counts = {
       ingested: 0,
       rejected: 0,
@@ -28,22 +36,13 @@ export function createIngestQueueHandler({ ingest, bucket, log }: IngestQueueHan
       failed: 0,
       unreadable: 0,
     };
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
     // In order, one at a time: changes to one key in one batch must apply in delivery order.
-    for (const record of event.Records) {
-      try {
-        await handleMessage(record);
-      } catch (error) {
-        counts.failed++;
-        failures.push({ itemIdentifier: record.messageId });
-        log.error('message failed; it will be retried', {
-          messageId: record.messageId,
-          error: (error as Error).name,
-          detail: (error as Error).message,
-        });
-      }
-    }
-    log.metrics({
+    const response = await sqsBatchHandler(
+      { log, failureMessage: 'message failed; it will be retried', logErrorMessage: true },
+      handleMessage,
+    )(event);
+    counts.failed = response.batchItemFailures.length;
+    metrics.record({
       ArticlesIngested: counts.ingested,
       ArticlesRejected: counts.rejected,
       ArticlesRetracted: counts.retracted,
@@ -51,7 +50,7 @@ export function createIngestQueueHandler({ ingest, bucket, log }: IngestQueueHan
       IngestMessagesUnreadable: counts.unreadable,
     });
     log.info('batch done', { messages: event.Records.length, ...counts });
-    return { batchItemFailures: failures };
+    return response;
 
     async function handleMessage(record: SQSRecord): Promise<void> {
       let notification: ReturnType<typeof parseS3Notification>;

@@ -1,0 +1,96 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { QueueMessageRejectedError } from '../core/errors.ts';
+import { errorType, type Logger } from '../core/ports/logger.ts';
+
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+export interface SqsBatchOptions {
+  log: Logger;
+  /** Logged with the SQS message id and the error type when a record fails. */
+  failureMessage: string;
+  /**
+   * Log the error's message too: only where no error can quote an address (ingest errors name objects).
+   * @default false
+   */
+  logErrorMessage?: boolean;
+}
+
+/**
+ * An SQS batch handler on Powertools batch processing (ReportBatchItemFailures): records one at a time, in
+ * delivery order (changes to one object, a subscriber's signups, must apply in the order they came), and a
+ * record that throws fails alone: SQS redelivers it and, past its receive limit, moves it to the DLQ. The
+ * failure is logged by error type only unless `logErrorMessage`, as SDK messages can quote addresses.
+ */
+export function sqsBatchHandler(
+  options: SqsBatchOptions,
+  handleRecord: (record: SQSRecord) => Promise<void>,
+): SqsHandler {
+  const handle = async (record: SQSRecord) => {
+    try {
+      await handleRecord(record);
+    } catch (error) {
+      options.log.error(options.failureMessage, {
+        sqsMessageId: record.messageId,
+        errorType: errorType(error),
+        ...(options.logErrorMessage && error instanceof Error ? { detail: error.message } : {}),
+      });
+      throw error;
+    }
+  };
+  return (event) =>
+    processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
+      processInParallel: false,
+      // A batch that fails whole is reported like any other: every record retried, none lost.
+      throwOnFullBatchFailure: false,
+    });
+}
+
+const digestIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)');
+const digestKeySchema = z.string().regex(/^digests\/.+\/digest\.json$/, 'must be digests/.../digest.json');
+
+/**
+ * The hand-off from the scheduled digest (or `digest approve`): one SQS message per approved digest,
+ * `{digestId, archivePrefix, ...}` as the digest Lambda sends it, or `{digestId, digestKey}`. Other fields
+ * (the window) are ignored.
+ */
+export const sendRequestSchema = z
+  .object({
+    digestId: digestIdSchema,
+    /** Key of the archived digest.json, under digests/. */
+    digestKey: digestKeySchema.optional(),
+    /** The digest's archive folder, `digests/.../`, which holds digest.json. */
+    archivePrefix: z
+      .string()
+      .regex(/^digests\/.+\/$/, 'must be digests/.../')
+      .optional(),
+  })
+  .transform((request, context) => {
+    const digestKey = request.digestKey ?? (request.archivePrefix && `${request.archivePrefix}digest.json`);
+    if (!digestKey) {
+      context.addIssue({ code: 'custom', message: 'needs digestKey or archivePrefix' });
+      return z.NEVER;
+    }
+    return { digestId: request.digestId, digestKey };
+  });
+
+export const recipientBatchSchema = z.object({
+  digestId: digestIdSchema,
+  digestKey: digestKeySchema,
+  subscriberIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1),
+});
+
+/** Parses one SQS body with a schema; the error names the SQS message and the reason. */
+export function parseBody<T extends z.ZodType>(schema: T, body: string, messageId: string): z.infer<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new QueueMessageRejectedError(`SQS message ${messageId}: body is not JSON`, { cause });
+  }
+  const result = schema.safeParse(json);
+  if (!result.success)
+    throw new QueueMessageRejectedError(`SQS message ${messageId}: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
