@@ -11,7 +11,7 @@ import {
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
-import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
+import { parseKeySecret, TokenSigner } from '../src/core/signed-links.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
 import { percentile } from './stats.ts';

@@ -18,7 +18,7 @@ import { loadTemplates } from '../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../src/core/sending/message.ts';
 import { Pacer, sleepFor } from '../src/core/sending/pacing.ts';
 import { digestCache, type SendBatchOptions, sendBatch } from '../src/core/sending/send-batch.ts';
-import { TokenSigner } from '../src/core/tokens.ts';
+import { TokenSigner } from '../src/core/signed-links.ts';
 import type { SqsHandler } from './send-fanout.ts';
 import { parseBody, readWorkerEnvironment, recipientBatchSchema } from './sending-config.ts';
 import { logFailure } from './subscribers-config.ts';

@@ -7,7 +7,7 @@ import { parseEnvironment } from '../src/adapters/lambda-environment.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../src/adapters/ses-confirmation-mailer.ts';
 import type { SubscriptionServiceOptions } from '../src/core/subscribers/service.ts';
-import { TokenSigner } from '../src/core/tokens.ts';
+import { TokenSigner } from '../src/core/signed-links.ts';
 
 const tableSettings = z.object({ SUBSCRIBER_TABLE: z.string().min(1) });
 

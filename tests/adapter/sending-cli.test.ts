@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { printSendReport, registerSend } from '../../src/cli/commands/send.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { createSubscriber, transition } from '../../src/core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { busyDigest } from '../support/digests.ts';
 import { LINK_BASE, sendingStack } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';

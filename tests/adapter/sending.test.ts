@@ -19,7 +19,7 @@ import {
   type SubscriberStatus,
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { busyDigest } from '../support/digests.ts';
 import {
   drainQueue,

@@ -4,7 +4,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
 import { SubscriptionService } from '../../src/core/subscribers/service.ts';
-import { parseKeySecret, TokenSigner } from '../../src/core/tokens.ts';
+import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 import {
   confirmToken,
   drainSignups,

@@ -15,7 +15,7 @@ import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-ke
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
 import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
 import { type SignupLimits, SubscriptionService } from '../../src/core/subscribers/service.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { motoClientConfig } from './aws.ts';
 import { receiveAsLambdaEvent } from './sqs-lambda.ts';
 

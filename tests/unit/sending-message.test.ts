@@ -6,7 +6,7 @@ import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../../src/core/sending/message.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { busyDigest } from '../support/digests.ts';
 
 const KEY = { id: 'k1', secret: Buffer.from('unit-key-0123456789abcdefghijklmnopqrstuvwxyz') };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Theme } from '../../src/core/digest.ts';
 import { subscriberLinks } from '../../src/core/subscribers/links.ts';
 import { themesForSubscriber } from '../../src/core/subscribers/preferences.ts';
-import { parseKeySecret, TokenSigner } from '../../src/core/tokens.ts';
+import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const signer = new TokenSigner({

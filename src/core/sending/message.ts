@@ -7,7 +7,7 @@ import type { RecipientPlaceholders } from '../render/view.ts';
 import { subscriberLinks } from '../subscribers/links.ts';
 import { themesForSubscriber } from '../subscribers/preferences.ts';
 import { asciiEmail, type Subscriber } from '../subscribers/subscriber.ts';
-import type { TokenSigner } from '../tokens.ts';
+import type { TokenSigner } from '../signed-links.ts';
 import { encodeTagValue } from './tags.ts';
 
 /** Who the digest comes from and which list it belongs to; validated again by MimeTemplate. */
