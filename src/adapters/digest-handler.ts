@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WindowLockedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/logger.ts';
-import type { RunResult, ScheduledDigest } from '../core/scheduled-digest.ts';
+import type { RunResult, ScheduledDigestRunner } from '../core/scheduled-digest.ts';
 
 /**
  * Input of the digest Lambda. The schedule passes `<aws.scheduler.scheduled-time>` as `scheduledTime`;
@@ -22,7 +22,7 @@ export interface DigestHandlerResult {
  * Settles expired reviews, then runs the window. A throw (including a window locked by another run) is retried
  * by Lambda and then goes to the async on-failure destination.
  */
-export function createDigestHandler(digest: ScheduledDigest, log: Logger) {
+export function createDigestHandler(digest: ScheduledDigestRunner, log: Logger) {
   return async (event: unknown): Promise<DigestHandlerResult> => {
     const input = digestEventSchema.parse(event);
     const settled = (await digest.review.settleExpiredReviews()).map((r) => r.digestId);

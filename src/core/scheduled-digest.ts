@@ -144,7 +144,7 @@ export const DEFAULT_WINDOW_HOURS = 168;
 
 export type SendMode = 'auto' | 'review';
 
-export interface ScheduledDigestOptions {
+export interface ScheduledDigestRunnerOptions {
   /** Length of a window in hours. @default 168 (a week) */
   windowHours?: number;
   /** `auto` hands a digest to sending at once; `review` waits for approve/reject or the deadline. @default 'auto' */
@@ -165,7 +165,7 @@ export interface ScheduledDigestOptions {
   now?: () => Date;
 }
 
-export interface ScheduledDigestDeps {
+export interface ScheduledDigestRunnerDeps {
   index: ArticleIndex;
   articles: NormalisedArticles;
   records: DigestRecords;
@@ -185,16 +185,16 @@ export interface RunResult {
 }
 
 /** One digest per window, archived and handed to sending exactly once, steered by pause and review. */
-export class ScheduledDigest {
-  private readonly options: Required<Omit<ScheduledDigestOptions, 'title' | 'intro' | 'clock'>> &
-    Pick<ScheduledDigestOptions, 'title' | 'intro' | 'clock'>;
+export class ScheduledDigestRunner {
+  private readonly options: Required<Omit<ScheduledDigestRunnerOptions, 'title' | 'intro' | 'clock'>> &
+    Pick<ScheduledDigestRunnerOptions, 'title' | 'intro' | 'clock'>;
 
   /** Approve, reject and review deadlines of this schedule's digests. */
   readonly review: DigestReview;
 
   constructor(
-    private readonly deps: ScheduledDigestDeps,
-    options: ScheduledDigestOptions = {},
+    private readonly deps: ScheduledDigestRunnerDeps,
+    options: ScheduledDigestRunnerOptions = {},
   ) {
     this.review = new DigestReview(deps, options);
     this.options = {
@@ -300,8 +300,8 @@ export class DigestReview {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: Pick<ScheduledDigestDeps, 'records' | 'handoff' | 'log'>,
-    options: Pick<ScheduledDigestOptions, 'onReviewDeadline' | 'now'> = {},
+    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'handoff' | 'log'>,
+    options: Pick<ScheduledDigestRunnerOptions, 'onReviewDeadline' | 'now'> = {},
   ) {
     this.onReviewDeadline = options.onReviewDeadline ?? 'send';
     this.now = options.now ?? (() => new Date());

@@ -11,7 +11,7 @@ import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { EmailArchiveRenderer } from '../../src/core/render/archive.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
-import { ScheduledDigest, type ScheduledDigestOptions } from '../../src/core/scheduled-digest.ts';
+import { ScheduledDigestRunner, type ScheduledDigestRunnerOptions } from '../../src/core/scheduled-digest.ts';
 import type { IngestResources } from './ingest-resources.ts';
 
 export interface DigestResources {
@@ -44,12 +44,12 @@ const archiveRenderer = new EmailArchiveRenderer(
 export function scheduledDigest(
   r: IngestResources,
   d: DigestResources,
-  options: ScheduledDigestOptions = {},
+  options: ScheduledDigestRunnerOptions = {},
 ) {
   const logLines: string[] = [];
   const log = createJsonLogger('digest-test', (line) => logLines.push(line));
   const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
-  const digest = new ScheduledDigest(
+  const digest = new ScheduledDigestRunner(
     {
       index: new DynamoDbArticleIndex(r.db, r.table),
       articles: new S3NormalisedArticles(r.s3, r.bucket),
