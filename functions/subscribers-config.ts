@@ -6,8 +6,8 @@ import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../src/adapte
 import { parseEnvironment } from '../src/adapters/lambda-environment.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../src/adapters/ses-confirmation-mailer.ts';
-import type { SubscriptionServiceOptions } from '../src/core/subscribers/service.ts';
 import { TokenSigner } from '../src/core/signed-links.ts';
+import type { SubscriptionServiceOptions } from '../src/core/subscribers/service.ts';
 
 const tableSettings = z.object({ SUBSCRIBER_TABLE: z.string().min(1) });
 

@@ -3,8 +3,8 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionHandler } from '../../functions/subscription-endpoint.ts';
-import { SubscriptionService } from '../../src/core/subscribers/service.ts';
 import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
+import { SubscriptionService } from '../../src/core/subscribers/service.ts';
 import {
   confirmToken,
   drainSignups,

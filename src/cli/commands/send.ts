@@ -15,8 +15,8 @@ import { loadTemplates } from '../../core/render/templates.ts';
 import { DigestMessages } from '../../core/sending/message.ts';
 import { sendReport } from '../../core/sending/report.ts';
 import { messageTags } from '../../core/sending/tags.ts';
-import { createSubscriber } from '../../core/subscribers/subscriber.ts';
 import { TokenSigner } from '../../core/signed-links.ts';
+import { createSubscriber } from '../../core/subscribers/subscriber.ts';
 import { type AwsOptions, clientConfig } from '../aws-options.ts';
 import { readEmailSettings } from '../email-settings.ts';
 

@@ -7,11 +7,11 @@ import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapter
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
 import { ConfigError, SubscriberRejectedError, UsageError } from '../../core/errors.ts';
+import { TokenSigner } from '../../core/signed-links.ts';
 import { parseImportCsv, subscribersToCsv } from '../../core/subscribers/csv.ts';
 import { PacedMailer } from '../../core/subscribers/paced-mailer.ts';
 import { SubscriptionService } from '../../core/subscribers/service.ts';
 import type { Subscriber } from '../../core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../core/signed-links.ts';
 import { type AwsOptions, clientConfig } from '../aws-options.ts';
 
 interface ConnectionOptions extends AwsOptions {
