@@ -1,4 +1,5 @@
 import type { Article } from './article.ts';
+import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
 import { EditConflictError, UsageError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
@@ -73,7 +74,7 @@ export async function articlesInWindow(
   const entries = await index.listWrittenBetween(window.start, window.end);
   const paths = entries
     .filter((e) => e.status === 'ingested' && e.articlePath)
-    .sort((a, b) => a.key.localeCompare(b.key))
+    .sort((a, b) => compareIds(a.key, b.key))
     .map((e) => e.articlePath as string);
   return Promise.all(paths.map((path) => articles.get(path)));
 }
