@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Article } from '../core/article.ts';
+import { compareIds } from '../core/compare-ids.ts';
 import type { ArticleIndex, ArticleIndexEntry } from '../core/ports/article-index.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
 import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
@@ -100,7 +101,7 @@ export class LocalArticleIndex implements ArticleIndex {
     const [start, end] = [from.toISOString(), to.toISOString()];
     return Object.values(await this.readAll())
       .filter((entry) => entry.ingestedAt >= start && entry.ingestedAt < end)
-      .sort((a, b) => a.ingestedAt.localeCompare(b.ingestedAt));
+      .sort((a, b) => compareIds(a.ingestedAt, b.ingestedAt));
   }
 
   private async readAll(): Promise<Record<string, ArticleIndexEntry>> {

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
+import { compareIds } from '../../core/compare-ids.ts';
 import { ConfigError, SubscriberRejectedError, UsageError } from '../../core/errors.ts';
 import { TokenSigner } from '../../core/signed-links.ts';
 import { parseImportCsv, subscribersToCsv } from '../../core/subscribers/csv.ts';
@@ -122,7 +123,7 @@ export function registerSubscribers(program: Command): void {
     .action(async (file: string) => {
       const all: Subscriber[] = [];
       for await (const s of repository(subscribers.opts<ConnectionOptions>()).list()) all.push(s);
-      all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      all.sort((a, b) => compareIds(a.createdAt, b.createdAt));
       await writeFile(file, subscribersToCsv(all), { mode: 0o600 });
       console.log(`${all.length} subscribers written to ${file}`);
     });
