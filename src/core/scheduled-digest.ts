@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
-import { EditConflictError, UsageError } from './errors.ts';
+import { EditConflictError, UsageError, WindowLockedError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
 import type { ArchiveFile, DigestArchive } from './ports/digest-archive.ts';
@@ -291,7 +291,8 @@ export class ScheduledDigestRunner {
       { ...record, updatedAt: this.options.now().toISOString() },
       from,
     );
-    if (!saved) throw new Error(`digest ${record.digestId} left state ${from} while this run held it`);
+    if (!saved)
+      throw new WindowLockedError(`digest ${record.digestId} left state ${from} while this run held it`);
   }
 }
 
