@@ -105,7 +105,7 @@ describe('Subscribers construct with a mail domain', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Principal: { Service: 'ses.amazonaws.com' },
-            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
           }),
         ]),
       },
