@@ -1,13 +1,30 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const BUILD_CLI = 'tests/support/build-cli.ts';
+const MOTO = 'tests/support/moto-setup.ts';
+
+/** A project of the folder's tests: `npx vitest run --project NAME` runs one. */
+function project(name: string, include: string[], globalSetup: string[]): TestProjectInlineConfiguration {
+  return { extends: true, test: { name, include, globalSetup } };
+}
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // moto is one shared account: files that use it clean up their own resources by unique names.
     pool: 'forks',
+    projects: [
+      // The quick loop (`npm run test:unit`): no moto, no browser, no Python; two tests run the built CLI.
+      project('unit', ['tests/unit/**/*.test.ts'], [BUILD_CLI]),
+      // Adapters, handlers and CLI commands against a local moto server.
+      project('aws', ['tests/adapter/**/*.test.ts'], [BUILD_CLI, MOTO]),
+      // CDK Template assertions and cdk-nag; bundles that send run against moto.
+      project('infra', ['tests/infra/**/*.test.ts'], [MOTO]),
+      // End to end and whole-program: the built CLI, `npm run bench` on tiny inputs, every regular expression
+      // in src/ through recheck, the studio and subscription pages in headless Chromium.
+      project('e2e', ['tests/e2e/**/*.test.ts'], [BUILD_CLI, MOTO]),
+    ],
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', ['json', { outputFile: 'tests/artifacts/vitest-results.json' }]],
   },

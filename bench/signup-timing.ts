@@ -12,9 +12,9 @@ import {
 } from '../src/adapters/dynamodb-subscribers.ts';
 import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
 import { SqsSignupQueue } from '../src/adapters/sqs-signup-queue.ts';
+import { parseKeySecret, TokenSigner } from '../src/core/signed-links.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber, keyedHasher } from '../src/core/subscribers/subscriber.ts';
-import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
 import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { median } from './stats.ts';

@@ -8,10 +8,10 @@ import {
   SUBSCRIBERS_SCHEMA,
 } from '../src/adapters/dynamodb-subscribers.ts';
 import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
+import { parseKeySecret, TokenSigner } from '../src/core/signed-links.ts';
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
-import { parseKeySecret, TokenSigner } from '../src/core/tokens.ts';
 import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';

@@ -13,7 +13,7 @@ import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
 import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
-import { ScheduledDigest } from '../src/core/scheduled-digest.ts';
+import { ScheduledDigestRunner } from '../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../src/handlers/digest.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
 
@@ -28,7 +28,7 @@ const templates = await loadTemplates(
   precompiledTemplateFolder(env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url))),
 );
 
-const digest = new ScheduledDigest(
+const digest = new ScheduledDigestRunner(
   {
     index: new DynamoDbArticleIndex(db, env.ARTICLE_INDEX_TABLE),
     articles: new S3NormalisedArticles(s3, env.ARTICLES_BUCKET),

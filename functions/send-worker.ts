@@ -15,7 +15,7 @@ import { SqsBatchQueue } from '../src/adapters/sqs-batch-queue.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
 import { loadTemplates } from '../src/core/render/templates.ts';
 import { DigestMessages } from '../src/core/sending/message.ts';
-import { TokenSigner } from '../src/core/tokens.ts';
+import { TokenSigner } from '../src/core/signed-links.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
 import { createSendWorker } from '../src/handlers/send-worker.ts';
 import type { SqsHandler } from '../src/handlers/sqs-batch.ts';

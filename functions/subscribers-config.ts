@@ -4,8 +4,8 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribers.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../src/adapters/ses-confirmation-mailer.ts';
+import { TokenSigner } from '../src/core/signed-links.ts';
 import type { SubscriptionServiceOptions } from '../src/core/subscribers/service.ts';
-import { TokenSigner } from '../src/core/tokens.ts';
 import type { ConfirmationEnvironment } from '../src/handlers/environment.ts';
 
 /** The limits, token signer and mailer both confirmation-sending functions build the same way. */

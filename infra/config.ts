@@ -6,7 +6,7 @@ import {
   LANGUAGE_TAG,
   PLACEHOLDER_POSTAL_ADDRESS,
 } from '../src/core/render/settings.ts';
-import { longestTokenLifetimeDays } from '../src/core/tokens.ts';
+import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
 
 /**
  * Deployment settings, read from cdk.json's `digest:config` context (or `-c digest:config='{...}'`)

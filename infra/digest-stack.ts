@@ -1,6 +1,7 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
+import { STACK_OUTPUTS, type StackOutputKey } from '../src/adapters/stack-outputs.ts';
 import { emailSettingsOf, type StackConfig, senderOf, sendingEnabled } from './config.ts';
 import { AlarmTopic } from './constructs/alarm-topic.ts';
 import { ArticleIngest } from './constructs/article-ingest.ts';
@@ -55,10 +56,11 @@ export class DigestStack extends Stack {
       alarmActions: [new SnsAction(alarms.topic)],
     });
     // parseStackConfig already refused a stack with no sender unless sending.enabled is false.
+    let sending: Sending | undefined;
     if (sender && sendingEnabled(config)) {
-      const { enabled: _enabled, ...sending } = config.sending;
-      new Sending(this, 'Sending', {
-        ...sending,
+      const { enabled: _enabled, ...sendingSettings } = config.sending;
+      sending = new Sending(this, 'Sending', {
+        ...sendingSettings,
         emailSettings,
         ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
         subscriberTable: subscribers.table,
@@ -75,5 +77,25 @@ export class DigestStack extends Stack {
         retainData: config.retainData,
       });
     }
+
+    // What the `digest` commands find by the stack's name (src/cli/aws-options.ts); a missing key fails to compile.
+    const outputs: Record<StackOutputKey, string | undefined> = {
+      ArticlesBucketName: ingest.bucket.bucketName,
+      ArticleIndexTableName: ingest.table.tableName,
+      DigestsTableName: scheduled.table.tableName,
+      ApprovedQueueUrl: scheduled.approvedQueue.queueUrl,
+      DigestFunctionName: scheduled.handler.function.functionName,
+      SubscriberTableName: subscribers.table.tableName,
+      KeySecretArn: subscribers.keySecret.secretArn,
+      ConfigurationSetName: subscribers.configurationSet.configurationSetName,
+      LinkBase: config.subscribers.publicBaseUrl ?? subscribers.endpointUrl.url,
+      NewsletterName: config.email.newsletterName,
+      SenderAddress: sender,
+      ReplyTo: config.email.replyTo,
+      ListId: sending?.listId,
+      LedgerTableName: sending?.ledger.tableName,
+    };
+    for (const [key, value] of Object.entries(outputs) as [StackOutputKey, string | undefined][])
+      if (value !== undefined) new CfnOutput(this, key, { value, description: STACK_OUTPUTS[key] });
   }
 }

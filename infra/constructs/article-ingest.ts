@@ -130,8 +130,6 @@ export class ArticleIngest extends Construct {
     );
     this.addAlarms(props.alarmTopic, props.rejectionAlarmThreshold ?? 5);
     // What editors and operators need after `cdk deploy`: where to upload and where to look.
-    new CfnOutput(this, 'ArticlesBucketName', { value: this.bucket.bucketName });
-    new CfnOutput(this, 'ArticleIndexTableName', { value: this.table.tableName });
     new CfnOutput(this, 'UploadsDeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'IngestLogGroupName', { value: this.handler.logGroup.logGroupName });
   }

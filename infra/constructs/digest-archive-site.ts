@@ -28,6 +28,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ConfigError } from '../../src/core/errors.ts';
 
 /** The only objects the archive site may read: each archived digest's HTML. */
 export const ARCHIVE_PAGE_PATTERN = 'digests/*/digest.html';
@@ -81,10 +82,12 @@ export class DigestArchiveSite extends Construct {
     super(scope, id);
     if (props.bucket.encryptionKey) {
       // OAC through SSE-KMS needs a key policy grant to CloudFront, which this construct does not make.
-      throw new Error('DigestArchiveSite serves an SSE-S3 bucket only; this bucket is encrypted with KMS');
+      throw new ConfigError(
+        'DigestArchiveSite serves an SSE-S3 bucket only; this bucket is encrypted with KMS',
+      );
     }
     if (Boolean(props.domainName) !== Boolean(props.certificateArn)) {
-      throw new Error('DigestArchiveSite needs domainName and certificateArn together');
+      throw new ConfigError('DigestArchiveSite needs domainName and certificateArn together');
     }
     const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -212,9 +215,10 @@ class ArchivePageOrigin extends S3BucketOrigin {
         },
       }),
     );
-    if (!statementAdded) throw new Error('DigestArchiveSite cannot add to the policy of an imported bucket');
+    if (!statementAdded)
+      throw new ConfigError('DigestArchiveSite cannot add to the policy of an imported bucket');
     const config = super.bind(scope, options);
-    if (!config.originProperty) throw new Error('S3 origin rendered no origin property');
+    if (!config.originProperty) throw new ConfigError('S3 origin rendered no origin property');
     return {
       ...config,
       originProperty: { ...config.originProperty, originAccessControlId: this.access.originAccessControlId },

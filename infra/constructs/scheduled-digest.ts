@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -187,10 +187,6 @@ export class ScheduledDigest extends Construct {
           'This queue is itself a dead-letter/failure destination, watched by an alarm; it needs no DLQ.',
       });
     }
-
-    new CfnOutput(this, 'DigestsTableName', { value: this.table.tableName });
-    new CfnOutput(this, 'DigestFunctionName', { value: this.handler.function.functionName });
-    new CfnOutput(this, 'ApprovedQueueUrl', { value: this.approvedQueue.queueUrl });
   }
 
   private grantDigest(props: ScheduledDigestProps): void {

@@ -122,6 +122,8 @@ export class Sending extends Construct {
   readonly archiveBucket: s3.IBucket;
   readonly fanout: BundledFunction<'send-fanout'>;
   readonly worker: BundledFunction<'send-worker'>;
+  /** The List-Id every digest carries. */
+  readonly listId: string;
 
   constructor(scope: Construct, id: string, props: SendingProps) {
     super(scope, id);
@@ -129,6 +131,7 @@ export class Sending extends Construct {
     const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const maxWorkers = props.maxWorkers ?? 2;
     const senderDomain = props.senderAddress.slice(props.senderAddress.lastIndexOf('@') + 1);
+    this.listId = props.listId ?? `digest.${senderDomain}`;
     const emailSettings = parseEmailSettings(props.emailSettings);
     if (hasPlaceholderAddress(emailSettings)) {
       throw new ConfigError(
@@ -205,7 +208,7 @@ export class Sending extends Construct {
         SENDER_ADDRESS: props.senderAddress,
         SENDER_NAME: props.senderName,
         ...(props.replyTo ? { REPLY_TO: props.replyTo } : {}),
-        LIST_ID: props.listId ?? `digest.${senderDomain}`,
+        LIST_ID: this.listId,
         LIST_NAME: props.senderName,
         LINK_BASE: props.linkBase,
         SES_CONFIGURATION_SET: props.configurationSet.configurationSetName,
@@ -269,11 +272,6 @@ export class Sending extends Construct {
       value: this.requestQueue.queueUrl,
       description: 'Hand-off: one {"digestId","digestKey"} message per approved digest',
     });
-    new CfnOutput(this, 'LedgerTableName', {
-      value: this.ledger.tableName,
-      description: 'digest status --ledger-table',
-    });
-    new CfnOutput(this, 'ArchiveBucketName', { value: this.archiveBucket.bucketName });
     this.acknowledgeNagFindings(props.feedbackFunction);
   }
 

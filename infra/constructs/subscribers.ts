@@ -179,7 +179,7 @@ export class Subscribers extends Construct {
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
@@ -301,15 +301,6 @@ export class Subscribers extends Construct {
     this.addReputationAlarms(props.alarmActions ?? []);
 
     new CfnOutput(this, 'EndpointUrl', { value: this.endpointUrl.url, description: 'Subscription endpoint' });
-    new CfnOutput(this, 'TableName', {
-      value: this.table.tableName,
-      description: 'digest subscribers --table',
-    });
-    new CfnOutput(this, 'KeySecretArn', {
-      value: this.keySecret.secretArn,
-      description: 'digest subscribers --key-secret',
-    });
-    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
 
     this.acknowledgeNagFindings();
   }

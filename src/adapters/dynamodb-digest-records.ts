@@ -5,6 +5,7 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { compareIds } from '../core/compare-ids.ts';
 import type { RecordedEdit } from '../core/edits.ts';
 import type { DigestRecord, DigestRecords, DigestState } from '../core/ports/digest-records.ts';
 import { isConditionFailed } from './aws-errors.ts';
@@ -84,7 +85,7 @@ export class DynamoDbDigestRecords implements DigestRecords {
       for (const item of page.Items ?? [])
         if (item.digestId !== CONTROL_ID) records.push(item as DigestRecord);
     }
-    return records.sort((a, b) => b.windowEnd.localeCompare(a.windowEnd)).slice(0, limit);
+    return records.sort((a, b) => compareIds(b.windowEnd, a.windowEnd)).slice(0, limit);
   }
 
   async isPaused(): Promise<boolean> {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Article } from '../core/article.ts';
+import { compareIds } from '../core/compare-ids.ts';
+import { StorageError } from '../core/errors.ts';
 import type { ArticleIndex, ArticleIndexEntry } from '../core/ports/article-index.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
 import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
@@ -14,7 +16,7 @@ function inside(root: string, key: string): string {
   const path = resolve(root, key);
   const rel = relative(root, path);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-    throw new Error(`${key} is not a path inside ${root}`);
+    throw new StorageError(`${key} is not a path inside ${root}`);
   return path;
 }
 
@@ -45,7 +47,7 @@ export class LocalUploadedObjects implements UploadedObjects {
   async read(head: UploadedObjectHead): Promise<Uint8Array> {
     const bytes = await readFile(inside(this.root, head.key));
     // S3's If-Match: the bytes of exactly the version that was checked, or an error (the newer change follows).
-    if (etagOf(bytes) !== head.etag) throw new Error(`${head.key} changed after it was checked`);
+    if (etagOf(bytes) !== head.etag) throw new StorageError(`${head.key} changed after it was checked`);
     return new Uint8Array(bytes);
   }
 }
@@ -100,7 +102,7 @@ export class LocalArticleIndex implements ArticleIndex {
     const [start, end] = [from.toISOString(), to.toISOString()];
     return Object.values(await this.readAll())
       .filter((entry) => entry.ingestedAt >= start && entry.ingestedAt < end)
-      .sort((a, b) => a.ingestedAt.localeCompare(b.ingestedAt));
+      .sort((a, b) => compareIds(a.ingestedAt, b.ingestedAt));
   }
 
   private async readAll(): Promise<Record<string, ArticleIndexEntry>> {
@@ -111,7 +113,7 @@ export class LocalArticleIndex implements ArticleIndex {
     try {
       return JSON.parse(text) as Record<string, ArticleIndexEntry>;
     } catch (error) {
-      throw new Error(`${this.file} is not a JSON article index`, { cause: error });
+      throw new StorageError(`${this.file} is not a JSON article index`, { cause: error });
     }
   }
 }

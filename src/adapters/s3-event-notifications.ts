@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { QueueMessageRejectedError } from '../core/errors.ts';
 import type { ObjectChange } from '../core/upload-ingest.ts';
 
 /** What one SQS message from an S3 event notification holds. */
@@ -25,10 +26,18 @@ const eventSchema = z.object({ Records: z.array(recordSchema) });
  * Throws when the body is neither an S3 event nor S3's test event: such a message can never succeed.
  */
 export function parseS3Notification(body: string): S3Notification {
-  const json: unknown = JSON.parse(body);
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new QueueMessageRejectedError('message body is not JSON', { cause });
+  }
   const test = testEventSchema.safeParse(json);
   if (test.success) return { kind: 's3:TestEvent', bucket: test.data.Bucket };
-  const event = eventSchema.parse(json);
+  const parsed = eventSchema.safeParse(json);
+  if (!parsed.success)
+    throw new QueueMessageRejectedError('not an S3 event notification', { cause: parsed.error });
+  const event = parsed.data;
   const changes: ObjectChange[] = [];
   for (const record of event.Records) {
     const kind = record.eventName.startsWith('ObjectCreated:')
@@ -58,6 +67,6 @@ export function decodeObjectKey(encoded: string): string {
 function parseEventTime(text: string): Date {
   // AWS writes a zone ("...Z"); a zone-less time (as some emulators write) is UTC.
   const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
-  if (Number.isNaN(date.getTime())) throw new Error(`eventTime ${text} is not a date`);
+  if (Number.isNaN(date.getTime())) throw new QueueMessageRejectedError(`eventTime ${text} is not a date`);
   return date;
 }

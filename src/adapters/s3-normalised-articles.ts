@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Article } from '../core/article.ts';
+import { StorageError } from '../core/errors.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
 
 /** Normalised articles as JSON objects in S3 (an article may reach 1 MB; a DynamoDB item stops at 400 KB). */
@@ -22,7 +23,7 @@ export class S3NormalisedArticles implements NormalisedArticles {
 
   async get(path: string): Promise<Article> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: path }));
-    if (!object.Body) throw new Error(`s3://${this.bucket}/${path}: empty GetObject response`);
+    if (!object.Body) throw new StorageError(`s3://${this.bucket}/${path}: empty GetObject response`);
     return JSON.parse(await object.Body.transformToString('utf-8')) as Article;
   }
 

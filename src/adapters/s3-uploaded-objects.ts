@@ -1,4 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { StorageError } from '../core/errors.ts';
 import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
 import { isNotFound } from './aws-errors.ts';
 
@@ -37,7 +38,7 @@ export class S3UploadedObjects implements UploadedObjects {
         ...(head.versionId ? { VersionId: head.versionId } : { IfMatch: head.etag }),
       }),
     );
-    if (!object.Body) throw new Error(`s3://${this.bucket}/${head.key}: empty GetObject response`);
+    if (!object.Body) throw new StorageError(`s3://${this.bucket}/${head.key}: empty GetObject response`);
     return object.Body.transformToByteArray();
   }
 }

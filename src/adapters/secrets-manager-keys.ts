@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../core/errors.ts';
 import type { KeyProvider, TokenKeySet } from '../core/ports/token-keys.ts';
-import { parseKeySecret } from '../core/tokens.ts';
+import { parseKeySecret } from '../core/signed-links.ts';
 
 /**
  * Token keys from a Secrets Manager secret (format: see parseKeySecret), cached for a few minutes

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { StorageError } from '../core/errors.ts';
 import type { BatchQueue, RecipientBatch } from '../core/ports/sending.ts';
 
 /** SendMessageBatch takes at most ten messages. */
@@ -39,7 +40,7 @@ export class SqsBatchQueue implements BatchQueue {
       new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
     );
     if (Failed && Failed.length > 0) {
-      throw new Error(
+      throw new StorageError(
         `SQS refused ${Failed.length} recipient batches: ${Failed.map((f) => f.Code).join(', ')}`,
       );
     }

@@ -9,39 +9,41 @@ import { templateFolder } from '../adapters/template-folder.ts';
 import { DigestEditor } from '../core/digest-editing.ts';
 import { EmailArchiveRenderer } from '../core/render/archive.ts';
 import { loadTemplates } from '../core/render/templates.ts';
-import { type AwsOptions, clientConfig, required, resourceOption, withAwsOptions } from './aws-options.ts';
+import {
+  type AwsOptions,
+  clientConfig,
+  type ResourceOptions,
+  resourceOption,
+  stackResources,
+  withAwsOptions,
+} from './aws-options.ts';
 import { readEmailSettings } from './email-settings.ts';
 
 /** Where a deployed digest's record and archive are, and how its archive is rendered. */
-export interface EditorOptions extends AwsOptions {
-  digestsTable?: string;
-  bucket?: string;
+export interface EditorOptions extends ResourceOptions {
   settings?: string;
   templates?: string;
   maxThemes?: string;
 }
 
-export const digestsTableOption = () =>
-  resourceOption('--digests-table <name>', 'digests table', 'DIGESTS_TABLE');
-export const approvedQueueOption = () =>
-  resourceOption('--approved-queue-url <url>', '"digest approved" queue', 'APPROVED_QUEUE_URL');
+export const digestsTableOption = () => resourceOption('digestsTable');
+export const approvedQueueOption = () => resourceOption('approvedQueueUrl');
 
 /** The options every command that changes a deployed digest's content takes. */
 export function withEditorOptions(command: Command): Command {
   return withAwsOptions(
     command
       .addOption(digestsTableOption())
-      .addOption(
-        resourceOption('--bucket <name>', 'articles bucket, which holds the archive', 'ARTICLES_BUCKET'),
-      )
+      .addOption(resourceOption('bucket'))
       .option('--settings <file>', 'the deployed email settings JSON (docs/email.md), to render the archive')
       .option('--templates <dir>', 'email templates folder (default: templates/ of this package)'),
   );
 }
 
-export function digestRecords(options: EditorOptions): DynamoDbDigestRecords {
+export async function digestRecords(options: ResourceOptions): Promise<DynamoDbDigestRecords> {
+  const { digestsTable } = await stackResources(options, ['digestsTable']);
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
-  return new DynamoDbDigestRecords(db, required(options.digestsTable, '--digests-table'));
+  return new DynamoDbDigestRecords(db, digestsTable);
 }
 
 /** The core editor on the deployed table and archive, rendering as the digest Lambda does. */
@@ -50,11 +52,9 @@ export async function digestEditor(options: EditorOptions): Promise<DigestEditor
     await loadTemplates(templateFolder(options.templates)),
     await readEmailSettings(options),
   );
-  const archive = new S3DigestArchive(
-    new S3Client(clientConfig(options)),
-    required(options.bucket, '--bucket'),
-  );
-  return new DigestEditor({ records: digestRecords(options), archive, renderer });
+  const { bucket } = await stackResources(options, ['bucket']);
+  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
+  return new DigestEditor({ records: await digestRecords(options), archive, renderer });
 }
 
 /** Who makes an edit: `--by`, else the caller's AWS identity (its ARN). */

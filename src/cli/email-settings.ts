@@ -19,7 +19,9 @@ export async function readEmailSettings(opts: {
     try {
       fromFile = JSON.parse(text);
     } catch (error) {
-      throw new ConfigError(`--settings ${opts.settings} is not JSON: ${(error as Error).message}`);
+      throw new ConfigError(`--settings ${opts.settings} is not JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   return parseEmailSettings(maxThemes === undefined ? fromFile : { ...fromFile, maxThemes });

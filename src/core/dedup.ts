@@ -1,4 +1,5 @@
 import type { Article, CanonicalArticle } from './article.ts';
+import { compareIds } from './compare-ids.ts';
 import { jaccard, minHashSignature, SIGNATURE_LENGTH, shingleHashes } from './ingest/minhash.ts';
 
 /** Shingle Jaccard at or above which two articles are copies of one text. Own stories on one event stay far below. */
@@ -96,9 +97,4 @@ function bandKey(band: number, rows: Uint32Array): number {
   let h = band;
   for (const value of rows) h = Math.imul(h ^ value, 0x01000193) ^ (h >>> 15);
   return band * 2 ** 32 + (h >>> 0);
-}
-
-/** Code-unit order: the same on every machine, unlike localeCompare. */
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,17 +6,6 @@ export class DigestError extends Error {
   }
 }
 
-/** An input file that cannot become an article. The message names the file and the reason. */
-export class ArticleRejectedError extends DigestError {
-  constructor(
-    readonly articleId: string,
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${articleId}: ${reason}`, options);
-  }
-}
-
 /** Configuration that failed validation; raised once, at start-up. */
 export class ConfigError extends DigestError {}
 
@@ -51,7 +40,10 @@ export class SubscriberRejectedError extends DigestError {
 /** A signed link token that is malformed, forged, expired or for another purpose. Never shown in detail. */
 export class InvalidTokenError extends DigestError {}
 
-/** SES refused one message for good (MessageRejected, invalid address): recorded as failed, never retried. */
+/**
+ * One message that can never be sent: SES refused it for good (MessageRejected, invalid address) or it cannot
+ * be tagged. Recorded as failed, never retried.
+ */
 export class SendRejectedError extends DigestError {}
 
 /** SES throttled the call or failed on its side (5xx): the message was not accepted and may be retried. */
@@ -62,6 +54,9 @@ export class DailyQuotaReachedError extends DigestError {}
 
 /** A queue message that cannot be processed; the message names the SQS message and the reason. */
 export class QueueMessageRejectedError extends DigestError {}
+
+/** A store (S3, SQS, the local folder of `digest dev`) answered with something unusable; names the object. */
+export class StorageError extends DigestError {}
 
 /** Another run holds the digest window's lease; thrown so the invocation is retried or reported, not lost. */
 export class WindowLockedError extends DigestError {}

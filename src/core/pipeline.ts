@@ -1,4 +1,5 @@
 import type { Article } from './article.ts';
+import { compareIds } from './compare-ids.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
 import { summariseWithAlternatives } from './summarise.ts';
@@ -68,7 +69,7 @@ export function buildDigestFromArticles(
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
     ...(intro && { intro }),
     themes,
-    skipped: [...skipped, ...tooOld].sort((a, b) => a.id.localeCompare(b.id)),
+    skipped: [...skipped, ...tooOld].sort((a, b) => compareIds(a.id, b.id)),
   };
 }
 

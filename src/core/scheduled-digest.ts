@@ -1,6 +1,7 @@
 import type { Article } from './article.ts';
+import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
-import { EditConflictError, UsageError } from './errors.ts';
+import { EditConflictError, UsageError, WindowLockedError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
 import type { ArchiveFile, DigestArchive } from './ports/digest-archive.ts';
@@ -73,7 +74,7 @@ export async function articlesInWindow(
   const entries = await index.listWrittenBetween(window.start, window.end);
   const paths = entries
     .filter((e) => e.status === 'ingested' && e.articlePath)
-    .sort((a, b) => a.key.localeCompare(b.key))
+    .sort((a, b) => compareIds(a.key, b.key))
     .map((e) => e.articlePath as string);
   return Promise.all(paths.map((path) => articles.get(path)));
 }
@@ -144,7 +145,7 @@ export const DEFAULT_WINDOW_HOURS = 168;
 
 export type SendMode = 'auto' | 'review';
 
-export interface ScheduledDigestOptions {
+export interface ScheduledDigestRunnerOptions {
   /** Length of a window in hours. @default 168 (a week) */
   windowHours?: number;
   /** `auto` hands a digest to sending at once; `review` waits for approve/reject or the deadline. @default 'auto' */
@@ -165,7 +166,7 @@ export interface ScheduledDigestOptions {
   now?: () => Date;
 }
 
-export interface ScheduledDigestDeps {
+export interface ScheduledDigestRunnerDeps {
   index: ArticleIndex;
   articles: NormalisedArticles;
   records: DigestRecords;
@@ -185,16 +186,16 @@ export interface RunResult {
 }
 
 /** One digest per window, archived and handed to sending exactly once, steered by pause and review. */
-export class ScheduledDigest {
-  private readonly options: Required<Omit<ScheduledDigestOptions, 'title' | 'intro' | 'clock'>> &
-    Pick<ScheduledDigestOptions, 'title' | 'intro' | 'clock'>;
+export class ScheduledDigestRunner {
+  private readonly options: Required<Omit<ScheduledDigestRunnerOptions, 'title' | 'intro' | 'clock'>> &
+    Pick<ScheduledDigestRunnerOptions, 'title' | 'intro' | 'clock'>;
 
   /** Approve, reject and review deadlines of this schedule's digests. */
   readonly review: DigestReview;
 
   constructor(
-    private readonly deps: ScheduledDigestDeps,
-    options: ScheduledDigestOptions = {},
+    private readonly deps: ScheduledDigestRunnerDeps,
+    options: ScheduledDigestRunnerOptions = {},
   ) {
     this.review = new DigestReview(deps, options);
     this.options = {
@@ -290,7 +291,8 @@ export class ScheduledDigest {
       { ...record, updatedAt: this.options.now().toISOString() },
       from,
     );
-    if (!saved) throw new Error(`digest ${record.digestId} left state ${from} while this run held it`);
+    if (!saved)
+      throw new WindowLockedError(`digest ${record.digestId} left state ${from} while this run held it`);
   }
 }
 
@@ -300,8 +302,8 @@ export class DigestReview {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: Pick<ScheduledDigestDeps, 'records' | 'handoff' | 'log'>,
-    options: Pick<ScheduledDigestOptions, 'onReviewDeadline' | 'now'> = {},
+    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'handoff' | 'log'>,
+    options: Pick<ScheduledDigestRunnerOptions, 'onReviewDeadline' | 'now'> = {},
   ) {
     this.onReviewDeadline = options.onReviewDeadline ?? 'send';
     this.now = options.now ?? (() => new Date());

@@ -1,4 +1,5 @@
 import type { Article } from './article.ts';
+import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
 import { TermIds } from './text/term-ids.ts';
@@ -198,7 +199,7 @@ function once<T>(make: () => T): () => T {
 /** Oldest first (undated before dated), then by id: the order a reader follows the story. */
 function readingOrder(articles: readonly Article[]): Article[] {
   return [...articles].sort(
-    (a, b) => compareText(a.published ?? '', b.published ?? '') || compareText(a.id, b.id),
+    (a, b) => compareIds(a.published ?? '', b.published ?? '') || compareIds(a.id, b.id),
   );
 }
 
@@ -529,12 +530,7 @@ function precedes(a: Candidate, b: Candidate): boolean {
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {
-  return a.article - b.article || a.position - b.position || compareText(a.key, b.key);
-}
-
-/** Code-unit order: the same on every machine, unlike localeCompare. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return a.article - b.article || a.position - b.position || compareIds(a.key, b.key);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
+import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
 import { Heap } from './text/heap.ts';
 import { documentFrequencies, dot, type SparseVector, tfidfVectors } from './text/tfidf.ts';
@@ -457,10 +458,6 @@ function compareGroups(x: RankedGroup, y: RankedGroup): number {
     (x.latest === y.latest ? 0 : x.latest < y.latest ? 1 : -1) ||
     compareIds(x.group.id, y.group.id)
   );
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const CALENDAR_WORD =

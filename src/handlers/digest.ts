@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { WindowLockedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Metrics } from '../core/ports/metrics.ts';
-import type { RunResult, ScheduledDigest } from '../core/scheduled-digest.ts';
+import type { RunResult, ScheduledDigestRunner } from '../core/scheduled-digest.ts';
 
 /**
  * Input of the digest Lambda. The schedule passes `<aws.scheduler.scheduled-time>` as `scheduledTime`;
@@ -23,7 +23,7 @@ export interface DigestHandlerResult {
  * Settles expired reviews, then runs the window. A throw (including a window locked by another run) is retried
  * by Lambda and then goes to the async on-failure destination.
  */
-export function createDigestHandler(digest: ScheduledDigest, log: Logger, metrics: Metrics) {
+export function createDigestHandler(digest: ScheduledDigestRunner, log: Logger, metrics: Metrics) {
   return async (event: unknown): Promise<DigestHandlerResult> => {
     const input = digestEventSchema.parse(event);
     const settled = (await digest.review.settleExpiredReviews()).map((r) => r.digestId);

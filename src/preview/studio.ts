@@ -3,7 +3,7 @@ import { templateFolder } from '../adapters/template-folder.ts';
 import type { Article } from '../core/article.ts';
 import type { Digest, Skipped } from '../core/digest.ts';
 import { parseFiles } from '../core/digest-from-files.ts';
-import { TemplateError } from '../core/errors.ts';
+import { TemplateError, UsageError } from '../core/errors.ts';
 import { buildDigestFromArticles } from '../core/pipeline.ts';
 import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
@@ -77,7 +77,7 @@ export async function buildStudio(sources: StudioSources, version: number): Prom
     }
     edited = await sources.editing?.load(digest);
     digest = edited?.digest ?? digest;
-    if (!digest) throw new Error('no digest: give the studio a folder or a deployed digest');
+    if (!digest) throw new UsageError('no digest: give the studio a folder or a deployed digest');
     const templates = compileTemplates(await templateFolder(sources.templatesDir).readAll());
     const email = await renderSampleEmail(digest, templates, sources.settings);
     const clientIssues = checkClientSupport(email.html);

@@ -10,13 +10,13 @@ import { loadTemplates } from '../../src/core/render/templates.ts';
 import { DigestMessages } from '../../src/core/sending/message.ts';
 import { sendReport } from '../../src/core/sending/report.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import {
   createSubscriber,
   type Subscriber,
   type SubscriberStatus,
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
 import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
 import { createSendWorker, type SendWorkerOptions } from '../../src/handlers/send-worker.ts';
 import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';

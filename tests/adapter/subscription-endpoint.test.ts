@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 import { SubscriptionService } from '../../src/core/subscribers/service.ts';
-import { parseKeySecret, TokenSigner } from '../../src/core/tokens.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
 import {
   confirmToken,

@@ -1,7 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalFunctionUrl, serveFunctionUrl } from '../../src/adapters/local-function-url.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {

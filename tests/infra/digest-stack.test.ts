@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STACK_OUTPUTS } from '../../src/adapters/stack-outputs.ts';
+import { STACK_RESOURCES } from '../../src/cli/aws-options.ts';
 import { SENDING_EMAIL, type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
 
 let stack: SynthesisedStack;
@@ -31,6 +33,29 @@ const projectFunctions = () =>
   );
 
 describe('the whole stack with a sender configured', () => {
+  it('outputs, under fixed keys, every resource a digest command reads from the stack', () => {
+    // Assess: each key names what it says, so `digest … --stack NAME` finds it with DescribeStacks
+    const outputs = stack.template.toJSON().Outputs as Record<
+      string,
+      { Value: unknown; Description: string }
+    >;
+    const ref = (type: string, path: string) => ({ Ref: logicalIdOf(type, path) });
+    expect(outputs.DigestsTableName?.Value).toEqual(
+      ref('AWS::DynamoDB::GlobalTable', 'ScheduledDigestDigests'),
+    );
+    expect(outputs.ArticlesBucketName?.Value).toEqual(ref('AWS::S3::Bucket', 'ArticleIngestArticles'));
+    expect(outputs.SubscriberTableName?.Value).toEqual(ref('AWS::DynamoDB::GlobalTable', 'SubscribersTable'));
+    expect(outputs.LedgerTableName?.Value).toEqual(ref('AWS::DynamoDB::GlobalTable', 'SendingLedger'));
+    expect(outputs.SenderAddress?.Value).toBe('digest@example.com');
+    expect(outputs.ListId?.Value).toBe('digest.example.com');
+    expect(outputs.NewsletterName?.Value).toBe('Morning Brief');
+    // Every resource the commands may look up is an output (ReplyTo only when one is configured).
+    const read = Object.values(STACK_RESOURCES).map((r) => r.output);
+    expect(read.filter((key) => key !== 'ReplyTo' && !outputs[key])).toEqual([]);
+    for (const key of Object.keys(STACK_OUTPUTS).filter((k) => outputs[k]))
+      expect(outputs[key]?.Description).toBe(STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS]);
+  });
+
   it('feeds the digest Lambda’s approved queue to the sender’s fan-out, with no queue of its own', () => {
     // Assess
     const approved = logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestApproved');

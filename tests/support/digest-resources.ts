@@ -11,7 +11,7 @@ import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { EmailArchiveRenderer } from '../../src/core/render/archive.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
-import { ScheduledDigest, type ScheduledDigestOptions } from '../../src/core/scheduled-digest.ts';
+import { ScheduledDigestRunner, type ScheduledDigestRunnerOptions } from '../../src/core/scheduled-digest.ts';
 import type { IngestResources } from './ingest-resources.ts';
 import { recordingObservability } from './logs.ts';
 
@@ -38,11 +38,11 @@ const archiveRenderer = new EmailArchiveRenderer(
 export function scheduledDigest(
   r: IngestResources,
   d: DigestResources,
-  options: ScheduledDigestOptions = {},
+  options: ScheduledDigestRunnerOptions = {},
 ) {
   const { log, metrics, lines: logLines } = recordingObservability();
   const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
-  const digest = new ScheduledDigest(
+  const digest = new ScheduledDigestRunner(
     {
       index: new DynamoDbArticleIndex(r.db, r.table),
       articles: new S3NormalisedArticles(r.s3, r.bucket),

@@ -20,7 +20,7 @@ import type { MailSender } from '../../src/core/ports/sending.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { DigestMessages } from '../../src/core/sending/message.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { motoClientConfig } from './aws.ts';
 import { SENDER, type subscriberStack } from './subscribers.ts';
 

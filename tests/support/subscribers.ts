@@ -14,8 +14,8 @@ import { hasherFromSecret } from '../../src/adapters/secrets-manager-hash-key.ts
 import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
 import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { type SignupLimits, SubscriptionService } from '../../src/core/subscribers/service.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
 import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { motoClientConfig } from './aws.ts';
 import { recordingObservability } from './logs.ts';

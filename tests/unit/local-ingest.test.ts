@@ -9,6 +9,7 @@ import {
 } from '../../src/adapters/local-ingest-store.ts';
 import { LOCAL_BUCKET, localS3QueueEvent } from '../../src/adapters/local-s3-events.ts';
 import { parseS3Notification } from '../../src/adapters/s3-event-notifications.ts';
+import { StorageError } from '../../src/core/errors.ts';
 import type { ArticleIndexEntry } from '../../src/core/ports/article-index.ts';
 
 const keysOf = (value: object) => Object.keys(value).sort();
@@ -104,9 +105,12 @@ describe('local ingest storage', () => {
       etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
     });
     expect(new TextDecoder().decode(bytes)).toBe('first words');
-    expect(stale).toEqual(new Error('story.txt changed after it was checked'));
+    expect(stale).toEqual(new StorageError('story.txt changed after it was checked'));
+    expect(stale).toBeInstanceOf(StorageError);
     expect(missing).toBeUndefined();
+    expect(climbing).toBeInstanceOf(StorageError);
     expect(String(climbing)).toMatch('../outside.txt is not a path inside');
+    expect(storedOutside).toBeInstanceOf(StorageError);
     expect(String(storedOutside)).toMatch('../../etc/passwd is not a path inside');
   });
 });

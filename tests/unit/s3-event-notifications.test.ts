@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeObjectKey, parseS3Notification } from '../../src/adapters/s3-event-notifications.ts';
+import { QueueMessageRejectedError } from '../../src/core/errors.ts';
 import { changeOrder } from '../../src/core/upload-ingest.ts';
 
 const fixture = async (name: string) =>
@@ -43,8 +44,9 @@ describe('parseS3Notification', () => {
     expect(notification).toEqual({ kind: 's3:TestEvent', bucket: 'amzn-s3-demo-bucket' });
   });
 
-  it('refuses a body that is no S3 notification', () => {
-    expect(() => parseS3Notification('{"hello":"world"}')).toThrow();
+  it('refuses a body that is no S3 notification, or no JSON, as a message that can never succeed', () => {
+    expect(() => parseS3Notification('{"hello":"world"}')).toThrow(QueueMessageRejectedError);
+    expect(() => parseS3Notification('not json')).toThrow(QueueMessageRejectedError);
   });
 
   it('decodes + and %xx in keys', () => {

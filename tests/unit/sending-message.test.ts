@@ -4,8 +4,8 @@ import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { archivePageUrl, DigestMessages } from '../../src/core/sending/message.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../src/core/tokens.ts';
 import { parseEnvironment } from '../../src/handlers/environment.ts';
 import { busyDigest } from '../support/digests.ts';
 

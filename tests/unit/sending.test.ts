@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QueueMessageRejectedError } from '../../src/core/errors.ts';
+import { ConfigError, QueueMessageRejectedError } from '../../src/core/errors.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { backoffDelay, DEFAULT_BACKOFF, Pacer, perWorkerRate } from '../../src/core/sending/pacing.ts';
 import { planBatches } from '../../src/core/sending/plan.ts';
@@ -48,7 +48,7 @@ describe('pacing', () => {
     expect(perWorkerRate(14, 2)).toBe(7);
     expect(perWorkerRate(14, 2, 3)).toBe(3);
     expect(perWorkerRate(14, 2, 50)).toBe(7);
-    expect(() => perWorkerRate(0, 2)).toThrow(RangeError);
+    expect(() => perWorkerRate(0, 2)).toThrow(ConfigError);
   });
 
   it('spaces calls 1/rate apart, the first at once', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Theme } from '../../src/core/digest.ts';
+import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 import { subscriberLinks } from '../../src/core/subscribers/links.ts';
 import { themesForSubscriber } from '../../src/core/subscribers/preferences.ts';
-import { parseKeySecret, TokenSigner } from '../../src/core/tokens.ts';
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const signer = new TokenSigner({

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { parseFiles } from '../../src/core/digest-from-files.ts';
 import { summarise, summariseWithAlternatives } from '../../src/core/summarise.ts';
-import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 import { contentTerms, normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';
 import { article, shuffled } from '../support/articles.ts';
 
@@ -61,16 +60,21 @@ describe('summarise', () => {
   });
 
   it('never picks a dateline, caption, question or a sentence that needs the one before it', () => {
+    // Prepare: the story's sentences a reader could not take as a point on its own
+    const unusable = [
+      'Saturday, October 22, 2011', // a dateline
+      'Photo: AFP/File', // a caption
+      'Have you been affected by the floods?', // a question to the reader
+      'He said the city centre would be protected by a ring of dikes.', // who is "he"?
+    ];
+
     // Act
     const points = summarise(story, { words: 250 });
 
     // Assess
-    const texts = points.map((p) => p.text);
-    for (const text of texts) {
-      expect(unreadableReason(text)).toBeUndefined();
-      expect(needsAntecedent(text)).toBe(false);
-    }
-    expect(texts.join(' ')).not.toMatch(/October 22, 2011|\?|AFP\/File|^He said/);
+    expect(points.length).toBeGreaterThan(1);
+    for (const point of points)
+      for (const sentence of unusable) expect(quotedFrom(point.text, sentence), point.text).toBe(false);
   });
 
   it('drops a leading connective when the rest stands alone, and skips pronoun openers', () => {
@@ -128,6 +132,12 @@ describe('summarise', () => {
 
   it('opens with a lead, stands alone and never repeats a point in other words, on varied stories', () => {
     // Prepare: stories told by several outlets, each rewording the others, with dependent sentences.
+    const dependent = [
+      'They were buried under the rubble of their mud-brick homes.',
+      'That was the third strong quake in the region this year.',
+      'It is the first time in years that the show has not picked a comedian.',
+      'There will be more music in the show than in past years.',
+    ];
     const stories = [
       [
         article('q1.txt', 'Quake hits Qeshm', [
@@ -169,8 +179,7 @@ describe('summarise', () => {
       const leads = articles.map((a) => a.sentences[0]);
       expect(leads).toContain(points[0]?.text);
       for (const point of points) {
-        expect(needsAntecedent(point.text)).toBe(false);
-        expect(unreadableReason(point.text)).toBeUndefined();
+        for (const sentence of dependent) expect(quotedFrom(point.text, sentence), point.text).toBe(false);
         expect(articles.some((a) => a.sentences.some((s) => quotedFrom(point.text, s)))).toBe(true);
       }
       for (const [i, a] of points.entries())

@@ -2,17 +2,16 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
-import { DigestError, UsageError } from '../../core/errors.ts';
+import { DigestError } from '../../core/errors.ts';
 import type { DigestRecord } from '../../core/ports/digest-records.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { DigestReview } from '../../core/scheduled-digest.ts';
 import type { DigestEvent } from '../../handlers/digest.ts';
 import {
-  type AwsOptions,
   clientConfig,
   parseWindowEnd,
-  required,
   resourceOption,
+  stackResources,
   withAwsOptions,
 } from '../aws-options.ts';
 import {
@@ -25,27 +24,21 @@ import {
 } from '../digest-editor.ts';
 import { printSendReport } from './send.ts';
 
-interface OperatorOptions extends AwsOptions, EditorOptions {
-  approvedQueueUrl?: string;
-  function?: string;
+interface OperatorOptions extends EditorOptions {
   window?: string;
 }
 
 interface StatusOptions extends OperatorOptions {
-  ledgerTable?: string;
-  subscriberTable?: string;
   json?: boolean;
 }
 
 const records = digestRecords;
 
-export function reviewer(options: OperatorOptions): DigestReview {
+export async function reviewer(options: OperatorOptions): Promise<DigestReview> {
   const quiet: Logger = { info() {}, warn() {}, error() {} };
-  const handoff = new SqsDigestHandoff(
-    new SQSClient(clientConfig(options)),
-    required(options.approvedQueueUrl, '--approved-queue-url'),
-  );
-  return new DigestReview({ records: records(options), handoff, log: quiet });
+  const { approvedQueueUrl } = await stackResources(options, ['approvedQueueUrl']);
+  const handoff = new SqsDigestHandoff(new SQSClient(clientConfig(options)), approvedQueueUrl);
+  return new DigestReview({ records: await records(options), handoff, log: quiet });
 }
 
 function describe(record: DigestRecord): string {
@@ -65,18 +58,20 @@ export function registerOperations(program: Command): void {
         'recent digests (or one, with its send report) with window, counts and state; and whether digests are paused',
       )
       .addOption(digestsTableOption())
-      .addOption(resourceOption('--ledger-table <name>', 'send ledger table', 'LEDGER_TABLE'))
-      .addOption(resourceOption('--subscriber-table <name>', 'subscriber table', 'SUBSCRIBER_TABLE'))
+      .addOption(resourceOption('ledgerTable'))
+      .addOption(resourceOption('subscriberTable'))
       .option('--json', 'print the send report as JSON'),
   ).action(async (digestId: string | undefined, options: StatusOptions) => {
-    const store = records(options);
+    const store = await records(options);
     if (digestId) {
       const record = await store.get(digestId);
       if (!record) throw new DigestError(`digest ${digestId} does not exist`);
       console.log(describe(record));
-      if (options.ledgerTable) {
-        const subscriberTable = required(options.subscriberTable, '--subscriber-table');
-        await printSendReport(digestId, { ...options, ledgerTable: options.ledgerTable, subscriberTable });
+      // A stack without sending has no ledger: then there is no send report to print.
+      const { ledgerTable } = await stackResources(options, [], ['ledgerTable']);
+      if (ledgerTable) {
+        const { subscriberTable } = await stackResources(options, ['subscriberTable']);
+        await printSendReport(digestId, { ...options, ledgerTable, subscriberTable });
       }
       return;
     }
@@ -94,12 +89,10 @@ export function registerOperations(program: Command): void {
         .description(`review mode: ${verb}`)
         .addOption(approvedQueueOption()),
     ).action(async (digestId: string, options: OperatorOptions) => {
-      const review = reviewer(options);
+      const review = await reviewer(options);
       if (name === 'reject') return console.log(describe(await review.reject(digestId)));
       // An edited digest is approved through the editor, which renders the archive from the record first.
-      const edited = (await records(options).get(digestId))?.edits?.length;
-      if (edited && !options.bucket)
-        throw new UsageError(`digest ${digestId} was edited: --bucket is required to approve it`);
+      const edited = (await (await records(options)).get(digestId))?.edits?.length;
       const record = edited
         ? await (await digestEditor(options)).approve(review, digestId)
         : await review.approve(digestId);
@@ -117,7 +110,7 @@ export function registerOperations(program: Command): void {
         .description(paused ? 'stop scheduled digests until resume' : 'let scheduled digests run again')
         .addOption(digestsTableOption()),
     ).action(async (options: OperatorOptions) => {
-      await records(options).setPaused(paused);
+      await (await records(options)).setPaused(paused);
       console.log(`digests are ${paused ? 'paused' : 'running'}`);
     });
   }
@@ -126,14 +119,15 @@ export function registerOperations(program: Command): void {
     program
       .command('run-now')
       .description('invoke the deployed digest Lambda for the window ending at --window (default now)')
-      .addOption(resourceOption('--function <name>', 'digest Lambda function name', 'DIGEST_FUNCTION'))
+      .addOption(resourceOption('function'))
       .option('--window <iso>', 'end of the window, as the schedule would pass it'),
   ).action(async (options: OperatorOptions) => {
     const event: DigestEvent = { action: 'run', scheduledTime: parseWindowEnd(options.window).toISOString() };
+    const { function: functionName } = await stackResources(options, ['function']);
     const lambda = new LambdaClient(clientConfig(options));
     const response = await lambda.send(
       new InvokeCommand({
-        FunctionName: required(options.function, '--function'),
+        FunctionName: functionName,
         Payload: new TextEncoder().encode(JSON.stringify(event)),
       }),
     );

@@ -1,20 +1,25 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { DynamoDbArticleIndex } from '../../adapters/dynamodb-article-index.ts';
 import { S3NormalisedArticles } from '../../adapters/s3-normalised-articles.ts';
 import type { EmailSettings } from '../../core/render/settings.ts';
 import { DEFAULT_WINDOW_HOURS, previewDigest } from '../../core/scheduled-digest.ts';
-import { type AwsOptions, clientConfig, parseWindowEnd, required, withAwsOptions } from '../aws-options.ts';
+import {
+  clientConfig,
+  parseWindowEnd,
+  type ResourceOptions,
+  resourceOption,
+  stackResources,
+  withAwsOptions,
+} from '../aws-options.ts';
 import { digestRecords } from '../digest-editor.ts';
 import { writeDigestFiles } from '../digest-files.ts';
 
-export interface BucketPreviewOptions extends AwsOptions {
-  bucket?: string;
-  indexTable?: string;
-  /** The digests table: the window then starts where the last completed one ended, as in the cloud. */
-  digestsTable?: string;
+export interface BucketPreviewOptions extends Omit<ResourceOptions, 'bucket'> {
+  /** The articles bucket, or `true` (`--bucket` alone) for the stack's. */
+  bucket?: string | true;
   window?: string;
   windowHours: string;
   title?: string;
@@ -26,10 +31,11 @@ export interface BucketPreviewOptions extends AwsOptions {
 export function withBucketPreviewOptions(command: Command): Command {
   return withAwsOptions(
     command
-      .option('--bucket <name>', 'articles bucket: preview the digest the scheduled run would send from it')
-      .addOption(
-        new Option('--index-table <name>', 'article index table (stack output)').env('ARTICLE_INDEX_TABLE'),
+      .option(
+        '--bucket [name]',
+        "articles bucket: preview the digest the scheduled run would send from it (alone: the stack's)",
       )
+      .addOption(resourceOption('indexTable'))
       .option('--window <iso>', 'with --bucket: end of the window (the scheduled time); default now')
       .option('--window-hours <n>', 'with --bucket: window length, as deployed', String(DEFAULT_WINDOW_HOURS))
       .option('--out <dir>', 'with --bucket: folder to write the digest files to', 'out/preview'),
@@ -44,16 +50,23 @@ export async function previewFromBucket(
   options: BucketPreviewOptions,
   settings: EmailSettings,
 ): Promise<void> {
+  // With the digests table (given, or the stack's) the window starts where the last completed one ended.
+  const resources = { ...options, bucket: options.bucket === true ? undefined : options.bucket };
+  const { bucket, indexTable, digestsTable } = await stackResources(
+    resources,
+    ['bucket', 'indexTable'],
+    ['digestsTable'],
+  );
   const s3 = new S3Client(clientConfig(options));
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
   const { window, digest } = await previewDigest(
-    new DynamoDbArticleIndex(db, required(options.indexTable, '--index-table')),
-    new S3NormalisedArticles(s3, required(options.bucket, '--bucket')),
+    new DynamoDbArticleIndex(db, indexTable),
+    new S3NormalisedArticles(s3, bucket),
     parseWindowEnd(options.window),
     {
       windowHours: Number(options.windowHours),
       title: options.title,
-      ...(options.digestsTable && { records: digestRecords(options) }),
+      ...(digestsTable && { records: await digestRecords({ ...resources, digestsTable }) }),
     },
   );
   const { out } = await writeDigestFiles(options.out, digest, { settings, templates: options.templates });

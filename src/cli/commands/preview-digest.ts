@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Digest } from '../../core/digest.ts';
 import { deployedEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
-import { required } from '../aws-options.ts';
+import { resourceOption } from '../aws-options.ts';
 import {
   approvedQueueOption,
   digestEditor,
@@ -13,15 +13,11 @@ import {
 import { readEmailSettings } from '../email-settings.ts';
 import { announceStudio, parsePort, type StudioOptions } from '../studio-options.ts';
 import { reviewer } from './operations.ts';
-import { type SendTestOptions, sendTestCopy } from './send.ts';
+import { sendTestCopy, sendTestIdentity } from './send.ts';
 
-export interface DigestPreviewOptions
-  extends EditorOptions,
-    StudioOptions,
-    Partial<Omit<SendTestOptions, 'to' | keyof EditorOptions>> {
+export interface DigestPreviewOptions extends EditorOptions, StudioOptions {
   digest?: string;
   by?: string;
-  approvedQueueUrl?: string;
   testTo?: string;
 }
 
@@ -36,24 +32,18 @@ export function withDigestPreviewOptions(command: Command): Command {
     .addOption(digestsTableOption())
     .addOption(approvedQueueOption())
     .option('--test-to <address>', 'with --digest: "Send a test to me" sends to this address')
-    .option('--from <address>', 'with --test-to: verified SES sender')
-    .option('--from-name <name>', 'with --test-to: display name of the sender')
-    .option('--key-secret <id>', 'with --test-to: Secrets Manager id of the token keys')
-    .option('--link-base <url>', 'with --test-to: https:// base of the subscription endpoint')
-    .option('--list-id <id>', 'with --test-to: List-Id, e.g. daily.news.example.com');
+    .addOption(resourceOption('from', undefined, 'with --test-to: '))
+    .addOption(resourceOption('fromName', undefined, 'with --test-to: '))
+    .addOption(resourceOption('keySecret', undefined, 'with --test-to: '))
+    .addOption(resourceOption('linkBase', undefined, 'with --test-to: '))
+    .addOption(resourceOption('listId', undefined, 'with --test-to: '));
 }
 
 /** "Send a test to me": the same message as `digest send-test`, of the digest as edited. */
-function testSender(options: DigestPreviewOptions & { digest: string }) {
+async function testSender(options: DigestPreviewOptions & { digest: string }) {
   const to = options.testTo;
   if (!to) return undefined;
-  const identity = {
-    from: required(options.from, '--from'),
-    fromName: required(options.fromName, '--from-name'),
-    keySecret: required(options.keySecret, '--key-secret'),
-    linkBase: required(options.linkBase, '--link-base'),
-    listId: required(options.listId, '--list-id'),
-  };
+  const identity = await sendTestIdentity(options);
   return (digest: Digest) => sendTestCopy(options.digest, digest, { ...options, ...identity, to });
 }
 
@@ -66,7 +56,7 @@ export async function previewDeployedDigest(
 ): Promise<void> {
   const editor = await digestEditor(options);
   const opened = await editor.open(options.digest); // an unknown digest is an error before the studio starts
-  const review = reviewer(options);
+  const review = await reviewer(options);
   const studio = await startPreviewServer({
     sources: {
       templatesDir: options.templates,
@@ -76,7 +66,7 @@ export async function previewDeployedDigest(
         editor,
         review,
         by: await editorIdentity(options),
-        sendTest: testSender(options),
+        sendTest: await testSender(options),
       }),
     },
     port: parsePort(options.port),

@@ -22,7 +22,8 @@ export function registerPreview(program: Command): void {
     .option('--input <dir>', 'folder of articles', 'seeds');
   withDigestPreviewOptions(withBucketPreviewOptions(withStudioOptions(command))).action(
     async (opts: PreviewCommandOptions) => {
-      if (opts.digest) return previewDeployedDigest({ ...opts, digest: opts.digest });
+      const bucket = opts.bucket === true ? undefined : opts.bucket;
+      if (opts.digest) return previewDeployedDigest({ ...opts, bucket, digest: opts.digest });
       if (opts.bucket) return previewFromBucket(opts, await readEmailSettings(opts));
       const port = parsePort(opts.port);
       const settings = await readEmailSettings(opts);
@@ -53,6 +54,6 @@ export function registerPreview(program: Command): void {
   );
 }
 
-interface PreviewCommandOptions extends BucketPreviewOptions, DigestPreviewOptions {
+interface PreviewCommandOptions extends BucketPreviewOptions, Omit<DigestPreviewOptions, 'bucket'> {
   input: string;
 }

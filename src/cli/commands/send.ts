@@ -15,9 +15,17 @@ import { loadTemplates } from '../../core/render/templates.ts';
 import { DigestMessages } from '../../core/sending/message.ts';
 import { sendReport } from '../../core/sending/report.ts';
 import { messageTags } from '../../core/sending/tags.ts';
+import { TokenSigner } from '../../core/signed-links.ts';
 import { createSubscriber } from '../../core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../core/tokens.ts';
-import { type AwsOptions, clientConfig } from '../aws-options.ts';
+import {
+  type AwsOptions,
+  clientConfig,
+  type ResourceOptions,
+  resourceOption,
+  stackResources,
+  withAwsOptions,
+} from '../aws-options.ts';
+import { digestRecords } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
 
 /** Prints a digest's send report from the ledger: sent, failed, unknown, bounced, complained, unsubscribed. */
@@ -45,30 +53,49 @@ export async function printSendReport(
 
 /** `digest send-test <digestId> --to ADDRESS` (`digest status` shows the send report). */
 export function registerSend(program: Command): void {
-  program
-    .command('send-test <digestId>')
-    .description('send one copy of an archived digest to an editor (not recorded in the ledger)')
-    .requiredOption('--to <address>', 'who gets the copy')
-    .requiredOption('--bucket <name>', 'archive bucket')
-    .requiredOption('--digest-key <key>', 'key of the archived digest.json')
-    .requiredOption('--from <address>', 'verified SES sender')
-    .requiredOption('--from-name <name>', 'display name of the sender')
-    .requiredOption('--key-secret <id>', 'Secrets Manager id of the token keys')
-    .requiredOption('--link-base <url>', 'https:// base of the subscription endpoint')
-    .requiredOption('--list-id <id>', 'List-Id, e.g. daily.news.example.com')
-    .option('--reply-to <address>', 'Reply-To address')
-    .option('--configuration-set <name>', 'SES configuration set')
-    .option('--settings <file>', 'email settings JSON (docs/email.md)')
-    .option('--templates <dir>', 'template folder')
-    .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
-    .option('--region <region>', 'AWS region (default: from the AWS environment)')
-    .action(async (digestId: string, opts: SendTestOptions & { bucket: string; digestKey: string }) => {
-      const digest = await new S3DigestSource(
-        new S3Client({ ...clientConfig(opts), forcePathStyle: true }),
-        opts.bucket,
-      ).load(opts.digestKey);
-      console.log(await sendTestCopy(digestId, digest, opts));
-    });
+  withAwsOptions(
+    program
+      .command('send-test <digestId>')
+      .description('send one copy of an archived digest to an editor (not recorded in the ledger)')
+      .requiredOption('--to <address>', 'who gets the copy')
+      .addOption(resourceOption('bucket'))
+      .option('--digest-key <key>', "key of the archived digest.json (default: from the digest's record)")
+      .addOption(resourceOption('digestsTable', undefined, 'without --digest-key: '))
+      .addOption(resourceOption('from'))
+      .addOption(resourceOption('fromName'))
+      .addOption(resourceOption('keySecret'))
+      .addOption(resourceOption('linkBase'))
+      .addOption(resourceOption('listId'))
+      .addOption(resourceOption('replyTo'))
+      .addOption(resourceOption('configurationSet'))
+      .option('--settings <file>', 'email settings JSON (docs/email.md)')
+      .option('--templates <dir>', 'template folder'),
+  ).action(async (digestId: string, opts: ResourceOptions & { to: string; digestKey?: string }) => {
+    const { bucket } = await stackResources(opts, ['bucket']);
+    const digestKey = opts.digestKey ?? (await archivedDigestKey(digestId, opts));
+    const digest = await new S3DigestSource(
+      new S3Client({ ...clientConfig(opts), forcePathStyle: true }),
+      bucket,
+    ).load(digestKey);
+    console.log(await sendTestCopy(digestId, digest, { ...opts, ...(await sendTestIdentity(opts)) }));
+  });
+}
+
+/** The key of a digest's archived digest.json, from its record in the digests table. */
+async function archivedDigestKey(digestId: string, options: ResourceOptions): Promise<string> {
+  const record = await (await digestRecords(options)).get(digestId);
+  if (!record) throw new UsageError(`digest ${digestId} does not exist`);
+  if (!record.archivePrefix) throw new UsageError(`digest ${digestId} has no archive (${record.state})`);
+  return `${record.archivePrefix}digest.json`;
+}
+
+/** The deployed sender identity a test copy goes out with: flags, environment, else the stack's outputs. */
+export async function sendTestIdentity(options: ResourceOptions) {
+  return stackResources(
+    options,
+    ['from', 'fromName', 'keySecret', 'linkBase', 'listId'],
+    ['replyTo', 'configurationSet'],
+  );
 }
 
 /** What sending one test copy needs: who gets it, and the deployed sender identity and email settings. */
@@ -97,6 +124,8 @@ export async function sendTestCopy(digestId: string, digest: Digest, opts: SendT
       from: { name: opts.fromName, address: opts.from },
       ...(opts.replyTo ? { replyTo: opts.replyTo } : {}),
       listId: opts.listId,
+      // The worker names the list after the newsletter too (LIST_NAME = the sender's display name).
+      listName: opts.fromName,
       linkBase: opts.linkBase,
     },
   });

@@ -6,36 +6,40 @@ import type { Command } from 'commander';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
+import { compareIds } from '../../core/compare-ids.ts';
 import { ConfigError, SubscriberRejectedError, UsageError } from '../../core/errors.ts';
+import { TokenSigner } from '../../core/signed-links.ts';
 import { parseImportCsv, subscribersToCsv } from '../../core/subscribers/csv.ts';
 import { PacedMailer } from '../../core/subscribers/paced-mailer.ts';
 import { SubscriptionService } from '../../core/subscribers/service.ts';
 import type { Subscriber } from '../../core/subscribers/subscriber.ts';
-import { TokenSigner } from '../../core/tokens.ts';
-import { type AwsOptions, clientConfig } from '../aws-options.ts';
+import {
+  clientConfig,
+  type ResourceOptions,
+  resourceOption,
+  stackResources,
+  withAwsOptions,
+} from '../aws-options.ts';
 
-interface ConnectionOptions extends AwsOptions {
-  table: string;
-  keySecret?: string;
-  from?: string;
-  linkBase?: string;
-  configurationSet?: string;
-  newsletter: string;
+interface ConnectionOptions extends ResourceOptions {
+  /** `--table`: the subscriber table. */
+  table?: string;
+  newsletter?: string;
 }
 
 /** `digest subscribers …`: operator commands against the subscriber table. */
 export function registerSubscribers(program: Command): void {
-  const subscribers = program
-    .command('subscribers')
-    .description('manage subscribers in the DynamoDB table')
-    .requiredOption('--table <name>', 'subscriber table name')
-    .option('--endpoint <url>', 'AWS endpoint for a local stack (e.g. http://127.0.0.1:5000)')
-    .option('--region <region>', 'AWS region (default: from the AWS environment)')
-    .option('--key-secret <id>', 'Secrets Manager id of the token keys (to sign confirmation links)')
-    .option('--from <address>', 'verified SES sender of confirmation mails')
-    .option('--link-base <url>', 'https:// base of the subscription endpoint, for confirmation links')
-    .option('--configuration-set <name>', 'SES configuration set for confirmation mails')
-    .option('--newsletter <name>', 'newsletter name used in confirmation mails', 'the digest');
+  const subscribers = withAwsOptions(
+    program
+      .command('subscribers')
+      .description('manage subscribers in the DynamoDB table')
+      .addOption(resourceOption('subscriberTable', '--table <name>'))
+      .addOption(resourceOption('keySecret', undefined, 'to sign confirmation links: '))
+      .addOption(resourceOption('from', undefined, 'confirmation mails: '))
+      .addOption(resourceOption('linkBase', undefined, 'confirmation links: '))
+      .addOption(resourceOption('configurationSet', undefined, 'confirmation mails: '))
+      .addOption(resourceOption('fromName', '--newsletter <name>', 'confirmation mails: newsletter name, ')),
+  );
 
   subscribers
     .command('add <email>')
@@ -50,7 +54,8 @@ export function registerSubscribers(program: Command): void {
         opts: { name?: string; topics?: string; timeZone?: string; consented?: boolean },
       ) => {
         const connection = subscribers.opts<ConnectionOptions>();
-        const outcome = await (await service(connection)).add(
+        const { linkBase, service: subscriptions } = await service(connection);
+        const outcome = await subscriptions.add(
           {
             email,
             ...(opts.name ? { name: opts.name } : {}),
@@ -59,7 +64,7 @@ export function registerSubscribers(program: Command): void {
             consent: { source: 'cli', at: new Date().toISOString() },
             confirmed: opts.consented === true,
           },
-          connection.linkBase,
+          linkBase,
         );
         console.log(`${email}: ${outcome}`);
       },
@@ -69,7 +74,7 @@ export function registerSubscribers(program: Command): void {
     .command('remove <email>')
     .description('unsubscribe an address (the record and its consent history stay)')
     .action(async (email: string) => {
-      const found = await (await service(subscribers.opts<ConnectionOptions>())).remove(email);
+      const found = await (await service(subscribers.opts<ConnectionOptions>())).service.remove(email);
       if (!found) throw new UsageError(`${email}: not a subscriber`);
       console.log(`${email}: unsubscribed`);
     });
@@ -80,7 +85,7 @@ export function registerSubscribers(program: Command): void {
     .option('--status <status>', 'only this status')
     .option('--json', 'one JSON object per line')
     .action(async (opts: { status?: string; json?: boolean }) => {
-      for await (const s of repository(subscribers.opts<ConnectionOptions>()).list()) {
+      for await (const s of (await repository(subscribers.opts<ConnectionOptions>())).list()) {
         if (opts.status && s.status !== opts.status) continue;
         console.log(opts.json ? JSON.stringify(s) : [s.id, s.email, s.status, s.topics.join(';')].join('\t'));
       }
@@ -98,10 +103,10 @@ export function registerSubscribers(program: Command): void {
       });
       const problems = [...parsed.problems];
       const outcomes = new Map<string, number>();
-      const subscriptions = await service(connection);
+      const { linkBase, service: subscriptions } = await service(connection);
       for (const { line, subscriber } of parsed.rows) {
         try {
-          const outcome = await subscriptions.add(subscriber, connection.linkBase, `${file}:${line}`);
+          const outcome = await subscriptions.add(subscriber, linkBase, `${file}:${line}`);
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
         } catch (error) {
           if (!(error instanceof SubscriberRejectedError)) throw error;
@@ -121,8 +126,8 @@ export function registerSubscribers(program: Command): void {
     .description('write every subscriber to a CSV file')
     .action(async (file: string) => {
       const all: Subscriber[] = [];
-      for await (const s of repository(subscribers.opts<ConnectionOptions>()).list()) all.push(s);
-      all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      for await (const s of (await repository(subscribers.opts<ConnectionOptions>())).list()) all.push(s);
+      all.sort((a, b) => compareIds(a.createdAt, b.createdAt));
       await writeFile(file, subscribersToCsv(all), { mode: 0o600 });
       console.log(`${all.length} subscribers written to ${file}`);
     });
@@ -131,20 +136,40 @@ export function registerSubscribers(program: Command): void {
     .command('delete <email>')
     .description('erase a person (privacy request); a hash of the address blocks re-import')
     .action(async (email: string) => {
-      const found = await (await service(subscribers.opts<ConnectionOptions>())).erase(email);
+      const found = await (await service(subscribers.opts<ConnectionOptions>())).service.erase(email);
       console.log(found ? `${email}: erased and suppressed` : `${email}: no record; suppressed`);
     });
 }
 
-function repository(options: ConnectionOptions): DynamoDbSubscriberRepository {
-  return new DynamoDbSubscriberRepository(new DynamoDBClient(clientConfig(options)), options.table);
+/** The subscriber table: `--table`, `SUBSCRIBER_TABLE`, else the stack's. */
+async function subscriberTable(options: ConnectionOptions): Promise<string> {
+  return (await stackResources({ ...options, subscriberTable: options.table }, ['subscriberTable']))
+    .subscriberTable;
 }
 
-async function service(options: ConnectionOptions): Promise<SubscriptionService> {
-  if (options.linkBase && !options.linkBase.startsWith('https://')) {
+async function repository(options: ConnectionOptions): Promise<DynamoDbSubscriberRepository> {
+  return new DynamoDbSubscriberRepository(
+    new DynamoDBClient(clientConfig(options)),
+    await subscriberTable(options),
+  );
+}
+
+/**
+ * The subscription service, able to send confirmation mails when the signing keys, a sender and the link base
+ * are known (flags, environment, else the stack's outputs), and the link base its links start with.
+ */
+async function service(
+  options: ConnectionOptions,
+): Promise<{ service: SubscriptionService; linkBase: string | undefined }> {
+  const table = await subscriberTable(options);
+  const { keySecret, from, linkBase, configurationSet, fromName } = await stackResources(
+    { ...options, fromName: options.newsletter },
+    [],
+    ['keySecret', 'from', 'linkBase', 'configurationSet', 'fromName'],
+  );
+  if (linkBase && !linkBase.startsWith('https://')) {
     throw new UsageError('--link-base must be an https:// URL');
   }
-  const { keySecret, from, linkBase } = options;
   const keys = keySecret
     ? new SecretsManagerKeyProvider(new SecretsManagerClient(clientConfig(options)), keySecret)
     : { keys: () => Promise.reject(new ConfigError('--key-secret is needed to sign confirmation links')) };
@@ -154,15 +179,17 @@ async function service(options: ConnectionOptions): Promise<SubscriptionService>
     const { MaxSendRate } = await ses.send(new GetSendQuotaCommand({}));
     const direct = new SesConfirmationMailer(ses, {
       from,
-      newsletter: options.newsletter,
-      ...(options.configurationSet ? { configurationSet: options.configurationSet } : {}),
+      newsletter: fromName ?? 'the digest',
+      ...(configurationSet ? { configurationSet } : {}),
     });
     mailer = new PacedMailer(direct, MaxSendRate && MaxSendRate > 0 ? MaxSendRate : 1);
   }
-  return new SubscriptionService({
-    repository: repository(options),
-    limiter: new DynamoDbRateLimiter(new DynamoDBClient(clientConfig(options)), options.table),
+  const db = new DynamoDBClient(clientConfig(options));
+  const service = new SubscriptionService({
+    repository: new DynamoDbSubscriberRepository(db, table),
+    limiter: new DynamoDbRateLimiter(db, table),
     tokens: new TokenSigner(keys),
     ...(mailer ? { mailer } : {}),
   });
+  return { service, linkBase };
 }

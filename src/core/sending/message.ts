@@ -4,10 +4,10 @@ import { MimeTemplate } from '../render/mime.ts';
 import { type EmailSettings, requireHttpsUrl } from '../render/settings.ts';
 import type { EmailTemplates } from '../render/templates.ts';
 import type { RecipientPlaceholders } from '../render/view.ts';
+import type { TokenSigner } from '../signed-links.ts';
 import { subscriberLinks } from '../subscribers/links.ts';
 import { themesForSubscriber } from '../subscribers/preferences.ts';
 import { asciiEmail, type Subscriber } from '../subscribers/subscriber.ts';
-import type { TokenSigner } from '../tokens.ts';
 import { encodeTagValue } from './tags.ts';
 
 /** Who the digest comes from and which list it belongs to; validated again by MimeTemplate. */

@@ -1,9 +1,12 @@
+import { ConfigError } from '../errors.ts';
+
 /**
  * Messages per second one worker may send: the account's MaxSendRate shared evenly by the most
  * workers that can run at once (the event source's maximum concurrency), never above `configured`.
  */
 export function perWorkerRate(maxSendRate: number, workers: number, configured?: number): number {
-  if (!(maxSendRate > 0) || !(workers >= 1)) throw new RangeError('maxSendRate and workers must be positive');
+  if (!(maxSendRate > 0) || !(workers >= 1))
+    throw new ConfigError('maxSendRate and workers must be positive');
   const share = maxSendRate / workers;
   return configured === undefined ? share : Math.min(share, configured);
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.ts';
 import type { RecipientBatch } from '../ports/sending.ts';
 import { receivesMail, type Subscriber } from '../subscribers/subscriber.ts';
 
@@ -12,7 +13,7 @@ export async function* planBatches(
   batchSize: number,
 ): AsyncGenerator<RecipientBatch> {
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError('batchSize must be a positive integer');
+    throw new ConfigError('batchSize must be a positive integer');
   let ids: string[] = [];
   for await (const subscriber of subscribers) {
     if (!receivesMail(subscriber)) continue;

@@ -1,3 +1,4 @@
+import { SendRejectedError } from '../errors.ts';
 import type { MessageTags } from '../ports/sending.ts';
 
 /** Names of the SES message tags that tie an SES event back to its ledger row. */
@@ -14,7 +15,7 @@ export function encodeTagValue(value: string): string {
     const c = String.fromCharCode(byte);
     out += /[A-Za-z0-9-]/.test(c) ? c : `_${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
-  if (out.length > 256) throw new RangeError(`"${value}" is too long for an SES tag value`);
+  if (out.length > 256) throw new SendRejectedError(`"${value}" is too long for an SES tag value`);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.ts';
-import type { TokenSigner } from '../tokens.ts';
+import type { TokenSigner } from '../signed-links.ts';
 
 export interface SubscriberLinks {
   /** Footer link to the unsubscribe page; also the RFC 8058 one-click POST target. */

@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.ts';
 import type { ConfirmationMail, ConfirmationMailer } from '../ports/subscribers.ts';
 
 /**
@@ -13,7 +14,7 @@ export class PacedMailer implements ConfirmationMailer {
     private readonly clock: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
-    if (!(perSecond > 0)) throw new RangeError('sending rate must be positive');
+    if (!(perSecond > 0)) throw new ConfigError('sending rate must be positive');
   }
 
   async sendConfirmation(mail: ConfirmationMail): Promise<void> {

@@ -8,7 +8,7 @@ import type {
   SignupQueue,
   SubscriberRepository,
 } from '../ports/subscribers.ts';
-import type { TokenSigner } from '../tokens.ts';
+import type { TokenSigner } from '../signed-links.ts';
 import {
   addressHash,
   createSubscriber,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InvalidTokenError } from '../../src/core/errors.ts';
-import { parseKeySecret, TokenSigner } from '../../src/core/tokens.ts';
+import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 
 const K1 = 'first-key-0123456789abcdefghijklmnopqrstuvwxyz';
 const K2 = 'second-key-0123456789abcdefghijklmnopqrstuvwxyz';
