@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
 import { headlineFor } from './headline.ts';
 import { Heap } from './text/heap.ts';
-import { documentFrequencies, dot, type SparseVector, tfidfVectors } from './text/tfidf.ts';
+import { internTerms, type TermVectors, termVectors } from './text/term-vectors.ts';
 import { contentTerms, firstWords, isStopword, wordCount } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
@@ -68,21 +68,19 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const docs = sorted.map((article) => articleTerms(article, settings));
-  const df = documentFrequencies(docs);
+  const { docs, vocabulary } = internTerms(sorted.map((article) => articleTerms(article, settings)));
   // A term found in one article only cannot link it to another; it would only dilute its vector.
-  const vectors = tfidfVectors(
-    docs.map((terms) => terms.filter((t) => (df.get(t) as number) > 1)),
-    df,
-  );
+  const vectors = termVectors(docs, vocabulary, 2);
   const edges = candidateEdges(vectors, settings);
   const signatures = sorted.map(eventSignature);
   const clusters = averageLink(sorted.length, edges, settings, signatures, sorted.map(publishedDays));
+  const centroid = new Float64Array(vocabulary.length);
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
       members,
       vectors,
+      centroid,
     ),
   );
   return groups.sort(compareGroups).map(({ group }) => group);
@@ -133,68 +131,77 @@ interface Edge {
   similarity: number;
 }
 
-/** The `count` heaviest terms (ties: code-unit order), heaviest first, without sorting the whole vector. */
-function topTerms(vector: SparseVector, count: number): string[] {
-  const terms: string[] = [];
-  const weights: number[] = [];
-  if (count <= 0) return terms;
-  for (const [term, weight] of vector) {
-    const last = terms.length - 1;
-    if (terms.length === count) {
+/**
+ * Where in vector `doc` its `count` heaviest terms are (ties: code-unit order of the terms), heaviest
+ * first, without sorting the whole vector.
+ */
+function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
+  const ids = vectors.ids[doc] as Int32Array;
+  const weights = vectors.weights[doc] as Float64Array;
+  const textOf = (position: number) => vectors.vocabulary[ids[position] as number] as string;
+  const top: number[] = [];
+  if (count <= 0) return top;
+  for (let position = 0; position < ids.length; position++) {
+    const weight = weights[position] as number;
+    const term = textOf(position);
+    const last = top[top.length - 1] as number;
+    if (top.length === count) {
       const w = weights[last] as number;
-      if (weight < w || (weight === w && term > (terms[last] as string))) continue;
-      terms.pop();
-      weights.pop();
+      if (weight < w || (weight === w && term > textOf(last))) continue;
+      top.pop();
     }
-    let i = terms.length;
-    while (
-      i > 0 &&
-      ((weights[i - 1] as number) < weight || (weights[i - 1] === weight && (terms[i - 1] as string) > term))
-    )
+    let i = top.length;
+    while (i > 0) {
+      const w = weights[top[i - 1] as number] as number;
+      if (!(w < weight || (w === weight && textOf(top[i - 1] as number) > term))) break;
       i--;
-    terms.splice(i, 0, term);
-    weights.splice(i, 0, weight);
+    }
+    top.splice(i, 0, position);
   }
-  return terms;
+  return top;
 }
 
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
-function candidateEdges(vectors: readonly SparseVector[], settings: Required<ThemeOptions>): Edge[] {
-  const tops = vectors.map((v) => topTerms(v, settings.candidateTerms));
-  // term -> articles having it among their top terms, with its weight there.
-  const postings = new Map<string, { docs: number[]; weights: number[] }>();
-  tops.forEach((terms, doc) => {
-    for (const term of terms) {
+function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
+  const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
+  // term id -> articles having it among their top terms, with its weight there.
+  const postings = new Map<number, { docs: number[]; weights: number[] }>();
+  tops.forEach((positions, doc) => {
+    const ids = vectors.ids[doc] as Int32Array;
+    const weights = vectors.weights[doc] as Float64Array;
+    for (const position of positions) {
+      const term = ids[position] as number;
       let list = postings.get(term);
       if (!list) {
         list = { docs: [], weights: [] };
         postings.set(term, list);
       }
       list.docs.push(doc);
-      list.weights.push((vectors[doc] as SparseVector).get(term) as number);
+      list.weights.push(weights[position] as number);
     }
   });
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const index = new VectorIndex(vectors);
-  const n = vectors.length;
+  const n = vectors.ids.length;
   const k = settings.candidatesPerArticle;
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
   const touched: number[] = [];
-  tops.forEach((terms, doc) => {
-    const vector = vectors[doc] as SparseVector;
-    const lists = terms.map((term) => ({
-      term,
-      list: postings.get(term) as { docs: number[]; weights: number[] },
+  tops.forEach((positions, doc) => {
+    const ids = vectors.ids[doc] as Int32Array;
+    const weights = vectors.weights[doc] as Float64Array;
+    const lists = positions.map((position) => ({
+      term: vectors.vocabulary[ids[position] as number] as string,
+      weight: weights[position] as number,
+      list: postings.get(ids[position] as number) as { docs: number[]; weights: number[] },
     }));
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
     lists.sort((x, y) => x.list.docs.length - y.list.docs.length || compareIds(x.term, y.term));
     let scanned = 0;
-    for (const { term, list } of lists) {
+    for (const { weight, list } of lists) {
       scanned += list.docs.length;
       if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      const weight = vector.get(term) as number;
       for (let i = 0; i < list.docs.length; i++) {
         const other = list.docs[i] as number;
         if (other === doc) continue;
@@ -425,16 +432,31 @@ interface RankedGroup {
   latest: string;
 }
 
+/** `centroid`: a dense array over the vocabulary, all zeros, left so. */
 function toGroup(
   articles: readonly CanonicalArticle[],
   indices: readonly number[],
-  vectors: readonly SparseVector[],
+  vectors: TermVectors,
+  centroid: Float64Array,
 ): RankedGroup {
-  const centroid: SparseVector = new Map();
   for (const i of indices) {
-    for (const [term, w] of vectors[i] as SparseVector) centroid.set(term, (centroid.get(term) ?? 0) + w);
+    const ids = vectors.ids[i] as Int32Array;
+    const weights = vectors.weights[i] as Float64Array;
+    for (let j = 0; j < ids.length; j++) {
+      const id = ids[j] as number;
+      centroid[id] = (centroid[id] as number) + (weights[j] as number);
+    }
   }
-  const centrality = indices.map((i) => dot(vectors[i] as SparseVector, centroid));
+  // Each article's cosine with the centroid, summed in the article's term order as `dot` does.
+  const centrality = indices.map((i) => {
+    const ids = vectors.ids[i] as Int32Array;
+    const weights = vectors.weights[i] as Float64Array;
+    let sum = 0;
+    for (let j = 0; j < ids.length; j++)
+      sum += (weights[j] as number) * (centroid[ids[j] as number] as number);
+    return sum;
+  });
+  for (const i of indices) for (const id of vectors.ids[i] as Int32Array) centroid[id] = 0;
   const ordered = articles
     .map((article, k) => ({ article, score: centrality[k] as number }))
     .sort((x, y) => y.score - x.score || compareIds(x.article.id, y.article.id))
