@@ -68,11 +68,19 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const { docs, vocabulary } = internTerms(sorted.map((article) => articleTerms(article, settings)));
+  const signatures: Set<string>[] = [];
+  const { docs, vocabulary } = internTerms(
+    sorted.map((article) => {
+      // Each sentence's names are found once, for the article's terms and for its signature.
+      const read = wordsOfSentences(article.sentences, TERM_WORDS);
+      const phrases = read.map(namePhrases);
+      signatures.push(eventSignature(article, read, phrases));
+      return articleTerms(article, phrases, settings);
+    }),
+  );
   // A term found in one article only cannot link it to another; it would only dilute its vector.
   const vectors = termVectors(docs, vocabulary, 2);
   const edges = candidateEdges(vectors, settings);
-  const signatures = sorted.map(eventSignature);
   const clusters = averageLink(sorted.length, edges, settings, signatures, sorted.map(publishedDays));
   const centroid = new Float64Array(vocabulary.length);
   const groups = clusters.map((members) =>
@@ -94,9 +102,14 @@ const TERM_WORDS = 5000;
 /** Words of a lead sentence read for names and figures: a sentence longer than this is no lead. */
 const LEAD_WORDS = 400;
 
-function articleTerms(article: CanonicalArticle, settings: Required<ThemeOptions>): string[] {
+/** `phrases`: the name phrases of each sentence of the article's first `TERM_WORDS` words. */
+function articleTerms(
+  article: CanonicalArticle,
+  phrases: readonly string[][],
+  settings: Required<ThemeOptions>,
+): string[] {
   const title = contentTerms(article.title);
-  const names = contentTerms(wordsOfSentences(article.sentences, TERM_WORDS).flatMap(namePhrases).join(' '));
+  const names = contentTerms(phrases.flat().join(' '));
   // concat, not push(...): a long article's terms would overflow the call stack as arguments.
   return contentTerms(firstWords(article.text, TERM_WORDS)).concat(
     ...Array<string[]>(settings.titleWeight).fill(title),
@@ -412,14 +425,22 @@ function mergeCounts<K>(x: Map<K, number>, y: Map<K, number>): Map<K, number> {
 /** Sentences of an article's lead read for its signature: where the event is named, not its aftermath. */
 const SIGNATURE_SENTENCES = 5;
 
-/** Names (each word) and figures of an article's headline and lead. */
-function eventSignature(article: CanonicalArticle): Set<string> {
+/**
+ * Names (each word) and figures of an article's headline and lead. `read` and `phrases`: the article's
+ * sentences as read for its terms and their name phrases, reused where a lead sentence is the same text.
+ */
+function eventSignature(
+  article: CanonicalArticle,
+  read: readonly string[],
+  phrases: readonly string[][],
+): Set<string> {
   const lead = [article.title, ...article.sentences.slice(0, SIGNATURE_SENTENCES)].map((text) =>
     firstWords(text, LEAD_WORDS),
   );
   const terms = new Set<string>();
-  for (const text of lead) {
-    for (const phrase of namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);
+  for (const [i, text] of lead.entries()) {
+    const known = i > 0 && read[i - 1] === text ? phrases[i - 1] : undefined;
+    for (const phrase of known ?? namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);
     for (const figure of figureTerms(text)) if (figure.length > 2) terms.add(figure);
   }
   return terms;

@@ -24,12 +24,21 @@ export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);
 }
 
+/** Token -> its content term, or '' when it is none: one lookup per token instead of three tests and a stem. */
+const contentTermOf = new Map<string, string>();
+
 /** Stemmed content terms of a text: no stopwords, no one-character tokens, no bare numbers. */
 export function contentTerms(text: string): string[] {
   const terms: string[] = [];
   for (const token of words(text)) {
-    if (token.length < 2 || STOPWORDS.has(token) || /^\d{1,3}$/.test(token)) continue;
-    terms.push(stem(token));
+    let term = contentTermOf.get(token);
+    if (term === undefined) {
+      const excluded = token.length < 2 || STOPWORDS.has(token) || /^\d{1,3}$/.test(token);
+      term = excluded ? '' : stem(token);
+      // Bounded like the stems.
+      if (contentTermOf.size < 200_000) contentTermOf.set(token, term);
+    }
+    if (term !== '') terms.push(term);
   }
   return terms;
 }
@@ -70,11 +79,11 @@ function isSpace(code: number): boolean {
 export function normaliseForMatch(text: string): string {
   const lower = text.toLowerCase();
   // ASCII text (most of it) has no letters or digits beyond a-z and 0-9: a plain pattern, much faster.
-  const other = ASCII_ONLY.test(lower) ? /[^a-z0-9]+/g : /[^\p{L}\p{N}]+/gu;
+  const other = NON_ASCII.test(lower) ? /[^\p{L}\p{N}]+/gu : /[^a-z0-9]+/g;
   return lower.replace(other, ' ').trim();
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * `text` without the characters matching `edge` (a one-character pattern) at its start and end. A loop,
