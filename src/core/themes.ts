@@ -68,21 +68,10 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const signatures: Set<string>[] = [];
-  const { docs, vocabulary } = internTerms(
-    sorted.map((article) => {
-      // Each sentence's names are found once, for the article's terms and for its signature.
-      const read = wordsOfSentences(article.sentences, TERM_WORDS);
-      const phrases = read.map(namePhrases);
-      signatures.push(eventSignature(article, read, phrases));
-      return articleTerms(article, phrases, settings);
-    }),
-  );
-  // A term found in one article only cannot link it to another; it would only dilute its vector.
-  const vectors = termVectors(docs, vocabulary, 2);
+  const { vectors, signatures } = articleVectors(sorted, settings);
   const edges = candidateEdges(vectors, settings);
   const clusters = averageLink(sorted.length, edges, settings, signatures, sorted.map(publishedDays));
-  const centroid = new Float64Array(vocabulary.length);
+  const centroid = new Float64Array(vectors.vocabulary.length);
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
@@ -92,6 +81,29 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
     ),
   );
   return groups.sort(compareGroups).map(({ group }) => group);
+}
+
+/**
+ * Each article's TF-IDF vector and event signature. Each article's terms are interned as soon as they
+ * are read, and the interned documents are dropped once weighed: only the vectors stay in memory.
+ */
+function articleVectors(
+  sorted: readonly CanonicalArticle[],
+  settings: Required<ThemeOptions>,
+): { vectors: TermVectors; signatures: Set<string>[] } {
+  const signatures: Set<string>[] = [];
+  function* termsOfEach() {
+    for (const article of sorted) {
+      // Each sentence's names are found once, for the article's terms and for its signature.
+      const read = wordsOfSentences(article.sentences, TERM_WORDS);
+      const phrases = read.map(namePhrases);
+      signatures.push(eventSignature(article, read, phrases));
+      yield articleTerms(article, phrases, settings);
+    }
+  }
+  const { docs, vocabulary } = internTerms(termsOfEach());
+  // A term found in one article only cannot link it to another; it would only dilute its vector.
+  return { vectors: termVectors(docs, vocabulary, 2), signatures };
 }
 
 /**
