@@ -190,21 +190,26 @@ function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
 function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
   const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
   // term id -> articles having it among their top terms, with its weight there.
-  const postings = new Map<number, { docs: number[]; weights: number[] }>();
+  const growing = new Map<number, { docs: number[]; weights: number[] }>();
   tops.forEach((positions, doc) => {
     const ids = vectors.ids[doc] as Int32Array;
     const weights = vectors.weights[doc] as Float64Array;
     for (const position of positions) {
       const term = ids[position] as number;
-      let list = postings.get(term);
+      let list = growing.get(term);
       if (!list) {
         list = { docs: [], weights: [] };
-        postings.set(term, list);
+        growing.set(term, list);
       }
       list.docs.push(doc);
       list.weights.push(weights[position] as number);
     }
   });
+  // Typed arrays for the scans below, the hottest loop of the stage.
+  const postings = new Map<number, { docs: Int32Array; weights: Float64Array }>();
+  for (const [term, list] of growing)
+    postings.set(term, { docs: Int32Array.from(list.docs), weights: Float64Array.from(list.weights) });
+  growing.clear();
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const index = new VectorIndex(vectors);
@@ -219,7 +224,7 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
     const lists = positions.map((position) => ({
       term: vectors.vocabulary[ids[position] as number] as string,
       weight: weights[position] as number,
-      list: postings.get(ids[position] as number) as { docs: number[]; weights: number[] },
+      list: postings.get(ids[position] as number) as { docs: Int32Array; weights: Float64Array },
     }));
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
     lists.sort((x, y) => x.list.docs.length - y.list.docs.length || compareIds(x.term, y.term));
@@ -227,12 +232,7 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
     for (const { weight, list } of lists) {
       scanned += list.docs.length;
       if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      for (let i = 0; i < list.docs.length; i++) {
-        const other = list.docs[i] as number;
-        if (other === doc) continue;
-        if (partial[other] === 0) touched.push(other);
-        partial[other] = (partial[other] as number) + weight * (list.weights[i] as number);
-      }
+      scan(doc, weight, list.docs, list.weights, partial, touched);
     }
     const best = nearest(touched, partial, k);
     for (const other of touched) partial[other] = 0;
@@ -247,6 +247,23 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
     }
   });
   return edges;
+}
+
+/** Adds `weight` times each posting's weight to the partial score of its article (not `doc` itself). */
+function scan(
+  doc: number,
+  weight: number,
+  docs: Int32Array,
+  weights: Float64Array,
+  partial: Float64Array,
+  touched: number[],
+): void {
+  for (let i = 0; i < docs.length; i++) {
+    const other = docs[i] as number;
+    if (other === doc) continue;
+    if (partial[other] === 0) touched.push(other);
+    partial[other] = (partial[other] as number) + weight * (weights[i] as number);
+  }
 }
 
 /** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
