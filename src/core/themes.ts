@@ -3,7 +3,7 @@ import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
 import { Heap } from './text/heap.ts';
-import { documentFrequencies, dot, type SparseVector, tfidfVectors } from './text/tfidf.ts';
+import { internTerms, type TermVectors, termVectors } from './text/term-vectors.ts';
 import { contentTerms, firstWords, isStopword, wordCount } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
@@ -69,24 +69,42 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
 export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const docs = sorted.map((article) => articleTerms(article, settings));
-  const df = documentFrequencies(docs);
-  // A term found in one article only cannot link it to another; it would only dilute its vector.
-  const vectors = tfidfVectors(
-    docs.map((terms) => terms.filter((t) => (df.get(t) as number) > 1)),
-    df,
-  );
+  const { vectors, signatures } = articleVectors(sorted, settings);
   const edges = candidateEdges(vectors, settings);
-  const signatures = sorted.map(eventSignature);
   const clusters = averageLink(sorted.length, edges, settings, signatures, sorted.map(publishedDays));
+  const centroid = new Float64Array(vectors.vocabulary.length);
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
       members,
       vectors,
+      centroid,
     ),
   );
   return groups.sort(compareGroups).map(({ group }) => group);
+}
+
+/**
+ * Each article's TF-IDF vector and event signature. Each article's terms are interned as soon as they
+ * are read, and the interned documents are dropped once weighed: only the vectors stay in memory.
+ */
+function articleVectors(
+  sorted: readonly CanonicalArticle[],
+  settings: Required<ThemeOptions>,
+): { vectors: TermVectors; signatures: Set<string>[] } {
+  const signatures: Set<string>[] = [];
+  function* termsOfEach() {
+    for (const article of sorted) {
+      // Each sentence's names are found once, for the article's terms and for its signature.
+      const read = wordsOfSentences(article.sentences, TERM_WORDS);
+      const phrases = read.map(namePhrases);
+      signatures.push(eventSignature(article, read, phrases));
+      yield articleTerms(article, phrases, settings);
+    }
+  }
+  const { docs, vocabulary } = internTerms(termsOfEach());
+  // A term found in one article only cannot link it to another; it would only dilute its vector.
+  return { vectors: termVectors(docs, vocabulary, 2), signatures };
 }
 
 /**
@@ -97,9 +115,14 @@ const TERM_WORDS = 5000;
 /** Words of a lead sentence read for names and figures: a sentence longer than this is no lead. */
 const LEAD_WORDS = 400;
 
-function articleTerms(article: CanonicalArticle, settings: Required<ThemeOptions>): string[] {
+/** `phrases`: the name phrases of each sentence of the article's first `TERM_WORDS` words. */
+function articleTerms(
+  article: CanonicalArticle,
+  phrases: readonly string[][],
+  settings: Required<ThemeOptions>,
+): string[] {
   const title = contentTerms(article.title);
-  const names = contentTerms(wordsOfSentences(article.sentences, TERM_WORDS).flatMap(namePhrases).join(' '));
+  const names = contentTerms(phrases.flat().join(' '));
   // concat, not push(...): a long article's terms would overflow the call stack as arguments.
   return contentTerms(firstWords(article.text, TERM_WORDS)).concat(
     ...Array<string[]>(settings.titleWeight).fill(title),
@@ -134,74 +157,83 @@ interface Edge {
   similarity: number;
 }
 
-/** The `count` heaviest terms (ties: code-unit order), heaviest first, without sorting the whole vector. */
-function topTerms(vector: SparseVector, count: number): string[] {
-  const terms: string[] = [];
-  const weights: number[] = [];
-  if (count <= 0) return terms;
-  for (const [term, weight] of vector) {
-    const last = terms.length - 1;
-    if (terms.length === count) {
+/**
+ * Where in vector `doc` its `count` heaviest terms are (ties: code-unit order of the terms), heaviest
+ * first, without sorting the whole vector.
+ */
+function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
+  const ids = vectors.ids[doc] as Int32Array;
+  const weights = vectors.weights[doc] as Float64Array;
+  const textOf = (position: number) => vectors.vocabulary[ids[position] as number] as string;
+  const top: number[] = [];
+  if (count <= 0) return top;
+  for (let position = 0; position < ids.length; position++) {
+    const weight = weights[position] as number;
+    const term = textOf(position);
+    const last = top[top.length - 1] as number;
+    if (top.length === count) {
       const w = weights[last] as number;
-      if (weight < w || (weight === w && term > (terms[last] as string))) continue;
-      terms.pop();
-      weights.pop();
+      if (weight < w || (weight === w && term > textOf(last))) continue;
+      top.pop();
     }
-    let i = terms.length;
-    while (
-      i > 0 &&
-      ((weights[i - 1] as number) < weight || (weights[i - 1] === weight && (terms[i - 1] as string) > term))
-    )
+    let i = top.length;
+    while (i > 0) {
+      const w = weights[top[i - 1] as number] as number;
+      if (!(w < weight || (w === weight && textOf(top[i - 1] as number) > term))) break;
       i--;
-    terms.splice(i, 0, term);
-    weights.splice(i, 0, weight);
+    }
+    top.splice(i, 0, position);
   }
-  return terms;
+  return top;
 }
 
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
-function candidateEdges(vectors: readonly SparseVector[], settings: Required<ThemeOptions>): Edge[] {
-  const tops = vectors.map((v) => topTerms(v, settings.candidateTerms));
-  // term -> articles having it among their top terms, with its weight there.
-  const postings = new Map<string, { docs: number[]; weights: number[] }>();
-  tops.forEach((terms, doc) => {
-    for (const term of terms) {
-      let list = postings.get(term);
+function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
+  const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
+  // term id -> articles having it among their top terms, with its weight there.
+  const growing = new Map<number, { docs: number[]; weights: number[] }>();
+  tops.forEach((positions, doc) => {
+    const ids = vectors.ids[doc] as Int32Array;
+    const weights = vectors.weights[doc] as Float64Array;
+    for (const position of positions) {
+      const term = ids[position] as number;
+      let list = growing.get(term);
       if (!list) {
         list = { docs: [], weights: [] };
-        postings.set(term, list);
+        growing.set(term, list);
       }
       list.docs.push(doc);
-      list.weights.push((vectors[doc] as SparseVector).get(term) as number);
+      list.weights.push(weights[position] as number);
     }
   });
+  // Typed arrays for the scans below, the hottest loop of the stage.
+  const postings = new Map<number, { docs: Int32Array; weights: Float64Array }>();
+  for (const [term, list] of growing)
+    postings.set(term, { docs: Int32Array.from(list.docs), weights: Float64Array.from(list.weights) });
+  growing.clear();
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const index = new VectorIndex(vectors);
-  const n = vectors.length;
+  const n = vectors.ids.length;
   const k = settings.candidatesPerArticle;
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
   const touched: number[] = [];
-  tops.forEach((terms, doc) => {
-    const vector = vectors[doc] as SparseVector;
-    const lists = terms.map((term) => ({
-      term,
-      list: postings.get(term) as { docs: number[]; weights: number[] },
+  tops.forEach((positions, doc) => {
+    const ids = vectors.ids[doc] as Int32Array;
+    const weights = vectors.weights[doc] as Float64Array;
+    const lists = positions.map((position) => ({
+      term: vectors.vocabulary[ids[position] as number] as string,
+      weight: weights[position] as number,
+      list: postings.get(ids[position] as number) as { docs: Int32Array; weights: Float64Array },
     }));
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
     lists.sort((x, y) => x.list.docs.length - y.list.docs.length || compareIds(x.term, y.term));
     let scanned = 0;
-    for (const { term, list } of lists) {
+    for (const { weight, list } of lists) {
       scanned += list.docs.length;
       if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      const weight = vector.get(term) as number;
-      for (let i = 0; i < list.docs.length; i++) {
-        const other = list.docs[i] as number;
-        if (other === doc) continue;
-        if (partial[other] === 0) touched.push(other);
-        partial[other] = (partial[other] as number) + weight * (list.weights[i] as number);
-      }
+      scan(doc, weight, list.docs, list.weights, partial, touched);
     }
     const best = nearest(touched, partial, k);
     for (const other of touched) partial[other] = 0;
@@ -216,6 +248,23 @@ function candidateEdges(vectors: readonly SparseVector[], settings: Required<The
     }
   });
   return edges;
+}
+
+/** Adds `weight` times each posting's weight to the partial score of its article (not `doc` itself). */
+function scan(
+  doc: number,
+  weight: number,
+  docs: Int32Array,
+  weights: Float64Array,
+  partial: Float64Array,
+  touched: number[],
+): void {
+  for (let i = 0; i < docs.length; i++) {
+    const other = docs[i] as number;
+    if (other === doc) continue;
+    if (partial[other] === 0) touched.push(other);
+    partial[other] = (partial[other] as number) + weight * (weights[i] as number);
+  }
 }
 
 /** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
@@ -406,14 +455,22 @@ function mergeCounts<K>(x: Map<K, number>, y: Map<K, number>): Map<K, number> {
 /** Sentences of an article's lead read for its signature: where the event is named, not its aftermath. */
 const SIGNATURE_SENTENCES = 5;
 
-/** Names (each word) and figures of an article's headline and lead. */
-function eventSignature(article: CanonicalArticle): Set<string> {
+/**
+ * Names (each word) and figures of an article's headline and lead. `read` and `phrases`: the article's
+ * sentences as read for its terms and their name phrases, reused where a lead sentence is the same text.
+ */
+function eventSignature(
+  article: CanonicalArticle,
+  read: readonly string[],
+  phrases: readonly string[][],
+): Set<string> {
   const lead = [article.title, ...article.sentences.slice(0, SIGNATURE_SENTENCES)].map((text) =>
     firstWords(text, LEAD_WORDS),
   );
   const terms = new Set<string>();
-  for (const text of lead) {
-    for (const phrase of namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);
+  for (const [i, text] of lead.entries()) {
+    const known = i > 0 && read[i - 1] === text ? phrases[i - 1] : undefined;
+    for (const phrase of known ?? namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);
     for (const figure of figureTerms(text)) if (figure.length > 2) terms.add(figure);
   }
   return terms;
@@ -426,16 +483,31 @@ interface RankedGroup {
   latest: string;
 }
 
+/** `centroid`: a dense array over the vocabulary, all zeros, left so. */
 function toGroup(
   articles: readonly CanonicalArticle[],
   indices: readonly number[],
-  vectors: readonly SparseVector[],
+  vectors: TermVectors,
+  centroid: Float64Array,
 ): RankedGroup {
-  const centroid: SparseVector = new Map();
   for (const i of indices) {
-    for (const [term, w] of vectors[i] as SparseVector) centroid.set(term, (centroid.get(term) ?? 0) + w);
+    const ids = vectors.ids[i] as Int32Array;
+    const weights = vectors.weights[i] as Float64Array;
+    for (let j = 0; j < ids.length; j++) {
+      const id = ids[j] as number;
+      centroid[id] = (centroid[id] as number) + (weights[j] as number);
+    }
   }
-  const centrality = indices.map((i) => dot(vectors[i] as SparseVector, centroid));
+  // Each article's cosine with the centroid, summed in the article's term order as `dot` does.
+  const centrality = indices.map((i) => {
+    const ids = vectors.ids[i] as Int32Array;
+    const weights = vectors.weights[i] as Float64Array;
+    let sum = 0;
+    for (let j = 0; j < ids.length; j++)
+      sum += (weights[j] as number) * (centroid[ids[j] as number] as number);
+    return sum;
+  });
+  for (const i of indices) for (const id of vectors.ids[i] as Int32Array) centroid[id] = 0;
   const ordered = articles
     .map((article, k) => ({ article, score: centrality[k] as number }))
     .sort((x, y) => y.score - x.score || compareIds(x.article.id, y.article.id))

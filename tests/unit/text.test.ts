@@ -6,6 +6,7 @@ import {
   withoutConnective,
   withoutDateline,
 } from '../../src/core/text/sentences.ts';
+import { internTerms, type TermVectors, termVectors } from '../../src/core/text/term-vectors.ts';
 import { dot, tfidfVectors } from '../../src/core/text/tfidf.ts';
 import {
   contentTerms,
@@ -59,12 +60,46 @@ describe('tokens and vectors', () => {
       ['tsunami'],
     ];
     const vectors = tfidfVectors(docs);
-    const index = new VectorIndex(vectors);
+    const interned = internTerms(docs);
+    const index = new VectorIndex(termVectors(interned.docs, interned.vocabulary));
     for (let a = 0; a < docs.length; a++)
       for (let b = 0; b < docs.length; b++)
         expect(index.dot(a, b)).toBe(
           dot(vectors[a] as Map<string, number>, vectors[b] as Map<string, number>),
         );
+  });
+
+  it('gives the entries and weights tfidfVectors gives, in its order, leaving out rare terms when asked', () => {
+    // Prepare
+    const docs = [
+      ['quake', 'chile', 'tsunami', 'warning', 'quake'],
+      ['quake', 'chile', 'death', 'toll'],
+      ['election', 'chile', 'vote', 'quake'],
+    ];
+    const { docs: interned, vocabulary } = internTerms(docs);
+    // Act
+    const all = termVectors(interned, vocabulary);
+    const common = termVectors(interned, vocabulary, 2);
+    // Assess
+    const asMaps = (vectors: TermVectors) =>
+      vectors.ids.map(
+        (ids, d) => new Map([...ids].map((id, i) => [vocabulary[id], vectors.weights[d]?.[i]])),
+      );
+    const entries = (maps: Map<unknown, unknown>[]) => maps.map((m) => [...m]);
+    expect(entries(asMaps(all))).toEqual(entries(tfidfVectors(docs)));
+    const df = new Map([
+      ['quake', 3],
+      ['chile', 3],
+    ]);
+    expect(entries(asMaps(common))).toEqual(
+      entries(
+        tfidfVectors(
+          docs.map((d) => d.filter((t) => df.has(t))),
+          df,
+          docs.length,
+        ),
+      ),
+    );
   });
 
   it('cuts a text after its first words and keeps a shorter one whole', () => {

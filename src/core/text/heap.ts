@@ -8,16 +8,19 @@ export class Heap<T> {
     return this.items.length;
   }
 
+  // Both sifts move the other items along the path and write the moving one once at its place: the same
+  // layout as swapping at each step, without the swaps.
   push(item: T): void {
     const items = this.items;
+    let i = items.length;
     items.push(item);
-    let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(items[i] as T, items[parent] as T)) break;
-      [items[i], items[parent]] = [items[parent] as T, items[i] as T];
+      if (!this.before(item, items[parent] as T)) break;
+      items[i] = items[parent] as T;
       i = parent;
     }
+    items[i] = item;
   }
 
   pop(): T | undefined {
@@ -25,18 +28,22 @@ export class Heap<T> {
     const top = items[0];
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
-    items[0] = last;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;
-      let first = i;
-      if (left < items.length && this.before(items[left] as T, items[first] as T)) first = left;
-      if (right < items.length && this.before(items[right] as T, items[first] as T)) first = right;
-      if (first === i) break;
-      [items[i], items[first]] = [items[first] as T, items[i] as T];
-      i = first;
+      let first: T = last;
+      let at = i;
+      if (left < items.length && this.before(items[left] as T, first)) {
+        first = items[left] as T;
+        at = left;
+      }
+      if (right < items.length && this.before(items[right] as T, first)) at = right;
+      if (at === i) break;
+      items[i] = items[at] as T;
+      i = at;
     }
+    items[i] = last;
     return top;
   }
 }

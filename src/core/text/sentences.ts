@@ -157,11 +157,16 @@ const NOT_A_SUBJECT = new Set(
 
 /** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
 function isTitleCase(text: string): boolean {
-  const content = text.split(/\s+/).filter((w) => !TITLE_SMALL_WORDS.has(w.toLowerCase()));
-  // One lowercase word of 3 letters or more ("made", "born", "died") makes it a sentence full of names.
-  if (content.some((w) => /^\p{Ll}{3,}/u.test(w))) return false;
-  const capitalised = content.filter((w) => /^["'“‘(]?[\p{Lu}\p{N}]/u.test(w)).length;
-  return content.length >= 4 && capitalised / content.length >= 0.8;
+  let content = 0;
+  let capitalised = 0;
+  for (const word of text.split(/\s+/)) {
+    if (TITLE_SMALL_WORDS.has(word.toLowerCase())) continue;
+    // One lowercase word of 3 letters or more ("made", "born", "died") makes it a sentence full of names.
+    if (/^\p{Ll}{3,}/u.test(word)) return false;
+    content++;
+    if (/^["'“‘(]?[\p{Lu}\p{N}]/u.test(word)) capitalised++;
+  }
+  return content >= 4 && capitalised / content >= 0.8;
 }
 
 const TITLE_SMALL_WORDS = new Set([

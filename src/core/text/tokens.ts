@@ -24,20 +24,52 @@ export function isStopword(token: string): boolean {
   return STOPWORDS.has(token);
 }
 
+/** Token -> its content term, or '' when it is none: one lookup per token instead of three tests and a stem. */
+const contentTermOf = new Map<string, string>();
+
 /** Stemmed content terms of a text: no stopwords, no one-character tokens, no bare numbers. */
 export function contentTerms(text: string): string[] {
   const terms: string[] = [];
   for (const token of words(text)) {
-    if (token.length < 2 || STOPWORDS.has(token) || /^\d{1,3}$/.test(token)) continue;
-    terms.push(stem(token));
+    let term = contentTermOf.get(token);
+    if (term === undefined) {
+      const excluded = token.length < 2 || STOPWORDS.has(token) || /^\d{1,3}$/.test(token);
+      term = excluded ? '' : stem(token);
+      // Bounded like the stems.
+      if (contentTermOf.size < 200_000) contentTermOf.set(token, term);
+    }
+    if (term !== '') terms.push(term);
   }
   return terms;
 }
 
 /** Number of whitespace-separated words, the unit of every word budget. */
 export function wordCount(text: string): number {
-  const trimmed = text.trim();
-  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+  // Counts the starts of runs of non-space characters: what `trim().split(/\s+/)` counts, without the copies.
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** Whether a UTF-16 code unit is one of the characters `\s` matches. */
+function isSpace(code: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /**
@@ -45,11 +77,13 @@ export function wordCount(text: string): number {
  * quote styles and spacing are dropped.
  */
 export function normaliseForMatch(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  const lower = text.toLowerCase();
+  // ASCII text (most of it) has no letters or digits beyond a-z and 0-9: a plain pattern, much faster.
+  const other = NON_ASCII.test(lower) ? /[^\p{L}\p{N}]+/gu : /[^a-z0-9]+/g;
+  return lower.replace(other, ' ').trim();
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * `text` without the characters matching `edge` (a one-character pattern) at its start and end. A loop,
@@ -87,6 +121,8 @@ export function trimWhere(text: string, edge: RegExp, ends: 'start' | 'end' | 'b
  * fewer): work that reads an article's words stays bounded on a huge one. Linear: one scan, no backtracking.
  */
 export function firstWords(text: string, count: number): string {
+  // Words are at least one character apart: a text this short cannot have `count` of them (most calls).
+  if ((text.length + 1) / 2 < count) return text;
   const word = /\S+/g;
   for (let n = 0; n < count; n++) if (!word.exec(text)) return text;
   return text.slice(0, word.lastIndex);

@@ -1,10 +1,9 @@
-import type { SparseVector } from './tfidf.ts';
+import type { TermVectors } from './term-vectors.ts';
 
 /**
- * The same sparse vectors as typed arrays over one vocabulary, for many dot products between them: the
- * larger vector of a pair is spread into a dense array (and stays there while it is the larger one of
- * the next pair too), the smaller one is read in its own order. Sums in the order `dot` does, so
- * the result is equal to the last bit.
+ * Many dot products between the vectors of one `TermVectors`: the larger vector of a pair is spread into
+ * a dense array (and stays there while it is the larger one of the next pair too), the smaller one is
+ * read in its own order. Sums in the order `dot` does, so the result is equal to the last bit.
  */
 export class VectorIndex {
   private readonly ids: Int32Array[];
@@ -12,23 +11,10 @@ export class VectorIndex {
   private readonly dense: Float64Array;
   private spread = -1;
 
-  constructor(vectors: readonly SparseVector[]) {
-    const vocabulary = new Map<string, number>();
-    this.ids = vectors.map((vector) => {
-      const ids = new Int32Array(vector.size);
-      let i = 0;
-      for (const term of vector.keys()) {
-        let id = vocabulary.get(term);
-        if (id === undefined) {
-          id = vocabulary.size;
-          vocabulary.set(term, id);
-        }
-        ids[i++] = id;
-      }
-      return ids;
-    });
-    this.weights = vectors.map((vector) => Float64Array.from(vector.values()));
-    this.dense = new Float64Array(vocabulary.size);
+  constructor(vectors: TermVectors) {
+    this.ids = vectors.ids;
+    this.weights = vectors.weights;
+    this.dense = new Float64Array(vectors.vocabulary.length);
   }
 
   /** The dot product of vectors `a` and `b`: their cosine, as both have unit length. */
