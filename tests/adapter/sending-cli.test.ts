@@ -1,9 +1,9 @@
-import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { printSendReport, registerSend } from '../../src/cli/commands/send.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
 import { createSubscriber, transition } from '../../src/core/subscribers/subscriber.ts';
+import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { busyDigest } from '../support/digests.ts';
 import { LINK_BASE, sendingStack } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
@@ -35,15 +35,10 @@ describe('digest status and digest send-test against moto', () => {
     return out.join('\n');
   }
 
-  /** Runs `digest …` in-process and returns what it printed. */
+  /** Runs `digest …` in-process and returns what it printed; a failure fails the test. */
   async function digest(...args: string[]) {
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-    const out: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-    const program = new Command('digest').exitOverride();
-    registerSend(program);
-    await program.parseAsync([...args, ...connection], { from: 'user' });
+    const { out, error } = await runDigestInProcess([registerSend], [...args, ...connection]);
+    if (error) throw error;
     return out.join('\n');
   }
 

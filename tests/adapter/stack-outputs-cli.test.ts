@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StackOutputKey } from '../../src/adapters/stack-outputs.ts';
 import { registerOperations } from '../../src/cli/commands/operations.ts';
@@ -11,6 +10,7 @@ import { registerSubscribers } from '../../src/cli/commands/subscribers.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { motoClientConfig } from '../support/aws.ts';
+import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { busyDigest } from '../support/digests.ts';
 import { LINK_BASE, LIST_ID, sendingStack } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
@@ -88,21 +88,10 @@ describe('digest commands find the stack resources from the stack name alone (mo
 
   /** Runs `digest …` in-process and returns what it printed, or the error it failed with. */
   async function digest(...args: string[]) {
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-    const out: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-    const program = new Command('digest').exitOverride();
-    registerSend(program);
-    registerSubscribers(program);
-    registerOperations(program);
-    let error: unknown;
-    try {
-      await program.parseAsync([...args, ...connection], { from: 'user' });
-    } catch (caught) {
-      error = caught;
-    }
-    vi.restoreAllMocks();
+    const { out, error } = await runDigestInProcess(
+      [registerSend, registerSubscribers, registerOperations],
+      [...args, ...connection],
+    );
     return { out: out.join('\n'), error };
   }
 

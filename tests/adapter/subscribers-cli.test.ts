@@ -1,11 +1,11 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { registerSubscribers } from '../../src/cli/commands/subscribers.ts';
 import { UsageError } from '../../src/core/errors.ts';
+import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
 
 const IMPORT_CSV = new URL('../fixtures/subscribers/import.csv', import.meta.url).pathname;
@@ -33,23 +33,8 @@ describe('digest subscribers against moto', () => {
   });
 
   /** Runs `digest subscribers …` in-process and returns what it printed. */
-  async function digest(...args: string[]) {
-    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-    const out: string[] = [];
-    const err: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
-    const program = new Command('digest').exitOverride();
-    registerSubscribers(program);
-    let error: unknown;
-    try {
-      await program.parseAsync(['subscribers', ...connection, ...args], { from: 'user' });
-    } catch (caught) {
-      error = caught;
-    }
-    vi.restoreAllMocks();
-    return { out, err, error };
+  function digest(...args: string[]) {
+    return runDigestInProcess([registerSubscribers], ['subscribers', ...connection, ...args]);
   }
 
   it('imports good rows, reports each bad row with its line, mails the unconsented, blocks erased addresses', async () => {
