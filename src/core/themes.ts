@@ -45,6 +45,12 @@ export interface ThemeOptions {
   signatureShare?: number;
   /** Fewest articles each of two groups needs before their signatures can keep them apart. @default 3 */
   signatureSize?: number;
+  /**
+   * Fewest terms (of those found in two or more articles) two single articles must share to start a theme
+   * together. In a small folder the terms left are the few common words unrelated articles happen to share,
+   * which gives them a high cosine; a real pair shares dozens. @default 8
+   */
+  minSharedTerms?: number;
 }
 
 export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
@@ -58,6 +64,7 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
   nameWeight: 3,
   signatureShare: 0.6,
   signatureSize: 3,
+  minSharedTerms: 8,
 };
 
 /**
@@ -71,7 +78,16 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const { vectors, signatures } = articleVectors(sorted, settings);
   const edges = candidateEdges(vectors, settings);
-  const clusters = averageLink(sorted.length, edges, settings, signatures, sorted.map(publishedDays));
+  const thinPair = (a: number, b: number) =>
+    sharedTermCount(vectors.ids[a] as Int32Array, vectors.ids[b] as Int32Array) < settings.minSharedTerms;
+  const clusters = averageLink(
+    sorted.length,
+    edges,
+    settings,
+    signatures,
+    sorted.map(publishedDays),
+    thinPair,
+  );
   const centroid = new Float64Array(vectors.vocabulary.length);
   const groups = clusters.map((members) =>
     toGroup(
@@ -296,7 +312,8 @@ interface Candidate {
  * merging the most similar pair of groups until none reaches the threshold. A pair also needs an
  * average similarity of at least `cohesionRatio` times the groups' own cohesion (geometric mean of
  * their mean internal similarity): two tight stories that share a subject stay apart, while a loose
- * story told over weeks still comes together. Returns member indices.
+ * story told over weeks still comes together. Two single articles also need `minSharedTerms` terms in
+ * common (`thinPair` says when they have fewer). Returns member indices.
  */
 function averageLink(
   count: number,
@@ -304,6 +321,7 @@ function averageLink(
   settings: Required<ThemeOptions>,
   signatures: readonly Set<string>[],
   days: DayCounts[],
+  thinPair: (a: number, b: number) => boolean,
 ): number[][] {
   const { threshold, cohesionRatio, sameDaysCohesionRatio } = settings;
   // Per group: its median publication day, computed once when the group is made.
@@ -339,6 +357,8 @@ function averageLink(
     const ratio = sameNewsCycle(medians[a], medians[b]) ? sameDaysCohesionRatio : cohesionRatio;
     if (reference !== undefined && top.similarity < ratio * reference) continue;
     if (distinctEvents(a, b, members, signatureCounts, settings)) continue;
+    if ((members[a] as number[]).length === 1 && (members[b] as number[]).length === 1 && thinPair(a, b))
+      continue;
     const merged = members.length;
     days.push(mergeCounts(days[a] as DayCounts, days[b] as DayCounts));
     medians.push(medianDay(days[merged] as DayCounts));
@@ -373,6 +393,14 @@ function averageLink(
     }
   }
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
+}
+
+/** Terms two articles' vectors have in common. */
+function sharedTermCount(x: Int32Array, y: Int32Array): number {
+  const terms = new Set(x);
+  let shared = 0;
+  for (const id of y) if (terms.has(id)) shared++;
+  return shared;
 }
 
 const DAY_MS = 86_400_000;

@@ -128,7 +128,7 @@ describe('editing a pending digest, against moto', () => {
       // Assess
       expect(failures.map((f) => [f.code, firstError(f.stderr)])).toEqual([
         [1, 'digest: digest digest-19990101T0000Z does not exist'],
-        [1, 'digest: theme 9 is out of range (1 to 3)'],
+        [1, 'digest: theme 9 is out of range (1 to 5)'],
         [
           1,
           expect.stringMatching(

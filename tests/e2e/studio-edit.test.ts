@@ -30,7 +30,7 @@ function withoutRecipient(text: string): string {
 
 describe('editing a deployed digest in the studio (Chromium, moto)', () => {
   it('renames, drops a point, moves a theme and approves; the subscriber gets exactly the edited digest', async () => {
-    // Prepare: a pending digest of three themes, the studio on it, one subscriber.
+    // Prepare: a pending digest of five themes, the studio on it, one subscriber.
     const { r, d, cloud, digestId, editor, archived } = await pendingDigest();
     const studio = await startPreviewServer({
       sources: {

@@ -14,7 +14,7 @@ import { receiveAsLambdaEvent } from './sqs-lambda.ts';
 const templates = await loadTemplates(templateFolder());
 const settings = parseEmailSettings({});
 
-/** The seeds and three more stories: a digest of three themes. */
+/** The seeds and four unrelated stories: a digest of five themes. */
 export async function reviewArticles(): Promise<{ name: string; bytes: Buffer }[]> {
   const paths = [
     ...(await readdir('seeds')).map((name) => join('seeds', name)),
@@ -42,7 +42,7 @@ export async function reviewModeSetup(files: readonly { name: string; bytes: Uin
   return { r, d, slot, cloud };
 }
 
-/** A review-mode digest of three themes built by the scheduled run on moto, pending. */
+/** A review-mode digest of five themes built by the scheduled run on moto, pending. */
 export async function pendingDigest() {
   const { r, d, slot, cloud } = await reviewModeSetup(await reviewArticles());
   const { digestId, outcome } = await cloud.digest.run(slot);

@@ -165,6 +165,36 @@ describe('groupThemes', () => {
   });
 });
 
+describe('a small folder', () => {
+  it('keeps three unrelated wire stories apart although their few common words match', async () => {
+    // Prepare: a celebrity's rehab, a quake in Iran and US tax relief for tsunami donations (eval copies)
+    const files = await readSourceFolder('tests/fixtures/articles/eval');
+    const stories = files.filter((file) => file.id.endsWith('.txt'));
+
+    // Act
+    const digest = buildDigest(stories, { now: () => new Date('2026-01-01T00:00:00Z') });
+
+    // Assess
+    expect(stories).toHaveLength(3);
+    expect(digest.themes.map((theme) => theme.articles.length)).toEqual([1, 1, 1]);
+  });
+
+  it('keeps the five seed articles together and four unrelated stories beside them apart', async () => {
+    // Prepare
+    const seeds = await readSourceFolder('seeds');
+    const others = (await readSourceFolder('tests/fixtures/articles')).filter((file) =>
+      /^(eval\/.*\.txt|wire-story\.txt)$/.test(file.id),
+    );
+
+    // Act
+    const digest = buildDigest([...seeds, ...others], { now: () => new Date('2026-01-01T00:00:00Z') });
+
+    // Assess
+    expect(others).toHaveLength(4);
+    expect(digest.themes.map((theme) => theme.articles.length)).toEqual([5, 1, 1, 1, 1]);
+  });
+});
+
 describe('the seeds', () => {
   it('form one theme (two at most) whose points cite at least three different articles', async () => {
     // Prepare
