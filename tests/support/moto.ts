@@ -9,20 +9,25 @@ export interface MotoServer {
 
 /**
  * moto's server handles requests on threads without locking its backends, so two conditional writes to one
- * item can both pass. DynamoDB applies writes to an item one at a time; `serial` models that with a
- * single-threaded moto, for tests of atomic conditions under parallel requests.
+ * item could both pass. DynamoDB applies writes to an item one at a time; the server started here models that
+ * by taking DynamoDB requests one at a time, while every other service stays threaded (an SQS long poll must not
+ * hold up the rest).
  */
-const SERIAL_MOTO = `import sys
+const MOTO_SERVER = `import sys, threading
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)`;
+app = DomainDispatcherApplication(create_backend_app)
+dynamodb = threading.Lock()
+def serve(environ, start_response):
+    if environ.get('HTTP_X_AMZ_TARGET', '').startswith('DynamoDB_'):
+        with dynamodb:
+            return app(environ, start_response)
+    return app(environ, start_response)
+run_simple('127.0.0.1', int(sys.argv[1]), serve, threaded=True)`;
 
-export async function startMoto(options: { serial?: boolean } = {}): Promise<MotoServer> {
+export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
-  const args = options.serial
-    ? ['-c', SERIAL_MOTO, String(port)]
-    : ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)];
-  const child = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('python3', ['-c', MOTO_SERVER, String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
