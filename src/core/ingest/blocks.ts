@@ -26,7 +26,18 @@ export interface ExtractedDocument {
 export type FormatExtractor = (text: string) => ExtractedDocument | { skipped: string };
 
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
-const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
+const SENTENCE_END = '.!?…:;';
+const CLOSING = '"\'”’)]';
+
+/**
+ * Whether a line ends like a sentence: a stop, then any closing quotes or brackets ("… rules.", "… today.”").
+ * Read from the end of the line, so its cost does not grow with the line.
+ */
+export function endsSentence(line: string): boolean {
+  let i = line.length - 1;
+  while (i >= 0 && CLOSING.includes(line.charAt(i))) i--;
+  return i >= 0 && SENTENCE_END.includes(line.charAt(i));
+}
 
 /**
  * Blocks of plain text: a blank line ends a block and so does a line that ends a sentence; a line that
@@ -42,7 +53,7 @@ export function plainTextBlocks(text: string): Block[] {
       continue;
     }
     const last = blocks.at(-1);
-    if (last && previousLine !== undefined && !ENDS_SENTENCE.test(previousLine) && /^[a-z]/.test(line)) {
+    if (last && previousLine !== undefined && !endsSentence(previousLine) && /^[a-z]/.test(line)) {
       last.text = `${last.text} ${line}`;
     } else if (BULLET.test(line)) {
       blocks.push({ kind: 'bullet', text: line.replace(BULLET, '') });

@@ -1,5 +1,5 @@
 import type { Article, ParseOutcome, SourceFile } from '../article.ts';
-import type { Block, ExtractedDocument, FormatExtractor } from './blocks.ts';
+import { type Block, type ExtractedDocument, endsSentence, type FormatExtractor } from './blocks.ts';
 import { cleanBlocks } from './clean.ts';
 import { normalisePublished } from './dates.ts';
 import { decodeText } from './decode.ts';
@@ -37,7 +37,9 @@ export const MAX_ARTICLE_SENTENCES = 500;
 export const MAX_ARTICLE_CHARS = 100_000;
 /** Lines without final punctuation up to this many words are sub-headings ("Terror attacks from Afghan soil"). */
 const HEADING_MAX_WORDS = 12;
-const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
+/** Subject-less highlights are this many words at most; a paragraph this long ends the lead. */
+const HIGHLIGHT_MAX_WORDS = 25;
+const LEAD_END_WORDS = 20;
 /**
  * Summary bullets under a headline written without a subject ("Says Pakistan hosted ..."); they
  * restate the body and are not sentences of it.
@@ -130,17 +132,18 @@ function bodyParagraphs(blocks: readonly Block[]): string[] {
   let inLead = true;
   for (const block of blocks) {
     if (block.kind !== 'paragraph') continue;
-    const words = wordCount(block.text);
-    if (!ENDS_SENTENCE.test(block.text) && words <= HEADING_MAX_WORDS) continue;
-    if (inLead && SUBJECTLESS_HIGHLIGHT.test(block.text) && words <= 25) continue;
-    if (words >= 20) inLead = false;
+    // Counted only as far as the rules below look.
+    const words = wordCount(block.text, HIGHLIGHT_MAX_WORDS + 1);
+    if (!endsSentence(block.text) && words <= HEADING_MAX_WORDS) continue;
+    if (inLead && SUBJECTLESS_HIGHLIGHT.test(block.text) && words <= HIGHLIGHT_MAX_WORDS) continue;
+    if (words >= LEAD_END_WORDS) inLead = false;
     paragraphs.push(block.text);
   }
   return paragraphs;
 }
 
 function isLeadSentence(line: string): boolean {
-  return ENDS_SENTENCE.test(line) && wordCount(line) >= LEAD_SENTENCE_WORDS;
+  return endsSentence(line) && wordCount(line, LEAD_SENTENCE_WORDS) >= LEAD_SENTENCE_WORDS;
 }
 
 /** A headline's trailing full stop is dropped; a lead sentence used as title keeps its text whole. */
@@ -159,10 +162,11 @@ function httpUrl(value: string | undefined): string | undefined {
   }
 }
 
-function wordCount(text: string): number {
+/** Words (runs of characters above U+0020) in `text`, counted up to `limit`. */
+function wordCount(text: string, limit: number): number {
   let words = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && words < limit; i++) {
     const space = text.charCodeAt(i) <= 32;
     if (!space && !inWord) words++;
     inWord = !space;
