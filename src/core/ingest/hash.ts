@@ -5,10 +5,12 @@ import { createHash } from 'node:crypto';
  * styles, and whitespace. Two uploads of the same story that differ only in these hash the same.
  */
 export function normaliseForHash(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(FOLDED, (match) => FOLD[match] ?? ' ')
-    .trim();
+  const compatible = text.normalize('NFKC');
+  // Most texts have nothing to fold: a test is a cheaper scan than a replacement that calls back.
+  const folded = FOLDED.test(compatible)
+    ? compatible.replace(FOLDED_ALL, (match) => FOLD[match] ?? ' ')
+    : compatible;
+  return folded.trim();
 }
 
 const FOLD: Record<string, string> = {};
@@ -17,7 +19,8 @@ for (const c of '“”„‟″«»') FOLD[c] = '"';
 for (const c of '‐‑‒–—―−') FOLD[c] = '-';
 FOLD['…'] = '...';
 // One pass: a folded character, or a run of whitespace other than a single plain space (it becomes one space).
-const FOLDED = /[‘’‚‛′`´“”„‟″«»‐‑‒–—―−…]|\s{2,}|[^\S ]/g;
+const FOLDED_ALL = /[‘’‚‛′`´“”„‟″«»‐‑‒–—―−…]|\s{2,}|[^\S ]/g;
+const FOLDED = new RegExp(FOLDED_ALL.source);
 
 /** sha256 hex of the normalised body text. */
 export function contentHash(text: string): string {

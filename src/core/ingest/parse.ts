@@ -122,7 +122,9 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
     ...(meta.tags && { tags: meta.tags }),
     text,
     sentences,
-    contentHash: contentHash(text),
+    // Whitespace folds to one space in the hash, so the paragraphs joined by one hash as `text` does, and
+    // most articles then have nothing to fold.
+    contentHash: contentHash(paragraphs.join(' ')),
   };
 }
 
