@@ -22,8 +22,10 @@ export interface ExtractedDocument {
   blocks: Block[];
 }
 
-/** A parser that turns decoded text into a document, or a reason why it cannot. */
-export type FormatExtractor = (text: string) => ExtractedDocument | { skipped: string };
+export type Extracted = ExtractedDocument | { skipped: string };
+
+/** A parser that turns decoded text into a document, or a reason why it cannot (async when it loads a reader). */
+export type FormatExtractor = (text: string) => Extracted | Promise<Extracted>;
 
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
 const SENTENCE_END = '.!?…:;';

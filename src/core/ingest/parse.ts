@@ -3,9 +3,8 @@ import { type Block, type ExtractedDocument, endsSentence, type FormatExtractor 
 import { cleanBlocks } from './clean.ts';
 import { normalisePublished } from './dates.ts';
 import { decodeText } from './decode.ts';
-import { extractHtml } from './formats/html.ts';
 import { extractJson } from './formats/json.ts';
-import { extractMarkdown } from './formats/markdown.ts';
+import { htmlReader, markdownReader } from './formats/readers.ts';
 import { extractText } from './formats/text.ts';
 import { contentHash } from './hash.ts';
 import { splitSentences } from './sentences.ts';
@@ -17,13 +16,14 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_ARTICLE_BYTES = 1024 * 1024;
 
-const EXTRACTORS: Record<string, FormatExtractor> = {
-  '.txt': extractText,
-  '.md': extractMarkdown,
-  '.markdown': extractMarkdown,
-  '.html': extractHtml,
-  '.htm': extractHtml,
-  '.json': extractJson,
+/** The reader of each extension; the large ones are loaded when the first such file arrives. */
+const EXTRACTORS: Record<string, () => Promise<FormatExtractor>> = {
+  '.txt': async () => extractText,
+  '.md': async () => (await markdownReader()).extractMarkdown,
+  '.markdown': async () => (await markdownReader()).extractMarkdown,
+  '.html': async () => (await htmlReader()).extractHtml,
+  '.htm': async () => (await htmlReader()).extractHtml,
+  '.json': async () => extractJson,
 };
 
 /** A first line this long that ends like a sentence is the lead, not a headline: it is also body text. */
@@ -51,25 +51,26 @@ const SUBJECTLESS_HIGHLIGHT =
 export const SUPPORTED_EXTENSIONS = Object.keys(EXTRACTORS);
 
 /**
- * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Synchronous and
- * free of I/O, so the CLI, the ingest Lambda and the preview share it. It never throws: an unexpected
- * error in a format's parser (a library's stack overflow on odd markup) skips that file with its message.
+ * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Free of I/O (it only
+ * loads the reader of a format on first use), so the CLI, the ingest Lambda and the preview share it. It never
+ * throws: an unexpected error in a format's parser (a library's stack overflow on odd markup) skips that file
+ * with its message.
  */
-export function parseArticle(file: SourceFile, options: ParseOptions = {}): ParseOutcome {
+export async function parseArticle(file: SourceFile, options: ParseOptions = {}): Promise<ParseOutcome> {
   try {
-    return readArticle(file, options);
+    return await readArticle(file, options);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { kind: 'skipped', id: file.id, reason: `could not be parsed (${message.split('\n')[0]})` };
   }
 }
 
-function readArticle(file: SourceFile, options: ParseOptions): ParseOutcome {
+async function readArticle(file: SourceFile, options: ParseOptions): Promise<ParseOutcome> {
   const skip = (reason: string): ParseOutcome => ({ kind: 'skipped', id: file.id, reason });
   if (file.readError) return skip(`could not be read: ${file.readError}`);
   const extension = /\.[^./]+$/.exec(file.id.toLowerCase())?.[0] ?? '';
-  const extract = EXTRACTORS[extension];
-  if (!extract) {
+  const loadExtractor = EXTRACTORS[extension];
+  if (!loadExtractor) {
     return skip(
       `unsupported file type "${extension || '(none)'}"; expected one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
     );
@@ -79,7 +80,8 @@ function readArticle(file: SourceFile, options: ParseOptions): ParseOutcome {
     return skip(`file is ${file.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`);
   const decoded = decodeText(file.bytes);
   if (!decoded.ok) return skip(decoded.reason);
-  const extracted = extract(decoded.text);
+  const extract = await loadExtractor();
+  const extracted = await extract(decoded.text);
   if ('skipped' in extracted) return skip(extracted.skipped);
   const built = buildArticle(file.id, extracted);
   return typeof built === 'string' ? skip(built) : { kind: 'article', article: built };

@@ -1,10 +1,10 @@
 import { parse as parseYaml } from 'yaml';
-import { type Block, type ExtractedDocument, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
+import { type Block, type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
 
 const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 
 /** .md: YAML front matter (title, url, source, published, tags) and a Markdown body reduced to blocks. */
-export function extractMarkdown(text: string): ExtractedDocument | { skipped: string } {
+export function extractMarkdown(text: string): Extracted {
   const front = FRONT_MATTER.exec(text);
   let fields: Record<string, unknown> = {};
   if (front) {
