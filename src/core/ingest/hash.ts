@@ -5,13 +5,17 @@ import { createHash } from 'node:crypto';
  * styles, and whitespace. Two uploads of the same story that differ only in these hash the same.
  */
 export function normaliseForHash(text: string): string {
-  const compatible = text.normalize('NFKC');
-  // Most texts have nothing to fold: a test is a cheaper scan than a replacement that calls back.
-  const folded = FOLDED.test(compatible)
-    ? compatible.replace(FOLDED_ALL, (match) => FOLD[match] ?? ' ')
-    : compatible;
-  return folded.trim();
+  // Printable ASCII is its own compatibility form, and of what FOLDED changes it can only hold a backtick or
+  // two spaces in a row: most English copy is found so by two quick scans.
+  if (!BEYOND_PLAIN_ASCII.test(text) && !text.includes('  ')) return text.trim();
+  return text
+    .normalize('NFKC')
+    .replace(FOLDED, (match) => FOLD[match] ?? ' ')
+    .trim();
 }
+
+/** Anything but printable ASCII other than the backtick. */
+const BEYOND_PLAIN_ASCII = /[^ -_a-~]/;
 
 const FOLD: Record<string, string> = {};
 for (const c of '‘’‚‛′`´') FOLD[c] = "'";
@@ -19,8 +23,7 @@ for (const c of '“”„‟″«»') FOLD[c] = '"';
 for (const c of '‐‑‒–—―−') FOLD[c] = '-';
 FOLD['…'] = '...';
 // One pass: a folded character, or a run of whitespace other than a single plain space (it becomes one space).
-const FOLDED_ALL = /[‘’‚‛′`´“”„‟″«»‐‑‒–—―−…]|\s{2,}|[^\S ]/g;
-const FOLDED = new RegExp(FOLDED_ALL.source);
+const FOLDED = /[‘’‚‛′`´“”„‟″«»‐‑‒–—―−…]|\s{2,}|[^\S ]/g;
 
 /** sha256 hex of the normalised body text. */
 export function contentHash(text: string): string {
