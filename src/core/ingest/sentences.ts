@@ -81,7 +81,8 @@ function isOneSentence(paragraph: string): boolean {
     let next = end;
     while (paragraph.charAt(next) === ' ') next++;
     if (next === paragraph.length) continue;
-    const before = paragraph.slice(0, end);
+    // continuesSentence reads only the last word of what comes before.
+    const before = paragraph.slice(paragraph.lastIndexOf(' ', stop.index) + 1, end);
     const rest = paragraph.slice(next);
     const word = /^["'“‘([]*(\S+)/.exec(rest)?.[1] ?? '';
     if (ENDS_QUOTATION.test(before) || /[.!?]./.test(word) || !continuesSentence(before, rest)) return false;
