@@ -67,10 +67,20 @@ export function plainTextBlocks(text: string): Block[] {
   return blocks;
 }
 
+/**
+ * Every run of whitespace as one plain space, trimmed. Single plain spaces are not matched, so text that is
+ * already tidy costs one scan and no copy.
+ */
+export function collapseWhitespace(text: string): string {
+  return text.replace(LOOSE_WHITESPACE, ' ').trim();
+}
+
+const LOOSE_WHITESPACE = /\s{2,}|[^\S ]/g;
+
 /** Keeps a metadata string only when it has visible text. */
 export function metaString(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value).replace(/\s+/g, ' ').trim();
+  const text = collapseWhitespace(String(value));
   return text === '' ? undefined : text;
 }
 

@@ -1,5 +1,5 @@
 // Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
-import type { Block } from './blocks.ts';
+import { type Block, collapseWhitespace } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
 const AGENCY = `(?:Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu(?: Agency)?|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse)`;
@@ -176,13 +176,11 @@ function isNoise(line: string): boolean {
 export function normaliseWhitespace(text: string): string {
   // Most lines have nothing to replace: one scan instead of two replacements that would change nothing.
   if (!UNTIDY_SPACE.test(text)) return text.trim();
-  return text.replace(INVISIBLE, '').replace(LOOSE_WHITESPACE, ' ').trim();
+  return collapseWhitespace(text.replace(INVISIBLE, ''));
 }
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
-// Runs of whitespace, or any whitespace other than a plain space; single spaces are left alone (fast path).
-const LOOSE_WHITESPACE = /\s{2,}|[^\S ]/g;
-/** What either replacement above would change. */
+/** What INVISIBLE or collapseWhitespace would change. */
 const UNTIDY_SPACE = /[^\S ]| {2}|[\u200B-\u200D\u2060\uFEFF\u00AD]/;
 
 /** "soil.He said" -> "soil. He said": a sentence end glued to the next sentence's first word. */

@@ -1,5 +1,11 @@
 import type { Article, ParseOutcome, SourceFile } from '../article.ts';
-import { type Block, type ExtractedDocument, endsSentence, type FormatExtractor } from './blocks.ts';
+import {
+  type Block,
+  collapseWhitespace,
+  type ExtractedDocument,
+  endsSentence,
+  type FormatExtractor,
+} from './blocks.ts';
 import { cleanBlocks } from './clean.ts';
 import { normalisePublished } from './dates.ts';
 import { decodeText } from './decode.ts';
@@ -152,7 +158,7 @@ function isLeadSentence(line: string): boolean {
 
 /** A headline's trailing full stop is dropped; a lead sentence used as title keeps its text whole. */
 function cleanTitle(title: string): string {
-  const text = title.replace(/\s+/g, ' ').trim();
+  const text = collapseWhitespace(title);
   return isLeadSentence(text) ? text : text.replace(/(?<!\.\.)(?<!\b\p{Lu})\.$/u, '');
 }
 

@@ -1,6 +1,13 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { type Block, type BlockKind, type Extracted, metaString, metaTags } from '../blocks.ts';
+import {
+  type Block,
+  type BlockKind,
+  collapseWhitespace,
+  type Extracted,
+  metaString,
+  metaTags,
+} from '../blocks.ts';
 
 // Elements whose text is never article body: chrome, media and their captions.
 const SKIPPED = new Set([
@@ -237,6 +244,6 @@ function isBlockTag(tagName: string): boolean {
 }
 
 function pushText(blocks: Block[], kind: BlockKind, text: string | null): void {
-  const clean = (text ?? '').replace(/\s+/g, ' ').trim();
+  const clean = collapseWhitespace(text ?? '');
   if (clean !== '') blocks.push({ kind, text: clean });
 }
