@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 // The ingest Lambda bundles the parser with esbuild (aws-lambda-nodejs). This checks that the parser and its
-// dependencies (linkedom, Readability, yaml) bundle and run outside node_modules, as ESM with the
+// dependencies (linkedom, Readability, js-yaml) bundle and run outside node_modules, as ESM with the
 // createRequire banner that CommonJS dependencies need, and as CommonJS.
 const REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
@@ -74,10 +74,12 @@ describe('the parser in an esbuild bundle', () => {
     const inputs = [...loaded].flatMap((name) => Object.keys(outputs[name]?.inputs ?? {}));
     expect(inputs.some((i) => i.includes('formats/text.ts'))).toBe(true);
     expect(
-      inputs.filter((i) => /linkedom|readability|node_modules\/yaml|formats\/(?:html|markdown)\.ts/.test(i)),
+      inputs.filter((i) =>
+        /linkedom|readability|node_modules\/js-yaml|formats\/(?:html|markdown)\.ts/.test(i),
+      ),
     ).toEqual([]);
     const lazy = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
     expect(lazy.some((i) => i.includes('node_modules/linkedom'))).toBe(true);
-    expect(lazy.some((i) => i.includes('node_modules/yaml'))).toBe(true);
+    expect(lazy.some((i) => i.includes('node_modules/js-yaml'))).toBe(true);
   });
 });

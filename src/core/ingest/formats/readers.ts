@@ -1,5 +1,5 @@
 // The readers that pull in large libraries, each imported when the first file that needs it arrives: a folder
-// of .txt and .json files never loads linkedom, Readability or yaml. The promise is kept, since every import()
+// of .txt and .json files never loads linkedom, Readability or js-yaml. The promise is kept, since every import()
 // call costs a trip through the module loader. esbuild keeps these imports lazy in a bundle too.
 
 let html: Promise<typeof import('./html.ts')> | undefined;
@@ -11,7 +11,7 @@ export function htmlReader(): Promise<typeof import('./html.ts')> {
   return html;
 }
 
-/** The Markdown reader (yaml for the front matter). */
+/** The Markdown reader (js-yaml for the front matter). */
 export function markdownReader(): Promise<typeof import('./markdown.ts')> {
   markdown ??= import('./markdown.ts');
   return markdown;
