@@ -13,7 +13,7 @@ const evalDir = process.argv[3] ?? '../shared/eval';
 const files = generateCorpus(loadEventStories(evalDir), size);
 const timer = new StageTimer();
 const { digest, email } = await timer.runAsync('total', async () => {
-  const digest = buildDigest(files, {
+  const digest = await buildDigest(files, {
     now: () => new Date(0),
     runStage: (stage, work) => timer.run(stage, work),
   });

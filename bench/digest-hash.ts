@@ -12,7 +12,7 @@ const size = Number(process.argv[2]);
 const evalDir = process.argv[3] ?? '../shared/eval';
 const files = generateCorpus(loadEventStories(evalDir), size);
 const timer = new StageTimer();
-const digest = buildDigest(files, {
+const digest = await buildDigest(files, {
   now: () => new Date(0),
   runStage: (stage, work) => timer.run(stage, work),
 });

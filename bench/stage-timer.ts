@@ -14,10 +14,12 @@ export interface StageFigure {
 export class StageTimer {
   readonly figures: StageFigure[] = [];
 
+  /** Times `work`; when it returns a promise (the parse stage does), until the promise settles. */
   run<T>(stage: string, work: () => T): T {
     const start = performance.now();
     const cpu = process.cpuUsage();
     const result = work();
+    if (result instanceof Promise) return result.finally(() => this.record(stage, start, cpu)) as T;
     this.record(stage, start, cpu);
     return result;
   }

@@ -61,8 +61,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const data = resolve(values.data ?? process.env.DIGEST_EVAL_DATA ?? join(root, '../shared/eval'));
   const dir = join(data, 'ecbplus-dev', 'articles');
   const files = await readSourceFolder(dir);
-  const built = buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
-  const report = editGrounding(applyEdits(built, typicalEdits(built)), parseFiles(files).articles);
+  const built = await buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
+  const report = editGrounding(applyEdits(built, typicalEdits(built)), (await parseFiles(files)).articles);
   const line = (name: string, g: Grounding) =>
     console.log(
       `${name.padEnd(13)} ${String(g.points).padStart(4)} points  grounded ${(g.grounded * 100).toFixed(1)} %  verbatim ${(g.verbatim * 100).toFixed(1)} %`,

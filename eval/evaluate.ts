@@ -160,7 +160,7 @@ async function evaluateThemeCorpus(dir: string): Promise<ThemeCorpusResult> {
     topics?: Record<string, string>;
   };
   const files = await readSourceFolder(join(dir, 'articles'));
-  const digest = buildDigest(files, { now: EVAL_CLOCK });
+  const digest = await buildDigest(files, { now: EVAL_CLOCK });
   const predicted = themeOf(digest);
   const events = new Map(Object.entries(gold.events));
   return {
@@ -238,7 +238,7 @@ async function readClusters(dir: string): Promise<Cluster[]> {
   return Promise.all(
     ids.map(async (id) => ({
       id,
-      articles: parseFiles(await readSourceFolder(join(dir, 'clusters', id))).articles,
+      articles: (await parseFiles(await readSourceFolder(join(dir, 'clusters', id)))).articles,
       references: await Promise.all(
         refFiles.filter((f) => f.startsWith(`${id}.`)).map((f) => readFile(join(dir, 'refs', f), 'utf8')),
       ),
@@ -292,7 +292,7 @@ async function evaluateSummaryCorpus(dir: string): Promise<SummaryCorpusResult> 
 /** All clusters in one folder through `digest build`: one theme per cluster expected. */
 /** The editorial measures of a digest built from `files`: grounding, titles, points and the rendered email. */
 async function digestMeasures(digest: Digest, files: readonly SourceFile[]) {
-  const articles = parseFiles(files).articles;
+  const articles = (await parseFiles(files)).articles;
   return {
     grounding: groundingOf(digest, articles),
     titles: titleFigures(digest, articles),
@@ -306,7 +306,7 @@ async function digestMeasures(digest: Digest, files: readonly SourceFile[]) {
 
 async function evaluateMixed(dir: string, clusterCount: number): Promise<SummaryCorpusResult['mixed']> {
   const files = await readSourceFolder(join(dir, 'clusters'));
-  const digest = buildDigest(files, { now: EVAL_CLOCK });
+  const digest = await buildDigest(files, { now: EVAL_CLOCK });
   // Gold only: the cluster is the folder the file came from; the pipeline never sees it as a signal
   // because ids are opaque to it.
   const gold = new Map(files.map((f) => [f.id, f.id.split('/')[0] as string]));

@@ -18,7 +18,7 @@ const gold = new Map(
     (JSON.parse(await readFile(join(dir, 'gold.json'), 'utf8')) as { events: Record<string, string> }).events,
   ),
 );
-const digest = buildDigest(await readSourceFolder(join(dir, 'articles')), {
+const digest = await buildDigest(await readSourceFolder(join(dir, 'articles')), {
   now: () => new Date('2026-01-01T00:00:00Z'),
 });
 const themeOf = new Map<string, string>();

@@ -6,21 +6,22 @@ import { parseArticle } from './ingest/parse.ts';
 import { type BuildOptions, buildDigestFromArticles, runDirectly } from './pipeline.ts';
 
 /** Parses raw files, records the ones that cannot be read, and builds the digest from the rest. */
-export function buildDigest(files: readonly SourceFile[], options: BuildOptions = {}): Digest {
-  const { articles, skipped } = parseFiles(files, options);
+export async function buildDigest(files: readonly SourceFile[], options: BuildOptions = {}): Promise<Digest> {
+  const { articles, skipped } = await parseFiles(files, options);
   return buildDigestFromArticles(articles, skipped, options);
 }
 
 /** Parses raw files into articles; each file that cannot be read becomes a skipped entry with its reason. */
-export function parseFiles(
+export async function parseFiles(
   files: readonly SourceFile[],
   options: Pick<BuildOptions, 'maxArticleBytes' | 'runStage'> = {},
-): { articles: Article[]; skipped: Skipped[] } {
+): Promise<{ articles: Article[]; skipped: Skipped[] }> {
   const articles: Article[] = [];
   const skipped: Skipped[] = [];
-  (options.runStage ?? runDirectly)('parse', () => {
+  // One file at a time: only the file being parsed is held as text.
+  await (options.runStage ?? runDirectly)('parse', async () => {
     for (const file of files) {
-      const outcome = parseArticle(file, { maxBytes: options.maxArticleBytes });
+      const outcome = await parseArticle(file, { maxBytes: options.maxArticleBytes });
       if (outcome.kind === 'article') articles.push(outcome.article);
       else skipped.push({ id: outcome.id, reason: outcome.reason });
     }

@@ -111,7 +111,7 @@ export class UploadIngest {
       bytes,
       ...(head.contentType && { contentType: head.contentType }),
     };
-    const parsed = parseArticle(file, { maxBytes: this.maxBytes });
+    const parsed = await parseArticle(file, { maxBytes: this.maxBytes });
     if (parsed.kind === 'skipped') return this.reject({ ...base, reason: parsed.reason }, stored);
 
     const articlePath = `${this.normalisedPrefix}${head.key}/${encodeURIComponent(base.versionTag)}.json`;

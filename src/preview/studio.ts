@@ -72,7 +72,7 @@ export async function buildStudio(sources: StudioSources, version: number): Prom
     if (sources.collectArticles || sources.inputDir !== undefined) {
       const { articles, skipped } = sources.collectArticles
         ? await sources.collectArticles()
-        : parseFiles(await readSourceFolder(sources.inputDir as string));
+        : await parseFiles(await readSourceFolder(sources.inputDir as string));
       digest = buildDigestFromArticles(articles, skipped, { title: sources.title });
     }
     edited = await sources.editing?.load(digest);

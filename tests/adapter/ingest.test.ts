@@ -62,7 +62,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     );
     for (const seed of seedFiles) {
       const key = `incoming/${seed.name}`;
-      const expected = parseArticle({ id: key, bytes: seed.bytes }, { maxBytes: MAX_BYTES });
+      const expected = await parseArticle({ id: key, bytes: seed.bytes }, { maxBytes: MAX_BYTES });
       if (expected.kind !== 'article') throw new Error(`seed ${seed.name} does not parse`);
       expect(items[key]).toMatchObject({
         objectId: `s3://${r.bucket}/${key}`,

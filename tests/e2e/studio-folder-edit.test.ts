@@ -58,7 +58,7 @@ describe('studio edits in folder mode', () => {
     });
     const stale = await post('/api/edit', { version: 1, edit: { kind: 'subject', text: 'Too late' } });
     const empty = await post('/api/edit', { version: 2, edit: { kind: 'rename', theme, title: ' ' } });
-    const built = await withFolderEdits(buildDigest(await readSourceFolder(input)), input);
+    const built = await withFolderEdits(await buildDigest(await readSourceFolder(input)), input);
 
     // Assess
     expect(renamed.status).toBe(200);

@@ -39,8 +39,8 @@ export function textFile(id: string, text: string): SourceFile {
 }
 
 /** Parses a file that must become an article; fails the test with the skip reason otherwise. */
-export function parsedArticle(file: SourceFile, options?: ParseOptions): Article {
-  const outcome = parseArticle(file, options);
+export async function parsedArticle(file: SourceFile, options?: ParseOptions): Promise<Article> {
+  const outcome = await parseArticle(file, options);
   if (outcome.kind !== 'article') throw new Error(`${file.id} was skipped: ${outcome.reason}`);
   return outcome.article;
 }

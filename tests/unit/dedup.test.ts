@@ -12,11 +12,11 @@ const SEEDS = [
   '003_15bae5066eb9f954.txt',
   '004_c1981645b6ba3112.txt',
 ];
-const seeds = () => SEEDS.map((name) => parsedArticle(sourceFile(`seeds/${name}`)));
+const seeds = () => Promise.all(SEEDS.map((name) => parsedArticle(sourceFile(`seeds/${name}`))));
 const seedText = (name: string) => readFileSync(`seeds/${name}`, 'utf8');
 
 /** Seed 002 as another outlet re-publishes it: straight quotes, CRLF, a new headline, words changed, last paragraph cut. */
-function lightlyEditedCopyOf002(): Article {
+function lightlyEditedCopyOf002(): Promise<Article> {
   const paragraphs = seedText('002_e4b0cc16b253e023.txt').split('\n\n');
   const edited = paragraphs
     .slice(0, -1)
@@ -33,12 +33,12 @@ function lightlyEditedCopyOf002(): Article {
 }
 
 describe('collapseDuplicates', () => {
-  it('keeps the five seeds apart: 000 and 001 are two outlets writing their own story on one event', () => {
+  it('keeps the five seeds apart: 000 and 001 are two outlets writing their own story on one event', async () => {
     // Prepare
-    const [s000, s001] = seeds();
+    const [s000, s001] = await seeds();
 
     // Act
-    const canonical = collapseDuplicates(seeds());
+    const canonical = collapseDuplicates(await seeds());
 
     // Assess
     expect(canonical.map((a) => a.id)).toEqual(SEEDS);
@@ -46,18 +46,18 @@ describe('collapseDuplicates', () => {
     expect(jaccard(shingleHashes(s000?.text ?? ''), shingleHashes(s001?.text ?? ''))).toBeLessThan(0.1);
   });
 
-  it('collapses an exact re-upload whose only differences are quote styles and line ends', () => {
+  it('collapses an exact re-upload whose only differences are quote styles and line ends', async () => {
     // Prepare
     const original = seedText('000_e134260b7217c83b.txt');
-    const reupload = parsedArticle(
+    const reupload = await parsedArticle(
       textFile('again/000-copy.txt', original.replace(/[“”]/g, '"').replace(/\n/g, '\r\n')),
     );
 
     // Act
-    const canonical = collapseDuplicates([...seeds(), reupload]);
+    const canonical = collapseDuplicates([...(await seeds()), reupload]);
 
     // Assess
-    expect(reupload.contentHash).toBe(seeds()[0]?.contentHash);
+    expect(reupload.contentHash).toBe((await seeds())[0]?.contentHash);
     expect(canonical).toHaveLength(5);
     expect(canonical.find((a) => a.duplicates.length > 0)).toMatchObject({
       id: '000_e134260b7217c83b.txt',
@@ -65,27 +65,27 @@ describe('collapseDuplicates', () => {
     });
   });
 
-  it('collapses a lightly edited copy into the longer original, which credits it', () => {
+  it('collapses a lightly edited copy into the longer original, which credits it', async () => {
     // Prepare
-    const copy = lightlyEditedCopyOf002();
+    const copy = await lightlyEditedCopyOf002();
 
     // Act
-    const canonical = collapseDuplicates([copy, ...seeds()]);
+    const canonical = collapseDuplicates([copy, ...(await seeds())]);
 
     // Assess
-    expect(copy.contentHash).not.toBe(seeds()[2]?.contentHash);
+    expect(copy.contentHash).not.toBe((await seeds())[2]?.contentHash);
     expect(canonical).toHaveLength(5);
     const kept = canonical.find((a) => a.id === '002_e4b0cc16b253e023.txt');
     expect(kept?.duplicates).toEqual(['mirror/asif-warns-kabul.txt']);
     expect(kept?.title).toBe('Defence Minister urges Kabul to end terror sanctuaries');
   });
 
-  it('gives the same result for any input order', () => {
+  it('gives the same result for any input order', async () => {
     // Prepare
     const articles = [
-      ...seeds(),
-      lightlyEditedCopyOf002(),
-      parsedArticle(textFile('z/000.txt', seedText('000_e134260b7217c83b.txt'))),
+      ...(await seeds()),
+      await lightlyEditedCopyOf002(),
+      await parsedArticle(textFile('z/000.txt', seedText('000_e134260b7217c83b.txt'))),
     ];
     const expected = collapseDuplicates(articles);
 
@@ -106,11 +106,11 @@ describe('collapseDuplicates', () => {
     ]);
   });
 
-  it('picks the canonical copy deterministically: longest text, then smallest id', () => {
+  it('picks the canonical copy deterministically: longest text, then smallest id', async () => {
     // Prepare
     const text = 'The museum reopened on Sunday after two years of repairs to its roof and walls.';
-    const a = parsedArticle(textFile('b.txt', `Museum reopens\n\n${text}`));
-    const b = parsedArticle(textFile('a.txt', `Museum reopens today\n\n${text}`));
+    const a = await parsedArticle(textFile('b.txt', `Museum reopens\n\n${text}`));
+    const b = await parsedArticle(textFile('a.txt', `Museum reopens today\n\n${text}`));
 
     // Act
     const [only] = collapseDuplicates([a, b]);

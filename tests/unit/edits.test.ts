@@ -100,7 +100,7 @@ describe('applyEdits', () => {
   it('renders the editor’s subject and note', async () => {
     // Prepare
     const templates = compileTemplates(await templateFolder().readAll());
-    const digest = applyEdits(buildDigest([sourceFile('tests/fixtures/articles/wire-story.txt')]), [
+    const digest = applyEdits(await buildDigest([sourceFile('tests/fixtures/articles/wire-story.txt')]), [
       { kind: 'subject', text: 'Our pick this week' },
       { kind: 'note', text: 'A note <from> the desk.' },
     ]);

@@ -142,10 +142,10 @@ describe('the seeds', () => {
   it('get a headline with the properties of every theme headline', async () => {
     // Prepare
     const files = await readSourceFolder('seeds');
-    const articles = parseFiles(files).articles;
+    const { articles } = await parseFiles(files);
 
     // Act
-    const digest = buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
+    const digest = await buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
 
     // Assess
     for (const theme of digest.themes) {

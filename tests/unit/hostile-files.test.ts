@@ -87,10 +87,10 @@ const fileSet = fc
   .map((files) => files.map((f, i): SourceFile => ({ id: `${i}-${f.name}`, bytes: f.bytes })));
 
 describe('hostile and mutated files', () => {
-  it('parse never throws and always names a reason when it skips', () => {
-    fc.assert(
-      fc.property(sourceFile, (file) => {
-        const outcome = parseArticle({ id: file.name, bytes: file.bytes });
+  it('parse never throws and always names a reason when it skips', async () => {
+    await fc.assert(
+      fc.asyncProperty(sourceFile, async (file) => {
+        const outcome = await parseArticle({ id: file.name, bytes: file.bytes });
         if (outcome.kind === 'skipped') expect(outcome.reason).toMatch(/\w/);
         else expect(outcome.article.sentences.length).toBeGreaterThan(0);
       }),
@@ -98,10 +98,10 @@ describe('hostile and mutated files', () => {
     );
   }, 120_000);
 
-  it('the whole pipeline never throws and accounts for every file exactly once', () => {
-    fc.assert(
-      fc.property(fileSet, (files) => {
-        const digest = buildDigest(files, { now: () => new Date(0) });
+  it('the whole pipeline never throws and accounts for every file exactly once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fileSet, async (files) => {
+        const digest = await buildDigest(files, { now: () => new Date(0) });
         const seen = [
           ...digest.themes.flatMap((t) => t.articles.flatMap((a) => [a.id, ...(a.duplicates ?? [])])),
           ...digest.skipped.map((s) => s.id),
@@ -112,7 +112,7 @@ describe('hostile and mutated files', () => {
     );
   }, 180_000);
 
-  it('skips each hostile class of the benchmark with a reason or reads it, at 20 KB', () => {
+  it('skips each hostile class of the benchmark with a reason or reads it, at 20 KB', async () => {
     // Prepare
     const files = ADVERSARIAL_CLASSES.map((c) => ({
       id: c.file,
@@ -120,7 +120,7 @@ describe('hostile and mutated files', () => {
     }));
 
     // Act
-    const digest = buildDigest(files, { now: () => new Date(0) });
+    const digest = await buildDigest(files, { now: () => new Date(0) });
 
     // Assess
     const seen = [

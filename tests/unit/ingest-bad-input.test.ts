@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
 import { sourceFile, textFile } from '../support/articles.ts';
 
-const skipReason = (file: ReturnType<typeof sourceFile>, maxBytes?: number) => {
-  const outcome = parseArticle(file, { maxBytes });
+const skipReason = async (file: ReturnType<typeof sourceFile>, maxBytes?: number) => {
+  const outcome = await parseArticle(file, { maxBytes });
   if (outcome.kind !== 'skipped') throw new Error(`${file.id} was parsed, expected a skip`);
   expect(outcome.id).toBe(file.id);
   return outcome.reason;
@@ -11,81 +11,81 @@ const skipReason = (file: ReturnType<typeof sourceFile>, maxBytes?: number) => {
 const bad = (name: string) => sourceFile(`tests/fixtures/articles/bad/${name}`, `bad/${name}`);
 
 describe('parseArticle skips bad input with a reason', () => {
-  it('empty file', () => {
-    expect(skipReason(bad('empty.txt'))).toBe('empty file');
-    expect(skipReason(textFile('blank.md', ' \n\n\t\n'))).toBe('empty file (only whitespace)');
+  it('empty file', async () => {
+    expect(await skipReason(bad('empty.txt'))).toBe('empty file');
+    expect(await skipReason(textFile('blank.md', ' \n\n\t\n'))).toBe('empty file (only whitespace)');
   });
 
-  it('binary content: NUL bytes or many control characters', () => {
-    expect(skipReason(bad('binary.txt'))).toMatch(/^binary content \(NUL bytes\)/);
-    expect(skipReason(textFile('controls.txt', 'Title\n\u0001\u0002\u0003\u0004 text.'))).toMatch(
+  it('binary content: NUL bytes or many control characters', async () => {
+    expect(await skipReason(bad('binary.txt'))).toMatch(/^binary content \(NUL bytes\)/);
+    expect(await skipReason(textFile('controls.txt', 'Title\n\u0001\u0002\u0003\u0004 text.'))).toMatch(
       /^binary content \(4 control characters\)/,
     );
   });
 
-  it('invalid UTF-8, naming the byte offset', () => {
-    expect(skipReason(bad('latin1.txt'))).toBe('invalid UTF-8 at byte 15');
+  it('invalid UTF-8, naming the byte offset', async () => {
+    expect(await skipReason(bad('latin1.txt'))).toBe('invalid UTF-8 at byte 15');
   });
 
-  it('over maxBytes, 1 MiB by default', () => {
+  it('over maxBytes, 1 MiB by default', async () => {
     // Prepare
     const line = 'A sentence of filler text for the size limit.\n';
     const big = textFile('big.txt', `Title\n\n${line.repeat(Math.ceil((1024 * 1024) / line.length))}`);
 
     // Act and assess
-    expect(skipReason(big)).toBe(`file is ${big.bytes.byteLength} bytes, over the 1048576-byte limit`);
-    expect(skipReason(textFile('small.txt', 'Title\n\nIt is short.'), 10)).toBe(
+    expect(await skipReason(big)).toBe(`file is ${big.bytes.byteLength} bytes, over the 1048576-byte limit`);
+    expect(await skipReason(textFile('small.txt', 'Title\n\nIt is short.'), 10)).toBe(
       'file is 19 bytes, over the 10-byte limit',
     );
   });
 
-  it('unsupported extension, and a file with none', () => {
-    expect(skipReason(bad('report.pdf'))).toBe(
+  it('unsupported extension, and a file with none', async () => {
+    expect(await skipReason(bad('report.pdf'))).toBe(
       'unsupported file type ".pdf"; expected one of .txt, .md, .markdown, .html, .htm, .json',
     );
-    expect(skipReason(textFile('README', 'Title\n\nText here.'))).toMatch(
+    expect(await skipReason(textFile('README', 'Title\n\nText here.'))).toMatch(
       /^unsupported file type "\(none\)"/,
     );
   });
 
-  it('HTML without text', () => {
-    expect(skipReason(bad('no-text.html'))).toBe(
+  it('HTML without text', async () => {
+    expect(await skipReason(bad('no-text.html'))).toBe(
       'HTML has no readable text (no paragraphs, headings or list items)',
     );
   });
 
-  it('invalid JSON, JSON that is not an object, JSON without a body', () => {
-    expect(skipReason(bad('invalid.json'))).toMatch(/^invalid JSON: /);
-    expect(skipReason(textFile('list.json', '[1, 2]'))).toBe(
+  it('invalid JSON, JSON that is not an object, JSON without a body', async () => {
+    expect(await skipReason(bad('invalid.json'))).toMatch(/^invalid JSON: /);
+    expect(await skipReason(textFile('list.json', '[1, 2]'))).toBe(
       'JSON is not an object with title and body fields',
     );
-    expect(skipReason(bad('no-body.json'))).toBe(
+    expect(await skipReason(bad('no-body.json'))).toBe(
       'JSON has no body: none of "body", "text" or "html" is a non-empty string',
     );
-    expect(skipReason(textFile('number-body.json', '{"title": "T", "body": 42}'))).toMatch(
+    expect(await skipReason(textFile('number-body.json', '{"title": "T", "body": 42}'))).toMatch(
       /^JSON has no body/,
     );
   });
 
-  it('invalid YAML front matter', () => {
-    expect(skipReason(textFile('broken.md', '---\ntitle: [unclosed\n---\n\nBody text here.'))).toMatch(
+  it('invalid YAML front matter', async () => {
+    expect(await skipReason(textFile('broken.md', '---\ntitle: [unclosed\n---\n\nBody text here.'))).toMatch(
       /^invalid YAML front matter: /,
     );
   });
 
-  it('a body without any sentence: only a headline, a sub-heading and a bullet', () => {
-    expect(skipReason(bad('no-sentence.txt'))).toBe(
+  it('a body without any sentence: only a headline, a sub-heading and a bullet', async () => {
+    expect(await skipReason(bad('no-sentence.txt'))).toBe(
       'no sentence in the body (only a title, headings or list items)',
     );
   });
 
-  it('a file that is only boilerplate', () => {
+  it('a file that is only boilerplate', async () => {
     expect(
-      skipReason(textFile('noise.txt', 'RELATED: Another story\n\nShare this article\n\n–Agencies')),
+      await skipReason(textFile('noise.txt', 'RELATED: Another story\n\nShare this article\n\n–Agencies')),
     ).toMatch(/^no text left after removing boilerplate/);
   });
 
-  it('one bad file costs no other data: the rest of a batch still parses', () => {
+  it('one bad file costs no other data: the rest of a batch still parses', async () => {
     // Prepare
     const files = [
       bad('binary.txt'),
@@ -94,7 +94,7 @@ describe('parseArticle skips bad input with a reason', () => {
     ];
 
     // Act
-    const outcomes = files.map((f) => parseArticle(f));
+    const outcomes = await Promise.all(files.map((f) => parseArticle(f)));
 
     // Assess
     expect(outcomes.map((o) => o.kind)).toEqual(['skipped', 'article', 'skipped']);

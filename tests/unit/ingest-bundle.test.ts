@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 // The ingest Lambda bundles the parser with esbuild (aws-lambda-nodejs). This checks that the parser and its
-// dependencies (linkedom, Readability, yaml) bundle and run outside node_modules, as ESM with the
+// dependencies (linkedom, Readability, js-yaml) bundle and run outside node_modules, as ESM with the
 // createRequire banner that CommonJS dependencies need, and as CommonJS.
 const REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
@@ -25,8 +25,8 @@ describe('the parser in an esbuild bundle', () => {
       `import { readFileSync } from 'node:fs';
        import { parseArticle } from ${JSON.stringify(resolve('src/core/ingest/parse.ts'))};
        const names = ['wire-story.txt', 'column.md', 'page.html', 'feed-item.json'];
-       const outcomes = names.map((id) => parseArticle({ id, bytes: new Uint8Array(readFileSync(${JSON.stringify(fixtures)} + '/' + id)) }));
-       console.log(JSON.stringify(outcomes.map((o) => (o.kind === 'article' ? o.article.sentences.length : o.reason))));`,
+       Promise.all(names.map((id) => parseArticle({ id, bytes: new Uint8Array(readFileSync(${JSON.stringify(fixtures)} + '/' + id)) })))
+         .then((outcomes) => console.log(JSON.stringify(outcomes.map((o) => (o.kind === 'article' ? o.article.sentences.length : o.reason)))));`,
     );
     const outfile = join(dir, 'out', file);
 
@@ -45,5 +45,41 @@ describe('the parser in an esbuild bundle', () => {
 
     // Assess
     expect(JSON.parse(stdout)).toEqual([5, 3, 5, 3]);
+  });
+
+  it('leaves the HTML and Markdown readers out of what plain text and JSON load', async () => {
+    // Act: split into chunks, as the CLI build does, so a lazily imported module gets a chunk of its own.
+    const result = await build({
+      entryPoints: [resolve('src/core/ingest/parse.ts')],
+      outdir: mkdtempSync(join(tmpdir(), 'ingest-chunks-')),
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      metafile: true,
+      write: false,
+      logLevel: 'error',
+    });
+
+    // Assess: the entry's static imports, followed chunk to chunk, reach none of the large libraries.
+    const outputs = result.metafile.outputs;
+    const entry = Object.keys(outputs).find((name) => outputs[name]?.entryPoint) as string;
+    const loaded = new Set<string>();
+    const visit = (name: string) => {
+      if (loaded.has(name)) return;
+      loaded.add(name);
+      for (const i of outputs[name]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path);
+    };
+    visit(entry);
+    const inputs = [...loaded].flatMap((name) => Object.keys(outputs[name]?.inputs ?? {}));
+    expect(inputs.some((i) => i.includes('formats/text.ts'))).toBe(true);
+    expect(
+      inputs.filter((i) =>
+        /linkedom|readability|node_modules\/js-yaml|formats\/(?:html|markdown)\.ts/.test(i),
+      ),
+    ).toEqual([]);
+    const lazy = Object.values(outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(lazy.some((i) => i.includes('node_modules/linkedom'))).toBe(true);
+    expect(lazy.some((i) => i.includes('node_modules/js-yaml'))).toBe(true);
   });
 });

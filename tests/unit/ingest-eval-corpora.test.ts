@@ -9,11 +9,11 @@ import { sourceFile } from '../support/articles.ts';
 // The eval corpora sit beside the repository (shared/eval), as for the benchmark.
 const evalDir = process.env.DIGEST_EVAL_DIR ?? '../shared/eval';
 
-function parseFolder(dir: string) {
-  const outcomes = readdirSync(dir)
+async function parseFolder(dir: string) {
+  const names = readdirSync(dir)
     .filter((name) => name.endsWith('.txt'))
-    .sort()
-    .map((name) => parseArticle(sourceFile(join(dir, name), name)));
+    .sort();
+  const outcomes = await Promise.all(names.map((name) => parseArticle(sourceFile(join(dir, name), name))));
   const articles = outcomes.flatMap((o) => (o.kind === 'article' ? [o.article] : []));
   return { outcomes, articles };
 }
@@ -26,7 +26,7 @@ function expectVerbatimSentences(articles: readonly Article[]) {
 }
 
 describe('the eval corpora parse', () => {
-  it('ECB+ dev: all but the headline-only files parse, and every near-duplicate is of the same gold event', () => {
+  it('ECB+ dev: all but the headline-only files parse, and every near-duplicate is of the same gold event', async () => {
     // Prepare
     const dir = join(evalDir, 'ecbplus-dev');
     const gold = JSON.parse(readFileSync(join(dir, 'gold.json'), 'utf8')) as {
@@ -34,7 +34,7 @@ describe('the eval corpora parse', () => {
     };
 
     // Act
-    const { outcomes, articles } = parseFolder(join(dir, 'articles'));
+    const { outcomes, articles } = await parseFolder(join(dir, 'articles'));
     const canonical = collapseDuplicates(articles);
 
     // Assess
@@ -49,14 +49,16 @@ describe('the eval corpora parse', () => {
     for (const [kept, copy] of pairs) expect(copy).toBe(kept);
   });
 
-  it('MultiLing 2011 dev: every file parses, gets its dateline as published, and no title keeps a date prefix', () => {
+  it('MultiLing 2011 dev: every file parses, gets its dateline as published, and no title keeps a date prefix', async () => {
     // Prepare
     const clusters = join(evalDir, 'multiling2011-dev', 'clusters');
 
     // Act
-    const parsed = readdirSync(clusters)
-      .sort()
-      .map((cluster) => parseFolder(join(clusters, cluster)));
+    const parsed = await Promise.all(
+      readdirSync(clusters)
+        .sort()
+        .map((cluster) => parseFolder(join(clusters, cluster))),
+    );
 
     // Assess
     const articles = parsed.flatMap((p) => p.articles);

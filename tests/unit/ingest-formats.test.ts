@@ -4,9 +4,9 @@ import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
 const fixture = (name: string) => parsedArticle(sourceFile(`tests/fixtures/articles/${name}`));
 
 describe('parseArticle formats', () => {
-  it('.txt: title from the first real line, wire noise removed, glued sentence ends split', () => {
+  it('.txt: title from the first real line, wire noise removed, glued sentence ends split', async () => {
     // Act
-    const article = fixture('wire-story.txt');
+    const article = await fixture('wire-story.txt');
 
     // Assess
     expect(article).toMatchObject({ id: 'wire-story.txt', title: 'Port strike ends after three weeks' });
@@ -21,9 +21,9 @@ describe('parseArticle formats', () => {
     expect(article.source).toBeUndefined();
   });
 
-  it('.txt: a UTF-8 BOM and CRLF line ends are read as plain text', () => {
+  it('.txt: a UTF-8 BOM and CRLF line ends are read as plain text', async () => {
     // Act
-    const article = fixture('bom-crlf.txt');
+    const article = await fixture('bom-crlf.txt');
 
     // Assess
     expect(article.title).toBe('Bridge reopens to traffic');
@@ -34,9 +34,9 @@ describe('parseArticle formats', () => {
     expect(article.text).not.toMatch(/\r|\uFEFF/);
   });
 
-  it('.md: YAML front matter gives title, url, source, published and tags; headings, bullets and images are not body', () => {
+  it('.md: YAML front matter gives title, url, source, published and tags; headings, bullets and images are not body', async () => {
     // Act
-    const article = fixture('column.md');
+    const article = await fixture('column.md');
 
     // Assess
     expect(article).toMatchObject({
@@ -54,9 +54,9 @@ describe('parseArticle formats', () => {
     expect(article.text).not.toMatch(/What changes|Meters for|\*\*|\]\(|leak\.jpg/);
   });
 
-  it('.html: Readability main text with og:title, og:site_name, canonical url, published time and tags', () => {
+  it('.html: Readability main text with og:title, og:site_name, canonical url, published time and tags', async () => {
     // Act
-    const article = fixture('page.html');
+    const article = await fixture('page.html');
 
     // Assess
     expect(article).toMatchObject({
@@ -71,13 +71,13 @@ describe('parseArticle formats', () => {
     expect(article.text).not.toMatch(/Home|handout photo|Fares and timetable|Four trains a day|Subscribe|©/);
   });
 
-  it('.html: line breaks separate words and text beside block elements is kept', () => {
+  it('.html: line breaks separate words and text beside block elements is kept', async () => {
     // Prepare
     const html = `<html><head><title>Storm</title></head><body><div>The storm hit the coast at dawn.<br>Power failed in two towns.
       <p>Crews restored power by noon.</p>Schools stay closed on Monday.<script>track()</script></div></body></html>`;
 
     // Act
-    const article = parsedArticle(textFile('storm.html', html));
+    const article = await parsedArticle(textFile('storm.html', html));
 
     // Assess
     expect(article.sentences).toEqual([
@@ -88,20 +88,20 @@ describe('parseArticle formats', () => {
     ]);
   });
 
-  it('.html: og:url is used when there is no canonical link', () => {
+  it('.html: og:url is used when there is no canonical link', async () => {
     // Prepare
     const html = `<html><head><meta property="og:url" content="https://example.org/a"><title>T</title></head>
       <body><p>The council voted to keep the library open on Sundays.</p></body></html>`;
 
     // Act
-    const article = parsedArticle(textFile('a.html', html));
+    const article = await parsedArticle(textFile('a.html', html));
 
     // Assess
     expect(article.url).toBe('https://example.org/a');
     expect(article.sentences).toEqual(['The council voted to keep the library open on Sundays.']);
   });
 
-  it('.html: the outlet is the JSON-LD publisher when there is no og:site_name', () => {
+  it('.html: the outlet is the JSON-LD publisher when there is no og:site_name', async () => {
     // Prepare
     const html = `<html><head><title>Quake hits coast</title><script type="application/ld+json">
       {"@context":"https://schema.org","@type":"NewsArticle","headline":"Quake hits coast",
@@ -110,16 +110,16 @@ describe('parseArticle formats', () => {
       <p>Residents said they felt a short, sharp jolt that woke them up in the night.</p></article></body></html>`;
 
     // Act
-    const article = parsedArticle(textFile('quake.html', html));
+    const article = await parsedArticle(textFile('quake.html', html));
 
     // Assess
     expect(article.source).toBe('The Coastal Times');
     expect(article.headline).toBeUndefined();
   });
 
-  it('.json: title, body, url, source; a written-out date is normalised to ISO 8601 and tags split', () => {
+  it('.json: title, body, url, source; a written-out date is normalised to ISO 8601 and tags split', async () => {
     // Act
-    const article = fixture('feed-item.json');
+    const article = await fixture('feed-item.json');
 
     // Assess
     expect(article).toMatchObject({
@@ -133,9 +133,9 @@ describe('parseArticle formats', () => {
     expect(article.text.split('\n\n')).toHaveLength(2);
   });
 
-  it('.json: an html field is read as HTML; a non-http url and an unreadable date are dropped', () => {
+  it('.json: an html field is read as HTML; a non-http url and an unreadable date are dropped', async () => {
     // Act
-    const article = fixture('feed-item-html.json');
+    const article = await fixture('feed-item-html.json');
 
     // Assess
     expect(article.title).toBe('Museum reopens after repairs');
@@ -147,9 +147,9 @@ describe('parseArticle formats', () => {
     expect(article.published).toBeUndefined();
   });
 
-  it('.json: a body that starts with a tag is read as HTML', () => {
+  it('.json: a body that starts with a tag is read as HTML', async () => {
     // Act
-    const article = parsedArticle(
+    const article = await parsedArticle(
       textFile(
         'h.json',
         JSON.stringify({ title: 'T', body: '<p>The bridge opened on time.</p><p>Traffic moved freely.</p>' }),
@@ -160,9 +160,9 @@ describe('parseArticle formats', () => {
     expect(article.text).toBe('The bridge opened on time.\n\nTraffic moved freely.');
   });
 
-  it('.json: the text field is an alternative to body', () => {
+  it('.json: the text field is an alternative to body', async () => {
     // Act
-    const article = parsedArticle(
+    const article = await parsedArticle(
       textFile(
         't.json',
         JSON.stringify({
@@ -178,9 +178,9 @@ describe('parseArticle formats', () => {
     expect(article.published).toBe('2026-03-01T08:00:00.000Z');
   });
 
-  it('eval corpora layout: multiling date prefix leaves the title, the dateline gives the date', () => {
+  it('eval corpora layout: multiling date prefix leaves the title, the dateline gives the date', async () => {
     // Act
-    const article = fixture('eval/multiling-M0000.txt');
+    const article = await fixture('eval/multiling-M0000.txt');
 
     // Assess
     expect(article.title).toBe('Tsunami aid donations in 2005 deductible for 2004 in the U.S.');
@@ -190,10 +190,10 @@ describe('parseArticle formats', () => {
     expect(article.sentences).toHaveLength(5);
   });
 
-  it('eval corpora layout: ECB+ stamp lines are dropped and each line is a sentence', () => {
+  it('eval corpora layout: ECB+ stamp lines are dropped and each line is a sentence', async () => {
     // Act
-    const withStamp = fixture('eval/ecbplus-1_1ecbplus.txt');
-    const stampOnly = fixture('eval/ecbplus-20_7ecbplus.txt');
+    const withStamp = await fixture('eval/ecbplus-1_1ecbplus.txt');
+    const stampOnly = await fixture('eval/ecbplus-20_7ecbplus.txt');
 
     // Assess
     expect(withStamp.title).toBe('Lindsay Lohan Leaves Betty Ford, Checks Into Malibu Rehab');

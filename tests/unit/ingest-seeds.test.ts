@@ -4,9 +4,9 @@ import { parsedArticle, sourceFile } from '../support/articles.ts';
 const seed = (name: string) => parsedArticle(sourceFile(`seeds/${name}`));
 
 describe('parseArticle on the seed wire copy', () => {
-  it('000: drops the date stamp and photo caption, takes the headline and leaves the highlight bullets out', () => {
+  it('000: drops the date stamp and photo caption, takes the headline and leaves the highlight bullets out', async () => {
     // Act
-    const article = seed('000_e134260b7217c83b.txt');
+    const article = await seed('000_e134260b7217c83b.txt');
 
     // Assess
     expect(article.title).toBe('Asif urges Afghanistan not to allow militants to operate against Pakistan');
@@ -21,9 +21,9 @@ describe('parseArticle on the seed wire copy', () => {
     expect(article.sentences).toHaveLength(18);
   });
 
-  it('001: a lead sentence on the first line is the title, stays the first sentence and is marked as no headline', () => {
+  it('001: a lead sentence on the first line is the title, stays the first sentence and is marked as no headline', async () => {
     // Act
-    const article = seed('001_002a772d83aea243.txt');
+    const article = await seed('001_002a772d83aea243.txt');
 
     // Assess
     expect(article.title).toMatch(/^The Defense Minister of Pakistan Khawaja Asif outlined/);
@@ -33,9 +33,9 @@ describe('parseArticle on the seed wire copy', () => {
     expect(article.sentences).toHaveLength(16);
   });
 
-  it('002: strips the ISLAMABAD: dateline but keeps its sentence, and drops the –Agencies credit', () => {
+  it('002: strips the ISLAMABAD: dateline but keeps its sentence, and drops the –Agencies credit', async () => {
     // Act
-    const article = seed('002_e4b0cc16b253e023.txt');
+    const article = await seed('002_e4b0cc16b253e023.txt');
 
     // Assess
     expect(article.title).toBe('Defence Minister urges Kabul to end terror sanctuaries');
@@ -48,9 +48,9 @@ describe('parseArticle on the seed wire copy', () => {
     expect(article.sentences).toHaveLength(15);
   });
 
-  it('003: drops the RELATED line, the sub-headings and the blank tail', () => {
+  it('003: drops the RELATED line, the sub-headings and the blank tail', async () => {
     // Act
-    const article = seed('003_15bae5066eb9f954.txt');
+    const article = await seed('003_15bae5066eb9f954.txt');
 
     // Assess
     expect(article.text).not.toMatch(
@@ -61,9 +61,9 @@ describe('parseArticle on the seed wire copy', () => {
     expect(article.sentences).toHaveLength(19);
   });
 
-  it('004: keeps the headline and drops the "Islamabad (Special Report)" credit line', () => {
+  it('004: keeps the headline and drops the "Islamabad (Special Report)" credit line', async () => {
     // Act
-    const article = seed('004_c1981645b6ba3112.txt');
+    const article = await seed('004_c1981645b6ba3112.txt');
 
     // Assess
     expect(article.title).toBe(
@@ -76,7 +76,7 @@ describe('parseArticle on the seed wire copy', () => {
     expect(article.sentences).toHaveLength(40);
   });
 
-  it('keeps every sentence verbatim: each one is found in the article text', () => {
+  it('keeps every sentence verbatim: each one is found in the article text', async () => {
     // Prepare
     const names = [
       '000_e134260b7217c83b.txt',
@@ -87,7 +87,7 @@ describe('parseArticle on the seed wire copy', () => {
     ];
 
     // Act
-    const articles = names.map(seed);
+    const articles = await Promise.all(names.map(seed));
 
     // Assess
     for (const article of articles) {

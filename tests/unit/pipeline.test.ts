@@ -8,7 +8,7 @@ describe('buildDigest', () => {
     const files = await readSourceFolder('seeds');
 
     // Act
-    const digest = buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
+    const digest = await buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
 
     // Assess
     const seen = [

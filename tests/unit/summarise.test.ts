@@ -327,7 +327,7 @@ describe('summarise', () => {
 
   it('prefers sentences near the top of their article on the seeds, where the key facts come first', async () => {
     // Prepare
-    const { articles } = parseFiles(await readSourceFolder('seeds'));
+    const { articles } = await parseFiles(await readSourceFolder('seeds'));
 
     // Act: the digest's budget per theme.
     const points = summarise(articles, { words: 80, minPoints: 2, maxPoints: 5 });
@@ -344,7 +344,7 @@ describe('summarise', () => {
 
   it('offers as alternatives what a wider summary of the same ranking adds, never a point already chosen', async () => {
     // Prepare
-    const { articles } = parseFiles(await readSourceFolder('seeds'));
+    const { articles } = await parseFiles(await readSourceFolder('seeds'));
     const options = { words: 80, minPoints: 2, maxPoints: 5 };
 
     // Act

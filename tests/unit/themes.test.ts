@@ -172,7 +172,7 @@ describe('a small folder', () => {
     const stories = files.filter((file) => file.id.endsWith('.txt'));
 
     // Act
-    const digest = buildDigest(stories, { now: () => new Date('2026-01-01T00:00:00Z') });
+    const digest = await buildDigest(stories, { now: () => new Date('2026-01-01T00:00:00Z') });
 
     // Assess
     expect(stories).toHaveLength(3);
@@ -187,7 +187,7 @@ describe('a small folder', () => {
     );
 
     // Act
-    const digest = buildDigest([...seeds, ...others], { now: () => new Date('2026-01-01T00:00:00Z') });
+    const digest = await buildDigest([...seeds, ...others], { now: () => new Date('2026-01-01T00:00:00Z') });
 
     // Assess
     expect(others).toHaveLength(4);
@@ -201,7 +201,7 @@ describe('the seeds', () => {
     const files = await readSourceFolder('seeds');
 
     // Act
-    const digest = buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
+    const digest = await buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });
 
     // Assess
     expect(digest.themes.length).toBeLessThanOrEqual(2);
@@ -218,8 +218,8 @@ describe('the seeds', () => {
     const now = () => new Date('2026-01-01T00:00:00Z');
 
     // Act
-    const first = buildDigest(files, { now });
-    const second = buildDigest(shuffled(files), { now });
+    const first = await buildDigest(files, { now });
+    const second = await buildDigest(shuffled(files), { now });
 
     // Assess
     expect(second).toEqual(first);

@@ -27,7 +27,7 @@ export function registerBuild(program: Command): void {
       const settings = await readEmailSettings(opts);
       const files = await readSourceFolder(opts.input);
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const built = buildDigest(files, { since, title: opts.title, intro: opts.intro });
+      const built = await buildDigest(files, { since, title: opts.title, intro: opts.intro });
       warnSkipped(built.skipped);
       const digest = await withFolderEdits(built, opts.input);
       const { out, email } = await writeDigestFiles(opts.out, digest, {

@@ -20,7 +20,7 @@ export function registerSummarize(program: Command): void {
         throw new UsageError(`--words ${opts.words} is not a positive whole number`);
       const files = await readSourceFolder(opts.input);
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const { articles, skipped } = parseFiles(files);
+      const { articles, skipped } = await parseFiles(files);
       warnSkipped(skipped);
       if (articles.length === 0) throw new UsageError(`input folder ${opts.input} has no readable articles`);
       const points = summarise(articles, { words });

@@ -22,11 +22,24 @@ export interface ExtractedDocument {
   blocks: Block[];
 }
 
-/** A parser that turns decoded text into a document, or a reason why it cannot. */
-export type FormatExtractor = (text: string) => ExtractedDocument | { skipped: string };
+export type Extracted = ExtractedDocument | { skipped: string };
+
+/** A parser that turns decoded text into a document, or a reason why it cannot (async when it loads a reader). */
+export type FormatExtractor = (text: string) => Extracted | Promise<Extracted>;
 
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
-const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
+const SENTENCE_END = '.!?…:;';
+const CLOSING = '"\'”’)]';
+
+/**
+ * Whether a line ends like a sentence: a stop, then any closing quotes or brackets ("… rules.", "… today.”").
+ * Read from the end of the line, so its cost does not grow with the line.
+ */
+export function endsSentence(line: string): boolean {
+  let i = line.length - 1;
+  while (i >= 0 && CLOSING.includes(line.charAt(i))) i--;
+  return i >= 0 && SENTENCE_END.includes(line.charAt(i));
+}
 
 /**
  * Blocks of plain text: a blank line ends a block and so does a line that ends a sentence; a line that
@@ -42,7 +55,7 @@ export function plainTextBlocks(text: string): Block[] {
       continue;
     }
     const last = blocks.at(-1);
-    if (last && previousLine !== undefined && !ENDS_SENTENCE.test(previousLine) && /^[a-z]/.test(line)) {
+    if (last && previousLine !== undefined && !endsSentence(previousLine) && /^[a-z]/.test(line)) {
       last.text = `${last.text} ${line}`;
     } else if (BULLET.test(line)) {
       blocks.push({ kind: 'bullet', text: line.replace(BULLET, '') });
@@ -54,10 +67,20 @@ export function plainTextBlocks(text: string): Block[] {
   return blocks;
 }
 
+/**
+ * Every run of whitespace as one plain space, trimmed. Single plain spaces are not matched, so text that is
+ * already tidy costs one scan and no copy.
+ */
+export function collapseWhitespace(text: string): string {
+  return text.replace(LOOSE_WHITESPACE, ' ').trim();
+}
+
+const LOOSE_WHITESPACE = /\s{2,}|[^\S ]/g;
+
 /** Keeps a metadata string only when it has visible text. */
 export function metaString(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value).replace(/\s+/g, ' ').trim();
+  const text = collapseWhitespace(String(value));
   return text === '' ? undefined : text;
 }
 

@@ -1,5 +1,5 @@
 // Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
-import type { Block } from './blocks.ts';
+import { type Block, collapseWhitespace } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
 const AGENCY = `(?:Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu(?: Agency)?|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse)`;
@@ -20,6 +20,13 @@ const LEADING_AGENCY = new RegExp(String.raw`^\(${AGENCY}\)\s*[—–:-]*\s*`);
 const TRAILING_AGENCY = new RegExp(
   String.raw`(^|[^\s—–-])\s*[—–-]+\s*${AGENCY}\.?$|(^|\S)\s*\(${AGENCY}\)\.?$`,
 );
+/**
+ * What a TRAILING_AGENCY match ends with, tested on the last AGENCY_TAIL_CHARS of a line first: almost no line
+ * ends with an agency's name, and this test costs the same on a long line as on a short one.
+ */
+const AGENCY_AT_END = new RegExp(String.raw`${AGENCY}\)?\.?$`);
+/** Longer than the longest AGENCY_AT_END match, "Agence France-Presse).". */
+const AGENCY_TAIL_CHARS = 24;
 const AGENCY_LINE = new RegExp(
   String.raw`^(?:[—–-]+\s*)?\(?(?:(?:with )?(?:input|inputs|additional reporting) from\s+)?${AGENCY}\)?\.?$`,
   'i',
@@ -78,7 +85,9 @@ export const MAX_BLOCK_CHARS = 4000;
 export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
   const kept: Block[] = [];
   let stampedDate: string | undefined;
-  for (const [index, block] of boundedBlocks(blocks).entries()) {
+  const bounded = boundedBlocks(blocks);
+  for (let index = 0; index < bounded.length; index++) {
+    const block = bounded[index] as Block;
     let text = block.text;
     if (index < LEAD_BLOCKS) {
       const stamp = takeLeadingDateStamp(text);
@@ -93,25 +102,49 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
     // Noise is recognised before the dateline rule, which would read "RELATED:" as a place name.
     if (text === '' || isNoise(text)) continue;
     if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
-    text = fixGluedSentences(text.replace(TRAILING_AGENCY, '$1$2'));
-    if (/\p{L}|\p{N}/u.test(text)) kept.push({ kind: block.kind, text });
+    text = fixGluedSentences(withoutTrailingAgency(text));
+    if (/\p{L}|\p{N}/u.test(text)) kept.push(text === block.text ? block : { kind: block.kind, text });
   }
   return { blocks: kept, stampedDate };
 }
 
+function withoutTrailingAgency(line: string): string {
+  return AGENCY_AT_END.test(line.slice(-AGENCY_TAIL_CHARS)) ? line.replace(TRAILING_AGENCY, '$1$2') : line;
+}
+
 /** Blocks with normalised whitespace, words cut to MAX_WORD_CHARS and no block over MAX_BLOCK_CHARS. */
 export function boundedBlocks(blocks: readonly Block[]): Block[] {
-  return blocks.flatMap((block) => {
-    const text = normaliseWhitespace(block.text).replace(OVERLONG_WORD, '$1$2');
-    return splitLongText(text, MAX_BLOCK_CHARS).map((piece) => ({ kind: block.kind, text: piece }));
-  });
+  const bounded: Block[] = [];
+  for (const block of blocks) {
+    let text = normaliseWhitespace(block.text);
+    if (hasOverlongWord(text)) text = text.replace(OVERLONG_WORD, '$1$2');
+    for (const piece of splitLongText(text, MAX_BLOCK_CHARS))
+      bounded.push(piece === block.text ? block : { kind: block.kind, text: piece });
+  }
+  return bounded;
 }
 
 // A run of more than MAX_WORD_CHARS non-spaces, matched from its start: $1$2 keeps the space and the cut word.
 const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
 
+/**
+ * Whether a whitespace-normalised text has a run of more than MAX_WORD_CHARS characters other than a space,
+ * found by jumping from space to space: OVERLONG_WORD (which looks 100 characters ahead at each word) then runs
+ * only on the rare text that has one.
+ */
+function hasOverlongWord(text: string): boolean {
+  let from = 0;
+  while (text.length - from > MAX_WORD_CHARS) {
+    const space = text.indexOf(' ', from);
+    if (space < 0 || space - from > MAX_WORD_CHARS) return true;
+    from = space + 1;
+  }
+  return false;
+}
+
 /** Pieces of at most `limit` characters, cut after the last sentence end or else the last space that fits. */
 function splitLongText(text: string, limit: number): string[] {
+  if (text.length <= limit) return text === '' ? [] : [text];
   const pieces: string[] = [];
   let start = 0;
   while (text.length - start > limit) {
@@ -141,14 +174,20 @@ function isNoise(line: string): boolean {
 
 /** Spaces of every width to one plain space; invisible characters removed. */
 export function normaliseWhitespace(text: string): string {
-  return text.replace(INVISIBLE, '').replace(LOOSE_WHITESPACE, ' ').trim();
+  // Most lines have nothing to replace: one scan instead of two replacements that would change nothing.
+  if (!UNTIDY_SPACE.test(text)) return text.trim();
+  return collapseWhitespace(text.replace(INVISIBLE, ''));
 }
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
-// Runs of whitespace, or any whitespace other than a plain space; single spaces are left alone (fast path).
-const LOOSE_WHITESPACE = /\s{2,}|[^\S ]/g;
+/** What INVISIBLE or collapseWhitespace would change. */
+const UNTIDY_SPACE = /[^\S ]| {2}|[\u200B-\u200D\u2060\uFEFF\u00AD]/;
 
 /** "soil.He said" -> "soil. He said": a sentence end glued to the next sentence's first word. */
 export function fixGluedSentences(text: string): string {
-  return text.replace(/(\p{Ll}{2}[.!?]["”’)]?)(\p{Lu}\p{Ll})/gu, '$1 $2');
+  return STOP_BEFORE_CAPITAL.test(text) ? text.replace(GLUED_SENTENCES, '$1 $2') : text;
 }
+
+const GLUED_SENTENCES = /(\p{Ll}{2}[.!?]["”’)]?)(\p{Lu}\p{Ll})/gu;
+/** The part of GLUED_SENTENCES that few lines have, tested first: a much cheaper scan. */
+const STOP_BEFORE_CAPITAL = /[.!?]["”’)]?\p{Lu}/u;

@@ -10,15 +10,20 @@ const DATE = String.raw`(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)
 /** A date stamp at the start of a line, with its label, weekday and time of day. */
 const LEADING_DATE_STAMP = new RegExp(`^${LABEL}?(?:${WEEKDAY})?(${DATE})${TIME}?`, 'i');
 
-// Everything a "Posted: Nov 27, 2005 8:20 AM ET" or "updated 8:41 p. m. EST, Tue March 3, 2009" line is made of.
-const TIMESTAMP_TOKENS = new RegExp(
+// Everything a "Posted: Nov 27, 2005 8:20 AM ET" or "updated 8:41 p. m. EST, Tue March 3, 2009" line is made of,
+// one token at a time (sticky): a line is read token after token and given up at the first other character.
+const TIMESTAMP_TOKEN = new RegExp(
   String.raw`\b(?:article|posted|published|updated|last|first|date|dated|on|at)\b|\b${WEEKDAY.replace(/\\s\+$/, '')}|\b${MONTH}|\b[ap]\.?\s?m\b\.?|\b(?:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|IST|PKT)\b|\d+(?:st|nd|rd|th|[ap]m)?|[\s\p{P}]`,
-  'giu',
+  'yiu',
 );
 
 /** A line that is only a publication stamp: dates, times, zones and words like "posted" or "updated". */
 export function isTimestampLine(line: string): boolean {
-  return /\d/.test(line) && line.replace(TIMESTAMP_TOKENS, '') === '';
+  if (!/\d/.test(line)) return false;
+  TIMESTAMP_TOKEN.lastIndex = 0;
+  // Every token is at least one character long, so each step moves on.
+  while (TIMESTAMP_TOKEN.lastIndex < line.length) if (!TIMESTAMP_TOKEN.test(line)) return false;
+  return true;
 }
 
 export interface DateStamp {

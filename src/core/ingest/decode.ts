@@ -5,30 +5,37 @@ export type Decoded = { ok: true; text: string } | { ok: false; reason: string }
 // C0 controls other than tab, line feed, vertical tab, form feed and carriage return, plus DEL.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL_CHARS = /[\u0001-\u0008\u000E-\u001F\u007F]/g;
+/** Everything the checks and replacements below act on: most files have none and are read in one scan. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const TO_NORMALISE = /[\u0001-\u0008\u000B-\u001F\u007F\u2028\u2029]/;
+// fatal: reject malformed sequences instead of silently replacing them with U+FFFD. Without `stream` a
+// decoder keeps no state between calls, so one serves every file.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function decodeText(bytes: Uint8Array): Decoded {
   if (bytes.byteLength === 0) return { ok: false, reason: 'empty file' };
   if (bytes.includes(0)) return { ok: false, reason: 'binary content (NUL bytes); expected UTF-8 text' };
   let text: string;
   try {
-    // fatal: reject malformed sequences instead of silently replacing them with U+FFFD.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     const at = firstInvalidUtf8Offset(bytes);
     return { ok: false, reason: `invalid UTF-8${at === undefined ? '' : ` at byte ${at}`}` };
   }
-  const controls = text.match(CONTROL_CHARS)?.length ?? 0;
-  // A stray control character is tolerated (some editors leave one); many mean a binary file.
-  if (controls > 0 && controls * 100 > text.length) {
-    return { ok: false, reason: `binary content (${controls} control characters); expected UTF-8 text` };
+  if (TO_NORMALISE.test(text)) {
+    const controls = text.match(CONTROL_CHARS)?.length ?? 0;
+    // A stray control character is tolerated (some editors leave one); many mean a binary file.
+    if (controls > 0 && controls * 100 > text.length) {
+      return { ok: false, reason: `binary content (${controls} control characters); expected UTF-8 text` };
+    }
+    text = text
+      .replace(CONTROL_CHARS, ' ')
+      .replace(/\r\n?/g, '\n')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: vertical tab and form feed are line breaks.
+      .replace(/[\u000B\u000C\u2028\u2029]/g, '\n');
   }
-  const normalised = text
-    .replace(CONTROL_CHARS, ' ')
-    .replace(/\r\n?/g, '\n')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: vertical tab and form feed are line breaks.
-    .replace(/[\u000B\u000C\u2028\u2029]/g, '\n');
-  if (normalised.trim() === '') return { ok: false, reason: 'empty file (only whitespace)' };
-  return { ok: true, text: normalised };
+  if (text.trim() === '') return { ok: false, reason: 'empty file (only whitespace)' };
+  return { ok: true, text };
 }
 
 /** Byte offset of the first malformed UTF-8 sequence, for a precise message. */

@@ -1,11 +1,16 @@
 import type { Article, ParseOutcome, SourceFile } from '../article.ts';
-import type { Block, ExtractedDocument, FormatExtractor } from './blocks.ts';
+import {
+  type Block,
+  collapseWhitespace,
+  type ExtractedDocument,
+  endsSentence,
+  type FormatExtractor,
+} from './blocks.ts';
 import { cleanBlocks } from './clean.ts';
 import { normalisePublished } from './dates.ts';
 import { decodeText } from './decode.ts';
-import { extractHtml } from './formats/html.ts';
 import { extractJson } from './formats/json.ts';
-import { extractMarkdown } from './formats/markdown.ts';
+import { htmlReader, markdownReader } from './formats/readers.ts';
 import { extractText } from './formats/text.ts';
 import { contentHash } from './hash.ts';
 import { splitSentences } from './sentences.ts';
@@ -17,13 +22,14 @@ export interface ParseOptions {
 
 export const DEFAULT_MAX_ARTICLE_BYTES = 1024 * 1024;
 
-const EXTRACTORS: Record<string, FormatExtractor> = {
-  '.txt': extractText,
-  '.md': extractMarkdown,
-  '.markdown': extractMarkdown,
-  '.html': extractHtml,
-  '.htm': extractHtml,
-  '.json': extractJson,
+/** The reader of each extension; the large ones are loaded when the first such file arrives. */
+const EXTRACTORS: Record<string, () => Promise<FormatExtractor>> = {
+  '.txt': async () => extractText,
+  '.md': async () => (await markdownReader()).extractMarkdown,
+  '.markdown': async () => (await markdownReader()).extractMarkdown,
+  '.html': async () => (await htmlReader()).extractHtml,
+  '.htm': async () => (await htmlReader()).extractHtml,
+  '.json': async () => extractJson,
 };
 
 /** A first line this long that ends like a sentence is the lead, not a headline: it is also body text. */
@@ -37,7 +43,9 @@ export const MAX_ARTICLE_SENTENCES = 500;
 export const MAX_ARTICLE_CHARS = 100_000;
 /** Lines without final punctuation up to this many words are sub-headings ("Terror attacks from Afghan soil"). */
 const HEADING_MAX_WORDS = 12;
-const ENDS_SENTENCE = /[.!?…:;]["'”’)\]]*$/;
+/** Subject-less highlights are this many words at most; a paragraph this long ends the lead. */
+const HIGHLIGHT_MAX_WORDS = 25;
+const LEAD_END_WORDS = 20;
 /**
  * Summary bullets under a headline written without a subject ("Says Pakistan hosted ..."); they
  * restate the body and are not sentences of it.
@@ -49,25 +57,26 @@ const SUBJECTLESS_HIGHLIGHT =
 export const SUPPORTED_EXTENSIONS = Object.keys(EXTRACTORS);
 
 /**
- * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Synchronous and
- * free of I/O, so the CLI, the ingest Lambda and the preview share it. It never throws: an unexpected
- * error in a format's parser (a library's stack overflow on odd markup) skips that file with its message.
+ * Turns one raw file into a cleaned article, or a `skipped` outcome naming the reason. Free of I/O (it only
+ * loads the reader of a format on first use), so the CLI, the ingest Lambda and the preview share it. It never
+ * throws: an unexpected error in a format's parser (a library's stack overflow on odd markup) skips that file
+ * with its message.
  */
-export function parseArticle(file: SourceFile, options: ParseOptions = {}): ParseOutcome {
+export async function parseArticle(file: SourceFile, options: ParseOptions = {}): Promise<ParseOutcome> {
   try {
-    return readArticle(file, options);
+    return await readArticle(file, options);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { kind: 'skipped', id: file.id, reason: `could not be parsed (${message.split('\n')[0]})` };
   }
 }
 
-function readArticle(file: SourceFile, options: ParseOptions): ParseOutcome {
+async function readArticle(file: SourceFile, options: ParseOptions): Promise<ParseOutcome> {
   const skip = (reason: string): ParseOutcome => ({ kind: 'skipped', id: file.id, reason });
   if (file.readError) return skip(`could not be read: ${file.readError}`);
   const extension = /\.[^./]+$/.exec(file.id.toLowerCase())?.[0] ?? '';
-  const extract = EXTRACTORS[extension];
-  if (!extract) {
+  const loadExtractor = EXTRACTORS[extension];
+  if (!loadExtractor) {
     return skip(
       `unsupported file type "${extension || '(none)'}"; expected one of ${SUPPORTED_EXTENSIONS.join(', ')}`,
     );
@@ -77,7 +86,8 @@ function readArticle(file: SourceFile, options: ParseOptions): ParseOutcome {
     return skip(`file is ${file.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`);
   const decoded = decodeText(file.bytes);
   if (!decoded.ok) return skip(decoded.reason);
-  const extracted = extract(decoded.text);
+  const extract = await loadExtractor();
+  const extracted = await extract(decoded.text);
   if ('skipped' in extracted) return skip(extracted.skipped);
   const built = buildArticle(file.id, extracted);
   return typeof built === 'string' ? skip(built) : { kind: 'article', article: built };
@@ -120,7 +130,9 @@ function buildArticle(id: string, document: ExtractedDocument): Article | string
     ...(meta.tags && { tags: meta.tags }),
     text,
     sentences,
-    contentHash: contentHash(text),
+    // Whitespace folds to one space in the hash, so the paragraphs joined by one hash as `text` does, and
+    // most articles then have nothing to fold.
+    contentHash: contentHash(paragraphs.join(' ')),
   };
 }
 
@@ -130,22 +142,23 @@ function bodyParagraphs(blocks: readonly Block[]): string[] {
   let inLead = true;
   for (const block of blocks) {
     if (block.kind !== 'paragraph') continue;
-    const words = wordCount(block.text);
-    if (!ENDS_SENTENCE.test(block.text) && words <= HEADING_MAX_WORDS) continue;
-    if (inLead && SUBJECTLESS_HIGHLIGHT.test(block.text) && words <= 25) continue;
-    if (words >= 20) inLead = false;
+    // Counted only as far as the rules below look.
+    const words = wordCount(block.text, HIGHLIGHT_MAX_WORDS + 1);
+    if (!endsSentence(block.text) && words <= HEADING_MAX_WORDS) continue;
+    if (inLead && SUBJECTLESS_HIGHLIGHT.test(block.text) && words <= HIGHLIGHT_MAX_WORDS) continue;
+    if (words >= LEAD_END_WORDS) inLead = false;
     paragraphs.push(block.text);
   }
   return paragraphs;
 }
 
 function isLeadSentence(line: string): boolean {
-  return ENDS_SENTENCE.test(line) && wordCount(line) >= LEAD_SENTENCE_WORDS;
+  return endsSentence(line) && wordCount(line, LEAD_SENTENCE_WORDS) >= LEAD_SENTENCE_WORDS;
 }
 
 /** A headline's trailing full stop is dropped; a lead sentence used as title keeps its text whole. */
 function cleanTitle(title: string): string {
-  const text = title.replace(/\s+/g, ' ').trim();
+  const text = collapseWhitespace(title);
   return isLeadSentence(text) ? text : text.replace(/(?<!\.\.)(?<!\b\p{Lu})\.$/u, '');
 }
 
@@ -159,10 +172,11 @@ function httpUrl(value: string | undefined): string | undefined {
   }
 }
 
-function wordCount(text: string): number {
+/** Words (runs of characters above U+0020) in `text`, counted up to `limit`. */
+function wordCount(text: string, limit: number): number {
   let words = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && words < limit; i++) {
     const space = text.charCodeAt(i) <= 32;
     if (!space && !inWord) words++;
     inWord = !space;

@@ -39,7 +39,8 @@ const SENTENCE_OPENERS = new Set(
  */
 export function splitSentences(paragraph: string): string[] {
   // Most lines hold one sentence (the eval corpora have one per line): no inner stop, nothing to segment.
-  if (!INNER_STOP.test(paragraph.trimEnd())) return /\p{L}/u.test(paragraph) ? [paragraph.trim()] : [];
+  if (!INNER_STOP.test(paragraph.trimEnd()) || isOneSentence(paragraph))
+    return /\p{L}/u.test(paragraph) ? [paragraph.trim()] : [];
   const quotes = quotationRanges(paragraph);
   const pieces: { start: number; end: number }[] = [];
   for (const { index, segment } of segmenter.segment(paragraph)) {
@@ -55,6 +56,42 @@ export function splitSentences(paragraph: string): string[] {
   return pieces.map((p) => paragraph.slice(p.start, p.end)).filter((s) => /\p{L}/u.test(s));
 }
 
+/** Characters whose sentence-break class isOneSentence knows: . ! ? are the only sentence ends among them. */
+const KNOWN_CHARACTERS = /^[\x20-\x7e‘’“”–—\u00c0-\u00ff]*$/;
+/** Of those, the ones the segmenter counts as closing punctuation after a sentence end ("Close"). */
+const CLOSING = '"\'()[]{}‘’“”';
+/** Sentence ends looked at; a paragraph with more is left to the segmenter. */
+const MAX_ONE_SENTENCE_STOPS = 16;
+
+/**
+ * Whether the segmenter's boundaries in `paragraph` would all be joined again, found without running it (the
+ * segmenter costs more than everything else here together): the paragraph has only KNOWN_CHARACTERS, so the
+ * segmenter can end a sentence only after a . ! or ? and the closing marks and spaces that follow it, and at
+ * every such place continuesSentence joins, on the same words it would see ("the U.S. Chamber", "Mr. Ahmed",
+ * "12. 5 percent"). False when unsure: a quotation before the place (its rule reads the whole next segment), or
+ * a next word with a sentence end inside ("5.World", where the segment would end).
+ */
+function isOneSentence(paragraph: string): boolean {
+  if (!KNOWN_CHARACTERS.test(paragraph)) return false;
+  let stops = 0;
+  for (const stop of paragraph.matchAll(/[.!?]/g)) {
+    if (++stops > MAX_ONE_SENTENCE_STOPS) return false;
+    let end = stop.index + 1;
+    while (end < paragraph.length && CLOSING.includes(paragraph.charAt(end))) end++;
+    let next = end;
+    while (paragraph.charAt(next) === ' ') next++;
+    if (next === paragraph.length) continue;
+    // continuesSentence reads only the last word of what comes before.
+    const before = paragraph.slice(paragraph.lastIndexOf(' ', stop.index) + 1, end);
+    const rest = paragraph.slice(next);
+    const word = /^["'“‘([]*(\S+)/.exec(rest)?.[1] ?? '';
+    if (ENDS_QUOTATION.test(before) || /[.!?]./.test(word) || !continuesSentence(before, rest)) return false;
+  }
+  return true;
+}
+
+const ENDS_QUOTATION = /[.!?]["”’']+$/;
+
 /** Whether the boundary between the sentence so far and the segment `next` is not a sentence end after all. */
 function continuesSentence(before: string, next: string): boolean {
   const firstWord = /^\s*["'“‘([]*(\S+)/.exec(next)?.[1] ?? '';
@@ -62,7 +99,7 @@ function continuesSentence(before: string, next: string): boolean {
   // "$27. 5MM" and "05. 51AM" are one broken figure.
   if (/^[\p{Ll}\d]/u.test(firstWord)) return true;
   // '"Hide, she's got a gun!" Vanore said.': a quotation is kept with the attribution after it.
-  if (/[.!?]["”’']+$/.test(before) && isAttribution(next)) return true;
+  if (ENDS_QUOTATION.test(before) && isAttribution(next)) return true;
   const lastToken = /(?:^|\s)(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
   // "Aoraki-Mt. Cook", "Gov.-elect": a title joined to another word is still a title.

@@ -33,7 +33,7 @@ let email: SampleEmail;
 beforeAll(async () => {
   const files = await readSourceFolder('seeds');
   ids = files.map((f) => f.id);
-  digest = buildDigest(files, { now: () => BUILT_AT });
+  digest = await buildDigest(files, { now: () => BUILT_AT });
   email = await renderSampleEmail(digest, await loadTemplates(templateFolder()), settings);
 });
 

@@ -1,6 +1,13 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { type Block, type BlockKind, type ExtractedDocument, metaString, metaTags } from '../blocks.ts';
+import {
+  type Block,
+  type BlockKind,
+  collapseWhitespace,
+  type Extracted,
+  metaString,
+  metaTags,
+} from '../blocks.ts';
 
 // Elements whose text is never article body: chrome, media and their captions.
 const SKIPPED = new Set([
@@ -81,7 +88,7 @@ interface DomDocument {
  * .html: the main text found by Readability, split into headings, list items and paragraphs, and the
  * metadata of the page (og:title, og:site_name, canonical link or og:url, article:published_time, tags).
  */
-export function extractHtml(html: string): ExtractedDocument | { skipped: string } {
+export function extractHtml(html: string): Extracted {
   const tooDeep = nestingTooDeep(html);
   if (tooDeep) return { skipped: tooDeep };
   const { document } = parseHTML(html) as unknown as { document: DomDocument };
@@ -237,6 +244,6 @@ function isBlockTag(tagName: string): boolean {
 }
 
 function pushText(blocks: Block[], kind: BlockKind, text: string | null): void {
-  const clean = (text ?? '').replace(/\s+/g, ' ').trim();
+  const clean = collapseWhitespace(text ?? '');
   if (clean !== '') blocks.push({ kind, text: clean });
 }

@@ -1,8 +1,11 @@
-import { type ExtractedDocument, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
-import { htmlFragmentBlocks } from './html.ts';
+import { type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
+import { htmlReader } from './readers.ts';
 
-/** .json: `{ title, body | text | html, url, source, published, tags? }`. */
-export function extractJson(text: string): ExtractedDocument | { skipped: string } {
+/**
+ * .json: `{ title, body | text | html, url, source, published, tags? }`. The HTML reader (linkedom) is loaded
+ * only for a body that is markup.
+ */
+export async function extractJson(text: string): Promise<Extracted> {
   if (nestingDepth(text) > MAX_JSON_DEPTH)
     return { skipped: `JSON nested more than ${MAX_JSON_DEPTH} levels deep; not read` };
   let data: unknown;
@@ -24,7 +27,7 @@ export function extractJson(text: string): ExtractedDocument | { skipped: string
   const blocks =
     body !== undefined && !STARTS_WITH_TAG.test(body)
       ? plainTextBlocks(body)
-      : htmlFragmentBlocks(body ?? html ?? '');
+      : (await htmlReader()).htmlFragmentBlocks(body ?? html ?? '');
   if ('skipped' in blocks) return blocks;
   return {
     meta: {

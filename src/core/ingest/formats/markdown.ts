@@ -1,10 +1,10 @@
-import { parse as parseYaml } from 'yaml';
-import { type Block, type ExtractedDocument, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
+import { load as parseYaml } from 'js-yaml';
+import { type Block, type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
 
 const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 
 /** .md: YAML front matter (title, url, source, published, tags) and a Markdown body reduced to blocks. */
-export function extractMarkdown(text: string): ExtractedDocument | { skipped: string } {
+export function extractMarkdown(text: string): Extracted {
   const front = FRONT_MATTER.exec(text);
   let fields: Record<string, unknown> = {};
   if (front) {
@@ -78,6 +78,8 @@ function markdownBlocks(markdown: string): Block[] {
  * opening bracket: the time stays linear on a line of "[[[[" or "![a](![a](".
  */
 function inline(text: string): string {
+  // Every replacement below needs one of these characters; most lines of prose have none.
+  if (!INLINE_MARK.test(text)) return text.trim();
   return text
     .replace(/!\[[^[\]]*\]\([^()[\]]*\)/g, '')
     .replace(/\[([^[\]]*)\]\((?:[^()[\]]|\([^()[\]]*\))*\)/g, '$1')
@@ -88,6 +90,8 @@ function inline(text: string): string {
     .replace(/\\([\\`*_{}[\]()#+\-.!>])/g, '$1')
     .trim();
 }
+
+const INLINE_MARK = /[[<*_`\\]/;
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
