@@ -119,8 +119,10 @@ function forEachBucket(keys: readonly number[], pair: (x: number, y: number) => 
     const base = Math.floor((packed[start] as number) / INDEX_RANGE) * INDEX_RANGE;
     let end = start + 1;
     while (end < packed.length && (packed[end] as number) < base + INDEX_RANGE) end++;
+    // `| 0`: the indices as small integers, not floats, for the array and set lookups of `pair`.
     for (let x = start; x < end; x++)
-      for (let y = x + 1; y < end; y++) pair((packed[x] as number) - base, (packed[y] as number) - base);
+      for (let y = x + 1; y < end; y++)
+        pair(((packed[x] as number) - base) | 0, ((packed[y] as number) - base) | 0);
     start = end;
   }
 }

@@ -3,7 +3,7 @@ import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
 import { ArticleTerms, IntList } from './text/article-terms.ts';
-import { Heap } from './text/heap.ts';
+import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
 import { firstWords, isStopword } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
@@ -293,12 +293,6 @@ function nearest(candidates: readonly number[], score: Float64Array, k: number):
   return best;
 }
 
-interface Candidate {
-  similarity: number;
-  a: number;
-  b: number;
-}
-
 /**
  * Average-link agglomerative clustering over a sparse similarity graph (absent pairs count as 0),
  * merging the most similar pair of groups until none reaches the threshold. A pair also needs an
@@ -330,24 +324,20 @@ function averageLink(
     const n = (members[c] as number[]).length;
     return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
   };
-  const heap = new Heap<Candidate>(
-    (x, y) =>
-      x.similarity > y.similarity ||
-      (x.similarity === y.similarity && (x.a < y.a || (x.a === y.a && x.b < y.b))),
-  );
+  const heap = new PairHeap();
   for (const { a, b, similarity } of edges) {
     (links[a] as Map<number, number>).set(b, similarity);
     (links[b] as Map<number, number>).set(a, similarity);
-    if (similarity >= threshold) heap.push({ similarity, a, b });
+    if (similarity >= threshold) heap.push(similarity, a, b);
   }
-  for (let top = heap.pop(); top && top.similarity >= threshold; top = heap.pop()) {
-    const { a, b } = top;
+  while (heap.pop() && heap.similarity >= threshold) {
+    const { a, b, similarity } = heap;
     if (!alive[a] || !alive[b]) continue;
     const ca = cohesion(a);
     const cb = cohesion(b);
     const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
     const ratio = sameNewsCycle(medians[a], medians[b]) ? sameDaysCohesionRatio : cohesionRatio;
-    if (reference !== undefined && top.similarity < ratio * reference) continue;
+    if (reference !== undefined && similarity < ratio * reference) continue;
     if (distinctEvents(a, b, members, signatureCounts, settings)) continue;
     if ((members[a] as number[]).length === 1 && (members[b] as number[]).length === 1 && thinPair(a, b))
       continue;
@@ -360,7 +350,7 @@ function averageLink(
     internal.push(
       (internal[a] as number) +
         (internal[b] as number) +
-        top.similarity * (members[a] as number[]).length * (members[b] as number[]).length,
+        similarity * (members[a] as number[]).length * (members[b] as number[]).length,
     );
     alive[a] = false;
     alive[b] = false;
@@ -379,9 +369,8 @@ function averageLink(
     const size = (members[merged] as number[]).length;
     for (const [other, sum] of sums) {
       (links[other] as Map<number, number>).set(merged, sum);
-      const similarity = sum / (size * (members[other] as number[]).length);
-      if (similarity >= threshold)
-        heap.push({ similarity, a: Math.min(other, merged), b: Math.max(other, merged) });
+      const average = sum / (size * (members[other] as number[]).length);
+      if (average >= threshold) heap.push(average, Math.min(other, merged), Math.max(other, merged));
     }
   }
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
@@ -559,7 +548,6 @@ const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
-const CLOSING_PUNCTUATION = ',.;:!?"”)';
 
 /**
  * Finds names in a text: runs of up to 4 capitalised words (names, places, organisations), not counting
@@ -608,7 +596,7 @@ class NameReader {
       this.runTo = to;
       this.runWords++;
     } else this.flush();
-    if (CLOSING_PUNCTUATION.includes(this.text.charAt(end - 1))) this.flush();
+    if (isClosing(this.text.charCodeAt(end - 1))) this.flush();
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */
@@ -629,7 +617,8 @@ class NameReader {
     // Cheap test first: most words start with a lowercase letter and cannot be names.
     if (first >= 97 && first <= 122) return false;
     if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end)) {
-      // A capital and ASCII letters only (most names): one token, the word in lowercase.
+      // A capital and ASCII letters, then perhaps punctuation ("Obama,"; most names): one token, the word
+      // in lowercase once the punctuation is stripped.
       const token = this.tokens[this.offset + from] as number;
       return to - from === 1 && !this.terms.isStopword(token) && !this.calendar.has(token);
     }
@@ -644,13 +633,38 @@ class NameReader {
   }
 }
 
-/** Whether `text[start .. end - 1]` are ASCII letters only. */
+/** Whether `text[start .. end - 1]` are ASCII letters, then perhaps ASCII punctuation (nothing to strip but that). */
 function isPlainWord(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = text.charCodeAt(i) | 0x20;
-    if (c < 97 || c > 122) return false;
+    if (c < 97 || c > 122) break;
+  }
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || isAsciiLetterOrDigit(c)) return false;
   }
   return true;
+}
+
+function isAsciiLetterOrDigit(c: number): boolean {
+  const lower = c | 0x20;
+  return (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57);
+}
+
+/** Whether a word ending on this code unit closes a name run: `,.;:!?"”)`. */
+function isClosing(c: number): boolean {
+  return (
+    c === 44 ||
+    c === 46 ||
+    c === 59 ||
+    c === 58 ||
+    c === 33 ||
+    c === 63 ||
+    c === 34 ||
+    c === 0x201d ||
+    c === 41
+  );
 }
 
 /** Whether a whitespace-separated word counts as a name word: capitalised once punctuation is stripped. */
