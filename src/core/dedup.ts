@@ -2,7 +2,7 @@ import type { Article, CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import {
   hasAsciiWordsOnly,
-  jaccard,
+  jaccardAtLeast,
   minHashSignature,
   SIGNATURE_LENGTH,
   shingleHashes,
@@ -69,7 +69,8 @@ export function collapseDuplicates(
       const pair = x * compared.length + y;
       if (checked.has(pair)) return;
       checked.add(pair);
-      if (jaccard(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET) >= NEAR_DUPLICATE_JACCARD) union(a, b);
+      if (jaccardAtLeast(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET, NEAR_DUPLICATE_JACCARD))
+        union(a, b);
     });
   }
 

@@ -127,16 +127,22 @@ function articleVectors(
     for (let n = 0; n < settings.titleWeight; n++) terms.appendContentTerms(title, 0, title.length, doc);
     const nameStart = doc.length;
     const sentences = terms.sentenceTokens(article);
+    // Where in `doc` the names of each lead sentence are, when they are those its signature reads.
+    const leadNames: ([number, number] | undefined)[] = [];
     let left = TERM_WORDS;
     for (const [i, sentence] of article.sentences.entries()) {
       if (left <= 0) break;
-      left -= names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
+      const from = doc.length;
+      const read = names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
+      // Read whole (fewer words than were left) and no longer than a lead: the signature reads the same.
+      if (i < SIGNATURE_SENTENCES && read < left && read <= LEAD_WORDS) leadNames[i] = [from, doc.length];
+      left -= read;
     }
+    signatures.push(eventSignature(article, terms, names, doc, leadNames));
     const nameEnd = doc.length;
     for (let n = 1; n < settings.nameWeight; n++)
       for (let i = nameStart; i < nameEnd; i++) doc.push(doc.at(i));
     if (settings.nameWeight === 0) doc.length = nameStart;
-    signatures.push(eventSignature(article, terms, names));
     return doc.toArray();
   });
   // A term found in one article only cannot link it to another; it would only dilute its vector.
@@ -464,20 +470,39 @@ function mergeCounts<K>(x: Map<K, number>, y: Map<K, number>): Map<K, number> {
 /** Sentences of an article's lead read for its signature: where the event is named, not its aftermath. */
 const SIGNATURE_SENTENCES = 5;
 
-/** Names (each content term of a name phrase) and figures of an article's headline and lead. */
-function eventSignature(article: CanonicalArticle, terms: ArticleTerms, names: NameReader): Set<number> {
+/**
+ * Names (each content term of a name phrase) and figures of an article's headline and lead. `leadNames`:
+ * where in `found` the names of a lead sentence already are, when they were read for the article's terms.
+ */
+function eventSignature(
+  article: CanonicalArticle,
+  terms: ArticleTerms,
+  names: NameReader,
+  found: IntList,
+  leadNames: readonly ([number, number] | undefined)[],
+): Set<number> {
   const signature = new Set<number>();
-  const found = new IntList();
-  names.append(article.title, terms.titleTokens(article), 0, LEAD_WORDS, found);
-  for (const figure of figureTerms(firstWords(article.title, LEAD_WORDS)))
-    if (figure.length > 2) signature.add(terms.id(figure));
-  const sentences = terms.sentenceTokens(article);
-  for (const [i, sentence] of article.sentences.slice(0, SIGNATURE_SENTENCES).entries()) {
-    names.append(sentence, sentences.ids, sentences.starts[i] as number, LEAD_WORDS, found);
-    for (const figure of figureTerms(firstWords(sentence, LEAD_WORDS)))
+  const add = (
+    text: string,
+    tokens: ArrayLike<number>,
+    offset: number,
+    known: [number, number] | undefined,
+  ) => {
+    if (known) for (let i = known[0]; i < known[1]; i++) signature.add(found.at(i));
+    else {
+      // Names not read yet are read into `found` and taken back out once added.
+      const from = found.length;
+      names.append(text, tokens, offset, LEAD_WORDS, found);
+      for (let i = from; i < found.length; i++) signature.add(found.at(i));
+      found.length = from;
+    }
+    for (const figure of figureTerms(firstWords(text, LEAD_WORDS)))
       if (figure.length > 2) signature.add(terms.id(figure));
-  }
-  for (let i = 0; i < found.length; i++) signature.add(found.at(i));
+  };
+  add(article.title, terms.titleTokens(article), 0, undefined);
+  const sentences = terms.sentenceTokens(article);
+  for (const [i, sentence] of article.sentences.slice(0, SIGNATURE_SENTENCES).entries())
+    add(sentence, sentences.ids, sentences.starts[i] as number, leadNames[i]);
   return signature;
 }
 
