@@ -204,27 +204,7 @@ function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
 function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
   const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
-  // term id -> articles having it among their top terms, with its weight there.
-  const growing = new Map<number, { docs: number[]; weights: number[] }>();
-  tops.forEach((positions, doc) => {
-    const ids = vectors.ids[doc] as Int32Array;
-    const weights = vectors.weights[doc] as Float64Array;
-    for (const position of positions) {
-      const term = ids[position] as number;
-      let list = growing.get(term);
-      if (!list) {
-        list = { docs: [], weights: [] };
-        growing.set(term, list);
-      }
-      list.docs.push(doc);
-      list.weights.push(weights[position] as number);
-    }
-  });
-  // Typed arrays for the scans below, the hottest loop of the stage.
-  const postings = new Map<number, { docs: Int32Array; weights: Float64Array }>();
-  for (const [term, list] of growing)
-    postings.set(term, { docs: Int32Array.from(list.docs), weights: Float64Array.from(list.weights) });
-  growing.clear();
+  const postings = new Postings(vectors, tops);
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const index = new VectorIndex(vectors);
@@ -232,26 +212,22 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
   const k = settings.candidatesPerArticle;
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
-  const touched: number[] = [];
+  const touched = new IntList();
   tops.forEach((positions, doc) => {
-    const ids = vectors.ids[doc] as Int32Array;
     const weights = vectors.weights[doc] as Float64Array;
-    const lists = positions.map((position) => ({
-      term: vectors.terms.text(ids[position] as number),
-      weight: weights[position] as number,
-      list: postings.get(ids[position] as number) as { docs: Int32Array; weights: Float64Array },
-    }));
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
-    lists.sort((x, y) => x.list.docs.length - y.list.docs.length || compareIds(x.term, y.term));
     let scanned = 0;
-    for (const { weight, list } of lists) {
-      scanned += list.docs.length;
+    const size = (vectors.ids[doc] as Int32Array).length;
+    for (const entry of postings.rarestFirst(doc, positions)) {
+      const list = Math.floor(entry / size);
+      const position = entry - list * size;
+      scanned += postings.length(list);
       if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      scan(doc, weight, list.docs, list.weights, partial, touched);
+      postings.scan(list, doc, weights[position] as number, partial, touched);
     }
     const best = nearest(touched, partial, k);
-    for (const other of touched) partial[other] = 0;
-    touched.length = 0;
+    for (let i = 0; i < touched.length; i++) partial[touched.at(i)] = 0;
+    touched.clear();
     for (const other of best) {
       const a = Math.min(doc, other);
       const b = Math.max(doc, other);
@@ -264,29 +240,94 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
   return edges;
 }
 
-/** Adds `weight` times each posting's weight to the partial score of its article (not `doc` itself). */
-function scan(
-  doc: number,
-  weight: number,
-  docs: Int32Array,
-  weights: Float64Array,
-  partial: Float64Array,
-  touched: number[],
-): void {
-  for (let i = 0; i < docs.length; i++) {
-    const other = docs[i] as number;
-    if (other === doc) continue;
-    if (partial[other] === 0) touched.push(other);
-    partial[other] = (partial[other] as number) + weight * (weights[i] as number);
+/**
+ * The inverted index of top terms: for each term, the articles having it among their top terms and its
+ * weight there, every list in one pair of typed arrays (list `l` is entries `starts[l]` up to
+ * `starts[l + 1]`). Lists are numbered rarest first (fewest articles, then by the term's text), so an
+ * article's lists are put in that order by sorting numbers.
+ */
+class Postings {
+  private readonly vectorIds: readonly Int32Array[];
+  /** The list of each term id (-1: none). */
+  private readonly listOf: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly docs: Int32Array;
+  private readonly weights: Float64Array;
+
+  constructor(vectors: TermVectors, tops: readonly number[][]) {
+    this.vectorIds = vectors.ids;
+    const counts = new Int32Array(vectors.terms.size);
+    const terms: number[] = [];
+    tops.forEach((positions, doc) => {
+      const ids = vectors.ids[doc] as Int32Array;
+      for (const position of positions) {
+        const term = ids[position] as number;
+        if (counts[term] === 0) terms.push(term);
+        counts[term] = (counts[term] as number) + 1;
+      }
+    });
+    const text = (term: number) => vectors.terms.text(term);
+    terms.sort((x, y) => (counts[x] as number) - (counts[y] as number) || compareIds(text(x), text(y)));
+    this.listOf = new Int32Array(vectors.terms.size).fill(-1);
+    this.starts = new Int32Array(terms.length + 1);
+    terms.forEach((term, list) => {
+      this.listOf[term] = list;
+      this.starts[list + 1] = (this.starts[list] as number) + (counts[term] as number);
+    });
+    const total = this.starts[terms.length] as number;
+    this.docs = new Int32Array(total);
+    this.weights = new Float64Array(total);
+    const next = this.starts.slice(0, terms.length);
+    tops.forEach((positions, doc) => {
+      const ids = vectors.ids[doc] as Int32Array;
+      const weights = vectors.weights[doc] as Float64Array;
+      for (const position of positions) {
+        const list = this.listOf[ids[position] as number] as number;
+        const at = next[list] as number;
+        next[list] = at + 1;
+        this.docs[at] = doc;
+        this.weights[at] = weights[position] as number;
+      }
+    });
+  }
+
+  /** Articles in a list. */
+  length(list: number): number {
+    return (this.starts[list + 1] as number) - (this.starts[list] as number);
+  }
+
+  /**
+   * The lists of article `doc`'s top terms (at `positions` in its vector), rarest first, each with its
+   * position: `list * size + position` (`size`: the vector's), sorted as numbers.
+   */
+  rarestFirst(doc: number, positions: readonly number[]): Float64Array {
+    const ids = this.vectorIds[doc] as Int32Array;
+    const entries = Float64Array.from(
+      positions,
+      (position) => (this.listOf[ids[position] as number] as number) * ids.length + position,
+    );
+    return entries.sort();
+  }
+
+  /** Adds `weight` times each entry's weight in `list` to the partial score of its article (not `doc` itself). */
+  scan(list: number, doc: number, weight: number, partial: Float64Array, touched: IntList): void {
+    const end = this.starts[list + 1] as number;
+    for (let i = this.starts[list] as number; i < end; i++) {
+      const other = this.docs[i] as number;
+      if (other === doc) continue;
+      if (partial[other] === 0) touched.push(other);
+      partial[other] = (partial[other] as number) + weight * (this.weights[i] as number);
+    }
   }
 }
 
 /** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
-function nearest(candidates: readonly number[], score: Float64Array, k: number): number[] {
+function nearest(candidates: IntList, score: Float64Array, k: number): number[] {
   const better = (x: number, y: number) =>
     (score[x] as number) > (score[y] as number) || (score[x] === score[y] && x < y);
   const best: number[] = [];
-  for (const candidate of candidates) {
+  for (let c = 0; c < candidates.length; c++) {
+    const candidate = candidates.at(c);
     if (best.length === k && !better(candidate, best[k - 1] as number)) continue;
     let i = Math.min(best.length, k - 1);
     best[i] = candidate;
@@ -323,7 +364,12 @@ function averageLink(
     (terms) => new Map([...terms].map((t) => [t, 1])),
   );
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
-  const links: Map<number, number>[] = Array.from({ length: count }, () => new Map());
+  // Per group: its neighbours and the sum of similarities to each, as pairs in one array. A neighbour
+  // that has since been merged into another group is dead and skipped: no deletions.
+  const links: number[][] = Array.from({ length: count }, () => []);
+  // Scratch for summing a merged group's links: the group each entry was last summed for.
+  const sums = new Float64Array(2 * count);
+  const summedFor = new Int32Array(2 * count).fill(-1);
   const alive: boolean[] = Array.from({ length: count }, () => true);
   const internal: number[] = Array.from({ length: count }, () => 0);
   const cohesion = (c: number) => {
@@ -332,8 +378,8 @@ function averageLink(
   };
   const heap = new PairHeap();
   for (const { a, b, similarity } of edges) {
-    (links[a] as Map<number, number>).set(b, similarity);
-    (links[b] as Map<number, number>).set(a, similarity);
+    (links[a] as number[]).push(b, similarity);
+    (links[b] as number[]).push(a, similarity);
     if (similarity >= threshold) heap.push(similarity, a, b);
   }
   while (heap.pop() && heap.similarity >= threshold) {
@@ -362,19 +408,29 @@ function averageLink(
     alive[b] = false;
     alive.push(true);
     members.push([...(members[a] as number[]), ...(members[b] as number[])]);
-    const sums = new Map<number, number>();
+    // The merged group's link to each neighbour of either side: the sum of both sides' links, a's first.
+    const others: number[] = [];
     for (const side of [a, b]) {
-      for (const [other, sum] of links[side] as Map<number, number>) {
-        if (other === a || other === b) continue;
-        sums.set(other, (sums.get(other) ?? 0) + sum);
-        (links[other] as Map<number, number>).delete(side);
+      const list = links[side] as number[];
+      for (let i = 0; i < list.length; i += 2) {
+        const other = list[i] as number;
+        if (!alive[other]) continue;
+        if (summedFor[other] !== merged) {
+          summedFor[other] = merged;
+          sums[other] = 0;
+          others.push(other);
+        }
+        sums[other] = (sums[other] as number) + (list[i + 1] as number);
       }
-      (links[side] as Map<number, number>).clear();
+      links[side] = [];
     }
-    links.push(sums);
+    const mergedLinks: number[] = [];
+    links.push(mergedLinks);
     const size = (members[merged] as number[]).length;
-    for (const [other, sum] of sums) {
-      (links[other] as Map<number, number>).set(merged, sum);
+    for (const other of others) {
+      const sum = sums[other] as number;
+      mergedLinks.push(other, sum);
+      (links[other] as number[]).push(merged, sum);
       const average = sum / (size * (members[other] as number[]).length);
       if (average >= threshold) heap.push(average, Math.min(other, merged), Math.max(other, merged));
     }
