@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
@@ -328,7 +328,12 @@ function nearest(candidates: IntList, score: Float64Array, k: number): number[] 
   const best: number[] = [];
   for (let c = 0; c < candidates.length; c++) {
     const candidate = candidates.at(c);
-    if (best.length === k && !better(candidate, best[k - 1] as number)) continue;
+    if (best.length === k) {
+      // Most candidates score below the k-th best: one comparison of numbers, no call.
+      const last = best[k - 1] as number;
+      const s = score[candidate] as number;
+      if (s < (score[last] as number) || (s === score[last] && candidate > last)) continue;
+    }
     let i = Math.min(best.length, k - 1);
     best[i] = candidate;
     while (i > 0 && better(candidate, best[i - 1] as number)) {
@@ -599,7 +604,7 @@ function toGroup(
     .sort((x, y) => y.score - x.score || compareIds(x.article.id, y.article.id))
     .map(({ article }) => article);
   const ids = articles.map((a) => a.id).sort(compareIds);
-  const id = `theme-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 12)}`;
+  const id = `theme-${hash('sha256', ids.join('\n')).slice(0, 12)}`;
   return {
     group: { id, label: headlineFor(ordered), articles: ordered },
     size: articles.reduce((n, a) => n + 1 + a.duplicates.length, 0),
