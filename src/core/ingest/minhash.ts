@@ -15,7 +15,22 @@ const SEED = 0x5eedd16e;
 
 /** The set of word shingles of a text, each as a 32-bit hash, sorted. */
 export function shingleHashes(text: string): Uint32Array {
-  const words = wordHashes(text);
+  return shinglesOfWords(wordHashes(text));
+}
+
+/**
+ * Whether a text's words are its tokens (ArticleTerms, `words` in tokens.ts): no letter or digit beyond
+ * ASCII, so `shinglesOfWords` of its tokens' hashes is `shingleHashes(text)`.
+ */
+export function hasAsciiWordsOnly(text: string): boolean {
+  // Most texts have a few non-ASCII runs (quotes, dashes): only those are tested for letters.
+  return !text.match(NON_ASCII_RUN)?.some((run) => WORD_CHAR.test(run));
+}
+
+const NON_ASCII_RUN = /[^\0-\x7f]+/g;
+
+/** The set of word shingles of a text given as its words' FNV-1a hashes, each as a 32-bit hash, sorted. */
+export function shinglesOfWords(words: ArrayLike<number>): Uint32Array {
   const width = Math.min(SHINGLE_WORDS, words.length);
   const hashes = new Uint32Array(Math.max(0, words.length - width + 1));
   for (let i = 0; i < hashes.length; i++) {
@@ -57,23 +72,33 @@ export function minHashSignature(shingles: Uint32Array): Uint32Array {
   return signature;
 }
 
-/** Exact Jaccard similarity of two sorted shingle sets. */
-export function jaccard(a: Uint32Array, b: Uint32Array): number {
-  if (a.length === 0 && b.length === 0) return 1;
+/**
+ * Whether the Jaccard similarity of two sorted shingle sets is at least `threshold`: `jaccard(a, b) >=
+ * threshold`, stopping as soon as the shingles left cannot bring it there (most candidate pairs).
+ */
+export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
+  if (a.length === 0 && b.length === 0) return 1 >= threshold;
+  const total = a.length + b.length;
   let i = 0;
   let j = 0;
   let shared = 0;
   while (i < a.length && j < b.length) {
-    const x = a[i] ?? 0;
-    const y = b[j] ?? 0;
+    const x = a[i] as number;
+    const y = b[j] as number;
     if (x === y) {
       shared++;
       i++;
       j++;
-    } else if (x < y) i++;
-    else j++;
+    } else {
+      if (x < y) i++;
+      else j++;
+      // The most it can still reach: every shingle left in the smaller rest shared. The ratio only grows
+      // with the shared count, so below the threshold here is below it at the end.
+      const most = shared + Math.min(a.length - i, b.length - j);
+      if (most / (total - most) < threshold) return false;
+    }
   }
-  return shared / (a.length + b.length - shared);
+  return shared / (total - shared) >= threshold;
 }
 
 const FNV_OFFSET = 0x811c9dc5;
