@@ -6,7 +6,8 @@ import { contentTerms, stem, words } from '../../src/core/text/tokens.ts';
 import { parsedArticle, sourceFile } from '../support/articles.ts';
 
 const SEEDS = ['000_e134260b7217c83b.txt', '002_e4b0cc16b253e023.txt', '004_c1981645b6ba3112.txt'];
-const seeds = () => SEEDS.map((name) => parsedArticle(sourceFile(`seeds/${name}`)));
+const parsedSeeds = await Promise.all(SEEDS.map((name) => parsedArticle(sourceFile(`seeds/${name}`))));
+const seeds = () => parsedSeeds;
 
 /** Texts where lowercasing, digits, punctuation or whitespace could split words differently. */
 const AWKWARD = [
