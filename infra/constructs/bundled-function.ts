@@ -41,6 +41,9 @@ export interface BundledFunctionProps<N extends LambdaName> {
   templates?: boolean;
 }
 
+/** The SDK's default credential provider chain, which every client's runtime config imports. */
+const AWS_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+
 /** How every BundledFunction is bundled; exported so the benchmark builds the very same bundles. */
 export const BUNDLED_FUNCTION_BUNDLING = {
   format: OutputFormat.ESM,
@@ -54,6 +57,11 @@ export const BUNDLED_FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  esbuildArgs: {
+    // Lambda passes credentials in the environment: the SDK's default chain beyond that is never reached there
+    // (src/adapters/lambda-credentials.ts). Paths are relative to the project root, where bundling runs.
+    '--alias': [`${AWS_CREDENTIAL_CHAIN}=./src/adapters/lambda-credentials.ts`],
+  },
   forceDockerBundling: false,
 } satisfies BundlingOptions;
 
