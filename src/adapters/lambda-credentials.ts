@@ -1,5 +1,5 @@
-import type { defaultProvider as nodeDefaultProvider } from '@aws-sdk/credential-provider-node';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
+import type { defaultProvider as nodeDefaultProvider } from '@aws-sdk/credential-provider-node';
 
 /**
  * What a Lambda bundle gets in place of @aws-sdk/credential-provider-node (BundledFunction aliases it): Lambda puts
