@@ -6,7 +6,10 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build } from 'esbuild';
-import { BUNDLED_FUNCTION_BUNDLING } from '../infra/constructs/bundled-function.ts';
+import {
+  BUNDLED_FUNCTION_BUNDLING,
+  BUNDLED_FUNCTION_NODE_OPTIONS,
+} from '../infra/constructs/bundled-function.ts';
 import { median } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -168,7 +171,8 @@ function coldStart(bundle: string): ColdStart {
     encoding: 'utf8',
     // stderr is kept for the error when the import fails, and out of the table otherwise (SDK notices).
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, ...placeholderEnvironment },
+    // NODE_OPTIONS as BundledFunction sets it: the source map Node then reads is part of every cold start.
+    env: { PATH: process.env.PATH, NODE_OPTIONS: BUNDLED_FUNCTION_NODE_OPTIONS, ...placeholderEnvironment },
   });
   return JSON.parse(stdout) as ColdStart;
 }
