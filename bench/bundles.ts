@@ -6,10 +6,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build } from 'esbuild';
-import {
-  BUNDLED_FUNCTION_BUNDLING,
-  BUNDLED_FUNCTION_NODE_OPTIONS,
-} from '../infra/constructs/bundled-function.ts';
+import { BUNDLED_FUNCTION_BUNDLING } from '../infra/constructs/bundled-function.ts';
 import { median } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -74,6 +71,7 @@ export function esbuildOptionsFor(entry: string, bundling: BundlingOptions, outf
     'externalModules',
     'mainFields',
     'banner',
+    'inject',
     'esbuildArgs',
     'forceDockerBundling',
   ]);
@@ -95,6 +93,7 @@ export function esbuildOptionsFor(entry: string, bundling: BundlingOptions, outf
     external: bundling.externalModules ?? ['@aws-sdk/*'],
     ...(bundling.mainFields && { mainFields: bundling.mainFields }),
     ...(bundling.banner && { banner: { js: bundling.banner } }),
+    ...(bundling.inject && { inject: bundling.inject }),
     logLevel: 'warning',
   };
 }
@@ -171,8 +170,7 @@ function coldStart(bundle: string): ColdStart {
     encoding: 'utf8',
     // stderr is kept for the error when the import fails, and out of the table otherwise (SDK notices).
     stdio: ['ignore', 'pipe', 'pipe'],
-    // NODE_OPTIONS as BundledFunction sets it: the source map Node then reads is part of every cold start.
-    env: { PATH: process.env.PATH, NODE_OPTIONS: BUNDLED_FUNCTION_NODE_OPTIONS, ...placeholderEnvironment },
+    env: { PATH: process.env.PATH, ...placeholderEnvironment },
   });
   return JSON.parse(stdout) as ColdStart;
 }

@@ -57,6 +57,9 @@ export const BUNDLED_FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  // Stack traces point at the TypeScript sources; the source map is read when a stack is first formatted, not at
+  // every cold start as NODE_OPTIONS=--enable-source-maps would (src/adapters/lazy-source-maps.ts).
+  inject: [`${projectRoot}src/adapters/lazy-source-maps.ts`],
   esbuildArgs: {
     // Lambda passes credentials in the environment: the SDK's default chain beyond that is never reached there
     // (src/adapters/lambda-credentials.ts). Paths are relative to the project root, where bundling runs.
@@ -64,12 +67,6 @@ export const BUNDLED_FUNCTION_BUNDLING = {
   },
   forceDockerBundling: false,
 } satisfies BundlingOptions;
-
-/**
- * NODE_OPTIONS of every Lambda: stack traces in the logs point at the TypeScript sources. Node reads the source
- * map when it loads the bundle, which costs a cold start about 25 ms; `npm run bench` counts it.
- */
-export const BUNDLED_FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 /**
  * Writes the email templates beside a bundle, precompiled by the CLI the `prepare` script built (`digest
@@ -118,10 +115,7 @@ export class BundledFunction<N extends LambdaName> extends Construct {
         reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       }),
       ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
-      environment: {
-        ...(props.environment as Record<string, string>),
-        NODE_OPTIONS: BUNDLED_FUNCTION_NODE_OPTIONS,
-      },
+      environment: props.environment as Record<string, string>,
       bundling: {
         ...BUNDLED_FUNCTION_BUNDLING,
         ...(props.templates && { commandHooks: PRECOMPILED_TEMPLATES_HOOKS }),
