@@ -178,6 +178,8 @@ describe('article store and ingest infrastructure', () => {
     expect(loaded).toBe('function');
     await expect(misconfigured).rejects.toThrow(/invalid Lambda environment[\s\S]*ARTICLE_INDEX_TABLE/);
     // The stack names the TypeScript sources without NODE_OPTIONS (src/adapters/lazy-source-maps.ts).
-    await expect(misconfigured).rejects.toThrow(/\n\s+at \S+ \(src\/handlers\/environment\.ts:\d+:\d+\)/);
+    await expect(misconfigured).rejects.toThrow(
+      /\n\s+at \S+ \((\S+\/)?src\/handlers\/environment\.ts:\d+:\d+\)/,
+    );
   });
 });
