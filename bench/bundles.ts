@@ -71,12 +71,15 @@ export function esbuildOptionsFor(entry: string, bundling: BundlingOptions, outf
     'externalModules',
     'mainFields',
     'banner',
+    'inject',
+    'esbuildArgs',
     'forceDockerBundling',
   ]);
   const unsupported = Object.keys(bundling).filter((key) => !supported.has(key));
   if (unsupported.length > 0)
     throw new Error(`the benchmark does not mirror bundling option(s) ${unsupported.join(', ')} yet`);
   return {
+    ...esbuildArgsFor(bundling.esbuildArgs ?? {}),
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -90,8 +93,25 @@ export function esbuildOptionsFor(entry: string, bundling: BundlingOptions, outf
     external: bundling.externalModules ?? ['@aws-sdk/*'],
     ...(bundling.mainFields && { mainFields: bundling.mainFields }),
     ...(bundling.banner && { banner: { js: bundling.banner } }),
+    ...(bundling.inject && { inject: bundling.inject }),
     logLevel: 'warning',
   };
+}
+
+/** The `esbuildArgs` BundledFunction passes (`--alias` only so far), as the options of esbuild's build API. */
+function esbuildArgsFor(args: NonNullable<BundlingOptions['esbuildArgs']>): BuildOptions {
+  const alias: Record<string, string> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (key !== '--alias' || !Array.isArray(value))
+      throw new Error(`the benchmark does not mirror esbuild argument ${key} yet`);
+    for (const item of value) {
+      const [from, to] = item.split('=');
+      if (!from || !to) throw new Error(`--alias:${item} is not NAME=PATH`);
+      alias[from] = to;
+    }
+  }
+  // CDK runs esbuild in the project root: relative alias paths resolve from there.
+  return { alias, absWorkingDir: projectRoot };
 }
 
 /** Handler files: the ones in functions/ that export `handler`. */

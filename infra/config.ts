@@ -1,5 +1,4 @@
 import { closest } from 'fastest-levenshtein';
-import { z } from 'zod';
 import { ConfigError } from '../src/core/errors.ts';
 import {
   type EmailSettingsInput,
@@ -7,6 +6,12 @@ import {
   PLACEHOLDER_POSTAL_ADDRESS,
 } from '../src/core/render/settings.ts';
 import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
+import * as z from '../src/core/zod.ts';
+
+/** A whole number within bounds. */
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
+/** Text without surrounding space, 1 to `max` characters. */
+const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /**
  * Deployment settings, read from cdk.json's `digest:config` context (or `-c digest:config='{...}'`)
@@ -14,145 +19,136 @@ import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
  */
 const stackConfigObject = z.strictObject({
   /** Prefix under which editors upload articles. */
-  incomingPrefix: z
-    .string()
-    .regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"')
-    .default('incoming/'),
+  incomingPrefix: z._default(
+    z.string().check(z.regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"')),
+    'incoming/',
+  ),
   /** Largest accepted article in bytes. */
-  maxArticleBytes: z
-    .number()
-    .int()
-    .positive()
-    .max(50 * 1024 * 1024)
-    .default(1024 * 1024),
+  maxArticleBytes: z._default(whole(1, 50 * 1024 * 1024), 1024 * 1024),
   /** Whether stateful resources survive `cdk destroy`. */
-  retainData: z.boolean().default(true),
+  retainData: z._default(z.boolean(), true),
   /** Address that receives operational alarms, if any. */
-  alarmEmail: z.email().optional(),
+  alarmEmail: z.optional(z.email()),
   /** Upload notifications per ingest Lambda invocation. */
-  ingestBatchSize: z.number().int().min(1).max(100).default(10),
+  ingestBatchSize: z._default(whole(1, 100), 10),
   /** Rejected uploads per hour that raise an alarm. */
-  rejectionAlarmThreshold: z.number().int().min(0).default(5),
+  rejectionAlarmThreshold: z._default(whole(0), 5),
   /** Days a replaced or deleted article version is kept. */
-  noncurrentVersionDays: z.number().int().min(1).default(30),
+  noncurrentVersionDays: z._default(whole(1), 30),
   /** Subscribers, signup endpoint and SES feedback (docs/subscribers.md); every field is optional. */
-  subscribers: z
-    .strictObject({
-      senderAddress: z.email().optional(),
-      mailDomain: z
-        .string()
-        .regex(
-          /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-          'must be a lower-case domain',
-        )
-        .optional(),
-      mailFromLabel: z
-        .string()
-        .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/)
-        .optional(),
-      publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
-      transientBounceLimit: z.number().int().min(1).max(50).optional(),
+  subscribers: z.prefault(
+    z.strictObject({
+      senderAddress: z.optional(z.email()),
+      mailDomain: z.optional(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+              'must be a lower-case domain',
+            ),
+          ),
+      ),
+      mailFromLabel: z.optional(z.string().check(z.regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/))),
+      publicBaseUrl: z.optional(z.url({ protocol: /^https$/ })),
+      transientBounceLimit: z.optional(whole(1, 50)),
       /** Days a retired token key keeps verifying; at least the longest token lifetime (400 days). */
-      tokenRotationGraceDays: z.number().int().min(0).max(1000).optional(),
+      tokenRotationGraceDays: z.optional(whole(0, 1000)),
       /** Abuse limits of the public signup (docs/subscribers.md, "Abuse limits"). */
-      signup: z
-        .strictObject({
+      signup: z.prefault(
+        z.strictObject({
           /** Confirmation mails to one address per day. */
-          perAddressPerDay: z.number().int().min(1).max(20).default(3),
+          perAddressPerDay: z._default(whole(1, 20), 3),
           /** Signups one client (source IP) may make per hour. */
-          perClientPerHour: z.number().int().min(1).max(10_000).default(10),
+          perClientPerHour: z._default(whole(1, 10_000), 10),
           /** Confirmation mails the whole stack sends per hour. */
-          confirmationsPerHour: z.number().int().min(1).max(100_000).default(200),
+          confirmationsPerHour: z._default(whole(1, 100_000), 200),
           /** Hours an unconfirmed signup is kept (DynamoDB TTL) and its link stays valid. */
-          pendingHours: z
-            .number()
-            .int()
-            .min(1)
-            .max(24 * 7)
-            .default(48),
+          pendingHours: z._default(whole(1, 24 * 7), 48),
           /** Reserved concurrency of the endpoint Lambda. */
-          endpointConcurrency: z.number().int().min(1).max(1000).default(10),
+          endpointConcurrency: z._default(whole(1, 1000), 10),
           /** A CloudFront distribution with a WAF rate-based rule in front of the endpoint (us-east-1 stacks). */
-          edgeRateLimit: z
-            .strictObject({ requestsPerFiveMinutes: z.number().int().min(10).max(2_000_000_000) })
-            .optional(),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
+          edgeRateLimit: z.optional(z.strictObject({ requestsPerFiveMinutes: whole(10, 2_000_000_000) })),
+        }),
+        {},
+      ),
+    }),
+    {},
+  ),
   /** What every email says about its sender (docs/deploy.md, "Email settings"); required once sending is wired. */
-  email: z
-    .strictObject({
+  email: z.prefault(
+    z.strictObject({
       /** The organisation that sends the newsletter: the footer's first line. */
-      organisation: z.string().trim().min(1).max(200).optional(),
+      organisation: z.optional(trimmed(200)),
       /** The sender's real postal address, one line per entry (bulk-mail law). */
-      postalAddress: z.array(z.string().trim().min(1).max(200)).min(1).max(8).optional(),
+      postalAddress: z.optional(z.array(trimmed(200)).check(z.minLength(1), z.maxLength(8))),
       /** Name of the newsletter: the From name, List name, pages and confirmation mails. */
-      newsletterName: z.string().trim().min(1).max(100).default('the digest'),
-      replyTo: z.email().optional(),
+      newsletterName: z._default(trimmed(100), 'the digest'),
+      replyTo: z.optional(z.email()),
       /** Why the reader gets this email (footer). */
-      reason: z.string().trim().min(1).max(500).optional(),
+      reason: z.optional(trimmed(500)),
       /** BCP 47 language of the emails. */
-      lang: z.string().regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB').optional(),
-    })
-    .prefault({}),
+      lang: z.optional(
+        z.string().check(z.regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB')),
+      ),
+    }),
+    {},
+  ),
   /** The scheduled digest (docs/operations.md); every field is optional. */
-  digest: z
-    .strictObject({
-      schedule: z
-        .string()
-        .regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')
-        .optional(),
-      timeZone: z.string().min(1).optional(),
-      windowHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 31)
-        .optional(),
-      sendMode: z.enum(['auto', 'review']).optional(),
-      reviewHours: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 14)
-        .optional(),
-      onReviewDeadline: z.enum(['send', 'drop']).optional(),
-      title: z.string().min(1).max(200).optional(),
+  digest: z._default(
+    z.strictObject({
+      schedule: z.optional(
+        z.string().check(z.regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')),
+      ),
+      timeZone: z.optional(z.string().check(z.minLength(1))),
+      windowHours: z.optional(whole(1, 24 * 31)),
+      sendMode: z.optional(z.enum(['auto', 'review'])),
+      reviewHours: z.optional(whole(1, 24 * 14)),
+      onReviewDeadline: z.optional(z.enum(['send', 'drop'])),
+      title: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
       /** Editor's note at the top of every digest (an edit of one digest can change it). */
-      intro: z.string().trim().min(1).max(1500).optional(),
-    })
-    .default({}),
+      intro: z.optional(trimmed(1500)),
+    }),
+    {},
+  ),
   /** Sending (docs/sending.md); wired only when subscribers.senderAddress or mailDomain gives a sender. */
-  sending: z
-    .strictObject({
+  sending: z._default(
+    z.strictObject({
       /** false: no sending is wired (the stack only ingests and builds digests). Required without a sender. */
-      enabled: z.boolean().optional(),
-      maxWorkers: z.number().int().min(2).max(1000).optional(),
-      ratePerWorker: z.number().positive().optional(),
-      batchSize: z.number().int().min(1).max(500).optional(),
-      listId: z.string().optional(),
-      sandboxRecipients: z.array(z.email()).optional(),
-    })
-    .default({}),
+      enabled: z.optional(z.boolean()),
+      maxWorkers: z.optional(whole(2, 1000)),
+      ratePerWorker: z.optional(z.number().check(z.positive())),
+      batchSize: z.optional(whole(1, 500)),
+      listId: z.optional(z.string()),
+      sandboxRecipients: z.optional(z.array(z.email())),
+    }),
+    {},
+  ),
   /** The public "view in browser" archive site (docs/operations.md, "Public archive"); every field is optional. */
-  archive: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      domainName: z.string().min(4).optional(),
-      certificateArn: z
-        .string()
-        .regex(
-          /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/,
-          'must be an ACM certificate ARN in us-east-1',
-        )
-        .optional(),
-    })
-    .refine(
-      (a) => Boolean(a.domainName) === Boolean(a.certificateArn),
-      'domainName and certificateArn go together',
-    )
-    .prefault({}),
+  archive: z.prefault(
+    z
+      .strictObject({
+        enabled: z._default(z.boolean(), true),
+        domainName: z.optional(z.string().check(z.minLength(4))),
+        certificateArn: z.optional(
+          z
+            .string()
+            .check(
+              z.regex(
+                /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+$/,
+                'must be an ACM certificate ARN in us-east-1',
+              ),
+            ),
+        ),
+      })
+      .check(
+        z.refine(
+          (a) => Boolean(a.domainName) === Boolean(a.certificateArn),
+          'domainName and certificateArn go together',
+        ),
+      ),
+    {},
+  ),
 });
 
 /** The sender address the config gives, if any. */
@@ -162,33 +158,35 @@ export function senderOf(config: Pick<z.infer<typeof stackConfigObject>, 'subscr
 }
 
 /** Rules across blocks; each message is one line that says what to add. */
-export const stackConfigSchema = stackConfigObject.superRefine((config, context) => {
-  const sender = senderOf(config);
-  if (!sender && config.sending.enabled !== false) {
-    context.addIssue({
-      code: 'custom',
-      path: ['sending'],
-      message:
-        'no sender: set subscribers.senderAddress (or subscribers.mailDomain), or say "sending": {"enabled": false}',
-    });
-  }
-  if (sender && config.sending.enabled !== false && !config.email.postalAddress) {
-    context.addIssue({
-      code: 'custom',
-      path: ['email', 'postalAddress'],
-      message:
-        'sending is wired but email.postalAddress is missing: every email must carry your real postal address',
-    });
-  }
-  const graceDays = config.subscribers.tokenRotationGraceDays ?? longestTokenLifetimeDays();
-  if (graceDays < longestTokenLifetimeDays()) {
-    context.addIssue({
-      code: 'custom',
-      path: ['subscribers', 'tokenRotationGraceDays'],
-      message: `must be at least the longest token lifetime (${longestTokenLifetimeDays()} days), so a key rotation never breaks a link already sent`,
-    });
-  }
-});
+export const stackConfigSchema = stackConfigObject.check(
+  z.superRefine((config, context) => {
+    const sender = senderOf(config);
+    if (!sender && config.sending.enabled !== false) {
+      context.addIssue({
+        code: 'custom',
+        path: ['sending'],
+        message:
+          'no sender: set subscribers.senderAddress (or subscribers.mailDomain), or say "sending": {"enabled": false}',
+      });
+    }
+    if (sender && config.sending.enabled !== false && !config.email.postalAddress) {
+      context.addIssue({
+        code: 'custom',
+        path: ['email', 'postalAddress'],
+        message:
+          'sending is wired but email.postalAddress is missing: every email must carry your real postal address',
+      });
+    }
+    const graceDays = config.subscribers.tokenRotationGraceDays ?? longestTokenLifetimeDays();
+    if (graceDays < longestTokenLifetimeDays()) {
+      context.addIssue({
+        code: 'custom',
+        path: ['subscribers', 'tokenRotationGraceDays'],
+        message: `must be at least the longest token lifetime (${longestTokenLifetimeDays()} days), so a key rotation never breaks a link already sent`,
+      });
+    }
+  }),
+);
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
@@ -221,7 +219,7 @@ export function parseStackConfig(raw: unknown): StackConfig {
 }
 
 /** Adds the nearest valid key to every unknown-key message ("did you mean ..."). */
-function withNearestKeys(error: z.ZodError): void {
+function withNearestKeys(error: z.core.$ZodError): void {
   for (const issue of error.issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     const valid = validKeysAt(issue.path);
@@ -236,29 +234,34 @@ function withNearestKeys(error: z.ZodError): void {
 
 /** The keys of the config object at `path` (the top level, or one of its blocks). */
 function validKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType = stackConfigObject;
+  let schema: z.ZodMiniType = stackConfigObject;
   for (const segment of path) {
     schema = unwrap(schema);
-    if (!(schema instanceof z.ZodObject)) return [];
-    const next = (schema.shape as Record<string, z.ZodType>)[String(segment)];
+    if (!(schema instanceof z.ZodMiniObject)) return [];
+    const next = (schema.shape as Record<string, z.ZodMiniType>)[String(segment)];
     if (!next) return [];
     schema = next;
   }
   schema = unwrap(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return schema instanceof z.ZodMiniObject ? Object.keys(schema.shape) : [];
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The schema a default, prefault, optional or pipe wraps. */
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
   let current = schema;
-  while (
-    current instanceof z.ZodDefault ||
-    current instanceof z.ZodPrefault ||
-    current instanceof z.ZodOptional ||
-    current instanceof z.ZodPipe
-  ) {
-    current = current instanceof z.ZodPipe ? (current.in as z.ZodType) : (current.unwrap() as z.ZodType);
+  for (;;) {
+    const def = current._zod.def as { innerType?: z.ZodMiniType; in?: z.ZodMiniType };
+    const wrapped =
+      current instanceof z.ZodMiniPipe
+        ? def.in
+        : current instanceof z.ZodMiniDefault ||
+            current instanceof z.ZodMiniPrefault ||
+            current instanceof z.ZodMiniOptional
+          ? def.innerType
+          : undefined;
+    if (!wrapped) return current;
+    current = wrapped;
   }
-  return current;
 }
 
 function parseJson(text: string): unknown {

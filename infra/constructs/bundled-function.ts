@@ -41,6 +41,9 @@ export interface BundledFunctionProps<N extends LambdaName> {
   templates?: boolean;
 }
 
+/** The SDK's default credential provider chain, which every client's runtime config imports. */
+const AWS_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
+
 /** How every BundledFunction is bundled; exported so the benchmark builds the very same bundles. */
 export const BUNDLED_FUNCTION_BUNDLING = {
   format: OutputFormat.ESM,
@@ -54,6 +57,14 @@ export const BUNDLED_FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+  // Stack traces point at the TypeScript sources; the source map is read when a stack is first formatted, not at
+  // every cold start as NODE_OPTIONS=--enable-source-maps would (src/adapters/lazy-source-maps.ts).
+  inject: [`${projectRoot}src/adapters/lazy-source-maps.ts`],
+  esbuildArgs: {
+    // Lambda passes credentials in the environment: the SDK's default chain beyond that is never reached there
+    // (src/adapters/lambda-credentials.ts). Paths are relative to the project root, where bundling runs.
+    '--alias': [`${AWS_CREDENTIAL_CHAIN}=./src/adapters/lambda-credentials.ts`],
+  },
   forceDockerBundling: false,
 } satisfies BundlingOptions;
 
@@ -104,8 +115,7 @@ export class BundledFunction<N extends LambdaName> extends Construct {
         reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       }),
       ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
-      // Stack traces in the logs point at the TypeScript sources.
-      environment: { ...(props.environment as Record<string, string>), NODE_OPTIONS: '--enable-source-maps' },
+      environment: props.environment as Record<string, string>,
       bundling: {
         ...BUNDLED_FUNCTION_BUNDLING,
         ...(props.templates && { commandHooks: PRECOMPILED_TEMPLATES_HOOKS }),

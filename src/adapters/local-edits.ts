@@ -1,8 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import * as z from 'zod';
 import { editSchema, type RecordedEdit } from '../core/edits.ts';
 import { ConfigError } from '../core/errors.ts';
+import * as z from '../core/zod.ts';
 
 /** The edits of a folder's digest, beside the folder: `articles/` has `articles.edits.json`. */
 export function editsFileOf(inputDir: string): string {
@@ -11,8 +11,8 @@ export function editsFileOf(inputDir: string): string {
 }
 
 const editsFileSchema = z.object({
-  version: z.number().int().min(0),
-  edits: z.array(z.object({ edit: editSchema, at: z.string(), by: z.string() })).max(1000),
+  version: z.int().check(z.minimum(0)),
+  edits: z.array(z.object({ edit: editSchema, at: z.string(), by: z.string() })).check(z.maxLength(1000)),
 });
 
 export interface EditsFile {

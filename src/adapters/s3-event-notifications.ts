@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { QueueMessageRejectedError } from '../core/errors.ts';
 import type { ObjectChange } from '../core/upload-ingest.ts';
+import * as z from '../core/zod.ts';
 
 /** What one SQS message from an S3 event notification holds. */
 export type S3Notification =
@@ -15,7 +15,11 @@ const recordSchema = z.object({
   eventTime: z.string(),
   s3: z.object({
     bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string(), versionId: z.string().optional(), sequencer: z.string().optional() }),
+    object: z.object({
+      key: z.string(),
+      versionId: z.optional(z.string()),
+      sequencer: z.optional(z.string()),
+    }),
   }),
 });
 const eventSchema = z.object({ Records: z.array(recordSchema) });

@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { type KeyedHash, keyedHasher } from '../core/subscribers/subscriber.ts';
+import * as z from '../core/zod.ts';
 
-const hashKeySecretSchema = z.strictObject({ key: z.string().min(32) });
+const hashKeySecretSchema = z.strictObject({ key: z.string().check(z.minLength(32)) });
 
 /**
  * The keyed hash of logs and rate-limit keys, from a Secrets Manager secret `{"key":"<random>"}` (the

@@ -1,16 +1,16 @@
-import * as z from 'zod';
 import type { Digest, Point, Theme } from './digest.ts';
 import { UsageError } from './errors.ts';
+import * as z from './zod.ts';
 
 const MAX_TITLE = 200;
 const MAX_NOTE = 2000;
-const themeRef = z.string().min(1).max(200);
-const position = z.number().int().min(1).max(10_000);
+const themeRef = z.string().check(z.minLength(1), z.maxLength(200));
+const position = z.int().check(z.minimum(1), z.maximum(10_000));
 const oneLine = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .transform((text) => text.replace(/\s+/g, ' ').trim());
+  z.string().check(
+    z.maxLength(max),
+    z.overwrite((text) => text.replace(/\s+/g, ' ').trim()),
+  );
 
 /** One change an editor makes to a built digest. Themes are named by id, points by position (from 1). */
 export const editSchema = z.discriminatedUnion('kind', [
@@ -24,15 +24,12 @@ export const editSchema = z.discriminatedUnion('kind', [
     kind: z.literal('replace-point'),
     theme: themeRef,
     point: position,
-    with: z.string().max(5000),
+    with: z.string().check(z.maxLength(5000)),
   }),
   /** The editor's note at the top of the email; empty removes it. */
   z.object({
     kind: z.literal('note'),
-    text: z
-      .string()
-      .max(MAX_NOTE)
-      .transform((text) => text.trim()),
+    text: z.string().check(z.maxLength(MAX_NOTE), z.trim()),
   }),
   /** The subject line; empty goes back to the template's. */
   z.object({ kind: z.literal('subject'), text: oneLine(MAX_TITLE) }),

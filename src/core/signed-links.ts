@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import { ConfigError, InvalidTokenError } from './errors.ts';
 import type { KeyProvider, TokenKey, TokenKeySet } from './ports/token-keys.ts';
+import * as z from './zod.ts';
 
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
@@ -114,24 +114,25 @@ function mac(key: TokenKey, body: string): string {
  * stack generates for its first key (CloudFormation can only generate a top-level field):
  * `{"current":"k1","k1":"<random>"}`, read as `keys: {k1}`. Secrets are at least 32 characters.
  */
-const keySecret = z.string().min(32, 'a key must be at least 32 characters');
+const keySecret = z.string().check(z.minLength(32, 'a key must be at least 32 characters'));
 const keySecretSchema = z.strictObject({
-  current: z.string().regex(PART),
-  keys: z.record(z.string().regex(PART, 'key ids are letters, digits, _ and -'), keySecret),
-  retired: z.record(z.string(), z.iso.datetime({ offset: true })).optional(),
+  current: z.string().check(z.regex(PART)),
+  keys: z.record(z.string().check(z.regex(PART, 'key ids are letters, digits, _ and -')), keySecret),
+  retired: z.optional(z.record(z.string(), z.iso.datetime({ offset: true }))),
 });
 /** The stack-generated first key: `current` and that one key, nothing else. */
-const generatedSecretSchema = z
-  .object({ current: z.string().regex(PART) })
-  .catchall(keySecret)
-  .refine((v) => Object.keys(v).length === 2 && v.current in v, {
-    message: 'expected {"current", "keys": {...}, "retired"?: {...}}; other fields never hold keys',
-  })
-  .transform((v) => ({
+const generatedSecretSchema = z.pipe(
+  z.catchall(z.object({ current: z.string().check(z.regex(PART)) }), keySecret).check(
+    z.refine((v) => Object.keys(v).length === 2 && v.current in v, {
+      message: 'expected {"current", "keys": {...}, "retired"?: {...}}; other fields never hold keys',
+    }),
+  ),
+  z.transform((v) => ({
     current: v.current,
     keys: { [v.current]: (v as Record<string, string>)[v.current] as string },
     retired: {} as Record<string, string>,
-  }));
+  })),
+);
 
 export function parseKeySecret(json: string, where = 'token key secret'): TokenKeySet {
   let raw: unknown;

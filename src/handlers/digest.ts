@@ -1,15 +1,15 @@
-import * as z from 'zod';
 import { WindowLockedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/logger.ts';
 import type { Metrics } from '../core/ports/metrics.ts';
 import type { RunResult, ScheduledDigestRunner } from '../core/scheduled-digest.ts';
+import * as z from '../core/zod.ts';
 
 /**
  * Input of the digest Lambda. The schedule passes `<aws.scheduler.scheduled-time>` as `scheduledTime`;
  * `digest run-now` passes a time of its choosing. `settle-reviews` only applies expired review deadlines.
  */
 export const digestEventSchema = z.union([
-  z.object({ action: z.literal('run').default('run'), scheduledTime: z.iso.datetime({ offset: true }) }),
+  z.object({ action: z._default(z.literal('run'), 'run'), scheduledTime: z.iso.datetime({ offset: true }) }),
   z.object({ action: z.literal('settle-reviews') }),
 ]);
 export type DigestEvent = z.input<typeof digestEventSchema>;

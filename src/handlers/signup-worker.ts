@@ -1,13 +1,13 @@
-import * as z from 'zod';
 import { QueueMessageRejectedError, SubscriberRejectedError } from '../core/errors.ts';
 import { errorType, type Logger } from '../core/ports/logger.ts';
 import type { SubscriptionService } from '../core/subscribers/service.ts';
+import * as z from '../core/zod.ts';
 import { parseBody, type SqsHandler, sqsBatchHandler } from './sqs-batch.ts';
 
 const signupJobSchema = z.object({
-  email: z.string().max(320),
-  name: z.string().max(100).optional(),
-  topics: z.array(z.string().max(40)).max(20),
+  email: z.string().check(z.maxLength(320)),
+  name: z.optional(z.string().check(z.maxLength(100))),
+  topics: z.array(z.string().check(z.maxLength(40))).check(z.maxLength(20)),
   at: z.iso.datetime(),
 });
 

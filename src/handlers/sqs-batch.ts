@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import { QueueMessageRejectedError } from '../core/errors.ts';
 import { errorType, type Logger } from '../core/ports/logger.ts';
+import * as z from '../core/zod.ts';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
@@ -47,42 +47,47 @@ export function sqsBatchHandler(
     });
 }
 
-const digestIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)');
-const digestKeySchema = z.string().regex(/^digests\/.+\/digest\.json$/, 'must be digests/.../digest.json');
+const digestIdSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'letters, digits, . _ : - (at most 128)'));
+const digestKeySchema = z
+  .string()
+  .check(z.regex(/^digests\/.+\/digest\.json$/, 'must be digests/.../digest.json'));
 
 /**
  * The hand-off from the scheduled digest (or `digest approve`): one SQS message per approved digest,
  * `{digestId, archivePrefix, ...}` as the digest Lambda sends it, or `{digestId, digestKey}`. Other fields
  * (the window) are ignored.
  */
-export const sendRequestSchema = z
-  .object({
-    digestId: digestIdSchema,
-    /** Key of the archived digest.json, under digests/. */
-    digestKey: digestKeySchema.optional(),
-    /** The digest's archive folder, `digests/.../`, which holds digest.json. */
-    archivePrefix: z
-      .string()
-      .regex(/^digests\/.+\/$/, 'must be digests/.../')
-      .optional(),
-  })
-  .transform((request, context) => {
-    const digestKey = request.digestKey ?? (request.archivePrefix && `${request.archivePrefix}digest.json`);
-    if (!digestKey) {
-      context.addIssue({ code: 'custom', message: 'needs digestKey or archivePrefix' });
-      return z.NEVER;
-    }
-    return { digestId: request.digestId, digestKey };
-  });
+export const sendRequestSchema = z.pipe(
+  z
+    .object({
+      digestId: digestIdSchema,
+      /** Key of the archived digest.json, under digests/. */
+      digestKey: z.optional(digestKeySchema),
+      /** The digest's archive folder, `digests/.../`, which holds digest.json. */
+      archivePrefix: z.optional(z.string().check(z.regex(/^digests\/.+\/$/, 'must be digests/.../'))),
+    })
+    .check(
+      z.refine(
+        (request) => Boolean(request.digestKey || request.archivePrefix),
+        'needs digestKey or archivePrefix',
+      ),
+    ),
+  z.transform((request) => ({
+    digestId: request.digestId,
+    digestKey: request.digestKey || `${request.archivePrefix}digest.json`,
+  })),
+);
 
 export const recipientBatchSchema = z.object({
   digestId: digestIdSchema,
   digestKey: digestKeySchema,
-  subscriberIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1),
+  subscriberIds: z.array(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/))).check(z.minLength(1)),
 });
 
 /** Parses one SQS body with a schema; the error names the SQS message and the reason. */
-export function parseBody<T extends z.ZodType>(schema: T, body: string, messageId: string): z.infer<T> {
+export function parseBody<T extends z.ZodMiniType>(schema: T, body: string, messageId: string): z.infer<T> {
   let json: unknown;
   try {
     json = JSON.parse(body);

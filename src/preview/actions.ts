@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
 import { applyEdit, parseEdit } from '../core/edits.ts';
 import { EditConflictError, UsageError } from '../core/errors.ts';
+import * as z from '../core/zod.ts';
 import type { EditSession } from './editing.ts';
 import type { StudioBuild } from './studio.ts';
 
@@ -10,8 +10,9 @@ import type { StudioBuild } from './studio.ts';
 const MAX_BODY_BYTES = 64 * 1024;
 const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
-const versioned = z.object({ version: z.number().int().min(0) });
-const editRequest = versioned.extend({ edit: z.unknown() });
+const version = () => z.int().check(z.minimum(0));
+const versioned = z.object({ version: version() });
+const editRequest = z.object({ version: version(), edit: z.unknown() });
 
 type Action = (body: unknown) => Promise<string>;
 
@@ -116,7 +117,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function parse<T extends z.ZodType>(schema: T, body: unknown, where: string): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, body: unknown, where: string): z.output<T> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new UsageError(`${where}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;

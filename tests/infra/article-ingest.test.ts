@@ -111,7 +111,6 @@ describe('article store and ingest infrastructure', () => {
           ARTICLES_BUCKET: Match.anyValue(),
           ARTICLE_INDEX_TABLE: Match.anyValue(),
           MAX_ARTICLE_BYTES: '1048576',
-          NODE_OPTIONS: '--enable-source-maps',
         }),
       },
     });
@@ -160,7 +159,7 @@ describe('article store and ingest infrastructure', () => {
     }
   });
 
-  it('bundles the ingest handler under 5 MB into a file that loads in a fresh Node process', async () => {
+  it('bundles the ingest handler under 5 MB into a file that loads in a fresh Node process, its stack traces in the sources', async () => {
     const bundle = join(stack.bundleDir('ArticleIngestHandlerFunction'), 'index.mjs');
     expect(statSync(bundle).size).toBeLessThan(5 * 1024 * 1024);
     const env = {
@@ -178,5 +177,9 @@ describe('article store and ingest infrastructure', () => {
 
     expect(loaded).toBe('function');
     await expect(misconfigured).rejects.toThrow(/invalid Lambda environment[\s\S]*ARTICLE_INDEX_TABLE/);
+    // The stack names the TypeScript sources without NODE_OPTIONS (src/adapters/lazy-source-maps.ts).
+    await expect(misconfigured).rejects.toThrow(
+      /\n\s+at \S+ \((\S+\/)?src\/handlers\/environment\.ts:\d+:\d+\)/,
+    );
   });
 });

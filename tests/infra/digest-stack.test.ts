@@ -123,7 +123,7 @@ describe('the whole stack with a sender configured', () => {
     ]);
   });
 
-  it('builds every Lambda the same way: Node.js 24 on arm64, source maps, its own log group kept a month', () => {
+  it('builds every Lambda the same way: Node.js 24 on arm64, no NODE_OPTIONS, its own log group kept a month', () => {
     // Prepare
     const functions = projectFunctions();
     const logGroups = stack.template.findResources('AWS::Logs::LogGroup');
@@ -142,7 +142,7 @@ describe('the whole stack with a sender configured', () => {
       expect(shape).toEqual({
         runtime: 'nodejs24.x',
         architectures: ['arm64'],
-        nodeOptions: '--enable-source-maps',
+        nodeOptions: undefined,
         retention: 30,
       });
     }

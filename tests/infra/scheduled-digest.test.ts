@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -115,5 +115,15 @@ describe('scheduled digest infrastructure', () => {
 
     // Loading also compiles the templates shipped beside the bundle.
     expect(loaded).toBe('function');
+  });
+
+  it('leaves out the SDK credential chain beyond the environment, which Lambda never reaches', () => {
+    const map = JSON.parse(
+      readFileSync(join(stack.bundleDir('ScheduledDigestHandlerFunction'), 'index.mjs.map'), 'utf8'),
+    ) as { sources: string[] };
+    const packages = new Set(map.sources.map((s) => /@aws-sdk\/(credential-provider-[a-z-]+)/.exec(s)?.[1]));
+
+    expect([...packages].filter(Boolean)).toEqual(['credential-provider-env']);
+    expect(map.sources.some((s) => s.includes('nested-clients'))).toBe(false);
   });
 });

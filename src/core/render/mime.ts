@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { encodeWord, foldLines, isPlainText, quoteString } from 'nodemailer/lib/mime-funcs';
 import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp';
-import * as z from 'zod';
 import { UsageError } from '../errors.ts';
+import * as z from '../zod.ts';
 import { cutAtTokens } from './email.ts';
 
-const mailbox = z.object({ name: z.string().optional(), address: z.email() });
+const mailbox = z.object({ name: z.optional(z.string()), address: z.email() });
 const mailboxOrAddress = z.union([z.email(), mailbox]);
 /** Headers the message writes itself; `headers` may not override them. */
 const RESERVED_HEADERS =
@@ -13,23 +13,23 @@ const RESERVED_HEADERS =
 
 /** What every copy of one message shares. */
 const sharedSchema = z.object({
-  from: mailbox.extend({ name: z.string().min(1) }),
-  replyTo: mailboxOrAddress.optional(),
-  subject: z.string().min(1),
+  from: z.extend(mailbox, { name: z.string().check(z.minLength(1)) }),
+  replyTo: z.optional(mailboxOrAddress),
+  subject: z.string().check(z.minLength(1)),
   /** List-Id identifier, a domain-like name such as `weekly.digest.example.com` (RFC 2919). */
-  listId: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must look like list.example.com'),
+  listId: z.string().check(z.regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must look like list.example.com')),
   /** Human description shown before the List-Id. */
-  listName: z.string().optional(),
+  listName: z.optional(z.string()),
   /** Extra headers such as X-Digest-Id; values are encoded, never concatenated raw. */
-  headers: z
-    .record(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9-]+$/, 'header names are letters, digits and -')
-        .refine((name) => !RESERVED_HEADERS.test(name), 'is set by the message itself'),
-      z.string().regex(/^[^\r\n]*$/, 'header values are one line'),
-    )
-    .optional(),
+  headers: z.optional(
+    z.record(
+      z.string().check(
+        z.regex(/^[A-Za-z0-9-]+$/, 'header names are letters, digits and -'),
+        z.refine((name) => !RESERVED_HEADERS.test(name), 'is set by the message itself'),
+      ),
+      z.string().check(z.regex(/^[^\r\n]*$/, 'header values are one line')),
+    ),
+  ),
 });
 
 /** What differs from one recipient's copy to the next; checked by checkRecipient(), per copy. */
@@ -42,7 +42,7 @@ export interface RecipientHeaders {
   date?: Date;
 }
 
-const mimeMessageSchema = sharedSchema.extend({ html: z.string(), text: z.string() });
+const mimeMessageSchema = z.extend(sharedSchema, { html: z.string(), text: z.string() });
 
 export type MimeMessage = z.input<typeof mimeMessageSchema> & RecipientHeaders;
 export type SharedHeaders = z.input<typeof sharedSchema>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { ConfigError } from '../errors.ts';
+import * as z from '../zod.ts';
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 
@@ -19,26 +19,28 @@ export const PLACEHOLDER_POSTAL_ADDRESS: readonly string[] = [
 /** What the email looks like beyond the digest itself. Read and validated once, where the process starts. */
 export const emailSettingsSchema = z.object({
   /** Language of the document (`lang` attribute) and of its dates. @default 'en' */
-  lang: z.string().regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB').default('en'),
+  lang: z._default(
+    z.string().check(z.regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB')),
+    'en',
+  ),
   /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
-  maxThemes: z.number().int().min(1).max(100).default(8),
-  footer: z
-    .object({
+  maxThemes: z._default(z.int().check(z.minimum(1), z.maximum(100)), 8),
+  footer: z.prefault(
+    z.object({
       /** Why the reader gets this email. */
-      reason: z
-        .string()
-        .trim()
-        .min(1)
-        .default('You receive this digest because you subscribed and confirmed your address.'),
+      reason: z._default(
+        z.string().check(z.trim(), z.minLength(1)),
+        'You receive this digest because you subscribed and confirmed your address.',
+      ),
       /** The sender's postal address, one line per entry (required by anti-spam law). */
-      postalAddress: z
-        .array(z.string().trim().min(1))
-        .min(1)
-        .default([...PLACEHOLDER_POSTAL_ADDRESS]),
+      postalAddress: z._default(z.array(z.string().check(z.trim(), z.minLength(1))).check(z.minLength(1)), [
+        ...PLACEHOLDER_POSTAL_ADDRESS,
+      ]),
       /** "View in browser" link to the archived digest; omitted when not set. */
-      archiveUrl: httpsUrl.optional(),
-    })
-    .prefault({}),
+      archiveUrl: z.optional(httpsUrl),
+    }),
+    {},
+  ),
 });
 
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { SubscriberRejectedError } from '../errors.ts';
 import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
+import * as z from '../zod.ts';
 import { addressHash, type KeyedHash, normaliseEmail, transition } from './subscriber.ts';
 
 /**
@@ -20,18 +20,18 @@ export interface FeedbackEvent {
 
 const recipient = z.object({ emailAddress: z.string() });
 const sesEventSchema = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
   mail: z.object({
     messageId: z.string(),
     timestamp: z.string(),
-    tags: z.record(z.string(), z.array(z.string())).optional(),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  bounce: z
-    .object({ bounceType: z.string(), bouncedRecipients: z.array(recipient), timestamp: z.string() })
-    .optional(),
-  complaint: z.object({ complainedRecipients: z.array(recipient), timestamp: z.string() }).optional(),
-  delivery: z.object({ recipients: z.array(z.string()), timestamp: z.string() }).optional(),
+  bounce: z.optional(
+    z.object({ bounceType: z.string(), bouncedRecipients: z.array(recipient), timestamp: z.string() }),
+  ),
+  complaint: z.optional(z.object({ complainedRecipients: z.array(recipient), timestamp: z.string() })),
+  delivery: z.optional(z.object({ recipients: z.array(z.string()), timestamp: z.string() })),
 });
 
 /** Parses one SES event JSON (the SNS message); undefined for event types the list ignores (Send, Open...). */
