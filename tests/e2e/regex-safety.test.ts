@@ -33,6 +33,7 @@ describe('regular expressions in src/', () => {
           : '';
       expect(diagnostics.status, attack).not.toBe('vulnerable');
     },
-    CHECK_MS * 2,
+    // Room beyond the checker's own limit: on a loaded machine its fuzzing overruns it before giving up as unknown.
+    CHECK_MS * 4,
   );
 });
