@@ -102,7 +102,8 @@ interface Candidate {
  * which they occur. Input order does not matter.
  */
 export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
-  return pointsOf(rank(articles, options), options);
+  const ranking = rank(articles, options);
+  return pointsOf(ranking, options).map(ranking.quote);
 }
 
 /**
@@ -127,53 +128,144 @@ export function summariseWithAlternatives(
   const alternatives = pointsOf(ranking, wider)
     .filter((p) => !taken.has(p.text))
     .slice(0, count);
-  return { points, alternatives };
+  return { points: points.map(ranking.quote), alternatives: alternatives.map(ranking.quote) };
 }
 
 /** What every selection from the same articles shares: concept weights and candidate sentences. */
 interface Ranking {
-  ordered: Article[];
   /** Concept id -> weight (0: no weight). */
   weights: Float64Array;
   candidates: Candidate[];
-  /** Each article's normalised headline and body, to find every article a point occurs in. */
-  haystacks: () => string[];
+  /** A chosen sentence as a point: its text and every article it occurs in. */
+  quote: (candidate: Candidate) => Point;
+}
+
+/** What a ranking reads off one distinct sentence, however many articles repeat it. */
+interface SentenceInfo {
+  text: string;
+  /** Its tokens' codes (ConceptIds). */
+  tokens: Int32Array;
+  grams: Concept[];
+  /** normaliseForMatch of the sentence. */
+  normalised: string;
+  /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
+  readable: boolean;
+  /** What a point quotes of it (no dateline, a dropped connective) and its match key; none when it needs the sentence before. */
+  point?: { text: string; key: string };
+}
+
+function sentenceInfo(sentence: string, ids: ConceptIds): SentenceInfo {
+  const normalised = normaliseForMatch(sentence);
+  const tokens = ids.tokens(sentence);
+  const info: SentenceInfo = {
+    text: sentence,
+    tokens,
+    grams: ids.bigrams(tokens),
+    normalised,
+    readable: false,
+  };
+  const readableText = withoutDateline(sentence);
+  if (unreadableReason(readableText)) return info;
+  info.readable = true;
+  const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
+  if (text !== undefined)
+    info.point = { text, key: text === sentence ? normalised : normaliseForMatch(text) };
+  return info;
 }
 
 function rank(articles: readonly Article[], options: SummariseOptions): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const cache = new Map<string, Concept[]>();
-  const ids = new TermIds();
-  const gramsOf = (sentence: string) => {
-    let grams = cache.get(sentence);
-    if (!grams) {
-      grams = bigrams(sentence, ids);
-      cache.set(sentence, grams);
-    }
-    return grams;
-  };
-  const weights = conceptWeights(
-    ordered,
-    gramsOf,
-    () => ids.size,
-    settings.leadSentences,
-    settings.leadBonus,
+  const ids = new ConceptIds();
+  // Syndicated copy repeats sentences word for word: each distinct one is read once.
+  const infos = new Map<string, SentenceInfo>();
+  const sentences = ordered.map((article) =>
+    article.sentences.map((sentence) => {
+      let info = infos.get(sentence);
+      if (!info) {
+        info = sentenceInfo(sentence, ids);
+        infos.set(sentence, info);
+      }
+      return info;
+    }),
   );
+  const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
   const candidates = candidatesOf(
-    ordered,
-    gramsOf,
+    sentences,
+    ids,
     weights,
     settings.positionDecay,
-    once(() => wordCases(ordered)),
+    once(() => wordCases(infos.keys())),
   );
-  const haystacks = once(() =>
-    ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `),
-  );
-  return { ordered, weights, candidates, haystacks };
+  const search = new ArticleSearch(ordered, sentences, ids);
+  const sources = new Map<string, string[]>();
+  const quote = (candidate: Candidate): Point => {
+    let found = sources.get(candidate.key);
+    if (!found) {
+      found = search.quoting(candidate.key);
+      sources.set(candidate.key, found);
+    }
+    return { text: candidate.text, sources: found };
+  };
+  return { weights, candidates, quote };
 }
 
-function pointsOf({ ordered, weights, candidates, haystacks }: Ranking, options: SummariseOptions): Point[] {
+/**
+ * Finds the articles that quote a point: those whose headline and body, normalised and joined by spaces,
+ * contain its key between spaces. An article without the key's first two words in a row (as token codes,
+ * over its headline and sentences in turn) cannot contain it and is not searched.
+ */
+class ArticleSearch {
+  private readonly titles: (Int32Array | undefined)[] = [];
+  private readonly haystacks: (string | undefined)[] = [];
+
+  constructor(
+    private readonly articles: readonly Article[],
+    private readonly sentences: readonly (readonly SentenceInfo[])[],
+    private readonly ids: ConceptIds,
+  ) {}
+
+  quoting(key: string): string[] {
+    const needle = ` ${key} `;
+    // An ASCII key's words are tokens of the text it occurs in; any other key is searched for everywhere.
+    const words = NON_ASCII.test(key) ? undefined : this.ids.tokens(key);
+    const [first, second] = words && words.length >= 2 ? words : [];
+    return this.articles
+      .filter(
+        (_, a) =>
+          (first === undefined || second === undefined || this.hasPair(a, first, second)) &&
+          this.haystack(a).includes(needle),
+      )
+      .map((article) => article.id);
+  }
+
+  /** Whether the token codes `first`, `second` follow each other in the article's title then sentences. */
+  private hasPair(a: number, first: number, second: number): boolean {
+    let previous = -1;
+    const follows = (tokens: Int32Array) => {
+      for (const code of tokens) {
+        if (previous === first && code === second) return true;
+        previous = code;
+      }
+      return false;
+    };
+    this.titles[a] ??= this.ids.tokens((this.articles[a] as Article).title);
+    return follows(this.titles[a]) || (this.sentences[a] as SentenceInfo[]).some((s) => follows(s.tokens));
+  }
+
+  /** normaliseForMatch of the article's headline and body joined by spaces, from its sentences' own. */
+  private haystack(a: number): string {
+    this.haystacks[a] ??= ` ${[
+      normaliseForMatch((this.articles[a] as Article).title),
+      ...(this.sentences[a] as SentenceInfo[]).map((s) => s.normalised),
+    ]
+      .filter((part) => part !== '')
+      .join(' ')} `;
+    return this.haystacks[a];
+  }
+}
+
+function pointsOf({ weights, candidates }: Ranking, options: SummariseOptions): Candidate[] {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const chosen = selectGreedily(candidates, weights, settings);
   // Points are read in story order, not in the order chosen: a point chosen first can restate a
@@ -181,10 +273,7 @@ function pointsOf({ ordered, weights, candidates, haystacks }: Ranking, options:
   const read: Candidate[] = [];
   for (const c of arrange(chosen))
     if (!read.some((r) => restates(c, r, settings.maxParaphraseOverlap))) read.push(c);
-  return read.map((c) => ({
-    text: c.text,
-    sources: ordered.filter((_, i) => (haystacks()[i] as string).includes(` ${c.key} `)).map((a) => a.id),
-  }));
+  return read;
 }
 
 /** `make`, run the first time its value is wanted and then kept. */
@@ -206,16 +295,44 @@ function readingOrder(articles: readonly Article[]): Article[] {
 /** A concept: a stemmed word bigram, as its id in one ranking. */
 type Concept = number;
 
-function bigrams(text: string, ids: TermIds): Concept[] {
-  const tokens = words(text);
-  const grams: Concept[] = [];
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const first = tokens[i] as string;
-    const second = tokens[i + 1] as string;
-    if (isStopword(first) && isStopword(second)) continue;
-    grams.push(ids.pair(ids.term(stem(first)), ids.term(stem(second))));
+/**
+ * Ids of the concepts of one ranking. Terms and bigrams share one range (TermIds); each token is looked up
+ * once per ranking for its term id and whether it is a stopword.
+ */
+class ConceptIds {
+  private readonly ids = new TermIds();
+  /** Token -> its code: its term id times 2, plus 1 for a stopword. */
+  private readonly codes = new Map<string, number>();
+
+  get size(): number {
+    return this.ids.size;
   }
-  return grams;
+
+  /** The codes of the text's tokens (`words`). */
+  tokens(text: string): Int32Array {
+    const tokens = words(text);
+    const codes = new Int32Array(tokens.length);
+    tokens.forEach((token, i) => {
+      let code = this.codes.get(token);
+      if (code === undefined) {
+        code = this.ids.term(stem(token)) * 2 + (isStopword(token) ? 1 : 0);
+        this.codes.set(token, code);
+      }
+      codes[i] = code;
+    });
+    return codes;
+  }
+
+  /** The stemmed word bigrams of tokens, but those of two stopwords. */
+  bigrams(tokens: Int32Array): Concept[] {
+    const grams: Concept[] = [];
+    for (let i = 1; i < tokens.length; i++) {
+      const first = tokens[i - 1] as number;
+      const second = tokens[i] as number;
+      if ((first & second & 1) === 0) grams.push(this.ids.pair(first >> 1, second >> 1));
+    }
+    return grams;
+  }
 }
 
 /**
@@ -224,22 +341,19 @@ function bigrams(text: string, ids: TermIds): Concept[] {
  * gets no weight, however early it comes (each article's lead is favoured by the diversity reward).
  */
 function conceptWeights(
-  articles: readonly Article[],
-  gramsOf: (sentence: string) => Concept[],
-  conceptCount: () => number,
+  articles: readonly (readonly SentenceInfo[])[],
+  count: number,
   leadSentences: number,
   leadBonus: number,
 ): Float64Array {
-  const grams = articles.map((article) => article.sentences.map(gramsOf));
-  const count = conceptCount();
   const users = new Int32Array(count);
   const leads = new Int32Array(count);
   // The last article (1-based) that used each concept, anywhere and in its lead.
   const seen = new Int32Array(count);
   const seenInLead = new Int32Array(count);
-  grams.forEach((sentences, a) => {
-    sentences.forEach((sentenceGrams, index) => {
-      for (const gram of sentenceGrams) {
+  articles.forEach((sentences, a) => {
+    sentences.forEach(({ grams }, index) => {
+      for (const gram of grams) {
         if (seen[gram] !== a + 1) {
           seen[gram] = a + 1;
           users[gram] = (users[gram] as number) + 1;
@@ -269,15 +383,35 @@ interface WordCases {
   inner: Set<string>;
 }
 
-function wordCases(articles: readonly Article[]): WordCases {
+function wordCases(sentences: Iterable<string>): WordCases {
   const cases: WordCases = { lower: new Set(), inner: new Set() };
-  for (const article of articles)
-    for (const sentence of article.sentences) {
+  for (const sentence of sentences) {
+    if (NON_ASCII.test(sentence)) {
       for (const word of sentence.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) cases.lower.add(word);
       for (const word of sentence.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) cases.inner.add(word);
+      continue;
     }
+    // ASCII (most text): the same words from one scan of its runs of letters, without the patterns.
+    for (let end = 0; end < sentence.length; ) {
+      const first = sentence.charCodeAt(end);
+      if (!isAsciiLetter(first)) {
+        end++;
+        continue;
+      }
+      const start = end;
+      while (end < sentence.length && isAsciiLetter(sentence.charCodeAt(end))) end++;
+      const before = start > 0 ? sentence.charCodeAt(start - 1) : -1;
+      if (first >= 97) {
+        if (!(before >= 48 && before <= 57)) cases.lower.add(sentence.slice(start, end));
+      } else if (end - start >= 2 && (before === 32 || (before >= 9 && before <= 13)))
+        cases.inner.add(sentence.slice(start, end));
+    }
+  }
   return cases;
 }
+
+const NON_ASCII = /[^\0-\x7f]/;
+const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
 function openingName(text: string, cases: WordCases): string | undefined {
@@ -303,33 +437,43 @@ const SUBJECT_VERB = new Set(
 );
 
 function candidatesOf(
-  articles: readonly Article[],
-  gramsOf: (sentence: string) => Concept[],
+  articles: readonly (readonly SentenceInfo[])[],
+  ids: ConceptIds,
   weights: Float64Array,
   positionDecay: number,
   cases: () => WordCases,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
-  articles.forEach((article, rank) => {
+  // Marks the concepts already listed for the sentence at hand.
+  const listed = new Int32Array(weights.length);
+  let mark = 0;
+  articles.forEach((sentences, rank) => {
     // Rank among the article's readable sentences: a caption or dateline before the lead does not
     // make the lead less important.
     let readable = 0;
-    article.sentences.forEach((sentence, position) => {
-      const readableText = withoutDateline(sentence);
-      if (unreadableReason(readableText)) return;
+    sentences.forEach((sentence, position) => {
+      if (!sentence.readable) return;
       const readableRank = readable++;
-      const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
-      if (text === undefined) return;
-      const key = normaliseForMatch(text);
-      if (byKey.has(key)) return;
-      const concepts = [...new Set(gramsOf(text))].filter((g) => weighs(weights, g));
+      const point = sentence.point;
+      if (point === undefined || byKey.has(point.key)) return;
+      const { text, key } = point;
+      mark++;
+      // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
+      const concepts: Concept[] = [];
+      let reward = 0;
+      for (const gram of text === sentence.text ? sentence.grams : ids.bigrams(ids.tokens(text)))
+        if (weighs(weights, gram) && listed[gram] !== mark) {
+          listed[gram] = mark;
+          concepts.push(gram);
+          reward += weights[gram] as number;
+        }
       byKey.set(
         key,
         new LazyCandidate(
           text,
           wordCount(text),
           concepts,
-          concepts.reduce((sum, g) => sum + (weights[g] as number), 0),
+          reward,
           1 / (1 + readableRank) ** positionDecay,
           rank,
           position,
