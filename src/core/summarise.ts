@@ -212,8 +212,9 @@ function rank(articles: readonly Article[], options: SummariseOptions): Ranking 
 
 /**
  * Finds the articles that quote a point: those whose headline and body, normalised and joined by spaces,
- * contain its key between spaces. An article without the key's first two words in a row (as token codes,
- * over its headline and sentences in turn) cannot contain it and is not searched.
+ * contain its key between spaces. An article with a sentence that normalises to the key does; one
+ * without two of the key's words in a row (as token codes, over its headline and sentences in turn)
+ * cannot and is not searched.
  */
 class ArticleSearch {
   private readonly titles: (Int32Array | undefined)[] = [];
@@ -228,13 +229,12 @@ class ArticleSearch {
   quoting(key: string): string[] {
     const needle = ` ${key} `;
     // An ASCII key's words are tokens of the text it occurs in; any other key is searched for everywhere.
-    const words = NON_ASCII.test(key) ? undefined : this.ids.tokens(key);
-    const [first, second] = words && words.length >= 2 ? words : [];
+    const pair = NON_ASCII.test(key) ? undefined : telling(this.ids.tokens(key));
     return this.articles
       .filter(
         (_, a) =>
-          (first === undefined || second === undefined || this.hasPair(a, first, second)) &&
-          this.haystack(a).includes(needle),
+          (key !== '' && (this.sentences[a] as SentenceInfo[]).some((s) => s.normalised === key)) ||
+          ((pair === undefined || this.hasPair(a, pair[0], pair[1])) && this.haystack(a).includes(needle)),
       )
       .map((article) => article.id);
   }
@@ -371,6 +371,18 @@ function conceptWeights(
     if ((users[gram] as number) >= minUsers)
       weights[gram] = (users[gram] as number) + leadBonus * (leads[gram] as number);
   return weights;
+}
+
+/** Two tokens in a row, neither a stopword, when the text has such (they are rarest), else its first two. */
+function telling(tokens: Int32Array): [number, number] | undefined {
+  if (tokens.length < 2) return undefined;
+  let at = 1;
+  for (let i = 1; i < tokens.length; i++)
+    if (((tokens[i - 1] as number) & 1) === 0 && ((tokens[i] as number) & 1) === 0) {
+      at = i;
+      break;
+    }
+  return [tokens[at - 1] as number, tokens[at] as number];
 }
 
 /** Whether a concept has weight: concepts first seen after the weights were counted have none. */
