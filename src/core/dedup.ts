@@ -1,6 +1,14 @@
 import type { Article, CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
-import { jaccard, minHashSignature, SIGNATURE_LENGTH, shingleHashes } from './ingest/minhash.ts';
+import {
+  hasAsciiWordsOnly,
+  jaccard,
+  minHashSignature,
+  SIGNATURE_LENGTH,
+  shingleHashes,
+  shinglesOfWords,
+} from './ingest/minhash.ts';
+import { ArticleTerms } from './text/article-terms.ts';
 
 /** Shingle Jaccard at or above which two articles are copies of one text. Own stories on one event stay far below. */
 export const NEAR_DUPLICATE_JACCARD = 0.6;
@@ -13,10 +21,14 @@ const EMPTY_SET = new Uint32Array();
 /**
  * Collapses exact and near-duplicate copies into one canonical article that lists every other copy in
  * `duplicates`. Candidates come from MinHash LSH banding (no all-pairs comparison), so it scales to
- * tens of thousands of articles. The result does not depend on input order: the canonical copy is the
+ * tens of thousands of articles. `terms`: the build's shared tokens (see ArticleTerms). The result does not depend on input order: the canonical copy is the
  * longest text, then the smallest id, and articles come out sorted by id.
  */
-export function collapseDuplicates(articles: readonly Article[]): CanonicalArticle[] {
+export function collapseDuplicates(
+  articles: readonly Article[],
+  terms: ArticleTerms = new ArticleTerms(),
+): CanonicalArticle[] {
+  if (articles.length > INDEX_RANGE) throw new RangeError(`at most ${INDEX_RANGE} articles per build`);
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const parent = sorted.map((_, i) => i);
   const find = (i: number): number => {
@@ -42,34 +54,23 @@ export function collapseDuplicates(articles: readonly Article[]): CanonicalArtic
     else union(first, i);
   });
 
-  const shingles = sorted.map((a) => shingleHashes(a.text));
-  const buckets = new Map<number, number[]>();
-  shingles.forEach((set, i) => {
-    if (byHash.get(sorted[i]?.contentHash ?? '') !== i) return; // exact copies are already joined
-    const signature = minHashSignature(set);
-    for (let band = 0; band < BANDS; band++) {
-      const key = bandKey(band, signature.subarray(band * ROWS, (band + 1) * ROWS));
-      const bucket = buckets.get(key);
-      if (bucket) bucket.push(i);
-      else buckets.set(key, [i]);
-    }
-  });
+  // Exact copies are already joined: only the first article of each content hash is compared.
+  const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
+  const shingles = compared.map((i) => shinglesOf(sorted[i] as Article, terms));
+  const signatures = shingles.map(minHashSignature);
   const checked = new Set<number>();
-  for (const bucket of buckets.values()) {
-    for (let x = 0; x < bucket.length; x++) {
-      for (let y = x + 1; y < bucket.length; y++) {
-        const a = bucket[x] ?? 0;
-        const b = bucket[y] ?? 0;
-        // Already one group (joined through another pair): nothing to confirm.
-        if (find(a) === find(b)) continue;
-        const pair = a * sorted.length + b;
-        if (checked.has(pair)) continue;
-        checked.add(pair);
-        if (jaccard(shingles[a] ?? EMPTY_SET, shingles[b] ?? EMPTY_SET) >= NEAR_DUPLICATE_JACCARD) {
-          union(a, b);
-        }
-      }
-    }
+  for (let band = 0; band < BANDS; band++) {
+    const keys = signatures.map((signature) => bandKey(band, signature));
+    forEachBucket(keys, (x, y) => {
+      const a = compared[x] as number;
+      const b = compared[y] as number;
+      // Already one group (joined through another pair): nothing to confirm.
+      if (find(a) === find(b)) return;
+      const pair = x * compared.length + y;
+      if (checked.has(pair)) return;
+      checked.add(pair);
+      if (jaccard(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET) >= NEAR_DUPLICATE_JACCARD) union(a, b);
+    });
   }
 
   const groups = new Map<number, Article[]>();
@@ -89,12 +90,40 @@ export function collapseDuplicates(articles: readonly Article[]): CanonicalArtic
     .sort((a, b) => compareIds(a.id, b.id));
 }
 
-/**
- * A number naming one band's values: band index above, a 32-bit hash of the rows below. Two different
- * bands that collide only add a candidate, which the exact Jaccard check then rejects.
- */
-function bandKey(band: number, rows: Uint32Array): number {
-  let h = band;
-  for (const value of rows) h = Math.imul(h ^ value, 0x01000193) ^ (h >>> 15);
-  return band * 2 ** 32 + (h >>> 0);
+/** The shingle set of an article's text, from its shared tokens when those are its words. */
+function shinglesOf(article: Article, terms: ArticleTerms): Uint32Array {
+  if (!hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
+  const tokens = terms.textTokens(article);
+  const hashes = new Uint32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) hashes[i] = terms.hash(tokens[i] as number);
+  return shinglesOfWords(hashes);
 }
+
+/** A 32-bit hash of the rows of band `band` of a signature, seeded by the band. */
+function bandKey(band: number, signature: Uint32Array): number {
+  let h = band;
+  for (let row = band * ROWS; row < (band + 1) * ROWS; row++)
+    h = Math.imul(h ^ (signature[row] as number), 0x01000193) ^ (h >>> 15);
+  return h >>> 0;
+}
+
+/**
+ * Calls `pair(x, y)` (x < y) for every two entries of `keys` with equal values, by sorting the entries
+ * instead of hashing them into buckets: each key and its index packed in one float, sorted natively.
+ */
+function forEachBucket(keys: readonly number[], pair: (x: number, y: number) => void): void {
+  const packed = new Float64Array(keys.length);
+  for (let i = 0; i < keys.length; i++) packed[i] = (keys[i] as number) * INDEX_RANGE + i;
+  packed.sort();
+  for (let start = 0; start < packed.length; ) {
+    const base = Math.floor((packed[start] as number) / INDEX_RANGE) * INDEX_RANGE;
+    let end = start + 1;
+    while (end < packed.length && (packed[end] as number) < base + INDEX_RANGE) end++;
+    for (let x = start; x < end; x++)
+      for (let y = x + 1; y < end; y++) pair((packed[x] as number) - base, (packed[y] as number) - base);
+    start = end;
+  }
+}
+
+/** Indices packed below a 32-bit key in a float (exact below 2^53): 2^21 articles compared per build. */
+const INDEX_RANGE = 2 ** 21;

@@ -3,6 +3,7 @@ import { compareIds } from './compare-ids.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
 import { summariseWithAlternatives } from './summarise.ts';
+import { ArticleTerms } from './text/article-terms.ts';
 import { groupThemes } from './themes.ts';
 
 export interface BuildOptions {
@@ -44,8 +45,10 @@ export function buildDigestFromArticles(
     .filter((a) => !isRecent(a))
     .map((a) => ({ id: a.id, reason: `published before ${since?.toISOString()}` }));
   const runStage = options.runStage ?? runDirectly;
-  const canonical = runStage('dedup', () => collapseDuplicates(recent));
-  const groups = runStage('themes', () => groupThemes(canonical));
+  // Each article is tokenised once, for every stage.
+  const terms = new ArticleTerms();
+  const canonical = runStage('dedup', () => collapseDuplicates(recent, terms));
+  const groups = runStage('themes', () => groupThemes(canonical, {}, terms));
   const summary = { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 };
   const themes: Theme[] = runStage('summaries', () =>
     groups.map((group) => {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
+import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { Heap } from './text/heap.ts';
-import { internTerms, type TermVectors, termVectors } from './text/term-vectors.ts';
-import { contentTerms, firstWords, isStopword, wordCount } from './text/tokens.ts';
+import { type TermVectors, termVectors } from './text/term-vectors.ts';
+import { firstWords, isStopword } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
 export interface ThemeGroup {
@@ -73,10 +74,14 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
  * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles
  * are processed in id order.
  */
-export function groupThemes(articles: readonly CanonicalArticle[], options: ThemeOptions = {}): ThemeGroup[] {
+export function groupThemes(
+  articles: readonly CanonicalArticle[],
+  options: ThemeOptions = {},
+  terms: ArticleTerms = new ArticleTerms(),
+): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const { vectors, signatures } = articleVectors(sorted, settings);
+  const { vectors, signatures } = articleVectors(sorted, settings, terms);
   const edges = candidateEdges(vectors, settings);
   const thinPair = (a: number, b: number) =>
     sharedTermCount(vectors.ids[a] as Int32Array, vectors.ids[b] as Int32Array) < settings.minSharedTerms;
@@ -88,7 +93,7 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
     sorted.map(publishedDays),
     thinPair,
   );
-  const centroid = new Float64Array(vectors.vocabulary.length);
+  const centroid = new Float64Array(vectors.terms.size);
   const groups = clusters.map((members) =>
     toGroup(
       members.map((i) => sorted[i] as CanonicalArticle),
@@ -101,26 +106,41 @@ export function groupThemes(articles: readonly CanonicalArticle[], options: Them
 }
 
 /**
- * Each article's TF-IDF vector and event signature. Each article's terms are interned as soon as they
- * are read, and the interned documents are dropped once weighed: only the vectors stay in memory.
+ * Each article's TF-IDF vector and event signature, from the build's shared tokens: the terms of its
+ * body, title (`titleWeight` times) and names (`nameWeight` times), in that order. Each article's terms
+ * are dropped once weighed: only the vectors stay in memory.
  */
 function articleVectors(
   sorted: readonly CanonicalArticle[],
   settings: Required<ThemeOptions>,
-): { vectors: TermVectors; signatures: Set<string>[] } {
-  const signatures: Set<string>[] = [];
-  function* termsOfEach() {
-    for (const article of sorted) {
-      // Each sentence's names are found once, for the article's terms and for its signature.
-      const read = wordsOfSentences(article.sentences, TERM_WORDS);
-      const phrases = read.map(namePhrases);
-      signatures.push(eventSignature(article, read, phrases));
-      yield articleTerms(article, phrases, settings);
+  terms: ArticleTerms,
+): { vectors: TermVectors; signatures: Set<number>[] } {
+  const names = new NameReader(terms);
+  const signatures: Set<number>[] = [];
+  const doc = new IntList();
+  const docs = sorted.map((article) => {
+    doc.clear();
+    const body = firstWords(article.text, TERM_WORDS);
+    const bodyTokens = body === article.text ? terms.textTokens(article) : terms.tokens(body);
+    terms.appendContentTerms(bodyTokens, 0, bodyTokens.length, doc);
+    const title = terms.titleTokens(article);
+    for (let n = 0; n < settings.titleWeight; n++) terms.appendContentTerms(title, 0, title.length, doc);
+    const nameStart = doc.length;
+    const sentences = terms.sentenceTokens(article);
+    let left = TERM_WORDS;
+    for (const [i, sentence] of article.sentences.entries()) {
+      if (left <= 0) break;
+      left -= names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
     }
-  }
-  const { docs, vocabulary } = internTerms(termsOfEach());
+    const nameEnd = doc.length;
+    for (let n = 1; n < settings.nameWeight; n++)
+      for (let i = nameStart; i < nameEnd; i++) doc.push(doc.at(i));
+    if (settings.nameWeight === 0) doc.length = nameStart;
+    signatures.push(eventSignature(article, terms, names));
+    return doc.toArray();
+  });
   // A term found in one article only cannot link it to another; it would only dilute its vector.
-  return { vectors: termVectors(docs, vocabulary, 2), signatures };
+  return { vectors: termVectors(docs, terms, 2), signatures };
 }
 
 /**
@@ -131,40 +151,12 @@ const TERM_WORDS = 5000;
 /** Words of a lead sentence read for names and figures: a sentence longer than this is no lead. */
 const LEAD_WORDS = 400;
 
-/** `phrases`: the name phrases of each sentence of the article's first `TERM_WORDS` words. */
-function articleTerms(
-  article: CanonicalArticle,
-  phrases: readonly string[][],
-  settings: Required<ThemeOptions>,
-): string[] {
-  const title = contentTerms(article.title);
-  const names = contentTerms(phrases.flat().join(' '));
-  // concat, not push(...): a long article's terms would overflow the call stack as arguments.
-  return contentTerms(firstWords(article.text, TERM_WORDS)).concat(
-    ...Array<string[]>(settings.titleWeight).fill(title),
-    ...Array<string[]>(settings.nameWeight).fill(names),
-  );
-}
-
 // Digits joined by single separators: linear time on any input.
 const FIGURE = /[$€£]?\d+(?:[.,:]\d+)*/g;
 
 /** Figures as written ("5.6", "$160", "2:09", "10"): what tells one quake, deal or vote from another. */
 function figureTerms(text: string): string[] {
   return (text.match(FIGURE) ?? []).map((f) => `#${f.replace(/,/g, '')}`);
-}
-
-/** The sentences holding an article's first `count` words, the last one cut there. */
-function wordsOfSentences(sentences: readonly string[], count: number): string[] {
-  const kept: string[] = [];
-  let left = count;
-  for (const sentence of sentences) {
-    if (left <= 0) break;
-    const cut = firstWords(sentence, left);
-    kept.push(cut);
-    left -= cut === sentence ? wordCount(sentence) : left;
-  }
-  return kept;
 }
 
 interface Edge {
@@ -180,7 +172,7 @@ interface Edge {
 function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
   const ids = vectors.ids[doc] as Int32Array;
   const weights = vectors.weights[doc] as Float64Array;
-  const textOf = (position: number) => vectors.vocabulary[ids[position] as number] as string;
+  const textOf = (position: number) => vectors.terms.text(ids[position] as number);
   const top: number[] = [];
   if (count <= 0) return top;
   for (let position = 0; position < ids.length; position++) {
@@ -239,7 +231,7 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
     const ids = vectors.ids[doc] as Int32Array;
     const weights = vectors.weights[doc] as Float64Array;
     const lists = positions.map((position) => ({
-      term: vectors.vocabulary[ids[position] as number] as string,
+      term: vectors.terms.text(ids[position] as number),
       weight: weights[position] as number,
       list: postings.get(ids[position] as number) as { docs: Int32Array; weights: Float64Array },
     }));
@@ -319,7 +311,7 @@ function averageLink(
   count: number,
   edges: readonly Edge[],
   settings: Required<ThemeOptions>,
-  signatures: readonly Set<string>[],
+  signatures: readonly Set<number>[],
   days: DayCounts[],
   thinPair: (a: number, b: number) => boolean,
 ): number[][] {
@@ -327,7 +319,7 @@ function averageLink(
   // Per group: its median publication day, computed once when the group is made.
   const medians = days.map(medianDay);
   // Per group: how many of its articles have each signature term. Merged smaller into larger.
-  const signatureCounts: Map<string, number>[] = signatures.map(
+  const signatureCounts: Map<number, number>[] = signatures.map(
     (terms) => new Map([...terms].map((t) => [t, 1])),
   );
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
@@ -363,7 +355,7 @@ function averageLink(
     days.push(mergeCounts(days[a] as DayCounts, days[b] as DayCounts));
     medians.push(medianDay(days[merged] as DayCounts));
     signatureCounts.push(
-      mergeCounts(signatureCounts[a] as Map<string, number>, signatureCounts[b] as Map<string, number>),
+      mergeCounts(signatureCounts[a] as Map<number, number>, signatureCounts[b] as Map<number, number>),
     );
     internal.push(
       (internal[a] as number) +
@@ -448,14 +440,14 @@ function distinctEvents(
   a: number,
   b: number,
   members: readonly number[][],
-  counts: readonly Map<string, number>[],
+  counts: readonly Map<number, number>[],
   settings: Required<ThemeOptions>,
 ): boolean {
   const sizeA = (members[a] as number[]).length;
   const sizeB = (members[b] as number[]).length;
   if (Math.min(sizeA, sizeB) < settings.signatureSize) return false;
-  const ca = counts[a] as Map<string, number>;
-  const cb = counts[b] as Map<string, number>;
+  const ca = counts[a] as Map<number, number>;
+  const cb = counts[b] as Map<number, number>;
   const share = settings.signatureShare;
   let ownA = 0;
   let shared = 0;
@@ -483,25 +475,21 @@ function mergeCounts<K>(x: Map<K, number>, y: Map<K, number>): Map<K, number> {
 /** Sentences of an article's lead read for its signature: where the event is named, not its aftermath. */
 const SIGNATURE_SENTENCES = 5;
 
-/**
- * Names (each word) and figures of an article's headline and lead. `read` and `phrases`: the article's
- * sentences as read for its terms and their name phrases, reused where a lead sentence is the same text.
- */
-function eventSignature(
-  article: CanonicalArticle,
-  read: readonly string[],
-  phrases: readonly string[][],
-): Set<string> {
-  const lead = [article.title, ...article.sentences.slice(0, SIGNATURE_SENTENCES)].map((text) =>
-    firstWords(text, LEAD_WORDS),
-  );
-  const terms = new Set<string>();
-  for (const [i, text] of lead.entries()) {
-    const known = i > 0 && read[i - 1] === text ? phrases[i - 1] : undefined;
-    for (const phrase of known ?? namePhrases(text)) for (const term of contentTerms(phrase)) terms.add(term);
-    for (const figure of figureTerms(text)) if (figure.length > 2) terms.add(figure);
+/** Names (each content term of a name phrase) and figures of an article's headline and lead. */
+function eventSignature(article: CanonicalArticle, terms: ArticleTerms, names: NameReader): Set<number> {
+  const signature = new Set<number>();
+  const found = new IntList();
+  names.append(article.title, terms.titleTokens(article), 0, LEAD_WORDS, found);
+  for (const figure of figureTerms(firstWords(article.title, LEAD_WORDS)))
+    if (figure.length > 2) signature.add(terms.id(figure));
+  const sentences = terms.sentenceTokens(article);
+  for (const [i, sentence] of article.sentences.slice(0, SIGNATURE_SENTENCES).entries()) {
+    names.append(sentence, sentences.ids, sentences.starts[i] as number, LEAD_WORDS, found);
+    for (const figure of figureTerms(firstWords(sentence, LEAD_WORDS)))
+      if (figure.length > 2) signature.add(terms.id(figure));
   }
-  return terms;
+  for (let i = 0; i < found.length; i++) signature.add(found.at(i));
+  return signature;
 }
 
 interface RankedGroup {
@@ -560,46 +548,114 @@ function compareGroups(x: RankedGroup, y: RankedGroup): number {
   );
 }
 
-const CALENDAR_WORD =
-  /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$/i;
+const CALENDAR_WORDS =
+  'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december'.split(
+    ' ',
+  );
+const CALENDAR_WORD = new RegExp(`^(?:${CALENDAR_WORDS.join('|')})$`, 'i');
 
 const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
 // $1 keeps the last letter or digit before trailing punctuation: no run is scanned from more than one place.
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
-const PLAIN_CAPITALISED = /^[A-Z][A-Za-z]*$/;
 const CLOSING_PUNCTUATION = ',.;:!?"”)';
 
-/** Runs of capitalised words (names, places, organisations), not counting a sentence's first word alone. */
-function namePhrases(text: string): string[] {
-  const phrases: string[] = [];
-  const tokens = text.split(/\s+/);
-  let run: string[] = [];
-  const flush = (startsSentence: boolean) => {
-    if (run.length === 0) return;
-    if (run.length > 1 || !startsSentence) phrases.push(run.join(' '));
-    run = [];
-  };
-  let runStart = 0;
-  tokens.forEach((raw, i) => {
-    // Cheap test first: most tokens start with a lowercase letter and cannot be names.
-    const first = raw.charCodeAt(0);
-    const startsUpper = !(first >= 97 && first <= 122) && UPPER_START.test(raw);
-    // A capital and ASCII letters only (most names): nothing to strip, a name word as it is.
-    const plain = startsUpper && PLAIN_CAPITALISED.test(raw);
-    const word = plain ? raw : startsUpper ? raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '') : '';
-    const capitalised =
-      startsUpper &&
-      (plain || NAME_WORD.test(word)) &&
-      !isStopword(word.toLowerCase()) &&
-      !CALENDAR_WORD.test(word);
-    if (capitalised && run.length < 4) {
-      if (run.length === 0) runStart = i;
-      run.push(word);
-    } else flush(runStart === 0);
-    if (raw !== '' && CLOSING_PUNCTUATION.includes(raw.charAt(raw.length - 1))) flush(runStart === 0);
-  });
-  flush(runStart === 0);
-  return phrases;
+/**
+ * Finds names in a text: runs of up to 4 capitalised words (names, places, organisations), not counting
+ * a sentence's first word alone, nor stopwords and days or months.
+ */
+class NameReader {
+  private readonly calendar: Set<number>;
+  /** Whether a word that is not a plain capitalised word counts as a name word, by its text. */
+  private readonly nameWords = new Map<string, boolean>();
+  private out = new IntList();
+  private tokens: ArrayLike<number> = [];
+  private offset = 0;
+  private text = '';
+  private runWords = 0;
+  private runFrom = 0;
+  private runTo = 0;
+  private runOpensText = false;
+  private readonly visit = (start: number, end: number, from: number, to: number) =>
+    this.word(start, end, from, to);
+
+  constructor(private readonly terms: ArticleTerms) {
+    this.calendar = new Set(CALENDAR_WORDS.map((word) => terms.id(word)));
+  }
+
+  /**
+   * Appends to `out` the content terms of the name phrases in the first `maxWords` words of `text`, whose
+   * tokens are `tokens[offset ..]`. Returns how many words it read.
+   */
+  append(text: string, tokens: ArrayLike<number>, offset: number, maxWords: number, out: IntList): number {
+    this.text = text;
+    this.tokens = tokens;
+    this.offset = offset;
+    this.out = out;
+    this.runWords = 0;
+    const read = this.terms.forEachWord(text, maxWords, this.visit);
+    this.flush();
+    return read;
+  }
+
+  private word(start: number, end: number, from: number, to: number): void {
+    if (this.isNameWord(start, end, from, to) && this.runWords < 4) {
+      if (this.runWords === 0) {
+        this.runFrom = from;
+        this.runOpensText = start === 0;
+      }
+      this.runTo = to;
+      this.runWords++;
+    } else this.flush();
+    if (CLOSING_PUNCTUATION.includes(this.text.charAt(end - 1))) this.flush();
+  }
+
+  /** A run of one word that opens the text is its sentence's capital, not a name. */
+  private flush(): void {
+    if (this.runWords > 1 || (this.runWords === 1 && !this.runOpensText))
+      this.terms.appendContentTerms(
+        this.tokens,
+        this.offset + this.runFrom,
+        this.offset + this.runTo,
+        this.out,
+      );
+    this.runWords = 0;
+  }
+
+  private isNameWord(start: number, end: number, from: number, to: number): boolean {
+    const text = this.text;
+    const first = text.charCodeAt(start);
+    // Cheap test first: most words start with a lowercase letter and cannot be names.
+    if (first >= 97 && first <= 122) return false;
+    if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end)) {
+      // A capital and ASCII letters only (most names): one token, the word in lowercase.
+      const token = this.tokens[this.offset + from] as number;
+      return to - from === 1 && !this.terms.isStopword(token) && !this.calendar.has(token);
+    }
+    const raw = text.slice(start, end);
+    let known = this.nameWords.get(raw);
+    if (known === undefined) {
+      known = isNameWord(raw);
+      // Bounded so a 10,000-article run cannot grow the memo without limit.
+      if (this.nameWords.size < 200_000) this.nameWords.set(raw, known);
+    }
+    return known;
+  }
+}
+
+/** Whether `text[start .. end - 1]` are ASCII letters only. */
+function isPlainWord(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+/** Whether a whitespace-separated word counts as a name word: capitalised once punctuation is stripped. */
+function isNameWord(raw: string): boolean {
+  if (!UPPER_START.test(raw)) return false;
+  const word = raw.replace(EDGE_PUNCTUATION, '$1').replace(POSSESSIVE, '');
+  return NAME_WORD.test(word) && !isStopword(word.toLowerCase()) && !CALENDAR_WORD.test(word);
 }

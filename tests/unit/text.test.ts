@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { rougeN } from '../../src/core/text/rouge.ts';
 import {
   needsAntecedent,
@@ -6,7 +7,7 @@ import {
   withoutConnective,
   withoutDateline,
 } from '../../src/core/text/sentences.ts';
-import { internTerms, type TermVectors, termVectors } from '../../src/core/text/term-vectors.ts';
+import { type TermVectors, termVectors } from '../../src/core/text/term-vectors.ts';
 import { dot, tfidfVectors } from '../../src/core/text/tfidf.ts';
 import {
   contentTerms,
@@ -60,8 +61,8 @@ describe('tokens and vectors', () => {
       ['tsunami'],
     ];
     const vectors = tfidfVectors(docs);
-    const interned = internTerms(docs);
-    const index = new VectorIndex(termVectors(interned.docs, interned.vocabulary));
+    const { docs: interned, terms } = internTerms(docs);
+    const index = new VectorIndex(termVectors(interned, terms));
     for (let a = 0; a < docs.length; a++)
       for (let b = 0; b < docs.length; b++)
         expect(index.dot(a, b)).toBe(
@@ -76,14 +77,14 @@ describe('tokens and vectors', () => {
       ['quake', 'chile', 'death', 'toll'],
       ['election', 'chile', 'vote', 'quake'],
     ];
-    const { docs: interned, vocabulary } = internTerms(docs);
+    const { docs: interned, terms } = internTerms(docs);
     // Act
-    const all = termVectors(interned, vocabulary);
-    const common = termVectors(interned, vocabulary, 2);
+    const all = termVectors(interned, terms);
+    const common = termVectors(interned, terms, 2);
     // Assess
     const asMaps = (vectors: TermVectors) =>
       vectors.ids.map(
-        (ids, d) => new Map([...ids].map((id, i) => [vocabulary[id], vectors.weights[d]?.[i]])),
+        (ids, d) => new Map([...ids].map((id, i) => [terms.text(id), vectors.weights[d]?.[i]])),
       );
     const entries = (maps: Map<unknown, unknown>[]) => maps.map((m) => [...m]);
     expect(entries(asMaps(all))).toEqual(entries(tfidfVectors(docs)));
@@ -277,3 +278,9 @@ describe('readable sentences', () => {
     expect(withoutConnective(sentence)).toBeUndefined();
   });
 });
+
+/** Term lists as id arrays of one vocabulary. */
+function internTerms(docs: readonly string[][]): { docs: Int32Array[]; terms: ArticleTerms } {
+  const terms = new ArticleTerms();
+  return { docs: docs.map((doc) => Int32Array.from(doc, (term) => terms.id(term))), terms };
+}

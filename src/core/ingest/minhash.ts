@@ -15,7 +15,22 @@ const SEED = 0x5eedd16e;
 
 /** The set of word shingles of a text, each as a 32-bit hash, sorted. */
 export function shingleHashes(text: string): Uint32Array {
-  const words = wordHashes(text);
+  return shinglesOfWords(wordHashes(text));
+}
+
+/**
+ * Whether a text's words are its tokens (ArticleTerms, `words` in tokens.ts): no letter or digit beyond
+ * ASCII, so `shinglesOfWords` of its tokens' hashes is `shingleHashes(text)`.
+ */
+export function hasAsciiWordsOnly(text: string): boolean {
+  // Most texts have a few non-ASCII runs (quotes, dashes): only those are tested for letters.
+  return !text.match(NON_ASCII_RUN)?.some((run) => WORD_CHAR.test(run));
+}
+
+const NON_ASCII_RUN = /[^\0-\x7f]+/g;
+
+/** The set of word shingles of a text given as its words' FNV-1a hashes, each as a 32-bit hash, sorted. */
+export function shinglesOfWords(words: ArrayLike<number>): Uint32Array {
   const width = Math.min(SHINGLE_WORDS, words.length);
   const hashes = new Uint32Array(Math.max(0, words.length - width + 1));
   for (let i = 0; i < hashes.length; i++) {

@@ -10,43 +10,24 @@ export interface TermVectors {
   ids: Int32Array[];
   /** The weights of those terms (unit length per document). */
   weights: Float64Array[];
-  /** Text of each term id: ties between equal weights are broken by it. */
-  vocabulary: readonly string[];
+  /** The ids' vocabulary: ties between equal weights are broken by the terms' text. */
+  terms: Vocabulary;
 }
 
-/** Interns each document's terms as ids counting up from 0 in order of first sight. */
-export function internTerms(docs: Iterable<readonly string[]>): { docs: Int32Array[]; vocabulary: string[] } {
-  const idOf = new Map<string, number>();
-  const vocabulary: string[] = [];
-  const interned: Int32Array[] = [];
-  for (const doc of docs) {
-    const ids = new Int32Array(doc.length);
-    doc.forEach((term, i) => {
-      let id = idOf.get(term);
-      if (id === undefined) {
-        id = vocabulary.length;
-        idOf.set(term, id);
-        vocabulary.push(term);
-      }
-      ids[i] = id;
-    });
-    interned.push(ids);
-  }
-  return { docs: interned, vocabulary };
+/** Integer ids of terms (ArticleTerms): every id below `size`, each with its text. */
+export interface Vocabulary {
+  readonly size: number;
+  text(id: number): string;
 }
 
 /**
  * Sublinear TF-IDF vectors of unit length of interned documents, leaving out the terms found in fewer than
  * `minDocuments` of them: `tfidfVectors` of the documents so filtered, with their own document frequencies.
  */
-export function termVectors(
-  docs: readonly Int32Array[],
-  vocabulary: readonly string[],
-  minDocuments = 1,
-): TermVectors {
-  const df = new Int32Array(vocabulary.length);
+export function termVectors(docs: readonly Int32Array[], terms: Vocabulary, minDocuments = 1): TermVectors {
+  const df = new Int32Array(terms.size);
   // Which document last counted each term: a document counts a term once, without a set per document.
-  const lastDoc = new Int32Array(vocabulary.length).fill(-1);
+  const lastDoc = new Int32Array(terms.size).fill(-1);
   docs.forEach((doc, d) => {
     for (const id of doc) {
       if (lastDoc[id] === d) continue;
@@ -54,7 +35,7 @@ export function termVectors(
       df[id] = (df[id] as number) + 1;
     }
   });
-  const counts = new Int32Array(vocabulary.length);
+  const counts = new Int32Array(terms.size);
   const ids: Int32Array[] = [];
   const weights: Float64Array[] = [];
   for (const doc of docs) {
@@ -79,5 +60,5 @@ export function termVectors(
     ids.push(vectorIds);
     weights.push(vectorWeights);
   }
-  return { ids, weights, vocabulary };
+  return { ids, weights, terms };
 }

@@ -57,7 +57,7 @@ export function wordCount(text: string): number {
 }
 
 /** Whether a UTF-16 code unit is one of the characters `\s` matches. */
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   if (code < 128) return code === 32 || (code >= 9 && code <= 13);
   return (
     code === 0xa0 ||

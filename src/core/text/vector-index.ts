@@ -14,7 +14,7 @@ export class VectorIndex {
   constructor(vectors: TermVectors) {
     this.ids = vectors.ids;
     this.weights = vectors.weights;
-    this.dense = new Float64Array(vectors.vocabulary.length);
+    this.dense = new Float64Array(vectors.terms.size);
   }
 
   /** The dot product of vectors `a` and `b`: their cosine, as both have unit length. */
