@@ -1,8 +1,9 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
+import { ArticleTerms } from './text/article-terms.ts';
+import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
-import { TermIds } from './text/term-ids.ts';
 import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
 
 export interface SummariseOptions {
@@ -101,22 +102,28 @@ interface Candidate {
  * not a reworded copy of a point already chosen. Points are quoted verbatim and cite every article in
  * which they occur. Input order does not matter.
  */
-export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
-  const ranking = rank(articles, options);
+export function summarise(
+  articles: readonly Article[],
+  options: SummariseOptions,
+  terms = new ArticleTerms(),
+): Point[] {
+  const ranking = rank(articles, options, terms);
   return pointsOf(ranking, options).map(ranking.quote);
 }
 
 /**
  * The summary and what an editor may swap a point for (digest.json `alternatives`) from one ranking of
  * the articles' sentences: the further sentences the summariser picks when given `count` more points
- * and room for them, in its reading order, quoted and cited like points.
+ * and room for them, in its reading order, quoted and cited like points. `terms` is the build's one
+ * tokenisation of the articles (pipeline.ts), so their words are not read again.
  */
 export function summariseWithAlternatives(
   articles: readonly Article[],
   options: SummariseOptions,
   count: number,
+  terms = new ArticleTerms(),
 ): { points: Point[]; alternatives: Point[] } {
-  const ranking = rank(articles, options);
+  const ranking = rank(articles, options, terms);
   const points = pointsOf(ranking, options);
   const taken = new Set(points.map((p) => p.text));
   const wider = {
@@ -143,7 +150,7 @@ interface Ranking {
 /** What a ranking reads off one distinct sentence, however many articles repeat it. */
 interface SentenceInfo {
   text: string;
-  /** Its tokens' codes (ConceptIds). */
+  /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
   grams: Concept[];
   /** normaliseForMatch of the sentence. */
@@ -154,9 +161,8 @@ interface SentenceInfo {
   point?: { text: string; key: string };
 }
 
-function sentenceInfo(sentence: string, ids: ConceptIds): SentenceInfo {
+function sentenceInfo(sentence: string, tokens: Int32Array, ids: ConceptIds): SentenceInfo {
   const normalised = normaliseForMatch(sentence);
-  const tokens = ids.tokens(sentence);
   const info: SentenceInfo = {
     text: sentence,
     tokens,
@@ -173,22 +179,24 @@ function sentenceInfo(sentence: string, ids: ConceptIds): SentenceInfo {
   return info;
 }
 
-function rank(articles: readonly Article[], options: SummariseOptions): Ranking {
+function rank(articles: readonly Article[], options: SummariseOptions, terms: ArticleTerms): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const ids = new ConceptIds();
+  const ids = new ConceptIds(terms);
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
   const infos = new Map<string, SentenceInfo>();
-  const sentences = ordered.map((article) =>
-    article.sentences.map((sentence) => {
+  const sentences = ordered.map((article) => {
+    const tokens = terms.sentenceTokens(article);
+    return article.sentences.map((sentence, i) => {
       let info = infos.get(sentence);
       if (!info) {
-        info = sentenceInfo(sentence, ids);
+        const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
+        info = sentenceInfo(sentence, run, ids);
         infos.set(sentence, info);
       }
       return info;
-    }),
-  );
+    });
+  });
   const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
   const candidates = candidatesOf(
     sentences,
@@ -197,7 +205,7 @@ function rank(articles: readonly Article[], options: SummariseOptions): Ranking 
     settings.positionDecay,
     once(() => wordCases(infos.keys())),
   );
-  const search = new ArticleSearch(ordered, sentences, ids);
+  const search = new ArticleSearch(ordered, sentences, terms);
   const sources = new Map<string, string[]>();
   const quote = (candidate: Candidate): Point => {
     let found = sources.get(candidate.key);
@@ -213,23 +221,22 @@ function rank(articles: readonly Article[], options: SummariseOptions): Ranking 
 /**
  * Finds the articles that quote a point: those whose headline and body, normalised and joined by spaces,
  * contain its key between spaces. An article with a sentence that normalises to the key does; one
- * without two of the key's words in a row (as token codes, over its headline and sentences in turn)
- * cannot and is not searched.
+ * without two of the key's words in a row (as tokens, over its headline and sentences in turn) cannot
+ * and is not searched.
  */
 class ArticleSearch {
-  private readonly titles: (Int32Array | undefined)[] = [];
   private readonly haystacks: (string | undefined)[] = [];
 
   constructor(
     private readonly articles: readonly Article[],
     private readonly sentences: readonly (readonly SentenceInfo[])[],
-    private readonly ids: ConceptIds,
+    private readonly terms: ArticleTerms,
   ) {}
 
   quoting(key: string): string[] {
     const needle = ` ${key} `;
     // An ASCII key's words are tokens of the text it occurs in; any other key is searched for everywhere.
-    const pair = NON_ASCII.test(key) ? undefined : telling(this.ids.tokens(key));
+    const pair = NON_ASCII.test(key) ? undefined : telling(this.terms.tokens(key), this.terms);
     return this.articles
       .filter(
         (_, a) =>
@@ -239,18 +246,20 @@ class ArticleSearch {
       .map((article) => article.id);
   }
 
-  /** Whether the token codes `first`, `second` follow each other in the article's title then sentences. */
+  /** Whether the tokens `first`, `second` follow each other in the article's title then sentences. */
   private hasPair(a: number, first: number, second: number): boolean {
     let previous = -1;
     const follows = (tokens: Int32Array) => {
-      for (const code of tokens) {
-        if (previous === first && code === second) return true;
-        previous = code;
+      for (const token of tokens) {
+        if (previous === first && token === second) return true;
+        previous = token;
       }
       return false;
     };
-    this.titles[a] ??= this.ids.tokens((this.articles[a] as Article).title);
-    return follows(this.titles[a]) || (this.sentences[a] as SentenceInfo[]).some((s) => follows(s.tokens));
+    return (
+      follows(this.terms.titleTokens(this.articles[a] as Article)) ||
+      (this.sentences[a] as SentenceInfo[]).some((s) => follows(s.tokens))
+    );
   }
 
   /** normaliseForMatch of the article's headline and body joined by spaces, from its sentences' own. */
@@ -295,41 +304,32 @@ function readingOrder(articles: readonly Article[]): Article[] {
 /** A concept: a stemmed word bigram, as its id in one ranking. */
 type Concept = number;
 
-/**
- * Ids of the concepts of one ranking. Terms and bigrams share one range (TermIds); each token is looked up
- * once per ranking for its term id and whether it is a stopword.
- */
+/** Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight. */
 class ConceptIds {
-  private readonly ids = new TermIds();
-  /** Token -> its code: its term id times 2, plus 1 for a stopword. */
-  private readonly codes = new Map<string, number>();
+  private readonly pairs = new PairIds();
+
+  constructor(private readonly terms: ArticleTerms) {}
 
   get size(): number {
-    return this.ids.size;
+    return this.pairs.size;
   }
 
-  /** The codes of the text's tokens (`words`). */
-  tokens(text: string): Int32Array {
-    const tokens = words(text);
-    const codes = new Int32Array(tokens.length);
-    tokens.forEach((token, i) => {
-      let code = this.codes.get(token);
-      if (code === undefined) {
-        code = this.ids.term(stem(token)) * 2 + (isStopword(token) ? 1 : 0);
-        this.codes.set(token, code);
-      }
-      codes[i] = code;
-    });
-    return codes;
+  bigramsOf(text: string): Concept[] {
+    return this.bigrams(this.terms.tokens(text));
   }
 
   /** The stemmed word bigrams of tokens, but those of two stopwords. */
   bigrams(tokens: Int32Array): Concept[] {
     const grams: Concept[] = [];
-    for (let i = 1; i < tokens.length; i++) {
-      const first = tokens[i - 1] as number;
-      const second = tokens[i] as number;
-      if ((first & second & 1) === 0) grams.push(this.ids.pair(first >> 1, second >> 1));
+    const terms = this.terms;
+    let previousStop = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as number;
+      const stop = terms.isStopword(token);
+      if (i > 0 && !(previousStop && stop)) {
+        grams.push(this.pairs.id(terms.stem(tokens[i - 1] as number), terms.stem(token)));
+      }
+      previousStop = stop;
     }
     return grams;
   }
@@ -374,11 +374,11 @@ function conceptWeights(
 }
 
 /** Two tokens in a row, neither a stopword, when the text has such (they are rarest), else its first two. */
-function telling(tokens: Int32Array): [number, number] | undefined {
+function telling(tokens: Int32Array, terms: ArticleTerms): [number, number] | undefined {
   if (tokens.length < 2) return undefined;
   let at = 1;
   for (let i = 1; i < tokens.length; i++)
-    if (((tokens[i - 1] as number) & 1) === 0 && ((tokens[i] as number) & 1) === 0) {
+    if (!terms.isStopword(tokens[i - 1] as number) && !terms.isStopword(tokens[i] as number)) {
       at = i;
       break;
     }
@@ -473,7 +473,7 @@ function candidatesOf(
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
       let reward = 0;
-      for (const gram of text === sentence.text ? sentence.grams : ids.bigrams(ids.tokens(text)))
+      for (const gram of text === sentence.text ? sentence.grams : ids.bigramsOf(text))
         if (weighs(weights, gram) && listed[gram] !== mark) {
           listed[gram] = mark;
           concepts.push(gram);
