@@ -89,7 +89,6 @@ interface Candidate {
   statementTerms: Set<string>;
   /** Every lowercase word, to tell whether a name or figure of another sentence is in this one. */
   tokens: Set<string>;
-  key: string;
 }
 
 /**
@@ -153,31 +152,51 @@ interface SentenceInfo {
   /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
   grams: Concept[];
-  /** normaliseForMatch of the sentence. */
-  normalised: string;
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
-  /** What a point quotes of it (no dateline, a dropped connective) and its match key; none when it needs the sentence before. */
+  /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
   point?: { text: string; key: string };
 }
 
-function sentenceInfo(sentence: string, tokens: Int32Array, ids: ConceptIds): SentenceInfo {
-  const normalised = normaliseForMatch(sentence);
-  const info: SentenceInfo = {
-    text: sentence,
-    tokens,
-    grams: ids.bigrams(tokens),
-    normalised,
-    readable: false,
-  };
+function sentenceInfo(
+  sentence: string,
+  tokens: Int32Array,
+  ids: ConceptIds,
+  terms: ArticleTerms,
+): SentenceInfo {
+  const info: SentenceInfo = { text: sentence, tokens, grams: ids.bigrams(tokens), readable: false };
   const readableText = withoutDateline(sentence);
   if (unreadableReason(readableText)) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined)
-    info.point = { text, key: text === sentence ? normalised : normaliseForMatch(text) };
+    info.point = { text, key: matchKey(text, terms, text === sentence ? tokens : undefined) };
   return info;
 }
+
+/**
+ * A key two texts share exactly when their normaliseForMatch forms are equal, cheap to build: a text
+ * whose letters and digits are all ASCII normalises to its tokens joined by spaces, so its tokens' ids
+ * make its key; any other text's key is its normalised form.
+ */
+function matchKey(text: string, terms: ArticleTerms, tokens?: Int32Array): string {
+  if (!hasNonAsciiWordChar(text)) return tokenKey(tokens ?? terms.tokens(text));
+  const normalised = normaliseForMatch(text);
+  return NON_ASCII.test(normalised) ? `s${normalised}` : tokenKey(terms.tokens(normalised));
+}
+
+/** Token ids as a string, two UTF-16 units each. */
+function tokenKey(tokens: Int32Array): string {
+  const units = new Array<number>(tokens.length * 2);
+  tokens.forEach((id, i) => {
+    units[2 * i] = id >>> 16;
+    units[2 * i + 1] = id & 0xffff;
+  });
+  return `t${String.fromCharCode(...units)}`;
+}
+
+const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
+const NON_ASCII_WORD_CHAR = /(?![\0-\x7f])[\p{L}\p{N}]/u;
 
 function rank(articles: readonly Article[], options: SummariseOptions, terms: ArticleTerms): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
@@ -191,7 +210,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = sentenceInfo(sentence, run, ids);
+        info = sentenceInfo(sentence, run, ids, terms);
         infos.set(sentence, info);
       }
       return info;
@@ -206,12 +225,12 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
     once(() => wordCases(infos.keys())),
   );
   const search = new ArticleSearch(ordered, sentences, terms);
-  const sources = new Map<string, string[]>();
+  const sources = new Map<Candidate, string[]>();
   const quote = (candidate: Candidate): Point => {
-    let found = sources.get(candidate.key);
+    let found = sources.get(candidate);
     if (!found) {
-      found = search.quoting(candidate.key);
-      sources.set(candidate.key, found);
+      found = search.quoting(candidate.text);
+      sources.set(candidate, found);
     }
     return { text: candidate.text, sources: found };
   };
@@ -220,11 +239,13 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
 
 /**
  * Finds the articles that quote a point: those whose headline and body, normalised and joined by spaces,
- * contain its key between spaces. An article with a sentence that normalises to the key does; one
- * without two of the key's words in a row (as tokens, over its headline and sentences in turn) cannot
- * and is not searched.
+ * contain the point's normalised text between spaces. When that text is ASCII, the article must have its
+ * tokens in a row (over its headline and sentences in turn); an article whose letters and digits are all
+ * ASCII normalises to its tokens joined by spaces, so that is all it needs.
  */
 class ArticleSearch {
+  private readonly streams: (Int32Array | undefined)[] = [];
+  private readonly plain: (boolean | undefined)[] = [];
   private readonly haystacks: (string | undefined)[] = [];
 
   constructor(
@@ -233,45 +254,68 @@ class ArticleSearch {
     private readonly terms: ArticleTerms,
   ) {}
 
-  quoting(key: string): string[] {
+  quoting(text: string): string[] {
+    const key = normaliseForMatch(text);
     const needle = ` ${key} `;
-    // An ASCII key's words are tokens of the text it occurs in; any other key is searched for everywhere.
-    const pair = NON_ASCII.test(key) ? undefined : telling(this.terms.tokens(key), this.terms);
+    const tokens = NON_ASCII.test(key) || key === '' ? undefined : this.terms.tokens(key);
     return this.articles
-      .filter(
-        (_, a) =>
-          (key !== '' && (this.sentences[a] as SentenceInfo[]).some((s) => s.normalised === key)) ||
-          ((pair === undefined || this.hasPair(a, pair[0], pair[1])) && this.haystack(a).includes(needle)),
+      .filter((_, a) =>
+        tokens === undefined
+          ? this.haystack(a).includes(needle)
+          : holds(this.stream(a), tokens) && (this.isPlain(a) || this.haystack(a).includes(needle)),
       )
       .map((article) => article.id);
   }
 
-  /** Whether the tokens `first`, `second` follow each other in the article's title then sentences. */
-  private hasPair(a: number, first: number, second: number): boolean {
-    let previous = -1;
-    const follows = (tokens: Int32Array) => {
-      for (const token of tokens) {
-        if (previous === first && token === second) return true;
-        previous = token;
+  /** The tokens of the article's headline then of its sentences. */
+  private stream(a: number): Int32Array {
+    let stream = this.streams[a];
+    if (!stream) {
+      const parts = [
+        this.terms.titleTokens(this.articles[a] as Article),
+        ...(this.sentences[a] as SentenceInfo[]).map((s) => s.tokens),
+      ];
+      stream = new Int32Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        stream.set(part, at);
+        at += part.length;
       }
-      return false;
-    };
-    return (
-      follows(this.terms.titleTokens(this.articles[a] as Article)) ||
-      (this.sentences[a] as SentenceInfo[]).some((s) => follows(s.tokens))
-    );
+      this.streams[a] = stream;
+    }
+    return stream;
+  }
+
+  /** Whether the article's headline and sentences have no letter or digit beyond ASCII. */
+  private isPlain(a: number): boolean {
+    this.plain[a] ??=
+      !hasNonAsciiWordChar((this.articles[a] as Article).title) &&
+      !(this.sentences[a] as SentenceInfo[]).some((s) => hasNonAsciiWordChar(s.text));
+    return this.plain[a];
   }
 
   /** normaliseForMatch of the article's headline and body joined by spaces, from its sentences' own. */
   private haystack(a: number): string {
     this.haystacks[a] ??= ` ${[
       normaliseForMatch((this.articles[a] as Article).title),
-      ...(this.sentences[a] as SentenceInfo[]).map((s) => s.normalised),
+      ...(this.sentences[a] as SentenceInfo[]).map((s) => normaliseForMatch(s.text)),
     ]
       .filter((part) => part !== '')
       .join(' ')} `;
     return this.haystacks[a];
   }
+}
+
+/** Whether `stream` has `tokens` in a row. */
+function holds(stream: Int32Array, tokens: Int32Array): boolean {
+  const first = tokens[0];
+  for (let at = stream.indexOf(first as number); at >= 0 && at + tokens.length <= stream.length; ) {
+    let i = 1;
+    while (i < tokens.length && stream[at + i] === tokens[i]) i++;
+    if (i === tokens.length) return true;
+    at = stream.indexOf(first as number, at + 1);
+  }
+  return false;
 }
 
 function pointsOf({ weights, candidates }: Ranking, options: SummariseOptions): Candidate[] {
@@ -371,18 +415,6 @@ function conceptWeights(
     if ((users[gram] as number) >= minUsers)
       weights[gram] = (users[gram] as number) + leadBonus * (leads[gram] as number);
   return weights;
-}
-
-/** Two tokens in a row, neither a stopword, when the text has such (they are rarest), else its first two. */
-function telling(tokens: Int32Array, terms: ArticleTerms): [number, number] | undefined {
-  if (tokens.length < 2) return undefined;
-  let at = 1;
-  for (let i = 1; i < tokens.length; i++)
-    if (!terms.isStopword(tokens[i - 1] as number) && !terms.isStopword(tokens[i] as number)) {
-      at = i;
-      break;
-    }
-  return [tokens[at - 1] as number, tokens[at] as number];
 }
 
 /** Whether a concept has weight: concepts first seen after the weights were counted have none. */
@@ -490,7 +522,6 @@ function candidatesOf(
           rank,
           position,
           readableRank === 0,
-          key,
           cases,
         ),
       );
@@ -517,7 +548,6 @@ class LazyCandidate implements Candidate {
     readonly article: number,
     readonly position: number,
     readonly lead: boolean,
-    readonly key: string,
     private readonly cases: () => WordCases,
   ) {}
 
@@ -558,7 +588,7 @@ function selectGreedily(
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
-  const chosenKeys = new Set<string>();
+  const picked = new Set<Candidate>();
   const covered = new Uint8Array(weights.length);
   const rewardPerArticle = new Map<number, number>();
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
@@ -576,7 +606,7 @@ function selectGreedily(
   let used = 0;
   const take = (candidate: Candidate) => {
     chosen.push(candidate);
-    chosenKeys.add(candidate.key);
+    picked.add(candidate);
     for (const concept of candidate.concepts) covered[concept] = 1;
     const taken = rewardPerArticle.get(candidate.article) ?? 0;
     rewardPerArticle.set(candidate.article, taken + candidate.importance);
@@ -588,8 +618,7 @@ function selectGreedily(
     let best: Candidate | undefined;
     let bestScore = 0;
     for (const candidate of candidates) {
-      if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
-        continue;
+      if (picked.has(candidate) || used + candidate.words + roomLeft(candidate) > settings.words) continue;
       if (hasLead && chosen.length === 0 && !candidate.lead) continue;
       let gain = 0;
       for (const concept of candidate.concepts)
@@ -686,7 +715,8 @@ function precedes(a: Candidate, b: Candidate): boolean {
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {
-  return a.article - b.article || a.position - b.position || compareIds(a.key, b.key);
+  // No two candidates come from one position of one article.
+  return a.article - b.article || a.position - b.position;
 }
 
 /**
