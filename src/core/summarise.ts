@@ -4,7 +4,7 @@ import type { Point } from './digest.ts';
 import { ArticleTerms } from './text/article-terms.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
-import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
+import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -79,16 +79,19 @@ interface Candidate {
   position: number;
   /** The first readable sentence of its article: the kind of sentence that says what happened. */
   lead: boolean;
-  /** Stemmed content words, to tell a reworded copy of a chosen point. */
-  terms: Set<string>;
+  /** Content terms (ArticleTerms ids), to tell a reworded copy of a chosen point. */
+  terms: Set<number>;
   /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
   openingName?: string;
-  /** Names (capitalised as names are) and figures of its statement: what a restatement has no new one of. */
-  facts: { names: Set<string>; figures: Set<string> };
-  /** Stemmed content words of its statement (attribution aside). */
-  statementTerms: Set<string>;
-  /** Every lowercase word, to tell whether a name or figure of another sentence is in this one. */
-  tokens: Set<string>;
+  /**
+   * Names (capitalised as names are) and figures of its statement, as token ids, and the names' stems:
+   * what a restatement has no new one of.
+   */
+  facts: { names: Set<number>; figures: Set<number>; nameTerms: Set<number> };
+  /** Content terms of its statement (attribution aside). */
+  statementTerms: Set<number>;
+  /** Every token (id), to tell whether a name or figure of another sentence is in this one. */
+  tokens: Set<number>;
 }
 
 /**
@@ -155,7 +158,7 @@ interface SentenceInfo {
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
   /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
-  point?: { text: string; key: string };
+  point?: { text: string; tokens: Int32Array; key: string };
 }
 
 function sentenceInfo(
@@ -169,8 +172,10 @@ function sentenceInfo(
   if (unreadableReason(readableText)) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
-  if (text !== undefined)
-    info.point = { text, key: matchKey(text, terms, text === sentence ? tokens : undefined) };
+  if (text !== undefined) {
+    const own = text === sentence ? tokens : terms.tokens(text);
+    info.point = { text, tokens: own, key: matchKey(text, own, terms) };
+  }
   return info;
 }
 
@@ -179,8 +184,8 @@ function sentenceInfo(
  * whose letters and digits are all ASCII normalises to its tokens joined by spaces, so its tokens' ids
  * make its key; any other text's key is its normalised form.
  */
-function matchKey(text: string, terms: ArticleTerms, tokens?: Int32Array): string {
-  if (!hasNonAsciiWordChar(text)) return tokenKey(tokens ?? terms.tokens(text));
+function matchKey(text: string, tokens: Int32Array, terms: ArticleTerms): string {
+  if (!hasNonAsciiWordChar(text)) return tokenKey(tokens);
   const normalised = normaliseForMatch(text);
   return NON_ASCII.test(normalised) ? `s${normalised}` : tokenKey(terms.tokens(normalised));
 }
@@ -217,13 +222,10 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
     });
   });
   const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
-  const candidates = candidatesOf(
-    sentences,
-    ids,
-    weights,
-    settings.positionDecay,
-    once(() => wordCases(infos.keys())),
-  );
+  const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
+    terms,
+    cases: once(() => wordCases(infos.keys())),
+  });
   const search = new ArticleSearch(ordered, sentences, terms);
   const sources = new Map<Candidate, string[]>();
   const quote = (candidate: Candidate): Point => {
@@ -358,10 +360,6 @@ class ConceptIds {
     return this.pairs.size;
   }
 
-  bigramsOf(text: string): Concept[] {
-    return this.bigrams(this.terms.tokens(text));
-  }
-
   /** The stemmed word bigrams of tokens, but those of two stopwords. */
   bigrams(tokens: Int32Array): Concept[] {
     const grams: Concept[] = [];
@@ -458,7 +456,7 @@ const NON_ASCII = /[^\0-\x7f]/;
 const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
-function openingName(text: string, cases: WordCases): string | undefined {
+function openingName(text: string, cases: () => WordCases): string | undefined {
   const match = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u.exec(text);
   const [, name, verb] = match ?? [];
   if (
@@ -468,9 +466,9 @@ function openingName(text: string, cases: WordCases): string | undefined {
   )
     return undefined;
   const lower = name.toLowerCase();
-  if (cases.lower.has(lower) || isStopword(lower)) return undefined;
+  if (cases().lower.has(lower) || isStopword(lower)) return undefined;
   // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
-  return name.endsWith('s') && !cases.inner.has(name) ? undefined : name;
+  return name.endsWith('s') && !cases().inner.has(name) ? undefined : name;
 }
 
 /** Verbs that follow a subject, besides -ed and -s forms. */
@@ -485,7 +483,7 @@ function candidatesOf(
   ids: ConceptIds,
   weights: Float64Array,
   positionDecay: number,
-  cases: () => WordCases,
+  context: CandidateContext,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
   // Marks the concepts already listed for the sentence at hand.
@@ -500,12 +498,12 @@ function candidatesOf(
       const readableRank = readable++;
       const point = sentence.point;
       if (point === undefined || byKey.has(point.key)) return;
-      const { text, key } = point;
+      const { text, tokens, key } = point;
       mark++;
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
       let reward = 0;
-      for (const gram of text === sentence.text ? sentence.grams : ids.bigramsOf(text))
+      for (const gram of text === sentence.text ? sentence.grams : ids.bigrams(tokens))
         if (weighs(weights, gram) && listed[gram] !== mark) {
           listed[gram] = mark;
           concepts.push(gram);
@@ -515,6 +513,7 @@ function candidatesOf(
         key,
         new LazyCandidate(
           text,
+          tokens,
           wordCount(text),
           concepts,
           reward,
@@ -522,7 +521,7 @@ function candidatesOf(
           rank,
           position,
           readableRank === 0,
-          cases,
+          context,
         ),
       );
     });
@@ -530,17 +529,24 @@ function candidatesOf(
   return [...byKey.values()];
 }
 
-type CandidateDetails = Pick<Candidate, 'terms' | 'openingName' | 'facts' | 'statementTerms' | 'tokens'>;
+/** What candidates read their details from: the build's terms and the ranking's word cases. */
+interface CandidateContext {
+  terms: ArticleTerms;
+  cases: () => WordCases;
+}
 
 /**
  * A candidate whose details are worked out the first time they are read: only the few sentences that
  * could win a place are ever compared with the points chosen.
  */
 class LazyCandidate implements Candidate {
-  private details: CandidateDetails | undefined;
+  private opening: { name: string | undefined } | undefined;
+  private ownTerms: { terms: Set<number>; tokens: Set<number> } | undefined;
+  private statementDetails: Pick<Candidate, 'facts' | 'statementTerms'> | undefined;
 
   constructor(
     readonly text: string,
+    private readonly textTokens: Int32Array,
     readonly words: number,
     readonly concepts: Concept[],
     readonly reward: number,
@@ -548,38 +554,47 @@ class LazyCandidate implements Candidate {
     readonly article: number,
     readonly position: number,
     readonly lead: boolean,
-    private readonly cases: () => WordCases,
+    private readonly context: CandidateContext,
   ) {}
 
-  private get detail(): CandidateDetails {
-    this.details ??= detailsOf(this.text, this.cases());
-    return this.details;
+  get openingName(): string | undefined {
+    this.opening ??= { name: openingName(this.text, this.context.cases) };
+    return this.opening.name;
   }
-  get terms() {
-    return this.detail.terms;
+  get terms(): Set<number> {
+    return this.own().terms;
   }
-  get openingName() {
-    return this.detail.openingName;
+  get tokens(): Set<number> {
+    return this.own().tokens;
   }
   get facts() {
-    return this.detail.facts;
+    return this.statement().facts;
   }
-  get statementTerms() {
-    return this.detail.statementTerms;
+  get statementTerms(): Set<number> {
+    return this.statement().statementTerms;
   }
-  get tokens() {
-    return this.detail.tokens;
-  }
-}
 
-function detailsOf(text: string, cases: WordCases): CandidateDetails {
-  return {
-    terms: new Set(contentTerms(text)),
-    openingName: openingName(text, cases),
-    facts: namesAndFigures(statement(text), cases),
-    statementTerms: new Set(contentTerms(statement(text))),
-    tokens: new Set(words(text)),
-  };
+  private own() {
+    const { terms } = this.context;
+    this.ownTerms ??= {
+      terms: new Set(terms.contentTermIds(this.textTokens)),
+      tokens: new Set(this.textTokens),
+    };
+    return this.ownTerms;
+  }
+
+  private statement() {
+    if (!this.statementDetails) {
+      const { terms, cases } = this.context;
+      const text = statement(this.text);
+      const tokens = text === this.text ? this.textTokens : terms.tokens(text);
+      this.statementDetails = {
+        facts: namesAndFigures(text, tokens, terms, cases()),
+        statementTerms: new Set(terms.contentTermIds(tokens)),
+      };
+    }
+    return this.statementDetails;
+  }
 }
 
 function selectGreedily(
@@ -644,7 +659,7 @@ function selectGreedily(
 }
 
 /** Share of the smaller set's members found in the other. */
-function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+function overlap(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   if (small.size === 0) return 0;
   let shared = 0;
@@ -664,17 +679,22 @@ function statement(text: string): string {
 }
 
 /** Figures and the words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
-function namesAndFigures(text: string, cases: WordCases): { names: Set<string>; figures: Set<string> } {
-  const figures = new Set(words(text).filter((token) => /\d/u.test(token)));
-  const names = new Set<string>();
+function namesAndFigures(
+  text: string,
+  tokens: Int32Array,
+  terms: ArticleTerms,
+  cases: WordCases,
+): Candidate['facts'] {
+  const figures = new Set([...tokens].filter((token) => /\d/u.test(terms.text(token))));
+  const names = new Set<number>();
   const capitalised = text.match(/(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu) ?? [];
   capitalised.forEach((word, i) => {
     const lower = word.toLowerCase().replace(/['’]s?$/u, '');
     if (isStopword(lower) || cases.lower.has(lower)) return;
     if (i === 0 && text.startsWith(word) && !cases.inner.has(word)) return;
-    for (const token of words(lower)) names.add(token);
+    for (const token of terms.tokens(lower)) names.add(token);
   });
-  return { names, figures };
+  return { names, figures, nameTerms: new Set([...names].map((name) => terms.stem(name))) };
 }
 
 /**
@@ -684,10 +704,9 @@ function namesAndFigures(text: string, cases: WordCases): { names: Set<string>; 
  * ... died on Thursday ..."). A new figure, name or most words new is a new fact.
  */
 function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
-  const { names, figures } = candidate.facts;
+  const { names, figures, nameTerms } = candidate.facts;
   for (const fact of [...names, ...figures]) if (!point.tokens.has(fact)) return false;
   if (names.size === 0) return false;
-  const nameTerms = new Set([...names].map((n) => stem(n)));
   let shared = 0;
   let sharedOther = false;
   for (const term of candidate.statementTerms)
