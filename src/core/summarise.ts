@@ -224,7 +224,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
   const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
     terms,
-    cases: once(() => wordCases(infos.keys())),
+    cases: once(() => new WordCases(infos.values(), terms)),
   });
   const search = new ArticleSearch(ordered, sentences, terms);
   const sources = new Map<Candidate, string[]>();
@@ -418,40 +418,72 @@ function conceptWeights(
 /** Whether a concept has weight: concepts first seen after the weights were counted have none. */
 const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ?? 0) > 0;
 
-interface WordCases {
-  /** Words the articles also write in lower case: "Police", "Staff" open sentences but are not names. */
-  lower: Set<string>;
-  /** Words capitalised inside a sentence, as names are. */
-  inner: Set<string>;
-}
+/** How a theme's articles write their words' case. */
+class WordCases {
+  /** Lowercase words, as token ids: most of them are whole tokens of ASCII text. */
+  private readonly lowerTokens = new Set<number>();
+  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of non-ASCII text). */
+  private readonly lower = new Set<string>();
+  private readonly inner = new Set<string>();
 
-function wordCases(sentences: Iterable<string>): WordCases {
-  const cases: WordCases = { lower: new Set(), inner: new Set() };
-  for (const sentence of sentences) {
-    if (NON_ASCII.test(sentence)) {
-      for (const word of sentence.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) cases.lower.add(word);
-      for (const word of sentence.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) cases.inner.add(word);
-      continue;
-    }
-    // ASCII (most text): the same words from one scan of its runs of letters, without the patterns.
-    for (let end = 0; end < sentence.length; ) {
-      const first = sentence.charCodeAt(end);
-      if (!isAsciiLetter(first)) {
-        end++;
-        continue;
-      }
-      const start = end;
-      while (end < sentence.length && isAsciiLetter(sentence.charCodeAt(end))) end++;
-      const before = start > 0 ? sentence.charCodeAt(start - 1) : -1;
-      if (first >= 97) {
-        if (!(before >= 48 && before <= 57)) cases.lower.add(sentence.slice(start, end));
-      } else if (end - start >= 2 && (before === 32 || (before >= 9 && before <= 13)))
-        cases.inner.add(sentence.slice(start, end));
+  constructor(
+    sentences: Iterable<SentenceInfo>,
+    private readonly terms: ArticleTerms,
+  ) {
+    for (const { text, tokens } of sentences) {
+      if (NON_ASCII.test(text)) {
+        for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
+        for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
+      } else this.readAscii(text, tokens);
     }
   }
-  return cases;
+
+  /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
+  hasLowercase(word: string): boolean {
+    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens.has(this.terms.id(word)));
+  }
+
+  /** Whether the articles capitalise `word` inside a sentence, as names are. */
+  hasCapitalisedInside(word: string): boolean {
+    return this.inner.has(word);
+  }
+
+  /**
+   * The words the patterns of non-ASCII text find, from one scan of ASCII text: each run of letters and
+   * digits is one of its tokens; a run of letters opening one is a word, lowercase unless a digit comes
+   * before it, capitalised inside a sentence after a space. A run of letters after a digit is neither.
+   */
+  private readAscii(text: string, tokens: Int32Array): void {
+    let token = 0;
+    for (let at = 0; at < text.length; ) {
+      const first = text.charCodeAt(at);
+      if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
+        at++;
+        continue;
+      }
+      const start = at;
+      let capitalInside = false;
+      while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
+        if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
+        at++;
+      }
+      const letters = at;
+      while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
+        at++;
+      const id = tokens[token++] as number;
+      if (letters === start) continue;
+      if (first >= 97) {
+        if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
+        else this.lowerTokens.add(id);
+      } else if (letters - start >= 2 && isSpaceCode(text.charCodeAt(start - 1)))
+        this.inner.add(text.slice(start, letters));
+    }
+  }
 }
 
+const ASCII_WORD = /^[a-z]+$/;
+const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
+const isSpaceCode = (code: number) => code === 32 || (code >= 9 && code <= 13);
 const NON_ASCII = /[^\0-\x7f]/;
 const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
@@ -466,9 +498,9 @@ function openingName(text: string, cases: () => WordCases): string | undefined {
   )
     return undefined;
   const lower = name.toLowerCase();
-  if (cases().lower.has(lower) || isStopword(lower)) return undefined;
+  if (cases().hasLowercase(lower) || isStopword(lower)) return undefined;
   // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
-  return name.endsWith('s') && !cases().inner.has(name) ? undefined : name;
+  return name.endsWith('s') && !cases().hasCapitalisedInside(name) ? undefined : name;
 }
 
 /** Verbs that follow a subject, besides -ed and -s forms. */
@@ -690,8 +722,8 @@ function namesAndFigures(
   const capitalised = text.match(/(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu) ?? [];
   capitalised.forEach((word, i) => {
     const lower = word.toLowerCase().replace(/['’]s?$/u, '');
-    if (isStopword(lower) || cases.lower.has(lower)) return;
-    if (i === 0 && text.startsWith(word) && !cases.inner.has(word)) return;
+    if (isStopword(lower) || cases.hasLowercase(lower)) return;
+    if (i === 0 && text.startsWith(word) && !cases.hasCapitalisedInside(word)) return;
     for (const token of terms.tokens(lower)) names.add(token);
   });
   return { names, figures, nameTerms: new Set([...names].map((name) => terms.stem(name))) };
