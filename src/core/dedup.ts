@@ -2,7 +2,7 @@ import type { Article, CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import {
   hasAsciiWordsOnly,
-  jaccard,
+  jaccardAtLeast,
   minHashSignature,
   SIGNATURE_LENGTH,
   shingleHashes,
@@ -69,7 +69,8 @@ export function collapseDuplicates(
       const pair = x * compared.length + y;
       if (checked.has(pair)) return;
       checked.add(pair);
-      if (jaccard(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET) >= NEAR_DUPLICATE_JACCARD) union(a, b);
+      if (jaccardAtLeast(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET, NEAR_DUPLICATE_JACCARD))
+        union(a, b);
     });
   }
 
@@ -119,8 +120,10 @@ function forEachBucket(keys: readonly number[], pair: (x: number, y: number) => 
     const base = Math.floor((packed[start] as number) / INDEX_RANGE) * INDEX_RANGE;
     let end = start + 1;
     while (end < packed.length && (packed[end] as number) < base + INDEX_RANGE) end++;
+    // `| 0`: the indices as small integers, not floats, for the array and set lookups of `pair`.
     for (let x = start; x < end; x++)
-      for (let y = x + 1; y < end; y++) pair((packed[x] as number) - base, (packed[y] as number) - base);
+      for (let y = x + 1; y < end; y++)
+        pair(((packed[x] as number) - base) | 0, ((packed[y] as number) - base) | 0);
     start = end;
   }
 }

@@ -22,7 +22,7 @@ export interface BuildOptions {
   runStage?: StageRunner;
 }
 
-export type PipelineStage = 'parse' | 'dedup' | 'themes' | 'summaries';
+export type PipelineStage = 'parse' | 'terms' | 'dedup' | 'themes' | 'summaries';
 export type StageRunner = <T>(stage: PipelineStage, run: () => T) => T;
 
 export const runDirectly: StageRunner = (_stage, run) => run();
@@ -47,6 +47,9 @@ export function buildDigestFromArticles(
   const runStage = options.runStage ?? runDirectly;
   // Each article is tokenised once, for every stage.
   const terms = new ArticleTerms();
+  runStage('terms', () => {
+    for (const article of recent) terms.textTokens(article);
+  });
   const canonical = runStage('dedup', () => collapseDuplicates(recent, terms));
   const groups = runStage('themes', () => groupThemes(canonical, {}, terms));
   const summary = { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 };

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
 import { ArticleTerms, IntList } from './text/article-terms.ts';
-import { Heap } from './text/heap.ts';
+import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
 import { firstWords, isStopword } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
@@ -127,16 +127,22 @@ function articleVectors(
     for (let n = 0; n < settings.titleWeight; n++) terms.appendContentTerms(title, 0, title.length, doc);
     const nameStart = doc.length;
     const sentences = terms.sentenceTokens(article);
+    // Where in `doc` the names of each lead sentence are, when they are those its signature reads.
+    const leadNames: ([number, number] | undefined)[] = [];
     let left = TERM_WORDS;
     for (const [i, sentence] of article.sentences.entries()) {
       if (left <= 0) break;
-      left -= names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
+      const from = doc.length;
+      const read = names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
+      // Read whole (fewer words than were left) and no longer than a lead: the signature reads the same.
+      if (i < SIGNATURE_SENTENCES && read < left && read <= LEAD_WORDS) leadNames[i] = [from, doc.length];
+      left -= read;
     }
+    signatures.push(eventSignature(article, terms, names, doc, leadNames));
     const nameEnd = doc.length;
     for (let n = 1; n < settings.nameWeight; n++)
       for (let i = nameStart; i < nameEnd; i++) doc.push(doc.at(i));
     if (settings.nameWeight === 0) doc.length = nameStart;
-    signatures.push(eventSignature(article, terms, names));
     return doc.toArray();
   });
   // A term found in one article only cannot link it to another; it would only dilute its vector.
@@ -198,27 +204,7 @@ function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
 function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
   const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
-  // term id -> articles having it among their top terms, with its weight there.
-  const growing = new Map<number, { docs: number[]; weights: number[] }>();
-  tops.forEach((positions, doc) => {
-    const ids = vectors.ids[doc] as Int32Array;
-    const weights = vectors.weights[doc] as Float64Array;
-    for (const position of positions) {
-      const term = ids[position] as number;
-      let list = growing.get(term);
-      if (!list) {
-        list = { docs: [], weights: [] };
-        growing.set(term, list);
-      }
-      list.docs.push(doc);
-      list.weights.push(weights[position] as number);
-    }
-  });
-  // Typed arrays for the scans below, the hottest loop of the stage.
-  const postings = new Map<number, { docs: Int32Array; weights: Float64Array }>();
-  for (const [term, list] of growing)
-    postings.set(term, { docs: Int32Array.from(list.docs), weights: Float64Array.from(list.weights) });
-  growing.clear();
+  const postings = new Postings(vectors, tops);
   const seen = new Set<number>();
   const edges: Edge[] = [];
   const index = new VectorIndex(vectors);
@@ -226,26 +212,22 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
   const k = settings.candidatesPerArticle;
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
-  const touched: number[] = [];
+  const touched = new IntList();
   tops.forEach((positions, doc) => {
-    const ids = vectors.ids[doc] as Int32Array;
     const weights = vectors.weights[doc] as Float64Array;
-    const lists = positions.map((position) => ({
-      term: vectors.terms.text(ids[position] as number),
-      weight: weights[position] as number,
-      list: postings.get(ids[position] as number) as { docs: Int32Array; weights: Float64Array },
-    }));
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
-    lists.sort((x, y) => x.list.docs.length - y.list.docs.length || compareIds(x.term, y.term));
     let scanned = 0;
-    for (const { weight, list } of lists) {
-      scanned += list.docs.length;
+    const size = (vectors.ids[doc] as Int32Array).length;
+    for (const entry of postings.rarestFirst(doc, positions)) {
+      const list = Math.floor(entry / size);
+      const position = entry - list * size;
+      scanned += postings.length(list);
       if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      scan(doc, weight, list.docs, list.weights, partial, touched);
+      postings.scan(list, doc, weights[position] as number, partial, touched);
     }
     const best = nearest(touched, partial, k);
-    for (const other of touched) partial[other] = 0;
-    touched.length = 0;
+    for (let i = 0; i < touched.length; i++) partial[touched.at(i)] = 0;
+    touched.clear();
     for (const other of best) {
       const a = Math.min(doc, other);
       const b = Math.max(doc, other);
@@ -258,30 +240,100 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
   return edges;
 }
 
-/** Adds `weight` times each posting's weight to the partial score of its article (not `doc` itself). */
-function scan(
-  doc: number,
-  weight: number,
-  docs: Int32Array,
-  weights: Float64Array,
-  partial: Float64Array,
-  touched: number[],
-): void {
-  for (let i = 0; i < docs.length; i++) {
-    const other = docs[i] as number;
-    if (other === doc) continue;
-    if (partial[other] === 0) touched.push(other);
-    partial[other] = (partial[other] as number) + weight * (weights[i] as number);
+/**
+ * The inverted index of top terms: for each term, the articles having it among their top terms and its
+ * weight there, every list in one pair of typed arrays (list `l` is entries `starts[l]` up to
+ * `starts[l + 1]`). Lists are numbered rarest first (fewest articles, then by the term's text), so an
+ * article's lists are put in that order by sorting numbers.
+ */
+class Postings {
+  private readonly vectorIds: readonly Int32Array[];
+  /** The list of each term id (-1: none). */
+  private readonly listOf: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly docs: Int32Array;
+  private readonly weights: Float64Array;
+
+  constructor(vectors: TermVectors, tops: readonly number[][]) {
+    this.vectorIds = vectors.ids;
+    const counts = new Int32Array(vectors.terms.size);
+    const terms: number[] = [];
+    tops.forEach((positions, doc) => {
+      const ids = vectors.ids[doc] as Int32Array;
+      for (const position of positions) {
+        const term = ids[position] as number;
+        if (counts[term] === 0) terms.push(term);
+        counts[term] = (counts[term] as number) + 1;
+      }
+    });
+    const text = (term: number) => vectors.terms.text(term);
+    terms.sort((x, y) => (counts[x] as number) - (counts[y] as number) || compareIds(text(x), text(y)));
+    this.listOf = new Int32Array(vectors.terms.size).fill(-1);
+    this.starts = new Int32Array(terms.length + 1);
+    terms.forEach((term, list) => {
+      this.listOf[term] = list;
+      this.starts[list + 1] = (this.starts[list] as number) + (counts[term] as number);
+    });
+    const total = this.starts[terms.length] as number;
+    this.docs = new Int32Array(total);
+    this.weights = new Float64Array(total);
+    const next = this.starts.slice(0, terms.length);
+    tops.forEach((positions, doc) => {
+      const ids = vectors.ids[doc] as Int32Array;
+      const weights = vectors.weights[doc] as Float64Array;
+      for (const position of positions) {
+        const list = this.listOf[ids[position] as number] as number;
+        const at = next[list] as number;
+        next[list] = at + 1;
+        this.docs[at] = doc;
+        this.weights[at] = weights[position] as number;
+      }
+    });
+  }
+
+  /** Articles in a list. */
+  length(list: number): number {
+    return (this.starts[list + 1] as number) - (this.starts[list] as number);
+  }
+
+  /**
+   * The lists of article `doc`'s top terms (at `positions` in its vector), rarest first, each with its
+   * position: `list * size + position` (`size`: the vector's), sorted as numbers.
+   */
+  rarestFirst(doc: number, positions: readonly number[]): Float64Array {
+    const ids = this.vectorIds[doc] as Int32Array;
+    const entries = Float64Array.from(
+      positions,
+      (position) => (this.listOf[ids[position] as number] as number) * ids.length + position,
+    );
+    return entries.sort();
+  }
+
+  /** Adds `weight` times each entry's weight in `list` to the partial score of its article (not `doc` itself). */
+  scan(list: number, doc: number, weight: number, partial: Float64Array, touched: IntList): void {
+    const end = this.starts[list + 1] as number;
+    for (let i = this.starts[list] as number; i < end; i++) {
+      const other = this.docs[i] as number;
+      if (other === doc) continue;
+      if (partial[other] === 0) touched.push(other);
+      partial[other] = (partial[other] as number) + weight * (this.weights[i] as number);
+    }
   }
 }
 
 /** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
-function nearest(candidates: readonly number[], score: Float64Array, k: number): number[] {
+function nearest(candidates: IntList, score: Float64Array, k: number): number[] {
   const better = (x: number, y: number) =>
     (score[x] as number) > (score[y] as number) || (score[x] === score[y] && x < y);
   const best: number[] = [];
-  for (const candidate of candidates) {
-    if (best.length === k && !better(candidate, best[k - 1] as number)) continue;
+  for (let c = 0; c < candidates.length; c++) {
+    const candidate = candidates.at(c);
+    if (best.length === k) {
+      // Most candidates score below the k-th best: one comparison of numbers, no call.
+      const last = best[k - 1] as number;
+      const s = score[candidate] as number;
+      if (s < (score[last] as number) || (s === score[last] && candidate > last)) continue;
+    }
     let i = Math.min(best.length, k - 1);
     best[i] = candidate;
     while (i > 0 && better(candidate, best[i - 1] as number)) {
@@ -291,12 +343,6 @@ function nearest(candidates: readonly number[], score: Float64Array, k: number):
     }
   }
   return best;
-}
-
-interface Candidate {
-  similarity: number;
-  a: number;
-  b: number;
 }
 
 /**
@@ -323,31 +369,32 @@ function averageLink(
     (terms) => new Map([...terms].map((t) => [t, 1])),
   );
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
-  const links: Map<number, number>[] = Array.from({ length: count }, () => new Map());
+  // Per group: its neighbours and the sum of similarities to each, as pairs in one array. A neighbour
+  // that has since been merged into another group is dead and skipped: no deletions.
+  const links: number[][] = Array.from({ length: count }, () => []);
+  // Scratch for summing a merged group's links: the group each entry was last summed for.
+  const sums = new Float64Array(2 * count);
+  const summedFor = new Int32Array(2 * count).fill(-1);
   const alive: boolean[] = Array.from({ length: count }, () => true);
   const internal: number[] = Array.from({ length: count }, () => 0);
   const cohesion = (c: number) => {
     const n = (members[c] as number[]).length;
     return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
   };
-  const heap = new Heap<Candidate>(
-    (x, y) =>
-      x.similarity > y.similarity ||
-      (x.similarity === y.similarity && (x.a < y.a || (x.a === y.a && x.b < y.b))),
-  );
+  const heap = new PairHeap();
   for (const { a, b, similarity } of edges) {
-    (links[a] as Map<number, number>).set(b, similarity);
-    (links[b] as Map<number, number>).set(a, similarity);
-    if (similarity >= threshold) heap.push({ similarity, a, b });
+    (links[a] as number[]).push(b, similarity);
+    (links[b] as number[]).push(a, similarity);
+    if (similarity >= threshold) heap.push(similarity, a, b);
   }
-  for (let top = heap.pop(); top && top.similarity >= threshold; top = heap.pop()) {
-    const { a, b } = top;
+  while (heap.pop() && heap.similarity >= threshold) {
+    const { a, b, similarity } = heap;
     if (!alive[a] || !alive[b]) continue;
     const ca = cohesion(a);
     const cb = cohesion(b);
     const reference = ca !== undefined && cb !== undefined ? Math.sqrt(ca * cb) : (ca ?? cb);
     const ratio = sameNewsCycle(medians[a], medians[b]) ? sameDaysCohesionRatio : cohesionRatio;
-    if (reference !== undefined && top.similarity < ratio * reference) continue;
+    if (reference !== undefined && similarity < ratio * reference) continue;
     if (distinctEvents(a, b, members, signatureCounts, settings)) continue;
     if ((members[a] as number[]).length === 1 && (members[b] as number[]).length === 1 && thinPair(a, b))
       continue;
@@ -360,28 +407,37 @@ function averageLink(
     internal.push(
       (internal[a] as number) +
         (internal[b] as number) +
-        top.similarity * (members[a] as number[]).length * (members[b] as number[]).length,
+        similarity * (members[a] as number[]).length * (members[b] as number[]).length,
     );
     alive[a] = false;
     alive[b] = false;
     alive.push(true);
     members.push([...(members[a] as number[]), ...(members[b] as number[])]);
-    const sums = new Map<number, number>();
+    // The merged group's link to each neighbour of either side: the sum of both sides' links, a's first.
+    const others: number[] = [];
     for (const side of [a, b]) {
-      for (const [other, sum] of links[side] as Map<number, number>) {
-        if (other === a || other === b) continue;
-        sums.set(other, (sums.get(other) ?? 0) + sum);
-        (links[other] as Map<number, number>).delete(side);
+      const list = links[side] as number[];
+      for (let i = 0; i < list.length; i += 2) {
+        const other = list[i] as number;
+        if (!alive[other]) continue;
+        if (summedFor[other] !== merged) {
+          summedFor[other] = merged;
+          sums[other] = 0;
+          others.push(other);
+        }
+        sums[other] = (sums[other] as number) + (list[i + 1] as number);
       }
-      (links[side] as Map<number, number>).clear();
+      links[side] = [];
     }
-    links.push(sums);
+    const mergedLinks: number[] = [];
+    links.push(mergedLinks);
     const size = (members[merged] as number[]).length;
-    for (const [other, sum] of sums) {
-      (links[other] as Map<number, number>).set(merged, sum);
-      const similarity = sum / (size * (members[other] as number[]).length);
-      if (similarity >= threshold)
-        heap.push({ similarity, a: Math.min(other, merged), b: Math.max(other, merged) });
+    for (const other of others) {
+      const sum = sums[other] as number;
+      mergedLinks.push(other, sum);
+      (links[other] as number[]).push(merged, sum);
+      const average = sum / (size * (members[other] as number[]).length);
+      if (average >= threshold) heap.push(average, Math.min(other, merged), Math.max(other, merged));
     }
   }
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
@@ -475,20 +531,39 @@ function mergeCounts<K>(x: Map<K, number>, y: Map<K, number>): Map<K, number> {
 /** Sentences of an article's lead read for its signature: where the event is named, not its aftermath. */
 const SIGNATURE_SENTENCES = 5;
 
-/** Names (each content term of a name phrase) and figures of an article's headline and lead. */
-function eventSignature(article: CanonicalArticle, terms: ArticleTerms, names: NameReader): Set<number> {
+/**
+ * Names (each content term of a name phrase) and figures of an article's headline and lead. `leadNames`:
+ * where in `found` the names of a lead sentence already are, when they were read for the article's terms.
+ */
+function eventSignature(
+  article: CanonicalArticle,
+  terms: ArticleTerms,
+  names: NameReader,
+  found: IntList,
+  leadNames: readonly ([number, number] | undefined)[],
+): Set<number> {
   const signature = new Set<number>();
-  const found = new IntList();
-  names.append(article.title, terms.titleTokens(article), 0, LEAD_WORDS, found);
-  for (const figure of figureTerms(firstWords(article.title, LEAD_WORDS)))
-    if (figure.length > 2) signature.add(terms.id(figure));
-  const sentences = terms.sentenceTokens(article);
-  for (const [i, sentence] of article.sentences.slice(0, SIGNATURE_SENTENCES).entries()) {
-    names.append(sentence, sentences.ids, sentences.starts[i] as number, LEAD_WORDS, found);
-    for (const figure of figureTerms(firstWords(sentence, LEAD_WORDS)))
+  const add = (
+    text: string,
+    tokens: ArrayLike<number>,
+    offset: number,
+    known: [number, number] | undefined,
+  ) => {
+    if (known) for (let i = known[0]; i < known[1]; i++) signature.add(found.at(i));
+    else {
+      // Names not read yet are read into `found` and taken back out once added.
+      const from = found.length;
+      names.append(text, tokens, offset, LEAD_WORDS, found);
+      for (let i = from; i < found.length; i++) signature.add(found.at(i));
+      found.length = from;
+    }
+    for (const figure of figureTerms(firstWords(text, LEAD_WORDS)))
       if (figure.length > 2) signature.add(terms.id(figure));
-  }
-  for (let i = 0; i < found.length; i++) signature.add(found.at(i));
+  };
+  add(article.title, terms.titleTokens(article), 0, undefined);
+  const sentences = terms.sentenceTokens(article);
+  for (const [i, sentence] of article.sentences.slice(0, SIGNATURE_SENTENCES).entries())
+    add(sentence, sentences.ids, sentences.starts[i] as number, leadNames[i]);
   return signature;
 }
 
@@ -529,7 +604,7 @@ function toGroup(
     .sort((x, y) => y.score - x.score || compareIds(x.article.id, y.article.id))
     .map(({ article }) => article);
   const ids = articles.map((a) => a.id).sort(compareIds);
-  const id = `theme-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 12)}`;
+  const id = `theme-${hash('sha256', ids.join('\n')).slice(0, 12)}`;
   return {
     group: { id, label: headlineFor(ordered), articles: ordered },
     size: articles.reduce((n, a) => n + 1 + a.duplicates.length, 0),
@@ -559,7 +634,6 @@ const UPPER_START = /^[^\p{L}\p{N}]*\p{Lu}/u;
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|([\p{L}\p{N}])[^\p{L}\p{N}]+$/gu;
 const POSSESSIVE = /['’]s$/u;
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
-const CLOSING_PUNCTUATION = ',.;:!?"”)';
 
 /**
  * Finds names in a text: runs of up to 4 capitalised words (names, places, organisations), not counting
@@ -608,7 +682,7 @@ class NameReader {
       this.runTo = to;
       this.runWords++;
     } else this.flush();
-    if (CLOSING_PUNCTUATION.includes(this.text.charAt(end - 1))) this.flush();
+    if (isClosing(this.text.charCodeAt(end - 1))) this.flush();
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */
@@ -629,7 +703,8 @@ class NameReader {
     // Cheap test first: most words start with a lowercase letter and cannot be names.
     if (first >= 97 && first <= 122) return false;
     if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end)) {
-      // A capital and ASCII letters only (most names): one token, the word in lowercase.
+      // A capital and ASCII letters, then perhaps punctuation ("Obama,"; most names): one token, the word
+      // in lowercase once the punctuation is stripped.
       const token = this.tokens[this.offset + from] as number;
       return to - from === 1 && !this.terms.isStopword(token) && !this.calendar.has(token);
     }
@@ -644,13 +719,38 @@ class NameReader {
   }
 }
 
-/** Whether `text[start .. end - 1]` are ASCII letters only. */
+/** Whether `text[start .. end - 1]` are ASCII letters, then perhaps ASCII punctuation (nothing to strip but that). */
 function isPlainWord(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = text.charCodeAt(i) | 0x20;
-    if (c < 97 || c > 122) return false;
+    if (c < 97 || c > 122) break;
+  }
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || isAsciiLetterOrDigit(c)) return false;
   }
   return true;
+}
+
+function isAsciiLetterOrDigit(c: number): boolean {
+  const lower = c | 0x20;
+  return (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57);
+}
+
+/** Whether a word ending on this code unit closes a name run: `,.;:!?"”)`. */
+function isClosing(c: number): boolean {
+  return (
+    c === 44 ||
+    c === 46 ||
+    c === 59 ||
+    c === 58 ||
+    c === 33 ||
+    c === 63 ||
+    c === 34 ||
+    c === 0x201d ||
+    c === 41
+  );
 }
 
 /** Whether a whitespace-separated word counts as a name word: capitalised once punctuation is stripped. */

@@ -46,7 +46,7 @@ describe('npm run bench', () => {
     const written = JSON.parse(readFileSync(results, 'utf8'));
     expect(written.runs.map((r: { size: number }) => r.size)).toEqual([10, 100]);
     const stages = written.runs[1].figures.map((f: { stage: string }) => f.stage);
-    expect(stages).toEqual(['parse', 'dedup', 'themes', 'summaries', 'render', 'total']);
+    expect(stages).toEqual(['parse', 'terms', 'dedup', 'themes', 'summaries', 'render', 'total']);
     expect(written.runs[1].htmlBytes).toBeGreaterThan(0);
     expect(written.commands.map((c: { name: string }) => c.name)).toEqual([
       'digest --help',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/core/article.ts';
 import { collapseDuplicates } from '../../src/core/dedup.ts';
-import { jaccard, shingleHashes } from '../../src/core/ingest/minhash.ts';
+import { jaccardAtLeast, shingleHashes } from '../../src/core/ingest/minhash.ts';
 import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
 
 const SEEDS = [
@@ -43,7 +43,7 @@ describe('collapseDuplicates', () => {
     // Assess
     expect(canonical.map((a) => a.id)).toEqual(SEEDS);
     expect(canonical.every((a) => a.duplicates.length === 0)).toBe(true);
-    expect(jaccard(shingleHashes(s000?.text ?? ''), shingleHashes(s001?.text ?? ''))).toBeLessThan(0.1);
+    expect(jaccardAtLeast(shingleHashes(s000?.text ?? ''), shingleHashes(s001?.text ?? ''), 0.1)).toBe(false);
   });
 
   it('collapses an exact re-upload whose only differences are quote styles and line ends', () => {
@@ -121,6 +121,31 @@ describe('collapseDuplicates', () => {
 
   it('returns nothing for nothing', () => {
     expect(collapseDuplicates([])).toEqual([]);
+  });
+});
+
+describe('jaccardAtLeast', () => {
+  it('says what the exact Jaccard similarity says, also when it stops early', () => {
+    // Prepare: pairs of sorted sets from a small range, so their overlap spans 0 to 1.
+    let state = 7;
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const set = (size: number) =>
+      Uint32Array.from(new Set(Array.from({ length: size }, () => Math.floor(random() * 40)))).sort();
+    const exact = (a: Uint32Array, b: Uint32Array) => {
+      const shared = [...a].filter((x) => b.includes(x)).length;
+      return a.length + b.length === 0 ? 1 : shared / (a.length + b.length - shared);
+    };
+
+    for (let n = 0; n < 500; n++) {
+      const a = set(Math.floor(random() * 30));
+      const b = set(Math.floor(random() * 30));
+      // Act and assess
+      for (const threshold of [0.2, 0.6, 0.9])
+        expect(jaccardAtLeast(a, b, threshold)).toBe(exact(a, b) >= threshold);
+    }
   });
 });
 

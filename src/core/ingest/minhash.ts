@@ -72,23 +72,33 @@ export function minHashSignature(shingles: Uint32Array): Uint32Array {
   return signature;
 }
 
-/** Exact Jaccard similarity of two sorted shingle sets. */
-export function jaccard(a: Uint32Array, b: Uint32Array): number {
-  if (a.length === 0 && b.length === 0) return 1;
+/**
+ * Whether the Jaccard similarity of two sorted shingle sets is at least `threshold`: `jaccard(a, b) >=
+ * threshold`, stopping as soon as the shingles left cannot bring it there (most candidate pairs).
+ */
+export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
+  if (a.length === 0 && b.length === 0) return 1 >= threshold;
+  const total = a.length + b.length;
   let i = 0;
   let j = 0;
   let shared = 0;
   while (i < a.length && j < b.length) {
-    const x = a[i] ?? 0;
-    const y = b[j] ?? 0;
+    const x = a[i] as number;
+    const y = b[j] as number;
     if (x === y) {
       shared++;
       i++;
       j++;
-    } else if (x < y) i++;
-    else j++;
+    } else {
+      if (x < y) i++;
+      else j++;
+      // The most it can still reach: every shingle left in the smaller rest shared. The ratio only grows
+      // with the shared count, so below the threshold here is below it at the end.
+      const most = shared + Math.min(a.length - i, b.length - j);
+      if (most / (total - most) < threshold) return false;
+    }
   }
-  return shared / (a.length + b.length - shared);
+  return shared / (total - shared) >= threshold;
 }
 
 const FNV_OFFSET = 0x811c9dc5;

@@ -229,26 +229,22 @@ export class ArticleTerms {
    */
   private scan(text: string, out: IntList, offsets?: IntList): boolean {
     const lower = text.toLowerCase();
-    let start = -1;
-    let h = FNV_OFFSET;
-    for (let i = 0; i <= lower.length; i++) {
-      const c = i < lower.length ? lower.charCodeAt(i) : 0;
-      if (isTokenChar(c)) {
-        if (start < 0) {
-          start = i;
-          h = FNV_OFFSET;
-        }
-        h = Math.imul(h ^ c, FNV_PRIME);
-      } else if (start >= 0) {
-        out.push(this.intern(lower, start, i, h >>> 0));
-        if (offsets) {
-          offsets.push(start);
-          offsets.push(i);
-        }
-        start = -1;
+    const length = lower.length;
+    let i = 0;
+    for (;;) {
+      while (i < length && !isTokenChar(lower.charCodeAt(i))) i++;
+      if (i === length) break;
+      const start = i;
+      let h = FNV_OFFSET;
+      for (; i < length && isTokenChar(lower.charCodeAt(i)); i++)
+        h = Math.imul(h ^ lower.charCodeAt(i), FNV_PRIME);
+      out.push(this.intern(lower, start, i, h >>> 0));
+      if (offsets) {
+        offsets.push(start);
+        offsets.push(i);
       }
     }
-    return lower.length === text.length;
+    return length === text.length;
   }
 
   /** The id of `source.slice(start, end)`, whose hash is `hash`; the string is built only when new. */
