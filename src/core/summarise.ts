@@ -661,28 +661,51 @@ function selectGreedily(
   };
   // The first point says what happened: of the articles' leads, the one that covers the story best.
   const hasLead = candidates.some((c) => c.lead && c.words + roomLeft(c) <= settings.words);
+  // A sentence that repeats a chosen point, or opens on a name ("Banky was ...") no point has said
+  // who that is: the comparisons are made only for a sentence that would win otherwise.
+  const repeats = (candidate: Candidate) => {
+    const name = chosen.length > 0 ? candidate.openingName : undefined;
+    return (
+      (name !== undefined && !chosen.some((c) => c.text.includes(name))) ||
+      chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap) ||
+      chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
+    );
+  };
+  // Each round's score of each candidate; 0 when it cannot be chosen this round.
+  const scores = new Float64Array(candidates.length);
   while (chosen.length < maxPoints) {
-    let best: Candidate | undefined;
-    let bestScore = 0;
-    for (const candidate of candidates) {
-      if (picked.has(candidate) || used + candidate.words + roomLeft(candidate) > settings.words) continue;
-      if (hasLead && chosen.length === 0 && !candidate.lead) continue;
+    candidates.forEach((candidate, i) => {
+      scores[i] = 0;
+      if (picked.has(candidate) || used + candidate.words + roomLeft(candidate) > settings.words) return;
+      if (hasLead && chosen.length === 0 && !candidate.lead) return;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (covered[concept] === 0) gain += weights[concept] as number;
-      if (gain < settings.minNewShare * candidate.reward) continue;
+      if (gain < settings.minNewShare * candidate.reward) return;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
-      const score = gain / candidate.words ** settings.lengthCost;
-      if (!(score > bestScore || (score === bestScore && best && precedes(candidate, best)))) continue;
-      // The comparisons with the points chosen last: only a sentence that would win is compared.
-      // A name alone ("Banky was ...") only once a point has said who that is.
-      const name = chosen.length > 0 ? candidate.openingName : undefined;
-      if (name !== undefined && !chosen.some((c) => c.text.includes(name))) continue;
-      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
-      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
-      best = candidate;
-      bestScore = score;
+      scores[i] = gain / candidate.words ** settings.lengthCost;
+    });
+    // The best score (ties to the earlier sentence) of a sentence that repeats no point.
+    let best: Candidate | undefined;
+    for (;;) {
+      let at = -1;
+      for (let i = 0; i < candidates.length; i++) {
+        const score = scores[i] as number;
+        if (score === 0 || (at >= 0 && score < (scores[at] as number))) continue;
+        if (
+          at < 0 ||
+          score > (scores[at] as number) ||
+          precedes(candidates[i] as Candidate, candidates[at] as Candidate)
+        )
+          at = i;
+      }
+      if (at < 0) break;
+      if (!repeats(candidates[at] as Candidate)) {
+        best = candidates[at];
+        break;
+      }
+      scores[at] = 0;
     }
     if (!best) break;
     take(best);
