@@ -314,9 +314,8 @@ class CaseEvidence {
     for (const [sentence, copies] of sentences)
       forEachWord(
         sentence,
-        (text, from, to, _index, kind, token) => {
-          if (kind === 'lower') counted.add(token ?? text.slice(from, to), copies);
-        },
+        'lower',
+        (text, from, to, _index, token) => counted.add(token ?? text.slice(from, to), copies),
         counted.shapes,
       );
     for (const [key, count] of counted.counts) this.lowercase.set(key, count);
@@ -361,17 +360,16 @@ class CaseEvidence {
   }
 
   private readCapitalised(sentence: string, copies: number): void {
+    // The key of the last capitalised word but the first word, and its index: a pair needs the next.
     let previous: string | undefined;
-    forEachWord(sentence, (text, from, to, index, kind, word) => {
-      if (kind !== 'upper') {
-        previous = undefined;
-        return;
-      }
+    let previousIndex = -2;
+    forEachWord(sentence, 'upper', (text, from, to, index, word) => {
       const token = word ?? text.slice(from, to);
       const key = token.toLowerCase();
       if (ALL_UPPER.test(token)) this.acronyms.add(token);
-      if (previous !== undefined) this.pairs.add(`${previous} ${key}`);
+      if (previous !== undefined && previousIndex === index - 1) this.pairs.add(`${previous} ${key}`);
       previous = index === 0 ? undefined : key;
+      previousIndex = index;
       if (index > 0) this.capitalised.set(key, (this.capitalised.get(key) ?? 0) + copies);
     });
   }
@@ -418,21 +416,15 @@ class LowercaseTally {
 
 /**
  * Visits the words of a sentence as `split(/\s+/)` gives them (a leading space makes an empty first word),
- * without their edge punctuation: the word is `token`, or `sentence.slice(from, to)` when `token` is
- * undefined (an ASCII word: its string is built only when wanted); `kind` is the case of its first letter.
- * An ASCII word whose shape (length, first and last letter in lowercase) has no count in `shapes` is not
- * visited.
+ * without their edge punctuation, that start with a letter of case `kind`: the word is `token`, or
+ * `sentence.slice(from, to)` when `token` is undefined (an ASCII word: its string is built only when
+ * wanted); `index` is its place among all words. An ASCII word whose shape (length, first and last
+ * letter in lowercase) has no count in `shapes` is not visited.
  */
 function forEachWord(
   sentence: string,
-  visit: (
-    sentence: string,
-    from: number,
-    to: number,
-    index: number,
-    kind: 'lower' | 'upper' | undefined,
-    token: string | undefined,
-  ) => void,
+  kind: 'lower' | 'upper',
+  visit: (sentence: string, from: number, to: number, index: number, token: string | undefined) => void,
   shapes?: Uint16Array,
 ): void {
   const length = sentence.length;
@@ -452,15 +444,7 @@ function forEachWord(
     index++;
     if (!ascii) {
       const token = stripPunctuation(sentence.slice(start, at));
-      const kind =
-        token === ''
-          ? undefined
-          : startsWith(token, 'lower')
-            ? 'lower'
-            : startsWith(token, 'upper')
-              ? 'upper'
-              : undefined;
-      visit(sentence, start, at, index, kind, token);
+      if (token !== '' && startsWith(token, kind)) visit(sentence, start, at, index, token);
       continue;
     }
     let from = start;
@@ -468,15 +452,10 @@ function forEachWord(
     while (from < to && !isAsciiLetterOrDigit(sentence.charCodeAt(from))) from++;
     while (to > from && !isAsciiLetterOrDigit(sentence.charCodeAt(to - 1))) to--;
     const first = sentence.charCodeAt(from);
-    const kind =
-      from === to ? undefined : first >= 97 ? 'lower' : first <= 90 && first >= 65 ? 'upper' : undefined;
-    if (
-      shapes &&
-      kind !== undefined &&
-      shapes[shape(to - from, lowerAscii(first), lowerAscii(sentence.charCodeAt(to - 1)))] === 0
-    )
+    if (from === to || (kind === 'lower' ? first < 97 : first < 65 || first > 90)) continue;
+    if (shapes && shapes[shape(to - from, lowerAscii(first), lowerAscii(sentence.charCodeAt(to - 1)))] === 0)
       continue;
-    visit(sentence, from, to, index, kind, undefined);
+    visit(sentence, from, to, index, undefined);
   }
 }
 
