@@ -58,10 +58,15 @@ export function collapseDuplicates(
   const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
   const shingles = compared.map((i) => shinglesOf(sorted[i] as Article, terms));
   const signatures = shingles.map(minHashSignature);
+  // Every band's key of every signature at once: band b's keys are keys[b * m] to keys[(b + 1) * m - 1].
+  const m = signatures.length;
+  const keys = new Float64Array(BANDS * m);
+  signatures.forEach((signature, j) => {
+    for (let band = 0; band < BANDS; band++) keys[band * m + j] = bandKey(band, signature);
+  });
   const checked = new Set<number>();
   for (let band = 0; band < BANDS; band++) {
-    const keys = signatures.map((signature) => bandKey(band, signature));
-    forEachBucket(keys, (x, y) => {
+    forEachBucket(keys.subarray(band * m, (band + 1) * m), (x, y) => {
       const a = compared[x] as number;
       const b = compared[y] as number;
       // Already one group (joined through another pair): nothing to confirm.
@@ -112,7 +117,7 @@ function bandKey(band: number, signature: Uint32Array): number {
  * Calls `pair(x, y)` (x < y) for every two entries of `keys` with equal values, by sorting the entries
  * instead of hashing them into buckets: each key and its index packed in one float, sorted natively.
  */
-function forEachBucket(keys: readonly number[], pair: (x: number, y: number) => void): void {
+function forEachBucket(keys: Float64Array, pair: (x: number, y: number) => void): void {
   const packed = new Float64Array(keys.length);
   for (let i = 0; i < keys.length; i++) packed[i] = (keys[i] as number) * INDEX_RANGE + i;
   packed.sort();
