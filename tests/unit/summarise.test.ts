@@ -60,7 +60,7 @@ describe('summarise', () => {
     expect(summarise(shuffled(story), { words: 60 })).toEqual(summarise(story, { words: 60 }));
   });
 
-  it('gives the same summary from a build\'s shared terms as from its own', () => {
+  it("gives the same summary from a build's shared terms as from its own", () => {
     // Arrange: terms that have already read other text, as the pipeline's have by the summaries stage.
     const shared = new ArticleTerms();
     shared.tokens('Unrelated words come first, so every id differs from a fresh vocabulary.');
