@@ -192,12 +192,14 @@ function matchKey(text: string, tokens: Int32Array, terms: ArticleTerms): string
 
 /** Token ids as a string, two UTF-16 units each. */
 function tokenKey(tokens: Int32Array): string {
-  const units = new Array<number>(tokens.length * 2);
-  tokens.forEach((id, i) => {
-    units[2 * i] = id >>> 16;
-    units[2 * i + 1] = id & 0xffff;
-  });
-  return `t${String.fromCharCode(...units)}`;
+  const chunks = ['t'];
+  // In chunks: a hostile sentence of few words can hold a great many tokens, too many for one call.
+  for (let from = 0; from < tokens.length; from += 4096) {
+    const units: number[] = [];
+    for (const id of tokens.subarray(from, from + 4096)) units.push(id >>> 16, id & 0xffff);
+    chunks.push(String.fromCharCode(...units));
+  }
+  return chunks.join('');
 }
 
 const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
