@@ -369,7 +369,8 @@ class ConceptIds {
     let previousStop = false;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as number;
-      const stop = terms.isStopword(token);
+      // A token with a content term is no stopword: one typed-array read for most tokens.
+      const stop = terms.contentTerm(token) < 0 && terms.isStopword(token);
       if (i > 0 && !(previousStop && stop)) {
         grams.push(this.pairs.id(terms.stem(tokens[i - 1] as number), terms.stem(token)));
       }
