@@ -1,6 +1,6 @@
 import type { Article } from './article.ts';
 import { withoutDateline } from './text/sentences.ts';
-import { contentTerms, firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { contentTerms, firstWords, isSpace, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -29,7 +29,7 @@ const leadOf = (article: Article, count: number) =>
  */
 export function headlineFor(articles: readonly Article[]): string {
   if (articles.length === 0) return '';
-  const evidence = caseEvidence(articles);
+  const evidence = new CaseEvidence(articles.slice(0, EVIDENCE_ARTICLES), shoutedWords(articles));
   const shared = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES));
   let best: { text: string; score: number } | undefined;
   articles.slice(0, CANDIDATE_ARTICLES).forEach((article, rank) => {
@@ -285,42 +285,199 @@ function isSentenceCase(text: string): boolean {
   return lower / words.length >= 0.3;
 }
 
-interface CaseEvidence {
-  /** lowercase word -> times seen capitalised / in lowercase, not counting sentence starts. */
-  capitalised: Map<string, number>;
-  lowercase: Map<string, number>;
-  /** Capitalised word pairs seen in the bodies ("New Zealand", "Betty Ford"). */
-  pairs: Set<string>;
-  /** Words the bodies write in capitals ("NBA", "UN"). */
-  acronyms: Set<string>;
+/**
+ * How the theme's bodies (their first sentences) write each word's case, not counting sentence starts.
+ * Capitalised words are counted in one pass; lowercase ones in a second, only for words seen capitalised
+ * or written in capitals in a candidate's source, and only until they outnumber the capitalised ones
+ * (every question compares the two). A question about any other word reads the bodies again in full.
+ */
+class CaseEvidence {
+  private readonly capitalised = new Map<string, number>();
+  /** Lowercase count of each counted word, up to its capitalised count + 1. */
+  private readonly lowercase = new Map<string, number>();
+  private readonly pairs = new Set<string>();
+  private readonly acronyms = new Set<string>();
+  private everyWord: CaseEvidence | undefined;
+
+  /** `shouted`: the lowercase words in capitals in the candidates' sources; undefined to count every word. */
+  constructor(
+    private readonly articles: readonly Article[],
+    private readonly shouted?: ReadonlySet<string>,
+  ) {
+    // Outlets repeat sentences word for word: each distinct one is read once, its counts times its copies.
+    const sentences = new Map<string, number>();
+    for (const article of articles)
+      for (const sentence of leadOf(article, EVIDENCE_SENTENCES))
+        sentences.set(sentence, (sentences.get(sentence) ?? 0) + 1);
+    for (const [sentence, copies] of sentences) this.readCapitalised(sentence, copies);
+    const counted = new LowercaseTally(this.capitalised, shouted);
+    for (const [sentence, copies] of sentences)
+      forEachWord(
+        sentence,
+        'lower',
+        (text, from, to, _index, token) => counted.add(token ?? text.slice(from, to), copies),
+        counted.shapes,
+      );
+    for (const [key, count] of counted.counts) this.lowercase.set(key, count);
+  }
+
+  /** Capitalised in the bodies more often than in lowercase. */
+  isNamed(key: string): boolean {
+    const capitals = this.capitalised.get(key) ?? 0;
+    return capitals > 0 && capitals > this.timesLowercase(key);
+  }
+
+  /** Written in lowercase more often than capitalised (for a word in capitals in a candidate). */
+  isShouted(key: string): boolean {
+    if (this.shouted !== undefined && !this.lowercase.has(key) && !this.shouted.has(key))
+      return this.all().isShouted(key);
+    return this.timesLowercase(key) > (this.capitalised.get(key) ?? 0);
+  }
+
+  /** Capitalised at least twice, and at least four times as often as in lowercase. */
+  isLowercasedName(key: string): boolean {
+    const capitals = this.capitalised.get(key) ?? 0;
+    return capitals >= 2 && this.timesLowercase(key) * 4 <= capitals;
+  }
+
+  /** Whether the bodies capitalise the two words (lowercase, "undefined" for none) one after the other. */
+  hasPair(first: string, second: string): boolean {
+    return this.pairs.has(`${first} ${second}`);
+  }
+
+  /** Whether the bodies write the word in capitals. */
+  isAcronym(word: string): boolean {
+    return this.acronyms.has(word);
+  }
+
+  private timesLowercase(key: string): number {
+    return this.lowercase.get(key) ?? 0;
+  }
+
+  private all(): CaseEvidence {
+    this.everyWord ??= new CaseEvidence(this.articles);
+    return this.everyWord;
+  }
+
+  private readCapitalised(sentence: string, copies: number): void {
+    // The key of the last capitalised word but the first word, and its index: a pair needs the next.
+    let previous: string | undefined;
+    let previousIndex = -2;
+    forEachWord(sentence, 'upper', (text, from, to, index, word) => {
+      const token = word ?? text.slice(from, to);
+      const key = token.toLowerCase();
+      if (ALL_UPPER.test(token)) this.acronyms.add(token);
+      if (previous !== undefined && previousIndex === index - 1) this.pairs.add(`${previous} ${key}`);
+      previous = index === 0 ? undefined : key;
+      previousIndex = index;
+      if (index > 0) this.capitalised.set(key, (this.capitalised.get(key) ?? 0) + copies);
+    });
+  }
 }
 
-function caseEvidence(articles: readonly Article[]): CaseEvidence {
-  const evidence: CaseEvidence = {
-    capitalised: new Map(),
-    lowercase: new Map(),
-    pairs: new Set(),
-    acronyms: new Set(),
-  };
-  for (const article of articles.slice(0, EVIDENCE_ARTICLES)) {
-    for (const sentence of leadOf(article, EVIDENCE_SENTENCES)) {
-      const tokens = sentence.split(/\s+/).map(stripPunctuation);
-      tokens.forEach((token, i) => {
-        if (token === '') return;
-        const key = token.toLowerCase();
-        if (startsWith(token, 'lower')) evidence.lowercase.set(key, (evidence.lowercase.get(key) ?? 0) + 1);
-        else if (startsWith(token, 'upper')) {
-          if (ALL_UPPER.test(token)) evidence.acronyms.add(token);
-          if (i === 0) return;
-          evidence.capitalised.set(key, (evidence.capitalised.get(key) ?? 0) + 1);
-          const next = tokens[i + 1] ?? '';
-          if (startsWith(next, 'upper')) evidence.pairs.add(`${key} ${next.toLowerCase()}`);
-        }
-      });
+/** Lowercase counts of the words that can be asked about, each up to its capitalised count + 1. */
+class LowercaseTally {
+  readonly counts = new Map<string, number>();
+  /** How many counted ASCII words have each shape: a word of no such shape is passed over unread. */
+  readonly shapes: Uint16Array | undefined;
+  private readonly limits = new Map<string, number>();
+
+  constructor(capitalised: ReadonlyMap<string, number>, shouted: ReadonlySet<string> | undefined) {
+    if (shouted === undefined) return;
+    this.shapes = new Uint16Array(SHAPES);
+    const count = (key: string) => {
+      if (this.limits.has(key)) return;
+      this.limits.set(key, (capitalised.get(key) ?? 0) + 1);
+      this.counts.set(key, 0);
+      const shapes = this.shapes as Uint16Array;
+      if (!NON_ASCII.test(key)) shapes[shapeOf(key)] = (shapes[shapeOf(key)] as number) + 1;
+    };
+    for (const key of capitalised.keys()) count(key);
+    for (const key of shouted) count(key);
+  }
+
+  add(word: string, copies: number): void {
+    const key = word.toLowerCase();
+    if (this.shapes === undefined) {
+      this.counts.set(key, (this.counts.get(key) ?? 0) + copies);
+      return;
+    }
+    const limit = this.limits.get(key);
+    if (limit === undefined) return;
+    const count = Math.min((this.counts.get(key) as number) + copies, limit);
+    this.counts.set(key, count);
+    // Decided: every question about it now has its answer.
+    if (count === limit && !NON_ASCII.test(key)) {
+      this.limits.delete(key);
+      this.shapes[shapeOf(key)] = (this.shapes[shapeOf(key)] as number) - 1;
     }
   }
-  return evidence;
 }
+
+/**
+ * Visits the words of a sentence as `split(/\s+/)` gives them (a leading space makes an empty first word),
+ * without their edge punctuation, that start with a letter of case `kind`: the word is `token`, or
+ * `sentence.slice(from, to)` when `token` is undefined (an ASCII word: its string is built only when
+ * wanted); `index` is its place among all words. An ASCII word whose shape (length, first and last
+ * letter in lowercase) has no count in `shapes` is not visited.
+ */
+function forEachWord(
+  sentence: string,
+  kind: 'lower' | 'upper',
+  visit: (sentence: string, from: number, to: number, index: number, token: string | undefined) => void,
+  shapes?: Uint16Array,
+): void {
+  const length = sentence.length;
+  let index = length === 0 || isSpaceCode(sentence.charCodeAt(0)) ? 0 : -1;
+  for (let at = 0; ; ) {
+    while (at < length && isSpaceCode(sentence.charCodeAt(at))) at++;
+    if (at === length) return;
+    const start = at;
+    let ascii = true;
+    for (; at < length; at++) {
+      const code = sentence.charCodeAt(at);
+      if (code < 128) {
+        if (code === 32 || (code >= 9 && code <= 13)) break;
+      } else if (isSpace(code)) break;
+      else ascii = false;
+    }
+    index++;
+    if (!ascii) {
+      const token = stripPunctuation(sentence.slice(start, at));
+      if (token !== '' && startsWith(token, kind)) visit(sentence, start, at, index, token);
+      continue;
+    }
+    let from = start;
+    let to = at;
+    while (from < to && !isAsciiLetterOrDigit(sentence.charCodeAt(from))) from++;
+    while (to > from && !isAsciiLetterOrDigit(sentence.charCodeAt(to - 1))) to--;
+    const first = sentence.charCodeAt(from);
+    if (from === to || (kind === 'lower' ? first < 97 : first < 65 || first > 90)) continue;
+    if (shapes && shapes[shape(to - from, lowerAscii(first), lowerAscii(sentence.charCodeAt(to - 1)))] === 0)
+      continue;
+    visit(sentence, from, to, index, undefined);
+  }
+}
+
+const isSpaceCode = (code: number) => (code < 128 ? code === 32 || (code >= 9 && code <= 13) : isSpace(code));
+
+/** The lowercase words in capitals (3 letters or more) in the candidates' headlines and first two sentences. */
+function shoutedWords(articles: readonly Article[]): Set<string> {
+  const words = new Set<string>();
+  for (const article of articles.slice(0, CANDIDATE_ARTICLES))
+    for (const text of [article.title, ...leadOf(article, 2)])
+      for (const [word] of text.matchAll(CAPITALS)) words.add(word.toLowerCase());
+  return words;
+}
+
+/** A run of 3 capitals or more between characters that are no letter or digit. */
+const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{3,}(?![\p{L}\p{N}])/gu;
+const SHAPES = 1 << 14;
+const shape = (length: number, first: number, last: number) =>
+  ((Math.min(length, 15) << 10) | ((first & 31) << 5) | (last & 31)) & (SHAPES - 1);
+const shapeOf = (key: string) => shape(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1));
+const lowerAscii = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+const NON_ASCII = /[^\0-\x7f]/;
 
 /**
  * Title Case or ALL CAPS headline to sentence case: a word keeps its capital when the bodies write it
@@ -335,11 +492,12 @@ function toSentenceCase(title: string, evidence: CaseEvidence): string {
     .map((token, i) => {
       const word = stripPunctuation(token);
       const key = keys[i] ?? '';
-      const inPair =
-        evidence.pairs.has(`${keys[i - 1]} ${key}`) || evidence.pairs.has(`${key} ${keys[i + 1]}`);
-      const named = inPair || (evidence.capitalised.get(key) ?? 0) > (evidence.lowercase.get(key) ?? 0);
+      const named =
+        evidence.hasPair(`${keys[i - 1]}`, key) ||
+        evidence.hasPair(key, `${keys[i + 1]}`) ||
+        evidence.isNamed(key);
       let cased: string;
-      if (/^\p{Lu}{2,}$/u.test(word) && (!allCaps || evidence.acronyms.has(word))) cased = word;
+      if (/^\p{Lu}{2,}$/u.test(word) && (!allCaps || evidence.isAcronym(word))) cased = word;
       else if (named || /^\p{Lu}\p{Ll}{0,3}\.$/u.test(token))
         cased = word.charAt(0).toUpperCase() + (allCaps ? word.slice(1).toLowerCase() : word.slice(1));
       else cased = key;
@@ -359,11 +517,9 @@ function recase(text: string, evidence: CaseEvidence): string {
     .map((token, i) => {
       const word = stripPunctuation(token);
       const key = word.toLowerCase();
-      const capitals = evidence.capitalised.get(key) ?? 0;
-      const lowers = evidence.lowercase.get(key) ?? 0;
-      if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && lowers > capitals)
+      if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && evidence.isShouted(key))
         return token.replace(word, key);
-      if (/^\p{Ll}/u.test(word) && capitals >= 2 && lowers * 4 <= capitals)
+      if (/^\p{Ll}/u.test(word) && evidence.isLowercasedName(key))
         return token.replace(word, word.charAt(0).toUpperCase() + word.slice(1));
       return token;
     })

@@ -59,6 +59,7 @@ export function buildDigestFromArticles(
         group.articles,
         summary,
         ALTERNATIVES_PER_THEME,
+        terms,
       );
       return {
         id: group.id,

@@ -1,9 +1,10 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
+import { ArticleTerms } from './text/article-terms.ts';
+import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
-import { TermIds } from './text/term-ids.ts';
-import { contentTerms, isStopword, normaliseForMatch, stem, wordCount, words } from './text/tokens.ts';
+import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -78,17 +79,19 @@ interface Candidate {
   position: number;
   /** The first readable sentence of its article: the kind of sentence that says what happened. */
   lead: boolean;
-  /** Stemmed content words, to tell a reworded copy of a chosen point. */
-  terms: Set<string>;
+  /** Content terms (ArticleTerms ids), to tell a reworded copy of a chosen point. */
+  terms: Set<number>;
   /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
   openingName?: string;
-  /** Names (capitalised as names are) and figures of its statement: what a restatement has no new one of. */
-  facts: { names: Set<string>; figures: Set<string> };
-  /** Stemmed content words of its statement (attribution aside). */
-  statementTerms: Set<string>;
-  /** Every lowercase word, to tell whether a name or figure of another sentence is in this one. */
-  tokens: Set<string>;
-  key: string;
+  /**
+   * Names (capitalised as names are) and figures of its statement, as token ids, and the names' stems:
+   * what a restatement has no new one of.
+   */
+  facts: { names: Set<number>; figures: Set<number>; nameTerms: Set<number> };
+  /** Content terms of its statement (attribution aside). */
+  statementTerms: Set<number>;
+  /** Every token (id), to tell whether a name or figure of another sentence is in this one. */
+  tokens: Set<number>;
 }
 
 /**
@@ -101,21 +104,28 @@ interface Candidate {
  * not a reworded copy of a point already chosen. Points are quoted verbatim and cite every article in
  * which they occur. Input order does not matter.
  */
-export function summarise(articles: readonly Article[], options: SummariseOptions): Point[] {
-  return pointsOf(rank(articles, options), options);
+export function summarise(
+  articles: readonly Article[],
+  options: SummariseOptions,
+  terms = new ArticleTerms(),
+): Point[] {
+  const ranking = rank(articles, options, terms);
+  return pointsOf(ranking, options).map(ranking.quote);
 }
 
 /**
  * The summary and what an editor may swap a point for (digest.json `alternatives`) from one ranking of
  * the articles' sentences: the further sentences the summariser picks when given `count` more points
- * and room for them, in its reading order, quoted and cited like points.
+ * and room for them, in its reading order, quoted and cited like points. `terms` is the build's one
+ * tokenisation of the articles (pipeline.ts), so their words are not read again.
  */
 export function summariseWithAlternatives(
   articles: readonly Article[],
   options: SummariseOptions,
   count: number,
+  terms = new ArticleTerms(),
 ): { points: Point[]; alternatives: Point[] } {
-  const ranking = rank(articles, options);
+  const ranking = rank(articles, options, terms);
   const points = pointsOf(ranking, options);
   const taken = new Set(points.map((p) => p.text));
   const wider = {
@@ -127,53 +137,192 @@ export function summariseWithAlternatives(
   const alternatives = pointsOf(ranking, wider)
     .filter((p) => !taken.has(p.text))
     .slice(0, count);
-  return { points, alternatives };
+  return { points: points.map(ranking.quote), alternatives: alternatives.map(ranking.quote) };
 }
 
 /** What every selection from the same articles shares: concept weights and candidate sentences. */
 interface Ranking {
-  ordered: Article[];
   /** Concept id -> weight (0: no weight). */
   weights: Float64Array;
   candidates: Candidate[];
-  /** Each article's normalised headline and body, to find every article a point occurs in. */
-  haystacks: () => string[];
+  /** A chosen sentence as a point: its text and every article it occurs in. */
+  quote: (candidate: Candidate) => Point;
 }
 
-function rank(articles: readonly Article[], options: SummariseOptions): Ranking {
+/** What a ranking reads off one distinct sentence, however many articles repeat it. */
+interface SentenceInfo {
+  text: string;
+  /** Its tokens (ArticleTerms ids). */
+  tokens: Int32Array;
+  grams: Concept[];
+  /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
+  readable: boolean;
+  /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
+  point?: { text: string; tokens: Int32Array; key: string };
+}
+
+function sentenceInfo(
+  sentence: string,
+  tokens: Int32Array,
+  ids: ConceptIds,
+  terms: ArticleTerms,
+): SentenceInfo {
+  const info: SentenceInfo = { text: sentence, tokens, grams: ids.bigrams(tokens), readable: false };
+  const readableText = withoutDateline(sentence);
+  if (unreadableReason(readableText)) return info;
+  info.readable = true;
+  const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
+  if (text !== undefined) {
+    const own = text === sentence ? tokens : terms.tokens(text);
+    info.point = { text, tokens: own, key: matchKey(text, own, terms) };
+  }
+  return info;
+}
+
+/**
+ * A key two texts share exactly when their normaliseForMatch forms are equal, cheap to build: a text
+ * whose letters and digits are all ASCII normalises to its tokens joined by spaces, so its tokens' ids
+ * make its key; any other text's key is its normalised form.
+ */
+function matchKey(text: string, tokens: Int32Array, terms: ArticleTerms): string {
+  if (!hasNonAsciiWordChar(text)) return tokenKey(tokens);
+  const normalised = normaliseForMatch(text);
+  return NON_ASCII.test(normalised) ? `s${normalised}` : tokenKey(terms.tokens(normalised));
+}
+
+/** Token ids as a string, two UTF-16 units each. */
+function tokenKey(tokens: Int32Array): string {
+  const chunks = ['t'];
+  // In chunks: a hostile sentence of few words can hold a great many tokens, too many for one call.
+  for (let from = 0; from < tokens.length; from += 4096) {
+    const units: number[] = [];
+    for (const id of tokens.subarray(from, from + 4096)) units.push(id >>> 16, id & 0xffff);
+    chunks.push(String.fromCharCode(...units));
+  }
+  return chunks.join('');
+}
+
+const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
+const NON_ASCII_WORD_CHAR = /(?![\0-\x7f])[\p{L}\p{N}]/u;
+
+function rank(articles: readonly Article[], options: SummariseOptions, terms: ArticleTerms): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
-  const cache = new Map<string, Concept[]>();
-  const ids = new TermIds();
-  const gramsOf = (sentence: string) => {
-    let grams = cache.get(sentence);
-    if (!grams) {
-      grams = bigrams(sentence, ids);
-      cache.set(sentence, grams);
+  const ids = new ConceptIds(terms);
+  // Syndicated copy repeats sentences word for word: each distinct one is read once.
+  const infos = new Map<string, SentenceInfo>();
+  const sentences = ordered.map((article) => {
+    const tokens = terms.sentenceTokens(article);
+    return article.sentences.map((sentence, i) => {
+      let info = infos.get(sentence);
+      if (!info) {
+        const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
+        info = sentenceInfo(sentence, run, ids, terms);
+        infos.set(sentence, info);
+      }
+      return info;
+    });
+  });
+  const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
+  const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
+    terms,
+    cases: once(() => new WordCases(infos.values(), terms)),
+  });
+  const search = new ArticleSearch(ordered, sentences, terms);
+  const sources = new Map<Candidate, string[]>();
+  const quote = (candidate: Candidate): Point => {
+    let found = sources.get(candidate);
+    if (!found) {
+      found = search.quoting(candidate.text);
+      sources.set(candidate, found);
     }
-    return grams;
+    return { text: candidate.text, sources: found };
   };
-  const weights = conceptWeights(
-    ordered,
-    gramsOf,
-    () => ids.size,
-    settings.leadSentences,
-    settings.leadBonus,
-  );
-  const candidates = candidatesOf(
-    ordered,
-    gramsOf,
-    weights,
-    settings.positionDecay,
-    once(() => wordCases(ordered)),
-  );
-  const haystacks = once(() =>
-    ordered.map((a) => ` ${normaliseForMatch(`${a.title} ${a.sentences.join(' ')}`)} `),
-  );
-  return { ordered, weights, candidates, haystacks };
+  return { weights, candidates, quote };
 }
 
-function pointsOf({ ordered, weights, candidates, haystacks }: Ranking, options: SummariseOptions): Point[] {
+/**
+ * Finds the articles that quote a point: those whose headline and body, normalised and joined by spaces,
+ * contain the point's normalised text between spaces. When that text is ASCII, the article must have its
+ * tokens in a row (over its headline and sentences in turn); an article whose letters and digits are all
+ * ASCII normalises to its tokens joined by spaces, so that is all it needs.
+ */
+class ArticleSearch {
+  private readonly streams: (Int32Array | undefined)[] = [];
+  private readonly plain: (boolean | undefined)[] = [];
+  private readonly haystacks: (string | undefined)[] = [];
+
+  constructor(
+    private readonly articles: readonly Article[],
+    private readonly sentences: readonly (readonly SentenceInfo[])[],
+    private readonly terms: ArticleTerms,
+  ) {}
+
+  quoting(text: string): string[] {
+    const key = normaliseForMatch(text);
+    const needle = ` ${key} `;
+    const tokens = NON_ASCII.test(key) || key === '' ? undefined : this.terms.tokens(key);
+    return this.articles
+      .filter((_, a) =>
+        tokens === undefined
+          ? this.haystack(a).includes(needle)
+          : holds(this.stream(a), tokens) && (this.isPlain(a) || this.haystack(a).includes(needle)),
+      )
+      .map((article) => article.id);
+  }
+
+  /** The tokens of the article's headline then of its sentences. */
+  private stream(a: number): Int32Array {
+    let stream = this.streams[a];
+    if (!stream) {
+      const parts = [
+        this.terms.titleTokens(this.articles[a] as Article),
+        ...(this.sentences[a] as SentenceInfo[]).map((s) => s.tokens),
+      ];
+      stream = new Int32Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        stream.set(part, at);
+        at += part.length;
+      }
+      this.streams[a] = stream;
+    }
+    return stream;
+  }
+
+  /** Whether the article's headline and sentences have no letter or digit beyond ASCII. */
+  private isPlain(a: number): boolean {
+    this.plain[a] ??=
+      !hasNonAsciiWordChar((this.articles[a] as Article).title) &&
+      !(this.sentences[a] as SentenceInfo[]).some((s) => hasNonAsciiWordChar(s.text));
+    return this.plain[a];
+  }
+
+  /** normaliseForMatch of the article's headline and body joined by spaces, from its sentences' own. */
+  private haystack(a: number): string {
+    this.haystacks[a] ??= ` ${[
+      normaliseForMatch((this.articles[a] as Article).title),
+      ...(this.sentences[a] as SentenceInfo[]).map((s) => normaliseForMatch(s.text)),
+    ]
+      .filter((part) => part !== '')
+      .join(' ')} `;
+    return this.haystacks[a];
+  }
+}
+
+/** Whether `stream` has `tokens` in a row. */
+function holds(stream: Int32Array, tokens: Int32Array): boolean {
+  const first = tokens[0];
+  for (let at = stream.indexOf(first as number); at >= 0 && at + tokens.length <= stream.length; ) {
+    let i = 1;
+    while (i < tokens.length && stream[at + i] === tokens[i]) i++;
+    if (i === tokens.length) return true;
+    at = stream.indexOf(first as number, at + 1);
+  }
+  return false;
+}
+
+function pointsOf({ weights, candidates }: Ranking, options: SummariseOptions): Candidate[] {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const chosen = selectGreedily(candidates, weights, settings);
   // Points are read in story order, not in the order chosen: a point chosen first can restate a
@@ -181,10 +330,7 @@ function pointsOf({ ordered, weights, candidates, haystacks }: Ranking, options:
   const read: Candidate[] = [];
   for (const c of arrange(chosen))
     if (!read.some((r) => restates(c, r, settings.maxParaphraseOverlap))) read.push(c);
-  return read.map((c) => ({
-    text: c.text,
-    sources: ordered.filter((_, i) => (haystacks()[i] as string).includes(` ${c.key} `)).map((a) => a.id),
-  }));
+  return read;
 }
 
 /** `make`, run the first time its value is wanted and then kept. */
@@ -206,16 +352,32 @@ function readingOrder(articles: readonly Article[]): Article[] {
 /** A concept: a stemmed word bigram, as its id in one ranking. */
 type Concept = number;
 
-function bigrams(text: string, ids: TermIds): Concept[] {
-  const tokens = words(text);
-  const grams: Concept[] = [];
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const first = tokens[i] as string;
-    const second = tokens[i + 1] as string;
-    if (isStopword(first) && isStopword(second)) continue;
-    grams.push(ids.pair(ids.term(stem(first)), ids.term(stem(second))));
+/** Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight. */
+class ConceptIds {
+  private readonly pairs = new PairIds();
+
+  constructor(private readonly terms: ArticleTerms) {}
+
+  get size(): number {
+    return this.pairs.size;
   }
-  return grams;
+
+  /** The stemmed word bigrams of tokens, but those of two stopwords. */
+  bigrams(tokens: Int32Array): Concept[] {
+    const grams: Concept[] = [];
+    const terms = this.terms;
+    let previousStop = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as number;
+      // A token with a content term is no stopword: one typed-array read for most tokens.
+      const stop = terms.contentTerm(token) < 0 && terms.isStopword(token);
+      if (i > 0 && !(previousStop && stop)) {
+        grams.push(this.pairs.id(terms.stem(tokens[i - 1] as number), terms.stem(token)));
+      }
+      previousStop = stop;
+    }
+    return grams;
+  }
 }
 
 /**
@@ -224,22 +386,19 @@ function bigrams(text: string, ids: TermIds): Concept[] {
  * gets no weight, however early it comes (each article's lead is favoured by the diversity reward).
  */
 function conceptWeights(
-  articles: readonly Article[],
-  gramsOf: (sentence: string) => Concept[],
-  conceptCount: () => number,
+  articles: readonly (readonly SentenceInfo[])[],
+  count: number,
   leadSentences: number,
   leadBonus: number,
 ): Float64Array {
-  const grams = articles.map((article) => article.sentences.map(gramsOf));
-  const count = conceptCount();
   const users = new Int32Array(count);
   const leads = new Int32Array(count);
   // The last article (1-based) that used each concept, anywhere and in its lead.
   const seen = new Int32Array(count);
   const seenInLead = new Int32Array(count);
-  grams.forEach((sentences, a) => {
-    sentences.forEach((sentenceGrams, index) => {
-      for (const gram of sentenceGrams) {
+  articles.forEach((sentences, a) => {
+    sentences.forEach(({ grams }, index) => {
+      for (const gram of grams) {
         if (seen[gram] !== a + 1) {
           seen[gram] = a + 1;
           users[gram] = (users[gram] as number) + 1;
@@ -262,25 +421,77 @@ function conceptWeights(
 /** Whether a concept has weight: concepts first seen after the weights were counted have none. */
 const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ?? 0) > 0;
 
-interface WordCases {
-  /** Words the articles also write in lower case: "Police", "Staff" open sentences but are not names. */
-  lower: Set<string>;
-  /** Words capitalised inside a sentence, as names are. */
-  inner: Set<string>;
+/** How a theme's articles write their words' case. */
+class WordCases {
+  /** Lowercase words, as token ids: most of them are whole tokens of ASCII text. */
+  private readonly lowerTokens = new Set<number>();
+  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of non-ASCII text). */
+  private readonly lower = new Set<string>();
+  private readonly inner = new Set<string>();
+
+  constructor(
+    sentences: Iterable<SentenceInfo>,
+    private readonly terms: ArticleTerms,
+  ) {
+    for (const { text, tokens } of sentences) {
+      if (NON_ASCII.test(text)) {
+        for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
+        for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
+      } else this.readAscii(text, tokens);
+    }
+  }
+
+  /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
+  hasLowercase(word: string): boolean {
+    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens.has(this.terms.id(word)));
+  }
+
+  /** Whether the articles capitalise `word` inside a sentence, as names are. */
+  hasCapitalisedInside(word: string): boolean {
+    return this.inner.has(word);
+  }
+
+  /**
+   * The words the patterns of non-ASCII text find, from one scan of ASCII text: each run of letters and
+   * digits is one of its tokens; a run of letters opening one is a word, lowercase unless a digit comes
+   * before it, capitalised inside a sentence after a space. A run of letters after a digit is neither.
+   */
+  private readAscii(text: string, tokens: Int32Array): void {
+    let token = 0;
+    for (let at = 0; at < text.length; ) {
+      const first = text.charCodeAt(at);
+      if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
+        at++;
+        continue;
+      }
+      const start = at;
+      let capitalInside = false;
+      while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
+        if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
+        at++;
+      }
+      const letters = at;
+      while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
+        at++;
+      const id = tokens[token++] as number;
+      if (letters === start) continue;
+      if (first >= 97) {
+        if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
+        else this.lowerTokens.add(id);
+      } else if (letters - start >= 2 && isSpaceCode(text.charCodeAt(start - 1)))
+        this.inner.add(text.slice(start, letters));
+    }
+  }
 }
 
-function wordCases(articles: readonly Article[]): WordCases {
-  const cases: WordCases = { lower: new Set(), inner: new Set() };
-  for (const article of articles)
-    for (const sentence of article.sentences) {
-      for (const word of sentence.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) cases.lower.add(word);
-      for (const word of sentence.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) cases.inner.add(word);
-    }
-  return cases;
-}
+const ASCII_WORD = /^[a-z]+$/;
+const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
+const isSpaceCode = (code: number) => code === 32 || (code >= 9 && code <= 13);
+const NON_ASCII = /[^\0-\x7f]/;
+const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
-function openingName(text: string, cases: WordCases): string | undefined {
+function openingName(text: string, cases: () => WordCases): string | undefined {
   const match = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u.exec(text);
   const [, name, verb] = match ?? [];
   if (
@@ -290,9 +501,9 @@ function openingName(text: string, cases: WordCases): string | undefined {
   )
     return undefined;
   const lower = name.toLowerCase();
-  if (cases.lower.has(lower) || isStopword(lower)) return undefined;
+  if (cases().hasLowercase(lower) || isStopword(lower)) return undefined;
   // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
-  return name.endsWith('s') && !cases.inner.has(name) ? undefined : name;
+  return name.endsWith('s') && !cases().hasCapitalisedInside(name) ? undefined : name;
 }
 
 /** Verbs that follow a subject, besides -ed and -s forms. */
@@ -303,39 +514,49 @@ const SUBJECT_VERB = new Set(
 );
 
 function candidatesOf(
-  articles: readonly Article[],
-  gramsOf: (sentence: string) => Concept[],
+  articles: readonly (readonly SentenceInfo[])[],
+  ids: ConceptIds,
   weights: Float64Array,
   positionDecay: number,
-  cases: () => WordCases,
+  context: CandidateContext,
 ): Candidate[] {
   const byKey = new Map<string, Candidate>();
-  articles.forEach((article, rank) => {
+  // Marks the concepts already listed for the sentence at hand.
+  const listed = new Int32Array(weights.length);
+  let mark = 0;
+  articles.forEach((sentences, rank) => {
     // Rank among the article's readable sentences: a caption or dateline before the lead does not
     // make the lead less important.
     let readable = 0;
-    article.sentences.forEach((sentence, position) => {
-      const readableText = withoutDateline(sentence);
-      if (unreadableReason(readableText)) return;
+    sentences.forEach((sentence, position) => {
+      if (!sentence.readable) return;
       const readableRank = readable++;
-      const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
-      if (text === undefined) return;
-      const key = normaliseForMatch(text);
-      if (byKey.has(key)) return;
-      const concepts = [...new Set(gramsOf(text))].filter((g) => weighs(weights, g));
+      const point = sentence.point;
+      if (point === undefined || byKey.has(point.key)) return;
+      const { text, tokens, key } = point;
+      mark++;
+      // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
+      const concepts: Concept[] = [];
+      let reward = 0;
+      for (const gram of text === sentence.text ? sentence.grams : ids.bigrams(tokens))
+        if (weighs(weights, gram) && listed[gram] !== mark) {
+          listed[gram] = mark;
+          concepts.push(gram);
+          reward += weights[gram] as number;
+        }
       byKey.set(
         key,
         new LazyCandidate(
           text,
+          tokens,
           wordCount(text),
           concepts,
-          concepts.reduce((sum, g) => sum + (weights[g] as number), 0),
+          reward,
           1 / (1 + readableRank) ** positionDecay,
           rank,
           position,
           readableRank === 0,
-          key,
-          cases,
+          context,
         ),
       );
     });
@@ -343,17 +564,24 @@ function candidatesOf(
   return [...byKey.values()];
 }
 
-type CandidateDetails = Pick<Candidate, 'terms' | 'openingName' | 'facts' | 'statementTerms' | 'tokens'>;
+/** What candidates read their details from: the build's terms and the ranking's word cases. */
+interface CandidateContext {
+  terms: ArticleTerms;
+  cases: () => WordCases;
+}
 
 /**
  * A candidate whose details are worked out the first time they are read: only the few sentences that
  * could win a place are ever compared with the points chosen.
  */
 class LazyCandidate implements Candidate {
-  private details: CandidateDetails | undefined;
+  private opening: { name: string | undefined } | undefined;
+  private ownTerms: { terms: Set<number>; tokens: Set<number> } | undefined;
+  private statementDetails: Pick<Candidate, 'facts' | 'statementTerms'> | undefined;
 
   constructor(
     readonly text: string,
+    private readonly textTokens: Int32Array,
     readonly words: number,
     readonly concepts: Concept[],
     readonly reward: number,
@@ -361,39 +589,47 @@ class LazyCandidate implements Candidate {
     readonly article: number,
     readonly position: number,
     readonly lead: boolean,
-    readonly key: string,
-    private readonly cases: () => WordCases,
+    private readonly context: CandidateContext,
   ) {}
 
-  private get detail(): CandidateDetails {
-    this.details ??= detailsOf(this.text, this.cases());
-    return this.details;
+  get openingName(): string | undefined {
+    this.opening ??= { name: openingName(this.text, this.context.cases) };
+    return this.opening.name;
   }
-  get terms() {
-    return this.detail.terms;
+  get terms(): Set<number> {
+    return this.own().terms;
   }
-  get openingName() {
-    return this.detail.openingName;
+  get tokens(): Set<number> {
+    return this.own().tokens;
   }
   get facts() {
-    return this.detail.facts;
+    return this.statement().facts;
   }
-  get statementTerms() {
-    return this.detail.statementTerms;
+  get statementTerms(): Set<number> {
+    return this.statement().statementTerms;
   }
-  get tokens() {
-    return this.detail.tokens;
-  }
-}
 
-function detailsOf(text: string, cases: WordCases): CandidateDetails {
-  return {
-    terms: new Set(contentTerms(text)),
-    openingName: openingName(text, cases),
-    facts: namesAndFigures(statement(text), cases),
-    statementTerms: new Set(contentTerms(statement(text))),
-    tokens: new Set(words(text)),
-  };
+  private own() {
+    const { terms } = this.context;
+    this.ownTerms ??= {
+      terms: new Set(terms.contentTermIds(this.textTokens)),
+      tokens: new Set(this.textTokens),
+    };
+    return this.ownTerms;
+  }
+
+  private statement() {
+    if (!this.statementDetails) {
+      const { terms, cases } = this.context;
+      const text = statement(this.text);
+      const tokens = text === this.text ? this.textTokens : terms.tokens(text);
+      this.statementDetails = {
+        facts: namesAndFigures(text, tokens, terms, cases()),
+        statementTerms: new Set(terms.contentTermIds(tokens)),
+      };
+    }
+    return this.statementDetails;
+  }
 }
 
 function selectGreedily(
@@ -402,7 +638,7 @@ function selectGreedily(
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
-  const chosenKeys = new Set<string>();
+  const picked = new Set<Candidate>();
   const covered = new Uint8Array(weights.length);
   const rewardPerArticle = new Map<number, number>();
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
@@ -420,7 +656,7 @@ function selectGreedily(
   let used = 0;
   const take = (candidate: Candidate) => {
     chosen.push(candidate);
-    chosenKeys.add(candidate.key);
+    picked.add(candidate);
     for (const concept of candidate.concepts) covered[concept] = 1;
     const taken = rewardPerArticle.get(candidate.article) ?? 0;
     rewardPerArticle.set(candidate.article, taken + candidate.importance);
@@ -428,29 +664,51 @@ function selectGreedily(
   };
   // The first point says what happened: of the articles' leads, the one that covers the story best.
   const hasLead = candidates.some((c) => c.lead && c.words + roomLeft(c) <= settings.words);
+  // A sentence that repeats a chosen point, or opens on a name ("Banky was ...") no point has said
+  // who that is: the comparisons are made only for a sentence that would win otherwise.
+  const repeats = (candidate: Candidate) => {
+    const name = chosen.length > 0 ? candidate.openingName : undefined;
+    return (
+      (name !== undefined && !chosen.some((c) => c.text.includes(name))) ||
+      chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap) ||
+      chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
+    );
+  };
+  // Each round's score of each candidate; 0 when it cannot be chosen this round.
+  const scores = new Float64Array(candidates.length);
   while (chosen.length < maxPoints) {
-    let best: Candidate | undefined;
-    let bestScore = 0;
-    for (const candidate of candidates) {
-      if (chosenKeys.has(candidate.key) || used + candidate.words + roomLeft(candidate) > settings.words)
-        continue;
-      if (hasLead && chosen.length === 0 && !candidate.lead) continue;
+    candidates.forEach((candidate, i) => {
+      scores[i] = 0;
+      if (picked.has(candidate) || used + candidate.words + roomLeft(candidate) > settings.words) return;
+      if (hasLead && chosen.length === 0 && !candidate.lead) return;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (covered[concept] === 0) gain += weights[concept] as number;
-      if (gain < settings.minNewShare * candidate.reward) continue;
+      if (gain < settings.minNewShare * candidate.reward) return;
       const taken = rewardPerArticle.get(candidate.article) ?? 0;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
-      const score = gain / candidate.words ** settings.lengthCost;
-      if (!(score > bestScore || (score === bestScore && best && precedes(candidate, best)))) continue;
-      // The comparisons with the points chosen last: only a sentence that would win is compared.
-      // A name alone ("Banky was ...") only once a point has said who that is.
-      const name = chosen.length > 0 ? candidate.openingName : undefined;
-      if (name !== undefined && !chosen.some((c) => c.text.includes(name))) continue;
-      if (chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap)) continue;
-      if (chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))) continue;
-      best = candidate;
-      bestScore = score;
+      scores[i] = gain / candidate.words ** settings.lengthCost;
+    });
+    // The best score (ties to the earlier sentence) of a sentence that repeats no point.
+    let best: Candidate | undefined;
+    for (;;) {
+      let at = -1;
+      for (let i = 0; i < candidates.length; i++) {
+        const score = scores[i] as number;
+        if (score === 0 || (at >= 0 && score < (scores[at] as number))) continue;
+        if (
+          at < 0 ||
+          score > (scores[at] as number) ||
+          precedes(candidates[i] as Candidate, candidates[at] as Candidate)
+        )
+          at = i;
+      }
+      if (at < 0) break;
+      if (!repeats(candidates[at] as Candidate)) {
+        best = candidates[at];
+        break;
+      }
+      scores[at] = 0;
     }
     if (!best) break;
     take(best);
@@ -459,7 +717,7 @@ function selectGreedily(
 }
 
 /** Share of the smaller set's members found in the other. */
-function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+function overlap(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   if (small.size === 0) return 0;
   let shared = 0;
@@ -479,17 +737,22 @@ function statement(text: string): string {
 }
 
 /** Figures and the words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
-function namesAndFigures(text: string, cases: WordCases): { names: Set<string>; figures: Set<string> } {
-  const figures = new Set(words(text).filter((token) => /\d/u.test(token)));
-  const names = new Set<string>();
+function namesAndFigures(
+  text: string,
+  tokens: Int32Array,
+  terms: ArticleTerms,
+  cases: WordCases,
+): Candidate['facts'] {
+  const figures = new Set([...tokens].filter((token) => /\d/u.test(terms.text(token))));
+  const names = new Set<number>();
   const capitalised = text.match(/(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu) ?? [];
   capitalised.forEach((word, i) => {
     const lower = word.toLowerCase().replace(/['’]s?$/u, '');
-    if (isStopword(lower) || cases.lower.has(lower)) return;
-    if (i === 0 && text.startsWith(word) && !cases.inner.has(word)) return;
-    for (const token of words(lower)) names.add(token);
+    if (isStopword(lower) || cases.hasLowercase(lower)) return;
+    if (i === 0 && text.startsWith(word) && !cases.hasCapitalisedInside(word)) return;
+    for (const token of terms.tokens(lower)) names.add(token);
   });
-  return { names, figures };
+  return { names, figures, nameTerms: new Set([...names].map((name) => terms.stem(name))) };
 }
 
 /**
@@ -499,10 +762,9 @@ function namesAndFigures(text: string, cases: WordCases): { names: Set<string>; 
  * ... died on Thursday ..."). A new figure, name or most words new is a new fact.
  */
 function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
-  const { names, figures } = candidate.facts;
+  const { names, figures, nameTerms } = candidate.facts;
   for (const fact of [...names, ...figures]) if (!point.tokens.has(fact)) return false;
   if (names.size === 0) return false;
-  const nameTerms = new Set([...names].map((n) => stem(n)));
   let shared = 0;
   let sharedOther = false;
   for (const term of candidate.statementTerms)
@@ -530,7 +792,8 @@ function precedes(a: Candidate, b: Candidate): boolean {
 }
 
 function compareCandidates(a: Candidate, b: Candidate): number {
-  return a.article - b.article || a.position - b.position || compareIds(a.key, b.key);
+  // No two candidates come from one position of one article.
+  return a.article - b.article || a.position - b.position;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { parseFiles } from '../../src/core/digest-from-files.ts';
 import { summarise, summariseWithAlternatives } from '../../src/core/summarise.ts';
+import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { contentTerms, normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';
 import { article, shuffled } from '../support/articles.ts';
 
@@ -57,6 +58,21 @@ describe('summarise', () => {
 
   it('gives the same points in the same order for the articles in any order', () => {
     expect(summarise(shuffled(story), { words: 60 })).toEqual(summarise(story, { words: 60 }));
+  });
+
+  it("gives the same summary from a build's shared terms as from its own", () => {
+    // Arrange: terms that have already read other text, as the pipeline's have by the summaries stage.
+    const shared = new ArticleTerms();
+    shared.tokens('Unrelated words come first, so every id differs from a fresh vocabulary.');
+    for (const a of story) shared.textTokens(a);
+
+    // Act
+    const own = summariseWithAlternatives(story, { words: 60, minPoints: 2 }, 2);
+    const fromShared = summariseWithAlternatives(story, { words: 60, minPoints: 2 }, 2, shared);
+
+    // Assess
+    expect(fromShared).toEqual(own);
+    expect(own.points.length).toBeGreaterThan(1);
   });
 
   it('never picks a dateline, caption, question or a sentence that needs the one before it', () => {

@@ -5,28 +5,62 @@ import { wordCount } from './tokens.ts';
 export function unreadableReason(sentence: string): string | undefined {
   const text = sentence.trim();
   if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
-  // Cheap keyword tests first: the full patterns are slow and rarely match.
-  if (CAPTION_HINT.test(text) && CAPTION.test(text)) return 'caption';
-  if (BYLINE_HINT.test(text) && BYLINE.test(text)) return 'byline';
-  if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
-  if (/\?["'”’)]?$/u.test(text)) return 'question';
-  const wordTotal = text.split(/\s+/).length;
+  // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
+  if (ANY_HINT.test(text)) {
+    if (CAPTION_HINT.test(text) && CAPTION.test(text)) return 'caption';
+    if (BYLINE_HINT.test(text) && BYLINE_CUE.test(text) && BYLINE.test(text)) return 'byline';
+    if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
+  }
+  const finalMark = lastBeforeClosing(text);
+  if (finalMark === '?') return 'question';
+  const wordTotal = wordCount(text);
   if (wordTotal > MAX_WORDS) return 'run-on';
+  const quoted = QUOTE_MARK.test(text);
   if (
     wordTotal < MIN_WORDS ||
     !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) ||
-    !/[.!]["'”’)]?$/u.test(text) ||
+    !(finalMark === '.' || finalMark === '!') ||
     SUBJECTLESS_OPENER.test(text) ||
-    ABBREVIATION_END.test(text) ||
-    !quotesBalanced(text)
+    (finalMark === '.' && mayEndOnAbbreviation(text) && ABBREVIATION_END.test(text)) ||
+    (quoted && !quotesBalanced(text))
   )
     return 'fragment';
-  if (wordTotal <= MAX_ATTRIBUTION_WORDS && !/["“”]/u.test(text) && ATTRIBUTION_ONLY.test(text))
-    return 'fragment';
-  if (!speakerNamed(text)) return 'unattributed quote';
-  if ((text === text.toUpperCase() && /\p{Lu}{4}/u.test(text)) || isTitleCase(text)) return 'headline';
+  if (wordTotal <= MAX_ATTRIBUTION_WORDS && !quoted && ATTRIBUTION_ONLY.test(text)) return 'fragment';
+  if (!(quoted ? speakerNamed(text) : !FIRST_PERSON.test(text))) return 'unattributed quote';
+  if (isAllCaps(text) || isTitleCase(text)) return 'headline';
   if (wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text))) return 'caption';
   return undefined;
+}
+
+/** Any of the caption, byline and prompt keywords. */
+const ANY_HINT =
+  /\/|photo|pictur|seen in|\bby\b|agencies|contributed|related|click|read more|subscri|sign up|follow us|share this|rights|copyright/i;
+const QUOTE_MARK = /["“”]/u;
+/** What each alternative of BYLINE needs ("by" alone is in many sentences; the full pattern is slow). */
+const BYLINE_CUE = /^by\s|ing by|contributed to this report|agencies/iu;
+
+/** The text's last character but a closing quotation mark or bracket ("…said." and "…said.”" end on "."). */
+function lastBeforeClosing(text: string): string {
+  const last = text.charAt(text.length - 1);
+  return last !== '' && CLOSING.includes(last) ? text.charAt(text.length - 2) : last;
+}
+
+const CLOSING = `"'”’)`;
+
+/** "U.S.", "Gen.": a capital, or a short word starting with one, right before the final full stop. */
+function mayEndOnAbbreviation(text: string): boolean {
+  const stop = text.length - (CLOSING.includes(text.charAt(text.length - 1)) ? 2 : 1);
+  for (let i = stop - 1; i >= Math.max(0, stop - 4); i--) {
+    const code = text.charCodeAt(i);
+    if ((code >= 65 && code <= 90) || code >= 128) return true;
+  }
+  return false;
+}
+
+/** "FIRE DESTROYS FACTORY.": shouted, with a run of four capitals. */
+function isAllCaps(text: string): boolean {
+  // Any ASCII lowercase letter changes under toUpperCase: no need to build the copy.
+  return !/[a-z]/.test(text) && text === text.toUpperCase() && /\p{Lu}{4}/u.test(text);
 }
 
 /**
@@ -87,13 +121,14 @@ function speakerNamed(text: string): boolean {
   let from = 0;
   let open = -1;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const closes = open >= 0 && (c === '”' || (c === '"' && text[open] === '"'));
+    const c = text.charCodeAt(i);
+    const closes =
+      open >= 0 && (c === CLOSING_QUOTE || (c === STRAIGHT_QUOTE && text.charCodeAt(open) === c));
     if (closes) {
       if (wordCount(text.slice(open + 1, i)) >= QUOTE_WORDS) longQuote = true;
       from = i + 1;
       open = -1;
-    } else if (open < 0 && (c === '“' || c === '"')) {
+    } else if (open < 0 && (c === OPENING_QUOTE || c === STRAIGHT_QUOTE)) {
       outside.push(text.slice(from, i));
       open = i;
     }
@@ -103,6 +138,10 @@ function speakerNamed(text: string): boolean {
   if (FIRST_PERSON.test(rest)) return false;
   return !longQuote || REPORTED.test(rest);
 }
+
+const OPENING_QUOTE = '“'.charCodeAt(0);
+const CLOSING_QUOTE = '”'.charCodeAt(0);
+const STRAIGHT_QUOTE = '"'.charCodeAt(0);
 
 /** A quote opened but not closed (or the reverse): the sentence is a piece of a longer quote. */
 function quotesBalanced(text: string): boolean {
@@ -119,7 +158,7 @@ function quotesBalanced(text: string): boolean {
  * or a list entry ("Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.").
  */
 function hasVerb(text: string): boolean {
-  if (COMMON_VERB.test(text) || PAST_FORM.test(text) || CONTRACTION.test(text)) return true;
+  if (hasWordIn(text, COMMON_VERBS) || PAST_FORM.test(text) || CONTRACTION.test(text)) return true;
   // "they play hardball": the word after a subject pronoun is its verb.
   if (/\b(?:I|[Ww]e|[Yy]ou|[Tt]hey)\s+\p{Ll}/u.test(text)) return true;
   const tokens = text.split(/\s+/);
@@ -136,18 +175,36 @@ function hasVerb(text: string): boolean {
  * a news sentence, tells it in the present tense (no past form, auxiliary or verb of saying).
  */
 function isPresentTenseCaption(text: string): boolean {
-  return WEEKDAY_WORD.test(text) && !PAST_FORM.test(text) && !NOT_PRESENT.test(text);
+  return WEEKDAY_WORD.test(text) && !PAST_FORM.test(text) && !hasWordIn(text, NOT_PRESENT);
 }
 
+/**
+ * Whether a word of the text is one of `words`, as `\b(?:…)\b` with the `iu` flags would find it (faster,
+ * and without compiling a long pattern): under those flags "ſ" and the Kelvin sign are word characters
+ * matching "s" and "k".
+ */
+function hasWordIn(text: string, words: ReadonlySet<string>): boolean {
+  for (const word of text.match(IU_WORD) ?? [])
+    if (words.has(word.toLowerCase().replaceAll('ſ', 's'))) return true;
+  return false;
+}
+
+const IU_WORD = /[\w\u017f\u212a]+/g;
 const WEEKDAY_WORD = /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/u;
 /** Auxiliaries, modals, verbs of saying and frequent irregular past forms: not a caption's present. */
-const NOT_PRESENT =
-  /\b(?:is|are|was|were|been|has|have|had|will|would|shall|should|can|could|may|might|must|did|does|says|said|told|tells|say|made|took|gave|went|came|saw|knew|thought|found|kept|began|ran|held|brought|left|met|put|won|lost|paid|led|fell|rose|stood|built|bought|sold|spent|felt|became|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|threw|grew|drew|sat|fled|heard|beat|shook|sent|set|hit|cut|got)\b/iu;
+const NOT_PRESENT = new Set(
+  'is are was were been has have had will would shall should can could may might must did does says said told tells say made took gave went came saw knew thought found kept began ran held brought left met put won lost paid led fell rose stood built bought sold spent felt became struck spoke wrote drove flew fought caught sought shot broke chose threw grew drew sat fled heard beat shook sent set hit cut got'.split(
+    ' ',
+  ),
+);
 /** An -ed word; bounded by explicit non-letters, not \b, so it cannot backtrack over a long word. */
 const PAST_FORM = /(?:^|[^\p{L}])\p{Ll}{2,}ed(?:$|[^\p{L}\d_])/u;
 const MAX_CAPTION_WORDS = 20;
-const COMMON_VERB =
-  /\b(?:is|are|was|were|be|been|am|has|have|had|do|does|did|will|would|shall|should|can|cannot|could|may|might|must|say|says|said|tell|tells|told|get|gets|got|make|makes|made|take|takes|took|give|gives|gave|go|goes|went|come|comes|came|see|sees|saw|know|knows|knew|think|thinks|thought|find|finds|found|show|shows|shown|seem|seems|keep|keeps|kept|begin|began|run|runs|ran|hold|holds|held|bring|brings|brought|leave|leaves|left|meet|meets|met|set|sets|put|puts|win|wins|won|lose|loses|lost|pay|pays|paid|laid|hit|hits|cut|cuts|send|sends|sent|lead|leads|led|fall|falls|fell|rise|rises|rose|stand|stands|stood|build|builds|built|buy|buys|bought|sell|sells|sold|spend|spends|spent|feel|feels|felt|become|becomes|became|remain|remains|want|wants|need|needs|believe|believes|appear|appears|continue|continues|include|includes|ask|asks|call|calls|claim|claims|plan|plans|warn|warns|face|faces|hope|hopes|live|lives|die|dies|struck|spoke|wrote|drove|flew|fought|caught|sought|shot|broke|chose|rode|wore|threw|grew|drew|hung|sat|fled|heard|withdrew|beat|shook|shake|shakes|estimate|list|follow|thank|welcome|cover)\b/iu;
+const COMMON_VERBS = new Set(
+  'is are was were be been am has have had do does did will would shall should can cannot could may might must say says said tell tells told get gets got make makes made take takes took give gives gave go goes went come comes came see sees saw know knows knew think thinks thought find finds found show shows shown seem seems keep keeps kept begin began run runs ran hold holds held bring brings brought leave leaves left meet meets met set sets put puts win wins won lose loses lost pay pays paid laid hit hits cut cuts send sends sent lead leads led fall falls fell rise rises rose stand stands stood build builds built buy buys bought sell sells sold spend spends spent feel feels felt become becomes became remain remains want wants need needs believe believes appear appears continue continues include includes ask asks call calls claim claims plan plans warn warns face faces hope hopes live lives die dies struck spoke wrote drove flew fought caught sought shot broke chose rode wore threw grew drew hung sat fled heard withdrew beat shook shake shakes estimate list follow thank welcome cover'.split(
+    ' ',
+  ),
+);
 const CONTRACTION = /n['’]t\b|(?:^|[^\p{L}\d_])\p{L}+['’](?:s|re|ve|ll|d|m)\b/iu;
 const NOT_A_SUBJECT = new Set(
   'the a an of in at on for with by to from and or their its his her our your my these those all many some several two three four five six seven eight nine ten no both other such more most few'.split(
@@ -157,17 +214,23 @@ const NOT_A_SUBJECT = new Set(
 
 /** "Obama Administration Restores Endangered Species Act Protections!": a headline, not a sentence. */
 function isTitleCase(text: string): boolean {
+  // One lowercase word of 3 letters or more ("made", "born", "died") makes it a sentence full of names.
+  if (LOWERCASE_WORD.test(text)) return false;
   let content = 0;
   let capitalised = 0;
   for (const word of text.split(/\s+/)) {
     if (TITLE_SMALL_WORDS.has(word.toLowerCase())) continue;
-    // One lowercase word of 3 letters or more ("made", "born", "died") makes it a sentence full of names.
-    if (/^\p{Ll}{3,}/u.test(word)) return false;
     content++;
     if (/^["'“‘(]?[\p{Lu}\p{N}]/u.test(word)) capitalised++;
   }
   return content >= 4 && capitalised / content >= 0.8;
 }
+
+/**
+ * A whitespace-separated word opening with three lowercase letters, other than the TITLE_SMALL_WORDS it
+ * can be ("and", "with" or "witH", which lowercases to one).
+ */
+const LOWERCASE_WORD = /(?<!\S)(?!(?:and|the|but|for|wit[hH]|fro[mM])(?!\S))\p{Ll}{3}/u;
 
 const TITLE_SMALL_WORDS = new Set([
   'a',
