@@ -1,6 +1,7 @@
 import type { Article } from './article.ts';
+import { ArticleTerms, type TokenRuns } from './text/article-terms.ts';
 import { withoutDateline } from './text/sentences.ts';
-import { contentTerms, firstWords, isSpace, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { firstWords, isSpace, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -25,16 +26,17 @@ const leadOf = (article: Article, count: number) =>
  * theme's own articles so every word of it is found in them. Candidates are the articles' headlines
  * (Title Case and ALL CAPS ones put in sentence case) and their lead sentences shortened at a clause
  * boundary; the one whose words the most articles of the theme share wins, headlines and lines with a
- * verb first. `articles` come most central first.
+ * verb first. `articles` come most central first; `terms` is the build's one vocabulary (a new one when
+ * not given).
  */
-export function headlineFor(articles: readonly Article[]): string {
+export function headlineFor(articles: readonly Article[], terms = new ArticleTerms()): string {
   if (articles.length === 0) return '';
   const evidence = new CaseEvidence(articles.slice(0, EVIDENCE_ARTICLES), shoutedWords(articles));
-  const shared = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES));
+  const shared = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES), terms);
   let best: { text: string; score: number } | undefined;
   articles.slice(0, CANDIDATE_ARTICLES).forEach((article, rank) => {
     for (const candidate of candidatesOf(article, evidence)) {
-      const score = scoreOf(candidate, shared, rank);
+      const score = scoreOf(candidate, shared, rank, terms);
       if (!best || score > best.score) best = { text: candidate.text, score };
     }
   });
@@ -112,15 +114,38 @@ function balanced(text: string): boolean {
 
 // --- Scoring -------------------------------------------------------------------------------------
 
-/** term -> share of the theme's articles using it in their headline or first sentences. */
-function sharedTerms(articles: readonly Article[]): Map<string, number> {
-  const counts = new Map<string, number>();
+/** Content term id -> share of the theme's articles using it in their headline or first sentences. */
+function sharedTerms(articles: readonly Article[], terms: ArticleTerms): Map<number, number> {
+  const counts = new Map<number, number>();
   for (const article of articles) {
-    const terms = new Set(contentTerms([article.title, ...leadOf(article, SHARED_SENTENCES)].join(' ')));
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const found = new Set<number>();
+    const add = (tokens: Int32Array, from: number, to: number) => {
+      for (let k = from; k < to; k++) {
+        const term = terms.contentTerm(tokens[k] as number);
+        if (term >= 0) found.add(term);
+      }
+    };
+    const title = terms.titleTokens(article);
+    add(title, 0, title.length);
+    const runs = terms.sentenceTokens(article);
+    for (let i = 0; i < Math.min(SHARED_SENTENCES, article.sentences.length); i++)
+      add(runs.ids, runs.starts[i] as number, leadTokensEnd(article, i, runs, terms));
+    for (const term of found) counts.set(term, (counts.get(term) ?? 0) + 1);
   }
   for (const [term, count] of counts) counts.set(term, count / articles.length);
   return counts;
+}
+
+/** Where sentence `i`'s tokens end in `runs` once it is cut after `SENTENCE_WORDS` words, as `leadOf` cuts it. */
+function leadTokensEnd(article: Article, i: number, runs: TokenRuns, terms: ArticleTerms): number {
+  const sentence = article.sentences[i] as string;
+  // Words are at least one character apart: a sentence this short has no more words than that.
+  if ((sentence.length + 1) / 2 < SENTENCE_WORDS) return runs.ends[i] as number;
+  let tokens = 0;
+  terms.forEachWord(sentence, SENTENCE_WORDS, (_start, _end, _from, to) => {
+    tokens = to;
+  });
+  return (runs.starts[i] as number) + tokens;
 }
 
 /**
@@ -128,10 +153,15 @@ function sharedTerms(articles: readonly Article[]): Map<string, number> {
  * more shared words, but less than in proportion), raised for outlets' headlines and for lines with
  * a verb, lowered slightly by the article's rank in the theme.
  */
-function scoreOf(candidate: Candidate, shared: ReadonlyMap<string, number>, rank: number): number {
-  const terms = [...new Set(contentTerms(candidate.text))];
-  if (terms.length === 0) return 0;
-  const support = terms.reduce((sum, t) => sum + (shared.get(t) ?? 0), 0) / Math.sqrt(terms.length);
+function scoreOf(
+  candidate: Candidate,
+  shared: ReadonlyMap<number, number>,
+  rank: number,
+  terms: ArticleTerms,
+): number {
+  const own = [...new Set(terms.contentTermIds(terms.tokens(candidate.text)))];
+  if (own.length === 0) return 0;
+  const support = own.reduce((sum, t) => sum + (shared.get(t) ?? 0), 0) / Math.sqrt(own.length);
   const form = (candidate.headline ? 1.2 : 1) * (hasVerb(mainClause(candidate.text)) ? 1 : 0.5);
   return support * form * (1 / (1 + 0.02 * rank));
 }

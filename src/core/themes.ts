@@ -100,6 +100,7 @@ export function groupThemes(
       members,
       vectors,
       centroid,
+      terms,
     ),
   );
   return groups.sort(compareGroups).map(({ group }) => group);
@@ -580,6 +581,7 @@ function toGroup(
   indices: readonly number[],
   vectors: TermVectors,
   centroid: Float64Array,
+  terms: ArticleTerms,
 ): RankedGroup {
   for (const i of indices) {
     const ids = vectors.ids[i] as Int32Array;
@@ -606,7 +608,7 @@ function toGroup(
   const ids = articles.map((a) => a.id).sort(compareIds);
   const id = `theme-${hash('sha256', ids.join('\n')).slice(0, 12)}`;
   return {
-    group: { id, label: headlineFor(ordered), articles: ordered },
+    group: { id, label: headlineFor(ordered, terms), articles: ordered },
     size: articles.reduce((n, a) => n + 1 + a.duplicates.length, 0),
     sources: new Set(articles.map((a) => a.source ?? a.id)).size,
     latest: articles.reduce((latest, a) => (a.published && a.published > latest ? a.published : latest), ''),
