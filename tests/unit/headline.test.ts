@@ -3,6 +3,7 @@ import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import type { Article } from '../../src/core/article.ts';
 import { buildDigest, parseFiles } from '../../src/core/digest-from-files.ts';
 import { headlineFor, isNameList, shorten } from '../../src/core/headline.ts';
+import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { isStopword, wordCount, words } from '../../src/core/text/tokens.ts';
 import { article } from '../support/articles.ts';
 
@@ -75,6 +76,16 @@ describe('headlineFor', () => {
 
     // Assess
     expectHeadline(title, articles);
+  });
+
+  it("gives the same headline with the build's shared token ids as on its own", () => {
+    // Prepare: a vocabulary that has read other articles first, as the build's has by the themes stage.
+    const terms = new ArticleTerms();
+    for (const other of [...chips, ...saints]) terms.sentenceTokens(other);
+
+    // Act & Assess
+    for (const articles of [zealand, saints, chips])
+      expect(headlineFor(articles, terms)).toBe(headlineFor(articles));
   });
 
   it('keeps names whole, "New" included', () => {
