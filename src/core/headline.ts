@@ -119,21 +119,35 @@ function sharedTerms(articles: readonly Article[], terms: ArticleTerms): Map<num
   const counts = new Map<number, number>();
   for (const article of articles) {
     const found = new Set<number>();
-    const add = (tokens: Int32Array, from: number, to: number) => {
-      for (let k = from; k < to; k++) {
-        const term = terms.contentTerm(tokens[k] as number);
-        if (term >= 0) found.add(term);
-      }
-    };
     const title = terms.titleTokens(article);
-    add(title, 0, title.length);
+    addContentTerms(terms, title, 0, title.length, found);
     const runs = terms.sentenceTokens(article);
     for (let i = 0; i < Math.min(SHARED_SENTENCES, article.sentences.length); i++)
-      add(runs.ids, runs.starts[i] as number, leadTokensEnd(article, i, runs, terms));
+      addContentTerms(
+        terms,
+        runs.ids,
+        runs.starts[i] as number,
+        leadTokensEnd(article, i, runs, terms),
+        found,
+      );
     for (const term of found) counts.set(term, (counts.get(term) ?? 0) + 1);
   }
   for (const [term, count] of counts) counts.set(term, count / articles.length);
   return counts;
+}
+
+/** Adds the content terms of `tokens[from .. to - 1]` to `found`. */
+function addContentTerms(
+  terms: ArticleTerms,
+  tokens: Int32Array,
+  from: number,
+  to: number,
+  found: Set<number>,
+) {
+  for (let k = from; k < to; k++) {
+    const term = terms.contentTerm(tokens[k] as number);
+    if (term >= 0) found.add(term);
+  }
 }
 
 /** Where sentence `i`'s tokens end in `runs` once it is cut after `SENTENCE_WORDS` words, as `leadOf` cuts it. */
@@ -159,9 +173,13 @@ function scoreOf(
   rank: number,
   terms: ArticleTerms,
 ): number {
-  const own = [...new Set(terms.contentTermIds(terms.tokens(candidate.text)))];
-  if (own.length === 0) return 0;
-  const support = own.reduce((sum, t) => sum + (shared.get(t) ?? 0), 0) / Math.sqrt(own.length);
+  const tokens = terms.tokens(candidate.text);
+  const own = new Set<number>();
+  addContentTerms(terms, tokens, 0, tokens.length, own);
+  if (own.size === 0) return 0;
+  let shares = 0;
+  for (const term of own) shares += shared.get(term) ?? 0;
+  const support = shares / Math.sqrt(own.size);
   const form = (candidate.headline ? 1.2 : 1) * (hasVerb(mainClause(candidate.text)) ? 1 : 0.5);
   return support * form * (1 / (1 + 0.02 * rank));
 }
