@@ -1,6 +1,5 @@
 import type { Article } from '../article.ts';
-import { STOPWORDS } from './stopwords.ts';
-import { isSpace, stem as porterStem } from './tokens.ts';
+import { isContentToken, isSpace, isStopword, stem as porterStem } from './tokens.ts';
 
 /**
  * Token ids of an article's sentences: sentence `i` holds `ids[starts[i]]` up to but not including
@@ -118,8 +117,7 @@ export class ArticleTerms {
   contentTerm(token: number): number {
     let term = this.contents[token] as number;
     if (term === UNKNOWN) {
-      const text = this.text(token);
-      term = text.length < 2 || STOPWORDS.has(text) || /^\d{1,3}$/.test(text) ? NONE : this.stem(token);
+      term = isContentToken(this.text(token)) ? this.stem(token) : NONE;
       this.contents[token] = term;
     }
     return term;
@@ -127,7 +125,7 @@ export class ArticleTerms {
 
   /** Whether a token is a stopword (stopwords.ts). */
   isStopword(token: number): boolean {
-    return STOPWORDS.has(this.text(token));
+    return isStopword(this.text(token));
   }
 
   /** The content terms of tokens, in order, repeats kept: `contentTerms` of their text as ids. */

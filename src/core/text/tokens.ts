@@ -27,14 +27,18 @@ export function isStopword(token: string): boolean {
 /** Token -> its content term, or '' when it is none: one lookup per token instead of three tests and a stem. */
 const contentTermOf = new Map<string, string>();
 
+/** Whether a lowercase token carries content: not a stopword, a single character or a bare number of 1 to 3 digits. */
+export function isContentToken(token: string): boolean {
+  return token.length >= 2 && !STOPWORDS.has(token) && !/^\d{1,3}$/.test(token);
+}
+
 /** Stemmed content terms of a text: no stopwords, no one-character tokens, no bare numbers. */
 export function contentTerms(text: string): string[] {
   const terms: string[] = [];
   for (const token of words(text)) {
     let term = contentTermOf.get(token);
     if (term === undefined) {
-      const excluded = token.length < 2 || STOPWORDS.has(token) || /^\d{1,3}$/.test(token);
-      term = excluded ? '' : stem(token);
+      term = isContentToken(token) ? stem(token) : '';
       // Bounded like the stems.
       if (contentTermOf.size < 200_000) contentTermOf.set(token, term);
     }
