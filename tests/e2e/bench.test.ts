@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateCorpus, loadEventStories } from '../../bench/corpus.ts';
+import { evalCorporaPresent, evalDir } from '../support/eval-corpora.ts';
 
-const evalDir = process.env.DIGEST_EVAL_DIR ?? '../shared/eval';
-
-describe('npm run bench', () => {
+describe.runIf(evalCorporaPresent)('npm run bench', () => {
   it('generates the same corpus for the same seed, and a different one for another seed', () => {
     // Prepare
     const stories = loadEventStories(evalDir);

@@ -5,9 +5,7 @@ import type { Article } from '../../src/core/article.ts';
 import { collapseDuplicates } from '../../src/core/dedup.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
 import { sourceFile } from '../support/articles.ts';
-
-// The eval corpora sit beside the repository (shared/eval), as for the benchmark.
-const evalDir = process.env.DIGEST_EVAL_DIR ?? '../shared/eval';
+import { evalCorporaPresent, evalDir } from '../support/eval-corpora.ts';
 
 async function parseFolder(dir: string) {
   const names = readdirSync(dir)
@@ -25,7 +23,7 @@ function expectVerbatimSentences(articles: readonly Article[]) {
   }
 }
 
-describe('the eval corpora parse', () => {
+describe.runIf(evalCorporaPresent)('the eval corpora parse', () => {
   it('ECB+ dev: all but the headline-only files parse, and every near-duplicate is of the same gold event', async () => {
     // Prepare
     const dir = join(evalDir, 'ecbplus-dev');
