@@ -1,6 +1,6 @@
 // One hostile file through parse and the whole digest build, in a fresh process: prints { ms, outcome }.
 import { buildDigest } from '../src/core/digest-from-files.ts';
-import { ADVERSARIAL_CLASSES } from './adversarial.ts';
+import { ADVERSARIAL_CLASSES } from './adversarial-classes.ts';
 import { median } from './stats.ts';
 
 const adversarial = ADVERSARIAL_CLASSES[Number(process.argv[2])];

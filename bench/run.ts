@@ -2,12 +2,12 @@
 // the growth and a projection to 100,000), 10,000 personalised MIME messages and the Lambda bundles; printed with
 // the issue's targets and written to bench/results.json with the machine and its load. Each measured part runs
 // in a fresh process.
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { adversarialSection } from './adversarial.ts';
 import { benchBundles } from './bundles.ts';
+import { bundleChildren, runChild } from './children.ts';
 import { benchCommands } from './cli.ts';
 import { sendingSection } from './sending.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
@@ -44,17 +44,13 @@ const resultsPath = process.env.BENCH_RESULTS ?? fileURLToPath(new URL('results.
 const coldRuns = countFromEnv('BENCH_COLD_RUNS', 5);
 const cliRuns = countFromEnv('BENCH_CLI_RUNS', 5);
 
-/** Runs one bench/*-child.ts in a fresh process and returns the JSON it prints. */
+/** Runs one bench/*-child.ts, bundled, in a fresh process and returns the JSON it prints. */
 function child<T>(script: string, args: string[] = []): T {
-  const path = fileURLToPath(new URL(script, import.meta.url));
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', path, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as T;
+  return JSON.parse(runChild(script, args)) as T;
 }
 
 const started = performance.now();
+await bundleChildren();
 const loadBefore = loadavg()[0] ?? 0;
 const commands = benchCommands(cliRuns, evalDir);
 const runs = sizes.map((size) => child<CorpusRun>('build-child.ts', [String(size), evalDir]));

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ADVERSARIAL_CLASSES } from '../../bench/adversarial.ts';
+import { ADVERSARIAL_CLASSES } from '../../bench/adversarial-classes.ts';
 import type { SourceFile } from '../../src/core/article.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';

@@ -1,0 +1,34 @@
+// `npm run build` (and `prepare`, so `npm install` runs it): the CLI compiled from src/ to dist/cli/ with esbuild,
+// one module per command so each loads only what it runs. The benchmark builds its children with the same options,
+// so it measures the code as `digest` runs it.
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** esbuild options of the CLI: Node ESM, dependencies bundled except those loaded only by some commands. */
+export const CLI_BUNDLING: BuildOptions = {
+  absWorkingDir: projectRoot,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*', 'mjml', '@jsx-email/*', 'playwright-core'],
+  // Bundled CommonJS dependencies call require(); ESM output has none of its own.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+/**
+ * Builds `entryPoints` (paths from the project root) into `outdir`, emptied first. Keep `outdir` two folders
+ * below the project root, as dist/cli/ is: modules find templates/ and node_modules/ relative to themselves.
+ */
+export async function bundleForNode(entryPoints: string[], outdir: string): Promise<void> {
+  rmSync(`${projectRoot}/${outdir}`, { recursive: true, force: true });
+  await build({ ...CLI_BUNDLING, entryPoints, outdir });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleForNode(['src/cli/main.ts'], 'dist/cli');
