@@ -16,6 +16,9 @@ export const CLI_BUNDLING: BuildOptions = {
   platform: 'node',
   target: 'node20',
   mainFields: ['module', 'main'],
+  // esbuild's tables doubt Node's Unicode property escapes (\p{Lu}) and rewrite each such literal into a
+  // `new RegExp` built at every call; Node has had them since version 10.
+  supported: { 'regexp-unicode-property-escapes': true },
   external: ['@aws-sdk/*', 'mjml', '@jsx-email/*', 'playwright-core'],
   // Bundled CommonJS dependencies call require(); ESM output has none of its own.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
