@@ -46,6 +46,33 @@ export function withLiteralKeys(source: string): string {
   });
 }
 
+/** The SDK's protocol base class, which imports the event-stream code on first use. */
+const SMITHY_HTTP_PROTOCOL =
+  /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]protocols[\\/]HttpProtocol\.js$/;
+const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
+
+/**
+ * `HttpProtocol` loads `@smithy/core/event-streams` with a dynamic import, for the few operations that stream
+ * events. Inside one bundle that saves nothing (esbuild puts the code in the file all the same) and costs at every
+ * cold start: esbuild then wraps that module and the hundred-odd `@smithy/core` modules it imports in lazy
+ * initialisers, each compiled twice (scanned with the file, compiled again when run). This makes the import static;
+ * the S3 client imports the same module statically anyway. A new SDK that drops the import fails the build here.
+ */
+export const staticSdkEventStreams: Plugin = {
+  name: 'static-sdk-event-streams',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: SMITHY_HTTP_PROTOCOL }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      if (!source.includes(EVENT_STREAMS_IMPORT))
+        throw new Error(`${path} no longer has ${EVENT_STREAMS_IMPORT}: update infra/lambda-bundle.ts`);
+      return {
+        contents: `import * as eventStreams from "@smithy/core/event-streams";\n${source.replace(EVENT_STREAMS_IMPORT, 'eventStreams')}`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 /** The esbuild options of every Lambda bundle, for the handler `functions/<handler>.ts` written to `outdir`. */
 export function lambdaBuildOptions(handler: string, outdir: string): BuildOptions {
   return {
@@ -73,7 +100,7 @@ export function lambdaBuildOptions(handler: string, outdir: string): BuildOption
       // (src/adapters/lambda-credentials.ts).
       [AWS_CREDENTIAL_CHAIN]: './src/adapters/lambda-credentials.ts',
     },
-    plugins: [literalSdkSchemaKeys],
+    plugins: [literalSdkSchemaKeys, staticSdkEventStreams],
     logLevel: 'warning',
   };
 }
