@@ -2,7 +2,7 @@
 // (infra/lambda-bundle.ts), its minified size, its cold start to handler-ready in fresh node processes and, for the
 // handlers with a target, the first invocation after it.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleLambda, lambdaBuildOptions } from '../infra/lambda-bundle.ts';
@@ -78,7 +78,10 @@ export interface BundleFigure {
   target: string;
   /** Whether the SDK is inside the bundle or taken from the Lambda runtime. */
   sdk: 'bundled' | 'runtime';
+  /** Size of index.mjs, what a cold start reads and compiles. */
   bytes: number;
+  /** Size of the chunks the handler imports on first use (its dynamic imports), read only then. */
+  firstUseBytes: number;
   /** Median time from process start to the handler export existing; absent when the bundle failed to load. */
   readyMs?: number;
   /** Median time of the bundle's import alone. */
@@ -115,13 +118,14 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
     // Every Lambda is a BundledFunction: one bundling for all.
     await bundleLambda(handler, dir);
     const options = lambdaBuildOptions(handler, dir);
-    const outfile = String(options.outfile);
+    const outfile = join(dir, 'index.mjs');
     cpSync(templatesDir, join(dir, 'templates'), { recursive: true });
     const figure: BundleFigure = {
       entry: `functions/${name}`,
       target: String(options.target),
       sdk: (options.external ?? []).some((module) => module.startsWith('@aws-sdk')) ? 'runtime' : 'bundled',
       bytes: statSync(outfile).size,
+      firstUseBytes: chunkBytes(join(dir, 'chunks')),
     };
     try {
       const runs = Array.from({ length: coldRuns }, () => coldStart(outfile, firstCallEvents[name]));
@@ -142,6 +146,14 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
     figures.push(figure);
   }
   return figures;
+}
+
+/** Total size of the chunks of a bundle (its `.mjs` files, not their maps). */
+function chunkBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.mjs'))
+    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
 interface ColdStart {

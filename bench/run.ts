@@ -138,14 +138,16 @@ const bundleRow = (cells: string[]) => console.log(`${cells[0]?.padEnd(38)}${row
 bundleRow([
   'entry',
   'target / SDK',
-  'minified KB',
+  'minified KB (+ chunks)',
   'ready ms',
   'ready CPU ms',
   'import ms',
   'first call ms / CPU',
 ]);
 for (const b of bundles) {
-  const cells = [b.entry, `${b.target} / ${b.sdk}`, (b.bytes / 1024).toFixed(0)];
+  const kb = (bytes: number) => (bytes / 1024).toFixed(0);
+  const size = b.firstUseBytes > 0 ? `${kb(b.bytes)} (+ ${kb(b.firstUseBytes)})` : kb(b.bytes);
+  const cells = [b.entry, `${b.target} / ${b.sdk}`, size];
   bundleRow([
     ...cells,
     b.readyMs?.toFixed(0) ?? 'failed',

@@ -76,10 +76,15 @@ export const staticSdkEventStreams: Plugin = {
 /** The esbuild options of every Lambda bundle, for the handler `functions/<handler>.ts` written to `outdir`. */
 export function lambdaBuildOptions(handler: string, outdir: string): BuildOptions {
   return {
-    entryPoints: [join(projectRoot, 'functions', `${handler}.ts`)],
-    outfile: join(outdir, 'index.mjs'),
+    entryPoints: { index: join(projectRoot, 'functions', `${handler}.ts`) },
+    outdir,
+    outExtension: { '.js': '.mjs' },
     absWorkingDir: projectRoot,
     bundle: true,
+    // What a handler imports on first use (the ingest function's HTML and Markdown readers) is a file of its own,
+    // read and compiled when first imported: in the one file it would be compiled at every cold start.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     // Node 20 syntax: the same bundle must load on the developers' Node 20 (Lambda runs Node 24).
@@ -113,7 +118,8 @@ export interface LambdaBundleOptions {
 }
 
 /**
- * Bundles `functions/<handler>.ts` into `outdir/index.mjs` (and its map) and, with `templates`, writes the email
+ * Bundles `functions/<handler>.ts` into `outdir/index.mjs` (and its map; what it imports on first use in
+ * `outdir/chunks/`) and, with `templates`, writes the email
  * templates precompiled beside it with the CLI the `prepare` script built: esbuild does not copy them, and with
  * the MJML compiled to HTML the handler needs no mjml.
  */

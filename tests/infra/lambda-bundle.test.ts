@@ -44,4 +44,21 @@ describe('the SDK schema keys as literals', () => {
     expect(s3Schemas?.[1].bytesInOutput).toBeGreaterThan(0);
     expect(s3Schemas?.[1].bytesInOutput).toBeLessThan(15_000);
   });
+
+  it('keeps what a handler imports on first use out of the file every cold start compiles', async () => {
+    // Prepare
+    const outdir = await mkdtemp(join(tmpdir(), 'lambda-bundle-'));
+    outdirs.push(outdir);
+
+    // Act: the ingest function imports its HTML and Markdown readers when such a file arrives.
+    const { metafile } = await bundleLambda('ingest', outdir, { metafile: true });
+
+    // Assess
+    const readers = /node_modules\/(linkedom|@mozilla\/readability|js-yaml)\//;
+    const outputs = Object.entries(metafile?.outputs ?? {});
+    const inputsOf = (file: RegExp) =>
+      outputs.filter(([path]) => file.test(path)).flatMap(([, output]) => Object.keys(output.inputs));
+    expect(inputsOf(/\/index\.mjs$/).filter((input) => readers.test(input))).toEqual([]);
+    expect(inputsOf(/\/chunks\/html-[^/]+\.mjs$/).some((input) => readers.test(input))).toBe(true);
+  });
 });
