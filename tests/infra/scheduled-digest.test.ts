@@ -4,8 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DigestHandlerResult } from '../../src/handlers/digest.ts';
-import { motoClientConfig } from '../support/aws.ts';
-import { approvedMessages, createDigestResources } from '../support/digest-resources.ts';
+import {
+  approvedMessages,
+  createDigestResources,
+  digestLambdaEnvironment,
+} from '../support/digest-resources.ts';
 import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
@@ -117,23 +120,7 @@ describe('scheduled digest infrastructure', () => {
     const files = await seeds();
     for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
     await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
-    const { endpoint, region, credentials } = motoClientConfig();
-    const environment = {
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      ARTICLES_BUCKET: r.bucket,
-      ARTICLE_INDEX_TABLE: r.table,
-      DIGESTS_TABLE: d.digestsTable,
-      APPROVED_QUEUE_URL: d.approvedQueueUrl,
-      WINDOW_HOURS: '24',
-      SEND_MODE: 'auto',
-      REVIEW_HOURS: '24',
-      ON_REVIEW_DEADLINE: 'send',
-      LEASE_SECONDS: '360',
-    };
-    for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+    for (const [name, value] of Object.entries(digestLambdaEnvironment(r, d))) vi.stubEnv(name, value);
     const { handler } = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
       handler: (event: unknown) => Promise<DigestHandlerResult>;
     };
