@@ -2,9 +2,10 @@
 // (infra/lambda-bundle.ts), its minified size, its cold start to handler-ready in fresh node processes and, for the
 // handlers with a target, the first invocation after it.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Metafile } from 'esbuild';
 import { bundleLambda, lambdaBuildOptions } from '../infra/lambda-bundle.ts';
 import { median } from './stats.ts';
 
@@ -78,7 +79,7 @@ export interface BundleFigure {
   target: string;
   /** Whether the SDK is inside the bundle or taken from the Lambda runtime. */
   sdk: 'bundled' | 'runtime';
-  /** Size of index.mjs, what a cold start reads and compiles. */
+  /** What a cold start reads and compiles: index.mjs and the chunks it imports statically. */
   bytes: number;
   /** Size of the chunks the handler imports on first use (its dynamic imports), read only then. */
   firstUseBytes: number;
@@ -116,16 +117,16 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
     const handler = basename(name, '.ts');
     const dir = join(outDir, handler);
     // Every Lambda is a BundledFunction: one bundling for all.
-    await bundleLambda(handler, dir);
+    const { metafile } = await bundleLambda(handler, dir, { metafile: true });
     const options = lambdaBuildOptions(handler, dir);
     const outfile = join(dir, 'index.mjs');
+    const sizes = outputSizes(metafile);
     cpSync(templatesDir, join(dir, 'templates'), { recursive: true });
     const figure: BundleFigure = {
       entry: `functions/${name}`,
       target: String(options.target),
       sdk: (options.external ?? []).some((module) => module.startsWith('@aws-sdk')) ? 'runtime' : 'bundled',
-      bytes: statSync(outfile).size,
-      firstUseBytes: chunkBytes(join(dir, 'chunks')),
+      ...sizes,
     };
     try {
       const runs = Array.from({ length: coldRuns }, () => coldStart(outfile, firstCallEvents[name]));
@@ -148,12 +149,27 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
   return figures;
 }
 
-/** Total size of the chunks of a bundle (its `.mjs` files, not their maps). */
-function chunkBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.mjs'))
-    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+/**
+ * What a cold start reads (index.mjs and the chunks it imports statically) and what only a dynamic import reads,
+ * from esbuild's metafile; source maps aside.
+ */
+function outputSizes(metafile: Metafile | undefined): { bytes: number; firstUseBytes: number } {
+  const outputs = metafile?.outputs ?? {};
+  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint);
+  const cold = new Set<string>();
+  const visit = (path: string | undefined) => {
+    if (!path || cold.has(path)) return;
+    cold.add(path);
+    for (const i of outputs[path]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  const code = Object.entries(outputs).filter(([path]) => path.endsWith('.mjs'));
+  const sum = (list: typeof code) => list.reduce((total, [, output]) => total + output.bytes, 0);
+  return {
+    bytes: sum(code.filter(([path]) => cold.has(path))),
+    firstUseBytes: sum(code.filter(([path]) => !cold.has(path))),
+  };
 }
 
 interface ColdStart {
