@@ -66,8 +66,9 @@ class LocalLambdaBundling implements ILocalBundling {
 
 /**
  * Every Lambda of the stack: bundled locally by esbuild (no Docker; infra/lambda-bundle.ts), Node.js 24 on arm64,
- * one minified ESM file with source maps and every dependency inside, its own log group kept a month, a role that starts with no permissions
- * beyond writing that log group, and alarms on errors and throttles.
+ * one minified ESM file with source maps and every dependency inside (what it imports on first use in chunks
+ * beside it), its own log group kept a month, a role that starts with no permissions beyond writing that log
+ * group, and alarms on errors and throttles.
  */
 export class BundledFunction<N extends LambdaName> extends Construct {
   readonly function: LambdaFunction;
