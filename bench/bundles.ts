@@ -1,12 +1,12 @@
-// Lambda bundles: every handler in functions/ built by esbuild with the bundling options of BundledFunction, the
-// construct of every Lambda, its minified size, and its cold start to handler-ready in fresh node processes.
+// Lambda bundles: every handler in functions/ built as BundledFunction, the construct of every Lambda, builds it
+// (infra/lambda-bundle.ts), its minified size, its cold start to handler-ready in fresh node processes and, for the
+// handlers with a target, the first invocation after it.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type BuildOptions, build } from 'esbuild';
-import { BUNDLED_FUNCTION_BUNDLING } from '../infra/constructs/bundled-function.ts';
+import type { Metafile } from 'esbuild';
+import { bundleLambda, lambdaBuildOptions } from '../infra/lambda-bundle.ts';
 import { median } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -17,10 +17,17 @@ const readyScript = fileURLToPath(new URL('handler-ready.mjs', import.meta.url))
 
 /**
  * Values shaped like the ones the constructs set, so handlers that validate their environment at cold start
- * (functions/ingest.ts) get past it; nothing is called.
+ * (functions/ingest.ts) or at their first call get past it. AWS is never reached: every request goes to a closed
+ * local port, refused at once and not retried, with placeholder credentials.
  */
 const placeholderEnvironment: Record<string, string> = {
   AWS_REGION: 'eu-west-1',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  AWS_MAX_ATTEMPTS: '1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  // The send worker refuses the placeholder postal address.
+  EMAIL_SETTINGS: JSON.stringify({ footer: { postalAddress: ['1 Bench Street', 'Bench City'] } }),
   ARTICLES_BUCKET: 'bench-articles',
   ARTICLE_INDEX_TABLE: 'bench-article-index',
   MAX_ARTICLE_BYTES: '1048576',
@@ -44,74 +51,52 @@ const placeholderEnvironment: Record<string, string> = {
   MAX_WORKERS: '2',
 };
 
+/**
+ * The first invocation timed after the cold start, for the handlers with a target: the event each gets, which runs
+ * it up to its first AWS request (configuration, the clients and the modules it loads on first use, that request's
+ * serialising and signing, the error path). The requests after that one are not in the figure.
+ */
+const firstCallEvents: Record<string, unknown> = {
+  'digest.ts': { action: 'run', scheduledTime: '2026-11-23T07:00:00Z' },
+  'send-worker.ts': {
+    Records: [
+      {
+        messageId: 'bench-1',
+        body: JSON.stringify({
+          digestId: 'bench',
+          digestKey: 'digests/2026/11/23/bench/digest.json',
+          subscriberIds: ['bench-subscriber'],
+        }),
+        eventSource: 'aws:sqs',
+        attributes: { ApproximateReceiveCount: '1' },
+      },
+    ],
+  },
+};
+
 export interface BundleFigure {
   entry: string;
   target: string;
   /** Whether the SDK is inside the bundle or taken from the Lambda runtime. */
   sdk: 'bundled' | 'runtime';
+  /** What a cold start reads and compiles: index.mjs and the chunks it imports statically. */
   bytes: number;
+  /** Size of the chunks the handler imports on first use (its dynamic imports), read only then. */
+  firstUseBytes: number;
   /** Median time from process start to the handler export existing; absent when the bundle failed to load. */
   readyMs?: number;
   /** Median time of the bundle's import alone. */
   importMs?: number;
   /** Median CPU time (user + system) of the process from its start to the handler export existing. */
   readyCpuMs?: number;
+  /** Median time of the first invocation after that, up to its first AWS request (firstCallEvents). */
+  firstCallMs?: number;
+  /** Median CPU time of that first invocation. */
+  firstCallCpuMs?: number;
+  /** How that first call ended (`threw Error` when the refused request fails it, `returned` for a batch handler). */
+  firstCallOutcome?: string;
   /** Why the bundle did not load (e.g. an environment variable placeholderEnvironment lacks). */
   loadError?: string;
-}
-
-/** The esbuild options NodejsFunction derives from `bundling` (aws-cdk-lib/aws-lambda-nodejs Bundling). */
-export function esbuildOptionsFor(entry: string, bundling: BundlingOptions, outfile: string): BuildOptions {
-  const supported = new Set([
-    'format',
-    'target',
-    'minify',
-    'sourceMap',
-    'sourcesContent',
-    'externalModules',
-    'mainFields',
-    'banner',
-    'inject',
-    'esbuildArgs',
-    'forceDockerBundling',
-  ]);
-  const unsupported = Object.keys(bundling).filter((key) => !supported.has(key));
-  if (unsupported.length > 0)
-    throw new Error(`the benchmark does not mirror bundling option(s) ${unsupported.join(', ')} yet`);
-  return {
-    ...esbuildArgsFor(bundling.esbuildArgs ?? {}),
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: bundling.target,
-    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
-    minify: bundling.minify ?? false,
-    sourcemap: bundling.sourceMap ?? false,
-    sourcesContent: bundling.sourcesContent ?? true,
-    // CDK's default for Node 18+ runtimes (cdk.json does not set the flag that also leaves out @smithy/*).
-    external: bundling.externalModules ?? ['@aws-sdk/*'],
-    ...(bundling.mainFields && { mainFields: bundling.mainFields }),
-    ...(bundling.banner && { banner: { js: bundling.banner } }),
-    ...(bundling.inject && { inject: bundling.inject }),
-    logLevel: 'warning',
-  };
-}
-
-/** The `esbuildArgs` BundledFunction passes (`--alias` only so far), as the options of esbuild's build API. */
-function esbuildArgsFor(args: NonNullable<BundlingOptions['esbuildArgs']>): BuildOptions {
-  const alias: Record<string, string> = {};
-  for (const [key, value] of Object.entries(args)) {
-    if (key !== '--alias' || !Array.isArray(value))
-      throw new Error(`the benchmark does not mirror esbuild argument ${key} yet`);
-    for (const item of value) {
-      const [from, to] = item.split('=');
-      if (!from || !to) throw new Error(`--alias:${item} is not NAME=PATH`);
-      alias[from] = to;
-    }
-  }
-  // CDK runs esbuild in the project root: relative alias paths resolve from there.
-  return { alias, absWorkingDir: projectRoot };
 }
 
 /** Handler files: the ones in functions/ that export `handler`. */
@@ -125,30 +110,35 @@ export function handlerEntries(): string[] {
 export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
   rmSync(outDir, { recursive: true, force: true });
   const templatesDir = join(outDir, 'templates');
-  // The command BundledFunction's PRECOMPILED_TEMPLATES_HOOKS run.
+  // What bundleLambda writes beside the handlers that render, once for all.
   execFileSync(process.execPath, ['bin/digest.js', 'templates', '--out', templatesDir], { cwd: projectRoot });
   const figures: BundleFigure[] = [];
   for (const name of handlerEntries()) {
+    const handler = basename(name, '.ts');
+    const dir = join(outDir, handler);
     // Every Lambda is a BundledFunction: one bundling for all.
-    const bundling = BUNDLED_FUNCTION_BUNDLING;
-    const dir = join(outDir, basename(name, '.ts'));
-    mkdirSync(dir, { recursive: true });
-    const outfile = join(dir, bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js');
-    const options = esbuildOptionsFor(join(functionsDir, name), bundling, outfile);
-    await build(options);
-    // The constructs of handlers that render ship the precompiled templates beside the bundle; here all do.
+    const { metafile } = await bundleLambda(handler, dir, { metafile: true });
+    const options = lambdaBuildOptions(handler, dir);
+    const outfile = join(dir, 'index.mjs');
+    const sizes = outputSizes(metafile);
     cpSync(templatesDir, join(dir, 'templates'), { recursive: true });
     const figure: BundleFigure = {
       entry: `functions/${name}`,
-      target: String(bundling.target),
-      sdk: (options.external ?? []).includes('@aws-sdk/*') ? 'runtime' : 'bundled',
-      bytes: statSync(outfile).size,
+      target: String(options.target),
+      sdk: (options.external ?? []).some((module) => module.startsWith('@aws-sdk')) ? 'runtime' : 'bundled',
+      ...sizes,
     };
     try {
-      const runs = Array.from({ length: coldRuns }, () => coldStart(outfile));
+      const runs = Array.from({ length: coldRuns }, () => coldStart(outfile, firstCallEvents[name]));
       figure.readyMs = median(runs.map((r) => r.readyMs));
       figure.importMs = median(runs.map((r) => r.importMs));
       figure.readyCpuMs = median(runs.map((r) => r.readyCpuMs));
+      const first = runs.flatMap((r) => (r.firstCallMs === undefined ? [] : [r]));
+      if (first.length > 0) {
+        figure.firstCallMs = median(first.map((r) => r.firstCallMs ?? 0));
+        figure.firstCallCpuMs = median(first.map((r) => r.firstCallCpuMs ?? 0));
+        figure.firstCallOutcome = first[0]?.firstCallOutcome;
+      }
     } catch (error) {
       // One handler that does not load is reported as such; the other figures still count.
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
@@ -159,18 +149,46 @@ export async function benchBundles(coldRuns: number): Promise<BundleFigure[]> {
   return figures;
 }
 
+/**
+ * What a cold start reads (index.mjs and the chunks it imports statically) and what only a dynamic import reads,
+ * from esbuild's metafile; source maps aside.
+ */
+function outputSizes(metafile: Metafile | undefined): { bytes: number; firstUseBytes: number } {
+  const outputs = metafile?.outputs ?? {};
+  const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint);
+  const cold = new Set<string>();
+  const visit = (path: string | undefined) => {
+    if (!path || cold.has(path)) return;
+    cold.add(path);
+    for (const i of outputs[path]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(entry);
+  const code = Object.entries(outputs).filter(([path]) => path.endsWith('.mjs'));
+  const sum = (list: typeof code) => list.reduce((total, [, output]) => total + output.bytes, 0);
+  return {
+    bytes: sum(code.filter(([path]) => cold.has(path))),
+    firstUseBytes: sum(code.filter(([path]) => !cold.has(path))),
+  };
+}
+
 interface ColdStart {
   readyMs: number;
   importMs: number;
   readyCpuMs: number;
+  firstCallMs?: number;
+  firstCallCpuMs?: number;
+  firstCallOutcome?: string;
 }
 
-function coldStart(bundle: string): ColdStart {
-  const stdout = execFileSync(process.execPath, [readyScript, bundle], {
+function coldStart(bundle: string, firstCallEvent: unknown): ColdStart {
+  const args = firstCallEvent === undefined ? [] : [JSON.stringify(firstCallEvent)];
+  const stdout = execFileSync(process.execPath, [readyScript, bundle, ...args], {
     encoding: 'utf8',
     // stderr is kept for the error when the import fails, and out of the table otherwise (SDK notices).
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, ...placeholderEnvironment },
   });
-  return JSON.parse(stdout) as ColdStart;
+  // The figures are the last line; a handler's own log lines come before it.
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as ColdStart;
 }

@@ -131,14 +131,25 @@ console.log(
 
 console.log(`\nLambda bundles (cold start: median of ${coldRuns} fresh node processes)`);
 const bundleRow = (cells: string[]) => console.log(`${cells[0]?.padEnd(38)}${row(cells.slice(1), 18)}`);
-bundleRow(['entry', 'target / SDK', 'minified KB', 'ready ms', 'ready CPU ms', 'import ms']);
+bundleRow([
+  'entry',
+  'target / SDK',
+  'minified KB (+ chunks)',
+  'ready ms',
+  'ready CPU ms',
+  'import ms',
+  'first call ms / CPU',
+]);
 for (const b of bundles) {
-  const cells = [b.entry, `${b.target} / ${b.sdk}`, (b.bytes / 1024).toFixed(0)];
+  const kb = (bytes: number) => (bytes / 1024).toFixed(0);
+  const size = b.firstUseBytes > 0 ? `${kb(b.bytes)} (+ ${kb(b.firstUseBytes)})` : kb(b.bytes);
+  const cells = [b.entry, `${b.target} / ${b.sdk}`, size];
   bundleRow([
     ...cells,
     b.readyMs?.toFixed(0) ?? 'failed',
     b.readyCpuMs?.toFixed(0) ?? '-',
     b.importMs?.toFixed(0) ?? '-',
+    b.firstCallMs === undefined ? '-' : `${b.firstCallMs.toFixed(0)} / ${b.firstCallCpuMs?.toFixed(0)}`,
   ]);
   if (b.loadError) console.log(`  ${b.loadError}`);
 }
@@ -173,6 +184,16 @@ const growths = runs.slice(1).flatMap((run, i) => {
   return previous && now && before ? [exponent(now, before, run.size / previous.size)] : [];
 });
 const bundle = (entry: string) => bundles.find((b) => b.entry === entry);
+/** CPU time to ready, and what the first invocation then adds (what a handler defers shows there). */
+const readyNote = (b: (typeof bundles)[number] | undefined) =>
+  [
+    b?.readyCpuMs === undefined ? undefined : `CPU ${b.readyCpuMs.toFixed(0)} ms`,
+    b?.firstCallMs === undefined
+      ? undefined
+      : `first call then ${b.firstCallMs.toFixed(0)} ms (CPU ${b.firstCallCpuMs?.toFixed(0)} ms)`,
+  ]
+    .filter(Boolean)
+    .join(', ') || undefined;
 const bundleTargets = (entry: string, megabytes: number, readyMs: number) => [
   {
     name: `${entry} bundle < ${megabytes} MB`,
@@ -186,8 +207,7 @@ const bundleTargets = (entry: string, megabytes: number, readyMs: number) => [
     value: bundle(entry)?.readyMs ?? Number.POSITIVE_INFINITY,
     limit: readyMs,
     unit: 'ms',
-    note:
-      bundle(entry)?.readyCpuMs === undefined ? undefined : `CPU ${bundle(entry)?.readyCpuMs?.toFixed(0)} ms`,
+    note: readyNote(bundle(entry)),
   },
 ];
 const targets = [

@@ -1,14 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Duration, type ILocalBundling, type RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import {
-  type BundlingOptions,
-  type ICommandHooks,
-  NodejsFunction,
-  OutputFormat,
-} from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -41,52 +36,42 @@ export interface BundledFunctionProps<N extends LambdaName> {
   templates?: boolean;
 }
 
-/** The SDK's default credential provider chain, which every client's runtime config imports. */
-const AWS_CREDENTIAL_CHAIN = '@aws-sdk/credential-provider-node';
-
-/** How every BundledFunction is bundled; exported so the benchmark builds the very same bundles. */
-export const BUNDLED_FUNCTION_BUNDLING = {
-  format: OutputFormat.ESM,
-  // Node 20 syntax: the same bundle must load on the developers' Node 20.
-  target: 'node20',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
-  externalModules: [],
-  mainFields: ['module', 'main'],
-  // Some bundled CommonJS dependencies call require() for Node built-ins.
-  banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
-  // Stack traces point at the TypeScript sources; the source map is read when a stack is first formatted, not at
-  // every cold start as NODE_OPTIONS=--enable-source-maps would (src/adapters/lazy-source-maps.ts).
-  inject: [`${projectRoot}src/adapters/lazy-source-maps.ts`],
-  esbuildArgs: {
-    // Lambda passes credentials in the environment: the SDK's default chain beyond that is never reached there
-    // (src/adapters/lambda-credentials.ts). Paths are relative to the project root, where bundling runs.
-    '--alias': [`${AWS_CREDENTIAL_CHAIN}=./src/adapters/lambda-credentials.ts`],
-  },
-  forceDockerBundling: false,
-} satisfies BundlingOptions;
-
 /**
- * Writes the email templates beside a bundle, precompiled by the CLI the `prepare` script built (`digest
- * templates`): esbuild does not copy them, and with the MJML compiled to HTML the handler needs no mjml.
+ * Builds the asset of `functions/<handler>.ts` with infra/lambda-bundle.ts in a child process (CDK stages assets
+ * synchronously; esbuild's plugins need its asynchronous API). Its fields are part of CDK's asset cache key, so each
+ * handler gets its own bundle.
  */
-export const PRECOMPILED_TEMPLATES_HOOKS: ICommandHooks = {
-  beforeBundling: () => [],
-  beforeInstall: () => [],
-  afterBundling: (inputDir: string, outputDir: string) => [
-    `node "${inputDir}/bin/digest.js" templates --templates "${inputDir}/templates" --out "${outputDir}/templates"`,
-  ],
-};
+class LocalLambdaBundling implements ILocalBundling {
+  constructor(
+    readonly handler: string,
+    readonly templates: boolean,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'infra/lambda-bundle.ts',
+        this.handler,
+        outputDir,
+        ...(this.templates ? ['--templates'] : []),
+      ],
+      { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    return true;
+  }
+}
 
 /**
- * Every Lambda of the stack: bundled locally by esbuild (no Docker), Node.js 24 on arm64, one minified ESM file
- * with source maps and every dependency inside, its own log group kept a month, a role that starts with no permissions
- * beyond writing that log group, and alarms on errors and throttles.
+ * Every Lambda of the stack: bundled locally by esbuild (no Docker; infra/lambda-bundle.ts), Node.js 24 on arm64,
+ * one minified ESM file with source maps and every dependency inside (what it imports on first use in chunks
+ * beside it), its own log group kept a month, a role that starts with no permissions beyond writing that log
+ * group, and alarms on errors and throttles.
  */
 export class BundledFunction<N extends LambdaName> extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -100,10 +85,17 @@ export class BundledFunction<N extends LambdaName> extends Construct {
     // Its own role instead of AWSLambdaBasicExecutionRole: log writes to this log group only.
     this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: `${projectRoot}functions/${props.handler}.ts`,
-      projectRoot,
-      depsLockFilePath: `${projectRoot}package-lock.json`,
+    this.function = new LambdaFunction(this, 'Function', {
+      // Bundled here by esbuild (no Docker): the hash of the bundle is the asset's, as NodejsFunction does.
+      code: Code.fromAsset(projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling either succeeds or fails the synth.
+          image: Runtime.NODEJS_24_X.bundlingImage,
+          local: new LocalLambdaBundling(props.handler, props.templates ?? false),
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -116,10 +108,6 @@ export class BundledFunction<N extends LambdaName> extends Construct {
       }),
       ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
       environment: props.environment as Record<string, string>,
-      bundling: {
-        ...BUNDLED_FUNCTION_BUNDLING,
-        ...(props.templates && { commandHooks: PRECOMPILED_TEMPLATES_HOOKS }),
-      },
     });
     for (const [name, metric] of [
       ['Errors', this.function.metricErrors({ period: Duration.minutes(5) })],

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeTemplateFiles } from '../../src/adapters/precompiled-template-folder.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
-import { motoClientConfig } from '../support/aws.ts';
-import { approvedMessages, createDigestResources } from '../support/digest-resources.ts';
+import {
+  approvedMessages,
+  createDigestResources,
+  digestLambdaEnvironment,
+} from '../support/digest-resources.ts';
 import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 
@@ -24,23 +27,7 @@ describe('functions/digest.ts', () => {
       await mkdtemp(join(tmpdir(), 'digest-templates-')),
       await templateFolder().readAll(),
     );
-    const { endpoint, region, credentials } = motoClientConfig();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      ARTICLES_BUCKET: r.bucket,
-      ARTICLE_INDEX_TABLE: r.table,
-      DIGESTS_TABLE: d.digestsTable,
-      APPROVED_QUEUE_URL: d.approvedQueueUrl,
-      WINDOW_HOURS: '24',
-      SEND_MODE: 'auto',
-      REVIEW_HOURS: '24',
-      ON_REVIEW_DEADLINE: 'send',
-      LEASE_SECONDS: '360',
-      TEMPLATES_DIR: templatesDir,
-    });
+    Object.assign(process.env, { ...digestLambdaEnvironment(r, d), TEMPLATES_DIR: templatesDir });
     const { handler } = await import('../../functions/digest.ts');
     const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
 

@@ -1,7 +1,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DigestHandlerResult } from '../../src/handlers/digest.ts';
+import {
+  approvedMessages,
+  createDigestResources,
+  digestLambdaEnvironment,
+} from '../support/digest-resources.ts';
+import { createIngestResources, ingestHandler, seeds, upload } from '../support/ingest-resources.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 import { type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
 
 let stack: SynthesisedStack;
@@ -17,6 +26,11 @@ beforeAll(() => {
     sending: { enabled: false },
   });
 }, 120_000);
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
 
 const logicalIdOf = (type: string, prefix: string) => {
   const id = Object.keys(stack.template.findResources(type)).find((k) => k.startsWith(prefix));
@@ -97,25 +111,29 @@ describe('scheduled digest infrastructure', () => {
     expect(nag?.violations).toEqual([]);
   });
 
-  it('bundles the digest handler under 5 MB into a file that loads in a fresh Node process', async () => {
-    const bundle = join(stack.bundleDir('ScheduledDigestHandlerFunction'), 'index.mjs');
-    expect(statSync(bundle).size).toBeLessThan(5 * 1024 * 1024);
-    const loaded = await stack.loadBundle('ScheduledDigestHandlerFunction', {
-      AWS_REGION: 'eu-west-1',
-      ARTICLES_BUCKET: 'articles',
-      ARTICLE_INDEX_TABLE: 'index',
-      DIGESTS_TABLE: 'digests',
-      APPROVED_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/approved',
-      WINDOW_HOURS: '168',
-      SEND_MODE: 'auto',
-      REVIEW_HOURS: '24',
-      ON_REVIEW_DEADLINE: 'send',
-      LEASE_SECONDS: '360',
-    });
+  it('bundles the digest handler under 5 MB with its templates beside it, and the bundle builds a window against moto', async () => {
+    // Prepare
+    const dir = stack.bundleDir('ScheduledDigestHandlerFunction');
+    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(5 * 1024 * 1024);
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const files = await seeds();
+    for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
+    await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    for (const [name, value] of Object.entries(digestLambdaEnvironment(r, d))) vi.stubEnv(name, value);
+    const { handler } = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as {
+      handler: (event: unknown) => Promise<DigestHandlerResult>;
+    };
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
 
-    // Loading also compiles the templates shipped beside the bundle.
-    expect(loaded).toBe('function');
-  });
+    // Act: the first call loads the precompiled templates shipped beside the bundle and renders with them.
+    const result = await handler({ scheduledTime: slot.toISOString() });
+
+    // Assess
+    expect(result.run).toMatchObject({ outcome: 'approved', counts: { articles: files.length } });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([result.run?.digestId]);
+  }, 120_000);
 
   it('leaves out the SDK credential chain beyond the environment, which Lambda never reaches', () => {
     const map = JSON.parse(

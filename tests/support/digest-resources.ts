@@ -12,12 +12,33 @@ import { EmailArchiveRenderer } from '../../src/core/render/archive.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { ScheduledDigestRunner, type ScheduledDigestRunnerOptions } from '../../src/core/scheduled-digest.ts';
+import { motoClientConfig } from './aws.ts';
 import type { IngestResources } from './ingest-resources.ts';
 import { recordingObservability } from './logs.ts';
 
 export interface DigestResources {
   digestsTable: string;
   approvedQueueUrl: string;
+}
+
+/** The environment functions/digest.ts reads, for the resources in moto (clients pointed at moto too). */
+export function digestLambdaEnvironment(r: IngestResources, d: DigestResources): Record<string, string> {
+  const { endpoint, region, credentials } = motoClientConfig();
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ARTICLES_BUCKET: r.bucket,
+    ARTICLE_INDEX_TABLE: r.table,
+    DIGESTS_TABLE: d.digestsTable,
+    APPROVED_QUEUE_URL: d.approvedQueueUrl,
+    WINDOW_HOURS: '24',
+    SEND_MODE: 'auto',
+    REVIEW_HOURS: '24',
+    ON_REVIEW_DEADLINE: 'send',
+    LEASE_SECONDS: '360',
+  };
 }
 
 /** Creates in moto what infra/constructs/scheduled-digest.ts adds: the digests table and the approved queue. */

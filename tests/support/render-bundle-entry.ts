@@ -1,5 +1,5 @@
 // A Lambda-shaped entry for the bundle test: the precompiled templates are shipped beside the bundle (as
-// BundledFunction's commandHooks write them) and found relative to the bundled file.
+// infra/lambda-bundle.ts writes them for BundledFunction) and found relative to the bundled file.
 import { fileURLToPath } from 'node:url';
 import { precompiledTemplateFolder } from '../../src/adapters/precompiled-template-folder.ts';
 import { personalise, renderDigestEmail } from '../../src/core/render/email.ts';

@@ -23,14 +23,14 @@ describe('the renderer inside an esbuild bundle', () => {
       target: 'node20',
       format: 'esm',
       outfile: join(outdir, 'index.mjs'),
-      // Bundled CommonJS dependencies still call require(); NodejsFunction adds the same banner for ESM output.
+      // Bundled CommonJS dependencies still call require(); infra/lambda-bundle.ts adds the same banner.
       banner: {
         js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
       logLevel: 'silent',
       metafile: true,
     });
-    // What BundledFunction's PRECOMPILED_TEMPLATES_HOOKS run after bundling.
+    // What bundleLambda (infra/lambda-bundle.ts) runs after bundling for the handlers that render.
     await run(process.execPath, ['bin/digest.js', 'templates', '--out', join(outdir, 'templates')]);
 
     // Act
