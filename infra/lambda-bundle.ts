@@ -95,6 +95,9 @@ export function lambdaBuildOptions(handler: string, outdir: string): BuildOption
     // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
     external: [],
     mainFields: ['module', 'main'],
+    // esbuild's tables doubt Node's Unicode property escapes (\p{Lu}) and would rewrite each such literal into a
+    // `new RegExp` built at every call; Node has had them since version 10.
+    supported: { 'regexp-unicode-property-escapes': true },
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     // Stack traces point at the TypeScript sources; the source map is read when a stack is first formatted, not at
