@@ -7,6 +7,11 @@ const LABEL = String.raw`(?:(?:date|dated|published|first published|posted|updat
 const TIME = String.raw`(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)`;
 const DATE = String.raw`(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{4}/\d{1,2}/\d{1,2}|${MONTH}\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+${MONTH},?\s+\d{4})`;
 
+/** A whole value that is a calendar day written with its month's name ("Saturday, January 8, 2005", "8 Jan 2005"). */
+const NAMED_DATE = new RegExp(
+  String.raw`^(?:${WEEKDAY})?(?:(${MONTH})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})(?:st|nd|rd|th)?\s+(${MONTH}),?\s+(\d{4}))$`,
+  'i',
+);
 /** A date stamp at the start of a line, with its label, weekday and time of day. */
 const LEADING_DATE_STAMP = new RegExp(`^${LABEL}?(?:${WEEKDAY})?(${DATE})${TIME}?`, 'i');
 
@@ -65,10 +70,7 @@ export function normalisePublished(value: unknown): string | undefined {
   }
   const slash = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(text);
   if (slash) return utcDay(Number(slash[1]), Number(slash[2]), Number(slash[3]));
-  const named = new RegExp(
-    String.raw`^(?:${WEEKDAY})?(?:(${MONTH})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})(?:st|nd|rd|th)?\s+(${MONTH}),?\s+(\d{4}))$`,
-    'i',
-  ).exec(text);
+  const named = NAMED_DATE.exec(text);
   if (named) {
     const month = monthNumber(named[1] ?? named[5] ?? '');
     const day = Number(named[2] ?? named[4]);
