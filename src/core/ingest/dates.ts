@@ -31,6 +31,9 @@ export function isTimestampLine(line: string): boolean {
   return true;
 }
 
+/** What may follow a date stamp: the end, a separator or a capital glued to it ("2005Through a telethon"). */
+const STAMP_END = /^(?:$|[\s,;:|—–-]|\p{Lu})/u;
+
 export interface DateStamp {
   /** ISO 8601 form of the stamp, when it names a real calendar day. */
   iso?: string;
@@ -38,13 +41,20 @@ export interface DateStamp {
   rest: string;
 }
 
+/**
+ * The characters, in lower case, a LEADING_DATE_STAMP match can open with: a digit, or the first letter of a
+ * label, weekday or month. Checked first: it turns away most lines without running the pattern.
+ */
+const DATE_STAMP_OPENERS = '0123456789dpfulmtwsjaond';
+
 /** Finds a date stamp at the start of `line` ("date 2026-02-28 ...", "Saturday, January 8, 2005"). */
 export function takeLeadingDateStamp(line: string): DateStamp | undefined {
+  if (!DATE_STAMP_OPENERS.includes(line.charAt(0).toLowerCase())) return undefined;
   const match = LEADING_DATE_STAMP.exec(line);
   if (!match?.[1]) return undefined;
   const rest = line.slice(match[0].length);
   // The stamp must end at a separator or at a capital glued to it ("2005Through a telethon"), not mid-word.
-  if (!/^(?:$|[\s,;:|—–-]|\p{Lu})/u.test(rest)) return undefined;
+  if (!STAMP_END.test(rest)) return undefined;
   return { iso: normalisePublished(match[1]), rest: rest.replace(/^[\s,;:|—–-]+/, '') };
 }
 

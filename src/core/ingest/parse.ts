@@ -156,10 +156,13 @@ function isLeadSentence(line: string): boolean {
   return endsSentence(line) && wordCount(line, LEAD_SENTENCE_WORDS) >= LEAD_SENTENCE_WORDS;
 }
 
+/** A final full stop that ends neither an ellipsis nor an initial ("U.S."). */
+const TITLE_FULL_STOP = /(?<!\.\.)(?<!\b\p{Lu})\.$/u;
+
 /** A headline's trailing full stop is dropped; a lead sentence used as title keeps its text whole. */
 function cleanTitle(title: string): string {
   const text = collapseWhitespace(title);
-  return isLeadSentence(text) ? text : text.replace(/(?<!\.\.)(?<!\b\p{Lu})\.$/u, '');
+  return isLeadSentence(text) ? text : text.replace(TITLE_FULL_STOP, '');
 }
 
 function httpUrl(value: string | undefined): string | undefined {
