@@ -2,7 +2,10 @@
 import { type Block, collapseWhitespace } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
-const AGENCY = `(?:Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu(?: Agency)?|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse)`;
+/** The news agencies and desks credited in wire copy, as alternatives of a pattern (a longer name first). */
+const AGENCY_NAMES =
+  'Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu Agency|Anadolu|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse';
+const AGENCY = `(?:${AGENCY_NAMES})`;
 
 /**
  * "ISLAMABAD:", "NEW YORK (Reuters) -", "KABUL, Jan 5 —": an upper-case place name opening the lead. Words
@@ -21,12 +24,11 @@ const TRAILING_AGENCY = new RegExp(
   String.raw`(^|[^\s—–-])\s*[—–-]+\s*${AGENCY}\.?$|(^|\S)\s*\(${AGENCY}\)\.?$`,
 );
 /**
- * What a TRAILING_AGENCY match ends with, tested on the last AGENCY_TAIL_CHARS of a line first: almost no line
- * ends with an agency's name, and this test costs the same on a long line as on a short one.
+ * The last word of every agency name ("Desk", "Presse"): a line ends with a TRAILING_AGENCY credit only when its
+ * last run of letters, before a closing parenthesis and full stop, is one of these. Almost no line's is, and the
+ * check costs the same on a long line as on a short one.
  */
-const AGENCY_AT_END = new RegExp(String.raw`${AGENCY}\)?\.?$`);
-/** Longer than the longest AGENCY_AT_END match, "Agence France-Presse).". */
-const AGENCY_TAIL_CHARS = 24;
+const AGENCY_LAST_WORDS = new Set(AGENCY_NAMES.split('|').map((name) => name.split(/[ -]/).at(-1)));
 const AGENCY_LINE = new RegExp(
   String.raw`^(?:[—–-]+\s*)?\(?(?:(?:with )?(?:input|inputs|additional reporting) from\s+)?${AGENCY}\)?\.?$`,
   'i',
@@ -139,7 +141,24 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
 }
 
 function withoutTrailingAgency(line: string): string {
-  return AGENCY_AT_END.test(line.slice(-AGENCY_TAIL_CHARS)) ? line.replace(TRAILING_AGENCY, '$1$2') : line;
+  return AGENCY_LAST_WORDS.has(finalWord(line)) ? line.replace(TRAILING_AGENCY, '$1$2') : line;
+}
+
+/** The run of ASCII letters a line ends with, before a final closing parenthesis and full stop ("AFP" of "(AFP)."). */
+function finalWord(line: string): string {
+  let end = line.length;
+  if (line.charCodeAt(end - 1) === FULL_STOP) end--;
+  if (line.charCodeAt(end - 1) === CLOSING_PARENTHESIS) end--;
+  let start = end;
+  while (start > 0 && isAsciiLetter(line.charCodeAt(start - 1))) start--;
+  return line.slice(start, end);
+}
+
+const FULL_STOP = 0x2e;
+const CLOSING_PARENTHESIS = 0x29;
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 /** Blocks with normalised whitespace, words cut to MAX_WORD_CHARS and no block over MAX_BLOCK_CHARS. */

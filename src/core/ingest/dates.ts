@@ -42,14 +42,14 @@ export interface DateStamp {
 }
 
 /**
- * The characters, in lower case, a LEADING_DATE_STAMP match can open with: a digit, or the first letter of a
+ * The characters a LEADING_DATE_STAMP match can open with: a digit, or the first letter, in either case, of a
  * label, weekday or month. Checked first: it turns away most lines without running the pattern.
  */
-const DATE_STAMP_OPENERS = '0123456789dpfulmtwsjaond';
+const DATE_STAMP_OPENERS = '0123456789dpfulmtwsjaondDPFULMTWSJAOND';
 
 /** Finds a date stamp at the start of `line` ("date 2026-02-28 ...", "Saturday, January 8, 2005"). */
 export function takeLeadingDateStamp(line: string): DateStamp | undefined {
-  if (!DATE_STAMP_OPENERS.includes(line.charAt(0).toLowerCase())) return undefined;
+  if (!DATE_STAMP_OPENERS.includes(line.charAt(0))) return undefined;
   const match = LEADING_DATE_STAMP.exec(line);
   if (!match?.[1]) return undefined;
   const rest = line.slice(match[0].length);
