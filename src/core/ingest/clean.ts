@@ -1,5 +1,5 @@
 // Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
-import { type Block, collapseWhitespace } from './blocks.ts';
+import { type Block, collapseWhitespace, isAsciiLetter } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
 /** The news agencies and desks credited in wire copy, as alternatives of a pattern (a longer name first). */
@@ -110,7 +110,7 @@ export const MAX_WORD_CHARS = 100;
  */
 export const MAX_BLOCK_CHARS = 4000;
 
-/** A block without one is only punctuation or symbols. (A constant: see LETTER in sentences.ts.) */
+/** A block without one is only punctuation or symbols (most open with a letter, and skip the pattern). */
 const LETTER_OR_DIGIT = /\p{L}|\p{N}/u;
 
 /** Cleans every block and drops the ones that are only noise. */
@@ -135,7 +135,7 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
     if (text === '' || isNoise(text)) continue;
     if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
     text = fixGluedSentences(withoutTrailingAgency(text));
-    if (LETTER_OR_DIGIT.test(text)) kept.push(text === block.text ? block : { kind: block.kind, text });
+    if (isAsciiLetter(text.charCodeAt(0)) || LETTER_OR_DIGIT.test(text)) kept.push(text === block.text ? block : { kind: block.kind, text });
   }
   return { blocks: kept, stampedDate };
 }
@@ -156,10 +156,6 @@ function finalWord(line: string): string {
 
 const FULL_STOP = 0x2e;
 const CLOSING_PARENTHESIS = 0x29;
-
-function isAsciiLetter(code: number): boolean {
-  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-}
 
 /** Blocks with normalised whitespace, words cut to MAX_WORD_CHARS and no block over MAX_BLOCK_CHARS. */
 export function boundedBlocks(blocks: readonly Block[]): Block[] {
@@ -214,18 +210,23 @@ function splitLongText(text: string, limit: number): string[] {
 
 /** Which noise rule a line matches, if any. */
 export function noiseKind(line: string): string | undefined {
-  const opening = asciiLowerCase(line.charAt(0));
-  for (const rule of NOISE_LINES) {
-    if (rule.opens !== undefined && !rule.opens.includes(opening)) continue;
+  for (const rule of RULES_BY_OPENING.get(line.charCodeAt(0)) ?? RULES_OPENING_ANYHOW) {
     if (rule.needs !== undefined && !line.includes(rule.needs)) continue;
     if (rule.pattern.test(line)) return rule.name;
   }
   return undefined;
 }
 
-/** A character as the case-insensitive patterns compare it: ASCII letters in lower case, all else as it is. */
-function asciiLowerCase(character: string): string {
-  return character >= 'A' && character <= 'Z' ? String.fromCharCode(character.charCodeAt(0) + 32) : character;
+/**
+ * The rules a line may match, by the code of its first character: every rule that opens with it (as an ASCII
+ * letter in either case) and the rules without `opens`; a line opening with any other character gets only those.
+ */
+const RULES_OPENING_ANYHOW = NOISE_LINES.filter((rule) => rule.opens === undefined);
+const RULES_BY_OPENING = new Map<number, NoiseRule[]>();
+for (const character of new Set(NOISE_LINES.flatMap((rule) => [...(rule.opens ?? '')]))) {
+  const rules = NOISE_LINES.filter((rule) => rule.opens === undefined || rule.opens.includes(character));
+  RULES_BY_OPENING.set(character.charCodeAt(0), rules);
+  RULES_BY_OPENING.set(character.toUpperCase().charCodeAt(0), rules);
 }
 
 function isNoise(line: string): boolean {

@@ -1,5 +1,6 @@
 // Sentence splitting: ICU's Unicode sentence segmenter (UAX #29, built into Node and Lambda, nothing to
 // bundle) proposes boundaries; news-specific rules then undo the ones that are not sentence ends.
+import { isAsciiLetter } from './blocks.ts';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 /** A sentence-ending mark followed by a space: only then can a paragraph hold more than one sentence. */
@@ -52,7 +53,7 @@ const INITIALISM = /^(?:\p{L}\.)+\p{L}$/u;
 export function splitSentences(paragraph: string): string[] {
   // Most lines hold one sentence (the eval corpora have one per line): no inner stop, nothing to segment.
   if (!INNER_STOP.test(paragraph.trimEnd()) || isOneSentence(paragraph))
-    return LETTER.test(paragraph) ? [paragraph.trim()] : [];
+    return hasLetter(paragraph) ? [paragraph.trim()] : [];
   const quotes = quotationRanges(paragraph);
   const pieces: { start: number; end: number }[] = [];
   for (const { index, segment } of segmenter.segment(paragraph)) {
@@ -61,11 +62,33 @@ export function splitSentences(paragraph: string): string[] {
     if (end <= start) continue;
     const previous = pieces.at(-1);
     const inQuote = quotes.some(([open, close]) => open < start && start < close);
-    if (previous && (inQuote || continuesSentence(paragraph.slice(previous.start, previous.end), segment))) {
+    if (previous && (inQuote || continuesSentence(lastWordOf(paragraph, previous), segment))) {
       previous.end = end;
     } else pieces.push({ start, end });
   }
-  return pieces.map((p) => paragraph.slice(p.start, p.end)).filter((s) => LETTER.test(s));
+  return pieces.map((p) => paragraph.slice(p.start, p.end)).filter(hasLetter);
+}
+
+/**
+ * The last word (run of non-space characters) of a sentence so far, all that continuesSentence reads of it: a
+ * sentence merged from many segments is not read again from its start at each of them.
+ */
+function lastWordOf(paragraph: string, { start, end }: { start: number; end: number }): string {
+  let wordStart = end;
+  while (wordStart > start && !isSpace(paragraph.charCodeAt(wordStart - 1))) wordStart--;
+  return paragraph.slice(wordStart, end);
+}
+
+/** Whether a character is what `\s` matches, by its code (the pattern is run only beyond ASCII). */
+function isSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code > 0x7f && SPACE.test(String.fromCharCode(code)));
+}
+
+const SPACE = /\s/;
+
+/** Whether `text` has a letter: most open with one, and the pattern is then not run. */
+function hasLetter(text: string): boolean {
+  return isAsciiLetter(text.charCodeAt(0)) || LETTER.test(text);
 }
 
 /** Characters whose sentence-break class isOneSentence knows: . ! ? are the only sentence ends among them. */
@@ -104,7 +127,10 @@ function isOneSentence(paragraph: string): boolean {
 
 const ENDS_QUOTATION = /[.!?]["”’']+$/;
 
-/** Whether the boundary between the sentence so far and the segment `next` is not a sentence end after all. */
+/**
+ * Whether the boundary between the sentence so far, of which `before` is at least the last word, and the segment
+ * `next` is not a sentence end after all.
+ */
 function continuesSentence(before: string, next: string): boolean {
   const firstWord = /^\s*["'“‘([]*(\S+)/.exec(next)?.[1] ?? '';
   // '"... remember?" he said': a lower-case word never opens a sentence. Nor, in news style, a numeral:
