@@ -135,7 +135,8 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
     if (text === '' || isNoise(text)) continue;
     if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
     text = fixGluedSentences(withoutTrailingAgency(text));
-    if (isAsciiLetter(text.charCodeAt(0)) || LETTER_OR_DIGIT.test(text)) kept.push(text === block.text ? block : { kind: block.kind, text });
+    if (isAsciiLetter(text.charCodeAt(0)) || LETTER_OR_DIGIT.test(text))
+      kept.push(text === block.text ? block : { kind: block.kind, text });
   }
   return { blocks: kept, stampedDate };
 }

@@ -81,7 +81,9 @@ function lastWordOf(paragraph: string, { start, end }: { start: number; end: num
 
 /** Whether a character is what `\s` matches, by its code (the pattern is run only beyond ASCII). */
 function isSpace(code: number): boolean {
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code > 0x7f && SPACE.test(String.fromCharCode(code)));
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code > 0x7f && SPACE.test(String.fromCharCode(code)))
+  );
 }
 
 const SPACE = /\s/;
