@@ -28,6 +28,8 @@ export type Extracted = ExtractedDocument | { skipped: string };
 export type FormatExtractor = (text: string) => Extracted | Promise<Extracted>;
 
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
+/** What a BULLET opens with: a line that opens otherwise is not tested against it. */
+const BULLET_OPENERS = '-*+•·▪◦‣0123456789';
 const SENTENCE_END = '.!?…:;';
 const CLOSING = '"\'”’)]';
 
@@ -62,7 +64,7 @@ export function plainTextBlocks(text: string): Block[] {
     const last = blocks.at(-1);
     if (last && previousLine !== undefined && !endsSentence(previousLine) && /^[a-z]/.test(line)) {
       last.text = `${last.text} ${line}`;
-    } else if (BULLET.test(line)) {
+    } else if (BULLET_OPENERS.includes(line.charAt(0)) && BULLET.test(line)) {
       blocks.push({ kind: 'bullet', text: line.replace(BULLET, '') });
     } else {
       blocks.push({ kind: 'paragraph', text: line });

@@ -164,8 +164,11 @@ export function boundedBlocks(blocks: readonly Block[]): Block[] {
   for (const block of blocks) {
     let text = normaliseWhitespace(block.text);
     if (hasOverlongWord(text)) text = text.replace(OVERLONG_WORD, '$1$2');
-    for (const piece of splitLongText(text, MAX_BLOCK_CHARS))
-      bounded.push(piece === block.text ? block : { kind: block.kind, text: piece });
+    if (text.length <= MAX_BLOCK_CHARS) {
+      if (text !== '') bounded.push(text === block.text ? block : { kind: block.kind, text });
+      continue;
+    }
+    for (const piece of splitLongText(text, MAX_BLOCK_CHARS)) bounded.push({ kind: block.kind, text: piece });
   }
   return bounded;
 }
@@ -190,7 +193,6 @@ function hasOverlongWord(text: string): boolean {
 
 /** Pieces of at most `limit` characters, cut after the last sentence end or else the last space that fits. */
 function splitLongText(text: string, limit: number): string[] {
-  if (text.length <= limit) return text === '' ? [] : [text];
   const pieces: string[] = [];
   let start = 0;
   while (text.length - start > limit) {
