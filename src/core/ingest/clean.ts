@@ -46,6 +46,8 @@ interface NoiseRule {
   pattern: RegExp;
   opens?: string;
   needs?: string;
+  /** Never matches a block boundedBlocks found ordinary. */
+  notInOrdinary?: true;
 }
 
 const NOISE_LINES: NoiseRule[] = [
@@ -54,6 +56,7 @@ const NOISE_LINES: NoiseRule[] = [
     name: 'photo caption',
     pattern:
       /\bin this (?:undated |file |handout |recent |combination |screen ?grab )?(?:photo|picture|image|photograph|file photo|screengrab)\b/i,
+    notInOrdinary: true,
   },
   { name: 'photo caption', pattern: /[—–-][\w .]+\/(?:File|Handout)\b/i, needs: '/' },
   {
@@ -117,9 +120,10 @@ const LETTER_OR_DIGIT = /\p{L}|\p{N}/u;
 export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
   const kept: Block[] = [];
   let stampedDate: string | undefined;
-  const bounded = boundedBlocks(blocks);
+  const { blocks: bounded, plain } = boundedBlocks(blocks);
   for (let index = 0; index < bounded.length; index++) {
     const block = bounded[index] as Block;
+    const ordinary = plain[index] === true;
     let text = block.text;
     if (index < LEAD_BLOCKS) {
       const stamp = takeLeadingDateStamp(text);
@@ -132,9 +136,10 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
       continue;
     }
     // Noise is recognised before the dateline rule, which would read "RELATED:" as a place name.
-    if (text === '' || isNoise(text)) continue;
+    if (text === '' || noiseKind(text, ordinary) !== undefined) continue;
     if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
-    text = fixGluedSentences(withoutTrailingAgency(text));
+    text = withoutTrailingAgency(text);
+    if (!ordinary) text = fixGluedSentences(text);
     if (isAsciiLetter(text.charCodeAt(0)) || LETTER_OR_DIGIT.test(text))
       kept.push(text === block.text ? block : { kind: block.kind, text });
   }
@@ -158,20 +163,48 @@ function finalWord(line: string): string {
 const FULL_STOP = 0x2e;
 const CLOSING_PARENTHESIS = 0x29;
 
+interface BoundedBlocks {
+  blocks: Block[];
+  /**
+   * Per block, whether it is ordinary: its whitespace was already tidy, and neither a caption's "in this" nor a
+   * sentence end glued to a capital is in it (nor in any part of it the rules keep), as one scan of ORDINARY found.
+   */
+  plain: boolean[];
+}
+
 /** Blocks with normalised whitespace, words cut to MAX_WORD_CHARS and no block over MAX_BLOCK_CHARS. */
-export function boundedBlocks(blocks: readonly Block[]): Block[] {
-  const bounded: Block[] = [];
+export function boundedBlocks(blocks: readonly Block[]): BoundedBlocks {
+  const bounded: BoundedBlocks = { blocks: [], plain: [] };
+  const add = (block: Block, ordinary: boolean) => {
+    bounded.blocks.push(block);
+    bounded.plain.push(ordinary);
+  };
   for (const block of blocks) {
-    let text = normaliseWhitespace(block.text);
-    if (hasOverlongWord(text)) text = text.replace(OVERLONG_WORD, '$1$2');
+    let ordinary = !NOT_ORDINARY.test(block.text);
+    // An ordinary block's whitespace is tidy: normaliseWhitespace would only trim it.
+    let text = ordinary ? block.text.trim() : normaliseWhitespace(block.text);
+    // Cutting a word can bring two others together, so a cut block is looked at closely.
+    if (hasOverlongWord(text)) {
+      text = text.replace(OVERLONG_WORD, '$1$2');
+      ordinary = false;
+    }
     if (text.length <= MAX_BLOCK_CHARS) {
-      if (text !== '') bounded.push(text === block.text ? block : { kind: block.kind, text });
+      if (text !== '') add(text === block.text ? block : { kind: block.kind, text }, ordinary);
       continue;
     }
-    for (const piece of splitLongText(text, MAX_BLOCK_CHARS)) bounded.push({ kind: block.kind, text: piece });
+    for (const piece of splitLongText(text, MAX_BLOCK_CHARS))
+      add({ kind: block.kind, text: piece }, ordinary);
   }
   return bounded;
 }
+
+/**
+ * What UNTIDY_SPACE, the "in this" photo caption rule (its case-insensitive words, letter by letter) or
+ * STOP_BEFORE_CAPITAL (any capital, and more) could match, in one scan: most blocks have none of them, and the
+ * part of a block the rules keep never has one the whole block lacks.
+ */
+const NOT_ORDINARY =
+  /[^\S ]| {2}|[\u200B-\u200D\u2060\uFEFF\u00AD]|[Ii][Nn] [Tt][Hh][Ii][Ss] |[.!?]["”’)]?[A-Z\u00C0-\uFFFF]/;
 
 // A run of more than MAX_WORD_CHARS non-spaces, matched from its start: $1$2 keeps the space and the cut word.
 const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
@@ -211,9 +244,10 @@ function splitLongText(text: string, limit: number): string[] {
   return rest === '' ? pieces : [...pieces, rest];
 }
 
-/** Which noise rule a line matches, if any. */
-export function noiseKind(line: string): string | undefined {
+/** Which noise rule a line matches, if any; `ordinary` when boundedBlocks found the line so. */
+export function noiseKind(line: string, ordinary = false): string | undefined {
   for (const rule of RULES_BY_OPENING.get(line.charCodeAt(0)) ?? RULES_OPENING_ANYHOW) {
+    if (ordinary && rule.notInOrdinary) continue;
     if (rule.needs !== undefined && !line.includes(rule.needs)) continue;
     if (rule.pattern.test(line)) return rule.name;
   }
@@ -230,10 +264,6 @@ for (const character of new Set(NOISE_LINES.flatMap((rule) => [...(rule.opens ??
   const rules = NOISE_LINES.filter((rule) => rule.opens === undefined || rule.opens.includes(character));
   RULES_BY_OPENING.set(character.charCodeAt(0), rules);
   RULES_BY_OPENING.set(character.toUpperCase().charCodeAt(0), rules);
-}
-
-function isNoise(line: string): boolean {
-  return noiseKind(line) !== undefined;
 }
 
 /** Spaces of every width to one plain space; invisible characters removed. */

@@ -1,5 +1,12 @@
 import { load as parseYaml } from 'js-yaml';
-import { type Block, type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
+import {
+  type Block,
+  type Extracted,
+  isAsciiLetter,
+  metaString,
+  metaTags,
+  plainTextBlocks,
+} from '../blocks.ts';
 
 const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 
@@ -74,6 +81,11 @@ function markdownBlocks(markdown: string): Block[] {
   };
   let inFence = false;
   for (const raw of markdown.split('\n')) {
+    // A line of prose opens with a letter: no rule below but the inline one applies to it.
+    if (isAsciiLetter(raw.charCodeAt(0))) {
+      if (!inFence) paragraph.push(inline(raw.trim()));
+      continue;
+    }
     if (/^\s*(?:```|~~~)/.test(raw)) {
       flush();
       inFence = !inFence;
