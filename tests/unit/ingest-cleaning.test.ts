@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanBlocks, fixGluedSentences, noiseKind } from '../../src/core/ingest/clean.ts';
 import { normalisePublished, takeLeadingDateStamp } from '../../src/core/ingest/dates.ts';
-import { contentHash } from '../../src/core/ingest/hash.ts';
+import { contentHash, normaliseForHash } from '../../src/core/ingest/hash.ts';
 
 describe('cleaning rules', () => {
   it.each([
@@ -19,6 +19,37 @@ describe('cleaning rules', () => {
     ['— AFP', 'agency credit'],
     ['Additional reporting by Jane Doe; Editing by John Roe', 'reporting credit'],
     ['By Aamir Latif', 'byline'],
+    // Every way a rule's line can open, in either case (the rules are looked up by a line's first character).
+    ['PHOTO: AFP', 'photo caption'],
+    ['(photo credit: Reuters)', 'photo caption'],
+    ['Supporters gather in Lahore.— Online/File', 'photo caption'],
+    ['The minister, seen IN THIS FILE PHOTO, spoke.', 'photo caption'],
+    ['see also: Budget talks', 'related link'],
+    ['WATCH: The rally in full', 'related link'],
+    ['LISTEN: Our podcast', 'related link'],
+    ['© 2026 Dawn', 'share or subscribe prompt'],
+    ['ADVERTISEMENT', 'share or subscribe prompt'],
+    ['Tap here to follow', 'share or subscribe prompt'],
+    ['Get the latest news', 'share or subscribe prompt'],
+    ["Don't miss this", 'share or subscribe prompt'],
+    ['(Additional reporting by Jane Doe)', 'reporting credit'],
+    ['compiled by our staff', 'reporting credit'],
+    ['Writing by John Roe', 'reporting credit'],
+    ['BY JOHN SMITH', 'byline'],
+    ['— Agence France-Presse', 'agency credit'],
+    ['with input from Reuters', 'agency credit'],
+    ['Inputs from APP', 'agency credit'],
+    ['additional reporting from AFP', 'agency credit'],
+    ['xinhua', 'agency credit'],
+    ['Web Desk', 'agency credit'],
+    ['MONITORING DESK', 'agency credit'],
+    ['bloomberg.', 'agency credit'],
+    ['Online', 'agency credit'],
+    ['uni', 'agency credit'],
+    ['News Desk', 'agency credit'],
+    ['EFE', 'agency credit'],
+    ['dpa', 'agency credit'],
+    ['NNI', 'agency credit'],
   ])('"%s" is noise (%s)', (line, kind) => {
     expect(noiseKind(line)).toBe(kind);
   });
@@ -43,6 +74,33 @@ describe('cleaning rules', () => {
     // Assess
     expect(blocks.map((b) => b.text)).toEqual(['The minister spoke on Thursday.', 'Officials met again.']);
     expect(stampedDate).toBe('2005-01-08T00:00:00.000Z');
+  });
+
+  it('removes a trailing credit of every agency, and keeps a sentence that only names one', () => {
+    // Act
+    const lines = [
+      'Officials met again (Reuters).',
+      'Officials met again -- Agence France-Presse',
+      'Officials met again – Web Desk.',
+      'Officials met again —Anadolu Agency',
+      'Officials met again (IANS)',
+      'Officials met again, said AFP.',
+      'Officials met again at the CAP.',
+    ];
+    const { blocks } = cleanBlocks(
+      ['Headline', 'Lead', 'Lead', 'Lead', ...lines].map((text) => ({ kind: 'paragraph' as const, text })),
+    );
+
+    // Assess
+    expect(blocks.slice(4).map((b) => b.text)).toEqual([
+      'Officials met again',
+      'Officials met again',
+      'Officials met again',
+      'Officials met again',
+      'Officials met again',
+      'Officials met again, said AFP.',
+      'Officials met again at the CAP.',
+    ]);
   });
 
   it('splits a sentence end glued to the next word, and nothing else', () => {
@@ -73,5 +131,20 @@ describe('cleaning rules', () => {
     const curly = contentHash('“We ask nothing,” he said.\n\nHe left  Kabul’s airport.');
     expect(contentHash('"We ask nothing," he said. He left Kabul\'s airport.')).toBe(curly);
     expect(contentHash('"We ask everything," he said. He left Kabul\'s airport.')).not.toBe(curly);
+  });
+
+  it('hashes text as its NFKC form hashes, whatever the character (text with only quotes folds without NFKC)', () => {
+    // Act: every character of the Basic Multilingual Plane between letters, and beside a space and a curly quote.
+    const differing: string[] = [];
+    for (let code = 1; code < 0x10000; code++) {
+      if (code >= 0xd800 && code < 0xe000) continue;
+      const character = String.fromCharCode(code);
+      for (const text of [`a${character}b`, ` ${character}  ’x`])
+        if (normaliseForHash(text) !== normaliseForHash(text.normalize('NFKC'))) differing.push(text);
+    }
+
+    // Assess
+    expect(differing).toEqual([]);
+    expect(normaliseForHash('“He ran″ ´ ’')).toBe(normaliseForHash('“He ran″ ´ ’'.normalize('NFKC')));
   });
 });

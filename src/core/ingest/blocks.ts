@@ -28,6 +28,8 @@ export type Extracted = ExtractedDocument | { skipped: string };
 export type FormatExtractor = (text: string) => Extracted | Promise<Extracted>;
 
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
+/** What a BULLET opens with: a line that opens otherwise is not tested against it. */
+const BULLET_OPENERS = '-*+•·▪◦‣0123456789';
 const SENTENCE_END = '.!?…:;';
 const CLOSING = '"\'”’)]';
 
@@ -39,6 +41,11 @@ export function endsSentence(line: string): boolean {
   let i = line.length - 1;
   while (i >= 0 && CLOSING.includes(line.charAt(i))) i--;
   return i >= 0 && SENTENCE_END.includes(line.charAt(i));
+}
+
+/** A-Z or a-z, by character code. */
+export function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 /**
@@ -57,7 +64,7 @@ export function plainTextBlocks(text: string): Block[] {
     const last = blocks.at(-1);
     if (last && previousLine !== undefined && !endsSentence(previousLine) && /^[a-z]/.test(line)) {
       last.text = `${last.text} ${line}`;
-    } else if (BULLET.test(line)) {
+    } else if (BULLET_OPENERS.includes(line.charAt(0)) && BULLET.test(line)) {
       blocks.push({ kind: 'bullet', text: line.replace(BULLET, '') });
     } else {
       blocks.push({ kind: 'paragraph', text: line });

@@ -1,8 +1,11 @@
 // Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
-import { type Block, collapseWhitespace } from './blocks.ts';
+import { type Block, collapseWhitespace, isAsciiLetter } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
-const AGENCY = `(?:Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu(?: Agency)?|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse)`;
+/** The news agencies and desks credited in wire copy, as alternatives of a pattern (a longer name first). */
+const AGENCY_NAMES =
+  'Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu Agency|Anadolu|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse';
+const AGENCY = `(?:${AGENCY_NAMES})`;
 
 /**
  * "ISLAMABAD:", "NEW YORK (Reuters) -", "KABUL, Jan 5 —": an upper-case place name opening the lead. Words
@@ -21,43 +24,72 @@ const TRAILING_AGENCY = new RegExp(
   String.raw`(^|[^\s—–-])\s*[—–-]+\s*${AGENCY}\.?$|(^|\S)\s*\(${AGENCY}\)\.?$`,
 );
 /**
- * What a TRAILING_AGENCY match ends with, tested on the last AGENCY_TAIL_CHARS of a line first: almost no line
- * ends with an agency's name, and this test costs the same on a long line as on a short one.
+ * The last word of every agency name ("Desk", "Presse"): a line ends with a TRAILING_AGENCY credit only when its
+ * last run of letters, before a closing parenthesis and full stop, is one of these. Almost no line's is, and the
+ * check costs the same on a long line as on a short one.
  */
-const AGENCY_AT_END = new RegExp(String.raw`${AGENCY}\)?\.?$`);
-/** Longer than the longest AGENCY_AT_END match, "Agence France-Presse).". */
-const AGENCY_TAIL_CHARS = 24;
+const AGENCY_LAST_WORDS = new Set(AGENCY_NAMES.split('|').map((name) => name.split(/[ -]/).at(-1)));
 const AGENCY_LINE = new RegExp(
   String.raw`^(?:[—–-]+\s*)?\(?(?:(?:with )?(?:input|inputs|additional reporting) from\s+)?${AGENCY}\)?\.?$`,
   'i',
 );
 
-const NOISE_LINES: { name: string; pattern: RegExp }[] = [
-  // "... in this undated photo.— PID/File", "Photo: AFP", "(Photo: Reuters)"
+/**
+ * A rule for a line that is only noise. Its regular expression is tried only on a line that can match it, found
+ * in constant time or with one native search: `opens` lists, in lower case, every character a match can start
+ * the line with (the patterns read ASCII letters in either case, and nothing else as one), `needs` a character
+ * every match contains. Most lines of a story pass neither, and a regular expression call costs more than the
+ * two checks together.
+ */
+interface NoiseRule {
+  name: string;
+  pattern: RegExp;
+  opens?: string;
+  needs?: string;
+  /** Never matches a block boundedBlocks found ordinary. */
+  notInOrdinary?: true;
+}
+
+const NOISE_LINES: NoiseRule[] = [
+  // "... in this undated photo.— PID/File", "(Photo: Reuters)", "Photo: AFP": one rule, three shapes.
   {
     name: 'photo caption',
     pattern:
-      /\bin this (?:undated |file |handout |recent |combination |screen ?grab )?(?:photo|picture|image|photograph|file photo|screengrab)\b|[—–-][\w .]+\/(?:File|Handout)\b|^\(?(?:photo|image|picture|credit|file photo|photo credit)\s*:/i,
+      /\bin this (?:undated |file |handout |recent |combination |screen ?grab )?(?:photo|picture|image|photograph|file photo|screengrab)\b/i,
+    notInOrdinary: true,
+  },
+  { name: 'photo caption', pattern: /[—–-][\w .]+\/(?:File|Handout)\b/i, needs: '/' },
+  {
+    name: 'photo caption',
+    pattern: /^\(?(?:photo|image|picture|credit|file photo|photo credit)\s*:/i,
+    opens: '(picf',
+    needs: ':',
   },
   {
     name: 'related link',
     pattern: /^(?:related|read more|read also|also read|see also|more|watch|listen)\s*:/i,
+    opens: 'rasmwl',
+    needs: ':',
   },
   {
     name: 'share or subscribe prompt',
     pattern:
       /^(?:share\b|tweet\b|follow us\b|subscribe\b|sign up\b|click here\b|download (?:our|the) app\b|like us on\b|join (?:us|our)\b|tap here\b|get the latest\b|don'?t miss\b|advertisement$|copyright\b|©|all rights reserved\b|print$|email$)/i,
+    opens: 'stfcdljgape©',
   },
   {
     name: 'reporting credit',
     pattern: /^(?:\(?(?:additional )?reporting by|editing by|writing by|compiled by)\b/i,
+    opens: '(arewc',
   },
   {
     name: 'byline',
     pattern:
       /^(?:By|BY)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and)){0,4}(?:\s*[,|]\s*[A-Z][\w '’-]{0,40})?$/,
+    opens: 'b',
   },
-  { name: 'agency credit', pattern: AGENCY_LINE },
+  // Openers: the dashes, "(", "with", "input(s)", "additional" and the first letter of every AGENCY name.
+  { name: 'agency credit', pattern: AGENCY_LINE, opens: '—–-(wiarpuxdenbom' },
 ];
 
 // How many leading blocks may carry a date stamp or dateline: the headline, a dateline line and the lead.
@@ -81,13 +113,17 @@ export const MAX_WORD_CHARS = 100;
  */
 export const MAX_BLOCK_CHARS = 4000;
 
+/** A block without one is only punctuation or symbols (most open with a letter, and skip the pattern). */
+const LETTER_OR_DIGIT = /\p{L}|\p{N}/u;
+
 /** Cleans every block and drops the ones that are only noise. */
 export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
   const kept: Block[] = [];
   let stampedDate: string | undefined;
-  const bounded = boundedBlocks(blocks);
+  const { blocks: bounded, plain } = boundedBlocks(blocks);
   for (let index = 0; index < bounded.length; index++) {
     const block = bounded[index] as Block;
+    const ordinary = plain[index] === true;
     let text = block.text;
     if (index < LEAD_BLOCKS) {
       const stamp = takeLeadingDateStamp(text);
@@ -100,29 +136,75 @@ export function cleanBlocks(blocks: readonly Block[]): CleanedBlocks {
       continue;
     }
     // Noise is recognised before the dateline rule, which would read "RELATED:" as a place name.
-    if (text === '' || isNoise(text)) continue;
+    if (text === '' || noiseKind(text, ordinary) !== undefined) continue;
     if (index < LEAD_BLOCKS) text = text.replace(DATELINE, '').replace(LEADING_AGENCY, '');
-    text = fixGluedSentences(withoutTrailingAgency(text));
-    if (/\p{L}|\p{N}/u.test(text)) kept.push(text === block.text ? block : { kind: block.kind, text });
+    text = withoutTrailingAgency(text);
+    if (!ordinary) text = fixGluedSentences(text);
+    if (isAsciiLetter(text.charCodeAt(0)) || LETTER_OR_DIGIT.test(text))
+      kept.push(text === block.text ? block : { kind: block.kind, text });
   }
   return { blocks: kept, stampedDate };
 }
 
 function withoutTrailingAgency(line: string): string {
-  return AGENCY_AT_END.test(line.slice(-AGENCY_TAIL_CHARS)) ? line.replace(TRAILING_AGENCY, '$1$2') : line;
+  return AGENCY_LAST_WORDS.has(finalWord(line)) ? line.replace(TRAILING_AGENCY, '$1$2') : line;
+}
+
+/** The run of ASCII letters a line ends with, before a final closing parenthesis and full stop ("AFP" of "(AFP)."). */
+function finalWord(line: string): string {
+  let end = line.length;
+  if (line.charCodeAt(end - 1) === FULL_STOP) end--;
+  if (line.charCodeAt(end - 1) === CLOSING_PARENTHESIS) end--;
+  let start = end;
+  while (start > 0 && isAsciiLetter(line.charCodeAt(start - 1))) start--;
+  return line.slice(start, end);
+}
+
+const FULL_STOP = 0x2e;
+const CLOSING_PARENTHESIS = 0x29;
+
+interface BoundedBlocks {
+  blocks: Block[];
+  /**
+   * Per block, whether it is ordinary: its whitespace was already tidy, and neither a caption's "in this" nor a
+   * sentence end glued to a capital is in it (nor in any part of it the rules keep), as one scan of ORDINARY found.
+   */
+  plain: boolean[];
 }
 
 /** Blocks with normalised whitespace, words cut to MAX_WORD_CHARS and no block over MAX_BLOCK_CHARS. */
-export function boundedBlocks(blocks: readonly Block[]): Block[] {
-  const bounded: Block[] = [];
+export function boundedBlocks(blocks: readonly Block[]): BoundedBlocks {
+  const bounded: BoundedBlocks = { blocks: [], plain: [] };
+  const add = (block: Block, ordinary: boolean) => {
+    bounded.blocks.push(block);
+    bounded.plain.push(ordinary);
+  };
   for (const block of blocks) {
-    let text = normaliseWhitespace(block.text);
-    if (hasOverlongWord(text)) text = text.replace(OVERLONG_WORD, '$1$2');
+    let ordinary = !NOT_ORDINARY.test(block.text);
+    // An ordinary block's whitespace is tidy: normaliseWhitespace would only trim it.
+    let text = ordinary ? block.text.trim() : normaliseWhitespace(block.text);
+    // Cutting a word can bring two others together, so a cut block is looked at closely.
+    if (hasOverlongWord(text)) {
+      text = text.replace(OVERLONG_WORD, '$1$2');
+      ordinary = false;
+    }
+    if (text.length <= MAX_BLOCK_CHARS) {
+      if (text !== '') add(text === block.text ? block : { kind: block.kind, text }, ordinary);
+      continue;
+    }
     for (const piece of splitLongText(text, MAX_BLOCK_CHARS))
-      bounded.push(piece === block.text ? block : { kind: block.kind, text: piece });
+      add({ kind: block.kind, text: piece }, ordinary);
   }
   return bounded;
 }
+
+/**
+ * What UNTIDY_SPACE, the "in this" photo caption rule (its case-insensitive words, letter by letter) or
+ * STOP_BEFORE_CAPITAL (any capital, and more) could match, in one scan: most blocks have none of them, and the
+ * part of a block the rules keep never has one the whole block lacks.
+ */
+const NOT_ORDINARY =
+  /[^\S ]| {2}|[\u200B-\u200D\u2060\uFEFF\u00AD]|[Ii][Nn] [Tt][Hh][Ii][Ss] |[.!?]["”’)]?[A-Z\u00C0-\uFFFF]/;
 
 // A run of more than MAX_WORD_CHARS non-spaces, matched from its start: $1$2 keeps the space and the cut word.
 const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
@@ -144,7 +226,6 @@ function hasOverlongWord(text: string): boolean {
 
 /** Pieces of at most `limit` characters, cut after the last sentence end or else the last space that fits. */
 function splitLongText(text: string, limit: number): string[] {
-  if (text.length <= limit) return text === '' ? [] : [text];
   const pieces: string[] = [];
   let start = 0;
   while (text.length - start > limit) {
@@ -163,13 +244,26 @@ function splitLongText(text: string, limit: number): string[] {
   return rest === '' ? pieces : [...pieces, rest];
 }
 
-/** Which noise rule a line matches, if any. */
-export function noiseKind(line: string): string | undefined {
-  return NOISE_LINES.find((rule) => rule.pattern.test(line))?.name;
+/** Which noise rule a line matches, if any; `ordinary` when boundedBlocks found the line so. */
+export function noiseKind(line: string, ordinary = false): string | undefined {
+  for (const rule of RULES_BY_OPENING.get(line.charCodeAt(0)) ?? RULES_OPENING_ANYHOW) {
+    if (ordinary && rule.notInOrdinary) continue;
+    if (rule.needs !== undefined && !line.includes(rule.needs)) continue;
+    if (rule.pattern.test(line)) return rule.name;
+  }
+  return undefined;
 }
 
-function isNoise(line: string): boolean {
-  return noiseKind(line) !== undefined;
+/**
+ * The rules a line may match, by the code of its first character: every rule that opens with it (as an ASCII
+ * letter in either case) and the rules without `opens`; a line opening with any other character gets only those.
+ */
+const RULES_OPENING_ANYHOW = NOISE_LINES.filter((rule) => rule.opens === undefined);
+const RULES_BY_OPENING = new Map<number, NoiseRule[]>();
+for (const character of new Set(NOISE_LINES.flatMap((rule) => [...(rule.opens ?? '')]))) {
+  const rules = NOISE_LINES.filter((rule) => rule.opens === undefined || rule.opens.includes(character));
+  RULES_BY_OPENING.set(character.charCodeAt(0), rules);
+  RULES_BY_OPENING.set(character.toUpperCase().charCodeAt(0), rules);
 }
 
 /** Spaces of every width to one plain space; invisible characters removed. */

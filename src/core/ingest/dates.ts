@@ -7,6 +7,11 @@ const LABEL = String.raw`(?:(?:date|dated|published|first published|posted|updat
 const TIME = String.raw`(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)`;
 const DATE = String.raw`(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{4}/\d{1,2}/\d{1,2}|${MONTH}\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+${MONTH},?\s+\d{4})`;
 
+/** A whole value that is a calendar day written with its month's name ("Saturday, January 8, 2005", "8 Jan 2005"). */
+const NAMED_DATE = new RegExp(
+  String.raw`^(?:${WEEKDAY})?(?:(${MONTH})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})(?:st|nd|rd|th)?\s+(${MONTH}),?\s+(\d{4}))$`,
+  'i',
+);
 /** A date stamp at the start of a line, with its label, weekday and time of day. */
 const LEADING_DATE_STAMP = new RegExp(`^${LABEL}?(?:${WEEKDAY})?(${DATE})${TIME}?`, 'i');
 
@@ -26,6 +31,9 @@ export function isTimestampLine(line: string): boolean {
   return true;
 }
 
+/** What may follow a date stamp: the end, a separator or a capital glued to it ("2005Through a telethon"). */
+const STAMP_END = /^(?:$|[\s,;:|—–-]|\p{Lu})/u;
+
 export interface DateStamp {
   /** ISO 8601 form of the stamp, when it names a real calendar day. */
   iso?: string;
@@ -33,13 +41,20 @@ export interface DateStamp {
   rest: string;
 }
 
+/**
+ * The characters a LEADING_DATE_STAMP match can open with: a digit, or the first letter, in either case, of a
+ * label, weekday or month. Checked first: it turns away most lines without running the pattern.
+ */
+const DATE_STAMP_OPENERS = '0123456789dpfulmtwsjaondDPFULMTWSJAOND';
+
 /** Finds a date stamp at the start of `line` ("date 2026-02-28 ...", "Saturday, January 8, 2005"). */
 export function takeLeadingDateStamp(line: string): DateStamp | undefined {
+  if (!DATE_STAMP_OPENERS.includes(line.charAt(0))) return undefined;
   const match = LEADING_DATE_STAMP.exec(line);
   if (!match?.[1]) return undefined;
   const rest = line.slice(match[0].length);
   // The stamp must end at a separator or at a capital glued to it ("2005Through a telethon"), not mid-word.
-  if (!/^(?:$|[\s,;:|—–-]|\p{Lu})/u.test(rest)) return undefined;
+  if (!STAMP_END.test(rest)) return undefined;
   return { iso: normalisePublished(match[1]), rest: rest.replace(/^[\s,;:|—–-]+/, '') };
 }
 
@@ -65,10 +80,7 @@ export function normalisePublished(value: unknown): string | undefined {
   }
   const slash = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(text);
   if (slash) return utcDay(Number(slash[1]), Number(slash[2]), Number(slash[3]));
-  const named = new RegExp(
-    String.raw`^(?:${WEEKDAY})?(?:(${MONTH})\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})|(\d{1,2})(?:st|nd|rd|th)?\s+(${MONTH}),?\s+(\d{4}))$`,
-    'i',
-  ).exec(text);
+  const named = NAMED_DATE.exec(text);
   if (named) {
     const month = monthNumber(named[1] ?? named[5] ?? '');
     const day = Number(named[2] ?? named[4]);

@@ -12,16 +12,20 @@ const TO_NORMALISE = /[\u0001-\u0008\u000B-\u001F\u007F\u2028\u2029]/;
 // decoder keeps no state between calls, so one serves every file.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+const NUL_BYTES: Decoded = { ok: false, reason: 'binary content (NUL bytes); expected UTF-8 text' };
+
 export function decodeText(bytes: Uint8Array): Decoded {
   if (bytes.byteLength === 0) return { ok: false, reason: 'empty file' };
-  if (bytes.includes(0)) return { ok: false, reason: 'binary content (NUL bytes); expected UTF-8 text' };
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
+    if (bytes.includes(0)) return NUL_BYTES;
     const at = firstInvalidUtf8Offset(bytes);
     return { ok: false, reason: `invalid UTF-8${at === undefined ? '' : ` at byte ${at}`}` };
   }
+  // A NUL byte is always a NUL character of its own in UTF-8; a string is searched for it faster than the bytes.
+  if (text.includes('\0')) return NUL_BYTES;
   if (TO_NORMALISE.test(text)) {
     const controls = text.match(CONTROL_CHARS)?.length ?? 0;
     // A stray control character is tolerated (some editors leave one); many mean a binary file.

@@ -8,14 +8,22 @@ export function normaliseForHash(text: string): string {
   // Printable ASCII is its own compatibility form, and of what FOLDED changes it can only hold a backtick or
   // two spaces in a row: most English copy is found so by two quick scans.
   if (!BEYOND_PLAIN_ASCII.test(text) && !text.includes('  ')) return text.trim();
-  return text
-    .normalize('NFKC')
-    .replace(FOLDED, (match) => FOLD[match] ?? ' ')
-    .trim();
+  // Most of the rest differs from plain ASCII only by quotes, dashes and spaces. Folded first, such text is plain
+  // ASCII, and NFKC would have changed nothing FOLDED does not (but for the two characters it would split).
+  const folded = fold(text);
+  if (!BEYOND_PRINTABLE_ASCII.test(folded) && !SPLIT_BY_NFKC.test(text)) return folded.trim();
+  return fold(text.normalize('NFKC')).trim();
+}
+
+function fold(text: string): string {
+  return text.replace(FOLDED, (match) => FOLD[match] ?? ' ');
 }
 
 /** Anything but printable ASCII other than the backtick. */
 const BEYOND_PLAIN_ASCII = /[^ -_a-~]/;
+const BEYOND_PRINTABLE_ASCII = /[^ -~]/;
+/** Of what FOLDED changes, the characters NFKC turns into others first: ´ into a space and an accent, ″ into ′′. */
+const SPLIT_BY_NFKC = /[´″]/;
 
 const FOLD: Record<string, string> = {};
 for (const c of '‘’‚‛′`´') FOLD[c] = "'";

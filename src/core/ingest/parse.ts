@@ -142,11 +142,15 @@ function bodyParagraphs(blocks: readonly Block[]): string[] {
   let inLead = true;
   for (const block of blocks) {
     if (block.kind !== 'paragraph') continue;
-    // Counted only as far as the rules below look.
-    const words = wordCount(block.text, HIGHLIGHT_MAX_WORDS + 1);
-    if (!endsSentence(block.text) && words <= HEADING_MAX_WORDS) continue;
-    if (inLead && SUBJECTLESS_HIGHLIGHT.test(block.text) && words <= HIGHLIGHT_MAX_WORDS) continue;
-    if (words >= LEAD_END_WORDS) inLead = false;
+    const sentenceEnd = endsSentence(block.text);
+    // Past the lead, a paragraph that ends like a sentence is kept whatever its length: its words are counted
+    // only for the other rules, and only as far as they look.
+    if (!sentenceEnd || inLead) {
+      const words = wordCount(block.text, HIGHLIGHT_MAX_WORDS + 1);
+      if (!sentenceEnd && words <= HEADING_MAX_WORDS) continue;
+      if (inLead && words <= HIGHLIGHT_MAX_WORDS && SUBJECTLESS_HIGHLIGHT.test(block.text)) continue;
+      if (words >= LEAD_END_WORDS) inLead = false;
+    }
     paragraphs.push(block.text);
   }
   return paragraphs;
@@ -156,10 +160,13 @@ function isLeadSentence(line: string): boolean {
   return endsSentence(line) && wordCount(line, LEAD_SENTENCE_WORDS) >= LEAD_SENTENCE_WORDS;
 }
 
+/** A final full stop that ends neither an ellipsis nor an initial ("U.S."). */
+const TITLE_FULL_STOP = /(?<!\.\.)(?<!\b\p{Lu})\.$/u;
+
 /** A headline's trailing full stop is dropped; a lead sentence used as title keeps its text whole. */
 function cleanTitle(title: string): string {
   const text = collapseWhitespace(title);
-  return isLeadSentence(text) ? text : text.replace(/(?<!\.\.)(?<!\b\p{Lu})\.$/u, '');
+  return isLeadSentence(text) ? text : text.replace(TITLE_FULL_STOP, '');
 }
 
 function httpUrl(value: string | undefined): string | undefined {

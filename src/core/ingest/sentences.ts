@@ -1,5 +1,6 @@
 // Sentence splitting: ICU's Unicode sentence segmenter (UAX #29, built into Node and Lambda, nothing to
 // bundle) proposes boundaries; news-specific rules then undo the ones that are not sentence ends.
+import { isAsciiLetter } from './blocks.ts';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 /** A sentence-ending mark followed by a space: only then can a paragraph hold more than one sentence. */
@@ -33,6 +34,18 @@ const SENTENCE_OPENERS = new Set(
   ),
 );
 
+// Unicode classes as constants: a bundler that targets Node rewrites a `\p{…}` literal into a `new RegExp`
+// call, which would then compile the pattern again at every call.
+const LETTER = /\p{L}/u;
+const NOT_LETTERS = /[^\p{L}]/gu;
+const ONE_LETTER = /^\p{L}$/u;
+const CAPITAL_FIRST = /^\p{Lu}/u;
+const LOWER_CASE_OR_DIGIT_FIRST = /^[\p{Ll}\d]/u;
+/** An initial such as "A." opening a word. */
+const INITIAL_FIRST = /^\p{Lu}\./u;
+/** "U.S", "p.m": letters joined by full stops (the last one taken off). */
+const INITIALISM = /^(?:\p{L}\.)+\p{L}$/u;
+
 /**
  * Splits one paragraph into sentences. Each sentence is an exact substring of `paragraph` (trimmed), so
  * text quoted from it can be found in the article again.
@@ -40,7 +53,7 @@ const SENTENCE_OPENERS = new Set(
 export function splitSentences(paragraph: string): string[] {
   // Most lines hold one sentence (the eval corpora have one per line): no inner stop, nothing to segment.
   if (!INNER_STOP.test(paragraph.trimEnd()) || isOneSentence(paragraph))
-    return /\p{L}/u.test(paragraph) ? [paragraph.trim()] : [];
+    return hasLetter(paragraph) ? [paragraph.trim()] : [];
   const quotes = quotationRanges(paragraph);
   const pieces: { start: number; end: number }[] = [];
   for (const { index, segment } of segmenter.segment(paragraph)) {
@@ -49,11 +62,35 @@ export function splitSentences(paragraph: string): string[] {
     if (end <= start) continue;
     const previous = pieces.at(-1);
     const inQuote = quotes.some(([open, close]) => open < start && start < close);
-    if (previous && (inQuote || continuesSentence(paragraph.slice(previous.start, previous.end), segment))) {
+    if (previous && (inQuote || continuesSentence(lastWordOf(paragraph, previous), segment))) {
       previous.end = end;
     } else pieces.push({ start, end });
   }
-  return pieces.map((p) => paragraph.slice(p.start, p.end)).filter((s) => /\p{L}/u.test(s));
+  return pieces.map((p) => paragraph.slice(p.start, p.end)).filter(hasLetter);
+}
+
+/**
+ * The last word (run of non-space characters) of a sentence so far, all that continuesSentence reads of it: a
+ * sentence merged from many segments is not read again from its start at each of them.
+ */
+function lastWordOf(paragraph: string, { start, end }: { start: number; end: number }): string {
+  let wordStart = end;
+  while (wordStart > start && !isSpace(paragraph.charCodeAt(wordStart - 1))) wordStart--;
+  return paragraph.slice(wordStart, end);
+}
+
+/** Whether a character is what `\s` matches, by its code (the pattern is run only beyond ASCII). */
+function isSpace(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code > 0x7f && SPACE.test(String.fromCharCode(code)))
+  );
+}
+
+const SPACE = /\s/;
+
+/** Whether `text` has a letter: most open with one, and the pattern is then not run. */
+function hasLetter(text: string): boolean {
+  return isAsciiLetter(text.charCodeAt(0)) || LETTER.test(text);
 }
 
 /** Characters whose sentence-break class isOneSentence knows: . ! ? are the only sentence ends among them. */
@@ -92,29 +129,32 @@ function isOneSentence(paragraph: string): boolean {
 
 const ENDS_QUOTATION = /[.!?]["”’']+$/;
 
-/** Whether the boundary between the sentence so far and the segment `next` is not a sentence end after all. */
+/**
+ * Whether the boundary between the sentence so far, of which `before` is at least the last word, and the segment
+ * `next` is not a sentence end after all.
+ */
 function continuesSentence(before: string, next: string): boolean {
   const firstWord = /^\s*["'“‘([]*(\S+)/.exec(next)?.[1] ?? '';
   // '"... remember?" he said': a lower-case word never opens a sentence. Nor, in news style, a numeral:
   // "$27. 5MM" and "05. 51AM" are one broken figure.
-  if (/^[\p{Ll}\d]/u.test(firstWord)) return true;
+  if (LOWER_CASE_OR_DIGIT_FIRST.test(firstWord)) return true;
   // '"Hide, she's got a gun!" Vanore said.': a quotation is kept with the attribution after it.
   if (ENDS_QUOTATION.test(before) && isAttribution(next)) return true;
   const lastToken = /(?:^|\s)(\S+)$/.exec(before)?.[1]?.replace(/^["'“‘([]+/, '') ?? '';
   if (!lastToken.endsWith('.')) return false;
   // "Aoraki-Mt. Cook", "Gov.-elect": a title joined to another word is still a title.
   const word = lastToken.slice(0, -1).replace(/^.*[-/]/u, '');
-  const opensSentence = SENTENCE_OPENERS.has(firstWord.replace(/[^\p{L}]/gu, ''));
+  const opensSentence = SENTENCE_OPENERS.has(firstWord.replace(NOT_LETTERS, ''));
   // A title precedes a name, so before a sentence opener it is the end of one: "... Prime Minister Hun
   // Sen. He said" (an initial such as "A." is part of the name).
-  if (TITLES.has(word)) return !opensSentence || /^\p{Lu}\./u.test(firstWord);
+  if (TITLES.has(word)) return !opensSentence || INITIAL_FIRST.test(firstWord);
   if (BEFORE_REFERENCE.has(word)) return /\d/.test(firstWord);
   // An initial: "George W. Bush", "J. R. R. Tolkien", "L. A. County", "3:30 a. m. Tuesday" (another
   // initial never opens a sentence).
-  if (/^\p{L}$/u.test(word))
-    return /^\p{Lu}\./u.test(firstWord) || (/^\p{Lu}/u.test(firstWord) && !opensSentence);
+  if (ONE_LETTER.test(word))
+    return INITIAL_FIRST.test(firstWord) || (CAPITAL_FIRST.test(firstWord) && !opensSentence);
   // Initialisms ("U.S.", "p.m.") and company suffixes: a boundary only before a sentence opener.
-  if (/^(?:\p{L}\.)+\p{L}$/u.test(word) || COMPANY_AND_MISC.has(word)) return !opensSentence;
+  if (INITIALISM.test(word) || COMPANY_AND_MISC.has(word)) return !opensSentence;
   return false;
 }
 
@@ -126,12 +166,12 @@ function continuesSentence(before: string, next: string): boolean {
 function isAttribution(segment: string): boolean {
   const tokens = segment.trim().split(/\s+/);
   if (tokens.length < 2 || tokens.length > MAX_ATTRIBUTION_WORDS || /["“”]/u.test(segment)) return false;
-  if (!/[.!]$/u.test(segment.trimEnd()) || !/^\p{Lu}/u.test(tokens[0] as string)) return false;
-  const verb = tokens.findIndex((t, i) => i > 0 && REPORTING_VERBS.has(t.replace(/[^\p{L}]/gu, '')));
+  if (!/[.!]$/u.test(segment.trimEnd()) || !CAPITAL_FIRST.test(tokens[0] as string)) return false;
+  const verb = tokens.findIndex((t, i) => i > 0 && REPORTING_VERBS.has(t.replace(NOT_LETTERS, '')));
   // What follows the verb says when, where or to whom ("told CNN", "said on Tuesday"), never a clause
   // of its own ("Police said the man fled.").
   const after = tokens[verb + 1];
-  return verb > 0 && (after === undefined || /^\p{Lu}/u.test(after) || ATTRIBUTION_TAIL.has(after));
+  return verb > 0 && (after === undefined || CAPITAL_FIRST.test(after) || ATTRIBUTION_TAIL.has(after));
 }
 
 const ATTRIBUTION_TAIL = new Set(
