@@ -1,6 +1,4 @@
-import { load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { simpleFrontMatter } from '../../src/core/ingest/formats/markdown.ts';
 import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
 
 const fixture = (name: string) => parsedArticle(sourceFile(`tests/fixtures/articles/${name}`));
@@ -54,105 +52,6 @@ describe('parseArticle formats', () => {
       'Critics said the rise came before any repairs were made.',
     ]);
     expect(article.text).not.toMatch(/What changes|Meters for|\*\*|\]\(|leak\.jpg/);
-  });
-
-  it('.md: front matter read without js-yaml is what js-yaml reads, and anything else is left to it', () => {
-    // Arrange: lines of every shape near the simple one (the first nine values most often), in a fixed mix.
-    const values = [
-      '"Water tariffs rise"',
-      '"It\'s a \\"quote\\""',
-      '"tab\there"',
-      '"é, ü — “curly”"',
-      '""',
-      '"#1 story"',
-      'Water tariffs rise',
-      "Obama's plan (part 2)",
-      '2026-03-02T08:30:00+05:00',
-      '2026-03-02',
-      '12',
-      '1.5',
-      '0x1F',
-      '1_000',
-      '1e3',
-      '12:30',
-      'null',
-      'Null',
-      '~',
-      'true',
-      'FALSE',
-      'yes',
-      'no',
-      '.inf',
-      '-1',
-      'a: b',
-      'a:b',
-      'a #comment',
-      'a#b',
-      'trailing ',
-      'two  spaces',
-      '[a, b]',
-      '{a: 1}',
-      '&anchor x',
-      '*alias',
-      '!tag x',
-      '|',
-      '>',
-      "'single'",
-      '"open',
-      '@x',
-      '`x`',
-      '%x',
-      '- item',
-      '? key',
-      'é',
-      'a, b, c',
-      'https://example.com/a?b=1&c=2',
-    ];
-    const keys = [
-      'title',
-      'source',
-      'url',
-      'published',
-      'tags',
-      'date',
-      'a_b',
-      'A1',
-      '_x',
-      'x-y',
-      '1st',
-      'title',
-    ];
-    let seed = 7;
-    const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor(seed / 65536) % n;
-    };
-    const documents = Array.from({ length: 3000 }, () =>
-      Array.from(
-        { length: 1 + next(4) },
-        () =>
-          `${keys[next(keys.length)]}:${next(8) ? ' ' : '  '}${values[next(3) ? next(9) : next(values.length)]}`,
-      ).join('\n'),
-    );
-
-    // Act
-    const differing = documents.filter((yaml) => {
-      const simple = simpleFrontMatter(yaml);
-      if (simple === undefined) return false;
-      try {
-        return JSON.stringify(simple) !== JSON.stringify(loadYaml(yaml));
-      } catch {
-        return true;
-      }
-    });
-
-    // Assess
-    expect(differing).toEqual([]);
-    expect(documents.filter((yaml) => simpleFrontMatter(yaml) !== undefined).length).toBeGreaterThan(300);
-    expect(simpleFrontMatter('title: "Water tariffs rise"\npublished: 2026-03-02T08:30:00Z')).toEqual({
-      title: 'Water tariffs rise',
-      published: '2026-03-02T08:30:00Z',
-    });
   });
 
   it('.html: Readability main text with og:title, og:site_name, canonical url, published time and tags', async () => {

@@ -15,9 +15,9 @@ export function extractMarkdown(text: string): Extracted {
   const front = FRONT_MATTER.exec(text);
   let fields: Record<string, unknown> = {};
   if (front) {
-    let data: unknown = simpleFrontMatter(front[1] ?? '');
+    let data: unknown;
     try {
-      data ??= parseYaml(front[1] ?? '');
+      data = parseYaml(front[1] ?? '');
     } catch (error) {
       return { skipped: `invalid YAML front matter: ${firstLine(error)}` };
     }
@@ -39,38 +39,6 @@ export function extractMarkdown(text: string): Extracted {
     blocks: markdownBlocks(body),
   };
 }
-
-/**
- * Front matter of `key: value` lines only, each value a double-quoted string without escapes or a plain word run
- * that YAML reads as a string ("published: 2026-02-28T10:00:00Z"), read as js-yaml reads it but without it: that
- * is the front matter of almost every article, and js-yaml costs some 50 µs a call (a millisecond before the
- * engine has compiled it). Anything else, or in doubt, is undefined and left to js-yaml.
- */
-export function simpleFrontMatter(yaml: string): Record<string, string> | undefined {
-  const fields: Record<string, string> = {};
-  for (const line of yaml.split('\n')) {
-    const [, key = '', quoted, plain] = SIMPLE_FIELD.exec(line) ?? [];
-    const value = quoted ?? plain;
-    if (
-      value === undefined ||
-      Object.hasOwn(fields, key) ||
-      (plain !== undefined && NOT_A_STRING.test(plain))
-    )
-      return undefined;
-    fields[key] = value;
-  }
-  return fields;
-}
-
-/**
- * `key: "text"` or `key: plain text`. The quoted text has no escape, no quote and nothing YAML refuses or reads
- * as a line break; the plain one opens with a letter or digit and has no ": ", " #", quote or double space.
- */
-const SIMPLE_FIELD =
-  /^([A-Za-z][A-Za-z0-9_]*): (?:"([ !#-[\]-~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*)"|([A-Za-z0-9](?:[A-Za-z0-9_.,;'()/+&?!%-]|:(?=[^ ])| (?=[^ ]))*))$/;
-/** Plain values YAML's core schema reads as null, a boolean or a number (or, in doubt, might). */
-const NOT_A_STRING =
-  /^(?:[0-9][0-9._:eE+-]*|0[oxOX][0-9a-fA-F_]+|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
 
 function markdownBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
