@@ -5,7 +5,7 @@ import { headlineFor } from './headline.ts';
 import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
-import { firstWords, isStopword } from './text/tokens.ts';
+import { firstWords, isSpace, isStopword } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
 export interface ThemeGroup {
@@ -166,79 +166,95 @@ function figureTerms(text: string): string[] {
   return (text.match(FIGURE) ?? []).map((f) => `#${f.replace(/,/g, '')}`);
 }
 
-interface Edge {
-  a: number;
-  b: number;
-  similarity: number;
+/** The candidate pairs of articles `(a[e], b[e])`, `a[e] < b[e]`, and the cosine of each, in order found. */
+interface Edges {
+  a: number[];
+  b: number[];
+  similarity: number[];
 }
 
 /**
- * Where in vector `doc` its `count` heaviest terms are (ties: code-unit order of the terms), heaviest
- * first, without sorting the whole vector.
+ * Writes to `top` from `at` where in vector `doc` its `count` heaviest terms are (ties: code-unit order of
+ * the terms), heaviest first, without sorting the whole vector. Returns how many it wrote (fewer when the
+ * vector is shorter).
  */
-function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
+function topTerms(vectors: TermVectors, doc: number, count: number, top: Int32Array, at: number): number {
   const ids = vectors.ids[doc] as Int32Array;
   const weights = vectors.weights[doc] as Float64Array;
-  const textOf = (position: number) => vectors.terms.text(ids[position] as number);
-  const top: number[] = [];
-  if (count <= 0) return top;
+  // Whether the term at position x comes before the one at y: heavier, or as heavy and first by text.
+  const before = (x: number, y: number) => {
+    const wx = weights[x] as number;
+    const wy = weights[y] as number;
+    return wx > wy || (wx === wy && termText(vectors, ids, x) < termText(vectors, ids, y));
+  };
+  let size = 0;
+  if (count <= 0) return size;
   for (let position = 0; position < ids.length; position++) {
-    const weight = weights[position] as number;
-    const term = textOf(position);
-    const last = top[top.length - 1] as number;
-    if (top.length === count) {
-      const w = weights[last] as number;
-      if (weight < w || (weight === w && term > textOf(last))) continue;
-      top.pop();
+    if (size === count) {
+      if (!before(position, top[at + size - 1] as number)) continue;
+      size--;
     }
-    let i = top.length;
-    while (i > 0) {
-      const w = weights[top[i - 1] as number] as number;
-      if (!(w < weight || (w === weight && textOf(top[i - 1] as number) > term))) break;
-      i--;
-    }
-    top.splice(i, 0, position);
+    let i = at + size;
+    for (; i > at && before(position, top[i - 1] as number); i--) top[i] = top[i - 1] as number;
+    top[i] = position;
+    size++;
   }
-  return top;
+  return size;
+}
+
+function termText(vectors: TermVectors, ids: Int32Array, position: number): string {
+  return vectors.terms.text(ids[position] as number);
 }
 
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
-function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
-  const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
-  const postings = new Postings(vectors, tops);
-  const seen = new Set<number>();
-  const edges: Edge[] = [];
-  const index = new VectorIndex(vectors);
+function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edges {
   const n = vectors.ids.length;
+  const count = Math.max(0, settings.candidateTerms);
   const k = settings.candidatesPerArticle;
+  // Each article's top terms: `tops[doc * count ..]`, `topSizes[doc]` of them.
+  const tops = new Int32Array(n * count);
+  const topSizes = new Int32Array(n);
+  for (let doc = 0; doc < n; doc++) topSizes[doc] = topTerms(vectors, doc, count, tops, doc * count);
+  const postings = new Postings(vectors, tops, topSizes, count);
+  const lists = new Int32Array(count);
+  const positions = new Int32Array(count);
+  const index = new VectorIndex(vectors);
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
-  const touched = new IntList();
-  tops.forEach((positions, doc) => {
+  const touched = new Int32Array(n);
+  // Each article's nearest (-1: none), row `doc`: a pair found from its other article is found once.
+  const nearestOf = new Int32Array(n * k).fill(-1);
+  const edges: Edges = { a: [], b: [], similarity: [] };
+  for (let doc = 0; doc < n; doc++) {
     const weights = vectors.weights[doc] as Float64Array;
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
+    const size = postings.rarestFirst(doc, tops, doc * count, topSizes[doc] as number, lists, positions);
     let scanned = 0;
-    const size = (vectors.ids[doc] as Int32Array).length;
-    for (const entry of postings.rarestFirst(doc, positions)) {
-      const list = Math.floor(entry / size);
-      const position = entry - list * size;
+    let candidates = 0;
+    for (let i = 0; i < size; i++) {
+      const list = lists[i] as number;
       scanned += postings.length(list);
-      if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      postings.scan(list, doc, weights[position] as number, partial, touched);
+      if (scanned > settings.postingsPerArticle && candidates > 0) break;
+      candidates = postings.scan(list, doc, weights[positions[i] as number] as number, partial, touched, candidates);
     }
-    const best = nearest(touched, partial, k);
-    for (let i = 0; i < touched.length; i++) partial[touched.at(i)] = 0;
-    touched.clear();
-    for (const other of best) {
-      const a = Math.min(doc, other);
-      const b = Math.max(doc, other);
-      const key = a * n + b;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push({ a, b, similarity: index.dot(doc, other) });
+    const best = nearest(touched, candidates, partial, k);
+    for (let i = 0; i < candidates; i++) partial[touched[i] as number] = 0;
+    for (const [i, other] of best.entries()) {
+      nearestOf[doc * k + i] = other;
+      // An earlier article that has this one among its nearest has made the pair already.
+      if (other < doc && isAmong(doc, nearestOf, other * k, k)) continue;
+      edges.a.push(Math.min(doc, other));
+      edges.b.push(Math.max(doc, other));
+      edges.similarity.push(index.dot(doc, other));
     }
-  });
+  }
   return edges;
+}
+
+/** Whether `value` is among `list[from .. from + count - 1]`. */
+function isAmong(value: number, list: Int32Array, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) if (list[i] === value) return true;
+  return false;
 }
 
 /**
@@ -255,17 +271,19 @@ class Postings {
   private readonly docs: Int32Array;
   private readonly weights: Float64Array;
 
-  constructor(vectors: TermVectors, tops: readonly number[][]) {
+  /** `tops`: the positions of each article's top terms in its vector, `topSizes[doc]` from `doc * count`. */
+  constructor(vectors: TermVectors, tops: Int32Array, topSizes: Int32Array, count: number) {
     this.vectorIds = vectors.ids;
     const counts = new Int32Array(vectors.terms.size);
     const terms: number[] = [];
-    tops.forEach((positions, doc) => {
-      const ids = vectors.ids[doc] as Int32Array;
-      for (const position of positions) {
-        const term = ids[position] as number;
-        if (counts[term] === 0) terms.push(term);
-        counts[term] = (counts[term] as number) + 1;
-      }
+    const forEachTop = (visit: (doc: number, position: number) => void) => {
+      for (let doc = 0; doc < topSizes.length; doc++)
+        for (let i = doc * count; i < doc * count + (topSizes[doc] as number); i++) visit(doc, tops[i] as number);
+    };
+    forEachTop((doc, position) => {
+      const term = (vectors.ids[doc] as Int32Array)[position] as number;
+      if (counts[term] === 0) terms.push(term);
+      counts[term] = (counts[term] as number) + 1;
     });
     const text = (term: number) => vectors.terms.text(term);
     terms.sort((x, y) => (counts[x] as number) - (counts[y] as number) || compareIds(text(x), text(y)));
@@ -279,16 +297,12 @@ class Postings {
     this.docs = new Int32Array(total);
     this.weights = new Float64Array(total);
     const next = this.starts.slice(0, terms.length);
-    tops.forEach((positions, doc) => {
-      const ids = vectors.ids[doc] as Int32Array;
-      const weights = vectors.weights[doc] as Float64Array;
-      for (const position of positions) {
-        const list = this.listOf[ids[position] as number] as number;
-        const at = next[list] as number;
-        next[list] = at + 1;
-        this.docs[at] = doc;
-        this.weights[at] = weights[position] as number;
-      }
+    forEachTop((doc, position) => {
+      const list = this.listOf[(vectors.ids[doc] as Int32Array)[position] as number] as number;
+      const at = next[list] as number;
+      next[list] = at + 1;
+      this.docs[at] = doc;
+      this.weights[at] = (vectors.weights[doc] as Float64Array)[position] as number;
     });
   }
 
@@ -298,37 +312,68 @@ class Postings {
   }
 
   /**
-   * The lists of article `doc`'s top terms (at `positions` in its vector), rarest first, each with its
-   * position: `list * size + position` (`size`: the vector's), sorted as numbers.
+   * Writes the lists of article `doc`'s top terms (`size` positions in its vector, `tops[at ..]`) to
+   * `lists`, rarest first, each with its position to `positions`. Returns `size`.
    */
-  rarestFirst(doc: number, positions: readonly number[]): Float64Array {
+  rarestFirst(
+    doc: number,
+    tops: Int32Array,
+    at: number,
+    size: number,
+    lists: Int32Array,
+    positions: Int32Array,
+  ): number {
     const ids = this.vectorIds[doc] as Int32Array;
-    const entries = Float64Array.from(
-      positions,
-      (position) => (this.listOf[ids[position] as number] as number) * ids.length + position,
-    );
-    return entries.sort();
+    // Insertion sort: a few dozen entries, and each term has its own list.
+    for (let i = 0; i < size; i++) {
+      const position = tops[at + i] as number;
+      const list = this.listOf[ids[position] as number] as number;
+      let j = i;
+      for (; j > 0 && (lists[j - 1] as number) > list; j--) {
+        lists[j] = lists[j - 1] as number;
+        positions[j] = positions[j - 1] as number;
+      }
+      lists[j] = list;
+      positions[j] = position;
+    }
+    return size;
   }
 
-  /** Adds `weight` times each entry's weight in `list` to the partial score of its article (not `doc` itself). */
-  scan(list: number, doc: number, weight: number, partial: Float64Array, touched: IntList): void {
+  /**
+   * Adds `weight` times each entry's weight in `list` to the partial score of its article (not `doc`
+   * itself). `touched[0 .. count - 1]`: the articles scored so far; returns their new count.
+   */
+  scan(
+    list: number,
+    doc: number,
+    weight: number,
+    partial: Float64Array,
+    touched: Int32Array,
+    count: number,
+  ): number {
     const end = this.starts[list + 1] as number;
+    let touchedCount = count;
     for (let i = this.starts[list] as number; i < end; i++) {
       const other = this.docs[i] as number;
       if (other === doc) continue;
-      if (partial[other] === 0) touched.push(other);
-      partial[other] = (partial[other] as number) + weight * (this.weights[i] as number);
+      const score = partial[other] as number;
+      if (score === 0) touched[touchedCount++] = other;
+      partial[other] = score + weight * (this.weights[i] as number);
     }
+    return touchedCount;
   }
 }
 
-/** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
-function nearest(candidates: IntList, score: Float64Array, k: number): number[] {
+/**
+ * The k of the first `count` entries of `candidates` with the highest score (ties: lower index), best
+ * first, without a full sort.
+ */
+function nearest(candidates: Int32Array, count: number, score: Float64Array, k: number): number[] {
   const better = (x: number, y: number) =>
     (score[x] as number) > (score[y] as number) || (score[x] === score[y] && x < y);
   const best: number[] = [];
-  for (let c = 0; c < candidates.length; c++) {
-    const candidate = candidates.at(c);
+  for (let c = 0; c < count; c++) {
+    const candidate = candidates[c] as number;
     if (best.length === k) {
       // Most candidates score below the k-th best: one comparison of numbers, no call.
       const last = best[k - 1] as number;
@@ -356,7 +401,7 @@ function nearest(candidates: IntList, score: Float64Array, k: number): number[] 
  */
 function averageLink(
   count: number,
-  edges: readonly Edge[],
+  edges: Edges,
   settings: Required<ThemeOptions>,
   signatures: readonly Set<number>[],
   days: DayCounts[],
@@ -383,7 +428,10 @@ function averageLink(
     return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
   };
   const heap = new PairHeap();
-  for (const { a, b, similarity } of edges) {
+  for (let e = 0; e < edges.a.length; e++) {
+    const a = edges.a[e] as number;
+    const b = edges.b[e] as number;
+    const similarity = edges.similarity[e] as number;
     (links[a] as number[]).push(b, similarity);
     (links[b] as number[]).push(a, similarity);
     if (similarity >= threshold) heap.push(similarity, a, b);
@@ -653,8 +701,6 @@ class NameReader {
   private runFrom = 0;
   private runTo = 0;
   private runOpensText = false;
-  private readonly visit = (start: number, end: number, from: number, to: number) =>
-    this.word(start, end, from, to);
 
   constructor(private readonly terms: ArticleTerms) {
     this.calendar = new Set(CALENDAR_WORDS.map((word) => terms.id(word)));
@@ -663,6 +709,10 @@ class NameReader {
   /**
    * Appends to `out` the content terms of the name phrases in the first `maxWords` words of `text`, whose
    * tokens are `tokens[offset ..]`. Returns how many words it read.
+   *
+   * Words are the non-empty pieces of `text.split(/\s+/)`, each with the range of `tokens(text)` it holds,
+   * as `ArticleTerms.forEachWord` gives them; read here in one loop with no lowercase copy of the text and
+   * no call per word, as this reads every sentence of every article.
    */
   append(text: string, tokens: ArrayLike<number>, offset: number, maxWords: number, out: IntList): number {
     this.text = text;
@@ -670,9 +720,37 @@ class NameReader {
     this.offset = offset;
     this.out = out;
     this.runWords = 0;
-    const read = this.terms.forEachWord(text, maxWords, this.visit);
+    const length = text.length;
+    let words = 0;
+    let token = 0;
+    let i = 0;
+    while (words < maxWords) {
+      let c = 0;
+      while (i < length && isSpace((c = text.charCodeAt(i)))) i++;
+      if (i === length) break;
+      const start = i;
+      const from = token;
+      let inToken = false;
+      for (; i < length; c = text.charCodeAt(++i)) {
+        if (isAsciiLetterOrDigit(c)) {
+          if (!inToken) token++;
+          inToken = true;
+        } else if (c < 128) {
+          if (isSpace(c)) break;
+          inToken = false;
+        } else {
+          if (isSpace(c)) break;
+          // Lowercased, U+212A (Kelvin) is "k", and U+0130 (İ) is "i" and a combining dot: the only
+          // characters beyond ASCII that lowercase to token characters.
+          if ((c === 0x212a || c === 0x130) && !inToken) token++;
+          inToken = c === 0x212a;
+        }
+      }
+      this.word(start, i, from, token);
+      words++;
+    }
     this.flush();
-    return read;
+    return words;
   }
 
   private word(start: number, end: number, from: number, to: number): void {
