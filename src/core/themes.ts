@@ -83,8 +83,8 @@ export function groupThemes(
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const { vectors, signatures } = articleVectors(sorted, settings, terms);
   const edges = candidateEdges(vectors, settings);
-  const thinPair = (a: number, b: number) =>
-    sharedTermCount(vectors.ids[a] as Int32Array, vectors.ids[b] as Int32Array) < settings.minSharedTerms;
+  const shared = new SharedTerms(vectors);
+  const thinPair = (a: number, b: number) => shared.count(a, b) < settings.minSharedTerms;
   const clusters = averageLink(
     sorted.length,
     edges,
@@ -411,9 +411,11 @@ function averageLink(
   // Per group: its median publication day, computed once when the group is made.
   const medians = days.map(medianDay);
   // Per group: how many of its articles have each signature term. Merged smaller into larger.
-  const signatureCounts: Map<number, number>[] = signatures.map(
-    (terms) => new Map([...terms].map((t) => [t, 1])),
-  );
+  const signatureCounts: Map<number, number>[] = signatures.map((terms) => {
+    const counts = new Map<number, number>();
+    for (const term of terms) counts.set(term, 1);
+    return counts;
+  });
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
   // Per group: its neighbours and the sum of similarities to each, as pairs in one array. A neighbour
   // that has since been merged into another group is dead and skipped: no deletions.
@@ -492,12 +494,22 @@ function averageLink(
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
 }
 
-/** Terms two articles' vectors have in common. */
-function sharedTermCount(x: Int32Array, y: Int32Array): number {
-  const terms = new Set(x);
-  let shared = 0;
-  for (const id of y) if (terms.has(id)) shared++;
-  return shared;
+/** Terms two vectors have in common, counted by marking the first's terms in a dense array. */
+class SharedTerms {
+  private readonly marks: Int32Array;
+  private mark = 0;
+
+  constructor(private readonly vectors: TermVectors) {
+    this.marks = new Int32Array(vectors.terms.size);
+  }
+
+  count(a: number, b: number): number {
+    const mark = ++this.mark;
+    for (const id of this.vectors.ids[a] as Int32Array) this.marks[id] = mark;
+    let shared = 0;
+    for (const id of this.vectors.ids[b] as Int32Array) if (this.marks[id] === mark) shared++;
+    return shared;
+  }
 }
 
 const DAY_MS = 86_400_000;
@@ -693,6 +705,8 @@ class NameReader {
   private readonly calendar: Set<number>;
   /** Whether a word that is not a plain capitalised word counts as a name word, by its text. */
   private readonly nameWords = new Map<string, boolean>();
+  /** Whether each token id may be in a name (`isNameToken`), learnt on first sight. */
+  private nameTokens = new Int8Array(1024);
   private out = new IntList();
   private tokens: ArrayLike<number> = [];
   private offset = 0;
@@ -762,7 +776,22 @@ class NameReader {
       this.runTo = to;
       this.runWords++;
     } else this.flush();
-    if (isClosing(this.text.charCodeAt(end - 1))) this.flush();
+    if (this.runWords > 0 && isClosing(this.text.charCodeAt(end - 1))) this.flush();
+  }
+
+  /** Whether a capitalised word's one token may be part of a name: neither a stopword nor a day or month. */
+  private isNameToken(token: number): boolean {
+    if (token >= this.nameTokens.length) {
+      const known = new Int8Array(Math.max(2 * this.nameTokens.length, token + 1));
+      known.set(this.nameTokens);
+      this.nameTokens = known;
+    }
+    let known = this.nameTokens[token] as number;
+    if (known === UNKNOWN_TOKEN) {
+      known = this.terms.isStopword(token) || this.calendar.has(token) ? NOT_A_NAME : NAME;
+      this.nameTokens[token] = known;
+    }
+    return known === NAME;
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */
@@ -781,12 +810,17 @@ class NameReader {
     const text = this.text;
     const first = text.charCodeAt(start);
     // Cheap test first: most words start with a lowercase letter and cannot be names.
-    if (first >= 97 && first <= 122) return false;
-    if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end)) {
+    if (isLowercaseOrDigit(first)) return false;
+    if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end))
       // A capital and ASCII letters, then perhaps punctuation ("Obama,"; most names): one token, the word
       // in lowercase once the punctuation is stripped.
-      const token = this.tokens[this.offset + from] as number;
-      return to - from === 1 && !this.terms.isStopword(token) && !this.calendar.has(token);
+      return to - from === 1 && this.isNameToken(this.tokens[this.offset + from] as number);
+    if (first < 128 && !isAsciiLetterOrDigit(first)) {
+      // ASCII punctuation first ("(AP)", "$5", "'the"): no name unless a capital or a character beyond
+      // ASCII follows it, as `UPPER_START` reads it.
+      let i = start + 1;
+      while (i < end && text.charCodeAt(i) < 128 && !isAsciiLetterOrDigit(text.charCodeAt(i))) i++;
+      if (i === end || isLowercaseOrDigit(text.charCodeAt(i))) return false;
     }
     const raw = text.slice(start, end);
     let known = this.nameWords.get(raw);
@@ -797,6 +831,15 @@ class NameReader {
     }
     return known;
   }
+}
+
+const UNKNOWN_TOKEN = 0;
+const NAME = 1;
+const NOT_A_NAME = 2;
+
+/** a-z or 0-9: no name starts so. */
+function isLowercaseOrDigit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 /** Whether `text[start .. end - 1]` are ASCII letters, then perhaps ASCII punctuation (nothing to strip but that). */
