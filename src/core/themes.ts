@@ -726,7 +726,9 @@ class NameReader {
    *
    * Words are the non-empty pieces of `text.split(/\s+/)`, each with the range of `tokens(text)` it holds,
    * as `ArticleTerms.forEachWord` gives them; read here in one loop with no lowercase copy of the text and
-   * no call per word, as this reads every sentence of every article.
+   * no call per word, as this reads every sentence of every article. A token is stepped over whole: its
+   * characters are those of its text, each in its place (lowercasing keeps every character's place but
+   * for U+0130 "İ", which becomes "i" and a combining dot: the dot ends the token).
    */
   append(text: string, tokens: ArrayLike<number>, offset: number, maxWords: number, out: IntList): number {
     this.text = text;
@@ -739,26 +741,17 @@ class NameReader {
     let token = 0;
     let i = 0;
     while (words < maxWords) {
-      let c = 0;
-      while (i < length && isSpace((c = text.charCodeAt(i)))) i++;
+      while (i < length && isSpace(text.charCodeAt(i))) i++;
       if (i === length) break;
       const start = i;
       const from = token;
-      let inToken = false;
-      for (; i < length; c = text.charCodeAt(++i)) {
-        if (isAsciiLetterOrDigit(c)) {
-          if (!inToken) token++;
-          inToken = true;
-        } else if (c < 128) {
-          if (isSpace(c)) break;
-          inToken = false;
-        } else {
-          if (isSpace(c)) break;
-          // Lowercased, U+212A (Kelvin) is "k", and U+0130 (İ) is "i" and a combining dot: the only
-          // characters beyond ASCII that lowercase to token characters.
-          if ((c === 0x212a || c === 0x130) && !inToken) token++;
-          inToken = c === 0x212a;
-        }
+      while (i < length) {
+        const c = text.charCodeAt(i);
+        // U+212A (Kelvin) lowercases to "k": with U+0130, the only token characters beyond ASCII.
+        if (isAsciiLetterOrDigit(c) || c === 0x212a || c === 0x130)
+          i += this.terms.text(tokens[offset + token++] as number).length;
+        else if (isSpace(c)) break;
+        else i++;
       }
       this.word(start, i, from, token);
       words++;
