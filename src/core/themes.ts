@@ -705,7 +705,8 @@ class NameReader {
   private readonly calendar: Set<number>;
   /** Whether a word that is not a plain capitalised word counts as a name word, by its text. */
   private readonly nameWords = new Map<string, boolean>();
-  /** Whether each token id may be in a name (`isNameToken`), learnt on first sight. */
+  /** Per token id, learnt on first sight: its length (0: not yet), whether it may be in a name (`isNameToken`). */
+  private lengths = new Int32Array(1024);
   private nameTokens = new Int8Array(1024);
   private out = new IntList();
   private tokens: ArrayLike<number> = [];
@@ -749,7 +750,7 @@ class NameReader {
         const c = text.charCodeAt(i);
         // U+212A (Kelvin) lowercases to "k": with U+0130, the only token characters beyond ASCII.
         if (isAsciiLetterOrDigit(c) || c === 0x212a || c === 0x130)
-          i += this.terms.text(tokens[offset + token++] as number).length;
+          i += this.lengthOf(tokens[offset + token++] as number);
         else if (isSpace(c)) break;
         else i++;
       }
@@ -772,19 +773,37 @@ class NameReader {
     if (this.runWords > 0 && isClosing(this.text.charCodeAt(end - 1))) this.flush();
   }
 
+  /** A token's length in characters: read from a dense array, not from the token's string object. */
+  private lengthOf(token: number): number {
+    if (token >= this.lengths.length) this.grow(token);
+    let length = this.lengths[token] as number;
+    if (length === 0) {
+      length = this.terms.text(token).length;
+      this.lengths[token] = length;
+    }
+    return length;
+  }
+
   /** Whether a capitalised word's one token may be part of a name: neither a stopword nor a day or month. */
   private isNameToken(token: number): boolean {
-    if (token >= this.nameTokens.length) {
-      const known = new Int8Array(Math.max(2 * this.nameTokens.length, token + 1));
-      known.set(this.nameTokens);
-      this.nameTokens = known;
-    }
+    if (token >= this.nameTokens.length) this.grow(token);
     let known = this.nameTokens[token] as number;
     if (known === UNKNOWN_TOKEN) {
       known = this.terms.isStopword(token) || this.calendar.has(token) ? NOT_A_NAME : NAME;
       this.nameTokens[token] = known;
     }
     return known === NAME;
+  }
+
+  /** Makes room in the per-token arrays for token ids up to `token`. */
+  private grow(token: number): void {
+    const size = Math.max(2 * this.lengths.length, token + 1);
+    const lengths = new Int32Array(size);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const nameTokens = new Int8Array(size);
+    nameTokens.set(this.nameTokens);
+    this.nameTokens = nameTokens;
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */
