@@ -417,9 +417,9 @@ function averageLink(
     return counts;
   });
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
-  // Per group: its neighbours and the sum of similarities to each, as pairs in one array. A neighbour
-  // that has since been merged into another group is dead and skipped: no deletions.
-  const links: number[][] = Array.from({ length: count }, () => []);
+  // Per group: its neighbours and the sum of similarities to each. A neighbour that has since been merged
+  // into another group is dead and skipped: no deletions.
+  const links = new Links(2 * count);
   // Scratch for summing a merged group's links: the group each entry was last summed for.
   const sums = new Float64Array(2 * count);
   const summedFor = new Int32Array(2 * count).fill(-1);
@@ -430,12 +430,13 @@ function averageLink(
     return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
   };
   const heap = new PairHeap();
+  const others = new IntList();
   for (let e = 0; e < edges.a.length; e++) {
     const a = edges.a[e] as number;
     const b = edges.b[e] as number;
     const similarity = edges.similarity[e] as number;
-    (links[a] as number[]).push(b, similarity);
-    (links[b] as number[]).push(a, similarity);
+    links.add(a, b, similarity);
+    links.add(b, a, similarity);
     if (similarity >= threshold) heap.push(similarity, a, b);
   }
   while (heap.pop() && heap.similarity >= threshold) {
@@ -465,33 +466,101 @@ function averageLink(
     alive.push(true);
     members.push([...(members[a] as number[]), ...(members[b] as number[])]);
     // The merged group's link to each neighbour of either side: the sum of both sides' links, a's first.
-    const others: number[] = [];
+    others.clear();
     for (const side of [a, b]) {
-      const list = links[side] as number[];
-      for (let i = 0; i < list.length; i += 2) {
-        const other = list[i] as number;
+      for (let e = links.first(side); e !== NO_LINK; e = links.next(e)) {
+        const other = links.neighbour(e);
         if (!alive[other]) continue;
         if (summedFor[other] !== merged) {
           summedFor[other] = merged;
           sums[other] = 0;
           others.push(other);
         }
-        sums[other] = (sums[other] as number) + (list[i + 1] as number);
+        sums[other] = (sums[other] as number) + links.sum(e);
       }
-      links[side] = [];
+      links.drop(side);
     }
-    const mergedLinks: number[] = [];
-    links.push(mergedLinks);
     const size = (members[merged] as number[]).length;
-    for (const other of others) {
+    for (let o = 0; o < others.length; o++) {
+      const other = others.at(o);
       const sum = sums[other] as number;
-      mergedLinks.push(other, sum);
-      (links[other] as number[]).push(merged, sum);
+      links.add(merged, other, sum);
+      links.add(other, merged, sum);
       const average = sum / (size * (members[other] as number[]).length);
       if (average >= threshold) heap.push(average, Math.min(other, merged), Math.max(other, merged));
     }
   }
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
+}
+
+const NO_LINK = -1;
+
+/**
+ * Each group's links, in the order added: entries (neighbour, sum of similarities) in one arena of typed
+ * arrays, each group's chained from its first to its last. No array per group, and nothing moved as a
+ * list grows.
+ */
+class Links {
+  private neighbours = new Int32Array(1024);
+  private sums = new Float64Array(1024);
+  private nexts = new Int32Array(1024);
+  private count = 0;
+  private readonly heads: Int32Array;
+  private readonly tails: Int32Array;
+
+  /** `groups`: how many group ids there will be. */
+  constructor(groups: number) {
+    this.heads = new Int32Array(groups).fill(NO_LINK);
+    this.tails = new Int32Array(groups).fill(NO_LINK);
+  }
+
+  add(group: number, neighbour: number, sum: number): void {
+    if (this.count === this.neighbours.length) this.grow();
+    const e = this.count++;
+    this.neighbours[e] = neighbour;
+    this.sums[e] = sum;
+    this.nexts[e] = NO_LINK;
+    const tail = this.tails[group] as number;
+    if (tail === NO_LINK) this.heads[group] = e;
+    else this.nexts[tail] = e;
+    this.tails[group] = e;
+  }
+
+  /** A group's first link (NO_LINK: none); `next` gives the one after. */
+  first(group: number): number {
+    return this.heads[group] as number;
+  }
+
+  next(link: number): number {
+    return this.nexts[link] as number;
+  }
+
+  neighbour(link: number): number {
+    return this.neighbours[link] as number;
+  }
+
+  sum(link: number): number {
+    return this.sums[link] as number;
+  }
+
+  /** Forgets a group's links (it has been merged). */
+  drop(group: number): void {
+    this.heads[group] = NO_LINK;
+    this.tails[group] = NO_LINK;
+  }
+
+  private grow(): void {
+    const size = 2 * this.neighbours.length;
+    const neighbours = new Int32Array(size);
+    neighbours.set(this.neighbours);
+    this.neighbours = neighbours;
+    const sums = new Float64Array(size);
+    sums.set(this.sums);
+    this.sums = sums;
+    const nexts = new Int32Array(size);
+    nexts.set(this.nexts);
+    this.nexts = nexts;
+  }
 }
 
 /** Terms two vectors have in common, counted by marking the first's terms in a dense array. */
