@@ -178,14 +178,21 @@ interface Edges {
  * the terms), heaviest first, without sorting the whole vector. Returns how many it wrote (fewer when the
  * vector is shorter).
  */
-function topTerms(vectors: TermVectors, doc: number, count: number, top: Int32Array, at: number): number {
+function topTerms(
+  vectors: TermVectors,
+  ranks: Int32Array,
+  doc: number,
+  count: number,
+  top: Int32Array,
+  at: number,
+): number {
   const ids = vectors.ids[doc] as Int32Array;
   const weights = vectors.weights[doc] as Float64Array;
   // Whether the term at position x comes before the one at y: heavier, or as heavy and first by text.
   const before = (x: number, y: number) => {
     const wx = weights[x] as number;
     const wy = weights[y] as number;
-    return wx > wy || (wx === wy && termText(vectors, ids, x) < termText(vectors, ids, y));
+    return wx > wy || (wx === wy && (ranks[ids[x] as number] as number) < (ranks[ids[y] as number] as number));
   };
   let size = 0;
   if (count <= 0) return size;
@@ -202,8 +209,25 @@ function topTerms(vectors: TermVectors, doc: number, count: number, top: Int32Ar
   return size;
 }
 
-function termText(vectors: TermVectors, ids: Int32Array, position: number): string {
-  return vectors.terms.text(ids[position] as number);
+/**
+ * The rank of each term of the vectors in the code-unit order of the terms' text (other ids: 0), so ties
+ * between terms are broken by comparing numbers: the texts are compared once, in one sort.
+ */
+function textRanks(vectors: TermVectors): Int32Array {
+  const ranks = new Int32Array(vectors.terms.size);
+  const terms: number[] = [];
+  for (const ids of vectors.ids)
+    for (const id of ids)
+      if (ranks[id] === 0) {
+        ranks[id] = 1;
+        terms.push(id);
+      }
+  const text = (id: number) => vectors.terms.text(id);
+  terms.sort((x, y) => compareIds(text(x), text(y)));
+  terms.forEach((id, rank) => {
+    ranks[id] = rank;
+  });
+  return ranks;
 }
 
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
@@ -214,8 +238,9 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
   // Each article's top terms: `tops[doc * count ..]`, `topSizes[doc]` of them.
   const tops = new Int32Array(n * count);
   const topSizes = new Int32Array(n);
-  for (let doc = 0; doc < n; doc++) topSizes[doc] = topTerms(vectors, doc, count, tops, doc * count);
-  const postings = new Postings(vectors, tops, topSizes, count);
+  const ranks = textRanks(vectors);
+  for (let doc = 0; doc < n; doc++) topSizes[doc] = topTerms(vectors, ranks, doc, count, tops, doc * count);
+  const postings = new Postings(vectors, ranks, tops, topSizes, count);
   const lists = new Int32Array(count);
   const positions = new Int32Array(count);
   const index = new VectorIndex(vectors);
@@ -238,7 +263,6 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
       candidates = postings.scan(list, doc, weights[positions[i] as number] as number, partial, touched, candidates);
     }
     const best = nearest(touched, candidates, partial, k);
-    for (let i = 0; i < candidates; i++) partial[touched[i] as number] = 0;
     for (const [i, other] of best.entries()) {
       nearestOf[doc * k + i] = other;
       // An earlier article that has this one among its nearest has made the pair already.
@@ -272,7 +296,7 @@ class Postings {
   private readonly weights: Float64Array;
 
   /** `tops`: the positions of each article's top terms in its vector, `topSizes[doc]` from `doc * count`. */
-  constructor(vectors: TermVectors, tops: Int32Array, topSizes: Int32Array, count: number) {
+  constructor(vectors: TermVectors, ranks: Int32Array, tops: Int32Array, topSizes: Int32Array, count: number) {
     this.vectorIds = vectors.ids;
     const counts = new Int32Array(vectors.terms.size);
     const terms: number[] = [];
@@ -285,8 +309,9 @@ class Postings {
       if (counts[term] === 0) terms.push(term);
       counts[term] = (counts[term] as number) + 1;
     });
-    const text = (term: number) => vectors.terms.text(term);
-    terms.sort((x, y) => (counts[x] as number) - (counts[y] as number) || compareIds(text(x), text(y)));
+    terms.sort(
+      (x, y) => (counts[x] as number) - (counts[y] as number) || (ranks[x] as number) - (ranks[y] as number),
+    );
     this.listOf = new Int32Array(vectors.terms.size).fill(-1);
     this.starts = new Int32Array(terms.length + 1);
     terms.forEach((term, list) => {
@@ -366,27 +391,29 @@ class Postings {
 
 /**
  * The k of the first `count` entries of `candidates` with the highest score (ties: lower index), best
- * first, without a full sort.
+ * first, without a full sort. Sets their scores back to 0 as it reads them.
  */
 function nearest(candidates: Int32Array, count: number, score: Float64Array, k: number): number[] {
-  const better = (x: number, y: number) =>
-    (score[x] as number) > (score[y] as number) || (score[x] === score[y] && x < y);
   const best: number[] = [];
+  const bestScores: number[] = [];
   for (let c = 0; c < count; c++) {
     const candidate = candidates[c] as number;
+    const s = score[candidate] as number;
+    score[candidate] = 0;
     if (best.length === k) {
-      // Most candidates score below the k-th best: one comparison of numbers, no call.
-      const last = best[k - 1] as number;
-      const s = score[candidate] as number;
-      if (s < (score[last] as number) || (s === score[last] && candidate > last)) continue;
+      // Most candidates score below the k-th best: one comparison of numbers.
+      const last = bestScores[k - 1] as number;
+      if (s < last || (s === last && candidate > (best[k - 1] as number))) continue;
     }
     let i = Math.min(best.length, k - 1);
-    best[i] = candidate;
-    while (i > 0 && better(candidate, best[i - 1] as number)) {
+    for (; i > 0; i--) {
+      const above = bestScores[i - 1] as number;
+      if (!(s > above || (s === above && candidate < (best[i - 1] as number)))) break;
       best[i] = best[i - 1] as number;
-      best[i - 1] = candidate;
-      i--;
+      bestScores[i] = above;
     }
+    best[i] = candidate;
+    bestScores[i] = s;
   }
   return best;
 }
