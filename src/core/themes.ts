@@ -192,7 +192,9 @@ function topTerms(
   const before = (x: number, y: number) => {
     const wx = weights[x] as number;
     const wy = weights[y] as number;
-    return wx > wy || (wx === wy && (ranks[ids[x] as number] as number) < (ranks[ids[y] as number] as number));
+    return (
+      wx > wy || (wx === wy && (ranks[ids[x] as number] as number) < (ranks[ids[y] as number] as number))
+    );
   };
   let size = 0;
   if (count <= 0) return size;
@@ -260,7 +262,14 @@ function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>):
       const list = lists[i] as number;
       scanned += postings.length(list);
       if (scanned > settings.postingsPerArticle && candidates > 0) break;
-      candidates = postings.scan(list, doc, weights[positions[i] as number] as number, partial, touched, candidates);
+      candidates = postings.scan(
+        list,
+        doc,
+        weights[positions[i] as number] as number,
+        partial,
+        touched,
+        candidates,
+      );
     }
     const best = nearest(touched, candidates, partial, k);
     for (const [i, other] of best.entries()) {
@@ -296,13 +305,20 @@ class Postings {
   private readonly weights: Float64Array;
 
   /** `tops`: the positions of each article's top terms in its vector, `topSizes[doc]` from `doc * count`. */
-  constructor(vectors: TermVectors, ranks: Int32Array, tops: Int32Array, topSizes: Int32Array, count: number) {
+  constructor(
+    vectors: TermVectors,
+    ranks: Int32Array,
+    tops: Int32Array,
+    topSizes: Int32Array,
+    count: number,
+  ) {
     this.vectorIds = vectors.ids;
     const counts = new Int32Array(vectors.terms.size);
     const terms: number[] = [];
     const forEachTop = (visit: (doc: number, position: number) => void) => {
       for (let doc = 0; doc < topSizes.length; doc++)
-        for (let i = doc * count; i < doc * count + (topSizes[doc] as number); i++) visit(doc, tops[i] as number);
+        for (let i = doc * count; i < doc * count + (topSizes[doc] as number); i++)
+          visit(doc, tops[i] as number);
     };
     forEachTop((doc, position) => {
       const term = (vectors.ids[doc] as Int32Array)[position] as number;

@@ -24,7 +24,9 @@ export class PairHeap {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const at = 3 * parent;
-      if (!first(similarity, a, b, entries[at] as number, entries[at + 1] as number, entries[at + 2] as number))
+      if (
+        !first(similarity, a, b, entries[at] as number, entries[at + 1] as number, entries[at + 2] as number)
+      )
         break;
       move(entries, at, 3 * i);
       i = parent;
@@ -50,16 +52,21 @@ export class PairHeap {
       const left = 2 * i + 1;
       if (left >= last) break;
       let at = 3 * left;
-      if (left + 1 < last && first(
+      if (
+        left + 1 < last &&
+        first(
           entries[at + 3] as number,
           entries[at + 4] as number,
           entries[at + 5] as number,
           entries[at] as number,
           entries[at + 1] as number,
           entries[at + 2] as number,
-        ))
+        )
+      )
         at += 3;
-      if (!first(entries[at] as number, entries[at + 1] as number, entries[at + 2] as number, similarity, a, b))
+      if (
+        !first(entries[at] as number, entries[at + 1] as number, entries[at + 2] as number, similarity, a, b)
+      )
         break;
       move(entries, at, 3 * i);
       i = at / 3;
