@@ -594,16 +594,17 @@ class Links {
 
   private grow(): void {
     const size = 2 * this.neighbours.length;
-    const neighbours = new Int32Array(size);
-    neighbours.set(this.neighbours);
-    this.neighbours = neighbours;
-    const sums = new Float64Array(size);
-    sums.set(this.sums);
-    this.sums = sums;
-    const nexts = new Int32Array(size);
-    nexts.set(this.nexts);
-    this.nexts = nexts;
+    this.neighbours = grown(this.neighbours, size);
+    this.sums = grown(this.sums, size);
+    this.nexts = grown(this.nexts, size);
   }
+}
+
+/** A copy of a typed array with room for `size` entries, the new ones 0. */
+function grown<T extends Int8Array | Int32Array | Float64Array>(array: T, size: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(size);
+  copy.set(array);
+  return copy;
 }
 
 /** Terms two vectors have in common, counted by marking the first's terms in a dense array. */
@@ -910,12 +911,8 @@ class NameReader {
   /** Makes room in the per-token arrays for token ids up to `token`. */
   private grow(token: number): void {
     const size = Math.max(2 * this.lengths.length, token + 1);
-    const lengths = new Int32Array(size);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    const nameTokens = new Int8Array(size);
-    nameTokens.set(this.nameTokens);
-    this.nameTokens = nameTokens;
+    this.lengths = grown(this.lengths, size);
+    this.nameTokens = grown(this.nameTokens, size);
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */
