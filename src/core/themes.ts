@@ -5,7 +5,7 @@ import { headlineFor } from './headline.ts';
 import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
-import { firstWords, isStopword } from './text/tokens.ts';
+import { firstWords, isSpace, isStopword } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
 export interface ThemeGroup {
@@ -83,8 +83,8 @@ export function groupThemes(
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const { vectors, signatures } = articleVectors(sorted, settings, terms);
   const edges = candidateEdges(vectors, settings);
-  const thinPair = (a: number, b: number) =>
-    sharedTermCount(vectors.ids[a] as Int32Array, vectors.ids[b] as Int32Array) < settings.minSharedTerms;
+  const shared = new SharedTerms(vectors);
+  const thinPair = (a: number, b: number) => shared.count(a, b) < settings.minSharedTerms;
   const clusters = averageLink(
     sorted.length,
     edges,
@@ -166,79 +166,128 @@ function figureTerms(text: string): string[] {
   return (text.match(FIGURE) ?? []).map((f) => `#${f.replace(/,/g, '')}`);
 }
 
-interface Edge {
-  a: number;
-  b: number;
-  similarity: number;
+/** The candidate pairs of articles `(a[e], b[e])`, `a[e] < b[e]`, and the cosine of each, in order found. */
+interface Edges {
+  a: number[];
+  b: number[];
+  similarity: number[];
 }
 
 /**
- * Where in vector `doc` its `count` heaviest terms are (ties: code-unit order of the terms), heaviest
- * first, without sorting the whole vector.
+ * Writes to `top` from `at` where in vector `doc` its `count` heaviest terms are (ties: code-unit order of
+ * the terms), heaviest first, without sorting the whole vector. Returns how many it wrote (fewer when the
+ * vector is shorter).
  */
-function topTerms(vectors: TermVectors, doc: number, count: number): number[] {
+function topTerms(
+  vectors: TermVectors,
+  ranks: Int32Array,
+  doc: number,
+  count: number,
+  top: Int32Array,
+  at: number,
+): number {
   const ids = vectors.ids[doc] as Int32Array;
   const weights = vectors.weights[doc] as Float64Array;
-  const textOf = (position: number) => vectors.terms.text(ids[position] as number);
-  const top: number[] = [];
-  if (count <= 0) return top;
+  // Whether the term at position x comes before the one at y: heavier, or as heavy and first by text.
+  const before = (x: number, y: number) => {
+    const wx = weights[x] as number;
+    const wy = weights[y] as number;
+    return (
+      wx > wy || (wx === wy && (ranks[ids[x] as number] as number) < (ranks[ids[y] as number] as number))
+    );
+  };
+  let size = 0;
+  if (count <= 0) return size;
   for (let position = 0; position < ids.length; position++) {
-    const weight = weights[position] as number;
-    const term = textOf(position);
-    const last = top[top.length - 1] as number;
-    if (top.length === count) {
-      const w = weights[last] as number;
-      if (weight < w || (weight === w && term > textOf(last))) continue;
-      top.pop();
+    if (size === count) {
+      if (!before(position, top[at + size - 1] as number)) continue;
+      size--;
     }
-    let i = top.length;
-    while (i > 0) {
-      const w = weights[top[i - 1] as number] as number;
-      if (!(w < weight || (w === weight && textOf(top[i - 1] as number) > term))) break;
-      i--;
-    }
-    top.splice(i, 0, position);
+    let i = at + size;
+    for (; i > at && before(position, top[i - 1] as number); i--) top[i] = top[i - 1] as number;
+    top[i] = position;
+    size++;
   }
-  return top;
+  return size;
+}
+
+/**
+ * The rank of each term of the vectors in the code-unit order of the terms' text (other ids: 0), so ties
+ * between terms are broken by comparing numbers: the texts are compared once, in one sort.
+ */
+function textRanks(vectors: TermVectors): Int32Array {
+  const ranks = new Int32Array(vectors.terms.size);
+  const terms: number[] = [];
+  for (const ids of vectors.ids)
+    for (const id of ids)
+      if (ranks[id] === 0) {
+        ranks[id] = 1;
+        terms.push(id);
+      }
+  const text = (id: number) => vectors.terms.text(id);
+  terms.sort((x, y) => compareIds(text(x), text(y)));
+  terms.forEach((id, rank) => {
+    ranks[id] = rank;
+  });
+  return ranks;
 }
 
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
-function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edge[] {
-  const tops = vectors.ids.map((_, doc) => topTerms(vectors, doc, settings.candidateTerms));
-  const postings = new Postings(vectors, tops);
-  const seen = new Set<number>();
-  const edges: Edge[] = [];
-  const index = new VectorIndex(vectors);
+function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edges {
   const n = vectors.ids.length;
+  const count = Math.max(0, settings.candidateTerms);
   const k = settings.candidatesPerArticle;
+  // Each article's top terms: `tops[doc * count ..]`, `topSizes[doc]` of them.
+  const tops = new Int32Array(n * count);
+  const topSizes = new Int32Array(n);
+  const ranks = textRanks(vectors);
+  for (let doc = 0; doc < n; doc++) topSizes[doc] = topTerms(vectors, ranks, doc, count, tops, doc * count);
+  const postings = new Postings(vectors, ranks, tops, topSizes, count);
+  const lists = new Int32Array(count);
+  const positions = new Int32Array(count);
+  const index = new VectorIndex(vectors);
   // Dense accumulator reused for every article; `touched` lists the entries to read and reset.
   const partial = new Float64Array(n);
-  const touched = new IntList();
-  tops.forEach((positions, doc) => {
+  const touched = new Int32Array(n);
+  // Each article's nearest (-1: none), row `doc`: a pair found from its other article is found once.
+  const nearestOf = new Int32Array(n * k).fill(-1);
+  const edges: Edges = { a: [], b: [], similarity: [] };
+  for (let doc = 0; doc < n; doc++) {
     const weights = vectors.weights[doc] as Float64Array;
     // Rarest terms first, and a bounded number of postings per article: cost stays linear in articles.
+    const size = postings.rarestFirst(doc, tops, doc * count, topSizes[doc] as number, lists, positions);
     let scanned = 0;
-    const size = (vectors.ids[doc] as Int32Array).length;
-    for (const entry of postings.rarestFirst(doc, positions)) {
-      const list = Math.floor(entry / size);
-      const position = entry - list * size;
+    let candidates = 0;
+    for (let i = 0; i < size; i++) {
+      const list = lists[i] as number;
       scanned += postings.length(list);
-      if (scanned > settings.postingsPerArticle && touched.length > 0) break;
-      postings.scan(list, doc, weights[position] as number, partial, touched);
+      if (scanned > settings.postingsPerArticle && candidates > 0) break;
+      candidates = postings.scan(
+        list,
+        doc,
+        weights[positions[i] as number] as number,
+        partial,
+        touched,
+        candidates,
+      );
     }
-    const best = nearest(touched, partial, k);
-    for (let i = 0; i < touched.length; i++) partial[touched.at(i)] = 0;
-    touched.clear();
-    for (const other of best) {
-      const a = Math.min(doc, other);
-      const b = Math.max(doc, other);
-      const key = a * n + b;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push({ a, b, similarity: index.dot(doc, other) });
+    const best = nearest(touched, candidates, partial, k);
+    for (const [i, other] of best.entries()) {
+      nearestOf[doc * k + i] = other;
+      // An earlier article that has this one among its nearest has made the pair already.
+      if (other < doc && isAmong(doc, nearestOf, other * k, k)) continue;
+      edges.a.push(Math.min(doc, other));
+      edges.b.push(Math.max(doc, other));
+      edges.similarity.push(index.dot(doc, other));
     }
-  });
+  }
   return edges;
+}
+
+/** Whether `value` is among `list[from .. from + count - 1]`. */
+function isAmong(value: number, list: Int32Array, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) if (list[i] === value) return true;
+  return false;
 }
 
 /**
@@ -255,20 +304,30 @@ class Postings {
   private readonly docs: Int32Array;
   private readonly weights: Float64Array;
 
-  constructor(vectors: TermVectors, tops: readonly number[][]) {
+  /** `tops`: the positions of each article's top terms in its vector, `topSizes[doc]` from `doc * count`. */
+  constructor(
+    vectors: TermVectors,
+    ranks: Int32Array,
+    tops: Int32Array,
+    topSizes: Int32Array,
+    count: number,
+  ) {
     this.vectorIds = vectors.ids;
     const counts = new Int32Array(vectors.terms.size);
     const terms: number[] = [];
-    tops.forEach((positions, doc) => {
-      const ids = vectors.ids[doc] as Int32Array;
-      for (const position of positions) {
-        const term = ids[position] as number;
-        if (counts[term] === 0) terms.push(term);
-        counts[term] = (counts[term] as number) + 1;
-      }
+    const forEachTop = (visit: (doc: number, position: number) => void) => {
+      for (let doc = 0; doc < topSizes.length; doc++)
+        for (let i = doc * count; i < doc * count + (topSizes[doc] as number); i++)
+          visit(doc, tops[i] as number);
+    };
+    forEachTop((doc, position) => {
+      const term = (vectors.ids[doc] as Int32Array)[position] as number;
+      if (counts[term] === 0) terms.push(term);
+      counts[term] = (counts[term] as number) + 1;
     });
-    const text = (term: number) => vectors.terms.text(term);
-    terms.sort((x, y) => (counts[x] as number) - (counts[y] as number) || compareIds(text(x), text(y)));
+    terms.sort(
+      (x, y) => (counts[x] as number) - (counts[y] as number) || (ranks[x] as number) - (ranks[y] as number),
+    );
     this.listOf = new Int32Array(vectors.terms.size).fill(-1);
     this.starts = new Int32Array(terms.length + 1);
     terms.forEach((term, list) => {
@@ -279,16 +338,12 @@ class Postings {
     this.docs = new Int32Array(total);
     this.weights = new Float64Array(total);
     const next = this.starts.slice(0, terms.length);
-    tops.forEach((positions, doc) => {
-      const ids = vectors.ids[doc] as Int32Array;
-      const weights = vectors.weights[doc] as Float64Array;
-      for (const position of positions) {
-        const list = this.listOf[ids[position] as number] as number;
-        const at = next[list] as number;
-        next[list] = at + 1;
-        this.docs[at] = doc;
-        this.weights[at] = weights[position] as number;
-      }
+    forEachTop((doc, position) => {
+      const list = this.listOf[(vectors.ids[doc] as Int32Array)[position] as number] as number;
+      const at = next[list] as number;
+      next[list] = at + 1;
+      this.docs[at] = doc;
+      this.weights[at] = (vectors.weights[doc] as Float64Array)[position] as number;
     });
   }
 
@@ -298,50 +353,83 @@ class Postings {
   }
 
   /**
-   * The lists of article `doc`'s top terms (at `positions` in its vector), rarest first, each with its
-   * position: `list * size + position` (`size`: the vector's), sorted as numbers.
+   * Writes the lists of article `doc`'s top terms (`size` positions in its vector, `tops[at ..]`) to
+   * `lists`, rarest first, each with its position to `positions`. Returns `size`.
    */
-  rarestFirst(doc: number, positions: readonly number[]): Float64Array {
+  rarestFirst(
+    doc: number,
+    tops: Int32Array,
+    at: number,
+    size: number,
+    lists: Int32Array,
+    positions: Int32Array,
+  ): number {
     const ids = this.vectorIds[doc] as Int32Array;
-    const entries = Float64Array.from(
-      positions,
-      (position) => (this.listOf[ids[position] as number] as number) * ids.length + position,
-    );
-    return entries.sort();
+    // Insertion sort: a few dozen entries, and each term has its own list.
+    for (let i = 0; i < size; i++) {
+      const position = tops[at + i] as number;
+      const list = this.listOf[ids[position] as number] as number;
+      let j = i;
+      for (; j > 0 && (lists[j - 1] as number) > list; j--) {
+        lists[j] = lists[j - 1] as number;
+        positions[j] = positions[j - 1] as number;
+      }
+      lists[j] = list;
+      positions[j] = position;
+    }
+    return size;
   }
 
-  /** Adds `weight` times each entry's weight in `list` to the partial score of its article (not `doc` itself). */
-  scan(list: number, doc: number, weight: number, partial: Float64Array, touched: IntList): void {
+  /**
+   * Adds `weight` times each entry's weight in `list` to the partial score of its article (not `doc`
+   * itself). `touched[0 .. count - 1]`: the articles scored so far; returns their new count.
+   */
+  scan(
+    list: number,
+    doc: number,
+    weight: number,
+    partial: Float64Array,
+    touched: Int32Array,
+    count: number,
+  ): number {
     const end = this.starts[list + 1] as number;
+    let touchedCount = count;
     for (let i = this.starts[list] as number; i < end; i++) {
       const other = this.docs[i] as number;
       if (other === doc) continue;
-      if (partial[other] === 0) touched.push(other);
-      partial[other] = (partial[other] as number) + weight * (this.weights[i] as number);
+      const score = partial[other] as number;
+      if (score === 0) touched[touchedCount++] = other;
+      partial[other] = score + weight * (this.weights[i] as number);
     }
+    return touchedCount;
   }
 }
 
-/** The k entries of `candidates` with the highest score (ties: lower index), best first, without a full sort. */
-function nearest(candidates: IntList, score: Float64Array, k: number): number[] {
-  const better = (x: number, y: number) =>
-    (score[x] as number) > (score[y] as number) || (score[x] === score[y] && x < y);
+/**
+ * The k of the first `count` entries of `candidates` with the highest score (ties: lower index), best
+ * first, without a full sort. Sets their scores back to 0 as it reads them.
+ */
+function nearest(candidates: Int32Array, count: number, score: Float64Array, k: number): number[] {
   const best: number[] = [];
-  for (let c = 0; c < candidates.length; c++) {
-    const candidate = candidates.at(c);
+  const bestScores: number[] = [];
+  for (let c = 0; c < count; c++) {
+    const candidate = candidates[c] as number;
+    const s = score[candidate] as number;
+    score[candidate] = 0;
     if (best.length === k) {
-      // Most candidates score below the k-th best: one comparison of numbers, no call.
-      const last = best[k - 1] as number;
-      const s = score[candidate] as number;
-      if (s < (score[last] as number) || (s === score[last] && candidate > last)) continue;
+      // Most candidates score below the k-th best: one comparison of numbers.
+      const last = bestScores[k - 1] as number;
+      if (s < last || (s === last && candidate > (best[k - 1] as number))) continue;
     }
     let i = Math.min(best.length, k - 1);
-    best[i] = candidate;
-    while (i > 0 && better(candidate, best[i - 1] as number)) {
+    for (; i > 0; i--) {
+      const above = bestScores[i - 1] as number;
+      if (!(s > above || (s === above && candidate < (best[i - 1] as number)))) break;
       best[i] = best[i - 1] as number;
-      best[i - 1] = candidate;
-      i--;
+      bestScores[i] = above;
     }
+    best[i] = candidate;
+    bestScores[i] = s;
   }
   return best;
 }
@@ -356,7 +444,7 @@ function nearest(candidates: IntList, score: Float64Array, k: number): number[] 
  */
 function averageLink(
   count: number,
-  edges: readonly Edge[],
+  edges: Edges,
   settings: Required<ThemeOptions>,
   signatures: readonly Set<number>[],
   days: DayCounts[],
@@ -366,13 +454,15 @@ function averageLink(
   // Per group: its median publication day, computed once when the group is made.
   const medians = days.map(medianDay);
   // Per group: how many of its articles have each signature term. Merged smaller into larger.
-  const signatureCounts: Map<number, number>[] = signatures.map(
-    (terms) => new Map([...terms].map((t) => [t, 1])),
-  );
+  const signatureCounts: Map<number, number>[] = signatures.map((terms) => {
+    const counts = new Map<number, number>();
+    for (const term of terms) counts.set(term, 1);
+    return counts;
+  });
   const members: number[][] = Array.from({ length: count }, (_, i) => [i]);
-  // Per group: its neighbours and the sum of similarities to each, as pairs in one array. A neighbour
-  // that has since been merged into another group is dead and skipped: no deletions.
-  const links: number[][] = Array.from({ length: count }, () => []);
+  // Per group: its neighbours and the sum of similarities to each. A neighbour that has since been merged
+  // into another group is dead and skipped: no deletions.
+  const links = new Links(2 * count);
   // Scratch for summing a merged group's links: the group each entry was last summed for.
   const sums = new Float64Array(2 * count);
   const summedFor = new Int32Array(2 * count).fill(-1);
@@ -383,9 +473,13 @@ function averageLink(
     return n < 2 ? undefined : (internal[c] as number) / ((n * (n - 1)) / 2);
   };
   const heap = new PairHeap();
-  for (const { a, b, similarity } of edges) {
-    (links[a] as number[]).push(b, similarity);
-    (links[b] as number[]).push(a, similarity);
+  const others = new IntList();
+  for (let e = 0; e < edges.a.length; e++) {
+    const a = edges.a[e] as number;
+    const b = edges.b[e] as number;
+    const similarity = edges.similarity[e] as number;
+    links.add(a, b, similarity);
+    links.add(b, a, similarity);
     if (similarity >= threshold) heap.push(similarity, a, b);
   }
   while (heap.pop() && heap.similarity >= threshold) {
@@ -415,28 +509,26 @@ function averageLink(
     alive.push(true);
     members.push([...(members[a] as number[]), ...(members[b] as number[])]);
     // The merged group's link to each neighbour of either side: the sum of both sides' links, a's first.
-    const others: number[] = [];
+    others.clear();
     for (const side of [a, b]) {
-      const list = links[side] as number[];
-      for (let i = 0; i < list.length; i += 2) {
-        const other = list[i] as number;
+      for (let e = links.first(side); e !== NO_LINK; e = links.next(e)) {
+        const other = links.neighbour(e);
         if (!alive[other]) continue;
         if (summedFor[other] !== merged) {
           summedFor[other] = merged;
           sums[other] = 0;
           others.push(other);
         }
-        sums[other] = (sums[other] as number) + (list[i + 1] as number);
+        sums[other] = (sums[other] as number) + links.sum(e);
       }
-      links[side] = [];
+      links.drop(side);
     }
-    const mergedLinks: number[] = [];
-    links.push(mergedLinks);
     const size = (members[merged] as number[]).length;
-    for (const other of others) {
+    for (let o = 0; o < others.length; o++) {
+      const other = others.at(o);
       const sum = sums[other] as number;
-      mergedLinks.push(other, sum);
-      (links[other] as number[]).push(merged, sum);
+      links.add(merged, other, sum);
+      links.add(other, merged, sum);
       const average = sum / (size * (members[other] as number[]).length);
       if (average >= threshold) heap.push(average, Math.min(other, merged), Math.max(other, merged));
     }
@@ -444,12 +536,93 @@ function averageLink(
   return members.filter((_, i) => alive[i]).map((m) => [...m].sort((x, y) => x - y));
 }
 
-/** Terms two articles' vectors have in common. */
-function sharedTermCount(x: Int32Array, y: Int32Array): number {
-  const terms = new Set(x);
-  let shared = 0;
-  for (const id of y) if (terms.has(id)) shared++;
-  return shared;
+const NO_LINK = -1;
+
+/**
+ * Each group's links, in the order added: entries (neighbour, sum of similarities) in one arena of typed
+ * arrays, each group's chained from its first to its last. No array per group, and nothing moved as a
+ * list grows.
+ */
+class Links {
+  private neighbours = new Int32Array(1024);
+  private sums = new Float64Array(1024);
+  private nexts = new Int32Array(1024);
+  private count = 0;
+  private readonly heads: Int32Array;
+  private readonly tails: Int32Array;
+
+  /** `groups`: how many group ids there will be. */
+  constructor(groups: number) {
+    this.heads = new Int32Array(groups).fill(NO_LINK);
+    this.tails = new Int32Array(groups).fill(NO_LINK);
+  }
+
+  add(group: number, neighbour: number, sum: number): void {
+    if (this.count === this.neighbours.length) this.grow();
+    const e = this.count++;
+    this.neighbours[e] = neighbour;
+    this.sums[e] = sum;
+    this.nexts[e] = NO_LINK;
+    const tail = this.tails[group] as number;
+    if (tail === NO_LINK) this.heads[group] = e;
+    else this.nexts[tail] = e;
+    this.tails[group] = e;
+  }
+
+  /** A group's first link (NO_LINK: none); `next` gives the one after. */
+  first(group: number): number {
+    return this.heads[group] as number;
+  }
+
+  next(link: number): number {
+    return this.nexts[link] as number;
+  }
+
+  neighbour(link: number): number {
+    return this.neighbours[link] as number;
+  }
+
+  sum(link: number): number {
+    return this.sums[link] as number;
+  }
+
+  /** Forgets a group's links (it has been merged). */
+  drop(group: number): void {
+    this.heads[group] = NO_LINK;
+    this.tails[group] = NO_LINK;
+  }
+
+  private grow(): void {
+    const size = 2 * this.neighbours.length;
+    this.neighbours = grown(this.neighbours, size);
+    this.sums = grown(this.sums, size);
+    this.nexts = grown(this.nexts, size);
+  }
+}
+
+/** A copy of a typed array with room for `size` entries, the new ones 0. */
+function grown<T extends Int8Array | Int32Array | Float64Array>(array: T, size: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(size);
+  copy.set(array);
+  return copy;
+}
+
+/** Terms two vectors have in common, counted by marking the first's terms in a dense array. */
+class SharedTerms {
+  private readonly marks: Int32Array;
+  private mark = 0;
+
+  constructor(private readonly vectors: TermVectors) {
+    this.marks = new Int32Array(vectors.terms.size);
+  }
+
+  count(a: number, b: number): number {
+    const mark = ++this.mark;
+    for (const id of this.vectors.ids[a] as Int32Array) this.marks[id] = mark;
+    let shared = 0;
+    for (const id of this.vectors.ids[b] as Int32Array) if (this.marks[id] === mark) shared++;
+    return shared;
+  }
 }
 
 const DAY_MS = 86_400_000;
@@ -645,6 +818,9 @@ class NameReader {
   private readonly calendar: Set<number>;
   /** Whether a word that is not a plain capitalised word counts as a name word, by its text. */
   private readonly nameWords = new Map<string, boolean>();
+  /** Per token id, learnt on first sight: its length (0: not yet), whether it may be in a name (`isNameToken`). */
+  private lengths = new Int32Array(1024);
+  private nameTokens = new Int8Array(1024);
   private out = new IntList();
   private tokens: ArrayLike<number> = [];
   private offset = 0;
@@ -653,8 +829,6 @@ class NameReader {
   private runFrom = 0;
   private runTo = 0;
   private runOpensText = false;
-  private readonly visit = (start: number, end: number, from: number, to: number) =>
-    this.word(start, end, from, to);
 
   constructor(private readonly terms: ArticleTerms) {
     this.calendar = new Set(CALENDAR_WORDS.map((word) => terms.id(word)));
@@ -663,6 +837,12 @@ class NameReader {
   /**
    * Appends to `out` the content terms of the name phrases in the first `maxWords` words of `text`, whose
    * tokens are `tokens[offset ..]`. Returns how many words it read.
+   *
+   * Words are the non-empty pieces of `text.split(/\s+/)`, each with the range of `tokens(text)` it holds,
+   * as `ArticleTerms.forEachWord` gives them; read here in one loop with no lowercase copy of the text and
+   * no call per word, as this reads every sentence of every article. A token is stepped over whole: its
+   * characters are those of its text, each in its place (lowercasing keeps every character's place but
+   * for U+0130 "İ", which becomes "i" and a combining dot: the dot ends the token).
    */
   append(text: string, tokens: ArrayLike<number>, offset: number, maxWords: number, out: IntList): number {
     this.text = text;
@@ -670,9 +850,28 @@ class NameReader {
     this.offset = offset;
     this.out = out;
     this.runWords = 0;
-    const read = this.terms.forEachWord(text, maxWords, this.visit);
+    const length = text.length;
+    let words = 0;
+    let token = 0;
+    let i = 0;
+    while (words < maxWords) {
+      while (i < length && isSpace(text.charCodeAt(i))) i++;
+      if (i === length) break;
+      const start = i;
+      const from = token;
+      while (i < length) {
+        const c = text.charCodeAt(i);
+        // U+212A (Kelvin) lowercases to "k": with U+0130, the only token characters beyond ASCII.
+        if (isAsciiLetterOrDigit(c) || c === 0x212a || c === 0x130)
+          i += this.lengthOf(tokens[offset + token++] as number);
+        else if (isSpace(c)) break;
+        else i++;
+      }
+      this.word(start, i, from, token);
+      words++;
+    }
     this.flush();
-    return read;
+    return words;
   }
 
   private word(start: number, end: number, from: number, to: number): void {
@@ -684,7 +883,36 @@ class NameReader {
       this.runTo = to;
       this.runWords++;
     } else this.flush();
-    if (isClosing(this.text.charCodeAt(end - 1))) this.flush();
+    if (this.runWords > 0 && isClosing(this.text.charCodeAt(end - 1))) this.flush();
+  }
+
+  /** A token's length in characters: read from a dense array, not from the token's string object. */
+  private lengthOf(token: number): number {
+    if (token >= this.lengths.length) this.grow(token);
+    let length = this.lengths[token] as number;
+    if (length === 0) {
+      length = this.terms.text(token).length;
+      this.lengths[token] = length;
+    }
+    return length;
+  }
+
+  /** Whether a capitalised word's one token may be part of a name: neither a stopword nor a day or month. */
+  private isNameToken(token: number): boolean {
+    if (token >= this.nameTokens.length) this.grow(token);
+    let known = this.nameTokens[token] as number;
+    if (known === UNKNOWN_TOKEN) {
+      known = this.terms.isStopword(token) || this.calendar.has(token) ? NOT_A_NAME : NAME;
+      this.nameTokens[token] = known;
+    }
+    return known === NAME;
+  }
+
+  /** Makes room in the per-token arrays for token ids up to `token`. */
+  private grow(token: number): void {
+    const size = Math.max(2 * this.lengths.length, token + 1);
+    this.lengths = grown(this.lengths, size);
+    this.nameTokens = grown(this.nameTokens, size);
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */
@@ -703,12 +931,17 @@ class NameReader {
     const text = this.text;
     const first = text.charCodeAt(start);
     // Cheap test first: most words start with a lowercase letter and cannot be names.
-    if (first >= 97 && first <= 122) return false;
-    if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end)) {
+    if (isLowercaseOrDigit(first)) return false;
+    if (first >= 65 && first <= 90 && isPlainWord(text, start + 1, end))
       // A capital and ASCII letters, then perhaps punctuation ("Obama,"; most names): one token, the word
       // in lowercase once the punctuation is stripped.
-      const token = this.tokens[this.offset + from] as number;
-      return to - from === 1 && !this.terms.isStopword(token) && !this.calendar.has(token);
+      return to - from === 1 && this.isNameToken(this.tokens[this.offset + from] as number);
+    if (first < 128 && !isAsciiLetterOrDigit(first)) {
+      // ASCII punctuation first ("(AP)", "$5", "'the"): no name unless a capital or a character beyond
+      // ASCII follows it, as `UPPER_START` reads it.
+      let i = start + 1;
+      while (i < end && text.charCodeAt(i) < 128 && !isAsciiLetterOrDigit(text.charCodeAt(i))) i++;
+      if (i === end || isLowercaseOrDigit(text.charCodeAt(i))) return false;
     }
     const raw = text.slice(start, end);
     let known = this.nameWords.get(raw);
@@ -719,6 +952,15 @@ class NameReader {
     }
     return known;
   }
+}
+
+const UNKNOWN_TOKEN = 0;
+const NAME = 1;
+const NOT_A_NAME = 2;
+
+/** a-z or 0-9: no name starts so. */
+function isLowercaseOrDigit(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 }
 
 /** Whether `text[start .. end - 1]` are ASCII letters, then perhaps ASCII punctuation (nothing to strip but that). */

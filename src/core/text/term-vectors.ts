@@ -1,3 +1,4 @@
+import { IntList } from './article-terms.ts';
 import { idf } from './tfidf.ts';
 
 /**
@@ -36,24 +37,28 @@ export function termVectors(docs: readonly Int32Array[], terms: Vocabulary, minD
     }
   });
   const counts = new Int32Array(terms.size);
+  const idfs = new Float64Array(terms.size);
+  for (let id = 0; id < terms.size; id++) if (df[id] !== 0) idfs[id] = idf(df[id] as number, docs.length);
+  const order = new IntList();
   const ids: Int32Array[] = [];
   const weights: Float64Array[] = [];
   for (const doc of docs) {
-    const order: number[] = [];
+    order.clear();
     for (const id of doc) {
       if ((df[id] as number) < minDocuments) continue;
       if (counts[id] === 0) order.push(id);
       counts[id] = (counts[id] as number) + 1;
     }
-    const vectorIds = Int32Array.from(order);
-    const vectorWeights = new Float64Array(order.length);
+    const vectorIds = order.toArray();
+    const vectorWeights = new Float64Array(vectorIds.length);
     let norm = 0;
-    order.forEach((id, i) => {
-      const w = (1 + Math.log(counts[id] as number)) * idf(df[id] as number, docs.length);
+    for (let i = 0; i < vectorIds.length; i++) {
+      const id = vectorIds[i] as number;
+      const w = (1 + Math.log(counts[id] as number)) * (idfs[id] as number);
       vectorWeights[i] = w;
       norm += w * w;
       counts[id] = 0;
-    });
+    }
     norm = Math.sqrt(norm);
     if (norm !== 0)
       for (let i = 0; i < vectorWeights.length; i++) vectorWeights[i] = (vectorWeights[i] as number) / norm;
