@@ -48,8 +48,16 @@ export class ArticleTerms {
   private stems = new Int32Array(1024).fill(UNKNOWN);
   /** Content-term id of each id (NONE when none), UNKNOWN until first asked. */
   private contents = new Int32Array(1024).fill(UNKNOWN);
-  /** Open-addressing hash table: id + 1 per slot, 0 when free. */
-  private table = new Int32Array(4096);
+  /**
+   * Open-addressing table of the short ids: strings of 1 to SHORT_LENGTH characters a-z0-9 (nearly every
+   * token), keyed by their exact code (`shortCode`), so finding one compares two numbers, not characters.
+   * Slot s holds its code in `[4s]` and `[4s + 1]`, and id + 1 in `[4s + 2]` (0 when free).
+   */
+  private shortTable = new Int32Array(4 * 4096);
+  private shortCount = 0;
+  /** Open-addressing table of every other id, by FNV-1a hash: id + 1 per slot, 0 when free. */
+  private longTable = new Int32Array(1024);
+  private longCount = 0;
   private readonly buffer = new IntList();
   private readonly offsets = new IntList();
   private readonly articles = new Map<string, Memo>();
@@ -66,9 +74,19 @@ export class ArticleTerms {
 
   /** The id of a string, given out on first sight. Any string: callers may intern their own keys ("#5.6"). */
   id(text: string): number {
-    let h = FNV_OFFSET;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-    return this.intern(text, 0, text.length, h >>> 0);
+    const length = text.length;
+    if (length === 0 || length > SHORT_LENGTH) return this.longId(text, 0, length, 0);
+    let high = 0;
+    let low = 0;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      // Only lowercase a-z0-9 has a short code here: "Police" is a string of its own, not "police".
+      const digit = c < 128 && (c < 65 || c > 90) ? (DIGIT[c] as number) : 0;
+      if (digit === 0) return this.longId(text, 0, length, 0);
+      if (i < HALF) high = high * RADIX + digit;
+      else low = low * RADIX + digit;
+    }
+    return this.shortId(high, low, text, 0, length);
   }
 
   /**
@@ -195,13 +213,12 @@ export class ArticleTerms {
     const bodyLength = ids.length;
     const starts = new Int32Array(sentences.length);
     const ends = new Int32Array(sentences.length);
-    const lower = aligned ? text.toLowerCase() : '';
     let cursor = 0;
     let token = 0;
     sentences.forEach((sentence, i) => {
       const at = aligned ? text.indexOf(sentence, cursor) : -1;
       const end = at + sentence.length;
-      if (at >= 0 && !isTokenChar(lower.charCodeAt(at - 1)) && !isTokenChar(lower.charCodeAt(end))) {
+      if (at >= 0 && !isTokenCode(text.charCodeAt(at - 1)) && !isTokenCode(text.charCodeAt(end))) {
         // Token k spans offsets[2k] .. offsets[2k + 1]: skip those before the sentence, take those in it.
         while (token < bodyLength && this.offsets.at(2 * token) < at) token++;
         starts[i] = token;
@@ -226,56 +243,139 @@ export class ArticleTerms {
    * those of `text` too).
    */
   private scan(text: string, out: IntList, offsets?: IntList): boolean {
+    const read = out.length;
+    const placed = offsets?.length ?? 0;
+    if (this.scanAscii(text, out, offsets)) return true;
+    // A character lowercases to a token character (İ, the Kelvin sign): read the lowercased text instead.
+    // The tokens read so far come again first, in the same order, so ids stay in order of first sight.
+    out.length = read;
+    if (offsets) offsets.length = placed;
     const lower = text.toLowerCase();
-    const length = lower.length;
+    this.scanAscii(lower, out, offsets);
+    return lower.length === text.length;
+  }
+
+  /**
+   * `scan` of a text whose token characters are all ASCII, lowercased as read: no lowercased copy of the
+   * text, and a token's short code is built as it is read. Returns false, part way, on a character that
+   * lowercases to a token character.
+   */
+  private scanAscii(text: string, out: IntList, offsets: IntList | undefined): boolean {
+    const length = text.length;
     let i = 0;
-    for (;;) {
-      while (i < length && !isTokenChar(lower.charCodeAt(i))) i++;
-      if (i === length) break;
+    while (i < length) {
+      let c = text.charCodeAt(i);
+      let digit = c < 128 ? (DIGIT[c] as number) : 0;
+      if (digit === 0) {
+        if (c === DOTTED_CAPITAL_I || c === KELVIN_SIGN) return false;
+        i++;
+        continue;
+      }
       const start = i;
-      let h = FNV_OFFSET;
-      for (; i < length && isTokenChar(lower.charCodeAt(i)); i++)
-        h = Math.imul(h ^ lower.charCodeAt(i), FNV_PRIME);
-      out.push(this.intern(lower, start, i, h >>> 0));
+      let high = 0;
+      let low = 0;
+      do {
+        const at = i - start;
+        if (at < HALF) high = high * RADIX + digit;
+        else if (at < SHORT_LENGTH) low = low * RADIX + digit;
+        c = ++i < length ? text.charCodeAt(i) : 0;
+        digit = c < 128 ? (DIGIT[c] as number) : 0;
+      } while (digit !== 0);
+      out.push(
+        i - start <= SHORT_LENGTH
+          ? this.shortId(high, low, text, start, i)
+          : this.longId(text, start, i, LOWERCASE_BIT),
+      );
       if (offsets) {
         offsets.push(start);
         offsets.push(i);
       }
     }
-    return length === text.length;
+    return true;
   }
 
-  /** The id of `source.slice(start, end)`, whose hash is `hash`; the string is built only when new. */
-  private intern(source: string, start: number, end: number, hash: number): number {
-    const mask = this.table.length - 1;
+  /**
+   * The id of the short string `source.slice(start, end)` lowercased, whose code is `high`, `low`; the
+   * string is built only when new.
+   */
+  private shortId(high: number, low: number, source: string, start: number, end: number): number {
+    const table = this.shortTable;
+    const mask = (table.length >> 2) - 1;
+    for (let slot = mixCode(high, low) & mask; ; slot = (slot + 1) & mask) {
+      const at = slot << 2;
+      const entry = table[at + 2] as number;
+      if (entry === 0) break;
+      if (table[at] === high && table[at + 1] === low) return entry - 1;
+    }
+    const id = this.add(source.slice(start, end).toLowerCase());
+    if (++this.shortCount * 2 > table.length >> 2) this.growShort();
+    this.placeShort(this.shortTable, high, low, id);
+    return id;
+  }
+
+  /**
+   * The id of any other string: `source.slice(start, end)`, with each character or'ed with `fold`
+   * (LOWERCASE_BIT lowercases a token's ASCII letters and keeps its digits, 0 keeps every character).
+   */
+  private longId(source: string, start: number, end: number, fold: number): number {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (source.charCodeAt(i) | fold), FNV_PRIME);
+    hash >>>= 0;
+    const mask = this.longTable.length - 1;
     const length = end - start;
     for (let slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.table[slot] as number;
+      const entry = this.longTable[slot] as number;
       if (entry === 0) break;
       const id = entry - 1;
       if (this.hashes[id] !== hash) continue;
       const known = this.strings[id] as string;
-      if (known.length === length && sameChars(known, source, start)) return id;
+      if (known.length === length && sameChars(known, source, start, fold)) return id;
     }
-    const id = this.strings.length;
-    this.strings.push(ownCopy(source, start, end));
-    if (id === this.hashes.length) this.growIds();
-    this.hashes[id] = hash;
-    if ((id + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
-    else this.place(id);
+    const id = this.add(ownCopy(source, start, end, fold));
+    if (++this.longCount * 2 > this.longTable.length) this.growLong();
+    this.placeLong(id);
     return id;
   }
 
-  private place(id: number): void {
-    const mask = this.table.length - 1;
-    let slot = spread(this.hashes[id] as number) & mask;
-    while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-    this.table[slot] = id + 1;
+  /** Gives `text` the next id. */
+  private add(text: string): number {
+    const id = this.strings.length;
+    this.strings.push(text);
+    if (id === this.hashes.length) this.growIds();
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    this.hashes[id] = hash >>> 0;
+    return id;
   }
 
-  private rehash(size: number): void {
-    this.table = new Int32Array(size);
-    for (let id = 0; id < this.strings.length; id++) this.place(id);
+  private placeShort(table: Int32Array, high: number, low: number, id: number): void {
+    const mask = (table.length >> 2) - 1;
+    let slot = mixCode(high, low) & mask;
+    while (table[(slot << 2) + 2] !== 0) slot = (slot + 1) & mask;
+    table[slot << 2] = high;
+    table[(slot << 2) + 1] = low;
+    table[(slot << 2) + 2] = id + 1;
+  }
+
+  private growShort(): void {
+    const old = this.shortTable;
+    this.shortTable = new Int32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += 4)
+      if (old[at + 2] !== 0)
+        this.placeShort(this.shortTable, old[at] as number, old[at + 1] as number, (old[at + 2] as number) - 1);
+  }
+
+  private placeLong(id: number): void {
+    const mask = this.longTable.length - 1;
+    let slot = spread(this.hashes[id] as number) & mask;
+    while (this.longTable[slot] !== 0) slot = (slot + 1) & mask;
+    this.longTable[slot] = id + 1;
+  }
+
+  private growLong(): void {
+    const old = this.longTable;
+    this.longTable = new Int32Array(old.length * 2);
+    for (const entry of old) if (entry !== 0) this.placeLong(entry - 1);
   }
 
   private growIds(): void {
@@ -331,10 +431,43 @@ const NONE = -1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** Whether `source` holds `known` at `start` (a loop: `startsWith` at an offset costs far more per call). */
-function sameChars(known: string, source: string, start: number): boolean {
+/**
+ * A short code is a string's digits in base RADIX, HALF characters to a number: `high` holds the first
+ * HALF, `low` the rest. Digits start at 1, so each string of up to SHORT_LENGTH characters has a code
+ * of its own, and each half stays below 2^31.
+ */
+const RADIX = 37;
+const HALF = 5;
+const SHORT_LENGTH = 2 * HALF;
+/** The digit of each ASCII character in a short code: 1-26 for a-z and A-Z (as lowercased), 27-36 for 0-9, else 0. */
+const DIGIT = new Uint8Array(128);
+for (let c = 0; c < 26; c++) {
+  DIGIT[97 + c] = c + 1;
+  DIGIT[65 + c] = c + 1;
+}
+for (let c = 0; c < 10; c++) DIGIT[48 + c] = 27 + c;
+/** Or'ed into an ASCII letter or digit, lowercases it. */
+const LOWERCASE_BIT = 0x20;
+/** The only characters beyond ASCII that lowercase to a token character: İ to "i̇", K to "k". */
+const DOTTED_CAPITAL_I = 0x130;
+const KELVIN_SIGN = 0x212a;
+
+/** Whether a character of a text is one of a token once lowercased. */
+function isTokenCode(c: number): boolean {
+  return c < 128 ? DIGIT[c] !== 0 : c === DOTTED_CAPITAL_I || c === KELVIN_SIGN;
+}
+
+/** The table slot of a short code. */
+function mixCode(high: number, low: number): number {
+  let h = Math.imul(high, 0x9e3779b1) ^ low;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/** Whether `source` holds `known` at `start`, each character or'ed with `fold` (a loop: `startsWith` at an offset costs far more per call). */
+function sameChars(known: string, source: string, start: number, fold: number): boolean {
   for (let i = 0; i < known.length; i++)
-    if (known.charCodeAt(i) !== source.charCodeAt(start + i)) return false;
+    if (known.charCodeAt(i) !== (source.charCodeAt(start + i) | fold)) return false;
   return true;
 }
 
@@ -355,16 +488,16 @@ function countTokens(lower: string): number {
 }
 
 /**
- * `source.slice(start, end)` as a string of its own: V8 makes a longer slice a view that keeps all of
- * `source` (a whole article) alive for as long as the vocabulary lives.
+ * `source.slice(start, end)`, each character or'ed with `fold`, as a string of its own: V8 makes a longer
+ * slice a view that keeps all of `source` (a whole article) alive for as long as the vocabulary lives.
  */
-function ownCopy(source: string, start: number, end: number): string {
-  if (end - start < 13) return start === 0 && end === source.length ? source : source.slice(start, end);
+function ownCopy(source: string, start: number, end: number, fold: number): string {
+  if (fold === 0 && start === 0 && end === source.length) return source;
   const chunks: string[] = [];
   // In chunks: a hostile file's one-word megabyte would overflow the call stack as arguments.
   for (let from = start; from < end; from += 4096) {
     const codes: number[] = [];
-    for (let i = from; i < Math.min(end, from + 4096); i++) codes.push(source.charCodeAt(i));
+    for (let i = from; i < Math.min(end, from + 4096); i++) codes.push(source.charCodeAt(i) | fold);
     chunks.push(String.fromCharCode(...codes));
   }
   return chunks.length === 1 ? (chunks[0] as string) : chunks.join('');
