@@ -50,11 +50,13 @@ export class ArticleTerms {
   private contents = new Int32Array(1024).fill(UNKNOWN);
   /**
    * Open-addressing table of the short ids: strings of 1 to SHORT_LENGTH characters a-z0-9 (nearly every
-   * token), keyed by their exact code (`shortCode`), so finding one compares two numbers, not characters.
-   * Slot s holds its code in `[4s]` and `[4s + 1]`, and id + 1 in `[4s + 2]` (0 when free).
+   * token), keyed by their exact code (`highs[id]`, `lows[id]`), so finding one compares two numbers, not
+   * characters. id + 1 per slot, 0 when free.
    */
-  private shortTable = new Int32Array(4 * 4096);
+  private shortTable = new Int32Array(4096);
   private shortCount = 0;
+  private highs = new Int32Array(1024);
+  private lows = new Int32Array(1024);
   /** Open-addressing table of every other id, by FNV-1a hash: id + 1 per slot, 0 when free. */
   private longTable = new Int32Array(1024);
   private longCount = 0;
@@ -300,16 +302,17 @@ export class ArticleTerms {
    */
   private shortId(high: number, low: number, source: string, start: number, end: number): number {
     const table = this.shortTable;
-    const mask = (table.length >> 2) - 1;
+    const mask = table.length - 1;
     for (let slot = mixCode(high, low) & mask; ; slot = (slot + 1) & mask) {
-      const at = slot << 2;
-      const entry = table[at + 2] as number;
+      const entry = table[slot] as number;
       if (entry === 0) break;
-      if (table[at] === high && table[at + 1] === low) return entry - 1;
+      if (this.highs[entry - 1] === high && this.lows[entry - 1] === low) return entry - 1;
     }
     const id = this.add(source.slice(start, end).toLowerCase());
-    if (++this.shortCount * 2 > table.length >> 2) this.growShort();
-    this.placeShort(this.shortTable, high, low, id);
+    this.highs[id] = high;
+    this.lows[id] = low;
+    if (++this.shortCount * 2 > table.length) this.growShort();
+    this.placeShort(id);
     return id;
   }
 
@@ -348,21 +351,17 @@ export class ArticleTerms {
     return id;
   }
 
-  private placeShort(table: Int32Array, high: number, low: number, id: number): void {
-    const mask = (table.length >> 2) - 1;
-    let slot = mixCode(high, low) & mask;
-    while (table[(slot << 2) + 2] !== 0) slot = (slot + 1) & mask;
-    table[slot << 2] = high;
-    table[(slot << 2) + 1] = low;
-    table[(slot << 2) + 2] = id + 1;
+  private placeShort(id: number): void {
+    const mask = this.shortTable.length - 1;
+    let slot = mixCode(this.highs[id] as number, this.lows[id] as number) & mask;
+    while (this.shortTable[slot] !== 0) slot = (slot + 1) & mask;
+    this.shortTable[slot] = id + 1;
   }
 
   private growShort(): void {
     const old = this.shortTable;
     this.shortTable = new Int32Array(old.length * 2);
-    for (let at = 0; at < old.length; at += 4)
-      if (old[at + 2] !== 0)
-        this.placeShort(this.shortTable, old[at] as number, old[at + 1] as number, (old[at + 2] as number) - 1);
+    for (const entry of old) if (entry !== 0) this.placeShort(entry - 1);
   }
 
   private placeLong(id: number): void {
@@ -389,6 +388,12 @@ export class ArticleTerms {
     const contents = new Int32Array(size).fill(UNKNOWN);
     contents.set(this.contents);
     this.contents = contents;
+    const highs = new Int32Array(size);
+    highs.set(this.highs);
+    this.highs = highs;
+    const lows = new Int32Array(size);
+    lows.set(this.lows);
+    this.lows = lows;
   }
 }
 
