@@ -6,7 +6,8 @@ import {
   minHashSignature,
   SIGNATURE_LENGTH,
   shingleHashes,
-  shinglesOfWords,
+  shingleSequence,
+  shingleSet,
 } from './ingest/minhash.ts';
 import { ArticleTerms } from './text/article-terms.ts';
 
@@ -16,7 +17,6 @@ export const NEAR_DUPLICATE_JACCARD = 0.6;
 // candidates are then confirmed on their exact shingle sets, so the banding never decides alone.
 const BANDS = 32;
 const ROWS = SIGNATURE_LENGTH / BANDS;
-const EMPTY_SET = new Uint32Array();
 
 /**
  * Collapses exact and near-duplicate copies into one canonical article that lists every other copy in
@@ -56,12 +56,21 @@ export function collapseDuplicates(
 
   // Exact copies are already joined: only the first article of each content hash is compared.
   const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
-  const shingles = compared.map((i) => shinglesOf(sorted[i] as Article, terms));
-  const signatures = shingles.map(minHashSignature);
+  // Shingles in text order (the signature needs no more), made a set only when a candidate pair needs it.
+  const shingles = compared.map((i) => shingleSequenceOf(sorted[i] as Article, terms));
+  const isSet = new Uint8Array(compared.length);
+  const setOf = (x: number): Uint32Array => {
+    if (isSet[x] === 0) {
+      shingles[x] = shingleSet(shingles[x] as Uint32Array);
+      isSet[x] = 1;
+    }
+    return shingles[x] as Uint32Array;
+  };
   // Every band's key of every signature at once: band b's keys are keys[b * m] to keys[(b + 1) * m - 1].
-  const m = signatures.length;
+  const m = compared.length;
   const keys = new Float64Array(BANDS * m);
-  signatures.forEach((signature, j) => {
+  shingles.forEach((sequence, j) => {
+    const signature = minHashSignature(sequence);
     for (let band = 0; band < BANDS; band++) keys[band * m + j] = bandKey(band, signature);
   });
   const checked = new Set<number>();
@@ -71,11 +80,10 @@ export function collapseDuplicates(
       const b = compared[y] as number;
       // Already one group (joined through another pair): nothing to confirm.
       if (find(a) === find(b)) return;
-      const pair = x * compared.length + y;
+      const pair = x * m + y;
       if (checked.has(pair)) return;
       checked.add(pair);
-      if (jaccardAtLeast(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET, NEAR_DUPLICATE_JACCARD))
-        union(a, b);
+      if (jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) union(a, b);
     });
   }
 
@@ -96,13 +104,13 @@ export function collapseDuplicates(
     .sort((a, b) => compareIds(a.id, b.id));
 }
 
-/** The shingle set of an article's text, from its shared tokens when those are its words. */
-function shinglesOf(article: Article, terms: ArticleTerms): Uint32Array {
-  if (!hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
+/** The shingles of an article's text in text order (`shingleSequence`), from its shared tokens when those are its words. */
+function shingleSequenceOf(article: Article, terms: ArticleTerms): Uint32Array {
+  if (!terms.isAscii(article) && !hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
   const tokens = terms.textTokens(article);
-  const hashes = new Uint32Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) hashes[i] = terms.hash(tokens[i] as number);
-  return shinglesOfWords(hashes);
+  const words = new Uint32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) words[i] = terms.hash(tokens[i] as number);
+  return shingleSequence(words);
 }
 
 /** A 32-bit hash of the rows of band `band` of a signature, seeded by the band. */

@@ -114,7 +114,7 @@ describe('ArticleTerms', () => {
     expect(hasAsciiWordsOnly('Zoë')).toBe(false);
 
     // Act
-    const fromTokens = shinglesOfWords(Array.from(terms.textTokens(seed), (id) => terms.hash(id)));
+    const fromTokens = shinglesOfWords(Uint32Array.from(terms.textTokens(seed), (id) => terms.hash(id)));
 
     // Assess
     expect(fromTokens).toEqual(shingleHashes(seed.text));

@@ -30,35 +30,48 @@ export function hasAsciiWordsOnly(text: string): boolean {
 const NON_ASCII_RUN = /[^\0-\x7f]+/g;
 
 /** The set of word shingles of a text given as its words' FNV-1a hashes, each as a 32-bit hash, sorted. */
-export function shinglesOfWords(words: ArrayLike<number>): Uint32Array {
+export function shinglesOfWords(words: Uint32Array): Uint32Array {
+  return shingleSet(shingleSequence(words));
+}
+
+/**
+ * The word shingles of a text given as its words' FNV-1a hashes, each as a 32-bit hash, in text order,
+ * repeats kept: `shingleSet` makes them the set; `minHashSignature` takes them as they are.
+ */
+export function shingleSequence(words: Uint32Array): Uint32Array {
   const width = Math.min(SHINGLE_WORDS, words.length);
   const hashes = new Uint32Array(Math.max(0, words.length - width + 1));
   for (let i = 0; i < hashes.length; i++) {
     // Order-sensitive combination of the shingle's word hashes, without building the shingle string.
     let h = 0x9e3779b9;
-    for (let k = 0; k < width; k++) h = mix32(Math.imul(h, 31) + (words[i + k] ?? 0));
+    for (let k = 0; k < width; k++) h = mix32(Math.imul(h, 31) + (words[i + k] as number));
     hashes[i] = h;
   }
-  hashes.sort();
-  // Deduplicate in place: shingles form a set.
+  return hashes;
+}
+
+/** Shingles as a set: sorted, repeats dropped. Sorts `shingles` in place and returns the part that holds the set. */
+export function shingleSet(shingles: Uint32Array): Uint32Array {
+  shingles.sort();
   let size = 0;
-  for (let i = 0; i < hashes.length; i++)
-    if (i === 0 || hashes[i] !== hashes[i - 1]) hashes[size++] = hashes[i] ?? 0;
-  return hashes.slice(0, size);
+  for (let i = 0; i < shingles.length; i++)
+    if (i === 0 || shingles[i] !== shingles[i - 1]) shingles[size++] = shingles[i] as number;
+  return shingles.subarray(0, size);
 }
 
 /**
  * MinHash signature by one-permutation hashing with rotation densification (Shrivastava and Li, 2014):
  * each shingle is hashed once into one of SIGNATURE_LENGTH bins, each bin keeps its minimum, and empty
  * bins borrow from the next filled one. Same collision property as k independent hashes at 1/k the cost.
+ * `shingles` may repeat a shingle (`shingleSequence`): the minima are those of the set.
  */
 export function minHashSignature(shingles: Uint32Array): Uint32Array {
   const signature = new Uint32Array(SIGNATURE_LENGTH).fill(EMPTY);
-  for (const shingle of shingles) {
-    const h = mix32(shingle ^ SEED);
+  for (let i = 0; i < shingles.length; i++) {
+    const h = mix32((shingles[i] as number) ^ SEED);
     const bin = h >>> BIN_SHIFT;
     const value = h & VALUE_MASK;
-    if (value < (signature[bin] ?? EMPTY)) signature[bin] = value;
+    if (value < (signature[bin] as number)) signature[bin] = value;
   }
   if (shingles.length === 0) return signature;
   for (let bin = 0; bin < SIGNATURE_LENGTH; bin++) {
@@ -67,7 +80,7 @@ export function minHashSignature(shingles: Uint32Array): Uint32Array {
     while (signature[(bin + distance) % SIGNATURE_LENGTH] === EMPTY) distance++;
     // The offset keeps borrowed values apart from the lender's own, as the densification scheme requires.
     signature[bin] =
-      ((signature[(bin + distance) % SIGNATURE_LENGTH] ?? 0) + distance * DENSIFY_OFFSET) >>> 0;
+      ((signature[(bin + distance) % SIGNATURE_LENGTH] as number) + distance * DENSIFY_OFFSET) >>> 0;
   }
   return signature;
 }
@@ -79,6 +92,13 @@ export function minHashSignature(shingles: Uint32Array): Uint32Array {
 export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
   if (a.length === 0 && b.length === 0) return 1 >= threshold;
   const total = a.length + b.length;
+  // The fewest shared shingles whose ratio is not below the threshold. The ratio only grows with the
+  // shared count, so once all the shingles left in the smaller rest, shared, cannot make that many, the
+  // answer is no (most candidate pairs). Found with the ratio itself, so rounding cannot move the bound.
+  const reaches = (shared: number) => !(shared / (total - shared) < threshold);
+  let need = Math.min(total, Math.max(0, Math.floor((threshold * total) / (1 + threshold))));
+  while (need > 0 && reaches(need - 1)) need--;
+  while (need < total && !reaches(need)) need++;
   let i = 0;
   let j = 0;
   let shared = 0;
@@ -92,10 +112,7 @@ export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number
     } else {
       if (x < y) i++;
       else j++;
-      // The most it can still reach: every shingle left in the smaller rest shared. The ratio only grows
-      // with the shared count, so below the threshold here is below it at the end.
-      const most = shared + Math.min(a.length - i, b.length - j);
-      if (most / (total - most) < threshold) return false;
+      if (shared + Math.min(a.length - i, b.length - j) < need) return false;
     }
   }
   return shared / (total - shared) >= threshold;
@@ -109,7 +126,7 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
  * FNV-1a hash of each lower-cased word (a run of letters and digits), computed while scanning the text so
  * no word string is built: dedup reads every article of a run.
  */
-function wordHashes(text: string): number[] {
+function wordHashes(text: string): Uint32Array {
   const hashes: number[] = [];
   let h = FNV_OFFSET;
   let inWord = false;
@@ -134,16 +151,18 @@ function wordHashes(text: string): number[] {
     }
   }
   if (inWord) hashes.push(h >>> 0);
-  return hashes;
+  return Uint32Array.from(hashes);
 }
 
-/** murmur3's finaliser: a fast, well-mixed 32-bit permutation. */
+/**
+ * murmur3's finaliser: a fast, well-mixed 32-bit permutation. As a signed 32-bit integer, so it stays a
+ * small integer to the engine (no boxed number); callers use its bits.
+ */
 function mix32(value: number): number {
-  let h = value >>> 0;
+  let h = value | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }

@@ -123,6 +123,11 @@ export class ArticleTerms {
     return this.read(article).sentences;
   }
 
+  /** Whether every character of an article's body text is ASCII, as its tokens were read. Memoised. */
+  isAscii(article: Article): boolean {
+    return this.read(article).ascii;
+  }
+
   /** The id of a token's Porter stem (tokens of 3 characters or fewer are their own stem). */
   stem(token: number): number {
     let stem = this.stems[token] as number;
@@ -211,7 +216,8 @@ export class ArticleTerms {
     const ids = this.buffer;
     ids.clear();
     this.offsets.clear();
-    const aligned = this.scan(text, ids, this.offsets);
+    const read = this.scan(text, ids, this.offsets);
+    const aligned = (read & ALIGNED) !== 0;
     const bodyLength = ids.length;
     const starts = new Int32Array(sentences.length);
     const ends = new Int32Array(sentences.length);
@@ -234,42 +240,51 @@ export class ArticleTerms {
       }
     });
     const all = ids.toArray();
-    memo = { text: all.subarray(0, bodyLength), sentences: { ids: all, starts, ends } };
+    memo = {
+      text: all.subarray(0, bodyLength),
+      sentences: { ids: all, starts, ends },
+      ascii: (read & ASCII) !== 0,
+    };
     this.articles.set(article.id, memo);
     return memo;
   }
 
   /**
    * Appends the token ids of `text` to `out`, and the start and end offset of each token in `text` to
-   * `offsets` when given. Returns whether lowercasing kept every character's offset (so offsets are
-   * those of `text` too).
+   * `offsets` when given. Returns ALIGNED when lowercasing kept every character's offset (so offsets are
+   * those of `text` too), and ASCII when every character is ASCII.
    */
-  private scan(text: string, out: IntList, offsets?: IntList): boolean {
+  private scan(text: string, out: IntList, offsets?: IntList): number {
     const read = out.length;
     const placed = offsets?.length ?? 0;
-    if (this.scanAscii(text, out, offsets)) return true;
+    const found = this.scanAscii(text, out, offsets);
+    if (found !== LOWERCASE_FIRST) return found;
     // A character lowercases to a token character (İ, the Kelvin sign): read the lowercased text instead.
     // The tokens read so far come again first, in the same order, so ids stay in order of first sight.
     out.length = read;
     if (offsets) offsets.length = placed;
     const lower = text.toLowerCase();
     this.scanAscii(lower, out, offsets);
-    return lower.length === text.length;
+    return lower.length === text.length ? ALIGNED : 0;
   }
 
   /**
    * `scan` of a text whose token characters are all ASCII, lowercased as read: no lowercased copy of the
-   * text, and a token's short code is built as it is read. Returns false, part way, on a character that
-   * lowercases to a token character.
+   * text, and a token's short code is built as it is read. Returns LOWERCASE_FIRST, part way, on a
+   * character that lowercases to a token character.
    */
-  private scanAscii(text: string, out: IntList, offsets: IntList | undefined): boolean {
+  private scanAscii(text: string, out: IntList, offsets: IntList | undefined): number {
     const length = text.length;
+    let ascii = ASCII;
     let i = 0;
     while (i < length) {
       let c = text.charCodeAt(i);
       let digit = c < 128 ? (DIGIT[c] as number) : 0;
       if (digit === 0) {
-        if (c === DOTTED_CAPITAL_I || c === KELVIN_SIGN) return false;
+        if (c >= 128) {
+          if (c === DOTTED_CAPITAL_I || c === KELVIN_SIGN) return LOWERCASE_FIRST;
+          ascii = 0;
+        }
         i++;
         continue;
       }
@@ -293,7 +308,7 @@ export class ArticleTerms {
         offsets.push(i);
       }
     }
-    return true;
+    return ALIGNED | ascii;
   }
 
   /**
@@ -429,10 +444,17 @@ interface Memo {
   text: Int32Array;
   title?: Int32Array;
   sentences: TokenRuns;
+  /** Whether every character of the body is ASCII. */
+  ascii: boolean;
 }
 
 const UNKNOWN = -2;
 const NONE = -1;
+/** What `scan` found, as bits: offsets are those of the text; every character is ASCII. */
+const ALIGNED = 1;
+const ASCII = 2;
+/** What `scanAscii` returns when the text must be lowercased first. */
+const LOWERCASE_FIRST = -1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
