@@ -57,7 +57,16 @@ export function collapseDuplicates(
   // Exact copies are already joined: only the first article of each content hash is compared.
   const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
   // Shingles in text order (the signature needs no more), made a set only when a candidate pair needs it.
-  const shingles = compared.map((i) => shingleSequenceOf(sorted[i] as Article, terms));
+  let words = new Uint32Array(1024);
+  const shingles = compared.map((i) => {
+    const article = sorted[i] as Article;
+    // A text with a letter or digit beyond ASCII has words its tokens are not: its own shingles.
+    if (!terms.isAscii(article) && !hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
+    const tokens = terms.textTokens(article);
+    if (tokens.length > words.length) words = new Uint32Array(2 * tokens.length);
+    for (let k = 0; k < tokens.length; k++) words[k] = terms.hash(tokens[k] as number);
+    return shingleSequence(words, tokens.length);
+  });
   const isSet = new Uint8Array(compared.length);
   const setOf = (x: number): Uint32Array => {
     if (isSet[x] === 0) {
@@ -69,8 +78,9 @@ export function collapseDuplicates(
   // Every band's key of every signature at once: band b's keys are keys[b * m] to keys[(b + 1) * m - 1].
   const m = compared.length;
   const keys = new Float64Array(BANDS * m);
+  const signature = new Uint32Array(SIGNATURE_LENGTH);
   shingles.forEach((sequence, j) => {
-    const signature = minHashSignature(sequence);
+    minHashSignature(sequence, signature);
     for (let band = 0; band < BANDS; band++) keys[band * m + j] = bandKey(band, signature);
   });
   const checked = new Set<number>();
@@ -102,15 +112,6 @@ export function collapseDuplicates(
       return { ...(canonical as Article), duplicates: others.map((a) => a.id).sort(compareIds) };
     })
     .sort((a, b) => compareIds(a.id, b.id));
-}
-
-/** The shingles of an article's text in text order (`shingleSequence`), from its shared tokens when those are its words. */
-function shingleSequenceOf(article: Article, terms: ArticleTerms): Uint32Array {
-  if (!terms.isAscii(article) && !hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
-  const tokens = terms.textTokens(article);
-  const words = new Uint32Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) words[i] = terms.hash(tokens[i] as number);
-  return shingleSequence(words);
 }
 
 /** A 32-bit hash of the rows of band `band` of a signature, seeded by the band. */

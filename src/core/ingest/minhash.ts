@@ -35,12 +35,13 @@ export function shinglesOfWords(words: Uint32Array): Uint32Array {
 }
 
 /**
- * The word shingles of a text given as its words' FNV-1a hashes, each as a 32-bit hash, in text order,
- * repeats kept: `shingleSet` makes them the set; `minHashSignature` takes them as they are.
+ * The word shingles of a text given as its words' FNV-1a hashes (the first `count` of `words`), each as a
+ * 32-bit hash, in text order, repeats kept: `shingleSet` makes them the set; `minHashSignature` takes
+ * them as they are.
  */
-export function shingleSequence(words: Uint32Array): Uint32Array {
-  const width = Math.min(SHINGLE_WORDS, words.length);
-  const hashes = new Uint32Array(Math.max(0, words.length - width + 1));
+export function shingleSequence(words: Uint32Array, count = words.length): Uint32Array {
+  const width = Math.min(SHINGLE_WORDS, count);
+  const hashes = new Uint32Array(Math.max(0, count - width + 1));
   for (let i = 0; i < hashes.length; i++) {
     // Order-sensitive combination of the shingle's word hashes, without building the shingle string.
     let h = 0x9e3779b9;
@@ -50,23 +51,73 @@ export function shingleSequence(words: Uint32Array): Uint32Array {
   return hashes;
 }
 
-/** Shingles as a set: sorted, repeats dropped. Sorts `shingles` in place and returns the part that holds the set. */
+/**
+ * Shingles as a set: sorted, repeats dropped. A bucket sort, as shingles are uniform 32-bit hashes: each
+ * goes to the bucket of its top bits (about one a bucket), then an insertion sort puts each bucket in
+ * order (about twice as fast as the built-in sort on a few hundred shingles).
+ */
 export function shingleSet(shingles: Uint32Array): Uint32Array {
-  shingles.sort();
+  const n = shingles.length;
+  const sorted = new Uint32Array(n);
+  // At least one bit: a shift by 32 is a shift by 0 in JavaScript.
+  let bits = 1;
+  while (bits < MAX_BUCKET_BITS && 1 << bits < n) bits++;
+  const shift = 32 - bits;
+  // ends[b + 1] counts bucket b's shingles, then sums to where it starts; placing a shingle moves it on.
+  // Reused across calls: a fresh typed array this size is memory outside the heap, slow to get and free.
+  const ends = bucketEnds.fill(0, 0, (1 << bits) + 1);
+  let fullest = 0;
+  for (let i = 0; i < n; i++) {
+    const b = ((shingles[i] as number) >>> shift) + 1;
+    const size = (ends[b] as number) + 1;
+    ends[b] = size;
+    if (size > fullest) fullest = size;
+  }
+  if (fullest > MAX_BUCKET_SIZE) {
+    // A crafted text could fill one bucket: the built-in sort keeps that n log n.
+    sorted.set(shingles);
+    sorted.sort();
+  } else {
+    for (let b = 1; b <= 1 << bits; b++) ends[b] = (ends[b] as number) + (ends[b - 1] as number);
+    for (let i = 0; i < n; i++) {
+      const shingle = shingles[i] as number;
+      const b = shingle >>> shift;
+      const at = ends[b] as number;
+      sorted[at] = shingle;
+      ends[b] = at + 1;
+    }
+    // No shingle moves past its bucket: each moves at most MAX_BUCKET_SIZE places.
+    for (let i = 1; i < n; i++) {
+      const shingle = sorted[i] as number;
+      let at = i;
+      for (; at > 0 && (sorted[at - 1] as number) > shingle; at--) sorted[at] = sorted[at - 1] as number;
+      sorted[at] = shingle;
+    }
+  }
   let size = 0;
-  for (let i = 0; i < shingles.length; i++)
-    if (i === 0 || shingles[i] !== shingles[i - 1]) shingles[size++] = shingles[i] as number;
-  return shingles.subarray(0, size);
+  for (let i = 0; i < n; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[size++] = sorted[i] as number;
+  return sorted.subarray(0, size);
 }
+
+/** Buckets of `shingleSet`: at most 2^16, so a huge text's shingles take a few to a bucket. */
+const MAX_BUCKET_BITS = 16;
+const bucketEnds = new Int32Array((1 << MAX_BUCKET_BITS) + 1);
+/** Past this many shingles in one bucket (a few, by chance), `shingleSet` sorts with the built-in sort. */
+const MAX_BUCKET_SIZE = 64;
 
 /**
  * MinHash signature by one-permutation hashing with rotation densification (Shrivastava and Li, 2014):
  * each shingle is hashed once into one of SIGNATURE_LENGTH bins, each bin keeps its minimum, and empty
  * bins borrow from the next filled one. Same collision property as k independent hashes at 1/k the cost.
- * `shingles` may repeat a shingle (`shingleSequence`): the minima are those of the set.
+ * `shingles` may repeat a shingle (`shingleSequence`): the minima are those of the set. Written into
+ * `signature` when given (SIGNATURE_LENGTH long).
  */
-export function minHashSignature(shingles: Uint32Array): Uint32Array {
-  const signature = new Uint32Array(SIGNATURE_LENGTH).fill(EMPTY);
+export function minHashSignature(
+  shingles: Uint32Array,
+  signature = new Uint32Array(SIGNATURE_LENGTH),
+): Uint32Array {
+  signature.fill(EMPTY);
   for (let i = 0; i < shingles.length; i++) {
     const h = mix32((shingles[i] as number) ^ SEED);
     const bin = h >>> BIN_SHIFT;
@@ -99,20 +150,24 @@ export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number
   let need = Math.min(total, Math.max(0, Math.floor((threshold * total) / (1 + threshold))));
   while (need > 0 && reaches(need - 1)) need--;
   while (need < total && !reaches(need)) need++;
+  // Equivalently, the shingles each set may pass unshared before it stops.
+  const spareA = a.length - need;
+  const spareB = b.length - need;
+  if (spareA < 0 || spareB < 0) return false;
   let i = 0;
   let j = 0;
   let shared = 0;
   while (i < a.length && j < b.length) {
     const x = a[i] as number;
     const y = b[j] as number;
-    if (x === y) {
+    if (x < y) {
+      if (++i - shared > spareA) return false;
+    } else if (x > y) {
+      if (++j - shared > spareB) return false;
+    } else {
       shared++;
       i++;
       j++;
-    } else {
-      if (x < y) i++;
-      else j++;
-      if (shared + Math.min(a.length - i, b.length - j) < need) return false;
     }
   }
   return shared / (total - shared) >= threshold;
