@@ -5,6 +5,7 @@ import {
   jaccardAtLeast,
   minHashSignature,
   SIGNATURE_LENGTH,
+  shingleCount,
   shingleHashes,
   shingleSequence,
   shingleSet,
@@ -28,7 +29,6 @@ export function collapseDuplicates(
   articles: readonly Article[],
   terms: ArticleTerms = new ArticleTerms(),
 ): CanonicalArticle[] {
-  if (articles.length > INDEX_RANGE) throw new RangeError(`at most ${INDEX_RANGE} articles per build`);
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const parent = sorted.map((_, i) => i);
   const find = (i: number): number => {
@@ -57,16 +57,10 @@ export function collapseDuplicates(
   // Exact copies are already joined: only the first article of each content hash is compared.
   const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
   // Shingles in text order (the signature needs no more), made a set only when a candidate pair needs it.
-  let words = new Uint32Array(1024);
-  const shingles = compared.map((i) => {
-    const article = sorted[i] as Article;
-    // A text with a letter or digit beyond ASCII has words its tokens are not: its own shingles.
-    if (!terms.isAscii(article) && !hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
-    const tokens = terms.textTokens(article);
-    if (tokens.length > words.length) words = new Uint32Array(2 * tokens.length);
-    for (let k = 0; k < tokens.length; k++) words[k] = terms.hash(tokens[k] as number);
-    return shingleSequence(words, tokens.length);
-  });
+  const shingles = shingleSequences(
+    compared.map((i) => sorted[i] as Article),
+    terms,
+  );
   const isSet = new Uint8Array(compared.length);
   const setOf = (x: number): Uint32Array => {
     if (isSet[x] === 0) {
@@ -77,7 +71,7 @@ export function collapseDuplicates(
   };
   // Every band's key of every signature at once: band b's keys are keys[b * m] to keys[(b + 1) * m - 1].
   const m = compared.length;
-  const keys = new Float64Array(BANDS * m);
+  const keys = new Uint32Array(BANDS * m);
   const signature = new Uint32Array(SIGNATURE_LENGTH);
   shingles.forEach((sequence, j) => {
     minHashSignature(sequence, signature);
@@ -114,6 +108,31 @@ export function collapseDuplicates(
     .sort((a, b) => compareIds(a.id, b.id));
 }
 
+/**
+ * Each article's shingles in text order (`shingleSequence`), from its shared tokens when those are its
+ * words. Views of one array: a typed array apiece is memory outside the heap, slow to get and to free.
+ */
+function shingleSequences(articles: readonly Article[], terms: ArticleTerms): Uint32Array[] {
+  // A text with a letter or digit beyond ASCII has words its tokens are not: its own shingles.
+  const byTokens = articles.map((a) => terms.isAscii(a) || hasAsciiWordsOnly(a.text));
+  let total = 0;
+  articles.forEach((a, k) => {
+    if (byTokens[k]) total += shingleCount(terms.textTokens(a).length);
+  });
+  const all = new Uint32Array(total);
+  let words = new Uint32Array(1024);
+  let at = 0;
+  return articles.map((article, k) => {
+    if (!byTokens[k]) return shingleHashes(article.text);
+    const tokens = terms.textTokens(article);
+    if (tokens.length > words.length) words = new Uint32Array(2 * tokens.length);
+    for (let i = 0; i < tokens.length; i++) words[i] = terms.hash(tokens[i] as number);
+    const count = shingleCount(tokens.length);
+    at += count;
+    return shingleSequence(words, tokens.length, all.subarray(at - count, at));
+  });
+}
+
 /** A 32-bit hash of the rows of band `band` of a signature, seeded by the band. */
 function bandKey(band: number, signature: Uint32Array): number {
   let h = band;
@@ -123,24 +142,27 @@ function bandKey(band: number, signature: Uint32Array): number {
 }
 
 /**
- * Calls `pair(x, y)` (x < y) for every two entries of `keys` with equal values, by sorting the entries
- * instead of hashing them into buckets: each key and its index packed in one float, sorted natively.
+ * Calls `pair(x, y)` (x < y) for every two entries of `keys` with equal values: in one pass, each entry
+ * is chained to the one before it with its key, found in an open-addressing table of keys.
  */
-function forEachBucket(keys: Float64Array, pair: (x: number, y: number) => void): void {
-  const packed = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) packed[i] = (keys[i] as number) * INDEX_RANGE + i;
-  packed.sort();
-  for (let start = 0; start < packed.length; ) {
-    const base = Math.floor((packed[start] as number) / INDEX_RANGE) * INDEX_RANGE;
-    let end = start + 1;
-    while (end < packed.length && (packed[end] as number) < base + INDEX_RANGE) end++;
-    // `| 0`: the indices as small integers, not floats, for the array and set lookups of `pair`.
-    for (let x = start; x < end; x++)
-      for (let y = x + 1; y < end; y++)
-        pair(((packed[x] as number) - base) | 0, ((packed[y] as number) - base) | 0);
-    start = end;
+function forEachBucket(keys: Uint32Array, pair: (x: number, y: number) => void): void {
+  let size = 2;
+  while (size < 2 * keys.length) size *= 2;
+  const mask = size - 1;
+  // The last entry seen with each slot's key, -1 when free; each entry's previous one with its key.
+  const last = new Int32Array(size).fill(-1);
+  const previous = new Int32Array(keys.length);
+  for (let y = 0; y < keys.length; y++) {
+    const key = keys[y] as number;
+    // The key is a hash: its low bits pick the slot.
+    let slot = key;
+    for (; ; slot++) {
+      const x = last[slot & mask] as number;
+      if (x === -1 || keys[x] === key) break;
+    }
+    previous[y] = last[slot & mask] as number;
+    last[slot & mask] = y;
   }
+  for (let y = 0; y < keys.length; y++)
+    for (let x = previous[y] as number; x !== -1; x = previous[x] as number) pair(x, y);
 }
-
-/** Indices packed below a 32-bit key in a float (exact below 2^53): 2^21 articles compared per build. */
-const INDEX_RANGE = 2 ** 21;

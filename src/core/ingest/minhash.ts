@@ -34,37 +34,45 @@ export function shinglesOfWords(words: Uint32Array): Uint32Array {
   return shingleSet(shingleSequence(words));
 }
 
-/**
- * The word shingles of a text given as its words' FNV-1a hashes (the first `count` of `words`), each as a
- * 32-bit hash, in text order, repeats kept: `shingleSet` makes them the set; `minHashSignature` takes
- * them as they are.
- */
-export function shingleSequence(words: Uint32Array, count = words.length): Uint32Array {
-  const width = Math.min(SHINGLE_WORDS, count);
-  const hashes = new Uint32Array(Math.max(0, count - width + 1));
-  for (let i = 0; i < hashes.length; i++) {
-    // Order-sensitive combination of the shingle's word hashes, without building the shingle string.
-    let h = 0x9e3779b9;
-    for (let k = 0; k < width; k++) h = mix32(Math.imul(h, 31) + (words[i + k] as number));
-    hashes[i] = h;
-  }
-  return hashes;
+/** How many shingles `count` words make (one when there are fewer words than a shingle takes). */
+export function shingleCount(count: number): number {
+  return Math.max(0, count - Math.min(SHINGLE_WORDS, count) + 1);
 }
 
 /**
- * Shingles as a set: sorted, repeats dropped. A bucket sort, as shingles are uniform 32-bit hashes: each
- * goes to the bucket of its top bits (about one a bucket), then an insertion sort puts each bucket in
- * order (about twice as fast as the built-in sort on a few hundred shingles).
+ * The word shingles of a text given as its words' FNV-1a hashes (the first `count` of `words`), each as a
+ * 32-bit hash, in text order, repeats kept: `shingleSet` makes them the set; `minHashSignature` takes
+ * them as they are. Written into `into` when given (`shingleCount(count)` long).
+ */
+export function shingleSequence(
+  words: Uint32Array,
+  count = words.length,
+  into = new Uint32Array(shingleCount(count)),
+): Uint32Array {
+  const width = Math.min(SHINGLE_WORDS, count);
+  for (let i = 0; i < into.length; i++) {
+    // Order-sensitive combination of the shingle's word hashes, without building the shingle string.
+    let h = 0x9e3779b9;
+    for (let k = 0; k < width; k++) h = mix32(Math.imul(h, 31) + (words[i + k] as number));
+    into[i] = h;
+  }
+  return into;
+}
+
+/**
+ * Shingles made a set, in place: sorted, repeats dropped; returns the part of `shingles` that holds the
+ * set. A bucket sort, as shingles are uniform 32-bit hashes: each goes to the bucket of its top bits
+ * (about one a bucket), then an insertion sort puts each bucket in order (about twice as fast as the
+ * built-in sort on a few hundred shingles).
  */
 export function shingleSet(shingles: Uint32Array): Uint32Array {
   const n = shingles.length;
-  const sorted = new Uint32Array(n);
   // At least one bit: a shift by 32 is a shift by 0 in JavaScript.
   let bits = 1;
   while (bits < MAX_BUCKET_BITS && 1 << bits < n) bits++;
   const shift = 32 - bits;
+  // Scratch reused across calls: a fresh typed array is memory outside the heap, slow to get and free.
   // ends[b + 1] counts bucket b's shingles, then sums to where it starts; placing a shingle moves it on.
-  // Reused across calls: a fresh typed array this size is memory outside the heap, slow to get and free.
   const ends = bucketEnds.fill(0, 0, (1 << bits) + 1);
   let fullest = 0;
   for (let i = 0; i < n; i++) {
@@ -75,9 +83,10 @@ export function shingleSet(shingles: Uint32Array): Uint32Array {
   }
   if (fullest > MAX_BUCKET_SIZE) {
     // A crafted text could fill one bucket: the built-in sort keeps that n log n.
-    sorted.set(shingles);
-    sorted.sort();
+    shingles.sort();
   } else {
+    if (bucketed.length < n) bucketed = new Uint32Array(2 * n);
+    const sorted = bucketed;
     for (let b = 1; b <= 1 << bits; b++) ends[b] = (ends[b] as number) + (ends[b - 1] as number);
     for (let i = 0; i < n; i++) {
       const shingle = shingles[i] as number;
@@ -93,16 +102,18 @@ export function shingleSet(shingles: Uint32Array): Uint32Array {
       for (; at > 0 && (sorted[at - 1] as number) > shingle; at--) sorted[at] = sorted[at - 1] as number;
       sorted[at] = shingle;
     }
+    shingles.set(sorted.subarray(0, n));
   }
   let size = 0;
   for (let i = 0; i < n; i++)
-    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[size++] = sorted[i] as number;
-  return sorted.subarray(0, size);
+    if (i === 0 || shingles[i] !== shingles[i - 1]) shingles[size++] = shingles[i] as number;
+  return shingles.subarray(0, size);
 }
 
 /** Buckets of `shingleSet`: at most 2^16, so a huge text's shingles take a few to a bucket. */
 const MAX_BUCKET_BITS = 16;
 const bucketEnds = new Int32Array((1 << MAX_BUCKET_BITS) + 1);
+let bucketed = new Uint32Array(1024);
 /** Past this many shingles in one bucket (a few, by chance), `shingleSet` sorts with the built-in sort. */
 const MAX_BUCKET_SIZE = 64;
 
