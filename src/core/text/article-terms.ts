@@ -63,6 +63,9 @@ export class ArticleTerms {
   private readonly buffer = new IntList();
   private readonly offsets = new IntList();
   private readonly articles = new Map<string, Memo>();
+  /** Where the memoised arrays live: views of a few large blocks (see `keep`). */
+  private block = new Int32Array(0);
+  private blockUsed = 0;
 
   /** Ids given out so far: every id is below it. */
   get size(): number {
@@ -114,7 +117,11 @@ export class ArticleTerms {
   /** Token ids of an article's title. Memoised. */
   titleTokens(article: Article): Int32Array {
     const memo = this.read(article);
-    memo.title ??= this.tokens(article.title);
+    if (!memo.title) {
+      this.buffer.clear();
+      this.scan(article.title, this.buffer);
+      memo.title = this.keep(this.buffer);
+    }
     return memo.title;
   }
 
@@ -219,8 +226,9 @@ export class ArticleTerms {
     const read = this.scan(text, ids, this.offsets);
     const aligned = (read & ALIGNED) !== 0;
     const bodyLength = ids.length;
-    const starts = new Int32Array(sentences.length);
-    const ends = new Int32Array(sentences.length);
+    const runs = this.room(2 * sentences.length);
+    const starts = runs.subarray(0, sentences.length);
+    const ends = runs.subarray(sentences.length);
     let cursor = 0;
     let token = 0;
     sentences.forEach((sentence, i) => {
@@ -239,7 +247,7 @@ export class ArticleTerms {
         ends[i] = ids.length;
       }
     });
-    const all = ids.toArray();
+    const all = this.keep(ids);
     memo = {
       text: all.subarray(0, bodyLength),
       sentences: { ids: all, starts, ends },
@@ -247,6 +255,28 @@ export class ArticleTerms {
     };
     this.articles.set(article.id, memo);
     return memo;
+  }
+
+  /** A copy of `list`'s values that lives as long as the vocabulary. */
+  private keep(list: IntList): Int32Array {
+    const kept = this.room(list.length);
+    kept.set(list.values());
+    return kept;
+  }
+
+  /**
+   * `count` numbers that live as long as the vocabulary: a view of a block shared with other articles'.
+   * A typed array apiece would be memory outside the heap, slow to get and to free, for each article.
+   */
+  private room(count: number): Int32Array {
+    if (count > MAX_BLOCK / 4) return new Int32Array(count);
+    if (this.blockUsed + count > this.block.length) {
+      // Blocks double up to MAX_BLOCK: an ArticleTerms that reads a few articles keeps a small one.
+      this.block = new Int32Array(Math.min(MAX_BLOCK, Math.max(4096, 2 * this.block.length)));
+      this.blockUsed = 0;
+    }
+    this.blockUsed += count;
+    return this.block.subarray(this.blockUsed - count, this.blockUsed);
   }
 
   /**
@@ -438,6 +468,11 @@ export class IntList {
   toArray(): Int32Array {
     return this.data.slice(0, this.length);
   }
+
+  /** The values, not copied: a view that holds them until the list next changes. */
+  values(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 interface Memo {
@@ -448,6 +483,8 @@ interface Memo {
   ascii: boolean;
 }
 
+/** The largest block of memoised arrays (1 MiB); an array over a quarter of it gets its own. */
+const MAX_BLOCK = 1 << 18;
 const UNKNOWN = -2;
 const NONE = -1;
 /** What `scan` found, as bits: offsets are those of the text; every character is ASCII. */
