@@ -61,7 +61,6 @@ export class ArticleTerms {
   private longTable = new Int32Array(1024);
   private longCount = 0;
   private readonly buffer = new IntList();
-  private readonly offsets = new IntList();
   private readonly articles = new Map<string, Memo>();
   /** Where the memoised arrays live: views of a few large blocks (see `keep`). */
   private block = new Int32Array(0);
@@ -212,9 +211,10 @@ export class ArticleTerms {
   }
 
   /**
-   * The article's memo, its body read on first sight: the body is scanned once, and each sentence found
-   * in it takes its tokens from there. A sentence is an exact piece of its paragraph, so it is found from
-   * where the last one ended; one that is not (or whose edges cut a token) is scanned on its own.
+   * The article's memo, its body read on first sight: once, piece by piece. A sentence is an exact piece
+   * of its paragraph, so it is found from where the last one ended, and the body is read as the gap
+   * before it, then it: its tokens are those of the body. One that is not found (or whose edges cut a
+   * token) is read on its own once the body is read, its tokens after the body's.
    */
   private read(article: Article): Memo {
     let memo = this.articles.get(article.id);
@@ -222,37 +222,34 @@ export class ArticleTerms {
     const { text, sentences } = article;
     const ids = this.buffer;
     ids.clear();
-    this.offsets.clear();
-    const read = this.scan(text, ids, this.offsets);
-    const aligned = (read & ALIGNED) !== 0;
-    const bodyLength = ids.length;
     const runs = this.room(2 * sentences.length);
     const starts = runs.subarray(0, sentences.length);
     const ends = runs.subarray(sentences.length);
+    // Lowercasing moves offsets only past an İ (to "i̇"): then the sentences are not looked for.
+    const aligned = !text.includes(DOTTED_CAPITAL_I_TEXT);
+    let ascii = ASCII;
     let cursor = 0;
-    let token = 0;
     sentences.forEach((sentence, i) => {
       const at = aligned ? text.indexOf(sentence, cursor) : -1;
       const end = at + sentence.length;
       if (at >= 0 && !isTokenCode(text.charCodeAt(at - 1)) && !isTokenCode(text.charCodeAt(end))) {
-        // Token k spans offsets[2k] .. offsets[2k + 1]: skip those before the sentence, take those in it.
-        while (token < bodyLength && this.offsets.at(2 * token) < at) token++;
-        starts[i] = token;
-        while (token < bodyLength && this.offsets.at(2 * token + 1) <= end) token++;
-        ends[i] = token;
-        cursor = end;
-      } else {
+        ascii &= this.scan(text, ids, cursor, at);
         starts[i] = ids.length;
-        this.scan(sentence, ids);
+        ascii &= this.scan(text, ids, at, end);
         ends[i] = ids.length;
-      }
+        cursor = end;
+      } else starts[i] = ends[i] = NOT_FOUND;
+    });
+    ascii &= this.scan(text, ids, cursor, text.length);
+    const bodyLength = ids.length;
+    sentences.forEach((sentence, i) => {
+      if (starts[i] !== NOT_FOUND) return;
+      starts[i] = ids.length;
+      this.scan(sentence, ids);
+      ends[i] = ids.length;
     });
     const all = this.keep(ids);
-    memo = {
-      text: all.subarray(0, bodyLength),
-      sentences: { ids: all, starts, ends },
-      ascii: (read & ASCII) !== 0,
-    };
+    memo = { text: all.subarray(0, bodyLength), sentences: { ids: all, starts, ends }, ascii: ascii !== 0 };
     this.articles.set(article.id, memo);
     return memo;
   }
@@ -280,22 +277,19 @@ export class ArticleTerms {
   }
 
   /**
-   * Appends the token ids of `text` to `out`, and the start and end offset of each token in `text` to
-   * `offsets` when given. Returns ALIGNED when lowercasing kept every character's offset (so offsets are
-   * those of `text` too), and ASCII when every character is ASCII.
+   * Appends the token ids of `text.slice(from, to)` to `out`. Returns ASCII when every character of it is
+   * ASCII, else 0.
    */
-  private scan(text: string, out: IntList, offsets?: IntList): number {
+  private scan(text: string, out: IntList, from = 0, to = text.length): number {
     const read = out.length;
-    const placed = offsets?.length ?? 0;
-    const found = this.scanAscii(text, out, offsets);
+    const found = this.scanAscii(text, from, to, out);
     if (found !== LOWERCASE_FIRST) return found;
     // A character lowercases to a token character (İ, the Kelvin sign): read the lowercased text instead.
     // The tokens read so far come again first, in the same order, so ids stay in order of first sight.
     out.length = read;
-    if (offsets) offsets.length = placed;
-    const lower = text.toLowerCase();
-    this.scanAscii(lower, out, offsets);
-    return lower.length === text.length ? ALIGNED : 0;
+    const lower = text.slice(from, to).toLowerCase();
+    this.scanAscii(lower, 0, lower.length, out);
+    return 0;
   }
 
   /**
@@ -303,11 +297,10 @@ export class ArticleTerms {
    * text, and a token's short code is built as it is read. Returns LOWERCASE_FIRST, part way, on a
    * character that lowercases to a token character.
    */
-  private scanAscii(text: string, out: IntList, offsets: IntList | undefined): number {
-    const length = text.length;
+  private scanAscii(text: string, from: number, to: number, out: IntList): number {
     let ascii = ASCII;
-    let i = 0;
-    while (i < length) {
+    let i = from;
+    while (i < to) {
       let c = text.charCodeAt(i);
       let digit = c < 128 ? (DIGIT[c] as number) : 0;
       if (digit === 0) {
@@ -325,7 +318,7 @@ export class ArticleTerms {
         const at = i - start;
         if (at < HALF) high = high * RADIX + digit;
         else if (at < SHORT_LENGTH) low = low * RADIX + digit;
-        c = ++i < length ? text.charCodeAt(i) : 0;
+        c = ++i < to ? text.charCodeAt(i) : 0;
         digit = c < 128 ? (DIGIT[c] as number) : 0;
       } while (digit !== 0);
       out.push(
@@ -333,12 +326,8 @@ export class ArticleTerms {
           ? this.shortId(high, low, text, start, i)
           : this.longId(text, start, i, LOWERCASE_BIT),
       );
-      if (offsets) {
-        offsets.push(start);
-        offsets.push(i);
-      }
     }
-    return ALIGNED | ascii;
+    return ascii;
   }
 
   /**
@@ -487,9 +476,10 @@ interface Memo {
 const MAX_BLOCK = 1 << 18;
 const UNKNOWN = -2;
 const NONE = -1;
-/** What `scan` found, as bits: offsets are those of the text; every character is ASCII. */
-const ALIGNED = 1;
-const ASCII = 2;
+/** What `scan` returns when every character it read is ASCII. */
+const ASCII = 1;
+/** `starts` and `ends` of a sentence not found in the body, until it is read. */
+const NOT_FOUND = -1;
 /** What `scanAscii` returns when the text must be lowercased first. */
 const LOWERCASE_FIRST = -1;
 const FNV_OFFSET = 0x811c9dc5;
@@ -514,6 +504,7 @@ for (let c = 0; c < 10; c++) DIGIT[48 + c] = 27 + c;
 const LOWERCASE_BIT = 0x20;
 /** The only characters beyond ASCII that lowercase to a token character: İ to "i̇", K to "k". */
 const DOTTED_CAPITAL_I = 0x130;
+const DOTTED_CAPITAL_I_TEXT = String.fromCharCode(DOTTED_CAPITAL_I);
 const KELVIN_SIGN = 0x212a;
 
 /** Whether a character of a text is one of a token once lowercased. */
