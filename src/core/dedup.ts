@@ -77,16 +77,19 @@ export function collapseDuplicates(
     minHashSignature(sequence, signature);
     for (let band = 0; band < BANDS; band++) keys[band * m + j] = bandKey(band, signature);
   });
-  const checked = new Set<number>();
+  // Whether x and y shared a bucket in a band before `band`: then they were compared there (or were one
+  // group then, and so still are). Most pairs share one or two bands: cheaper than a set of pairs.
+  const metBefore = (x: number, y: number, band: number) => {
+    for (let earlier = 0; earlier < band; earlier++)
+      if (keys[earlier * m + x] === keys[earlier * m + y]) return true;
+    return false;
+  };
   for (let band = 0; band < BANDS; band++) {
     forEachBucket(keys.subarray(band * m, (band + 1) * m), (x, y) => {
       const a = compared[x] as number;
       const b = compared[y] as number;
       // Already one group (joined through another pair): nothing to confirm.
-      if (find(a) === find(b)) return;
-      const pair = x * m + y;
-      if (checked.has(pair)) return;
-      checked.add(pair);
+      if (find(a) === find(b) || metBefore(x, y, band)) return;
       if (jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) union(a, b);
     });
   }
@@ -114,22 +117,22 @@ export function collapseDuplicates(
  */
 function shingleSequences(articles: readonly Article[], terms: ArticleTerms): Uint32Array[] {
   // A text with a letter or digit beyond ASCII has words its tokens are not: its own shingles.
-  const byTokens = articles.map((a) => terms.isAscii(a) || hasAsciiWordsOnly(a.text));
+  const tokens = articles.map((a) =>
+    terms.isAscii(a) || hasAsciiWordsOnly(a.text) ? terms.textTokens(a) : undefined,
+  );
   let total = 0;
-  articles.forEach((a, k) => {
-    if (byTokens[k]) total += shingleCount(terms.textTokens(a).length);
-  });
+  for (const ids of tokens) if (ids) total += shingleCount(ids.length);
   const all = new Uint32Array(total);
   let words = new Uint32Array(1024);
   let at = 0;
   return articles.map((article, k) => {
-    if (!byTokens[k]) return shingleHashes(article.text);
-    const tokens = terms.textTokens(article);
-    if (tokens.length > words.length) words = new Uint32Array(2 * tokens.length);
-    for (let i = 0; i < tokens.length; i++) words[i] = terms.hash(tokens[i] as number);
-    const count = shingleCount(tokens.length);
+    const ids = tokens[k];
+    if (!ids) return shingleHashes(article.text);
+    if (ids.length > words.length) words = new Uint32Array(2 * ids.length);
+    for (let i = 0; i < ids.length; i++) words[i] = terms.hash(ids[i] as number);
+    const count = shingleCount(ids.length);
     at += count;
-    return shingleSequence(words, tokens.length, all.subarray(at - count, at));
+    return shingleSequence(words, ids.length, all.subarray(at - count, at));
   });
 }
 
