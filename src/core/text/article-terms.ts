@@ -48,6 +48,8 @@ export class ArticleTerms {
   private stems = new Int32Array(1024).fill(UNKNOWN);
   /** Content-term id of each id (NONE when none), UNKNOWN until first asked. */
   private contents = new Int32Array(1024).fill(UNKNOWN);
+  /** Whether each id is a stopword: STOPWORD, NOT_STOPWORD, or UNKNOWN_STOPWORD until first asked. */
+  private stopwords = new Uint8Array(1024);
   /**
    * Open-addressing table of the short ids: strings of 1 to SHORT_LENGTH characters a-z0-9 (nearly every
    * token), keyed by their exact code (`highs[id]`, `lows[id]`), so finding one compares two numbers, not
@@ -156,7 +158,12 @@ export class ArticleTerms {
 
   /** Whether a token is a stopword (stopwords.ts). */
   isStopword(token: number): boolean {
-    return isStopword(this.text(token));
+    let known = this.stopwords[token] as number;
+    if (known === UNKNOWN_STOPWORD) {
+      known = isStopword(this.text(token)) ? STOPWORD : NOT_STOPWORD;
+      this.stopwords[token] = known;
+    }
+    return known === STOPWORD;
   }
 
   /** The content terms of tokens, in order, repeats kept: `contentTerms` of their text as ids. */
@@ -185,9 +192,8 @@ export class ArticleTerms {
     maxWords: number,
     visit: (start: number, end: number, from: number, to: number) => void,
   ): number {
-    const lower = text.toLowerCase();
     // Lowercasing keeps positions unless a character becomes two ("İ" -> "i̇"): then each word on its own.
-    const aligned = lower.length === text.length;
+    const aligned = !text.includes(DOTTED_CAPITAL_I_TEXT);
     const length = text.length;
     let words = 0;
     let token = 0;
@@ -199,7 +205,7 @@ export class ArticleTerms {
       const from = token;
       let inToken = false;
       for (; i < length && !isSpace(text.charCodeAt(i)); i++) {
-        const tokenChar = aligned && isTokenChar(lower.charCodeAt(i));
+        const tokenChar = aligned && isTokenCode(text.charCodeAt(i));
         if (tokenChar && !inToken) token++;
         inToken = tokenChar;
       }
@@ -422,6 +428,9 @@ export class ArticleTerms {
     const contents = new Int32Array(size).fill(UNKNOWN);
     contents.set(this.contents);
     this.contents = contents;
+    const stopwords = new Uint8Array(size);
+    stopwords.set(this.stopwords);
+    this.stopwords = stopwords;
     const highs = new Int32Array(size);
     highs.set(this.highs);
     this.highs = highs;
@@ -476,6 +485,9 @@ interface Memo {
 const MAX_BLOCK = 1 << 18;
 const UNKNOWN = -2;
 const NONE = -1;
+const UNKNOWN_STOPWORD = 0;
+const NOT_STOPWORD = 1;
+const STOPWORD = 2;
 /** What `scan` returns when every character it read is ASCII. */
 const ASCII = 1;
 /** `starts` and `ends` of a sentence not found in the body, until it is read. */
@@ -526,16 +538,11 @@ function sameChars(known: string, source: string, start: number, fold: number): 
   return true;
 }
 
-/** a-z or 0-9: a character of a token, once lowercased. */
-function isTokenChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-}
-
 function countTokens(lower: string): number {
   let count = 0;
   let inToken = false;
   for (let i = 0; i < lower.length; i++) {
-    const tokenChar = isTokenChar(lower.charCodeAt(i));
+    const tokenChar = isTokenCode(lower.charCodeAt(i));
     if (tokenChar && !inToken) count++;
     inToken = tokenChar;
   }
