@@ -84,15 +84,13 @@ export function collapseDuplicates(
       if (keys[earlier * m + x] === keys[earlier * m + y]) return true;
     return false;
   };
-  for (let band = 0; band < BANDS; band++) {
-    forEachBucket(keys.subarray(band * m, (band + 1) * m), (x, y) => {
-      const a = compared[x] as number;
-      const b = compared[y] as number;
-      // Already one group (joined through another pair): nothing to confirm.
-      if (find(a) === find(b) || metBefore(x, y, band)) return;
-      if (jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) union(a, b);
-    });
-  }
+  forEachBucket(keys, m, (x, y, band) => {
+    const a = compared[x] as number;
+    const b = compared[y] as number;
+    // Already one group (joined through another pair): nothing to confirm.
+    if (find(a) === find(b) || metBefore(x, y, band)) return;
+    if (jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) union(a, b);
+  });
 
   const groups = new Map<number, Article[]>();
   sorted.forEach((article, i) => {
@@ -145,27 +143,36 @@ function bandKey(band: number, signature: Uint32Array): number {
 }
 
 /**
- * Calls `pair(x, y)` (x < y) for every two entries of `keys` with equal values: in one pass, each entry
- * is chained to the one before it with its key, found in an open-addressing table of keys.
+ * Calls `pair(x, y, band)` (x < y) for every two of the `m` keys of each band that are equal, band by
+ * band (band b's keys are `keys[b * m]` to `keys[(b + 1) * m - 1]`): in one pass a band, each key is
+ * chained to the one before it with its value, found in an open-addressing table of values.
  */
-function forEachBucket(keys: Uint32Array, pair: (x: number, y: number) => void): void {
+function forEachBucket(
+  keys: Uint32Array,
+  m: number,
+  pair: (x: number, y: number, band: number) => void,
+): void {
   let size = 2;
-  while (size < 2 * keys.length) size *= 2;
+  while (size < 2 * m) size *= 2;
   const mask = size - 1;
-  // The last entry seen with each slot's key, -1 when free; each entry's previous one with its key.
-  const last = new Int32Array(size).fill(-1);
-  const previous = new Int32Array(keys.length);
-  for (let y = 0; y < keys.length; y++) {
-    const key = keys[y] as number;
-    // The key is a hash: its low bits pick the slot.
-    let slot = key;
-    for (; ; slot++) {
-      const x = last[slot & mask] as number;
-      if (x === -1 || keys[x] === key) break;
+  // The last key seen with each slot's value, -1 when free; each key's previous one with its value.
+  const last = new Int32Array(size);
+  const previous = new Int32Array(m);
+  for (let band = 0; band * m < keys.length; band++) {
+    const offset = band * m;
+    last.fill(-1);
+    for (let y = 0; y < m; y++) {
+      const key = keys[offset + y] as number;
+      // The key is a hash: its low bits pick the slot.
+      let slot = key;
+      for (; ; slot++) {
+        const x = last[slot & mask] as number;
+        if (x === -1 || keys[offset + x] === key) break;
+      }
+      previous[y] = last[slot & mask] as number;
+      last[slot & mask] = y;
     }
-    previous[y] = last[slot & mask] as number;
-    last[slot & mask] = y;
+    for (let y = 0; y < m; y++)
+      for (let x = previous[y] as number; x !== -1; x = previous[x] as number) pair(x, y, band);
   }
-  for (let y = 0; y < keys.length; y++)
-    for (let x = previous[y] as number; x !== -1; x = previous[x] as number) pair(x, y);
 }
