@@ -81,12 +81,13 @@ export function shingleSet(shingles: Uint32Array): Uint32Array {
     ends[b] = size;
     if (size > fullest) fullest = size;
   }
+  let sorted: Uint32Array;
   if (fullest > MAX_BUCKET_SIZE) {
     // A crafted text could fill one bucket: the built-in sort keeps that n log n.
-    shingles.sort();
+    sorted = shingles.sort();
   } else {
     if (bucketed.length < n) bucketed = new Uint32Array(2 * n);
-    const sorted = bucketed;
+    sorted = bucketed;
     for (let b = 1; b <= 1 << bits; b++) ends[b] = (ends[b] as number) + (ends[b - 1] as number);
     for (let i = 0; i < n; i++) {
       const shingle = shingles[i] as number;
@@ -102,11 +103,13 @@ export function shingleSet(shingles: Uint32Array): Uint32Array {
       for (; at > 0 && (sorted[at - 1] as number) > shingle; at--) sorted[at] = sorted[at - 1] as number;
       sorted[at] = shingle;
     }
-    shingles.set(sorted.subarray(0, n));
   }
+  // Back into `shingles` (already there after the built-in sort), each shingle once.
   let size = 0;
-  for (let i = 0; i < n; i++)
-    if (i === 0 || shingles[i] !== shingles[i - 1]) shingles[size++] = shingles[i] as number;
+  for (let i = 0; i < n; i++) {
+    const shingle = sorted[i] as number;
+    if (size === 0 || shingles[size - 1] !== shingle) shingles[size++] = shingle;
+  }
   return shingles.subarray(0, size);
 }
 
