@@ -112,6 +112,8 @@ describe('ArticleTerms', () => {
     const [seed] = seeds() as [Article];
     expect(hasAsciiWordsOnly(seed.text)).toBe(true);
     expect(hasAsciiWordsOnly('Zoë')).toBe(false);
+    expect(terms.isAscii(article('plain', 'Plain text, 12 words.', []))).toBe(true);
+    expect(terms.isAscii(article('quoted', 'The “quoted” text.', []))).toBe(false);
 
     // Act
     const fromTokens = shinglesOfWords(Uint32Array.from(terms.textTokens(seed), (id) => terms.hash(id)));
