@@ -5,8 +5,10 @@ import {
   jaccardAtLeast,
   minHashSignature,
   SIGNATURE_LENGTH,
+  shingleCount,
   shingleHashes,
-  shinglesOfWords,
+  shingleSequence,
+  shingleSet,
 } from './ingest/minhash.ts';
 import { ArticleTerms } from './text/article-terms.ts';
 
@@ -16,7 +18,6 @@ export const NEAR_DUPLICATE_JACCARD = 0.6;
 // candidates are then confirmed on their exact shingle sets, so the banding never decides alone.
 const BANDS = 32;
 const ROWS = SIGNATURE_LENGTH / BANDS;
-const EMPTY_SET = new Uint32Array();
 
 /**
  * Collapses exact and near-duplicate copies into one canonical article that lists every other copy in
@@ -28,7 +29,6 @@ export function collapseDuplicates(
   articles: readonly Article[],
   terms: ArticleTerms = new ArticleTerms(),
 ): CanonicalArticle[] {
-  if (articles.length > INDEX_RANGE) throw new RangeError(`at most ${INDEX_RANGE} articles per build`);
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
   const parent = sorted.map((_, i) => i);
   const find = (i: number): number => {
@@ -56,28 +56,41 @@ export function collapseDuplicates(
 
   // Exact copies are already joined: only the first article of each content hash is compared.
   const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
-  const shingles = compared.map((i) => shinglesOf(sorted[i] as Article, terms));
-  const signatures = shingles.map(minHashSignature);
+  // Shingles in text order (the signature needs no more), made a set only when a candidate pair needs it.
+  const shingles = shingleSequences(
+    compared.map((i) => sorted[i] as Article),
+    terms,
+  );
+  const isSet = new Uint8Array(compared.length);
+  const setOf = (x: number): Uint32Array => {
+    if (isSet[x] === 0) {
+      shingles[x] = shingleSet(shingles[x] as Uint32Array);
+      isSet[x] = 1;
+    }
+    return shingles[x] as Uint32Array;
+  };
   // Every band's key of every signature at once: band b's keys are keys[b * m] to keys[(b + 1) * m - 1].
-  const m = signatures.length;
-  const keys = new Float64Array(BANDS * m);
-  signatures.forEach((signature, j) => {
+  const m = compared.length;
+  const keys = new Uint32Array(BANDS * m);
+  const signature = new Uint32Array(SIGNATURE_LENGTH);
+  shingles.forEach((sequence, j) => {
+    minHashSignature(sequence, signature);
     for (let band = 0; band < BANDS; band++) keys[band * m + j] = bandKey(band, signature);
   });
-  const checked = new Set<number>();
-  for (let band = 0; band < BANDS; band++) {
-    forEachBucket(keys.subarray(band * m, (band + 1) * m), (x, y) => {
-      const a = compared[x] as number;
-      const b = compared[y] as number;
-      // Already one group (joined through another pair): nothing to confirm.
-      if (find(a) === find(b)) return;
-      const pair = x * compared.length + y;
-      if (checked.has(pair)) return;
-      checked.add(pair);
-      if (jaccardAtLeast(shingles[x] ?? EMPTY_SET, shingles[y] ?? EMPTY_SET, NEAR_DUPLICATE_JACCARD))
-        union(a, b);
-    });
-  }
+  // Whether x and y shared a bucket in a band before `band`: then they were compared there (or were one
+  // group then, and so still are). Most pairs share one or two bands: cheaper than a set of pairs.
+  const metBefore = (x: number, y: number, band: number) => {
+    for (let earlier = 0; earlier < band; earlier++)
+      if (keys[earlier * m + x] === keys[earlier * m + y]) return true;
+    return false;
+  };
+  forEachBucket(keys, m, (x, y, band) => {
+    const a = compared[x] as number;
+    const b = compared[y] as number;
+    // Already one group (joined through another pair): nothing to confirm.
+    if (find(a) === find(b) || metBefore(x, y, band)) return;
+    if (jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) union(a, b);
+  });
 
   const groups = new Map<number, Article[]>();
   sorted.forEach((article, i) => {
@@ -96,13 +109,29 @@ export function collapseDuplicates(
     .sort((a, b) => compareIds(a.id, b.id));
 }
 
-/** The shingle set of an article's text, from its shared tokens when those are its words. */
-function shinglesOf(article: Article, terms: ArticleTerms): Uint32Array {
-  if (!hasAsciiWordsOnly(article.text)) return shingleHashes(article.text);
-  const tokens = terms.textTokens(article);
-  const hashes = new Uint32Array(tokens.length);
-  for (let i = 0; i < tokens.length; i++) hashes[i] = terms.hash(tokens[i] as number);
-  return shinglesOfWords(hashes);
+/**
+ * Each article's shingles in text order (`shingleSequence`), from its shared tokens when those are its
+ * words. Views of one array: a typed array apiece is memory outside the heap, slow to get and to free.
+ */
+function shingleSequences(articles: readonly Article[], terms: ArticleTerms): Uint32Array[] {
+  // A text with a letter or digit beyond ASCII has words its tokens are not: its own shingles.
+  const tokens = articles.map((a) =>
+    terms.isAscii(a) || hasAsciiWordsOnly(a.text) ? terms.textTokens(a) : undefined,
+  );
+  let total = 0;
+  for (const ids of tokens) if (ids) total += shingleCount(ids.length);
+  const all = new Uint32Array(total);
+  let words = new Uint32Array(1024);
+  let at = 0;
+  return articles.map((article, k) => {
+    const ids = tokens[k];
+    if (!ids) return shingleHashes(article.text);
+    if (ids.length > words.length) words = new Uint32Array(2 * ids.length);
+    for (let i = 0; i < ids.length; i++) words[i] = terms.hash(ids[i] as number);
+    const count = shingleCount(ids.length);
+    at += count;
+    return shingleSequence(words, ids.length, all.subarray(at - count, at));
+  });
 }
 
 /** A 32-bit hash of the rows of band `band` of a signature, seeded by the band. */
@@ -114,24 +143,36 @@ function bandKey(band: number, signature: Uint32Array): number {
 }
 
 /**
- * Calls `pair(x, y)` (x < y) for every two entries of `keys` with equal values, by sorting the entries
- * instead of hashing them into buckets: each key and its index packed in one float, sorted natively.
+ * Calls `pair(x, y, band)` (x < y) for every two of the `m` keys of each band that are equal, band by
+ * band (band b's keys are `keys[b * m]` to `keys[(b + 1) * m - 1]`): in one pass a band, each key is
+ * chained to the one before it with its value, found in an open-addressing table of values.
  */
-function forEachBucket(keys: Float64Array, pair: (x: number, y: number) => void): void {
-  const packed = new Float64Array(keys.length);
-  for (let i = 0; i < keys.length; i++) packed[i] = (keys[i] as number) * INDEX_RANGE + i;
-  packed.sort();
-  for (let start = 0; start < packed.length; ) {
-    const base = Math.floor((packed[start] as number) / INDEX_RANGE) * INDEX_RANGE;
-    let end = start + 1;
-    while (end < packed.length && (packed[end] as number) < base + INDEX_RANGE) end++;
-    // `| 0`: the indices as small integers, not floats, for the array and set lookups of `pair`.
-    for (let x = start; x < end; x++)
-      for (let y = x + 1; y < end; y++)
-        pair(((packed[x] as number) - base) | 0, ((packed[y] as number) - base) | 0);
-    start = end;
+function forEachBucket(
+  keys: Uint32Array,
+  m: number,
+  pair: (x: number, y: number, band: number) => void,
+): void {
+  let size = 2;
+  while (size < 2 * m) size *= 2;
+  const mask = size - 1;
+  // The last key seen with each slot's value, -1 when free; each key's previous one with its value.
+  const last = new Int32Array(size);
+  const previous = new Int32Array(m);
+  for (let band = 0; band * m < keys.length; band++) {
+    const offset = band * m;
+    last.fill(-1);
+    for (let y = 0; y < m; y++) {
+      const key = keys[offset + y] as number;
+      // The key is a hash: its low bits pick the slot.
+      let slot = key;
+      for (; ; slot++) {
+        const x = last[slot & mask] as number;
+        if (x === -1 || keys[offset + x] === key) break;
+      }
+      previous[y] = last[slot & mask] as number;
+      last[slot & mask] = y;
+    }
+    for (let y = 0; y < m; y++)
+      for (let x = previous[y] as number; x !== -1; x = previous[x] as number) pair(x, y, band);
   }
 }
-
-/** Indices packed below a 32-bit key in a float (exact below 2^53): 2^21 articles compared per build. */
-const INDEX_RANGE = 2 ** 21;

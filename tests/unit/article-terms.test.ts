@@ -112,9 +112,11 @@ describe('ArticleTerms', () => {
     const [seed] = seeds() as [Article];
     expect(hasAsciiWordsOnly(seed.text)).toBe(true);
     expect(hasAsciiWordsOnly('Zoë')).toBe(false);
+    expect(terms.isAscii(article('plain', 'Plain text, 12 words.', []))).toBe(true);
+    expect(terms.isAscii(article('quoted', 'The “quoted” text.', []))).toBe(false);
 
     // Act
-    const fromTokens = shinglesOfWords(Array.from(terms.textTokens(seed), (id) => terms.hash(id)));
+    const fromTokens = shinglesOfWords(Uint32Array.from(terms.textTokens(seed), (id) => terms.hash(id)));
 
     // Assess
     expect(fromTokens).toEqual(shingleHashes(seed.text));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/core/article.ts';
 import { collapseDuplicates } from '../../src/core/dedup.ts';
-import { jaccardAtLeast, shingleHashes } from '../../src/core/ingest/minhash.ts';
+import { jaccardAtLeast, shingleHashes, shingleSet } from '../../src/core/ingest/minhash.ts';
 import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
 
 const SEEDS = [
@@ -145,6 +145,33 @@ describe('jaccardAtLeast', () => {
       // Act and assess
       for (const threshold of [0.2, 0.6, 0.9])
         expect(jaccardAtLeast(a, b, threshold)).toBe(exact(a, b) >= threshold);
+    }
+  });
+});
+
+describe('shingleSet', () => {
+  it('sorts and drops repeats as a plain sort does, also when one bucket holds them all', () => {
+    // Prepare: uniform hashes with repeats, and hashes that all share their top bits (one bucket).
+    let state = 11;
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    const uniform = (n: number) => Uint32Array.from({ length: n }, () => random() % 2 ** 32);
+    const samples = [0, 1, 2, 5, 300, 2000].flatMap((n) => {
+      const hashes = uniform(n);
+      const repeated = Uint32Array.from([...hashes, ...hashes.slice(0, n / 2)]);
+      return [hashes, repeated, Uint32Array.from({ length: n }, () => random() % 1000)];
+    });
+
+    for (const sample of samples) {
+      const expected = [...new Set(sample)].sort((a, b) => a - b);
+
+      // Act
+      const set = shingleSet(sample.slice());
+
+      // Assess
+      expect([...set]).toEqual(expected);
     }
   });
 });

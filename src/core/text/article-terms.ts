@@ -48,11 +48,25 @@ export class ArticleTerms {
   private stems = new Int32Array(1024).fill(UNKNOWN);
   /** Content-term id of each id (NONE when none), UNKNOWN until first asked. */
   private contents = new Int32Array(1024).fill(UNKNOWN);
-  /** Open-addressing hash table: id + 1 per slot, 0 when free. */
-  private table = new Int32Array(4096);
+  /** Whether each id is a stopword: STOPWORD, NOT_STOPWORD, or UNKNOWN_STOPWORD until first asked. */
+  private stopwords = new Uint8Array(1024);
+  /**
+   * Open-addressing table of the short ids: strings of 1 to SHORT_LENGTH characters a-z0-9 (nearly every
+   * token), keyed by their exact code (`highs[id]`, `lows[id]`), so finding one compares two numbers, not
+   * characters. id + 1 per slot, 0 when free.
+   */
+  private shortTable = new Int32Array(4096);
+  private shortCount = 0;
+  private highs = new Int32Array(1024);
+  private lows = new Int32Array(1024);
+  /** Open-addressing table of every other id, by FNV-1a hash: id + 1 per slot, 0 when free. */
+  private longTable = new Int32Array(1024);
+  private longCount = 0;
   private readonly buffer = new IntList();
-  private readonly offsets = new IntList();
   private readonly articles = new Map<string, Memo>();
+  /** Where the memoised arrays live: views of a few large blocks (see `keep`). */
+  private block = new Int32Array(0);
+  private blockUsed = 0;
 
   /** Ids given out so far: every id is below it. */
   get size(): number {
@@ -66,9 +80,19 @@ export class ArticleTerms {
 
   /** The id of a string, given out on first sight. Any string: callers may intern their own keys ("#5.6"). */
   id(text: string): number {
-    let h = FNV_OFFSET;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
-    return this.intern(text, 0, text.length, h >>> 0);
+    const length = text.length;
+    if (length === 0 || length > SHORT_LENGTH) return this.longId(text, 0, length, 0);
+    let high = 0;
+    let low = 0;
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      // Only lowercase a-z0-9 has a short code here: "Police" is a string of its own, not "police".
+      const digit = c < 128 && (c < 65 || c > 90) ? (DIGIT[c] as number) : 0;
+      if (digit === 0) return this.longId(text, 0, length, 0);
+      if (i < HALF) high = high * RADIX + digit;
+      else low = low * RADIX + digit;
+    }
+    return this.shortId(high, low, text, 0, length);
   }
 
   /**
@@ -94,13 +118,22 @@ export class ArticleTerms {
   /** Token ids of an article's title. Memoised. */
   titleTokens(article: Article): Int32Array {
     const memo = this.read(article);
-    memo.title ??= this.tokens(article.title);
+    if (!memo.title) {
+      this.buffer.clear();
+      this.scan(article.title, this.buffer);
+      memo.title = this.keep(this.buffer);
+    }
     return memo.title;
   }
 
   /** Token ids of each of an article's sentences (`article.sentences`). Memoised. */
   sentenceTokens(article: Article): TokenRuns {
     return this.read(article).sentences;
+  }
+
+  /** Whether every character of an article's body text is ASCII, as its tokens were read. Memoised. */
+  isAscii(article: Article): boolean {
+    return this.read(article).ascii;
   }
 
   /** The id of a token's Porter stem (tokens of 3 characters or fewer are their own stem). */
@@ -125,7 +158,12 @@ export class ArticleTerms {
 
   /** Whether a token is a stopword (stopwords.ts). */
   isStopword(token: number): boolean {
-    return isStopword(this.text(token));
+    let known = this.stopwords[token] as number;
+    if (known === UNKNOWN_STOPWORD) {
+      known = isStopword(this.text(token)) ? STOPWORD : NOT_STOPWORD;
+      this.stopwords[token] = known;
+    }
+    return known === STOPWORD;
   }
 
   /** The content terms of tokens, in order, repeats kept: `contentTerms` of their text as ids. */
@@ -154,9 +192,8 @@ export class ArticleTerms {
     maxWords: number,
     visit: (start: number, end: number, from: number, to: number) => void,
   ): number {
-    const lower = text.toLowerCase();
     // Lowercasing keeps positions unless a character becomes two ("İ" -> "i̇"): then each word on its own.
-    const aligned = lower.length === text.length;
+    const aligned = !text.includes(DOTTED_CAPITAL_I_TEXT);
     const length = text.length;
     let words = 0;
     let token = 0;
@@ -168,7 +205,7 @@ export class ArticleTerms {
       const from = token;
       let inToken = false;
       for (; i < length && !isSpace(text.charCodeAt(i)); i++) {
-        const tokenChar = aligned && isTokenChar(lower.charCodeAt(i));
+        const tokenChar = aligned && isTokenCode(text.charCodeAt(i));
         if (tokenChar && !inToken) token++;
         inToken = tokenChar;
       }
@@ -180,9 +217,10 @@ export class ArticleTerms {
   }
 
   /**
-   * The article's memo, its body read on first sight: the body is scanned once, and each sentence found
-   * in it takes its tokens from there. A sentence is an exact piece of its paragraph, so it is found from
-   * where the last one ended; one that is not (or whose edges cut a token) is scanned on its own.
+   * The article's memo, its body read on first sight: once, piece by piece. A sentence is an exact piece
+   * of its paragraph, so it is found from where the last one ended, and the body is read as the gap
+   * before it, then it: its tokens are those of the body. One that is not found (or whose edges cut a
+   * token) is read on its own once the body is read, its tokens after the body's.
    */
   private read(article: Article): Memo {
     let memo = this.articles.get(article.id);
@@ -190,92 +228,193 @@ export class ArticleTerms {
     const { text, sentences } = article;
     const ids = this.buffer;
     ids.clear();
-    this.offsets.clear();
-    const aligned = this.scan(text, ids, this.offsets);
-    const bodyLength = ids.length;
-    const starts = new Int32Array(sentences.length);
-    const ends = new Int32Array(sentences.length);
-    const lower = aligned ? text.toLowerCase() : '';
+    const runs = this.room(2 * sentences.length);
+    const starts = runs.subarray(0, sentences.length);
+    const ends = runs.subarray(sentences.length);
+    // Lowercasing moves offsets only past an İ (to "i̇"): then the sentences are not looked for.
+    const aligned = !text.includes(DOTTED_CAPITAL_I_TEXT);
+    let ascii = ASCII;
     let cursor = 0;
-    let token = 0;
     sentences.forEach((sentence, i) => {
       const at = aligned ? text.indexOf(sentence, cursor) : -1;
       const end = at + sentence.length;
-      if (at >= 0 && !isTokenChar(lower.charCodeAt(at - 1)) && !isTokenChar(lower.charCodeAt(end))) {
-        // Token k spans offsets[2k] .. offsets[2k + 1]: skip those before the sentence, take those in it.
-        while (token < bodyLength && this.offsets.at(2 * token) < at) token++;
-        starts[i] = token;
-        while (token < bodyLength && this.offsets.at(2 * token + 1) <= end) token++;
-        ends[i] = token;
-        cursor = end;
-      } else {
+      if (at >= 0 && !isTokenCode(text.charCodeAt(at - 1)) && !isTokenCode(text.charCodeAt(end))) {
+        ascii &= this.scan(text, ids, cursor, at);
         starts[i] = ids.length;
-        this.scan(sentence, ids);
+        ascii &= this.scan(text, ids, at, end);
         ends[i] = ids.length;
-      }
+        cursor = end;
+      } else starts[i] = ends[i] = NOT_FOUND;
     });
-    const all = ids.toArray();
-    memo = { text: all.subarray(0, bodyLength), sentences: { ids: all, starts, ends } };
+    ascii &= this.scan(text, ids, cursor, text.length);
+    const bodyLength = ids.length;
+    sentences.forEach((sentence, i) => {
+      if (starts[i] !== NOT_FOUND) return;
+      starts[i] = ids.length;
+      this.scan(sentence, ids);
+      ends[i] = ids.length;
+    });
+    const all = this.keep(ids);
+    memo = { text: all.subarray(0, bodyLength), sentences: { ids: all, starts, ends }, ascii: ascii !== 0 };
     this.articles.set(article.id, memo);
     return memo;
   }
 
-  /**
-   * Appends the token ids of `text` to `out`, and the start and end offset of each token in `text` to
-   * `offsets` when given. Returns whether lowercasing kept every character's offset (so offsets are
-   * those of `text` too).
-   */
-  private scan(text: string, out: IntList, offsets?: IntList): boolean {
-    const lower = text.toLowerCase();
-    const length = lower.length;
-    let i = 0;
-    for (;;) {
-      while (i < length && !isTokenChar(lower.charCodeAt(i))) i++;
-      if (i === length) break;
-      const start = i;
-      let h = FNV_OFFSET;
-      for (; i < length && isTokenChar(lower.charCodeAt(i)); i++)
-        h = Math.imul(h ^ lower.charCodeAt(i), FNV_PRIME);
-      out.push(this.intern(lower, start, i, h >>> 0));
-      if (offsets) {
-        offsets.push(start);
-        offsets.push(i);
-      }
-    }
-    return length === text.length;
+  /** A copy of `list`'s values that lives as long as the vocabulary. */
+  private keep(list: IntList): Int32Array {
+    const kept = this.room(list.length);
+    kept.set(list.values());
+    return kept;
   }
 
-  /** The id of `source.slice(start, end)`, whose hash is `hash`; the string is built only when new. */
-  private intern(source: string, start: number, end: number, hash: number): number {
-    const mask = this.table.length - 1;
+  /**
+   * `count` numbers that live as long as the vocabulary: a view of a block shared with other articles'.
+   * A typed array apiece would be memory outside the heap, slow to get and to free, for each article.
+   */
+  private room(count: number): Int32Array {
+    if (count > MAX_BLOCK / 4) return new Int32Array(count);
+    if (this.blockUsed + count > this.block.length) {
+      // Blocks double up to MAX_BLOCK: an ArticleTerms that reads a few articles keeps a small one.
+      this.block = new Int32Array(Math.min(MAX_BLOCK, Math.max(4096, 2 * this.block.length)));
+      this.blockUsed = 0;
+    }
+    this.blockUsed += count;
+    return this.block.subarray(this.blockUsed - count, this.blockUsed);
+  }
+
+  /**
+   * Appends the token ids of `text.slice(from, to)` to `out`. Returns ASCII when every character of it is
+   * ASCII, else 0.
+   */
+  private scan(text: string, out: IntList, from = 0, to = text.length): number {
+    const read = out.length;
+    const found = this.scanAscii(text, from, to, out);
+    if (found !== LOWERCASE_FIRST) return found;
+    // A character lowercases to a token character (İ, the Kelvin sign): read the lowercased text instead.
+    // The tokens read so far come again first, in the same order, so ids stay in order of first sight.
+    out.length = read;
+    const lower = text.slice(from, to).toLowerCase();
+    this.scanAscii(lower, 0, lower.length, out);
+    return 0;
+  }
+
+  /**
+   * `scan` of a text whose token characters are all ASCII, lowercased as read: no lowercased copy of the
+   * text, and a token's short code is built as it is read. Returns LOWERCASE_FIRST, part way, on a
+   * character that lowercases to a token character.
+   */
+  private scanAscii(text: string, from: number, to: number, out: IntList): number {
+    let ascii = ASCII;
+    let i = from;
+    while (i < to) {
+      let c = text.charCodeAt(i);
+      let digit = c < 128 ? (DIGIT[c] as number) : 0;
+      if (digit === 0) {
+        if (c >= 128) {
+          if (c === DOTTED_CAPITAL_I || c === KELVIN_SIGN) return LOWERCASE_FIRST;
+          ascii = 0;
+        }
+        i++;
+        continue;
+      }
+      const start = i;
+      let high = 0;
+      let low = 0;
+      do {
+        const at = i - start;
+        if (at < HALF) high = high * RADIX + digit;
+        else if (at < SHORT_LENGTH) low = low * RADIX + digit;
+        c = ++i < to ? text.charCodeAt(i) : 0;
+        digit = c < 128 ? (DIGIT[c] as number) : 0;
+      } while (digit !== 0);
+      out.push(
+        i - start <= SHORT_LENGTH
+          ? this.shortId(high, low, text, start, i)
+          : this.longId(text, start, i, LOWERCASE_BIT),
+      );
+    }
+    return ascii;
+  }
+
+  /**
+   * The id of the short string `source.slice(start, end)` lowercased, whose code is `high`, `low`; the
+   * string is built only when new.
+   */
+  private shortId(high: number, low: number, source: string, start: number, end: number): number {
+    const table = this.shortTable;
+    const mask = table.length - 1;
+    for (let slot = mixCode(high, low) & mask; ; slot = (slot + 1) & mask) {
+      const entry = table[slot] as number;
+      if (entry === 0) break;
+      if (this.highs[entry - 1] === high && this.lows[entry - 1] === low) return entry - 1;
+    }
+    const id = this.add(source.slice(start, end).toLowerCase());
+    this.highs[id] = high;
+    this.lows[id] = low;
+    if (++this.shortCount * 2 > table.length) this.growShort();
+    this.placeShort(id);
+    return id;
+  }
+
+  /**
+   * The id of any other string: `source.slice(start, end)`, with each character or'ed with `fold`
+   * (LOWERCASE_BIT lowercases a token's ASCII letters and keeps its digits, 0 keeps every character).
+   */
+  private longId(source: string, start: number, end: number, fold: number): number {
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (source.charCodeAt(i) | fold), FNV_PRIME);
+    hash >>>= 0;
+    const mask = this.longTable.length - 1;
     const length = end - start;
     for (let slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.table[slot] as number;
+      const entry = this.longTable[slot] as number;
       if (entry === 0) break;
       const id = entry - 1;
       if (this.hashes[id] !== hash) continue;
       const known = this.strings[id] as string;
-      if (known.length === length && sameChars(known, source, start)) return id;
+      if (known.length === length && sameChars(known, source, start, fold)) return id;
     }
-    const id = this.strings.length;
-    this.strings.push(ownCopy(source, start, end));
-    if (id === this.hashes.length) this.growIds();
-    this.hashes[id] = hash;
-    if ((id + 1) * 2 > this.table.length) this.rehash(this.table.length * 2);
-    else this.place(id);
+    const id = this.add(ownCopy(source, start, end, fold));
+    if (++this.longCount * 2 > this.longTable.length) this.growLong();
+    this.placeLong(id);
     return id;
   }
 
-  private place(id: number): void {
-    const mask = this.table.length - 1;
-    let slot = spread(this.hashes[id] as number) & mask;
-    while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-    this.table[slot] = id + 1;
+  /** Gives `text` the next id. */
+  private add(text: string): number {
+    const id = this.strings.length;
+    this.strings.push(text);
+    if (id === this.hashes.length) this.growIds();
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+    this.hashes[id] = hash >>> 0;
+    return id;
   }
 
-  private rehash(size: number): void {
-    this.table = new Int32Array(size);
-    for (let id = 0; id < this.strings.length; id++) this.place(id);
+  private placeShort(id: number): void {
+    const mask = this.shortTable.length - 1;
+    let slot = mixCode(this.highs[id] as number, this.lows[id] as number) & mask;
+    while (this.shortTable[slot] !== 0) slot = (slot + 1) & mask;
+    this.shortTable[slot] = id + 1;
+  }
+
+  private growShort(): void {
+    const old = this.shortTable;
+    this.shortTable = new Int32Array(old.length * 2);
+    for (const entry of old) if (entry !== 0) this.placeShort(entry - 1);
+  }
+
+  private placeLong(id: number): void {
+    const mask = this.longTable.length - 1;
+    let slot = spread(this.hashes[id] as number) & mask;
+    while (this.longTable[slot] !== 0) slot = (slot + 1) & mask;
+    this.longTable[slot] = id + 1;
+  }
+
+  private growLong(): void {
+    const old = this.longTable;
+    this.longTable = new Int32Array(old.length * 2);
+    for (const entry of old) if (entry !== 0) this.placeLong(entry - 1);
   }
 
   private growIds(): void {
@@ -289,6 +428,15 @@ export class ArticleTerms {
     const contents = new Int32Array(size).fill(UNKNOWN);
     contents.set(this.contents);
     this.contents = contents;
+    const stopwords = new Uint8Array(size);
+    stopwords.set(this.stopwords);
+    this.stopwords = stopwords;
+    const highs = new Int32Array(size);
+    highs.set(this.highs);
+    this.highs = highs;
+    const lows = new Int32Array(size);
+    lows.set(this.lows);
+    this.lows = lows;
   }
 }
 
@@ -318,36 +466,83 @@ export class IntList {
   toArray(): Int32Array {
     return this.data.slice(0, this.length);
   }
+
+  /** The values, not copied: a view that holds them until the list next changes. */
+  values(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 interface Memo {
   text: Int32Array;
   title?: Int32Array;
   sentences: TokenRuns;
+  /** Whether every character of the body is ASCII. */
+  ascii: boolean;
 }
 
+/** The largest block of memoised arrays (1 MiB); an array over a quarter of it gets its own. */
+const MAX_BLOCK = 1 << 18;
 const UNKNOWN = -2;
 const NONE = -1;
+const UNKNOWN_STOPWORD = 0;
+const NOT_STOPWORD = 1;
+const STOPWORD = 2;
+/** What `scan` returns when every character it read is ASCII. */
+const ASCII = 1;
+/** `starts` and `ends` of a sentence not found in the body, until it is read. */
+const NOT_FOUND = -1;
+/** What `scanAscii` returns when the text must be lowercased first. */
+const LOWERCASE_FIRST = -1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** Whether `source` holds `known` at `start` (a loop: `startsWith` at an offset costs far more per call). */
-function sameChars(known: string, source: string, start: number): boolean {
-  for (let i = 0; i < known.length; i++)
-    if (known.charCodeAt(i) !== source.charCodeAt(start + i)) return false;
-  return true;
+/**
+ * A short code is a string's digits in base RADIX, HALF characters to a number: `high` holds the first
+ * HALF, `low` the rest. Digits start at 1, so each string of up to SHORT_LENGTH characters has a code
+ * of its own, and each half stays below 2^31.
+ */
+const RADIX = 37;
+const HALF = 5;
+const SHORT_LENGTH = 2 * HALF;
+/** The digit of each ASCII character in a short code: 1-26 for a-z and A-Z (as lowercased), 27-36 for 0-9, else 0. */
+const DIGIT = new Uint8Array(128);
+for (let c = 0; c < 26; c++) {
+  DIGIT[97 + c] = c + 1;
+  DIGIT[65 + c] = c + 1;
+}
+for (let c = 0; c < 10; c++) DIGIT[48 + c] = 27 + c;
+/** Or'ed into an ASCII letter or digit, lowercases it. */
+const LOWERCASE_BIT = 0x20;
+/** The only characters beyond ASCII that lowercase to a token character: İ to "i̇", K to "k". */
+const DOTTED_CAPITAL_I = 0x130;
+const DOTTED_CAPITAL_I_TEXT = String.fromCharCode(DOTTED_CAPITAL_I);
+const KELVIN_SIGN = 0x212a;
+
+/** Whether a character of a text is one of a token once lowercased. */
+function isTokenCode(c: number): boolean {
+  return c < 128 ? DIGIT[c] !== 0 : c === DOTTED_CAPITAL_I || c === KELVIN_SIGN;
 }
 
-/** a-z or 0-9: a character of a token, once lowercased. */
-function isTokenChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+/** The table slot of a short code. */
+function mixCode(high: number, low: number): number {
+  let h = Math.imul(high, 0x9e3779b1) ^ low;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/** Whether `source` holds `known` at `start`, each character or'ed with `fold` (a loop: `startsWith` at an offset costs far more per call). */
+function sameChars(known: string, source: string, start: number, fold: number): boolean {
+  for (let i = 0; i < known.length; i++)
+    if (known.charCodeAt(i) !== (source.charCodeAt(start + i) | fold)) return false;
+  return true;
 }
 
 function countTokens(lower: string): number {
   let count = 0;
   let inToken = false;
   for (let i = 0; i < lower.length; i++) {
-    const tokenChar = isTokenChar(lower.charCodeAt(i));
+    const tokenChar = isTokenCode(lower.charCodeAt(i));
     if (tokenChar && !inToken) count++;
     inToken = tokenChar;
   }
@@ -355,16 +550,16 @@ function countTokens(lower: string): number {
 }
 
 /**
- * `source.slice(start, end)` as a string of its own: V8 makes a longer slice a view that keeps all of
- * `source` (a whole article) alive for as long as the vocabulary lives.
+ * `source.slice(start, end)`, each character or'ed with `fold`, as a string of its own: V8 makes a longer
+ * slice a view that keeps all of `source` (a whole article) alive for as long as the vocabulary lives.
  */
-function ownCopy(source: string, start: number, end: number): string {
-  if (end - start < 13) return start === 0 && end === source.length ? source : source.slice(start, end);
+function ownCopy(source: string, start: number, end: number, fold: number): string {
+  if (fold === 0 && start === 0 && end === source.length) return source;
   const chunks: string[] = [];
   // In chunks: a hostile file's one-word megabyte would overflow the call stack as arguments.
   for (let from = start; from < end; from += 4096) {
     const codes: number[] = [];
-    for (let i = from; i < Math.min(end, from + 4096); i++) codes.push(source.charCodeAt(i));
+    for (let i = from; i < Math.min(end, from + 4096); i++) codes.push(source.charCodeAt(i) | fold);
     chunks.push(String.fromCharCode(...codes));
   }
   return chunks.length === 1 ? (chunks[0] as string) : chunks.join('');
