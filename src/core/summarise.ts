@@ -150,33 +150,45 @@ interface Ranking {
 }
 
 /** What a ranking reads off one distinct sentence, however many articles repeat it. */
-interface SentenceInfo {
+interface SentenceInfo extends Verdict {
   text: string;
   /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
   grams: Concept[];
+}
+
+/** What a sentence is worth as a point, whatever theme it is read in. */
+interface Verdict {
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
   /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
   point?: { text: string; tokens: Int32Array; key: string };
 }
 
-function sentenceInfo(
-  sentence: string,
-  tokens: Int32Array,
-  ids: ConceptIds,
-  terms: ArticleTerms,
-): SentenceInfo {
-  const info: SentenceInfo = { text: sentence, tokens, grams: ids.bigrams(tokens), readable: false };
-  const readableText = withoutDateline(sentence);
-  if (unreadableReason(readableText)) return info;
-  info.readable = true;
-  const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
-  if (text !== undefined) {
-    const own = text === sentence ? tokens : terms.tokens(text);
-    info.point = { text, tokens: own, key: matchKey(text, own, terms) };
+/** Each build's verdicts by sentence: a sentence that several themes' articles repeat is judged once. */
+const buildVerdicts = new WeakMap<ArticleTerms, Map<string, Verdict>>();
+
+function verdictOf(sentence: string, tokens: Int32Array, terms: ArticleTerms): Verdict {
+  let verdicts = buildVerdicts.get(terms);
+  if (!verdicts) {
+    verdicts = new Map();
+    buildVerdicts.set(terms, verdicts);
   }
-  return info;
+  let verdict = verdicts.get(sentence);
+  if (!verdict) {
+    verdict = judge(sentence, tokens, terms);
+    verdicts.set(sentence, verdict);
+  }
+  return verdict;
+}
+
+function judge(sentence: string, tokens: Int32Array, terms: ArticleTerms): Verdict {
+  const readableText = withoutDateline(sentence);
+  if (unreadableReason(readableText)) return { readable: false };
+  const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
+  if (text === undefined) return { readable: true };
+  const own = text === sentence ? tokens : terms.tokens(text);
+  return { readable: true, point: { text, tokens: own, key: matchKey(text, own, terms) } };
 }
 
 /**
@@ -217,7 +229,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = sentenceInfo(sentence, run, ids, terms);
+        info = { text: sentence, tokens: run, grams: ids.bigrams(run), ...verdictOf(sentence, run, terms) };
         infos.set(sentence, info);
       }
       return info;
