@@ -435,8 +435,8 @@ const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ??
 
 /** How a theme's articles write their words' case. */
 class WordCases {
-  /** Lowercase words, as token ids: most of them are whole tokens of ASCII text. */
-  private readonly lowerTokens = new Set<number>();
+  /** Lowercase words, as token ids (1 at each such id): most of them are whole tokens of ASCII text. */
+  private readonly lowerTokens: Uint8Array;
   /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of non-ASCII text). */
   private readonly lower = new Set<string>();
   private readonly inner = new Set<string>();
@@ -445,6 +445,8 @@ class WordCases {
     sentences: Iterable<SentenceInfo>,
     private readonly terms: ArticleTerms,
   ) {
+    // Every id of the sentences' tokens is below `size`: they have been read.
+    this.lowerTokens = new Uint8Array(terms.size);
     for (const { text, tokens } of sentences) {
       if (NON_ASCII.test(text)) {
         for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
@@ -455,7 +457,7 @@ class WordCases {
 
   /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
   hasLowercase(word: string): boolean {
-    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens.has(this.terms.id(word)));
+    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens[this.terms.id(word)] === 1);
   }
 
   /** Whether the articles capitalise `word` inside a sentence, as names are. */
@@ -489,7 +491,7 @@ class WordCases {
       if (letters === start) continue;
       if (first >= 97) {
         if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
-        else this.lowerTokens.add(id);
+        else this.lowerTokens[id] = 1;
       } else if (letters - start >= 2 && isSpaceCode(text.charCodeAt(start - 1)))
         this.inner.add(text.slice(start, letters));
     }
