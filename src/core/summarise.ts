@@ -4,7 +4,7 @@ import type { Point } from './digest.ts';
 import { ArticleTerms } from './text/article-terms.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
-import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
+import { isSpace, isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -437,7 +437,7 @@ const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ??
 class WordCases {
   /** Lowercase words, as token ids (1 at each such id): most of them are whole tokens of ASCII text. */
   private readonly lowerTokens: Uint8Array;
-  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of non-ASCII text). */
+  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of text with non-ASCII letters). */
   private readonly lower = new Set<string>();
   private readonly inner = new Set<string>();
 
@@ -448,7 +448,7 @@ class WordCases {
     // Every id of the sentences' tokens is below `size`: they have been read.
     this.lowerTokens = new Uint8Array(terms.size);
     for (const { text, tokens } of sentences) {
-      if (NON_ASCII.test(text)) {
+      if (hasNonAsciiWordChar(text)) {
         for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
         for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
       } else this.readAscii(text, tokens);
@@ -466,9 +466,10 @@ class WordCases {
   }
 
   /**
-   * The words the patterns of non-ASCII text find, from one scan of ASCII text: each run of letters and
-   * digits is one of its tokens; a run of letters opening one is a word, lowercase unless a digit comes
-   * before it, capitalised inside a sentence after a space. A run of letters after a digit is neither.
+   * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
+   * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
+   * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
+   * a sentence after a space. A run of letters after a digit is neither.
    */
   private readAscii(text: string, tokens: Int32Array): void {
     let token = 0;
@@ -492,7 +493,7 @@ class WordCases {
       if (first >= 97) {
         if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
         else this.lowerTokens[id] = 1;
-      } else if (letters - start >= 2 && isSpaceCode(text.charCodeAt(start - 1)))
+      } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
         this.inner.add(text.slice(start, letters));
     }
   }
@@ -500,7 +501,6 @@ class WordCases {
 
 const ASCII_WORD = /^[a-z]+$/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
-const isSpaceCode = (code: number) => code === 32 || (code >= 9 && code <= 13);
 const NON_ASCII = /[^\0-\x7f]/;
 const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 

@@ -74,11 +74,17 @@ export function needsAntecedent(sentence: string): boolean {
   return (
     (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
     PRONOUN_ATTRIBUTION.test(text) ||
-    PRONOUN_AFTER_INTRO.test(opening) ||
+    (mayHaveIntroComma(opening) && PRONOUN_AFTER_INTRO.test(opening)) ||
     PRONOUN_AFTER_PHRASE.test(opening) ||
     PARTITIVE_SUBJECT.test(opening) ||
     isUnanchored(opening)
   );
+}
+
+/** PRONOUN_AFTER_INTRO needs a first comma after 1 to 60 characters (120 UTF-16 units hold 60 at least). */
+function mayHaveIntroComma(text: string): boolean {
+  const comma = text.indexOf(',');
+  return comma >= 1 && comma <= 120;
 }
 
 /**
