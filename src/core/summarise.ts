@@ -154,7 +154,9 @@ interface SentenceInfo extends Verdict {
   text: string;
   /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
+  /** Its concepts in the ranking that read it last: `ranking`, that ranking's concept ids. */
   grams: Concept[];
+  ranking: ConceptIds;
 }
 
 /** What a sentence is worth as a point, whatever theme it is read in. */
@@ -165,21 +167,19 @@ interface Verdict {
   point?: { text: string; tokens: Int32Array; key: string };
 }
 
-/** Each build's verdicts by sentence: a sentence that several themes' articles repeat is judged once. */
-const buildVerdicts = new WeakMap<ArticleTerms, Map<string, Verdict>>();
+/**
+ * Each build's sentences by text: a sentence that several themes' articles repeat is judged once, and
+ * one look-up finds it (a look-up by a long text costs about as much as a verdict's cheaper tests).
+ */
+const buildSentences = new WeakMap<ArticleTerms, Map<string, SentenceInfo>>();
 
-function verdictOf(sentence: string, tokens: Int32Array, terms: ArticleTerms): Verdict {
-  let verdicts = buildVerdicts.get(terms);
-  if (!verdicts) {
-    verdicts = new Map();
-    buildVerdicts.set(terms, verdicts);
+function sentencesRead(terms: ArticleTerms): Map<string, SentenceInfo> {
+  let read = buildSentences.get(terms);
+  if (!read) {
+    read = new Map();
+    buildSentences.set(terms, read);
   }
-  let verdict = verdicts.get(sentence);
-  if (!verdict) {
-    verdict = judge(sentence, tokens, terms);
-    verdicts.set(sentence, verdict);
-  }
-  return verdict;
+  return read;
 }
 
 function judge(sentence: string, tokens: Int32Array, terms: ArticleTerms): Verdict {
@@ -222,15 +222,27 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const ordered = readingOrder(articles);
   const ids = new ConceptIds(terms);
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
-  const infos = new Map<string, SentenceInfo>();
+  const read = sentencesRead(terms);
+  const distinct: SentenceInfo[] = [];
   const sentences = ordered.map((article) => {
     const tokens = terms.sentenceTokens(article);
     return article.sentences.map((sentence, i) => {
-      let info = infos.get(sentence);
+      let info = read.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = { text: sentence, tokens: run, grams: ids.bigrams(run), ...verdictOf(sentence, run, terms) };
-        infos.set(sentence, info);
+        info = {
+          text: sentence,
+          tokens: run,
+          grams: ids.bigrams(run),
+          ranking: ids,
+          ...judge(sentence, run, terms),
+        };
+        read.set(sentence, info);
+        distinct.push(info);
+      } else if (info.ranking !== ids) {
+        info.grams = ids.bigrams(info.tokens);
+        info.ranking = ids;
+        distinct.push(info);
       }
       return info;
     });
@@ -238,7 +250,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
   const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
     terms,
-    cases: once(() => new WordCases(infos.values(), terms)),
+    cases: once(() => new WordCases(distinct, terms)),
   });
   const search = new ArticleSearch(ordered, sentences, terms);
   const sources = new Map<Candidate, string[]>();
