@@ -55,8 +55,9 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   if (title && !isTimestampLike(title)) {
     const sentenceCased = isSentenceCase(title) ? title : toSentenceCase(title, evidence);
     const text = wordCount(sentenceCased) > HEADLINE_MAX_WORDS ? shorten(sentenceCased) : sentenceCased;
-    if (text)
-      found.push({ text: finish(recase(text, evidence)), headline: wordCount(title) <= HEADLINE_MAX_WORDS });
+    const candidate = text && finish(recase(text, evidence));
+    if (candidate && usable(candidate))
+      found.push({ text: candidate, headline: wordCount(title) <= HEADLINE_MAX_WORDS });
   }
   // The lead says what happened; the second sentence stands in only when the first cannot be shortened.
   for (const sentence of leadOf(article, 2)) {
@@ -67,7 +68,7 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
       break;
     }
   }
-  return found.filter((c) => usable(c.text));
+  return found;
 }
 
 /** A line a reader can take as a headline: right length, a statement, whole quotes, not a list of names. */
@@ -235,13 +236,9 @@ const FRONTED = new Set(
  */
 export function shorten(sentence: string): string | undefined {
   let tokens = sentence.trim().split(/\s+/);
-  const firstComma = tokens.findIndex((t) => /,$/.test(t));
-  if (
-    firstComma >= 0 &&
-    firstComma < tokens.length - HEADLINE_MIN_WORDS &&
-    FRONTED.has((tokens[0] ?? '').toLowerCase())
-  ) {
-    tokens = tokens.slice(firstComma + 1);
+  if (FRONTED.has((tokens[0] ?? '').toLowerCase())) {
+    const firstComma = tokens.findIndex((t) => /,$/.test(t));
+    if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS) tokens = tokens.slice(firstComma + 1);
   }
   if (tokens.length <= HEADLINE_MAX_WORDS) return tokens.join(' ');
   for (const boundary of [clauseEnd, phraseEnd]) {
@@ -616,7 +613,7 @@ function recase(text: string, evidence: CaseEvidence): string {
       const key = word.toLowerCase();
       if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && evidence.isShouted(key))
         return token.replace(word, key);
-      if (/^\p{Ll}/u.test(word) && evidence.isLowercasedName(key))
+      if (startsWith(word, 'lower') && evidence.isLowercasedName(key))
         return token.replace(word, word.charAt(0).toUpperCase() + word.slice(1));
       return token;
     })
