@@ -157,6 +157,10 @@ interface SentenceInfo extends Verdict {
   /** Its concepts in the ranking that read it last: `ranking`, that ranking's concept ids. */
   grams: Concept[];
   ranking: ConceptIds;
+  /** Whether its letters and digits are all ASCII. */
+  plain: boolean;
+  /** How it writes its words' case, once a ranking has asked. */
+  cases?: SentenceCases;
 }
 
 /** What a sentence is worth as a point, whatever theme it is read in. */
@@ -235,6 +239,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
           tokens: run,
           grams: ids.bigrams(run),
           ranking: ids,
+          plain: !hasNonAsciiWordChar(sentence),
           ...judge(sentence, run, terms),
         };
         read.set(sentence, info);
@@ -318,7 +323,7 @@ class ArticleSearch {
   private isPlain(a: number): boolean {
     this.plain[a] ??=
       !hasNonAsciiWordChar((this.articles[a] as Article).title) &&
-      !(this.sentences[a] as SentenceInfo[]).some((s) => hasNonAsciiWordChar(s.text));
+      (this.sentences[a] as SentenceInfo[]).every((s) => s.plain);
     return this.plain[a];
   }
 
@@ -459,11 +464,11 @@ class WordCases {
   ) {
     // Every id of the sentences' tokens is below `size`: they have been read.
     this.lowerTokens = new Uint8Array(terms.size);
-    for (const { text, tokens } of sentences) {
-      if (hasNonAsciiWordChar(text)) {
-        for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
-        for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
-      } else this.readAscii(text, tokens);
+    for (const sentence of sentences) {
+      sentence.cases ??= sentenceCases(sentence);
+      for (const id of sentence.cases.lowerTokens) this.lowerTokens[id] = 1;
+      for (const word of sentence.cases.lower) this.lower.add(word);
+      for (const word of sentence.cases.inner) this.inner.add(word);
     }
   }
 
@@ -476,38 +481,60 @@ class WordCases {
   hasCapitalisedInside(word: string): boolean {
     return this.inner.has(word);
   }
+}
 
-  /**
-   * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
-   * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
-   * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
-   * a sentence after a space. A run of letters after a digit is neither.
-   */
-  private readAscii(text: string, tokens: Int32Array): void {
-    let token = 0;
-    for (let at = 0; at < text.length; ) {
-      const first = text.charCodeAt(at);
-      if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
-        at++;
-        continue;
-      }
-      const start = at;
-      let capitalInside = false;
-      while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
-        if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
-        at++;
-      }
-      const letters = at;
-      while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
-        at++;
-      const id = tokens[token++] as number;
-      if (letters === start) continue;
-      if (first >= 97) {
-        if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
-        else this.lowerTokens[id] = 1;
-      } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
-        this.inner.add(text.slice(start, letters));
+/** How one sentence writes its words: what WordCases gathers over a theme's sentences. */
+interface SentenceCases {
+  /** Its lowercase words that are whole tokens (most of them), as token ids. */
+  lowerTokens: number[];
+  /** Its other lowercase-initial words, as written. */
+  lower: string[];
+  /** Its words capitalised after a space, inside the sentence. */
+  inner: string[];
+}
+
+function sentenceCases({ text, tokens, plain }: SentenceInfo): SentenceCases {
+  if (!plain)
+    return {
+      lowerTokens: [],
+      lower: text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? [],
+      inner: text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? [],
+    };
+  const cases: SentenceCases = { lowerTokens: [], lower: [], inner: [] };
+  readAscii(text, tokens, cases);
+  return cases;
+}
+
+/**
+ * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
+ * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
+ * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
+ * a sentence after a space. A run of letters after a digit is neither.
+ */
+function readAscii(text: string, tokens: Int32Array, cases: SentenceCases): void {
+  let token = 0;
+  for (let at = 0; at < text.length; ) {
+    const first = text.charCodeAt(at);
+    if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
+      at++;
+      continue;
     }
+    const start = at;
+    let capitalInside = false;
+    while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
+      if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
+      at++;
+    }
+    const letters = at;
+    while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
+      at++;
+    const id = tokens[token++] as number;
+    if (letters === start) continue;
+    if (first >= 97) {
+      if (capitalInside || letters < at) cases.lower.push(text.slice(start, letters));
+      else cases.lowerTokens.push(id);
+    } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
+      cases.inner.push(text.slice(start, letters));
   }
 }
 
