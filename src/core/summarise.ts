@@ -167,8 +167,8 @@ interface SentenceInfo extends Verdict {
 interface Verdict {
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
-  /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
-  point?: { text: string; tokens: Int32Array; key: string };
+  /** What a point quotes of it (no dateline, a dropped connective), its matchKey and word count; none when it needs the sentence before. */
+  point?: { text: string; tokens: Int32Array; key: string; words: number };
 }
 
 /**
@@ -192,7 +192,10 @@ function judge(sentence: string, tokens: Int32Array, terms: ArticleTerms): Verdi
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text === undefined) return { readable: true };
   const own = text === sentence ? tokens : terms.tokens(text);
-  return { readable: true, point: { text, tokens: own, key: matchKey(text, own, terms) } };
+  return {
+    readable: true,
+    point: { text, tokens: own, key: matchKey(text, own, terms), words: wordCount(text) },
+  };
 }
 
 /**
@@ -586,7 +589,7 @@ function candidatesOf(
       const readableRank = readable++;
       const point = sentence.point;
       if (point === undefined || byKey.has(point.key)) return;
-      const { text, tokens, key } = point;
+      const { text, tokens, key, words } = point;
       mark++;
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
@@ -602,7 +605,7 @@ function candidatesOf(
         new LazyCandidate(
           text,
           tokens,
-          wordCount(text),
+          words,
           concepts,
           reward,
           1 / (1 + readableRank) ** positionDecay,
@@ -691,9 +694,11 @@ function selectGreedily(
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
-  const picked = new Set<Candidate>();
+  const picked = new Uint8Array(candidates.length);
   const covered = new Uint8Array(weights.length);
-  const rewardPerArticle = new Map<number, number>();
+  // Importance taken from each article (by rank), and each candidate's length cost.
+  const rewardPerArticle = new Float64Array(candidates.reduce((n, c) => Math.max(n, c.article + 1), 0));
+  const lengthCosts = candidates.map((c) => c.words ** settings.lengthCost);
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
   let totalWeight = 0;
   for (const w of weights) totalWeight += w;
@@ -707,12 +712,13 @@ function selectGreedily(
       ? 0
       : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
   let used = 0;
-  const take = (candidate: Candidate) => {
+  const take = (i: number) => {
+    const candidate = candidates[i] as Candidate;
     chosen.push(candidate);
-    picked.add(candidate);
+    picked[i] = 1;
     for (const concept of candidate.concepts) covered[concept] = 1;
-    const taken = rewardPerArticle.get(candidate.article) ?? 0;
-    rewardPerArticle.set(candidate.article, taken + candidate.importance);
+    rewardPerArticle[candidate.article] =
+      (rewardPerArticle[candidate.article] as number) + candidate.importance;
     used += candidate.words;
   };
   // The first point says what happened: of the articles' leads, the one that covers the story best.
@@ -732,18 +738,18 @@ function selectGreedily(
   while (chosen.length < maxPoints) {
     candidates.forEach((candidate, i) => {
       scores[i] = 0;
-      if (picked.has(candidate) || used + candidate.words + roomLeft(candidate) > settings.words) return;
+      if (picked[i] === 1 || used + candidate.words + roomLeft(candidate) > settings.words) return;
       if (hasLead && chosen.length === 0 && !candidate.lead) return;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (covered[concept] === 0) gain += weights[concept] as number;
       if (gain < settings.minNewShare * candidate.reward) return;
-      const taken = rewardPerArticle.get(candidate.article) ?? 0;
+      const taken = rewardPerArticle[candidate.article] as number;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
-      scores[i] = gain / candidate.words ** settings.lengthCost;
+      scores[i] = gain / (lengthCosts[i] as number);
     });
     // The best score (ties to the earlier sentence) of a sentence that repeats no point.
-    let best: Candidate | undefined;
+    let best = -1;
     for (;;) {
       let at = -1;
       for (let i = 0; i < candidates.length; i++) {
@@ -758,12 +764,12 @@ function selectGreedily(
       }
       if (at < 0) break;
       if (!repeats(candidates[at] as Candidate)) {
-        best = candidates[at];
+        best = at;
         break;
       }
       scores[at] = 0;
     }
-    if (!best) break;
+    if (best < 0) break;
     take(best);
   }
   return chosen;
