@@ -238,7 +238,8 @@ export function shorten(sentence: string): string | undefined {
   let tokens = sentence.trim().split(/\s+/);
   if (FRONTED.has((tokens[0] ?? '').toLowerCase())) {
     const firstComma = tokens.findIndex((t) => /,$/.test(t));
-    if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS) tokens = tokens.slice(firstComma + 1);
+    if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS)
+      tokens = tokens.slice(firstComma + 1);
   }
   if (tokens.length <= HEADLINE_MAX_WORDS) return tokens.join(' ');
   for (const boundary of [clauseEnd, phraseEnd]) {
@@ -363,10 +364,9 @@ class CaseEvidence {
     const lowercase = new LowercaseWords();
     for (const [sentence, copies] of sentences) this.readWords(sentence, copies, lowercase);
     const counted = new LowercaseTally(this.capitalised, shouted);
-    lowercase.forEach(
-      (text, from, to, token, copies) => counted.add(token ?? text.slice(from, to), copies),
-      counted.shapes,
-    );
+    lowercase.forEach((text, from, to, token, copies) => {
+      counted.add(token ?? text.slice(from, to), copies);
+    }, counted.shapes);
     for (const [key, count] of counted.counts) this.lowercase.set(key, count);
   }
 
