@@ -280,7 +280,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
  * ASCII normalises to its tokens joined by spaces, so that is all it needs.
  */
 class ArticleSearch {
-  private readonly streams: (Int32Array[] | undefined)[] = [];
+  private readonly streams: (Int32Array | undefined)[] = [];
   private readonly plain: (boolean | undefined)[] = [];
   private readonly haystacks: (string | undefined)[] = [];
 
@@ -303,13 +303,23 @@ class ArticleSearch {
       .map((article) => article.id);
   }
 
-  /** The tokens of the article's headline then of its sentences, in those pieces (not copied into one). */
-  private stream(a: number): Int32Array[] {
-    this.streams[a] ??= [
-      this.terms.titleTokens(this.articles[a] as Article),
-      ...(this.sentences[a] as SentenceInfo[]).map((s) => s.tokens),
-    ];
-    return this.streams[a];
+  /** The tokens of the article's headline then of its sentences. */
+  private stream(a: number): Int32Array {
+    let stream = this.streams[a];
+    if (!stream) {
+      const parts = [
+        this.terms.titleTokens(this.articles[a] as Article),
+        ...(this.sentences[a] as SentenceInfo[]).map((s) => s.tokens),
+      ];
+      stream = new Int32Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        stream.set(part, at);
+        at += part.length;
+      }
+      this.streams[a] = stream;
+    }
+    return stream;
   }
 
   /** Whether the article's headline and sentences have no letter or digit beyond ASCII. */
@@ -332,37 +342,16 @@ class ArticleSearch {
   }
 }
 
-/** Whether the pieces of `stream`, one after the other, have `tokens` in a row. */
-function holds(stream: readonly Int32Array[], tokens: Int32Array): boolean {
-  const first = tokens[0] as number;
-  for (let piece = 0; piece < stream.length; piece++) {
-    const part = stream[piece] as Int32Array;
-    for (let at = part.indexOf(first); at >= 0; at = part.indexOf(first, at + 1))
-      if (continuesFrom(stream, piece, at, tokens)) return true;
+/** Whether `stream` has `tokens` in a row. */
+function holds(stream: Int32Array, tokens: Int32Array): boolean {
+  const first = tokens[0];
+  for (let at = stream.indexOf(first as number); at >= 0 && at + tokens.length <= stream.length; ) {
+    let i = 1;
+    while (i < tokens.length && stream[at + i] === tokens[i]) i++;
+    if (i === tokens.length) return true;
+    at = stream.indexOf(first as number, at + 1);
   }
   return false;
-}
-
-/** Whether `tokens` after the first follow position `at` of piece `piece`, across pieces. */
-function continuesFrom(
-  stream: readonly Int32Array[],
-  piece: number,
-  at: number,
-  tokens: Int32Array,
-): boolean {
-  let part = stream[piece] as Int32Array;
-  let k = at;
-  for (let i = 1; i < tokens.length; i++) {
-    k++;
-    while (k >= part.length) {
-      piece++;
-      if (piece === stream.length) return false;
-      part = stream[piece] as Int32Array;
-      k = 0;
-    }
-    if (part[k] !== tokens[i]) return false;
-  }
-  return true;
 }
 
 function pointsOf({ weights, candidates }: Ranking, options: SummariseOptions): Candidate[] {
