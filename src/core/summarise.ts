@@ -150,52 +150,33 @@ interface Ranking {
 }
 
 /** What a ranking reads off one distinct sentence, however many articles repeat it. */
-interface SentenceInfo extends Verdict {
+interface SentenceInfo {
   text: string;
   /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
-  /** Its concepts in the ranking that read it last: `ranking`, that ranking's concept ids. */
   grams: Concept[];
-  ranking: ConceptIds;
-  /** Whether its letters and digits are all ASCII. */
-  plain: boolean;
-  /** How it writes its words' case, once a ranking has asked. */
-  cases?: SentenceCases;
-}
-
-/** What a sentence is worth as a point, whatever theme it is read in. */
-interface Verdict {
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
-  /** What a point quotes of it (no dateline, a dropped connective), its matchKey and word count; none when it needs the sentence before. */
-  point?: { text: string; tokens: Int32Array; key: string; words: number };
+  /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
+  point?: { text: string; tokens: Int32Array; key: string };
 }
 
-/**
- * Each build's sentences by text: a sentence that several themes' articles repeat is judged once, and
- * one look-up finds it (a look-up by a long text costs about as much as a verdict's cheaper tests).
- */
-const buildSentences = new WeakMap<ArticleTerms, Map<string, SentenceInfo>>();
-
-function sentencesRead(terms: ArticleTerms): Map<string, SentenceInfo> {
-  let read = buildSentences.get(terms);
-  if (!read) {
-    read = new Map();
-    buildSentences.set(terms, read);
-  }
-  return read;
-}
-
-function judge(sentence: string, tokens: Int32Array, terms: ArticleTerms): Verdict {
+function sentenceInfo(
+  sentence: string,
+  tokens: Int32Array,
+  ids: ConceptIds,
+  terms: ArticleTerms,
+): SentenceInfo {
+  const info: SentenceInfo = { text: sentence, tokens, grams: ids.bigrams(tokens), readable: false };
   const readableText = withoutDateline(sentence);
-  if (unreadableReason(readableText)) return { readable: false };
+  if (unreadableReason(readableText)) return info;
+  info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
-  if (text === undefined) return { readable: true };
-  const own = text === sentence ? tokens : terms.tokens(text);
-  return {
-    readable: true,
-    point: { text, tokens: own, key: matchKey(text, own, terms), words: wordCount(text) },
-  };
+  if (text !== undefined) {
+    const own = text === sentence ? tokens : terms.tokens(text);
+    info.point = { text, tokens: own, key: matchKey(text, own, terms) };
+  }
+  return info;
 }
 
 /**
@@ -229,28 +210,15 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const ordered = readingOrder(articles);
   const ids = new ConceptIds(terms);
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
-  const read = sentencesRead(terms);
-  const distinct: SentenceInfo[] = [];
+  const infos = new Map<string, SentenceInfo>();
   const sentences = ordered.map((article) => {
     const tokens = terms.sentenceTokens(article);
     return article.sentences.map((sentence, i) => {
-      let info = read.get(sentence);
+      let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = {
-          text: sentence,
-          tokens: run,
-          grams: ids.bigrams(run),
-          ranking: ids,
-          plain: !hasNonAsciiWordChar(sentence),
-          ...judge(sentence, run, terms),
-        };
-        read.set(sentence, info);
-        distinct.push(info);
-      } else if (info.ranking !== ids) {
-        info.grams = ids.bigrams(info.tokens);
-        info.ranking = ids;
-        distinct.push(info);
+        info = sentenceInfo(sentence, run, ids, terms);
+        infos.set(sentence, info);
       }
       return info;
     });
@@ -258,7 +226,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
   const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
     terms,
-    cases: once(() => new WordCases(distinct, terms)),
+    cases: once(() => new WordCases(infos.values(), terms)),
   });
   const search = new ArticleSearch(ordered, sentences, terms);
   const sources = new Map<Candidate, string[]>();
@@ -326,7 +294,7 @@ class ArticleSearch {
   private isPlain(a: number): boolean {
     this.plain[a] ??=
       !hasNonAsciiWordChar((this.articles[a] as Article).title) &&
-      (this.sentences[a] as SentenceInfo[]).every((s) => s.plain);
+      !(this.sentences[a] as SentenceInfo[]).some((s) => hasNonAsciiWordChar(s.text));
     return this.plain[a];
   }
 
@@ -467,11 +435,11 @@ class WordCases {
   ) {
     // Every id of the sentences' tokens is below `size`: they have been read.
     this.lowerTokens = new Uint8Array(terms.size);
-    for (const sentence of sentences) {
-      sentence.cases ??= sentenceCases(sentence);
-      for (const id of sentence.cases.lowerTokens) this.lowerTokens[id] = 1;
-      for (const word of sentence.cases.lower) this.lower.add(word);
-      for (const word of sentence.cases.inner) this.inner.add(word);
+    for (const { text, tokens } of sentences) {
+      if (hasNonAsciiWordChar(text)) {
+        for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
+        for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
+      } else this.readAscii(text, tokens);
     }
   }
 
@@ -484,60 +452,38 @@ class WordCases {
   hasCapitalisedInside(word: string): boolean {
     return this.inner.has(word);
   }
-}
 
-/** How one sentence writes its words: what WordCases gathers over a theme's sentences. */
-interface SentenceCases {
-  /** Its lowercase words that are whole tokens (most of them), as token ids. */
-  lowerTokens: number[];
-  /** Its other lowercase-initial words, as written. */
-  lower: string[];
-  /** Its words capitalised after a space, inside the sentence. */
-  inner: string[];
-}
-
-function sentenceCases({ text, tokens, plain }: SentenceInfo): SentenceCases {
-  if (!plain)
-    return {
-      lowerTokens: [],
-      lower: text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? [],
-      inner: text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? [],
-    };
-  const cases: SentenceCases = { lowerTokens: [], lower: [], inner: [] };
-  readAscii(text, tokens, cases);
-  return cases;
-}
-
-/**
- * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
- * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
- * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
- * a sentence after a space. A run of letters after a digit is neither.
- */
-function readAscii(text: string, tokens: Int32Array, cases: SentenceCases): void {
-  let token = 0;
-  for (let at = 0; at < text.length; ) {
-    const first = text.charCodeAt(at);
-    if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
-      at++;
-      continue;
+  /**
+   * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
+   * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
+   * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
+   * a sentence after a space. A run of letters after a digit is neither.
+   */
+  private readAscii(text: string, tokens: Int32Array): void {
+    let token = 0;
+    for (let at = 0; at < text.length; ) {
+      const first = text.charCodeAt(at);
+      if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
+        at++;
+        continue;
+      }
+      const start = at;
+      let capitalInside = false;
+      while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
+        if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
+        at++;
+      }
+      const letters = at;
+      while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
+        at++;
+      const id = tokens[token++] as number;
+      if (letters === start) continue;
+      if (first >= 97) {
+        if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
+        else this.lowerTokens[id] = 1;
+      } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
+        this.inner.add(text.slice(start, letters));
     }
-    const start = at;
-    let capitalInside = false;
-    while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
-      if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
-      at++;
-    }
-    const letters = at;
-    while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
-      at++;
-    const id = tokens[token++] as number;
-    if (letters === start) continue;
-    if (first >= 97) {
-      if (capitalInside || letters < at) cases.lower.push(text.slice(start, letters));
-      else cases.lowerTokens.push(id);
-    } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
-      cases.inner.push(text.slice(start, letters));
   }
 }
 
@@ -589,7 +535,7 @@ function candidatesOf(
       const readableRank = readable++;
       const point = sentence.point;
       if (point === undefined || byKey.has(point.key)) return;
-      const { text, tokens, key, words } = point;
+      const { text, tokens, key } = point;
       mark++;
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
@@ -605,7 +551,7 @@ function candidatesOf(
         new LazyCandidate(
           text,
           tokens,
-          words,
+          wordCount(text),
           concepts,
           reward,
           1 / (1 + readableRank) ** positionDecay,
