@@ -55,8 +55,9 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   if (title && !isTimestampLike(title)) {
     const sentenceCased = isSentenceCase(title) ? title : toSentenceCase(title, evidence);
     const text = wordCount(sentenceCased) > HEADLINE_MAX_WORDS ? shorten(sentenceCased) : sentenceCased;
-    if (text)
-      found.push({ text: finish(recase(text, evidence)), headline: wordCount(title) <= HEADLINE_MAX_WORDS });
+    const candidate = text && finish(recase(text, evidence));
+    if (candidate && usable(candidate))
+      found.push({ text: candidate, headline: wordCount(title) <= HEADLINE_MAX_WORDS });
   }
   // The lead says what happened; the second sentence stands in only when the first cannot be shortened.
   for (const sentence of leadOf(article, 2)) {
@@ -67,7 +68,7 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
       break;
     }
   }
-  return found.filter((c) => usable(c.text));
+  return found;
 }
 
 /** A line a reader can take as a headline: right length, a statement, whole quotes, not a list of names. */
@@ -235,13 +236,10 @@ const FRONTED = new Set(
  */
 export function shorten(sentence: string): string | undefined {
   let tokens = sentence.trim().split(/\s+/);
-  const firstComma = tokens.findIndex((t) => /,$/.test(t));
-  if (
-    firstComma >= 0 &&
-    firstComma < tokens.length - HEADLINE_MIN_WORDS &&
-    FRONTED.has((tokens[0] ?? '').toLowerCase())
-  ) {
-    tokens = tokens.slice(firstComma + 1);
+  if (FRONTED.has((tokens[0] ?? '').toLowerCase())) {
+    const firstComma = tokens.findIndex((t) => /,$/.test(t));
+    if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS)
+      tokens = tokens.slice(firstComma + 1);
   }
   if (tokens.length <= HEADLINE_MAX_WORDS) return tokens.join(' ');
   for (const boundary of [clauseEnd, phraseEnd]) {
@@ -308,16 +306,20 @@ function stripLabel(title: string): string {
     .replace(/^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u, '');
 }
 
-/** A line made of dates, times and stamp words only ("27 NOVEMBER, 2005", "8: 24am:", "APR 28"). */
+/**
+ * A line made of dates, times and stamp words only ("27 NOVEMBER, 2005", "8: 24am:", "APR 28"): from its
+ * start, piece after piece is one of them. A headline's first word is not: most are read no further.
+ */
 function isTimestampLike(text: string): boolean {
-  const rest = text
-    .replace(
-      /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:posted|updated|published|last|am|pm|gmt|est|edt|pst|pdt|et|at|on)\b|\d+(?:st|nd|rd|th)?|[\s\p{P}]/giu,
-      '',
-    )
-    .trim();
-  return rest === '';
+  for (let at = 0; at < text.length; at = STAMP_PIECE.lastIndex) {
+    STAMP_PIECE.lastIndex = at;
+    if (!STAMP_PIECE.test(text)) return false;
+  }
+  return true;
 }
+
+const STAMP_PIECE =
+  /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b(?:posted|updated|published|last|am|pm|gmt|est|edt|pst|pdt|et|at|on)\b|\d+(?:st|nd|rd|th)?|[\s\p{P}]/iuy;
 
 /** Ends without a closing full stop or colon; starts with a capital. */
 function finish(text: string): string {
@@ -357,15 +359,14 @@ class CaseEvidence {
     for (const article of articles)
       for (const sentence of leadOf(article, EVIDENCE_SENTENCES))
         sentences.set(sentence, (sentences.get(sentence) ?? 0) + 1);
-    for (const [sentence, copies] of sentences) this.readCapitalised(sentence, copies);
+    // One scan of each: capitalised words are counted at once, lowercase ones kept until every capitalised
+    // count is known (it bounds what is tallied).
+    const lowercase = new LowercaseWords();
+    for (const [sentence, copies] of sentences) this.readWords(sentence, copies, lowercase);
     const counted = new LowercaseTally(this.capitalised, shouted);
-    for (const [sentence, copies] of sentences)
-      forEachWord(
-        sentence,
-        'lower',
-        (text, from, to, _index, token) => counted.add(token ?? text.slice(from, to), copies),
-        counted.shapes,
-      );
+    lowercase.forEach((text, from, to, token, copies) => {
+      counted.add(token ?? text.slice(from, to), copies);
+    }, counted.shapes);
     for (const [key, count] of counted.counts) this.lowercase.set(key, count);
   }
 
@@ -407,11 +408,16 @@ class CaseEvidence {
     return this.everyWord;
   }
 
-  private readCapitalised(sentence: string, copies: number): void {
+  /** Counts the sentence's capitalised words and adds its lowercase ones to `lowercase`. */
+  private readWords(sentence: string, copies: number, lowercase: LowercaseWords): void {
     // The key of the last capitalised word but the first word, and its index: a pair needs the next.
     let previous: string | undefined;
     let previousIndex = -2;
-    forEachWord(sentence, 'upper', (text, from, to, index, word) => {
+    forEachWord(sentence, (text, from, to, index, word, upper) => {
+      if (!upper) {
+        lowercase.add(text, from, to, word, copies);
+        return;
+      }
       const token = word ?? text.slice(from, to);
       const key = token.toLowerCase();
       if (ALL_UPPER.test(token)) this.acronyms.add(token);
@@ -462,18 +468,58 @@ class LowercaseTally {
   }
 }
 
+/** Lowercase words of sentences, kept as where they are, to be tallied once the capitalised ones are counted. */
+class LowercaseWords {
+  private readonly texts: string[] = [];
+  private readonly spans: number[] = [];
+  private readonly tokens: (string | undefined)[] = [];
+
+  /** The word `token`, or `text.slice(from, to)` when `token` is undefined (an ASCII word), `copies` times. */
+  add(text: string, from: number, to: number, token: string | undefined, copies: number): void {
+    this.texts.push(text);
+    this.spans.push(from, to, copies);
+    this.tokens.push(token);
+  }
+
+  /**
+   * Visits the words in the order added. An ASCII word whose shape (length, first and last letter in
+   * lowercase) has no count in `shapes` when its turn comes is not visited.
+   */
+  forEach(
+    visit: (text: string, from: number, to: number, token: string | undefined, copies: number) => void,
+    shapes?: Uint16Array,
+  ): void {
+    this.texts.forEach((text, i) => {
+      const from = this.spans[3 * i] as number;
+      const to = this.spans[3 * i + 1] as number;
+      const token = this.tokens[i];
+      if (
+        token === undefined &&
+        shapes &&
+        shapes[shape(to - from, text.charCodeAt(from), lowerAscii(text.charCodeAt(to - 1)))] === 0
+      )
+        return;
+      visit(text, from, to, token, this.spans[3 * i + 2] as number);
+    });
+  }
+}
+
 /**
  * Visits the words of a sentence as `split(/\s+/)` gives them (a leading space makes an empty first word),
- * without their edge punctuation, that start with a letter of case `kind`: the word is `token`, or
- * `sentence.slice(from, to)` when `token` is undefined (an ASCII word: its string is built only when
- * wanted); `index` is its place among all words. An ASCII word whose shape (length, first and last
- * letter in lowercase) has no count in `shapes` is not visited.
+ * without their edge punctuation, that start with a letter, `upper` when it is a capital: the word is
+ * `token`, or `sentence.slice(from, to)` when `token` is undefined (an ASCII word: its string is built
+ * only when wanted); `index` is its place among all words.
  */
 function forEachWord(
   sentence: string,
-  kind: 'lower' | 'upper',
-  visit: (sentence: string, from: number, to: number, index: number, token: string | undefined) => void,
-  shapes?: Uint16Array,
+  visit: (
+    sentence: string,
+    from: number,
+    to: number,
+    index: number,
+    token: string | undefined,
+    upper: boolean,
+  ) => void,
 ): void {
   const length = sentence.length;
   let index = length === 0 || isSpaceCode(sentence.charCodeAt(0)) ? 0 : -1;
@@ -492,7 +538,9 @@ function forEachWord(
     index++;
     if (!ascii) {
       const token = stripPunctuation(sentence.slice(start, at));
-      if (token !== '' && startsWith(token, kind)) visit(sentence, start, at, index, token);
+      if (token === '') continue;
+      if (startsWith(token, 'upper')) visit(sentence, start, at, index, token, true);
+      else if (startsWith(token, 'lower')) visit(sentence, start, at, index, token, false);
       continue;
     }
     let from = start;
@@ -500,10 +548,8 @@ function forEachWord(
     while (from < to && !isAsciiLetterOrDigit(sentence.charCodeAt(from))) from++;
     while (to > from && !isAsciiLetterOrDigit(sentence.charCodeAt(to - 1))) to--;
     const first = sentence.charCodeAt(from);
-    if (from === to || (kind === 'lower' ? first < 97 : first < 65 || first > 90)) continue;
-    if (shapes && shapes[shape(to - from, lowerAscii(first), lowerAscii(sentence.charCodeAt(to - 1)))] === 0)
-      continue;
-    visit(sentence, from, to, index, undefined);
+    if (from === to || first < 65 || (first > 90 && first < 97)) continue;
+    visit(sentence, from, to, index, undefined, first <= 90);
   }
 }
 
@@ -567,7 +613,7 @@ function recase(text: string, evidence: CaseEvidence): string {
       const key = word.toLowerCase();
       if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && evidence.isShouted(key))
         return token.replace(word, key);
-      if (/^\p{Ll}/u.test(word) && evidence.isLowercasedName(key))
+      if (startsWith(word, 'lower') && evidence.isLowercasedName(key))
         return token.replace(word, word.charAt(0).toUpperCase() + word.slice(1));
       return token;
     })

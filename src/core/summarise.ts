@@ -4,7 +4,7 @@ import type { Point } from './digest.ts';
 import { ArticleTerms } from './text/article-terms.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
-import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
+import { isSpace, isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -423,9 +423,9 @@ const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ??
 
 /** How a theme's articles write their words' case. */
 class WordCases {
-  /** Lowercase words, as token ids: most of them are whole tokens of ASCII text. */
-  private readonly lowerTokens = new Set<number>();
-  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of non-ASCII text). */
+  /** Lowercase words, as token ids (1 at each such id): most of them are whole tokens of ASCII text. */
+  private readonly lowerTokens: Uint8Array;
+  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of text with non-ASCII letters). */
   private readonly lower = new Set<string>();
   private readonly inner = new Set<string>();
 
@@ -433,8 +433,10 @@ class WordCases {
     sentences: Iterable<SentenceInfo>,
     private readonly terms: ArticleTerms,
   ) {
+    // Every id of the sentences' tokens is below `size`: they have been read.
+    this.lowerTokens = new Uint8Array(terms.size);
     for (const { text, tokens } of sentences) {
-      if (NON_ASCII.test(text)) {
+      if (hasNonAsciiWordChar(text)) {
         for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
         for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
       } else this.readAscii(text, tokens);
@@ -443,7 +445,7 @@ class WordCases {
 
   /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
   hasLowercase(word: string): boolean {
-    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens.has(this.terms.id(word)));
+    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens[this.terms.id(word)] === 1);
   }
 
   /** Whether the articles capitalise `word` inside a sentence, as names are. */
@@ -452,9 +454,10 @@ class WordCases {
   }
 
   /**
-   * The words the patterns of non-ASCII text find, from one scan of ASCII text: each run of letters and
-   * digits is one of its tokens; a run of letters opening one is a word, lowercase unless a digit comes
-   * before it, capitalised inside a sentence after a space. A run of letters after a digit is neither.
+   * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
+   * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
+   * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
+   * a sentence after a space. A run of letters after a digit is neither.
    */
   private readAscii(text: string, tokens: Int32Array): void {
     let token = 0;
@@ -477,8 +480,8 @@ class WordCases {
       if (letters === start) continue;
       if (first >= 97) {
         if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
-        else this.lowerTokens.add(id);
-      } else if (letters - start >= 2 && isSpaceCode(text.charCodeAt(start - 1)))
+        else this.lowerTokens[id] = 1;
+      } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
         this.inner.add(text.slice(start, letters));
     }
   }
@@ -486,7 +489,6 @@ class WordCases {
 
 const ASCII_WORD = /^[a-z]+$/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
-const isSpaceCode = (code: number) => code === 32 || (code >= 9 && code <= 13);
 const NON_ASCII = /[^\0-\x7f]/;
 const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
@@ -638,9 +640,11 @@ function selectGreedily(
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
   const chosen: Candidate[] = [];
-  const picked = new Set<Candidate>();
+  const picked = new Uint8Array(candidates.length);
   const covered = new Uint8Array(weights.length);
-  const rewardPerArticle = new Map<number, number>();
+  // Importance taken from each article (by rank), and each candidate's length cost.
+  const rewardPerArticle = new Float64Array(candidates.reduce((n, c) => Math.max(n, c.article + 1), 0));
+  const lengthCosts = candidates.map((c) => c.words ** settings.lengthCost);
   // Scaled by the total concept weight, so `diversity` means the same for any story size.
   let totalWeight = 0;
   for (const w of weights) totalWeight += w;
@@ -654,12 +658,13 @@ function selectGreedily(
       ? 0
       : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
   let used = 0;
-  const take = (candidate: Candidate) => {
+  const take = (i: number) => {
+    const candidate = candidates[i] as Candidate;
     chosen.push(candidate);
-    picked.add(candidate);
+    picked[i] = 1;
     for (const concept of candidate.concepts) covered[concept] = 1;
-    const taken = rewardPerArticle.get(candidate.article) ?? 0;
-    rewardPerArticle.set(candidate.article, taken + candidate.importance);
+    rewardPerArticle[candidate.article] =
+      (rewardPerArticle[candidate.article] as number) + candidate.importance;
     used += candidate.words;
   };
   // The first point says what happened: of the articles' leads, the one that covers the story best.
@@ -679,18 +684,18 @@ function selectGreedily(
   while (chosen.length < maxPoints) {
     candidates.forEach((candidate, i) => {
       scores[i] = 0;
-      if (picked.has(candidate) || used + candidate.words + roomLeft(candidate) > settings.words) return;
+      if (picked[i] === 1 || used + candidate.words + roomLeft(candidate) > settings.words) return;
       if (hasLead && chosen.length === 0 && !candidate.lead) return;
       let gain = 0;
       for (const concept of candidate.concepts)
         if (covered[concept] === 0) gain += weights[concept] as number;
       if (gain < settings.minNewShare * candidate.reward) return;
-      const taken = rewardPerArticle.get(candidate.article) ?? 0;
+      const taken = rewardPerArticle[candidate.article] as number;
       gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
-      scores[i] = gain / candidate.words ** settings.lengthCost;
+      scores[i] = gain / (lengthCosts[i] as number);
     });
     // The best score (ties to the earlier sentence) of a sentence that repeats no point.
-    let best: Candidate | undefined;
+    let best = -1;
     for (;;) {
       let at = -1;
       for (let i = 0; i < candidates.length; i++) {
@@ -705,12 +710,12 @@ function selectGreedily(
       }
       if (at < 0) break;
       if (!repeats(candidates[at] as Candidate)) {
-        best = candidates[at];
+        best = at;
         break;
       }
       scores[at] = 0;
     }
-    if (!best) break;
+    if (best < 0) break;
     take(best);
   }
   return chosen;

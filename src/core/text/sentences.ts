@@ -74,11 +74,17 @@ export function needsAntecedent(sentence: string): boolean {
   return (
     (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
     PRONOUN_ATTRIBUTION.test(text) ||
-    PRONOUN_AFTER_INTRO.test(opening) ||
+    (mayHaveIntroComma(opening) && PRONOUN_AFTER_INTRO.test(opening)) ||
     PRONOUN_AFTER_PHRASE.test(opening) ||
     PARTITIVE_SUBJECT.test(opening) ||
     isUnanchored(opening)
   );
+}
+
+/** PRONOUN_AFTER_INTRO needs a first comma after 1 to 60 characters (120 UTF-16 units hold 60 at least). */
+function mayHaveIntroComma(text: string): boolean {
+  const comma = text.indexOf(',');
+  return comma >= 1 && comma <= 120;
 }
 
 /**
@@ -181,18 +187,45 @@ function isPresentTenseCaption(text: string): boolean {
 /**
  * Whether a word of the text is one of `words`, as `\b(?:…)\b` with the `iu` flags would find it (faster,
  * and without compiling a long pattern): under those flags "ſ" and the Kelvin sign are word characters
- * matching "s" and "k".
+ * matching "s" and "k". A word longer than the longest of `words` is passed over without a copy.
  */
-function hasWordIn(text: string, words: ReadonlySet<string>): boolean {
-  for (const word of text.match(IU_WORD) ?? [])
-    if (words.has(word.toLowerCase().replaceAll('ſ', 's'))) return true;
+function hasWordIn(text: string, { words, longest }: WordSet): boolean {
+  const length = text.length;
+  for (let at = 0; at < length; ) {
+    if (!isIuWordChar(text.charCodeAt(at))) {
+      at++;
+      continue;
+    }
+    const start = at;
+    while (at < length && isIuWordChar(text.charCodeAt(at))) at++;
+    if (at - start <= longest && words.has(text.slice(start, at).toLowerCase().replaceAll('ſ', 's')))
+      return true;
+  }
   return false;
 }
 
-const IU_WORD = /[\w\u017f\u212a]+/g;
+/** `[\w\u017f\u212a]`: a word character under the `iu` flags. */
+const isIuWordChar = (code: number) =>
+  (code >= 97 && code <= 122) ||
+  (code >= 65 && code <= 90) ||
+  (code >= 48 && code <= 57) ||
+  code === 95 ||
+  code === 0x17f ||
+  code === 0x212a;
+
+/** Lowercase words, and the length of the longest: a longer word is none of them. */
+interface WordSet {
+  words: ReadonlySet<string>;
+  longest: number;
+}
+
+function wordSet(words: readonly string[]): WordSet {
+  return { words: new Set(words), longest: Math.max(...words.map((word) => word.length)) };
+}
+
 const WEEKDAY_WORD = /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/u;
 /** Auxiliaries, modals, verbs of saying and frequent irregular past forms: not a caption's present. */
-const NOT_PRESENT = new Set(
+const NOT_PRESENT = wordSet(
   'is are was were been has have had will would shall should can could may might must did does says said told tells say made took gave went came saw knew thought found kept began ran held brought left met put won lost paid led fell rose stood built bought sold spent felt became struck spoke wrote drove flew fought caught sought shot broke chose threw grew drew sat fled heard beat shook sent set hit cut got'.split(
     ' ',
   ),
@@ -200,7 +233,7 @@ const NOT_PRESENT = new Set(
 /** An -ed word; bounded by explicit non-letters, not \b, so it cannot backtrack over a long word. */
 const PAST_FORM = /(?:^|[^\p{L}])\p{Ll}{2,}ed(?:$|[^\p{L}\d_])/u;
 const MAX_CAPTION_WORDS = 20;
-const COMMON_VERBS = new Set(
+const COMMON_VERBS = wordSet(
   'is are was were be been am has have had do does did will would shall should can cannot could may might must say says said tell tells told get gets got make makes made take takes took give gives gave go goes went come comes came see sees saw know knows knew think thinks thought find finds found show shows shown seem seems keep keeps kept begin began run runs ran hold holds held bring brings brought leave leaves left meet meets met set sets put puts win wins won lose loses lost pay pays paid laid hit hits cut cuts send sends sent lead leads led fall falls fell rise rises rose stand stands stood build builds built buy buys bought sell sells sold spend spends spent feel feels felt become becomes became remain remains want wants need needs believe believes appear appears continue continues include includes ask asks call calls claim claims plan plans warn warns face faces hope hopes live lives die dies struck spoke wrote drove flew fought caught sought shot broke chose rode wore threw grew drew hung sat fled heard withdrew beat shook shake shakes estimate list follow thank welcome cover'.split(
     ' ',
   ),
