@@ -122,6 +122,25 @@ describe('ArticleTerms', () => {
     expect(fromTokens).toEqual(shingleHashes(seed.text));
   });
 
+  it('keeps the tokens of articles of every length, one after another', () => {
+    // Prepare: articles longer than twice the block their tokens are kept in so far, and one over a block.
+    const terms = new ArticleTerms();
+    const lengths = [3, 9000, 40_000, 5000, 70_000, 200];
+    const read = lengths.map((count, i) => {
+      const text = Array.from({ length: count }, (_, w) => `w${w % 97}`).join(' ');
+      return article(`long-${i}`, `${text}.`, [`${text}.`]);
+    });
+
+    // Act
+    const tokens = read.map((a) => terms.textTokens(a));
+
+    // Assess
+    expect(tokens.map((t) => t.length)).toEqual(lengths);
+    tokens.forEach((t, i) => {
+      expect(texts(terms, t)).toEqual(words(read[i]?.text ?? ''));
+    });
+  });
+
   it('interns a token of any length', () => {
     // Prepare
     const terms = new ArticleTerms();

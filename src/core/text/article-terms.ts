@@ -274,8 +274,8 @@ export class ArticleTerms {
   private room(count: number): Int32Array {
     if (count > MAX_BLOCK / 4) return new Int32Array(count);
     if (this.blockUsed + count > this.block.length) {
-      // Blocks double up to MAX_BLOCK: an ArticleTerms that reads a few articles keeps a small one.
-      this.block = new Int32Array(Math.min(MAX_BLOCK, Math.max(4096, 2 * this.block.length)));
+      // Blocks double up to MAX_BLOCK (at least `count`): an ArticleTerms that reads a few articles keeps a small one.
+      this.block = new Int32Array(Math.min(MAX_BLOCK, Math.max(4096, 2 * this.block.length, count)));
       this.blockUsed = 0;
     }
     this.blockUsed += count;
