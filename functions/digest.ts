@@ -16,14 +16,11 @@ import { loadTemplates } from '../src/core/render/templates.ts';
 import { ScheduledDigestRunner } from '../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../src/handlers/digest.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
+import { configuredOnFirstCall } from '../src/handlers/first-call.ts';
 
 type DigestHandler = ReturnType<typeof createDigestHandler>;
 
-let configured: Promise<DigestHandler> | undefined;
-
-// Configuration validated, clients made and templates loaded once per execution environment, on its first call, as
-// the other handlers do: the cold start to a ready handler compiles the code, and the first call pays for this
-// (`npm run bench` times both).
+// Configuration validated, clients made and templates loaded on the first call (`npm run bench` times it).
 async function configure(): Promise<DigestHandler> {
   const env = parseEnvironment('digest');
   const s3 = new S3Client({});
@@ -57,7 +54,4 @@ async function configure(): Promise<DigestHandler> {
   return createDigestHandler(digest, log, powertoolsMetrics('digest'));
 }
 
-export const handler: DigestHandler = async (event) => {
-  configured ??= configure();
-  return (await configured)(event);
-};
+export const handler: DigestHandler = configuredOnFirstCall(configure);

@@ -17,10 +17,9 @@ import { loadTemplates } from '../src/core/render/templates.ts';
 import { DigestMessages } from '../src/core/sending/message.ts';
 import { TokenSigner } from '../src/core/signed-links.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
+import { configuredOnFirstCall } from '../src/handlers/first-call.ts';
 import { createSendWorker } from '../src/handlers/send-worker.ts';
 import type { SqsHandler } from '../src/handlers/sqs-batch.ts';
-
-let configured: Promise<SqsHandler> | undefined;
 
 async function configure(): Promise<SqsHandler> {
   const env = parseEnvironment('send-worker');
@@ -56,7 +55,4 @@ async function configure(): Promise<SqsHandler> {
   });
 }
 
-export const handler: SqsHandler = async (event) => {
-  configured ??= configure();
-  return (await configured)(event);
-};
+export const handler: SqsHandler = configuredOnFirstCall(configure);

@@ -5,6 +5,7 @@ import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribe
 import { powertoolsLogger } from '../src/adapters/powertools-observability.ts';
 import { hasherFromSecret } from '../src/adapters/secrets-manager-hash-key.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
+import { configuredOnFirstCall } from '../src/handlers/first-call.ts';
 import { createFeedbackHandler, type SnsHandler } from '../src/handlers/ses-feedback.ts';
 
 async function configure(): Promise<SnsHandler> {
@@ -19,9 +20,4 @@ async function configure(): Promise<SnsHandler> {
   });
 }
 
-let configured: Promise<SnsHandler> | undefined;
-
-export const handler: SnsHandler = async (event) => {
-  configured ??= configure();
-  return (await configured)(event);
-};
+export const handler: SnsHandler = configuredOnFirstCall(configure);

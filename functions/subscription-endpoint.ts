@@ -6,6 +6,7 @@ import { SqsSignupQueue } from '../src/adapters/sqs-signup-queue.ts';
 import { errorType } from '../src/core/ports/logger.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
+import { configuredOnFirstCall } from '../src/handlers/first-call.ts';
 import { createSubscriptionHandler, type FunctionUrlHandler } from '../src/handlers/subscription-endpoint.ts';
 import { confirmationParts } from './subscribers-config.ts';
 
@@ -28,9 +29,4 @@ async function fromEnvironment(): Promise<FunctionUrlHandler> {
   });
 }
 
-let configured: Promise<FunctionUrlHandler> | undefined;
-
-export const handler: FunctionUrlHandler = async (event) => {
-  configured ??= fromEnvironment();
-  return (await configured)(event);
-};
+export const handler: FunctionUrlHandler = configuredOnFirstCall(fromEnvironment);
