@@ -25,7 +25,7 @@ const SDK_SCHEMA_MODULE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]sche
  * esbuild keeps only the schemas an imported command reaches. A key whose variable is not a plain string constant
  * of the same file is left as it is.
  */
-export const literalSdkSchemaKeys: Plugin = {
+const literalSdkSchemaKeys: Plugin = {
   name: 'literal-sdk-schema-keys',
   setup(esbuild) {
     esbuild.onLoad({ filter: SDK_SCHEMA_MODULE }, async ({ path }) => ({
@@ -58,7 +58,7 @@ const EVENT_STREAMS_IMPORT = 'await import("@smithy/core/event-streams")';
  * initialisers, each compiled twice (scanned with the file, compiled again when run). This makes the import static;
  * the S3 client imports the same module statically anyway. A new SDK that drops the import fails the build here.
  */
-export const staticSdkEventStreams: Plugin = {
+const staticSdkEventStreams: Plugin = {
   name: 'static-sdk-event-streams',
   setup(esbuild) {
     esbuild.onLoad({ filter: SMITHY_HTTP_PROTOCOL }, async ({ path }) => {

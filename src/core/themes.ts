@@ -235,8 +235,10 @@ function textRanks(vectors: TermVectors): Int32Array {
 /** Exact cosine for each article and its best candidates from the inverted index of top terms. */
 function candidateEdges(vectors: TermVectors, settings: Required<ThemeOptions>): Edges {
   const n = vectors.ids.length;
-  const count = Math.max(0, settings.candidateTerms);
-  const k = settings.candidatesPerArticle;
+  // Whole numbers, and no more than there can be: they size typed arrays (`Infinity` means "all").
+  const longest = vectors.ids.reduce((most, ids) => Math.max(most, ids.length), 0);
+  const count = Math.min(longest, Math.max(0, Math.floor(settings.candidateTerms)));
+  const k = Math.min(n, Math.max(0, Math.floor(settings.candidatesPerArticle)));
   // Each article's top terms: `tops[doc * count ..]`, `topSizes[doc]` of them.
   const tops = new Int32Array(n * count);
   const topSizes = new Int32Array(n);

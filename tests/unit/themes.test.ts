@@ -157,6 +157,17 @@ describe('groupThemes', () => {
     expect(theme?.label).toBe('The bakery opened on friday morning with fresh bread for everyone');
   });
 
+  it('reads candidate counts beyond the articles, fractional or unbounded, as the most there can be', () => {
+    // Act
+    const themes = (options: Parameters<typeof groupThemes>[1]) =>
+      groupThemes(corpus, options).map((t) => t.articles.map((a) => a.id));
+
+    // Assess
+    const all = themes({ candidateTerms: 10_000, candidatesPerArticle: 10_000 });
+    expect(themes({ candidateTerms: Number.POSITIVE_INFINITY, candidatesPerArticle: 1e9 })).toEqual(all);
+    expect(themes({ candidateTerms: 30.7, candidatesPerArticle: 12.2 })).toEqual(themes({}));
+  });
+
   it('handles no articles and one article', () => {
     expect(groupThemes([])).toEqual([]);
     const [only] = groupThemes([corpus[5] as (typeof corpus)[number]]);
