@@ -1,7 +1,8 @@
 import type { Article } from './article.ts';
 import { ArticleTerms, type TokenRuns } from './text/article-terms.ts';
+import { isSpace } from './text/chars.ts';
 import { withoutDateline } from './text/sentences.ts';
-import { firstWords, isSpace, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;

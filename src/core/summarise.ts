@@ -2,9 +2,10 @@ import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
 import { ArticleTerms } from './text/article-terms.ts';
+import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
-import { isSpace, isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
+import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -490,7 +491,6 @@ class WordCases {
 const ASCII_WORD = /^[a-z]+$/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
 const NON_ASCII = /[^\0-\x7f]/;
-const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
 function openingName(text: string, cases: () => WordCases): string | undefined {

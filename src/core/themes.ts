@@ -3,9 +3,10 @@ import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
 import { ArticleTerms, IntList } from './text/article-terms.ts';
+import { isSpace } from './text/chars.ts';
 import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
-import { firstWords, isSpace, isStopword } from './text/tokens.ts';
+import { firstWords, isStopword } from './text/tokens.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
 export interface ThemeGroup {

@@ -43,11 +43,6 @@ export function endsSentence(line: string): boolean {
   return i >= 0 && SENTENCE_END.includes(line.charAt(i));
 }
 
-/** A-Z or a-z, by character code. */
-export function isAsciiLetter(code: number): boolean {
-  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-}
-
 /**
  * Blocks of plain text: a blank line ends a block and so does a line that ends a sentence; a line that
  * does not end a sentence and is followed by one starting in lower case is a soft wrap and is joined.

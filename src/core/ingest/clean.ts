@@ -1,5 +1,6 @@
 // Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
-import { type Block, collapseWhitespace, isAsciiLetter } from './blocks.ts';
+import { isAsciiLetter } from '../text/chars.ts';
+import { type Block, collapseWhitespace } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
 /** The news agencies and desks credited in wire copy, as alternatives of a pattern (a longer name first). */

@@ -1,6 +1,6 @@
 // Sentence splitting: ICU's Unicode sentence segmenter (UAX #29, built into Node and Lambda, nothing to
 // bundle) proposes boundaries; news-specific rules then undo the ones that are not sentence ends.
-import { isAsciiLetter } from './blocks.ts';
+import { isAsciiLetter, isSpace } from '../text/chars.ts';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 /** A sentence-ending mark followed by a space: only then can a paragraph hold more than one sentence. */
@@ -80,13 +80,6 @@ function lastWordOf(paragraph: string, { start, end }: { start: number; end: num
 }
 
 /** Whether a character is what `\s` matches, by its code (the pattern is run only beyond ASCII). */
-function isSpace(code: number): boolean {
-  return (
-    code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code > 0x7f && SPACE.test(String.fromCharCode(code)))
-  );
-}
-
-const SPACE = /\s/;
 
 /** Whether `text` has a letter: most open with one, and the pattern is then not run. */
 function hasLetter(text: string): boolean {

@@ -1,5 +1,6 @@
 import type { Article } from '../article.ts';
-import { isContentToken, isSpace, isStopword, stem as porterStem } from './tokens.ts';
+import { isSpace } from './chars.ts';
+import { isContentToken, isStopword, stem as porterStem } from './tokens.ts';
 
 /**
  * Token ids of an article's sentences: sentence `i` holds `ids[starts[i]]` up to but not including

@@ -1,4 +1,5 @@
 import { stemmer } from 'stemmer';
+import { isSpace } from './chars.ts';
 import { STOPWORDS } from './stopwords.ts';
 
 const stems = new Map<string, string>();
@@ -58,22 +59,6 @@ export function wordCount(text: string): number {
     inWord = !space;
   }
   return count;
-}
-
-/** Whether a UTF-16 code unit is one of the characters `\s` matches. */
-export function isSpace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 /**

@@ -1,12 +1,6 @@
 import { load as parseYaml } from 'js-yaml';
-import {
-  type Block,
-  type Extracted,
-  isAsciiLetter,
-  metaString,
-  metaTags,
-  plainTextBlocks,
-} from '../blocks.ts';
+import { isAsciiLetter } from '../../text/chars.ts';
+import { type Block, type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
 
 const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 
