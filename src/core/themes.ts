@@ -7,6 +7,7 @@ import { isSpace } from './text/chars.ts';
 import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
 import { firstWords, isStopword } from './text/tokens.ts';
+import { grown } from './text/typed-arrays.ts';
 import { VectorIndex } from './text/vector-index.ts';
 
 export interface ThemeGroup {
@@ -601,13 +602,6 @@ class Links {
     this.sums = grown(this.sums, size);
     this.nexts = grown(this.nexts, size);
   }
-}
-
-/** A copy of a typed array with room for `size` entries, the new ones 0. */
-function grown<T extends Int8Array | Int32Array | Float64Array>(array: T, size: number): T {
-  const copy = new (array.constructor as new (length: number) => T)(size);
-  copy.set(array);
-  return copy;
 }
 
 /** Terms two vectors have in common, counted by marking the first's terms in a dense array. */

@@ -1,6 +1,7 @@
 import type { Article } from '../article.ts';
 import { isSpace } from './chars.ts';
 import { isContentToken, isStopword, stem as porterStem } from './tokens.ts';
+import { grown, placeInTable } from './typed-arrays.ts';
 
 /**
  * Token ids of an article's sentences: sentence `i` holds `ids[starts[i]]` up to but not including
@@ -393,10 +394,7 @@ export class ArticleTerms {
   }
 
   private placeShort(id: number): void {
-    const mask = this.shortTable.length - 1;
-    let slot = mixCode(this.highs[id] as number, this.lows[id] as number) & mask;
-    while (this.shortTable[slot] !== 0) slot = (slot + 1) & mask;
-    this.shortTable[slot] = id + 1;
+    placeInTable(this.shortTable, mixCode(this.highs[id] as number, this.lows[id] as number), id);
   }
 
   private growShort(): void {
@@ -406,10 +404,7 @@ export class ArticleTerms {
   }
 
   private placeLong(id: number): void {
-    const mask = this.longTable.length - 1;
-    let slot = spread(this.hashes[id] as number) & mask;
-    while (this.longTable[slot] !== 0) slot = (slot + 1) & mask;
-    this.longTable[slot] = id + 1;
+    placeInTable(this.longTable, spread(this.hashes[id] as number), id);
   }
 
   private growLong(): void {
@@ -420,24 +415,12 @@ export class ArticleTerms {
 
   private growIds(): void {
     const size = this.hashes.length * 2;
-    const hashes = new Uint32Array(size);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const stems = new Int32Array(size).fill(UNKNOWN);
-    stems.set(this.stems);
-    this.stems = stems;
-    const contents = new Int32Array(size).fill(UNKNOWN);
-    contents.set(this.contents);
-    this.contents = contents;
-    const stopwords = new Uint8Array(size);
-    stopwords.set(this.stopwords);
-    this.stopwords = stopwords;
-    const highs = new Int32Array(size);
-    highs.set(this.highs);
-    this.highs = highs;
-    const lows = new Int32Array(size);
-    lows.set(this.lows);
-    this.lows = lows;
+    this.hashes = grown(this.hashes, size);
+    this.stems = grown(this.stems, size, UNKNOWN);
+    this.contents = grown(this.contents, size, UNKNOWN);
+    this.stopwords = grown(this.stopwords, size);
+    this.highs = grown(this.highs, size);
+    this.lows = grown(this.lows, size);
   }
 }
 
@@ -448,9 +431,7 @@ export class IntList {
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const data = new Int32Array(this.data.length * 2);
-      data.set(this.data);
-      this.data = data;
+      this.data = grown(this.data, this.data.length * 2);
     }
     this.data[this.length++] = value;
   }

@@ -1,3 +1,5 @@
+import { grown } from './typed-arrays.ts';
+
 /**
  * A max-heap of weighted pairs `(similarity, a, b)`: the highest similarity comes out first, ties by the
  * smaller `a`, then the smaller `b` (a total order, so the order out does not depend on the order in).
@@ -76,9 +78,7 @@ export class PairHeap {
   }
 
   private grow(): void {
-    const entries = new Float64Array(this.entries.length * 2);
-    entries.set(this.entries);
-    this.entries = entries;
+    this.entries = grown(this.entries, this.entries.length * 2);
   }
 }
 

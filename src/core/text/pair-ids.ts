@@ -1,3 +1,5 @@
+import { grown, placeInTable } from './typed-arrays.ts';
+
 /**
  * Dense ids for ordered pairs of term ids (ArticleTerms ids), in order of first sight from 0: counts,
  * weights and "seen" marks of one piece of work (one theme's bigrams) then live in typed arrays indexed by
@@ -17,7 +19,7 @@ export class PairIds {
 
   /** The id of the pair (first, second), given out on first sight. */
   id(first: number, second: number): number {
-    let mask = this.slots.length - 1;
+    const mask = this.slots.length - 1;
     let slot = hash(first, second) & mask;
     for (; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] as number;
@@ -27,32 +29,22 @@ export class PairIds {
     const id = this.count++;
     if (id === this.firsts.length) {
       this.grow();
-      mask = this.slots.length - 1;
-      slot = hash(first, second) & mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    }
+      placeInTable(this.slots, hash(first, second), id);
+    } else this.slots[slot] = id + 1;
     this.firsts[id] = first;
     this.seconds[id] = second;
-    this.slots[slot] = id + 1;
     return id;
   }
 
+  /** Doubles the arrays and places the ids given out before the newest again. */
   private grow(): void {
     const size = this.firsts.length * 2;
-    const firsts = new Int32Array(size);
-    firsts.set(this.firsts);
-    const seconds = new Int32Array(size);
-    seconds.set(this.seconds);
-    this.firsts = firsts;
-    this.seconds = seconds;
+    this.firsts = grown(this.firsts, size);
+    this.seconds = grown(this.seconds, size);
     // At most half full, so a probe ends soon.
     this.slots = new Int32Array(size * 2);
-    const mask = this.slots.length - 1;
-    for (let id = 0; id < this.count - 1; id++) {
-      let slot = hash(firsts[id] as number, seconds[id] as number) & mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-      this.slots[slot] = id + 1;
-    }
+    for (let id = 0; id < this.count - 1; id++)
+      placeInTable(this.slots, hash(this.firsts[id] as number, this.seconds[id] as number), id);
   }
 }
 
