@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
+import { NODE_ESM_BUNDLING } from '../scripts/build-cli.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -79,27 +80,16 @@ export function lambdaBuildOptions(handler: string, outdir: string): BuildOption
     entryPoints: { index: join(projectRoot, 'functions', `${handler}.ts`) },
     outdir,
     outExtension: { '.js': '.mjs' },
-    absWorkingDir: projectRoot,
-    bundle: true,
-    // What a handler imports on first use (the ingest function's HTML and Markdown readers) is a file of its own,
-    // read and compiled when first imported: in the one file it would be compiled at every cold start.
-    splitting: true,
+    // Split, as the CLI is: what a handler imports on first use (the ingest function's HTML and Markdown readers)
+    // is a file of its own, read and compiled when first imported, not at every cold start. Node 20 syntax: the
+    // same bundle must load on the developers' Node 20 (Lambda runs Node 24).
+    ...NODE_ESM_BUNDLING,
     chunkNames: 'chunks/[name]-[hash]',
-    platform: 'node',
-    format: 'esm',
-    // Node 20 syntax: the same bundle must load on the developers' Node 20 (Lambda runs Node 24).
-    target: 'node20',
     minify: true,
     sourcemap: true,
     sourcesContent: false,
     // Bundled, not taken from the runtime: the tested SDK version is the deployed one.
     external: [],
-    mainFields: ['module', 'main'],
-    // esbuild's tables doubt Node's Unicode property escapes (\p{Lu}) and would rewrite each such literal into a
-    // `new RegExp` built at every call; Node has had them since version 10.
-    supported: { 'regexp-unicode-property-escapes': true },
-    // Some bundled CommonJS dependencies call require() for Node built-ins.
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     // Stack traces point at the TypeScript sources; the source map is read when a stack is first formatted, not at
     // every cold start as NODE_OPTIONS=--enable-source-maps would (src/adapters/lazy-source-maps.ts).
     inject: [join(projectRoot, 'src/adapters/lazy-source-maps.ts')],
@@ -109,7 +99,6 @@ export function lambdaBuildOptions(handler: string, outdir: string): BuildOption
       [AWS_CREDENTIAL_CHAIN]: './src/adapters/lambda-credentials.ts',
     },
     plugins: [literalSdkSchemaKeys, staticSdkEventStreams],
-    logLevel: 'warning',
   };
 }
 

@@ -7,8 +7,8 @@ import { type BuildOptions, build } from 'esbuild';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** esbuild options of the CLI: Node ESM, dependencies bundled except those loaded only by some commands. */
-export const CLI_BUNDLING: BuildOptions = {
+/** What every bundle of this project is, the CLI's and each Lambda's (infra/lambda-bundle.ts): Node 20 ESM, split. */
+export const NODE_ESM_BUNDLING: BuildOptions = {
   absWorkingDir: projectRoot,
   bundle: true,
   splitting: true,
@@ -19,10 +19,15 @@ export const CLI_BUNDLING: BuildOptions = {
   // esbuild's tables doubt Node's Unicode property escapes (\p{Lu}) and rewrite each such literal into a
   // `new RegExp` built at every call; Node has had them since version 10.
   supported: { 'regexp-unicode-property-escapes': true },
-  external: ['@aws-sdk/*', 'mjml', '@jsx-email/*', 'playwright-core'],
-  // Bundled CommonJS dependencies call require(); ESM output has none of its own.
+  // Bundled CommonJS dependencies call require() (some for Node built-ins); ESM output has none of its own.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
+};
+
+/** esbuild options of the CLI: dependencies bundled except those loaded only by some commands. */
+export const CLI_BUNDLING: BuildOptions = {
+  ...NODE_ESM_BUNDLING,
+  external: ['@aws-sdk/*', 'mjml', '@jsx-email/*', 'playwright-core'],
 };
 
 /**
