@@ -157,11 +157,14 @@ function leadTokensEnd(article: Article, i: number, runs: TokenRuns, terms: Arti
   const sentence = article.sentences[i] as string;
   // Words are at least one character apart: a sentence this short has no more words than that.
   if ((sentence.length + 1) / 2 < SENTENCE_WORDS) return runs.ends[i] as number;
+  const start = runs.starts[i] as number;
   let tokens = 0;
-  terms.forEachWord(sentence, SENTENCE_WORDS, (_start, _end, _from, to) => {
-    tokens = to;
+  terms.forEachWord(sentence, runs.ids, start, SENTENCE_WORDS, {
+    word: (_start, _end, _from, to) => {
+      tokens = to;
+    },
   });
-  return (runs.starts[i] as number) + tokens;
+  return start + tokens;
 }
 
 /**

@@ -2,8 +2,7 @@ import { hash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
-import { ArticleTerms, IntList } from './text/article-terms.ts';
-import { isSpace } from './text/chars.ts';
+import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts';
 import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
 import { firstWords, isStopword } from './text/tokens.ts';
@@ -811,12 +810,11 @@ const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
  * Finds names in a text: runs of up to 4 capitalised words (names, places, organisations), not counting
  * a sentence's first word alone, nor stopwords and days or months.
  */
-class NameReader {
+class NameReader implements WordVisitor {
   private readonly calendar: Set<number>;
   /** Whether a word that is not a plain capitalised word counts as a name word, by its text. */
   private readonly nameWords = new Map<string, boolean>();
-  /** Per token id, learnt on first sight: its length (0: not yet), whether it may be in a name (`isNameToken`). */
-  private lengths = new Int32Array(1024);
+  /** Per token id, learnt on first sight: whether it may be in a name (`isNameToken`). */
   private nameTokens = new Int8Array(1024);
   private out = new IntList();
   private tokens: ArrayLike<number> = [];
@@ -834,12 +832,6 @@ class NameReader {
   /**
    * Appends to `out` the content terms of the name phrases in the first `maxWords` words of `text`, whose
    * tokens are `tokens[offset ..]`. Returns how many words it read.
-   *
-   * Words are the non-empty pieces of `text.split(/\s+/)`, each with the range of `tokens(text)` it holds,
-   * as `ArticleTerms.forEachWord` gives them; read here in one loop with no lowercase copy of the text and
-   * no call per word, as this reads every sentence of every article. A token is stepped over whole: its
-   * characters are those of its text, each in its place (lowercasing keeps every character's place but
-   * for U+0130 "İ", which becomes "i" and a combining dot: the dot ends the token).
    */
   append(text: string, tokens: ArrayLike<number>, offset: number, maxWords: number, out: IntList): number {
     this.text = text;
@@ -847,31 +839,13 @@ class NameReader {
     this.offset = offset;
     this.out = out;
     this.runWords = 0;
-    const length = text.length;
-    let words = 0;
-    let token = 0;
-    let i = 0;
-    while (words < maxWords) {
-      while (i < length && isSpace(text.charCodeAt(i))) i++;
-      if (i === length) break;
-      const start = i;
-      const from = token;
-      while (i < length) {
-        const c = text.charCodeAt(i);
-        // U+212A (Kelvin) lowercases to "k": with U+0130, the only token characters beyond ASCII.
-        if (isAsciiLetterOrDigit(c) || c === 0x212a || c === 0x130)
-          i += this.lengthOf(tokens[offset + token++] as number);
-        else if (isSpace(c)) break;
-        else i++;
-      }
-      this.word(start, i, from, token);
-      words++;
-    }
+    const words = this.terms.forEachWord(text, tokens, offset, maxWords, this);
     this.flush();
     return words;
   }
 
-  private word(start: number, end: number, from: number, to: number): void {
+  /** One word of the text being read (`ArticleTerms.forEachWord`). */
+  word(start: number, end: number, from: number, to: number): void {
     if (this.isNameWord(start, end, from, to) && this.runWords < 4) {
       if (this.runWords === 0) {
         this.runFrom = from;
@@ -883,33 +857,16 @@ class NameReader {
     if (this.runWords > 0 && isClosing(this.text.charCodeAt(end - 1))) this.flush();
   }
 
-  /** A token's length in characters: read from a dense array, not from the token's string object. */
-  private lengthOf(token: number): number {
-    if (token >= this.lengths.length) this.grow(token);
-    let length = this.lengths[token] as number;
-    if (length === 0) {
-      length = this.terms.text(token).length;
-      this.lengths[token] = length;
-    }
-    return length;
-  }
-
   /** Whether a capitalised word's one token may be part of a name: neither a stopword nor a day or month. */
   private isNameToken(token: number): boolean {
-    if (token >= this.nameTokens.length) this.grow(token);
+    if (token >= this.nameTokens.length)
+      this.nameTokens = grown(this.nameTokens, Math.max(2 * this.nameTokens.length, token + 1));
     let known = this.nameTokens[token] as number;
     if (known === UNKNOWN_TOKEN) {
       known = this.terms.isStopword(token) || this.calendar.has(token) ? NOT_A_NAME : NAME;
       this.nameTokens[token] = known;
     }
     return known === NAME;
-  }
-
-  /** Makes room in the per-token arrays for token ids up to `token`. */
-  private grow(token: number): void {
-    const size = Math.max(2 * this.lengths.length, token + 1);
-    this.lengths = grown(this.lengths, size);
-    this.nameTokens = grown(this.nameTokens, size);
   }
 
   /** A run of one word that opens the text is its sentence's capital, not a name. */

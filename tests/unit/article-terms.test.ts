@@ -88,12 +88,15 @@ describe('ArticleTerms', () => {
     const terms = new ArticleTerms();
 
     for (const text of [...AWKWARD, ...seeds().map((a) => a.text)]) {
-      const tokens = texts(terms, terms.tokens(text));
+      const ids = terms.tokens(text);
+      const tokens = texts(terms, ids);
       const visited: { word: string; tokens: string[] }[] = [];
 
       // Act
-      const count = terms.forEachWord(text, 7, (start, end, from, to) => {
-        visited.push({ word: text.slice(start, end), tokens: tokens.slice(from, to) });
+      const count = terms.forEachWord(text, ids, 0, 7, {
+        word: (start, end, from, to) => {
+          visited.push({ word: text.slice(start, end), tokens: tokens.slice(from, to) });
+        },
       });
 
       // Assess

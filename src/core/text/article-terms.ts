@@ -42,8 +42,15 @@ export interface TokenRuns {
  * ```
  * and `contentTermIds(ids, starts[i], ends[i])` is `contentTerms(article.sentences[i])` as ids.
  */
+/** What `ArticleTerms.forEachWord` calls for each word. */
+export interface WordVisitor {
+  word(start: number, end: number, from: number, to: number): void;
+}
+
 export class ArticleTerms {
   private strings: string[] = [];
+  /** Each id's length in characters: read where a string's own would cost a pointer chase per token. */
+  private lengths = new Int32Array(1024);
   /** FNV-1a hash of each id's string. */
   private hashes = new Uint32Array(1024);
   /** Stem id of each id, UNKNOWN until first asked. */
@@ -185,17 +192,20 @@ export class ArticleTerms {
 
   /**
    * Visits the whitespace-separated words of `text` (the non-empty pieces of `text.split(/\s+/)`), at
-   * most `maxWords` of them, with the range of `tokens(text)` each holds: `visit(start, end, from, to)`
-   * for the word `text.slice(start, end)` and its tokens `tokens(text)[from .. to - 1]`. Returns how
-   * many words it visited. No string is built.
+   * most `maxWords` of them, with the range of its tokens each holds: `tokens[offset ..]` are `tokens(text)`
+   * (a sentence's run, `sentenceTokens`), and `visitor.word(start, end, from, to)` gets the word
+   * `text.slice(start, end)` and its tokens `tokens[offset + from .. offset + to - 1]`. Returns how many
+   * words it visited. No string is built, and no character of a token is read twice: a token is stepped
+   * over whole, as its characters are those of its text, each in its place (lowercasing keeps every
+   * character's place but for U+0130 "İ", which becomes "i" and a combining dot: the dot ends the token).
    */
   forEachWord(
     text: string,
+    tokens: ArrayLike<number>,
+    offset: number,
     maxWords: number,
-    visit: (start: number, end: number, from: number, to: number) => void,
+    visitor: WordVisitor,
   ): number {
-    // Lowercasing keeps positions unless a character becomes two ("İ" -> "i̇"): then each word on its own.
-    const aligned = !text.includes(DOTTED_CAPITAL_I_TEXT);
     const length = text.length;
     let words = 0;
     let token = 0;
@@ -205,14 +215,13 @@ export class ArticleTerms {
       if (i === length) break;
       const start = i;
       const from = token;
-      let inToken = false;
-      for (; i < length && !isSpace(text.charCodeAt(i)); i++) {
-        const tokenChar = aligned && isTokenCode(text.charCodeAt(i));
-        if (tokenChar && !inToken) token++;
-        inToken = tokenChar;
+      while (i < length) {
+        const c = text.charCodeAt(i);
+        if (isTokenCode(c)) i += this.lengths[tokens[offset + token++] as number] as number;
+        else if (isSpace(c)) break;
+        else i++;
       }
-      if (!aligned) token += countTokens(text.slice(start, i).toLowerCase());
-      visit(start, i, from, token);
+      visitor.word(start, i, from, token);
       words++;
     }
     return words;
@@ -387,6 +396,7 @@ export class ArticleTerms {
     const id = this.strings.length;
     this.strings.push(text);
     if (id === this.hashes.length) this.growIds();
+    this.lengths[id] = text.length;
     let hash = FNV_OFFSET;
     for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
     this.hashes[id] = hash >>> 0;
@@ -416,6 +426,7 @@ export class ArticleTerms {
   private growIds(): void {
     const size = this.hashes.length * 2;
     this.hashes = grown(this.hashes, size);
+    this.lengths = grown(this.lengths, size);
     this.stems = grown(this.stems, size, UNKNOWN);
     this.contents = grown(this.contents, size, UNKNOWN);
     this.stopwords = grown(this.stopwords, size);
@@ -518,17 +529,6 @@ function sameChars(known: string, source: string, start: number, fold: number): 
   for (let i = 0; i < known.length; i++)
     if (known.charCodeAt(i) !== (source.charCodeAt(start + i) | fold)) return false;
   return true;
-}
-
-function countTokens(lower: string): number {
-  let count = 0;
-  let inToken = false;
-  for (let i = 0; i < lower.length; i++) {
-    const tokenChar = isTokenCode(lower.charCodeAt(i));
-    if (tokenChar && !inToken) count++;
-    inToken = tokenChar;
-  }
-  return count;
 }
 
 /**
