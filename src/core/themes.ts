@@ -544,13 +544,16 @@ const NO_LINK = -1;
 /**
  * Each group's links, in the order added: entries (neighbour, sum of similarities) in one arena of typed
  * arrays, each group's chained from its first to its last. No array per group, and nothing moved as a
- * list grows.
+ * list grows. A merged group's entries are taken again for new links, so the arena holds no more than the
+ * links alive at once.
  */
 class Links {
   private neighbours = new Int32Array(1024);
   private sums = new Float64Array(1024);
   private nexts = new Int32Array(1024);
   private count = 0;
+  /** The chain of entries free to take again (NO_LINK: none). */
+  private free = NO_LINK;
   private readonly heads: Int32Array;
   private readonly tails: Int32Array;
 
@@ -561,8 +564,7 @@ class Links {
   }
 
   add(group: number, neighbour: number, sum: number): void {
-    if (this.count === this.neighbours.length) this.grow();
-    const e = this.count++;
+    const e = this.entry();
     this.neighbours[e] = neighbour;
     this.sums[e] = sum;
     this.nexts[e] = NO_LINK;
@@ -589,10 +591,26 @@ class Links {
     return this.sums[link] as number;
   }
 
-  /** Forgets a group's links (it has been merged). */
+  /** Forgets a group's links (it has been merged); their entries are free to take again. */
   drop(group: number): void {
+    const tail = this.tails[group] as number;
+    if (tail !== NO_LINK) {
+      this.nexts[tail] = this.free;
+      this.free = this.heads[group] as number;
+    }
     this.heads[group] = NO_LINK;
     this.tails[group] = NO_LINK;
+  }
+
+  /** A free entry: a dropped one, or the arena's next. */
+  private entry(): number {
+    const e = this.free;
+    if (e !== NO_LINK) {
+      this.free = this.nexts[e] as number;
+      return e;
+    }
+    if (this.count === this.neighbours.length) this.grow();
+    return this.count++;
   }
 
   private grow(): void {
