@@ -73,6 +73,7 @@ export function shingleSet(shingles: Uint32Array): Uint32Array {
   const shift = 32 - bits;
   // Scratch reused across calls: a fresh typed array is memory outside the heap, slow to get and free.
   // ends[b + 1] counts bucket b's shingles, then sums to where it starts; placing a shingle moves it on.
+  if (bucketEnds.length < (1 << bits) + 1) bucketEnds = new Int32Array((1 << bits) + 1);
   const ends = bucketEnds.fill(0, 0, (1 << bits) + 1);
   let fullest = 0;
   for (let i = 0; i < n; i++) {
@@ -115,7 +116,8 @@ export function shingleSet(shingles: Uint32Array): Uint32Array {
 
 /** Buckets of `shingleSet`: at most 2^16, so a huge text's shingles take a few to a bucket. */
 const MAX_BUCKET_BITS = 16;
-const bucketEnds = new Int32Array((1 << MAX_BUCKET_BITS) + 1);
+/** Grown to the buckets a call needs: a Lambda that never dedups a long text never holds the 256 KB of 2^16. */
+let bucketEnds = new Int32Array(0);
 let bucketed = new Uint32Array(1024);
 /** Past this many shingles in one bucket (a few, by chance), `shingleSet` sorts with the built-in sort. */
 const MAX_BUCKET_SIZE = 64;
