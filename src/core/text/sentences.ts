@@ -1,14 +1,21 @@
+import { isAsciiLetter, isSpace } from './chars.ts';
 import { STOPWORDS } from './stopwords.ts';
 import { wordCount } from './tokens.ts';
 
 /** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
 export function unreadableReason(sentence: string): string | undefined {
   const text = sentence.trim();
-  if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
+  if ((opensWithDateWord(text) && DATELINE.test(text)) || DATE_STAMP.test(text)) return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
   if (ANY_HINT.test(text)) {
-    if (CAPTION_HINT.test(text) && CAPTION.test(text)) return 'caption';
-    if (BYLINE_HINT.test(text) && BYLINE_CUE.test(text) && BYLINE.test(text)) return 'byline';
+    if (CAPTION_HINT.test(text) && (CAPTION.test(text) || (text.includes('/') && CAPTION_CREDIT.test(text))))
+      return 'caption';
+    if (
+      BYLINE_HINT.test(text) &&
+      BYLINE_CUE.test(text) &&
+      (BYLINE.test(text) || (opensWithBy(text) && BYLINE_NAMES.test(text)))
+    )
+      return 'byline';
     if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
   }
   const finalMark = lastBeforeClosing(text);
@@ -25,7 +32,13 @@ export function unreadableReason(sentence: string): string | undefined {
     (quoted && !quotesBalanced(text))
   )
     return 'fragment';
-  if (wordTotal <= MAX_ATTRIBUTION_WORDS && !quoted && ATTRIBUTION_ONLY.test(text)) return 'fragment';
+  if (
+    wordTotal <= MAX_ATTRIBUTION_WORDS &&
+    !quoted &&
+    mayBeAttributionOnly(text) &&
+    ATTRIBUTION_ONLY.test(text)
+  )
+    return 'fragment';
   if (!(quoted ? speakerNamed(text) : !FIRST_PERSON.test(text))) return 'unattributed quote';
   if (isAllCaps(text) || isTitleCase(text)) return 'headline';
   if (wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text))) return 'caption';
@@ -164,7 +177,12 @@ function quotesBalanced(text: string): boolean {
  * or a list entry ("Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.").
  */
 function hasVerb(text: string): boolean {
-  if (hasWordIn(text, COMMON_VERBS) || PAST_FORM.test(text) || CONTRACTION.test(text)) return true;
+  if (
+    hasWordIn(text, COMMON_VERBS) ||
+    PAST_FORM.test(text) ||
+    (hasApostrophe(text) && CONTRACTION.test(text))
+  )
+    return true;
   // "they play hardball": the word after a subject pronoun is its verb.
   if (/\b(?:I|[Ww]e|[Yy]ou|[Tt]hey)\s+\p{Ll}/u.test(text)) return true;
   const tokens = text.split(/\s+/);
@@ -239,6 +257,8 @@ const COMMON_VERBS = wordSet(
   ),
 );
 const CONTRACTION = /n['’]t\b|(?:^|[^\p{L}\d_])\p{L}+['’](?:s|re|ve|ll|d|m)\b/iu;
+/** What CONTRACTION needs: it is compiled (letters under `iu`, slow to compile) only for a text that has one. */
+const hasApostrophe = (text: string) => text.includes("'") || text.includes('’');
 const NOT_A_SUBJECT = new Set(
   'the a an of in at on for with by to from and or their its his her our your my these those all many some several two three four five six seven eight nine ten no both other such more most few'.split(
     ' ',
@@ -292,6 +312,19 @@ const MAX_ATTRIBUTION_WORDS = 12;
  */
 const ATTRIBUTION_ONLY =
   /\b(?:told|tells)(?:\s+\S+){1,4}[.!]$|\b(?:said|says|added|adds|asked|asks|explained|recalled|wrote|tweeted|noted|replied|insisted|argued|stated|continued)(?:\s+(?:in|on|at|to|during|late|earlier|yesterday|today|tonight|this)\b(?:\s+\S+){0,3})?[.!]$/iu;
+/**
+ * What ATTRIBUTION_ONLY needs, tested first: a final . or !, and one of its verbs as a whole word (a match has a
+ * boundary before the verb and a space, . or ! after it). Most sentences have neither, and the pattern is slow.
+ */
+function mayBeAttributionOnly(text: string): boolean {
+  const last = text.charAt(text.length - 1);
+  return (last === '.' || last === '!') && hasWordIn(text, ATTRIBUTION_VERBS);
+}
+const ATTRIBUTION_VERBS = wordSet(
+  'told tells said says added adds asked asks explained recalled wrote tweeted noted replied insisted argued stated continued'.split(
+    ' ',
+  ),
+);
 /** Fewest words inside quotation marks that make a quotation rather than a name or a scare-quoted term. */
 const QUOTE_WORDS = 4;
 /** A verb of saying (or "according to") outside the quotation: its speaker is in the sentence. */
@@ -306,6 +339,21 @@ const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 /** "Saturday, January 8, 2005" or "January 8, 2005" leading a line. */
 const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}`, 'i');
+/**
+ * What DATELINE needs, tested first: the text's first run of ASCII letters (under the `i` flag alone no other
+ * character matches them) is a weekday or a month as WEEKDAY and MONTH write it, since a comma, full stop or
+ * space follows it there.
+ */
+function opensWithDateWord(text: string): boolean {
+  let end = 0;
+  while (isAsciiLetter(text.charCodeAt(end))) end++;
+  return DATE_WORDS.has(text.slice(0, end).toLowerCase());
+}
+const DATE_WORDS = new Set(
+  'monday tuesday wednesday thursday friday saturday sunday jan january feb february mar march apr april may jun june jul july aug august sep sept sepember september oct october nov november dec december'.split(
+    ' ',
+  ),
+);
 /** "2005/01/08 Headline": a headline or caption carrying a date stamp. */
 const DATE_STAMP = /^\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/;
 /** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
@@ -319,9 +367,25 @@ const CAPTION_HINT = /\/|photo|pictur|seen in/i;
 const BYLINE_HINT = /\bby\b|agencies|contributed/i;
 const PROMPT_HINT = /related|click|read more|subscri|sign up|follow us|share this|rights|copyright/i;
 const CAPTION =
-  /[—–-]\s*[\p{L}\s]{1,30}\/\s*(?:file|afp|reuters|ap|getty)\b|\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
+  /\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
+/**
+ * "— John Smith/AFP": a caption's credit. Apart from CAPTION and tried only on a text with its slash: a letter
+ * class under the `iu` flags takes V8 milliseconds to compile, more than a short run spends in all the others.
+ */
+const CAPTION_CREDIT = /[—–-]\s*[\p{L}\s]{1,30}\/\s*(?:file|afp|reuters|ap|getty)\b/iu;
 const BYLINE =
-  /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b|\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
+  /\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
+/** "By John Smith": tried only on a text that opens with "by" and a space (see CAPTION_CREDIT). */
+const BYLINE_NAMES = /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b/iu;
+
+/** `/^by\s/iu`: no other character folds to b or y. */
+function opensWithBy(text: string): boolean {
+  return (
+    (text.charAt(0) === 'b' || text.charAt(0) === 'B') &&
+    (text.charAt(1) === 'y' || text.charAt(1) === 'Y') &&
+    isSpace(text.charCodeAt(2))
+  );
+}
 const PROMPT =
   /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
 /** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
