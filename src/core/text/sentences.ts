@@ -27,7 +27,7 @@ export function unreadableReason(sentence: string): string | undefined {
     wordTotal < MIN_WORDS ||
     !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) ||
     !(finalMark === '.' || finalMark === '!') ||
-    SUBJECTLESS_OPENER.test(text) ||
+    opensWith(text, SUBJECTLESS_OPENERS, isSpace) ||
     (finalMark === '.' && mayEndOnAbbreviation(text) && ABBREVIATION_END.test(text)) ||
     (quoted && !quotesBalanced(text))
   )
@@ -85,7 +85,9 @@ export function needsAntecedent(sentence: string): boolean {
   const text = sentence.trim();
   const opening = text.replace(/^["'“‘(]+/u, '');
   return (
-    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
+    (opensWith(opening, DANGLING_OPENERS, endsWord) &&
+      !opensWith(opening, STANDALONE_OPENERS, endsWord) &&
+      !opensWith(opening, NOW_THAT, () => true)) ||
     PRONOUN_ATTRIBUTION.test(text) ||
     (mayHaveIntroComma(opening) && PRONOUN_AFTER_INTRO.test(opening)) ||
     PRONOUN_AFTER_PHRASE.test(opening) ||
@@ -112,7 +114,9 @@ function isUnanchored(text: string): boolean {
   // "Comeaux fled ...": a first word that is no function word may be a name.
   if (INNER_NAME.test(text) || !STOPWORDS.has(first.toLowerCase())) return false;
   if (THIRD_PERSON.test(text)) return true;
-  return (VAGUE_SUBJECT.test(text) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text);
+  return (
+    (opensWith(text, VAGUE_SUBJECTS, endsWord) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text)
+  );
 }
 
 /**
@@ -155,7 +159,7 @@ function speakerNamed(text: string): boolean {
   outside.push(text.slice(open < 0 ? from : open));
   const rest = outside.join(' ');
   if (FIRST_PERSON.test(rest)) return false;
-  return !longQuote || REPORTED.test(rest);
+  return !longQuote || hasWordIn(rest, REPORTING_VERBS) || REPORTING_PHRASE.test(rest);
 }
 
 const OPENING_QUOTE = '“'.charCodeAt(0);
@@ -327,9 +331,16 @@ const ATTRIBUTION_VERBS = wordSet(
 );
 /** Fewest words inside quotation marks that make a quotation rather than a name or a scare-quoted term. */
 const QUOTE_WORDS = 4;
-/** A verb of saying (or "according to") outside the quotation: its speaker is in the sentence. */
-const REPORTED =
-  /\b(?:said|says|say|told|tells|tell|asked|asks|added|adds|wrote|writes|explained|recalled|tweeted|posted|noted|stated|replied|insisted|argued|argues|claimed|claims|warned|warns|admitted|testified|responded|joked|declared|urged|announced|confirmed|reported|reports|states|calls|called|continued|remarked|quipped|shouted|yelled|according to|in a statement)\b/iu;
+/**
+ * A verb of saying (or REPORTING_PHRASE) outside the quotation: its speaker is in the sentence. Words found by hasWordIn,
+ * as `\b(?:said|…)\b` with the `iu` flags would find them.
+ */
+const REPORTING_VERBS = wordSet(
+  'said says say told tells tell asked asks added adds wrote writes explained recalled tweeted posted noted stated replied insisted argued argues claimed claims warned warns admitted testified responded joked declared urged announced confirmed reported reports states calls called continued remarked quipped shouted yelled'.split(
+    ' ',
+  ),
+);
+const REPORTING_PHRASE = /\b(?:according to|in a statement)\b/iu;
 /** First-person words outside quotation marks: someone speaking whose quotation marks were lost. */
 const FIRST_PERSON = /\b(?:I|I['’](?:m|ve|d|ll)|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|us|[Oo]ur)\b/u;
 const MAX_WORDS = 70;
@@ -391,13 +402,15 @@ const PROMPT =
 /** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
 const ABBREVIATION_END =
   /(?:(?:^|[^\w.])(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
-/** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
-const SUBJECTLESS_OPENER =
-  /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;
+/** "Says Pakistan hosted...": a summary bullet or deck line without its subject (then a space). */
+const SUBJECTLESS_OPENERS = openings(
+  'says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies'.split(
+    '|',
+  ),
+);
 /** "“…,” he said": a quote whose speaker is only a pronoun. */
 const PRONOUN_ATTRIBUTION =
   /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
-/** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
 /** "In the sixth round, he landed one punch.": after a short introductory phrase, a pronoun subject. */
 const PRONOUN_AFTER_INTRO = /^[^,]{1,60},\s+(?:he|she|his|her|they|their|it|its)\s/iu;
 /** "Upon arrival they found ...": a pronoun subject right after a short opening phrase without a comma. */
@@ -407,8 +420,16 @@ const PRONOUN_AFTER_PHRASE =
 const PARTITIVE_SUBJECT =
   /^(?:all|most|many|some|none|few|several|each|both|half|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands|the rest|the majority|a few|a number|a third|a quarter)\s+of\s+(?:the|them|these|those|us|its|their|his|her)\b/iu;
 /** "Most people ...", "No one ...": a subject that names nobody. */
-const VAGUE_SUBJECT =
-  /^(?:no one|nobody|nothing|everyone|everybody|everything|someone|somebody|something|anyone|anybody|anything|(?:most|many|some|few|several|all|other) (?:people|others|observers|experts|fans|residents|viewers|critics))\b/iu;
+const VAGUE_SUBJECTS = openings([
+  ...'no one|nobody|nothing|everyone|everybody|everything|someone|somebody|something|anyone|anybody|anything'.split(
+    '|',
+  ),
+  ...['most', 'many', 'some', 'few', 'several', 'all', 'other'].flatMap((quantity) =>
+    'people others observers experts fans residents viewers critics'
+      .split(' ')
+      .map((who) => `${quantity} ${who}`),
+  ),
+]);
 /** "in this fight", "those measures": a demonstrative pointing at something named before (times aside). */
 const DEMONSTRATIVE_REFERENCE =
   /\b(?:this|these|those)\s+(?!(?:morning|afternoon|evening|night|week|weekend|month|year|season|spring|summer|autumn|fall|winter|time|century|decade)\b)\p{Ll}/iu;
@@ -416,10 +437,52 @@ const DEMONSTRATIVE_REFERENCE =
 const THIRD_PERSON = /\b(?:he|she|him|his|her|hers)\b/iu;
 /** A capitalised word after the first one: a name, a place, an organisation. */
 const INNER_NAME = /\s["'“‘(]?\p{Lu}/u;
-const STANDALONE_OPENER =
-  /^(?:now that|(?:this|that|these|those) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
-const DANGLING_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|previously|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same)\b/iu;
+/** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
+const STANDALONE_OPENERS = openings(
+  ['this', 'that', 'these', 'those'].flatMap((demonstrative) =>
+    'morning afternoon evening night week weekend month year season summer winter spring autumn fall'
+      .split(' ')
+      .map((time) => `${demonstrative} ${time}`),
+  ),
+);
+/** "Now that" opens a standalone sentence whatever follows it ("Now that's done" too). */
+const NOW_THAT = openings(['now that']);
+/** Words and phrases that open a sentence pointing back at the one before (a whole word: a boundary follows). */
+const DANGLING_OPENERS = openings(
+  'he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|previously|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same'.split(
+    '|',
+  ),
+);
+
+/** Lowercase ASCII phrases (words and single spaces) a text may open with, and the length of the longest. */
+interface Openings {
+  phrases: readonly string[];
+  longest: number;
+}
+
+function openings(phrases: readonly string[]): Openings {
+  return { phrases, longest: Math.max(...phrases.map((phrase) => phrase.length)) };
+}
+
+/**
+ * Whether `text` opens with one of `openings` and the character after it (its code, NaN at the end) passes `then`:
+ * what `^(?:…)` with the `iu` flags finds, without compiling a long pattern (slow to compile under those flags).
+ * Under them an ASCII letter matches its two cases, "ſ" matches "s" and the Kelvin sign "k", and nothing else.
+ */
+function opensWith(text: string, { phrases, longest }: Openings, then: (code: number) => boolean): boolean {
+  let opening = '';
+  for (let i = 0; i < longest && i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 65 && code <= 90) opening += String.fromCharCode(code + 32);
+    else if (code === 0x17f) opening += 's';
+    else if (code === 0x212a) opening += 'k';
+    else opening += text.charAt(i);
+  }
+  return phrases.some((phrase) => opening.startsWith(phrase) && then(text.charCodeAt(phrase.length)));
+}
+
+/** `\b` after a word character under the `iu` flags: the next character is none (or there is none). */
+const endsWord = (code: number) => !isIuWordChar(code);
 /**
  * Connectives that only tie a sentence to the one before it; without them the sentence says the same
  * ("But the future of the measure is unclear." -> "The future of the measure is unclear."). Time words
