@@ -2,6 +2,7 @@
 // that expression finds: each is checked against it on every character that can matter, and on many random texts.
 import { describe, expect, it } from 'vitest';
 import { capitalisedWords } from '../../src/core/summarise.ts';
+import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 
 /** Characters whose classes the replaced patterns tell apart: ASCII, Latin-1, case oddities, astral, surrogates. */
 const ALPHABET = [
@@ -54,5 +55,29 @@ describe('hand-written matchers', () => {
       'O’Brien',
       'Boston',
     ]);
+  });
+
+  it('sentence openers and verbs of saying fold case as the iu flags do: ſ is s, the Kelvin sign is k', () => {
+    // Each as the patterns these checks replaced answer it.
+    const pointsBack: [string, boolean][] = [
+      ['ſhe left the city on Monday.', true],
+      ['Shelter was found for the city on Monday.', false],
+      ['This wee\u212a the city reopened its bridge.', false],
+      ['Those wee\u212as were hard for the city and its mayor.', true],
+      ['Now thatcher Smith runs the city, the bridge opened.', false],
+      ['Most people in the city welcomed the bridge.', true],
+      ['Most peoples of the region welcomed the bridge.', false],
+      ['On the other hand, the city reopened its bridge.', true],
+      ['On the other handle the city reopened its bridge.', false],
+    ];
+    expect(pointsBack.map(([sentence]) => [sentence, needsAntecedent(sentence)])).toEqual(pointsBack);
+    const reasons: [string, string | undefined][] = [
+      ['ſays Pakistan hosted the talks on the border last week.', 'fragment'],
+      ['Says: Pakistan hosted the talks on the border last week.', undefined],
+      ['“We will rebuild the town again,” the mayor ſaid.', undefined],
+      ['“We will rebuild the town again,” according to the mayor.', undefined],
+      ['“We will rebuild the town again,” the mayor wrote5.', 'unattributed quote'],
+    ];
+    expect(reasons.map(([sentence]) => [sentence, unreadableReason(sentence)])).toEqual(reasons);
   });
 });
