@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../src/core/ingest/sentences.ts';
+import { sentenceBoundaries, splitSentences } from '../../src/core/ingest/sentences.ts';
 
 describe('splitSentences', () => {
   it.each([
@@ -134,5 +134,38 @@ describe('splitSentences', () => {
 
   it('returns no sentence for text without letters', () => {
     expect(splitSentences('— 12 —')).toEqual([]);
+  });
+});
+
+describe('sentenceBoundaries', () => {
+  it('ends sentences where Intl.Segmenter does, on every text of the characters it knows', () => {
+    // Prepare: random texts of every known character, sentence ends, closing marks and spaces weighted up.
+    const known: string[] = [];
+    for (let code = 0x20; code < 0x7f; code++) known.push(String.fromCharCode(code));
+    for (let code = 0xc0; code <= 0xff; code++) known.push(String.fromCharCode(code));
+    known.push(...'‘’“”–—…', ...'..!?  "”aA1');
+    let seed = 29;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const texts = Array.from({ length: 60_000 }, () =>
+      Array.from({ length: 1 + (next() % 24) }, () => known[next() % known.length]).join(''),
+    );
+    texts.push(
+      'reports FoxSports. com and Yahoo! Sports.',
+      'He left… Then he came back.',
+      'e.g. the U.S. (Ret.) Then 5.5 A.B. c',
+    );
+    const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+    // Act
+    const differing = texts.filter((text) => {
+      const expected = [...segmenter.segment(text)].map((s) => s.index).filter((index) => index > 0);
+      return JSON.stringify(sentenceBoundaries(text)) !== JSON.stringify(expected);
+    });
+
+    // Assess
+    expect(differing).toEqual([]);
   });
 });

@@ -1,14 +1,21 @@
+import { isAsciiLetter, isSpace } from './chars.ts';
 import { STOPWORDS } from './stopwords.ts';
 import { wordCount } from './tokens.ts';
 
 /** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
 export function unreadableReason(sentence: string): string | undefined {
   const text = sentence.trim();
-  if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
+  if ((opensWithDateWord(text) && DATELINE.test(text)) || DATE_STAMP.test(text)) return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
   if (ANY_HINT.test(text)) {
-    if (CAPTION_HINT.test(text) && CAPTION.test(text)) return 'caption';
-    if (BYLINE_HINT.test(text) && BYLINE_CUE.test(text) && BYLINE.test(text)) return 'byline';
+    if (CAPTION_HINT.test(text) && (CAPTION.test(text) || (text.includes('/') && CAPTION_CREDIT.test(text))))
+      return 'caption';
+    if (
+      BYLINE_HINT.test(text) &&
+      BYLINE_CUE.test(text) &&
+      (BYLINE.test(text) || (opensWithBy(text) && BYLINE_NAMES.test(text)))
+    )
+      return 'byline';
     if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
   }
   const finalMark = lastBeforeClosing(text);
@@ -20,12 +27,18 @@ export function unreadableReason(sentence: string): string | undefined {
     wordTotal < MIN_WORDS ||
     !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) ||
     !(finalMark === '.' || finalMark === '!') ||
-    SUBJECTLESS_OPENER.test(text) ||
+    opensWith(text, SUBJECTLESS_OPENERS, isSpace) ||
     (finalMark === '.' && mayEndOnAbbreviation(text) && ABBREVIATION_END.test(text)) ||
     (quoted && !quotesBalanced(text))
   )
     return 'fragment';
-  if (wordTotal <= MAX_ATTRIBUTION_WORDS && !quoted && ATTRIBUTION_ONLY.test(text)) return 'fragment';
+  if (
+    wordTotal <= MAX_ATTRIBUTION_WORDS &&
+    !quoted &&
+    mayBeAttributionOnly(text) &&
+    ATTRIBUTION_ONLY.test(text)
+  )
+    return 'fragment';
   if (!(quoted ? speakerNamed(text) : !FIRST_PERSON.test(text))) return 'unattributed quote';
   if (isAllCaps(text) || isTitleCase(text)) return 'headline';
   if (wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text))) return 'caption';
@@ -72,7 +85,9 @@ export function needsAntecedent(sentence: string): boolean {
   const text = sentence.trim();
   const opening = text.replace(/^["'“‘(]+/u, '');
   return (
-    (DANGLING_OPENER.test(opening) && !STANDALONE_OPENER.test(opening)) ||
+    (opensWith(opening, DANGLING_OPENERS, endsWord) &&
+      !opensWith(opening, STANDALONE_OPENERS, endsWord) &&
+      !opensWith(opening, NOW_THAT, () => true)) ||
     PRONOUN_ATTRIBUTION.test(text) ||
     (mayHaveIntroComma(opening) && PRONOUN_AFTER_INTRO.test(opening)) ||
     PRONOUN_AFTER_PHRASE.test(opening) ||
@@ -99,7 +114,9 @@ function isUnanchored(text: string): boolean {
   // "Comeaux fled ...": a first word that is no function word may be a name.
   if (INNER_NAME.test(text) || !STOPWORDS.has(first.toLowerCase())) return false;
   if (THIRD_PERSON.test(text)) return true;
-  return (VAGUE_SUBJECT.test(text) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text);
+  return (
+    (opensWith(text, VAGUE_SUBJECTS, endsWord) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text)
+  );
 }
 
 /**
@@ -142,7 +159,7 @@ function speakerNamed(text: string): boolean {
   outside.push(text.slice(open < 0 ? from : open));
   const rest = outside.join(' ');
   if (FIRST_PERSON.test(rest)) return false;
-  return !longQuote || REPORTED.test(rest);
+  return !longQuote || hasWordIn(rest, REPORTING_VERBS) || REPORTING_PHRASE.test(rest);
 }
 
 const OPENING_QUOTE = '“'.charCodeAt(0);
@@ -164,7 +181,12 @@ function quotesBalanced(text: string): boolean {
  * or a list entry ("Lindsey Germaine: Piccadilly Line train, Jamaican-born resident of Aylesbury.").
  */
 function hasVerb(text: string): boolean {
-  if (hasWordIn(text, COMMON_VERBS) || PAST_FORM.test(text) || CONTRACTION.test(text)) return true;
+  if (
+    hasWordIn(text, COMMON_VERBS) ||
+    PAST_FORM.test(text) ||
+    (hasApostrophe(text) && CONTRACTION.test(text))
+  )
+    return true;
   // "they play hardball": the word after a subject pronoun is its verb.
   if (/\b(?:I|[Ww]e|[Yy]ou|[Tt]hey)\s+\p{Ll}/u.test(text)) return true;
   const tokens = text.split(/\s+/);
@@ -239,6 +261,8 @@ const COMMON_VERBS = wordSet(
   ),
 );
 const CONTRACTION = /n['’]t\b|(?:^|[^\p{L}\d_])\p{L}+['’](?:s|re|ve|ll|d|m)\b/iu;
+/** What CONTRACTION needs: it is compiled (letters under `iu`, slow to compile) only for a text that has one. */
+const hasApostrophe = (text: string) => text.includes("'") || text.includes('’');
 const NOT_A_SUBJECT = new Set(
   'the a an of in at on for with by to from and or their its his her our your my these those all many some several two three four five six seven eight nine ten no both other such more most few'.split(
     ' ',
@@ -292,11 +316,31 @@ const MAX_ATTRIBUTION_WORDS = 12;
  */
 const ATTRIBUTION_ONLY =
   /\b(?:told|tells)(?:\s+\S+){1,4}[.!]$|\b(?:said|says|added|adds|asked|asks|explained|recalled|wrote|tweeted|noted|replied|insisted|argued|stated|continued)(?:\s+(?:in|on|at|to|during|late|earlier|yesterday|today|tonight|this)\b(?:\s+\S+){0,3})?[.!]$/iu;
+/**
+ * What ATTRIBUTION_ONLY needs, tested first: a final . or !, and one of its verbs as a whole word (a match has a
+ * boundary before the verb and a space, . or ! after it). Most sentences have neither, and the pattern is slow.
+ */
+function mayBeAttributionOnly(text: string): boolean {
+  const last = text.charAt(text.length - 1);
+  return (last === '.' || last === '!') && hasWordIn(text, ATTRIBUTION_VERBS);
+}
+const ATTRIBUTION_VERBS = wordSet(
+  'told tells said says added adds asked asks explained recalled wrote tweeted noted replied insisted argued stated continued'.split(
+    ' ',
+  ),
+);
 /** Fewest words inside quotation marks that make a quotation rather than a name or a scare-quoted term. */
 const QUOTE_WORDS = 4;
-/** A verb of saying (or "according to") outside the quotation: its speaker is in the sentence. */
-const REPORTED =
-  /\b(?:said|says|say|told|tells|tell|asked|asks|added|adds|wrote|writes|explained|recalled|tweeted|posted|noted|stated|replied|insisted|argued|argues|claimed|claims|warned|warns|admitted|testified|responded|joked|declared|urged|announced|confirmed|reported|reports|states|calls|called|continued|remarked|quipped|shouted|yelled|according to|in a statement)\b/iu;
+/**
+ * A verb of saying (or REPORTING_PHRASE) outside the quotation: its speaker is in the sentence. Words found by hasWordIn,
+ * as `\b(?:said|…)\b` with the `iu` flags would find them.
+ */
+const REPORTING_VERBS = wordSet(
+  'said says say told tells tell asked asks added adds wrote writes explained recalled tweeted posted noted stated replied insisted argued argues claimed claims warned warns admitted testified responded joked declared urged announced confirmed reported reports states calls called continued remarked quipped shouted yelled'.split(
+    ' ',
+  ),
+);
+const REPORTING_PHRASE = /\b(?:according to|in a statement)\b/iu;
 /** First-person words outside quotation marks: someone speaking whose quotation marks were lost. */
 const FIRST_PERSON = /\b(?:I|I['’](?:m|ve|d|ll)|[Mm]e|[Mm]y|[Ww]e|[Ww]e['’](?:re|ve|d|ll)|us|[Oo]ur)\b/u;
 const MAX_WORDS = 70;
@@ -306,6 +350,21 @@ const MONTH =
   '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 /** "Saturday, January 8, 2005" or "January 8, 2005" leading a line. */
 const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}`, 'i');
+/**
+ * What DATELINE needs, tested first: the text's first run of ASCII letters (under the `i` flag alone no other
+ * character matches them) is a weekday or a month as WEEKDAY and MONTH write it, since a comma, full stop or
+ * space follows it there.
+ */
+function opensWithDateWord(text: string): boolean {
+  let end = 0;
+  while (isAsciiLetter(text.charCodeAt(end))) end++;
+  return DATE_WORDS.has(text.slice(0, end).toLowerCase());
+}
+const DATE_WORDS = new Set(
+  'monday tuesday wednesday thursday friday saturday sunday jan january feb february mar march apr april may jun june jul july aug august sep sept sepember september oct october nov november dec december'.split(
+    ' ',
+  ),
+);
 /** "2005/01/08 Headline": a headline or caption carrying a date stamp. */
 const DATE_STAMP = /^\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/;
 /** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
@@ -319,21 +378,42 @@ const CAPTION_HINT = /\/|photo|pictur|seen in/i;
 const BYLINE_HINT = /\bby\b|agencies|contributed/i;
 const PROMPT_HINT = /related|click|read more|subscri|sign up|follow us|share this|rights|copyright/i;
 const CAPTION =
-  /[—–-]\s*[\p{L}\s]{1,30}\/\s*(?:file|afp|reuters|ap|getty)\b|\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
+  /\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
+/**
+ * "— John Smith/AFP": a caption's credit. Apart from CAPTION and tried only on a text with its slash: a letter
+ * class under the `iu` flags takes V8 milliseconds to compile, more than a short run spends in all the others.
+ * Between the dash and the slash: only spaces, or spaces then at most 30 letters and spaces opening with a letter:
+ * what `\s*[\p{L}\s]{1,30}` matches, written so that no space can be read by two parts of the pattern (the
+ * ReDoS checker found that overlap polynomial).
+ */
+const CAPTION_CREDIT = /[—–-](?:\s+|\s*\p{L}[\p{L}\s]{0,29})\/\s*(?:file|afp|reuters|ap|getty)\b/iu;
 const BYLINE =
-  /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b|\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
+  /\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
+/** "By John Smith": tried only on a text that opens with "by" and a space (see CAPTION_CREDIT). */
+const BYLINE_NAMES = /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b/iu;
+
+/** `/^by\s/iu`: no other character folds to b or y. */
+function opensWithBy(text: string): boolean {
+  return (
+    (text.charAt(0) === 'b' || text.charAt(0) === 'B') &&
+    (text.charAt(1) === 'y' || text.charAt(1) === 'Y') &&
+    isSpace(text.charCodeAt(2))
+  );
+}
 const PROMPT =
   /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
 /** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
 const ABBREVIATION_END =
   /(?:(?:^|[^\w.])(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
-/** "Says Pakistan hosted...": a summary bullet or deck line without its subject. */
-const SUBJECTLESS_OPENER =
-  /^(?:says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies)\s/iu;
+/** "Says Pakistan hosted...": a summary bullet or deck line without its subject (then a space). */
+const SUBJECTLESS_OPENERS = openings(
+  'says|adds|urges|reminds|warns|notes|calls|vows|slams|claims|rejects|seeks|asks|hails|terms|stresses|insists|denies'.split(
+    '|',
+  ),
+);
 /** "“…,” he said": a quote whose speaker is only a pronoun. */
 const PRONOUN_ATTRIBUTION =
   /^["“].*?[”"],?\s+(?:he|she|they)\s+(?:said|says|added|adds|told|tells|wrote|noted|remarked)\b/iu;
-/** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
 /** "In the sixth round, he landed one punch.": after a short introductory phrase, a pronoun subject. */
 const PRONOUN_AFTER_INTRO = /^[^,]{1,60},\s+(?:he|she|his|her|they|their|it|its)\s/iu;
 /** "Upon arrival they found ...": a pronoun subject right after a short opening phrase without a comma. */
@@ -343,8 +423,16 @@ const PRONOUN_AFTER_PHRASE =
 const PARTITIVE_SUBJECT =
   /^(?:all|most|many|some|none|few|several|each|both|half|one|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|thousands|the rest|the majority|a few|a number|a third|a quarter)\s+of\s+(?:the|them|these|those|us|its|their|his|her)\b/iu;
 /** "Most people ...", "No one ...": a subject that names nobody. */
-const VAGUE_SUBJECT =
-  /^(?:no one|nobody|nothing|everyone|everybody|everything|someone|somebody|something|anyone|anybody|anything|(?:most|many|some|few|several|all|other) (?:people|others|observers|experts|fans|residents|viewers|critics))\b/iu;
+const VAGUE_SUBJECTS = openings([
+  ...'no one|nobody|nothing|everyone|everybody|everything|someone|somebody|something|anyone|anybody|anything'.split(
+    '|',
+  ),
+  ...['most', 'many', 'some', 'few', 'several', 'all', 'other'].flatMap((quantity) =>
+    'people others observers experts fans residents viewers critics'
+      .split(' ')
+      .map((who) => `${quantity} ${who}`),
+  ),
+]);
 /** "in this fight", "those measures": a demonstrative pointing at something named before (times aside). */
 const DEMONSTRATIVE_REFERENCE =
   /\b(?:this|these|those)\s+(?!(?:morning|afternoon|evening|night|week|weekend|month|year|season|spring|summer|autumn|fall|winter|time|century|decade)\b)\p{Ll}/iu;
@@ -352,10 +440,52 @@ const DEMONSTRATIVE_REFERENCE =
 const THIRD_PERSON = /\b(?:he|she|him|his|her|hers)\b/iu;
 /** A capitalised word after the first one: a name, a place, an organisation. */
 const INNER_NAME = /\s["'“‘(]?\p{Lu}/u;
-const STANDALONE_OPENER =
-  /^(?:now that|(?:this|that|these|those) (?:morning|afternoon|evening|night|week|weekend|month|year|season|summer|winter|spring|autumn|fall)\b)/iu;
-const DANGLING_OPENER =
-  /^(?:he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|previously|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same)\b/iu;
+/** "This morning, ...", "Now that ...": a time or a subordinate clause, not a pointer back. */
+const STANDALONE_OPENERS = openings(
+  ['this', 'that', 'these', 'those'].flatMap((demonstrative) =>
+    'morning afternoon evening night week weekend month year season summer winter spring autumn fall'
+      .split(' ')
+      .map((time) => `${demonstrative} ${time}`),
+  ),
+);
+/** "Now that" opens a standalone sentence whatever follows it ("Now that's done" too). */
+const NOW_THAT = openings(['now that']);
+/** Words and phrases that open a sentence pointing back at the one before (a whole word: a boundary follows). */
+const DANGLING_OPENERS = openings(
+  'he|she|it|they|him|them|his|her|hers|its|their|theirs|this|that|these|those|there|such|another|others|both|either|neither|however|but|and|or|nor|also|meanwhile|moreover|furthermore|additionally|still|yet|so|thus|therefore|hence|nevertheless|nonetheless|instead|besides|then|now|later|previously|again|afterwards|otherwise|likewise|similarly|in addition|as a result|in contrast|on the other hand|the latter|the former|the same'.split(
+    '|',
+  ),
+);
+
+/** Lowercase ASCII phrases (words and single spaces) a text may open with, and the length of the longest. */
+interface Openings {
+  phrases: readonly string[];
+  longest: number;
+}
+
+function openings(phrases: readonly string[]): Openings {
+  return { phrases, longest: Math.max(...phrases.map((phrase) => phrase.length)) };
+}
+
+/**
+ * Whether `text` opens with one of `openings` and the character after it (its code, NaN at the end) passes `then`:
+ * what `^(?:…)` with the `iu` flags finds, without compiling a long pattern (slow to compile under those flags).
+ * Under them an ASCII letter matches its two cases, "ſ" matches "s" and the Kelvin sign "k", and nothing else.
+ */
+function opensWith(text: string, { phrases, longest }: Openings, then: (code: number) => boolean): boolean {
+  let opening = '';
+  for (let i = 0; i < longest && i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 65 && code <= 90) opening += String.fromCharCode(code + 32);
+    else if (code === 0x17f) opening += 's';
+    else if (code === 0x212a) opening += 'k';
+    else opening += text.charAt(i);
+  }
+  return phrases.some((phrase) => opening.startsWith(phrase) && then(text.charCodeAt(phrase.length)));
+}
+
+/** `\b` after a word character under the `iu` flags: the next character is none (or there is none). */
+const endsWord = (code: number) => !isIuWordChar(code);
 /**
  * Connectives that only tie a sentence to the one before it; without them the sentence says the same
  * ("But the future of the measure is unclear." -> "The future of the measure is unclear."). Time words
