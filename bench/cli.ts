@@ -1,5 +1,6 @@
 // Commands people wait for, each a whole fresh process timed from outside (median of BENCH_CLI_RUNS): the CLI
-// help, `npm start`'s build of the seeds, `digest summarize` on 10 articles, and `mjml --version` beside them.
+// help, `npm start`'s build of the seeds, `digest summarize` on 10 articles, and Node's own start and
+// `mjml --version` beside them.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,20 +19,36 @@ export interface CommandFigure {
 }
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The environment of the command rows: this one without NODE_EXTRA_CA_CERTS. Node 20 reads and parses that
+ * bundle at every start, whether or not the process opens a TLS connection (a machine-wide bundle of 144
+ * certificates adds about 100 ms here), which is the machine's and not the CLI's. The Lambda rows start from
+ * no environment at all; `nodeStartRows` shows what the bundle costs where it is set.
+ */
+const commandEnv = (() => {
+  const { NODE_EXTRA_CA_CERTS: _machineCertificates, ...env } = process.env;
+  return env;
+})();
 const usageReporter = fileURLToPath(new URL('process-usage.mjs', import.meta.url));
 
 /**
  * Wall time from `runs` plain processes, as people start them; CPU time and peak RSS from `runs` more with a
  * preloaded reporter, which would add its own start-up (about 40 ms here) to the wall time.
  */
-function measure(name: string, args: string[], runs: number): CommandFigure {
+function measure(
+  name: string,
+  args: string[],
+  runs: number,
+  env: NodeJS.ProcessEnv = commandEnv,
+): CommandFigure {
   const work = mkdtempSync(join(tmpdir(), 'bench-cli-'));
   const usageFile = join(work, 'usage.json');
   const run = (preload: string[]) => {
     const started = performance.now();
     const result = spawnSync(process.execPath, [...preload, ...args], {
       cwd: projectRoot,
-      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      env: { ...env, BENCH_USAGE_FILE: usageFile },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`);
@@ -62,6 +79,7 @@ export function benchCommands(runs: number, evalDir: string): CommandFigure[] {
     for (const file of files) writeFileSync(join(articles, file.id.replaceAll('/', '_')), file.bytes);
     const cli = 'bin/digest.js';
     return [
+      ...nodeStartRows(runs),
       measure('digest --help', [cli, '--help'], runs),
       measure(
         'npm start (digest build, 5 seed articles)',
@@ -74,4 +92,19 @@ export function benchCommands(runs: number, evalDir: string): CommandFigure[] {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Node's own start, for scale: as the command rows run, and with this machine's NODE_EXTRA_CA_CERTS if set. */
+function nodeStartRows(runs: number): CommandFigure[] {
+  const empty = ['-e', ''];
+  const rows = [measure('node -e "" (Node alone, for scale)', empty, runs)];
+  const certificates = process.env.NODE_EXTRA_CA_CERTS;
+  if (certificates)
+    rows.push(
+      measure(`node -e "" with NODE_EXTRA_CA_CERTS=${certificates}`, empty, runs, {
+        ...commandEnv,
+        NODE_EXTRA_CA_CERTS: certificates,
+      }),
+    );
+  return rows;
 }
