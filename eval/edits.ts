@@ -9,8 +9,9 @@ import { parseArgs } from 'node:util';
 import { readSourceFolder } from '../src/adapters/local-files.ts';
 import type { Article } from '../src/core/article.ts';
 import type { Digest } from '../src/core/digest.ts';
-import { buildDigest, parseFiles } from '../src/core/digest-from-files.ts';
+import { buildDigest } from '../src/core/digest-from-files.ts';
 import { applyEdits, type Edit } from '../src/core/edits.ts';
+import { parseFiles } from '../src/core/parse-files.ts';
 import { type Grounding, groundingOf } from './evaluate.ts';
 
 export interface EditGrounding {

@@ -2,6 +2,7 @@ import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
+import { runDirectly, type StageRunner } from './stages.ts';
 import { summariseWithAlternatives } from './summarise.ts';
 import { ArticleTerms } from './text/article-terms.ts';
 import { groupThemes } from './themes.ts';
@@ -21,11 +22,6 @@ export interface BuildOptions {
   /** Runs each named stage; the benchmark injects a timer here. @default runs the stage as is */
   runStage?: StageRunner;
 }
-
-export type PipelineStage = 'parse' | 'terms' | 'dedup' | 'themes' | 'summaries';
-export type StageRunner = <T>(stage: PipelineStage, run: () => T) => T;
-
-export const runDirectly: StageRunner = (_stage, run) => run();
 
 export const DEFAULT_DIGEST_TITLE = 'News digest';
 

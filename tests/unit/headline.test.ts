@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import type { Article } from '../../src/core/article.ts';
-import { buildDigest, parseFiles } from '../../src/core/digest-from-files.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { headlineFor, isNameList, shorten } from '../../src/core/headline.ts';
+import { parseFiles } from '../../src/core/parse-files.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { isStopword, wordCount, words } from '../../src/core/text/tokens.ts';
 import { article } from '../support/articles.ts';

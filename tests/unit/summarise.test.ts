@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
-import { parseFiles } from '../../src/core/digest-from-files.ts';
+import { parseFiles } from '../../src/core/parse-files.ts';
 import { summarise, summariseWithAlternatives } from '../../src/core/summarise.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { contentTerms, normaliseForMatch, wordCount } from '../../src/core/text/tokens.ts';

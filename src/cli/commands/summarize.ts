@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
-import { parseFiles } from '../../core/digest-from-files.ts';
 import { UsageError } from '../../core/errors.ts';
+import { parseFiles } from '../../core/parse-files.ts';
 import { summarise } from '../../core/summarise.ts';
 import { warnSkipped } from '../output.ts';
 
