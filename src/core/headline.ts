@@ -3,6 +3,7 @@ import { ArticleTerms, type TokenRuns } from './text/article-terms.ts';
 import { isSpace } from './text/chars.ts';
 import { withoutDateline } from './text/sentences.ts';
 import { firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { grown } from './text/typed-arrays.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -362,12 +363,12 @@ class CaseEvidence {
         sentences.set(sentence, (sentences.get(sentence) ?? 0) + 1);
     // One scan of each: capitalised words are counted at once, lowercase ones kept until every capitalised
     // count is known (it bounds what is tallied).
-    const lowercase = new LowercaseWords();
+    const lowercase = LOWERCASE_WORDS;
+    lowercase.clear();
     for (const [sentence, copies] of sentences) this.readWords(sentence, copies, lowercase);
     const counted = new LowercaseTally(this.capitalised, shouted);
-    lowercase.forEach((text, from, to, token, copies) => {
-      counted.add(token ?? text.slice(from, to), copies);
-    }, counted.shapes);
+    lowercase.forEach((word, copies) => counted.add(word, copies), counted.shapes);
+    lowercase.clear();
     for (const [key, count] of counted.counts) this.lowercase.set(key, count);
   }
 
@@ -469,41 +470,73 @@ class LowercaseTally {
   }
 }
 
-/** Lowercase words of sentences, kept as where they are, to be tallied once the capitalised ones are counted. */
+/**
+ * Lowercase words of sentences, kept as where they are, to be tallied once the capitalised ones are counted.
+ * A headline reads thousands of words: their places go in one typed array, reused from one CaseEvidence to
+ * the next (one is filled and emptied at a time), not in an entry object per word.
+ */
 class LowercaseWords {
+  /** The sentences read, and each non-ASCII word as a text of its own (it is `token`, not a slice). */
   private readonly texts: string[] = [];
-  private readonly spans: number[] = [];
-  private readonly tokens: (string | undefined)[] = [];
+  /** Per word: its text's index in `texts` (-1 - index for a non-ASCII word's own text), from, to, copies. */
+  private spans = new Int32Array(4 * 1024);
+  private count = 0;
+  /** `texts` index of the sentence `add` was last given. */
+  private sentence = -1;
 
   /** The word `token`, or `text.slice(from, to)` when `token` is undefined (an ASCII word), `copies` times. */
   add(text: string, from: number, to: number, token: string | undefined, copies: number): void {
-    this.texts.push(text);
-    this.spans.push(from, to, copies);
-    this.tokens.push(token);
+    let at: number;
+    if (token !== undefined) {
+      this.texts.push(token);
+      at = -this.texts.length;
+    } else {
+      if (this.texts[this.sentence] !== text) {
+        this.texts.push(text);
+        this.sentence = this.texts.length - 1;
+      }
+      at = this.sentence;
+    }
+    if (4 * this.count + 4 > this.spans.length) this.spans = grown(this.spans, 2 * this.spans.length);
+    const spans = this.spans;
+    const i = 4 * this.count++;
+    spans[i] = at;
+    spans[i + 1] = token === undefined ? from : 0;
+    spans[i + 2] = token === undefined ? to : token.length;
+    spans[i + 3] = copies;
   }
 
   /**
    * Visits the words in the order added. An ASCII word whose shape (length, first and last letter in
-   * lowercase) has no count in `shapes` when its turn comes is not visited.
+   * lowercase) has no count in `shapes` when its turn comes is not visited, nor its string built.
    */
-  forEach(
-    visit: (text: string, from: number, to: number, token: string | undefined, copies: number) => void,
-    shapes?: Uint16Array,
-  ): void {
-    this.texts.forEach((text, i) => {
-      const from = this.spans[3 * i] as number;
-      const to = this.spans[3 * i + 1] as number;
-      const token = this.tokens[i];
-      if (
-        token === undefined &&
-        shapes &&
-        shapes[shape(to - from, text.charCodeAt(from), lowerAscii(text.charCodeAt(to - 1)))] === 0
-      )
-        return;
-      visit(text, from, to, token, this.spans[3 * i + 2] as number);
-    });
+  forEach(visit: (word: string, copies: number) => void, shapes?: Uint16Array): void {
+    const spans = this.spans;
+    for (let i = 0; i < 4 * this.count; i += 4) {
+      const at = spans[i] as number;
+      const from = spans[i + 1] as number;
+      const to = spans[i + 2] as number;
+      const copies = spans[i + 3] as number;
+      if (at < 0) {
+        visit(this.texts[-1 - at] as string, copies);
+        continue;
+      }
+      const text = this.texts[at] as string;
+      if (shapes && shapes[shape(to - from, text.charCodeAt(from), lowerAscii(text.charCodeAt(to - 1)))] === 0)
+        continue;
+      visit(text.slice(from, to), copies);
+    }
+  }
+
+  /** Forgets the words (and lets go of their sentences). */
+  clear(): void {
+    this.texts.length = 0;
+    this.count = 0;
+    this.sentence = -1;
   }
 }
+
+const LOWERCASE_WORDS = new LowercaseWords();
 
 /**
  * Visits the words of a sentence as `split(/\s+/)` gives them (a leading space makes an empty first word),
