@@ -53,7 +53,7 @@ interface Candidate {
 
 function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   const found: Candidate[] = [];
-  const title = stripLabel(article.title.replace(/\s+/g, ' ').trim());
+  const title = stripLabel(article.title.replace(SPACE_RUNS, ' ').trim());
   if (title && !isTimestampLike(title)) {
     const sentenceCased = isSentenceCase(title) ? title : toSentenceCase(title, evidence);
     const text = wordCount(sentenceCased) > HEADLINE_MAX_WORDS ? shorten(sentenceCased) : sentenceCased;
@@ -77,7 +77,7 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
 function usable(text: string): boolean {
   const count = wordCount(text);
   if (count < HEADLINE_MIN_WORDS || count > HEADLINE_MAX_WORDS) return false;
-  if (/[?]$/.test(text) || /\.\.\.|…/.test(text)) return false;
+  if (text.endsWith('?') || text.includes('...') || text.includes('…')) return false;
   if (CONTEXT_OPENER.test(text)) return false;
   if (isNameList(text)) return false;
   return balanced(text);
@@ -93,26 +93,37 @@ const CONTEXT_OPENER =
  */
 export function isNameList(text: string): boolean {
   const parts = text
-    .split(/,|&|\sand\s/)
+    .split(LIST_SEPARATOR)
     .map((p) => p.trim())
     .filter((p) => p !== '');
   if (parts.length < 2 && !text.includes(',')) return false;
   return parts.every((part) => {
-    const tokens = part.split(/\s+/);
-    return (
-      tokens.length <= 4 && tokens.every((t) => /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(t) || isStopword(t))
-    );
+    const tokens = part.split(SPACES);
+    return tokens.length <= 4 && tokens.every((t) => NAME_LIKE.test(t) || isStopword(t));
   });
 }
 
+const LIST_SEPARATOR = /,|&|\sand\s/;
+/** A token whose first letter or digit is a capital or a digit. */
+const NAME_LIKE = /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u;
+
+/** Even straight quotes, and as many of each opening quote or bracket as closing ones: one scan, no match arrays. */
 function balanced(text: string): boolean {
-  const count = (pattern: RegExp) => (text.match(pattern) ?? []).length;
-  return (
-    count(/"/g) % 2 === 0 &&
-    count(/“/g) === count(/”/g) &&
-    count(/\(/g) === count(/\)/g) &&
-    count(/\[/g) === count(/\]/g)
-  );
+  let straight = 0;
+  let quotes = 0;
+  let parentheses = 0;
+  let brackets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22) straight++;
+    else if (code === 0x201c) quotes++;
+    else if (code === 0x201d) quotes--;
+    else if (code === 0x28) parentheses++;
+    else if (code === 0x29) parentheses--;
+    else if (code === 0x5b) brackets++;
+    else if (code === 0x5d) brackets--;
+  }
+  return straight % 2 === 0 && quotes === 0 && parentheses === 0 && brackets === 0;
 }
 
 // --- Scoring -------------------------------------------------------------------------------------
@@ -189,9 +200,11 @@ function scoreOf(
 
 /** The words before a relative pronoun: "A former employee who opened fire" has no verb of its own. */
 function mainClause(text: string): string {
-  const match = /\s(?:who|which|whose|whom)\s/.exec(text);
+  const match = RELATIVE_PRONOUN.exec(text);
   return match ? text.slice(0, match.index) : text;
 }
+
+const RELATIVE_PRONOUN = /\s(?:who|which|whose|whom)\s/;
 
 const COMMON_VERBS = new Set(
   `is are was were be been has have had will would can could may might must should do does did get gets got
@@ -203,15 +216,17 @@ const COMMON_VERBS = new Set(
 
 /** A sign of a finite verb: a common verb, an -ed or -ing form, an -s form after a lowercase word or name, or "to" + word. */
 function hasVerb(text: string): boolean {
-  const tokens = text.split(/\s+/).map((t) => trimWhere(t, NOT_LETTER));
+  const tokens = text.split(SPACES).map((t) => trimWhere(t, NOT_LETTER));
   return tokens.some((token, i) => {
     const lower = token.toLowerCase();
     if (COMMON_VERBS.has(lower)) return true;
     if (i === 0 || token !== lower) return false;
-    if (/^to$/.test(tokens[i - 1]?.toLowerCase() ?? '')) return !isStopword(lower);
-    return /(?:ed|[^s']s)$/.test(lower) && lower.length > 3 && !isStopword(lower);
+    if (tokens[i - 1]?.toLowerCase() === 'to') return !isStopword(lower);
+    return VERB_ENDING.test(lower) && lower.length > 3 && !isStopword(lower);
   });
 }
+
+const VERB_ENDING = /(?:ed|[^s']s)$/;
 
 // --- Shortening a sentence at a clause boundary ----------------------------------------------------
 
@@ -237,9 +252,9 @@ const FRONTED = new Set(
  * a function word. Returns undefined when no cut gives a line of at least 4 words.
  */
 export function shorten(sentence: string): string | undefined {
-  let tokens = sentence.trim().split(/\s+/);
+  let tokens = sentence.trim().split(SPACES);
   if (FRONTED.has((tokens[0] ?? '').toLowerCase())) {
-    const firstComma = tokens.findIndex((t) => /,$/.test(t));
+    const firstComma = tokens.findIndex((t) => t.endsWith(','));
     if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS)
       tokens = tokens.slice(firstComma + 1);
   }
@@ -247,7 +262,7 @@ export function shorten(sentence: string): string | undefined {
   for (const boundary of [clauseEnd, phraseEnd]) {
     for (let end = HEADLINE_MAX_WORDS; end >= HEADLINE_MIN_WORDS; end--) {
       if (boundary(tokens, end)) {
-        const text = trimWhere(tokens.slice(0, end).join(' '), /[,;:—–-]/, 'end');
+        const text = trimWhere(tokens.slice(0, end).join(' '), CUT_PUNCTUATION, 'end');
         if (balanced(text)) return text;
       }
     }
@@ -259,13 +274,22 @@ export function shorten(sentence: string): string | undefined {
 function clauseEnd(tokens: readonly string[], end: number): boolean {
   const last = tokens[end - 1] ?? '';
   const next = tokens[end] ?? '';
-  if (isStopword(stripPunctuation(last).toLowerCase()) && !/[,;:]$/.test(last)) return false;
+  const punctuated = endsWithPause(last);
+  if (!punctuated && isStopword(stripPunctuation(last).toLowerCase())) return false;
   // "the IBF, IBO and WBO titles": a comma between two names is inside a list, not a clause boundary.
-  if (/,$/.test(last) && /^\p{Lu}/u.test(last) && /^\p{Lu}/u.test(next)) return false;
+  if (last.endsWith(',') && startsWith(last, 'upper') && startsWith(next, 'upper')) return false;
   // "… IBF, IBO and WBO titles": a list of names goes on after "and".
-  if (/^(?:and|or)$/.test(next) && /^\p{Lu}/u.test(last)) return false;
-  return /[,;:]$/.test(last) || /^[—–-]+$/.test(next) || CLAUSE_START.has(next.toLowerCase());
+  if ((next === 'and' || next === 'or') && startsWith(last, 'upper')) return false;
+  return punctuated || DASHES.test(next) || CLAUSE_START.has(next.toLowerCase());
 }
+
+/** Ends on a comma, semicolon or colon. */
+const endsWithPause = (token: string) => {
+  const code = token.charCodeAt(token.length - 1);
+  return code === 0x2c || code === 0x3b || code === 0x3a;
+};
+const DASHES = /^[—–-]+$/;
+const CUT_PUNCTUATION = /[,;:—–-]/;
 
 /** A cut before a preposition, after a content word, that does not split a name ("Bank of America"). */
 function phraseEnd(tokens: readonly string[], end: number): boolean {
@@ -274,6 +298,10 @@ function phraseEnd(tokens: readonly string[], end: number): boolean {
   return PHRASE_START.has(next) && !isStopword(last.toLowerCase()) && last !== '';
 }
 
+// Patterns are module constants: a literal in a function is a new RegExp object at every call.
+const SPACES = /\s+/;
+const SPACE_RUNS = /\s+/g;
+const CAPITALS_ONLY = /^\p{Lu}+$/u;
 const NOT_LETTER = /[^\p{L}]/u;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/u;
 
@@ -304,9 +332,12 @@ function stripPunctuation(token: string): string {
 /** "Report: …", "UPDATE - …", "27/09/2013-…": a one- or two-word label or a date before the headline. */
 function stripLabel(title: string): string {
   return title
-    .replace(/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/, '')
-    .replace(/^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u, '');
+    .replace(DATE_LABEL, '')
+    .replace(WORD_LABEL, '');
 }
+
+const DATE_LABEL = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/;
+const WORD_LABEL = /^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u;
 
 /**
  * A line made of dates, times and stamp words only ("27 NOVEMBER, 2005", "8: 24am:", "APR 28"): from its
@@ -325,17 +356,22 @@ const STAMP_PIECE =
 
 /** Ends without a closing full stop or colon; starts with a capital. */
 function finish(text: string): string {
-  const trimmed = trimWhere(trimWhere(text, /[\s.,;:—–-]/u, 'end'), /[\s,;:—–-]/u, 'start');
+  const trimmed = trimWhere(trimWhere(text, TRAILING_PUNCTUATION, 'end'), LEADING_PUNCTUATION, 'start');
   return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
 }
 
+const TRAILING_PUNCTUATION = /[\s.,;:—–-]/u;
+const LEADING_PUNCTUATION = /[\s,;:—–-]/u;
+
 /** Has lowercase content words: already sentence case (or a lead sentence), not Title Case or ALL CAPS. */
 function isSentenceCase(text: string): boolean {
-  const words = text.split(/\s+/).filter((w) => /^\p{L}{4,}/u.test(w) && !isStopword(w.toLowerCase()));
+  const words = text.split(SPACES).filter((w) => LONG_WORD.test(w) && !isStopword(w.toLowerCase()));
   if (words.length === 0) return true;
-  const lower = words.filter((w) => /^\p{Ll}/u.test(w)).length;
+  const lower = words.filter((w) => LOWER_START.test(w)).length;
   return lower / words.length >= 0.3;
 }
+
+const LONG_WORD = /^\p{L}{4,}/u;
 
 /**
  * How the theme's bodies (their first sentences) write each word's case, not counting sentence starts.
@@ -613,9 +649,9 @@ const NON_ASCII = /[^\0-\x7f]/;
  * capitals stays so, everything else is lowercased; the first word is capitalised.
  */
 function toSentenceCase(title: string, evidence: CaseEvidence): string {
-  const tokens = title.split(/\s+/);
+  const tokens = title.split(SPACES);
   const keys = tokens.map((t) => stripPunctuation(t).toLowerCase());
-  const allCaps = !/\p{Ll}/u.test(title);
+  const allCaps = !LOWERCASE_LETTER.test(title);
   return tokens
     .map((token, i) => {
       const word = stripPunctuation(token);
@@ -625,8 +661,8 @@ function toSentenceCase(title: string, evidence: CaseEvidence): string {
         evidence.hasPair(key, `${keys[i + 1]}`) ||
         evidence.isNamed(key);
       let cased: string;
-      if (/^\p{Lu}{2,}$/u.test(word) && (!allCaps || evidence.isAcronym(word))) cased = word;
-      else if (named || /^\p{Lu}\p{Ll}{0,3}\.$/u.test(token))
+      if (ALL_UPPER.test(word) && (!allCaps || evidence.isAcronym(word))) cased = word;
+      else if (named || ABBREVIATED.test(token))
         cased = word.charAt(0).toUpperCase() + (allCaps ? word.slice(1).toLowerCase() : word.slice(1));
       else cased = key;
       const result = token.replace(word, cased);
@@ -635,17 +671,21 @@ function toSentenceCase(title: string, evidence: CaseEvidence): string {
     .join(' ');
 }
 
+const LOWERCASE_LETTER = /\p{Ll}/u;
+/** "Gov.", "St.": a capitalised abbreviation. */
+const ABBREVIATED = /^\p{Lu}\p{Ll}{0,3}\.$/u;
+
 /**
  * Fixes case where the theme's bodies disagree with one source: a shouted word ("A FIRE has …") is
  * lowercased, a name a source wrote in lowercase ("Gov. sarah palin's") gets its capital back.
  */
 function recase(text: string, evidence: CaseEvidence): string {
   return text
-    .split(/\s+/)
+    .split(SPACES)
     .map((token, i) => {
       const word = stripPunctuation(token);
       const key = word.toLowerCase();
-      if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && evidence.isShouted(key))
+      if (i > 0 && word.length >= 3 && CAPITALS_ONLY.test(word) && evidence.isShouted(key))
         return token.replace(word, key);
       if (startsWith(word, 'lower') && evidence.isLowercasedName(key))
         return token.replace(word, word.charAt(0).toUpperCase() + word.slice(1));
@@ -657,10 +697,10 @@ function recase(text: string, evidence: CaseEvidence): string {
 /** No usable candidate: the central headline or lead, cut to 14 words before a lowercase word. */
 function fallback(article: Article): string {
   const source = article.title.trim() || (article.sentences[0] ?? article.id);
-  const tokens = source.split(/\s+/);
+  const tokens = source.split(SPACES);
   if (tokens.length <= HEADLINE_MAX_WORDS) return finish(source);
   let end = HEADLINE_MAX_WORDS;
-  while (end > HEADLINE_MIN_WORDS && !/^\p{Ll}/u.test(tokens[end] ?? '')) end--;
+  while (end > HEADLINE_MIN_WORDS && !LOWER_START.test(tokens[end] ?? '')) end--;
   while (end > HEADLINE_MIN_WORDS && isStopword(stripPunctuation(tokens[end - 1] ?? '').toLowerCase())) end--;
   return finish(tokens.slice(0, end).join(' '));
 }
