@@ -331,9 +331,7 @@ function stripPunctuation(token: string): string {
 
 /** "Report: …", "UPDATE - …", "27/09/2013-…": a one- or two-word label or a date before the headline. */
 function stripLabel(title: string): string {
-  return title
-    .replace(DATE_LABEL, '')
-    .replace(WORD_LABEL, '');
+  return title.replace(DATE_LABEL, '').replace(WORD_LABEL, '');
 }
 
 const DATE_LABEL = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/;
@@ -403,7 +401,9 @@ class CaseEvidence {
     lowercase.clear();
     for (const [sentence, copies] of sentences) this.readWords(sentence, copies, lowercase);
     const counted = new LowercaseTally(this.capitalised, shouted);
-    lowercase.forEach((word, copies) => counted.add(word, copies), counted.shapes);
+    lowercase.forEach((word, copies) => {
+      counted.add(word, copies);
+    }, counted.shapes);
     lowercase.clear();
     for (const [key, count] of counted.counts) this.lowercase.set(key, count);
   }
@@ -558,7 +558,10 @@ class LowercaseWords {
         continue;
       }
       const text = this.texts[at] as string;
-      if (shapes && shapes[shape(to - from, text.charCodeAt(from), lowerAscii(text.charCodeAt(to - 1)))] === 0)
+      if (
+        shapes &&
+        shapes[shape(to - from, text.charCodeAt(from), lowerAscii(text.charCodeAt(to - 1)))] === 0
+      )
         continue;
       visit(text.slice(from, to), copies);
     }

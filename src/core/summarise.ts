@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
-import { ArticleTerms } from './text/article-terms.ts';
+import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
@@ -155,7 +155,9 @@ interface SentenceInfo {
   text: string;
   /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
-  grams: Concept[];
+  /** Its concepts are `ids.grams` from `gramsFrom` up to `gramsTo`. */
+  gramsFrom: number;
+  gramsTo: number;
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
   /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
@@ -168,7 +170,14 @@ function sentenceInfo(
   ids: ConceptIds,
   terms: ArticleTerms,
 ): SentenceInfo {
-  const info: SentenceInfo = { text: sentence, tokens, grams: ids.bigrams(tokens), readable: false };
+  const gramsFrom = ids.appendBigrams(tokens);
+  const info: SentenceInfo = {
+    text: sentence,
+    tokens,
+    gramsFrom,
+    gramsTo: ids.grams.length,
+    readable: false,
+  };
   const readableText = withoutDateline(sentence);
   if (unreadableReason(readableText)) return info;
   info.readable = true;
@@ -191,17 +200,27 @@ function matchKey(text: string, tokens: Int32Array, terms: ArticleTerms): string
   return NON_ASCII.test(normalised) ? `s${normalised}` : tokenKey(terms.tokens(normalised));
 }
 
-/** Token ids as a string, two UTF-16 units each. */
+/** Token ids as a string after a "t", two UTF-16 units each, made from one reused buffer: the key is the only allocation. */
 function tokenKey(tokens: Int32Array): string {
-  const chunks = ['t'];
+  let key = '';
   // In chunks: a hostile sentence of few words can hold a great many tokens, too many for one call.
-  for (let from = 0; from < tokens.length; from += 4096) {
-    const units: number[] = [];
-    for (const id of tokens.subarray(from, from + 4096)) units.push(id >>> 16, id & 0xffff);
-    chunks.push(String.fromCharCode(...units));
+  for (let from = 0; from === 0 || from < tokens.length; from += KEY_CHUNK) {
+    const units = KEY_UNITS;
+    let length = 0;
+    if (from === 0) units[length++] = KEY_PREFIX;
+    for (let i = from; i < Math.min(tokens.length, from + KEY_CHUNK); i++) {
+      const id = tokens[i] as number;
+      units[length++] = id >>> 16;
+      units[length++] = id & 0xffff;
+    }
+    key += String.fromCharCode.apply(null, units.subarray(0, length) as unknown as number[]);
   }
-  return chunks.join('');
+  return key;
 }
+
+const KEY_CHUNK = 4096;
+const KEY_UNITS = new Uint16Array(2 * KEY_CHUNK + 1);
+const KEY_PREFIX = 't'.charCodeAt(0);
 
 const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
 const NON_ASCII_WORD_CHAR = /(?![\0-\x7f])[\p{L}\p{N}]/u;
@@ -224,7 +243,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       return info;
     });
   });
-  const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
+  const weights = conceptWeights(sentences, ids.grams, ids.size, settings.leadSentences, settings.leadBonus);
   const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
     terms,
     cases: once(() => new WordCases(infos.values(), terms)),
@@ -353,19 +372,27 @@ function readingOrder(articles: readonly Article[]): Article[] {
 /** A concept: a stemmed word bigram, as its id in one ranking. */
 type Concept = number;
 
-/** Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight. */
+/**
+ * Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight, and the concepts of
+ * the sentences it read, one run after another in one list: no array per sentence. The list is reused by
+ * every ranking (one is made at a time).
+ */
 class ConceptIds {
   private readonly pairs = new PairIds();
+  readonly grams = GRAMS;
 
-  constructor(private readonly terms: ArticleTerms) {}
+  constructor(private readonly terms: ArticleTerms) {
+    this.grams.clear();
+  }
 
   get size(): number {
     return this.pairs.size;
   }
 
-  /** The stemmed word bigrams of tokens, but those of two stopwords. */
-  bigrams(tokens: Int32Array): Concept[] {
-    const grams: Concept[] = [];
+  /** Appends the stemmed word bigrams of tokens, but those of two stopwords, to `grams`; returns where they start. */
+  appendBigrams(tokens: Int32Array): number {
+    const grams = this.grams;
+    const start = grams.length;
     const terms = this.terms;
     let previousStop = false;
     for (let i = 0; i < tokens.length; i++) {
@@ -377,9 +404,11 @@ class ConceptIds {
       }
       previousStop = stop;
     }
-    return grams;
+    return start;
   }
 }
+
+const GRAMS = new IntList();
 
 /**
  * Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. With
@@ -388,6 +417,7 @@ class ConceptIds {
  */
 function conceptWeights(
   articles: readonly (readonly SentenceInfo[])[],
+  grams: IntList,
   count: number,
   leadSentences: number,
   leadBonus: number,
@@ -398,8 +428,9 @@ function conceptWeights(
   const seen = new Int32Array(count);
   const seenInLead = new Int32Array(count);
   articles.forEach((sentences, a) => {
-    sentences.forEach(({ grams }, index) => {
-      for (const gram of grams) {
+    sentences.forEach(({ gramsFrom, gramsTo }, index) => {
+      for (let k = gramsFrom; k < gramsTo; k++) {
+        const gram = grams.at(k);
         if (seen[gram] !== a + 1) {
           seen[gram] = a + 1;
           users[gram] = (users[gram] as number) + 1;
@@ -540,12 +571,17 @@ function candidatesOf(
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
       let reward = 0;
-      for (const gram of text === sentence.text ? sentence.grams : ids.bigrams(tokens))
+      const ownGrams = text === sentence.text;
+      const from = ownGrams ? sentence.gramsFrom : ids.appendBigrams(tokens);
+      const to = ownGrams ? sentence.gramsTo : ids.grams.length;
+      for (let k = from; k < to; k++) {
+        const gram = ids.grams.at(k);
         if (weighs(weights, gram) && listed[gram] !== mark) {
           listed[gram] = mark;
           concepts.push(gram);
           reward += weights[gram] as number;
         }
+      }
       byKey.set(
         key,
         new LazyCandidate(
