@@ -1,5 +1,5 @@
 import type { Article } from './article.ts';
-import { ArticleTerms, type TokenRuns } from './text/article-terms.ts';
+import { ArticleTerms, IntList, type TokenRuns } from './text/article-terms.ts';
 import { isSpace } from './text/chars.ts';
 import { withoutDateline } from './text/sentences.ts';
 import { firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
@@ -34,11 +34,11 @@ const leadOf = (article: Article, count: number) =>
 export function headlineFor(articles: readonly Article[], terms = new ArticleTerms()): string {
   if (articles.length === 0) return '';
   const evidence = new CaseEvidence(articles.slice(0, EVIDENCE_ARTICLES), shoutedWords(articles));
-  const shared = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES), terms);
+  const shareOf = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES), terms);
   let best: { text: string; score: number } | undefined;
   articles.slice(0, CANDIDATE_ARTICLES).forEach((article, rank) => {
     for (const candidate of candidatesOf(article, evidence)) {
-      const score = scoreOf(candidate, shared, rank, terms);
+      const score = scoreOf(candidate, shareOf, rank, terms);
       if (!best || score > best.score) best = { text: candidate.text, score };
     }
   });
@@ -128,11 +128,16 @@ function balanced(text: string): boolean {
 
 // --- Scoring -------------------------------------------------------------------------------------
 
-/** Content term id -> share of the theme's articles using it in their headline or first sentences. */
-function sharedTerms(articles: readonly Article[], terms: ArticleTerms): Map<number, number> {
-  const counts = new Map<number, number>();
+/**
+ * Content term id -> share of the theme's articles using it in their headline or first sentences. The
+ * counts live in one reused array (one theme is scored at a time) and are read until the next call.
+ */
+function sharedTerms(articles: readonly Article[], terms: ArticleTerms): (term: number) => number {
+  const counts = SHARED_COUNTS;
+  counts.clear();
+  const found = TERM_SET;
   for (const article of articles) {
-    const found = new Set<number>();
+    found.clear();
     const title = terms.titleTokens(article);
     addContentTerms(terms, title, 0, title.length, found);
     const runs = terms.sentenceTokens(article);
@@ -144,25 +149,66 @@ function sharedTerms(articles: readonly Article[], terms: ArticleTerms): Map<num
         leadTokensEnd(article, i, runs, terms),
         found,
       );
-    for (const term of found) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (let k = 0; k < found.members.length; k++) counts.increment(found.members.at(k));
   }
-  for (const [term, count] of counts) counts.set(term, count / articles.length);
-  return counts;
+  return (term) => counts.get(term) / articles.length;
 }
 
 /** Adds the content terms of `tokens[from .. to - 1]` to `found`. */
-function addContentTerms(
-  terms: ArticleTerms,
-  tokens: Int32Array,
-  from: number,
-  to: number,
-  found: Set<number>,
-) {
+function addContentTerms(terms: ArticleTerms, tokens: Int32Array, from: number, to: number, found: TermSet) {
   for (let k = from; k < to; k++) {
     const term = terms.contentTerm(tokens[k] as number);
     if (term >= 0) found.add(term);
   }
 }
+
+/**
+ * A set of term ids as marks in one reused array, its members listed in the order added: a Set per
+ * article and per candidate was much of the headline's garbage. Each use clears it first.
+ */
+class TermSet {
+  private marks = new Int32Array(1024);
+  /** The mark of the current members; 0 is no member's. */
+  private mark = 1;
+  readonly members = new IntList();
+
+  clear(): void {
+    this.mark++;
+    this.members.clear();
+  }
+
+  add(term: number): void {
+    if (term >= this.marks.length) this.marks = grown(this.marks, Math.max(2 * this.marks.length, term + 1));
+    if (this.marks[term] === this.mark) return;
+    this.marks[term] = this.mark;
+    this.members.push(term);
+  }
+}
+
+/** Counts by term id in one reused array; `clear` zeroes only the terms counted. */
+class TermCounts {
+  private counts = new Int32Array(1024);
+  private readonly counted = new TermSet();
+
+  clear(): void {
+    for (let k = 0; k < this.counted.members.length; k++) this.counts[this.counted.members.at(k)] = 0;
+    this.counted.clear();
+  }
+
+  increment(term: number): void {
+    if (term >= this.counts.length)
+      this.counts = grown(this.counts, Math.max(2 * this.counts.length, term + 1));
+    this.counted.add(term);
+    this.counts[term] = (this.counts[term] as number) + 1;
+  }
+
+  get(term: number): number {
+    return term < this.counts.length ? (this.counts[term] as number) : 0;
+  }
+}
+
+const TERM_SET = new TermSet();
+const SHARED_COUNTS = new TermCounts();
 
 /** Where sentence `i`'s tokens end in `runs` once it is cut after `SENTENCE_WORDS` words, as `leadOf` cuts it. */
 function leadTokensEnd(article: Article, i: number, runs: TokenRuns, terms: ArticleTerms): number {
@@ -183,17 +229,19 @@ function leadTokensEnd(article: Article, i: number, runs: TokenRuns, terms: Arti
  */
 function scoreOf(
   candidate: Candidate,
-  shared: ReadonlyMap<number, number>,
+  shareOf: (term: number) => number,
   rank: number,
   terms: ArticleTerms,
 ): number {
   const tokens = terms.tokens(candidate.text);
-  const own = new Set<number>();
+  const own = TERM_SET;
+  own.clear();
   addContentTerms(terms, tokens, 0, tokens.length, own);
-  if (own.size === 0) return 0;
+  const count = own.members.length;
+  if (count === 0) return 0;
   let shares = 0;
-  for (const term of own) shares += shared.get(term) ?? 0;
-  const support = shares / Math.sqrt(own.size);
+  for (let k = 0; k < count; k++) shares += shareOf(own.members.at(k));
+  const support = shares / Math.sqrt(count);
   const form = (candidate.headline ? 1.2 : 1) * (hasVerb(mainClause(candidate.text)) ? 1 : 0.5);
   return support * form * (1 / (1 + 0.02 * rank));
 }
