@@ -469,8 +469,8 @@ class WordCases {
     this.lowerTokens = new Uint8Array(terms.size);
     for (const { text, tokens } of sentences) {
       if (hasNonAsciiWordChar(text)) {
-        for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
-        for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
+        for (const word of text.match(LOWERCASE_WORD) ?? []) this.lower.add(word);
+        for (const word of text.match(CAPITALISED_INSIDE) ?? []) this.inner.add(word);
       } else this.readAscii(text, tokens);
     }
   }
@@ -519,25 +519,26 @@ class WordCases {
   }
 }
 
+const LOWERCASE_WORD = /(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu;
+const CAPITALISED_INSIDE = /(?<=\s)\p{Lu}\p{L}+/gu;
 const ASCII_WORD = /^[a-z]+$/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
 const NON_ASCII = /[^\0-\x7f]/;
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
 function openingName(text: string, cases: () => WordCases): string | undefined {
-  const match = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u.exec(text);
+  const match = NAME_THEN_WORD.exec(text);
   const [, name, verb] = match ?? [];
-  if (
-    name === undefined ||
-    verb === undefined ||
-    !(SUBJECT_VERB.has(verb) || /\p{Ll}{2}(?:ed|s)$/u.test(verb))
-  )
+  if (name === undefined || verb === undefined || !(SUBJECT_VERB.has(verb) || VERB_FORM.test(verb)))
     return undefined;
   const lower = name.toLowerCase();
   if (cases().hasLowercase(lower) || isStopword(lower)) return undefined;
   // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
   return name.endsWith('s') && !cases().hasCapitalisedInside(name) ? undefined : name;
 }
+
+const NAME_THEN_WORD = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u;
+const VERB_FORM = /\p{Ll}{2}(?:ed|s)$/u;
 
 /** Verbs that follow a subject, besides -ed and -s forms. */
 const SUBJECT_VERB = new Set(
@@ -649,10 +650,11 @@ class LazyCandidate implements Candidate {
 
   private own() {
     const { terms } = this.context;
-    this.ownTerms ??= {
-      terms: new Set(terms.contentTermIds(this.textTokens)),
-      tokens: new Set(this.textTokens),
-    };
+    if (!this.ownTerms) {
+      const tokens = new Set<number>();
+      for (const token of this.textTokens) tokens.add(token);
+      this.ownTerms = { terms: contentTermSet(terms, this.textTokens), tokens };
+    }
     return this.ownTerms;
   }
 
@@ -663,11 +665,21 @@ class LazyCandidate implements Candidate {
       const tokens = text === this.text ? this.textTokens : terms.tokens(text);
       this.statementDetails = {
         facts: namesAndFigures(text, tokens, terms, cases()),
-        statementTerms: new Set(terms.contentTermIds(tokens)),
+        statementTerms: contentTermSet(terms, tokens),
       };
     }
     return this.statementDetails;
   }
+}
+
+/** The content terms of tokens, in order of first use (a loop: no array of them, no iterator). */
+function contentTermSet(terms: ArticleTerms, tokens: Int32Array): Set<number> {
+  const found = new Set<number>();
+  for (const token of tokens) {
+    const term = terms.contentTerm(token);
+    if (term >= 0) found.add(term);
+  }
+  return found;
 }
 
 function selectGreedily(
@@ -784,17 +796,24 @@ function namesAndFigures(
   terms: ArticleTerms,
   cases: WordCases,
 ): Candidate['facts'] {
-  const figures = new Set([...tokens].filter((token) => /\d/u.test(terms.text(token))));
+  const figures = new Set<number>();
+  for (const token of tokens) if (HAS_DIGIT.test(terms.text(token))) figures.add(token);
   const names = new Set<number>();
-  const capitalised = text.match(/(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu) ?? [];
+  const capitalised = text.match(CAPITALISED_WORD) ?? [];
   capitalised.forEach((word, i) => {
-    const lower = word.toLowerCase().replace(/['’]s?$/u, '');
+    const lower = word.toLowerCase().replace(POSSESSIVE_END, '');
     if (isStopword(lower) || cases.hasLowercase(lower)) return;
     if (i === 0 && text.startsWith(word) && !cases.hasCapitalisedInside(word)) return;
     for (const token of terms.tokens(lower)) names.add(token);
   });
-  return { names, figures, nameTerms: new Set([...names].map((name) => terms.stem(name))) };
+  const nameTerms = new Set<number>();
+  for (const name of names) nameTerms.add(terms.stem(name));
+  return { names, figures, nameTerms };
 }
+
+const HAS_DIGIT = /\d/u;
+const CAPITALISED_WORD = /(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu;
+const POSSESSIVE_END = /['’]s?$/u;
 
 /**
  * Whether `candidate` says what `point` says in other words: its statement (attribution aside) has no
