@@ -6,6 +6,7 @@ import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
 import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
+import { grown, placeInTable } from './text/typed-arrays.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -161,13 +162,14 @@ interface SentenceInfo {
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
   /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
-  point?: { text: string; tokens: Int32Array; key: string };
+  point?: { text: string; tokens: Int32Array; key: MatchKey };
 }
 
 function sentenceInfo(
   sentence: string,
   tokens: Int32Array,
   ids: ConceptIds,
+  keys: SequenceIds,
   terms: ArticleTerms,
 ): SentenceInfo {
   const gramsFrom = ids.appendBigrams(tokens);
@@ -184,43 +186,67 @@ function sentenceInfo(
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined) {
     const own = text === sentence ? tokens : terms.tokens(text);
-    info.point = { text, tokens: own, key: matchKey(text, own, terms) };
+    info.point = { text, tokens: own, key: matchKey(text, own, keys, terms) };
   }
   return info;
 }
 
+/** Equal for two texts exactly when their normaliseForMatch forms are equal. */
+type MatchKey = number | string;
+
 /**
- * A key two texts share exactly when their normaliseForMatch forms are equal, cheap to build: a text
- * whose letters and digits are all ASCII normalises to its tokens joined by spaces, so its tokens' ids
- * make its key; any other text's key is its normalised form.
+ * A key two texts share exactly when their normaliseForMatch forms are equal, cheap to make: a text whose
+ * letters and digits are all ASCII normalises to its tokens joined by spaces, so the id of its token
+ * sequence is its key; any other text's key is its normalised form (a string: never equal to an id).
  */
-function matchKey(text: string, tokens: Int32Array, terms: ArticleTerms): string {
-  if (!hasNonAsciiWordChar(text)) return tokenKey(tokens);
+function matchKey(text: string, tokens: Int32Array, keys: SequenceIds, terms: ArticleTerms): MatchKey {
+  if (!hasNonAsciiWordChar(text)) return keys.id(tokens);
   const normalised = normaliseForMatch(text);
-  return NON_ASCII.test(normalised) ? `s${normalised}` : tokenKey(terms.tokens(normalised));
+  return NON_ASCII.test(normalised) ? normalised : keys.id(terms.tokens(normalised));
 }
 
-/** Token ids as a string after a "t", two UTF-16 units each, made from one reused buffer: the key is the only allocation. */
-function tokenKey(tokens: Int32Array): string {
-  let key = '';
-  // In chunks: a hostile sentence of few words can hold a great many tokens, too many for one call.
-  for (let from = 0; from === 0 || from < tokens.length; from += KEY_CHUNK) {
-    const units = KEY_UNITS;
-    let length = 0;
-    if (from === 0) units[length++] = KEY_PREFIX;
-    for (let i = from; i < Math.min(tokens.length, from + KEY_CHUNK); i++) {
-      const id = tokens[i] as number;
-      units[length++] = id >>> 16;
-      units[length++] = id & 0xffff;
+/**
+ * Dense ids of token sequences, one per distinct sequence, from an open-addressing table: a sentence's
+ * match key without a string built from its tokens. Sequences are kept, not copied (no one writes to them).
+ */
+class SequenceIds {
+  private readonly sequences: Int32Array[] = [];
+  private hashes = new Int32Array(256);
+  /** Sequence id + 1 per slot, 0 when free; at most half full. */
+  private slots = new Int32Array(512);
+
+  id(tokens: Int32Array): number {
+    let hash = FNV_OFFSET;
+    for (const token of tokens) hash = Math.imul(hash ^ token, FNV_PRIME);
+    hash ^= hash >>> 15;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) break;
+      if (this.hashes[entry - 1] === hash && sameTokens(this.sequences[entry - 1] as Int32Array, tokens))
+        return entry - 1;
     }
-    key += String.fromCharCode.apply(null, units.subarray(0, length) as unknown as number[]);
+    const id = this.sequences.length;
+    this.sequences.push(tokens);
+    if (id === this.hashes.length) this.hashes = grown(this.hashes, 2 * id);
+    this.hashes[id] = hash;
+    if (2 * (id + 1) > this.slots.length) {
+      this.slots = new Int32Array(2 * this.slots.length);
+      for (let known = 0; known < id; known++) placeInTable(this.slots, this.hashes[known] as number, known);
+    }
+    placeInTable(this.slots, hash, id);
+    return id;
   }
-  return key;
 }
 
-const KEY_CHUNK = 4096;
-const KEY_UNITS = new Uint16Array(2 * KEY_CHUNK + 1);
-const KEY_PREFIX = 't'.charCodeAt(0);
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function sameTokens(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
 const NON_ASCII_WORD_CHAR = /(?![\0-\x7f])[\p{L}\p{N}]/u;
@@ -229,6 +255,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
   const ids = new ConceptIds(terms);
+  const keys = new SequenceIds();
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
   const infos = new Map<string, SentenceInfo>();
   const sentences = ordered.map((article) => {
@@ -237,7 +264,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = sentenceInfo(sentence, run, ids, terms);
+        info = sentenceInfo(sentence, run, ids, keys, terms);
         infos.set(sentence, info);
       }
       return info;
@@ -554,7 +581,7 @@ function candidatesOf(
   positionDecay: number,
   context: CandidateContext,
 ): Candidate[] {
-  const byKey = new Map<string, Candidate>();
+  const byKey = new Map<MatchKey, Candidate>();
   // Marks the concepts already listed for the sentence at hand.
   const listed = new Int32Array(weights.length);
   let mark = 0;
