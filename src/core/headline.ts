@@ -53,7 +53,7 @@ interface Candidate {
 
 function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   const found: Candidate[] = [];
-  const title = stripLabel(article.title.replace(SPACE_RUNS, ' ').trim());
+  const title = stripLabel(singleSpaced(article.title).trim());
   if (title && !isTimestampLike(title)) {
     const sentenceCased = isSentenceCase(title) ? title : toSentenceCase(title, evidence);
     const text = wordCount(sentenceCased) > HEADLINE_MAX_WORDS ? shorten(sentenceCased) : sentenceCased;
@@ -71,6 +71,16 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
     }
   }
   return found;
+}
+
+/** `text` with each run of whitespace made one space; a title with none to change (most) is not copied. */
+function singleSpaced(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isSpace(code) && (code !== 32 || isSpace(text.charCodeAt(i + 1))))
+      return text.replace(SPACE_RUNS, ' ');
+  }
+  return text;
 }
 
 /** A line a reader can take as a headline: right length, a statement, whole quotes, not a list of names. */
@@ -518,13 +528,16 @@ class CaseEvidence {
 /** Lowercase counts of the words that can be asked about, each up to its capitalised count + 1. */
 class LowercaseTally {
   readonly counts = new Map<string, number>();
-  /** How many counted ASCII words have each shape: a word of no such shape is passed over unread. */
+  /**
+   * How many counted ASCII words have each shape: a word of no such shape is passed over unread. One
+   * array zeroed for each tally (there is one at a time), not a new one: that is slow to get and to free.
+   */
   readonly shapes: Uint16Array | undefined;
   private readonly limits = new Map<string, number>();
 
   constructor(capitalised: ReadonlyMap<string, number>, shouted: ReadonlySet<string> | undefined) {
     if (shouted === undefined) return;
-    this.shapes = new Uint16Array(SHAPES);
+    this.shapes = TALLY_SHAPES.fill(0);
     const count = (key: string) => {
       if (this.limits.has(key)) return;
       this.limits.set(key, (capitalised.get(key) ?? 0) + 1);
@@ -688,6 +701,7 @@ function shoutedWords(articles: readonly Article[]): Set<string> {
 /** A run of 3 capitals or more between characters that are no letter or digit. */
 const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{3,}(?![\p{L}\p{N}])/gu;
 const SHAPES = 1 << 14;
+const TALLY_SHAPES = new Uint16Array(SHAPES);
 const shape = (length: number, first: number, last: number) =>
   ((Math.min(length, 15) << 10) | ((first & 31) << 5) | (last & 31)) & (SHAPES - 1);
 const shapeOf = (key: string) => shape(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1));
