@@ -161,8 +161,8 @@ interface SentenceInfo {
   gramsTo: number;
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
-  /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
-  point?: { text: string; tokens: Int32Array; key: MatchKey };
+  /** What a point quotes of it (no dateline, a dropped connective), its matchKey and wordCount; none when it needs the sentence before. */
+  point?: { text: string; tokens: Int32Array; key: MatchKey; words: number };
 }
 
 function sentenceInfo(
@@ -181,12 +181,19 @@ function sentenceInfo(
     readable: false,
   };
   const readableText = withoutDateline(sentence);
-  if (unreadableReason(readableText)) return info;
+  // Counted once: the readability test and most points want the same count.
+  const words = wordCount(readableText);
+  if (unreadableReason(readableText, words)) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined) {
     const own = text === sentence ? tokens : terms.tokens(text);
-    info.point = { text, tokens: own, key: matchKey(text, own, keys, terms) };
+    info.point = {
+      text,
+      tokens: own,
+      key: matchKey(text, own, keys, terms),
+      words: text === readableText ? words : wordCount(text),
+    };
   }
   return info;
 }
@@ -594,7 +601,7 @@ function candidatesOf(
       const readableRank = readable++;
       const point = sentence.point;
       if (point === undefined || byKey.has(point.key)) return;
-      const { text, tokens, key } = point;
+      const { text, tokens, key, words } = point;
       mark++;
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
@@ -615,7 +622,7 @@ function candidatesOf(
         new LazyCandidate(
           text,
           tokens,
-          wordCount(text),
+          words,
           concepts,
           reward,
           1 / (1 + readableRank) ** positionDecay,

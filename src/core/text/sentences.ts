@@ -1,8 +1,11 @@
 import { STOPWORDS } from './stopwords.ts';
 import { wordCount } from './tokens.ts';
 
-/** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
-export function unreadableReason(sentence: string): string | undefined {
+/**
+ * Why a sentence cannot stand alone as a summary point, or undefined when it can. `words` is its
+ * wordCount, when the caller has counted it already.
+ */
+export function unreadableReason(sentence: string, words?: number): string | undefined {
   const text = sentence.trim();
   if (DATELINE.test(text) || DATE_STAMP.test(text)) return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
@@ -13,7 +16,7 @@ export function unreadableReason(sentence: string): string | undefined {
   }
   const finalMark = lastBeforeClosing(text);
   if (finalMark === '?') return 'question';
-  const wordTotal = wordCount(text);
+  const wordTotal = words ?? wordCount(text);
   if (wordTotal > MAX_WORDS) return 'run-on';
   const quoted = QUOTE_MARK.test(text);
   if (
