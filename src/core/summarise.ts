@@ -302,7 +302,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
  * ASCII normalises to its tokens joined by spaces, so that is all it needs.
  */
 class ArticleSearch {
-  private readonly streams: (Int32Array | undefined)[] = [];
+  private streams: Int32Array[] | undefined;
   private readonly plain: (boolean | undefined)[] = [];
   private readonly haystacks: (string | undefined)[] = [];
 
@@ -327,21 +327,34 @@ class ArticleSearch {
 
   /** The tokens of the article's headline then of its sentences. */
   private stream(a: number): Int32Array {
-    let stream = this.streams[a];
-    if (!stream) {
-      const parts = [
-        this.terms.titleTokens(this.articles[a] as Article),
-        ...(this.sentences[a] as SentenceInfo[]).map((s) => s.tokens),
-      ];
-      stream = new Int32Array(parts.reduce((n, part) => n + part.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        stream.set(part, at);
-        at += part.length;
+    this.streams ??= this.allStreams();
+    return this.streams[a] as Int32Array;
+  }
+
+  /**
+   * Every article's stream, as views of one array: the first quote reads them all, and a typed array
+   * apiece would be slow to get and to free.
+   */
+  private allStreams(): Int32Array[] {
+    const titles = this.articles.map((article) => this.terms.titleTokens(article));
+    let total = 0;
+    this.articles.forEach((_, a) => {
+      total += (titles[a] as Int32Array).length;
+      for (const sentence of this.sentences[a] as SentenceInfo[]) total += sentence.tokens.length;
+    });
+    const all = new Int32Array(total);
+    let at = 0;
+    return this.articles.map((_, a) => {
+      const start = at;
+      const title = titles[a] as Int32Array;
+      all.set(title, at);
+      at += title.length;
+      for (const { tokens } of this.sentences[a] as SentenceInfo[]) {
+        all.set(tokens, at);
+        at += tokens.length;
       }
-      this.streams[a] = stream;
-    }
-    return stream;
+      return all.subarray(start, at);
+    });
   }
 
   /** Whether the article's headline and sentences have no letter or digit beyond ASCII. */
@@ -649,7 +662,8 @@ interface CandidateContext {
  */
 class LazyCandidate implements Candidate {
   private opening: { name: string | undefined } | undefined;
-  private ownTerms: { terms: Set<number>; tokens: Set<number> } | undefined;
+  private ownTerms: Set<number> | undefined;
+  private ownTokens: Set<number> | undefined;
   private statementDetails: Pick<Candidate, 'facts' | 'statementTerms'> | undefined;
 
   constructor(
@@ -670,26 +684,22 @@ class LazyCandidate implements Candidate {
     return this.opening.name;
   }
   get terms(): Set<number> {
-    return this.own().terms;
+    this.ownTerms ??= contentTermSet(this.context.terms, this.textTokens);
+    return this.ownTerms;
   }
+  /** Read of chosen points only. */
   get tokens(): Set<number> {
-    return this.own().tokens;
+    if (!this.ownTokens) {
+      this.ownTokens = new Set<number>();
+      for (const token of this.textTokens) this.ownTokens.add(token);
+    }
+    return this.ownTokens;
   }
   get facts() {
     return this.statement().facts;
   }
   get statementTerms(): Set<number> {
     return this.statement().statementTerms;
-  }
-
-  private own() {
-    const { terms } = this.context;
-    if (!this.ownTerms) {
-      const tokens = new Set<number>();
-      for (const token of this.textTokens) tokens.add(token);
-      this.ownTerms = { terms: contentTermSet(terms, this.textTokens), tokens };
-    }
-    return this.ownTerms;
   }
 
   private statement() {
@@ -831,7 +841,7 @@ function namesAndFigures(
   cases: WordCases,
 ): Candidate['facts'] {
   const figures = new Set<number>();
-  for (const token of tokens) if (HAS_DIGIT.test(terms.text(token))) figures.add(token);
+  for (const token of tokens) if (hasDigit(terms.text(token))) figures.add(token);
   const names = new Set<number>();
   const capitalised = text.match(CAPITALISED_WORD) ?? [];
   capitalised.forEach((word, i) => {
@@ -845,7 +855,11 @@ function namesAndFigures(
   return { names, figures, nameTerms };
 }
 
-const HAS_DIGIT = /\d/u;
+/** `/\d/u.test(text)` as a loop over the characters: it runs on every token of a point. */
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isAsciiDigit(text.charCodeAt(i))) return true;
+  return false;
+}
 const CAPITALISED_WORD = /(?<![\p{L}\p{N}'’])\p{Lu}[\p{L}’']*/gu;
 const POSSESSIVE_END = /['’]s?$/u;
 
@@ -857,7 +871,8 @@ const POSSESSIVE_END = /['’]s?$/u;
  */
 function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
   const { names, figures, nameTerms } = candidate.facts;
-  for (const fact of [...names, ...figures]) if (!point.tokens.has(fact)) return false;
+  for (const name of names) if (!point.tokens.has(name)) return false;
+  for (const figure of figures) if (!point.tokens.has(figure)) return false;
   if (names.size === 0) return false;
   let shared = 0;
   let sharedOther = false;
