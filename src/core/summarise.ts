@@ -687,7 +687,7 @@ class LazyCandidate implements Candidate {
     this.ownTerms ??= contentTermSet(this.context.terms, this.textTokens);
     return this.ownTerms;
   }
-  /** Read of chosen points only. */
+  /** Made on first read: only chosen points are asked for theirs. */
   get tokens(): Set<number> {
     if (!this.ownTokens) {
       this.ownTokens = new Set<number>();
