@@ -1,6 +1,6 @@
 import type { Article } from './article.ts';
 import { ArticleTerms, IntList, type TokenRuns } from './text/article-terms.ts';
-import { isSpace } from './text/chars.ts';
+import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { withoutDateline } from './text/sentences.ts';
 import { firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 import { grown } from './text/typed-arrays.ts';
@@ -274,7 +274,7 @@ const COMMON_VERBS = new Set(
 
 /** A sign of a finite verb: a common verb, an -ed or -ing form, an -s form after a lowercase word or name, or "to" + word. */
 function hasVerb(text: string): boolean {
-  const tokens = text.split(SPACES).map((t) => trimWhere(t, NOT_LETTER));
+  const tokens = text.split(SPACES).map(lettersOf);
   return tokens.some((token, i) => {
     const lower = token.toLowerCase();
     if (COMMON_VERBS.has(lower)) return true;
@@ -285,6 +285,12 @@ function hasVerb(text: string): boolean {
 }
 
 const VERB_ENDING = /(?:ed|[^s']s)$/;
+
+/** The token without what is no letter at its edges; most start and end with an ASCII letter: nothing to trim. */
+const lettersOf = (token: string) =>
+  isAsciiLetter(token.charCodeAt(0)) && isAsciiLetter(token.charCodeAt(token.length - 1))
+    ? token
+    : trimWhere(token, NOT_LETTER);
 
 // --- Shortening a sentence at a clause boundary ----------------------------------------------------
 
