@@ -700,12 +700,26 @@ function shoutedWords(articles: readonly Article[]): Set<string> {
   const words = new Set<string>();
   for (const article of articles.slice(0, CANDIDATE_ARTICLES))
     for (const text of [article.title, ...leadOf(article, 2)])
-      for (const [word] of text.matchAll(CAPITALS)) words.add(word.toLowerCase());
+      if (mayHaveCapitals(text)) for (const [word] of text.matchAll(CAPITALS)) words.add(word.toLowerCase());
   return words;
 }
 
 /** A run of 3 capitals or more between characters that are no letter or digit. */
 const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{3,}(?![\p{L}\p{N}])/gu;
+
+/**
+ * Whether CAPITALS can match: three code units in a row that are each A-Z or beyond ASCII (any other
+ * capital is). Most lines have none, and are not searched.
+ */
+function mayHaveCapitals(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    run = (code >= 65 && code <= 90) || code >= 128 ? run + 1 : 0;
+    if (run === 3) return true;
+  }
+  return false;
+}
 const SHAPES = 1 << 14;
 const TALLY_SHAPES = new Uint16Array(SHAPES);
 const shape = (length: number, first: number, last: number) =>
