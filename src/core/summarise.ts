@@ -224,7 +224,7 @@ class SequenceIds {
 
   id(tokens: Int32Array): number {
     let hash = FNV_OFFSET;
-    for (const token of tokens) hash = Math.imul(hash ^ token, FNV_PRIME);
+    for (let i = 0; i < tokens.length; i++) hash = Math.imul(hash ^ (tokens[i] as number), FNV_PRIME);
     hash ^= hash >>> 15;
     const mask = this.slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -277,7 +277,13 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       return info;
     });
   });
-  const weights = conceptWeights(sentences, ids.grams, ids.size, settings.leadSentences, settings.leadBonus);
+  const weights = conceptWeights(
+    sentences,
+    ids.grams.values(),
+    ids.size,
+    settings.leadSentences,
+    settings.leadBonus,
+  );
   const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
     terms,
     cases: once(() => new WordCases(infos.values(), terms)),
@@ -464,7 +470,7 @@ const GRAMS = new IntList();
  */
 function conceptWeights(
   articles: readonly (readonly SentenceInfo[])[],
-  grams: IntList,
+  grams: Int32Array,
   count: number,
   leadSentences: number,
   leadBonus: number,
@@ -477,7 +483,7 @@ function conceptWeights(
   articles.forEach((sentences, a) => {
     sentences.forEach(({ gramsFrom, gramsTo }, index) => {
       for (let k = gramsFrom; k < gramsTo; k++) {
-        const gram = grams.at(k);
+        const gram = grams[k] as number;
         if (seen[gram] !== a + 1) {
           seen[gram] = a + 1;
           users[gram] = (users[gram] as number) + 1;
@@ -605,6 +611,9 @@ function candidatesOf(
   // Marks the concepts already listed for the sentence at hand.
   const listed = new Int32Array(weights.length);
   let mark = 0;
+  // The sentences' concepts. Appending a point's own run below leaves them as they are (in this view or,
+  // when the list grows, in the array it leaves): the new run is read from a new view.
+  const sentenceGrams = ids.grams.values();
   articles.forEach((sentences, rank) => {
     // Rank among the article's readable sentences: a caption or dateline before the lead does not
     // make the lead less important.
@@ -621,9 +630,10 @@ function candidatesOf(
       let reward = 0;
       const ownGrams = text === sentence.text;
       const from = ownGrams ? sentence.gramsFrom : ids.appendBigrams(tokens);
-      const to = ownGrams ? sentence.gramsTo : ids.grams.length;
+      const grams = ownGrams ? sentenceGrams : ids.grams.values();
+      const to = ownGrams ? sentence.gramsTo : grams.length;
       for (let k = from; k < to; k++) {
-        const gram = ids.grams.at(k);
+        const gram = grams[k] as number;
         if (weighs(weights, gram) && listed[gram] !== mark) {
           listed[gram] = mark;
           concepts.push(gram);
@@ -691,7 +701,7 @@ class LazyCandidate implements Candidate {
   get tokens(): Set<number> {
     if (!this.ownTokens) {
       this.ownTokens = new Set<number>();
-      for (const token of this.textTokens) this.ownTokens.add(token);
+      for (let i = 0; i < this.textTokens.length; i++) this.ownTokens.add(this.textTokens[i] as number);
     }
     return this.ownTokens;
   }
@@ -716,11 +726,11 @@ class LazyCandidate implements Candidate {
   }
 }
 
-/** The content terms of tokens, in order of first use (a loop: no array of them, no iterator). */
+/** The content terms of tokens, in order of first use (an indexed loop: no array of them, no iterator). */
 function contentTermSet(terms: ArticleTerms, tokens: Int32Array): Set<number> {
   const found = new Set<number>();
-  for (const token of tokens) {
-    const term = terms.contentTerm(token);
+  for (let i = 0; i < tokens.length; i++) {
+    const term = terms.contentTerm(tokens[i] as number);
     if (term >= 0) found.add(term);
   }
   return found;
@@ -841,7 +851,10 @@ function namesAndFigures(
   cases: WordCases,
 ): Candidate['facts'] {
   const figures = new Set<number>();
-  for (const token of tokens) if (hasDigit(terms.text(token))) figures.add(token);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as number;
+    if (hasDigit(terms.text(token))) figures.add(token);
+  }
   const names = new Set<number>();
   const capitalised = text.match(CAPITALISED_WORD) ?? [];
   capitalised.forEach((word, i) => {
