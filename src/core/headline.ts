@@ -1,8 +1,9 @@
 import type { Article } from './article.ts';
-import { ArticleTerms, type TokenRuns } from './text/article-terms.ts';
-import { isSpace } from './text/chars.ts';
+import { ArticleTerms, IntList, type TokenRuns } from './text/article-terms.ts';
+import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { withoutDateline } from './text/sentences.ts';
 import { firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
+import { grown } from './text/typed-arrays.ts';
 
 /** Shortest and longest headline, in words. */
 export const HEADLINE_MIN_WORDS = 4;
@@ -33,11 +34,11 @@ const leadOf = (article: Article, count: number) =>
 export function headlineFor(articles: readonly Article[], terms = new ArticleTerms()): string {
   if (articles.length === 0) return '';
   const evidence = new CaseEvidence(articles.slice(0, EVIDENCE_ARTICLES), shoutedWords(articles));
-  const shared = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES), terms);
+  const shareOf = sharedTerms(articles.slice(0, EVIDENCE_ARTICLES), terms);
   let best: { text: string; score: number } | undefined;
   articles.slice(0, CANDIDATE_ARTICLES).forEach((article, rank) => {
     for (const candidate of candidatesOf(article, evidence)) {
-      const score = scoreOf(candidate, shared, rank, terms);
+      const score = scoreOf(candidate, shareOf, rank, terms);
       if (!best || score > best.score) best = { text: candidate.text, score };
     }
   });
@@ -52,7 +53,7 @@ interface Candidate {
 
 function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   const found: Candidate[] = [];
-  const title = stripLabel(article.title.replace(/\s+/g, ' ').trim());
+  const title = stripLabel(singleSpaced(article.title).trim());
   if (title && !isTimestampLike(title)) {
     const sentenceCased = isSentenceCase(title) ? title : toSentenceCase(title, evidence);
     const text = wordCount(sentenceCased) > HEADLINE_MAX_WORDS ? shorten(sentenceCased) : sentenceCased;
@@ -72,11 +73,21 @@ function candidatesOf(article: Article, evidence: CaseEvidence): Candidate[] {
   return found;
 }
 
+/** `text` with each run of whitespace made one space; a title with none to change (most) is not copied. */
+function singleSpaced(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isSpace(code) && (code !== 32 || isSpace(text.charCodeAt(i + 1))))
+      return text.replace(SPACE_RUNS, ' ');
+  }
+  return text;
+}
+
 /** A line a reader can take as a headline: right length, a statement, whole quotes, not a list of names. */
 function usable(text: string): boolean {
   const count = wordCount(text);
   if (count < HEADLINE_MIN_WORDS || count > HEADLINE_MAX_WORDS) return false;
-  if (/[?]$/.test(text) || /\.\.\.|…/.test(text)) return false;
+  if (text.endsWith('?') || text.includes('...') || text.includes('…')) return false;
   if (CONTEXT_OPENER.test(text)) return false;
   if (isNameList(text)) return false;
   return balanced(text);
@@ -92,35 +103,51 @@ const CONTEXT_OPENER =
  */
 export function isNameList(text: string): boolean {
   const parts = text
-    .split(/,|&|\sand\s/)
+    .split(LIST_SEPARATOR)
     .map((p) => p.trim())
     .filter((p) => p !== '');
   if (parts.length < 2 && !text.includes(',')) return false;
   return parts.every((part) => {
-    const tokens = part.split(/\s+/);
-    return (
-      tokens.length <= 4 && tokens.every((t) => /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u.test(t) || isStopword(t))
-    );
+    const tokens = part.split(SPACES);
+    return tokens.length <= 4 && tokens.every((t) => NAME_LIKE.test(t) || isStopword(t));
   });
 }
 
+const LIST_SEPARATOR = /,|&|\sand\s/;
+/** A token whose first letter or digit is a capital or a digit. */
+const NAME_LIKE = /^[^\p{L}\p{N}]*[\p{Lu}\p{N}]/u;
+
+/** Even straight quotes, and as many of each opening quote or bracket as closing ones: one scan, no match arrays. */
 function balanced(text: string): boolean {
-  const count = (pattern: RegExp) => (text.match(pattern) ?? []).length;
-  return (
-    count(/"/g) % 2 === 0 &&
-    count(/“/g) === count(/”/g) &&
-    count(/\(/g) === count(/\)/g) &&
-    count(/\[/g) === count(/\]/g)
-  );
+  let straight = 0;
+  let quotes = 0;
+  let parentheses = 0;
+  let brackets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x22) straight++;
+    else if (code === 0x201c) quotes++;
+    else if (code === 0x201d) quotes--;
+    else if (code === 0x28) parentheses++;
+    else if (code === 0x29) parentheses--;
+    else if (code === 0x5b) brackets++;
+    else if (code === 0x5d) brackets--;
+  }
+  return straight % 2 === 0 && quotes === 0 && parentheses === 0 && brackets === 0;
 }
 
 // --- Scoring -------------------------------------------------------------------------------------
 
-/** Content term id -> share of the theme's articles using it in their headline or first sentences. */
-function sharedTerms(articles: readonly Article[], terms: ArticleTerms): Map<number, number> {
-  const counts = new Map<number, number>();
+/**
+ * Content term id -> share of the theme's articles using it in their headline or first sentences. The
+ * counts live in one reused array (one theme is scored at a time) and are read until the next call.
+ */
+function sharedTerms(articles: readonly Article[], terms: ArticleTerms): (term: number) => number {
+  const counts = SHARED_COUNTS;
+  counts.clear();
+  const found = TERM_SET;
   for (const article of articles) {
-    const found = new Set<number>();
+    found.clear();
     const title = terms.titleTokens(article);
     addContentTerms(terms, title, 0, title.length, found);
     const runs = terms.sentenceTokens(article);
@@ -132,25 +159,66 @@ function sharedTerms(articles: readonly Article[], terms: ArticleTerms): Map<num
         leadTokensEnd(article, i, runs, terms),
         found,
       );
-    for (const term of found) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (let k = 0; k < found.members.length; k++) counts.increment(found.members.at(k));
   }
-  for (const [term, count] of counts) counts.set(term, count / articles.length);
-  return counts;
+  return (term) => counts.get(term) / articles.length;
 }
 
 /** Adds the content terms of `tokens[from .. to - 1]` to `found`. */
-function addContentTerms(
-  terms: ArticleTerms,
-  tokens: Int32Array,
-  from: number,
-  to: number,
-  found: Set<number>,
-) {
+function addContentTerms(terms: ArticleTerms, tokens: Int32Array, from: number, to: number, found: TermSet) {
   for (let k = from; k < to; k++) {
     const term = terms.contentTerm(tokens[k] as number);
     if (term >= 0) found.add(term);
   }
 }
+
+/**
+ * A set of term ids as marks in one reused array, its members listed in the order added: a Set per
+ * article and per candidate was much of the headline's garbage. Each use clears it first.
+ */
+class TermSet {
+  private marks = new Int32Array(1024);
+  /** The mark of the current members; 0 is no member's. */
+  private mark = 1;
+  readonly members = new IntList();
+
+  clear(): void {
+    this.mark++;
+    this.members.clear();
+  }
+
+  add(term: number): void {
+    if (term >= this.marks.length) this.marks = grown(this.marks, Math.max(2 * this.marks.length, term + 1));
+    if (this.marks[term] === this.mark) return;
+    this.marks[term] = this.mark;
+    this.members.push(term);
+  }
+}
+
+/** Counts by term id in one reused array; `clear` zeroes only the terms counted. */
+class TermCounts {
+  private counts = new Int32Array(1024);
+  private readonly counted = new TermSet();
+
+  clear(): void {
+    for (let k = 0; k < this.counted.members.length; k++) this.counts[this.counted.members.at(k)] = 0;
+    this.counted.clear();
+  }
+
+  increment(term: number): void {
+    if (term >= this.counts.length)
+      this.counts = grown(this.counts, Math.max(2 * this.counts.length, term + 1));
+    this.counted.add(term);
+    this.counts[term] = (this.counts[term] as number) + 1;
+  }
+
+  get(term: number): number {
+    return term < this.counts.length ? (this.counts[term] as number) : 0;
+  }
+}
+
+const TERM_SET = new TermSet();
+const SHARED_COUNTS = new TermCounts();
 
 /** Where sentence `i`'s tokens end in `runs` once it is cut after `SENTENCE_WORDS` words, as `leadOf` cuts it. */
 function leadTokensEnd(article: Article, i: number, runs: TokenRuns, terms: ArticleTerms): number {
@@ -174,26 +242,30 @@ function leadTokensEnd(article: Article, i: number, runs: TokenRuns, terms: Arti
  */
 function scoreOf(
   candidate: Candidate,
-  shared: ReadonlyMap<number, number>,
+  shareOf: (term: number) => number,
   rank: number,
   terms: ArticleTerms,
 ): number {
   const tokens = terms.tokens(candidate.text);
-  const own = new Set<number>();
+  const own = TERM_SET;
+  own.clear();
   addContentTerms(terms, tokens, 0, tokens.length, own);
-  if (own.size === 0) return 0;
+  const count = own.members.length;
+  if (count === 0) return 0;
   let shares = 0;
-  for (const term of own) shares += shared.get(term) ?? 0;
-  const support = shares / Math.sqrt(own.size);
+  for (let k = 0; k < count; k++) shares += shareOf(own.members.at(k));
+  const support = shares / Math.sqrt(count);
   const form = (candidate.headline ? 1.2 : 1) * (hasVerb(mainClause(candidate.text)) ? 1 : 0.5);
   return support * form * (1 / (1 + 0.02 * rank));
 }
 
 /** The words before a relative pronoun: "A former employee who opened fire" has no verb of its own. */
 function mainClause(text: string): string {
-  const match = /\s(?:who|which|whose|whom)\s/.exec(text);
+  const match = RELATIVE_PRONOUN.exec(text);
   return match ? text.slice(0, match.index) : text;
 }
+
+const RELATIVE_PRONOUN = /\s(?:who|which|whose|whom)\s/;
 
 const COMMON_VERBS = new Set(
   `is are was were be been has have had will would can could may might must should do does did get gets got
@@ -205,15 +277,23 @@ const COMMON_VERBS = new Set(
 
 /** A sign of a finite verb: a common verb, an -ed or -ing form, an -s form after a lowercase word or name, or "to" + word. */
 function hasVerb(text: string): boolean {
-  const tokens = text.split(/\s+/).map((t) => trimWhere(t, NOT_LETTER));
+  const tokens = text.split(SPACES).map(lettersOf);
   return tokens.some((token, i) => {
     const lower = token.toLowerCase();
     if (COMMON_VERBS.has(lower)) return true;
     if (i === 0 || token !== lower) return false;
-    if (/^to$/.test(tokens[i - 1]?.toLowerCase() ?? '')) return !isStopword(lower);
-    return /(?:ed|[^s']s)$/.test(lower) && lower.length > 3 && !isStopword(lower);
+    if (tokens[i - 1]?.toLowerCase() === 'to') return !isStopword(lower);
+    return VERB_ENDING.test(lower) && lower.length > 3 && !isStopword(lower);
   });
 }
+
+const VERB_ENDING = /(?:ed|[^s']s)$/;
+
+/** The token without what is no letter at its edges; most start and end with an ASCII letter: nothing to trim. */
+const lettersOf = (token: string) =>
+  isAsciiLetter(token.charCodeAt(0)) && isAsciiLetter(token.charCodeAt(token.length - 1))
+    ? token
+    : trimWhere(token, NOT_LETTER);
 
 // --- Shortening a sentence at a clause boundary ----------------------------------------------------
 
@@ -239,9 +319,9 @@ const FRONTED = new Set(
  * a function word. Returns undefined when no cut gives a line of at least 4 words.
  */
 export function shorten(sentence: string): string | undefined {
-  let tokens = sentence.trim().split(/\s+/);
+  let tokens = sentence.trim().split(SPACES);
   if (FRONTED.has((tokens[0] ?? '').toLowerCase())) {
-    const firstComma = tokens.findIndex((t) => /,$/.test(t));
+    const firstComma = tokens.findIndex((t) => t.endsWith(','));
     if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS)
       tokens = tokens.slice(firstComma + 1);
   }
@@ -249,7 +329,7 @@ export function shorten(sentence: string): string | undefined {
   for (const boundary of [clauseEnd, phraseEnd]) {
     for (let end = HEADLINE_MAX_WORDS; end >= HEADLINE_MIN_WORDS; end--) {
       if (boundary(tokens, end)) {
-        const text = trimWhere(tokens.slice(0, end).join(' '), /[,;:—–-]/, 'end');
+        const text = trimWhere(tokens.slice(0, end).join(' '), CUT_PUNCTUATION, 'end');
         if (balanced(text)) return text;
       }
     }
@@ -261,13 +341,22 @@ export function shorten(sentence: string): string | undefined {
 function clauseEnd(tokens: readonly string[], end: number): boolean {
   const last = tokens[end - 1] ?? '';
   const next = tokens[end] ?? '';
-  if (isStopword(stripPunctuation(last).toLowerCase()) && !/[,;:]$/.test(last)) return false;
+  const punctuated = endsWithPause(last);
+  if (!punctuated && isStopword(stripPunctuation(last).toLowerCase())) return false;
   // "the IBF, IBO and WBO titles": a comma between two names is inside a list, not a clause boundary.
-  if (/,$/.test(last) && /^\p{Lu}/u.test(last) && /^\p{Lu}/u.test(next)) return false;
+  if (last.endsWith(',') && startsWith(last, 'upper') && startsWith(next, 'upper')) return false;
   // "… IBF, IBO and WBO titles": a list of names goes on after "and".
-  if (/^(?:and|or)$/.test(next) && /^\p{Lu}/u.test(last)) return false;
-  return /[,;:]$/.test(last) || /^[—–-]+$/.test(next) || CLAUSE_START.has(next.toLowerCase());
+  if ((next === 'and' || next === 'or') && startsWith(last, 'upper')) return false;
+  return punctuated || DASHES.test(next) || CLAUSE_START.has(next.toLowerCase());
 }
+
+/** Ends on a comma, semicolon or colon. */
+const endsWithPause = (token: string) => {
+  const code = token.charCodeAt(token.length - 1);
+  return code === 0x2c || code === 0x3b || code === 0x3a;
+};
+const DASHES = /^[—–-]+$/;
+const CUT_PUNCTUATION = /[,;:—–-]/;
 
 /** A cut before a preposition, after a content word, that does not split a name ("Bank of America"). */
 function phraseEnd(tokens: readonly string[], end: number): boolean {
@@ -276,6 +365,10 @@ function phraseEnd(tokens: readonly string[], end: number): boolean {
   return PHRASE_START.has(next) && !isStopword(last.toLowerCase()) && last !== '';
 }
 
+// Patterns are module constants: a literal in a function is a new RegExp object at every call.
+const SPACES = /\s+/;
+const SPACE_RUNS = /\s+/g;
+const CAPITALS_ONLY = /^\p{Lu}+$/u;
 const NOT_LETTER = /[^\p{L}]/u;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/u;
 
@@ -305,10 +398,11 @@ function stripPunctuation(token: string): string {
 
 /** "Report: …", "UPDATE - …", "27/09/2013-…": a one- or two-word label or a date before the headline. */
 function stripLabel(title: string): string {
-  return title
-    .replace(/^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/, '')
-    .replace(/^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u, '');
+  return title.replace(DATE_LABEL, '').replace(WORD_LABEL, '');
 }
+
+const DATE_LABEL = /^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-–—:]\s*/;
+const WORD_LABEL = /^[\p{L}]+(?:\s[\p{L}]+)?\s*:\s+(?=\S)/u;
 
 /**
  * A line made of dates, times and stamp words only ("27 NOVEMBER, 2005", "8: 24am:", "APR 28"): from its
@@ -327,17 +421,22 @@ const STAMP_PIECE =
 
 /** Ends without a closing full stop or colon; starts with a capital. */
 function finish(text: string): string {
-  const trimmed = trimWhere(trimWhere(text, /[\s.,;:—–-]/u, 'end'), /[\s,;:—–-]/u, 'start');
+  const trimmed = trimWhere(trimWhere(text, TRAILING_PUNCTUATION, 'end'), LEADING_PUNCTUATION, 'start');
   return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
 }
 
+const TRAILING_PUNCTUATION = /[\s.,;:—–-]/u;
+const LEADING_PUNCTUATION = /[\s,;:—–-]/u;
+
 /** Has lowercase content words: already sentence case (or a lead sentence), not Title Case or ALL CAPS. */
 function isSentenceCase(text: string): boolean {
-  const words = text.split(/\s+/).filter((w) => /^\p{L}{4,}/u.test(w) && !isStopword(w.toLowerCase()));
+  const words = text.split(SPACES).filter((w) => LONG_WORD.test(w) && !isStopword(w.toLowerCase()));
   if (words.length === 0) return true;
-  const lower = words.filter((w) => /^\p{Ll}/u.test(w)).length;
+  const lower = words.filter((w) => LOWER_START.test(w)).length;
   return lower / words.length >= 0.3;
 }
+
+const LONG_WORD = /^\p{L}{4,}/u;
 
 /**
  * How the theme's bodies (their first sentences) write each word's case, not counting sentence starts.
@@ -365,12 +464,14 @@ class CaseEvidence {
         sentences.set(sentence, (sentences.get(sentence) ?? 0) + 1);
     // One scan of each: capitalised words are counted at once, lowercase ones kept until every capitalised
     // count is known (it bounds what is tallied).
-    const lowercase = new LowercaseWords();
+    const lowercase = LOWERCASE_WORDS;
+    lowercase.clear();
     for (const [sentence, copies] of sentences) this.readWords(sentence, copies, lowercase);
     const counted = new LowercaseTally(this.capitalised, shouted);
-    lowercase.forEach((text, from, to, token, copies) => {
-      counted.add(token ?? text.slice(from, to), copies);
+    lowercase.forEach((word, copies) => {
+      counted.add(word, copies);
     }, counted.shapes);
+    lowercase.clear();
     for (const [key, count] of counted.counts) this.lowercase.set(key, count);
   }
 
@@ -436,13 +537,16 @@ class CaseEvidence {
 /** Lowercase counts of the words that can be asked about, each up to its capitalised count + 1. */
 class LowercaseTally {
   readonly counts = new Map<string, number>();
-  /** How many counted ASCII words have each shape: a word of no such shape is passed over unread. */
+  /**
+   * How many counted ASCII words have each shape: a word of no such shape is passed over unread. One
+   * array zeroed for each tally (there is one at a time), not a new one: that is slow to get and to free.
+   */
   readonly shapes: Uint16Array | undefined;
   private readonly limits = new Map<string, number>();
 
   constructor(capitalised: ReadonlyMap<string, number>, shouted: ReadonlySet<string> | undefined) {
     if (shouted === undefined) return;
-    this.shapes = new Uint16Array(SHAPES);
+    this.shapes = TALLY_SHAPES.fill(0);
     const count = (key: string) => {
       if (this.limits.has(key)) return;
       this.limits.set(key, (capitalised.get(key) ?? 0) + 1);
@@ -472,41 +576,76 @@ class LowercaseTally {
   }
 }
 
-/** Lowercase words of sentences, kept as where they are, to be tallied once the capitalised ones are counted. */
+/**
+ * Lowercase words of sentences, kept as where they are, to be tallied once the capitalised ones are counted.
+ * A headline reads thousands of words: their places go in one typed array, reused from one CaseEvidence to
+ * the next (one is filled and emptied at a time), not in an entry object per word.
+ */
 class LowercaseWords {
+  /** The sentences read, and each non-ASCII word as a text of its own (it is `token`, not a slice). */
   private readonly texts: string[] = [];
-  private readonly spans: number[] = [];
-  private readonly tokens: (string | undefined)[] = [];
+  /** Per word: its text's index in `texts` (-1 - index for a non-ASCII word's own text), from, to, copies. */
+  private spans = new Int32Array(4 * 1024);
+  private count = 0;
+  /** `texts` index of the sentence `add` was last given. */
+  private sentence = -1;
 
   /** The word `token`, or `text.slice(from, to)` when `token` is undefined (an ASCII word), `copies` times. */
   add(text: string, from: number, to: number, token: string | undefined, copies: number): void {
-    this.texts.push(text);
-    this.spans.push(from, to, copies);
-    this.tokens.push(token);
+    let at: number;
+    if (token !== undefined) {
+      this.texts.push(token);
+      at = -this.texts.length;
+    } else {
+      if (this.texts[this.sentence] !== text) {
+        this.texts.push(text);
+        this.sentence = this.texts.length - 1;
+      }
+      at = this.sentence;
+    }
+    if (4 * this.count + 4 > this.spans.length) this.spans = grown(this.spans, 2 * this.spans.length);
+    const spans = this.spans;
+    const i = 4 * this.count++;
+    spans[i] = at;
+    spans[i + 1] = token === undefined ? from : 0;
+    spans[i + 2] = token === undefined ? to : token.length;
+    spans[i + 3] = copies;
   }
 
   /**
    * Visits the words in the order added. An ASCII word whose shape (length, first and last letter in
-   * lowercase) has no count in `shapes` when its turn comes is not visited.
+   * lowercase) has no count in `shapes` when its turn comes is not visited, nor its string built.
    */
-  forEach(
-    visit: (text: string, from: number, to: number, token: string | undefined, copies: number) => void,
-    shapes?: Uint16Array,
-  ): void {
-    this.texts.forEach((text, i) => {
-      const from = this.spans[3 * i] as number;
-      const to = this.spans[3 * i + 1] as number;
-      const token = this.tokens[i];
+  forEach(visit: (word: string, copies: number) => void, shapes?: Uint16Array): void {
+    const spans = this.spans;
+    for (let i = 0; i < 4 * this.count; i += 4) {
+      const at = spans[i] as number;
+      const from = spans[i + 1] as number;
+      const to = spans[i + 2] as number;
+      const copies = spans[i + 3] as number;
+      if (at < 0) {
+        visit(this.texts[-1 - at] as string, copies);
+        continue;
+      }
+      const text = this.texts[at] as string;
       if (
-        token === undefined &&
         shapes &&
         shapes[shape(to - from, text.charCodeAt(from), lowerAscii(text.charCodeAt(to - 1)))] === 0
       )
-        return;
-      visit(text, from, to, token, this.spans[3 * i + 2] as number);
-    });
+        continue;
+      visit(text.slice(from, to), copies);
+    }
+  }
+
+  /** Forgets the words (and lets go of their sentences). */
+  clear(): void {
+    this.texts.length = 0;
+    this.count = 0;
+    this.sentence = -1;
   }
 }
+
+const LOWERCASE_WORDS = new LowercaseWords();
 
 /**
  * Visits the words of a sentence as `split(/\s+/)` gives them (a leading space makes an empty first word),
@@ -564,13 +703,28 @@ function shoutedWords(articles: readonly Article[]): Set<string> {
   const words = new Set<string>();
   for (const article of articles.slice(0, CANDIDATE_ARTICLES))
     for (const text of [article.title, ...leadOf(article, 2)])
-      for (const [word] of text.matchAll(CAPITALS)) words.add(word.toLowerCase());
+      if (mayHaveCapitals(text)) for (const [word] of text.matchAll(CAPITALS)) words.add(word.toLowerCase());
   return words;
 }
 
 /** A run of 3 capitals or more between characters that are no letter or digit. */
 const CAPITALS = /(?<![\p{L}\p{N}])\p{Lu}{3,}(?![\p{L}\p{N}])/gu;
+
+/**
+ * Whether CAPITALS can match: three code units in a row that are each A-Z or beyond ASCII (any other
+ * capital is). Most lines have none, and are not searched.
+ */
+function mayHaveCapitals(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    run = (code >= 65 && code <= 90) || code >= 128 ? run + 1 : 0;
+    if (run === 3) return true;
+  }
+  return false;
+}
 const SHAPES = 1 << 14;
+const TALLY_SHAPES = new Uint16Array(SHAPES);
 const shape = (length: number, first: number, last: number) =>
   ((Math.min(length, 15) << 10) | ((first & 31) << 5) | (last & 31)) & (SHAPES - 1);
 const shapeOf = (key: string) => shape(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1));
@@ -583,9 +737,9 @@ const NON_ASCII = /[^\0-\x7f]/;
  * capitals stays so, everything else is lowercased; the first word is capitalised.
  */
 function toSentenceCase(title: string, evidence: CaseEvidence): string {
-  const tokens = title.split(/\s+/);
+  const tokens = title.split(SPACES);
   const keys = tokens.map((t) => stripPunctuation(t).toLowerCase());
-  const allCaps = !/\p{Ll}/u.test(title);
+  const allCaps = !LOWERCASE_LETTER.test(title);
   return tokens
     .map((token, i) => {
       const word = stripPunctuation(token);
@@ -595,8 +749,8 @@ function toSentenceCase(title: string, evidence: CaseEvidence): string {
         evidence.hasPair(key, `${keys[i + 1]}`) ||
         evidence.isNamed(key);
       let cased: string;
-      if (/^\p{Lu}{2,}$/u.test(word) && (!allCaps || evidence.isAcronym(word))) cased = word;
-      else if (named || /^\p{Lu}\p{Ll}{0,3}\.$/u.test(token))
+      if (ALL_UPPER.test(word) && (!allCaps || evidence.isAcronym(word))) cased = word;
+      else if (named || ABBREVIATED.test(token))
         cased = word.charAt(0).toUpperCase() + (allCaps ? word.slice(1).toLowerCase() : word.slice(1));
       else cased = key;
       const result = token.replace(word, cased);
@@ -605,17 +759,21 @@ function toSentenceCase(title: string, evidence: CaseEvidence): string {
     .join(' ');
 }
 
+const LOWERCASE_LETTER = /\p{Ll}/u;
+/** "Gov.", "St.": a capitalised abbreviation. */
+const ABBREVIATED = /^\p{Lu}\p{Ll}{0,3}\.$/u;
+
 /**
  * Fixes case where the theme's bodies disagree with one source: a shouted word ("A FIRE has …") is
  * lowercased, a name a source wrote in lowercase ("Gov. sarah palin's") gets its capital back.
  */
 function recase(text: string, evidence: CaseEvidence): string {
   return text
-    .split(/\s+/)
+    .split(SPACES)
     .map((token, i) => {
       const word = stripPunctuation(token);
       const key = word.toLowerCase();
-      if (i > 0 && word.length >= 3 && /^\p{Lu}+$/u.test(word) && evidence.isShouted(key))
+      if (i > 0 && word.length >= 3 && CAPITALS_ONLY.test(word) && evidence.isShouted(key))
         return token.replace(word, key);
       if (startsWith(word, 'lower') && evidence.isLowercasedName(key))
         return token.replace(word, word.charAt(0).toUpperCase() + word.slice(1));
@@ -627,10 +785,10 @@ function recase(text: string, evidence: CaseEvidence): string {
 /** No usable candidate: the central headline or lead, cut to 14 words before a lowercase word. */
 function fallback(article: Article): string {
   const source = article.title.trim() || (article.sentences[0] ?? article.id);
-  const tokens = source.split(/\s+/);
+  const tokens = source.split(SPACES);
   if (tokens.length <= HEADLINE_MAX_WORDS) return finish(source);
   let end = HEADLINE_MAX_WORDS;
-  while (end > HEADLINE_MIN_WORDS && !/^\p{Ll}/u.test(tokens[end] ?? '')) end--;
+  while (end > HEADLINE_MIN_WORDS && !LOWER_START.test(tokens[end] ?? '')) end--;
   while (end > HEADLINE_MIN_WORDS && isStopword(stripPunctuation(tokens[end - 1] ?? '').toLowerCase())) end--;
   return finish(tokens.slice(0, end).join(' '));
 }

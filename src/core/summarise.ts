@@ -1,11 +1,12 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
-import { ArticleTerms } from './text/article-terms.ts';
+import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
 import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
+import { grown, placeInTable } from './text/typed-arrays.ts';
 
 export interface SummariseOptions {
   /** Word budget of the whole summary (whole sentences only, never exceeded). */
@@ -155,52 +156,103 @@ interface SentenceInfo {
   text: string;
   /** Its tokens (ArticleTerms ids). */
   tokens: Int32Array;
-  grams: Concept[];
+  /** Its concepts are `ids.grams` from `gramsFrom` up to `gramsTo`. */
+  gramsFrom: number;
+  gramsTo: number;
   /** Whether it stands alone once a wire dateline is cut off: it counts in its article's readable ranks. */
   readable: boolean;
-  /** What a point quotes of it (no dateline, a dropped connective) and its matchKey; none when it needs the sentence before. */
-  point?: { text: string; tokens: Int32Array; key: string };
+  /** What a point quotes of it (no dateline, a dropped connective), its matchKey and wordCount; none when it needs the sentence before. */
+  point?: { text: string; tokens: Int32Array; key: MatchKey; words: number };
 }
 
 function sentenceInfo(
   sentence: string,
   tokens: Int32Array,
   ids: ConceptIds,
+  keys: SequenceIds,
   terms: ArticleTerms,
 ): SentenceInfo {
-  const info: SentenceInfo = { text: sentence, tokens, grams: ids.bigrams(tokens), readable: false };
+  const gramsFrom = ids.appendBigrams(tokens);
+  const info: SentenceInfo = {
+    text: sentence,
+    tokens,
+    gramsFrom,
+    gramsTo: ids.grams.length,
+    readable: false,
+  };
   const readableText = withoutDateline(sentence);
-  if (unreadableReason(readableText)) return info;
+  // Counted once: the readability test and most points want the same count.
+  const words = wordCount(readableText);
+  if (unreadableReason(readableText, words)) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined) {
     const own = text === sentence ? tokens : terms.tokens(text);
-    info.point = { text, tokens: own, key: matchKey(text, own, terms) };
+    info.point = {
+      text,
+      tokens: own,
+      key: matchKey(text, own, keys, terms),
+      words: text === readableText ? words : wordCount(text),
+    };
   }
   return info;
 }
 
+/** Equal for two texts exactly when their normaliseForMatch forms are equal. */
+type MatchKey = number | string;
+
 /**
- * A key two texts share exactly when their normaliseForMatch forms are equal, cheap to build: a text
- * whose letters and digits are all ASCII normalises to its tokens joined by spaces, so its tokens' ids
- * make its key; any other text's key is its normalised form.
+ * A key two texts share exactly when their normaliseForMatch forms are equal, cheap to make: a text whose
+ * letters and digits are all ASCII normalises to its tokens joined by spaces, so the id of its token
+ * sequence is its key; any other text's key is its normalised form (a string: never equal to an id).
  */
-function matchKey(text: string, tokens: Int32Array, terms: ArticleTerms): string {
-  if (!hasNonAsciiWordChar(text)) return tokenKey(tokens);
+function matchKey(text: string, tokens: Int32Array, keys: SequenceIds, terms: ArticleTerms): MatchKey {
+  if (!hasNonAsciiWordChar(text)) return keys.id(tokens);
   const normalised = normaliseForMatch(text);
-  return NON_ASCII.test(normalised) ? `s${normalised}` : tokenKey(terms.tokens(normalised));
+  return NON_ASCII.test(normalised) ? normalised : keys.id(terms.tokens(normalised));
 }
 
-/** Token ids as a string, two UTF-16 units each. */
-function tokenKey(tokens: Int32Array): string {
-  const chunks = ['t'];
-  // In chunks: a hostile sentence of few words can hold a great many tokens, too many for one call.
-  for (let from = 0; from < tokens.length; from += 4096) {
-    const units: number[] = [];
-    for (const id of tokens.subarray(from, from + 4096)) units.push(id >>> 16, id & 0xffff);
-    chunks.push(String.fromCharCode(...units));
+/**
+ * Dense ids of token sequences, one per distinct sequence, from an open-addressing table: a sentence's
+ * match key without a string built from its tokens. Sequences are kept, not copied (no one writes to them).
+ */
+class SequenceIds {
+  private readonly sequences: Int32Array[] = [];
+  private hashes = new Int32Array(256);
+  /** Sequence id + 1 per slot, 0 when free; at most half full. */
+  private slots = new Int32Array(512);
+
+  id(tokens: Int32Array): number {
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < tokens.length; i++) hash = Math.imul(hash ^ (tokens[i] as number), FNV_PRIME);
+    hash ^= hash >>> 15;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] as number;
+      if (entry === 0) break;
+      if (this.hashes[entry - 1] === hash && sameTokens(this.sequences[entry - 1] as Int32Array, tokens))
+        return entry - 1;
+    }
+    const id = this.sequences.length;
+    this.sequences.push(tokens);
+    if (id === this.hashes.length) this.hashes = grown(this.hashes, 2 * id);
+    this.hashes[id] = hash;
+    if (2 * (id + 1) > this.slots.length) {
+      this.slots = new Int32Array(2 * this.slots.length);
+      for (let known = 0; known < id; known++) placeInTable(this.slots, this.hashes[known] as number, known);
+    }
+    placeInTable(this.slots, hash, id);
+    return id;
   }
-  return chunks.join('');
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function sameTokens(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
@@ -210,6 +262,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };
   const ordered = readingOrder(articles);
   const ids = new ConceptIds(terms);
+  const keys = new SequenceIds();
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
   const infos = new Map<string, SentenceInfo>();
   const sentences = ordered.map((article) => {
@@ -218,13 +271,19 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = sentenceInfo(sentence, run, ids, terms);
+        info = sentenceInfo(sentence, run, ids, keys, terms);
         infos.set(sentence, info);
       }
       return info;
     });
   });
-  const weights = conceptWeights(sentences, ids.size, settings.leadSentences, settings.leadBonus);
+  const weights = conceptWeights(
+    sentences,
+    ids.grams.values(),
+    ids.size,
+    settings.leadSentences,
+    settings.leadBonus,
+  );
   const candidates = candidatesOf(sentences, ids, weights, settings.positionDecay, {
     terms,
     cases: once(() => new WordCases(infos.values(), terms)),
@@ -249,7 +308,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
  * ASCII normalises to its tokens joined by spaces, so that is all it needs.
  */
 class ArticleSearch {
-  private readonly streams: (Int32Array | undefined)[] = [];
+  private streams: Int32Array[] | undefined;
   private readonly plain: (boolean | undefined)[] = [];
   private readonly haystacks: (string | undefined)[] = [];
 
@@ -274,21 +333,34 @@ class ArticleSearch {
 
   /** The tokens of the article's headline then of its sentences. */
   private stream(a: number): Int32Array {
-    let stream = this.streams[a];
-    if (!stream) {
-      const parts = [
-        this.terms.titleTokens(this.articles[a] as Article),
-        ...(this.sentences[a] as SentenceInfo[]).map((s) => s.tokens),
-      ];
-      stream = new Int32Array(parts.reduce((n, part) => n + part.length, 0));
-      let at = 0;
-      for (const part of parts) {
-        stream.set(part, at);
-        at += part.length;
+    this.streams ??= this.allStreams();
+    return this.streams[a] as Int32Array;
+  }
+
+  /**
+   * Every article's stream, as views of one array: the first quote reads them all, and a typed array
+   * apiece would be slow to get and to free.
+   */
+  private allStreams(): Int32Array[] {
+    const titles = this.articles.map((article) => this.terms.titleTokens(article));
+    let total = 0;
+    this.articles.forEach((_, a) => {
+      total += (titles[a] as Int32Array).length;
+      for (const sentence of this.sentences[a] as SentenceInfo[]) total += sentence.tokens.length;
+    });
+    const all = new Int32Array(total);
+    let at = 0;
+    return this.articles.map((_, a) => {
+      const start = at;
+      const title = titles[a] as Int32Array;
+      all.set(title, at);
+      at += title.length;
+      for (const { tokens } of this.sentences[a] as SentenceInfo[]) {
+        all.set(tokens, at);
+        at += tokens.length;
       }
-      this.streams[a] = stream;
-    }
-    return stream;
+      return all.subarray(start, at);
+    });
   }
 
   /** Whether the article's headline and sentences have no letter or digit beyond ASCII. */
@@ -353,19 +425,27 @@ function readingOrder(articles: readonly Article[]): Article[] {
 /** A concept: a stemmed word bigram, as its id in one ranking. */
 type Concept = number;
 
-/** Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight. */
+/**
+ * Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight, and the concepts of
+ * the sentences it read, one run after another in one list: no array per sentence. The list is reused by
+ * every ranking (one is made at a time).
+ */
 class ConceptIds {
   private readonly pairs = new PairIds();
+  readonly grams = GRAMS;
 
-  constructor(private readonly terms: ArticleTerms) {}
+  constructor(private readonly terms: ArticleTerms) {
+    this.grams.clear();
+  }
 
   get size(): number {
     return this.pairs.size;
   }
 
-  /** The stemmed word bigrams of tokens, but those of two stopwords. */
-  bigrams(tokens: Int32Array): Concept[] {
-    const grams: Concept[] = [];
+  /** Appends the stemmed word bigrams of tokens, but those of two stopwords, to `grams`; returns where they start. */
+  appendBigrams(tokens: Int32Array): number {
+    const grams = this.grams;
+    const start = grams.length;
     const terms = this.terms;
     let previousStop = false;
     for (let i = 0; i < tokens.length; i++) {
@@ -377,9 +457,11 @@ class ConceptIds {
       }
       previousStop = stop;
     }
-    return grams;
+    return start;
   }
 }
+
+const GRAMS = new IntList();
 
 /**
  * Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. With
@@ -388,6 +470,7 @@ class ConceptIds {
  */
 function conceptWeights(
   articles: readonly (readonly SentenceInfo[])[],
+  grams: Int32Array,
   count: number,
   leadSentences: number,
   leadBonus: number,
@@ -398,8 +481,9 @@ function conceptWeights(
   const seen = new Int32Array(count);
   const seenInLead = new Int32Array(count);
   articles.forEach((sentences, a) => {
-    sentences.forEach(({ grams }, index) => {
-      for (const gram of grams) {
+    sentences.forEach(({ gramsFrom, gramsTo }, index) => {
+      for (let k = gramsFrom; k < gramsTo; k++) {
+        const gram = grams[k] as number;
         if (seen[gram] !== a + 1) {
           seen[gram] = a + 1;
           users[gram] = (users[gram] as number) + 1;
@@ -438,8 +522,8 @@ class WordCases {
     this.lowerTokens = new Uint8Array(terms.size);
     for (const { text, tokens } of sentences) {
       if (hasNonAsciiWordChar(text)) {
-        for (const word of text.match(/(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu) ?? []) this.lower.add(word);
-        for (const word of text.match(/(?<=\s)\p{Lu}\p{L}+/gu) ?? []) this.inner.add(word);
+        for (const word of text.match(LOWERCASE_WORD) ?? []) this.lower.add(word);
+        for (const word of text.match(CAPITALISED_INSIDE) ?? []) this.inner.add(word);
       } else this.readAscii(text, tokens);
     }
   }
@@ -488,25 +572,26 @@ class WordCases {
   }
 }
 
+const LOWERCASE_WORD = /(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu;
+const CAPITALISED_INSIDE = /(?<=\s)\p{Lu}\p{L}+/gu;
 const ASCII_WORD = /^[a-z]+$/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
 const NON_ASCII = /[^\0-\x7f]/;
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
 function openingName(text: string, cases: () => WordCases): string | undefined {
-  const match = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u.exec(text);
+  const match = NAME_THEN_WORD.exec(text);
   const [, name, verb] = match ?? [];
-  if (
-    name === undefined ||
-    verb === undefined ||
-    !(SUBJECT_VERB.has(verb) || /\p{Ll}{2}(?:ed|s)$/u.test(verb))
-  )
+  if (name === undefined || verb === undefined || !(SUBJECT_VERB.has(verb) || VERB_FORM.test(verb)))
     return undefined;
   const lower = name.toLowerCase();
   if (cases().hasLowercase(lower) || isStopword(lower)) return undefined;
   // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
   return name.endsWith('s') && !cases().hasCapitalisedInside(name) ? undefined : name;
 }
+
+const NAME_THEN_WORD = /^(\p{Lu}\p{L}+)\s+(\p{Ll}+)\s/u;
+const VERB_FORM = /\p{Ll}{2}(?:ed|s)$/u;
 
 /** Verbs that follow a subject, besides -ed and -s forms. */
 const SUBJECT_VERB = new Set(
@@ -522,10 +607,13 @@ function candidatesOf(
   positionDecay: number,
   context: CandidateContext,
 ): Candidate[] {
-  const byKey = new Map<string, Candidate>();
+  const byKey = new Map<MatchKey, Candidate>();
   // Marks the concepts already listed for the sentence at hand.
   const listed = new Int32Array(weights.length);
   let mark = 0;
+  // The sentences' concepts. Appending a point's own run below leaves them as they are (in this view or,
+  // when the list grows, in the array it leaves): the new run is read from a new view.
+  const sentenceGrams = ids.grams.values();
   articles.forEach((sentences, rank) => {
     // Rank among the article's readable sentences: a caption or dateline before the lead does not
     // make the lead less important.
@@ -535,23 +623,29 @@ function candidatesOf(
       const readableRank = readable++;
       const point = sentence.point;
       if (point === undefined || byKey.has(point.key)) return;
-      const { text, tokens, key } = point;
+      const { text, tokens, key, words } = point;
       mark++;
       // Its weighted concepts, each once, in order of first use; a quoted part's new bigrams have no weight.
       const concepts: Concept[] = [];
       let reward = 0;
-      for (const gram of text === sentence.text ? sentence.grams : ids.bigrams(tokens))
+      const ownGrams = text === sentence.text;
+      const from = ownGrams ? sentence.gramsFrom : ids.appendBigrams(tokens);
+      const grams = ownGrams ? sentenceGrams : ids.grams.values();
+      const to = ownGrams ? sentence.gramsTo : grams.length;
+      for (let k = from; k < to; k++) {
+        const gram = grams[k] as number;
         if (weighs(weights, gram) && listed[gram] !== mark) {
           listed[gram] = mark;
           concepts.push(gram);
           reward += weights[gram] as number;
         }
+      }
       byKey.set(
         key,
         new LazyCandidate(
           text,
           tokens,
-          wordCount(text),
+          words,
           concepts,
           reward,
           1 / (1 + readableRank) ** positionDecay,
@@ -578,7 +672,8 @@ interface CandidateContext {
  */
 class LazyCandidate implements Candidate {
   private opening: { name: string | undefined } | undefined;
-  private ownTerms: { terms: Set<number>; tokens: Set<number> } | undefined;
+  private ownTerms: Set<number> | undefined;
+  private ownTokens: Set<number> | undefined;
   private statementDetails: Pick<Candidate, 'facts' | 'statementTerms'> | undefined;
 
   constructor(
@@ -599,25 +694,22 @@ class LazyCandidate implements Candidate {
     return this.opening.name;
   }
   get terms(): Set<number> {
-    return this.own().terms;
+    this.ownTerms ??= contentTermSet(this.context.terms, this.textTokens);
+    return this.ownTerms;
   }
+  /** Made on first read: only chosen points are asked for theirs. */
   get tokens(): Set<number> {
-    return this.own().tokens;
+    if (!this.ownTokens) {
+      this.ownTokens = new Set<number>();
+      for (let i = 0; i < this.textTokens.length; i++) this.ownTokens.add(this.textTokens[i] as number);
+    }
+    return this.ownTokens;
   }
   get facts() {
     return this.statement().facts;
   }
   get statementTerms(): Set<number> {
     return this.statement().statementTerms;
-  }
-
-  private own() {
-    const { terms } = this.context;
-    this.ownTerms ??= {
-      terms: new Set(terms.contentTermIds(this.textTokens)),
-      tokens: new Set(this.textTokens),
-    };
-    return this.ownTerms;
   }
 
   private statement() {
@@ -627,11 +719,21 @@ class LazyCandidate implements Candidate {
       const tokens = text === this.text ? this.textTokens : terms.tokens(text);
       this.statementDetails = {
         facts: namesAndFigures(text, tokens, terms, cases()),
-        statementTerms: new Set(terms.contentTermIds(tokens)),
+        statementTerms: contentTermSet(terms, tokens),
       };
     }
     return this.statementDetails;
   }
+}
+
+/** The content terms of tokens, in order of first use (an indexed loop: no array of them, no iterator). */
+function contentTermSet(terms: ArticleTerms, tokens: Int32Array): Set<number> {
+  const found = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    const term = terms.contentTerm(tokens[i] as number);
+    if (term >= 0) found.add(term);
+  }
+  return found;
 }
 
 function selectGreedily(
@@ -748,16 +850,29 @@ function namesAndFigures(
   terms: ArticleTerms,
   cases: WordCases,
 ): Candidate['facts'] {
-  const figures = new Set([...tokens].filter((token) => /\d/u.test(terms.text(token))));
+  const figures = new Set<number>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as number;
+    if (hasDigit(terms.text(token))) figures.add(token);
+  }
   const names = new Set<number>();
   capitalisedWords(text).forEach((word, i) => {
-    const lower = word.toLowerCase().replace(/['’]s?$/u, '');
+    const lower = word.toLowerCase().replace(POSSESSIVE_END, '');
     if (isStopword(lower) || cases.hasLowercase(lower)) return;
     if (i === 0 && text.startsWith(word) && !cases.hasCapitalisedInside(word)) return;
     for (const token of terms.tokens(lower)) names.add(token);
   });
-  return { names, figures, nameTerms: new Set([...names].map((name) => terms.stem(name))) };
+  const nameTerms = new Set<number>();
+  for (const name of names) nameTerms.add(terms.stem(name));
+  return { names, figures, nameTerms };
 }
+
+/** `/\d/u.test(text)` as a loop over the characters: it runs on every token of a point. */
+function hasDigit(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isAsciiDigit(text.charCodeAt(i))) return true;
+  return false;
+}
+const POSSESSIVE_END = /['’]s?$/u;
 
 /**
  * The words of `text` that open with a capital (not after a letter, digit or apostrophe), with the letters and
@@ -808,7 +923,8 @@ const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
  */
 function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
   const { names, figures, nameTerms } = candidate.facts;
-  for (const fact of [...names, ...figures]) if (!point.tokens.has(fact)) return false;
+  for (const name of names) if (!point.tokens.has(name)) return false;
+  for (const figure of figures) if (!point.tokens.has(figure)) return false;
   if (names.size === 0) return false;
   let shared = 0;
   let sharedOther = false;

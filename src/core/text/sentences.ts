@@ -2,8 +2,11 @@ import { isAsciiLetter, isSpace } from './chars.ts';
 import { STOPWORDS } from './stopwords.ts';
 import { wordCount } from './tokens.ts';
 
-/** Why a sentence cannot stand alone as a summary point, or undefined when it can. */
-export function unreadableReason(sentence: string): string | undefined {
+/**
+ * Why a sentence cannot stand alone as a summary point, or undefined when it can. `words` is its
+ * wordCount, when the caller has counted it already.
+ */
+export function unreadableReason(sentence: string, words?: number): string | undefined {
   const text = sentence.trim();
   if ((opensWithDateWord(text) && DATELINE.test(text)) || DATE_STAMP.test(text)) return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
@@ -20,7 +23,7 @@ export function unreadableReason(sentence: string): string | undefined {
   }
   const finalMark = lastBeforeClosing(text);
   if (finalMark === '?') return 'question';
-  const wordTotal = wordCount(text);
+  const wordTotal = words ?? wordCount(text);
   if (wordTotal > MAX_WORDS) return 'run-on';
   const quoted = QUOTE_MARK.test(text);
   if (
@@ -209,9 +212,10 @@ function isPresentTenseCaption(text: string): boolean {
 /**
  * Whether a word of the text is one of `words`, as `\b(?:…)\b` with the `iu` flags would find it (faster,
  * and without compiling a long pattern): under those flags "ſ" and the Kelvin sign are word characters
- * matching "s" and "k". A word longer than the longest of `words` is passed over without a copy.
+ * matching "s" and "k". A word whose length, first and last character (as lowercased) no word of `words`
+ * has is passed over without a copy: most are.
  */
-function hasWordIn(text: string, { words, longest }: WordSet): boolean {
+function hasWordIn(text: string, { words, shapes }: WordSet): boolean {
   const length = text.length;
   for (let at = 0; at < length; ) {
     if (!isIuWordChar(text.charCodeAt(at))) {
@@ -220,11 +224,22 @@ function hasWordIn(text: string, { words, longest }: WordSet): boolean {
     }
     const start = at;
     while (at < length && isIuWordChar(text.charCodeAt(at))) at++;
-    if (at - start <= longest && words.has(text.slice(start, at).toLowerCase().replaceAll('ſ', 's')))
+    if (
+      shapes[wordShape(at - start, text.charCodeAt(start), text.charCodeAt(at - 1))] === 1 &&
+      words.has(text.slice(start, at).toLowerCase().replaceAll('ſ', 's'))
+    )
       return true;
   }
   return false;
 }
+
+/** A word's length and its first and last characters lowercased ("ſ" as "s", the Kelvin sign as "k"), in 14 bits. */
+function wordShape(length: number, first: number, last: number): number {
+  return length > 15 ? 0 : (length << 10) | ((lowerWordChar(first) & 31) << 5) | (lowerWordChar(last) & 31);
+}
+
+const lowerWordChar = (code: number) =>
+  code >= 65 && code <= 90 ? code + 32 : code === 0x17f ? 115 : code === 0x212a ? 107 : code;
 
 /** `[\w\u017f\u212a]`: a word character under the `iu` flags. */
 const isIuWordChar = (code: number) =>
@@ -235,14 +250,19 @@ const isIuWordChar = (code: number) =>
   code === 0x17f ||
   code === 0x212a;
 
-/** Lowercase words, and the length of the longest: a longer word is none of them. */
+/** Lowercase words of 1 to 15 characters, and the `wordShape` of each (1 at each). */
 interface WordSet {
   words: ReadonlySet<string>;
-  longest: number;
+  shapes: Uint8Array;
 }
 
 function wordSet(words: readonly string[]): WordSet {
-  return { words: new Set(words), longest: Math.max(...words.map((word) => word.length)) };
+  const shapes = new Uint8Array(1 << 14);
+  for (const word of words) {
+    if (word.length === 0 || word.length > 15) throw new Error(`"${word}" cannot be in a word set`);
+    shapes[wordShape(word.length, word.charCodeAt(0), word.charCodeAt(word.length - 1))] = 1;
+  }
+  return { words: new Set(words), shapes };
 }
 
 const WEEKDAY_WORD = /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/u;
