@@ -48,6 +48,9 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(stages).toEqual(['parse', 'terms', 'dedup', 'themes', 'summaries', 'render', 'total']);
     expect(written.runs[1].htmlBytes).toBeGreaterThan(0);
     expect(written.commands.map((c: { name: string }) => c.name)).toEqual([
+      'node -e "" (Node alone, for scale)',
+      // Node's start with the machine's certificate bundle, shown only where one is set.
+      ...(process.env.NODE_EXTRA_CA_CERTS ? ['node -e "" with NODE_EXTRA_CA_CERTS'] : []),
       'digest --help',
       'npm start (digest build, 5 seed articles)',
       'digest summarize (10 articles)',
