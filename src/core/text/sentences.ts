@@ -477,32 +477,44 @@ const DANGLING_OPENERS = openings(
   ),
 );
 
-/** Lowercase ASCII phrases (words and single spaces) a text may open with, and the length of the longest. */
+/** Lowercase ASCII phrases (words and single spaces) a text may open with, by their first character's code. */
 interface Openings {
-  phrases: readonly string[];
-  longest: number;
+  byFirst: ReadonlyMap<number, readonly string[]>;
 }
 
 function openings(phrases: readonly string[]): Openings {
-  return { phrases, longest: Math.max(...phrases.map((phrase) => phrase.length)) };
+  const byFirst = new Map<number, string[]>();
+  for (const phrase of phrases) {
+    const first = phrase.charCodeAt(0);
+    byFirst.set(first, [...(byFirst.get(first) ?? []), phrase]);
+  }
+  return { byFirst };
 }
 
 /**
  * Whether `text` opens with one of `openings` and the character after it (its code, NaN at the end) passes `then`:
  * what `^(?:…)` with the `iu` flags finds, without compiling a long pattern (slow to compile under those flags).
  * Under them an ASCII letter matches its two cases, "ſ" matches "s" and the Kelvin sign "k", and nothing else.
+ * Compared in place, one character at a time: no lowercased copy of the opening is made.
  */
-function opensWith(text: string, { phrases, longest }: Openings, then: (code: number) => boolean): boolean {
-  let opening = '';
-  for (let i = 0; i < longest && i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 65 && code <= 90) opening += String.fromCharCode(code + 32);
-    else if (code === 0x17f) opening += 's';
-    else if (code === 0x212a) opening += 'k';
-    else opening += text.charAt(i);
-  }
-  return phrases.some((phrase) => opening.startsWith(phrase) && then(text.charCodeAt(phrase.length)));
+function opensWith(text: string, { byFirst }: Openings, then: (code: number) => boolean): boolean {
+  const candidates = byFirst.get(foldIu(text.charCodeAt(0)));
+  if (candidates === undefined) return false;
+  for (const phrase of candidates)
+    if (startsWithFolded(text, phrase) && then(text.charCodeAt(phrase.length))) return true;
+  return false;
 }
+
+function startsWithFolded(text: string, phrase: string): boolean {
+  if (text.length < phrase.length) return false;
+  for (let i = 1; i < phrase.length; i++)
+    if (foldIu(text.charCodeAt(i)) !== phrase.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A character as the `iu` flags compare it with lowercase ASCII: A-Z lowercased, "ſ" as "s", the Kelvin sign as "k". */
+const foldIu = (code: number) =>
+  code >= 65 && code <= 90 ? code + 32 : code === 0x17f ? 115 : code === 0x212a ? 107 : code;
 
 /** `\b` after a word character under the `iu` flags: the next character is none (or there is none). */
 const endsWord = (code: number) => !isIuWordChar(code);
