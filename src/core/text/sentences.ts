@@ -8,7 +8,8 @@ import { wordCount } from './tokens.ts';
  */
 export function unreadableReason(sentence: string, words?: number): string | undefined {
   const text = sentence.trim();
-  if ((opensWithDateWord(text) && DATELINE.test(text)) || DATE_STAMP.test(text)) return 'dateline';
+  if ((opensWith(text, DATE_WORDS, endsLetters) && DATELINE.test(text)) || DATE_STAMP.test(text))
+    return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
   if (ANY_HINT.test(text)) {
     if (CAPTION_HINT.test(text) && (CAPTION.test(text) || (text.includes('/') && CAPTION_CREDIT.test(text))))
@@ -16,7 +17,7 @@ export function unreadableReason(sentence: string, words?: number): string | und
     if (
       BYLINE_HINT.test(text) &&
       BYLINE_CUE.test(text) &&
-      (BYLINE.test(text) || (opensWithBy(text) && BYLINE_NAMES.test(text)))
+      (BYLINE.test(text) || (opensWith(text, BY, isSpace) && BYLINE_NAMES.test(text)))
     )
       return 'byline';
     if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
@@ -235,11 +236,8 @@ function hasWordIn(text: string, { words, shapes }: WordSet): boolean {
 
 /** A word's length and its first and last characters lowercased ("ſ" as "s", the Kelvin sign as "k"), in 14 bits. */
 function wordShape(length: number, first: number, last: number): number {
-  return length > 15 ? 0 : (length << 10) | ((lowerWordChar(first) & 31) << 5) | (lowerWordChar(last) & 31);
+  return length > 15 ? 0 : (length << 10) | ((foldIu(first) & 31) << 5) | (foldIu(last) & 31);
 }
-
-const lowerWordChar = (code: number) =>
-  code >= 65 && code <= 90 ? code + 32 : code === 0x17f ? 115 : code === 0x212a ? 107 : code;
 
 /** `[\w\u017f\u212a]`: a word character under the `iu` flags. */
 const isIuWordChar = (code: number) =>
@@ -371,20 +369,15 @@ const MONTH =
 /** "Saturday, January 8, 2005" or "January 8, 2005" leading a line. */
 const DATELINE = new RegExp(`^(?:${WEEKDAY},?\\s+)?${MONTH}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}`, 'i');
 /**
- * What DATELINE needs, tested first: the text's first run of ASCII letters (under the `i` flag alone no other
- * character matches them) is a weekday or a month as WEEKDAY and MONTH write it, since a comma, full stop or
- * space follows it there.
+ * What DATELINE needs, tested first: a weekday or a month, as WEEKDAY and MONTH write them, opening the text
+ * and ending its first run of letters (a comma, full stop or space follows it there).
  */
-function opensWithDateWord(text: string): boolean {
-  let end = 0;
-  while (isAsciiLetter(text.charCodeAt(end))) end++;
-  return DATE_WORDS.has(text.slice(0, end).toLowerCase());
-}
-const DATE_WORDS = new Set(
+const DATE_WORDS = openings(
   'monday tuesday wednesday thursday friday saturday sunday jan january feb february mar march apr april may jun june jul july aug august sep sept sepember september oct october nov november dec december'.split(
     ' ',
   ),
 );
+const endsLetters = (code: number) => !isAsciiLetter(code);
 /** "2005/01/08 Headline": a headline or caption carrying a date stamp. */
 const DATE_STAMP = /^\d{4}[/-]\d{1,2}[/-]\d{1,2}\b/;
 /** "WASHINGTON (AP) —", "ISLAMABAD:": a wire dateline glued to the lead sentence. */
@@ -410,16 +403,9 @@ const CAPTION_CREDIT = /[—–-](?:\s+|\s*\p{L}[\p{L}\s]{0,29})\/\s*(?:file|afp
 const BYLINE =
   /\b(?:reporting|writing|editing|additional reporting) by\b|\bcontributed to this report\b|[—–-]\s*agencies\b/iu;
 /** "By John Smith": tried only on a text that opens with "by" and a space (see CAPTION_CREDIT). */
+const BY = openings(['by']);
 const BYLINE_NAMES = /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b/iu;
 
-/** `/^by\s/iu`: no other character folds to b or y. */
-function opensWithBy(text: string): boolean {
-  return (
-    (text.charAt(0) === 'b' || text.charAt(0) === 'B') &&
-    (text.charAt(1) === 'y' || text.charAt(1) === 'Y') &&
-    isSpace(text.charCodeAt(2))
-  );
-}
 const PROMPT =
   /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
 /** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
@@ -513,8 +499,9 @@ function startsWithFolded(text: string, phrase: string): boolean {
 }
 
 /** A character as the `iu` flags compare it with lowercase ASCII: A-Z lowercased, "ſ" as "s", the Kelvin sign as "k". */
-const foldIu = (code: number) =>
-  code >= 65 && code <= 90 ? code + 32 : code === 0x17f ? 115 : code === 0x212a ? 107 : code;
+function foldIu(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code === 0x17f ? 115 : code === 0x212a ? 107 : code;
+}
 
 /** `\b` after a word character under the `iu` flags: the next character is none (or there is none). */
 const endsWord = (code: number) => !isIuWordChar(code);
