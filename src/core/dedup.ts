@@ -11,6 +11,7 @@ import {
   shingleSet,
 } from './ingest/minhash.ts';
 import { ArticleTerms } from './text/article-terms.ts';
+import { FNV_PRIME } from './text/fnv.ts';
 
 /** Shingle Jaccard at or above which two articles are copies of one text. Own stories on one event stay far below. */
 export const NEAR_DUPLICATE_JACCARD = 0.6;
@@ -138,7 +139,7 @@ function shingleSequences(articles: readonly Article[], terms: ArticleTerms): Ui
 function bandKey(band: number, signature: Uint32Array): number {
   let h = band;
   for (let row = band * ROWS; row < (band + 1) * ROWS; row++)
-    h = Math.imul(h ^ (signature[row] as number), 0x01000193) ^ (h >>> 15);
+    h = Math.imul(h ^ (signature[row] as number), FNV_PRIME) ^ (h >>> 15);
   return h >>> 0;
 }
 

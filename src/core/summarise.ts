@@ -3,6 +3,7 @@ import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
 import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
+import { FNV_OFFSET, FNV_PRIME } from './text/fnv.ts';
 import { PairIds } from './text/pair-ids.ts';
 import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
 import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
@@ -246,9 +247,6 @@ class SequenceIds {
   }
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
 function sameTokens(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -427,16 +425,13 @@ type Concept = number;
 
 /**
  * Dense ids of the concepts (stemmed bigrams) of one ranking, in order of first sight, and the concepts of
- * the sentences it read, one run after another in one list: no array per sentence. The list is reused by
- * every ranking (one is made at a time).
+ * the sentences it read, one run after another in one list: no array per sentence.
  */
 class ConceptIds {
   private readonly pairs = new PairIds();
-  readonly grams = GRAMS;
+  readonly grams = new IntList();
 
-  constructor(private readonly terms: ArticleTerms) {
-    this.grams.clear();
-  }
+  constructor(private readonly terms: ArticleTerms) {}
 
   get size(): number {
     return this.pairs.size;
@@ -460,8 +455,6 @@ class ConceptIds {
     return start;
   }
 }
-
-const GRAMS = new IntList();
 
 /**
  * Concept -> weight: articles using it, plus `leadBonus` per article whose lead mentions it. With

@@ -1,4 +1,5 @@
 // MinHash signatures of word shingles, for near-duplicate detection. Deterministic: fixed seeds, no Math.random.
+import { FNV_OFFSET, FNV_PRIME } from '../text/fnv.ts';
 
 /** Words per shingle: long enough that two outlets' own wording rarely shares one. */
 export const SHINGLE_WORDS = 5;
@@ -189,8 +190,6 @@ export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number
   return shared / (total - shared) >= threshold;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /**

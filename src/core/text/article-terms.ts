@@ -1,5 +1,6 @@
 import type { Article } from '../article.ts';
 import { isSpace } from './chars.ts';
+import { FNV_OFFSET, FNV_PRIME } from './fnv.ts';
 import { isContentToken, isStopword, stem as porterStem } from './tokens.ts';
 import { grown, placeInTable } from './typed-arrays.ts';
 
@@ -487,8 +488,6 @@ const ASCII = 1;
 const NOT_FOUND = -1;
 /** What `scanAscii` returns when the text must be lowercased first. */
 const LOWERCASE_FIRST = -1;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /**
  * A short code is a string's digits in base RADIX, HALF characters to a number: `high` holds the first
