@@ -54,7 +54,7 @@ export class StudioMemo {
     return {
       articles: all.flatMap((file) => (file.article ? [file.article] : [])),
       skipped: all.flatMap((file) => (file.skipped ? [file.skipped] : [])),
-      key: sha256([...next].map(([id, file]) => `${id}\0${file.hash}`).join('\n')),
+      key: sha256(JSON.stringify([...next].map(([id, file]) => [id, file.hash]))),
     };
   }
 
