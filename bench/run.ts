@@ -22,6 +22,19 @@ interface CorpusRun {
   figures: StageFigure[];
 }
 
+/** bench/studio-child.ts: the preview studio on a folder, wall and CPU ms. */
+interface StudioFigures {
+  size: number;
+  firstBuildMs: number;
+  firstBuildCpuMs: number;
+  /** Median of the edits, each from the request to the answer once the studio shows it. */
+  editMs: number;
+  editCpuMs: number;
+  /** One article changed on disk until the studio shows the rebuilt digest (its 100 ms settling included). */
+  changedFileMs: number;
+  changedFileCpuMs: number;
+}
+
 interface PersonaliseFigures {
   recipients: number;
   htmlBytes: number;
@@ -39,6 +52,7 @@ interface PersonaliseFigures {
 }
 
 const sizes = (process.env.BENCH_SIZES ?? '100,1000,10000,30000').split(',').map(Number);
+const studioSizes = (process.env.BENCH_STUDIO_SIZES ?? '1000,10000').split(',').map(Number);
 const evalDir = process.env.DIGEST_EVAL_DIR ?? '../shared/eval';
 const resultsPath = process.env.BENCH_RESULTS ?? fileURLToPath(new URL('results.json', import.meta.url));
 const coldRuns = countFromEnv('BENCH_COLD_RUNS', 5);
@@ -58,6 +72,7 @@ const personalisation = child<PersonaliseFigures>('personalise-child.ts');
 const bundles = await benchBundles(coldRuns);
 const adversarial = adversarialSection();
 const signupTiming = await measureSignupTiming(countFromEnv('BENCH_SIGNUP_PAIRS', 200));
+const studio = studioSizes.map((size) => child<StudioFigures>('studio-child.ts', [String(size), evalDir]));
 
 const figure = (run: CorpusRun | undefined, stage: string) => run?.figures.find((f) => f.stage === stage);
 const stages = [...new Set(runs.flatMap((r) => r.figures.map((f) => f.stage)))];
@@ -128,6 +143,16 @@ console.log(
 console.log(
   `  memory: peak RSS ${p.peakRssMiB.toFixed(0)} MiB (+${p.peakRssGrowthMiB.toFixed(0)} during the loop), heap ${p.heapGrowthMiB >= 0 ? '+' : ''}${p.heapGrowthMiB.toFixed(0)} MiB`,
 );
+
+console.log(
+  '\nPreview studio on a folder (wall ms / CPU ms): the first build, an edit shown, one article changed',
+);
+for (const st of studio)
+  console.log(
+    `  ${`${st.size} articles`.padEnd(16)}first build ${st.firstBuildMs.toFixed(0)} / ${st.firstBuildCpuMs.toFixed(0)}; ` +
+      `an edit shown ${st.editMs.toFixed(0)} / ${st.editCpuMs.toFixed(0)}; ` +
+      `one article changed ${st.changedFileMs.toFixed(0)} / ${st.changedFileCpuMs.toFixed(0)}`,
+  );
 
 console.log(`\nLambda bundles (cold start: median of ${coldRuns} fresh node processes)`);
 const bundleRow = (cells: string[]) => console.log(`${cells[0]?.padEnd(38)}${row(cells.slice(1), 18)}`);
@@ -274,6 +299,7 @@ const results = {
   runs,
   projection,
   personalisation,
+  studio,
   bundles,
   signupTiming,
   targets,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Article } from '../core/article.ts';
@@ -69,7 +70,9 @@ export class LocalNormalisedArticles implements NormalisedArticles {
   }
 
   async get(path: string): Promise<Article> {
-    return JSON.parse(await readFile(inside(this.root, path), 'utf8')) as Article;
+    // Read synchronously: `digest dev` gets every article at each rebuild, and one fs.promises read is a chain of
+    // thread-pool round trips that costs several times the read itself (see readSourceFolder).
+    return JSON.parse(readFileSync(inside(this.root, path), 'utf8')) as Article;
   }
 
   async remove(path: string): Promise<void> {

@@ -15,7 +15,8 @@ import type { Logger } from '../core/ports/logger.ts';
 import { UploadIngest } from '../core/upload-ingest.ts';
 import { createIngestQueueHandler } from '../handlers/ingest.ts';
 import { type PreviewServer, type PreviewServerOptions, startPreviewServer } from './server.ts';
-import type { CollectedArticles, StudioSources } from './studio.ts';
+import type { StudioSources } from './studio.ts';
+import type { CollectedArticles } from './studio-memo.ts';
 
 export interface DevStudioOptions extends Omit<PreviewServerOptions, 'sources'> {
   /** The folder editors drop articles into: it stands for the upload bucket. */

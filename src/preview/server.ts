@@ -7,6 +7,7 @@ import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
 import { editActions, handleAction } from './actions.ts';
 import { renderStudioPage } from './page.ts';
 import { buildStudio, type StudioBuild, type StudioSources } from './studio.ts';
+import { StudioMemo } from './studio-memo.ts';
 
 export interface PreviewServerOptions {
   sources: StudioSources;
@@ -38,7 +39,8 @@ const SETTLE_MS = 100;
  */
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { sources } = options;
-  let build = await buildStudio(sources, 1);
+  const memo = new StudioMemo();
+  let build = await buildStudio(sources, 1, memo);
   options.onBuild?.(build);
   const listeners = new Set<ServerResponse>();
 
@@ -46,7 +48,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let running: Promise<void> | undefined;
   let again = false;
   const rebuild = async () => {
-    build = await buildStudio(sources, build.version + 1);
+    build = await buildStudio(sources, build.version + 1, memo);
     options.onBuild?.(build);
     for (const listener of listeners) sendBuild(listener, build);
   };

@@ -1,24 +1,16 @@
 import { readSourceFolder } from '../adapters/local-files.ts';
 import { templateFolder } from '../adapters/template-folder.ts';
-import type { Article } from '../core/article.ts';
-import type { Digest, Skipped } from '../core/digest.ts';
+import type { Digest } from '../core/digest.ts';
 import { TemplateError, UsageError } from '../core/errors.ts';
-import { parseFiles } from '../core/parse-files.ts';
-import { buildDigestFromArticles } from '../core/pipeline.ts';
 import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { compileTemplates } from '../core/render/templates.ts';
 import { type ClientIssue, checkClientSupport, newIssues, readBaseline } from './client-support.ts';
 import type { EditedDigest, EditSession } from './editing.ts';
+import { type CollectedArticles, StudioMemo } from './studio-memo.ts';
 
 /** Gmail clips messages above 102 KB; the studio warns a little before that. */
 export const SIZE_WARNING_BYTES = 90 * 1024;
-
-/** A digest's input: the articles, and the files that did not become articles with the reason. */
-export interface CollectedArticles {
-  articles: Article[];
-  skipped: Skipped[];
-}
 
 export interface StudioSources {
   /** The folder of articles; absent when `editing` loads a deployed digest instead. */
@@ -55,9 +47,15 @@ export interface StudioBuild {
 /**
  * Builds the digest and its email exactly as `digest build` does (readSourceFolder, then parseFiles and
  * buildDigestFromArticles, which make buildDigest, then renderSampleEmail), re-reading the templates every
- * time so edits show up. Errors become part of the result: the studio shows them instead of stopping.
+ * time so edits show up. `memo` keeps what the last build made of the same input (StudioMemo): after an edit or
+ * a template change the digest is not built again. Errors become part of the result: the studio shows them
+ * instead of stopping.
  */
-export async function buildStudio(sources: StudioSources, version: number): Promise<StudioBuild> {
+export async function buildStudio(
+  sources: StudioSources,
+  version: number,
+  memo: StudioMemo = new StudioMemo(),
+): Promise<StudioBuild> {
   const base: StudioBuild = {
     version,
     builtAt: new Date().toISOString(),
@@ -70,10 +68,10 @@ export async function buildStudio(sources: StudioSources, version: number): Prom
   let edited: EditedDigest | undefined;
   try {
     if (sources.collectArticles || sources.inputDir !== undefined) {
-      const { articles, skipped } = sources.collectArticles
-        ? await sources.collectArticles()
-        : await parseFiles(await readSourceFolder(sources.inputDir as string));
-      digest = buildDigestFromArticles(articles, skipped, { title: sources.title });
+      const input = sources.collectArticles
+        ? memo.collected(await sources.collectArticles())
+        : await memo.parse(await readSourceFolder(sources.inputDir as string));
+      digest = memo.digest(input, sources.title);
     }
     edited = await sources.editing?.load(digest);
     digest = edited?.digest ?? digest;

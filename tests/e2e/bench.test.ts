@@ -32,6 +32,7 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
       BENCH_CLI_RUNS: '1',
       BENCH_COLD_RUNS: '1',
       BENCH_SIGNUP_PAIRS: '5',
+      BENCH_STUDIO_SIZES: '10',
       BENCH_RESULTS: results,
     };
 
@@ -63,6 +64,9 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(written.adversarial.figures).toHaveLength(2 * 15);
     for (const figure of written.adversarial.figures) expect(figure.msPerMB).toBeGreaterThan(0);
     expect(written.personalisation.mimeMiB).toBeGreaterThan(0);
+    expect(written.studio).toEqual([expect.objectContaining({ size: 10 })]);
+    expect(written.studio[0].editMs).toBeGreaterThan(0);
+    expect(written.studio[0].changedFileMs).toBeGreaterThan(0);
     const entries = written.bundles.map((b: { entry: string }) => b.entry);
     expect(entries).toEqual(
       expect.arrayContaining(['functions/ingest.ts', 'functions/subscription-endpoint.ts']),

@@ -85,6 +85,7 @@ describe('digest preview studio', () => {
     const footer = join(templatesDir, 'partials/footer.mjml.hbs');
     const original = await readFile(footer, 'utf8');
     const before = preview.current().version;
+    const digest = preview.current().digest;
 
     // Act
     await writeFile(footer, '<mj-text>a text outside any column</mj-text>');
@@ -106,6 +107,8 @@ describe('digest preview studio', () => {
     expect(page).toContain('mj-text cannot be used inside mj-body');
     expect(email.status).toBe(503);
     expect(fixed.error).toBeUndefined();
+    // The articles did not change: the digest built from them is used again, only the email is rendered anew.
+    expect(fixed.digest).toBe(digest);
   });
 
   it('shows theme labels, switches to dark and mobile frames and updates when an article changes (Chromium)', async () => {

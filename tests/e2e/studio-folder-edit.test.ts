@@ -46,6 +46,7 @@ describe('studio edits in folder mode', () => {
   it('saves edits beside the folder, shows them, and the next build applies them', async () => {
     // Prepare
     const theme = studio.current().digest?.themes[0]?.id ?? '';
+    const generatedAt = studio.current().digest?.generatedAt;
 
     // Act
     const renamed = await post('/api/edit', {
@@ -73,6 +74,8 @@ describe('studio edits in folder mode', () => {
     expect(studio.current().edited?.version).toBe(2);
     expect(studio.current().email?.html).toContain('Our headline');
     expect(studio.current().email?.text).toContain('Hello from the desk.');
+    // Edits apply to the digest already built from the unchanged folder: it is not built again.
+    expect(studio.current().digest?.generatedAt).toBe(generatedAt);
     expect(built.themes[0]).toMatchObject({ label: 'Our headline', edited: true });
     expect(built.intro).toBe('Hello from the desk.');
   });

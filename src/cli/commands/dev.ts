@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readSourceFolder } from '../../adapters/local-files.ts';
+import { requireFolder } from '../../adapters/local-files.ts';
 import { startDevStudio } from '../../preview/dev.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { announceStudio, parsePort, type StudioOptions, withStudioOptions } from '../studio-options.ts';
@@ -13,7 +13,7 @@ export function registerDev(program: Command): void {
   withStudioOptions(command).action(async (opts: DevCommandOptions) => {
     const port = parsePort(opts.port);
     const settings = await readEmailSettings(opts);
-    await readSourceFolder(opts.watch); // a missing folder is a usage error, not an empty digest
+    await requireFolder(opts.watch);
     const dev = await startDevStudio({
       watchDir: opts.watch,
       stateDir: opts.state,

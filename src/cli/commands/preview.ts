@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { editsFileOf } from '../../adapters/local-edits.ts';
-import { readSourceFolder } from '../../adapters/local-files.ts';
+import { requireFolder } from '../../adapters/local-files.ts';
 import { folderEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
 import { readEmailSettings } from '../email-settings.ts';
@@ -27,7 +27,7 @@ export function registerPreview(program: Command): void {
       if (opts.bucket) return previewFromBucket(opts, await readEmailSettings(opts));
       const port = parsePort(opts.port);
       const settings = await readEmailSettings(opts);
-      await readSourceFolder(opts.input); // a missing folder is a usage error, not an empty preview
+      await requireFolder(opts.input);
       const preview = await startPreviewServer({
         sources: {
           inputDir: opts.input,

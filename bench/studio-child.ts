@@ -1,0 +1,91 @@
+// The preview studio on a folder of benchmark articles, as an editor uses it: the first build, then edits made
+// through its API (each answered once the studio shows it), then one article changed. Prints JSON.
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseEmailSettings } from '../src/core/render/settings.ts';
+import { folderEditSession } from '../src/preview/editing.ts';
+import { startPreviewServer } from '../src/preview/server.ts';
+import { generateCorpus, loadEventStories } from './corpus.ts';
+import { median } from './stats.ts';
+
+const size = Number(process.argv[2]);
+const evalDir = process.argv[3] ?? '../shared/eval';
+const EDITS = 3;
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+/** Wall and CPU ms of `work`. */
+const timed = async (work: () => Promise<unknown>) => {
+  const [wall, cpu] = [performance.now(), cpuMs()];
+  await work();
+  return { ms: performance.now() - wall, cpuMs: cpuMs() - cpu };
+};
+
+const work = await mkdtemp(join(tmpdir(), 'bench-studio-'));
+const folder = join(work, 'articles');
+const files = generateCorpus(loadEventStories(evalDir), size);
+for (const file of files) {
+  const path = join(folder, file.id);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, file.bytes);
+}
+
+let studio: Awaited<ReturnType<typeof startPreviewServer>> | undefined;
+const firstBuild = await timed(async () => {
+  studio = await startPreviewServer({
+    sources: {
+      inputDir: folder,
+      settings: parseEmailSettings({}),
+      editing: folderEditSession(folder, 'bench'),
+    },
+    port: 0,
+  });
+});
+if (!studio) throw new Error('the studio did not start');
+const url = studio.url;
+const token = /<meta name="studio-token" content="([^"]+)">/.exec(await (await fetch(url)).text())?.[1] ?? '';
+const theme = studio.current().digest?.themes[0]?.id ?? '';
+
+// Each edit is answered once the studio has rebuilt with it, as the page waits for it.
+const edits = [];
+for (let version = 0; version < EDITS; version++) {
+  edits.push(
+    await timed(async () => {
+      const response = await fetch(new URL('/api/edit', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-studio-token': token },
+        body: JSON.stringify({ version, edit: { kind: 'rename', theme, title: `Headline ${version}` } }),
+      });
+      if (response.status !== 200)
+        throw new Error(`edit ${version}: ${response.status} ${await response.text()}`);
+    }),
+  );
+}
+// One article changed on disk: the studio sees it (after its 100 ms settling time) and shows the rebuilt digest.
+const shown = studio.current().version;
+const changed = await timed(async () => {
+  await appendFile(
+    join(folder, files[0]?.id ?? ''),
+    '\n\nThe agency said more details would follow on Monday.\n',
+  );
+  while (studio?.current().version === shown) await new Promise((resolve) => setTimeout(resolve, 5));
+});
+await studio.close();
+await rm(work, { recursive: true, force: true });
+
+process.stdout.write(
+  JSON.stringify({
+    size,
+    themes: studio.current().digest?.themes.length,
+    firstBuildMs: firstBuild.ms,
+    firstBuildCpuMs: firstBuild.cpuMs,
+    editMs: median(edits.map((e) => e.ms)),
+    editCpuMs: median(edits.map((e) => e.cpuMs)),
+    changedFileMs: changed.ms,
+    changedFileCpuMs: changed.cpuMs,
+  }),
+);

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { readSourceFolder } from '../../../src/adapters/local-files.ts';
+import type { SourceFile } from '../../../src/core/article.ts';
+import { buildDigest } from '../../../src/core/digest-from-files.ts';
+import { StudioMemo } from '../../../src/preview/studio-memo.ts';
+
+const seeds = () => readSourceFolder('seeds');
+const withText = (file: SourceFile, text: string): SourceFile => ({
+  id: file.id,
+  bytes: new TextEncoder().encode(text),
+});
+const FIXED_CLOCK = { now: () => new Date(0) };
+
+describe('StudioMemo', () => {
+  it('builds the digest `digest build` builds', async () => {
+    // Prepare
+    const files = await seeds();
+    const memo = new StudioMemo();
+
+    // Act
+    const digest = memo.digest(await memo.parse(files), undefined);
+
+    // Assess
+    const expected = await buildDigest(files, FIXED_CLOCK);
+    expect({ ...digest, generatedAt: expected.generatedAt }).toEqual(expected);
+  });
+
+  it('keeps the digest while the files and the title are the same, and parses no file again', async () => {
+    // Prepare
+    const memo = new StudioMemo();
+    const first = await memo.parse(await seeds());
+    const digest = memo.digest(first, 'Morning');
+
+    // Act: the folder read again, as after an edit or a template change
+    const again = await memo.parse(await seeds());
+
+    // Assess
+    expect(again.key).toBe(first.key);
+    expect(again.articles.every((article, i) => article === first.articles[i])).toBe(true);
+    expect(memo.digest(again, 'Morning')).toBe(digest);
+    expect(memo.digest(again, 'Evening')).not.toBe(digest);
+  });
+
+  it('parses again only a changed file, forgets a removed one and builds the digest anew', async () => {
+    // Prepare
+    const memo = new StudioMemo();
+    const [changed, removed, ...kept] = await seeds();
+    const before = await memo.parse([changed as SourceFile, removed as SourceFile, ...kept]);
+    const digest = memo.digest(before, undefined);
+    const text = 'Harbour reopens\n\nThe city harbour reopened on Monday after three weeks of repairs.\n';
+
+    // Act
+    const after = await memo.parse([withText(changed as SourceFile, text), ...kept]);
+
+    // Assess
+    expect(after.key).not.toBe(before.key);
+    expect(after.articles.map((a) => a.id)).toEqual([changed, ...kept].map((f) => f?.id));
+    expect(after.articles[0]?.title).toBe('Harbour reopens');
+    expect(after.articles.slice(1).every((article, i) => article === before.articles[i + 2])).toBe(true);
+    expect(memo.digest(after, undefined)).not.toBe(digest);
+  });
+
+  it('keeps a file that could not be read as skipped, and reads it once it can be', async () => {
+    // Prepare
+    const memo = new StudioMemo();
+    const [file, ...others] = await seeds();
+    const unreadable: SourceFile = { id: 'locked.txt', bytes: new Uint8Array(), readError: 'EACCES' };
+
+    // Act
+    const locked = await memo.parse([unreadable, file as SourceFile]);
+    const lockedAgain = await memo.parse([unreadable, file as SourceFile]);
+    const opened = await memo.parse([
+      withText(unreadable, 'Locked no more\n\nThe file can be read now.\n'),
+      ...others,
+    ]);
+
+    // Assess
+    expect(locked.skipped).toEqual([{ id: 'locked.txt', reason: 'could not be read: EACCES' }]);
+    expect(lockedAgain.key).toBe(locked.key);
+    expect(opened.skipped).toEqual([]);
+    expect(opened.articles.map((a) => a.id)).toContain('locked.txt');
+  });
+
+  it('keys collected articles by what they hold, not by the objects', async () => {
+    // Prepare
+    const memo = new StudioMemo();
+    const parsed = await memo.parse(await seeds());
+    const collected = { articles: parsed.articles, skipped: parsed.skipped };
+    const digest = memo.digest(memo.collected(collected), undefined);
+
+    // Act
+    const copy = memo.collected(structuredClone(collected));
+    const edited = memo.collected({
+      ...collected,
+      articles: collected.articles.map((a, i) => (i === 0 ? { ...a, title: 'Another title' } : a)),
+    });
+
+    // Assess
+    expect(memo.digest(copy, undefined)).toBe(digest);
+    expect(edited.key).not.toBe(copy.key);
+  });
+});
