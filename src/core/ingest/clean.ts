@@ -211,16 +211,17 @@ const NOT_ORDINARY =
 const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
 
 /**
- * Whether a whitespace-normalised text has a run of more than MAX_WORD_CHARS characters other than a space,
- * found by jumping from space to space: OVERLONG_WORD (which looks 100 characters ahead at each word) then runs
- * only on the rare text that has one.
+ * Whether a whitespace-normalised text has a run of more than MAX_WORD_CHARS characters other than a space:
+ * OVERLONG_WORD (which looks 100 characters ahead at each word) then runs only on the rare text that has one.
+ * Found by looking back from MAX_WORD_CHARS characters past a word's start for the last space: none means that
+ * word is too long, and the words before that space are short, so each look moves on by about a window, not a word.
  */
-function hasOverlongWord(text: string): boolean {
-  let from = 0;
-  while (text.length - from > MAX_WORD_CHARS) {
-    const space = text.indexOf(' ', from);
-    if (space < 0 || space - from > MAX_WORD_CHARS) return true;
-    from = space + 1;
+export function hasOverlongWord(text: string): boolean {
+  let wordStart = 0;
+  while (text.length - wordStart > MAX_WORD_CHARS) {
+    const space = text.lastIndexOf(' ', wordStart + MAX_WORD_CHARS);
+    if (space < wordStart) return true;
+    wordStart = space + 1;
   }
   return false;
 }
