@@ -44,14 +44,15 @@ export function extractMarkdown(text: string): Extracted {
  */
 export function simpleFrontMatter(source: string): Record<string, string> | undefined {
   if (!PRINTABLE_LINES.test(source)) return undefined;
-  const fields = new Map<string, string>();
+  const fields: Record<string, string> = {};
   for (const line of source.split('\n')) {
-    const [, key, value] = KEY_VALUE.exec(line) ?? [];
-    const text = key === undefined || fields.has(key) ? undefined : scalarString(value as string);
+    const pair = KEY_VALUE.exec(line);
+    const key = pair?.[1] as string;
+    const text = pair === null || Object.hasOwn(fields, key) ? undefined : scalarString(pair[2] as string);
     if (text === undefined) return undefined;
-    fields.set(key as string, text);
+    fields[key] = text;
   }
-  return Object.fromEntries(fields);
+  return fields;
 }
 
 /** Lines of characters that need no escape in YAML: no tab or other control, no line break but \n, BOM or surrogate. */
@@ -99,6 +100,11 @@ function markdownBlocks(markdown: string): Block[] {
     // A line of prose opens with a letter: no rule below but the inline one applies to it.
     if (isAsciiLetter(raw.charCodeAt(0))) {
       if (!inFence) paragraph.push(inline(raw.trim()));
+      continue;
+    }
+    // An empty line only ends a paragraph (the rules below find nothing else in it).
+    if (raw === '') {
+      if (!inFence) flush();
       continue;
     }
     if (/^\s*(?:```|~~~)/.test(raw)) {
