@@ -285,7 +285,9 @@ describe('simple front matter', () => {
 
   it('reads a title written by JSON.stringify and a timestamp', () => {
     expect(
-      simpleFrontMatter(`title: ${JSON.stringify('Talks "resume" \\ in Doha — ’')}\npublished: 2026-01-01T00:06:00.000Z`),
+      simpleFrontMatter(
+        `title: ${JSON.stringify('Talks "resume" \\ in Doha — ’')}\npublished: 2026-01-01T00:06:00.000Z`,
+      ),
     ).toEqual({ title: 'Talks "resume" \\ in Doha — ’', published: '2026-01-01T00:06:00.000Z' });
     expect(simpleFrontMatter('title: Water tariffs rise in three cities\ntags: [water]')).toBeUndefined();
     expect(simpleFrontMatter('title: a\ntitle: b')).toBeUndefined();

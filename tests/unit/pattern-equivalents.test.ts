@@ -95,7 +95,11 @@ describe('ingest scans', () => {
     const texts = Array.from({ length: 20_000 }, () =>
       Array.from({ length: next(6) }, word).join(next(5) === 0 ? '  ' : ' '),
     );
-    const runs = [99, 100, 101, 102].flatMap((n) => ['x'.repeat(n), ` ${'x'.repeat(n)}`, `${'x'.repeat(n)} a`]);
+    const runs = [99, 100, 101, 102].flatMap((n) => [
+      'x'.repeat(n),
+      ` ${'x'.repeat(n)}`,
+      `${'x'.repeat(n)} a`,
+    ]);
     const differing = [...texts, ...runs].filter((text) => hasOverlongWord(text) !== /[^ ]{101}/.test(text));
     expect(differing).toEqual([]);
     expect(texts.filter(hasOverlongWord).length).toBeGreaterThan(1000);
