@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanBlocks, fixGluedSentences, noiseKind } from '../../src/core/ingest/clean.ts';
+import { AGENCY_NAMES, cleanBlocks, fixGluedSentences, noiseKind } from '../../src/core/ingest/clean.ts';
 import { normalisePublished, takeLeadingDateStamp } from '../../src/core/ingest/dates.ts';
 import { contentHash, normaliseForHash } from '../../src/core/ingest/hash.ts';
 
@@ -52,6 +52,18 @@ describe('cleaning rules', () => {
     ['NNI', 'agency credit'],
   ])('"%s" is noise (%s)', (line, kind) => {
     expect(noiseKind(line)).toBe(kind);
+  });
+
+  it('an agency credit line is found for every agency, in any case, with every opening and ending', () => {
+    // The rule is tried only on a line whose final word ends an agency name: each must pass that check.
+    const lines = AGENCY_NAMES.split('|').flatMap((name) =>
+      [name, name.toLowerCase(), name.toUpperCase()].flatMap((agency) =>
+        ['', '— ', '-', '(', 'with input from ', 'Additional reporting from '].flatMap((opening) =>
+          ['', ')', '.', ').'].map((ending) => `${opening}${agency}${ending}`),
+        ),
+      ),
+    );
+    expect(lines.filter((line) => noiseKind(line) !== 'agency credit')).toEqual([]);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // Code written in place of a regular expression that cost a short run more to compile than to use must find what
 // that expression finds: each is checked against it on every character that can matter, and on many random texts.
 import { describe, expect, it } from 'vitest';
+import { hasOverlongWord } from '../../src/core/ingest/clean.ts';
 import { capitalisedWords } from '../../src/core/summarise.ts';
 import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 
@@ -79,5 +80,28 @@ describe('hand-written matchers', () => {
       ['“We will rebuild the town again,” the mayor wrote5.', 'unattributed quote'],
     ];
     expect(reasons.map(([sentence]) => [sentence, unreadableReason(sentence)])).toEqual(reasons);
+  });
+});
+
+describe('ingest scans', () => {
+  it('hasOverlongWord finds a run of more than 100 characters other than a space, as /[^ ]{101}/ does', () => {
+    // Words of 1 to 130 characters between single or double spaces, so runs of 99 to 102 are common.
+    let seed = 20;
+    const next = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * below);
+    };
+    const word = () => 'x'.repeat(next(4) === 0 ? 95 + next(10) : 1 + next(130));
+    const texts = Array.from({ length: 20_000 }, () =>
+      Array.from({ length: next(6) }, word).join(next(5) === 0 ? '  ' : ' '),
+    );
+    const runs = [99, 100, 101, 102].flatMap((n) => [
+      'x'.repeat(n),
+      ` ${'x'.repeat(n)}`,
+      `${'x'.repeat(n)} a`,
+    ]);
+    const differing = [...texts, ...runs].filter((text) => hasOverlongWord(text) !== /[^ ]{101}/.test(text));
+    expect(differing).toEqual([]);
+    expect(texts.filter(hasOverlongWord).length).toBeGreaterThan(1000);
   });
 });

@@ -4,7 +4,7 @@ import { type Block, collapseWhitespace } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
 /** The news agencies and desks credited in wire copy, as alternatives of a pattern (a longer name first). */
-const AGENCY_NAMES =
+export const AGENCY_NAMES =
   'Agencies|Agency|AFP|AP|Reuters|APP|PTI|IANS|ANI|UNI|Xinhua|dpa|DPA|EFE|ANSA|Anadolu Agency|Anadolu|AA|NNI|INP|Bloomberg|Online|Web Desk|News Desk|Monitoring Desk|Associated Press|Agence France-Presse';
 const AGENCY = `(?:${AGENCY_NAMES})`;
 
@@ -30,6 +30,8 @@ const TRAILING_AGENCY = new RegExp(
  * check costs the same on a long line as on a short one.
  */
 const AGENCY_LAST_WORDS = new Set(AGENCY_NAMES.split('|').map((name) => name.split(/[ -]/).at(-1)));
+/** The same in lower case, for AGENCY_LINE, which reads them in either case. */
+const AGENCY_LAST_WORDS_LOWER = new Set([...AGENCY_LAST_WORDS].map((word) => word?.toLowerCase()));
 const AGENCY_LINE = new RegExp(
   String.raw`^(?:[—–-]+\s*)?\(?(?:(?:with )?(?:input|inputs|additional reporting) from\s+)?${AGENCY}\)?\.?$`,
   'i',
@@ -39,14 +41,15 @@ const AGENCY_LINE = new RegExp(
  * A rule for a line that is only noise. Its regular expression is tried only on a line that can match it, found
  * in constant time or with one native search: `opens` lists, in lower case, every character a match can start
  * the line with (the patterns read ASCII letters in either case, and nothing else as one), `needs` a character
- * every match contains. Most lines of a story pass neither, and a regular expression call costs more than the
- * two checks together.
+ * every match contains, `ends` every finalWord a match leaves the line with, in lower case. Most lines of a story
+ * pass none of them, and a regular expression call costs more than the checks together.
  */
 interface NoiseRule {
   name: string;
   pattern: RegExp;
   opens?: string;
   needs?: string;
+  ends?: ReadonlySet<string | undefined>;
   /** Never matches a block boundedBlocks found ordinary. */
   notInOrdinary?: true;
 }
@@ -90,7 +93,12 @@ const NOISE_LINES: NoiseRule[] = [
     opens: 'b',
   },
   // Openers: the dashes, "(", "with", "input(s)", "additional" and the first letter of every AGENCY name.
-  { name: 'agency credit', pattern: AGENCY_LINE, opens: '—–-(wiarpuxdenbom' },
+  {
+    name: 'agency credit',
+    pattern: AGENCY_LINE,
+    opens: '—–-(wiarpuxdenbom',
+    ends: AGENCY_LAST_WORDS_LOWER,
+  },
 ];
 
 // How many leading blocks may carry a date stamp or dateline: the headline, a dateline line and the lead.
@@ -211,16 +219,17 @@ const NOT_ORDINARY =
 const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
 
 /**
- * Whether a whitespace-normalised text has a run of more than MAX_WORD_CHARS characters other than a space,
- * found by jumping from space to space: OVERLONG_WORD (which looks 100 characters ahead at each word) then runs
- * only on the rare text that has one.
+ * Whether a whitespace-normalised text has a run of more than MAX_WORD_CHARS characters other than a space:
+ * OVERLONG_WORD (which looks 100 characters ahead at each word) then runs only on the rare text that has one.
+ * Found by looking back from MAX_WORD_CHARS characters past a word's start for the last space: none means that
+ * word is too long, and the words before that space are short, so each look moves on by about a window, not a word.
  */
-function hasOverlongWord(text: string): boolean {
-  let from = 0;
-  while (text.length - from > MAX_WORD_CHARS) {
-    const space = text.indexOf(' ', from);
-    if (space < 0 || space - from > MAX_WORD_CHARS) return true;
-    from = space + 1;
+export function hasOverlongWord(text: string): boolean {
+  let wordStart = 0;
+  while (text.length - wordStart > MAX_WORD_CHARS) {
+    const space = text.lastIndexOf(' ', wordStart + MAX_WORD_CHARS);
+    if (space < wordStart) return true;
+    wordStart = space + 1;
   }
   return false;
 }
@@ -250,6 +259,7 @@ export function noiseKind(line: string, ordinary = false): string | undefined {
   for (const rule of RULES_BY_OPENING.get(line.charCodeAt(0)) ?? RULES_OPENING_ANYHOW) {
     if (ordinary && rule.notInOrdinary) continue;
     if (rule.needs !== undefined && !line.includes(rule.needs)) continue;
+    if (rule.ends !== undefined && !rule.ends.has(finalWord(line).toLowerCase())) continue;
     if (rule.pattern.test(line)) return rule.name;
   }
   return undefined;

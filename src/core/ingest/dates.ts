@@ -1,4 +1,5 @@
 // Dates as news copy writes them: ISO stamps, "Saturday, January 8, 2005" datelines, "2005/01/08" prefixes.
+import { isAsciiLetter } from '../text/chars.ts';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH = String.raw`(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
@@ -48,13 +49,27 @@ export interface DateStamp {
  */
 function mayOpenDateStamp(line: string): boolean {
   const first = line.charCodeAt(0);
-  return (first >= 48 && first <= 57) || DATE_STAMP_OPENINGS.has(line.slice(0, 3).toLowerCase());
+  return (first >= 48 && first <= 57) || DATE_STAMP_OPENINGS.has(openingKey(line));
+}
+
+/**
+ * The first three characters of a line as one number, ASCII letters in lower case: what DATE_STAMP_OPENINGS holds,
+ * found without the two strings a slice and its lower-case copy would make for every line. The same keys match:
+ * beyond ASCII only the Kelvin sign lower-cases to one ASCII letter (k, in no key).
+ */
+function openingKey(text: string): number {
+  let key = 0;
+  for (let i = 0; i < 3; i++) {
+    const code = text.charCodeAt(i);
+    key = key * 0x10000 + (isAsciiLetter(code) ? code | 0x20 : code);
+  }
+  return key;
 }
 
 const DATE_STAMP_OPENINGS = new Set(
-  'dat pub fir pos upd las mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec'.split(
-    ' ',
-  ),
+  'dat pub fir pos upd las mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec'
+    .split(' ')
+    .map(openingKey),
 );
 
 /** Finds a date stamp at the start of `line` ("date 2026-02-28 ...", "Saturday, January 8, 2005"). */

@@ -132,11 +132,21 @@ const FULL_STOP = 0x2e;
 /** The marks that continue a sentence after a sentence end (SContinue), among KNOWN_CHARACTERS. */
 const CONTINUING = ',-:;–—';
 const isSentenceEnd = (code: number) => code === FULL_STOP || code === 0x21 || code === 0x3f;
-/** Upper and lower case among KNOWN_CHARACTERS: ASCII and Latin-1 letters (× and ÷ are none). */
+/**
+ * Upper and lower case among KNOWN_CHARACTERS: ASCII and Latin-1 letters (× and ÷ are none), and Latin Extended-A
+ * (ă, ş, ł, č of European names), whose cases do not follow one pattern and are read from \p{Lu} once.
+ */
 const isUpper = (code: number) =>
-  (code >= 0x41 && code <= 0x5a) || (code >= 0xc0 && code <= 0xde && code !== 0xd7);
+  (code >= 0x41 && code <= 0x5a) ||
+  (code >= 0xc0 && code <= 0xde && code !== 0xd7) ||
+  (code >= 0x100 && code <= 0x17f && LATIN_EXTENDED_A_UPPER[code - 0x100] === true);
 const isLower = (code: number) =>
-  (code >= 0x61 && code <= 0x7a) || (code >= 0xdf && code <= 0xff && code !== 0xf7);
+  (code >= 0x61 && code <= 0x7a) ||
+  (code >= 0xdf && code <= 0xff && code !== 0xf7) ||
+  (code >= 0x100 && code <= 0x17f && LATIN_EXTENDED_A_UPPER[code - 0x100] === false);
+const LATIN_EXTENDED_A_UPPER = Array.from({ length: 0x80 }, (_, i) =>
+  /\p{Lu}/u.test(String.fromCharCode(0x100 + i)),
+);
 const isLetterCode = (code: number) => isUpper(code) || isLower(code);
 
 /**
@@ -158,9 +168,10 @@ function hasLetter(text: string): boolean {
 
 /**
  * Characters whose sentence-break classes isOneSentence and sentenceBoundaries know: . ! ? are the only sentence
- * ends among them, and the ellipsis (…) is none.
+ * ends among them, and the ellipsis (…) is none. The replacement character (left by a bad encoding upstream) is of
+ * no class that matters.
  */
-const KNOWN_CHARACTERS = /^[\x20-\x7e‘’“”–—…\u00c0-\u00ff]*$/;
+const KNOWN_CHARACTERS = /^[\x20-\x7e‘’“”–—…\u00c0-\u017f\ufffd]*$/;
 /** Of those, the ones the segmenter counts as closing punctuation after a sentence end ("Close"). */
 const CLOSING = '"\'()[]{}‘’“”';
 /** Sentence ends looked at; a paragraph with more is left to the segmenter. */

@@ -50,19 +50,26 @@ function metaBody(value: unknown): string | undefined {
 /** An article is one flat object; deeper nesting is not an article and is refused before parsing. */
 const MAX_JSON_DEPTH = 20;
 
-/** Deepest nesting of arrays and objects, outside strings, in one pass. */
+/** Deepest nesting of arrays and objects, outside strings, in one pass (by character code: no string per character). */
 function nestingDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charCodeAt(i);
     if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '[' || c === '{') deepest = Math.max(deepest, ++depth);
-    else if (c === ']' || c === '}') depth--;
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) deepest = Math.max(deepest, ++depth);
+    else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) depth--;
   }
   return deepest;
 }
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
