@@ -1,6 +1,4 @@
-import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { simpleFrontMatter } from '../../src/core/ingest/formats/markdown.ts';
 import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
 
 const fixture = (name: string) => parsedArticle(sourceFile(`tests/fixtures/articles/${name}`));
@@ -206,91 +204,5 @@ describe('parseArticle formats', () => {
     expect(stampOnly.title).toMatch(/^An earthquake with a magnitude of at least 5\.9 hit southern Iran/);
     expect(stampOnly.published).toBe('2005-11-27T00:00:00.000Z');
     expect(stampOnly.sentences[0]).toBe(stampOnly.title);
-  });
-});
-
-describe('simple front matter', () => {
-  /** Pieces of plain text, and pieces that change a YAML reading: indicators, comments, escapes, numbers, odd characters. */
-  const PLAIN = [...'aZ09 .,/-é’—', '\u00a0', 'title', '2026-01-01T00:06:00.000Z'];
-  const TRICKY = [
-    ...':#"\'\\[]{}&*!|>%@`?~\t_xe+',
-    ': ',
-    ' #',
-    '\u007f',
-    '\u0085',
-    '\u2028',
-    '\ufeff',
-    '\ud83d\ude00',
-    '\ud800',
-    'null',
-    'Null',
-    'true',
-    'FALSE',
-    '0x1f',
-    '0o17',
-    '1e3',
-    '.inf',
-    '\\u00e9',
-    '\\n',
-    '\\"',
-  ];
-
-  const KEYS = ['title', 'published', 'date', 'source', 'url', 'tags', 'a_1', 'b2'];
-
-  /** Front matters of one to three lines, mostly `key: value` shapes, from a fixed seed so a failure is repeated. */
-  function randomFrontMatters(count: number): string[] {
-    let seed = 20;
-    const next = (below: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      // The high bits: an LCG's low bits repeat with a short period.
-      return Math.floor((seed / 2 ** 31) * below);
-    };
-    const piece = () => {
-      const pieces = next(6) === 0 ? TRICKY : PLAIN;
-      return pieces[next(pieces.length)] as string;
-    };
-    const scalar = () => Array.from({ length: next(4) + (next(8) === 0 ? 0 : 1) }, piece).join('');
-    const value = () => (next(3) === 0 ? `"${scalar()}"` : scalar());
-    const key = () => (next(5) === 0 ? scalar() : KEYS[next(KEYS.length)]);
-    const line = () => `${key()}${[': ', ':', ': ', ':  '][next(4)]}${value()}`;
-    return Array.from({ length: count }, () => Array.from({ length: 1 + next(3) }, line).join('\n'));
-  }
-
-  it('reads what js-yaml reads, and leaves to js-yaml what it cannot read for certain', () => {
-    // Arrange: random front matters, and every pair of pieces in each place of a line.
-    const pieces = [...PLAIN, ...TRICKY];
-    const pairs = pieces.flatMap((a) => pieces.map((b) => `${a}${b}`));
-    const sources = [
-      ...randomFrontMatters(20_000),
-      ...pairs.flatMap((pair) => [`title: ${pair}`, `title: a${pair}`, `title: "${pair}"`, `${pair}: a`]),
-    ];
-
-    // Act
-    const read = sources.flatMap((source) => {
-      const fast = simpleFrontMatter(source);
-      return fast === undefined ? [] : [{ source, fast }];
-    });
-
-    // Assess: a good share is read (not only the trivial lines), and each as js-yaml reads it.
-    expect(read.length).toBeGreaterThan(2000);
-    const differing = read.filter(({ source, fast }) => {
-      try {
-        return JSON.stringify(loadYaml(source, { schema: CORE_SCHEMA })) !== JSON.stringify(fast);
-      } catch {
-        return true;
-      }
-    });
-    expect(differing).toEqual([]);
-  });
-
-  it('reads a title written by JSON.stringify and a timestamp', () => {
-    expect(
-      simpleFrontMatter(
-        `title: ${JSON.stringify('Talks "resume" \\ in Doha — ’')}\npublished: 2026-01-01T00:06:00.000Z`,
-      ),
-    ).toEqual({ title: 'Talks "resume" \\ in Doha — ’', published: '2026-01-01T00:06:00.000Z' });
-    expect(simpleFrontMatter('title: Water tariffs rise in three cities\ntags: [water]')).toBeUndefined();
-    expect(simpleFrontMatter('title: a\ntitle: b')).toBeUndefined();
-    expect(simpleFrontMatter('title: null')).toBeUndefined();
   });
 });

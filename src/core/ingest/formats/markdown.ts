@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, NOT_RESOLVED, load as parseYaml, type ScalarTagDefinition } from 'js-yaml';
+import { load as parseYaml } from 'js-yaml';
 import { isAsciiLetter } from '../../text/chars.ts';
 import { type Block, type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
 
@@ -9,10 +9,9 @@ export function extractMarkdown(text: string): Extracted {
   const front = FRONT_MATTER.exec(text);
   let fields: Record<string, unknown> = {};
   if (front) {
-    const source = front[1] ?? '';
     let data: unknown;
     try {
-      data = simpleFrontMatter(source) ?? parseYaml(source, { schema: CORE_SCHEMA });
+      data = parseYaml(front[1] ?? '');
     } catch (error) {
       return { skipped: `invalid YAML front matter: ${firstLine(error)}` };
     }
@@ -34,59 +33,6 @@ export function extractMarkdown(text: string): Extracted {
     blocks: markdownBlocks(body),
   };
 }
-
-/**
- * Front matter read without the YAML parser when every line is a `key: value` pair whose reading is certain:
- * js-yaml costs about 100 µs for two lines even when warm, more than the rest of the file's parse. The key is
- * lower case and seen once; the value is a double-quoted string with no escape but \" \\ and \/ (as
- * JSON.stringify writes a title), or a plain scalar that none of the core schema's implicit tags (null, bool, int,
- * float) resolves, so a string. Anything else, or a character js-yaml refuses, is left to js-yaml: undefined.
- */
-export function simpleFrontMatter(source: string): Record<string, string> | undefined {
-  if (!PRINTABLE_LINES.test(source)) return undefined;
-  const fields: Record<string, string> = {};
-  for (const line of source.split('\n')) {
-    const pair = KEY_VALUE.exec(line);
-    const key = pair?.[1] as string;
-    const text = pair === null || Object.hasOwn(fields, key) ? undefined : scalarString(pair[2] as string);
-    if (text === undefined) return undefined;
-    fields[key] = text;
-  }
-  return fields;
-}
-
-/** Lines of characters that need no escape in YAML: no tab or other control, no line break but \n, BOM or surrogate. */
-const PRINTABLE_LINES = /^[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
-const KEY_VALUE = /^([a-z][a-z0-9_]*): (\S.*)$/;
-const DOUBLE_QUOTED = /^"(?:[^"\\]|\\["\\/])*"$/;
-const IMPLICIT_TAGS = CORE_SCHEMA.tags.filter(
-  (tag): tag is ScalarTagDefinition => tag.nodeKind === 'scalar' && tag.implicit,
-);
-
-/** The string a one-line YAML value stands for; undefined when it is no string or not one of the simple shapes. */
-function scalarString(value: string): string | undefined {
-  if (DOUBLE_QUOTED.test(value)) return JSON.parse(value) as string;
-  return isPlainText(value) &&
-    IMPLICIT_TAGS.every((tag) => tag.resolve(value, false, tag.tagName) === NOT_RESOLVED)
-    ? value
-    : undefined;
-}
-
-/**
- * Whether a plain scalar is its own text: it opens with a letter or digit (no indicator such as - [ & ! | > ' "),
- * and holds no comment (" #"), no mapping (": " or a final ":") and no trailing space, which YAML would drop.
- */
-function isPlainText(value: string): boolean {
-  return (
-    ALPHANUMERIC_FIRST.test(value) &&
-    !value.includes(' #') &&
-    !value.includes(': ') &&
-    !value.endsWith(':') &&
-    !value.endsWith(' ')
-  );
-}
-
-const ALPHANUMERIC_FIRST = /^[A-Za-z0-9]/;
 
 function markdownBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
