@@ -499,76 +499,117 @@ function conceptWeights(
 /** Whether a concept has weight: concepts first seen after the weights were counted have none. */
 const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ?? 0) > 0;
 
-/** How a theme's articles write their words' case. */
-class WordCases {
-  /** Lowercase words, as token ids (1 at each such id): most of them are whole tokens of ASCII text. */
-  private readonly lowerTokens: Uint8Array;
-  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of text with non-ASCII letters). */
+/**
+ * How a theme's articles write their words' case: the words LOWERCASE_WORD and CAPITALISED_INSIDE find in
+ * their texts. A few words per point are asked about, so a text whose letters and digits are all ASCII
+ * (nearly every one; other characters, such as curly quotes, may not be) is not scanned whole: a word is
+ * looked for as written in the texts that have its token, and in those with a letter right before a digit
+ * ("abc" of "abc123" is a word no token shows). The few other texts are read whole by the patterns.
+ */
+export class WordCases {
   private readonly lower = new Set<string>();
   private readonly inner = new Set<string>();
+  /** The ASCII texts; their tokens one after another in `stream`, text i's ending before `ends[i]`. */
+  private readonly asciiTexts: string[] = [];
+  private readonly stream: Int32Array;
+  private readonly ends: Int32Array;
+  /** Indexes of the ASCII texts with a letter right before a digit. */
+  private readonly lettersThenDigit: number[] = [];
+  private readonly lowercaseAnswers = new Map<string, boolean>();
+  private readonly capitalisedAnswers = new Map<string, boolean>();
 
   constructor(
-    sentences: Iterable<SentenceInfo>,
+    texts: Iterable<{ text: string; tokens: Int32Array }>,
     private readonly terms: ArticleTerms,
   ) {
-    // Every id of the sentences' tokens is below `size`: they have been read.
-    this.lowerTokens = new Uint8Array(terms.size);
-    for (const { text, tokens } of sentences) {
+    const asciiTokens: Int32Array[] = [];
+    let total = 0;
+    for (const { text, tokens } of texts) {
       if (hasNonAsciiWordChar(text)) {
         for (const word of text.match(LOWERCASE_WORD) ?? []) this.lower.add(word);
         for (const word of text.match(CAPITALISED_INSIDE) ?? []) this.inner.add(word);
-      } else this.readAscii(text, tokens);
+        continue;
+      }
+      if (LETTER_THEN_DIGIT.test(text)) this.lettersThenDigit.push(this.asciiTexts.length);
+      this.asciiTexts.push(text);
+      asciiTokens.push(tokens);
+      total += tokens.length;
     }
+    this.stream = new Int32Array(total);
+    this.ends = new Int32Array(asciiTokens.length);
+    let at = 0;
+    asciiTokens.forEach((tokens, i) => {
+      this.stream.set(tokens, at);
+      at += tokens.length;
+      this.ends[i] = at;
+    });
   }
 
   /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
   hasLowercase(word: string): boolean {
-    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens[this.terms.id(word)] === 1);
+    return (
+      this.lower.has(word) ||
+      (ASCII_WORD.test(word) &&
+        remembered(this.lowercaseAnswers, word, () => this.inAsciiText(word, isNotAsciiLetterOrDigit)))
+    );
   }
 
   /** Whether the articles capitalise `word` inside a sentence, as names are. */
   hasCapitalisedInside(word: string): boolean {
-    return this.inner.has(word);
+    return (
+      this.inner.has(word) ||
+      (ASCII_NAME.test(word) &&
+        remembered(this.capitalisedAnswers, word, () => this.inAsciiText(word, isSpace)))
+    );
   }
 
   /**
-   * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
-   * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
-   * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
-   * a sentence after a space. A run of letters after a digit is neither.
+   * Whether an ASCII text has `word` (ASCII letters) as written, after a character (NaN at the start) that
+   * passes `before` and before one that is no letter: a run of letters the patterns find there.
    */
-  private readAscii(text: string, tokens: Int32Array): void {
-    let token = 0;
-    for (let at = 0; at < text.length; ) {
-      const first = text.charCodeAt(at);
-      if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
-        at++;
-        continue;
-      }
-      const start = at;
-      let capitalInside = false;
-      while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
-        if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
-        at++;
-      }
-      const letters = at;
-      while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
-        at++;
-      const id = tokens[token++] as number;
-      if (letters === start) continue;
-      if (first >= 97) {
-        if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
-        else this.lowerTokens[id] = 1;
-      } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
-        this.inner.add(text.slice(start, letters));
+  private inAsciiText(word: string, before: (code: number) => boolean): boolean {
+    const found = (text: number) => hasLetterRun(this.asciiTexts[text] as string, word, before);
+    const token = this.terms.id(word.toLowerCase());
+    const { stream, ends } = this;
+    let text = 0;
+    for (let at = stream.indexOf(token); at >= 0; at = stream.indexOf(token, ends[text - 1])) {
+      while ((ends[text] as number) <= at) text++;
+      if (found(text)) return true;
+      text++;
     }
+    return this.lettersThenDigit.some(found);
   }
+}
+
+/** `find()` for `word`, asked once per word. */
+function remembered(answers: Map<string, boolean>, word: string, find: () => boolean): boolean {
+  let answer = answers.get(word);
+  if (answer === undefined) {
+    answer = find();
+    answers.set(word, answer);
+  }
+  return answer;
+}
+
+/**
+ * Whether `text` has `word` (ASCII letters) after a character that passes `before` and before one that is no
+ * ASCII letter. A match overlapping one tried is passed over (the character before it is a letter of `word`,
+ * which neither test passes): the search stays linear.
+ */
+function hasLetterRun(text: string, word: string, before: (code: number) => boolean): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length))
+    if (before(text.charCodeAt(at - 1)) && !isAsciiLetter(text.charCodeAt(at + word.length))) return true;
+  return false;
 }
 
 const LOWERCASE_WORD = /(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu;
 const CAPITALISED_INSIDE = /(?<=\s)\p{Lu}\p{L}+/gu;
 const ASCII_WORD = /^[a-z]+$/;
+/** What CAPITALISED_INSIDE can find in ASCII text. */
+const ASCII_NAME = /^[A-Z][A-Za-z]+$/;
+const LETTER_THEN_DIGIT = /[A-Za-z]\d/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
+const isNotAsciiLetterOrDigit = (code: number) => !isAsciiLetter(code) && !isAsciiDigit(code);
 const NON_ASCII = /[^\0-\x7f]/;
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */

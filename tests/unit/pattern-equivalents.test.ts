@@ -1,7 +1,8 @@
 // Code written in place of a regular expression that cost a short run more to compile than to use must find what
 // that expression finds: each is checked against it on every character that can matter, and on many random texts.
 import { describe, expect, it } from 'vitest';
-import { capitalisedWords } from '../../src/core/summarise.ts';
+import { capitalisedWords, WordCases } from '../../src/core/summarise.ts';
+import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
 
 /** Characters whose classes the replaced patterns tell apart: ASCII, Latin-1, case oddities, astral, surrogates. */
@@ -79,5 +80,56 @@ describe('hand-written matchers', () => {
       ['“We will rebuild the town again,” the mayor wrote5.', 'unattributed quote'],
     ];
     expect(reasons.map(([sentence]) => [sentence, unreadableReason(sentence)])).toEqual(reasons);
+  });
+
+  it('WordCases answers as the case patterns read over every text would', () => {
+    const lowercase = /(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu;
+    const capitalisedInside = /(?<=\s)\p{Lu}\p{L}+/gu;
+    const terms = new ArticleTerms();
+    const differing: string[] = [];
+    // Themes of 50 texts each, asked about every run of letters in them, as written and lowercased.
+    for (let from = 0; from < texts.length; from += 50) {
+      const theme = texts.slice(from, from + 50);
+      const cases = new WordCases(
+        theme.map((text) => ({ text, tokens: terms.tokens(text) })),
+        terms,
+      );
+      const lower = new Set(theme.flatMap((text) => text.match(lowercase) ?? []));
+      const inner = new Set(theme.flatMap((text) => text.match(capitalisedInside) ?? []));
+      for (const word of theme.flatMap((text) => text.match(/[\p{L}\d]+/gu) ?? [])) {
+        for (const asked of [word, word.replace(/\d.*/u, '')]) {
+          // hasLowercase is asked about lowercase words only.
+          const lowered = asked.toLowerCase();
+          if (
+            cases.hasLowercase(lowered) !== lower.has(lowered) ||
+            cases.hasCapitalisedInside(asked) !== inner.has(asked)
+          )
+            differing.push(asked);
+        }
+      }
+    }
+    expect(differing).toEqual([]);
+    const cases = new WordCases(
+      ['Police said the police van hit Abc7 and abc9.', 'The X5 met Staff and Tugs.'].map((text) => ({
+        text,
+        tokens: terms.tokens(text),
+      })),
+      terms,
+    );
+    expect(['police', 'staff', 'abc', 'x', 'said'].map((word) => cases.hasLowercase(word))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(['Police', 'Staff', 'Abc', 'Tugs', 'The', 'X'].map((w) => cases.hasCapitalisedInside(w))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 });
