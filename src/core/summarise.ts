@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
-import { ArticleTerms, IntList } from './text/article-terms.ts';
+import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from './text/fnv.ts';
 import { PairIds } from './text/pair-ids.ts';
@@ -71,6 +71,8 @@ export const DEFAULT_SUMMARY_OPTIONS = {
 
 interface Candidate {
   text: string;
+  /** Its tokens (ArticleTerms ids), in order. */
+  textTokens: Int32Array;
   words: number;
   concepts: Concept[];
   /** Total weight of its concepts. */
@@ -183,7 +185,7 @@ function sentenceInfo(
   };
   const readableText = withoutDateline(sentence);
   // Counted once: the readability test and most points want the same count.
-  const words = wordCount(readableText);
+  const words = readableText === sentence ? wordCountOf(sentence, tokens, terms) : wordCount(readableText);
   if (unreadableReason(readableText, words)) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
@@ -198,6 +200,16 @@ function sentenceInfo(
   }
   return info;
 }
+
+/**
+ * `wordCount(text)` of a text whose tokens are `tokens`, stepping over each token whole instead of testing
+ * every character for a space (ArticleTerms.forEachWord visits the same words).
+ */
+function wordCountOf(text: string, tokens: Int32Array, terms: ArticleTerms): number {
+  return terms.forEachWord(text, tokens, 0, Number.POSITIVE_INFINITY, NO_VISIT);
+}
+
+const NO_VISIT: WordVisitor = { word: () => {} };
 
 /** Equal for two texts exactly when their normaliseForMatch forms are equal. */
 type MatchKey = number | string;
@@ -291,7 +303,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const quote = (candidate: Candidate): Point => {
     let found = sources.get(candidate);
     if (!found) {
-      found = search.quoting(candidate.text);
+      found = search.quoting(candidate.text, candidate.textTokens);
       sources.set(candidate, found);
     }
     return { text: candidate.text, sources: found };
@@ -316,17 +328,26 @@ class ArticleSearch {
     private readonly terms: ArticleTerms,
   ) {}
 
-  quoting(text: string): string[] {
-    const key = normaliseForMatch(text);
-    const needle = ` ${key} `;
-    const tokens = NON_ASCII.test(key) || key === '' ? undefined : this.terms.tokens(key);
+  /** The articles that quote `text`, whose tokens are `tokens`. */
+  quoting(text: string, tokens: Int32Array): string[] {
+    const keyTokens = this.normalisedTokens(text, tokens);
+    let needle: string | undefined;
+    const inHaystack = (a: number) => this.haystack(a).includes((needle ??= ` ${normaliseForMatch(text)} `));
     return this.articles
       .filter((_, a) =>
-        tokens === undefined
-          ? this.haystack(a).includes(needle)
-          : holds(this.stream(a), tokens) && (this.isPlain(a) || this.haystack(a).includes(needle)),
+        keyTokens === undefined
+          ? inHaystack(a)
+          : holds(this.stream(a), keyTokens) && (this.isPlain(a) || inHaystack(a)),
       )
       .map((article) => article.id);
+  }
+
+  /** The tokens of the text's normalised form, when that is ASCII and not empty. */
+  private normalisedTokens(text: string, tokens: Int32Array): Int32Array | undefined {
+    // A text whose letters and digits are all ASCII normalises to its tokens joined by spaces (see matchKey).
+    if (!hasNonAsciiWordChar(text)) return tokens.length > 0 ? tokens : undefined;
+    const key = normaliseForMatch(text);
+    return NON_ASCII.test(key) || key === '' ? undefined : this.terms.tokens(key);
   }
 
   /** The tokens of the article's headline then of its sentences. */
@@ -712,7 +733,7 @@ class LazyCandidate implements Candidate {
 
   constructor(
     readonly text: string,
-    private readonly textTokens: Int32Array,
+    readonly textTokens: Int32Array,
     readonly words: number,
     readonly concepts: Concept[],
     readonly reward: number,
