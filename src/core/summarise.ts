@@ -5,7 +5,13 @@ import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from './text/fnv.ts';
 import { PairIds } from './text/pair-ids.ts';
-import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
+import {
+  needsAntecedent,
+  tokenClues,
+  unreadableReason,
+  withoutConnective,
+  withoutDateline,
+} from './text/sentences.ts';
 import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 import { grown, placeInTable } from './text/typed-arrays.ts';
 
@@ -174,6 +180,7 @@ function sentenceInfo(
   ids: ConceptIds,
   keys: SequenceIds,
   terms: ArticleTerms,
+  clues: TokenClues,
 ): SentenceInfo {
   const gramsFrom = ids.appendBigrams(tokens);
   const info: SentenceInfo = {
@@ -186,7 +193,7 @@ function sentenceInfo(
   const readableText = withoutDateline(sentence);
   // Counted once: the readability test and most points want the same count.
   const words = readableText === sentence ? wordCountOf(sentence, tokens, terms) : wordCount(readableText);
-  if (unreadableReason(readableText, words)) return info;
+  if (unreadableReason(readableText, words, clues.ofText(sentence, tokens))) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined) {
@@ -210,6 +217,50 @@ function wordCountOf(text: string, tokens: Int32Array, terms: ArticleTerms): num
 }
 
 const NO_VISIT: WordVisitor = { word: () => {} };
+
+/**
+ * The tokenClues (sentences.ts) of each token of a build's vocabulary, worked out on first sight: one table
+ * per build, shared by its rankings.
+ */
+class TokenClues {
+  private static readonly tables = new WeakMap<ArticleTerms, TokenClues>();
+  /** Each token's clues with KNOWN_CLUES set; 0 until worked out. */
+  private clues = new Uint8Array(1024);
+
+  private constructor(private readonly terms: ArticleTerms) {}
+
+  static of(terms: ArticleTerms): TokenClues {
+    let table = TokenClues.tables.get(terms);
+    if (!table) {
+      table = new TokenClues(terms);
+      TokenClues.tables.set(terms, table);
+    }
+    return table;
+  }
+
+  /** The clues of a text's tokens, or'ed together; undefined (all clues) for a text they do not hold for. */
+  ofText(text: string, tokens: Int32Array): number | undefined {
+    if (text.includes(DOTTED_CAPITAL_I) || text.includes(KELVIN_SIGN)) return undefined;
+    let all = 0;
+    for (let i = 0; i < tokens.length; i++) all |= this.ofToken(tokens[i] as number);
+    return all & ~KNOWN_CLUES;
+  }
+
+  private ofToken(token: number): number {
+    if (token >= this.clues.length)
+      this.clues = grown(this.clues, Math.max(2 * this.clues.length, token + 1));
+    let clues = this.clues[token] as number;
+    if (clues === 0) {
+      clues = tokenClues(this.terms.text(token)) | KNOWN_CLUES;
+      this.clues[token] = clues;
+    }
+    return clues;
+  }
+}
+
+const KNOWN_CLUES = 0x80;
+const DOTTED_CAPITAL_I = '\u0130';
+const KELVIN_SIGN = '\u212a';
 
 /** Equal for two texts exactly when their normaliseForMatch forms are equal. */
 type MatchKey = number | string;
@@ -273,6 +324,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const ordered = readingOrder(articles);
   const ids = new ConceptIds(terms);
   const keys = new SequenceIds();
+  const clues = TokenClues.of(terms);
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
   const infos = new Map<string, SentenceInfo>();
   const sentences = ordered.map((article) => {
@@ -281,7 +333,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = sentenceInfo(sentence, run, ids, keys, terms);
+        info = sentenceInfo(sentence, run, ids, keys, terms, clues);
         infos.set(sentence, info);
       }
       return info;
@@ -331,8 +383,8 @@ class ArticleSearch {
   /** The articles that quote `text`, whose tokens are `tokens`. */
   quoting(text: string, tokens: Int32Array): string[] {
     const keyTokens = this.normalisedTokens(text, tokens);
-    let needle: string | undefined;
-    const inHaystack = (a: number) => this.haystack(a).includes((needle ??= ` ${normaliseForMatch(text)} `));
+    const needle = once(() => ` ${normaliseForMatch(text)} `);
+    const inHaystack = (a: number) => this.haystack(a).includes(needle());
     return this.articles
       .filter((_, a) =>
         keyTokens === undefined

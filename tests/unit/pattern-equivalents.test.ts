@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { capitalisedWords, WordCases } from '../../src/core/summarise.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
-import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
+import { needsAntecedent, tokenClues, unreadableReason } from '../../src/core/text/sentences.ts';
+import { words } from '../../src/core/text/tokens.ts';
 
 /** Characters whose classes the replaced patterns tell apart: ASCII, Latin-1, case oddities, astral, surrogates. */
 const ALPHABET = [
@@ -131,5 +132,40 @@ describe('hand-written matchers', () => {
       false,
       false,
     ]);
+  });
+
+  it('unreadableReason with the clues of a text’s tokens gives the reason it gives without them', () => {
+    const pieces = [
+      ...'photo Photograph PICTURED pictures by By BY by_ xby foreseen inside Read More unrelated click'.split(
+        ' ',
+      ),
+      ..."agencies contributed subscribe rights copyright / I I’m I've me Me my My we We we’re us US our".split(
+        ' ',
+      ),
+      ...'Our ours i mine said told the mayor city council met é_ _ ſ “ ” " , . é x 2'.split(' '),
+      ...['seen in', 'read more', 'sign up for', 'reporting by', 'follow us', 'share this'],
+    ];
+    let seed = 7;
+    // The high bits of a linear congruential generator (its low bits repeat soon).
+    const pick = <T>(list: readonly T[]) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return list[(seed >>> 12) % list.length] as T;
+    };
+    const separators = [' ', ' ', ' ', '', ', ', '\u00a0'];
+    const lengths = [4, 6, 8, 10, 12, 14];
+    const sentences = Array.from({ length: 20_000 }, () => {
+      const inner = Array.from({ length: pick(lengths) }, () => `${pick(pieces)}${pick(separators)}`);
+      return `The mayor ${inner.join('')} today.`;
+    });
+    const differing = sentences.filter((sentence) => {
+      const clues = words(sentence).reduce((all, token) => all | tokenClues(token), 0);
+      return unreadableReason(sentence, undefined, clues) !== unreadableReason(sentence);
+    });
+    expect(differing).toEqual([]);
+    // The clues matter: many of these sentences are unreadable for a keyword or a first-person word.
+    const reasons = new Set(sentences.map((sentence) => unreadableReason(sentence)));
+    expect([...reasons]).toEqual(
+      expect.arrayContaining(['caption', 'byline', 'prompt', 'unattributed quote', undefined]),
+    );
   });
 });
