@@ -843,91 +843,235 @@ function contentTermSet(terms: ArticleTerms, tokens: Int32Array): Set<number> {
   return found;
 }
 
+/**
+ * Chooses points greedily by score: new concept weight plus the diversity reward, per length cost. A
+ * candidate's score only falls as points are taken (fewer of its concepts are new; its article's
+ * diversity reward shrinks once the article gave a point), so once no limit that lifts later applies
+ * (room for a second point, a lead first), the choice is lazy (Minoux 1978): candidates wait in a queue
+ * by their last score, and only the one at its head is scored again, until the head's score is current.
+ * The same point wins each round as when every candidate is scored again.
+ */
 function selectGreedily(
   candidates: readonly Candidate[],
   weights: Float64Array,
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
-  const chosen: Candidate[] = [];
-  const picked = new Uint8Array(candidates.length);
-  const covered = new Uint8Array(weights.length);
-  // Importance taken from each article (by rank), and each candidate's length cost.
-  const rewardPerArticle = new Float64Array(candidates.reduce((n, c) => Math.max(n, c.article + 1), 0));
-  const lengthCosts = candidates.map((c) => c.words ** settings.lengthCost);
-  // Scaled by the total concept weight, so `diversity` means the same for any story size.
-  let totalWeight = 0;
-  for (const w of weights) totalWeight += w;
-  const diversityScale = settings.diversity * Math.sqrt(totalWeight);
+  const selection = new GreedySelection(candidates, weights, settings);
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
-  // The two shortest stand-alone sentences: while a second point is still wanted, the first must
-  // leave room for one of them.
-  const [shortest, nextShortest] = twoShortest(candidates);
-  const roomLeft = (candidate: Candidate) =>
-    chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
-      ? 0
-      : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
-  let used = 0;
-  const take = (i: number) => {
-    const candidate = candidates[i] as Candidate;
-    chosen.push(candidate);
-    picked[i] = 1;
-    for (const concept of candidate.concepts) covered[concept] = 1;
-    rewardPerArticle[candidate.article] =
-      (rewardPerArticle[candidate.article] as number) + candidate.importance;
-    used += candidate.words;
-  };
-  // The first point says what happened: of the articles' leads, the one that covers the story best.
-  const hasLead = candidates.some((c) => c.lead && c.words + roomLeft(c) <= settings.words);
-  // A sentence that repeats a chosen point, or opens on a name ("Banky was ...") no point has said
-  // who that is: the comparisons are made only for a sentence that would win otherwise.
-  const repeats = (candidate: Candidate) => {
-    const name = chosen.length > 0 ? candidate.openingName : undefined;
-    return (
-      (name !== undefined && !chosen.some((c) => c.text.includes(name))) ||
-      chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap) ||
-      chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
-    );
-  };
-  // Each round's score of each candidate; 0 when it cannot be chosen this round.
-  const scores = new Float64Array(candidates.length);
-  while (chosen.length < maxPoints) {
-    candidates.forEach((candidate, i) => {
-      scores[i] = 0;
-      if (picked[i] === 1 || used + candidate.words + roomLeft(candidate) > settings.words) return;
-      if (hasLead && chosen.length === 0 && !candidate.lead) return;
-      let gain = 0;
-      for (const concept of candidate.concepts)
-        if (covered[concept] === 0) gain += weights[concept] as number;
-      if (gain < settings.minNewShare * candidate.reward) return;
-      const taken = rewardPerArticle[candidate.article] as number;
-      gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
-      scores[i] = gain / (lengthCosts[i] as number);
-    });
-    // The best score (ties to the earlier sentence) of a sentence that repeats no point.
-    let best = -1;
+  while (selection.chosen.length < maxPoints) {
+    const best = selection.limited() ? selection.bestOfAll() : selection.bestQueued();
+    if (best < 0) break;
+    selection.take(best);
+  }
+  return selection.chosen;
+}
+
+/** A candidate's score as of a round (the number of points chosen when it was scored). */
+interface QueuedScore {
+  index: number;
+  score: number;
+  round: number;
+  /** Its candidate's `queued` count when it was queued: an older entry of a candidate queued again is passed over. */
+  stamp: number;
+}
+
+class GreedySelection {
+  readonly chosen: Candidate[] = [];
+  private readonly picked: Uint8Array;
+  /** Candidates that repeat a chosen point: they never will be chosen. */
+  private readonly repeating: Uint8Array;
+  private readonly covered: Uint8Array;
+  /** Importance taken from each article (by rank), and each candidate's length cost. */
+  private readonly rewardPerArticle: Float64Array;
+  private readonly lengthCosts: number[];
+  private readonly diversityScale: number;
+  /** The two shortest stand-alone sentences: while a second point is still wanted, the first must leave room for one. */
+  private readonly shortest: Candidate | undefined;
+  private readonly nextShortest: Candidate | undefined;
+  /** The first point says what happened: of the articles' leads, the one that covers the story best. */
+  private readonly hasLead: boolean;
+  private used = 0;
+  private queue: Heap<QueuedScore> | undefined;
+  private readonly queued: Int32Array;
+
+  constructor(
+    private readonly candidates: readonly Candidate[],
+    private readonly weights: Float64Array,
+    private readonly settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
+  ) {
+    this.picked = new Uint8Array(candidates.length);
+    this.repeating = new Uint8Array(candidates.length);
+    this.queued = new Int32Array(candidates.length);
+    this.covered = new Uint8Array(weights.length);
+    this.rewardPerArticle = new Float64Array(candidates.reduce((n, c) => Math.max(n, c.article + 1), 0));
+    this.lengthCosts = candidates.map((c) => c.words ** settings.lengthCost);
+    // Scaled by the total concept weight, so `diversity` means the same for any story size.
+    let totalWeight = 0;
+    for (const w of weights) totalWeight += w;
+    this.diversityScale = settings.diversity * Math.sqrt(totalWeight);
+    [this.shortest, this.nextShortest] = twoShortest(candidates);
+    this.hasLead = candidates.some((c) => c.lead && c.words + this.roomLeft(c) <= settings.words);
+  }
+
+  /** Whether this round has a limit that lifts in a later one (room for a second point, a lead first). */
+  limited(): boolean {
+    return (this.hasLead && this.chosen.length === 0) || this.roomLeft(undefined) > 0;
+  }
+
+  /** The best candidate (ties to the earlier sentence) that repeats no point, every candidate scored; -1 when none. */
+  bestOfAll(): number {
+    const scores = this.candidates.map((_, i) => this.score(i));
     for (;;) {
       let at = -1;
-      for (let i = 0; i < candidates.length; i++) {
-        const score = scores[i] as number;
-        if (score === 0 || (at >= 0 && score < (scores[at] as number))) continue;
-        if (
-          at < 0 ||
-          score > (scores[at] as number) ||
-          precedes(candidates[i] as Candidate, candidates[at] as Candidate)
-        )
-          at = i;
-      }
-      if (at < 0) break;
-      if (!repeats(candidates[at] as Candidate)) {
-        best = at;
-        break;
-      }
+      scores.forEach((score, i) => {
+        if (score !== 0 && (at < 0 || this.before(score, i, scores[at] as number, at))) at = i;
+      });
+      if (at < 0 || this.repeats(at) === undefined) return at;
       scores[at] = 0;
     }
-    if (best < 0) break;
-    take(best);
   }
-  return chosen;
+
+  /** What bestOfAll finds, from the queue: the head is scored again until its score is current. */
+  bestQueued(): number {
+    const queue = (this.queue ??= this.queueOfAll());
+    const round = this.chosen.length;
+    const waiting: number[] = [];
+    let best = -1;
+    for (let head = queue.pop(); head !== undefined; head = queue.pop()) {
+      const { index, stamp } = head;
+      if (stamp !== this.queued[index] || this.repeating[index] === 1) continue;
+      if (head.round !== round) this.enqueue(index);
+      else {
+        const repeat = this.repeats(index);
+        if (repeat === undefined) {
+          best = index;
+          break;
+        }
+        // A name a later point may introduce waits for the next round; a repeated point never comes back.
+        if (repeat === 'unintroduced') waiting.push(index);
+        else this.repeating[index] = 1;
+      }
+    }
+    for (const index of waiting) this.enqueue(index);
+    return best;
+  }
+
+  take(i: number): void {
+    const candidate = this.candidates[i] as Candidate;
+    this.chosen.push(candidate);
+    this.picked[i] = 1;
+    for (const concept of candidate.concepts) this.covered[concept] = 1;
+    this.rewardPerArticle[candidate.article] =
+      (this.rewardPerArticle[candidate.article] as number) + candidate.importance;
+    this.used += candidate.words;
+    // The article's other candidates have a new diversity reward: smaller, but rounded it might not be, so
+    // their queued scores are replaced rather than trusted to bound the new ones.
+    if (this.queue)
+      this.candidates.forEach((other, index) => {
+        if (other.article === candidate.article && this.picked[index] === 0) this.enqueue(index);
+      });
+  }
+
+  private queueOfAll(): Heap<QueuedScore> {
+    this.queue = new Heap<QueuedScore>((a, b) => this.before(a.score, a.index, b.score, b.index));
+    this.candidates.forEach((_, i) => {
+      if (this.picked[i] === 0) this.enqueue(i);
+    });
+    return this.queue;
+  }
+
+  /** Queues the candidate by its current score, unless it cannot be chosen now (nor, the score falling, later). */
+  private enqueue(index: number): void {
+    const score = this.score(index);
+    const stamp = ++(this.queued[index] as number);
+    if (score > 0) this.queue?.push({ index, score, round: this.chosen.length, stamp });
+  }
+
+  /** Whether a score ranks before another: higher, or equal and of the earlier sentence. */
+  private before(score: number, i: number, other: number, j: number): boolean {
+    return (
+      score > other ||
+      (score === other && precedes(this.candidates[i] as Candidate, this.candidates[j] as Candidate))
+    );
+  }
+
+  /** The candidate's score this round; 0 when it cannot be chosen. */
+  private score(i: number): number {
+    const candidate = this.candidates[i] as Candidate;
+    const { settings } = this;
+    if (this.picked[i] === 1 || this.used + candidate.words + this.roomLeft(candidate) > settings.words)
+      return 0;
+    if (this.hasLead && this.chosen.length === 0 && !candidate.lead) return 0;
+    let gain = 0;
+    for (const concept of candidate.concepts)
+      if (this.covered[concept] === 0) gain += this.weights[concept] as number;
+    if (gain < settings.minNewShare * candidate.reward) return 0;
+    const taken = this.rewardPerArticle[candidate.article] as number;
+    gain += this.diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
+    return gain / (this.lengthCosts[i] as number);
+  }
+
+  /** Room the candidate must leave for a second point while one is still wanted. */
+  private roomLeft(candidate: Candidate | undefined): number {
+    const { shortest, nextShortest } = this;
+    return this.chosen.length + 1 >= (this.settings.minPoints ?? 1) || !shortest
+      ? 0
+      : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
+  }
+
+  /**
+   * Whether the candidate opens on a name ("Banky was ...") no point has said who that is ('unintroduced'),
+   * or repeats a chosen point ('repeat'): the comparisons are made only for a sentence that would win
+   * otherwise.
+   */
+  private repeats(i: number): 'unintroduced' | 'repeat' | undefined {
+    const candidate = this.candidates[i] as Candidate;
+    const { chosen, settings } = this;
+    const name = chosen.length > 0 ? candidate.openingName : undefined;
+    if (name !== undefined && !chosen.some((c) => c.text.includes(name))) return 'unintroduced';
+    return chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap) ||
+      chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
+      ? 'repeat'
+      : undefined;
+  }
+}
+
+/** A binary heap: `pop` gives the item that ranks first by `before`. */
+class Heap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  push(item: T): void {
+    const { items, before } = this;
+    let at = items.length;
+    items.push(item);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(item, items[parent] as T)) break;
+      items[at] = items[parent] as T;
+      at = parent;
+    }
+    items[at] = item;
+  }
+
+  pop(): T | undefined {
+    const { items, before } = this;
+    const first = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return first;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= items.length) break;
+      if (child + 1 < items.length && before(items[child + 1] as T, items[child] as T)) child++;
+      if (!before(items[child] as T, last)) break;
+      items[at] = items[child] as T;
+      at = child;
+    }
+    items[at] = last;
+    return first;
+  }
 }
 
 /** Share of the smaller set's members found in the other. */
