@@ -933,7 +933,7 @@ class GreedySelection {
 
   /** What bestOfAll finds, from the queue: the head is scored again until its score is current. */
   bestQueued(): number {
-    const queue = (this.queue ??= this.queueOfAll());
+    const queue = this.queue ?? this.queueOfAll();
     const round = this.chosen.length;
     const waiting: number[] = [];
     let best = -1;
