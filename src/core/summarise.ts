@@ -94,11 +94,10 @@ interface Candidate {
   terms: Set<number>;
   /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
   openingName?: string;
-  /**
-   * Names (capitalised as names are) and figures of its statement, as token ids, and the names' stems:
-   * what a restatement has no new one of.
-   */
-  facts: { names: Set<number>; figures: Set<number>; nameTerms: Set<number> };
+  /** Figures of its statement (attribution aside), as token ids: what a restatement has no new one of. */
+  figures: Set<number>;
+  /** Names of its statement (words capitalised as names are), as token ids, and their stems: nor of these. */
+  names: { tokens: Set<number>; terms: Set<number> };
   /** Content terms of its statement (attribution aside). */
   statementTerms: Set<number>;
   /** Every token (id), to tell whether a name or figure of another sentence is in this one. */
@@ -781,7 +780,8 @@ class LazyCandidate implements Candidate {
   private opening: { name: string | undefined } | undefined;
   private ownTerms: Set<number> | undefined;
   private ownTokens: Set<number> | undefined;
-  private statementDetails: Pick<Candidate, 'facts' | 'statementTerms'> | undefined;
+  private said: { text: string; figures: Set<number>; terms: Set<number> } | undefined;
+  private statementNames: Candidate['names'] | undefined;
 
   constructor(
     readonly text: string,
@@ -812,24 +812,27 @@ class LazyCandidate implements Candidate {
     }
     return this.ownTokens;
   }
-  get facts() {
-    return this.statement().facts;
+  get figures(): Set<number> {
+    return this.statement().figures;
   }
   get statementTerms(): Set<number> {
-    return this.statement().statementTerms;
+    return this.statement().terms;
+  }
+  /** Made apart from the figures: telling names needs the articles' word cases, a figure does not. */
+  get names(): Candidate['names'] {
+    const { terms, cases } = this.context;
+    this.statementNames ??= namesOf(this.statement().text, terms, cases());
+    return this.statementNames;
   }
 
   private statement() {
-    if (!this.statementDetails) {
-      const { terms, cases } = this.context;
+    if (!this.said) {
+      const { terms } = this.context;
       const text = statement(this.text);
       const tokens = text === this.text ? this.textTokens : terms.tokens(text);
-      this.statementDetails = {
-        facts: namesAndFigures(text, tokens, terms, cases()),
-        statementTerms: contentTermSet(terms, tokens),
-      };
+      this.said = { text, figures: figuresOf(tokens, terms), terms: contentTermSet(terms, tokens) };
     }
-    return this.statementDetails;
+    return this.said;
   }
 }
 
@@ -1094,18 +1097,18 @@ function statement(text: string): string {
   return text.replace(TRAILING_ATTRIBUTION, '.').replace(LEADING_ATTRIBUTION, ' ');
 }
 
-/** Figures and the words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
-function namesAndFigures(
-  text: string,
-  tokens: Int32Array,
-  terms: ArticleTerms,
-  cases: WordCases,
-): Candidate['facts'] {
+/** The tokens with a digit. */
+function figuresOf(tokens: Int32Array, terms: ArticleTerms): Set<number> {
   const figures = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as number;
     if (hasDigit(terms.text(token))) figures.add(token);
   }
+  return figures;
+}
+
+/** The words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
+function namesOf(text: string, terms: ArticleTerms, cases: WordCases): Candidate['names'] {
   const names = new Set<number>();
   capitalisedWords(text).forEach((word, i) => {
     const lower = word.toLowerCase().replace(POSSESSIVE_END, '');
@@ -1115,7 +1118,7 @@ function namesAndFigures(
   });
   const nameTerms = new Set<number>();
   for (const name of names) nameTerms.add(terms.stem(name));
-  return { names, figures, nameTerms };
+  return { tokens: names, terms: nameTerms };
 }
 
 /** `/\d/u.test(text)` as a loop over the characters: it runs on every token of a point. */
@@ -1173,16 +1176,17 @@ const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
  * ... died on Thursday ..."). A new figure, name or most words new is a new fact.
  */
 function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
-  const { names, figures, nameTerms } = candidate.facts;
-  for (const name of names) if (!point.tokens.has(name)) return false;
-  for (const figure of figures) if (!point.tokens.has(figure)) return false;
-  if (names.size === 0) return false;
+  for (const figure of candidate.figures) if (!point.tokens.has(figure)) return false;
+  // Names after figures: telling them costs more.
+  const names = candidate.names;
+  if (names.tokens.size === 0) return false;
+  for (const name of names.tokens) if (!point.tokens.has(name)) return false;
   let shared = 0;
   let sharedOther = false;
   for (const term of candidate.statementTerms)
     if (point.terms.has(term)) {
       shared++;
-      if (!nameTerms.has(term)) sharedOther = true;
+      if (!names.terms.has(term)) sharedOther = true;
     }
   return sharedOther && shared / candidate.statementTerms.size >= threshold;
 }

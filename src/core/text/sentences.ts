@@ -145,9 +145,11 @@ function mayHaveIntroComma(text: string): boolean {
  * demonstrative ("Two things were very apparent in this fight.").
  */
 function isUnanchored(text: string): boolean {
+  if (INNER_NAME.test(text)) return false;
+  // "Comeaux fled ...": a first word that is no function word may be a name (read only when no other
+  // word is capitalised, as most sentences have one).
   const first = /^\p{L}+/u.exec(text)?.[0] ?? '';
-  // "Comeaux fled ...": a first word that is no function word may be a name.
-  if (INNER_NAME.test(text) || !STOPWORDS.has(first.toLowerCase())) return false;
+  if (!STOPWORDS.has(first.toLowerCase())) return false;
   if (THIRD_PERSON.test(text)) return true;
   return (
     (opensWith(text, VAGUE_SUBJECTS, endsWord) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text)
