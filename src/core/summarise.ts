@@ -237,7 +237,7 @@ class TokenClues {
     return table;
   }
 
-  /** The clues of a text's tokens, or'ed together; undefined (all clues) for a text they do not hold for. */
+  /** The clues of a text's tokens, or'ed together; undefined (all clues) for a text with "İ" or the Kelvin sign (see tokenClues). */
   ofText(text: string, tokens: Int32Array): number | undefined {
     if (text.includes(DOTTED_CAPITAL_I) || text.includes(KELVIN_SIGN)) return undefined;
     let all = 0;
