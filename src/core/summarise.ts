@@ -589,6 +589,15 @@ export class WordCases {
   private readonly lettersThenDigit: number[] = [];
   private readonly lowercaseAnswers = new Map<string, boolean>();
   private readonly capitalisedAnswers = new Map<string, boolean>();
+  /**
+   * Tokens and characters the questions have read. Past a few whole scans' worth (a hostile theme asks about
+   * many words), the ASCII texts are read whole once, as the patterns would, and answer from then on:
+   * linear time, however many words are asked about.
+   */
+  private work = 0;
+  private readonly budget: number;
+  /** Lowercase words of the ASCII texts as token ids (1 at each), once they are read whole. */
+  private lowerTokens: Uint8Array | undefined;
 
   constructor(
     texts: Iterable<{ text: string; tokens: Int32Array }>,
@@ -615,6 +624,7 @@ export class WordCases {
       at += tokens.length;
       this.ends[i] = at;
     });
+    this.budget = WHOLE_SCANS * this.asciiTexts.reduce((sum, text) => sum + text.length, total);
   }
 
   /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
@@ -622,7 +632,9 @@ export class WordCases {
     return (
       this.lower.has(word) ||
       (ASCII_WORD.test(word) &&
-        remembered(this.lowercaseAnswers, word, () => this.inAsciiText(word, isNotAsciiLetterOrDigit)))
+        (this.lowerTokens
+          ? this.lowerTokens[this.terms.id(word)] === 1
+          : remembered(this.lowercaseAnswers, word, () => this.inAsciiText(word, isNotAsciiLetterOrDigit))))
     );
   }
 
@@ -630,7 +642,8 @@ export class WordCases {
   hasCapitalisedInside(word: string): boolean {
     return (
       this.inner.has(word) ||
-      (ASCII_NAME.test(word) &&
+      (!this.lowerTokens &&
+        ASCII_NAME.test(word) &&
         remembered(this.capitalisedAnswers, word, () => this.inAsciiText(word, isSpace)))
     );
   }
@@ -640,18 +653,63 @@ export class WordCases {
    * passes `before` and before one that is no letter: a run of letters the patterns find there.
    */
   private inAsciiText(word: string, before: (code: number) => boolean): boolean {
-    const found = (text: number) => hasLetterRun(this.asciiTexts[text] as string, word, before);
+    const found = (text: number) => {
+      this.work += (this.asciiTexts[text] as string).length;
+      return hasLetterRun(this.asciiTexts[text] as string, word, before);
+    };
     const token = this.terms.id(word.toLowerCase());
     const { stream, ends } = this;
+    this.work += stream.length;
+    let answer = false;
     let text = 0;
-    for (let at = stream.indexOf(token); at >= 0; at = stream.indexOf(token, ends[text - 1])) {
+    for (let at = stream.indexOf(token); at >= 0 && !answer; at = stream.indexOf(token, ends[text - 1])) {
       while ((ends[text] as number) <= at) text++;
-      if (found(text)) return true;
+      answer = found(text);
       text++;
     }
-    return this.lettersThenDigit.some(found);
+    answer ||= this.lettersThenDigit.some(found);
+    if (this.work > this.budget) this.readWhole();
+    return answer;
+  }
+
+  /**
+   * The words the patterns find in the ASCII texts, from one scan of each: each run of letters and digits is
+   * one of its tokens; a run of letters opening one is a word, lowercase unless a digit comes before it,
+   * capitalised inside a sentence after a space. A run of letters after a digit is neither.
+   */
+  private readWhole(): void {
+    const lowerTokens = new Uint8Array(this.terms.size);
+    let token = 0;
+    for (const text of this.asciiTexts)
+      for (let at = 0; at < text.length; ) {
+        const first = text.charCodeAt(at);
+        if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
+          at++;
+          continue;
+        }
+        const start = at;
+        let capitalInside = false;
+        while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
+          if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
+          at++;
+        }
+        const letters = at;
+        while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
+          at++;
+        const id = this.stream[token++] as number;
+        if (letters === start) continue;
+        if (first >= 97) {
+          if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
+          else lowerTokens[id] = 1;
+        } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
+          this.inner.add(text.slice(start, letters));
+      }
+    this.lowerTokens = lowerTokens;
   }
 }
+
+/** Scans' worth of the ASCII texts the questions may read before the texts are read whole. */
+const WHOLE_SCANS = 4;
 
 /** `find()` for `word`, asked once per word. */
 function remembered(answers: Map<string, boolean>, word: string, find: () => boolean): boolean {

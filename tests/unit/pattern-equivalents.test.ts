@@ -88,7 +88,8 @@ describe('hand-written matchers', () => {
     const capitalisedInside = /(?<=\s)\p{Lu}\p{L}+/gu;
     const terms = new ArticleTerms();
     const differing: string[] = [];
-    // Themes of 50 texts each, asked about every run of letters in them, as written and lowercased.
+    // Themes of 50 texts each, asked about every run of letters in them, as written and lowercased (some ask
+    // enough to have their texts read whole part way: both ways of answering are checked).
     for (let from = 0; from < texts.length; from += 50) {
       const theme = texts.slice(from, from + 50);
       const cases = new WordCases(
