@@ -1,11 +1,17 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
-import { ArticleTerms, IntList } from './text/article-terms.ts';
+import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from './text/fnv.ts';
 import { PairIds } from './text/pair-ids.ts';
-import { needsAntecedent, unreadableReason, withoutConnective, withoutDateline } from './text/sentences.ts';
+import {
+  needsAntecedent,
+  tokenClues,
+  unreadableReason,
+  withoutConnective,
+  withoutDateline,
+} from './text/sentences.ts';
 import { isStopword, normaliseForMatch, wordCount } from './text/tokens.ts';
 import { grown, placeInTable } from './text/typed-arrays.ts';
 
@@ -71,6 +77,8 @@ export const DEFAULT_SUMMARY_OPTIONS = {
 
 interface Candidate {
   text: string;
+  /** Its tokens (ArticleTerms ids), in order. */
+  textTokens: Int32Array;
   words: number;
   concepts: Concept[];
   /** Total weight of its concepts. */
@@ -86,11 +94,10 @@ interface Candidate {
   terms: Set<number>;
   /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
   openingName?: string;
-  /**
-   * Names (capitalised as names are) and figures of its statement, as token ids, and the names' stems:
-   * what a restatement has no new one of.
-   */
-  facts: { names: Set<number>; figures: Set<number>; nameTerms: Set<number> };
+  /** Figures of its statement (attribution aside), as token ids: what a restatement has no new one of. */
+  figures: Set<number>;
+  /** Names of its statement (words capitalised as names are), as token ids, and their stems: nor of these. */
+  names: { tokens: Set<number>; terms: Set<number> };
   /** Content terms of its statement (attribution aside). */
   statementTerms: Set<number>;
   /** Every token (id), to tell whether a name or figure of another sentence is in this one. */
@@ -172,6 +179,7 @@ function sentenceInfo(
   ids: ConceptIds,
   keys: SequenceIds,
   terms: ArticleTerms,
+  clues: TokenClues,
 ): SentenceInfo {
   const gramsFrom = ids.appendBigrams(tokens);
   const info: SentenceInfo = {
@@ -183,8 +191,8 @@ function sentenceInfo(
   };
   const readableText = withoutDateline(sentence);
   // Counted once: the readability test and most points want the same count.
-  const words = wordCount(readableText);
-  if (unreadableReason(readableText, words)) return info;
+  const words = readableText === sentence ? wordCountOf(sentence, tokens, terms) : wordCount(readableText);
+  if (unreadableReason(readableText, words, clues.ofText(sentence, tokens))) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined) {
@@ -198,6 +206,60 @@ function sentenceInfo(
   }
   return info;
 }
+
+/**
+ * `wordCount(text)` of a text whose tokens are `tokens`, stepping over each token whole instead of testing
+ * every character for a space (ArticleTerms.forEachWord visits the same words).
+ */
+function wordCountOf(text: string, tokens: Int32Array, terms: ArticleTerms): number {
+  return terms.forEachWord(text, tokens, 0, Number.POSITIVE_INFINITY, NO_VISIT);
+}
+
+const NO_VISIT: WordVisitor = { word: () => {} };
+
+/**
+ * The tokenClues (sentences.ts) of each token of a build's vocabulary, worked out on first sight: one table
+ * per build, shared by its rankings.
+ */
+class TokenClues {
+  private static readonly tables = new WeakMap<ArticleTerms, TokenClues>();
+  /** Each token's clues with KNOWN_CLUES set; 0 until worked out. */
+  private clues = new Uint8Array(1024);
+
+  private constructor(private readonly terms: ArticleTerms) {}
+
+  static of(terms: ArticleTerms): TokenClues {
+    let table = TokenClues.tables.get(terms);
+    if (!table) {
+      table = new TokenClues(terms);
+      TokenClues.tables.set(terms, table);
+    }
+    return table;
+  }
+
+  /** The clues of a text's tokens, or'ed together; undefined (all clues) for a text with "İ" or the Kelvin sign (see tokenClues). */
+  ofText(text: string, tokens: Int32Array): number | undefined {
+    if (text.includes(DOTTED_CAPITAL_I) || text.includes(KELVIN_SIGN)) return undefined;
+    let all = 0;
+    for (let i = 0; i < tokens.length; i++) all |= this.ofToken(tokens[i] as number);
+    return all & ~KNOWN_CLUES;
+  }
+
+  private ofToken(token: number): number {
+    if (token >= this.clues.length)
+      this.clues = grown(this.clues, Math.max(2 * this.clues.length, token + 1));
+    let clues = this.clues[token] as number;
+    if (clues === 0) {
+      clues = tokenClues(this.terms.text(token)) | KNOWN_CLUES;
+      this.clues[token] = clues;
+    }
+    return clues;
+  }
+}
+
+const KNOWN_CLUES = 0x80;
+const DOTTED_CAPITAL_I = '\u0130';
+const KELVIN_SIGN = '\u212a';
 
 /** Equal for two texts exactly when their normaliseForMatch forms are equal. */
 type MatchKey = number | string;
@@ -261,6 +323,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const ordered = readingOrder(articles);
   const ids = new ConceptIds(terms);
   const keys = new SequenceIds();
+  const clues = TokenClues.of(terms);
   // Syndicated copy repeats sentences word for word: each distinct one is read once.
   const infos = new Map<string, SentenceInfo>();
   const sentences = ordered.map((article) => {
@@ -269,7 +332,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
       let info = infos.get(sentence);
       if (!info) {
         const run = tokens.ids.subarray(tokens.starts[i], tokens.ends[i]);
-        info = sentenceInfo(sentence, run, ids, keys, terms);
+        info = sentenceInfo(sentence, run, ids, keys, terms, clues);
         infos.set(sentence, info);
       }
       return info;
@@ -291,7 +354,7 @@ function rank(articles: readonly Article[], options: SummariseOptions, terms: Ar
   const quote = (candidate: Candidate): Point => {
     let found = sources.get(candidate);
     if (!found) {
-      found = search.quoting(candidate.text);
+      found = search.quoting(candidate.text, candidate.textTokens);
       sources.set(candidate, found);
     }
     return { text: candidate.text, sources: found };
@@ -316,17 +379,26 @@ class ArticleSearch {
     private readonly terms: ArticleTerms,
   ) {}
 
-  quoting(text: string): string[] {
-    const key = normaliseForMatch(text);
-    const needle = ` ${key} `;
-    const tokens = NON_ASCII.test(key) || key === '' ? undefined : this.terms.tokens(key);
+  /** The articles that quote `text`, whose tokens are `tokens`. */
+  quoting(text: string, tokens: Int32Array): string[] {
+    const keyTokens = this.normalisedTokens(text, tokens);
+    const needle = once(() => ` ${normaliseForMatch(text)} `);
+    const inHaystack = (a: number) => this.haystack(a).includes(needle());
     return this.articles
       .filter((_, a) =>
-        tokens === undefined
-          ? this.haystack(a).includes(needle)
-          : holds(this.stream(a), tokens) && (this.isPlain(a) || this.haystack(a).includes(needle)),
+        keyTokens === undefined
+          ? inHaystack(a)
+          : holds(this.stream(a), keyTokens) && (this.isPlain(a) || inHaystack(a)),
       )
       .map((article) => article.id);
+  }
+
+  /** The tokens of the text's normalised form, when that is ASCII and not empty. */
+  private normalisedTokens(text: string, tokens: Int32Array): Int32Array | undefined {
+    // A text whose letters and digits are all ASCII normalises to its tokens joined by spaces (see matchKey).
+    if (!hasNonAsciiWordChar(text)) return tokens.length > 0 ? tokens : undefined;
+    const key = normaliseForMatch(text);
+    return NON_ASCII.test(key) || key === '' ? undefined : this.terms.tokens(key);
   }
 
   /** The tokens of the article's headline then of its sentences. */
@@ -499,76 +571,175 @@ function conceptWeights(
 /** Whether a concept has weight: concepts first seen after the weights were counted have none. */
 const weighs = (weights: Float64Array, concept: Concept) => (weights[concept] ?? 0) > 0;
 
-/** How a theme's articles write their words' case. */
-class WordCases {
-  /** Lowercase words, as token ids (1 at each such id): most of them are whole tokens of ASCII text. */
-  private readonly lowerTokens: Uint8Array;
-  /** The other lowercase-initial words, as written ("iPhone", "abc" of "abc123", words of text with non-ASCII letters). */
+/**
+ * How a theme's articles write their words' case: the words LOWERCASE_WORD and CAPITALISED_INSIDE find in
+ * their texts. A few words per point are asked about, so a text whose letters and digits are all ASCII
+ * (nearly every one; other characters, such as curly quotes, may not be) is not scanned whole: a word is
+ * looked for as written in the texts that have its token, and in those with a letter right before a digit
+ * ("abc" of "abc123" is a word no token shows). The few other texts are read whole by the patterns.
+ */
+export class WordCases {
   private readonly lower = new Set<string>();
   private readonly inner = new Set<string>();
+  /** The ASCII texts; their tokens one after another in `stream`, text i's ending before `ends[i]`. */
+  private readonly asciiTexts: string[] = [];
+  private readonly stream: Int32Array;
+  private readonly ends: Int32Array;
+  /** Indexes of the ASCII texts with a letter right before a digit. */
+  private readonly lettersThenDigit: number[] = [];
+  private readonly lowercaseAnswers = new Map<string, boolean>();
+  private readonly capitalisedAnswers = new Map<string, boolean>();
+  /**
+   * Tokens and characters the questions have read. Past a few whole scans' worth (a hostile theme asks about
+   * many words), the ASCII texts are read whole once, as the patterns would, and answer from then on:
+   * linear time, however many words are asked about.
+   */
+  private work = 0;
+  private readonly budget: number;
+  /** Lowercase words of the ASCII texts as token ids (1 at each), once they are read whole. */
+  private lowerTokens: Uint8Array | undefined;
 
   constructor(
-    sentences: Iterable<SentenceInfo>,
+    texts: Iterable<{ text: string; tokens: Int32Array }>,
     private readonly terms: ArticleTerms,
   ) {
-    // Every id of the sentences' tokens is below `size`: they have been read.
-    this.lowerTokens = new Uint8Array(terms.size);
-    for (const { text, tokens } of sentences) {
+    const asciiTokens: Int32Array[] = [];
+    let total = 0;
+    for (const { text, tokens } of texts) {
       if (hasNonAsciiWordChar(text)) {
         for (const word of text.match(LOWERCASE_WORD) ?? []) this.lower.add(word);
         for (const word of text.match(CAPITALISED_INSIDE) ?? []) this.inner.add(word);
-      } else this.readAscii(text, tokens);
+        continue;
+      }
+      if (LETTER_THEN_DIGIT.test(text)) this.lettersThenDigit.push(this.asciiTexts.length);
+      this.asciiTexts.push(text);
+      asciiTokens.push(tokens);
+      total += tokens.length;
     }
+    this.stream = new Int32Array(total);
+    this.ends = new Int32Array(asciiTokens.length);
+    let at = 0;
+    asciiTokens.forEach((tokens, i) => {
+      this.stream.set(tokens, at);
+      at += tokens.length;
+      this.ends[i] = at;
+    });
+    this.budget = WHOLE_SCANS * this.asciiTexts.reduce((sum, text) => sum + text.length, total);
   }
 
   /** Whether the articles write `word` (lowercase) as a word of its own: "Police", "Staff" open sentences but are not names. */
   hasLowercase(word: string): boolean {
-    return this.lower.has(word) || (ASCII_WORD.test(word) && this.lowerTokens[this.terms.id(word)] === 1);
+    return (
+      this.lower.has(word) ||
+      (ASCII_WORD.test(word) &&
+        (this.lowerTokens
+          ? this.lowerTokens[this.terms.id(word)] === 1
+          : remembered(this.lowercaseAnswers, word, () => this.inAsciiText(word, isNotAsciiLetterOrDigit))))
+    );
   }
 
   /** Whether the articles capitalise `word` inside a sentence, as names are. */
   hasCapitalisedInside(word: string): boolean {
-    return this.inner.has(word);
+    return (
+      this.inner.has(word) ||
+      (!this.lowerTokens &&
+        ASCII_NAME.test(word) &&
+        remembered(this.capitalisedAnswers, word, () => this.inAsciiText(word, isSpace)))
+    );
   }
 
   /**
-   * The words the patterns find, from one scan of a text whose letters and digits are all ASCII (other
-   * characters, such as curly quotes, may not be): each run of letters and digits is one of its tokens;
-   * a run of letters opening one is a word, lowercase unless a digit comes before it, capitalised inside
-   * a sentence after a space. A run of letters after a digit is neither.
+   * Whether an ASCII text has `word` (ASCII letters) as written, after a character (NaN at the start) that
+   * passes `before` and before one that is no letter: a run of letters the patterns find there.
    */
-  private readAscii(text: string, tokens: Int32Array): void {
-    let token = 0;
-    for (let at = 0; at < text.length; ) {
-      const first = text.charCodeAt(at);
-      if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
-        at++;
-        continue;
-      }
-      const start = at;
-      let capitalInside = false;
-      while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
-        if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
-        at++;
-      }
-      const letters = at;
-      while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
-        at++;
-      const id = tokens[token++] as number;
-      if (letters === start) continue;
-      if (first >= 97) {
-        if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
-        else this.lowerTokens[id] = 1;
-      } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
-        this.inner.add(text.slice(start, letters));
+  private inAsciiText(word: string, before: (code: number) => boolean): boolean {
+    const found = (text: number) => {
+      this.work += (this.asciiTexts[text] as string).length;
+      return hasLetterRun(this.asciiTexts[text] as string, word, before);
+    };
+    const token = this.terms.id(word.toLowerCase());
+    const { stream, ends } = this;
+    this.work += stream.length;
+    let answer = false;
+    let text = 0;
+    for (let at = stream.indexOf(token); at >= 0 && !answer; at = stream.indexOf(token, ends[text - 1])) {
+      while ((ends[text] as number) <= at) text++;
+      answer = found(text);
+      text++;
     }
+    answer ||= this.lettersThenDigit.some(found);
+    if (this.work > this.budget) this.readWhole();
+    return answer;
   }
+
+  /**
+   * The words the patterns find in the ASCII texts, from one scan of each: each run of letters and digits is
+   * one of its tokens; a run of letters opening one is a word, lowercase unless a digit comes before it,
+   * capitalised inside a sentence after a space. A run of letters after a digit is neither.
+   */
+  private readWhole(): void {
+    const lowerTokens = new Uint8Array(this.terms.size);
+    let token = 0;
+    for (const text of this.asciiTexts)
+      for (let at = 0; at < text.length; ) {
+        const first = text.charCodeAt(at);
+        if (!isAsciiLetter(first) && !isAsciiDigit(first)) {
+          at++;
+          continue;
+        }
+        const start = at;
+        let capitalInside = false;
+        while (at < text.length && isAsciiLetter(text.charCodeAt(at))) {
+          if (at > start && text.charCodeAt(at) <= 90) capitalInside = true;
+          at++;
+        }
+        const letters = at;
+        while (at < text.length && (isAsciiLetter(text.charCodeAt(at)) || isAsciiDigit(text.charCodeAt(at))))
+          at++;
+        const id = this.stream[token++] as number;
+        if (letters === start) continue;
+        if (first >= 97) {
+          if (capitalInside || letters < at) this.lower.add(text.slice(start, letters));
+          else lowerTokens[id] = 1;
+        } else if (letters - start >= 2 && isSpace(text.charCodeAt(start - 1)))
+          this.inner.add(text.slice(start, letters));
+      }
+    this.lowerTokens = lowerTokens;
+  }
+}
+
+/** Scans' worth of the ASCII texts the questions may read before the texts are read whole. */
+const WHOLE_SCANS = 4;
+
+/** `find()` for `word`, asked once per word. */
+function remembered(answers: Map<string, boolean>, word: string, find: () => boolean): boolean {
+  let answer = answers.get(word);
+  if (answer === undefined) {
+    answer = find();
+    answers.set(word, answer);
+  }
+  return answer;
+}
+
+/**
+ * Whether `text` has `word` (ASCII letters) after a character that passes `before` and before one that is no
+ * ASCII letter. A match overlapping one tried is passed over (the character before it is a letter of `word`,
+ * which neither test passes): the search stays linear.
+ */
+function hasLetterRun(text: string, word: string, before: (code: number) => boolean): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length))
+    if (before(text.charCodeAt(at - 1)) && !isAsciiLetter(text.charCodeAt(at + word.length))) return true;
+  return false;
 }
 
 const LOWERCASE_WORD = /(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu;
 const CAPITALISED_INSIDE = /(?<=\s)\p{Lu}\p{L}+/gu;
 const ASCII_WORD = /^[a-z]+$/;
+/** What CAPITALISED_INSIDE can find in ASCII text. */
+const ASCII_NAME = /^[A-Z][A-Za-z]+$/;
+const LETTER_THEN_DIGIT = /[A-Za-z]\d/;
 const isAsciiDigit = (code: number) => code >= 48 && code <= 57;
+const isNotAsciiLetterOrDigit = (code: number) => !isAsciiLetter(code) && !isAsciiDigit(code);
 const NON_ASCII = /[^\0-\x7f]/;
 
 /** "Banky was ...", "Mo ran ...": a sentence opening with one capitalised word that is a name, then its verb. */
@@ -667,11 +838,12 @@ class LazyCandidate implements Candidate {
   private opening: { name: string | undefined } | undefined;
   private ownTerms: Set<number> | undefined;
   private ownTokens: Set<number> | undefined;
-  private statementDetails: Pick<Candidate, 'facts' | 'statementTerms'> | undefined;
+  private said: { text: string; figures: Set<number>; terms: Set<number> } | undefined;
+  private statementNames: Candidate['names'] | undefined;
 
   constructor(
     readonly text: string,
-    private readonly textTokens: Int32Array,
+    readonly textTokens: Int32Array,
     readonly words: number,
     readonly concepts: Concept[],
     readonly reward: number,
@@ -698,24 +870,27 @@ class LazyCandidate implements Candidate {
     }
     return this.ownTokens;
   }
-  get facts() {
-    return this.statement().facts;
+  get figures(): Set<number> {
+    return this.statement().figures;
   }
   get statementTerms(): Set<number> {
-    return this.statement().statementTerms;
+    return this.statement().terms;
+  }
+  /** Made apart from the figures: telling names needs the articles' word cases, a figure does not. */
+  get names(): Candidate['names'] {
+    const { terms, cases } = this.context;
+    this.statementNames ??= namesOf(this.statement().text, terms, cases());
+    return this.statementNames;
   }
 
   private statement() {
-    if (!this.statementDetails) {
-      const { terms, cases } = this.context;
+    if (!this.said) {
+      const { terms } = this.context;
       const text = statement(this.text);
       const tokens = text === this.text ? this.textTokens : terms.tokens(text);
-      this.statementDetails = {
-        facts: namesAndFigures(text, tokens, terms, cases()),
-        statementTerms: contentTermSet(terms, tokens),
-      };
+      this.said = { text, figures: figuresOf(tokens, terms), terms: contentTermSet(terms, tokens) };
     }
-    return this.statementDetails;
+    return this.said;
   }
 }
 
@@ -729,91 +904,235 @@ function contentTermSet(terms: ArticleTerms, tokens: Int32Array): Set<number> {
   return found;
 }
 
+/**
+ * Chooses points greedily by score: new concept weight plus the diversity reward, per length cost. A
+ * candidate's score only falls as points are taken (fewer of its concepts are new; its article's
+ * diversity reward shrinks once the article gave a point), so once no limit that lifts later applies
+ * (room for a second point, a lead first), the choice is lazy (Minoux 1978): candidates wait in a queue
+ * by their last score, and only the one at its head is scored again, until the head's score is current.
+ * The same point wins each round as when every candidate is scored again.
+ */
 function selectGreedily(
   candidates: readonly Candidate[],
   weights: Float64Array,
   settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
 ): Candidate[] {
-  const chosen: Candidate[] = [];
-  const picked = new Uint8Array(candidates.length);
-  const covered = new Uint8Array(weights.length);
-  // Importance taken from each article (by rank), and each candidate's length cost.
-  const rewardPerArticle = new Float64Array(candidates.reduce((n, c) => Math.max(n, c.article + 1), 0));
-  const lengthCosts = candidates.map((c) => c.words ** settings.lengthCost);
-  // Scaled by the total concept weight, so `diversity` means the same for any story size.
-  let totalWeight = 0;
-  for (const w of weights) totalWeight += w;
-  const diversityScale = settings.diversity * Math.sqrt(totalWeight);
+  const selection = new GreedySelection(candidates, weights, settings);
   const maxPoints = settings.maxPoints ?? Number.POSITIVE_INFINITY;
-  // The two shortest stand-alone sentences: while a second point is still wanted, the first must
-  // leave room for one of them.
-  const [shortest, nextShortest] = twoShortest(candidates);
-  const roomLeft = (candidate: Candidate) =>
-    chosen.length + 1 >= (settings.minPoints ?? 1) || !shortest
-      ? 0
-      : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
-  let used = 0;
-  const take = (i: number) => {
-    const candidate = candidates[i] as Candidate;
-    chosen.push(candidate);
-    picked[i] = 1;
-    for (const concept of candidate.concepts) covered[concept] = 1;
-    rewardPerArticle[candidate.article] =
-      (rewardPerArticle[candidate.article] as number) + candidate.importance;
-    used += candidate.words;
-  };
-  // The first point says what happened: of the articles' leads, the one that covers the story best.
-  const hasLead = candidates.some((c) => c.lead && c.words + roomLeft(c) <= settings.words);
-  // A sentence that repeats a chosen point, or opens on a name ("Banky was ...") no point has said
-  // who that is: the comparisons are made only for a sentence that would win otherwise.
-  const repeats = (candidate: Candidate) => {
-    const name = chosen.length > 0 ? candidate.openingName : undefined;
-    return (
-      (name !== undefined && !chosen.some((c) => c.text.includes(name))) ||
-      chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap) ||
-      chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
-    );
-  };
-  // Each round's score of each candidate; 0 when it cannot be chosen this round.
-  const scores = new Float64Array(candidates.length);
-  while (chosen.length < maxPoints) {
-    candidates.forEach((candidate, i) => {
-      scores[i] = 0;
-      if (picked[i] === 1 || used + candidate.words + roomLeft(candidate) > settings.words) return;
-      if (hasLead && chosen.length === 0 && !candidate.lead) return;
-      let gain = 0;
-      for (const concept of candidate.concepts)
-        if (covered[concept] === 0) gain += weights[concept] as number;
-      if (gain < settings.minNewShare * candidate.reward) return;
-      const taken = rewardPerArticle[candidate.article] as number;
-      gain += diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
-      scores[i] = gain / (lengthCosts[i] as number);
-    });
-    // The best score (ties to the earlier sentence) of a sentence that repeats no point.
-    let best = -1;
+  while (selection.chosen.length < maxPoints) {
+    const best = selection.limited() ? selection.bestOfAll() : selection.bestQueued();
+    if (best < 0) break;
+    selection.take(best);
+  }
+  return selection.chosen;
+}
+
+/** A candidate's score as of a round (the number of points chosen when it was scored). */
+interface QueuedScore {
+  index: number;
+  score: number;
+  round: number;
+  /** Its candidate's `queued` count when it was queued: an older entry of a candidate queued again is passed over. */
+  stamp: number;
+}
+
+class GreedySelection {
+  readonly chosen: Candidate[] = [];
+  private readonly picked: Uint8Array;
+  /** Candidates that repeat a chosen point: they never will be chosen. */
+  private readonly repeating: Uint8Array;
+  private readonly covered: Uint8Array;
+  /** Importance taken from each article (by rank), and each candidate's length cost. */
+  private readonly rewardPerArticle: Float64Array;
+  private readonly lengthCosts: number[];
+  private readonly diversityScale: number;
+  /** The two shortest stand-alone sentences: while a second point is still wanted, the first must leave room for one. */
+  private readonly shortest: Candidate | undefined;
+  private readonly nextShortest: Candidate | undefined;
+  /** The first point says what happened: of the articles' leads, the one that covers the story best. */
+  private readonly hasLead: boolean;
+  private used = 0;
+  private queue: Heap<QueuedScore> | undefined;
+  private readonly queued: Int32Array;
+
+  constructor(
+    private readonly candidates: readonly Candidate[],
+    private readonly weights: Float64Array,
+    private readonly settings: SummariseOptions & typeof DEFAULT_SUMMARY_OPTIONS,
+  ) {
+    this.picked = new Uint8Array(candidates.length);
+    this.repeating = new Uint8Array(candidates.length);
+    this.queued = new Int32Array(candidates.length);
+    this.covered = new Uint8Array(weights.length);
+    this.rewardPerArticle = new Float64Array(candidates.reduce((n, c) => Math.max(n, c.article + 1), 0));
+    this.lengthCosts = candidates.map((c) => c.words ** settings.lengthCost);
+    // Scaled by the total concept weight, so `diversity` means the same for any story size.
+    let totalWeight = 0;
+    for (const w of weights) totalWeight += w;
+    this.diversityScale = settings.diversity * Math.sqrt(totalWeight);
+    [this.shortest, this.nextShortest] = twoShortest(candidates);
+    this.hasLead = candidates.some((c) => c.lead && c.words + this.roomLeft(c) <= settings.words);
+  }
+
+  /** Whether this round has a limit that lifts in a later one (room for a second point, a lead first). */
+  limited(): boolean {
+    return (this.hasLead && this.chosen.length === 0) || this.roomLeft(undefined) > 0;
+  }
+
+  /** The best candidate (ties to the earlier sentence) that repeats no point, every candidate scored; -1 when none. */
+  bestOfAll(): number {
+    const scores = this.candidates.map((_, i) => this.score(i));
     for (;;) {
       let at = -1;
-      for (let i = 0; i < candidates.length; i++) {
-        const score = scores[i] as number;
-        if (score === 0 || (at >= 0 && score < (scores[at] as number))) continue;
-        if (
-          at < 0 ||
-          score > (scores[at] as number) ||
-          precedes(candidates[i] as Candidate, candidates[at] as Candidate)
-        )
-          at = i;
-      }
-      if (at < 0) break;
-      if (!repeats(candidates[at] as Candidate)) {
-        best = at;
-        break;
-      }
+      scores.forEach((score, i) => {
+        if (score !== 0 && (at < 0 || this.before(score, i, scores[at] as number, at))) at = i;
+      });
+      if (at < 0 || this.repeats(at) === undefined) return at;
       scores[at] = 0;
     }
-    if (best < 0) break;
-    take(best);
   }
-  return chosen;
+
+  /** What bestOfAll finds, from the queue: the head is scored again until its score is current. */
+  bestQueued(): number {
+    const queue = this.queue ?? this.queueOfAll();
+    const round = this.chosen.length;
+    const waiting: number[] = [];
+    let best = -1;
+    for (let head = queue.pop(); head !== undefined; head = queue.pop()) {
+      const { index, stamp } = head;
+      if (stamp !== this.queued[index] || this.repeating[index] === 1) continue;
+      if (head.round !== round) this.enqueue(index);
+      else {
+        const repeat = this.repeats(index);
+        if (repeat === undefined) {
+          best = index;
+          break;
+        }
+        // A name a later point may introduce waits for the next round; a repeated point never comes back.
+        if (repeat === 'unintroduced') waiting.push(index);
+        else this.repeating[index] = 1;
+      }
+    }
+    for (const index of waiting) this.enqueue(index);
+    return best;
+  }
+
+  take(i: number): void {
+    const candidate = this.candidates[i] as Candidate;
+    this.chosen.push(candidate);
+    this.picked[i] = 1;
+    for (const concept of candidate.concepts) this.covered[concept] = 1;
+    this.rewardPerArticle[candidate.article] =
+      (this.rewardPerArticle[candidate.article] as number) + candidate.importance;
+    this.used += candidate.words;
+    // The article's other candidates have a new diversity reward: smaller, but rounded it might not be, so
+    // their queued scores are replaced rather than trusted to bound the new ones.
+    if (this.queue)
+      this.candidates.forEach((other, index) => {
+        if (other.article === candidate.article && this.picked[index] === 0) this.enqueue(index);
+      });
+  }
+
+  private queueOfAll(): Heap<QueuedScore> {
+    this.queue = new Heap<QueuedScore>((a, b) => this.before(a.score, a.index, b.score, b.index));
+    this.candidates.forEach((_, i) => {
+      if (this.picked[i] === 0) this.enqueue(i);
+    });
+    return this.queue;
+  }
+
+  /** Queues the candidate by its current score, unless it cannot be chosen now (nor, the score falling, later). */
+  private enqueue(index: number): void {
+    const score = this.score(index);
+    const stamp = ++(this.queued[index] as number);
+    if (score > 0) this.queue?.push({ index, score, round: this.chosen.length, stamp });
+  }
+
+  /** Whether a score ranks before another: higher, or equal and of the earlier sentence. */
+  private before(score: number, i: number, other: number, j: number): boolean {
+    return (
+      score > other ||
+      (score === other && precedes(this.candidates[i] as Candidate, this.candidates[j] as Candidate))
+    );
+  }
+
+  /** The candidate's score this round; 0 when it cannot be chosen. */
+  private score(i: number): number {
+    const candidate = this.candidates[i] as Candidate;
+    const { settings } = this;
+    if (this.picked[i] === 1 || this.used + candidate.words + this.roomLeft(candidate) > settings.words)
+      return 0;
+    if (this.hasLead && this.chosen.length === 0 && !candidate.lead) return 0;
+    let gain = 0;
+    for (const concept of candidate.concepts)
+      if (this.covered[concept] === 0) gain += this.weights[concept] as number;
+    if (gain < settings.minNewShare * candidate.reward) return 0;
+    const taken = this.rewardPerArticle[candidate.article] as number;
+    gain += this.diversityScale * (Math.sqrt(taken + candidate.importance) - Math.sqrt(taken));
+    return gain / (this.lengthCosts[i] as number);
+  }
+
+  /** Room the candidate must leave for a second point while one is still wanted. */
+  private roomLeft(candidate: Candidate | undefined): number {
+    const { shortest, nextShortest } = this;
+    return this.chosen.length + 1 >= (this.settings.minPoints ?? 1) || !shortest
+      ? 0
+      : ((candidate === shortest ? nextShortest : shortest)?.words ?? 0);
+  }
+
+  /**
+   * Whether the candidate opens on a name ("Banky was ...") no point has said who that is ('unintroduced'),
+   * or repeats a chosen point ('repeat'): the comparisons are made only for a sentence that would win
+   * otherwise.
+   */
+  private repeats(i: number): 'unintroduced' | 'repeat' | undefined {
+    const candidate = this.candidates[i] as Candidate;
+    const { chosen, settings } = this;
+    const name = chosen.length > 0 ? candidate.openingName : undefined;
+    if (name !== undefined && !chosen.some((c) => c.text.includes(name))) return 'unintroduced';
+    return chosen.some((c) => overlap(c.terms, candidate.terms) >= settings.maxOverlap) ||
+      chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
+      ? 'repeat'
+      : undefined;
+  }
+}
+
+/** A binary heap: `pop` gives the item that ranks first by `before`. */
+class Heap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  push(item: T): void {
+    const { items, before } = this;
+    let at = items.length;
+    items.push(item);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(item, items[parent] as T)) break;
+      items[at] = items[parent] as T;
+      at = parent;
+    }
+    items[at] = item;
+  }
+
+  pop(): T | undefined {
+    const { items, before } = this;
+    const first = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return first;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= items.length) break;
+      if (child + 1 < items.length && before(items[child + 1] as T, items[child] as T)) child++;
+      if (!before(items[child] as T, last)) break;
+      items[at] = items[child] as T;
+      at = child;
+    }
+    items[at] = last;
+    return first;
+  }
 }
 
 /** Share of the smaller set's members found in the other. */
@@ -836,18 +1155,18 @@ function statement(text: string): string {
   return text.replace(TRAILING_ATTRIBUTION, '.').replace(LEADING_ATTRIBUTION, ' ');
 }
 
-/** Figures and the words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
-function namesAndFigures(
-  text: string,
-  tokens: Int32Array,
-  terms: ArticleTerms,
-  cases: WordCases,
-): Candidate['facts'] {
+/** The tokens with a digit. */
+function figuresOf(tokens: Int32Array, terms: ArticleTerms): Set<number> {
   const figures = new Set<number>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as number;
     if (hasDigit(terms.text(token))) figures.add(token);
   }
+  return figures;
+}
+
+/** The words capitalised as names are (not a sentence's capitalised first word unless it is a name elsewhere). */
+function namesOf(text: string, terms: ArticleTerms, cases: WordCases): Candidate['names'] {
   const names = new Set<number>();
   capitalisedWords(text).forEach((word, i) => {
     const lower = word.toLowerCase().replace(POSSESSIVE_END, '');
@@ -857,7 +1176,7 @@ function namesAndFigures(
   });
   const nameTerms = new Set<number>();
   for (const name of names) nameTerms.add(terms.stem(name));
-  return { names, figures, nameTerms };
+  return { tokens: names, terms: nameTerms };
 }
 
 /** `/\d/u.test(text)` as a loop over the characters: it runs on every token of a point. */
@@ -915,16 +1234,17 @@ const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
  * ... died on Thursday ..."). A new figure, name or most words new is a new fact.
  */
 function restates(candidate: Candidate, point: Candidate, threshold: number): boolean {
-  const { names, figures, nameTerms } = candidate.facts;
-  for (const name of names) if (!point.tokens.has(name)) return false;
-  for (const figure of figures) if (!point.tokens.has(figure)) return false;
-  if (names.size === 0) return false;
+  for (const figure of candidate.figures) if (!point.tokens.has(figure)) return false;
+  // Names after figures: telling them costs more.
+  const names = candidate.names;
+  if (names.tokens.size === 0) return false;
+  for (const name of names.tokens) if (!point.tokens.has(name)) return false;
   let shared = 0;
   let sharedOther = false;
   for (const term of candidate.statementTerms)
     if (point.terms.has(term)) {
       shared++;
-      if (!nameTerms.has(term)) sharedOther = true;
+      if (!names.terms.has(term)) sharedOther = true;
     }
   return sharedOther && shared / candidate.statementTerms.size >= threshold;
 }

@@ -2,8 +2,10 @@
 // that expression finds: each is checked against it on every character that can matter, and on many random texts.
 import { describe, expect, it } from 'vitest';
 import { hasOverlongWord } from '../../src/core/ingest/clean.ts';
-import { capitalisedWords } from '../../src/core/summarise.ts';
-import { needsAntecedent, unreadableReason } from '../../src/core/text/sentences.ts';
+import { capitalisedWords, WordCases } from '../../src/core/summarise.ts';
+import { ArticleTerms } from '../../src/core/text/article-terms.ts';
+import { needsAntecedent, tokenClues, unreadableReason } from '../../src/core/text/sentences.ts';
+import { words } from '../../src/core/text/tokens.ts';
 
 /** Characters whose classes the replaced patterns tell apart: ASCII, Latin-1, case oddities, astral, surrogates. */
 const ALPHABET = [
@@ -80,6 +82,93 @@ describe('hand-written matchers', () => {
       ['“We will rebuild the town again,” the mayor wrote5.', 'unattributed quote'],
     ];
     expect(reasons.map(([sentence]) => [sentence, unreadableReason(sentence)])).toEqual(reasons);
+  });
+
+  it('WordCases answers as the case patterns read over every text would', () => {
+    const lowercase = /(?<![\p{L}\p{N}])\p{Ll}\p{L}*/gu;
+    const capitalisedInside = /(?<=\s)\p{Lu}\p{L}+/gu;
+    const terms = new ArticleTerms();
+    const differing: string[] = [];
+    // Themes of 50 texts each, asked about every run of letters in them, as written and lowercased (some ask
+    // enough to have their texts read whole part way: both ways of answering are checked).
+    for (let from = 0; from < texts.length; from += 50) {
+      const theme = texts.slice(from, from + 50);
+      const cases = new WordCases(
+        theme.map((text) => ({ text, tokens: terms.tokens(text) })),
+        terms,
+      );
+      const lower = new Set(theme.flatMap((text) => text.match(lowercase) ?? []));
+      const inner = new Set(theme.flatMap((text) => text.match(capitalisedInside) ?? []));
+      for (const word of theme.flatMap((text) => text.match(/[\p{L}\d]+/gu) ?? [])) {
+        for (const asked of [word, word.replace(/\d.*/u, '')]) {
+          // hasLowercase is asked about lowercase words only.
+          const lowered = asked.toLowerCase();
+          if (
+            cases.hasLowercase(lowered) !== lower.has(lowered) ||
+            cases.hasCapitalisedInside(asked) !== inner.has(asked)
+          )
+            differing.push(asked);
+        }
+      }
+    }
+    expect(differing).toEqual([]);
+    const cases = new WordCases(
+      ['Police said the police van hit Abc7 and abc9.', 'The X5 met Staff and Tugs.'].map((text) => ({
+        text,
+        tokens: terms.tokens(text),
+      })),
+      terms,
+    );
+    expect(['police', 'staff', 'abc', 'x', 'said'].map((word) => cases.hasLowercase(word))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect(['Police', 'Staff', 'Abc', 'Tugs', 'The', 'X'].map((w) => cases.hasCapitalisedInside(w))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it('unreadableReason with the clues of a text’s tokens gives the reason it gives without them', () => {
+    const pieces = [
+      ...'photo Photograph PICTURED pictures by By BY by_ xby foreseen inside Read More unrelated click'.split(
+        ' ',
+      ),
+      ..."agencies contributed subscribe rights copyright / I I’m I've me Me my My we We we’re us US our".split(
+        ' ',
+      ),
+      ...'Our ours i mine said told the mayor city council met é_ _ ſ “ ” " , . é x 2'.split(' '),
+      ...['seen in', 'read more', 'sign up for', 'reporting by', 'follow us', 'share this'],
+    ];
+    let seed = 7;
+    // The high bits of a linear congruential generator (its low bits repeat soon).
+    const pick = <T>(list: readonly T[]) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return list[(seed >>> 12) % list.length] as T;
+    };
+    const separators = [' ', ' ', ' ', '', ', ', '\u00a0'];
+    const lengths = [4, 6, 8, 10, 12, 14];
+    const sentences = Array.from({ length: 20_000 }, () => {
+      const inner = Array.from({ length: pick(lengths) }, () => `${pick(pieces)}${pick(separators)}`);
+      return `The mayor ${inner.join('')} today.`;
+    });
+    const differing = sentences.filter((sentence) => {
+      const clues = words(sentence).reduce((all, token) => all | tokenClues(token), 0);
+      return unreadableReason(sentence, undefined, clues) !== unreadableReason(sentence);
+    });
+    expect(differing).toEqual([]);
+    // The clues matter: many of these sentences are unreadable for a keyword or a first-person word.
+    const reasons = new Set(sentences.map((sentence) => unreadableReason(sentence)));
+    expect([...reasons]).toEqual(
+      expect.arrayContaining(['caption', 'byline', 'prompt', 'unattributed quote', undefined]),
+    );
   });
 });
 

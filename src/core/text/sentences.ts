@@ -4,14 +4,15 @@ import { wordCount } from './tokens.ts';
 
 /**
  * Why a sentence cannot stand alone as a summary point, or undefined when it can. `words` is its
- * wordCount, when the caller has counted it already.
+ * wordCount, when the caller has counted it already; `clues` the `tokenClues` of its tokens or'ed together,
+ * when the caller has its tokens (see there).
  */
-export function unreadableReason(sentence: string, words?: number): string | undefined {
+export function unreadableReason(sentence: string, words?: number, clues = ALL_CLUES): string | undefined {
   const text = sentence.trim();
   if ((opensWith(text, DATE_WORDS, endsLetters) && DATELINE.test(text)) || DATE_STAMP.test(text))
     return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
-  if (ANY_HINT.test(text)) {
+  if (((clues & KEYWORD_CLUE) !== 0 || text.includes('/')) && ANY_HINT.test(text)) {
     if (CAPTION_HINT.test(text) && (CAPTION.test(text) || (text.includes('/') && CAPTION_CREDIT.test(text))))
       return 'caption';
     if (
@@ -43,11 +44,41 @@ export function unreadableReason(sentence: string, words?: number): string | und
     ATTRIBUTION_ONLY.test(text)
   )
     return 'fragment';
-  if (!(quoted ? speakerNamed(text) : !FIRST_PERSON.test(text))) return 'unattributed quote';
+  const mayBeFirstPerson = (clues & FIRST_PERSON_CLUE) !== 0;
+  if (!(quoted ? speakerNamed(text, mayBeFirstPerson) : !(mayBeFirstPerson && FIRST_PERSON.test(text))))
+    return 'unattributed quote';
   if (isAllCaps(text) || isTitleCase(text)) return 'headline';
   if (wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text))) return 'caption';
   return undefined;
 }
+
+/** A bit of `tokenClues`: the token may be (part of) a keyword ANY_HINT finds. */
+export const KEYWORD_CLUE = 1;
+/** A bit of `tokenClues`: the token is a word FIRST_PERSON finds. */
+export const FIRST_PERSON_CLUE = 2;
+const ALL_CLUES = KEYWORD_CLUE | FIRST_PERSON_CLUE;
+
+/**
+ * What a token (a lowercase run of a-z0-9, as `words` in tokens.ts gives) tells unreadableReason before it
+ * reads the text: a pattern none of whose words is among a text's tokens cannot match it, and is not run.
+ * Or'ed over the tokens of the text, or of a text it is a piece of, cut between tokens. Not for a text with
+ * "İ" or the Kelvin sign: they lowercase to letters that join a token, where the patterns see a word's edge.
+ */
+export function tokenClues(token: string): number {
+  return (
+    (KEYWORD_PART.test(token) ? KEYWORD_CLUE : 0) | (FIRST_PERSON_WORDS.has(token) ? FIRST_PERSON_CLUE : 0)
+  );
+}
+
+/**
+ * A token with a keyword of ANY_HINT in it (all but "/", which is no token's): the lowercase letters it
+ * matches are in one token, "by" is a whole one (a word of its own), and a keyword of two words ("seen in")
+ * has a token ending with its first word.
+ */
+const KEYWORD_PART =
+  /photo|pictur|agencies|contributed|related|click|subscri|rights|copyright|^by$|(?:seen|read|sign|follow|share)$/;
+/** The tokens of the words FIRST_PERSON finds ("I'm" is "i" and "m"). */
+const FIRST_PERSON_WORDS = new Set(['i', 'me', 'my', 'we', 'us', 'our']);
 
 /** Any of the caption, byline and prompt keywords. */
 const ANY_HINT =
@@ -114,9 +145,11 @@ function mayHaveIntroComma(text: string): boolean {
  * demonstrative ("Two things were very apparent in this fight.").
  */
 function isUnanchored(text: string): boolean {
+  if (INNER_NAME.test(text)) return false;
+  // "Comeaux fled ...": a first word that is no function word may be a name (read only when no other
+  // word is capitalised, as most sentences have one).
   const first = /^\p{L}+/u.exec(text)?.[0] ?? '';
-  // "Comeaux fled ...": a first word that is no function word may be a name.
-  if (INNER_NAME.test(text) || !STOPWORDS.has(first.toLowerCase())) return false;
+  if (!STOPWORDS.has(first.toLowerCase())) return false;
   if (THIRD_PERSON.test(text)) return true;
   return (
     (opensWith(text, VAGUE_SUBJECTS, endsWord) || DEMONSTRATIVE_REFERENCE.test(text)) && !/\d/u.test(text)
@@ -140,9 +173,10 @@ export function withoutConnective(sentence: string): string | undefined {
 /**
  * False when the sentence quotes several words but names no speaker outside the quotation marks ("“I'm
  * going to fight with the Republicans.”"), or speaks in the first person outside any quotation (a quote
- * whose marks were lost): the reader cannot tell who is talking.
+ * whose marks were lost): the reader cannot tell who is talking. `mayBeFirstPerson`: whether the text may
+ * have a first-person word (see tokenClues).
  */
-function speakerNamed(text: string): boolean {
+function speakerNamed(text: string, mayBeFirstPerson: boolean): boolean {
   const outside: string[] = [];
   let longQuote = false;
   let from = 0;
@@ -162,7 +196,7 @@ function speakerNamed(text: string): boolean {
   }
   outside.push(text.slice(open < 0 ? from : open));
   const rest = outside.join(' ');
-  if (FIRST_PERSON.test(rest)) return false;
+  if (mayBeFirstPerson && FIRST_PERSON.test(rest)) return false;
   return !longQuote || hasWordIn(rest, REPORTING_VERBS) || REPORTING_PHRASE.test(rest);
 }
 
