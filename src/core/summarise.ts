@@ -4,6 +4,7 @@ import type { Point } from './digest.ts';
 import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from './text/fnv.ts';
+import { Heap } from './text/heap.ts';
 import { PairIds } from './text/pair-ids.ts';
 import {
   needsAntecedent,
@@ -1094,44 +1095,6 @@ class GreedySelection {
       chosen.some((c) => restates(candidate, c, settings.maxParaphraseOverlap))
       ? 'repeat'
       : undefined;
-  }
-}
-
-/** A binary heap: `pop` gives the item that ranks first by `before`. */
-class Heap<T> {
-  private readonly items: T[] = [];
-
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
-
-  push(item: T): void {
-    const { items, before } = this;
-    let at = items.length;
-    items.push(item);
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!before(item, items[parent] as T)) break;
-      items[at] = items[parent] as T;
-      at = parent;
-    }
-    items[at] = item;
-  }
-
-  pop(): T | undefined {
-    const { items, before } = this;
-    const first = items[0];
-    const last = items.pop();
-    if (items.length === 0 || last === undefined) return first;
-    let at = 0;
-    for (;;) {
-      let child = 2 * at + 1;
-      if (child >= items.length) break;
-      if (child + 1 < items.length && before(items[child + 1] as T, items[child] as T)) child++;
-      if (!before(items[child] as T, last)) break;
-      items[at] = items[child] as T;
-      at = child;
-    }
-    items[at] = last;
-    return first;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PairHeap } from '../../src/core/text/heap.ts';
+import { Heap, PairHeap } from '../../src/core/text/heap.ts';
 
 describe('PairHeap', () => {
   it('gives pairs out by highest similarity, then smaller a, then smaller b, whatever the order in', () => {
@@ -19,5 +19,27 @@ describe('PairHeap', () => {
       expect(out).toEqual(expected);
       expect(heap.size).toBe(0);
     }
+  });
+});
+
+describe('Heap', () => {
+  it('gives items out in the order `before` ranks them, pushes and pops interleaved', () => {
+    // Prepare: ties broken by a second field, so the order out is total.
+    const items = Array.from({ length: 500 }, (_, i) => ({ score: (i * 7919) % 11, id: i }));
+    const heap = new Heap<{ score: number; id: number }>(
+      (a, b) => a.score > b.score || (a.score === b.score && a.id < b.id),
+    );
+
+    // Act: half in, one out, the rest in, then all out.
+    for (const item of items.slice(0, 250)) heap.push(item);
+    const first = heap.pop();
+    for (const item of items.slice(250)) heap.push(item);
+    const rest: { score: number; id: number }[] = [];
+    for (let item = heap.pop(); item !== undefined; item = heap.pop()) rest.push(item);
+
+    // Assess
+    const ranked = (list: typeof items) => [...list].sort((a, b) => b.score - a.score || a.id - b.id);
+    expect(first).toEqual(ranked(items.slice(0, 250))[0]);
+    expect(rest).toEqual(ranked(items.filter((item) => item !== first)));
   });
 });

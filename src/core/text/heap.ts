@@ -98,3 +98,41 @@ function place(entries: Float64Array, at: number, similarity: number, a: number,
   entries[at + 1] = a;
   entries[at + 2] = b;
 }
+
+/** A binary heap of any items: `pop` gives the one that ranks first by `before` (summaries' lazy selection). */
+export class Heap<T> {
+  private readonly items: T[] = [];
+
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  push(item: T): void {
+    const { items, before } = this;
+    let at = items.length;
+    items.push(item);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(item, items[parent] as T)) break;
+      items[at] = items[parent] as T;
+      at = parent;
+    }
+    items[at] = item;
+  }
+
+  pop(): T | undefined {
+    const { items, before } = this;
+    const first = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return first;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= items.length) break;
+      if (child + 1 < items.length && before(items[child + 1] as T, items[child] as T)) child++;
+      if (!before(items[child] as T, last)) break;
+      items[at] = items[child] as T;
+      at = child;
+    }
+    items[at] = last;
+    return first;
+  }
+}
