@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Article, SourceFile } from '../core/article.ts';
 import type { Digest, Skipped } from '../core/digest.ts';
 import { parseFiles } from '../core/parse-files.ts';
@@ -78,5 +78,5 @@ function fileHash(file: SourceFile): string {
 }
 
 function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data);
 }
