@@ -36,8 +36,12 @@ export class StudioMemo {
   /** The articles of a folder's files, parsing only the files that are new or whose bytes changed. */
   async parse(files: readonly SourceFile[]): Promise<KeyedArticles> {
     const hashes = files.map(fileHash);
-    const changed = files.filter((file, i) => this.files.get(file.id)?.hash !== hashes[i]);
-    const parsed = await parseFiles(changed);
+    // Each file as last parsed, when its bytes are the same.
+    const unchanged = files.map((file, i) => {
+      const known = this.files.get(file.id);
+      return known?.hash === hashes[i] ? known : undefined;
+    });
+    const parsed = await parseFiles(files.filter((_, i) => unchanged[i] === undefined));
     const fresh = new Map<string, Omit<ParsedFile, 'hash'>>([
       ...parsed.articles.map((article) => [article.id, { article }] as const),
       ...parsed.skipped.map((skipped) => [skipped.id, { skipped }] as const),
@@ -45,9 +49,7 @@ export class StudioMemo {
     // Files no longer in the folder are forgotten.
     const next = new Map<string, ParsedFile>();
     files.forEach((file, i) => {
-      const hash = hashes[i] as string;
-      const known = this.files.get(file.id);
-      next.set(file.id, known?.hash === hash ? known : { hash, ...fresh.get(file.id) });
+      next.set(file.id, unchanged[i] ?? { hash: hashes[i] as string, ...fresh.get(file.id) });
     });
     this.files = next;
     const all = [...next.values()];

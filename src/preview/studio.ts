@@ -7,7 +7,7 @@ import type { EmailSettings } from '../core/render/settings.ts';
 import { compileTemplates } from '../core/render/templates.ts';
 import { type ClientIssue, checkClientSupport, newIssues, readBaseline } from './client-support.ts';
 import type { EditedDigest, EditSession } from './editing.ts';
-import { type CollectedArticles, StudioMemo } from './studio-memo.ts';
+import type { CollectedArticles, StudioMemo } from './studio-memo.ts';
 
 /** Gmail clips messages above 102 KB; the studio warns a little before that. */
 export const SIZE_WARNING_BYTES = 90 * 1024;
@@ -54,7 +54,7 @@ export interface StudioBuild {
 export async function buildStudio(
   sources: StudioSources,
   version: number,
-  memo: StudioMemo = new StudioMemo(),
+  memo: StudioMemo,
 ): Promise<StudioBuild> {
   const base: StudioBuild = {
     version,
