@@ -71,6 +71,17 @@ describe('parseArticle skips bad input with a reason', () => {
     expect(await skipReason(textFile('broken.md', '---\ntitle: [unclosed\n---\n\nBody text here.'))).toMatch(
       /^invalid YAML front matter: /,
     );
+    // YAML 1.2's core schema has no timestamp type: an explicit tag for one is an unknown tag.
+    expect(
+      await skipReason(
+        textFile('tagged.md', '---\npublished: !!timestamp 2026-03-02\n---\n\nBody text here.'),
+      ),
+    ).toMatch(/^invalid YAML front matter: unknown .*tag/);
+    // Nesting is bounded: a deep front matter is refused, not read on until the stack runs out.
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect(await skipReason(textFile('deep.md', `---\ntags: ${deep}\n---\n\nBody text here.`))).toMatch(
+      /^invalid YAML front matter: nesting exceeded/,
+    );
   });
 
   it('a body without any sentence: only a headline, a sub-heading and a bullet', async () => {

@@ -1,4 +1,4 @@
-import { load as parseYaml } from 'js-yaml';
+import { CORE_SCHEMA, load as parseYaml } from 'js-yaml';
 import { isAsciiLetter } from '../../text/chars.ts';
 import { type Block, type Extracted, metaString, metaTags, plainTextBlocks } from '../blocks.ts';
 
@@ -11,7 +11,7 @@ export function extractMarkdown(text: string): Extracted {
   if (front) {
     let data: unknown;
     try {
-      data = parseYaml(front[1] ?? '');
+      data = parseYaml(front[1] ?? '', { schema: CORE_SCHEMA });
     } catch (error) {
       return { skipped: `invalid YAML front matter: ${firstLine(error)}` };
     }
