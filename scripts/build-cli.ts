@@ -28,15 +28,21 @@ export const NODE_ESM_BUNDLING: BuildOptions = {
 export const CLI_BUNDLING: BuildOptions = {
   ...NODE_ESM_BUNDLING,
   external: ['@aws-sdk/*', 'mjml', '@jsx-email/*', 'playwright-core'],
+  // Every entry lands in outdir itself: src/adapters/thread-parse-workers.ts looks for parse-worker.js beside it.
+  entryNames: '[name]',
 };
 
+/** The worker thread that parses files (src/adapters/thread-parse-workers.ts), an entry of every such bundle. */
+const PARSE_WORKER_ENTRY = 'src/adapters/parse-worker.ts';
+
 /**
- * Builds `entryPoints` (paths from the project root) into `outdir`, emptied first. Keep `outdir` two folders
- * below the project root, as dist/cli/ is: modules find templates/ and node_modules/ relative to themselves.
+ * Builds `entryPoints` (paths from the project root) and the parse worker into `outdir`, emptied first. Keep
+ * `outdir` two folders below the project root, as dist/cli/ is: modules find templates/ and node_modules/
+ * relative to themselves.
  */
 export async function bundleForNode(entryPoints: string[], outdir: string): Promise<void> {
   rmSync(`${projectRoot}/${outdir}`, { recursive: true, force: true });
-  await build({ ...CLI_BUNDLING, entryPoints, outdir });
+  await build({ ...CLI_BUNDLING, entryPoints: [...entryPoints, PARSE_WORKER_ENTRY], outdir });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleForNode(['src/cli/main.ts'], 'dist/cli');

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { withParseWorkers } from '../adapters/thread-parse-workers.ts';
 import type { Article, SourceFile } from '../core/article.ts';
 import type { Digest, Skipped } from '../core/digest.ts';
 import { parseFiles } from '../core/parse-files.ts';
@@ -41,7 +42,8 @@ export class StudioMemo {
       const known = this.files.get(file.id);
       return known?.hash === hashes[i] ? known : undefined;
     });
-    const parsed = await parseFiles(files.filter((_, i) => unchanged[i] === undefined));
+    const changed = files.filter((_, i) => unchanged[i] === undefined);
+    const parsed = await withParseWorkers(changed, (parseWorkers) => parseFiles(changed, { parseWorkers }));
     const fresh = new Map<string, Omit<ParsedFile, 'hash'>>([
       ...parsed.articles.map((article) => [article.id, { article }] as const),
       ...parsed.skipped.map((skipped) => [skipped.id, { skipped }] as const),

@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { THREADED_PARSE_HTML_BYTES } from '../../src/adapters/thread-parse-workers.ts';
+import type { SourceFile } from '../../src/core/article.ts';
 import type { Digest } from '../../src/core/digest.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 
 interface Run {
   code: number | null;
@@ -112,5 +115,38 @@ describe('digest build', () => {
     expect(none.stderr).toContain(`input folder ${empty} has no files`);
     expect(badMax.code).not.toBe(0);
     expect(badMax.stderr).toContain('--max-themes 0 is not a whole number of at least 1');
+  });
+  it('parses a folder of news pages on worker threads too, with the digest one thread gives', async () => {
+    // Prepare: 1.5 MB of HTML (each seed as a page padded by a script, as sites serve them), over the threshold.
+    const input = join(work, 'pages');
+    await mkdir(input);
+    const seeds = (await readdir('seeds')).sort();
+    const script = `<script>window.state = ${JSON.stringify('x'.repeat(100_000))};</script>`;
+    const files: SourceFile[] = [];
+    for (const [i, name] of seeds.entries())
+      for (const copy of [1, 2, 3]) {
+        const [title, ...body] = (await readFile(join('seeds', name), 'utf8')).split('\n');
+        const page = `<!doctype html><html><head><title>${title}</title>${script}</head><body><article><h1>${title}</h1>${body
+          .filter((line) => line.trim())
+          .map((line) => `<p>${line}</p>`)
+          .join('')}</article></body></html>`;
+        files.push({ id: `page-${i}-${copy}.html`, bytes: new TextEncoder().encode(page) });
+        await writeFile(join(input, `page-${i}-${copy}.html`), page);
+      }
+    expect(files.reduce((sum, file) => sum + file.bytes.length, 0)).toBeGreaterThan(
+      THREADED_PARSE_HTML_BYTES,
+    );
+    const out = join(work, 'pages-out');
+
+    // Act
+    const run = await digestCli('build', '--input', input, '--out', out);
+
+    // Assess: the built CLI started parse-worker.js beside it (a thread that fails is a warning on stderr).
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/ParseThreadWarning|parse worker/);
+    const digest = JSON.parse(await readFile(join(out, 'digest.json'), 'utf8')) as Digest;
+    const alone = await buildDigest(files);
+    expect(digest.themes).toEqual(alone.themes);
+    expect(digest.skipped).toEqual(alone.skipped);
   });
 });

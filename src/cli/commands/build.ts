@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
+import { withParseWorkers } from '../../adapters/thread-parse-workers.ts';
 import { buildDigest } from '../../core/digest-from-files.ts';
 import { UsageError } from '../../core/errors.ts';
 import { withFolderEdits, writeDigestFiles } from '../digest-files.ts';
@@ -27,7 +28,9 @@ export function registerBuild(program: Command): void {
       const settings = await readEmailSettings(opts);
       const files = await readSourceFolder(opts.input);
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const built = await buildDigest(files, { since, title: opts.title, intro: opts.intro });
+      const built = await withParseWorkers(files, (parseWorkers) =>
+        buildDigest(files, { since, title: opts.title, intro: opts.intro, parseWorkers }),
+      );
       warnSkipped(built.skipped);
       const digest = await withFolderEdits(built, opts.input);
       const { out, email } = await writeDigestFiles(opts.out, digest, {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { readSourceFolder } from '../../adapters/local-files.ts';
+import { withParseWorkers } from '../../adapters/thread-parse-workers.ts';
 import { UsageError } from '../../core/errors.ts';
 import { parseFiles } from '../../core/parse-files.ts';
 import { summarise } from '../../core/summarise.ts';
@@ -20,7 +21,9 @@ export function registerSummarize(program: Command): void {
         throw new UsageError(`--words ${opts.words} is not a positive whole number`);
       const files = await readSourceFolder(opts.input);
       if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const { articles, skipped } = await parseFiles(files);
+      const { articles, skipped } = await withParseWorkers(files, (parseWorkers) =>
+        parseFiles(files, { parseWorkers }),
+      );
       warnSkipped(skipped);
       if (articles.length === 0) throw new UsageError(`input folder ${opts.input} has no readable articles`);
       const points = summarise(articles, { words });
