@@ -42,6 +42,21 @@ describe('parsing on worker threads', () => {
     expect(alone.skipped.map((s) => s.id)).toContain('unreadable.txt');
   });
 
+  it('shares the files a bounded batch at a time, and skips a file over the size limit here', async () => {
+    // Prepare
+    const workers = new ThreadParseWorkers({ threads: 1, sharedBatchBytes: 20_000 });
+    const maxArticleBytes = 2_000;
+
+    // Act
+    const threaded = await parseFiles(batch, { maxArticleBytes, parseWorkers: workers }).finally(() =>
+      workers.close(),
+    );
+
+    // Assess
+    expect(threaded).toEqual(await parseFiles(batch, { maxArticleBytes }));
+    expect(threaded.skipped.some((s) => /bytes/.test(s.reason))).toBe(true);
+  });
+
   it('parses on this thread what a failed thread took, and reports the failure', async () => {
     // Prepare: one thread that exits at once, as one that ran out of memory would.
     const failures: unknown[] = [];
