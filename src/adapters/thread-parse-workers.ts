@@ -161,7 +161,7 @@ function shareFiles(files: readonly SourceFile[]): SharedFiles {
   for (const file of files) starts.push((starts.at(-1) as number) + file.bytes.length);
   const bytes = new SharedArrayBuffer(starts.at(-1) as number);
   const view = new Uint8Array(bytes);
-  files.forEach((file, i) => view.set(file.bytes, starts[i]));
+  for (const [i, file] of files.entries()) view.set(file.bytes, starts[i]);
   return {
     bytes,
     starts,
