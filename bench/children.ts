@@ -7,7 +7,13 @@ import { bundleForNode } from '../scripts/build-cli.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = 'dist/bench';
-const CHILDREN = ['build-child.ts', 'personalise-child.ts', 'adversarial-child.ts', 'studio-child.ts'];
+const CHILDREN = [
+  'build-child.ts',
+  'personalise-child.ts',
+  'adversarial-child.ts',
+  'studio-child.ts',
+  'html-child.ts',
+];
 
 let bundled: Promise<void> | undefined;
 

@@ -1,7 +1,7 @@
 // `npm run bench`: the CLI commands people wait for, the whole build on 100 to 30,000 articles (per stage, with
-// the growth and a projection to 100,000), 10,000 personalised MIME messages and the Lambda bundles; printed with
-// the issue's targets and written to bench/results.json with the machine and its load. Each measured part runs
-// in a fresh process.
+// the growth and a projection to 100,000), 10,000 personalised MIME messages, HTML news pages and the Lambda
+// bundles; printed with the issue's targets and written to bench/results.json with the machine and its load.
+// Each measured part runs in a fresh process.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { adversarialSection } from './adversarial.ts';
 import { benchBundles } from './bundles.ts';
 import { bundleChildren, runChild } from './children.ts';
 import { benchCommands } from './cli.ts';
+import { htmlPagesSection } from './html-pages.ts';
 import { sendingSection } from './sending.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
 import type { StageFigure } from './stage-timer.ts';
@@ -153,6 +154,8 @@ for (const st of studio)
       `an edit shown ${st.editMs.toFixed(0)} / ${st.editCpuMs.toFixed(0)}; ` +
       `one article changed ${st.changedFileMs.toFixed(0)} / ${st.changedFileCpuMs.toFixed(0)}`,
   );
+
+const htmlPages = htmlPagesSection();
 
 console.log(`\nLambda bundles (cold start: median of ${coldRuns} fresh node processes)`);
 const bundleRow = (cells: string[]) => console.log(`${cells[0]?.padEnd(38)}${row(cells.slice(1), 18)}`);
@@ -300,6 +303,7 @@ const results = {
   projection,
   personalisation,
   studio,
+  htmlPages,
   bundles,
   signupTiming,
   targets,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateCorpus, loadEventStories } from '../../bench/corpus.ts';
+import { generateCorpus, generateHtmlPages, loadEventStories } from '../../bench/corpus.ts';
 import { evalCorporaPresent, evalDir } from '../support/eval-corpora.ts';
 
 describe.runIf(evalCorporaPresent)('npm run bench', () => {
@@ -22,6 +22,30 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(new Set(first.map((f) => f.id.split('.').pop()))).toEqual(new Set(['txt', 'md', 'json']));
   });
 
+  it('generates the same news pages for the same seed, their chrome varied from page to page', () => {
+    // Prepare
+    const stories = loadEventStories(evalDir);
+
+    const texts = (seed?: number) =>
+      generateHtmlPages(stories, 20, seed).map((f) => `${f.id}\n${new TextDecoder().decode(f.bytes)}`);
+
+    // Act
+    const pages = texts();
+    const again = texts();
+    const other = texts(7);
+
+    // Assess
+    expect(again).toEqual(pages);
+    expect(other).not.toEqual(pages);
+    expect(pages.every((p) => /^bench\/page-\d+\.html\n<!doctype html>/.test(p))).toBe(true);
+    const navLinks = pages.map((p) => p.match(/data-track="section-/g)?.length);
+    expect(new Set(navLinks).size).toBeGreaterThan(10);
+    for (const page of pages) {
+      expect(page.length).toBeGreaterThan(50_000);
+      expect(page).toContain('<script type="application/ld+json">');
+    }
+  });
+
   it('runs every section on tiny inputs and records it with the targets and the machine', () => {
     // Prepare
     const results = join(mkdtempSync(join(tmpdir(), 'bench-')), 'results.json');
@@ -33,6 +57,7 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
       BENCH_COLD_RUNS: '1',
       BENCH_SIGNUP_PAIRS: '5',
       BENCH_STUDIO_SIZES: '10',
+      BENCH_HTML_PAGES: '20',
       BENCH_RESULTS: results,
     };
 
@@ -67,6 +92,14 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(written.studio).toEqual([expect.objectContaining({ size: 10 })]);
     expect(written.studio[0].editMs).toBeGreaterThan(0);
     expect(written.studio[0].changedFileMs).toBeGreaterThan(0);
+    expect(written.htmlPages).toEqual([
+      expect.objectContaining({ how: 'parseFiles, one page after another', pages: 20 }),
+    ]);
+    const [html] = written.htmlPages;
+    expect(html.parsed + html.skipped).toBe(20);
+    expect(html.parsed).toBeGreaterThan(15);
+    expect(html.kbPerPage).toBeGreaterThan(50);
+    for (const key of ['msPerPage', 'cpuMsPerPage', 'peakRssMiB']) expect(html[key]).toBeGreaterThan(0);
     const entries = written.bundles.map((b: { entry: string }) => b.entry);
     expect(entries).toEqual(
       expect.arrayContaining(['functions/ingest.ts', 'functions/subscription-endpoint.ts']),
@@ -84,6 +117,8 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(stdout).toContain('Targets');
     expect(stdout).toMatch(/digest --help < 150 ms: \d+ ms \((met|MISSED); CPU \d+ ms/);
     expect(stdout).toContain('100,000 articles, projected from 100');
+    expect(stdout).toMatch(/HTML pages: 20 generated news pages .*informational, no target/);
+    expect(stdout).toMatch(/parseFiles, one page after another +[\d.]+ \/ [\d.]+ ms per page/);
     expect(stdout).toMatch(/Sending: .*\n {2}50 messages: /);
   }, 180_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { extractHtml } from '../../src/core/ingest/formats/html.ts';
 import { parsedArticle, sourceFile, textFile } from '../support/articles.ts';
 
 const fixture = (name: string) => parsedArticle(sourceFile(`tests/fixtures/articles/${name}`));
@@ -115,6 +116,48 @@ describe('parseArticle formats', () => {
     // Assess
     expect(article.source).toBe('The Coastal Times');
     expect(article.headline).toBeUndefined();
+  });
+
+  it('.html: when Readability keeps no paragraph, the whole body less its chrome is the text', () => {
+    // Prepare: Readability takes the byline out of what it keeps, which leaves it list items only.
+    const html = `<html><head><title>Council briefs</title></head><body><nav><a href="/">Home</a></nav>
+      <div class="byline">By the city desk</div><ul><li>The council voted to keep the library open on Sundays.</li>
+      <li>The bridge on Mill Road reopens on Monday after repairs.</li></ul></body></html>`;
+
+    // Act
+    const extracted = extractHtml(html);
+
+    // Assess
+    expect(extracted).toEqual({
+      meta: { title: 'Council briefs' },
+      blocks: [
+        { kind: 'paragraph', text: 'By the city desk' },
+        { kind: 'bullet', text: 'The council voted to keep the library open on Sundays.' },
+        { kind: 'bullet', text: 'The bridge on Mill Road reopens on Monday after repairs.' },
+      ],
+    });
+  });
+
+  it('.html: each meta key is the first <meta> with it as property or name, wherever it is', () => {
+    // Prepare
+    const html = `<html><head><meta name="twitter:title" content="Library stays open">
+      <meta name="og:site_name" content="City News"><meta property="og:site_name" content="Ignored, second">
+      <meta name="keywords" content="council, library"><meta name="date" content="2026-03-03"></head>
+      <body><p>The council voted to keep the library open on Sundays.</p>
+      <meta property="article:tag" content="Sundays"><meta property="article:tag" content="Libraries"></body></html>`;
+
+    // Act
+    const extracted = extractHtml(html);
+
+    // Assess
+    expect(extracted).toMatchObject({
+      meta: {
+        title: 'Library stays open',
+        source: 'City News',
+        published: '2026-03-03',
+        tags: ['Sundays', 'Libraries'],
+      },
+    });
   });
 
   it('.json: title, body, url, source; a written-out date is normalised to ISO 8601 and tags split', async () => {

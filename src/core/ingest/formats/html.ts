@@ -91,14 +91,19 @@ interface DomDocument {
 export function extractHtml(html: string): Extracted {
   const tooDeep = nestingTooDeep(html);
   if (tooDeep) return { skipped: tooDeep };
-  const { document } = parseHTML(html) as unknown as { document: DomDocument };
-  // Metadata first: Readability rewrites the document it reads.
+  const document = parseDocument(html);
+  // Metadata first: Readability rewrites the document it reads. The <meta> elements are gathered in one walk
+  // over the page and each key is the first of them with it as property or name, as the selector
+  // `meta[property="…"], meta[name="…"]` finds it: one query per key walked the whole page for each absent key.
+  const metas = Array.from(document.querySelectorAll('meta'));
   const meta = (key: string) =>
     metaString(
-      document.querySelector(`meta[property="${key}"], meta[name="${key}"]`)?.getAttribute('content'),
+      metas
+        .find((m) => m.getAttribute('property') === key || m.getAttribute('name') === key)
+        ?.getAttribute('content'),
     );
   const canonical = metaString(document.querySelector('link[rel="canonical"]')?.getAttribute('href'));
-  const tagElements = Array.from(document.querySelectorAll('meta[property="article:tag"]'));
+  const tagElements = metas.filter((m) => m.getAttribute('property') === 'article:tag');
   const metaTitle = meta('og:title') ?? meta('twitter:title');
   const fallbackTitle = metaString(document.title) ?? metaString(document.querySelector('h1')?.textContent);
   const published =
@@ -106,14 +111,14 @@ export function extractHtml(html: string): Extracted {
     meta('date') ??
     metaString(document.querySelector('time[datetime]')?.getAttribute('datetime'));
   const tags = metaTags(tagElements.map((e) => e.getAttribute('content'))) ?? metaTags(meta('keywords'));
-  const bodyBlocks = blocksOf(document.body);
 
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],
   ).parse();
   const readable = article?.content ? blocksOf(fragmentBody(article.content)) : [];
-  // Readability gives up on very short pages; then the whole body, less its chrome, is the text.
-  const blocks = readable.some((b) => b.kind === 'paragraph') ? readable : bodyBlocks;
+  // Readability gives up on very short pages; then the whole body, less its chrome, is the text. Readability
+  // has rewritten the document, so the page is parsed again for it (rarely: no generated news page needs it).
+  const blocks = readable.some((b) => b.kind === 'paragraph') ? readable : blocksOf(parseDocument(html).body);
   if (blocks.length === 0)
     return { skipped: 'HTML has no readable text (no paragraphs, headings or list items)' };
   return {
@@ -187,14 +192,13 @@ function nestingTooDeep(html: string): string | undefined {
   return undefined;
 }
 
+function parseDocument(html: string): DomDocument {
+  return (parseHTML(html) as unknown as { document: DomDocument }).document;
+}
+
 /** The body of an HTML fragment; linkedom needs a whole document around it to build one. */
 function fragmentBody(html: string): DomElement | null {
-  const { document } = parseHTML(
-    `<!doctype html><html><head></head><body>${html}</body></html>`,
-  ) as unknown as {
-    document: DomDocument;
-  };
-  return document.body;
+  return parseDocument(`<!doctype html><html><head></head><body>${html}</body></html>`).body;
 }
 
 function blocksOf(root: DomElement | null): Block[] {
