@@ -236,8 +236,13 @@ function startWorker(): Worker {
  */
 const PARSE_THREAD_OPTIONS = { resourceLimits: { maxOldGenerationSizeMb: 256 } };
 
-/** HTML files' bytes from which a batch is parsed with worker threads too. */
-export const THREADED_PARSE_HTML_BYTES = 1024 * 1024;
+/**
+ * HTML files' bytes from which a batch is parsed with worker threads too: about 40 news pages. A thread starts
+ * cold (it loads the readers and compiles them again), and on 2 cores it paid that back from about this much:
+ * 32 pages took as long either way, 64 and 128 pages 5 to 25 % less time, 1,000 pages 40 % less
+ * (docs/benchmarks.md, HTML pages).
+ */
+export const THREADED_PARSE_HTML_BYTES = 4 * 1024 * 1024;
 
 /**
  * Runs `parse` with worker threads when the files are worth them, and stops the threads after. HTML is what

@@ -93,13 +93,15 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(written.studio[0].editMs).toBeGreaterThan(0);
     expect(written.studio[0].changedFileMs).toBeGreaterThan(0);
     expect(written.htmlPages).toEqual([
-      expect.objectContaining({ how: 'parseFiles, one page after another', pages: 20 }),
+      expect.objectContaining({ how: 'one page after another', pages: 20 }),
+      expect.objectContaining({ how: expect.stringMatching(/^with \d+ worker thread\(s\) too$/), pages: 20 }),
     ]);
-    const [html] = written.htmlPages;
+    const [html, threaded] = written.htmlPages;
     expect(html.parsed + html.skipped).toBe(20);
     expect(html.parsed).toBeGreaterThan(15);
     expect(html.kbPerPage).toBeGreaterThan(50);
     for (const key of ['msPerPage', 'cpuMsPerPage', 'peakRssMiB']) expect(html[key]).toBeGreaterThan(0);
+    expect([threaded.parsed, threaded.skipped]).toEqual([html.parsed, html.skipped]);
     const entries = written.bundles.map((b: { entry: string }) => b.entry);
     expect(entries).toEqual(
       expect.arrayContaining(['functions/ingest.ts', 'functions/subscription-endpoint.ts']),
@@ -118,7 +120,8 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(stdout).toMatch(/digest --help < 150 ms: \d+ ms \((met|MISSED); CPU \d+ ms/);
     expect(stdout).toContain('100,000 articles, projected from 100');
     expect(stdout).toMatch(/HTML pages: 20 generated news pages .*informational, no target/);
-    expect(stdout).toMatch(/parseFiles, one page after another +[\d.]+ \/ [\d.]+ ms per page/);
+    expect(stdout).toMatch(/one page after another +[\d.]+ \/ [\d.]+ ms per page/);
+    expect(stdout).toMatch(/with \d+ worker thread\(s\) too +[\d.]+ \/ [\d.]+ ms per page/);
     expect(stdout).toMatch(/Sending: .*\n {2}50 messages: /);
   }, 180_000);
 });

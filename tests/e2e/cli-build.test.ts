@@ -117,11 +117,11 @@ describe('digest build', () => {
     expect(badMax.stderr).toContain('--max-themes 0 is not a whole number of at least 1');
   });
   it('parses a folder of news pages on worker threads too, with the digest one thread gives', async () => {
-    // Prepare: 1.5 MB of HTML (each seed as a page padded by a script, as sites serve them), over the threshold.
+    // Prepare: 4.5 MB of HTML (each seed as a page padded by a script, as sites serve them), over the threshold.
     const input = join(work, 'pages');
     await mkdir(input);
     const seeds = (await readdir('seeds')).sort();
-    const script = `<script>window.state = ${JSON.stringify('x'.repeat(100_000))};</script>`;
+    const script = `<script>window.state = ${JSON.stringify('x'.repeat(300_000))};</script>`;
     const files: SourceFile[] = [];
     for (const [i, name] of seeds.entries())
       for (const copy of [1, 2, 3]) {
