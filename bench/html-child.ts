@@ -2,8 +2,9 @@
 // in a fresh process so its peak RSS is its own: one page after another, or (`threads`) on worker threads too,
 // as `digest build` parses a folder of 4 MiB or more of HTML (withParseWorkers; here whatever the size). Prints
 // JSON: one line of the HTML pages section.
-import { performance } from 'node:perf_hooks';
+
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { MAX_PARSE_THREADS, withParseWorkers } from '../src/adapters/thread-parse-workers.ts';
 import { parseFiles } from '../src/core/parse-files.ts';
 import { generateHtmlPages, loadEventStories } from './corpus.ts';
