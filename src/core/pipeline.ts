@@ -1,7 +1,9 @@
+import { hash } from 'node:crypto';
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { collapseDuplicates } from './dedup.ts';
-import type { Digest, DigestArticle, Skipped, Theme } from './digest.ts';
+import type { Digest, DigestArticle, Point, Skipped, Theme } from './digest.ts';
+import { headlineFor } from './headline.ts';
 import { runDirectly, type StageRunner } from './stages.ts';
 import { summariseWithAlternatives } from './summarise.ts';
 import { ArticleTerms } from './text/article-terms.ts';
@@ -21,6 +23,8 @@ export interface BuildOptions {
   maxArticleBytes?: number;
   /** Runs each named stage; the benchmark injects a timer here. @default runs the stage as is */
   runStage?: StageRunner;
+  /** The themes of the last build from mostly the same articles (the studio's). @default none: all written */
+  themeMemo?: ThemeMemo;
 }
 
 export const DEFAULT_DIGEST_TITLE = 'News digest';
@@ -47,16 +51,19 @@ export function buildDigestFromArticles(
     for (const article of recent) terms.textTokens(article);
   });
   const canonical = runStage('dedup', () => collapseDuplicates(recent, terms));
-  const groups = runStage('themes', () => groupThemes(canonical, {}, terms));
+  const memo = options.themeMemo;
+  const headline = (ordered: readonly Article[]) => headlineFor(ordered, terms);
+  const groups = runStage('themes', () =>
+    groupThemes(canonical, {}, terms, memo && ((ordered) => memo.headlineOf(ordered, headline))),
+  );
   const summary = { words: options.wordsPerTheme ?? 80, minPoints: 2, maxPoints: 5 };
+  const write = (articles: readonly Article[]) =>
+    summariseWithAlternatives(articles, summary, ALTERNATIVES_PER_THEME, terms);
   const themes: Theme[] = runStage('summaries', () =>
     groups.map((group) => {
-      const { points, alternatives } = summariseWithAlternatives(
-        group.articles,
-        summary,
-        ALTERNATIVES_PER_THEME,
-        terms,
-      );
+      const { points, alternatives } = memo
+        ? memo.summaryOf(group.articles, summary, write)
+        : write(group.articles);
       return {
         id: group.id,
         label: group.label,
@@ -66,6 +73,7 @@ export function buildDigestFromArticles(
       };
     }),
   );
+  memo?.settle();
   const intro = options.intro?.trim();
   return {
     title: options.title ?? DEFAULT_DIGEST_TITLE,
@@ -87,4 +95,59 @@ function toDigestArticle(article: Article & { duplicates?: string[] }): DigestAr
     ...(published && { published }),
     ...(duplicates?.length ? { duplicates } : {}),
   };
+}
+
+/** A theme's summary: its points and what an editor may swap one for. */
+interface WrittenSummary {
+  points: Point[];
+  alternatives: Point[];
+}
+
+/**
+ * Each theme's headline and summary as the last build wrote them, by everything they were written from: the
+ * theme's articles in their order (most central first), whole, and the summary settings. A caller that builds
+ * again from mostly the same articles (the studio, after a file changed) keeps one, and a theme whose articles
+ * are unchanged is not written again: what it says depends on nothing else (not on the build's token ids; the
+ * order of its articles, which the whole corpus sets, is in the key). A build keeps only its own themes.
+ */
+export class ThemeMemo {
+  private kept = new Map<string, unknown>();
+  private next = new Map<string, unknown>();
+  /** Each theme's key, made once for its headline and its summary. */
+  private readonly keys = new WeakMap<readonly Article[], string>();
+
+  headlineOf(articles: readonly Article[], write: (articles: readonly Article[]) => string): string {
+    return this.remembered(`headline ${this.keyOf(articles)}`, () => write(articles));
+  }
+
+  summaryOf(
+    articles: readonly Article[],
+    settings: object,
+    write: (articles: readonly Article[]) => WrittenSummary,
+  ): WrittenSummary {
+    return this.remembered(`summary ${JSON.stringify(settings)} ${this.keyOf(articles)}`, () =>
+      write(articles),
+    );
+  }
+
+  /** Ends a build: what it used is what the next one may use. */
+  settle(): void {
+    this.kept = this.next;
+    this.next = new Map();
+  }
+
+  private remembered<T>(key: string, write: () => T): T {
+    const value = (this.kept.get(key) as T | undefined) ?? write();
+    this.next.set(key, value);
+    return value;
+  }
+
+  private keyOf(articles: readonly Article[]): string {
+    let key = this.keys.get(articles);
+    if (key === undefined) {
+      key = hash('sha256', JSON.stringify(articles));
+      this.keys.set(articles, key);
+    }
+    return key;
+  }
 }

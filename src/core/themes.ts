@@ -73,12 +73,14 @@ export const DEFAULT_THEME_OPTIONS: Required<ThemeOptions> = {
  * Groups articles about the same story: TF-IDF vectors, candidate neighbours from an inverted index of
  * each article's top terms (no all-pairs comparison), then average-link clustering stopped at a
  * similarity threshold and relative to the groups' cohesion. Input order does not matter: articles
- * are processed in id order.
+ * are processed in id order. `headline` gives each group its label from its articles, most central first
+ * (the build's memo passes one that reuses the last build's).
  */
 export function groupThemes(
   articles: readonly CanonicalArticle[],
   options: ThemeOptions = {},
   terms: ArticleTerms = new ArticleTerms(),
+  headline: (ordered: readonly CanonicalArticle[]) => string = (ordered) => headlineFor(ordered, terms),
 ): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
@@ -101,7 +103,7 @@ export function groupThemes(
       members,
       vectors,
       centroid,
-      terms,
+      headline,
     ),
   );
   return groups.sort(compareGroups).map(({ group }) => group);
@@ -768,7 +770,7 @@ function toGroup(
   indices: readonly number[],
   vectors: TermVectors,
   centroid: Float64Array,
-  terms: ArticleTerms,
+  headline: (ordered: readonly CanonicalArticle[]) => string,
 ): RankedGroup {
   for (const i of indices) {
     const ids = vectors.ids[i] as Int32Array;
@@ -795,7 +797,7 @@ function toGroup(
   const ids = articles.map((a) => a.id).sort(compareIds);
   const id = `theme-${hash('sha256', ids.join('\n')).slice(0, 12)}`;
   return {
-    group: { id, label: headlineFor(ordered, terms), articles: ordered },
+    group: { id, label: headline(ordered), articles: ordered },
     size: articles.reduce((n, a) => n + 1 + a.duplicates.length, 0),
     sources: new Set(articles.map((a) => a.source ?? a.id)).size,
     latest: articles.reduce((latest, a) => (a.published && a.published > latest ? a.published : latest), ''),

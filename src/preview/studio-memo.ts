@@ -3,7 +3,7 @@ import { withParseWorkers } from '../adapters/thread-parse-workers.ts';
 import type { Article, SourceFile } from '../core/article.ts';
 import type { Digest, Skipped } from '../core/digest.ts';
 import { parseFiles } from '../core/parse-files.ts';
-import { buildDigestFromArticles } from '../core/pipeline.ts';
+import { buildDigestFromArticles, ThemeMemo } from '../core/pipeline.ts';
 
 /** A digest's input: the articles, and the files that did not become articles with the reason. */
 export interface CollectedArticles {
@@ -33,6 +33,8 @@ export class StudioMemo {
   /** The folder's files as last parsed, by id. */
   private files = new Map<string, ParsedFile>();
   private built: { key: string; digest: Digest } | undefined;
+  /** Each theme's headline and summary: after a file changes, only the themes whose articles changed are written again. */
+  private readonly themes = new ThemeMemo();
 
   /** The articles of a folder's files, parsing only the files that are new or whose bytes changed. */
   async parse(files: readonly SourceFile[]): Promise<KeyedArticles> {
@@ -71,7 +73,13 @@ export class StudioMemo {
   digest(input: KeyedArticles, title: string | undefined): Digest {
     const key = JSON.stringify([input.key, title ?? null]);
     if (this.built?.key !== key)
-      this.built = { key, digest: buildDigestFromArticles(input.articles, input.skipped, { title }) };
+      this.built = {
+        key,
+        digest: buildDigestFromArticles(input.articles, input.skipped, {
+          title,
+          themeMemo: this.themes,
+        }),
+      };
     return this.built.digest;
   }
 }

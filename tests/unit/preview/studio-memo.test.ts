@@ -99,4 +99,38 @@ describe('StudioMemo', () => {
     expect(memo.digest(copy, undefined)).toBe(digest);
     expect(edited.key).not.toBe(copy.key);
   });
+  it('summarises again only the themes whose articles changed', async () => {
+    // Prepare: the seeds' story and a second one of three articles, two themes.
+    const harbour = (id: string, extra: string): SourceFile =>
+      withText(
+        { id, bytes: new Uint8Array() },
+        `Harbour reopens after repairs\n\nThe city harbour reopened on Monday after three weeks of repairs to its main quay. ${extra}\n`,
+      );
+    const files = [
+      ...(await seeds()),
+      harbour('harbour-1.txt', 'Ferries resumed their crossings at noon, the port authority said.'),
+      harbour('harbour-2.txt', 'The port authority said ferries resumed crossings at noon on Monday.'),
+      harbour('harbour-3.txt', 'Fishing boats returned to the quay, the harbour master said.'),
+    ];
+    const memo = new StudioMemo();
+    const before = memo.digest(await memo.parse(files), undefined);
+    expect(before.themes).toHaveLength(2);
+    const changed = files.map((file) =>
+      file.id === 'harbour-3.txt'
+        ? harbour(file.id, 'Fishing boats and two cargo ships returned to the quay, the harbour master said.')
+        : file,
+    );
+
+    // Act
+    const after = memo.digest(await memo.parse(changed), undefined);
+
+    // Assess: the same digest as a fresh build, the unchanged theme's summary the very one written before.
+    const expected = await buildDigest(changed, FIXED_CLOCK);
+    expect({ ...after, generatedAt: expected.generatedAt }).toEqual(expected);
+    const theme = (digest: typeof before, id: string) =>
+      digest.themes.find((t) => t.articles.some((a) => a.id === id));
+    expect(theme(after, 'harbour-3.txt')?.points).not.toBe(theme(before, 'harbour-3.txt')?.points);
+    const seed = files[0]?.id as string;
+    expect(theme(after, seed)?.points).toBe(theme(before, seed)?.points);
+  });
 });
