@@ -19,8 +19,6 @@ export interface BuildOptions {
   since?: Date;
   /** Word budget of each theme's points. @default 80 */
   wordsPerTheme?: number;
-  /** Largest accepted input file. @default 1 MiB */
-  maxArticleBytes?: number;
   /** Runs each named stage; the benchmark injects a timer here. @default runs the stage as is */
   runStage?: StageRunner;
   /** The themes of the last build from mostly the same articles (the studio's). @default none: all written */
