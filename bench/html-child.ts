@@ -3,9 +3,8 @@
 // as `digest build` parses a folder of 4 MiB or more of HTML (withParseWorkers; here whatever the size). Prints
 // JSON: one line of the HTML pages section.
 
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { MAX_PARSE_THREADS, withParseWorkers } from '../src/adapters/thread-parse-workers.ts';
+import { defaultThreads, withParseWorkers } from '../src/adapters/thread-parse-workers.ts';
 import { parseFiles } from '../src/core/parse-files.ts';
 import { generateHtmlPages, loadEventStories } from './corpus.ts';
 import { peakRssMiB } from './stats.ts';
@@ -29,9 +28,7 @@ const cpuMs = (cpu.user + cpu.system) / 1000;
 
 process.stdout.write(
   JSON.stringify({
-    how: threaded
-      ? `with ${Math.min(availableParallelism() - 1, MAX_PARSE_THREADS)} worker thread(s) too`
-      : 'one page after another',
+    how: threaded ? `with ${defaultThreads()} worker thread(s) too` : 'one page after another',
     pages,
     kbPerPage: bytes / 1024 / pages,
     ms,

@@ -153,7 +153,8 @@ function warnFailure(error: unknown): void {
   );
 }
 
-const defaultThreads = () => Math.min(availableParallelism() - 1, MAX_PARSE_THREADS);
+/** The worker threads started by default: one per core beyond this thread's, at most MAX_PARSE_THREADS. */
+export const defaultThreads = () => Math.min(availableParallelism() - 1, MAX_PARSE_THREADS);
 
 /** One copy of every file's bytes in shared memory, and what else a SourceFile holds. */
 function shareFiles(files: readonly SourceFile[]): SharedFiles {
