@@ -99,7 +99,7 @@ describe('StudioMemo', () => {
     expect(memo.digest(copy, undefined)).toBe(digest);
     expect(edited.key).not.toBe(copy.key);
   });
-  it('summarises again only the themes whose articles changed', async () => {
+  it('writes again (headline and summary) only the themes whose articles changed', async () => {
     // Prepare: the seeds' story and a second one of three articles, two themes.
     const harbour = (id: string, extra: string): SourceFile =>
       withText(
