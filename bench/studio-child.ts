@@ -4,9 +4,8 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseEmailSettings } from '../src/core/render/settings.ts';
-import { folderEditSession } from '../src/preview/editing.ts';
-import { startPreviewServer } from '../src/preview/server.ts';
+import type { PreviewServer } from '../src/preview/server.ts';
+import { startFolderEditStudio, studioToken } from '../tests/support/studio.ts';
 import { generateCorpus, loadEventStories } from './corpus.ts';
 import { median } from './stats.ts';
 
@@ -34,20 +33,13 @@ for (const file of files) {
   await writeFile(path, file.bytes);
 }
 
-let studio: Awaited<ReturnType<typeof startPreviewServer>> | undefined;
+let studio: PreviewServer | undefined;
 const firstBuild = await timed(async () => {
-  studio = await startPreviewServer({
-    sources: {
-      inputDir: folder,
-      settings: parseEmailSettings({}),
-      editing: folderEditSession(folder, 'bench'),
-    },
-    port: 0,
-  });
+  studio = await startFolderEditStudio(folder, 'bench');
 });
 if (!studio) throw new Error('the studio did not start');
 const url = studio.url;
-const token = /<meta name="studio-token" content="([^"]+)">/.exec(await (await fetch(url)).text())?.[1] ?? '';
+const token = await studioToken(studio);
 const theme = studio.current().digest?.themes[0]?.id ?? '';
 
 // Each edit is answered once the studio has rebuilt with it, as the page waits for it.

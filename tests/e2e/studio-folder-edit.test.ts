@@ -6,9 +6,8 @@ import { editsFileOf } from '../../src/adapters/local-edits.ts';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { withFolderEdits } from '../../src/cli/digest-files.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
-import { parseEmailSettings } from '../../src/core/render/settings.ts';
-import { folderEditSession } from '../../src/preview/editing.ts';
-import { type PreviewServer, startPreviewServer } from '../../src/preview/server.ts';
+import type { PreviewServer } from '../../src/preview/server.ts';
+import { startFolderEditStudio, studioToken } from '../support/studio.ts';
 
 describe('studio edits in folder mode', () => {
   let work: string;
@@ -20,16 +19,8 @@ describe('studio edits in folder mode', () => {
     work = await mkdtemp(join(tmpdir(), 'studio-edit-'));
     input = join(work, 'articles');
     await cp('seeds', input, { recursive: true });
-    studio = await startPreviewServer({
-      sources: {
-        inputDir: input,
-        settings: parseEmailSettings({}),
-        editing: folderEditSession(input, 'ana'),
-      },
-      port: 0,
-    });
-    const page = await (await fetch(studio.url)).text();
-    token = /<meta name="studio-token" content="([^"]+)">/.exec(page)?.[1] ?? '';
+    studio = await startFolderEditStudio(input, 'ana');
+    token = await studioToken(studio);
   });
   afterAll(async () => {
     await studio?.close();
