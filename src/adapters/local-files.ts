@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -10,23 +10,53 @@ import { UsageError } from '../core/errors.ts';
  */
 export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
   await requireFolder(dir);
-  const paths = await listVisibleFiles(dir);
   // One file after another, synchronously: a folder of 10,000 articles reads in a tenth of the time that as many
   // concurrent fs.promises reads take (each is a chain of thread-pool round trips), and the caller needs them all.
-  return paths.map((path): SourceFile => {
-    const id = relative(dir, path).split(sep).join('/');
-    try {
-      return { id, bytes: new Uint8Array(readFileSync(path)) };
-    } catch (error) {
-      // One unreadable file (permissions, removed meanwhile) is skipped; the others are still built.
-      return {
-        id,
-        bytes: new Uint8Array(),
-        readError: (error as NodeJS.ErrnoException).code ?? String(error),
-      };
-    }
-  });
+  return (await listSourceFiles(dir)).map(readSourceFile);
 }
+
+/** A file of a source folder, not read yet: its id (as readSourceFolder gives it) and its path. */
+export interface SourcePath {
+  id: string;
+  path: string;
+}
+
+/** The files readSourceFolder reads, in its order, without reading them. */
+export async function listSourceFiles(dir: string): Promise<SourcePath[]> {
+  const root = folderPrefix(dir);
+  return (await listVisibleFiles(dir)).map((path) => ({
+    id: path.slice(root.length).split(sep).join('/'),
+    path,
+  }));
+}
+
+/** Reads one file of a source folder; a file that cannot be read is one with `readError`, not a failure. */
+export function readSourceFile({ id, path }: SourcePath): SourceFile {
+  try {
+    return { id, bytes: new Uint8Array(readFileSync(path)) };
+  } catch (error) {
+    // One unreadable file (permissions, removed meanwhile) is skipped; the others are still built.
+    return {
+      id,
+      bytes: new Uint8Array(),
+      readError: (error as NodeJS.ErrnoException).code ?? String(error),
+    };
+  }
+}
+
+/**
+ * What changes whenever a file's bytes do (size, modification and change times, inode), as git's index keeps
+ * it, or undefined when that cannot be told yet: the file cannot be stat'ed, or it changed within `RACY_MS` of
+ * now, where one more write in the same clock tick would leave every field as it is.
+ */
+export function fileStamp(path: string, now = Date.now()): string | undefined {
+  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!info || Number(info.mtimeMs) > now - RACY_MS || Number(info.ctimeMs) > now - RACY_MS) return undefined;
+  return `${info.size} ${info.mtimeNs} ${info.ctimeNs} ${info.ino}`;
+}
+
+/** Longer than any file system's timestamp granularity (FAT's is 2 s). */
+const RACY_MS = 3000;
 
 /** Throws a UsageError unless `dir` is a folder: a missing input folder is a mistake, not an empty digest. */
 export async function requireFolder(dir: string): Promise<void> {
@@ -35,14 +65,21 @@ export async function requireFolder(dir: string): Promise<void> {
   if (!info.isDirectory()) throw new UsageError(`input ${dir} is not a folder`);
 }
 
-/** Paths of every regular file below `dir`, recursively, hidden files and folders excluded, sorted. */
+/** Absolute paths of every regular file below `dir`, recursively, hidden files and folders excluded, sorted. */
 export async function listVisibleFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const root = folderPrefix(dir);
+  const entries = await readdir(resolve(dir), { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
-    .filter((p) => !isHiddenPath(relative(dir, p)))
+    .filter((p) => !isHiddenPath(p.slice(root.length)))
     .sort();
+}
+
+/** The absolute path of a folder with a separator at its end: what its files' paths start with. */
+function folderPrefix(dir: string): string {
+  const root = resolve(dir);
+  return root.endsWith(sep) ? root : `${root}${sep}`;
 }
 
 /** Whether a relative path has a part starting with a dot (an editor's or a tool's file, not an article). */

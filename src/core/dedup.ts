@@ -19,6 +19,9 @@ export const NEAR_DUPLICATE_JACCARD = 0.6;
 // candidates are then confirmed on their exact shingle sets, so the banding never decides alone.
 const BANDS = 32;
 const ROWS = SIGNATURE_LENGTH / BANDS;
+/** What a kept vocabulary keeps of each article for dedup (ArticleTerms.remember): its band keys, its shingle set. */
+const BAND_KEYS = 'dedup band keys';
+const SHINGLE_SET = 'dedup shingle set';
 
 /**
  * Collapses exact and near-duplicate copies into one canonical article that lists every other copy in
@@ -57,27 +60,49 @@ export function collapseDuplicates(
 
   // Exact copies are already joined: only the first article of each content hash is compared.
   const compared = sorted.flatMap((article, i) => (byHash.get(article.contentHash) === i ? [i] : []));
-  // Shingles in text order (the signature needs no more), made a set only when a candidate pair needs it.
-  const shingles = shingleSequences(
-    compared.map((i) => sorted[i] as Article),
-    terms,
+  const m = compared.length;
+  const articleAt = (x: number) => sorted[compared[x] as number] as Article;
+  // A vocabulary kept across builds (the studio's) recalls the band keys and shingle set of each article it
+  // read before. The others' shingles are read now, in text order (the signature needs no more), and made a
+  // set only when a candidate pair needs it.
+  const recalled = Array.from({ length: m }, (_, x) =>
+    terms.remembered<Uint32Array>(articleAt(x), BAND_KEYS),
   );
-  const isSet = new Uint8Array(compared.length);
+  const unread = recalled.flatMap((known, x) => (known ? [] : [x]));
+  const shingles: (Uint32Array | undefined)[] = [];
+  shingleSequences(unread.map(articleAt), terms).forEach((sequence, k) => {
+    shingles[unread[k] as number] = sequence;
+  });
+  const sets: (Uint32Array | undefined)[] = [];
   const setOf = (x: number): Uint32Array => {
-    if (isSet[x] === 0) {
-      shingles[x] = shingleSet(shingles[x] as Uint32Array);
-      isSet[x] = 1;
+    let set = sets[x];
+    if (!set) {
+      const article = articleAt(x);
+      set = terms.remembered<Uint32Array>(article, SHINGLE_SET);
+      if (!set) {
+        const made = shingleSet(shingles[x] ?? (shingleSequences([article], terms)[0] as Uint32Array));
+        terms.remember(article, SHINGLE_SET, () => made.slice());
+        set = made;
+      }
+      sets[x] = set;
     }
-    return shingles[x] as Uint32Array;
+    return set;
   };
   // Every band's key of every signature at once: band b's keys are keys[b * m] to keys[(b + 1) * m - 1].
-  const m = compared.length;
   const keys = new Uint32Array(BANDS * m);
   const signature = new Uint32Array(SIGNATURE_LENGTH);
-  shingles.forEach((sequence, j) => {
-    minHashSignature(sequence, signature);
-    for (let band = 0; band < BANDS; band++) keys[band * m + j] = bandKey(band, signature);
-  });
+  for (let x = 0; x < m; x++) {
+    const known = recalled[x];
+    if (known) {
+      for (let band = 0; band < BANDS; band++) keys[band * m + x] = known[band] as number;
+      continue;
+    }
+    minHashSignature(shingles[x] as Uint32Array, signature);
+    for (let band = 0; band < BANDS; band++) keys[band * m + x] = bandKey(band, signature);
+    terms.remember(articleAt(x), BAND_KEYS, () =>
+      Uint32Array.from({ length: BANDS }, (_, band) => keys[band * m + x] as number),
+    );
+  }
   // Whether x and y shared a bucket in a band before `band`: then they were compared there (or were one
   // group then, and so still are). Most pairs share one or two bands: cheaper than a set of pairs.
   const metBefore = (x: number, y: number, band: number) => {

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Article } from './article.ts';
+import type { Article, CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { collapseDuplicates } from './dedup.ts';
 import type { Digest, DigestArticle, Point, Skipped, Theme } from './digest.ts';
@@ -23,6 +23,11 @@ export interface BuildOptions {
   runStage?: StageRunner;
   /** The themes of the last build from mostly the same articles (the studio's). @default none: all written */
   themeMemo?: ThemeMemo;
+  /**
+   * The vocabulary of the last build from mostly the same articles (the studio's): only new or changed
+   * articles are tokenised again. @default a new one
+   */
+  terms?: ArticleTerms;
 }
 
 export const DEFAULT_DIGEST_TITLE = 'News digest';
@@ -44,12 +49,13 @@ export function buildDigestFromArticles(
     .map((a) => ({ id: a.id, reason: `published before ${since?.toISOString()}` }));
   const runStage = options.runStage ?? runDirectly;
   // Each article is tokenised once, for every stage.
-  const terms = new ArticleTerms();
+  const terms = options.terms ?? new ArticleTerms();
   runStage('terms', () => {
     for (const article of recent) terms.textTokens(article);
   });
   const canonical = runStage('dedup', () => collapseDuplicates(recent, terms));
   const memo = options.themeMemo;
+  memo?.start(recent);
   const headline = (ordered: readonly Article[]) => headlineFor(ordered, terms);
   const groups = runStage('themes', () =>
     groupThemes(canonical, {}, terms, memo && ((ordered) => memo.headlineOf(ordered, headline))),
@@ -111,8 +117,20 @@ interface WrittenSummary {
 export class ThemeMemo {
   private kept = new Map<string, unknown>();
   private next = new Map<string, unknown>();
+  /** Each article's hash, by object: an article is never written to, so a rebuild hashes only the new ones. */
+  private readonly articleHashes = new WeakMap<Article, string>();
+  /** The hash of each article this build started from, by id (unique within a build). */
+  private startedFrom = new Map<string, string>();
   /** Each theme's key, made once for its headline and its summary. */
   private readonly keys = new WeakMap<readonly Article[], string>();
+
+  /**
+   * Starts a build from these articles. Dedup hands the themes a copy of each with its `duplicates`: a theme's
+   * key is made of its articles' hashes from here and their duplicates, so the copies are not hashed again.
+   */
+  start(articles: readonly Article[]): void {
+    this.startedFrom = new Map(articles.map((article) => [article.id, this.hashOf(article)]));
+  }
 
   headlineOf(articles: readonly Article[], write: (articles: readonly Article[]) => string): string {
     return this.remembered(`headline ${this.keyOf(articles)}`, () => write(articles));
@@ -143,9 +161,24 @@ export class ThemeMemo {
   private keyOf(articles: readonly Article[]): string {
     let key = this.keys.get(articles);
     if (key === undefined) {
-      key = hash('sha256', JSON.stringify(articles));
+      const parts = articles.map((article) => {
+        const { duplicates } = article as Partial<CanonicalArticle>;
+        return [this.startedFrom.get(article.id) ?? this.hashOf(article), duplicates ?? []];
+      });
+      key = sha256(JSON.stringify(parts));
       this.keys.set(articles, key);
     }
     return key;
   }
+
+  private hashOf(article: Article): string {
+    let articleHash = this.articleHashes.get(article);
+    if (articleHash === undefined) {
+      articleHash = sha256(JSON.stringify(article));
+      this.articleHashes.set(article, articleHash);
+    }
+    return articleHash;
+  }
 }
+
+const sha256 = (text: string) => hash('sha256', text);

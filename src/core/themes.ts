@@ -120,37 +120,52 @@ function articleVectors(
   terms: ArticleTerms,
 ): { vectors: TermVectors; signatures: Set<number>[] } {
   const names = new NameReader(terms);
-  const signatures: Set<number>[] = [];
   const doc = new IntList();
-  const docs = sorted.map((article) => {
-    doc.clear();
-    const body = firstWords(article.text, TERM_WORDS);
-    const bodyTokens = body === article.text ? terms.textTokens(article) : terms.tokens(body);
-    terms.appendContentTerms(bodyTokens, 0, bodyTokens.length, doc);
-    const title = terms.titleTokens(article);
-    for (let n = 0; n < settings.titleWeight; n++) terms.appendContentTerms(title, 0, title.length, doc);
-    const nameStart = doc.length;
-    const sentences = terms.sentenceTokens(article);
-    // Where in `doc` the names of each lead sentence are, when they are those its signature reads.
-    const leadNames: ([number, number] | undefined)[] = [];
-    let left = TERM_WORDS;
-    for (const [i, sentence] of article.sentences.entries()) {
-      if (left <= 0) break;
-      const from = doc.length;
-      const read = names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
-      // Read whole (fewer words than were left) and no longer than a lead: the signature reads the same.
-      if (i < SIGNATURE_SENTENCES && read < left && read <= LEAD_WORDS) leadNames[i] = [from, doc.length];
-      left -= read;
-    }
-    signatures.push(eventSignature(article, terms, names, doc, leadNames));
-    const nameEnd = doc.length;
-    for (let n = 1; n < settings.nameWeight; n++)
-      for (let i = nameStart; i < nameEnd; i++) doc.push(doc.at(i));
-    if (settings.nameWeight === 0) doc.length = nameStart;
-    return doc.toArray();
-  });
+  const kind = `theme terms ${settings.titleWeight} ${settings.nameWeight}`;
+  const read = sorted.map((article) =>
+    terms.derived(article, kind, () => articleTerms(article, settings, terms, names, doc)),
+  );
+  const docs = read.map((article) => article.doc);
+  const signatures = read.map((article) => article.signature);
   // A term found in one article only cannot link it to another; it would only dilute its vector.
   return { vectors: termVectors(docs, terms, 2), signatures };
+}
+
+/**
+ * One article's terms for its vector (body, title `titleWeight` times, names `nameWeight` times, in that
+ * order) and its event signature. `doc` is scratch.
+ */
+function articleTerms(
+  article: CanonicalArticle,
+  settings: Required<ThemeOptions>,
+  terms: ArticleTerms,
+  names: NameReader,
+  doc: IntList,
+): { doc: Int32Array; signature: Set<number> } {
+  doc.clear();
+  const body = firstWords(article.text, TERM_WORDS);
+  const bodyTokens = body === article.text ? terms.textTokens(article) : terms.tokens(body);
+  terms.appendContentTerms(bodyTokens, 0, bodyTokens.length, doc);
+  const title = terms.titleTokens(article);
+  for (let n = 0; n < settings.titleWeight; n++) terms.appendContentTerms(title, 0, title.length, doc);
+  const nameStart = doc.length;
+  const sentences = terms.sentenceTokens(article);
+  // Where in `doc` the names of each lead sentence are, when they are those its signature reads.
+  const leadNames: ([number, number] | undefined)[] = [];
+  let left = TERM_WORDS;
+  for (const [i, sentence] of article.sentences.entries()) {
+    if (left <= 0) break;
+    const from = doc.length;
+    const read = names.append(sentence, sentences.ids, sentences.starts[i] as number, left, doc);
+    // Read whole (fewer words than were left) and no longer than a lead: the signature reads the same.
+    if (i < SIGNATURE_SENTENCES && read < left && read <= LEAD_WORDS) leadNames[i] = [from, doc.length];
+    left -= read;
+  }
+  const signature = eventSignature(article, terms, names, doc, leadNames);
+  const nameEnd = doc.length;
+  for (let n = 1; n < settings.nameWeight; n++) for (let i = nameStart; i < nameEnd; i++) doc.push(doc.at(i));
+  if (settings.nameWeight === 0) doc.length = nameStart;
+  return { doc: doc.toArray(), signature };
 }
 
 /**

@@ -1,9 +1,11 @@
 import { hash } from 'node:crypto';
+import { fileStamp, listSourceFiles, readSourceFile, requireFolder } from '../adapters/local-files.ts';
 import { withParseWorkers } from '../adapters/thread-parse-workers.ts';
 import type { Article, SourceFile } from '../core/article.ts';
 import type { Digest, Skipped } from '../core/digest.ts';
 import { parseFiles } from '../core/parse-files.ts';
 import { buildDigestFromArticles, ThemeMemo } from '../core/pipeline.ts';
+import { ArticleTerms } from '../core/text/article-terms.ts';
 
 /** A digest's input: the articles, and the files that did not become articles with the reason. */
 export interface CollectedArticles {
@@ -19,15 +21,20 @@ export interface KeyedArticles extends CollectedArticles {
 /** One file as last parsed: what the hash of its bytes gave, an article or the reason it was skipped. */
 interface ParsedFile {
   hash: string;
+  /** Its fileStamp when it was read, when there was one: the same stamp, the same bytes. */
+  stamp?: string;
   article?: Article;
   skipped?: Skipped;
 }
+
+/** A file of the input as this build has it: read, or known from the last build by its stamp. */
+type InputFile = { file: SourceFile; stamp?: string } | { id: string; known: ParsedFile };
 
 /**
  * What the studio keeps from one build to the next, so a rebuild redoes only what its input changed. An edit or
  * a template change leaves the articles as they were: the digest built from them is used again, and only the
  * edits and the email are done anew, not the parsing, grouping and summarising of every article (seconds for a
- * folder of thousands; see docs/benchmarks.md). When files change, only those are parsed again.
+ * folder of thousands; see docs/benchmarks.md). When files change, only those are read and parsed again.
  */
 export class StudioMemo {
   /** The folder's files as last parsed, by id. */
@@ -35,16 +42,47 @@ export class StudioMemo {
   private built: { key: string; digest: Digest } | undefined;
   /** Each theme's headline and summary: after a file changes, only the themes whose articles changed are written again. */
   private readonly themes = new ThemeMemo();
+  /** The articles' tokens: after a file changes, only its article is tokenised again. */
+  private terms = new ArticleTerms(true);
+
+  /** `now`: the clock files' times are compared with (fileStamp). */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * The articles of a folder's files, as `parse(await readSourceFolder(dir))` gives them, reading only the
+   * files whose stamp (size, times, inode) changed since the last read: after an edit, nothing is read.
+   */
+  async parseFolder(dir: string): Promise<KeyedArticles> {
+    await requireFolder(dir);
+    const listed = await listSourceFiles(dir);
+    return this.update(
+      listed.map((path): InputFile => {
+        // Stamped before reading: a write in between leaves a newer stamp, and the file is read again next time.
+        const stamp = fileStamp(path.path, this.now());
+        const known = this.files.get(path.id);
+        return stamp !== undefined && known?.stamp === stamp
+          ? { id: path.id, known }
+          : { file: readSourceFile(path), stamp };
+      }),
+    );
+  }
 
   /** The articles of a folder's files, parsing only the files that are new or whose bytes changed. */
   async parse(files: readonly SourceFile[]): Promise<KeyedArticles> {
-    const hashes = files.map(fileHash);
-    // Each file as last parsed, when its bytes are the same.
-    const unchanged = files.map((file, i) => {
-      const known = this.files.get(file.id);
-      return known?.hash === hashes[i] ? known : undefined;
+    return this.update(files.map((file) => ({ file })));
+  }
+
+  private async update(input: readonly InputFile[]): Promise<KeyedArticles> {
+    // Each file as it is now: as last parsed when its bytes are the same, else only its hash until it is parsed.
+    const current = input.map((entry): ParsedFile => {
+      if ('known' in entry) return entry.known;
+      const hash = fileHash(entry.file);
+      const known = this.files.get(entry.file.id);
+      return { ...(known?.hash === hash ? known : { hash }), stamp: entry.stamp };
     });
-    const changed = files.filter((_, i) => unchanged[i] === undefined);
+    const changed = input.flatMap((entry, i) =>
+      'file' in entry && !current[i]?.article && !current[i]?.skipped ? [entry.file] : [],
+    );
     const parsed = await withParseWorkers(changed, (parseWorkers) => parseFiles(changed, { parseWorkers }));
     const fresh = new Map<string, Omit<ParsedFile, 'hash'>>([
       ...parsed.articles.map((article) => [article.id, { article }] as const),
@@ -52,8 +90,9 @@ export class StudioMemo {
     ]);
     // Files no longer in the folder are forgotten.
     const next = new Map<string, ParsedFile>();
-    files.forEach((file, i) => {
-      next.set(file.id, unchanged[i] ?? { hash: hashes[i] as string, ...fresh.get(file.id) });
+    input.forEach((entry, i) => {
+      const id = 'known' in entry ? entry.id : entry.file.id;
+      next.set(id, { ...(current[i] as ParsedFile), ...fresh.get(id) });
     });
     this.files = next;
     const all = [...next.values()];
@@ -72,17 +111,22 @@ export class StudioMemo {
   /** The digest of the articles: the one last built when it was built from the same articles and title. */
   digest(input: KeyedArticles, title: string | undefined): Digest {
     const key = JSON.stringify([input.key, title ?? null]);
-    if (this.built?.key !== key)
-      this.built = {
-        key,
-        digest: buildDigestFromArticles(input.articles, input.skipped, {
-          title,
-          themeMemo: this.themes,
-        }),
-      };
-    return this.built.digest;
+    if (this.built?.key === key) return this.built.digest;
+    // Changed articles are read again and the old tokens stay: a fresh vocabulary once they could outgrow it.
+    if (this.terms.articlesRead > 2 * input.articles.length + RENEW_TERMS_SLACK)
+      this.terms = new ArticleTerms(true);
+    const digest = buildDigestFromArticles(input.articles, input.skipped, {
+      title,
+      themeMemo: this.themes,
+      terms: this.terms,
+    });
+    this.built = { key, digest };
+    return digest;
   }
 }
+
+/** Articles the vocabulary may read beyond twice the folder's before it is renewed: a small folder's too. */
+const RENEW_TERMS_SLACK = 1000;
 
 /** The hash of a file's bytes, or why they could not be read (never a hash: hex has no space). */
 function fileHash(file: SourceFile): string {

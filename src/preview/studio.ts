@@ -1,4 +1,3 @@
-import { readSourceFolder } from '../adapters/local-files.ts';
 import { templateFolder } from '../adapters/template-folder.ts';
 import type { Digest } from '../core/digest.ts';
 import { TemplateError, UsageError } from '../core/errors.ts';
@@ -48,7 +47,7 @@ export interface StudioBuild {
  * Builds the digest and its email exactly as `digest build` does (readSourceFolder, then parseFiles and
  * buildDigestFromArticles, which make buildDigest, then renderSampleEmail), re-reading the templates every
  * time so edits show up. `memo` keeps what the last build made of the same input (StudioMemo): after an edit or
- * a template change the digest is not built again. Errors become part of the result: the studio shows them
+ * a template change no article is read again and the digest is not built again. Errors become part of the result: the studio shows them
  * instead of stopping.
  */
 export async function buildStudio(
@@ -70,7 +69,7 @@ export async function buildStudio(
     if (sources.collectArticles || sources.inputDir !== undefined) {
       const input = sources.collectArticles
         ? memo.collected(await sources.collectArticles())
-        : await memo.parse(await readSourceFolder(sources.inputDir as string));
+        : await memo.parseFolder(sources.inputDir as string);
       digest = memo.digest(input, sources.title);
     }
     edited = await sources.editing?.load(digest);

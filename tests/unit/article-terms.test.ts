@@ -156,4 +156,52 @@ describe('ArticleTerms', () => {
     expect(terms.text(id as number)).toBe(long);
     expect(terms.id(long)).toBe(id);
   });
+
+  it('reads an article again when its text, sentences or title changed, as after a file changed', () => {
+    // Prepare
+    const terms = new ArticleTerms();
+    const [seed] = seeds() as [Article];
+    const body = terms.textTokens(seed);
+    const copy = { ...seed, duplicates: ['other.txt'] };
+    const changed = { ...seed, text: `${seed.text} More.`, sentences: [...seed.sentences, 'More.'] };
+
+    // Act
+    const copyBody = terms.textTokens(copy);
+    const changedBody = terms.textTokens(changed);
+
+    // Assess: dedup's copy of an article shares its tokens; a changed one has its own.
+    expect(copyBody).toBe(body);
+    expect(texts(terms, changedBody)).toEqual(words(changed.text));
+    expect(terms.textTokens(changed)).toBe(changedBody);
+    expect(terms.articlesRead).toBe(2);
+  });
+
+  it('keeps what stages derive from an article only when kept across builds, until the article changes', () => {
+    // Prepare
+    const [seed] = seeds() as [Article];
+    const changed = { ...seed, title: 'Another title' };
+    const made: string[] = [];
+    const make = (article: Article) => () => {
+      made.push(article.title);
+      return { title: article.title };
+    };
+    const oneBuild = new ArticleTerms();
+    const kept = new ArticleTerms(true);
+
+    // Act
+    oneBuild.derived(seed, 'kind', make(seed));
+    oneBuild.derived(seed, 'kind', make(seed));
+    const first = kept.derived(seed, 'kind', make(seed));
+    const again = kept.derived(seed, 'kind', make(seed));
+    const other = kept.derived(seed, 'other kind', make(seed));
+    const afterChange = kept.derived(changed, 'kind', make(changed));
+
+    // Assess
+    expect(made).toEqual([seed.title, seed.title, seed.title, seed.title, 'Another title']);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+    expect(afterChange).toEqual({ title: 'Another title' });
+    expect(oneBuild.remembered(seed, 'kind')).toBeUndefined();
+    expect(kept.remembered(changed, 'kind')).toBe(afterChange);
+  });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
+import { parseFiles } from '../../src/core/parse-files.ts';
+import { buildDigestFromArticles } from '../../src/core/pipeline.ts';
+import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 
 describe('buildDigest', () => {
   it('lists every input file exactly once, as an article, a duplicate or a skipped entry', async () => {
@@ -17,5 +20,31 @@ describe('buildDigest', () => {
     ].sort();
     expect(seen).toEqual(files.map((f) => f.id).sort());
     expect(digest.generatedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('builds the same digest with a vocabulary kept across builds, whatever it read before', async () => {
+    // Prepare: a vocabulary that read every article in another order, with other text first, and so gives
+    // every token another id, then keeps what the stages derive from each article.
+    const files = [
+      ...(await readSourceFolder('seeds')),
+      ...(await readSourceFolder('tests/fixtures/articles/eval')),
+    ];
+    const { articles, skipped } = await parseFiles(files);
+    const options = { now: () => new Date(0) };
+    const kept = new ArticleTerms(true);
+    for (const article of [...articles].reverse()) {
+      kept.tokens(`${[...article.title].reverse().join('')} ${article.id}`);
+      kept.textTokens({ ...article, sentences: [...article.sentences] });
+    }
+
+    // Act
+    const fresh = buildDigestFromArticles(articles, skipped, options);
+    const first = buildDigestFromArticles(articles, skipped, { ...options, terms: kept });
+    const again = buildDigestFromArticles(articles, skipped, { ...options, terms: kept });
+
+    // Assess
+    expect(fresh.themes.length).toBeGreaterThan(1);
+    expect(first).toEqual(fresh);
+    expect(again).toEqual(fresh);
   });
 });

@@ -27,11 +27,12 @@ export interface TokenRuns {
  * - Tokens, stems and any string given to `id` share one id range `0 .. size - 1`, in order of first
  *   sight: a token that is its own stem ("cat") has one id. Ids say nothing about order; compare the
  *   strings (`text(id)`) where ties must be broken by term.
- * - Per-article arrays are memoised by article id (one build never has two articles with one id) and
- *   must not be written to.
+ * - Per-article arrays are memoised by article id and must not be written to. An article read again with
+ *   another text, sentences array or title (a changed file in the studio) is tokenised again.
  *
  * Create one per build (`buildDigestFromArticles` does, and passes it to each stage:
- * `collapseDuplicates(articles, terms)`, `groupThemes(articles, options, terms)`); size dense arrays by
+ * `collapseDuplicates(articles, terms)`, `groupThemes(articles, options, terms)`), or keep one across builds
+ * from mostly the same articles (the studio does: nothing depends on the ids' order); size dense arrays by
  * `size` once the texts they index have been read, as reading more text gives out new ids.
  *
  * For example, a sentence's stemmed bigrams without a stopword pair, as summaries weigh them:
@@ -49,6 +50,12 @@ export interface WordVisitor {
 }
 
 export class ArticleTerms {
+  /**
+   * `keepsDerived`: this vocabulary serves build after build from mostly the same articles (the studio's),
+   * and keeps what stages derive from each article (`derived`) so a rebuild makes it only for changed ones.
+   */
+  constructor(private readonly keepsDerived = false) {}
+
   private strings: string[] = [];
   /** Each id's length in characters: read where a string's own would cost a pointer chase per token. */
   private lengths = new Int32Array(1024);
@@ -74,6 +81,7 @@ export class ArticleTerms {
   private longCount = 0;
   private readonly buffer = new IntList();
   private readonly articles = new Map<string, Memo>();
+  private articlesReadSoFar = 0;
   /** Where the memoised arrays live: views of a few large blocks (see `keep`). */
   private block = new Int32Array(0);
   private blockUsed = 0;
@@ -81,6 +89,11 @@ export class ArticleTerms {
   /** Ids given out so far: every id is below it. */
   get size(): number {
     return this.strings.length;
+  }
+
+  /** Articles read so far, a changed one again: what its memory grows with when it is kept across builds. */
+  get articlesRead(): number {
+    return this.articlesReadSoFar;
   }
 
   /** The string of an id: a token, a stem or a string given to `id`. */
@@ -139,6 +152,38 @@ export class ArticleTerms {
   /** Token ids of each of an article's sentences (`article.sentences`). Memoised. */
   sentenceTokens(article: Article): TokenRuns {
     return this.read(article).sentences;
+  }
+
+  /**
+   * What a stage makes of an article's text, sentences and title alone (nothing else of it), in this
+   * vocabulary's ids: made by `make` unless kept from before (`remember`). `kind` names what is made, and the
+   * settings it depends on.
+   */
+  derived<T>(article: Article, kind: string, make: () => T): T {
+    let value = this.remembered<T>(article, kind);
+    if (value === undefined) {
+      const made = make();
+      this.remember(article, kind, () => made);
+      value = made;
+    }
+    return value;
+  }
+
+  /** What `remember` kept of the article while its text is the one read, if anything. */
+  remembered<T>(article: Article, kind: string): T | undefined {
+    return this.keepsDerived ? (this.read(article).derived?.get(kind) as T | undefined) : undefined;
+  }
+
+  /**
+   * When this vocabulary is kept across builds (`keepsDerived`), keeps what `make` gives (what a stage made
+   * of the article, see `derived`) with its tokens, so a rebuild makes it again only for changed articles.
+   * Else does nothing: a build makes each once, and keeping it would only hold memory.
+   */
+  remember(article: Article, kind: string, make: () => unknown): void {
+    if (!this.keepsDerived) return;
+    const memo = this.read(article);
+    memo.derived ??= new Map();
+    memo.derived.set(kind, make());
   }
 
   /** Whether every character of an article's body text is ASCII, as its tokens were read. Memoised. */
@@ -236,7 +281,7 @@ export class ArticleTerms {
    */
   private read(article: Article): Memo {
     let memo = this.articles.get(article.id);
-    if (memo) return memo;
+    if (memo && isSameText(memo.source, article)) return memo;
     const { text, sentences } = article;
     const ids = this.buffer;
     ids.clear();
@@ -267,8 +312,14 @@ export class ArticleTerms {
       ends[i] = ids.length;
     });
     const all = this.keep(ids);
-    memo = { text: all.subarray(0, bodyLength), sentences: { ids: all, starts, ends }, ascii: ascii !== 0 };
+    memo = {
+      source: { text, sentences, title: article.title },
+      text: all.subarray(0, bodyLength),
+      sentences: { ids: all, starts, ends },
+      ascii: ascii !== 0,
+    };
     this.articles.set(article.id, memo);
+    this.articlesReadSoFar++;
     return memo;
   }
 
@@ -468,11 +519,22 @@ export class IntList {
 }
 
 interface Memo {
+  /** What it was read from: an article with these is the one read (dedup's copy of it too). */
+  source: Pick<Article, 'text' | 'sentences' | 'title'>;
   text: Int32Array;
   title?: Int32Array;
   sentences: TokenRuns;
   /** Whether every character of the body is ASCII. */
   ascii: boolean;
+  /** What stages made of the article (`derived`), by kind. */
+  derived?: Map<string, unknown>;
+}
+
+/** Whether an article has the text, sentences and title a memo was read from (the same array of sentences). */
+function isSameText(source: Memo['source'], article: Article): boolean {
+  return (
+    source.sentences === article.sentences && source.text === article.text && source.title === article.title
+  );
 }
 
 /** The largest block of memoised arrays (1 MiB); an array over a quarter of it gets its own. */

@@ -1,3 +1,6 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../../src/adapters/local-files.ts';
 import type { SourceFile } from '../../../src/core/article.ts';
@@ -132,5 +135,42 @@ describe('StudioMemo', () => {
     expect(theme(after, 'harbour-3.txt')?.points).not.toBe(theme(before, 'harbour-3.txt')?.points);
     const seed = files[0]?.id as string;
     expect(theme(after, seed)?.points).toBe(theme(before, seed)?.points);
+  });
+
+  it.each([
+    ['by their stamps', () => Date.now() + 60_000],
+    ['files written just now', Date.now],
+  ])('reads a folder as parse(readSourceFolder) does, and sees a file written again (%s)', async (_, now) => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'studio-memo-'));
+    try {
+      await cp('seeds', dir, { recursive: true });
+      const memo = new StudioMemo(now);
+      const first = await memo.parseFolder(dir);
+      const [file, gone] = await readSourceFolder(dir);
+      const text = new TextDecoder().decode(file?.bytes);
+
+      // Act: nothing changed; then one file written again with as many bytes, one removed, one added.
+      const unchanged = await memo.parseFolder(dir);
+      await writeFile(
+        join(dir, file?.id as string),
+        text.replace(/[a-z]/, (c) => (c === 'a' ? 'b' : 'a')),
+      );
+      await rm(join(dir, gone?.id as string));
+      await writeFile(join(dir, 'new.txt'), 'Harbour reopens\n\nThe city harbour reopened on Monday.\n');
+      const changed = await memo.parseFolder(dir);
+
+      // Assess
+      const expected = await new StudioMemo().parse(await readSourceFolder(dir));
+      expect(unchanged.key).toBe(first.key);
+      expect(unchanged.articles.every((article, i) => article === first.articles[i])).toBe(true);
+      expect(changed.key).toBe(expected.key);
+      expect(changed.articles).toEqual(expected.articles);
+      expect(changed.articles.slice(1).filter((a) => first.articles.includes(a))).toHaveLength(
+        first.articles.length - 2,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fileStamp, listSourceFiles, readSourceFolder } from '../../src/adapters/local-files.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'local-files-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const LATER = () => Date.now() + 60_000;
+
+describe('listSourceFiles', () => {
+  it('lists what readSourceFolder reads, with its ids, hidden files left out', async () => {
+    // Prepare
+    await mkdir(join(dir, 'world', '.drafts'), { recursive: true });
+    await writeFile(join(dir, 'b.txt'), 'B');
+    await writeFile(join(dir, 'world', 'a.md'), 'A');
+    await writeFile(join(dir, 'world', '.drafts', 'c.txt'), 'C');
+    await writeFile(join(dir, '.hidden.txt'), 'D');
+
+    // Act
+    const listed = await listSourceFiles(`${dir}/`);
+
+    // Assess
+    expect(listed.map((file) => file.id)).toEqual(['b.txt', 'world/a.md']);
+    expect(listed.map((file) => file.path)).toEqual([join(dir, 'b.txt'), join(dir, 'world', 'a.md')]);
+    expect((await readSourceFolder(dir)).map((file) => file.id)).toEqual(['b.txt', 'world/a.md']);
+  });
+});
+
+describe('fileStamp', () => {
+  it('changes when a file is written again, even with as many bytes', async () => {
+    // Prepare
+    const path = join(dir, 'a.txt');
+    await writeFile(path, 'first');
+    const before = fileStamp(path, LATER());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // Act
+    await writeFile(path, 'other');
+
+    // Assess
+    expect(before).toBeDefined();
+    expect(fileStamp(path, LATER())).not.toBe(before);
+  });
+
+  it('gives none for a file written just now (one more write could keep every field) or not there', async () => {
+    // Prepare
+    const path = join(dir, 'a.txt');
+    await writeFile(path, 'now');
+
+    // Act
+    const fresh = fileStamp(path);
+    const missing = fileStamp(join(dir, 'missing.txt'), LATER());
+
+    // Assess
+    expect(fresh).toBeUndefined();
+    expect(missing).toBeUndefined();
+  });
+});
