@@ -1,7 +1,7 @@
 // Commands people wait for, each a whole fresh process timed from outside (median of BENCH_CLI_RUNS): the CLI
-// help, `npm start`'s build of the seeds, `digest summarize` on 10 articles, and Node's own start and
-// `mjml --version` beside them.
-import { spawnSync } from 'node:child_process';
+// help, `npm start`'s build of the seeds, `digest summarize` on 10 articles, the studio on the seeds until its
+// first page is served, and Node's own start and `mjml --version` beside them.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,33 +32,71 @@ const commandEnv = (() => {
 })();
 const usageReporter = fileURLToPath(new URL('process-usage.mjs', import.meta.url));
 
+/** Runs one process of a command; resolves to its wall time in ms, as the one who waits for it sees it. */
+type Run = (args: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+/** A command that does its work and exits. */
+const runToExit: Run = async (args, env) => {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return performance.now() - started;
+};
+
+/** A server (the studio): until it has printed its address and served the page there; then it is stopped. */
+const runUntilServed: Run = (args, env) =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const server = spawn(process.execPath, args, {
+      cwd: projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let served: number | undefined;
+    server.stdout.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const url = output.match(/http:\/\/\S+/)?.[0];
+      if (!url || served !== undefined) return;
+      served = Number.NaN;
+      void fetch(url)
+        .then((response) => response.text())
+        .then(() => {
+          served = performance.now() - started;
+          server.kill('SIGINT');
+        }, reject);
+    });
+    server.on('exit', () =>
+      served && Number.isFinite(served)
+        ? resolve(served)
+        : reject(new Error(`${args.join(' ')} served no page`)),
+    );
+  });
+
 /**
  * Wall time from `runs` plain processes, as people start them; CPU time and peak RSS from `runs` more with a
  * preloaded reporter, which would add its own start-up (about 40 ms here) to the wall time.
  */
-function measure(
+async function measure(
   name: string,
   args: string[],
   runs: number,
-  env: NodeJS.ProcessEnv = commandEnv,
-): CommandFigure {
+  { env = commandEnv, run = runToExit }: { env?: NodeJS.ProcessEnv; run?: Run } = {},
+): Promise<CommandFigure> {
   const work = mkdtempSync(join(tmpdir(), 'bench-cli-'));
   const usageFile = join(work, 'usage.json');
-  const run = (preload: string[]) => {
-    const started = performance.now();
-    const result = spawnSync(process.execPath, [...preload, ...args], {
-      cwd: projectRoot,
-      env: { ...env, BENCH_USAGE_FILE: usageFile },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`);
-    return performance.now() - started;
-  };
-  const wall = Array.from({ length: runs }, () => run([]));
-  const usage = Array.from({ length: runs }, () => {
-    run(['--import', usageReporter]);
-    return JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuMs: number; peakRssMiB: number };
-  });
+  const processEnv = { ...env, BENCH_USAGE_FILE: usageFile };
+  const wall: number[] = [];
+  const usage: { cpuMs: number; peakRssMiB: number }[] = [];
+  for (let i = 0; i < runs; i++) wall.push(await run(args, processEnv));
+  for (let i = 0; i < runs; i++) {
+    await run(['--import', usageReporter, ...args], processEnv);
+    usage.push(JSON.parse(readFileSync(usageFile, 'utf8')));
+  }
   rmSync(work, { recursive: true, force: true });
   return {
     name,
@@ -68,7 +106,7 @@ function measure(
   };
 }
 
-export function benchCommands(runs: number, evalDir: string): CommandFigure[] {
+export async function benchCommands(runs: number, evalDir: string): Promise<CommandFigure[]> {
   const work = mkdtempSync(join(tmpdir(), 'bench-cli-input-'));
   try {
     const articles = join(work, 'articles');
@@ -79,15 +117,21 @@ export function benchCommands(runs: number, evalDir: string): CommandFigure[] {
     for (const file of files) writeFileSync(join(articles, file.id.replaceAll('/', '_')), file.bytes);
     const cli = 'bin/digest.js';
     return [
-      ...nodeStartRows(runs),
-      measure('digest --help', [cli, '--help'], runs),
-      measure(
+      ...(await nodeStartRows(runs)),
+      await measure('digest --help', [cli, '--help'], runs),
+      await measure(
         'npm start (digest build, 5 seed articles)',
         [cli, 'build', '--input', 'seeds', '--out', join(work, 'out')],
         runs,
       ),
-      measure('digest summarize (10 articles)', [cli, 'summarize', '--input', articles], runs),
-      measure('mjml --version (for scale)', ['node_modules/mjml/bin/mjml', '--version'], runs),
+      await measure('digest summarize (10 articles)', [cli, 'summarize', '--input', articles], runs),
+      await measure(
+        'digest preview (5 seed articles), page served',
+        [cli, 'preview', '--input', 'seeds', '--port', '0'],
+        runs,
+        { run: runUntilServed },
+      ),
+      await measure('mjml --version (for scale)', ['node_modules/mjml/bin/mjml', '--version'], runs),
     ];
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -95,15 +139,14 @@ export function benchCommands(runs: number, evalDir: string): CommandFigure[] {
 }
 
 /** Node's own start, for scale: as the command rows run, and with this machine's NODE_EXTRA_CA_CERTS if set. */
-function nodeStartRows(runs: number): CommandFigure[] {
+async function nodeStartRows(runs: number): Promise<CommandFigure[]> {
   const empty = ['-e', ''];
-  const rows = [measure('node -e "" (Node alone, for scale)', empty, runs)];
+  const rows = [await measure('node -e "" (Node alone, for scale)', empty, runs)];
   const certificates = process.env.NODE_EXTRA_CA_CERTS;
   if (certificates)
     rows.push(
-      measure('node -e "" with NODE_EXTRA_CA_CERTS', empty, runs, {
-        ...commandEnv,
-        NODE_EXTRA_CA_CERTS: certificates,
+      await measure('node -e "" with NODE_EXTRA_CA_CERTS', empty, runs, {
+        env: { ...commandEnv, NODE_EXTRA_CA_CERTS: certificates },
       }),
     );
   return rows;

@@ -67,7 +67,7 @@ function child<T>(script: string, args: string[] = []): T {
 const started = performance.now();
 await bundleChildren();
 const loadBefore = loadavg()[0] ?? 0;
-const commands = benchCommands(cliRuns, evalDir);
+const commands = await benchCommands(cliRuns, evalDir);
 const runs = sizes.map((size) => child<CorpusRun>('build-child.ts', [String(size), evalDir]));
 const personalisation = child<PersonaliseFigures>('personalise-child.ts');
 const bundles = await benchBundles(coldRuns);

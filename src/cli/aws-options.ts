@@ -140,6 +140,9 @@ export function resourceOption(
   return new Option(flags, `${context}${description} (default: stack output ${output})`).env(env);
 }
 
+export const digestsTableOption = () => resourceOption('digestsTable');
+export const approvedQueueOption = () => resourceOption('approvedQueueUrl');
+
 /** One DescribeStacks per stack, endpoint and region in a run: the outputs, or why there are none. */
 const lookups = new Map<string, Promise<{ outputs: Record<string, string> } | { problem: string }>>();
 

@@ -12,6 +12,7 @@ import { loadTemplates } from '../core/render/templates.ts';
 import {
   type AwsOptions,
   clientConfig,
+  digestsTableOption,
   type ResourceOptions,
   resourceOption,
   stackResources,
@@ -25,9 +26,6 @@ export interface EditorOptions extends ResourceOptions {
   templates?: string;
   maxThemes?: string;
 }
-
-export const digestsTableOption = () => resourceOption('digestsTable');
-export const approvedQueueOption = () => resourceOption('approvedQueueUrl');
 
 /** The options every command that changes a deployed digest's content takes. */
 export function withEditorOptions(command: Command): Command {

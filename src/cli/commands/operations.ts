@@ -8,20 +8,15 @@ import type { Logger } from '../../core/ports/logger.ts';
 import { DigestReview } from '../../core/scheduled-digest.ts';
 import type { DigestEvent } from '../../handlers/digest.ts';
 import {
+  approvedQueueOption,
   clientConfig,
+  digestsTableOption,
   parseWindowEnd,
   resourceOption,
   stackResources,
   withAwsOptions,
 } from '../aws-options.ts';
-import {
-  approvedQueueOption,
-  digestEditor,
-  digestRecords,
-  digestsTableOption,
-  type EditorOptions,
-  withEditorOptions,
-} from '../digest-editor.ts';
+import { digestEditor, digestRecords, type EditorOptions, withEditorOptions } from '../digest-editor.ts';
 import { printSendReport } from './send.ts';
 
 interface OperatorOptions extends EditorOptions {

@@ -1,46 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Command } from 'commander';
 import { DynamoDbArticleIndex } from '../../adapters/dynamodb-article-index.ts';
 import { S3NormalisedArticles } from '../../adapters/s3-normalised-articles.ts';
 import type { EmailSettings } from '../../core/render/settings.ts';
-import { DEFAULT_WINDOW_HOURS, previewDigest } from '../../core/scheduled-digest.ts';
-import {
-  clientConfig,
-  parseWindowEnd,
-  type ResourceOptions,
-  resourceOption,
-  stackResources,
-  withAwsOptions,
-} from '../aws-options.ts';
+import { previewDigest } from '../../core/scheduled-digest.ts';
+import { clientConfig, parseWindowEnd, stackResources } from '../aws-options.ts';
 import { digestRecords } from '../digest-editor.ts';
 import { writeDigestFiles } from '../digest-files.ts';
-
-export interface BucketPreviewOptions extends Omit<ResourceOptions, 'bucket'> {
-  /** The articles bucket, or `true` (`--bucket` alone) for the stack's. */
-  bucket?: string | true;
-  window?: string;
-  windowHours: string;
-  title?: string;
-  out: string;
-  templates?: string;
-}
-
-/** The options of `digest preview` that build from the deployed store instead of a folder. */
-export function withBucketPreviewOptions(command: Command): Command {
-  return withAwsOptions(
-    command
-      .option(
-        '--bucket [name]',
-        "articles bucket: preview the digest the scheduled run would send from it (alone: the stack's)",
-      )
-      .addOption(resourceOption('indexTable'))
-      .option('--window <iso>', 'with --bucket: end of the window (the scheduled time); default now')
-      .option('--window-hours <n>', 'with --bucket: window length, as deployed', String(DEFAULT_WINDOW_HOURS))
-      .option('--out <dir>', 'with --bucket: folder to write the digest files to', 'out/preview'),
-  );
-}
+import type { BucketPreviewOptions } from './preview-options.ts';
 
 /**
  * Builds locally, with the same core, the exact digest the cloud run would send for the window from the stored

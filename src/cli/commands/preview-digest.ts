@@ -1,43 +1,12 @@
-import type { Command } from 'commander';
 import type { Digest } from '../../core/digest.ts';
 import { deployedEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
-import { resourceOption } from '../aws-options.ts';
-import {
-  approvedQueueOption,
-  digestEditor,
-  digestsTableOption,
-  type EditorOptions,
-  editorIdentity,
-} from '../digest-editor.ts';
+import { digestEditor, editorIdentity } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
-import { announceStudio, parsePort, type StudioOptions } from '../studio-options.ts';
+import { announceStudio, parsePort } from '../studio-options.ts';
 import { reviewer } from './operations.ts';
+import type { DigestPreviewOptions } from './preview-options.ts';
 import { sendTestCopy, sendTestIdentity } from './send.ts';
-
-export interface DigestPreviewOptions extends EditorOptions, StudioOptions {
-  digest?: string;
-  by?: string;
-  testTo?: string;
-}
-
-/** The options of `digest preview` that open a deployed pending digest for editing. */
-export function withDigestPreviewOptions(command: Command): Command {
-  return command
-    .option(
-      '--digest <id>',
-      'edit the deployed pending digest ID (review mode); uses --bucket for its archive',
-    )
-    .option('--by <name>', 'who edits (default: your AWS identity; folder mode: your user name)')
-    .addOption(digestsTableOption())
-    .addOption(approvedQueueOption())
-    .option('--test-to <address>', 'with --digest: "Send a test to me" sends to this address')
-    .addOption(resourceOption('from', undefined, 'with --test-to: '))
-    .addOption(resourceOption('fromName', undefined, 'with --test-to: '))
-    .addOption(resourceOption('keySecret', undefined, 'with --test-to: '))
-    .addOption(resourceOption('linkBase', undefined, 'with --test-to: '))
-    .addOption(resourceOption('listId', undefined, 'with --test-to: '));
-}
 
 /** "Send a test to me": the same message as `digest send-test`, of the digest as edited. */
 async function testSender(options: DigestPreviewOptions & { digest: string }) {

@@ -6,12 +6,12 @@ import { folderEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { announceStudio, parsePort, withStudioOptions } from '../studio-options.ts';
-import { type BucketPreviewOptions, previewFromBucket, withBucketPreviewOptions } from './preview-bucket.ts';
 import {
+  type BucketPreviewOptions,
   type DigestPreviewOptions,
-  previewDeployedDigest,
+  withBucketPreviewOptions,
   withDigestPreviewOptions,
-} from './preview-digest.ts';
+} from './preview-options.ts';
 
 export function registerPreview(program: Command): void {
   const command = program
@@ -23,8 +23,15 @@ export function registerPreview(program: Command): void {
   withDigestPreviewOptions(withBucketPreviewOptions(withStudioOptions(command))).action(
     async (opts: PreviewCommandOptions) => {
       const bucket = opts.bucket === true ? undefined : opts.bucket;
-      if (opts.digest) return previewDeployedDigest({ ...opts, bucket, digest: opts.digest });
-      if (opts.bucket) return previewFromBucket(opts, await readEmailSettings(opts));
+      // The modes on deployed data load the AWS SDK, and only when used: a folder's studio starts without it.
+      if (opts.digest) {
+        const { previewDeployedDigest } = await import('./preview-digest.ts');
+        return previewDeployedDigest({ ...opts, bucket, digest: opts.digest });
+      }
+      if (opts.bucket) {
+        const { previewFromBucket } = await import('./preview-bucket.ts');
+        return previewFromBucket(opts, await readEmailSettings(opts));
+      }
       const port = parsePort(opts.port);
       const settings = await readEmailSettings(opts);
       await requireFolder(opts.input);
