@@ -129,7 +129,8 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
   // Catch up with what changed while nobody was watching: every file now, and every key that is gone.
   const present = (await listVisibleFiles(watchDir)).map(keyOf);
   const known = (await index.listWrittenBetween(new Date(0), END_OF_TIME)).map((entry) => entry.key);
-  await ingest([...present, ...known.filter((key) => !present.includes(key))]);
+  const presentKeys = new Set(present);
+  await ingest([...present, ...known.filter((key) => !presentKeys.has(key))]);
 
   try {
     preview = await startPreviewServer({
