@@ -6,6 +6,7 @@ import type { Digest, Skipped } from '../core/digest.ts';
 import { parseFiles } from '../core/parse-files.ts';
 import { buildDigestFromArticles, ThemeMemo } from '../core/pipeline.ts';
 import { ArticleTerms } from '../core/text/article-terms.ts';
+import { ClientSupportMemo } from './client-support.ts';
 
 /** A digest's input: the articles, and the files that did not become articles with the reason. */
 export interface CollectedArticles {
@@ -44,6 +45,9 @@ export class StudioMemo {
   private readonly themes = new ThemeMemo();
   /** The articles' tokens: after a file changes, only its article is tokenised again. */
   private terms = new ArticleTerms(true);
+
+  /** The email's client issues: after an edit of text only, not checked again. */
+  readonly clientSupport = new ClientSupportMemo();
 
   /** `now`: the clock files' times are compared with (fileStamp). */
   constructor(private readonly now: () => number = Date.now) {}

@@ -4,7 +4,7 @@ import { TemplateError, UsageError } from '../core/errors.ts';
 import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { compileTemplates } from '../core/render/templates.ts';
-import { type ClientIssue, checkClientSupport, newIssues, readBaseline } from './client-support.ts';
+import { type ClientIssue, newIssues, readBaseline } from './client-support.ts';
 import type { EditedDigest, EditSession } from './editing.ts';
 import type { CollectedArticles, StudioMemo } from './studio-memo.ts';
 
@@ -77,7 +77,7 @@ export async function buildStudio(
     if (!digest) throw new UsageError('no digest: give the studio a folder or a deployed digest');
     const templates = compileTemplates(await templateFolder(sources.templatesDir).readAll());
     const email = await renderSampleEmail(digest, templates, sources.settings);
-    const clientIssues = checkClientSupport(email.html);
+    const clientIssues = memo.clientSupport.check(email.html);
     return {
       ...base,
       digest,

@@ -8,6 +8,7 @@ import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { compileTemplates } from '../../../src/core/render/templates.ts';
 import {
   CLIENT_SUPPORT_BASELINE,
+  ClientSupportMemo,
   checkClientSupport,
   issueKey,
   newIssues,
@@ -67,5 +68,26 @@ describe('email-client support (caniemail)', () => {
     // Assess
     expect(fresh.map((i) => i.feature)).toContain('position');
     expect(fresh.every((i) => /^(gmail|outlook|apple-mail)\./.test(i.client))).toBe(true);
+  });
+
+  it('checks again only HTML that differs in more than its text (elements, attributes, stylesheets)', async () => {
+    // Prepare
+    const html = await renderWith(DEFAULT_TEMPLATES_DIR);
+    const memo = new ClientSupportMemo();
+    const first = memo.check(html);
+
+    // Act
+    const renamedHtml = html.replace(/>[^<]*Story[^<]*</, '>A renamed story<');
+    const renamed = memo.check(renamedHtml);
+    const styled = memo.check(html.replace('<body', '<body class="x" style="display:flex"'));
+    const restyled = memo.check(html.replace('</style>', 'a { position: fixed; }</style>'));
+
+    // Assess
+    expect(first).toEqual(checkClientSupport(html));
+    expect(renamedHtml).not.toBe(html);
+    expect(renamed).toBe(first);
+    expect(styled.length).toBeGreaterThan(first.length);
+    expect(styled).toEqual(checkClientSupport(html.replace('<body', '<body class="x" style="display:flex"')));
+    expect(restyled).not.toBe(styled);
   });
 });
