@@ -126,7 +126,7 @@ export async function benchCommands(runs: number, evalDir: string): Promise<Comm
       ),
       await measure('digest summarize (10 articles)', [cli, 'summarize', '--input', articles], runs),
       await measure(
-        'digest preview (5 seed articles), page served',
+        'digest preview (5 seeds), page served',
         [cli, 'preview', '--input', 'seeds', '--port', '0'],
         runs,
         { run: runUntilServed },

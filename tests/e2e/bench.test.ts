@@ -80,7 +80,7 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
       'digest --help',
       'npm start (digest build, 5 seed articles)',
       'digest summarize (10 articles)',
-      'digest preview (5 seed articles), page served',
+      'digest preview (5 seeds), page served',
       'mjml --version (for scale)',
     ]);
     for (const c of written.commands) expect(c.cpuMs).toBeGreaterThan(0);
