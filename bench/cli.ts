@@ -47,7 +47,7 @@ const runToExit: Run = async (args, env) => {
   return performance.now() - started;
 };
 
-/** A server (the studio): until it has printed its address and served the page there; then it is stopped. */
+/** A server (the studio): until it has printed its address and served the page there; then stopped as by Ctrl+C. */
 const runUntilServed: Run = (args, env) =>
   new Promise((resolve, reject) => {
     const started = performance.now();
@@ -57,25 +57,45 @@ const runUntilServed: Run = (args, env) =>
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    let served: number | undefined;
+    let errors = '';
+    let requested = false;
+    let servedMs: number | undefined;
+    let failure: Error | undefined;
+    const stop = (error?: Error) => {
+      failure ??= error;
+      server.kill('SIGINT');
+    };
+    const deadline = setTimeout(
+      () => stop(new Error(`no page within ${SERVE_TIMEOUT_MS} ms`)),
+      SERVE_TIMEOUT_MS,
+    );
+    server.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk;
+    });
     server.stdout.on('data', (chunk: Buffer) => {
       output += chunk;
-      const url = output.match(/http:\/\/\S+/)?.[0];
-      if (!url || served !== undefined) return;
-      served = Number.NaN;
-      void fetch(url)
-        .then((response) => response.text())
-        .then(() => {
-          served = performance.now() - started;
-          server.kill('SIGINT');
-        }, reject);
+      // The address once printed whole (a space or line end after it).
+      const url = output.match(/(http:\/\/\S+)\s/)?.[1];
+      if (!url || requested) return;
+      requested = true;
+      fetch(url)
+        .then(async (response) => {
+          await response.text();
+          if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+          servedMs = performance.now() - started;
+          stop();
+        })
+        .catch((error: Error) => stop(error));
     });
-    server.on('exit', () =>
-      served && Number.isFinite(served)
-        ? resolve(served)
-        : reject(new Error(`${args.join(' ')} served no page`)),
-    );
+    server.on('exit', () => {
+      clearTimeout(deadline);
+      if (servedMs !== undefined && !failure) resolve(servedMs);
+      else
+        reject(new Error(`${args.join(' ')} served no page: ${failure?.message ?? 'it exited'}\n${errors}`));
+    });
   });
+
+const SERVE_TIMEOUT_MS = 30_000;
 
 /**
  * Wall time from `runs` plain processes, as people start them; CPU time and peak RSS from `runs` more with a
@@ -127,7 +147,7 @@ export async function benchCommands(runs: number, evalDir: string): Promise<Comm
       await measure('digest summarize (10 articles)', [cli, 'summarize', '--input', articles], runs),
       await measure(
         'digest preview (5 seeds), page served',
-        [cli, 'preview', '--input', 'seeds', '--port', '0'],
+        [cli, 'preview', '--input', 'seeds', '--port', '0', '--no-open'],
         runs,
         { run: runUntilServed },
       ),

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { type BigIntStats, readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
@@ -50,7 +50,13 @@ export function readSourceFile({ id, path }: SourcePath): SourceFile {
  * now, where one more write in the same clock tick would leave every field as it is.
  */
 export function fileStamp(path: string, now = Date.now()): string | undefined {
-  const info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  let info: BigIntStats | undefined;
+  try {
+    info = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    // EACCES, ELOOP, ...: the file is read instead, and its read error reported as readSourceFile reports it.
+    return undefined;
+  }
   if (!info || Number(info.mtimeMs) > now - RACY_MS || Number(info.ctimeMs) > now - RACY_MS) return undefined;
   return `${info.size} ${info.mtimeNs} ${info.ctimeNs} ${info.ino}`;
 }

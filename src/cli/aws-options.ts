@@ -140,7 +140,9 @@ export function resourceOption(
   return new Option(flags, `${context}${description} (default: stack output ${output})`).env(env);
 }
 
+/** The digests table's option, which every command on deployed digests takes. */
 export const digestsTableOption = () => resourceOption('digestsTable');
+/** The approved-digests queue's option: where approving a digest hands it to sending. */
 export const approvedQueueOption = () => resourceOption('approvedQueueUrl');
 
 /** One DescribeStacks per stack, endpoint and region in a run: the outputs, or why there are none. */

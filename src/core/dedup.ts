@@ -19,7 +19,7 @@ export const NEAR_DUPLICATE_JACCARD = 0.6;
 // candidates are then confirmed on their exact shingle sets, so the banding never decides alone.
 const BANDS = 32;
 const ROWS = SIGNATURE_LENGTH / BANDS;
-/** What a kept vocabulary keeps of each article for dedup (ArticleTerms.remember): its band keys, its shingle set. */
+/** What a kept vocabulary keeps of each article for dedup (ArticleTerms.remember): band keys, shingle set. */
 const BAND_KEYS = 'dedup band keys';
 const SHINGLE_SET = 'dedup shingle set';
 
@@ -81,6 +81,7 @@ export function collapseDuplicates(
       set = terms.remembered<Uint32Array>(article, SHINGLE_SET);
       if (!set) {
         const made = shingleSet(shingles[x] ?? (shingleSequences([article], terms)[0] as Uint32Array));
+        // A copy is kept: `made` is a view of the array of every article's shingles, which it would hold.
         terms.remember(article, SHINGLE_SET, () => made.slice());
         set = made;
       }

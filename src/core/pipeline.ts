@@ -150,6 +150,8 @@ export class ThemeMemo {
   settle(): void {
     this.kept = this.next;
     this.next = new Map();
+    // Keys made after this build, without `start`, hash their articles: not this build's, which may be stale.
+    this.startedFrom = new Map();
   }
 
   private remembered<T>(key: string, write: () => T): T {

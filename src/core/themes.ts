@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import type { CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import { headlineFor } from './headline.ts';
-import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts';
+import { ArticleTerms, type ArticleText, IntList, type WordVisitor } from './text/article-terms.ts';
 import { PairHeap } from './text/heap.ts';
 import { type TermVectors, termVectors } from './text/term-vectors.ts';
 import { firstWords, isStopword } from './text/tokens.ts';
@@ -122,11 +122,11 @@ function articleVectors(
   const names = new NameReader(terms);
   const doc = new IntList();
   const kind = `theme terms ${settings.titleWeight} ${settings.nameWeight}`;
-  const read = sorted.map((article) =>
-    terms.derived(article, kind, () => articleTerms(article, settings, terms, names, doc)),
+  const perArticle = sorted.map((article) =>
+    terms.derived(article, kind, () => termsAndSignature(article, settings, terms, names, doc)),
   );
-  const docs = read.map((article) => article.doc);
-  const signatures = read.map((article) => article.signature);
+  const docs = perArticle.map((article) => article.doc);
+  const signatures = perArticle.map((article) => article.signature);
   // A term found in one article only cannot link it to another; it would only dilute its vector.
   return { vectors: termVectors(docs, terms, 2), signatures };
 }
@@ -135,8 +135,8 @@ function articleVectors(
  * One article's terms for its vector (body, title `titleWeight` times, names `nameWeight` times, in that
  * order) and its event signature. `doc` is scratch.
  */
-function articleTerms(
-  article: CanonicalArticle,
+function termsAndSignature(
+  article: ArticleText,
   settings: Required<ThemeOptions>,
   terms: ArticleTerms,
   names: NameReader,
@@ -741,7 +741,7 @@ const SIGNATURE_SENTENCES = 5;
  * where in `found` the names of a lead sentence already are, when they were read for the article's terms.
  */
 function eventSignature(
-  article: CanonicalArticle,
+  article: ArticleText,
   terms: ArticleTerms,
   names: NameReader,
   found: IntList,

@@ -38,8 +38,9 @@ export function checkClientSupport(html: string): ClientIssue[] {
 
 /**
  * checkClientSupport of the last HTML checked, again while the HTML differs from it only in text: the check reads
- * elements, their attributes and stylesheets, never the text between tags, and an edit that renames a theme or
- * swaps a point changes nothing else.
+ * elements, their attributes and stylesheets, never the text between tags. Renaming a theme (but the first, the
+ * subject), editing the intro, or swapping a point for one citing the same articles (its links are attributes)
+ * changes text only.
  */
 export class ClientSupportMemo {
   private last: { key: string; issues: ClientIssue[] } | undefined;
@@ -51,7 +52,7 @@ export class ClientSupportMemo {
   }
 }
 
-/** The HTML with the text between its tags left out, but for stylesheets' (which the check reads): in linear time. */
+/** The HTML without the text between its tags, stylesheets (which the check reads) kept: in linear time. */
 function withoutText(html: string): string {
   const parts: string[] = [];
   // Each piece after a "<" is a tag up to its last ">", then text.

@@ -1,5 +1,11 @@
 import { hash } from 'node:crypto';
-import { fileStamp, listSourceFiles, readSourceFile, requireFolder } from '../adapters/local-files.ts';
+import {
+  fileStamp,
+  listSourceFiles,
+  readSourceFile,
+  requireFolder,
+  type SourcePath,
+} from '../adapters/local-files.ts';
 import { withParseWorkers } from '../adapters/thread-parse-workers.ts';
 import type { Article, SourceFile } from '../core/article.ts';
 import type { Digest, Skipped } from '../core/digest.ts';
@@ -28,9 +34,6 @@ interface ParsedFile {
   skipped?: Skipped;
 }
 
-/** A file of the input as this build has it: read, or known from the last build by its stamp. */
-type InputFile = { file: SourceFile; stamp?: string } | { id: string; known: ParsedFile };
-
 /**
  * What the studio keeps from one build to the next, so a rebuild redoes only what its input changed. An edit or
  * a template change leaves the articles as they were: the digest built from them is used again, and only the
@@ -41,7 +44,7 @@ export class StudioMemo {
   /** The folder's files as last parsed, by id. */
   private files = new Map<string, ParsedFile>();
   private built: { key: string; digest: Digest } | undefined;
-  /** Each theme's headline and summary: after a file changes, only the themes whose articles changed are written again. */
+  /** Each theme's headline and summary: after a file changes, only themes whose articles changed are written. */
   private readonly themes = new ThemeMemo();
   /** The articles' tokens: after a file changes, only its article is tokenised again. */
   private terms = new ArticleTerms(true);
@@ -49,43 +52,38 @@ export class StudioMemo {
   /** The email's client issues: after an edit of text only, not checked again. */
   readonly clientSupport = new ClientSupportMemo();
 
-  /** `now`: the clock files' times are compared with (fileStamp). */
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `now`: the clock files' times are compared with (fileStamp). `read`: how a file is read (a test counts the
+   * reads, or makes one fail).
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly read: (path: SourcePath) => SourceFile = readSourceFile,
+  ) {}
 
   /**
-   * The articles of a folder's files, as `parse(await readSourceFolder(dir))` gives them, reading only the
-   * files whose stamp (size, times, inode) changed since the last read: after an edit, nothing is read.
+   * The articles of a folder's files, as parsing `readSourceFolder(dir)` gives them, reading only the files whose
+   * stamp (size, times, inode) changed since the last read, or that have none (changed in the last seconds), and
+   * parsing only those whose bytes changed.
    */
   async parseFolder(dir: string): Promise<KeyedArticles> {
     await requireFolder(dir);
-    const listed = await listSourceFiles(dir);
-    return this.update(
-      listed.map((path): InputFile => {
-        // Stamped before reading: a write in between leaves a newer stamp, and the file is read again next time.
-        const stamp = fileStamp(path.path, this.now());
-        const known = this.files.get(path.id);
-        return stamp !== undefined && known?.stamp === stamp
-          ? { id: path.id, known }
-          : { file: readSourceFile(path), stamp };
-      }),
-    );
-  }
-
-  /** The articles of a folder's files, parsing only the files that are new or whose bytes changed. */
-  async parse(files: readonly SourceFile[]): Promise<KeyedArticles> {
-    return this.update(files.map((file) => ({ file })));
-  }
-
-  private async update(input: readonly InputFile[]): Promise<KeyedArticles> {
-    // Each file as it is now: as last parsed when its bytes are the same, else only its hash until it is parsed.
-    const current = input.map((entry): ParsedFile => {
-      if ('known' in entry) return entry.known;
-      const hash = fileHash(entry.file);
-      const known = this.files.get(entry.file.id);
-      return { ...(known?.hash === hash ? known : { hash }), stamp: entry.stamp };
+    const input = (await listSourceFiles(dir)).map((path) => {
+      // Stamped before reading: a write in between leaves a newer stamp, and the file is read again next time.
+      const stamp = fileStamp(path.path, this.now());
+      const known = this.files.get(path.id);
+      if (stamp !== undefined && known?.stamp === stamp) return { id: path.id, known };
+      const file = this.read(path);
+      // A file that could not be read is read again next time, whatever its stamp.
+      const parsed = this.parsedAsBefore(file);
+      return {
+        id: path.id,
+        known: { ...parsed, stamp: file.readError === undefined ? stamp : undefined },
+        file,
+      };
     });
-    const changed = input.flatMap((entry, i) =>
-      'file' in entry && !current[i]?.article && !current[i]?.skipped ? [entry.file] : [],
+    const changed = input.flatMap(({ known, file }) =>
+      file && !known.article && !known.skipped ? [file] : [],
     );
     const parsed = await withParseWorkers(changed, (parseWorkers) => parseFiles(changed, { parseWorkers }));
     const fresh = new Map<string, Omit<ParsedFile, 'hash'>>([
@@ -93,18 +91,20 @@ export class StudioMemo {
       ...parsed.skipped.map((skipped) => [skipped.id, { skipped }] as const),
     ]);
     // Files no longer in the folder are forgotten.
-    const next = new Map<string, ParsedFile>();
-    input.forEach((entry, i) => {
-      const id = 'known' in entry ? entry.id : entry.file.id;
-      next.set(id, { ...(current[i] as ParsedFile), ...fresh.get(id) });
-    });
-    this.files = next;
-    const all = [...next.values()];
+    this.files = new Map(input.map(({ id, known }) => [id, { ...known, ...fresh.get(id) }]));
+    const all = [...this.files.values()];
     return {
       articles: all.flatMap((file) => (file.article ? [file.article] : [])),
       skipped: all.flatMap((file) => (file.skipped ? [file.skipped] : [])),
-      key: sha256(JSON.stringify([...next].map(([id, file]) => [id, file.hash]))),
+      key: sha256(JSON.stringify([...this.files].map(([id, file]) => [id, file.hash]))),
     };
+  }
+
+  /** The file as last parsed when its bytes are the same, else only its hash until it is parsed. */
+  private parsedAsBefore(file: SourceFile): ParsedFile {
+    const hash = fileHash(file);
+    const known = this.files.get(file.id);
+    return known?.hash === hash ? known : { hash };
   }
 
   /** Articles collected elsewhere (`digest dev`'s local ingest), keyed by all they hold. */
@@ -129,7 +129,10 @@ export class StudioMemo {
   }
 }
 
-/** Articles the vocabulary may read beyond twice the folder's before it is renewed: a small folder's too. */
+/**
+ * Articles the vocabulary may read beyond twice the folder's before it is renewed: a small folder's is renewed
+ * after a thousand changed files, not after two or three.
+ */
 const RENEW_TERMS_SLACK = 1000;
 
 /** The hash of a file's bytes, or why they could not be read (never a hash: hex has no space). */

@@ -47,8 +47,8 @@ export interface StudioBuild {
  * Builds the digest and its email exactly as `digest build` does (readSourceFolder, then parseFiles and
  * buildDigestFromArticles, which make buildDigest, then renderSampleEmail), re-reading the templates every
  * time so edits show up. `memo` keeps what the last build made of the same input (StudioMemo): after an edit or
- * a template change no article is read again and the digest is not built again. Errors become part of the result: the studio shows them
- * instead of stopping.
+ * a template change no article is read again and the digest is not built again. Errors become part of the
+ * result: the studio shows them instead of stopping.
  */
 export async function buildStudio(
   sources: StudioSources,

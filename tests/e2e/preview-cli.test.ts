@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const children: ChildProcess[] = [];
@@ -7,9 +10,12 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGINT');
 });
 
-/** Starts `digest preview` and resolves with the URL it prints, or rejects with what it said when it exits. */
-function startPreview(...args: string[]): Promise<string> {
-  const child = spawn(process.execPath, ['bin/digest.js', 'preview', '--no-open', ...args], {
+/**
+ * Starts `digest preview` and resolves with the URL it prints, or rejects with what it said when it exits.
+ * `nodeOptions`: options of its node process before the script.
+ */
+function startPreview(args: string[], nodeOptions: string[] = []): Promise<string> {
+  const child = spawn(process.execPath, [...nodeOptions, 'bin/digest.js', 'preview', '--no-open', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -35,7 +41,7 @@ describe('digest preview (command line)', () => {
 
     try {
       // Act
-      const url = await startPreview('--input', 'seeds', '--port', String(taken));
+      const url = await startPreview(['--input', 'seeds', '--port', String(taken)]);
       const page = await fetch(url);
 
       // Assess
@@ -49,9 +55,41 @@ describe('digest preview (command line)', () => {
 
   it('refuses a missing input folder with a clear message and a non-zero exit', async () => {
     // Act
-    const failure = startPreview('--input', 'no-such-folder');
+    const failure = startPreview(['--input', 'no-such-folder']);
 
     // Assess
     await expect(failure).rejects.toThrow(/exit 1: digest: input folder no-such-folder does not exist/);
+  });
+
+  it('loads no AWS SDK client for a folder: only --digest and --bucket need one', async () => {
+    // Prepare: a preloaded module that writes the CommonJS modules loaded (the SDK's are) when the process exits.
+    const work = await mkdtemp(join(tmpdir(), 'preview-modules-'));
+    const loaded = join(work, 'loaded.json');
+    const reporter = join(work, 'report-modules.mjs');
+    await writeFile(
+      reporter,
+      `import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const require = createRequire(import.meta.url);
+process.on('exit', () => writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))));`,
+    );
+
+    try {
+      // Act
+      const url = await startPreview(['--input', 'seeds', '--port', '0'], ['--import', reporter]);
+      await (await fetch(url)).text();
+      const child = children.pop() as ChildProcess;
+      await new Promise((exited) => {
+        child.on('exit', exited);
+        child.kill('SIGINT');
+      });
+
+      // Assess
+      const modules = JSON.parse(await readFile(loaded, 'utf8')) as string[];
+      expect(modules.length).toBeGreaterThan(0);
+      expect(modules.filter((path) => path.includes('@aws-sdk'))).toEqual([]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

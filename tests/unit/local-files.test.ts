@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,11 +35,12 @@ describe('listSourceFiles', () => {
 
 describe('fileStamp', () => {
   it('changes when a file is written again, even with as many bytes', async () => {
-    // Prepare
+    // Prepare: a file saved long ago, as most of a folder is.
     const path = join(dir, 'a.txt');
     await writeFile(path, 'first');
+    const longAgo = new Date('2026-01-01T00:00:00Z');
+    await utimes(path, longAgo, longAgo);
     const before = fileStamp(path, LATER());
-    await new Promise((resolve) => setTimeout(resolve, 20));
 
     // Act
     await writeFile(path, 'other');
@@ -49,7 +50,7 @@ describe('fileStamp', () => {
     expect(fileStamp(path, LATER())).not.toBe(before);
   });
 
-  it('gives none for a file written just now (one more write could keep every field) or not there', async () => {
+  it('gives none for a file written just now (one more write could keep every field), or one it cannot stat', async () => {
     // Prepare
     const path = join(dir, 'a.txt');
     await writeFile(path, 'now');
@@ -57,9 +58,11 @@ describe('fileStamp', () => {
     // Act
     const fresh = fileStamp(path);
     const missing = fileStamp(join(dir, 'missing.txt'), LATER());
+    const unreachable = fileStamp(join(path, 'below-a-file.txt'), LATER());
 
-    // Assess
+    // Assess: the caller reads each such file, and reports why it cannot be read.
     expect(fresh).toBeUndefined();
     expect(missing).toBeUndefined();
+    expect(unreachable).toBeUndefined();
   });
 });

@@ -44,6 +44,12 @@ export interface TokenRuns {
  * ```
  * and `contentTermIds(ids, starts[i], ends[i])` is `contentTerms(article.sentences[i])` as ids.
  */
+/**
+ * What ArticleTerms reads of an article, and all a stage may derive from it (`ArticleTerms.derived`): its id
+ * names its memo, its text, sentences and title are what is read.
+ */
+export type ArticleText = Pick<Article, 'id' | 'text' | 'sentences' | 'title'>;
+
 /** What `ArticleTerms.forEachWord` calls for each word. */
 export interface WordVisitor {
   word(start: number, end: number, from: number, to: number): void;
@@ -134,12 +140,12 @@ export class ArticleTerms {
   }
 
   /** Token ids of an article's whole body text (`article.text`). Memoised. */
-  textTokens(article: Article): Int32Array {
+  textTokens(article: ArticleText): Int32Array {
     return this.read(article).text;
   }
 
   /** Token ids of an article's title. Memoised. */
-  titleTokens(article: Article): Int32Array {
+  titleTokens(article: ArticleText): Int32Array {
     const memo = this.read(article);
     if (!memo.title) {
       this.buffer.clear();
@@ -150,7 +156,7 @@ export class ArticleTerms {
   }
 
   /** Token ids of each of an article's sentences (`article.sentences`). Memoised. */
-  sentenceTokens(article: Article): TokenRuns {
+  sentenceTokens(article: ArticleText): TokenRuns {
     return this.read(article).sentences;
   }
 
@@ -159,7 +165,7 @@ export class ArticleTerms {
    * vocabulary's ids: made by `make` unless kept from before (`remember`). `kind` names what is made, and the
    * settings it depends on.
    */
-  derived<T>(article: Article, kind: string, make: () => T): T {
+  derived<T>(article: ArticleText, kind: string, make: () => T): T {
     let value = this.remembered<T>(article, kind);
     if (value === undefined) {
       const made = make();
@@ -170,7 +176,7 @@ export class ArticleTerms {
   }
 
   /** What `remember` kept of the article while its text is the one read, if anything. */
-  remembered<T>(article: Article, kind: string): T | undefined {
+  remembered<T>(article: ArticleText, kind: string): T | undefined {
     return this.keepsDerived ? (this.read(article).derived?.get(kind) as T | undefined) : undefined;
   }
 
@@ -179,7 +185,7 @@ export class ArticleTerms {
    * of the article, see `derived`) with its tokens, so a rebuild makes it again only for changed articles.
    * Else does nothing: a build makes each once, and keeping it would only hold memory.
    */
-  remember(article: Article, kind: string, make: () => unknown): void {
+  remember(article: ArticleText, kind: string, make: () => unknown): void {
     if (!this.keepsDerived) return;
     const memo = this.read(article);
     memo.derived ??= new Map();
@@ -187,7 +193,7 @@ export class ArticleTerms {
   }
 
   /** Whether every character of an article's body text is ASCII, as its tokens were read. Memoised. */
-  isAscii(article: Article): boolean {
+  isAscii(article: ArticleText): boolean {
     return this.read(article).ascii;
   }
 
@@ -279,7 +285,7 @@ export class ArticleTerms {
    * before it, then it: its tokens are those of the body. One that is not found (or whose edges cut a
    * token) is read on its own once the body is read, its tokens after the body's.
    */
-  private read(article: Article): Memo {
+  private read(article: ArticleText): Memo {
     let memo = this.articles.get(article.id);
     if (memo && isSameText(memo.source, article)) return memo;
     const { text, sentences } = article;
@@ -520,7 +526,7 @@ export class IntList {
 
 interface Memo {
   /** What it was read from: an article with these is the one read (dedup's copy of it too). */
-  source: Pick<Article, 'text' | 'sentences' | 'title'>;
+  source: Omit<ArticleText, 'id'>;
   text: Int32Array;
   title?: Int32Array;
   sentences: TokenRuns;
@@ -530,11 +536,17 @@ interface Memo {
   derived?: Map<string, unknown>;
 }
 
-/** Whether an article has the text, sentences and title a memo was read from (the same array of sentences). */
-function isSameText(source: Memo['source'], article: Article): boolean {
-  return (
-    source.sentences === article.sentences && source.text === article.text && source.title === article.title
-  );
+/**
+ * Whether an article has the text, sentences and title a memo was read from: at once for dedup's copy of it (the
+ * same strings and array), by value for an article read again (`digest dev` collects new objects every build).
+ */
+function isSameText(source: Memo['source'], article: ArticleText): boolean {
+  if (source.text !== article.text || source.title !== article.title) return false;
+  const [a, b] = [source.sentences, article.sentences];
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The largest block of memoised arrays (1 MiB); an array over a quarter of it gets its own. */
