@@ -16,6 +16,17 @@ export interface TokenRuns {
 }
 
 /**
+ * What ArticleTerms reads of an article, and all a stage may derive from it (`ArticleTerms.derived`): its id
+ * names its memo, its text, sentences and title are what is read.
+ */
+export type ArticleText = Pick<Article, 'id' | 'text' | 'sentences' | 'title'>;
+
+/** What `ArticleTerms.forEachWord` calls for each word. */
+export interface WordVisitor {
+  word(start: number, end: number, from: number, to: number): void;
+}
+
+/**
  * The one pass over the text of a build: every article is tokenised once, and every token, stem and term
  * is an integer id in one per-build vocabulary, shared by dedup, themes, labels and summaries.
  *
@@ -28,7 +39,7 @@ export interface TokenRuns {
  *   sight: a token that is its own stem ("cat") has one id. Ids say nothing about order; compare the
  *   strings (`text(id)`) where ties must be broken by term.
  * - Per-article arrays are memoised by article id and must not be written to. An article read again with
- *   another text, sentences array or title (a changed file in the studio) is tokenised again.
+ *   another text, other sentences or another title (a changed file in the studio) is tokenised again.
  *
  * Create one per build (`buildDigestFromArticles` does, and passes it to each stage:
  * `collapseDuplicates(articles, terms)`, `groupThemes(articles, options, terms)`), or keep one across builds
@@ -44,17 +55,6 @@ export interface TokenRuns {
  * ```
  * and `contentTermIds(ids, starts[i], ends[i])` is `contentTerms(article.sentences[i])` as ids.
  */
-/**
- * What ArticleTerms reads of an article, and all a stage may derive from it (`ArticleTerms.derived`): its id
- * names its memo, its text, sentences and title are what is read.
- */
-export type ArticleText = Pick<Article, 'id' | 'text' | 'sentences' | 'title'>;
-
-/** What `ArticleTerms.forEachWord` calls for each word. */
-export interface WordVisitor {
-  word(start: number, end: number, from: number, to: number): void;
-}
-
 export class ArticleTerms {
   /**
    * `keepsDerived`: this vocabulary serves build after build from mostly the same articles (the studio's),
