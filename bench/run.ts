@@ -34,6 +34,9 @@ interface StudioFigures {
   /** One article changed on disk until the studio shows the rebuilt digest (its 100 ms settling included). */
   changedFileMs: number;
   changedFileCpuMs: number;
+  /** The studio's page loaded in headless Chromium (median of 3), as it reloads after each build; its size. */
+  pageLoadMs: number;
+  pageKb: number;
 }
 
 interface PersonaliseFigures {
@@ -146,13 +149,14 @@ console.log(
 );
 
 console.log(
-  '\nPreview studio on a folder (wall ms / CPU ms): the first build, an edit shown, one article changed',
+  '\nPreview studio on a folder (wall ms / CPU ms): the first build, an edit shown, one article changed, the page',
 );
 for (const st of studio)
   console.log(
     `  ${`${st.size} articles`.padEnd(16)}first build ${st.firstBuildMs.toFixed(0)} / ${st.firstBuildCpuMs.toFixed(0)}; ` +
       `an edit shown ${st.editMs.toFixed(0)} / ${st.editCpuMs.toFixed(0)}; ` +
-      `one article changed ${st.changedFileMs.toFixed(0)} / ${st.changedFileCpuMs.toFixed(0)}`,
+      `one article changed ${st.changedFileMs.toFixed(0)} / ${st.changedFileCpuMs.toFixed(0)}; ` +
+      `the page (${st.pageKb.toFixed(0)} KB) loaded in Chromium ${st.pageLoadMs.toFixed(0)}`,
   );
 
 const htmlPages = htmlPagesSection();

@@ -1,10 +1,12 @@
 // The preview studio on a folder of benchmark articles, as an editor uses it: the first build, then edits made
-// through its API (each answered once the studio shows it), then one article changed. Prints JSON.
+// through its API (each answered once the studio shows it), then one article changed, then the studio's page
+// loaded in headless Chromium as it reloads after each build. Prints JSON.
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PreviewServer } from '../src/preview/server.ts';
+import { launchChromium } from '../tests/support/chromium.ts';
 import { startFolderEditStudio, studioToken } from '../tests/support/studio.ts';
 import { generateCorpus, loadEventStories } from './corpus.ts';
 import { median } from './stats.ts';
@@ -66,6 +68,17 @@ const changed = await timed(async () => {
   );
   while (studio?.current().version === shown) await new Promise((resolve) => setTimeout(resolve, 5));
 });
+// The page as the editor's browser shows it after each build (it reloads): headless Chromium, median of 3 loads.
+const browser = await launchChromium();
+const page = await browser.context.newPage();
+const pageLoads = [];
+for (let load = 0; load < 3; load++) {
+  const started = performance.now();
+  await page.goto(url, { waitUntil: 'load' });
+  pageLoads.push(performance.now() - started);
+}
+const pageKb = Buffer.byteLength(await page.content()) / 1024;
+await browser.close();
 await studio.close();
 await rm(work, { recursive: true, force: true });
 
@@ -79,5 +92,7 @@ process.stdout.write(
     editCpuMs: median(edits.map((e) => e.cpuMs)),
     changedFileMs: changed.ms,
     changedFileCpuMs: changed.cpuMs,
+    pageLoadMs: median(pageLoads),
+    pageKb,
   }),
 );

@@ -123,7 +123,7 @@ function editor(build: StudioBuild, digest: Digest): SafeHtml {
           <div class="row tools"><button type="button" data-edit="drop-point" aria-label="Drop point ${p + 1} of theme ${t + 1}"${disabled}>Drop</button>${
             theme.alternatives?.length
               ? html`<select data-edit="replace-point" aria-label="Swap point ${p + 1} of theme ${t + 1}"${disabled}><option value="">Swap for…</option>${theme.alternatives.map(
-                  (a) => html`<option value="${a.text}">${a.text}</option>`,
+                  (a) => html`<option>${a.text}</option>`,
                 )}</select>`
               : ''
           }</div></li>`,
@@ -242,6 +242,8 @@ main { display: grid; grid-template-columns: 1fr 380px; gap: 16px; padding: 16px
 #editor button.danger { color: #cf222e; }
 #editor .edit-themes { padding-left: 20px; }
 #editor .edit-themes > li { margin: 8px 0 12px; }
+/* A folder of thousands of articles lists hundreds of themes: the browser lays out only those in view. */
+#editor .edit-themes > li, .panel ol.themes > li { content-visibility: auto; contain-intrinsic-size: auto 160px; }
 #editor .theme-title { font-weight: 600; }
 #editor .edit-points { padding-left: 18px; font-size: 13px; }
 #editor .edit-points li { margin: 4px 0; }
@@ -303,33 +305,34 @@ if (editorPanel) {
   const edit = (edit) => post('/api/edit', { edit });
   const themeOf = (element) => element.closest('[data-theme]');
   const position = (li) => [...li.parentElement.children].indexOf(li) + 1;
-  for (const input of editorPanel.querySelectorAll('.theme-title')) {
-    const save = () => {
-      if (input.value.trim() !== input.defaultValue.trim())
-        edit({ kind: 'rename', theme: themeOf(input).dataset.theme, title: input.value });
-    };
-    input.addEventListener('keydown', (event) => { if (event.key === 'Enter') save(); });
-    input.addEventListener('change', save);
-  }
-  for (const control of editorPanel.querySelectorAll('[data-edit]')) {
+  const pointOf = (control) => Number(control.closest('[data-point]').dataset.point);
+  const rename = (input) => {
+    if (input.value.trim() !== input.defaultValue.trim())
+      edit({ kind: 'rename', theme: themeOf(input).dataset.theme, title: input.value });
+  };
+  // One listener per kind of event for the whole panel, not one per control: hundreds of themes have thousands.
+  editorPanel.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && event.target.matches('.theme-title')) rename(event.target);
+  });
+  editorPanel.addEventListener('change', (event) => {
+    const control = event.target;
+    if (control.matches('.theme-title')) rename(control);
+    // An option's text is the alternative, as written (its value would have runs of white space collapsed).
+    else if (control.matches('[data-edit="replace-point"]') && control.value)
+      edit({ kind: 'replace-point', theme: themeOf(control).dataset.theme, point: pointOf(control), with: control.selectedOptions[0].textContent });
+  });
+  editorPanel.addEventListener('click', (event) => {
+    const control = event.target.closest('button[data-edit]');
+    if (!control) return;
     const kind = control.dataset.edit;
     const li = themeOf(control);
     const theme = li && li.dataset.theme;
-    const point = () => Number(control.closest('[data-point]').dataset.point);
-    if (kind === 'replace-point') {
-      control.addEventListener('change', () => {
-        if (control.value) edit({ kind, theme, point: point(), with: control.value });
-      });
-      continue;
-    }
-    control.addEventListener('click', () => {
-      if (kind === 'up' || kind === 'down') edit({ kind: 'move', theme, to: position(li) + (kind === 'up' ? -1 : 1) });
-      else if (kind === 'pin' || kind === 'drop-theme') edit({ kind, theme });
-      else if (kind === 'drop-point') edit({ kind, theme, point: point() });
-      else if (kind === 'subject') edit({ kind, text: document.getElementById('edit-subject').value });
-      else if (kind === 'note') edit({ kind, text: document.getElementById('edit-note').value });
-    });
-  }
+    if (kind === 'up' || kind === 'down') edit({ kind: 'move', theme, to: position(li) + (kind === 'up' ? -1 : 1) });
+    else if (kind === 'pin' || kind === 'drop-theme') edit({ kind, theme });
+    else if (kind === 'drop-point') edit({ kind, theme, point: pointOf(control) });
+    else if (kind === 'subject') edit({ kind, text: document.getElementById('edit-subject').value });
+    else if (kind === 'note') edit({ kind, text: document.getElementById('edit-note').value });
+  });
   for (const [id, path] of [['undo', '/api/undo'], ['approve', '/api/approve'], ['reject', '/api/reject'], ['send-test', '/api/send-test']]) {
     document.getElementById(id)?.addEventListener('click', () => post(path, {}));
   }

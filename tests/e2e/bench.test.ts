@@ -93,6 +93,8 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(written.studio).toEqual([expect.objectContaining({ size: 10 })]);
     expect(written.studio[0].editMs).toBeGreaterThan(0);
     expect(written.studio[0].changedFileMs).toBeGreaterThan(0);
+    expect(written.studio[0].pageLoadMs).toBeGreaterThan(0);
+    expect(written.studio[0].pageKb).toBeGreaterThan(0);
     expect(written.htmlPages).toEqual([
       expect.objectContaining({ how: 'one page after another', pages: 20 }),
       expect.objectContaining({ how: expect.stringMatching(/^with \d+ worker thread\(s\) too$/), pages: 20 }),

@@ -7,6 +7,7 @@ import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { withFolderEdits } from '../../src/cli/digest-files.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
 import type { PreviewServer } from '../../src/preview/server.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { startFolderEditStudio, studioToken } from '../support/studio.ts';
 
 describe('studio edits in folder mode', () => {
@@ -86,5 +87,29 @@ describe('studio edits in folder mode', () => {
     // Assess
     expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 415]);
     expect(JSON.parse(await readFile(editsFileOf(input), 'utf8')).version).toBe(2);
+  });
+
+  it('swaps a point for an alternative chosen in the page, its text as written', async () => {
+    // Prepare
+    const version = studio.current().edited?.version ?? 0;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(studio.url);
+      const swap = page.getByLabel('Swap point 1 of theme 1');
+      const alternative = (await swap.locator('option').nth(1).textContent()) ?? '';
+
+      // Act
+      await swap.selectOption({ index: 1 });
+      await page.locator(`#editor[data-version="${version + 1}"]`).waitFor({ timeout: 60_000 });
+
+      // Assess
+      const file = JSON.parse(await readFile(editsFileOf(input), 'utf8'));
+      expect(alternative).not.toBe('');
+      expect(file.edits.at(-1).edit).toMatchObject({ kind: 'replace-point', point: 1, with: alternative });
+      expect(studio.current().digest?.themes[0]?.points[0]?.text).toBe(alternative);
+    } finally {
+      await browser.close();
+    }
   });
 });
