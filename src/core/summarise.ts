@@ -1,7 +1,7 @@
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Point } from './digest.ts';
-import { ArticleTerms, IntList, type WordVisitor } from './text/article-terms.ts';
+import { ArticleTerms, IntList } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from './text/fnv.ts';
 import { Heap } from './text/heap.ts';
@@ -213,10 +213,8 @@ function sentenceInfo(
  * every character for a space (ArticleTerms.forEachWord visits the same words).
  */
 function wordCountOf(text: string, tokens: Int32Array, terms: ArticleTerms): number {
-  return terms.forEachWord(text, tokens, 0, Number.POSITIVE_INFINITY, NO_VISIT);
+  return terms.forEachWord(text, tokens, 0, Number.POSITIVE_INFINITY);
 }
-
-const NO_VISIT: WordVisitor = { word: () => {} };
 
 /**
  * The tokenClues (sentences.ts) of each token of a build's vocabulary, worked out on first sight: one table

@@ -247,7 +247,7 @@ export class ArticleTerms {
    * most `maxWords` of them, with the range of its tokens each holds: `tokens[offset ..]` are `tokens(text)`
    * (a sentence's run, `sentenceTokens`), and `visitor.word(start, end, from, to)` gets the word
    * `text.slice(start, end)` and its tokens `tokens[offset + from .. offset + to - 1]`. Returns how many
-   * words it visited. No string is built, and no character of a token is read twice: a token is stepped
+   * words it visited: with no visitor, only counts them. No string is built, and no character of a token is read twice: a token is stepped
    * over whole, as its characters are those of its text, each in its place (lowercasing keeps every
    * character's place but for U+0130 "İ", which becomes "i" and a combining dot: the dot ends the token).
    */
@@ -256,7 +256,7 @@ export class ArticleTerms {
     tokens: ArrayLike<number>,
     offset: number,
     maxWords: number,
-    visitor: WordVisitor,
+    visitor?: WordVisitor,
   ): number {
     const length = text.length;
     let words = 0;
@@ -273,7 +273,7 @@ export class ArticleTerms {
         else if (isSpace(c)) break;
         else i++;
       }
-      visitor.word(start, i, from, token);
+      visitor?.word(start, i, from, token);
       words++;
     }
     return words;
