@@ -78,7 +78,9 @@ function child<T>(script: string, args: string[] = []): T {
  */
 function medianBuild(size: number): CorpusRun {
   const count = size <= MAX_REPEATED_SIZE ? buildRuns : 1;
-  const all = Array.from({ length: count }, () => child<CorpusRun>('build-child.ts', [String(size), evalDir]));
+  const all = Array.from({ length: count }, () =>
+    child<CorpusRun>('build-child.ts', [String(size), evalDir]),
+  );
   const total = (run: CorpusRun) => run.figures.find((f) => f.stage === 'total')?.ms ?? Number.NaN;
   const totalsMs = all.map(total);
   const middle = all.find((run) => total(run) === median(totalsMs)) as CorpusRun;
@@ -129,7 +131,10 @@ for (const stage of stages) {
 }
 console.log(row(['themes / skipped', ...runs.map((r) => `${r.themes} / ${r.skipped}`)], 34));
 console.log(
-  row(['runs (total wall ms)', ...runs.map((r) => (r.totalsMs ?? []).map((ms) => ms.toFixed(0)).join(', '))], 34),
+  row(
+    ['runs (total wall ms)', ...runs.map((r) => (r.totalsMs ?? []).map((ms) => ms.toFixed(0)).join(', '))],
+    34,
+  ),
 );
 
 // 100,000 articles per window, projected from the two largest runs with the growth they show.
