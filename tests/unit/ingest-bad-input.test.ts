@@ -67,6 +67,19 @@ describe('parseArticle skips bad input with a reason', () => {
     );
   });
 
+  it('invalid JSON is named without quoting the file: reasons reach logs, which never carry article text', async () => {
+    // Prepare: V8's own message would quote the start of the text ("Unexpected token 'T', "The minist"...).
+    const prose = textFile('prose.json', 'The minister resigned today after the vote.');
+    const trailing = textFile('trailing.json', '[1, 2, oops this is the secret text]');
+
+    // Act
+    const reasons = [await skipReason(prose), await skipReason(trailing)];
+
+    // Assess
+    expect(reasons[0]).toBe("invalid JSON: Unexpected token 'T'");
+    expect(reasons[1]).toBe("invalid JSON: Unexpected token 'o'");
+  });
+
   it('invalid YAML front matter', async () => {
     expect(await skipReason(textFile('broken.md', '---\ntitle: [unclosed\n---\n\nBody text here.'))).toMatch(
       /^invalid YAML front matter: /,

@@ -12,7 +12,7 @@ export async function extractJson(text: string): Promise<Extracted> {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { skipped: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return { skipped: `invalid JSON: ${withoutExcerpt(error)}` };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { skipped: 'JSON is not an object with title and body fields' };
@@ -49,6 +49,16 @@ function metaBody(value: unknown): string | undefined {
 
 /** An article is one flat object; deeper nesting is not an article and is refused before parsing. */
 const MAX_JSON_DEPTH = 20;
+
+/**
+ * The parser's message less the excerpt of the text V8 quotes after an unexpected token ("Unexpected token
+ * 'T', "The minist"... is not valid JSON"): a reason reaches logs and the article index, never article text.
+ */
+function withoutExcerpt(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const excerpt = message.search(/, (?:\.\.\.)?"/);
+  return excerpt === -1 ? message : message.slice(0, excerpt);
+}
 
 /** Deepest nesting of arrays and objects, outside strings, in one pass (by character code: no string per character). */
 function nestingDepth(text: string): number {
