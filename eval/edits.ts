@@ -59,7 +59,7 @@ export function typicalEdits(digest: Digest): Edit[] {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { data: { type: 'string' } } });
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  const data = resolve(values.data ?? process.env.DIGEST_EVAL_DATA ?? join(root, '../shared/eval'));
+  const data = resolve(values.data ?? process.env.DIGEST_EVAL_DIR ?? join(root, '../shared/eval'));
   const dir = join(data, 'ecbplus-dev', 'articles');
   const files = await readSourceFolder(dir);
   const built = await buildDigest(files, { now: () => new Date('2026-01-01T00:00:00Z') });

@@ -1,6 +1,6 @@
 /**
  * `npm run eval [-- --data DIR] [--out FILE]`: quality of themes and summaries on every corpus under
- * DIR (default ../shared/eval from the project root, or $DIGEST_EVAL_DATA). Prints tables, writes
+ * DIR (default ../shared/eval from the project root, or $DIGEST_EVAL_DIR). Prints tables, writes
  * eval/results.json and exits non-zero when a target is missed.
  */
 import { writeFile } from 'node:fs/promises';
@@ -23,13 +23,13 @@ const { values } = parseArgs({
   options: { data: { type: 'string' }, out: { type: 'string' } },
 });
 const dataDir = resolve(
-  values.data ?? process.env.DIGEST_EVAL_DATA ?? resolve(projectRoot, '../shared/eval'),
+  values.data ?? process.env.DIGEST_EVAL_DIR ?? resolve(projectRoot, '../shared/eval'),
 );
 const outFile = resolve(values.out ?? resolve(projectRoot, 'eval/results.json'));
 
 const results = await evaluate(dataDir).catch((error: unknown) => {
   console.error(
-    `eval: cannot read the corpora in ${dataDir} (set --data or DIGEST_EVAL_DATA): ${String(error)}`,
+    `eval: cannot read the corpora in ${dataDir} (set --data or DIGEST_EVAL_DIR): ${String(error)}`,
   );
   process.exit(2);
 });
