@@ -47,6 +47,14 @@ const mimeMessageSchema = z.extend(sharedSchema, { html: z.string(), text: z.str
 export type MimeMessage = z.input<typeof mimeMessageSchema> & RecipientHeaders;
 export type SharedHeaders = z.input<typeof sharedSchema>;
 const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
+/**
+ * A recipient address as it goes into To: a dot-atom local part (every RFC 5322 atext character, as
+ * normaliseEmail() accepts) at an ASCII domain (asciiEmail() gives IDNs as A-labels, top-level ones too).
+ * z.email() is narrower and refused subscribers such as a&b@example.org or user@пример.испытание. Nothing
+ * here can end the header or add a recipient: no space, quote, comma, angle bracket or line break.
+ */
+const RECIPIENT_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{1,63}$/;
 
 /** An HTML and a text part, each with tokens standing for per-recipient values (RenderedDigest's shape). */
 export interface PartsWithSlots<K extends string> {
@@ -162,7 +170,7 @@ export async function composeMime(input: MimeMessage): Promise<Buffer> {
 function checkRecipient({ to, listUnsubscribeUrl, messageId, date }: RecipientHeaders): void {
   const problems: string[] = [];
   const address = typeof to === 'string' ? to : to.address;
-  if (!z.regexes.email.test(address)) problems.push('to: invalid email address');
+  if (!RECIPIENT_ADDRESS.test(address)) problems.push('to: invalid email address');
   let url: URL | undefined;
   try {
     url = new URL(listUnsubscribeUrl);
