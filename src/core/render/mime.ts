@@ -184,8 +184,11 @@ function checkRecipient({ to, listUnsubscribeUrl, messageId, date }: RecipientHe
 
 /** Quoted-printable on lines of its own (CRLF line ends, as text parts require), ending in a soft break. */
 function encodePiece(value: string): string {
+  // The encoder keeps a CR as it is; one not followed by LF (a title can hold one) would be a bare CR in the
+  // message, which RFC 5322 forbids and parsers read as a line break: it goes as =0D, and decodes as given.
+  const encoded = encodeQuotedPrintable(value.replace(/\r?\n/g, '\r\n')).replace(/\r(?!\n)/g, '=0D');
   // 75: the closing soft break's "=" still fits the 76-character line.
-  return `${wrapQuotedPrintable(encodeQuotedPrintable(value.replace(/\r?\n/g, '\r\n')), 75)}=\r\n`;
+  return `${wrapQuotedPrintable(encoded, 75)}=\r\n`;
 }
 
 /** A header line folded at whitespace to 76 characters (the value is already encoded). */

@@ -114,6 +114,26 @@ describe('MimeTemplate', () => {
     expect(head).toMatch(/^To: =\?UTF-8\?B\?.*<zoe@example.org>$/m);
   });
 
+  it('ends every line in CRLF when a part holds a lone CR (a digest title can), and decodes it as given', async () => {
+    // Prepare: a lone CR went into the quoted-printable as it was, a bare CR in the message
+    const parts = { html: '<h1>Morning\rdigest</h1>', text: 'Morning\rdigest\r\r\nnext\n', placeholders: {} };
+    const template = new MimeTemplate(parts, { ...shared, subject: 'Morning' });
+
+    // Act
+    const raw = template.build(
+      { to: 'ana@example.org', listUnsubscribeUrl: 'https://x.example.com/u', date },
+      {
+        html: {},
+        text: {},
+      },
+    );
+
+    // Assess
+    expect(raw.toString('latin1').replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const parsed = await parsedByMailparser(raw);
+    expect([parsed.text, parsed.html]).toEqual(['Morning\rdigest\r\nnext\n', '<h1>Morning\rdigest</h1>']);
+  });
+
   it('refuses headers and addresses that could inject or mislead', () => {
     // Prepare
     const template = new MimeTemplate(rendered, { ...shared, subject: rendered.subject });
