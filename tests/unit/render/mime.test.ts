@@ -134,6 +134,56 @@ describe('MimeTemplate', () => {
     expect([parsed.text, parsed.html]).toEqual(['Morning\rdigest\r\nnext\n', '<h1>Morning\rdigest</h1>']);
   });
 
+  it('sends header text a receiver would misread encoded: look-alike encoded words, control characters', async () => {
+    // Prepare: plain ASCII went out as it was, so "=?...?=" was decoded by every reader (in a quoted name too),
+    // and DEL, which isPlainText() lets through, went out raw (RFC 5322 header text is printable)
+    const lookAlike = '=?UTF-8?B?aGlkZGVu?= and =?utf-8?q?x?=';
+    const template = new MimeTemplate(
+      { html: '<p>x</p>', text: 'x\n', placeholders: {} },
+      { ...shared, listName: `List\x7f${lookAlike}`, subject: `Subject ${lookAlike}\x7f\x00.` },
+    );
+
+    // Act
+    const raw = template.build(
+      {
+        to: { name: `Ana ${lookAlike}\x1b`, address: 'ana@example.org' },
+        listUnsubscribeUrl: 'https://x.example.com/u',
+        date,
+      },
+      { html: {}, text: {} },
+    );
+
+    // Assess
+    expect(raw.toString('latin1')).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+    const parsed = await parsedByMailparser(raw);
+    expect(parsed.subject).toBe(`Subject ${lookAlike} .`);
+    expect(parsed.to).toEqual([{ name: `Ana ${lookAlike}`, address: 'ana@example.org' }]);
+    const [python] = parsedByPython([raw]);
+    expect(python?.headers.Subject).toBe(`Subject ${lookAlike} .`);
+    expect(python?.headers['List-Id']).toBe(`List ${lookAlike} <${shared.listId}>`);
+    expect(python?.defects).toEqual([]);
+  });
+
+  it('keeps a long first word on the header line, where folding would give the value a leading space', async () => {
+    // Prepare: "Subject:" then a folded line, which Python reads as " aaa…"
+    const subject = `${'a'.repeat(120)} b`;
+    const template = new MimeTemplate(
+      { html: '<p>x</p>', text: 'x\n', placeholders: {} },
+      { ...shared, subject },
+    );
+
+    // Act
+    const raw = template.build(
+      { to: 'ana@example.org', listUnsubscribeUrl: 'https://x.example.com/u', date },
+      { html: {}, text: {} },
+    );
+
+    // Assess
+    expect(raw.toString('latin1')).toContain(`\r\nSubject: ${'a'.repeat(120)}\r\n b\r\n`);
+    expect(parsedByPython([raw])[0]?.headers.Subject).toBe(subject);
+    expect((await parsedByMailparser(raw)).subject).toBe(subject);
+  });
+
   it('refuses headers and addresses that could inject or mislead', () => {
     // Prepare
     const template = new MimeTemplate(rendered, { ...shared, subject: rendered.subject });
