@@ -88,6 +88,8 @@ export interface PythonParse {
   tree: [string, string | null][];
   /** The decoded leaf parts, CRLF read as LF (a base64 part keeps the LF it was given). */
   parts: string[];
+  /** Why Python could not read the message (then nothing else is there). */
+  error?: string;
 }
 
 /** What Python's email package makes of messages: one python3 process for all of them. */
@@ -95,15 +97,20 @@ export function parsedByPython(raws: readonly Buffer[]): PythonParse[] {
   const script = `
 import email, email.policy, json, sys
 out = []
-for raw in json.load(sys.stdin):
+def read(raw):
     m = email.message_from_bytes(raw.encode('latin-1'), policy=email.policy.default)
-    out.append({
+    return {
         'headers': {k: None if m[k] is None else str(m[k]) for k in ['From', 'To', 'Reply-To', 'Subject', 'Message-ID', 'Date', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Id', 'X-Digest-Id', 'MIME-Version']},
         'addresses': {k: [[a.display_name, a.username, a.domain] for a in m[k].addresses] for k in ['From', 'To', 'Reply-To'] if m[k] is not None},
         'defects': [str(d) for p in m.walk() for d in p.defects] + [str(d) for k in m.keys() for d in m[k].defects],
         'tree': [(p.get_content_type(), p.get_content_charset()) for p in m.walk()],
         'parts': [p.get_content().replace('\\r\\n', '\\n') for p in m.walk() if not p.is_multipart()],
-    })
+    }
+for raw in json.load(sys.stdin):
+    try:
+        out.append(read(raw))
+    except Exception as error:
+        out.append({'error': repr(error)})
 json.dump(out, sys.stdout)
 `;
   const stdout = execFileSync('python3', ['-c', script], {
