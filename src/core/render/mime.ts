@@ -93,7 +93,8 @@ export class MimeTemplate<K extends string> {
     this.head = [
       header('From', formatMailbox(message.from)),
       message.replyTo ? header('Reply-To', formatMailbox(message.replyTo)) : '',
-      header('Subject', encodeText(message.subject.replace(CONTROLS, ' '))),
+      // Trimmed like a name: a control character at either end would read as a space.
+      header('Subject', encodeText(message.subject.replace(CONTROLS, ' ').trim())),
       header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'),
       // One encoded word for the description: list headers are read by parsers that do not join several.
       header(

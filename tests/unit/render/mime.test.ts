@@ -140,7 +140,7 @@ describe('MimeTemplate', () => {
     const lookAlike = '=?UTF-8?B?aGlkZGVu?= and =?utf-8?q?x?=';
     const template = new MimeTemplate(
       { html: '<p>x</p>', text: 'x\n', placeholders: {} },
-      { ...shared, listName: `List\x7f${lookAlike}`, subject: `Subject ${lookAlike}\x7f\x00.` },
+      { ...shared, listName: `List\x7f${lookAlike}`, subject: `\x1bSubject ${lookAlike}\x7f\x00.` },
     );
 
     // Act
