@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { quoteString } from 'nodemailer/lib/mime-funcs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templateFolder } from '../../../src/adapters/template-folder.ts';
-import type { Digest } from '../../../src/core/digest.ts';
 import { personalise, recipientValues, renderDigestEmail } from '../../../src/core/render/email.ts';
 import { MimeTemplate } from '../../../src/core/render/mime.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
@@ -14,6 +13,7 @@ import { encodeTagValue } from '../../../src/core/sending/tags.ts';
 import { TokenSigner } from '../../../src/core/signed-links.ts';
 import { subscriberLinks } from '../../../src/core/subscribers/links.ts';
 import { asciiEmail, createSubscriber } from '../../../src/core/subscribers/subscriber.ts';
+import { digestArbitrary, text } from '../../support/hostile-digests.ts';
 import {
   mailComposerMessage,
   type PythonParse,
@@ -29,122 +29,6 @@ import {
  * Deterministic: every input comes from fast-check with a fixed seed.
  */
 const SEED = 20261126;
-
-/** Pieces that have broken mail before: encodings, quoting, line structure, look-alike encoded words. */
-const FRAGMENTS = [
-  'Zoë Ünïcode',
-  'مرحبا بالعالم',
-  'שלום עולם',
-  '\u202Egnp.exe\u202C',
-  '"quoted"',
-  "O'Brien, Jr.",
-  'back\\slash\\',
-  '\r\nBcc: evil@example.com',
-  '\nSubject: injected',
-  '\r',
-  '\n',
-  '\t',
-  '\u00a0',
-  '\u2028',
-  '\ufeff',
-  '\x7f',
-  '\x00',
-  '👩‍👩‍👧‍👦 🎉',
-  '=?utf-8?q?hidden?=',
-  '=?UTF-8?B?aGlkZGVu?=',
-  '=?iso-8859-1?Q?caf=E9?= =?',
-  '?= =? ?Q? ==',
-  '=20=3D=\r\n',
-  '.',
-  '\n.\n',
-  '\nFrom the desk',
-  'From ',
-  '<script>alert(1)</script>',
-  '&amp; &lt;b&gt;',
-  '{{title}} {{{raw}}} }}{{',
-  'x-digest-0123456789abcdef-greeting',
-  'a'.repeat(120),
-  'é'.repeat(90),
-  'word '.repeat(40),
-  '国際化ドメイン名',
-  '<',
-  '>',
-  ',',
-  ';',
-  ':',
-  '@',
-];
-
-const text = (maxParts: number) =>
-  fc
-    .array(
-      fc.oneof(
-        { weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) },
-        { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
-        { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 24 }) },
-      ),
-      { minLength: 1, maxLength: maxParts },
-    )
-    .map((parts) => parts.join(''));
-
-const hosts = ['www.outlet.example', 'bücher.example', 'xn--bcher-kva.example', 'news.例え.jp'];
-const url = fc.oneof(
-  fc
-    .tuple(fc.constantFrom(...hosts), text(3), fc.boolean())
-    .map(([host, path, encoded]) => `https://${host}/${encoded ? encodeURIComponent(path) : path}`),
-  fc.constantFrom('javascript:alert(1)', 'http://plain.example/a', 'https://', 'not a url'),
-);
-
-const digestArbitrary: fc.Arbitrary<Digest> = fc
-  .record({
-    title: text(3),
-    intro: fc.option(text(6), { nil: undefined }),
-    subject: fc.option(text(3), { nil: undefined }),
-    themes: fc.array(
-      fc.record({
-        label: text(4),
-        articles: fc.array(
-          fc.record({
-            title: text(4),
-            headline: fc.boolean(),
-            source: fc.option(text(2), { nil: undefined }),
-            url: fc.option(url, { nil: undefined }),
-            published: fc.constantFrom(undefined, '2026-11-23T06:00:00Z', 'yesterday'),
-          }),
-          { minLength: 1, maxLength: 4 },
-        ),
-        points: fc.array(fc.record({ text: text(8), cites: fc.array(fc.nat(5), { maxLength: 3 }) }), {
-          maxLength: 5,
-        }),
-      }),
-      { maxLength: 12 },
-    ),
-  })
-  .map(({ title, intro, subject, themes }) => ({
-    title,
-    ...(intro !== undefined && { intro }),
-    ...(subject !== undefined && { subject }),
-    generatedAt: '2026-11-23T07:00:00.000Z',
-    skipped: [],
-    themes: themes.map((theme, t) => {
-      const articles = theme.articles.map(({ url, source, published, ...article }, a) => ({
-        ...article,
-        id: `feeds/${t}/${a}.md`,
-        ...(url !== undefined && { url }),
-        ...(source !== undefined && { source }),
-        ...(published !== undefined && { published }),
-      }));
-      return {
-        id: `theme-${t}`,
-        label: theme.label,
-        articles,
-        points: theme.points.map((point) => ({
-          text: point.text,
-          sources: point.cites.map((c) => articles[c % articles.length]?.id ?? ''),
-        })),
-      };
-    }),
-  }));
 
 /** Local parts normaliseEmail() accepts: plus-addressing and every other atext character. */
 const localPart = fc.constantFrom(
@@ -316,7 +200,8 @@ async function assessPairs(pairs: Pair[]): Promise<void> {
       (form) => Array.isArray(mailparser.to) && mailparser.to[0]?.address === form,
     );
     expectSameReading(pair.label, mailparser, await parsedByMailparser(pair.reference), {
-      subject: pair.subject,
+      // mailparser has no subject for an empty one (a subject of control characters only).
+      subject: pair.subject || undefined,
       to: [{ name: pair.to.name, address: readAddress ?? pair.to.address }],
       // mailparser reads CRLF as LF.
       text: pair.parts[0].replace(/\r\n/g, '\n'),
@@ -406,7 +291,7 @@ describe('MimeTemplate, differentially', () => {
           ...email,
           from: { ...shared.from, name: displayName(shared.from.name) },
           ...(shared.listName !== undefined && { listName: headerText(shared.listName) }),
-          subject: headerText(email.subject),
+          subject: headerText(email.subject).trim(),
           to: name ? { name, address } : address,
           ...copy,
         };
@@ -414,7 +299,7 @@ describe('MimeTemplate, differentially', () => {
           label,
           fast,
           reference: await mailComposerMessage(reference),
-          subject: headerText(rendered.subject),
+          subject: headerText(rendered.subject).trim(),
           to: { name, address },
           parts: [email.text, email.html],
           headers: {
@@ -484,7 +369,7 @@ describe('MimeTemplate, differentially', () => {
         const reference = await mailComposerMessage({
           ...identity,
           ...email,
-          subject: headerText(email.subject),
+          subject: headerText(email.subject).trim(),
           to: name ? { name, address } : address,
           listUnsubscribeUrl: links.unsubscribeUrl,
           messageId,
@@ -496,7 +381,7 @@ describe('MimeTemplate, differentially', () => {
           label: `case ${c}, subscriber ${n}: ${JSON.stringify({ recipient, digestId })}`,
           fast: fast as Buffer,
           reference,
-          subject: headerText(rendered.subject),
+          subject: headerText(rendered.subject).trim(),
           to: { name, address },
           parts: [email.text, email.html],
           headers: {
