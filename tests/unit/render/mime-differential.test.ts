@@ -196,8 +196,9 @@ async function assessPairs(pairs: Pair[]): Promise<void> {
     const [local, domain] = [pair.to.address.slice(0, at), pair.to.address.slice(at + 1)];
     const mailparser = await parsedByMailparser(pair.fast);
     // mailparser reads some A-label domains back in Unicode, others not.
+    const to = mailparser.to as { address?: string }[] | undefined;
     const readAddress = [pair.to.address, `${local}@${domainToUnicode(domain)}`].find(
-      (form) => Array.isArray(mailparser.to) && mailparser.to[0]?.address === form,
+      (form) => to?.[0]?.address === form,
     );
     expectSameReading(pair.label, mailparser, await parsedByMailparser(pair.reference), {
       // mailparser has no subject for an empty one (a subject of control characters only).

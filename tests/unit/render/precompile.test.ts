@@ -4,34 +4,12 @@ import { readTemplateFiles } from '../../../src/adapters/precompiled-template-fo
 import { DEFAULT_TEMPLATES_DIR } from '../../../src/adapters/template-folder.ts';
 import { TemplateError } from '../../../src/core/errors.ts';
 import { renderDigestEmail } from '../../../src/core/render/email.ts';
-import { mjmlToHtml, precompileTemplates } from '../../../src/core/render/precompile.ts';
+import { precompileTemplates } from '../../../src/core/render/precompile.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { compileTemplates, MJML_TEMPLATE } from '../../../src/core/render/templates.ts';
 import { buildEmailView } from '../../../src/core/render/view.ts';
 import { busyDigest } from '../../support/digests.ts';
-
-/**
- * What the email was before precompiling: Handlebars over the MJML (partials registered), then mjml on every
- * render. Outlook conditional comments (which mjml merges when neighbours touch) and indentation aside, the
- * precompiled HTML template must render the very same document.
- */
-async function renderedAtRunTime(files: ReadonlyMap<string, string>, view: object): Promise<string> {
-  const env = Handlebars.create();
-  for (const [path, source] of files) {
-    const name = /^partials\/(.+)\.mjml\.hbs$/.exec(path)?.[1];
-    if (name) env.registerPartial(name, source);
-  }
-  return mjmlToHtml(env.compile(files.get(MJML_TEMPLATE) ?? '')(view));
-}
-
-const normalise = (html: string) =>
-  html
-    .replace(/<!--\[if mso \| IE\]>[\s\S]*?<!\[endif\]-->/g, '')
-    // mjml leaves out the hidden preview text when it is empty; the precompiled template keeps an empty div.
-    .replace(/<div style="display:none;[^"]*">\s*<\/div>/g, '')
-    .replace(/>\s+/g, '>')
-    .replace(/\s+</g, '<')
-    .replace(/\s+/g, ' ');
+import { normaliseHtml, renderedAtRunTime } from '../../support/mjml-reference.ts';
 
 describe('precompileTemplates', () => {
   it('renders what mjml renders at run time, for digests of every shape', async () => {
@@ -49,7 +27,7 @@ describe('precompileTemplates', () => {
         const before = await renderedAtRunTime(files, { ...view, subject: rendered.subject });
 
         // Assess
-        expect(normalise(rendered.html)).toBe(normalise(before));
+        expect(normaliseHtml(rendered.html)).toBe(normaliseHtml(before));
       }
     }
   });
@@ -78,7 +56,7 @@ describe('precompileTemplates', () => {
     const html = Handlebars.create().compile((await precompileTemplates(files)).get('digest.html.hbs'))(view);
 
     // Assess
-    expect(normalise(html)).toBe(normalise(await renderedAtRunTime(files, view)));
+    expect(normaliseHtml(html)).toBe(normaliseHtml(await renderedAtRunTime(files, view)));
     expect(html).toContain('A &amp; &lt;b&gt;');
   });
 
