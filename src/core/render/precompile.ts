@@ -23,6 +23,8 @@ const ENDING_TAGS = new Set([
   'mj-accordion-text',
   'mj-social-element',
 ]);
+/** MJML elements whose columns share their width: how many columns there are is fixed when mjml compiles. */
+const COLUMN_PARENTS = new Set(['mj-section', 'mj-group']);
 const MAX_PARTIAL_DEPTH = 20;
 
 /**
@@ -35,8 +37,8 @@ const MAX_PARTIAL_DEPTH = 20;
  * How: MJML partials are inlined, every mustache becomes an alphanumeric token (a mustache between MJML
  * elements goes into an mj-raw, which mjml copies where it stands), mjml compiles the result once with strict
  * validation, and the tokens are put back. A mustache whose place mjml changes (around mj-style or
- * mj-attributes, which mjml moves into the head) is reported as a TemplateError, since it could not be
- * rendered faithfully.
+ * mj-attributes, which mjml moves into the head) or whose blocks change what mjml computes (columns, sized by
+ * how many share a section) is reported as a TemplateError, since it could not be rendered faithfully.
  */
 export async function precompileTemplates(files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const source = files.get(MJML_TEMPLATE);
@@ -126,6 +128,13 @@ function wrapStructuralTokens(mjml: string, token: RegExp): string {
     if (open.includes('mj-head') && text.search(token) >= 0)
       throw new TemplateError(
         `${MJML_TEMPLATE}: Handlebars between the elements of mj-head cannot be compiled once; put it inside mj-style, mj-title or mj-raw`,
+      );
+    // mjml shares a section's (or group's) width among the columns it sees: compiled with every column of a
+    // block, the columns a render keeps would keep their share (half the width for one of two), silently.
+    const parent = open.at(-1) ?? '';
+    if (COLUMN_PARENTS.has(parent) && text.search(token) >= 0)
+      throw new TemplateError(
+        `${MJML_TEMPLATE}: Handlebars between the columns of ${parent} cannot be compiled once, since mjml sizes the columns by how many there are; put the block around the whole ${parent}`,
       );
     return text.replace(token, (t) => `<mj-raw>${t}</mj-raw>`);
   };

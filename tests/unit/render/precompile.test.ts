@@ -60,6 +60,26 @@ describe('precompileTemplates', () => {
     expect(html).toContain('A &amp; &lt;b&gt;');
   });
 
+  it('refuses Handlebars among the columns of a section, whose widths mjml sets from how many there are', async () => {
+    // Prepare: compiled with both columns, the column left when `wide` is false rendered at half the width
+    const files = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-body><mj-section><mj-column><mj-text>a</mj-text></mj-column>{{#if wide}}<mj-column><mj-text>b</mj-text></mj-column>{{/if}}</mj-section></mj-body></mjml>',
+      ],
+    ]);
+    const grouped = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-body><mj-section><mj-group>{{#each items}}<mj-column><mj-text>{{this}}</mj-text></mj-column>{{/each}}</mj-group></mj-section></mj-body></mjml>',
+      ],
+    ]);
+
+    // Act / Assess
+    await expect(precompileTemplates(files)).rejects.toThrow(/between the columns of mj-section/);
+    await expect(precompileTemplates(grouped)).rejects.toThrow(/between the columns of mj-group/);
+  });
+
   it('refuses Handlebars that mjml would move, and invalid MJML, with a TemplateError', async () => {
     // Prepare
     const moved = new Map([
