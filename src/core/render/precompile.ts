@@ -152,19 +152,29 @@ function wrapStructuralTokens(mjml: string, token: RegExp): string {
   return out + wrapIn(mjml.slice(last));
 }
 
-/** Puts the mustaches back, checking that mjml kept each one, in the template's order. */
+/** A mustache that opens, continues or closes a block: the template's structure. */
+const BLOCK_PART = /^\{\{~?\s*(?:[#^/]|else(?![\w.-]))/;
+
+/**
+ * Puts the mustaches back, checking that mjml kept each one and the parts of every block in the template's
+ * order. A plain expression may move (mjml writes an image's link before its source) or repeat (the title):
+ * it renders the same value wherever it stands.
+ */
 function restoreTokens(html: string, token: RegExp, expressions: readonly string[]): string {
-  const firstSeen: number[] = [];
+  const seen = new Set<number>();
+  const blockParts: number[] = [];
   const restored = html.replace(token, (_t, index: string) => {
     const i = Number(index);
-    if (!firstSeen.includes(i)) firstSeen.push(i);
+    if (!seen.has(i) && BLOCK_PART.test(expressions[i] ?? '')) blockParts.push(i);
+    seen.add(i);
     return expressions[i] ?? '';
   });
-  const misplaced = expressions.findIndex((_e, i) => firstSeen[i] !== i);
+  const inOrder = expressions.flatMap((expression, i) => (BLOCK_PART.test(expression) ? [i] : []));
+  const dropped = expressions.findIndex((_e, i) => !seen.has(i));
+  const misplaced = dropped >= 0 ? dropped : (inOrder.find((i, k) => blockParts[k] !== i) ?? -1);
   if (misplaced >= 0) {
-    const expression = expressions[firstSeen[misplaced] ?? misplaced] ?? '';
     throw new TemplateError(
-      `${MJML_TEMPLATE}: mjml moves or drops the Handlebars expression ${expression.slice(0, 80)}; keep Handlebars blocks inside mj-text or mj-raw, or around whole sections and columns`,
+      `${MJML_TEMPLATE}: mjml moves or drops the Handlebars expression ${(expressions[misplaced] ?? '').slice(0, 80)}; keep Handlebars blocks inside mj-text or mj-raw, or around whole sections`,
     );
   }
   return restored;

@@ -60,6 +60,23 @@ describe('precompileTemplates', () => {
     expect(html).toContain('A &amp; &lt;b&gt;');
   });
 
+  it('precompiles expressions whose order mjml changes, as an image writes its link before its source', async () => {
+    // Prepare: mjml writes href, then alt and src, which was refused as an expression mjml "moves"
+    const files = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-body><mj-section><mj-column><mj-image src="{{src}}" alt="{{alt}}" href="{{href}}" /></mj-column></mj-section></mj-body></mjml>',
+      ],
+    ]);
+    const view = { src: 'https://a.example.com/i.png?a=1&b=2', alt: 'A & "B"', href: 'https://a.example.com/' };
+
+    // Act
+    const html = Handlebars.create().compile((await precompileTemplates(files)).get('digest.html.hbs'))(view);
+
+    // Assess
+    expect(normaliseHtml(html)).toBe(normaliseHtml(await renderedAtRunTime(files, view)));
+  });
+
   it('refuses Handlebars among the columns of a section, whose widths mjml sets from how many there are', async () => {
     // Prepare: compiled with both columns, the column left when `wide` is false rendered at half the width
     const files = new Map([
