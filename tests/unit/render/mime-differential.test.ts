@@ -12,6 +12,7 @@ import { DigestMessages } from '../../../src/core/sending/message.ts';
 import { encodeTagValue } from '../../../src/core/sending/tags.ts';
 import { TokenSigner } from '../../../src/core/signed-links.ts';
 import { subscriberLinks } from '../../../src/core/subscribers/links.ts';
+import { themesForSubscriber } from '../../../src/core/subscribers/preferences.ts';
 import { asciiEmail, createSubscriber } from '../../../src/core/subscribers/subscriber.ts';
 import { hostileDigest, text } from '../../support/hostile-digests.ts';
 import {
@@ -341,7 +342,10 @@ describe('MimeTemplate, differentially', () => {
       fc.record({
         digestId: text(2).map((id) => id.slice(0, 40)),
         digest: hostileDigest(6).filter((digest) => digest.themes.length > 0),
-        recipients: fc.array(recipientArbitrary, { minLength: 1, maxLength: 4 }),
+        recipients: fc.array(
+          fc.record({ recipient: recipientArbitrary, topic: fc.option(fc.nat(), { nil: undefined }) }),
+          { minLength: 1, maxLength: 4 },
+        ),
       }),
       { seed: SEED + 1, numRuns: 8 },
     );
@@ -350,14 +354,18 @@ describe('MimeTemplate, differentially', () => {
     let serial = 0;
 
     for (const [c, { digestId, digest, recipients }] of cases.entries()) {
-      const rendered = await renderDigestEmail(digest, templates, settings);
-      for (const recipient of recipients) {
+      // A topic, a word of some theme's label, puts the matching themes first: one cached template per order.
+      const words = digest.themes
+        .flatMap((theme) => theme.label.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+        .filter(Boolean);
+      for (const { recipient, topic } of recipients) {
         const n = serial++;
         const subscriber = {
           ...createSubscriber(
             {
               email: `${recipient.local}.sub${n}mark@${recipient.domain}`,
               ...(recipient.name !== undefined && { name: recipient.name }),
+              topics: topic === undefined ? [] : [words[topic % words.length] ?? 'none'],
               consent: { source: 'cli', at: '2026-11-01T00:00:00Z' },
               confirmed: true,
             },
@@ -371,6 +379,8 @@ describe('MimeTemplate, differentially', () => {
         const name = displayName(subscriber.name);
         const address = asciiEmail(subscriber.email);
         const domain = identity.from.address.slice(identity.from.address.indexOf('@') + 1);
+        const ordered = { ...digest, themes: themesForSubscriber(digest.themes, subscriber) };
+        const rendered = await renderDigestEmail(ordered, templates, settings);
         const email = personalise(rendered, { ...(subscriber.name && { name: subscriber.name }), ...links });
         const messageId = `<${encodeTagValue(digestId)}.${subscriber.id}@${domain}>`;
         const reference = await mailComposerMessage({
