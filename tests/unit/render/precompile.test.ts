@@ -68,7 +68,11 @@ describe('precompileTemplates', () => {
         '<mjml><mj-body><mj-section><mj-column><mj-image src="{{src}}" alt="{{alt}}" href="{{href}}" /></mj-column></mj-section></mj-body></mjml>',
       ],
     ]);
-    const view = { src: 'https://a.example.com/i.png?a=1&b=2', alt: 'A & "B"', href: 'https://a.example.com/' };
+    const view = {
+      src: 'https://a.example.com/i.png?a=1&b=2',
+      alt: 'A & "B"',
+      href: 'https://a.example.com/',
+    };
 
     // Act
     const html = Handlebars.create().compile((await precompileTemplates(files)).get('digest.html.hbs'))(view);
