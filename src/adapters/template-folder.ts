@@ -13,7 +13,7 @@ const CACHE_DIR = fileURLToPath(
   new URL('../../node_modules/.cache/newsletter-digest/templates/', import.meta.url),
 );
 /** Part of the cache key: change it when precompile.ts changes what it makes of the same sources. */
-const PRECOMPILE_FORMAT = 2;
+const PRECOMPILE_FORMAT = 3;
 
 /**
  * Reads the templates as written (MJML with Handlebars), compiles the MJML to HTML and every template to

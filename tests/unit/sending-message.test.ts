@@ -62,6 +62,30 @@ describe('per-subscriber messages', () => {
     expect(e2).toBeLessThan(f2 ?? 0);
   });
 
+  it('builds a message for every address a subscriber may sign up with: IDN top-level domains, any atext', async () => {
+    // prepare: addresses normaliseEmail() accepts, which z.email() refused ("to: invalid email address")
+    const builder = await messages();
+    const emails = ['user@пример.испытание', 'a&b+news@example.org', "x/y=z?{o'brien}@例え.テスト"];
+
+    // act
+    const raws = await Promise.all(
+      emails.map(
+        async (email) => (await builder.build('d1', digest, { ...reader([]), email }, new Date())) ?? '',
+      ),
+    );
+
+    // assess: the domain goes out as A-labels, and mailparser reads the address back
+    expect(raws.map((raw) => /^To: (.*)$/m.exec(raw.toString())?.[1])).toEqual([
+      'user@xn--e1afmkfd.xn--80akhbyknj4f',
+      'a&b+news@example.org',
+      "x/y=z?{o'brien}@xn--r8jz45g.xn--zckzah",
+    ]);
+    const parsed = await Promise.all(raws.map((raw) => simpleParser(raw)));
+    expect(parsed.map((mail) => (Array.isArray(mail.to) ? undefined : mail.to?.value[0]?.address))).toEqual(
+      emails,
+    );
+  });
+
   it('builds nothing for a topics-only subscriber when no theme matches', async () => {
     const builder = await messages();
     expect(await builder.build('d1', digest, reader(['cricket'], true), new Date())).toBeUndefined();

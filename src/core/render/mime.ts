@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { encodeWord, foldLines, isPlainText, quoteString } from 'nodemailer/lib/mime-funcs';
+import { encodeWord, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
 import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp';
 import { UsageError } from '../errors.ts';
 import * as z from '../zod.ts';
@@ -47,6 +47,14 @@ const mimeMessageSchema = z.extend(sharedSchema, { html: z.string(), text: z.str
 export type MimeMessage = z.input<typeof mimeMessageSchema> & RecipientHeaders;
 export type SharedHeaders = z.input<typeof sharedSchema>;
 const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/;
+/**
+ * A recipient address as it goes into To: a dot-atom local part (every RFC 5322 atext character, as
+ * normaliseEmail() accepts) at an ASCII domain (asciiEmail() gives IDNs as A-labels, top-level ones too).
+ * z.email() is narrower and refused subscribers such as a&b@example.org or user@пример.испытание. Nothing
+ * here can end the header or add a recipient: no space, quote, comma, angle bracket or line break.
+ */
+const RECIPIENT_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z0-9-]{1,63}$/;
 
 /** An HTML and a text part, each with tokens standing for per-recipient values (RenderedDigest's shape). */
 export interface PartsWithSlots<K extends string> {
@@ -81,18 +89,21 @@ export class MimeTemplate<K extends string> {
     this.fromDomain = message.from.address.slice(message.from.address.lastIndexOf('@') + 1);
     // "=_" never occurs in quoted-printable text, so no part can contain the boundary.
     const boundary = `=_digest_${randomBytes(12).toString('hex')}`;
-    const listName = message.listName?.replace(/[\r\n]+/g, ' ');
+    const listName = message.listName?.replace(CONTROLS, ' ');
     this.head = [
       header('From', formatMailbox(message.from)),
       message.replyTo ? header('Reply-To', formatMailbox(message.replyTo)) : '',
-      header('Subject', encodeText(message.subject.replace(/[\r\n]+/g, ' '))),
+      // Trimmed like a name: a control character at either end would read as a space.
+      header('Subject', encodeText(message.subject.replace(CONTROLS, ' ').trim())),
       header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'),
       // One encoded word for the description: list headers are read by parsers that do not join several.
       header(
         'List-Id',
-        `${listName ? `${isPlainText(listName) ? quoteString(listName) : encodeWord(listName)} ` : ''}<${message.listId}>`,
+        `${listName ? `${isPlainHeaderText(listName) ? quoteString(listName) : encodeWord(listName)} ` : ''}<${message.listId}>`,
       ),
-      ...Object.entries(message.headers ?? {}).map(([key, value]) => header(key, encodeText(value))),
+      ...Object.entries(message.headers ?? {}).map(([key, value]) =>
+        header(key, encodeText(value.replace(CONTROLS, ' '))),
+      ),
       header('MIME-Version', '1.0'),
       header('Content-Type', `multipart/alternative; boundary="${boundary}"`),
       '\r\n',
@@ -162,7 +173,7 @@ export async function composeMime(input: MimeMessage): Promise<Buffer> {
 function checkRecipient({ to, listUnsubscribeUrl, messageId, date }: RecipientHeaders): void {
   const problems: string[] = [];
   const address = typeof to === 'string' ? to : to.address;
-  if (!z.regexes.email.test(address)) problems.push('to: invalid email address');
+  if (!RECIPIENT_ADDRESS.test(address)) problems.push('to: invalid email address');
   let url: URL | undefined;
   try {
     url = new URL(listUnsubscribeUrl);
@@ -176,28 +187,48 @@ function checkRecipient({ to, listUnsubscribeUrl, messageId, date }: RecipientHe
 
 /** Quoted-printable on lines of its own (CRLF line ends, as text parts require), ending in a soft break. */
 function encodePiece(value: string): string {
+  // The encoder keeps a CR as it is; one not followed by LF (a title can hold one) would be a bare CR in the
+  // message, which RFC 5322 forbids and parsers read as a line break: it goes as =0D, and decodes as given.
+  const encoded = encodeQuotedPrintable(value.replace(/\r?\n/g, '\r\n')).replace(/\r(?!\n)/g, '=0D');
   // 75: the closing soft break's "=" still fits the 76-character line.
-  return `${wrapQuotedPrintable(encodeQuotedPrintable(value.replace(/\r?\n/g, '\r\n')), 75)}=\r\n`;
+  return `${wrapQuotedPrintable(encoded, 75)}=\r\n`;
 }
 
 /** A header line folded at whitespace to 76 characters (the value is already encoded). */
 function header(key: string, value: string): string {
-  return `${foldLines(`${key}: ${value}`, 76)}\r\n`;
+  // foldLines() breaks right after "Key:" when the first word is longer than the line, and Python then reads
+  // the value with a leading space: that word stays on the key's line (a line may hold 998 octets).
+  return `${foldLines(`${key}: ${value}`, 76).replace(/^([^:]*:)\r\n /, '$1 ')}\r\n`;
 }
 
-/** Text as is when it is plain ASCII, otherwise RFC 2047 encoded words short enough to fold. */
+/**
+ * Control characters (line breaks among them) in header text: each run becomes a space. Header text is printable
+ * (RFC 5322), and in an encoded word a control character is still one to every reader.
+ */
+const CONTROLS = /\p{Cc}+/gu;
+
+/**
+ * Whether header text can go as it is: printable ASCII (nodemailer's isPlainText() lets DEL through) without
+ * "=?", which mailparser and Python read as the start of an encoded word, even in a quoted string: plain
+ * "=?UTF-8?B?aGk=?=" would read "hi".
+ */
+function isPlainHeaderText(value: string): boolean {
+  return /^[\x20-\x7e]*$/.test(value) && !value.includes('=?');
+}
+
+/** Text as is when it is plain, otherwise RFC 2047 encoded words short enough to fold. */
 function encodeText(value: string): string {
-  return isPlainText(value) ? value : encodeWord(value, 'B', 52);
+  return isPlainHeaderText(value) ? value : encodeWord(value, 'B', 52);
 }
 
 /** A display name: an atom, a quoted string or encoded words. */
 function displayName(name: string): string {
-  if (!isPlainText(name)) return encodeWord(name, 'B', 52);
+  if (!isPlainHeaderText(name)) return encodeWord(name, 'B', 52);
   return /^[\w ]+$/.test(name) ? name : quoteString(name);
 }
 
 function formatMailbox(value: RecipientHeaders['to']): string {
   if (typeof value === 'string') return value;
-  const name = value.name?.replace(/[\r\n]+/g, ' ').trim();
+  const name = value.name?.replace(CONTROLS, ' ').trim();
   return name ? `${displayName(name)} <${value.address}>` : value.address;
 }

@@ -23,6 +23,8 @@ const ENDING_TAGS = new Set([
   'mj-accordion-text',
   'mj-social-element',
 ]);
+/** MJML elements whose columns share their width: how many columns there are is fixed when mjml compiles. */
+const COLUMN_PARENTS = new Set(['mj-section', 'mj-group']);
 const MAX_PARTIAL_DEPTH = 20;
 
 /**
@@ -35,8 +37,8 @@ const MAX_PARTIAL_DEPTH = 20;
  * How: MJML partials are inlined, every mustache becomes an alphanumeric token (a mustache between MJML
  * elements goes into an mj-raw, which mjml copies where it stands), mjml compiles the result once with strict
  * validation, and the tokens are put back. A mustache whose place mjml changes (around mj-style or
- * mj-attributes, which mjml moves into the head) is reported as a TemplateError, since it could not be
- * rendered faithfully.
+ * mj-attributes, which mjml moves into the head) or whose blocks change what mjml computes (columns, sized by
+ * how many share a section) is reported as a TemplateError, since it could not be rendered faithfully.
  */
 export async function precompileTemplates(files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const source = files.get(MJML_TEMPLATE);
@@ -127,6 +129,13 @@ function wrapStructuralTokens(mjml: string, token: RegExp): string {
       throw new TemplateError(
         `${MJML_TEMPLATE}: Handlebars between the elements of mj-head cannot be compiled once; put it inside mj-style, mj-title or mj-raw`,
       );
+    // mjml shares a section's (or group's) width among the columns it sees: compiled with every column of a
+    // block, the columns a render keeps would keep their share (half the width for one of two), silently.
+    const parent = open.at(-1) ?? '';
+    if (COLUMN_PARENTS.has(parent) && text.search(token) >= 0)
+      throw new TemplateError(
+        `${MJML_TEMPLATE}: Handlebars between the columns of ${parent} cannot be compiled once, since mjml sizes the columns by how many there are; put the block around the whole ${parent}`,
+      );
     return text.replace(token, (t) => `<mj-raw>${t}</mj-raw>`);
   };
   for (const tag of mjml.matchAll(MJML_TAG)) {
@@ -143,19 +152,29 @@ function wrapStructuralTokens(mjml: string, token: RegExp): string {
   return out + wrapIn(mjml.slice(last));
 }
 
-/** Puts the mustaches back, checking that mjml kept each one, in the template's order. */
+/** A mustache that opens, continues or closes a block: the template's structure. */
+const BLOCK_PART = /^\{\{~?\s*(?:[#^/]|else(?![\w.-]))/;
+
+/**
+ * Puts the mustaches back, checking that mjml kept each one and the parts of every block in the template's
+ * order. A plain expression may move (mjml writes an image's link before its source) or repeat (the title):
+ * it renders the same value wherever it stands.
+ */
 function restoreTokens(html: string, token: RegExp, expressions: readonly string[]): string {
-  const firstSeen: number[] = [];
+  const seen = new Set<number>();
+  const blockParts: number[] = [];
   const restored = html.replace(token, (_t, index: string) => {
     const i = Number(index);
-    if (!firstSeen.includes(i)) firstSeen.push(i);
+    if (!seen.has(i) && BLOCK_PART.test(expressions[i] ?? '')) blockParts.push(i);
+    seen.add(i);
     return expressions[i] ?? '';
   });
-  const misplaced = expressions.findIndex((_e, i) => firstSeen[i] !== i);
+  const inOrder = expressions.flatMap((expression, i) => (BLOCK_PART.test(expression) ? [i] : []));
+  const dropped = expressions.findIndex((_e, i) => !seen.has(i));
+  const misplaced = dropped >= 0 ? dropped : (inOrder.find((i, k) => blockParts[k] !== i) ?? -1);
   if (misplaced >= 0) {
-    const expression = expressions[firstSeen[misplaced] ?? misplaced] ?? '';
     throw new TemplateError(
-      `${MJML_TEMPLATE}: mjml moves or drops the Handlebars expression ${expression.slice(0, 80)}; keep Handlebars blocks inside mj-text or mj-raw, or around whole sections and columns`,
+      `${MJML_TEMPLATE}: mjml moves or drops the Handlebars expression ${(expressions[misplaced] ?? '').slice(0, 80)}; keep Handlebars blocks inside mj-text or mj-raw, or around whole sections`,
     );
   }
   return restored;

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { simpleParser } from 'mailparser';
-import MailComposer from 'nodemailer/lib/mail-composer';
-import { encodeWord } from 'nodemailer/lib/mime-funcs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { templateFolder } from '../../../src/adapters/template-folder.ts';
 import {
@@ -14,6 +10,7 @@ import { MimeTemplate } from '../../../src/core/render/mime.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { loadTemplates } from '../../../src/core/render/templates.ts';
 import { busyDigest } from '../../support/digests.ts';
+import { mailComposerMessage, parsedByMailparser, parsedByPython } from '../../support/mime-reference.ts';
 
 const shared = {
   from: { name: 'Café Digest — Morning', address: 'digest@news.example.com' },
@@ -51,79 +48,17 @@ function recipientOf(reader: (typeof readers)[number], i: number) {
 }
 
 /** The same message as MailComposer built it before MimeTemplate (base64 parts, nodemailer's headers). */
-async function mailComposerMessage(reader: (typeof readers)[number], i: number): Promise<Buffer> {
+function mailComposerCopy(reader: (typeof readers)[number], i: number): Promise<Buffer> {
   const { to, recipient, messageId } = recipientOf(reader, i);
   const email = personalise(rendered, recipient);
-  return new MailComposer({
-    from: shared.from,
+  return mailComposerMessage({
+    ...shared,
+    ...email,
     to,
-    replyTo: shared.replyTo,
-    subject: email.subject,
+    listUnsubscribeUrl: recipient.unsubscribeUrl,
     messageId,
     date,
-    text: { content: email.text, contentType: 'text/plain; charset=utf-8' },
-    html: { content: email.html, contentType: 'text/html; charset=utf-8' },
-    headers: [
-      { key: 'X-Digest-Id', value: shared.headers['X-Digest-Id'] },
-      { key: 'List-Unsubscribe', value: { prepared: true, value: `<${recipient.unsubscribeUrl}>` } },
-      { key: 'List-Unsubscribe-Post', value: { prepared: true, value: 'List-Unsubscribe=One-Click' } },
-      {
-        key: 'List-Id',
-        value: {
-          prepared: true,
-          foldLines: true,
-          value: `${encodeWord(shared.listName)} <${shared.listId}>`,
-        },
-      },
-    ],
-    textEncoding: 'B',
-    newline: 'win',
-  })
-    .compile()
-    .build();
-}
-
-/** What mailparser makes of a message: every header that matters, the structure and the decoded parts. */
-async function parsedByMailparser(raw: Buffer) {
-  const parsed = await simpleParser(raw);
-  return {
-    from: parsed.from?.value,
-    to: parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : parsed.to,
-    replyTo: parsed.replyTo?.value,
-    subject: parsed.subject,
-    messageId: parsed.messageId,
-    date: parsed.date?.toISOString(),
-    list: parsed.headers.get('list'),
-    digestId: parsed.headers.get('x-digest-id'),
-    // The boundary is random in both.
-    contentType: (parsed.headers.get('content-type') as { value: string }).value,
-    mimeVersion: parsed.headers.get('mime-version'),
-    text: parsed.text,
-    html: parsed.html,
-    attachments: parsed.attachments.length,
-  };
-}
-
-/** What Python's email package makes of messages: decoded headers, the part tree and the decoded parts. */
-function parsedByPython(raws: Buffer[]): unknown[] {
-  const script = `
-import email, email.policy, json, sys
-out = []
-for raw in json.load(sys.stdin):
-    m = email.message_from_bytes(raw.encode('latin-1'), policy=email.policy.default)
-    out.append({
-        'headers': {k: str(m[k]) for k in ['From', 'To', 'Reply-To', 'Subject', 'Message-ID', 'Date', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Id', 'X-Digest-Id', 'MIME-Version']},
-        'defects': [str(d) for p in m.walk() for d in p.defects],
-        'tree': [(p.get_content_type(), p.get_content_charset()) for p in m.walk()],
-        'parts': [p.get_content().replace('\\r\\n', '\\n') for p in m.walk() if not p.is_multipart()],
-    })
-json.dump(out, sys.stdout)
-`;
-  const stdout = execFileSync('python3', ['-c', script], {
-    input: JSON.stringify(raws.map((raw) => raw.toString('latin1'))),
-    maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(stdout.toString()) as unknown[];
 }
 
 describe('MimeTemplate', () => {
@@ -139,7 +74,7 @@ describe('MimeTemplate', () => {
         recipientValues(recipient),
       );
     });
-    const before = await Promise.all(readers.map(mailComposerMessage));
+    const before = await Promise.all(readers.map(mailComposerCopy));
 
     // Assess
     for (const [i, raw] of built.entries()) {
@@ -149,7 +84,7 @@ describe('MimeTemplate', () => {
     }
     const [python, pythonBefore] = [parsedByPython(built), parsedByPython(before)];
     expect(python).toEqual(pythonBefore);
-    expect(python.flatMap((m) => (m as { defects: string[] }).defects)).toEqual([]);
+    expect(python.flatMap((m) => m.defects)).toEqual([]);
   });
 
   it('writes 7-bit lines of at most 78 characters (but List-Unsubscribe), encoded non-ASCII headers', () => {
@@ -177,6 +112,76 @@ describe('MimeTemplate', () => {
     expect(head).toContain('Date: Mon, 23 Nov 2026 07:00:00 +0000');
     expect(head).toMatch(/^Subject: =\?UTF-8\?B\?/m);
     expect(head).toMatch(/^To: =\?UTF-8\?B\?.*<zoe@example.org>$/m);
+  });
+
+  it('ends every line in CRLF when a part holds a lone CR (a digest title can), and decodes it as given', async () => {
+    // Prepare: a lone CR went into the quoted-printable as it was, a bare CR in the message
+    const parts = { html: '<h1>Morning\rdigest</h1>', text: 'Morning\rdigest\r\r\nnext\n', placeholders: {} };
+    const template = new MimeTemplate(parts, { ...shared, subject: 'Morning' });
+
+    // Act
+    const raw = template.build(
+      { to: 'ana@example.org', listUnsubscribeUrl: 'https://x.example.com/u', date },
+      {
+        html: {},
+        text: {},
+      },
+    );
+
+    // Assess
+    expect(raw.toString('latin1').replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const parsed = await parsedByMailparser(raw);
+    expect([parsed.text, parsed.html]).toEqual(['Morning\rdigest\r\nnext\n', '<h1>Morning\rdigest</h1>']);
+  });
+
+  it('sends header text a receiver would misread encoded: look-alike encoded words, control characters', async () => {
+    // Prepare: plain ASCII went out as it was, so "=?...?=" was decoded by every reader (in a quoted name too),
+    // and DEL, which isPlainText() lets through, went out raw (RFC 5322 header text is printable)
+    const lookAlike = '=?UTF-8?B?aGlkZGVu?= and =?utf-8?q?x?=';
+    const template = new MimeTemplate(
+      { html: '<p>x</p>', text: 'x\n', placeholders: {} },
+      { ...shared, listName: `List\x7f${lookAlike}`, subject: `\x1bSubject ${lookAlike}\x7f\x00.` },
+    );
+
+    // Act
+    const raw = template.build(
+      {
+        to: { name: `Ana ${lookAlike}\x1b`, address: 'ana@example.org' },
+        listUnsubscribeUrl: 'https://x.example.com/u',
+        date,
+      },
+      { html: {}, text: {} },
+    );
+
+    // Assess
+    expect(raw.toString('latin1')).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+    const parsed = await parsedByMailparser(raw);
+    expect(parsed.subject).toBe(`Subject ${lookAlike} .`);
+    expect(parsed.to).toEqual([{ name: `Ana ${lookAlike}`, address: 'ana@example.org' }]);
+    const [python] = parsedByPython([raw]);
+    expect(python?.headers.Subject).toBe(`Subject ${lookAlike} .`);
+    expect(python?.headers['List-Id']).toBe(`List ${lookAlike} <${shared.listId}>`);
+    expect(python?.defects).toEqual([]);
+  });
+
+  it('keeps a long first word on the header line, where folding would give the value a leading space', async () => {
+    // Prepare: "Subject:" then a folded line, which Python reads as " aaa…"
+    const subject = `${'a'.repeat(120)} b`;
+    const template = new MimeTemplate(
+      { html: '<p>x</p>', text: 'x\n', placeholders: {} },
+      { ...shared, subject },
+    );
+
+    // Act
+    const raw = template.build(
+      { to: 'ana@example.org', listUnsubscribeUrl: 'https://x.example.com/u', date },
+      { html: {}, text: {} },
+    );
+
+    // Assess
+    expect(raw.toString('latin1')).toContain(`\r\nSubject: ${'a'.repeat(120)}\r\n b\r\n`);
+    expect(parsedByPython([raw])[0]?.headers.Subject).toBe(subject);
+    expect((await parsedByMailparser(raw)).subject).toBe(subject);
   });
 
   it('refuses headers and addresses that could inject or mislead', () => {

@@ -4,34 +4,12 @@ import { readTemplateFiles } from '../../../src/adapters/precompiled-template-fo
 import { DEFAULT_TEMPLATES_DIR } from '../../../src/adapters/template-folder.ts';
 import { TemplateError } from '../../../src/core/errors.ts';
 import { renderDigestEmail } from '../../../src/core/render/email.ts';
-import { mjmlToHtml, precompileTemplates } from '../../../src/core/render/precompile.ts';
+import { precompileTemplates } from '../../../src/core/render/precompile.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { compileTemplates, MJML_TEMPLATE } from '../../../src/core/render/templates.ts';
 import { buildEmailView } from '../../../src/core/render/view.ts';
 import { busyDigest } from '../../support/digests.ts';
-
-/**
- * What the email was before precompiling: Handlebars over the MJML (partials registered), then mjml on every
- * render. Outlook conditional comments (which mjml merges when neighbours touch) and indentation aside, the
- * precompiled HTML template must render the very same document.
- */
-async function renderedAtRunTime(files: ReadonlyMap<string, string>, view: object): Promise<string> {
-  const env = Handlebars.create();
-  for (const [path, source] of files) {
-    const name = /^partials\/(.+)\.mjml\.hbs$/.exec(path)?.[1];
-    if (name) env.registerPartial(name, source);
-  }
-  return mjmlToHtml(env.compile(files.get(MJML_TEMPLATE) ?? '')(view));
-}
-
-const normalise = (html: string) =>
-  html
-    .replace(/<!--\[if mso \| IE\]>[\s\S]*?<!\[endif\]-->/g, '')
-    // mjml leaves out the hidden preview text when it is empty; the precompiled template keeps an empty div.
-    .replace(/<div style="display:none;[^"]*">\s*<\/div>/g, '')
-    .replace(/>\s+/g, '>')
-    .replace(/\s+</g, '<')
-    .replace(/\s+/g, ' ');
+import { normaliseHtml, renderedAtRunTime } from '../../support/mjml-reference.ts';
 
 describe('precompileTemplates', () => {
   it('renders what mjml renders at run time, for digests of every shape', async () => {
@@ -49,7 +27,7 @@ describe('precompileTemplates', () => {
         const before = await renderedAtRunTime(files, { ...view, subject: rendered.subject });
 
         // Assess
-        expect(normalise(rendered.html)).toBe(normalise(before));
+        expect(normaliseHtml(rendered.html)).toBe(normaliseHtml(before));
       }
     }
   });
@@ -78,8 +56,49 @@ describe('precompileTemplates', () => {
     const html = Handlebars.create().compile((await precompileTemplates(files)).get('digest.html.hbs'))(view);
 
     // Assess
-    expect(normalise(html)).toBe(normalise(await renderedAtRunTime(files, view)));
+    expect(normaliseHtml(html)).toBe(normaliseHtml(await renderedAtRunTime(files, view)));
     expect(html).toContain('A &amp; &lt;b&gt;');
+  });
+
+  it('precompiles expressions whose order mjml changes, as an image writes its link before its source', async () => {
+    // Prepare: mjml writes href, then alt and src, which was refused as an expression mjml "moves"
+    const files = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-body><mj-section><mj-column><mj-image src="{{src}}" alt="{{alt}}" href="{{href}}" /></mj-column></mj-section></mj-body></mjml>',
+      ],
+    ]);
+    const view = {
+      src: 'https://a.example.com/i.png?a=1&b=2',
+      alt: 'A & "B"',
+      href: 'https://a.example.com/',
+    };
+
+    // Act
+    const html = Handlebars.create().compile((await precompileTemplates(files)).get('digest.html.hbs'))(view);
+
+    // Assess
+    expect(normaliseHtml(html)).toBe(normaliseHtml(await renderedAtRunTime(files, view)));
+  });
+
+  it('refuses Handlebars among the columns of a section, whose widths mjml sets from how many there are', async () => {
+    // Prepare: compiled with both columns, the column left when `wide` is false rendered at half the width
+    const files = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-body><mj-section><mj-column><mj-text>a</mj-text></mj-column>{{#if wide}}<mj-column><mj-text>b</mj-text></mj-column>{{/if}}</mj-section></mj-body></mjml>',
+      ],
+    ]);
+    const grouped = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml><mj-body><mj-section><mj-group>{{#each items}}<mj-column><mj-text>{{this}}</mj-text></mj-column>{{/each}}</mj-group></mj-section></mj-body></mjml>',
+      ],
+    ]);
+
+    // Act / Assess
+    await expect(precompileTemplates(files)).rejects.toThrow(/between the columns of mj-section/);
+    await expect(precompileTemplates(grouped)).rejects.toThrow(/between the columns of mj-group/);
   });
 
   it('refuses Handlebars that mjml would move, and invalid MJML, with a TemplateError', async () => {
