@@ -52,14 +52,23 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     options.onBuild?.(build);
     for (const listener of listeners) sendBuild(listener, build);
   };
+  // Whichever started it, a build during which a change came due is followed by another: it may have read the
+  // files before the change.
+  const run = () => {
+    running = rebuild().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
+    return running;
+  };
   // After an edit: rebuild at once and answer when the new build is out, so the page reloads into it.
   const rebuildNow = async () => {
     clearTimeout(timer);
     while (running) await running;
-    running = rebuild().finally(() => {
-      running = undefined;
-    });
-    await running;
+    await run();
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -68,13 +77,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         again = true;
         return;
       }
-      running = rebuild().finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          schedule();
-        }
-      });
+      void run();
     }, SETTLE_MS);
   };
   const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];

@@ -1,0 +1,82 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readSourceFolder } from '../../../src/adapters/local-files.ts';
+import type { Digest } from '../../../src/core/digest.ts';
+import { parseFiles } from '../../../src/core/parse-files.ts';
+import { parseEmailSettings } from '../../../src/core/render/settings.ts';
+import { folderEditSession } from '../../../src/preview/editing.ts';
+import { type PreviewServer, startPreviewServer } from '../../../src/preview/server.ts';
+import type { CollectedArticles } from '../../../src/preview/studio-memo.ts';
+import { studioToken } from '../../support/studio.ts';
+
+/** Every input id a digest lists: its articles and their copies. */
+const inputIds = (digest: Digest | undefined) =>
+  (digest?.themes ?? []).flatMap((t) => t.articles.flatMap((a) => [a.id, ...(a.duplicates ?? [])]));
+
+describe('the preview server', () => {
+  let work: string;
+  let studio: PreviewServer | undefined;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'studio-server-'));
+    await mkdir(join(work, 'articles'));
+  });
+  afterEach(async () => {
+    await studio?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('builds again after articles that changed while an edit was being built', async () => {
+    // Prepare: articles collected as `digest dev` collects them, the collection of the edit's build held open.
+    const seeds = await parseFiles(await readSourceFolder('seeds'));
+    let articles: CollectedArticles = seeds;
+    let hold: Promise<void> = Promise.resolve();
+    let collecting = () => {};
+    const collectArticles = async () => {
+      const read = articles;
+      collecting();
+      await hold;
+      return read;
+    };
+    const input = join(work, 'articles');
+    studio = await startPreviewServer({
+      sources: {
+        collectArticles,
+        settings: parseEmailSettings({}),
+        editing: folderEditSession(input, 'test'),
+      },
+      port: 0,
+    });
+    const token = await studioToken(studio);
+    let release = () => {};
+    hold = new Promise((done) => {
+      release = done;
+    });
+    const started = new Promise<void>((done) => {
+      collecting = done;
+    });
+
+    // Act: an edit; while its build runs, an article is removed and the studio told (as after an ingest).
+    const edited = fetch(new URL('/api/edit', studio.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token },
+      body: JSON.stringify({ version: 0, edit: { kind: 'note', text: 'From the desk.' } }),
+    });
+    await started;
+    const removed = seeds.articles[0]?.id as string;
+    articles = { articles: seeds.articles.slice(1), skipped: seeds.skipped };
+    studio.refresh();
+    // Past the server's settle time (100 ms): the change's rebuild comes due while the edit's build runs.
+    await new Promise((done) => setTimeout(done, 400));
+    release();
+
+    // Assess: the edit is saved, and the studio builds again without the removed article.
+    expect((await edited).status).toBe(200);
+    expect(inputIds(studio.current().digest)).toContain(removed);
+    await vi.waitFor(() => expect(inputIds(studio?.current().digest)).not.toContain(removed), {
+      timeout: 5000,
+    });
+    expect(studio.current().digest?.intro).toBe('From the desk.');
+  });
+});
