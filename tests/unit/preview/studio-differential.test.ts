@@ -5,7 +5,7 @@
 // (buildStudio with one StudioMemo, as the preview server does) after each step, and compares with a fresh build.
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCorpus, type StoryText, seededRandom } from '../../../bench/corpus.ts';
 import { editsFileOf, readEditsFile } from '../../../src/adapters/local-edits.ts';
@@ -323,10 +323,17 @@ class Harness {
     }
     const text = decoder.decode(await folder.bytes(id));
     const other = decoder.decode(await folder.bytes(pick(ids) as string));
-    if (roll < 0.4) {
+    if (roll < 0.36) {
       const racy = random() < 0.2;
       await folder.write(id, editBody(text, other, random), racy);
       return `edit the body of ${id}${racy ? ' (within the racy window)' : ''}`;
+    }
+    if (roll < 0.4) {
+      // As many editors save: the new text in a hidden file beside it, renamed over it (another inode).
+      const temporary = join(dirname(id), `.${basename(id)}.swp`);
+      await folder.write(temporary, editBody(text, other, random));
+      await rename(folder.path(temporary), folder.path(id));
+      return `save ${id} through a temporary file renamed over it`;
     }
     if (roll < 0.48) {
       const edited = editTitle(id, text, random);
@@ -357,10 +364,19 @@ class Harness {
       await folder.write(target, bytes);
       return `write ${bytes.length} bytes that do not parse to ${target}`;
     }
-    if (roll < 0.88) {
+    if (roll < 0.86) {
       const [restored, bytes] = pick([...folder.originals]) as [string, Uint8Array];
       await folder.write(restored, bytes);
       return `restore ${restored}`;
+    }
+    if (roll < 0.88) {
+      const from = pick([...new Set(ids.flatMap((each) => (each.includes('/') ? [dirname(each)] : [])))]);
+      if (from === undefined) return this.step(random);
+      const to = folder.fresh('', 'folder', () => 1);
+      await rename(folder.path(from), folder.path(to));
+      for (const [each, bytes] of folder.originals)
+        if (each.startsWith(`${from}/`)) folder.originals.set(`${to}${each.slice(from.length)}`, bytes);
+      return `rename the folder ${from} to ${to}`;
     }
     if (roll < 0.91) {
       await folder.touch(id);
