@@ -40,6 +40,16 @@ const SETTLE_MS = 100;
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { sources } = options;
   const memo = new StudioMemo();
+  const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];
+  if (!sources.collectArticles && sources.inputDir !== undefined) watched.push(sources.inputDir);
+  // Watched from before the first build: a file saved while it runs (seconds for thousands) is built after it.
+  let changedMeanwhile = false;
+  let onChange = () => {
+    changedMeanwhile = true;
+  };
+  const watchers: FSWatcher[] = watched.map((dir) =>
+    watch(resolve(dir), { recursive: true }, () => onChange()),
+  );
   let build = await buildStudio(sources, 1, memo);
   options.onBuild?.(build);
   const listeners = new Set<ServerResponse>();
@@ -80,9 +90,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       void run();
     }, SETTLE_MS);
   };
-  const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];
-  if (!sources.collectArticles && sources.inputDir !== undefined) watched.push(sources.inputDir);
-  const watchers: FSWatcher[] = watched.map((dir) => watch(resolve(dir), { recursive: true }, schedule));
+  onChange = schedule;
+  if (changedMeanwhile) schedule();
 
   // Proves a state-changing request comes from a page this server served, not from another site.
   const token = randomBytes(24).toString('base64url');

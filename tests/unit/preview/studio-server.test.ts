@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +6,7 @@ import { readSourceFolder } from '../../../src/adapters/local-files.ts';
 import type { Digest } from '../../../src/core/digest.ts';
 import { parseFiles } from '../../../src/core/parse-files.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
-import { folderEditSession } from '../../../src/preview/editing.ts';
+import { type EditSession, folderEditSession } from '../../../src/preview/editing.ts';
 import { type PreviewServer, startPreviewServer } from '../../../src/preview/server.ts';
 import type { CollectedArticles } from '../../../src/preview/studio-memo.ts';
 import { studioToken } from '../../support/studio.ts';
@@ -78,5 +78,34 @@ describe('the preview server', () => {
       timeout: 5000,
     });
     expect(studio.current().digest?.intro).toBe('From the desk.');
+  });
+
+  it('builds again after a file of the folder that changed while the first build ran', async () => {
+    // Prepare: the folder's edits are loaded once its files are read; the first time, an article is removed then.
+    const input = join(work, 'articles');
+    await cp('seeds', input, { recursive: true });
+    const [removed] = await readSourceFolder(input);
+    const folderEdits = folderEditSession(input, 'test');
+    let first = true;
+    const editing: EditSession = {
+      ...folderEdits,
+      async load(built) {
+        if (first) await rm(join(input, removed?.id as string));
+        first = false;
+        return folderEdits.load(built);
+      },
+    };
+
+    // Act
+    studio = await startPreviewServer({
+      sources: { inputDir: input, settings: parseEmailSettings({}), editing },
+      port: 0,
+    });
+
+    // Assess: the first build read the article; the studio builds again without it.
+    expect(inputIds(studio.current().digest)).toContain(removed?.id);
+    await vi.waitFor(() => expect(inputIds(studio?.current().digest)).not.toContain(removed?.id), {
+      timeout: 5000,
+    });
   });
 });
