@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,9 +6,11 @@ import { readSourceFolder } from '../../../src/adapters/local-files.ts';
 import type { Digest } from '../../../src/core/digest.ts';
 import { parseFiles } from '../../../src/core/parse-files.ts';
 import { parseEmailSettings } from '../../../src/core/render/settings.ts';
+import { type DevStudio, startDevStudio } from '../../../src/preview/dev.ts';
 import { type EditSession, folderEditSession } from '../../../src/preview/editing.ts';
 import { type PreviewServer, startPreviewServer } from '../../../src/preview/server.ts';
 import type { CollectedArticles } from '../../../src/preview/studio-memo.ts';
+import { recordingObservability } from '../../support/logs.ts';
 import { studioToken } from '../../support/studio.ts';
 
 /** Every input id a digest lists: its articles and their copies. */
@@ -18,12 +20,14 @@ const inputIds = (digest: Digest | undefined) =>
 describe('the preview server', () => {
   let work: string;
   let studio: PreviewServer | undefined;
+  let dev: DevStudio | undefined;
   beforeEach(async () => {
     work = await mkdtemp(join(tmpdir(), 'studio-server-'));
     await mkdir(join(work, 'articles'));
   });
   afterEach(async () => {
     await studio?.close();
+    await dev?.close();
     await rm(work, { recursive: true, force: true });
   });
 
@@ -105,6 +109,44 @@ describe('the preview server', () => {
     // Assess: the first build read the article; the studio builds again without it.
     expect(inputIds(studio.current().digest)).toContain(removed?.id);
     await vi.waitFor(() => expect(inputIds(studio?.current().digest)).not.toContain(removed?.id), {
+      timeout: 5000,
+    });
+  });
+
+  it('digest dev: builds again after a file ingested while the first build ran', async () => {
+    // Prepare: a dropped file, then a second one dropped once the first build has collected the articles, and
+    // ingested before it ends.
+    const drop = join(work, 'drop');
+    await mkdir(drop);
+    const [first, second] = (await readdir('seeds')).sort();
+    await cp(join('seeds', first as string), join(drop, first as string));
+    const folderEdits = folderEditSession(drop, 'test');
+    let firstBuild = true;
+    const editing: EditSession = {
+      ...folderEdits,
+      async load(built) {
+        if (firstBuild) {
+          firstBuild = false;
+          await cp(join('seeds', second as string), join(drop, second as string));
+          // Past dev's settle time and one ingest: the build is held here until the file is in.
+          await new Promise((done) => setTimeout(done, 1000));
+        }
+        return folderEdits.load(built);
+      },
+    };
+
+    // Act
+    dev = await startDevStudio({
+      watchDir: drop,
+      stateDir: join(work, 'state'),
+      sources: { settings: parseEmailSettings({}), editing },
+      port: 0,
+      log: recordingObservability().log,
+    });
+
+    // Assess: the first build collected one article; the studio builds again with both.
+    expect(inputIds(dev.preview.current().digest)).toEqual([first]);
+    await vi.waitFor(() => expect(inputIds(dev?.preview.current().digest)).toContain(second), {
       timeout: 5000,
     });
   });
