@@ -114,6 +114,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
       for (const listener of listeners) listener.end();
+      // Nothing is built once closed, not even a change that came due during the last build.
+      again = false;
       await running;
       await new Promise<void>((done) => server.close(() => done()));
     },
