@@ -9,6 +9,7 @@ import { parseEmailSettings } from '../../../src/core/render/settings.ts';
 import { type DevStudio, startDevStudio } from '../../../src/preview/dev.ts';
 import { type EditSession, folderEditSession } from '../../../src/preview/editing.ts';
 import { type PreviewServer, startPreviewServer } from '../../../src/preview/server.ts';
+import type { StudioBuild } from '../../../src/preview/studio.ts';
 import type { CollectedArticles } from '../../../src/preview/studio-memo.ts';
 import { recordingObservability } from '../../support/logs.ts';
 import { studioToken } from '../../support/studio.ts';
@@ -44,6 +45,7 @@ describe('the preview server', () => {
       return read;
     };
     const input = join(work, 'articles');
+    const builds: StudioBuild[] = [];
     studio = await startPreviewServer({
       sources: {
         collectArticles,
@@ -51,6 +53,7 @@ describe('the preview server', () => {
         editing: folderEditSession(input, 'test'),
       },
       port: 0,
+      onBuild: (build) => builds.push(build),
     });
     const token = await studioToken(studio);
     let release = () => {};
@@ -77,7 +80,8 @@ describe('the preview server', () => {
 
     // Assess: the edit is saved, and the studio builds again without the removed article.
     expect((await edited).status).toBe(200);
-    expect(inputIds(studio.current().digest)).toContain(removed);
+    expect(inputIds(builds[1]?.digest)).toContain(removed);
+    expect(builds[1]?.digest?.intro).toBe('From the desk.');
     await vi.waitFor(() => expect(inputIds(studio?.current().digest)).not.toContain(removed), {
       timeout: 5000,
     });
