@@ -406,7 +406,7 @@ class Harness {
  */
 const SEQUENCES = (process.env.STUDIO_SEEDS ?? '1,2,18')
   .split(',')
-  .map((seed) => [Number(seed), Number(process.env.STUDIO_STEPS ?? 20)]);
+  .map((seed) => [Number(seed), Number(process.env.STUDIO_STEPS ?? 14)]);
 
 describe('the studio after any sequence of changes', () => {
   it.each(SEQUENCES)('shows what a fresh build gives (sequence %i, %i steps)', async (seed, count) => {
@@ -436,7 +436,7 @@ describe('the studio after any sequence of changes', () => {
     await studio.check(steps);
     const vocabularies = new Set([studio.terms]);
 
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 24; i++) {
       // Act
       steps.push(await studio.step(random));
 
@@ -455,7 +455,7 @@ describe('the studio after any sequence of changes', () => {
     const steps: Step[] = [];
     await studio.check(steps);
 
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 12; i++) {
       // Act
       steps.push(await studio.step(random));
 
