@@ -302,6 +302,20 @@ class Harness {
     expect(build.clientIssues, where).toEqual(issues);
   }
 
+  /** Seeds the folder, then takes `count` random steps, checking the build before and after each. */
+  async walk(seed: number, count: number, afterCheck: () => void = () => {}): Promise<void> {
+    const random = seededRandom(seed);
+    await seedFolder(this.folder, seed);
+    const steps: Step[] = [];
+    await this.check(steps);
+    afterCheck();
+    for (let i = 0; i < count; i++) {
+      steps.push(await this.step(random));
+      await this.check(steps);
+      afterCheck();
+    }
+  }
+
   /** One random step: a change to the folder, or an editor's edit saved as the studio page saves it. */
   async step(random: () => number): Promise<Step> {
     const { folder } = this;
@@ -411,56 +425,30 @@ const SEQUENCES = (process.env.STUDIO_SEEDS ?? '1,2,18')
 describe('the studio after any sequence of changes', () => {
   it.each(SEQUENCES)('shows what a fresh build gives (sequence %i, %i steps)', async (seed, count) => {
     // Prepare
-    const random = seededRandom(seed);
     const studio = new Harness();
-    await seedFolder(studio.folder, seed);
-    const steps: Step[] = [];
-    await studio.check(steps);
 
-    for (let i = 0; i < count; i++) {
-      // Act
-      steps.push(await studio.step(random));
-
-      // Assess
-      await studio.check(steps);
-    }
+    // Act, Assess: after each step
+    await studio.walk(seed, count);
   });
 
   it('shows what a fresh build gives across renewals of its vocabulary', async () => {
     // Prepare: a slack of -25 on some 30 articles, so the vocabulary is renewed after a few changed articles
     // (read a second time), not after a thousand.
-    const random = seededRandom(7);
     const studio = new Harness({ renewTermsSlack: -25 });
-    await seedFolder(studio.folder, 7);
-    const steps: Step[] = [];
-    await studio.check(steps);
-    const vocabularies = new Set([studio.terms]);
+    const vocabularies = new Set<ArticleTerms>();
 
-    for (let i = 0; i < 24; i++) {
-      // Act
-      steps.push(await studio.step(random));
+    // Act, Assess: after each step
+    await studio.walk(7, 24, () => vocabularies.add(studio.terms));
 
-      // Assess
-      await studio.check(steps);
-      vocabularies.add(studio.terms);
-    }
+    // Assess
     expect(vocabularies.size).toBeGreaterThan(2);
   });
 
   it('shows what a fresh build gives from articles collected anew for every build (digest dev)', async () => {
     // Prepare
-    const random = seededRandom(11);
     const studio = new Harness({ collected: true });
-    await seedFolder(studio.folder, 11);
-    const steps: Step[] = [];
-    await studio.check(steps);
 
-    for (let i = 0; i < 12; i++) {
-      // Act
-      steps.push(await studio.step(random));
-
-      // Assess
-      await studio.check(steps);
-    }
+    // Act, Assess: after each step
+    await studio.walk(11, 12);
   });
 });
