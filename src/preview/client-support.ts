@@ -62,8 +62,8 @@ function withoutText(html: string): string {
       .map((piece) => piece.slice(0, piece.lastIndexOf('>') + 1))
       .join('<');
   for (let at = 0; ; ) {
-    const style = html.indexOf('<style', at);
-    const end = style < 0 ? -1 : html.indexOf('</style>', style);
+    const style = indexOfAnyCase(html, STYLE_START, at);
+    const end = style < 0 ? -1 : indexOfAnyCase(html, STYLE_END, style);
     if (end < 0) {
       // No stylesheet after `at`, or one left open: the rest is kept whole from there.
       parts.push(
@@ -75,6 +75,19 @@ function withoutText(html: string): string {
     parts.push(tagsOnly(html.slice(at, style)), html.slice(style, end));
     at = end;
   }
+}
+
+/**
+ * Where a stylesheet starts and ends, in any case: the check's HTML parser reads `<STYLE>` (a template may write
+ * one in mj-raw) as `<style>`, and a stylesheet taken for text would be left out of the key.
+ */
+const STYLE_START = /<style/gi;
+const STYLE_END = /<\/style>/gi;
+
+/** Where `pattern` (global, a literal) is first found in `text` from `from`, or -1. */
+function indexOfAnyCase(text: string, pattern: RegExp, from: number): number {
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? -1;
 }
 
 export function issueKey(issue: ClientIssue): string {

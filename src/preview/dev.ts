@@ -75,6 +75,8 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
 
   // Set once the catch-up below is ingested, so the first build already shows it.
   let preview: PreviewServer | undefined;
+  /** Batches ingested so far: one ingested while the studio's first build runs is built after it. */
+  let ingested = 0;
   // One batch at a time, in the order the changes were seen, as one SQS poller delivers them.
   let queue = Promise.resolve();
   const ingest = (keys: readonly string[]) => {
@@ -82,6 +84,7 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
       const changes = await changesFor(keys);
       if (changes.length === 0) return;
       await handler(localS3QueueEvent(changes));
+      ingested++;
       preview?.refresh();
     });
     // A broken local store fails this batch only; the next change tries again.
@@ -132,6 +135,7 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
   const presentKeys = new Set(present);
   await ingest([...present, ...known.filter((key) => !presentKeys.has(key))]);
 
+  const ingestedBefore = ingested;
   try {
     preview = await startPreviewServer({
       ...options,
@@ -141,6 +145,7 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
     watcher.close();
     throw error;
   }
+  if (ingested !== ingestedBefore) preview.refresh();
 
   return {
     preview,

@@ -40,6 +40,16 @@ const SETTLE_MS = 100;
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const { sources } = options;
   const memo = new StudioMemo();
+  const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];
+  if (!sources.collectArticles && sources.inputDir !== undefined) watched.push(sources.inputDir);
+  // Watched from before the first build: a file saved while it runs (seconds for thousands) is built after it.
+  let changedMeanwhile = false;
+  let onChange = () => {
+    changedMeanwhile = true;
+  };
+  const watchers: FSWatcher[] = watched.map((dir) =>
+    watch(resolve(dir), { recursive: true }, () => onChange()),
+  );
   let build = await buildStudio(sources, 1, memo);
   options.onBuild?.(build);
   const listeners = new Set<ServerResponse>();
@@ -52,14 +62,23 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     options.onBuild?.(build);
     for (const listener of listeners) sendBuild(listener, build);
   };
+  // Whichever started it, a build during which a change came due is followed by another: it may have read the
+  // files before the change.
+  const run = () => {
+    running = rebuild().finally(() => {
+      running = undefined;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    });
+    return running;
+  };
   // After an edit: rebuild at once and answer when the new build is out, so the page reloads into it.
   const rebuildNow = async () => {
     clearTimeout(timer);
     while (running) await running;
-    running = rebuild().finally(() => {
-      running = undefined;
-    });
-    await running;
+    await run();
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -68,18 +87,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         again = true;
         return;
       }
-      running = rebuild().finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          schedule();
-        }
-      });
+      void run();
     }, SETTLE_MS);
   };
-  const watched = [sources.templatesDir ?? DEFAULT_TEMPLATES_DIR];
-  if (!sources.collectArticles && sources.inputDir !== undefined) watched.push(sources.inputDir);
-  const watchers: FSWatcher[] = watched.map((dir) => watch(resolve(dir), { recursive: true }, schedule));
+  onChange = schedule;
+  if (changedMeanwhile) schedule();
 
   // Proves a state-changing request comes from a page this server served, not from another site.
   const token = randomBytes(24).toString('base64url');
@@ -102,6 +114,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
       for (const listener of listeners) listener.end();
+      // Nothing is built once closed, not even a change that came due during the last build.
+      again = false;
       await running;
       await new Promise<void>((done) => server.close(() => done()));
     },

@@ -54,11 +54,13 @@ export class StudioMemo {
 
   /**
    * `now`: the clock files' times are compared with (fileStamp). `read`: how a file is read (a test counts the
-   * reads, or makes one fail).
+   * reads, or makes one fail). `renewTermsSlack`: articles the vocabulary may read beyond twice the folder's
+   * before it is renewed (a test makes it small to renew within a few changes). @default RENEW_TERMS_SLACK
    */
   constructor(
     private readonly now: () => number = Date.now,
     private readonly read: (path: SourcePath) => SourceFile = readSourceFile,
+    private readonly renewTermsSlack = RENEW_TERMS_SLACK,
   ) {}
 
   /**
@@ -117,7 +119,7 @@ export class StudioMemo {
     const key = JSON.stringify([input.key, title ?? null]);
     if (this.built?.key === key) return this.built.digest;
     // Changed articles are read again and the old tokens stay: a fresh vocabulary once they could outgrow it.
-    if (this.terms.articlesRead > 2 * input.articles.length + RENEW_TERMS_SLACK)
+    if (this.terms.articlesRead > 2 * input.articles.length + this.renewTermsSlack)
       this.terms = new ArticleTerms(true);
     const digest = buildDigestFromArticles(input.articles, input.skipped, {
       title,

@@ -92,4 +92,21 @@ describe('email-client support (caniemail)', () => {
     expect(restyled).toEqual(checkClientSupport(restyledHtml));
     expect(restyled.map((issue) => issue.feature)).toContain('position');
   });
+
+  it('checks again a stylesheet whose tag is in capitals, as a template may write it (mj-raw)', async () => {
+    // Prepare: HTML tag names are case-insensitive; the check reads <STYLE> as it reads <style>.
+    const html = await renderWith(DEFAULT_TEMPLATES_DIR);
+    const withStyle = (css: string) =>
+      html.replace('</head>', `<STYLE type="text/css">${css}</STYLE></head>`);
+    const memo = new ClientSupportMemo();
+    memo.check(withStyle('a { color: red; }'));
+
+    // Act
+    const restyledHtml = withStyle('a { position: fixed; }');
+    const restyled = memo.check(restyledHtml);
+
+    // Assess
+    expect(restyled).toEqual(checkClientSupport(restyledHtml));
+    expect(restyled.map((issue) => issue.feature)).toContain('position');
+  });
 });
