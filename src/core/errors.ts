@@ -12,6 +12,12 @@ export class ConfigError extends DigestError {}
 /** Bad command-line or HTTP input from a person. */
 export class UsageError extends DigestError {}
 
+/**
+ * A subscriber's address that cannot be written into a message's To header. It is that subscriber's alone: a send
+ * batch records their message as failed and sends the others.
+ */
+export class RecipientAddressError extends UsageError {}
+
 /** Someone else changed the digest since this editor read it: nothing was written; reload and redo. */
 export class EditConflictError extends UsageError {}
 

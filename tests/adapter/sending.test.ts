@@ -221,6 +221,36 @@ describe('sending a digest through SES, against moto', () => {
     expect(await rows()).toEqual(first);
   });
 
+  it('records a subscriber whose address cannot go into To as failed, and sends the rest of the batch', async () => {
+    // prepare: an address stored before the checks of today (a quoted local part), between two sound ones
+    const first = await subscriber('first', 'active');
+    const odd = await subscriber('odd', 'active', { email: '"odd one"@mail.example.com' });
+    const last = await subscriber('last', 'active');
+    const batch = JSON.stringify({
+      digestId: sending.digestId,
+      digestKey: sending.digestKey,
+      subscriberIds: [first.id, odd.id, last.id],
+    });
+    const observability = recordingObservability();
+    const send = worker(observability);
+
+    // act
+    await send(sqsEvent({ messageId: 'batch-odd', body: batch }));
+
+    // assess
+    expect(await mailsTo(first.email)).toHaveLength(1);
+    expect(await mailsTo(last.email)).toHaveLength(1);
+    const ledger = await rows();
+    expect(ledger.get(odd.id)).toMatchObject({
+      state: 'failed',
+      reason: 'cannot compose the message: to: invalid email address',
+    });
+    expect(ledger.get(first.id)?.state).toBe('sent');
+    const logs = observability.lines.join('\n');
+    expect(logs).toContain(odd.id);
+    expect(logs).not.toContain('odd one');
+  });
+
   it("links each message to its digest's page on the archive site, header and footer; no site, no link", async () => {
     // prepare
     const linked = await subscriber('linked', 'active');

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { encodeWord, foldLines, quoteString } from 'nodemailer/lib/mime-funcs';
 import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp';
-import { UsageError } from '../errors.ts';
+import { RecipientAddressError, UsageError } from '../errors.ts';
 import * as z from '../zod.ts';
 import { cutAtTokens } from './email.ts';
 
@@ -172,8 +172,6 @@ export async function composeMime(input: MimeMessage): Promise<Buffer> {
  */
 function checkRecipient({ to, listUnsubscribeUrl, messageId, date }: RecipientHeaders): void {
   const problems: string[] = [];
-  const address = typeof to === 'string' ? to : to.address;
-  if (!RECIPIENT_ADDRESS.test(address)) problems.push('to: invalid email address');
   let url: URL | undefined;
   try {
     url = new URL(listUnsubscribeUrl);
@@ -183,6 +181,9 @@ function checkRecipient({ to, listUnsubscribeUrl, messageId, date }: RecipientHe
     problems.push('messageId: must look like <id@domain>');
   if (date !== undefined && Number.isNaN(date.getTime())) problems.push('date: invalid date');
   if (problems.length > 0) throw new UsageError(`cannot compose the message: ${problems.join('; ')}`);
+  // Checked last: only a copy whose other values are sound fails for its address alone.
+  if (!RECIPIENT_ADDRESS.test(typeof to === 'string' ? to : to.address))
+    throw new RecipientAddressError('cannot compose the message: to: invalid email address');
 }
 
 /** Quoted-printable on lines of its own (CRLF line ends, as text parts require), ending in a soft break. */

@@ -1,5 +1,10 @@
 import type { Digest } from '../digest.ts';
-import { DailyQuotaReachedError, SendRejectedError, SendThrottledError } from '../errors.ts';
+import {
+  DailyQuotaReachedError,
+  RecipientAddressError,
+  SendRejectedError,
+  SendThrottledError,
+} from '../errors.ts';
 import { errorType, type Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { BatchQueue, MailSender, RecipientBatch, SendLedgerStore } from '../ports/sending.ts';
@@ -55,7 +60,8 @@ export interface BatchOutcome {
 
 /**
  * Sends one recipient batch. Per recipient: re-read the subscriber (they may have left since the
- * fan-out), claim the ledger row with a conditional write, send, record the MessageId. Throttling and
+ * fan-out), claim the ledger row with a conditional write, send, record the MessageId. A subscriber whose
+ * address cannot go into a message (RecipientAddressError) is recorded as failed, and the batch goes on. Throttling and
  * 5xx are retried with jittered backoff, then the claim is released and SendThrottledError thrown so
  * SQS redelivers the batch (rows already sent are skipped). When the daily quota would be exceeded,
  * the unsent rest goes back on the queue, delayed.
@@ -103,8 +109,8 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     }
     // Stop before exceeding the quota: nothing is claimed for the deferred recipients.
     if (remaining < 1) return defer(index);
-    const raw = await options.buildMessage(subscriber, now);
-    if (!raw) {
+    const built = await buildFor(subscriber, now, options.buildMessage);
+    if (!built) {
       await options.ledger.skip(key, 'no theme matches their topics', now);
       outcome.skipped++;
       continue;
@@ -114,6 +120,14 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       outcome.alreadyHandled++;
       continue;
     }
+    if (built instanceof RecipientAddressError) {
+      // Theirs alone: recorded as failed (the send report counts it), and the batch goes on.
+      await options.ledger.markFailed(key, built.message, now);
+      options.log.warn('message not composed: the address cannot go into To', key);
+      outcome.failed++;
+      continue;
+    }
+    const raw = built;
     for (let attempt = 0; ; attempt++) {
       await pacer.wait(rate);
       let messageId: string;
@@ -155,6 +169,20 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     }
   }
   return outcome;
+}
+
+/** The subscriber's message, or the error that is theirs alone (their address); any other error is thrown. */
+async function buildFor(
+  subscriber: Subscriber,
+  now: Date,
+  build: SendBatchOptions['buildMessage'],
+): Promise<Buffer | RecipientAddressError | undefined> {
+  try {
+    return await build(subscriber, now);
+  } catch (error) {
+    if (error instanceof RecipientAddressError) return error;
+    throw error;
+  }
 }
 
 /** Logs a row left `sending` by error type only (SDK messages can quote addresses). */
