@@ -22,9 +22,7 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: { data: { type: 'string' }, out: { type: 'string' } },
 });
-const dataDir = resolve(
-  values.data ?? process.env.DIGEST_EVAL_DIR ?? resolve(projectRoot, '../shared/eval'),
-);
+const dataDir = resolve(values.data ?? process.env.DIGEST_EVAL_DIR ?? resolve(projectRoot, '../shared/eval'));
 const outFile = resolve(values.out ?? resolve(projectRoot, 'eval/results.json'));
 
 const results = await evaluate(dataDir).catch((error: unknown) => {
