@@ -80,7 +80,8 @@ export function buildDigestFromArticles(
   memo?.settle();
   const intro = options.intro?.trim();
   return {
-    title: options.title ?? DEFAULT_DIGEST_TITLE,
+    // A blank title would leave a digest without themes no subject line to send under.
+    title: options.title?.trim() || DEFAULT_DIGEST_TITLE,
     generatedAt: (options.now?.() ?? new Date()).toISOString(),
     ...(intro && { intro }),
     themes,

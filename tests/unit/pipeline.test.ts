@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { parseFiles } from '../../src/core/parse-files.ts';
-import { buildDigestFromArticles } from '../../src/core/pipeline.ts';
+import { buildDigestFromArticles, DEFAULT_DIGEST_TITLE } from '../../src/core/pipeline.ts';
+import { renderSampleEmail } from '../../src/core/render/sample.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
+import { loadTemplates } from '../../src/core/render/templates.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 
 describe('buildDigest', () => {
@@ -46,5 +50,19 @@ describe('buildDigest', () => {
     expect(fresh.themes.length).toBeGreaterThan(1);
     expect(first).toEqual(fresh);
     expect(again).toEqual(fresh);
+  });
+
+  it('titles a digest "News digest" when the title given is blank, so an empty window still has a subject', async () => {
+    // Prepare
+    const templates = await loadTemplates(templateFolder());
+
+    // Act
+    const digest = buildDigestFromArticles([], [], { title: '  ', now: () => new Date(0) });
+    const email = await renderSampleEmail(digest, templates, parseEmailSettings({}));
+
+    // Assess
+    expect(digest.title).toBe(DEFAULT_DIGEST_TITLE);
+    expect(email.rendered.subject).toBe(DEFAULT_DIGEST_TITLE);
+    expect(email.eml.length).toBeGreaterThan(0);
   });
 });
