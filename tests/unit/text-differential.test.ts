@@ -3,8 +3,11 @@
 // same inputs, and a failure prints the shrunk counterexample.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../../src/core/article.ts';
+import { generateCorpus, type StoryText, seededRandom } from '../../bench/corpus.ts';
+import type { Article, CanonicalArticle } from '../../src/core/article.ts';
 import { hasAsciiWordsOnly, shingleHashes, shinglesOfWords } from '../../src/core/ingest/minhash.ts';
+import { parseFiles } from '../../src/core/parse-files.ts';
+import { summariseWithAlternatives } from '../../src/core/summarise.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { isSpace } from '../../src/core/text/chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../../src/core/text/fnv.ts';
@@ -12,9 +15,10 @@ import { termVectors } from '../../src/core/text/term-vectors.ts';
 import { documentFrequencies, dot, tfidfVectors } from '../../src/core/text/tfidf.ts';
 import { contentTerms, isStopword, stem, wordCount, words } from '../../src/core/text/tokens.ts';
 import { VectorIndex } from '../../src/core/text/vector-index.ts';
+import { groupThemes } from '../../src/core/themes.ts';
 
 const SEED = 20_261_126;
-const RUNS = 400;
+const RUNS = 1000;
 const settings = (numRuns = RUNS) => ({ seed: SEED, numRuns });
 
 /** Characters and pieces the fast paths treat specially, or that sit next to what they treat specially. */
@@ -239,6 +243,9 @@ function expectTokensOf(terms: ArticleTerms, a: Article): void {
   const runs = terms.sentenceTokens(a);
   a.sentences.forEach((sentence, i) => {
     expect(texts(terms, runs.ids.subarray(runs.starts[i], runs.ends[i]))).toEqual(words(sentence));
+    expect(texts(terms, terms.contentTermIds(runs.ids, runs.starts[i], runs.ends[i]))).toEqual(
+      contentTerms(sentence),
+    );
   });
   expect(terms.isAscii(a)).toBe(/^[\0-\x7f]*$/.test(a.text));
 }
@@ -403,6 +410,95 @@ describe('termVectors and VectorIndex against tfidf.ts', () => {
         },
       ),
       settings(),
+    );
+  });
+});
+
+/** Words any story may use. */
+const COMMON_WORDS = 'the said on a new after officials week report people city Tuesday 40 percent'.split(' ');
+/** Words of one event each, names and figures among them: what tells its stories from the others'. */
+const EVENT_WORDS = [
+  'bank rates rise inflation Lagarde Frankfurt ECB markets 2.5 bonds lending euro governors'.split(' '),
+  'storm flood river rescue Danube villages evacuated rainfall dams 1,200 soldiers Hungary'.split(' '),
+  'election vote count results Macron Paris ballots turnout candidate runoff polls senate'.split(' '),
+  'quake island tremor magnitude Sumatra tsunami aftershocks buildings collapsed 6.8 coast'.split(' '),
+];
+
+/** A sentence of an event: mostly its own words, some common ones. */
+function sentenceOf(event: readonly string[]): fc.Arbitrary<string> {
+  const word = fc.oneof(
+    { arbitrary: fc.constantFrom(...event), weight: 3 },
+    { arbitrary: fc.constantFrom(...COMMON_WORDS), weight: 2 },
+  );
+  return fc
+    .array(word, { minLength: 6, maxLength: 14 })
+    .map((ws) => `${(ws[0] as string).charAt(0).toUpperCase()}${ws.join(' ').slice(1)}.`);
+}
+
+/** A pool of 1 to 4 events, each told by a few stories, as bench/corpus.ts samples them from the eval corpora. */
+const storyPool: fc.Arbitrary<StoryText[][]> = fc.integer({ min: 1, max: EVENT_WORDS.length }).chain((events) =>
+  fc.tuple(
+    ...EVENT_WORDS.slice(0, events).map((event) =>
+      fc.array(
+        fc.record({ title: sentenceOf(event), sentences: fc.array(sentenceOf(event), { minLength: 3, maxLength: 7 }) }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    ),
+  ),
+);
+
+/** `items` in the order a seeded shuffle gives. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = seededRandom(seed);
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+/** A vocabulary kept across builds that first read unrelated text, and the articles backwards: other ids. */
+function usedVocabulary(unrelated: string, articles: readonly Article[]): ArticleTerms {
+  const terms = new ArticleTerms(true);
+  terms.tokens(unrelated);
+  for (const a of [...articles].reverse()) {
+    terms.tokens([...a.title].reverse().join(''));
+    terms.textTokens({ ...a, sentences: [...a.sentences] });
+  }
+  return terms;
+}
+
+describe('the clusterer and the summariser', () => {
+  it('group and summarise the same whatever the input order and the vocabulary read before', async () => {
+    const summary = { words: 80, minPoints: 2, maxPoints: 5 };
+    await fc.assert(
+      fc.asyncProperty(
+        storyPool,
+        fc.integer({ min: 2, max: 14 }),
+        fc.nat(),
+        fc.nat(),
+        biasedText,
+        async (stories, count, corpusSeed, order, unrelated) => {
+          const { articles } = await parseFiles(generateCorpus(stories, count, corpusSeed));
+          const canonical: CanonicalArticle[] = articles.map((a) => ({ ...a, duplicates: [] }));
+          const fresh = new ArticleTerms();
+          const expected = groupThemes(canonical, {}, fresh).map((group) => ({
+            group,
+            ...summariseWithAlternatives(group.articles, summary, 4, fresh),
+          }));
+          const kept = usedVocabulary(unrelated, articles);
+          // Twice with the kept vocabulary: the second build reuses what the first derived.
+          for (let build = 0; build < 2; build++) {
+            const got = groupThemes(shuffled(canonical, order + build), {}, kept).map((group) => ({
+              group,
+              ...summariseWithAlternatives(shuffled(group.articles, order - build), summary, 4, kept),
+            }));
+            expect(got).toEqual(expected);
+          }
+        },
+      ),
+      settings(150),
     );
   });
 });
