@@ -163,10 +163,14 @@ describe('ArticleTerms against tokens.ts', () => {
         ids.forEach((id, i) => {
           // The token is the interned string, and its hash is its word's in a near-duplicate shingle.
           expect(terms.id(expected[i] as string)).toBe(id);
-          expect(shinglesOfWords(Uint32Array.of(terms.hash(id)))).toEqual(shingleHashes(expected[i] as string));
+          expect(shinglesOfWords(Uint32Array.of(terms.hash(id)))).toEqual(
+            shingleHashes(expected[i] as string),
+          );
         });
         if (hasAsciiWordsOnly(sample))
-          expect(shinglesOfWords(Uint32Array.from(ids, (id) => terms.hash(id)))).toEqual(shingleHashes(sample));
+          expect(shinglesOfWords(Uint32Array.from(ids, (id) => terms.hash(id)))).toEqual(
+            shingleHashes(sample),
+          );
       }),
       settings(),
     );
@@ -381,9 +385,10 @@ describe('termVectors and VectorIndex against tfidf.ts', () => {
           );
           expect(got).toEqual(expected.map((v) => [...v.entries()]));
           // Bit for bit, -0 apart from 0 too.
-          got.forEach((entries, d) =>
-            entries.forEach(([term, weight]) => expect(Object.is(weight, expected[d]?.get(term))).toBe(true)),
-          );
+          got.forEach((entries, d) => {
+            for (const [term, weight] of entries)
+              expect(Object.is(weight, expected[d]?.get(term))).toBe(true);
+          });
         },
       ),
       settings(),
@@ -415,7 +420,9 @@ describe('termVectors and VectorIndex against tfidf.ts', () => {
 });
 
 /** Words any story may use. */
-const COMMON_WORDS = 'the said on a new after officials week report people city Tuesday 40 percent'.split(' ');
+const COMMON_WORDS = 'the said on a new after officials week report people city Tuesday 40 percent'.split(
+  ' ',
+);
 /** Words of one event each, names and figures among them: what tells its stories from the others'. */
 const EVENT_WORDS = [
   'bank rates rise inflation Lagarde Frankfurt ECB markets 2.5 bonds lending euro governors'.split(' '),
@@ -436,16 +443,21 @@ function sentenceOf(event: readonly string[]): fc.Arbitrary<string> {
 }
 
 /** A pool of 1 to 4 events, each told by a few stories, as bench/corpus.ts samples them from the eval corpora. */
-const storyPool: fc.Arbitrary<StoryText[][]> = fc.integer({ min: 1, max: EVENT_WORDS.length }).chain((events) =>
-  fc.tuple(
-    ...EVENT_WORDS.slice(0, events).map((event) =>
-      fc.array(
-        fc.record({ title: sentenceOf(event), sentences: fc.array(sentenceOf(event), { minLength: 3, maxLength: 7 }) }),
-        { minLength: 1, maxLength: 3 },
+const storyPool: fc.Arbitrary<StoryText[][]> = fc
+  .integer({ min: 1, max: EVENT_WORDS.length })
+  .chain((events) =>
+    fc.tuple(
+      ...EVENT_WORDS.slice(0, events).map((event) =>
+        fc.array(
+          fc.record({
+            title: sentenceOf(event),
+            sentences: fc.array(sentenceOf(event), { minLength: 3, maxLength: 7 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
       ),
     ),
-  ),
-);
+  );
 
 /** `items` in the order a seeded shuffle gives. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
