@@ -61,10 +61,10 @@ export interface BatchOutcome {
 /**
  * Sends one recipient batch. Per recipient: re-read the subscriber (they may have left since the
  * fan-out), claim the ledger row with a conditional write, send, record the MessageId. A subscriber whose
- * address cannot go into a message (RecipientAddressError) is recorded as failed, and the batch goes on. Throttling and
- * 5xx are retried with jittered backoff, then the claim is released and SendThrottledError thrown so
- * SQS redelivers the batch (rows already sent are skipped). When the daily quota would be exceeded,
- * the unsent rest goes back on the queue, delayed.
+ * address cannot go into a message (RecipientAddressError) is recorded as failed, and the batch goes on.
+ * Throttling and 5xx are retried with jittered backoff, then the claim is released and SendThrottledError
+ * thrown so SQS redelivers the batch (rows already sent are skipped). When the daily quota would be
+ * exceeded, the unsent rest goes back on the queue, delayed.
  */
 export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions): Promise<BatchOutcome> {
   const clock = options.clock ?? (() => new Date());
