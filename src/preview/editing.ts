@@ -33,6 +33,8 @@ export interface EditSession {
   decide?(decision: 'approve' | 'reject', version: number): Promise<string>;
   /** Deployed mode with a test address: one copy of the digest as edited. */
   sendTest?(version: number): Promise<string>;
+  /** Folder mode: the file the edits are kept in; the studio rebuilds when another program changes it. */
+  file?: string;
 }
 
 /** Folder mode: edits saved in `<folder>.edits.json` beside the folder, applied by the next build. */
@@ -47,6 +49,7 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
     await writeEditsFile(path, { version: version + 1, edits: next(file.edits) });
   };
   return {
+    file: path,
     async load(built) {
       if (!built) throw new UsageError('folder mode edits a digest built from the folder');
       const file = await readEditsFile(path);

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
 import { editActions, handleAction } from './actions.ts';
 import { renderStudioPage } from './page.ts';
-import { buildStudio, type StudioBuild, type StudioSources } from './studio.ts';
+import { buildStudio, type StudioBuild, type StudioSources, showsTheSame } from './studio.ts';
 import { StudioMemo } from './studio-memo.ts';
 
 export interface PreviewServerOptions {
@@ -50,6 +50,14 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const watchers: FSWatcher[] = watched.map((dir) =>
     watch(resolve(dir), { recursive: true }, () => onChange()),
   );
+  // The edits file sits beside the folder: its own folder is watched, for it alone (`digest edit`, a hand edit).
+  const editsFile = sources.editing?.file;
+  if (editsFile !== undefined)
+    watchers.push(
+      watch(dirname(resolve(editsFile)), (_, name) => {
+        if (name === null || name === basename(editsFile)) onChange();
+      }),
+    );
   let build = await buildStudio(sources, 1, memo);
   options.onBuild?.(build);
   const listeners = new Set<ServerResponse>();
@@ -57,15 +65,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
-  const rebuild = async () => {
-    build = await buildStudio(sources, build.version + 1, memo);
+  // A change the watchers saw may change nothing shown; an edit always does (its version).
+  const rebuild = async (unlessTheSame: boolean) => {
+    const next = await buildStudio(sources, build.version + 1, memo);
+    if (unlessTheSame && showsTheSame(next, build)) return;
+    build = next;
     options.onBuild?.(build);
     for (const listener of listeners) sendBuild(listener, build);
   };
   // Whichever started it, a build during which a change came due is followed by another: it may have read the
   // files before the change.
-  const run = () => {
-    running = rebuild().finally(() => {
+  const run = (unlessTheSame: boolean) => {
+    running = rebuild(unlessTheSame).finally(() => {
       running = undefined;
       if (again) {
         again = false;
@@ -78,7 +89,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const rebuildNow = async () => {
     clearTimeout(timer);
     while (running) await running;
-    await run();
+    await run(false);
   };
   const schedule = () => {
     clearTimeout(timer);
@@ -87,7 +98,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         again = true;
         return;
       }
-      void run();
+      void run(true);
     }, SETTLE_MS);
   };
   onChange = schedule;

@@ -53,7 +53,7 @@ export class StudioMemo {
   readonly clientSupport = new ClientSupportMemo();
 
   /**
-   * `now`: the clock files' times are compared with (fileStamp). `read`: how a file is read (a test counts the
+   * `now`: the clock files' times are compared with (fileStamp), and digests are dated by. `read`: how a file is read (a test counts the
    * reads, or makes one fail). `renewTermsSlack`: articles the vocabulary may read beyond twice the folder's
    * before it is renewed (a test makes it small to renew within a few changes). @default RENEW_TERMS_SLACK
    */
@@ -114,15 +114,21 @@ export class StudioMemo {
     return { ...input, key: sha256(JSON.stringify(input)) };
   }
 
-  /** The digest of the articles: the one last built when it was built from the same articles and title. */
+  /**
+   * The digest of the articles: the one last built when it was built from the same articles and title on the
+   * same day (UTC, the day the email is dated), so a studio left open overnight dates its email as a fresh
+   * build would.
+   */
   digest(input: KeyedArticles, title: string | undefined): Digest {
-    const key = JSON.stringify([input.key, title ?? null]);
+    const now = new Date(this.now());
+    const key = JSON.stringify([input.key, title ?? null, now.toISOString().slice(0, 10)]);
     if (this.built?.key === key) return this.built.digest;
     // Changed articles are read again and the old tokens stay: a fresh vocabulary once they could outgrow it.
     if (this.terms.articlesRead > 2 * input.articles.length + this.renewTermsSlack)
       this.terms = new ArticleTerms(true);
     const digest = buildDigestFromArticles(input.articles, input.skipped, {
       title,
+      now: () => now,
       themeMemo: this.themes,
       terms: this.terms,
     });

@@ -44,6 +44,33 @@ export interface StudioBuild {
 }
 
 /**
+ * Whether two builds show the editor the same thing (all but their version and time): a rebuild that changes
+ * nothing (a file saved unchanged, the studio's own write of the edits file) reloads no page.
+ */
+export function showsTheSame(a: StudioBuild, b: StudioBuild): boolean {
+  return shownView(a) === shownView(b);
+}
+
+/** Each build's shown view, made once: the build on show is compared with every rebuild after it. */
+const shownViews = new WeakMap<StudioBuild, string>();
+
+function shownView(build: StudioBuild): string {
+  let view = shownViews.get(build);
+  if (view === undefined) {
+    // The edited digest is `digest`; the sample .eml differs in its Message-ID alone when its subject, HTML
+    // and text are the same.
+    const { version, builtAt, email, edited, ...rest } = build;
+    view = JSON.stringify([
+      rest,
+      edited && { ...edited, digest: undefined },
+      email && [email.rendered.subject, email.html, email.text],
+    ]);
+    shownViews.set(build, view);
+  }
+  return view;
+}
+
+/**
  * Builds the digest and its email exactly as `digest build` does (readSourceFolder, then parseFiles and
  * buildDigestFromArticles, which make buildDigest, then renderSampleEmail), re-reading the templates every
  * time so edits show up. `memo` keeps what the last build made of the same input (StudioMemo): after an edit or

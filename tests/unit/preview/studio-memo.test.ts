@@ -75,6 +75,26 @@ describe('StudioMemo', () => {
     expect(memo.digest(again, 'Evening')).not.toBe(digest);
   });
 
+  it('dates the digest by its clock, and builds it again once the day (UTC) has changed', async () => {
+    // Prepare: a studio open just before midnight.
+    let clock = Date.parse('2099-03-01T23:59:58Z');
+    const memo = new StudioMemo(() => clock);
+    const input = await memo.parseFolder(dir);
+    const evening = memo.digest(input, undefined);
+
+    // Act: the same articles one second later, then after midnight.
+    clock += 1000;
+    const sameDay = memo.digest(input, undefined);
+    clock += 2000;
+    const nextDay = memo.digest(input, undefined);
+
+    // Assess: dated as a fresh build then would be; the themes as they were.
+    expect(evening.generatedAt).toBe('2099-03-01T23:59:58.000Z');
+    expect(sameDay).toBe(evening);
+    expect(nextDay.generatedAt).toBe('2099-03-02T00:00:01.000Z');
+    expect({ ...nextDay, generatedAt: evening.generatedAt }).toEqual(evening);
+  });
+
   it.each([
     ['their stamps', LATER],
     ['files changed in the last seconds, which have none', Date.now],

@@ -1,7 +1,8 @@
-import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { editsFileOf, readEditsFile, writeEditsFile } from '../../../src/adapters/local-edits.ts';
 import { readSourceFolder } from '../../../src/adapters/local-files.ts';
 import type { Digest } from '../../../src/core/digest.ts';
 import { parseFiles } from '../../../src/core/parse-files.ts';
@@ -86,6 +87,46 @@ describe('the preview server', () => {
       timeout: 5000,
     });
     expect(studio.current().digest?.intro).toBe('From the desk.');
+  });
+
+  it('builds again when another program changes the edits file; not for its own edit or an unchanged file', async () => {
+    // Prepare
+    const input = join(work, 'articles');
+    await cp('seeds', input, { recursive: true });
+    const builds: StudioBuild[] = [];
+    studio = await startPreviewServer({
+      sources: {
+        inputDir: input,
+        settings: parseEmailSettings({}),
+        editing: folderEditSession(input, 'test'),
+      },
+      port: 0,
+      onBuild: (build) => builds.push(build),
+    });
+    const settled = () => new Promise((done) => setTimeout(done, 1000));
+
+    // Act: an edit through the studio; a file saved unchanged; then the edits file changed by hand.
+    const response = await fetch(new URL('/api/edit', studio.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(studio) },
+      body: JSON.stringify({ version: 0, edit: { kind: 'note', text: 'From the desk.' } }),
+    });
+    await settled();
+    const [touched] = await readdir(input);
+    await utimes(join(input, touched as string), new Date(), new Date());
+    await settled();
+    const file = await readEditsFile(editsFileOf(input));
+    const byHand = { ...file.edits[0], edit: { kind: 'note', text: 'By hand.' } } as (typeof file.edits)[0];
+    await writeEditsFile(editsFileOf(input), { version: file.version + 1, edits: [byHand] });
+
+    // Assess: one build for the edit, none for the studio's own write or the unchanged file, one for the hand edit.
+    expect(response.status).toBe(200);
+    await vi.waitFor(() => expect(studio?.current().digest?.intro).toBe('By hand.'), { timeout: 5000 });
+    expect(builds.map((build) => [build.version, build.digest?.intro])).toEqual([
+      [1, undefined],
+      [2, 'From the desk.'],
+      [3, 'By hand.'],
+    ]);
   });
 
   it('builds again after a file of the folder that changed while the first build ran', async () => {
