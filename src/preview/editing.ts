@@ -33,8 +33,15 @@ export interface EditSession {
   decide?(decision: 'approve' | 'reject', version: number): Promise<string>;
   /** Deployed mode with a test address: one copy of the digest as edited. */
   sendTest?(version: number): Promise<string>;
-  /** Folder mode: the file the edits are kept in; the studio rebuilds when another program changes it. */
-  file?: string;
+  /** Folder mode: the file the edits are kept in, which other programs may change too (`digest edit`, a hand edit). */
+  editsFile?: EditsFileWatch;
+}
+
+/** What the studio watches of a folder's edits file. */
+export interface EditsFileWatch {
+  path: string;
+  /** Whether it holds other edits than those the studio shows (`shown`); a broken file does. */
+  differsFrom(shown: EditedDigest | undefined): Promise<boolean>;
 }
 
 /** Folder mode: edits saved in `<folder>.edits.json` beside the folder, applied by the next build. */
@@ -49,7 +56,15 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
     await writeEditsFile(path, { version: version + 1, edits: next(file.edits) });
   };
   return {
-    file: path,
+    editsFile: {
+      path,
+      async differsFrom(shown) {
+        const file = await readEditsFile(path).catch(() => undefined);
+        return (
+          file?.version !== shown?.version || JSON.stringify(file?.edits) !== JSON.stringify(shown?.edits)
+        );
+      },
+    },
     async load(built) {
       if (!built) throw new UsageError('folder mode edits a digest built from the folder');
       const file = await readEditsFile(path);

@@ -47,18 +47,26 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let onChange = () => {
     changedMeanwhile = true;
   };
-  const watchers: FSWatcher[] = watched.map((dir) =>
-    watch(resolve(dir), { recursive: true }, () => onChange()),
-  );
-  // The edits file sits beside the folder: its own folder is watched, for it alone (`digest edit`, a hand edit).
-  const editsFile = sources.editing?.file;
+  // Whether an article or a template changed since the last build started (else only the edits file did).
+  let inputChanged = false;
+  const inputChange = () => {
+    inputChanged = true;
+    onChange();
+  };
+  const watchers: FSWatcher[] = watched.map((dir) => watch(resolve(dir), { recursive: true }, inputChange));
+  // The edits file sits beside the folder: its own folder is watched, for it alone.
+  const editsFile = sources.editing?.editsFile;
   if (editsFile !== undefined)
     watchers.push(
-      watch(dirname(resolve(editsFile)), (_, name) => {
-        if (name === null || name === basename(editsFile)) onChange();
+      watch(dirname(resolve(editsFile.path)), (_, name) => {
+        if (name === null || name === basename(editsFile.path)) onChange();
       }),
     );
-  let build = await buildStudio(sources, 1, memo);
+  const buildNext = (version: number) => {
+    inputChanged = false;
+    return buildStudio(sources, version, memo);
+  };
+  let build = await buildNext(1);
   options.onBuild?.(build);
   const listeners = new Set<ServerResponse>();
 
@@ -67,7 +75,9 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   let again = false;
   // A change the watchers saw may change nothing shown; an edit always does (its version).
   const rebuild = async (unlessTheSame: boolean) => {
-    const next = await buildStudio(sources, build.version + 1, memo);
+    // Only the edits file changed, and it holds the edits on show (after the studio's own write): no build.
+    if (unlessTheSame && !inputChanged && !(await editsFile?.differsFrom(build.edited))) return;
+    const next = await buildNext(build.version + 1);
     if (unlessTheSame && showsTheSame(next, build)) return;
     build = next;
     options.onBuild?.(build);
@@ -120,7 +130,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/`,
     current: () => build,
-    refresh: schedule,
+    refresh: inputChange,
     async close() {
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
