@@ -30,7 +30,12 @@ import type { Digest } from '../../src/core/digest.ts';
 import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { sendReport } from '../../src/core/sending/report.ts';
 import { decodeTagValue } from '../../src/core/sending/tags.ts';
-import { createSubscriber, type Subscriber, transition } from '../../src/core/subscribers/subscriber.ts';
+import {
+  addressHash,
+  createSubscriber,
+  type Subscriber,
+  transition,
+} from '../../src/core/subscribers/subscriber.ts';
 import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
 import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import type { SqsHandler } from '../../src/handlers/sqs-batch.ts';
@@ -90,8 +95,14 @@ type Fault = AwsFault | SesFault;
 const isSesFault = (fault: Fault): fault is SesFault => 'times' in fault;
 
 interface Scenario {
-  /** Each subscriber's fate: `left` before the fan-out, or `unsubscribed`/`bounced` before worker event `at`. */
-  subscribers: { fate: 'stays' | 'left' | 'unsubscribed' | 'bounced'; at: number }[];
+  /**
+   * Each subscriber's fate: `left` before the fan-out, or, before worker event `at`, unsubscribed, bounced,
+   * complained, or erased (record removed, address hash suppressed).
+   */
+  subscribers: {
+    fate: 'stays' | 'left' | 'unsubscribed' | 'bounced' | 'complained' | 'erased';
+    at: number;
+  }[];
   batchSize: number;
   recordsPerEvent: number;
   /** Messages SES accepts per day (each round of the queue is a new day); undefined: no limit in reach. */
@@ -107,8 +118,19 @@ interface Scenario {
 const scenarios: fc.Arbitrary<Scenario> = fc.record({
   subscribers: fc.array(
     fc.record({
-      fate: fc.constantFrom('stays', 'stays', 'stays', 'stays', 'left', 'unsubscribed', 'bounced'),
-      at: fc.nat(6),
+      fate: fc.constantFrom(
+        'stays',
+        'stays',
+        'stays',
+        'stays',
+        'stays',
+        'left',
+        'unsubscribed',
+        'bounced',
+        'complained',
+        'erased',
+      ),
+      at: fc.nat(3),
     }),
     { minLength: 2, maxLength: 4 },
   ),
@@ -471,8 +493,13 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
       for (let i = 0; i < messages.length; i += scenario.recordsPerEvent, event++) {
         for (const person of people) {
           if (person.at !== event || person.fate === 'stays' || person.fate === 'left') continue;
-          person.subscriber = transition(person.subscriber, person.fate, time.clock());
-          await aws.subscribers.put(person.subscriber);
+          if (person.fate === 'erased') {
+            await aws.subscribers.remove(person.subscriber.id);
+            await aws.subscribers.suppress(addressHash(person.subscriber.email), time.clock());
+          } else {
+            person.subscriber = transition(person.subscriber, person.fate, time.clock());
+            await aws.subscribers.put(person.subscriber);
+          }
           person.changed = true;
           person.changedBeforeTurn = !person.turnCame;
         }
@@ -526,7 +553,8 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
         ...(person.fate === 'left' ? ['0 none'] : []),
         // Never doubled, never lost: exactly one message, recorded as sent (unless they left before their turn).
         ...(person.fate !== 'left' && !person.changedBeforeTurn ? ['1 sent'] : []),
-        // "Who is mailed": re-read when their turn comes; one who left is skipped, with the reason.
+        // "Who is mailed": re-read when their turn comes; one who left, bounced, complained or was erased is
+        // skipped, with the reason.
         ...(person.changed ? ['0 skipped'] : []),
         // SES refused the message for good: failed, with the reason.
         ...(faults.rejected.has(id) ? ['0 failed'] : []),
@@ -537,7 +565,8 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
         ...(deadLettered.has(id) || !fannedOut ? ['0 none', '0 sending'] : []),
       ];
       expect(allowed, `subscriber ${person.fate} ${id}: ${outcome}`).toContain(outcome);
-      if (row?.state === 'skipped') expect(row.reason).toBe(person.subscriber.status);
+      if (row?.state === 'skipped')
+        expect(row.reason).toBe(person.fate === 'erased' ? 'deleted' : person.subscriber.status);
       if (row?.state === 'failed') expect(row.reason).toBe('SES MessageRejected');
       // The recorded MessageId is the one SES (moto) gave the message.
       if (row?.state === 'sent') expect(row.messageId).toBe(received[0]?.id);
@@ -573,9 +602,9 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
     await runScenario(
       {
         subscribers: [
-          { fate: 'stays', at: 6 },
-          { fate: 'left', at: 0 },
+          { fate: 'bounced', at: 0 },
           { fate: 'stays', at: 3 },
+          { fate: 'stays', at: 1 },
         ],
         batchSize: 2,
         recordsPerEvent: 1,
