@@ -20,7 +20,7 @@ import {
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSendLedger, SEND_LEDGER_SCHEMA } from '../../src/adapters/dynamodb-send-ledger.ts';
 import { DynamoDbSubscriberRepository, SUBSCRIBERS_SCHEMA } from '../../src/adapters/dynamodb-subscribers.ts';
 import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
@@ -341,6 +341,8 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
     // One Digest object for every container, so the render is cached across scenarios.
     digest = sending.digests.load(sending.digestKey);
   });
+
+  afterAll(() => sesMock.restore());
 
   /** A fresh subscriber table, ledger table, and send queue with its dead-letter queue. */
   async function resources(run: string) {
