@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -40,15 +41,34 @@ export class DynamoDbSendLedger implements SendLedgerStore {
     });
   }
 
-  async claim(key: LedgerKey, recipientHash: string, leaseUntil: Date, now: Date): Promise<boolean> {
+  async claim(
+    key: LedgerKey,
+    recipientHash: string,
+    leaseUntil: Date,
+    now: Date,
+  ): Promise<string | undefined> {
+    const claimId = randomUUID();
     const entry: LedgerEntry = {
       ...key,
       state: 'sending',
       recipientHash,
+      claimId,
       leaseUntil: leaseUntil.toISOString(),
       updatedAt: now.toISOString(),
     };
-    return this.putIfAbsent(entry);
+    return (await this.putIfClaimable(entry, now)) ? claimId : undefined;
+  }
+
+  async startSend(key: LedgerKey, claimId: string, now: Date): Promise<boolean> {
+    return this.ignoringConditionFailure(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'SET sendStartedAt = :now',
+        ConditionExpression: 'claimId = :claim',
+        ExpressionAttributeValues: { ':claim': claimId, ':now': now.toISOString() },
+      }),
+    );
   }
 
   async markSent(key: LedgerKey, messageId: string, now: Date): Promise<void> {
@@ -82,20 +102,20 @@ export class DynamoDbSendLedger implements SendLedgerStore {
     );
   }
 
-  async release(key: LedgerKey): Promise<void> {
+  async release(key: LedgerKey, claimId: string): Promise<void> {
     await this.ignoringConditionFailure(
       new DeleteCommand({
         TableName: this.tableName,
         Key: key,
-        ConditionExpression: '#state = :sending',
+        ConditionExpression: '#state = :sending AND claimId = :claim',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sending': 'sending' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':claim': claimId },
       }),
     );
   }
 
   async skip(key: LedgerKey, reason: string, now: Date): Promise<void> {
-    await this.putIfAbsent({ ...key, state: 'skipped', reason, updatedAt: now.toISOString() });
+    await this.putIfClaimable({ ...key, state: 'skipped', reason, updatedAt: now.toISOString() }, now);
   }
 
   async *entries(digestId: string): AsyncIterable<LedgerEntry> {
@@ -166,14 +186,29 @@ export class DynamoDbSendLedger implements SendLedgerStore {
     return undefined;
   }
 
-  private async putIfAbsent(entry: LedgerEntry): Promise<boolean> {
-    return this.ignoringConditionFailure(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: entry,
-        ConditionExpression: 'attribute_not_exists(digestId)',
-      }),
-    );
+  /**
+   * Writes the row if there is none, or over a claim abandoned before its send started (no `sendStartedAt`)
+   * whose lease, the function timeout, is over: the worker that made it is gone and SES never saw the
+   * message. A claim that finds its own row (the SDK retried a write whose answer was lost) holds.
+   */
+  private async putIfClaimable(entry: LedgerEntry, now: Date): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: entry,
+          ConditionExpression:
+            'attribute_not_exists(digestId) OR (#state = :sending AND attribute_not_exists(sendStartedAt) AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':now': now.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return entry.claimId !== undefined && error.Item?.claimId?.S === entry.claimId;
+    }
   }
 
   /** Sends a conditional write; false when its condition did not hold. */

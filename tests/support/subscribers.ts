@@ -97,16 +97,28 @@ export async function drainSignups(stack: SubscriberStack, service: Subscription
   return createSignupWorker(service, LINK_BASE, recordingObservability().log)(event);
 }
 
+/** A message moto accepted through SendRawEmail: its MessageId, destinations and the raw MIME. */
+export interface MotoRawMessage {
+  id: string;
+  destinations: string[];
+  raw_data: string;
+}
+
+/** Every message moto accepted through SendRawEmail in this run, oldest first. */
+export async function rawMessages(endpoint = inject('motoEndpoint')): Promise<MotoRawMessage[]> {
+  const response = await fetch(`${endpoint}/moto-api/data.json`);
+  const data = (await response.json()) as { ses?: { RawMessage?: MotoRawMessage[] } };
+  return data.ses?.RawMessage ?? [];
+}
+
+/** Whether a message went to this address (moto keeps the To header as written, display name included). */
+export function sentTo(message: MotoRawMessage, address: string): boolean {
+  return message.destinations.some((d) => d === address || d.endsWith(`<${address}>`));
+}
+
 /** Every mail moto accepted through SendRawEmail to this address, parsed, oldest first. */
 export async function mailsTo(address: string, endpoint = inject('motoEndpoint')): Promise<ParsedMail[]> {
-  const response = await fetch(`${endpoint}/moto-api/data.json`);
-  const data = (await response.json()) as {
-    ses?: { RawMessage?: { destinations: string[]; raw_data: string }[] };
-  };
-  // moto keeps the To header as written, display name included.
-  const raw = (data.ses?.RawMessage ?? []).filter((m) =>
-    m.destinations.some((d) => d === address || d.endsWith(`<${address}>`)),
-  );
+  const raw = (await rawMessages(endpoint)).filter((m) => sentTo(m, address));
   return Promise.all(raw.map((m) => simpleParser(m.raw_data)));
 }
 

@@ -56,6 +56,10 @@ export interface LedgerEntry {
   recipientHash?: string;
   /** While `sending`: until when the claiming worker may still finish; after it, the row is unknown. */
   leaseUntil?: string;
+  /** Which claim holds a `sending` row (a fresh id per claim). */
+  claimId?: string;
+  /** Set, under the claim, just before the SES call: from then on SES may have the message. */
+  sendStartedAt?: string;
   messageId?: string;
   /** Why it failed or was skipped. */
   reason?: string;
@@ -72,13 +76,19 @@ export interface LedgerKey {
 
 /** The send ledger: the sending side's storage, and the port the SES feedback handler settles through. */
 export interface SendLedgerStore extends SendLedger {
-  /** Conditionally creates the row as `sending`; false when a row already exists (sent, failed, or in flight). */
-  claim(key: LedgerKey, recipientHash: string, leaseUntil: Date, now: Date): Promise<boolean>;
+  /**
+   * Conditionally writes the row as `sending` and returns the claim's id; undefined when the row is taken
+   * (sent, failed, skipped, or in flight). A claim abandoned before its send started, past its lease, is
+   * taken over: the worker that made it is gone and SES never saw the message.
+   */
+  claim(key: LedgerKey, recipientHash: string, leaseUntil: Date, now: Date): Promise<string | undefined>;
+  /** Marks the send as started, if the claim is still ours; false when another worker took it over. */
+  startSend(key: LedgerKey, claimId: string, now: Date): Promise<boolean>;
   markSent(key: LedgerKey, messageId: string, now: Date): Promise<void>;
   markFailed(key: LedgerKey, reason: string, now: Date): Promise<void>;
-  /** Deletes a `sending` row whose message SES certainly did not accept, so a redelivery may send it. */
-  release(key: LedgerKey): Promise<void>;
-  /** Records a recipient the worker did not mail; never overwrites an existing row. */
+  /** Deletes our `sending` row whose message SES certainly did not accept, so a redelivery may send it. */
+  release(key: LedgerKey, claimId: string): Promise<void>;
+  /** Records a recipient the worker did not mail; overwrites no row but an abandoned claim (as `claim`). */
   skip(key: LedgerKey, reason: string, now: Date): Promise<void>;
   entries(digestId: string): AsyncIterable<LedgerEntry>;
 }

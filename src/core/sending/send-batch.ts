@@ -60,8 +60,9 @@ export interface BatchOutcome {
 
 /**
  * Sends one recipient batch. Per recipient: re-read the subscriber (they may have left since the
- * fan-out), claim the ledger row with a conditional write, send, record the MessageId. A subscriber whose
- * address cannot go into a message (RecipientAddressError) is recorded as failed, and the batch goes on.
+ * fan-out), claim the ledger row with a conditional write, mark the send started, send, record the
+ * MessageId. A subscriber whose address cannot go into a message (RecipientAddressError) is recorded as
+ * failed, and the batch goes on.
  * Throttling and 5xx are retried with jittered backoff, then the claim is released and SendThrottledError
  * thrown so SQS redelivers the batch (rows already sent are skipped). When the daily quota would be
  * exceeded, the unsent rest goes back on the queue, delayed.
@@ -116,7 +117,8 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       continue;
     }
     const leaseUntil = new Date(now.getTime() + options.leaseMs);
-    if (!(await options.ledger.claim(key, addressHash(subscriber.email), leaseUntil, now))) {
+    const claimId = await options.ledger.claim(key, addressHash(subscriber.email), leaseUntil, now);
+    if (!claimId) {
       outcome.alreadyHandled++;
       continue;
     }
@@ -125,6 +127,11 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       await options.ledger.markFailed(key, built.message, now);
       options.log.warn('message not composed: the address cannot go into To', key);
       outcome.failed++;
+      continue;
+    }
+    // From here on SES may get the message, so a crash leaves the row in doubt rather than abandoned.
+    if (!(await options.ledger.startSend(key, claimId, clock()))) {
+      outcome.alreadyHandled++; // our lease ran out and another worker took the claim over
       continue;
     }
     const raw = built;
@@ -140,7 +147,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
           break;
         }
         if (error instanceof DailyQuotaReachedError) {
-          await options.ledger.release(key);
+          await options.ledger.release(key, claimId);
           return defer(index);
         }
         if (error instanceof SendThrottledError) {
@@ -148,7 +155,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
             await sleep(backoffDelay(attempt, backoff, random));
             continue;
           }
-          await options.ledger.release(key);
+          await options.ledger.release(key, claimId);
           throw error;
         }
         // The call may have reached SES: keep the row `sending` so it is never sent twice.
