@@ -76,19 +76,27 @@ export class UploadIngest {
   private async create(change: ObjectChange): Promise<IngestResult> {
     const objectId = objectIdOf(change);
     const head = await this.objects.head(change.key, change.versionId);
-    // Deleted since the event was sent: its removal event retracts it.
+    // Deleted for good since the event was sent: that removal's event brings the key up to date.
     if (!head) return { objectId, outcome: 'gone' };
     const order = changeOrder(change.sequencer, head.lastModified);
-    const versionTag = head.versionId ?? head.etag;
     const stored = await this.index.get(objectId);
-    if (stored && !isNewer(order, versionTag, stored, !change.versionId))
+    if (stored && !isNewer(order, head.versionId ?? head.etag, stored, !change.versionId))
       return { objectId, outcome: 'unchanged' };
+    return this.accept(change, head, order, stored);
+  }
 
+  /** Ingests, or rejects, the object `head` describes as the key's state at `order` (the change's place). */
+  private accept(
+    change: ObjectChange,
+    head: UploadedObjectHead,
+    order: string,
+    stored?: ArticleIndexEntry,
+  ): Promise<IngestResult> {
     const base = {
-      objectId,
+      objectId: objectIdOf(change),
       key: change.key,
       versionId: head.versionId,
-      versionTag,
+      versionTag: head.versionId ?? head.etag,
       sequencer: change.sequencer,
       order,
       ingestedAt: this.now().toISOString(),
@@ -158,6 +166,14 @@ export class UploadIngest {
     const order = changeOrder(change.sequencer, change.eventTime);
     const stored = await this.index.get(objectId);
     if (stored && order <= stored.order) return { objectId, outcome: 'unchanged' };
+    // Deleting one version for good (an old one, or the delete marker: S3's undelete) leaves the key an object.
+    const current = await this.objects.head(change.key);
+    if (current) {
+      // Already the indexed one (an old version went): readers see no change, so nor does the next digest.
+      const indexed =
+        stored?.status !== 'retracted' && stored?.versionTag === (current.versionId ?? current.etag);
+      return indexed ? { objectId, outcome: 'unchanged' } : this.accept(change, current, order, stored);
+    }
     // Written even for an unknown key: the tombstone makes a late create event for an older version a no-op.
     const written = await this.index.putIfNewer({
       objectId,

@@ -14,7 +14,7 @@ import { ARTICLE_INDEX_SCHEMA, DynamoDbArticleIndex } from '../../src/adapters/d
 import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
-import { UploadIngest } from '../../src/core/upload-ingest.ts';
+import { UploadIngest, type UploadIngestOptions } from '../../src/core/upload-ingest.ts';
 import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { motoClientConfig } from './aws.ts';
 import { recordingObservability } from './logs.ts';
@@ -70,7 +70,12 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
 
 export const MAX_BYTES = 1024 * 1024;
 
-export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
+/** The ingest handler as functions/ingest.ts wires it, on moto; `now` stamps the index entries (a test's clock). */
+export function ingestHandler(
+  r: IngestResources,
+  s3: S3Client = r.s3,
+  options: Pick<UploadIngestOptions, 'now'> = {},
+) {
   const { log, metrics, lines: logLines } = recordingObservability();
   const index = new DynamoDbArticleIndex(r.db, r.table);
   const handler = createIngestQueueHandler({
@@ -78,13 +83,35 @@ export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
       new S3UploadedObjects(s3, r.bucket),
       new S3NormalisedArticles(s3, r.bucket),
       index,
-      { maxArticleBytes: MAX_BYTES },
+      { maxArticleBytes: MAX_BYTES, ...options },
     ),
     bucket: r.bucket,
     log,
     metrics,
   });
   return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
+}
+
+/**
+ * An S3 client on moto whose GetObject of any key in `throttled` fails with S3's SlowDown (503), before the SDK's
+ * retries, as a read that stays throttled does. The set is read at each call, so a test can change it.
+ */
+export function s3ThrottlingReadsOf(throttled: ReadonlySet<string>): S3Client {
+  const s3 = new S3Client(motoClientConfig());
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const { Key } = args.input as { Key?: string };
+      if (context.commandName === 'GetObjectCommand' && Key !== undefined && throttled.has(Key)) {
+        throw Object.assign(new Error('Please reduce your request rate.'), {
+          name: 'SlowDown',
+          $metadata: { httpStatusCode: 503 },
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectSlowDown' },
+  );
+  return s3;
 }
 
 export async function upload(

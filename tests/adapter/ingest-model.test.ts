@@ -1,0 +1,511 @@
+// Model-based: seeded random sequences of what editors do to the articles bucket (uploads in every format,
+// overwrites, broken files, deletes, exact and near copies under other keys, keys S3 URL-encodes in events) and of
+// how S3's notifications reach the ingest handler (late, twice, out of order, batched with a broken message, one
+// read throttled), with scheduled digest runs in between, all against moto S3 and DynamoDB. The events are the ones
+// S3 sends (versionId and sequencer, which moto leaves out). A plain model of the bucket's history says what the
+// index, the normalised articles, every batch response and every window's digest must be.
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../src/core/article.ts';
+import type { Digest } from '../../src/core/digest.ts';
+import { parseArticle } from '../../src/core/ingest/parse.ts';
+import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
+import {
+  createIngestResources,
+  type IngestResources,
+  indexItems,
+  ingestHandler,
+  MAX_BYTES,
+  s3ThrottlingReadsOf,
+  upload,
+} from '../support/ingest-resources.ts';
+import { type S3Change, s3NotificationRecord, sqsRecord } from '../support/s3-notifications.ts';
+
+/** Keys the scenarios write to: spaces, `+`, `%`, `=`, accents, CJK, an upper-case extension, a sub-folder. */
+const KEYS = [
+  'incoming/rates.txt',
+  'incoming/Budget talks+day 2.md',
+  'incoming/élection présidentielle.html',
+  'incoming/東京 report.json',
+  'incoming/100% growth.TXT',
+  'incoming/a+b=c.json',
+  'incoming/wire/storm.htm',
+  'incoming/notes.docx',
+] as const;
+
+/** Words of the generated stories: none is in a key, a noise rule or an abbreviation list. */
+const WORDS = (
+  'harbour council ferry winter budget bridge museum village engineers farmers orchard railway tunnel ' +
+  'festival library minister theatre coastline vineyard factory workers students hospital nurses airport ' +
+  'pilots glacier scientists volcano river flooding drought harvest wheat barley cattle market prices ' +
+  'voters election mayor senate treaty border customs shipping container cargo vessel captain storm ' +
+  'rescue divers lighthouse island fishermen quota salmon forest wildfire crews equipment highway repairs ' +
+  'opened closed delayed approved rejected announced expanded reduced doubled promised warned welcomed ' +
+  'quietly sharply slowly finally briefly northern southern eastern western coastal rural urban local ' +
+  'national regional annual weekly historic modern ancient crowded empty narrow'
+).split(' ');
+
+const capitalised = (text: string) => `${text[0]?.toUpperCase()}${text.slice(1)}`;
+const sentence = fc
+  .array(fc.constantFrom(...WORDS), { minLength: 8, maxLength: 13 })
+  .map((words) => `${capitalised(words.join(' '))}.`);
+const story = fc.record({
+  title: fc
+    .array(fc.constantFrom(...WORDS), { minLength: 3, maxLength: 6 })
+    .map((w) => capitalised(w.join(' '))),
+  paragraphs: fc.array(fc.array(sentence, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+});
+type Story = typeof story extends fc.Arbitrary<infer T> ? T : never;
+
+/** Files that are no article, each rejected with its documented reason. */
+type Broken = 'binary' | 'empty' | 'oversized' | 'unparsable' | 'pdf';
+const BROKEN: Broken[] = [
+  'binary',
+  'empty',
+  'unparsable',
+  'unparsable',
+  'pdf',
+  'binary',
+  'empty',
+  'oversized',
+];
+
+const key = fc.constantFrom(...KEYS);
+const advance = fc.integer({ min: 1, max: 900 }); // seconds of the scenario's clock before the step
+const step = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('put' as const), key, story, advance }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('broken' as const),
+      key,
+      broken: fc.constantFrom(...BROKEN),
+      advance,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('copy' as const),
+      from: key,
+      to: key,
+      near: fc.boolean(),
+      story,
+      advance,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), key, advance }) },
+  // One version deleted for good, as the console's version view does: an old one, the current one, or a delete
+  // marker (which restores the version before it: S3's undelete).
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('deleteVersion' as const), pick: fc.nat(), advance }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant('deliver' as const),
+      // Indexes into the waiting notifications, taken in this order: out of order, some left waiting (late).
+      picks: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+      // One notification delivered before comes again (S3 or SQS delivering twice).
+      again: fc.option(fc.nat(), { nil: undefined }),
+      garbage: fc.boolean(),
+      // The read of the batch's first new upload is throttled: that message fails and waits for redelivery.
+      throttle: fc.boolean(),
+      advance,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('digest' as const), advance }) },
+);
+type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
+
+/** What the ingest of one object version must end in. */
+type Expected =
+  | { status: 'ingested'; article: Article }
+  | { status: 'rejected'; reason: string | RegExp; readsObject: boolean }
+  | { status: 'retracted' };
+
+/** One S3 notification, as S3 sends it for a versioned bucket. */
+type Notification = Required<S3Change>;
+
+/** One version of a key in the bucket, oldest first; a delete marker has no file. */
+interface Version {
+  versionId: string;
+  file?: { expected: Expected; story?: Story };
+}
+
+/** The model's index entry of a key: the newest change applied, what it found, and when. */
+interface ModelEntry {
+  sequencer: string;
+  versionId: string;
+  expected: Expected;
+  ingestedAt: Date;
+}
+
+const WINDOW_HOURS = 24;
+const START = Date.parse('2027-03-01T21:00:00.000Z'); // scenarios run past midnight: two ingest days
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+const formatOf = (k: string) => k.slice(k.lastIndexOf('.') + 1).toLowerCase();
+
+function render(k: string, s: Story): { body: string; contentType?: string } {
+  const paragraphs = s.paragraphs.map((p) => p.join(' '));
+  switch (formatOf(k)) {
+    case 'md':
+      return { body: `# ${s.title}\n\n${paragraphs.join('\n\n')}\n`, contentType: 'text/markdown' };
+    case 'html':
+    case 'htm':
+      return {
+        body: `<html><head><title>${s.title}</title></head><body><h1>${s.title}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`,
+        contentType: 'text/html; charset=utf-8',
+      };
+    case 'json':
+      return { body: JSON.stringify({ title: s.title, body: paragraphs.join('\n\n') }) };
+    default:
+      return { body: `${s.title}\n\n${paragraphs.join('\n\n')}\n`, contentType: 'text/plain' };
+  }
+}
+
+function brokenFile(k: string, kind: Broken): { body: string | Uint8Array; contentType?: string } {
+  switch (kind) {
+    case 'binary':
+      return { body: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x0a]) };
+    case 'empty':
+      return { body: '\n\n   \n' };
+    case 'oversized':
+      return { body: `Oversized\n\n${'a'.repeat(MAX_BYTES)}` };
+    case 'pdf':
+      return { body: 'Scanned page', contentType: 'application/pdf' };
+    case 'unparsable':
+      return {
+        body:
+          {
+            json: '{"title": "Harbour", "body": "unterminated',
+            html: '<html><body><nav>Menu</nav></body></html>',
+            htm: '<html><body><nav>Menu</nav></body></html>',
+          }[formatOf(k)] ?? 'A headline and nothing else\n',
+      };
+  }
+}
+
+/**
+ * What ingest must make of an object, per docs/ingest.md and docs/deploy.md: checks on the object's head (size,
+ * extension, content type) first, then a NUL byte, then the core parser's outcome.
+ */
+async function expectedOf(k: string, body: string | Uint8Array, contentType?: string): Promise<Expected> {
+  const bytes = typeof body === 'string' ? bytesOf(body) : body;
+  if (bytes.byteLength > MAX_BYTES)
+    return {
+      status: 'rejected',
+      reason: `larger than ${MAX_BYTES} bytes (${bytes.byteLength})`,
+      readsObject: false,
+    };
+  if (formatOf(k) === 'docx')
+    return {
+      status: 'rejected',
+      reason: /^unsupported file type "\.docx" \(accepted, in any case: /,
+      readsObject: false,
+    };
+  if (contentType === 'application/pdf')
+    return { status: 'rejected', reason: 'unsupported content type application/pdf', readsObject: false };
+  if (bytes.includes(0)) return { status: 'rejected', reason: 'binary content', readsObject: true };
+  const parsed = await parseArticle({ id: k, bytes }, { maxBytes: MAX_BYTES });
+  return parsed.kind === 'article'
+    ? { status: 'ingested', article: parsed.article }
+    : { status: 'rejected', reason: parsed.reason, readsObject: true };
+}
+
+/** Ids a digest cites: each article and the copies collapsed into it, and the skipped ones. */
+const idsOf = (digest: Digest) => [
+  ...digest.themes.flatMap((t) => t.articles.flatMap((a) => [a.id, ...(a.duplicates ?? [])])),
+  ...digest.skipped.map((s) => s.id),
+];
+
+async function readText(r: IngestResources, k: string): Promise<string> {
+  const object = await r.s3.send(new GetObjectCommand({ Bucket: r.bucket, Key: k }));
+  return (await object.Body?.transformToString('utf-8')) ?? '';
+}
+
+async function keysUnder(r: IngestResources, prefix: string): Promise<string[]> {
+  const { Contents = [] } = await r.s3.send(new ListObjectsV2Command({ Bucket: r.bucket, Prefix: prefix }));
+  return Contents.map((c) => c.Key ?? '').sort();
+}
+
+const sequencerValue = (sequencer: string) => BigInt(`0x${sequencer}`);
+const readsObject = (e: Expected) => e.status === 'ingested' || (e.status === 'rejected' && e.readsObject);
+const matches = (actual: unknown, expected: string | RegExp) =>
+  typeof expected === 'string' ? actual === expected : typeof actual === 'string' && expected.test(actual);
+
+/** Runs one scenario against fresh moto resources, checking the model after every step. */
+async function runScenario(steps: Step[]): Promise<void> {
+  const r = await createIngestResources();
+  const d = await createDigestResources(r);
+  let now = START;
+  const clock = () => new Date(now);
+  const throttled = new Set<string>();
+  const ingest = ingestHandler(r, s3ThrottlingReadsOf(throttled), { now: clock });
+  const scheduled = scheduledDigest(r, d, { windowHours: WINDOW_HOURS, now: clock });
+
+  // The model: each key's versions in the bucket, the notifications not yet handled, and the index they lead to.
+  const versions = new Map<string, Version[]>();
+  const waiting: Notification[] = [];
+  const handled: Notification[] = [];
+  const index = new Map<string, ModelEntry>();
+  const texts: string[] = [];
+  let sequence = 2n ** 64n - 8n; // S3's sequencers grow per key and vary in length: this one gains a digit
+  let messages = 0;
+  let lastWindowEnd: Date | undefined;
+
+  const versionsOf = (k: string) => versions.get(k) ?? [];
+  /** The key's current object, if its newest version is not a delete marker. */
+  const currentOf = (k: string) => {
+    const newest = versionsOf(k).at(-1);
+    return newest?.file ? { versionId: newest.versionId, ...newest.file } : undefined;
+  };
+  const added = (k: string, version: Version) => versions.set(k, [...versionsOf(k), version]);
+  const notify = (eventName: Notification['eventName'], k: string, versionId: string) => {
+    const sequencer = (sequence++).toString(16).toUpperCase();
+    waiting.push({ eventName, key: k, versionId, sequencer, eventTime: clock() });
+  };
+
+  async function put(k: string, file: { body: string | Uint8Array; contentType?: string }, s?: Story) {
+    const versionId = await upload(r, k, file.body, file.contentType);
+    added(k, { versionId, file: { expected: await expectedOf(k, file.body, file.contentType), story: s } });
+    notify('ObjectCreated:Put', k, versionId);
+  }
+
+  async function putStory(k: string, s: Story) {
+    const file = render(k, s);
+    texts.push(s.title, ...s.paragraphs.flat().map((line) => line.slice(0, 40)));
+    const expected = await expectedOf(k, file.body, file.contentType);
+    if (formatOf(k) !== 'docx' && expected.status !== 'ingested')
+      throw new Error(`a generated story does not parse as ${k}: ${JSON.stringify(expected)}`);
+    await put(k, file, s);
+  }
+
+  async function copy(from: string, to: string, near: boolean, fallback: Story) {
+    const source = currentOf(from)?.story;
+    if (near || !source || from === to || formatOf(from) !== formatOf(to)) {
+      const s = source ?? fallback;
+      if (!near) return putStory(to, s);
+      // One word changed: a near copy, which dedup collapses into the original.
+      const [first = [], ...rest] = s.paragraphs;
+      const edited = [first[0]?.replace(/ \w+ /, ' revised ') ?? '', ...first.slice(1)];
+      return putStory(to, { ...s, paragraphs: [edited, ...rest] });
+    }
+    // The same bytes under another key, as the console's copy makes them (event ObjectCreated:Copy on AWS).
+    const { VersionId = '' } = await r.s3.send(
+      new CopyObjectCommand({
+        Bucket: r.bucket,
+        Key: to,
+        CopySource: `${r.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`,
+      }),
+    );
+    const file = render(to, source);
+    added(to, {
+      versionId: VersionId,
+      file: { expected: await expectedOf(to, file.body, file.contentType), story: source },
+    });
+    notify('ObjectCreated:Copy', to, VersionId);
+  }
+
+  async function remove(k: string) {
+    const { VersionId } = await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: k }));
+    // AWS adds a delete marker even where there was no object; moto adds none then, so one is named here.
+    if (VersionId) added(k, { versionId: VersionId });
+    notify('ObjectRemoved:DeleteMarkerCreated', k, VersionId ?? `marker-${sequence}`);
+  }
+
+  async function removeVersion(pick: number) {
+    const all = [...versions].flatMap(([k, list]) => list.map((version) => ({ k, version })));
+    const chosen = all[pick % Math.max(all.length, 1)];
+    if (!chosen) return;
+    const { k, version } = chosen;
+    await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: k, VersionId: version.versionId }));
+    versions.set(
+      k,
+      versionsOf(k).filter((v) => v !== version),
+    );
+    notify('ObjectRemoved:Delete', k, version.versionId);
+  }
+
+  /**
+   * What handling a notification must find in the bucket now (not when it was sent): a create, the version it
+   * names unless that was deleted for good since; a removal, whatever the key's current object is (an old version
+   * or a delete marker deleted leaves one), else nothing.
+   */
+  function foundFor(n: Notification): { versionId: string; expected: Expected } | 'gone' {
+    if (n.eventName.startsWith('ObjectCreated:')) {
+      const version = versionsOf(n.key).find((v) => v.versionId === n.versionId);
+      return version?.file ? { versionId: n.versionId, expected: version.file.expected } : 'gone';
+    }
+    return currentOf(n.key) ?? { versionId: n.versionId, expected: { status: 'retracted' } };
+  }
+
+  /** Hands one SQS batch to the handler and checks its response, its log lines and the index against the model. */
+  async function deliver(batch: Notification[], options: { garbage?: boolean; throttle?: boolean } = {}) {
+    // The read of the first upload in the batch that is read at all is throttled, for every message of its key.
+    const throttledKey = options.throttle
+      ? batch.find((n) => n.eventName.startsWith('ObjectCreated:'))?.key
+      : undefined;
+    throttled.clear();
+    if (throttledKey) throttled.add(throttledKey);
+    const records = batch.map((n) => ({ n, record: s3NotificationRecord(r.bucket, n, `m-${++messages}`) }));
+    const garbage = sqsRecord(`m-${++messages}`, 'this is not an S3 event');
+    if (options.garbage) records.splice(records.length >> 1, 0, { n: undefined, record: garbage } as never);
+
+    const expectedLines: unknown[] = [];
+    const failed: string[] = [];
+    const rejections: [string, string | RegExp][] = [];
+    for (const { n, record } of records) {
+      if (!n) {
+        expectedLines.push({ message: 'not an S3 event notification; dropped', messageId: record.messageId });
+        continue;
+      }
+      const stored = index.get(n.key);
+      const newer = !stored || sequencerValue(n.sequencer) > sequencerValue(stored.sequencer);
+      const found = foundFor(n);
+      if (newer && found !== 'gone' && n.key === throttledKey && readsObject(found.expected)) {
+        failed.push(record.messageId);
+        expectedLines.push({ message: 'message failed; it will be retried', sqsMessageId: record.messageId });
+        waiting.push(n); // SQS redelivers it later
+        continue;
+      }
+      handled.push(n);
+      // A create looks for its version first, then at the index; a removal only at the index.
+      // A removal that leaves the indexed version current changes nothing.
+      const same =
+        found !== 'gone' &&
+        found.expected.status !== 'retracted' &&
+        found.versionId === stored?.versionId &&
+        stored.expected.status !== 'retracted';
+      const outcome = found === 'gone' ? 'gone' : !newer || same ? 'unchanged' : found.expected.status;
+      if (found === 'gone' || !newer || same) {
+        expectedLines.push({ message: 'object handled', messageId: record.messageId, outcome });
+        continue;
+      }
+      index.set(n.key, { ...found, sequencer: n.sequencer, ingestedAt: clock() });
+      if (found.expected.status === 'rejected') rejections.push([record.messageId, found.expected.reason]);
+      expectedLines.push({
+        message: outcome === 'rejected' ? 'object rejected' : 'object handled',
+        messageId: record.messageId,
+        objectId: `s3://${r.bucket}/${n.key}`,
+        outcome,
+      });
+    }
+    const from = ingest.logLines.length;
+    const response = await ingest.handler({ Records: records.map((x) => x.record) });
+
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(failed);
+    const lines = ingest.logLines
+      .slice(from)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.message !== 'batch done' && !('metrics' in l));
+    expect(lines).toMatchObject(expectedLines);
+    for (const [messageId, reason] of rejections) {
+      const line = lines.find((l) => l.messageId === messageId);
+      expect(matches(line?.reason, reason), `${JSON.stringify(line)} gives ${reason}`).toBe(true);
+    }
+    await checkIndex();
+  }
+
+  /** The index holds one entry per key that was ever notified, the newest change, and one document per article. */
+  async function checkIndex() {
+    const items = await indexItems(r);
+    expect(Object.keys(items).sort()).toEqual([...index.keys()].sort());
+    for (const [k, entry] of index) {
+      const item = items[k];
+      expect(item, k).toMatchObject({
+        objectId: `s3://${r.bucket}/${k}`,
+        status: entry.expected.status,
+        versionId: entry.versionId,
+        ingestedAt: entry.ingestedAt.toISOString(),
+      });
+      if (entry.expected.status === 'ingested')
+        expect(item?.contentHash, k).toBe(entry.expected.article.contentHash);
+      if (entry.expected.status === 'rejected')
+        expect(matches(item?.reason, entry.expected.reason), k).toBe(true);
+    }
+    const articlePaths = Object.values(items)
+      .filter((item) => item.status === 'ingested')
+      .map((item) => item.articlePath as string);
+    expect(await keysUnder(r, 'normalised/')).toEqual(articlePaths.sort());
+  }
+
+  /** The run at the next whole minute: its digest cites exactly the articles the model indexed in its window. */
+  async function digest() {
+    const slot = new Date((Math.floor(now / 60_000) + 1) * 60_000);
+    now = slot.getTime();
+    const start = lastWindowEnd ?? new Date(now - WINDOW_HOURS * 3_600_000);
+    lastWindowEnd = slot;
+    const expectedIds = [...index]
+      .filter(([, e]) => e.expected.status === 'ingested' && e.ingestedAt >= start && e.ingestedAt < slot)
+      .map(([k]) => k)
+      .sort();
+
+    const first = await scheduled.digest.run(slot);
+    const again = await scheduled.digest.run(slot);
+
+    expect(again).toMatchObject({ digestId: first.digestId, outcome: 'already-done' });
+    const handedOver = (await approvedMessages(r, d)).map((m) => m.digestId);
+    if (expectedIds.length === 0) {
+      expect(first.outcome).toBe('empty');
+      expect(handedOver).toEqual([]);
+      return;
+    }
+    expect(first.outcome).toBe('approved');
+    expect(handedOver).toEqual([first.digestId]);
+    const record = await scheduled.records.get(first.digestId);
+    const built: Digest = JSON.parse(await readText(r, `${record?.archivePrefix}digest.json`));
+    expect(idsOf(built).sort()).toEqual(expectedIds);
+  }
+
+  for (const s of steps) {
+    now += s.advance * 1000;
+    if (s.op === 'put') await putStory(s.key, s.story);
+    else if (s.op === 'broken') await put(s.key, brokenFile(s.key, s.broken));
+    else if (s.op === 'copy') await copy(s.from, s.to, s.near, s.story);
+    else if (s.op === 'delete') await remove(s.key);
+    else if (s.op === 'deleteVersion') await removeVersion(s.pick);
+    else if (s.op === 'digest') await digest();
+    else {
+      const batch: Notification[] = [];
+      for (const pick of s.picks)
+        if (waiting.length > 0) batch.push(...waiting.splice(pick % waiting.length, 1));
+      const again = s.again === undefined ? undefined : handled[s.again % Math.max(handled.length, 1)];
+      if (again && s.again !== undefined) batch.splice(s.again % (batch.length + 1), 0, again);
+      if (batch.length > 0 || s.garbage) await deliver(batch, s);
+    }
+  }
+
+  // Drain: what still waits, newest first (the order that tests late creates most), then the ten oldest
+  // notifications again, oldest last.
+  now += 1000;
+  while (waiting.length > 0) await deliver(waiting.splice(-10).reverse());
+  await deliver(handled.slice(0, 10).reverse());
+  await digest();
+
+  const items = await indexItems(r);
+  for (const [k, entry] of index) {
+    if (entry.expected.status !== 'ingested') continue;
+    const stored: Article = JSON.parse(await readText(r, items[k]?.articlePath));
+    expect(stored, k).toEqual(entry.expected.article);
+  }
+  const logs = [...ingest.logLines, ...scheduled.logLines].join('\n');
+  for (const text of texts) expect(logs.includes(text), `a log line quotes "${text}"`).toBe(false);
+}
+
+describe('ingest and the scheduled digest, model-based, against moto', () => {
+  it('ingests every upload once, loses nothing to a broken file, and builds each window from the live articles', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 30 }), runScenario), {
+      seed: 2027,
+      numRuns: Number(process.env.RUNS ?? 6),
+      endOnFailure: true,
+    });
+  });
+});
