@@ -22,7 +22,8 @@ import {
   indexItems,
   ingestHandler,
   MAX_BYTES,
-  s3ThrottlingReadsOf,
+  type ReadFaults,
+  s3WithReadFaults,
   upload,
 } from '../support/ingest-resources.ts';
 import { type S3Change, s3NotificationRecord, sqsRecord } from '../support/s3-notifications.ts';
@@ -116,8 +117,10 @@ const step = fc.oneof(
       // One notification delivered before comes again (S3 or SQS delivering twice).
       again: fc.option(fc.nat(), { nil: undefined }),
       garbage: fc.boolean(),
-      // The read of the batch's first new upload is throttled: that message fails and waits for redelivery.
+      // The reads of the batch's first upload are throttled: those messages fail and wait for redelivery.
       throttle: fc.boolean(),
+      // The batch's first read takes so long that the schedule fires meanwhile.
+      slowRead: fc.boolean(),
       advance,
     }),
   },
@@ -248,7 +251,16 @@ async function runScenario(steps: Step[]): Promise<void> {
   let now = START;
   const clock = () => new Date(now);
   const throttled = new Set<string>();
-  const ingest = ingestHandler(r, s3ThrottlingReadsOf(throttled), { now: clock });
+  let duringRead: (() => Promise<void>) | undefined;
+  const faults: ReadFaults = {
+    throttled,
+    beforeRead: async () => {
+      const run = duringRead;
+      duringRead = undefined;
+      await run?.();
+    },
+  };
+  const ingest = ingestHandler(r, s3WithReadFaults(faults), { now: clock });
   const scheduled = scheduledDigest(r, d, { windowHours: WINDOW_HOURS, now: clock });
 
   // The model: each key's versions in the bucket, the notifications not yet handled, and the index they lead to.
@@ -260,6 +272,7 @@ async function runScenario(steps: Step[]): Promise<void> {
   let sequence = 2n ** 64n - 8n; // S3's sequencers grow per key and vary in length: this one gains a digit
   let messages = 0;
   let lastWindowEnd: Date | undefined;
+  const windows: { start: Date; end: Date; ids: string[] }[] = [];
 
   const versionsOf = (k: string) => versions.get(k) ?? [];
   /** The key's current object, if its newest version is not a delete marker. */
@@ -348,7 +361,10 @@ async function runScenario(steps: Step[]): Promise<void> {
   }
 
   /** Hands one SQS batch to the handler and checks its response, its log lines and the index against the model. */
-  async function deliver(batch: Notification[], options: { garbage?: boolean; throttle?: boolean } = {}) {
+  async function deliver(
+    batch: Notification[],
+    options: { garbage?: boolean; throttle?: boolean; slowRead?: boolean } = {},
+  ) {
     // The read of the first upload in the batch that is read at all is throttled, for every message of its key.
     const throttledKey = options.throttle
       ? batch.find((n) => n.eventName.startsWith('ObjectCreated:'))?.key
@@ -362,6 +378,7 @@ async function runScenario(steps: Step[]): Promise<void> {
     const expectedLines: unknown[] = [];
     const failed: string[] = [];
     const rejections: [string, string | RegExp][] = [];
+    let stamp = clock();
     for (const { n, record } of records) {
       if (!n) {
         expectedLines.push({ message: 'not an S3 event notification; dropped', messageId: record.messageId });
@@ -370,7 +387,21 @@ async function runScenario(steps: Step[]): Promise<void> {
       const stored = index.get(n.key);
       const newer = !stored || sequencerValue(n.sequencer) > sequencerValue(stored.sequencer);
       const found = foundFor(n);
-      if (newer && found !== 'gone' && n.key === throttledKey && readsObject(found.expected)) {
+      // A change that finds the version the index holds changes only the key's order.
+      const same =
+        found !== 'gone' &&
+        found.expected.status !== 'retracted' &&
+        found.versionId === stored?.versionId &&
+        stored.expected.status !== 'retracted';
+      const reads = newer && !same && found !== 'gone' && readsObject(found.expected);
+      if (reads && options.slowRead && !duringRead) {
+        // The digest runs on the index as it is now; this change and the next are written after its slot.
+        const slot = nextSlot();
+        const snapshot = new Map(index);
+        duringRead = () => digest(snapshot, slot);
+        stamp = slot;
+      }
+      if (reads && n.key === throttledKey) {
         failed.push(record.messageId);
         expectedLines.push({ message: 'message failed; it will be retried', sqsMessageId: record.messageId });
         waiting.push(n); // SQS redelivers it later
@@ -378,18 +409,13 @@ async function runScenario(steps: Step[]): Promise<void> {
       }
       handled.push(n);
       // A create looks for its version first, then at the index; a removal only at the index.
-      // A removal that leaves the indexed version current changes nothing.
-      const same =
-        found !== 'gone' &&
-        found.expected.status !== 'retracted' &&
-        found.versionId === stored?.versionId &&
-        stored.expected.status !== 'retracted';
       const outcome = found === 'gone' ? 'gone' : !newer || same ? 'unchanged' : found.expected.status;
       if (found === 'gone' || !newer || same) {
+        if (newer && same) index.set(n.key, { ...stored, sequencer: n.sequencer });
         expectedLines.push({ message: 'object handled', messageId: record.messageId, outcome });
         continue;
       }
-      index.set(n.key, { ...found, sequencer: n.sequencer, ingestedAt: clock() });
+      index.set(n.key, { ...found, sequencer: n.sequencer, ingestedAt: stamp });
       if (found.expected.status === 'rejected') rejections.push([record.messageId, found.expected.reason]);
       expectedLines.push({
         message: outcome === 'rejected' ? 'object rejected' : 'object handled',
@@ -400,6 +426,7 @@ async function runScenario(steps: Step[]): Promise<void> {
     }
     const from = ingest.logLines.length;
     const response = await ingest.handler({ Records: records.map((x) => x.record) });
+    expect(duringRead, 'the slow read happened').toBeUndefined();
 
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(failed);
     const lines = ingest.logLines
@@ -437,13 +464,15 @@ async function runScenario(steps: Step[]): Promise<void> {
     expect(await keysUnder(r, 'normalised/')).toEqual(articlePaths.sort());
   }
 
-  /** The run at the next whole minute: its digest cites exactly the articles the model indexed in its window. */
-  async function digest() {
-    const slot = new Date((Math.floor(now / 60_000) + 1) * 60_000);
+  /** The schedule's next slot: the next whole minute. */
+  const nextSlot = () => new Date((Math.floor(now / 60_000) + 1) * 60_000);
+
+  /** The run at `slot`: its digest cites exactly the articles the model (`indexed`) holds in its window. */
+  async function digest(indexed = index, slot = nextSlot()) {
     now = slot.getTime();
     const start = lastWindowEnd ?? new Date(now - WINDOW_HOURS * 3_600_000);
     lastWindowEnd = slot;
-    const expectedIds = [...index]
+    const expectedIds = [...indexed]
       .filter(([, e]) => e.expected.status === 'ingested' && e.ingestedAt >= start && e.ingestedAt < slot)
       .map(([k]) => k)
       .sort();
@@ -452,6 +481,7 @@ async function runScenario(steps: Step[]): Promise<void> {
     const again = await scheduled.digest.run(slot);
 
     expect(again).toMatchObject({ digestId: first.digestId, outcome: 'already-done' });
+    windows.push({ start, end: slot, ids: expectedIds });
     const handedOver = (await approvedMessages(r, d)).map((m) => m.digestId);
     if (expectedIds.length === 0) {
       expect(first.outcome).toBe('empty');
@@ -490,9 +520,12 @@ async function runScenario(steps: Step[]): Promise<void> {
   await deliver(handled.slice(0, 10).reverse());
   await digest();
 
+  // Every article the index holds was in the digest of the window it was indexed in, and reads as parsed.
   const items = await indexItems(r);
   for (const [k, entry] of index) {
     if (entry.expected.status !== 'ingested') continue;
+    const window = windows.find((w) => w.start <= entry.ingestedAt && entry.ingestedAt < w.end);
+    expect(window?.ids, `${k}, indexed at ${entry.ingestedAt.toISOString()}`).toContain(k);
     const stored: Article = JSON.parse(await readText(r, items[k]?.articlePath));
     expect(stored, k).toEqual(entry.expected.article);
   }

@@ -8,7 +8,7 @@ import {
   indexItems,
   ingestHandler,
   MAX_BYTES,
-  s3ThrottlingReadsOf,
+  s3WithReadFaults,
   seeds,
   upload,
 } from '../support/ingest-resources.ts';
@@ -319,7 +319,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     await upload(r, 'incoming/a.txt', 'Story A\n\nA happened today.');
     await upload(r, 'incoming/b.txt', 'Story B\n\nB happened today.');
     const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
-    const throttledS3 = s3ThrottlingReadsOf(new Set(['incoming/b.txt']));
+    const throttledS3 = s3WithReadFaults({ throttled: new Set(['incoming/b.txt']) });
     const bMessage = event.Records.find((m) => m.body.includes('b.txt'));
 
     // Act

@@ -7,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
+import type { RunResult } from '../../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
@@ -14,6 +15,7 @@ import {
   createIngestResources,
   type IngestResources,
   ingestHandler,
+  s3WithReadFaults,
   seeds,
   upload,
 } from '../support/ingest-resources.ts';
@@ -98,6 +100,38 @@ describe('scheduled digest against moto, end to end with ingest', () => {
       digestId: window.digestId,
       digestKey: `${prefix}digest.json`,
     });
+  });
+
+  it('puts an article whose ingest was still reading it at the scheduled time into the next window, not into none', async () => {
+    // Prepare: the upload is read so slowly that the slot's run happens meanwhile.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const slot = new Date('2027-03-01T07:00:00.000Z');
+    const nextSlot = new Date('2027-03-02T07:00:00.000Z');
+    let now = slot.getTime() - 30_000;
+    const clock = () => new Date(now);
+    const { digest } = scheduledDigest(r, d, { windowHours: 24, now: clock });
+    const runsDuringRead: RunResult[] = [];
+    const slowS3 = s3WithReadFaults({
+      beforeRead: async () => {
+        now = slot.getTime() + 5_000;
+        if (runsDuringRead.length === 0) runsDuringRead.push(await digest.run(slot));
+      },
+    });
+    await upload(
+      r,
+      'incoming/ferry.txt',
+      'Ferry resumes\n\nThe harbour ferry resumed its winter timetable on Monday.',
+    );
+
+    // Act
+    await ingestHandler(r, slowS3, { now: clock }).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    now = nextSlot.getTime();
+    const next = await digest.run(nextSlot);
+
+    // Assess
+    expect(runsDuringRead).toMatchObject([{ outcome: 'empty' }]);
+    expect(next).toMatchObject({ outcome: 'approved', counts: { articles: 1 } });
   });
 
   it('lets only one of two concurrent runs for a window build it', async () => {

@@ -92,16 +92,23 @@ export function ingestHandler(
   return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
 }
 
-/**
- * An S3 client on moto whose GetObject of any key in `throttled` fails with S3's SlowDown (503), before the SDK's
- * retries, as a read that stays throttled does. The set is read at each call, so a test can change it.
- */
-export function s3ThrottlingReadsOf(throttled: ReadonlySet<string>): S3Client {
+/** What an S3 client on moto does to each GetObject before sending it. */
+export interface ReadFaults {
+  /** Keys whose reads fail with S3's SlowDown (503), before the SDK's retries: a read that stays throttled. */
+  throttled?: ReadonlySet<string>;
+  /** Awaited first: a read that takes long enough for something else to happen meanwhile. */
+  beforeRead?: (key: string) => Promise<void>;
+}
+
+/** An S3 client on moto with faults injected into GetObject; `faults` is read at each call, so a test can change it. */
+export function s3WithReadFaults(faults: ReadFaults): S3Client {
   const s3 = new S3Client(motoClientConfig());
   s3.middlewareStack.add(
     (next, context) => async (args) => {
-      const { Key } = args.input as { Key?: string };
-      if (context.commandName === 'GetObjectCommand' && Key !== undefined && throttled.has(Key)) {
+      const { Key = '' } = args.input as { Key?: string };
+      if (context.commandName !== 'GetObjectCommand') return next(args);
+      await faults.beforeRead?.(Key);
+      if (faults.throttled?.has(Key)) {
         throw Object.assign(new Error('Please reduce your request rate.'), {
           name: 'SlowDown',
           $metadata: { httpStatusCode: 503 },
@@ -109,7 +116,7 @@ export function s3ThrottlingReadsOf(throttled: ReadonlySet<string>): S3Client {
       }
       return next(args);
     },
-    { step: 'initialize', name: 'injectSlowDown' },
+    { step: 'initialize', name: 'injectReadFaults' },
   );
   return s3;
 }
