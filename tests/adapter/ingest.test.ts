@@ -284,6 +284,48 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     expect(items[restored]).toMatchObject({ status: 'ingested', versionId: r1 });
   });
 
+  it('indexes a re-upload once when the delete before it is handled after it', async () => {
+    // Prepare: v1, a delete marker, then v2 of one key; the delete's event is handled first and finds v2 current.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const key = 'incoming/reissued.md';
+    const v1 = await upload(r, key, '# Withdrawn\n\nThe first version of the story.');
+    const { VersionId: marker = '' } = await r.s3.send(
+      new DeleteObjectCommand({ Bucket: r.bucket, Key: key }),
+    );
+    const v2 = await upload(r, key, '# Reissued\n\nThe corrected version of the story.');
+    await receiveAsLambdaEvent(r.sqs, r.queueUrl); // moto's own events carry no sequencer: replaced below
+    await handler(
+      s3NotificationEvent(r.bucket, [
+        {
+          eventName: 'ObjectRemoved:DeleteMarkerCreated',
+          key,
+          versionId: marker,
+          sequencer: '0055AED6DCD90281E2',
+        },
+      ]),
+    );
+    const first = (await indexItems(r))[key];
+
+    // Act: the creates of v2 and of v1 arrive late.
+    await handler(
+      s3NotificationEvent(r.bucket, [
+        { eventName: 'ObjectCreated:Put', key, versionId: v2, sequencer: '0055AED6DCD90281E3' },
+        { eventName: 'ObjectCreated:Put', key, versionId: v1, sequencer: '0055AED6DCD90281E1' },
+      ]),
+    );
+
+    // Assess: v2 was indexed once, when the delete's event found it; its own event only moved the key's order on.
+    const handled = logLines.map((l) => JSON.parse(l)).filter((l) => l.message === 'object handled');
+    expect(handled.map((l) => l.outcome)).toEqual(['ingested', 'unchanged', 'unchanged']);
+    expect((await indexItems(r))[key]).toEqual({
+      ...first,
+      versionId: v2,
+      sequencer: '0055AED6DCD90281E3',
+      order: expect.stringMatching(/0055AED6DCD90281E3$/),
+    });
+  });
+
   it('retracts the article when its object is deleted', async () => {
     // Prepare
     const r = await createIngestResources();
