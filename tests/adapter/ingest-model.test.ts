@@ -1,9 +1,11 @@
-// Model-based: seeded random sequences of what editors do to the articles bucket (uploads in every format,
-// overwrites, broken files, deletes, exact and near copies under other keys, keys S3 URL-encodes in events) and of
-// how S3's notifications reach the ingest handler (late, twice, out of order, batched with a broken message, one
-// read throttled), with scheduled digest runs in between, all against moto S3 and DynamoDB. The events are the ones
-// S3 sends (versionId and sequencer, which moto leaves out). A plain model of the bucket's history says what the
-// index, the normalised articles, every batch response and every window's digest must be.
+// Model-based: sequences of what editors do to the articles bucket (uploads in every format, overwrites, broken
+// files, deletes, versions deleted for good, exact and near copies under other keys, keys S3 URL-encodes in events)
+// and of how S3's notifications reach the ingest handler (late, twice, out of order, batched with a message that is
+// no S3 event, one key's reads throttled, a read so slow that the schedule fires meanwhile), with scheduled digest
+// runs in between, all against moto S3 and DynamoDB: one written scenario that reaches every case, and seeded random
+// ones. The events are the ones S3 sends (versionId and sequencer, which moto leaves out). A plain model of the
+// bucket's history says what the index, the normalised articles, every batch response and log line, and every
+// window's digest must be.
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -39,7 +41,7 @@ const KEYS = [
   'incoming/notes.docx',
 ] as const;
 
-/** Words of the generated stories: none is in a key, a noise rule or an abbreviation list. */
+/** Words of the generated stories: none opens a noise line or is an abbreviation a sentence could end on. */
 const WORDS = (
   'harbour council ferry winter budget bridge museum village engineers farmers orchard railway tunnel ' +
   'festival library minister theatre coastline vineyard factory workers students hospital nurses airport ' +
@@ -117,7 +119,7 @@ const step = fc.oneof(
       // One notification delivered before comes again (S3 or SQS delivering twice).
       again: fc.option(fc.nat(), { nil: undefined }),
       garbage: fc.boolean(),
-      // The reads of the batch's first upload are throttled: those messages fail and wait for redelivery.
+      // Reads of the key of the batch's first upload are throttled: those messages fail and wait for redelivery.
       throttle: fc.boolean(),
       // The batch's first read takes so long that the schedule fires meanwhile.
       slowRead: fc.boolean(),
@@ -251,7 +253,7 @@ const readsObject = (e: Expected) => e.status === 'ingested' || (e.status === 'r
 const matches = (actual: unknown, expected: string | RegExp) =>
   typeof expected === 'string' ? actual === expected : typeof actual === 'string' && expected.test(actual);
 
-/** What the scenarios of a run went through, so the test can check that its fixed seed reaches every case. */
+/** What the scenarios went through, so the test can check that its written scenario reaches every case. */
 const seen = new Set<string>();
 
 /** Runs one scenario against fresh moto resources, checking the model after every step. */
