@@ -126,7 +126,15 @@ const step = fc.oneof(
       advance,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('digest' as const), advance }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('digest' as const),
+      // Notifications handled while the run reads its articles (picks into the waiting ones, as for a delivery).
+      during: fc.option(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), { nil: undefined }),
+      advance,
+    }),
+  },
 );
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
 
@@ -273,7 +281,17 @@ async function runScenario(steps: Step[]): Promise<void> {
     },
   };
   const ingest = ingestHandler(r, s3WithReadFaults(faults), { now: clock });
-  const scheduled = scheduledDigest(r, d, { windowHours: WINDOW_HOURS, now: clock });
+  // Every article read of a digest run waits for `held`: the batch `beforeArticleRead` delivers, if any.
+  let beforeArticleRead: (() => Promise<void>) | undefined;
+  let held: Promise<void> | undefined;
+  const articlesS3 = s3WithReadFaults({
+    beforeRead: async () => {
+      if (beforeArticleRead) held = beforeArticleRead();
+      beforeArticleRead = undefined;
+      await held;
+    },
+  });
+  const scheduled = scheduledDigest(r, d, { windowHours: WINDOW_HOURS, now: clock }, articlesS3);
 
   // The model: each key's versions in the bucket, the notifications not yet handled, and the index they lead to.
   const versions = new Map<string, Version[]>();
@@ -489,24 +507,43 @@ async function runScenario(steps: Step[]): Promise<void> {
     expect(await keysUnder(r, 'normalised/')).toEqual(articlePaths.sort());
   }
 
+  /** Takes waiting notifications by index, in this order: out of order, and some left waiting (late). */
+  const take = (picks: number[]) =>
+    picks.flatMap((pick) => (waiting.length > 0 ? waiting.splice(pick % waiting.length, 1) : []));
+
   /** The schedule's next slot: this whole minute or the next, after the last run's. */
   const nextSlot = () =>
     new Date(Math.max(Math.ceil(now / 60_000) * 60_000, (lastWindowEnd?.getTime() ?? 0) + 60_000));
 
   /** The run at `slot`: its digest cites exactly the articles the model (`indexed`) holds in its window. */
-  async function digest(indexed = index, slot = nextSlot()) {
+  async function digest(indexed = index, slot = nextSlot(), during: Notification[] = []) {
     now = slot.getTime();
     const start = lastWindowEnd ?? new Date(now - WINDOW_HOURS * 3_600_000);
     lastWindowEnd = slot;
-    const expectedIds = [...indexed]
-      .filter(([, e]) => e.expected.status === 'ingested' && e.ingestedAt >= start && e.ingestedAt < slot)
-      .map(([k]) => k)
-      .sort();
+    const listed = [...indexed].filter(
+      ([, e]) => e.expected.status === 'ingested' && e.ingestedAt >= start && e.ingestedAt < slot,
+    );
     if ([...indexed.values()].some((e) => e.ingestedAt.getTime() === slot.getTime()))
       seen.add('a write at the instant of a slot');
+    if (during.length > 0) beforeArticleRead = () => deliver(during);
 
     const first = await scheduled.digest.run(slot);
+    if (beforeArticleRead) {
+      // The run read no article: the batch comes after it.
+      beforeArticleRead = undefined;
+      await deliver(during);
+    } else if (during.length > 0) seen.add('an ingest while a run reads its articles');
     const again = await scheduled.digest.run(slot);
+
+    // An article replaced or retracted while the run read the articles is left out: what replaced it is stamped
+    // after the slot, so it belongs to the next window.
+    const readable = ([k, e]: [string, ModelEntry]) =>
+      during.length === 0 ||
+      (index.get(k)?.versionId === e.versionId && index.get(k)?.expected.status === 'ingested');
+    const expectedIds = listed
+      .filter(readable)
+      .map(([k]) => k)
+      .sort();
 
     expect(again).toMatchObject({ digestId: first.digestId, outcome: 'already-done' });
     windows.push({ start, end: slot, ids: expectedIds });
@@ -533,11 +570,9 @@ async function runScenario(steps: Step[]): Promise<void> {
     else if (s.op === 'copy') await copy(s.from, s.to, s.near, s.story);
     else if (s.op === 'delete') await remove(s.key);
     else if (s.op === 'deleteVersion') await removeVersion(s.key, s.pick);
-    else if (s.op === 'digest') await digest();
+    else if (s.op === 'digest') await digest(index, nextSlot(), take(s.during ?? []));
     else {
-      const batch: Notification[] = [];
-      for (const pick of s.picks)
-        if (waiting.length > 0) batch.push(...waiting.splice(pick % waiting.length, 1));
+      const batch = take(s.picks);
       const again = s.again === undefined ? undefined : handled[s.again % Math.max(handled.length, 1)];
       if (again && s.again !== undefined) batch.splice(s.again % (batch.length + 1), 0, again);
       if (batch.length > 0 || s.garbage) await deliver(batch, s);
@@ -605,7 +640,7 @@ const deliverStep = (picks: number[], options: Partial<Extract<Step, { op: 'deli
   advance: 60,
   ...options,
 });
-const digestStep: Step = { op: 'digest', advance: 60 };
+const digestStep: Step = { op: 'digest', during: undefined, advance: 60 };
 
 /** A written scenario that reaches every case in `EXERCISED`; the comments say which. */
 const WRITTEN: Step[] = [
@@ -627,7 +662,7 @@ const WRITTEN: Step[] = [
   deliverStep([0, 0, 0, 0, 0]),
   { op: 'put', key: RATES, story: FERRY_UPDATE, advance: 60 },
   deliverStep([0]),
-  { op: 'digest', advance: 0 }, // at the instant of that write: it belongs to the next window
+  { op: 'digest', during: undefined, advance: 0 }, // at the instant of that write: it belongs to the next window
   { op: 'deleteVersion', key: RATES, pick: 0, advance: 60 }, // an old version: the indexed one stays
   deliverStep([0]),
   { op: 'delete', key: GROWTH, advance: 60 }, // retracted
@@ -646,7 +681,11 @@ const WRITTEN: Step[] = [
   { op: 'put', key: RATES, story: FERRY_DELAYED, advance: 60 },
   deliverStep([0], { throttle: true }),
   { op: 'put', key: BUDGET, story: BUDGET_AGREED, advance: 60 },
-  deliverStep([0, 0], { slowRead: true }), // the throttled message again, read while a run happens
+  { op: 'put', key: TOKYO, story: STORM_WARNING, advance: 60 },
+  deliverStep([0, 0, 0], { slowRead: true }), // the throttled message again, read while a run happens
+  { op: 'delete', key: RATES, advance: 60 },
+  { op: 'put', key: BUDGET, story: BUDGET_TALKS, advance: 60 },
+  { op: 'digest', during: [0, 0], advance: 60 }, // both handled while the run reads: left out of it
   digestStep,
 ];
 
@@ -673,6 +712,7 @@ const EXERCISED = [
   'a throttled read',
   'a message that is no S3 event',
   'a digest run during a read',
+  'an ingest while a run reads its articles',
   'a digest run: approved',
   'a digest run: empty',
   'a write at the instant of a slot',

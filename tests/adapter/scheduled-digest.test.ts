@@ -1,9 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
@@ -13,6 +8,7 @@ import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
 import {
   createIngestResources,
+  deleteEveryVersion,
   type IngestResources,
   ingestHandler,
   s3WithReadFaults,
@@ -240,13 +236,8 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     // Prepare
     const r = await createIngestResources();
     const d = await createDigestResources(r);
-    const [withdrawn, ...kept] = await ingestSeeds(r);
-    const { Versions = [] } = await r.s3.send(
-      new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: withdrawn }),
-    );
-    for (const v of Versions) {
-      await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: withdrawn, VersionId: v.VersionId }));
-    }
+    const [withdrawn = '', ...kept] = await ingestSeeds(r);
+    await deleteEveryVersion(r, withdrawn);
     await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
     const { digest } = scheduledDigest(r, d);
 
@@ -259,6 +250,28 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const cited = citedIds(await archivedDigest(r, key ?? ''));
     expect(cited).not.toContain(withdrawn);
     expect(cited.sort()).toEqual(kept.sort());
+  });
+
+  it('builds the window when an article is withdrawn while the run reads the articles, and leaves it out', async () => {
+    // Prepare: every article read waits until one seed was deleted and its removal ingested.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const [withdrawn = '', ...kept] = await ingestSeeds(r);
+    const withdraw = async () => {
+      await deleteEveryVersion(r, withdrawn);
+      await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    };
+    let withdrawal: Promise<void> | undefined;
+    const articlesS3 = s3WithReadFaults({ beforeRead: () => (withdrawal ??= withdraw()) });
+    const { digest } = scheduledDigest(r, d, {}, articlesS3);
+
+    // Act
+    const result = await digest.run(nextSlot());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'approved', counts: { articles: kept.length } });
+    const key = (await archivedKeys(r)).find((k) => k.endsWith('/digest.json'));
+    expect(citedIds(await archivedDigest(r, key ?? '')).sort()).toEqual(kept.sort());
   });
 
   it('skips the window while paused and builds it after resume', async () => {

@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -131,6 +133,14 @@ export async function upload(
     new PutObjectCommand({ Bucket: r.bucket, Key: key, Body: body, ContentType: contentType }),
   );
   return put.VersionId ?? '';
+}
+
+/** Deletes every version of a key, as moto notifies a versioned bucket's delete only when the last version goes. */
+export async function deleteEveryVersion(r: IngestResources, key: string): Promise<void> {
+  const { Versions = [] } = await r.s3.send(new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: key }));
+  for (const version of Versions.filter((v) => v.Key === key)) {
+    await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: key, VersionId: version.VersionId }));
+  }
 }
 
 export async function indexItems(r: IngestResources) {
