@@ -12,6 +12,7 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
+import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/core/article.ts';
@@ -399,16 +400,20 @@ async function runScenario(steps: Step[]): Promise<void> {
     batch: Notification[],
     options: { garbage?: boolean; throttle?: boolean; slowRead?: boolean } = {},
   ) {
-    // The read of the first upload in the batch that is read at all is throttled, for every message of its key.
+    // Reads of the key of the batch's first upload are throttled, for every message of that key in the batch.
     const throttledKey = options.throttle
       ? batch.find((n) => n.eventName.startsWith('ObjectCreated:'))?.key
       : undefined;
     throttled.clear();
     if (throttledKey) throttled.add(throttledKey);
-    const records = batch.map((n) => ({ n, record: s3NotificationRecord(r.bucket, n, `m-${++messages}`) }));
-    const garbage = sqsRecord(`m-${++messages}`, 'this is not an S3 event');
+    const records: { n?: Notification; record: SQSRecord }[] = batch.map((n) => ({
+      n,
+      record: s3NotificationRecord(r.bucket, n, `m-${++messages}`),
+    }));
     if (options.garbage) {
-      records.splice(records.length >> 1, 0, { n: undefined, record: garbage } as never);
+      records.splice(records.length >> 1, 0, {
+        record: sqsRecord(`m-${++messages}`, 'this is not an S3 event'),
+      });
       seen.add('a message that is no S3 event');
     }
 
