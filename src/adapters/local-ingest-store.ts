@@ -69,10 +69,16 @@ export class LocalNormalisedArticles implements NormalisedArticles {
     await writeAtomically(inside(this.root, path), JSON.stringify(article));
   }
 
-  async get(path: string): Promise<Article> {
+  async get(path: string): Promise<Article | undefined> {
     // Read synchronously: `digest dev` gets every article at each rebuild, and one fs.promises read is a chain of
     // thread-pool round trips that costs several times the read itself (see readSourceFolder).
-    return JSON.parse(readFileSync(inside(this.root, path), 'utf8')) as Article;
+    const file = inside(this.root, path);
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Article;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   async remove(path: string): Promise<void> {

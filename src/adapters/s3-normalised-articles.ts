@@ -2,6 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import type { Article } from '../core/article.ts';
 import { StorageError } from '../core/errors.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
+import { isNotFound } from './aws-errors.ts';
 
 /** Normalised articles as JSON objects in S3 (an article may reach 1 MB; a DynamoDB item stops at 400 KB). */
 export class S3NormalisedArticles implements NormalisedArticles {
@@ -21,8 +22,14 @@ export class S3NormalisedArticles implements NormalisedArticles {
     );
   }
 
-  async get(path: string): Promise<Article> {
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: path }));
+  async get(path: string): Promise<Article | undefined> {
+    const object = await this.s3
+      .send(new GetObjectCommand({ Bucket: this.bucket, Key: path }))
+      .catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+    if (!object) return undefined;
     if (!object.Body) throw new StorageError(`s3://${this.bucket}/${path}: empty GetObject response`);
     return JSON.parse(await object.Body.transformToString('utf-8')) as Article;
   }

@@ -65,7 +65,11 @@ function coveringWindow(completed: readonly DigestRecord[], end: Date): DigestRe
   );
 }
 
-/** The normalised articles whose latest index entry was ingested in the window (retracted ones are left out). */
+/**
+ * The normalised articles whose latest index entry was ingested in the window (retracted ones are left out). One
+ * replaced or retracted after the index was read is left out too: its document is gone, and the change that
+ * removed it is stamped after the window's end, so the article's new state belongs to the next window.
+ */
 export async function articlesInWindow(
   index: ArticleIndex,
   articles: NormalisedArticles,
@@ -76,7 +80,8 @@ export async function articlesInWindow(
     .filter((e) => e.status === 'ingested' && e.articlePath)
     .sort((a, b) => compareIds(a.key, b.key))
     .map((e) => e.articlePath as string);
-  return Promise.all(paths.map((path) => articles.get(path)));
+  const found = await Promise.all(paths.map((path) => articles.get(path)));
+  return found.filter((article) => article !== undefined);
 }
 
 /** The digest of a window: stamped with the window's end, so every run for the window builds the same output. */

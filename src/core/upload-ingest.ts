@@ -17,7 +17,8 @@ export interface ObjectChange {
   eventTime: Date;
 }
 
-type NewEntry = Omit<ArticleIndexEntry, 'status'>;
+/** An index entry before it is written; `ingestedAt` is stamped at the write (see `stamped`). */
+type NewEntry = Omit<ArticleIndexEntry, 'status' | 'ingestedAt'>;
 
 export type IngestOutcome = 'ingested' | 'rejected' | 'retracted' | 'unchanged' | 'gone';
 
@@ -76,22 +77,41 @@ export class UploadIngest {
   private async create(change: ObjectChange): Promise<IngestResult> {
     const objectId = objectIdOf(change);
     const head = await this.objects.head(change.key, change.versionId);
-    // Deleted since the event was sent: its removal event retracts it.
+    // Deleted for good since the event was sent: that removal's event brings the key up to date.
     if (!head) return { objectId, outcome: 'gone' };
     const order = changeOrder(change.sequencer, head.lastModified);
-    const versionTag = head.versionId ?? head.etag;
     const stored = await this.index.get(objectId);
-    if (stored && !isNewer(order, versionTag, stored, !change.versionId))
+    if (stored && !isNewer(order, head.versionId ?? head.etag, stored, !change.versionId))
       return { objectId, outcome: 'unchanged' };
+    return this.accept(change, head, order, stored);
+  }
 
+  /** Ingests, or rejects, the object `head` describes as the key's state at `order` (the change's place). */
+  private async accept(
+    change: ObjectChange,
+    head: UploadedObjectHead,
+    order: string,
+    stored?: ArticleIndexEntry,
+  ): Promise<IngestResult> {
+    const versionTag = head.versionId ?? head.etag;
+    // The index shows this version already (an old version went, or a removal's event came first and found it
+    // current): only the key's order moves on, so late older events stay stale, and no digest sees it twice.
+    if (stored && stored.status !== 'retracted' && stored.versionTag === versionTag) {
+      const { sequencer: _older, ...entry } = stored;
+      await this.index.putIfNewer({
+        ...entry,
+        ...(change.sequencer && { sequencer: change.sequencer }),
+        order,
+      });
+      return { objectId: stored.objectId, outcome: 'unchanged' };
+    }
     const base = {
-      objectId,
+      objectId: objectIdOf(change),
       key: change.key,
       versionId: head.versionId,
       versionTag,
       sequencer: change.sequencer,
       order,
-      ingestedAt: this.now().toISOString(),
     };
     const problem = this.precheck(head);
     if (problem) return this.reject({ ...base, reason: problem }, stored);
@@ -116,12 +136,9 @@ export class UploadIngest {
 
     const articlePath = `${this.normalisedPrefix}${head.key}/${encodeURIComponent(base.versionTag)}.json`;
     await this.articles.put(articlePath, parsed.article);
-    const written = await this.index.putIfNewer({
-      ...base,
-      status: 'ingested',
-      contentHash: parsed.article.contentHash,
-      articlePath,
-    });
+    const written = await this.index.putIfNewer(
+      this.stamped({ ...base, status: 'ingested', contentHash: parsed.article.contentHash, articlePath }),
+    );
     if (!written) {
       // A newer change won the race; keep the document only if the winner is this same version.
       const winner = await this.index.get(base.objectId);
@@ -136,7 +153,7 @@ export class UploadIngest {
     entry: NewEntry & { reason: string },
     stored?: ArticleIndexEntry,
   ): Promise<IngestResult> {
-    const written = await this.index.putIfNewer({ ...entry, status: 'rejected' });
+    const written = await this.index.putIfNewer(this.stamped({ ...entry, status: 'rejected' }));
     if (written) await this.dropArticle(stored);
     return { objectId: entry.objectId, outcome: written ? 'rejected' : 'unchanged', reason: entry.reason };
   }
@@ -158,21 +175,34 @@ export class UploadIngest {
     const order = changeOrder(change.sequencer, change.eventTime);
     const stored = await this.index.get(objectId);
     if (stored && order <= stored.order) return { objectId, outcome: 'unchanged' };
+    // Deleting one version for good (an old one, or the delete marker: S3's undelete) leaves the key an object.
+    const current = await this.objects.head(change.key);
+    if (current) return this.accept(change, current, order, stored);
     // Written even for an unknown key: the tombstone makes a late create event for an older version a no-op.
-    const written = await this.index.putIfNewer({
-      objectId,
-      key: change.key,
-      status: 'retracted',
-      reason: 'deleted from the bucket',
-      versionId: change.versionId,
-      versionTag: change.versionId ?? 'deleted',
-      sequencer: change.sequencer,
-      order,
-      ingestedAt: this.now().toISOString(),
-    });
+    const written = await this.index.putIfNewer(
+      this.stamped({
+        objectId,
+        key: change.key,
+        status: 'retracted',
+        reason: 'deleted from the bucket',
+        versionId: change.versionId,
+        versionTag: change.versionId ?? 'deleted',
+        sequencer: change.sequencer,
+        order,
+      }),
+    );
     if (!written) return { objectId, outcome: 'unchanged' };
     await this.dropArticle(stored);
     return { objectId, outcome: 'retracted' };
+  }
+
+  /**
+   * The entry stamped with the time of its write, not of the event or of the start of the work: a digest run
+   * reads the entries stamped before its slot, so one stamped before the slot but written after the run (a read
+   * or parse that outlasted it) would belong to a window already built and reach no digest.
+   */
+  private stamped(entry: Omit<ArticleIndexEntry, 'ingestedAt'>): ArticleIndexEntry {
+    return { ...entry, ingestedAt: this.now().toISOString() };
   }
 
   private async dropArticle(entry: ArticleIndexEntry | undefined): Promise<void> {

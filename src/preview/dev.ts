@@ -66,8 +66,11 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
     const found: Article[] = [];
     const skipped: Skipped[] = [];
     for (const entry of await index.listWrittenBetween(new Date(0), END_OF_TIME)) {
-      if (entry.status === 'ingested' && entry.articlePath) found.push(await articles.get(entry.articlePath));
-      else if (entry.status === 'rejected')
+      if (entry.status === 'ingested' && entry.articlePath) {
+        // Gone when a change replaced it since the index was read: that change's rebuild follows.
+        const article = await articles.get(entry.articlePath);
+        if (article) found.push(article);
+      } else if (entry.status === 'rejected')
         skipped.push({ id: entry.key, reason: entry.reason ?? 'rejected' });
     }
     return { articles: found, skipped };

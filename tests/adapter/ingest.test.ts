@@ -1,17 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { DeleteObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
-import { motoClientConfig } from '../support/aws.ts';
 import {
   createIngestResources,
+  deleteEveryVersion,
   indexItems,
   ingestHandler,
   MAX_BYTES,
+  s3WithReadFaults,
   seeds,
   upload,
 } from '../support/ingest-resources.ts';
+import { s3NotificationEvent } from '../support/s3-notifications.ts';
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 
 describe('ingest handler against moto S3, SQS and DynamoDB', () => {
@@ -169,8 +171,8 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     const v2 = (await indexItems(r))['incoming/story.txt'];
     expect(v2).toMatchObject({ status: 'ingested', versionId: v2Id });
     expect(v2?.contentHash).not.toBe(v1?.contentHash);
-    expect((await articles.get(v2?.articlePath)).title).toBe('Rates cut');
-    await expect(articles.get(v1?.articlePath)).rejects.toThrow();
+    expect((await articles.get(v2?.articlePath))?.title).toBe('Rates cut');
+    expect(await articles.get(v1?.articlePath)).toBeUndefined();
   });
 
   it('applies events that carry S3 sequencers in key order, whatever order they arrive in', async () => {
@@ -234,21 +236,110 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     expect(handled.map((l) => l.outcome)).toEqual(['retracted', 'unchanged']);
   });
 
+  it('keeps a key live when one of its versions is deleted for good, and restores it when its delete marker is', async () => {
+    // Prepare: "kept story.md" has two versions; "restored.md" was deleted (a delete marker) and is retracted.
+    const r = await createIngestResources();
+    const { handler } = ingestHandler(r);
+    const kept = 'incoming/kept story.md';
+    const restored = 'incoming/restored.md';
+    const v1 = await upload(r, kept, '# First\n\nThe first version of the story.');
+    const v2 = await upload(r, kept, '# Second\n\nThe second version of the story.');
+    const r1 = await upload(r, restored, '# Restored\n\nThe story that was deleted by mistake.');
+    const { VersionId: marker = '' } = await r.s3.send(
+      new DeleteObjectCommand({ Bucket: r.bucket, Key: restored }),
+    );
+    await receiveAsLambdaEvent(r.sqs, r.queueUrl); // moto's own events carry no sequencer: replaced below
+    await handler(
+      s3NotificationEvent(r.bucket, [
+        { eventName: 'ObjectCreated:Put', key: kept, versionId: v1, sequencer: '0055AED6DCD90281E1' },
+        { eventName: 'ObjectCreated:Put', key: kept, versionId: v2, sequencer: '0055AED6DCD90281E2' },
+        { eventName: 'ObjectCreated:Put', key: restored, versionId: r1, sequencer: '0055AED6DCD90281E3' },
+        {
+          eventName: 'ObjectRemoved:DeleteMarkerCreated',
+          key: restored,
+          versionId: marker,
+          sequencer: '0055AED6DCD90281E4',
+        },
+      ]),
+    );
+    await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: kept, VersionId: v1 }));
+    await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: restored, VersionId: marker }));
+
+    // Act: S3 reports each version deleted for good as ObjectRemoved:Delete with that version's id.
+    const response = await handler(
+      s3NotificationEvent(r.bucket, [
+        { eventName: 'ObjectRemoved:Delete', key: kept, versionId: v1, sequencer: '0055AED6DCD90281E5' },
+        {
+          eventName: 'ObjectRemoved:Delete',
+          key: restored,
+          versionId: marker,
+          sequencer: '0055AED6DCD90281E6',
+        },
+      ]),
+    );
+
+    // Assess: each key holds the article of its current object.
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(items[kept]).toMatchObject({ status: 'ingested', versionId: v2 });
+    expect(items[restored]).toMatchObject({ status: 'ingested', versionId: r1 });
+  });
+
+  it('indexes a re-upload once when the delete before it is handled after it', async () => {
+    // Prepare: v1, a delete marker, then v2 of one key; the delete's event is handled first and finds v2 current.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const key = 'incoming/reissued.md';
+    const v1 = await upload(r, key, '# Withdrawn\n\nThe first version of the story.');
+    const { VersionId: marker = '' } = await r.s3.send(
+      new DeleteObjectCommand({ Bucket: r.bucket, Key: key }),
+    );
+    const v2 = await upload(r, key, '# Reissued\n\nThe corrected version of the story.');
+    await receiveAsLambdaEvent(r.sqs, r.queueUrl); // moto's own events carry no sequencer: replaced below
+    await handler(
+      s3NotificationEvent(r.bucket, [
+        {
+          eventName: 'ObjectRemoved:DeleteMarkerCreated',
+          key,
+          versionId: marker,
+          sequencer: '0055AED6DCD90281E2',
+        },
+      ]),
+    );
+    const first = (await indexItems(r))[key];
+
+    // Act: the creates of v2 and of v1 arrive late.
+    await handler(
+      s3NotificationEvent(r.bucket, [
+        { eventName: 'ObjectCreated:Put', key, versionId: v2, sequencer: '0055AED6DCD90281E3' },
+        { eventName: 'ObjectCreated:Put', key, versionId: v1, sequencer: '0055AED6DCD90281E1' },
+      ]),
+    );
+
+    // Assess: v2 was indexed once, when the delete's event found it; its own event only moved the key's order on.
+    const handled = logLines.map((l) => JSON.parse(l)).filter((l) => l.message === 'object handled');
+    expect(handled.map((l) => l.outcome)).toEqual(['ingested', 'unchanged', 'unchanged']);
+    expect((await indexItems(r))[key]).toEqual({
+      ...first,
+      versionId: v2,
+      sequencer: '0055AED6DCD90281E3',
+      order: expect.stringMatching(/0055AED6DCD90281E3$/),
+    });
+  });
+
   it('retracts the article when its object is deleted', async () => {
     // Prepare
     const r = await createIngestResources();
     const { handler, articles } = ingestHandler(r);
     const key = 'incoming/withdrawn.html';
-    await upload(r, key, 'Withdrawn story\n\nThis story was published in error.', 'text/html');
+    const page =
+      '<html><body><h1>Withdrawn story</h1><p>This story was published in error.</p></body></html>';
+    await upload(r, key, page, 'text/html');
     await handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
     const ingested = (await indexItems(r))[key];
+    expect(ingested).toMatchObject({ status: 'ingested', articlePath: expect.any(String) });
     // moto notifies a versioned bucket's delete only when the last version goes (AWS: DeleteMarkerCreated).
-    const { Versions = [] } = await r.s3.send(
-      new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: key }),
-    );
-    for (const v of Versions) {
-      await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: key, VersionId: v.VersionId }));
-    }
+    await deleteEveryVersion(r, key);
     const removal = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
 
     // Act
@@ -260,7 +351,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
       status: 'retracted',
       reason: 'deleted from the bucket',
     });
-    await expect(articles.get(ingested?.articlePath)).rejects.toThrow();
+    expect(await articles.get(ingested?.articlePath)).toBeUndefined();
   });
 
   it('fails only the message whose read was throttled, and ingests it on redelivery', async () => {
@@ -269,20 +360,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     await upload(r, 'incoming/a.txt', 'Story A\n\nA happened today.');
     await upload(r, 'incoming/b.txt', 'Story B\n\nB happened today.');
     const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
-    const throttledS3 = new S3Client(motoClientConfig());
-    throttledS3.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as { Key?: string };
-        if (context.commandName === 'GetObjectCommand' && input.Key === 'incoming/b.txt') {
-          throw Object.assign(new Error('Please reduce your request rate.'), {
-            name: 'SlowDown',
-            $metadata: { httpStatusCode: 503 },
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'injectSlowDown' },
-    );
+    const throttledS3 = s3WithReadFaults({ throttled: new Set(['incoming/b.txt']) });
     const bMessage = event.Records.find((m) => m.body.includes('b.txt'));
 
     // Act

@@ -1,19 +1,17 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
+import type { RunResult } from '../../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
 import {
   createIngestResources,
+  deleteEveryVersion,
   type IngestResources,
   ingestHandler,
+  s3WithReadFaults,
   seeds,
   upload,
 } from '../support/ingest-resources.ts';
@@ -98,6 +96,38 @@ describe('scheduled digest against moto, end to end with ingest', () => {
       digestId: window.digestId,
       digestKey: `${prefix}digest.json`,
     });
+  });
+
+  it('puts an article whose ingest was still reading it at the scheduled time into the next window, not into none', async () => {
+    // Prepare: the upload is read so slowly that the slot's run happens meanwhile.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const slot = new Date('2027-03-01T07:00:00.000Z');
+    const nextSlot = new Date('2027-03-02T07:00:00.000Z');
+    let now = slot.getTime() - 30_000;
+    const clock = () => new Date(now);
+    const { digest } = scheduledDigest(r, d, { windowHours: 24, now: clock });
+    const runsDuringRead: RunResult[] = [];
+    const slowS3 = s3WithReadFaults({
+      beforeRead: async () => {
+        now = slot.getTime() + 5_000;
+        if (runsDuringRead.length === 0) runsDuringRead.push(await digest.run(slot));
+      },
+    });
+    await upload(
+      r,
+      'incoming/ferry.txt',
+      'Ferry resumes\n\nThe harbour ferry resumed its winter timetable on Monday.',
+    );
+
+    // Act
+    await ingestHandler(r, slowS3, { now: clock }).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    now = nextSlot.getTime();
+    const next = await digest.run(nextSlot);
+
+    // Assess
+    expect(runsDuringRead).toMatchObject([{ outcome: 'empty' }]);
+    expect(next).toMatchObject({ outcome: 'approved', counts: { articles: 1 } });
   });
 
   it('lets only one of two concurrent runs for a window build it', async () => {
@@ -206,13 +236,8 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     // Prepare
     const r = await createIngestResources();
     const d = await createDigestResources(r);
-    const [withdrawn, ...kept] = await ingestSeeds(r);
-    const { Versions = [] } = await r.s3.send(
-      new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: withdrawn }),
-    );
-    for (const v of Versions) {
-      await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: withdrawn, VersionId: v.VersionId }));
-    }
+    const [withdrawn = '', ...kept] = await ingestSeeds(r);
+    await deleteEveryVersion(r, withdrawn);
     await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
     const { digest } = scheduledDigest(r, d);
 
@@ -225,6 +250,28 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const cited = citedIds(await archivedDigest(r, key ?? ''));
     expect(cited).not.toContain(withdrawn);
     expect(cited.sort()).toEqual(kept.sort());
+  });
+
+  it('builds the window when an article is withdrawn while the run reads the articles, and leaves it out', async () => {
+    // Prepare: every article read waits until one seed was deleted and its removal ingested.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const [withdrawn = '', ...kept] = await ingestSeeds(r);
+    const withdraw = async () => {
+      await deleteEveryVersion(r, withdrawn);
+      await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+    };
+    let withdrawal: Promise<void> | undefined;
+    const articlesS3 = s3WithReadFaults({ beforeRead: () => (withdrawal ??= withdraw()) });
+    const { digest } = scheduledDigest(r, d, {}, articlesS3);
+
+    // Act
+    const result = await digest.run(nextSlot());
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'approved', counts: { articles: kept.length } });
+    const key = (await archivedKeys(r)).find((k) => k.endsWith('/digest.json'));
+    expect(citedIds(await archivedDigest(r, key ?? '')).sort()).toEqual(kept.sort());
   });
 
   it('skips the window while paused and builds it after resume', async () => {

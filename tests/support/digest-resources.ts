@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDbArticleIndex } from '../../src/adapters/dynamodb-article-index.ts';
 import { DIGEST_RECORDS_SCHEMA, DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
@@ -55,18 +56,22 @@ const archiveRenderer = new EmailArchiveRenderer(
   parseEmailSettings({}),
 );
 
-/** The same wiring as functions/digest.ts, on moto clients, with its log lines captured. */
+/**
+ * The same wiring as functions/digest.ts, on moto clients, with its log lines captured; `articlesS3` reads the
+ * normalised articles (a test's client with faults injected).
+ */
 export function scheduledDigest(
   r: IngestResources,
   d: DigestResources,
   options: ScheduledDigestRunnerOptions = {},
+  articlesS3: S3Client = r.s3,
 ) {
   const { log, metrics, lines: logLines } = recordingObservability();
   const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
   const digest = new ScheduledDigestRunner(
     {
       index: new DynamoDbArticleIndex(r.db, r.table),
-      articles: new S3NormalisedArticles(r.s3, r.bucket),
+      articles: new S3NormalisedArticles(articlesS3, r.bucket),
       records,
       archive: new S3DigestArchive(r.s3, r.bucket),
       renderer: archiveRenderer,

@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
   PutBucketNotificationConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
@@ -14,7 +16,7 @@ import { ARTICLE_INDEX_SCHEMA, DynamoDbArticleIndex } from '../../src/adapters/d
 import { createTableInput } from '../../src/adapters/dynamodb-table-schema.ts';
 import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { S3UploadedObjects } from '../../src/adapters/s3-uploaded-objects.ts';
-import { UploadIngest } from '../../src/core/upload-ingest.ts';
+import { UploadIngest, type UploadIngestOptions } from '../../src/core/upload-ingest.ts';
 import { createIngestQueueHandler } from '../../src/handlers/ingest.ts';
 import { motoClientConfig } from './aws.ts';
 import { recordingObservability } from './logs.ts';
@@ -70,7 +72,12 @@ export async function createIngestResources(prefix = 'incoming/'): Promise<Inges
 
 export const MAX_BYTES = 1024 * 1024;
 
-export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
+/** The ingest handler as functions/ingest.ts wires it, on moto; `now` stamps the index entries (a test's clock). */
+export function ingestHandler(
+  r: IngestResources,
+  s3: S3Client = r.s3,
+  options: Pick<UploadIngestOptions, 'now'> = {},
+) {
   const { log, metrics, lines: logLines } = recordingObservability();
   const index = new DynamoDbArticleIndex(r.db, r.table);
   const handler = createIngestQueueHandler({
@@ -78,13 +85,42 @@ export function ingestHandler(r: IngestResources, s3: S3Client = r.s3) {
       new S3UploadedObjects(s3, r.bucket),
       new S3NormalisedArticles(s3, r.bucket),
       index,
-      { maxArticleBytes: MAX_BYTES },
+      { maxArticleBytes: MAX_BYTES, ...options },
     ),
     bucket: r.bucket,
     log,
     metrics,
   });
   return { handler, index, logLines, articles: new S3NormalisedArticles(r.s3, r.bucket) };
+}
+
+/** What an S3 client on moto does to each GetObject before sending it. */
+export interface ReadFaults {
+  /** Keys whose reads fail with S3's SlowDown (503), before the SDK's retries: a read that stays throttled. */
+  throttled?: ReadonlySet<string>;
+  /** Awaited first: a read that takes long enough for something else to happen meanwhile. */
+  beforeRead?: (key: string) => Promise<void>;
+}
+
+/** An S3 client on moto with faults injected into GetObject; `faults` is read at each call, so a test can change it. */
+export function s3WithReadFaults(faults: ReadFaults): S3Client {
+  const s3 = new S3Client(motoClientConfig());
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const { Key = '' } = args.input as { Key?: string };
+      if (context.commandName !== 'GetObjectCommand') return next(args);
+      await faults.beforeRead?.(Key);
+      if (faults.throttled?.has(Key)) {
+        throw Object.assign(new Error('Please reduce your request rate.'), {
+          name: 'SlowDown',
+          $metadata: { httpStatusCode: 503 },
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectReadFaults' },
+  );
+  return s3;
 }
 
 export async function upload(
@@ -97,6 +133,14 @@ export async function upload(
     new PutObjectCommand({ Bucket: r.bucket, Key: key, Body: body, ContentType: contentType }),
   );
   return put.VersionId ?? '';
+}
+
+/** Deletes every version of a key, as moto notifies a versioned bucket's delete only when the last version goes. */
+export async function deleteEveryVersion(r: IngestResources, key: string): Promise<void> {
+  const { Versions = [] } = await r.s3.send(new ListObjectVersionsCommand({ Bucket: r.bucket, Prefix: key }));
+  for (const version of Versions.filter((v) => v.Key === key)) {
+    await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: key, VersionId: version.VersionId }));
+  }
 }
 
 export async function indexItems(r: IngestResources) {
