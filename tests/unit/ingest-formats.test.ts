@@ -89,6 +89,53 @@ describe('parseArticle formats', () => {
     ]);
   });
 
+  const story = '<p>The harbour reopened on Monday after repairs. Ships can dock again.</p>';
+  it.each([
+    ['a fragment', `<h1>Harbour reopens</h1>${story}`],
+    ['<html> without <body>', `<html><h1>Harbour reopens</h1>${story}</html>`],
+    ['<body> without <html>', `<body><h1>Harbour reopens</h1>${story}</body>`],
+    [
+      'a <head> without <body>',
+      `<!DOCTYPE html><html><head><title>Harbour reopens</title></head>${story}</html>`,
+    ],
+  ])(
+    '.html: markup that leaves out <html>, <head> or <body> is read as a browser reads it (%s)',
+    async (_, html) => {
+      // Act
+      const article = await parsedArticle(textFile('harbour.html', html));
+
+      // Assess
+      expect(article).toMatchObject({
+        title: 'Harbour reopens',
+        sentences: ['The harbour reopened on Monday after repairs.', 'Ships can dock again.'],
+      });
+    },
+  );
+
+  it('.html: text without markup is one paragraph, not a parse error', () => {
+    // Act
+    const extracted = extractHtml('The harbour reopened on Monday after repairs. Ships can dock again.');
+
+    // Assess
+    expect(extracted).toMatchObject({
+      blocks: [
+        { kind: 'paragraph', text: 'The harbour reopened on Monday after repairs. Ships can dock again.' },
+      ],
+    });
+  });
+
+  it(".html: a fragment's <title> is not body text", () => {
+    // Act
+    const extracted = extractHtml(
+      '<title>Harbour reopens</title><p>The harbour reopened on Monday after repairs.</p>',
+    );
+
+    // Assess
+    expect(extracted).toMatchObject({
+      blocks: [{ kind: 'paragraph', text: 'The harbour reopened on Monday after repairs.' }],
+    });
+  });
+
   it('.html: og:url is used when there is no canonical link', async () => {
     // Prepare
     const html = `<html><head><meta property="og:url" content="https://example.org/a"><title>T</title></head>

@@ -30,6 +30,8 @@ const SKIPPED = new Set([
   'BUTTON',
   'SELECT',
   'HEADER',
+  // Head content a fragment's document puts in the body (parseDocument).
+  'TITLE',
 ]);
 const BLOCK_KIND: Record<string, BlockKind> = {
   H1: 'heading',
@@ -78,6 +80,7 @@ interface DomElement extends DomNode {
   getAttribute(name: string): string | null;
 }
 interface DomDocument {
+  documentElement: DomElement | null;
   body: DomElement | null;
   title: string;
   querySelector(selector: string): DomElement | null;
@@ -192,13 +195,34 @@ function nestingTooDeep(html: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The document of an HTML file. linkedom adds none of the <html>, <head> and <body> elements that markup may
+ * leave out (an HTML parser does): an article saved as a fragment, or a page without <body>, is parsed again
+ * inside a whole document, its <head> content (if any) in the head and the rest in the body.
+ */
 function parseDocument(html: string): DomDocument {
+  const document = parseMarkup(html);
+  const root = document.documentElement;
+  if (root?.tagName === 'HTML' && Array.from(root.children).some((c) => c.tagName === 'BODY'))
+    return document;
+  const headEnd = html.search(HEAD_END);
+  const [head, body] = headEnd < 0 ? ['', html] : [html.slice(0, headEnd), html.slice(headEnd)];
+  return parseMarkup(
+    `<!doctype html><html><head>${head.replace(DOCUMENT_TAGS, '')}</head><body>${body.replace(DOCUMENT_TAGS, '')}</body></html>`,
+  );
+}
+
+const HEAD_END = /<\/head\s*>/i;
+/** The doctype and the tags of html, head and body; `[^<>]*` ends at the next bracket, so nothing backtracks. */
+const DOCUMENT_TAGS = /<!doctype[^<>]*>|<\/?(?:html|head|body)(?![\w-])[^<>]*>/gi;
+
+function parseMarkup(html: string): DomDocument {
   return (parseHTML(html) as unknown as { document: DomDocument }).document;
 }
 
 /** The body of an HTML fragment; linkedom needs a whole document around it to build one. */
 function fragmentBody(html: string): DomElement | null {
-  return parseDocument(`<!doctype html><html><head></head><body>${html}</body></html>`).body;
+  return parseMarkup(`<!doctype html><html><head></head><body>${html}</body></html>`).body;
 }
 
 function blocksOf(root: DomElement | null): Block[] {
