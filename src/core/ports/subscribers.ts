@@ -20,6 +20,8 @@ export interface SubscriberRepository {
   savePendingSignup(signup: PendingSignup): Promise<void>;
   /** Reads and deletes a pending signup in one step, so only one confirmation can use it. */
   takePendingSignup(id: string, now: Date): Promise<PendingSignup | undefined>;
+  /** Deletes every pending signup of an address (case-insensitive): an erasure leaves no address behind. */
+  removePendingSignups(email: string): Promise<void>;
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** Creates the subscriber; false when the id or the address already exists. */

@@ -1,0 +1,807 @@
+import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import { CreateConfigurationSetCommand } from '@aws-sdk/client-ses';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import fc from 'fast-check';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerSubscribers } from '../../src/cli/commands/subscribers.ts';
+import { errorType } from '../../src/core/ports/logger.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
+import * as pages from '../../src/core/subscribers/pages.ts';
+import type { Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
+import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
+import { runDigestInProcess } from '../support/cli-in-process.ts';
+import { recordingObservability } from '../support/logs.ts';
+import { type MotoServer, resetMoto, startMoto } from '../support/moto.ts';
+import {
+  confirmToken,
+  drainSignups,
+  endpointAnswer,
+  functionUrlEvent,
+  KEY_SECRET,
+  LINK_BASE,
+  SENDER,
+  sesEvent,
+  subscriberStack,
+  subscriptionService,
+} from '../support/subscribers.ts';
+
+/**
+ * Model-based test of the subscriber lifecycle (docs/subscribers.md): seeded random sequences of signups,
+ * confirmations, unsubscribes, SES feedback, operator commands, hostile requests and clock jumps run through
+ * the real handlers against moto, and after every step the stored state, the answer, the mails sent and the
+ * log lines are compared with a plain reference model of what the docs say.
+ */
+
+const SEED = 20_261_126;
+const RUNS = 6;
+const STEPS = 24;
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
+/** The documented defaults (docs/subscribers.md, "Abuse limits"); the service and the CLI use them. */
+const LIMITS = { perAddressPerDay: 3, perClientPerHour: 10, confirmationsPerHour: 200, pendingMs: 48 * HOUR };
+const TRANSIENT_BOUNCE_LIMIT = 3;
+const START = Date.parse('2026-11-23T08:30:00Z');
+const PAGE = { newsletter: 'Morning Brief' };
+const CLIENTS = ['198.51.100.7', '203.0.113.9'];
+
+type Status = Subscriber['status'];
+
+/** The three people of a run; `domain` in Unicode and `ascii` as SES and DNS spell it. */
+function people(tag: string) {
+  return [
+    { local: 'Ada.Lovelace', domain: `${tag}.example.org` },
+    { local: 'lin', domain: `${tag}.bücher.example` },
+    { local: 'grace+news', domain: `${tag}.example.net` },
+  ].map((p) => ({ ...p, ascii: domainToASCII(p.domain) }));
+}
+type Person = ReturnType<typeof people>[number];
+
+/** Ways to type one address: as is, other capitals, the IDN domain in punycode, NFD and stray spaces. */
+function spell(person: Person, variant: number): string {
+  switch (variant % 4) {
+    case 1:
+      return `${person.local.toLowerCase()}@${person.domain.toUpperCase()}`;
+    case 2:
+      return `${person.local.toUpperCase()}@${person.ascii}`;
+    case 3:
+      return `  ${person.local}@${person.domain.normalize('NFD')} `;
+    default:
+      return `${person.local}@${person.domain}`;
+  }
+}
+
+/** What the docs say is stored for a typed address: the local part as typed, the domain lower-case Unicode. */
+function storedSpelling(person: Person, variant: number): string {
+  const local = spell(person, variant).trim().split('@')[0] ?? '';
+  return `${local}@${person.domain}`;
+}
+
+// --- steps -------------------------------------------------------------------------------------------
+
+const HOSTILE = [
+  'huge-body',
+  'text-plain',
+  'header-injection',
+  'broken-multipart',
+  'script-token',
+  'put-method',
+  'preferences-garbage',
+  'long-token',
+  'email-as-file',
+  'backtracking-address',
+  'base64-garbage',
+] as const;
+
+type Step =
+  | {
+      kind: 'signup';
+      person: number;
+      variant: number;
+      name: string | undefined;
+      topics: string | undefined;
+      honeypot: boolean;
+      client: number;
+      forgedViewer: boolean;
+    }
+  | { kind: 'confirm'; link: number; method: 'GET' | 'POST'; tamper: boolean }
+  | {
+      kind: 'unsubscribe';
+      target: number;
+      mode: 'one-click' | 'multipart' | 'page' | 'forged' | 'no-one-click';
+    }
+  | { kind: 'resubscribe'; target: number }
+  | {
+      kind: 'feedback';
+      person: number;
+      event: 'bounce-permanent' | 'bounce-transient' | 'complaint' | 'delivery';
+    }
+  | { kind: 'add'; person: number; variant: number; consented: boolean; name: string | undefined }
+  | { kind: 'remove'; person: number; variant: number }
+  | { kind: 'delete'; person: number; variant: number }
+  | { kind: 'hostile'; which: (typeof HOSTILE)[number]; client: number }
+  | { kind: 'wait'; ms: number };
+
+const person = fc.nat({ max: 2 });
+const variant = fc.nat({ max: 3 });
+const name = fc.option(fc.constantFrom('Ada', '  Grace Hopper ', '', 'Lin <b>Wu</b>'), { nil: undefined });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('signup' as const),
+      person,
+      variant,
+      name,
+      topics: fc.option(fc.constantFrom('AI, climate', ' Energy ;ai', ''), { nil: undefined }),
+      honeypot: fc.nat({ max: 9 }).map((n) => n === 0),
+      client: fc.nat({ max: CLIENTS.length - 1 }),
+      forgedViewer: fc.boolean(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('confirm' as const),
+      link: fc.nat(),
+      method: fc.constantFrom('GET' as const, 'POST' as const, 'POST' as const),
+      tamper: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('unsubscribe' as const),
+      target: fc.nat(),
+      mode: fc.constantFrom('one-click', 'multipart', 'page', 'forged', 'no-one-click'),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('resubscribe' as const), target: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('feedback' as const),
+      person,
+      event: fc.constantFrom(
+        'bounce-permanent',
+        'bounce-transient',
+        'bounce-transient',
+        'complaint',
+        'delivery',
+      ),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      person,
+      variant,
+      consented: fc.boolean(),
+      name,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), person, variant }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), person, variant }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('hostile' as const),
+      which: fc.constantFrom(...HOSTILE),
+      client: fc.nat({ max: CLIENTS.length - 1 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('wait' as const),
+      ms: fc.constantFrom(SECOND, 30 * 60 * SECOND, 2 * HOUR, 25 * HOUR, 3 * DAY),
+    }),
+  },
+);
+
+// --- the reference model -------------------------------------------------------------------------------
+
+interface ModelRecord {
+  id: string | undefined;
+  email: string;
+  name: string | undefined;
+  status: Status;
+  topics: string[];
+  consent: { source: 'form' | 'cli'; at: string };
+  transientBounces: number;
+}
+
+/** A confirmation link the model expects in a mail; its token is read from the mail moto kept. */
+interface ModelLink {
+  person: number;
+  email: string;
+  name: string | undefined;
+  topics: string[];
+  /** The token's expiry: whole seconds, like the token's own. */
+  expiresAt: number;
+  open: boolean;
+  token?: string;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** One address's life as docs/subscribers.md tells it, and the counters of the documented limits. */
+class Model {
+  now = START;
+  readonly records: (ModelRecord | undefined)[] = [undefined, undefined, undefined];
+  readonly erased = [false, false, false];
+  /** Set by a complaint, cleared only by an erasure: such an address must never be active again by signup alone. */
+  readonly complained = [false, false, false];
+  readonly links: ModelLink[] = [];
+  /** Mails this step should send, in order. */
+  mails: ModelLink[] = [];
+  private readonly counters = new Map<string, number>();
+
+  private take(key: string, max: number, windowMs: number): boolean {
+    const counter = `${key}#${Math.floor(this.now / windowMs)}`;
+    const count = this.counters.get(counter) ?? 0;
+    if (count >= max) return false;
+    this.counters.set(counter, count + 1);
+    return true;
+  }
+
+  private at(): string {
+    return new Date(this.now).toISOString();
+  }
+
+  /** The per-address and then the global limit, each counted before a mail; the link lives `pendingMs`. */
+  private sendConfirmation(
+    person: number,
+    email: string,
+    name: string | undefined,
+    topics: string[],
+  ): boolean {
+    if (!this.take(`address#${person}`, LIMITS.perAddressPerDay, DAY)) return false;
+    if (!this.take('global', LIMITS.confirmationsPerHour, HOUR)) return false;
+    const link = {
+      person,
+      email,
+      name,
+      topics,
+      expiresAt: Math.floor((this.now + LIMITS.pendingMs) / SECOND) * SECOND,
+      open: true,
+    };
+    this.links.push(link);
+    this.mails.push(link);
+    return true;
+  }
+
+  /** POST /subscribe, then the signup worker. The answer depends on the client's count only. */
+  signup(step: Extract<Step, { kind: 'signup' }>, who: Person): Answer {
+    if (step.honeypot) return { status: 200, body: pages.checkInboxPage(PAGE) };
+    if (!this.take(`client#${step.client}`, LIMITS.perClientPerHour, HOUR)) {
+      return { status: 429, body: pages.tooManyRequestsPage(PAGE) };
+    }
+    const status = this.records[step.person]?.status;
+    if (status !== 'active' && status !== 'complained') {
+      this.sendConfirmation(
+        step.person,
+        storedSpelling(who, step.variant),
+        step.name?.trim() || undefined,
+        topicsOf(step.topics),
+      );
+    }
+    return { status: 200, body: pages.checkInboxPage(PAGE) };
+  }
+
+  /** POST /confirm: any well-signed, unexpired link gets the same page; only an open one acts. */
+  confirm(link: ModelLink | undefined, valid: boolean): Answer {
+    if (!valid || (link && this.now >= link.expiresAt))
+      return { status: 400, body: pages.invalidLinkPage(PAGE) };
+    if (link?.open) {
+      link.open = false;
+      const record = this.records[link.person];
+      const consent = { source: 'form' as const, at: this.at() };
+      if (!record) {
+        this.records[link.person] = {
+          id: undefined,
+          email: link.email,
+          name: link.name,
+          status: 'active',
+          topics: link.topics,
+          consent,
+          transientBounces: 0,
+        };
+      } else if (record.status !== 'active' && record.status !== 'complained') {
+        Object.assign(record, {
+          status: 'active',
+          consent,
+          transientBounces: 0,
+          ...(link.name ? { name: link.name } : {}),
+          ...(link.topics.length > 0 ? { topics: link.topics } : {}),
+        });
+      }
+      this.erased[link.person] = false;
+    }
+    return { status: 200, body: pages.confirmedPage(PAGE) };
+  }
+
+  /** One-click POST: active and pending subscribers leave; everyone else, known or not, sees the same page. */
+  unsubscribe(id: string, token: string): Answer {
+    const record = this.records.find((r) => r?.id === id);
+    if (record && (record.status === 'active' || record.status === 'pending')) this.leave(record);
+    return { status: 200, body: pages.unsubscribedPage(PAGE, token) };
+  }
+
+  /** "Subscribe again" on the done page: a new confirmation mail for an unsubscribed subscriber. */
+  resubscribe(id: string): Answer {
+    const person = this.records.findIndex((r) => r?.id === id);
+    const record = this.records[person];
+    if (record?.status === 'unsubscribed') this.sendConfirmation(person, record.email, undefined, []);
+    return { status: 200, body: pages.checkInboxPage(PAGE) };
+  }
+
+  feedback(person: number, event: Extract<Step, { kind: 'feedback' }>['event']): void {
+    const record = this.records[person];
+    if (!record) return;
+    if (event === 'complaint') {
+      this.complained[person] = true;
+      this.setStatus(record, 'complained');
+    } else if (event === 'delivery') {
+      record.transientBounces = 0;
+    } else if (event === 'bounce-permanent' || record.transientBounces + 1 >= TRANSIENT_BOUNCE_LIMIT) {
+      if (record.status !== 'complained') this.setStatus(record, 'bounced');
+    } else {
+      record.transientBounces += 1;
+    }
+  }
+
+  /** `digest subscribers add`: refused when erased or known; pending ones get a confirmation mail. */
+  add(step: Extract<Step, { kind: 'add' }>, who: Person): { out?: string; error?: RegExp } {
+    const typed = spell(who, step.variant);
+    if (this.erased[step.person]) return { error: /suppression list/ };
+    if (this.records[step.person]) return { error: /already a subscriber/ };
+    this.records[step.person] = {
+      id: undefined,
+      email: storedSpelling(who, step.variant),
+      name: step.name?.trim() || undefined,
+      status: step.consented ? 'active' : 'pending',
+      topics: [],
+      consent: { source: 'cli', at: this.at() },
+      transientBounces: 0,
+    };
+    if (step.consented) return { out: `${typed}: active` };
+    const sent = this.sendConfirmation(step.person, storedSpelling(who, step.variant), undefined, []);
+    return { out: `${typed}: ${sent ? 'pending-confirmation-sent' : 'pending-limit-reached'}` };
+  }
+
+  /** `digest subscribers remove`: stops the mail and keeps the record; stopped addresses stay as they are. */
+  remove(step: Extract<Step, { kind: 'remove' }>, who: Person): { out?: string; error?: RegExp } {
+    const record = this.records[step.person];
+    if (!record) return { error: /not a subscriber/ };
+    if (record.status === 'bounced' || record.status === 'complained') return { error: /cannot go from/ };
+    this.leave(record);
+    return { out: `${spell(who, step.variant)}: unsubscribed` };
+  }
+
+  /** `digest subscribers delete`: the record goes, only a hash stays; pending signups go with it. */
+  erase(step: Extract<Step, { kind: 'delete' }>, who: Person): { out?: string; error?: RegExp } {
+    const had = this.records[step.person] !== undefined;
+    this.records[step.person] = undefined;
+    this.erased[step.person] = true;
+    this.complained[step.person] = false;
+    for (const link of this.links) if (link.person === step.person) link.open = false;
+    return { out: `${spell(who, step.variant)}: ${had ? 'erased and suppressed' : 'no record; suppressed'}` };
+  }
+
+  private leave(record: ModelRecord): void {
+    this.setStatus(record, 'unsubscribed');
+  }
+
+  private setStatus(record: ModelRecord, status: Status): void {
+    if (record.status === status) return;
+    record.status = status;
+    record.transientBounces = 0;
+  }
+}
+
+/** Topics as the docs describe them: comma-separated keywords, lower-cased, without repeats. */
+function topicsOf(typed: string | undefined): string[] {
+  const words = (typed ?? '').split(/[,;]/).map((t) => t.trim().toLowerCase());
+  return [...new Set(words.filter((t) => t.length > 0))];
+}
+
+// --- running a sequence against moto ---------------------------------------------------------------------
+
+const FEEDBACK_FIXTURE_RECIPIENT = {
+  'bounce-permanent': 'gone@mail.example.com',
+  'bounce-transient': 'full@mail.example.com',
+  complaint: 'annoyed@mail.example.com',
+  delivery: 'full@mail.example.com',
+} as const;
+
+const DOCUMENTED_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+let runs = 0;
+/** A moto server of this file's own, emptied before each sequence: moto's data dump then stays small. */
+let moto: MotoServer;
+
+/** Runs the steps on a fresh subscriber table and checks every invariant after each step. */
+async function runSequence(steps: readonly Step[]): Promise<void> {
+  vi.setSystemTime(START);
+  await resetMoto(moto.endpoint);
+  const stack = await subscriberStack('model', KEY_SECRET, moto.endpoint);
+  // Every CLI option given, so that the CLI never looks for a deployed stack.
+  await stack.ses.send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: 'feedback' } }));
+  const tag = `m${(runs++).toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+  const who = people(tag);
+  const model = new Model();
+  const recorded = recordingObservability();
+  const service = subscriptionService(stack);
+  const endpoint = createSubscriptionHandler({
+    service,
+    ...PAGE,
+    signupEnabled: true,
+    onError: (error) => recorded.log.error('request failed', { errorType: errorType(error) }),
+  });
+  const feedback = createFeedbackHandler({
+    log: recorded.log,
+    repository: stack.repository,
+    transientBounceLimit: TRANSIENT_BOUNCE_LIMIT,
+    logHash: stack.hash,
+  });
+  const signer = new TokenSigner(stack.keys);
+  const cli = (...args: string[]) =>
+    runDigestInProcess(
+      [registerSubscribers],
+      // biome-ignore format: one option and its value a line
+      ['subscribers', '--table', stack.table, '--endpoint', stack.endpoint, '--region', 'us-east-1',
+        '--key-secret', stack.secretArn, '--from', SENDER, '--link-base', LINK_BASE,
+        '--configuration-set', 'feedback', '--newsletter', PAGE.newsletter, ...args],
+    );
+  const request = async (event: LambdaFunctionURLEvent) => endpointAnswer(await endpoint(event));
+  const unsubscribeTokens = new Map<string, string>();
+  const tokens: string[] = [];
+  const mailed: { person: number; day: number }[] = [];
+  let mailsSeen = 0;
+
+  const t0 = performance.now();
+  const timing = new Map<string, number>();
+  for (const [index, current] of steps.entries()) {
+    const ts = performance.now();
+    let tc = 0;
+    const where = `step ${index} ${JSON.stringify(current)} of ${JSON.stringify(steps)}`;
+    model.now += current.kind === 'wait' ? current.ms : SECOND;
+    vi.setSystemTime(model.now);
+    model.mails = [];
+    let expected: Answer | undefined;
+    let answer: Awaited<ReturnType<typeof request>> | undefined;
+    let expectedCli: { out?: string; error?: RegExp } | undefined;
+    let cliRun: Awaited<ReturnType<typeof cli>> | undefined;
+
+    switch (current.kind) {
+      case 'signup': {
+        const fields = [`email=${encodeURIComponent(spell(who[current.person] as Person, current.variant))}`];
+        if (current.name !== undefined) fields.push(`name=${encodeURIComponent(current.name)}`);
+        if (current.topics !== undefined) fields.push(`topics=${encodeURIComponent(current.topics)}`);
+        if (current.honeypot) fields.push('website=http%3A%2F%2Fspam.example');
+        const event = fromClient(
+          functionUrlEvent('subscribe-post', { body: fields.join('&') }),
+          current.client,
+        );
+        // A client that calls the Function URL directly can send CloudFront's header: it must not count.
+        if (current.forgedViewer) event.headers['cloudfront-viewer-address'] = `192.0.2.${index}:443`;
+        expected = model.signup(current, who[current.person] as Person);
+        answer = await request(event);
+        const drained = await drainSignups(stack, service, recorded.log);
+        expect(drained.batchItemFailures, where).toEqual([]);
+        break;
+      }
+      case 'confirm': {
+        const link = model.links.length > 0 ? model.links[current.link % model.links.length] : undefined;
+        // With no mail yet: a well-signed link for a signup that does not exist.
+        let token = link?.token ?? (await signer.sign(randomUUID(), 'confirm', new Date(), LIMITS.pendingMs));
+        if (current.tamper) token = tampered(token);
+        tokens.push(token);
+        if (current.method === 'GET') {
+          const valid = !current.tamper && (!link || model.now < link.expiresAt);
+          expected = valid
+            ? { status: 200, body: pages.confirmPage(PAGE, token) }
+            : { status: 400, body: pages.invalidLinkPage(PAGE) };
+          answer = await request(functionUrlEvent('confirm-get', { token }));
+        } else {
+          expected = model.confirm(link, !current.tamper);
+          answer = await request(functionUrlEvent('confirm-post', { token }));
+        }
+        break;
+      }
+      case 'unsubscribe':
+      case 'resubscribe': {
+        const ids = model.records.flatMap((r) => (r?.id ? [r.id] : []));
+        const known = [...new Set([...unsubscribeTokens.keys(), ...ids])];
+        const id = known[current.target % (known.length + 1)] ?? randomUUID();
+        // The first link of an id is replayed from then on, as an old mail's footer would be.
+        const token = unsubscribeTokens.get(id) ?? (await signer.sign(id, 'unsubscribe', new Date()));
+        unsubscribeTokens.set(id, token);
+        tokens.push(token);
+        if (current.kind === 'resubscribe') {
+          expected = model.resubscribe(id);
+          answer = await request({ ...functionUrlEvent('confirm-post', { token }), rawPath: '/resubscribe' });
+        } else if (current.mode === 'page') {
+          expected = { status: 200, body: pages.unsubscribePage(PAGE, token) };
+          answer = await request(functionUrlEvent('unsubscribe-get', { token }));
+        } else if (current.mode === 'forged' || current.mode === 'no-one-click') {
+          const event = functionUrlEvent('unsubscribe-post-urlencoded', {
+            token: current.mode === 'forged' ? tampered(token) : token,
+          });
+          if (current.mode === 'no-one-click')
+            event.body = Buffer.from('List-Unsubscribe=Later').toString('base64');
+          expected = { status: 400, body: pages.invalidLinkPage(PAGE) };
+          answer = await request(event);
+        } else {
+          expected = model.unsubscribe(id, token);
+          const fixture =
+            current.mode === 'multipart' ? 'unsubscribe-post-multipart' : 'unsubscribe-post-urlencoded';
+          answer = await request(functionUrlEvent(fixture, { token }));
+        }
+        break;
+      }
+      case 'feedback': {
+        const person = who[current.person] as Person;
+        const local = model.records[current.person]?.email.split('@')[0] ?? person.local;
+        // SES names the recipient as the mail was sent: the domain in ASCII (punycode).
+        const recipient = `${local}@${person.ascii}`;
+        model.feedback(current.person, current.event);
+        await feedback(
+          sesEvent(current.event, { from: FEEDBACK_FIXTURE_RECIPIENT[current.event], to: recipient }),
+        );
+        break;
+      }
+      case 'add': {
+        const person = who[current.person] as Person;
+        expectedCli = model.add(current, person);
+        const options = [
+          ...(current.consented ? ['--consented'] : []),
+          ...(current.name ? ['--name', current.name] : []),
+        ];
+        cliRun = await cli('add', ...options, '--', spell(person, current.variant));
+        break;
+      }
+      case 'remove':
+        expectedCli = model.remove(current, who[current.person] as Person);
+        cliRun = await cli('remove', '--', spell(who[current.person] as Person, current.variant));
+        break;
+      case 'delete':
+        expectedCli = model.erase(current, who[current.person] as Person);
+        cliRun = await cli('delete', '--', spell(who[current.person] as Person, current.variant));
+        break;
+      case 'hostile':
+        expected = hostileAnswer(current.which);
+        answer = await request(hostileEvent(current.which, current.client, spell(who[0] as Person, 0)));
+        expect(answer.body, where).not.toContain('<script>');
+        break;
+      case 'wait':
+        break;
+    }
+
+    // The answer is the documented one, computed by the model from the request alone (no enumeration).
+    if (expected) {
+      expect({ status: answer?.status, body: answer?.body }, where).toEqual(expected);
+      expect(answer?.headers, where).toMatchObject(DOCUMENTED_HEADERS);
+    }
+    if (expectedCli) {
+      if (expectedCli.error) expect(String(cliRun?.error), where).toMatch(expectedCli.error);
+      else
+        expect({ out: cliRun?.out, error: cliRun?.error }, where).toEqual({
+          out: [expectedCli.out],
+          error: undefined,
+        });
+    }
+
+    tc = performance.now();
+    // Mails: exactly the ones the model sent, to the right person, carrying nothing a stranger typed.
+    const tm = performance.now();
+    // moto's data dump is slow: read it after the steps that may mail, and after the last step.
+    const mayMail = ['signup', 'resubscribe', 'add'].includes(current.kind) || index === steps.length - 1;
+    const fresh = mayMail ? await runMails(stack.endpoint, tag, mailsSeen) : [];
+    timing.set('mails', (timing.get('mails') ?? 0) + performance.now() - tm);
+    mailsSeen += fresh.length;
+    expect(
+      fresh.map((m) => personOf(who, m.to)),
+      where,
+    ).toEqual(model.mails.map((l) => l.person));
+    for (const [i, mail] of fresh.entries()) {
+      const link = model.mails[i] as ModelLink;
+      link.token = mail.token;
+      tokens.push(mail.token);
+      expect(mail.text.replace(/https:\S+/g, ''), where).not.toMatch(/Grace|Hopper|Wu|<b>/);
+      mailed.push({ person: link.person, day: Math.floor(model.now / DAY) });
+    }
+    for (const p of [0, 1, 2]) {
+      for (const day of new Set(mailed.map((m) => m.day))) {
+        const count = mailed.filter((m) => m.person === p && m.day === day).length;
+        expect(count, where).toBeLessThanOrEqual(LIMITS.perAddressPerDay);
+      }
+    }
+
+    // Stored state: one record per person the model knows, equal to the model's.
+    const stored: Subscriber[] = [];
+    for await (const s of stack.repository.list()) stored.push(s);
+    for (const [p, person] of who.entries()) {
+      const mine = stored.filter((s) => personOf(who, s.email) === p);
+      const record = model.records[p];
+      expect(mine.map(comparable), where).toEqual(
+        record ? [comparable({ ...record, topicsOnly: false })] : [],
+      );
+      if (record && mine[0]) {
+        if (record.id) expect(mine[0].id, where).toBe(record.id);
+        record.id = mine[0].id;
+      }
+      if (model.complained[p])
+        expect(mine[0]?.status, `${where}: ${person.local} complained`).not.toBe('active');
+    }
+    expect(stored.length, where).toBe(model.records.filter(Boolean).length);
+
+    // Logs carry no address (in any spelling) and no token.
+    const logged = recorded.lines.join('\n').toLowerCase();
+    for (const person of who) {
+      for (const domain of [person.domain, person.ascii]) {
+        expect(logged, where).not.toContain(`${person.local.toLowerCase()}@${domain}`);
+      }
+    }
+    for (const token of tokens) expect(logged, where).not.toContain(token.split('.').pop()?.toLowerCase());
+    timing.set(current.kind, (timing.get(current.kind) ?? 0) + tc - ts);
+    if (tc - ts > 400) console.error('SLOW', index, JSON.stringify(current), Math.round(tc - ts), JSON.stringify(cliRun), JSON.stringify(expectedCli));
+    timing.set('check', (timing.get('check') ?? 0) + performance.now() - tc);
+  }
+  console.error('DEBUG', steps.length, Math.round(performance.now() - t0), JSON.stringify([...timing].map(([k, v]) => [k, Math.round(v)])));
+}
+
+/** The fields the docs promise, as stored or as modelled. */
+function comparable(
+  s: Pick<Subscriber, 'email' | 'name' | 'status' | 'topics' | 'topicsOnly' | 'transientBounces'> & {
+    consent: { source: string; at: string };
+  },
+) {
+  return {
+    email: s.email,
+    name: s.name,
+    status: s.status,
+    topics: s.topics,
+    topicsOnly: s.topicsOnly,
+    consent: s.consent,
+    transientBounces: s.transientBounces,
+  };
+}
+
+/** Which person an address (stored, or a mail's recipient in ASCII) belongs to: capitals and IDN spelling aside. */
+function personOf(who: readonly Person[], address: string): number {
+  const [local = '', domain = ''] = address.toLowerCase().split('@');
+  return who.findIndex((p) => p.local.toLowerCase() === local && (p.domain === domain || p.ascii === domain));
+}
+
+function fromClient(event: LambdaFunctionURLEvent, client: number): LambdaFunctionURLEvent {
+  const http = { ...event.requestContext.http, sourceIp: CLIENTS[client] ?? '' };
+  return { ...event, requestContext: { ...event.requestContext, http } };
+}
+
+/** The token with its signature changed: still well formed, no longer signed by us. */
+function tampered(token: string): string {
+  const last = token.at(-2) === 'A' ? 'B' : 'A';
+  return `${token.slice(0, -2)}${last}${token.at(-1)}`;
+}
+
+/** The confirmation mails of this run that moto accepted after the first `seen`, oldest first, with their token. */
+async function runMails(endpoint: string, tag: string, seen: number) {
+  const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as {
+    ses?: { RawMessage?: { destinations: string[]; raw_data: string }[] };
+  };
+  const raw = (data.ses?.RawMessage ?? []).filter((m) => m.destinations.some((d) => d.includes(tag))).slice(seen);
+  return Promise.all(
+    raw.map(async (m) => {
+      const mail = await simpleParser(m.raw_data);
+      return { to: m.destinations[0] ?? '', token: confirmToken(mail), text: mail.text ?? '' };
+    }),
+  );
+}
+
+function hostileAnswer(which: (typeof HOSTILE)[number]): Answer {
+  switch (which) {
+    case 'huge-body':
+      return { status: 413, body: pages.invalidLinkPage(PAGE) };
+    case 'put-method':
+      return { status: 404, body: pages.notFoundPage(PAGE) };
+    case 'header-injection':
+    case 'email-as-file':
+    case 'backtracking-address':
+    case 'base64-garbage':
+      return { status: 400, body: pages.invalidEmailPage(PAGE) };
+    default:
+      return { status: 400, body: pages.invalidLinkPage(PAGE) };
+  }
+}
+
+/** Requests nobody's browser or mail client sends: none may change anything, send a mail or fail with 500. */
+function hostileEvent(
+  which: (typeof HOSTILE)[number],
+  client: number,
+  address: string,
+): LambdaFunctionURLEvent {
+  const signup = (body: string) => ({ ...fromClient(functionUrlEvent('subscribe-post', {}), client), body });
+  const email = encodeURIComponent(address);
+  const boundary = '----hostile';
+  switch (which) {
+    case 'huge-body':
+      return signup(`email=${email}&name=${'x'.repeat(17 * 1024)}`);
+    case 'text-plain': {
+      const event = signup(`email=${email}`);
+      event.headers['content-type'] = 'text/plain';
+      return event;
+    }
+    case 'header-injection':
+      return signup(`email=${encodeURIComponent(`${address}\r\nBcc: victim@evil.example`)}`);
+    case 'broken-multipart': {
+      const event = signup(`--${boundary}\r\nContent-Disposition: form-data; name="email"\r\n\r\n${address}`);
+      event.headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+      return event;
+    }
+    case 'email-as-file': {
+      const event = signup(
+        `--${boundary}\r\nContent-Disposition: form-data; name="email"; filename="a.txt"\r\n` +
+          `Content-Type: text/plain\r\n\r\n${address}\r\n--${boundary}--\r\n`,
+      );
+      event.headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+      return event;
+    }
+    case 'backtracking-address':
+      return signup(`email=${'a'.repeat(4000)}%40${'a.'.repeat(2000)}`);
+    case 'base64-garbage':
+      return { ...signup(''), body: '!!!% not base64 %%%', isBase64Encoded: true };
+    case 'script-token':
+      return functionUrlEvent('unsubscribe-post-urlencoded', {
+        token: encodeURIComponent('"><script>alert(1)</script>'),
+      });
+    case 'put-method': {
+      const event = signup(`email=${email}`);
+      return {
+        ...event,
+        requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'PUT' } },
+      };
+    }
+    case 'preferences-garbage':
+      return { ...functionUrlEvent('unsubscribe-get', { token: '%00%FF..v1' }), rawPath: '/preferences' };
+    case 'long-token':
+      return functionUrlEvent('confirm-post', { token: `v1.k2.${'a'.repeat(15_000)}` });
+  }
+}
+
+// --- the tests ---------------------------------------------------------------------------------------------
+
+describe('subscriber lifecycle against a reference model, on moto', () => {
+  beforeAll(async () => {
+    moto = await startMoto();
+    // One clock for the handlers, the signup worker and the CLI (which reads `new Date()`); timers stay real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+
+  afterAll(async () => {
+    vi.useRealTimers();
+    await moto?.stop();
+  });
+
+  it('keeps stored state, answers, mails and logs as documented for random sequences of events', {
+    timeout: 120_000,
+  }, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 2 * STEPS, size: 'max' }), runSequence),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+  });
+});
