@@ -10,7 +10,7 @@ export interface PendingSignup {
   email: string;
   name?: string;
   topics: string[];
-  /** ISO 8601 instant of the signup (the consent, once confirmed). */
+  /** ISO 8601 instant of the signup request (the consent is the confirmation, at its own time). */
   requestedAt: string;
   expiresAt: Date;
 }
