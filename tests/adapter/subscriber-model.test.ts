@@ -855,6 +855,21 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
   });
 
   // Sequences the model found, shrunk, kept as examples (each failed before its fix).
+  const signupStep = (
+    person: number,
+    variant: number,
+    form: Partial<Extract<Step, { kind: 'signup' }>> = {},
+  ): Step => ({
+    kind: 'signup',
+    person,
+    variant,
+    name: undefined,
+    topics: undefined,
+    honeypot: false,
+    client: 0,
+    forgedViewer: false,
+    ...form,
+  });
 
   it('records the confirmation as form consent for an address an operator added unconfirmed', async () => {
     const { stored } = await runSequence([
@@ -869,16 +884,7 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
   it('leaves nothing of an erased address for a confirmation link mailed before the erasure', async () => {
     const { stored } = await runSequence([
-      {
-        kind: 'signup',
-        person: 0,
-        variant: 1,
-        name: 'Ada',
-        topics: '',
-        honeypot: false,
-        client: 1,
-        forgedViewer: false,
-      },
+      signupStep(0, 1, { name: 'Ada', topics: '', client: 1 }),
       { kind: 'delete', person: 0, variant: 0 },
       { kind: 'confirm', link: 0, method: 'POST', tamper: false },
     ]);
@@ -888,16 +894,7 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
   it('applies SES feedback, which spells an IDN domain in punycode, to the subscriber', async () => {
     const { stored } = await runSequence([
-      {
-        kind: 'signup',
-        person: 1,
-        variant: 0,
-        name: undefined,
-        topics: undefined,
-        honeypot: false,
-        client: 0,
-        forgedViewer: false,
-      },
+      signupStep(1, 0),
       { kind: 'confirm', link: 0, method: 'POST', tamper: false },
       { kind: 'feedback', target: 1, event: 'complaint' },
     ]);
@@ -907,27 +904,9 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
   it('treats the Unicode and the punycode spelling of a domain as one address', async () => {
     const { stored, mails } = await runSequence([
-      {
-        kind: 'signup',
-        person: 1,
-        variant: 2,
-        name: undefined,
-        topics: undefined,
-        honeypot: false,
-        client: 0,
-        forgedViewer: false,
-      },
+      signupStep(1, 2),
       { kind: 'confirm', link: 0, method: 'POST', tamper: false },
-      {
-        kind: 'signup',
-        person: 1,
-        variant: 0,
-        name: undefined,
-        topics: undefined,
-        honeypot: false,
-        client: 0,
-        forgedViewer: false,
-      },
+      signupStep(1, 0),
       { kind: 'add', person: 1, variant: 3, consented: true, name: undefined },
     ]);
 
