@@ -13,7 +13,7 @@ import * as pages from '../../src/core/subscribers/pages.ts';
 import type { Subscriber } from '../../src/core/subscribers/subscriber.ts';
 import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
-import { runDigestInProcess } from '../support/cli-in-process.ts';
+import { type CliRun, runDigestInProcess } from '../support/cli-in-process.ts';
 import { recordingObservability } from '../support/logs.ts';
 import { type MotoServer, resetMoto, startMoto } from '../support/moto.ts';
 import {
@@ -446,63 +446,100 @@ let runs = 0;
 /** A moto server of this file's own, emptied before each sequence: moto's data dump then stays small. */
 let moto: MotoServer;
 
-/**
- * Runs the steps on a fresh subscriber table and checks every invariant after each step; returns the
- * subscribers stored at the end and how many confirmation mails went out.
- */
-async function runSequence(steps: readonly Step[]): Promise<{ stored: Subscriber[]; mails: number }> {
-  vi.setSystemTime(START);
-  await resetMoto(moto.endpoint);
-  const stack = await subscriberStack('model', KEY_SECRET, moto.endpoint);
-  // Every CLI option given, so that the CLI never looks for a deployed stack.
-  await stack.ses.send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: 'feedback' } }));
-  const tag = `m${(runs++).toString(36)}${Math.random().toString(36).slice(2, 7)}`;
-  const who = people(tag);
-  const model = new Model();
-  const recorded = recordingObservability();
-  const service = subscriptionService(stack);
-  const endpoint = createSubscriptionHandler({
-    service,
-    ...PAGE,
-    signupEnabled: true,
-    onError: (error) => recorded.log.error('request failed', { errorType: errorType(error) }),
-  });
-  const feedback = createFeedbackHandler({
-    log: recorded.log,
-    repository: stack.repository,
-    transientBounceLimit: TRANSIENT_BOUNCE_LIMIT,
-    logHash: stack.hash,
-  });
-  const signer = new TokenSigner(stack.keys);
-  const documents = DynamoDBDocumentClient.from(stack.dynamo);
-  const cli = (...args: string[]) =>
-    runDigestInProcess(
+/** What a step answered (HTTP or CLI) and what the model says it should have. */
+interface Outcome {
+  expected?: Answer;
+  answer?: ReturnType<typeof endpointAnswer>;
+  expectedCli?: { out?: string; error?: RegExp };
+  cliRun?: CliRun;
+}
+
+/** The real handlers and CLI on fresh moto resources, driven step by step beside the model. */
+class SequenceRun {
+  readonly model = new Model();
+  stored: Subscriber[] = [];
+  mailsSeen = 0;
+  private readonly recorded = recordingObservability();
+  private readonly who: Person[];
+  private readonly service: ReturnType<typeof subscriptionService>;
+  private readonly endpoint: ReturnType<typeof createSubscriptionHandler>;
+  private readonly feedback: ReturnType<typeof createFeedbackHandler>;
+  private readonly signer: TokenSigner;
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly unsubscribeTokens = new Map<string, string>();
+  /** Every token the run has seen: none may reach a log line. */
+  private readonly tokens: string[] = [];
+  private readonly mailed: { person: number; day: number }[] = [];
+
+  private constructor(
+    private readonly stack: Awaited<ReturnType<typeof subscriberStack>>,
+    private readonly tag: string,
+  ) {
+    this.who = people(tag);
+    this.service = subscriptionService(stack);
+    this.endpoint = createSubscriptionHandler({
+      service: this.service,
+      ...PAGE,
+      signupEnabled: true,
+      onError: (error) => this.recorded.log.error('request failed', { errorType: errorType(error) }),
+    });
+    this.feedback = createFeedbackHandler({
+      log: this.recorded.log,
+      repository: stack.repository,
+      transientBounceLimit: TRANSIENT_BOUNCE_LIMIT,
+      logHash: stack.hash,
+    });
+    this.signer = new TokenSigner(stack.keys);
+    this.documents = DynamoDBDocumentClient.from(stack.dynamo);
+  }
+
+  static async start(): Promise<SequenceRun> {
+    vi.setSystemTime(START);
+    await resetMoto(moto.endpoint);
+    const stack = await subscriberStack('model', KEY_SECRET, moto.endpoint);
+    // Every CLI option given, so that the CLI never looks for a deployed stack.
+    await stack.ses.send(new CreateConfigurationSetCommand({ ConfigurationSet: { Name: 'feedback' } }));
+    return new SequenceRun(stack, `m${(runs++).toString(36)}${Math.random().toString(36).slice(2, 7)}`);
+  }
+
+  /** Runs one step and checks every invariant after it; `last` also reads the mails after a step that cannot mail. */
+  async step(current: Step, index: number, last: boolean): Promise<void> {
+    const where = `step ${index} ${JSON.stringify(current)}`;
+    this.model.now += current.kind === 'wait' ? current.ms : SECOND;
+    vi.setSystemTime(this.model.now);
+    this.model.mails = [];
+    this.checkOutcome(await this.act(current, index), where);
+    // moto's data dump is slow: read it after the steps that may mail, and after the last step.
+    if (['signup', 'resubscribe', 'add'].includes(current.kind) || last) await this.checkMails(where);
+    else expect(this.model.mails, where).toEqual([]);
+    await this.checkTable(where);
+    this.checkLogs(where);
+  }
+
+  private person(index: number): Person {
+    return this.who[index] as Person;
+  }
+
+  private async request(event: LambdaFunctionURLEvent) {
+    return endpointAnswer(await this.endpoint(event));
+  }
+
+  private cli(...args: string[]): Promise<CliRun> {
+    const { stack } = this;
+    return runDigestInProcess(
       [registerSubscribers],
       // biome-ignore format: one option and its value a line
       ['subscribers', '--table', stack.table, '--endpoint', stack.endpoint, '--region', 'us-east-1',
         '--key-secret', stack.secretArn, '--from', SENDER, '--link-base', LINK_BASE,
         '--configuration-set', 'feedback', '--newsletter', PAGE.newsletter, ...args],
     );
-  const request = async (event: LambdaFunctionURLEvent) => endpointAnswer(await endpoint(event));
-  const unsubscribeTokens = new Map<string, string>();
-  const tokens: string[] = [];
-  const mailed: { person: number; day: number }[] = [];
-  let mailsSeen = 0;
-  let stored: Subscriber[] = [];
+  }
 
-  for (const [index, current] of steps.entries()) {
-    const where = `step ${index} ${JSON.stringify(current)}`;
-    model.now += current.kind === 'wait' ? current.ms : SECOND;
-    vi.setSystemTime(model.now);
-    model.mails = [];
-    let expected: Answer | undefined;
-    let answer: Awaited<ReturnType<typeof request>> | undefined;
-    let expectedCli: { out?: string; error?: RegExp } | undefined;
-    let cliRun: Awaited<ReturnType<typeof cli>> | undefined;
-
+  private async act(current: Step, index: number): Promise<Outcome> {
+    const { model } = this;
     switch (current.kind) {
       case 'signup': {
-        const fields = [`email=${encodeURIComponent(spell(who[current.person] as Person, current.variant))}`];
+        const fields = [`email=${encodeURIComponent(spell(this.person(current.person), current.variant))}`];
         if (current.name !== undefined) fields.push(`name=${encodeURIComponent(current.name)}`);
         if (current.topics !== undefined) fields.push(`topics=${encodeURIComponent(current.topics)}`);
         if (current.honeypot) fields.push('website=http%3A%2F%2Fspam.example');
@@ -515,158 +552,185 @@ async function runSequence(steps: readonly Step[]): Promise<{ stored: Subscriber
           event.headers['cloudfront-viewer-address'] = `192.0.2.${index}:443`;
           event.headers['x-forwarded-for'] = `192.0.2.${index}`;
         }
-        expected = model.signup(current, who[current.person] as Person);
-        answer = await request(event);
-        const drained = await drainSignups(stack, service, recorded.log);
-        expect(drained.batchItemFailures, where).toEqual([]);
-        break;
+        const expected = model.signup(current, this.person(current.person));
+        const answer = await this.request(event);
+        const drained = await drainSignups(this.stack, this.service, this.recorded.log);
+        expect(drained.batchItemFailures, `step ${index}`).toEqual([]);
+        return { expected, answer };
       }
-      case 'confirm': {
-        // Mostly one of the last three links, which are likelier to be open.
-        const { links } = model;
-        const link = links[links.length - 1 - (current.link % Math.min(links.length, 3))];
-        // With no mail yet: a well-signed link for a signup that does not exist.
-        let token = link?.token ?? (await signer.sign(randomUUID(), 'confirm', new Date(), LIMITS.pendingMs));
-        if (current.tamper) token = tampered(token);
-        tokens.push(token);
-        if (current.method === 'GET') {
-          const valid = !current.tamper && (!link || model.now < link.expiresAt);
-          expected = valid
-            ? { status: 200, body: pages.confirmPage(PAGE, token) }
-            : { status: 400, body: pages.invalidLinkPage(PAGE) };
-          answer = await request(functionUrlEvent('confirm-get', { token }));
-        } else {
-          expected = model.confirm(link, !current.tamper);
-          answer = await request(functionUrlEvent('confirm-post', { token }));
-        }
-        break;
-      }
+      case 'confirm':
+        return this.confirm(current);
       case 'unsubscribe':
-      case 'resubscribe': {
-        // Mostly a subscriber who is there now; else the id of an erased one, or one that never was.
-        const ids = model.records.flatMap((r) => (r?.id ? [r.id] : []));
-        const gone = [...unsubscribeTokens.keys()].filter((id) => !ids.includes(id));
-        const id =
-          [...ids, ...ids, ...ids, ...gone][current.target % (3 * ids.length + gone.length + 1)] ??
-          randomUUID();
-        // The first link of an id is replayed from then on, as an old mail's footer would be.
-        const token = unsubscribeTokens.get(id) ?? (await signer.sign(id, 'unsubscribe', new Date()));
-        unsubscribeTokens.set(id, token);
-        tokens.push(token);
-        if (current.kind === 'resubscribe') {
-          expected = model.resubscribe(id);
-          answer = await request({ ...functionUrlEvent('confirm-post', { token }), rawPath: '/resubscribe' });
-        } else if (current.mode === 'page') {
-          expected = { status: 200, body: pages.unsubscribePage(PAGE, token) };
-          answer = await request(functionUrlEvent('unsubscribe-get', { token }));
-        } else if (current.mode !== 'one-click' && current.mode !== 'multipart') {
-          // A forged token, a well-signed confirmation token, or a body without the RFC 8058 field.
-          const bad =
-            current.mode === 'forged'
-              ? tampered(token)
-              : current.mode === 'wrong-purpose'
-                ? await signer.sign(id, 'confirm', new Date())
-                : token;
-          const event = functionUrlEvent('unsubscribe-post-urlencoded', { token: bad });
-          if (current.mode === 'no-one-click')
-            event.body = Buffer.from('List-Unsubscribe=Later').toString('base64');
-          expected = { status: 400, body: pages.invalidLinkPage(PAGE) };
-          answer = await request(event);
-        } else {
-          expected = model.unsubscribe(id, token);
-          const fixture =
-            current.mode === 'multipart' ? 'unsubscribe-post-multipart' : 'unsubscribe-post-urlencoded';
-          answer = await request(functionUrlEvent(fixture, { token }));
-        }
-        break;
-      }
+      case 'resubscribe':
+        return this.unsubscribe(current);
       case 'feedback': {
         const target = model.target(current.target);
-        const person = who[target] as Person;
-        const local = model.records[target]?.email.split('@')[0] ?? person.local;
+        const local = model.records[target]?.email.split('@')[0] ?? this.person(target).local;
         // SES names the recipient as the mail was sent: the domain in ASCII (punycode).
-        const recipient = `${local}@${person.ascii}`;
+        const recipient = `${local}@${this.person(target).ascii}`;
         model.feedback(target, current.event);
-        await feedback(
+        await this.feedback(
           sesEvent(current.event, { from: FEEDBACK_FIXTURE_RECIPIENT[current.event], to: recipient }),
         );
-        break;
+        return {};
       }
       case 'add': {
-        const person = who[current.person] as Person;
-        expectedCli = model.add(current, person);
+        const expectedCli = model.add(current, this.person(current.person));
         const options = [
           ...(current.consented ? ['--consented'] : []),
           ...(current.name ? ['--name', current.name] : []),
         ];
-        cliRun = await cli('add', ...options, '--', spell(person, current.variant));
-        break;
+        return {
+          expectedCli,
+          cliRun: await this.cli(
+            'add',
+            ...options,
+            '--',
+            spell(this.person(current.person), current.variant),
+          ),
+        };
       }
       case 'remove': {
         const target = model.target(current.target);
-        const typed = spell(who[target] as Person, current.variant);
-        expectedCli = model.remove(target, typed);
-        cliRun = await cli('remove', '--', typed);
-        break;
+        const typed = spell(this.person(target), current.variant);
+        return { expectedCli: model.remove(target, typed), cliRun: await this.cli('remove', '--', typed) };
       }
       case 'delete':
-        expectedCli = model.erase(current, who[current.person] as Person);
-        cliRun = await cli('delete', '--', spell(who[current.person] as Person, current.variant));
-        break;
-      case 'hostile':
-        expected = hostileAnswer(current.which);
-        answer = await request(hostileEvent(current.which, current.client, spell(who[0] as Person, 0)));
-        expect(answer.body, where).not.toContain('<script>');
-        break;
+        return {
+          expectedCli: model.erase(current, this.person(current.person)),
+          cliRun: await this.cli('delete', '--', spell(this.person(current.person), current.variant)),
+        };
+      case 'hostile': {
+        const answer = await this.request(
+          hostileEvent(current.which, current.client, spell(this.person(0), 0)),
+        );
+        expect(answer.body, `step ${index}`).not.toContain('<script>');
+        return { expected: hostileAnswer(current.which), answer };
+      }
       case 'wait':
-        break;
+        return {};
     }
+  }
 
-    // The answer is the documented one, computed by the model from the request alone (no enumeration).
+  private async confirm(current: Extract<Step, { kind: 'confirm' }>): Promise<Outcome> {
+    const { model } = this;
+    // Mostly one of the last three links, which are likelier to be open.
+    const { links } = model;
+    const link = links[links.length - 1 - (current.link % Math.min(links.length, 3))];
+    // With no mail yet: a well-signed link for a signup that does not exist.
+    let token =
+      link?.token ?? (await this.signer.sign(randomUUID(), 'confirm', new Date(), LIMITS.pendingMs));
+    if (current.tamper) token = tampered(token);
+    this.tokens.push(token);
+    if (current.method === 'POST') {
+      const expected = model.confirm(link, !current.tamper);
+      return { expected, answer: await this.request(functionUrlEvent('confirm-post', { token })) };
+    }
+    const valid = !current.tamper && (!link || model.now < link.expiresAt);
+    const expected = valid
+      ? { status: 200, body: pages.confirmPage(PAGE, token) }
+      : { status: 400, body: pages.invalidLinkPage(PAGE) };
+    return { expected, answer: await this.request(functionUrlEvent('confirm-get', { token })) };
+  }
+
+  private async unsubscribe(
+    current: Extract<Step, { kind: 'unsubscribe' | 'resubscribe' }>,
+  ): Promise<Outcome> {
+    const { model } = this;
+    // Mostly a subscriber who is there now; else the id of an erased one, or one that never was.
+    const ids = model.records.flatMap((r) => (r?.id ? [r.id] : []));
+    const gone = [...this.unsubscribeTokens.keys()].filter((id) => !ids.includes(id));
+    const id =
+      [...ids, ...ids, ...ids, ...gone][current.target % (3 * ids.length + gone.length + 1)] ?? randomUUID();
+    // The first link of an id is replayed from then on, as an old mail's footer would be.
+    const token = this.unsubscribeTokens.get(id) ?? (await this.signer.sign(id, 'unsubscribe', new Date()));
+    this.unsubscribeTokens.set(id, token);
+    this.tokens.push(token);
+    if (current.kind === 'resubscribe') {
+      const expected = model.resubscribe(id);
+      const event = { ...functionUrlEvent('confirm-post', { token }), rawPath: '/resubscribe' };
+      return { expected, answer: await this.request(event) };
+    }
+    switch (current.mode) {
+      case 'page': {
+        const expected = { status: 200, body: pages.unsubscribePage(PAGE, token) };
+        return { expected, answer: await this.request(functionUrlEvent('unsubscribe-get', { token })) };
+      }
+      case 'one-click':
+      case 'multipart': {
+        const expected = model.unsubscribe(id, token);
+        const fixture =
+          current.mode === 'multipart' ? 'unsubscribe-post-multipart' : 'unsubscribe-post-urlencoded';
+        return { expected, answer: await this.request(functionUrlEvent(fixture, { token })) };
+      }
+      default: {
+        // A forged token, a well-signed confirmation token, or a body without the RFC 8058 field.
+        const bad =
+          current.mode === 'forged'
+            ? tampered(token)
+            : current.mode === 'wrong-purpose'
+              ? await this.signer.sign(id, 'confirm', new Date())
+              : token;
+        const event = functionUrlEvent('unsubscribe-post-urlencoded', { token: bad });
+        if (current.mode === 'no-one-click')
+          event.body = Buffer.from('List-Unsubscribe=Later').toString('base64');
+        return {
+          expected: { status: 400, body: pages.invalidLinkPage(PAGE) },
+          answer: await this.request(event),
+        };
+      }
+    }
+  }
+
+  /** The answer is the documented one, computed by the model from the request alone (no enumeration). */
+  private checkOutcome({ expected, answer, expectedCli, cliRun }: Outcome, where: string): void {
     if (expected) {
       expect({ status: answer?.status, body: answer?.body }, where).toEqual(expected);
       expect(answer?.headers, where).toMatchObject(DOCUMENTED_HEADERS);
     }
-    if (expectedCli) {
-      if (expectedCli.error) expect(String(cliRun?.error), where).toMatch(expectedCli.error);
-      else
-        expect({ out: cliRun?.out, error: cliRun?.error }, where).toEqual({
-          out: [expectedCli.out],
-          error: undefined,
-        });
+    if (expectedCli?.error) expect(String(cliRun?.error), where).toMatch(expectedCli.error);
+    else if (expectedCli) {
+      expect({ out: cliRun?.out, error: cliRun?.error }, where).toEqual({
+        out: [expectedCli.out],
+        error: undefined,
+      });
     }
+  }
 
-    // Mails: exactly the ones the model sent, to the right person, carrying nothing a stranger typed.
-    // moto's data dump is slow: read it after the steps that may mail, and after the last step.
-    const mayMail = ['signup', 'resubscribe', 'add'].includes(current.kind) || index === steps.length - 1;
-    const fresh = mayMail ? await runMails(stack.endpoint, tag, mailsSeen) : [];
-    mailsSeen += fresh.length;
+  /** Exactly the mails the model sent, to the right person, carrying nothing a stranger typed, within the daily limit. */
+  private async checkMails(where: string): Promise<void> {
+    const fresh = await runMails(this.stack.endpoint, this.tag, this.mailsSeen);
+    this.mailsSeen += fresh.length;
     expect(
-      fresh.map((m) => personOf(who, m.to)),
+      fresh.map((m) => personOf(this.who, m.to)),
       where,
-    ).toEqual(model.mails.map((l) => l.person));
+    ).toEqual(this.model.mails.map((l) => l.person));
     for (const [i, mail] of fresh.entries()) {
-      const link = model.mails[i] as ModelLink;
+      const link = this.model.mails[i] as ModelLink;
       link.token = mail.token;
-      tokens.push(mail.token);
+      this.tokens.push(mail.token);
       expect(mail.text.replace(/https:\S+/g, ''), where).not.toMatch(/Grace|Hopper|Wu|<b>/);
-      mailed.push({ person: link.person, day: Math.floor(model.now / DAY) });
+      this.mailed.push({ person: link.person, day: Math.floor(this.model.now / DAY) });
     }
-    for (const p of who.keys()) {
-      for (const day of new Set(mailed.map((m) => m.day))) {
-        const count = mailed.filter((m) => m.person === p && m.day === day).length;
+    for (const p of this.who.keys()) {
+      for (const day of new Set(this.mailed.map((m) => m.day))) {
+        const count = this.mailed.filter((m) => m.person === p && m.day === day).length;
         expect(count, where).toBeLessThanOrEqual(LIMITS.perAddressPerDay);
       }
     }
+  }
 
-    // Stored state, read in one scan of the table: one record per person the model knows, equal to the model's.
+  /** The table, read in one scan: the model's subscribers, the suppression hashes, and no address left behind. */
+  private async checkTable(where: string): Promise<void> {
+    const { model, who } = this;
     const items: Record<string, unknown>[] = [];
-    for await (const page of paginateScan({ client: documents }, { TableName: stack.table })) {
+    for await (const page of paginateScan({ client: this.documents }, { TableName: this.stack.table })) {
       items.push(...(page.Items ?? []));
     }
-    stored = items.filter((item) => item.kind === 'subscriber') as unknown as Subscriber[];
+    this.stored = items.filter((item) => item.kind === 'subscriber') as unknown as Subscriber[];
+    const texts = items.map((item) => JSON.stringify(item).toLowerCase());
     for (const [p, person] of who.entries()) {
-      const mine = stored.filter((s) => personOf(who, s.email) === p);
+      const mine = this.stored.filter((s) => personOf(who, s.email) === p);
       const record = model.records[p];
       expect(mine.map(comparable), where).toEqual(
         record ? [comparable({ ...record, topicsOnly: false })] : [],
@@ -675,21 +739,15 @@ async function runSequence(steps: readonly Step[]): Promise<{ stored: Subscriber
         if (record.id) expect(mine[0].id, where).toBe(record.id);
         record.id = mine[0].id;
       }
-      if (model.complained[p])
-        expect(mine[0]?.status, `${where}: ${person.local} complained`).not.toBe('active');
-    }
-    expect(stored.length, where).toBe(model.records.filter(Boolean).length);
-
-    // Erasure keeps only a hash: an address with no record and no open link is in no item of the table.
-    const texts = items.map((item) => JSON.stringify(item).toLowerCase());
-    for (const [p, person] of who.entries()) {
+      if (model.complained[p]) expect(mine[0]?.status, `${where}: complained`).not.toBe('active');
+      // Erasure keeps only a hash: an address with no record and no open link is in no item of the table.
       const address = `${person.local.toLowerCase()}@${person.domain}`;
       const suppressed = `suppressed#${createHash('sha256').update(address).digest('hex')}`;
       expect(
         texts.some((text) => text.includes(suppressed)),
         `${where}: suppressed`,
       ).toBe(model.erased[p]);
-      if (model.records[p] || model.links.some((l) => l.person === p && l.open)) continue;
+      if (record || model.links.some((l) => l.person === p && l.open)) continue;
       for (const spelling of [address, `${person.local.toLowerCase()}@${person.ascii}`]) {
         expect(
           texts.filter((text) => text.includes(spelling)),
@@ -697,17 +755,30 @@ async function runSequence(steps: readonly Step[]): Promise<{ stored: Subscriber
         ).toEqual([]);
       }
     }
+    expect(this.stored.length, where).toBe(model.records.filter(Boolean).length);
+  }
 
-    // Logs carry no address (in any spelling) and no token.
-    const logged = recorded.lines.join('\n').toLowerCase();
-    for (const person of who) {
+  /** Logs carry no address (in any spelling) and no token. */
+  private checkLogs(where: string): void {
+    const logged = this.recorded.lines.join('\n').toLowerCase();
+    for (const person of this.who) {
       for (const domain of [person.domain, person.ascii]) {
         expect(logged, where).not.toContain(`${person.local.toLowerCase()}@${domain}`);
       }
     }
-    for (const token of tokens) expect(logged, where).not.toContain(token.split('.').pop()?.toLowerCase());
+    for (const token of this.tokens)
+      expect(logged, where).not.toContain(token.split('.').pop()?.toLowerCase());
   }
-  return { stored, mails: mailsSeen };
+}
+
+/**
+ * Runs the steps on a fresh subscriber table and checks every invariant after each step; returns the
+ * subscribers stored at the end and how many confirmation mails went out.
+ */
+async function runSequence(steps: readonly Step[]): Promise<{ stored: Subscriber[]; mails: number }> {
+  const run = await SequenceRun.start();
+  for (const [index, current] of steps.entries()) await run.step(current, index, index === steps.length - 1);
+  return { stored: run.stored, mails: run.mailsSeen };
 }
 
 /** The fields the docs promise, as stored or as modelled. */
