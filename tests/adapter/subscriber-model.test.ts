@@ -39,7 +39,7 @@ import {
 const SEED = 20_261_126;
 const RUNS = 6;
 /** Steps (or joins and bursts of a few) a sequence: about 100 steps in all, so that the file takes some 15 s. */
-const STEPS = { minLength: 6, maxLength: 18 };
+const STEPS = { minLength: 2, maxLength: 6 };
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 const DAY = 24 * HOUR;
@@ -48,7 +48,7 @@ const LIMITS = { perAddressPerDay: 3, perClientPerHour: 10, confirmationsPerHour
 const TRANSIENT_BOUNCE_LIMIT = 3;
 const START = Date.parse('2026-11-23T08:30:00Z');
 const PAGE = { newsletter: 'Morning Brief' };
-const CLIENTS = ['198.51.100.7', '203.0.113.9'];
+const CLIENTS = ['198.51.100.7', '203.0.113.9', '192.0.2.44', '2001:db8::5'];
 
 type Status = Subscriber['status'];
 
@@ -219,38 +219,75 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
 );
 
-/** A signup confirmed at once: subscribers who stay a while give feedback, unsubscribes and complaints something to act on. */
-const join: fc.Arbitrary<Step[]> = fc
-  .record({
-    person: anyPerson,
-    variant: anyVariant,
-    name: anyName,
-    client: fc.nat({ max: CLIENTS.length - 1 }),
-  })
-  .map((form) => [
-    { kind: 'signup', topics: undefined, honeypot: false, forgedViewer: false, ...form },
-    { kind: 'confirm', link: 0, method: 'POST', tamper: false },
-  ]);
+const anyForm = fc.record({
+  person: anyPerson,
+  variant: anyVariant,
+  name: anyName,
+  client: fc.nat({ max: CLIENTS.length - 1 }),
+});
+type SignupStep = Extract<Step, { kind: 'signup' }>;
+const signupOf = (form: Pick<SignupStep, 'person' | 'variant'> & Partial<SignupStep>): Step => ({
+  kind: 'signup',
+  name: undefined,
+  topics: undefined,
+  honeypot: false,
+  client: 0,
+  forgedViewer: false,
+  ...form,
+});
+const CONFIRM_LATEST: Step = { kind: 'confirm', link: 0, method: 'POST', tamper: false };
 
-/** One address signed up again and again, in every spelling, from both clients: the per-address limit. */
+/** A signup confirmed at once: subscribers who stay a while give feedback, unsubscribes and complaints something to act on. */
+const join: fc.Arbitrary<Step[]> = anyForm.map((form) => [signupOf(form), CONFIRM_LATEST]);
+
+/**
+ * A subscriber's story: joins; then an SES event, an unsubscribe or an operator removal happens to them;
+ * then they act again, in a random order: sign up and confirm, confirm an older link, unsubscribe, ask to
+ * subscribe again and confirm.
+ */
+const REACTIONS = ['signup', 'older-link', 'unsubscribe', 'resubscribe'] as const;
+const episode: fc.Arbitrary<Step[]> = fc
+  .record({
+    form: anyForm,
+    event: fc.constantFrom<Partial<Step>>(
+      { kind: 'feedback', event: 'complaint', records: 1 },
+      { kind: 'feedback', event: 'complaint', records: 2 },
+      { kind: 'feedback', event: 'bounce-permanent', records: 1 },
+      { kind: 'feedback', event: 'bounce-transient', records: 3 },
+      { kind: 'unsubscribe', mode: 'multipart' },
+      { kind: 'remove', variant: 1 },
+    ),
+    reactions: fc.shuffledSubarray([...REACTIONS], { minLength: REACTIONS.length }),
+  })
+  .map(({ form, event, reactions }): Step[] => {
+    const target = form.person;
+    const again = (reaction: (typeof REACTIONS)[number]): Step[] =>
+      ({
+        // From another client: a client's hourly limit is not what this story is about.
+        signup: [
+          signupOf({ ...form, name: 'Ada', client: (form.client + 1) % CLIENTS.length }),
+          CONFIRM_LATEST,
+        ],
+        'older-link': [{ kind: 'confirm', link: 1, method: 'POST', tamper: false } as Step],
+        unsubscribe: [{ kind: 'unsubscribe', target, mode: 'one-click' } as Step],
+        resubscribe: [{ kind: 'resubscribe', target } as Step, CONFIRM_LATEST],
+      })[reaction];
+    // A new day first, so that the daily limit of the stories before does not hide what this one does.
+    const story = [signupOf(form), CONFIRM_LATEST, { ...event, target } as Step, ...reactions.flatMap(again)];
+    return [{ kind: 'wait', ms: DAY }, ...story];
+  });
+
+/** One address signed up again and again, in every spelling, from every client: the per-address limit. */
 const burst: fc.Arbitrary<Step[]> = anyPerson.map((person) =>
-  [0, 1, 2, 3].map((variant) => ({
-    kind: 'signup',
-    person,
-    variant,
-    name: undefined,
-    topics: undefined,
-    honeypot: false,
-    client: variant % 2,
-    forgedViewer: false,
-  })),
+  [0, 1, 2, 3].map((variant) => signupOf({ person, variant, client: variant })),
 );
 
 const sequences = fc
   .array(
     fc.oneof(
-      { weight: 10, arbitrary: step.map((one) => [one]) },
-      { weight: 2, arbitrary: join },
+      { weight: 3, arbitrary: step.map((one) => [one]) },
+      { weight: 1, arbitrary: join },
+      { weight: 3, arbitrary: episode },
       { weight: 1, arbitrary: burst },
     ),
     { ...STEPS, size: 'max' },
@@ -440,8 +477,12 @@ class Model {
     return { out: `${typed}: unsubscribed` };
   }
 
-  /** Mostly someone with a record, where feedback and operator removals have something to act on. */
+  /**
+   * Whom a feedback event or an operator removal is about: a small `n` names the person, a larger one
+   * mostly someone with a record, where the event has something to act on.
+   */
   target(n: number): number {
+    if (n < this.records.length) return n;
     const known = this.records.flatMap((r, p) => (r ? [p] : []));
     return known.length > 0 && n % 4 !== 0 ? (known[n % known.length] as number) : n % this.records.length;
   }
@@ -686,11 +727,14 @@ class SequenceRun {
     current: Extract<Step, { kind: 'unsubscribe' | 'resubscribe' }>,
   ): Promise<Outcome> {
     const { model } = this;
-    // Mostly a subscriber who is there now; else the id of an erased one, or one that never was.
+    // A small target names the person; a larger one mostly a subscriber who is there now, else the id of
+    // an erased one, or one that never was.
     const ids = model.records.flatMap((r) => (r?.id ? [r.id] : []));
     const gone = [...this.unsubscribeTokens.keys()].filter((id) => !ids.includes(id));
     const id =
-      [...ids, ...ids, ...ids, ...gone][current.target % (3 * ids.length + gone.length + 1)] ?? randomUUID();
+      model.records[current.target]?.id ??
+      [...ids, ...ids, ...ids, ...gone][current.target % (3 * ids.length + gone.length + 1)] ??
+      randomUUID();
     // The first link of an id is replayed from then on, as an old mail's footer would be.
     const token = this.unsubscribeTokens.get(id) ?? (await this.signer.sign(id, 'unsubscribe', new Date()));
     this.unsubscribeTokens.set(id, token);
@@ -978,21 +1022,6 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
   });
 
   // Sequences the model found, shrunk, kept as examples (each failed before its fix).
-  const signupStep = (
-    person: number,
-    variant: number,
-    form: Partial<Extract<Step, { kind: 'signup' }>> = {},
-  ): Step => ({
-    kind: 'signup',
-    person,
-    variant,
-    name: undefined,
-    topics: undefined,
-    honeypot: false,
-    client: 0,
-    forgedViewer: false,
-    ...form,
-  });
 
   it('records the confirmation as form consent for an address an operator added unconfirmed', async () => {
     const { stored } = await runSequence([
@@ -1007,7 +1036,7 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
   it('leaves nothing of an erased address for a confirmation link mailed before the erasure', async () => {
     const { stored } = await runSequence([
-      signupStep(0, 1, { name: 'Ada', topics: '', client: 1 }),
+      signupOf({ person: 0, variant: 1, name: 'Ada', topics: '', client: 1 }),
       { kind: 'delete', person: 0, variant: 0 },
       { kind: 'confirm', link: 0, method: 'POST', tamper: false },
     ]);
@@ -1017,7 +1046,7 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
   it('applies SES feedback, which spells an IDN domain in punycode, to the subscriber', async () => {
     const { stored } = await runSequence([
-      signupStep(1, 0),
+      signupOf({ person: 1, variant: 0 }),
       { kind: 'confirm', link: 0, method: 'POST', tamper: false },
       { kind: 'feedback', target: 1, event: 'complaint', records: 1 },
     ]);
@@ -1027,9 +1056,9 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
   it('treats the Unicode and the punycode spelling of a domain as one address', async () => {
     const { stored, mails } = await runSequence([
-      signupStep(1, 2),
+      signupOf({ person: 1, variant: 2 }),
       { kind: 'confirm', link: 0, method: 'POST', tamper: false },
-      signupStep(1, 0),
+      signupOf({ person: 1, variant: 0 }),
       { kind: 'add', person: 1, variant: 3, consented: true, name: undefined },
     ]);
 
