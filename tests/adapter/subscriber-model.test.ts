@@ -38,7 +38,7 @@ import {
 
 const SEED = 20_261_126;
 const RUNS = 6;
-/** Steps (or joins and bursts of a few) a sequence: about 100 steps in all, so that the file takes some 15 s. */
+/** Groups (a step, a join, a story or a burst) a sequence: some 120 steps in all, so that the file takes about 15 s. */
 const STEPS = { minLength: 2, maxLength: 6 };
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
@@ -246,7 +246,7 @@ const join: fc.Arbitrary<Step[]> = anyForm.map((form) => [signupOf(form), CONFIR
  * subscribe again and confirm.
  */
 const REACTIONS = ['signup', 'older-link', 'unsubscribe', 'resubscribe'] as const;
-const episode: fc.Arbitrary<Step[]> = fc
+const story: fc.Arbitrary<Step[]> = fc
   .record({
     form: anyForm,
     event: fc.constantFrom<Partial<Step>>(
@@ -273,8 +273,8 @@ const episode: fc.Arbitrary<Step[]> = fc
         resubscribe: [{ kind: 'resubscribe', target } as Step, CONFIRM_LATEST],
       })[reaction];
     // A new day first, so that the daily limit of the stories before does not hide what this one does.
-    const story = [signupOf(form), CONFIRM_LATEST, { ...event, target } as Step, ...reactions.flatMap(again)];
-    return [{ kind: 'wait', ms: DAY }, ...story];
+    const steps = [signupOf(form), CONFIRM_LATEST, { ...event, target } as Step, ...reactions.flatMap(again)];
+    return [{ kind: 'wait', ms: DAY }, ...steps];
   });
 
 /** One address signed up again and again, in every spelling, from every client: the per-address limit. */
@@ -287,7 +287,7 @@ const sequences = fc
     fc.oneof(
       { weight: 3, arbitrary: step.map((one) => [one]) },
       { weight: 1, arbitrary: join },
-      { weight: 3, arbitrary: episode },
+      { weight: 3, arbitrary: story },
       { weight: 1, arbitrary: burst },
     ),
     { ...STEPS, size: 'max' },
