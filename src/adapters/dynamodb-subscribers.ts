@@ -39,7 +39,8 @@ export const SUBSCRIBERS_SCHEMA: TableSchema = {
  * One table, partition key `pk`: `subscriber#<id>` items (with `emailKey`, the lower-cased address,
  * indexed by EMAIL_INDEX), one `email#<emailKey>` item per subscriber that makes addresses unique
  * (the index alone is eventually consistent), `suppressed#<address hash>` items for erased addresses and
- * `signup#<id>` items for pending signups (expiring by TTL_ATTRIBUTE).
+ * `signup#<id>` items for pending signups (expiring by TTL_ATTRIBUTE, and indexed by `emailKey` too so
+ * that an erasure finds them).
  */
 export class DynamoDbSubscriberRepository implements SubscriberRepository {
   private readonly documents: DynamoDBDocumentClient;
@@ -65,7 +66,13 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
     await this.documents.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: signupKey(signup.id), kind: 'signup', ...rest, [TTL_ATTRIBUTE]: epochSeconds(expiresAt) },
+        Item: {
+          pk: signupKey(signup.id),
+          kind: 'signup',
+          emailKey: signup.email.toLowerCase(),
+          ...rest,
+          [TTL_ATTRIBUTE]: epochSeconds(expiresAt),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -78,11 +85,28 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
     );
     // TTL deletes within days, not at once: an expired item is as good as gone.
     if (!Attributes || Number(Attributes[TTL_ATTRIBUTE]) <= epochSeconds(now)) return undefined;
-    const { pk: _pk, kind: _kind, [TTL_ATTRIBUTE]: expiry, ...signup } = Attributes;
+    const { pk: _pk, kind: _kind, emailKey: _emailKey, [TTL_ATTRIBUTE]: expiry, ...signup } = Attributes;
     return { ...(signup as Omit<PendingSignup, 'expiresAt'>), expiresAt: new Date(Number(expiry) * 1000) };
   }
 
   async findByEmail(email: string): Promise<Subscriber | undefined> {
+    for await (const key of this.keysOfAddress(email)) {
+      // The index holds keys only and is eventually consistent: read the item itself.
+      if (key.startsWith(subscriberKey(''))) return this.get(key.slice(subscriberKey('').length));
+    }
+    return undefined;
+  }
+
+  async removePendingSignups(email: string): Promise<void> {
+    for await (const key of this.keysOfAddress(email)) {
+      if (key.startsWith(signupKey(''))) {
+        await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key } }));
+      }
+    }
+  }
+
+  /** The keys of the subscriber and the pending signups of an address (EMAIL_INDEX, case-insensitive). */
+  private async *keysOfAddress(email: string): AsyncIterable<string> {
     const pages = paginateQuery(
       { client: this.documents },
       {
@@ -93,11 +117,8 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
       },
     );
     for await (const page of pages) {
-      const key = page.Items?.[0]?.pk;
-      // The index holds keys only and is eventually consistent: read the item itself.
-      if (typeof key === 'string') return this.get(key.slice(subscriberKey('').length));
+      for (const item of page.Items ?? []) if (typeof item.pk === 'string') yield item.pk;
     }
-    return undefined;
   }
 
   async create(subscriber: Subscriber): Promise<boolean> {

@@ -1,18 +1,11 @@
-import { readFileSync } from 'node:fs';
-import type { SNSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SendLedger } from '../../src/core/ports/subscribers.ts';
 import { addressHash, createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
 import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { recordingObservability } from '../support/logs.ts';
-import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
+import { KEY_SECRET, sesEvent, subscriberStack } from '../support/subscribers.ts';
 
-/** A recorded SNS delivery of an SES event; the recipient is swapped for this run's address. */
-function fixture(name: string, recipient?: { from: string; to: string }): SNSEvent {
-  let text = readFileSync(new URL(`../fixtures/ses/${name}.json`, import.meta.url), 'utf8');
-  if (recipient) text = text.replaceAll(recipient.from, recipient.to);
-  return JSON.parse(text) as SNSEvent;
-}
+const fixture = sesEvent;
 
 describe('SES feedback handler on recorded events, against moto', () => {
   let stack: Awaited<ReturnType<typeof subscriberStack>>;

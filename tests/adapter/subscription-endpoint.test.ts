@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 import { SubscriptionService } from '../../src/core/subscribers/service.ts';
@@ -8,6 +7,8 @@ import { createSubscriptionHandler } from '../../src/handlers/subscription-endpo
 import {
   confirmToken,
   drainSignups,
+  endpointAnswer,
+  functionUrlEvent,
   KEY_SECRET,
   mailsTo,
   SENDER,
@@ -17,17 +18,8 @@ import {
 
 type Stack = Awaited<ReturnType<typeof subscriberStack>>;
 
-/** A recorded Function URL event with the test's token or body filled in. */
-function fixture(name: string, values: { token?: string; body?: string }): LambdaFunctionURLEvent {
-  let text = readFileSync(new URL(`../fixtures/function-url/${name}.json`, import.meta.url), 'utf8');
-  text = text.replaceAll('{{token}}', values.token ?? '').replaceAll('{{body}}', values.body ?? '');
-  return JSON.parse(text) as LambdaFunctionURLEvent;
-}
-
-function result(value: LambdaFunctionURLResult) {
-  if (typeof value === 'string') throw new Error('expected a structured result');
-  return { status: value.statusCode, body: value.body ?? '', headers: value.headers ?? {} };
-}
+const fixture = functionUrlEvent;
+const result = endpointAnswer;
 
 const unique = () => `reader-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@Mail.Example.COM`;
 const canonical = (email: string) => email.replace(/@.*$/, (d) => d.toLowerCase());

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult, SNSEvent } from 'aws-lambda';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { inject } from 'vitest';
 import {
@@ -14,6 +16,7 @@ import { hasherFromSecret } from '../../src/adapters/secrets-manager-hash-key.ts
 import { SecretsManagerKeyProvider } from '../../src/adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
 import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
+import type { Logger } from '../../src/core/ports/logger.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
 import { type SignupLimits, SubscriptionService } from '../../src/core/subscribers/service.ts';
 import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
@@ -91,10 +94,37 @@ export function subscriptionService(
 }
 
 /** Runs the signup worker on every signup waiting on the stack's queue, as the SQS event source would. */
-export async function drainSignups(stack: SubscriberStack, service: SubscriptionService) {
+export async function drainSignups(
+  stack: SubscriberStack,
+  service: SubscriptionService,
+  log: Logger = recordingObservability().log,
+) {
   const event = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
   if (event.Records.length === 0) return { batchItemFailures: [] };
-  return createSignupWorker(service, LINK_BASE, recordingObservability().log)(event);
+  return createSignupWorker(service, LINK_BASE, log)(event);
+}
+
+/** A recorded Function URL event (tests/fixtures/function-url) with the test's token or body filled in. */
+export function functionUrlEvent(
+  name: string,
+  values: { token?: string; body?: string },
+): LambdaFunctionURLEvent {
+  let text = readFileSync(new URL(`../fixtures/function-url/${name}.json`, import.meta.url), 'utf8');
+  text = text.replaceAll('{{token}}', values.token ?? '').replaceAll('{{body}}', values.body ?? '');
+  return JSON.parse(text) as LambdaFunctionURLEvent;
+}
+
+/** A Function URL handler's answer as status, body and headers. */
+export function endpointAnswer(value: LambdaFunctionURLResult) {
+  if (typeof value === 'string') throw new Error('expected a structured result');
+  return { status: value.statusCode, body: value.body ?? '', headers: value.headers ?? {} };
+}
+
+/** A recorded SNS delivery of an SES event (tests/fixtures/ses), its recipient swapped for the test's. */
+export function sesEvent(name: string, recipient?: { from: string; to: string }): SNSEvent {
+  let text = readFileSync(new URL(`../fixtures/ses/${name}.json`, import.meta.url), 'utf8');
+  if (recipient) text = text.replaceAll(recipient.from, recipient.to);
+  return JSON.parse(text) as SNSEvent;
 }
 
 /** A message moto accepted through SendRawEmail: its MessageId, destinations and the raw MIME. */

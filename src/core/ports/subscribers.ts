@@ -10,7 +10,7 @@ export interface PendingSignup {
   email: string;
   name?: string;
   topics: string[];
-  /** ISO 8601 instant of the signup (the consent, once confirmed). */
+  /** ISO 8601 instant of the signup request (the consent is the confirmation, at its own time). */
   requestedAt: string;
   expiresAt: Date;
 }
@@ -20,6 +20,8 @@ export interface SubscriberRepository {
   savePendingSignup(signup: PendingSignup): Promise<void>;
   /** Reads and deletes a pending signup in one step, so only one confirmation can use it. */
   takePendingSignup(id: string, now: Date): Promise<PendingSignup | undefined>;
+  /** Deletes every pending signup of an address (case-insensitive): an erasure leaves no address behind. */
+  removePendingSignups(email: string): Promise<void>;
   get(id: string): Promise<Subscriber | undefined>;
   findByEmail(email: string): Promise<Subscriber | undefined>;
   /** Creates the subscriber; false when the id or the address already exists. */

@@ -182,7 +182,8 @@ export class SubscriptionService {
     const signup = await this.repository.takePendingSignup(signupId, now);
     if (!signup) return;
     const existing = await this.repository.findByEmail(signup.email);
-    const consent = { source: existing?.consent.source ?? 'form', at: now.toISOString() } as const;
+    // The click is the consent, whoever started the signup (form, operator add or import).
+    const consent = { source: 'form', at: now.toISOString() } as const;
     if (!existing) {
       await this.repository.create(
         createSubscriber(
@@ -266,11 +267,15 @@ export class SubscriptionService {
     return true;
   }
 
-  /** Privacy erasure: the record is deleted and only the address hash stays, to block re-imports. */
+  /**
+   * Privacy erasure: the record and the pending signups are deleted and only the address hash stays, to
+   * block re-imports. A confirmation link mailed before the erasure then changes nothing.
+   */
   async erase(rawEmail: string): Promise<boolean> {
     const email = normaliseEmail(rawEmail);
     const subscriber = await this.repository.findByEmail(email);
     await this.repository.suppress(addressHash(email), this.clock());
+    await this.repository.removePendingSignups(email);
     if (subscriber) await this.repository.remove(subscriber.id);
     return subscriber !== undefined;
   }

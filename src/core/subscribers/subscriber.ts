@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { SubscriberRejectedError } from '../errors.ts';
 
 export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
@@ -72,7 +72,8 @@ export function normaliseEmail(raw: string, where = 'email'): string {
   ) {
     throw new SubscriberRejectedError(where, `has an invalid domain "${domain}"`);
   }
-  const email = `${local}@${domain}`;
+  // One spelling per domain, whichever was typed: SES reports recipients with the punycode (A-label) domain.
+  const email = `${local}@${domainToUnicode(ascii)}`;
   if (email.length > MAX_EMAIL_LENGTH)
     throw new SubscriberRejectedError(where, 'is longer than 254 characters');
   return email;
