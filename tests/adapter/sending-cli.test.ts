@@ -46,7 +46,7 @@ describe('digest status and digest send-test against moto', () => {
     // prepare
     const digestId = `${sending.digestId}-status`;
     const now = new Date();
-    const people = ['sent', 'left', 'failed', 'stuck'].map((name) =>
+    const people = ['sent', 'left', 'failed', 'stuck', 'abandoned'].map((name) =>
       createSubscriber(
         {
           email: `${name}-${Date.now()}@mail.example.com`,
@@ -56,10 +56,13 @@ describe('digest status and digest send-test against moto', () => {
         now,
       ),
     );
-    const [sent, left, failed, stuck] = people.map((p) => ({ digestId, subscriberId: p.id }));
+    const [sent, left, failed, stuck, abandoned] = people.map((p) => ({ digestId, subscriberId: p.id }));
     for (const person of people) await subscribers.repository.create(person);
-    for (const key of [sent, left, failed, stuck])
-      if (key) await sending.ledger.claim(key, 'hash', new Date(now.getTime() - 1), now);
+    for (const key of [sent, left, failed, stuck, abandoned]) {
+      const claimId = key && (await sending.ledger.claim(key, 'hash', new Date(now.getTime() - 1), now));
+      // Every claim but the abandoned one got as far as its send.
+      if (key && claimId && key !== abandoned) await sending.ledger.startSend(key, claimId, now);
+    }
     if (sent && left && failed) {
       await sending.ledger.markSent(sent, 'ses-1', now);
       await sending.ledger.markSent(left, 'ses-2', now);
@@ -84,10 +87,12 @@ describe('digest status and digest send-test against moto', () => {
       sent: 2,
       failed: 1,
       unknown: 1,
+      abandoned: 1,
       unsubscribed: 1,
       bounced: 0,
     });
     expect(text).toMatch(/unknown\s+1/);
+    expect(text).toMatch(/abandoned\s+1/);
   });
 
   it('sends one test copy to an editor, with working links and without touching the ledger', async () => {

@@ -124,7 +124,7 @@ describe('fan-out plan', () => {
 });
 
 describe('send report', () => {
-  it('counts sent, failed, unknown after the lease, feedback outcomes and unsubscribes', async () => {
+  it('counts sent, failed, unknown and abandoned after the lease, feedback outcomes and unsubscribes', async () => {
     // prepare
     const now = new Date('2026-11-23T08:00:00Z');
     const row = (subscriberId: string, extra: Partial<LedgerEntry>): LedgerEntry => ({
@@ -139,7 +139,12 @@ describe('send report', () => {
       row('b', { bouncedAt: now.toISOString() }),
       row('c', { complainedAt: now.toISOString() }),
       row('d', { state: 'failed', reason: 'SES MessageRejected' }),
-      row('e', { state: 'sending', leaseUntil: '2026-11-23T07:55:00Z' }),
+      row('e', {
+        state: 'sending',
+        leaseUntil: '2026-11-23T07:55:00Z',
+        sendStartedAt: '2026-11-23T07:50:00Z',
+      }),
+      row('i', { state: 'sending', leaseUntil: '2026-11-23T07:55:00Z' }),
       row('f', { state: 'sending', leaseUntil: '2026-11-23T08:05:00Z' }),
       row('g', { state: 'skipped', reason: 'unsubscribed' }),
       row('h', {}),
@@ -159,6 +164,7 @@ describe('send report', () => {
       sent: 4,
       failed: 1,
       unknown: 1,
+      abandoned: 1,
       inProgress: 1,
       skipped: 1,
       delivered: 1,

@@ -28,7 +28,7 @@ import {
 import { digestRecords } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
 
-/** Prints a digest's send report from the ledger: sent, failed, unknown, bounced, complained, unsubscribed. */
+/** Prints a digest's send report from the ledger: sent, failed, unknown, abandoned, bounced, complained, unsubscribed. */
 export async function printSendReport(
   digestId: string,
   opts: AwsOptions & { ledgerTable: string; subscriberTable: string; json?: boolean },

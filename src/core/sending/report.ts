@@ -8,8 +8,13 @@ export interface SendReport {
   sent: number;
   /** Permanently rejected by SES. */
   failed: number;
-  /** Left `sending` past its lease: SES may or may not have it. Never resent automatically. */
+  /** Left `sending` past its lease after the send started: SES may or may not have it. Never resent automatically. */
   unknown: number;
+  /**
+   * Left `sending` past its lease before the send started (the worker died after its claim): SES never had it, and
+   * the next delivery of its batch takes the claim over and sends.
+   */
+  abandoned: number;
   /** Claimed by a worker whose lease is still running. */
   inProgress: number;
   /** Not mailed: not active or suppressed when their turn came, or no theme matched their topics. */
@@ -36,6 +41,7 @@ export async function sendReport(
     sent: 0,
     failed: 0,
     unknown: 0,
+    abandoned: 0,
     inProgress: 0,
     skipped: 0,
     delivered: 0,
@@ -46,7 +52,8 @@ export async function sendReport(
   for await (const entry of entries) {
     if (entry.state === 'sending') {
       if (entry.leaseUntil && Date.parse(entry.leaseUntil) > now.getTime()) report.inProgress++;
-      else report.unknown++;
+      else if (entry.sendStartedAt) report.unknown++;
+      else report.abandoned++;
     } else report[entry.state]++;
     if (entry.deliveredAt) report.delivered++;
     if (entry.bouncedAt) report.bounced++;
