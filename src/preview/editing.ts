@@ -61,7 +61,9 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
       async differsFrom(shown) {
         const file = await readEditsFile(path).catch(() => undefined);
         return (
-          file?.version !== shown?.version || JSON.stringify(file?.edits) !== JSON.stringify(shown?.edits)
+          !file ||
+          file.version !== shown?.version ||
+          JSON.stringify(file.edits) !== JSON.stringify(shown.edits)
         );
       },
     },
