@@ -53,9 +53,10 @@ export class StudioMemo {
   readonly clientSupport = new ClientSupportMemo();
 
   /**
-   * `now`: the clock files' times are compared with (fileStamp), and digests are dated by. `read`: how a file is read (a test counts the
-   * reads, or makes one fail). `renewTermsSlack`: articles the vocabulary may read beyond twice the folder's
-   * before it is renewed (a test makes it small to renew within a few changes). @default RENEW_TERMS_SLACK
+   * `now`: the clock files' times are compared with (fileStamp), and digests are dated by. `read`: how a file
+   * is read (a test counts the reads, or makes one fail). `renewTermsSlack`: articles the vocabulary may read
+   * beyond twice the folder's before it is renewed (a test makes it small to renew within a few changes).
+   * @default RENEW_TERMS_SLACK
    */
   constructor(
     private readonly now: () => number = Date.now,

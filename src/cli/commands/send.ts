@@ -28,7 +28,7 @@ import {
 import { digestRecords } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
 
-/** Prints a digest's send report from the ledger: sent, failed, unknown, abandoned, bounced, complained, unsubscribed. */
+/** Prints a digest's send report from the ledger (SendReport: sent, failed, unknown, abandoned and the rest). */
 export async function printSendReport(
   digestId: string,
   opts: AwsOptions & { ledgerTable: string; subscriberTable: string; json?: boolean },

@@ -8,7 +8,7 @@ export interface SendReport {
   sent: number;
   /** Permanently rejected by SES. */
   failed: number;
-  /** Left `sending` past its lease after the send started: SES may or may not have it. Never resent automatically. */
+  /** Left `sending` past its lease after the send started: SES may or may not have it. Never resent. */
   unknown: number;
   /**
    * Left `sending` past its lease before the send started (the worker died after its claim): SES never had it, and

@@ -110,8 +110,8 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     }
     // Stop before exceeding the quota: nothing is claimed for the deferred recipients.
     if (remaining < 1) return defer(index);
-    const built = await buildFor(subscriber, now, options.buildMessage);
-    if (!built) {
+    const raw = await buildFor(subscriber, now, options.buildMessage);
+    if (!raw) {
       await options.ledger.skip(key, 'no theme matches their topics', now);
       outcome.skipped++;
       continue;
@@ -122,9 +122,9 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       outcome.alreadyHandled++;
       continue;
     }
-    if (built instanceof RecipientAddressError) {
+    if (raw instanceof RecipientAddressError) {
       // Theirs alone: recorded as failed (the send report counts it), and the batch goes on.
-      await options.ledger.markFailed(key, built.message, now);
+      await options.ledger.markFailed(key, raw.message, now);
       options.log.warn('message not composed: the address cannot go into To', key);
       outcome.failed++;
       continue;
@@ -134,7 +134,6 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       outcome.alreadyHandled++; // our lease ran out and another worker took the claim over
       continue;
     }
-    const raw = built;
     for (let attempt = 0; ; attempt++) {
       await pacer.wait(rate);
       let messageId: string;

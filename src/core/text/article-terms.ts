@@ -247,9 +247,10 @@ export class ArticleTerms {
    * most `maxWords` of them, with the range of its tokens each holds: `tokens[offset ..]` are `tokens(text)`
    * (a sentence's run, `sentenceTokens`), and `visitor.word(start, end, from, to)` gets the word
    * `text.slice(start, end)` and its tokens `tokens[offset + from .. offset + to - 1]`. Returns how many
-   * words it visited: with no visitor, only counts them. No string is built, and no character of a token is read twice: a token is stepped
-   * over whole, as its characters are those of its text, each in its place (lowercasing keeps every
-   * character's place but for U+0130 "İ", which becomes "i" and a combining dot: the dot ends the token).
+   * words it visited: with no visitor, only counts them. No string is built, and no character of a token is
+   * read twice: a token is stepped over whole, as its characters are those of its text, each in its place
+   * (lowercasing keeps every character's place but for U+0130 "İ", which becomes "i" and a combining dot: the
+   * dot ends the token).
    */
   forEachWord(
     text: string,
