@@ -40,6 +40,7 @@ const placeholderEnvironment: Record<string, string> = {
   REVIEW_HOURS: '24',
   ON_REVIEW_DEADLINE: 'send',
   LEASE_SECONDS: '360',
+  INDEX_SETTLE_SECONDS: '60',
   SEND_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/bench-send',
   LEDGER_TABLE: 'bench-ledger',
   ARCHIVE_BUCKET: 'bench-articles',

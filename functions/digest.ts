@@ -47,6 +47,7 @@ async function configure(): Promise<DigestHandler> {
       reviewHours: env.REVIEW_HOURS,
       onReviewDeadline: env.ON_REVIEW_DEADLINE,
       leaseSeconds: env.LEASE_SECONDS,
+      settleSeconds: env.INDEX_SETTLE_SECONDS,
       title: env.DIGEST_TITLE,
       intro: env.DIGEST_INTRO,
     },

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Construct } from 'constructs';
 import { STACK_OUTPUTS, type StackOutputKey } from '../src/adapters/stack-outputs.ts';
@@ -36,6 +36,8 @@ export class DigestStack extends Stack {
       alarmTopic: alarms.topic,
       bucket: ingest.bucket,
       indexTable: ingest.table,
+      // Until the slowest ingest started before a window's end has written its index entry, and that shows.
+      indexSettle: ingest.timeout.plus(Duration.seconds(30)),
       retainData: config.retainData,
     });
     const { enabled: archiveEnabled, ...archiveSite } = config.archive;

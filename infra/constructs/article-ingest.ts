@@ -54,12 +54,15 @@ export class ArticleIngest extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly handler: BundledFunction<'ingest'>;
+  /** The ingest function's timeout: the longest the indexing of one upload can take. */
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: ArticleIngestProps) {
     super(scope, id);
     const incomingPrefix = props.incomingPrefix ?? 'incoming/';
     const removalPolicy = (props.retainData ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const timeout = props.timeout ?? Duration.seconds(30);
+    this.timeout = timeout;
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

@@ -18,6 +18,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
 import { DIGEST_RECORDS_SCHEMA } from '../../src/adapters/dynamodb-digest-records.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { NORMALISED_PREFIX } from './article-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
@@ -41,6 +42,12 @@ export interface ScheduledDigestProps {
   reviewHours?: number;
   /** What happens to a digest still pending at its review deadline. @default 'send' */
   onReviewDeadline?: 'send' | 'drop';
+  /**
+   * How long after a window's end its run waits before it reads the article index, so that an upload indexed in
+   * the window's last seconds is in its digest: the ingest function's timeout plus the index's propagation.
+   * At most 4 minutes (a run must fit the digest function's 5-minute timeout). @default Duration.seconds(60)
+   */
+  indexSettle?: Duration;
   /** Digest title. @default the core's default title */
   title?: string;
   /** Editor's note at the top of every digest. @default none */
@@ -50,6 +57,9 @@ export interface ScheduledDigestProps {
   /** Whether the digests table and logs survive stack deletion. @default true */
   retainData?: boolean;
 }
+
+/** The longest wait for index writes before a run reads them (ScheduledDigestProps.indexSettle). */
+const MAX_INDEX_SETTLE = Duration.minutes(4);
 
 /** Prefix of archived digests in the articles bucket. */
 export const DIGESTS_PREFIX = 'digests/';
@@ -98,6 +108,12 @@ export class ScheduledDigest extends Construct {
     this.scheduleDeadLetters = queue('ScheduleDeadLetters');
 
     const timeout = Duration.minutes(5);
+    const indexSettle = props.indexSettle ?? Duration.seconds(60);
+    if (indexSettle.toSeconds() > MAX_INDEX_SETTLE.toSeconds()) {
+      throw new ConfigError(
+        `ScheduledDigest indexSettle is ${indexSettle.toHumanString()}: at most ${MAX_INDEX_SETTLE.toHumanString()}, so a run fits the digest function's ${timeout.toHumanString()} timeout`,
+      );
+    }
     this.handler = new BundledFunction(this, 'Handler', {
       handler: 'digest',
       templates: true,
@@ -115,6 +131,7 @@ export class ScheduledDigest extends Construct {
         ON_REVIEW_DEADLINE: props.onReviewDeadline ?? 'send',
         // A run cannot outlive the function timeout; a minute more covers clock skew.
         LEASE_SECONDS: String(timeout.toSeconds() + 60),
+        INDEX_SETTLE_SECONDS: String(indexSettle.toSeconds()),
         ...(props.title && { DIGEST_TITLE: props.title }),
         ...(props.intro && { DIGEST_INTRO: props.intro }),
         EMAIL_SETTINGS: JSON.stringify(parseEmailSettings(props.emailSettings ?? {})),

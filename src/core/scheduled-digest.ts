@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
@@ -165,6 +166,14 @@ export interface ScheduledDigestRunnerOptions {
   articleBudgetMs?: number;
   /** Milliseconds clock of the article budget. @default performance.now */
   clock?: () => number;
+  /**
+   * How long after its window's end a run waits before it reads the article index: the longest an index write
+   * stamped before the end can take to land and show in the index (the ingest function's timeout, plus the
+   * index's propagation). A run waits at most this long, and one that starts later waits for nothing. @default 0
+   */
+  settleSeconds?: number;
+  /** Waits that many milliseconds (tests inject a fake). @default node's timers/promises setTimeout */
+  wait?: (ms: number) => Promise<unknown>;
   title?: string;
   /** The editor's note at the top of every digest of this schedule. @default none */
   intro?: string;
@@ -210,6 +219,8 @@ export class ScheduledDigestRunner {
       onReviewDeadline: 'send',
       leaseSeconds: 360,
       articleBudgetMs: DEFAULT_ARTICLE_BUDGET_MS,
+      settleSeconds: 0,
+      wait: sleep,
       now: () => new Date(),
       ...options,
     };
@@ -255,6 +266,7 @@ export class ScheduledDigestRunner {
       return { digestId, outcome, ...(existing && { state: existing.state }) };
     }
 
+    await this.settle(window);
     const articles = await articlesInWindow(this.deps.index, this.deps.articles, window);
     if (articles.length === 0) {
       const counts = { articles: 0, themes: 0, skipped: 0 };
@@ -289,6 +301,23 @@ export class ScheduledDigestRunner {
     await this.review.handOver(built);
     await this.save({ ...built, state: 'approved' }, 'building');
     return { digestId, outcome: 'approved', counts };
+  }
+
+  /**
+   * Waits, when the run starts right at its window's end, until every index write stamped before the end has
+   * landed and shows in the index: else an article ingested in the last seconds would miss this digest while its
+   * stamp keeps it out of the next one. The lease (longer than the function timeout) covers the wait.
+   */
+  private async settle(window: DigestWindow): Promise<void> {
+    const settleMs = this.options.settleSeconds * 1000;
+    // Never longer than the settle time: a run for a window that has not ended yet (an operator's) reads after it.
+    const waitMs = Math.min(window.end.getTime() + settleMs - this.options.now().getTime(), settleMs);
+    if (waitMs <= 0) return;
+    this.deps.log.info('waiting for index writes of the window to settle', {
+      digestId: window.digestId,
+      waitMs,
+    });
+    await this.options.wait(waitMs);
   }
 
   private async save(record: DigestRecord, from: DigestState): Promise<void> {

@@ -32,6 +32,8 @@ const digestEnvironment = () =>
     REVIEW_HOURS: whole(1),
     ON_REVIEW_DEADLINE: z.enum(['send', 'drop']),
     LEASE_SECONDS: whole(1),
+    /** Seconds after a window's end before its run reads the article index (see ScheduledDigestRunner). */
+    INDEX_SETTLE_SECONDS: whole(0),
     DIGEST_TITLE: z.optional(text()),
     DIGEST_INTRO: z.optional(text()),
     /** Where the templates/ folder is; beside the bundled handler by default (tests point it at the sources). */

@@ -130,6 +130,42 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(next).toMatchObject({ outcome: 'approved', counts: { articles: 1 } });
   });
 
+  it('waits after the window ends for an index write stamped before it, so that upload is in this digest', async () => {
+    // Prepare: an upload stamped a second before the slot whose index write lands only while the run waits.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const slot = new Date('2027-03-03T07:00:00.000Z');
+    const stampedBeforeEnd = () => new Date(slot.getTime() - 1_000);
+    let now = slot.getTime() + 2_000;
+    const waits: number[] = [];
+    const { digest } = scheduledDigest(r, d, {
+      windowHours: 24,
+      now: () => new Date(now),
+      settleSeconds: 60,
+      wait: async (ms) => {
+        waits.push(ms);
+        await ingestHandler(r, r.s3, { now: stampedBeforeEnd }).handler(
+          await receiveAsLambdaEvent(r.sqs, r.queueUrl),
+        );
+      },
+    });
+    await upload(
+      r,
+      'incoming/ferry.txt',
+      'Ferry resumes\n\nThe harbour ferry resumed its winter timetable on Monday.',
+    );
+
+    // Act
+    const atTheSlot = await digest.run(slot);
+    now = slot.getTime() + 86_400_000 + 300_000;
+    const late = await digest.run(new Date(slot.getTime() + 86_400_000));
+
+    // Assess: the run read the index once the write had landed; the late one, started after settling, waits not.
+    expect(waits).toEqual([58_000]);
+    expect(atTheSlot).toMatchObject({ outcome: 'approved', counts: { articles: 1 } });
+    expect(late).toMatchObject({ outcome: 'empty' });
+  });
+
   it('lets only one of two concurrent runs for a window build it', async () => {
     // Prepare
     const r = await createIngestResources();

@@ -1,8 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ScheduledDigest } from '../../infra/constructs/scheduled-digest.ts';
 import type { DigestHandlerResult } from '../../src/handlers/digest.ts';
 import {
   approvedMessages,
@@ -69,6 +74,26 @@ describe('scheduled digest infrastructure', () => {
         }),
       },
     });
+  });
+
+  it('has a run read the index only once an ingest started before its window ended has written: 30 + 30 s', () => {
+    stack.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ WINDOW_HOURS: '168', INDEX_SETTLE_SECONDS: '60' }) },
+    });
+  });
+
+  it('refuses a wait for index writes that leaves a run too little of its timeout', () => {
+    const scope = new Stack();
+    const build = () =>
+      new ScheduledDigest(scope, 'Digest', {
+        alarmTopic: new Topic(scope, 'Alarms'),
+        bucket: new Bucket(scope, 'Articles'),
+        indexTable: new TableV2(scope, 'Index', {
+          partitionKey: { name: 'key', type: AttributeType.STRING },
+        }),
+        indexSettle: Duration.minutes(5),
+      });
+    expect(build).toThrow(/indexSettle is 5 minutes: at most 4 minutes/);
   });
 
   it('sends a run that throws after its retries to the failed-runs queue', () => {
