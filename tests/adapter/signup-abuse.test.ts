@@ -111,6 +111,26 @@ describe('signup abuse limits against moto', () => {
     await drainSignups(stack, service);
   });
 
+  it('counts an IPv6 client by its /64: addresses rotated within the prefix share one limit', async () => {
+    // prepare: one home or cloud host gets a whole /64, so a new source address per request costs nothing.
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 10, windowMs: HOUR } });
+    const sources = Array.from({ length: 20 }, (_, n) => `2001:db8:5:6:${(n + 1).toString(16)}::${n + 7}`);
+    const signup = (source: string) =>
+      handler(signupEvent(`email=${encodeURIComponent(unique('v6'))}`, source));
+
+    // act: one at a time, so exactly the first ten fit; the written forms of one prefix vary as they may.
+    const codes: number[] = [];
+    for (const source of sources) codes.push(status(await signup(source)));
+    const sameHostOtherForm = status(await signup('2001:0db8:0005:0006:0000:0000:0000:0001'));
+    const otherPrefix = status(await signup('2001:db8:5:7::1'));
+
+    // assess
+    expect(codes).toEqual([...Array(10).fill(200), ...Array(10).fill(429)]);
+    expect(sameHostOtherForm).toBe(429);
+    expect(otherPrefix).toBe(200);
+    await drainSignups(stack, service);
+  });
+
   it('stops confirmation mails at the hourly global cap, whichever clients ask', async () => {
     // prepare: a fresh table, so the global counter starts at zero.
     const fresh = await subscriberStack('global-cap', KEY_SECRET, ownMoto.endpoint);
