@@ -131,6 +131,39 @@ describe('signup abuse limits against moto', () => {
     await drainSignups(stack, service);
   });
 
+  it('behind CloudFront, counts the viewer address only on requests that carry the edge key', async () => {
+    // prepare: CloudFront adds the key to what it forwards; a client calling the Function URL directly can
+    // write CloudFront's viewer header itself, a new address on each request, but not the key.
+    const edgeKey = 'edge-key-of-this-stack-0123456789abcdef';
+    const service = subscriptionService(stack, () => new Date(), { perClient: { max: 10, windowMs: HOUR } });
+    const handler = createSubscriptionHandler({
+      service,
+      newsletter: 'Morning Brief',
+      signupEnabled: true,
+      edgeKey,
+    });
+    const signup = (viewer: string, key?: string) => {
+      const event = signupEvent(`email=${encodeURIComponent(unique('edge'))}`, '203.0.113.50');
+      event.headers['cloudfront-viewer-address'] = viewer;
+      if (key !== undefined) event.headers['x-digest-edge-key'] = key;
+      return handler(event);
+    };
+
+    // act
+    const forged: number[] = [];
+    for (let n = 1; n <= 20; n++)
+      forged.push(status(await signup(`192.0.2.${n}:443`, n % 2 ? 'guess' : undefined)));
+    const throughEdge = [
+      status(await signup('198.51.100.201:50000', edgeKey)),
+      status(await signup('2001:db8:9::1:50000', edgeKey)),
+    ];
+
+    // assess: the forged ones all counted as their real source; the edge's as their viewers.
+    expect(forged).toEqual([...Array(10).fill(200), ...Array(10).fill(429)]);
+    expect(throughEdge).toEqual([200, 200]);
+    await drainSignups(stack, service);
+  });
+
   it('stops confirmation mails at the hourly global cap, whichever clients ask', async () => {
     // prepare: a fresh table, so the global counter starts at zero.
     const fresh = await subscriberStack('global-cap', KEY_SECRET, ownMoto.endpoint);

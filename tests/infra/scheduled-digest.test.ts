@@ -108,7 +108,8 @@ describe('scheduled digest infrastructure', () => {
 
   it('lets the digest role publish archive pages (tag digests/*/digest.html) and tag nothing else', () => {
     const statements = Object.values(stack.template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
     );
     const tagging = statements.filter((s) => [s.Action].flat().some((a) => /Tagging/.test(a)));
     const bucketId = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
