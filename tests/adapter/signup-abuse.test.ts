@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignupLimits } from '../../src/core/subscribers/service.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
 import { recordingObservability } from '../support/logs.ts';
@@ -13,6 +14,7 @@ import {
   KEY_SECRET,
   LINK_BASE,
   mailsTo,
+  sesEvent,
   subscriberStack,
   subscriptionService,
 } from '../support/subscribers.ts';
@@ -162,6 +164,34 @@ describe('signup abuse limits against moto', () => {
     expect(forged).toEqual([...Array(10).fill(200), ...Array(10).fill(429)]);
     expect(throughEdge).toEqual([200, 200]);
     await drainSignups(stack, service);
+  });
+
+  it('mails no more confirmations to an address whose owner marked one as spam, until it is erased', async () => {
+    // prepare: a stranger signs up someone who never asked; they mark the confirmation mail as spam.
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 1000, windowMs: HOUR } });
+    const feedback = createFeedbackHandler({
+      log: recordingObservability().log,
+      repository: stack.repository,
+      logHash: stack.hash,
+    });
+    const email = unique('spam-button');
+    const signup = async () => {
+      await handler(signupEvent(`email=${encodeURIComponent(email)}`));
+      await drainSignups(stack, service);
+      return (await mailsTo(email, ownMoto.endpoint)).length;
+    };
+    const first = await signup();
+
+    // act
+    await feedback(sesEvent('complaint', { from: 'annoyed@mail.example.com', to: email }));
+    const afterComplaint = [await signup(), await signup()];
+    await service.erase(email);
+    const afterErasure = await signup();
+
+    // assess: each further mail would be another complaint against the account (SES reviews it at 0.1 %).
+    expect(first).toBe(1);
+    expect(afterComplaint).toEqual([1, 1]);
+    expect(afterErasure).toBe(2);
   });
 
   it('stops confirmation mails at the hourly global cap, whichever clients ask', async () => {

@@ -34,6 +34,13 @@ export interface SubscriberRepository {
   suppress(addressHash: string, at: Date): Promise<void>;
   isSuppressed(addressHash: string): Promise<boolean>;
   unsuppress(addressHash: string): Promise<void>;
+  /**
+   * Records that an address with no subscriber record complained about our mail (a confirmation mail a
+   * stranger's signup caused), by its hash: no signup mails it again until it is erased.
+   */
+  recordComplaint(addressHash: string, at: Date): Promise<void>;
+  hasComplained(addressHash: string): Promise<boolean>;
+  forgetComplaint(addressHash: string): Promise<void>;
 }
 
 /** A limit of `max` events per fixed window of `windowMs`. */

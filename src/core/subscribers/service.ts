@@ -129,6 +129,8 @@ export class SubscriptionService {
     const email = normaliseEmail(request.email);
     const existing = await this.repository.findByEmail(email);
     if (existing?.status === 'active' || existing?.status === 'complained') return 'not-needed';
+    // Its owner marked an earlier confirmation mail as spam, before there was any record.
+    if (!existing && (await this.repository.hasComplained(addressHash(email)))) return 'not-needed';
     const now = this.clock();
     return this.sendConfirmation(
       {
@@ -276,6 +278,7 @@ export class SubscriptionService {
     const email = normaliseEmail(rawEmail);
     const subscriber = await this.repository.findByEmail(email);
     await this.repository.suppress(addressHash(email), this.clock());
+    await this.repository.forgetComplaint(addressHash(email));
     await this.repository.removePendingSignups(email);
     if (subscriber) await this.repository.remove(subscriber.id);
     return subscriber !== undefined;
