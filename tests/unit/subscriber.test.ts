@@ -6,6 +6,7 @@ import {
   addressHash,
   asciiEmail,
   createSubscriber,
+  mailboxOf,
   normaliseEmail,
   receivesMail,
   transition,
@@ -69,6 +70,16 @@ describe('subscriber model', () => {
     expect(complained).toMatchObject({ status: 'complained', changedAt: later.toISOString() });
     expect(() => transition(complained, 'active', later)).toThrow('cannot go from complained to active');
     expect(transition(complained, 'pending', later).status).toBe('pending');
+  });
+});
+
+describe('the mailbox a per-address limit counts', () => {
+  it('is the address without its subaddress', () => {
+    expect(mailboxOf('lin+news@bücher.example')).toBe('lin@bücher.example');
+    expect(mailboxOf('lin+a+b@example.org')).toBe('lin@example.org');
+    expect(mailboxOf('ada@example.org')).toBe('ada@example.org');
+    // A local part that is all subaddress, or a + in no local part, is left as it is.
+    expect(mailboxOf('+news@example.org')).toBe('+news@example.org');
   });
 });
 

@@ -35,8 +35,9 @@ export interface SubscriberRepository {
   isSuppressed(addressHash: string): Promise<boolean>;
   unsuppress(addressHash: string): Promise<void>;
   /**
-   * Records that an address with no subscriber record complained about our mail (a confirmation mail a
-   * stranger's signup caused), by its hash: no signup mails it again until it is erased.
+   * Records that a mailbox with no subscriber record complained about our mail (a confirmation mail a
+   * stranger's signup caused), by the hash of its address without subaddress (mailboxOf): no signup mails it
+   * again until it is erased.
    */
   recordComplaint(addressHash: string, at: Date): Promise<void>;
   hasComplained(addressHash: string): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { SubscriberRejectedError } from '../errors.ts';
 import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
 import * as z from '../zod.ts';
-import { addressHash, type KeyedHash, normaliseEmail, transition } from './subscriber.ts';
+import { addressHash, type KeyedHash, mailboxOf, normaliseEmail, transition } from './subscriber.ts';
 
 /**
  * One SES event (event publishing: `eventType`; identity notifications: `notificationType`),
@@ -120,7 +120,7 @@ export async function applyFeedback(
     if (!subscriber) {
       // A confirmation mail a stranger's signup caused: the next one would be another complaint.
       if (event.kind === 'complaint' && email !== undefined) {
-        await options.repository.recordComplaint(recipientHash, event.at);
+        await options.repository.recordComplaint(addressHash(mailboxOf(email)), event.at);
         results.push({ recipient, action: 'complained' });
       } else results.push({ recipient, action: 'unknown-recipient' });
       continue;

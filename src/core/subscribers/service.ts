@@ -14,6 +14,7 @@ import {
   addressHash,
   createSubscriber,
   type KeyedHash,
+  mailboxOf,
   type NewSubscriber,
   normaliseEmail,
   normaliseTopics,
@@ -130,7 +131,8 @@ export class SubscriptionService {
     const existing = await this.repository.findByEmail(email);
     if (existing?.status === 'active' || existing?.status === 'complained') return 'not-needed';
     // Its owner marked an earlier confirmation mail as spam, before there was any record.
-    if (!existing && (await this.repository.hasComplained(addressHash(email)))) return 'not-needed';
+    if (!existing && (await this.repository.hasComplained(addressHash(mailboxOf(email)))))
+      return 'not-needed';
     const now = this.clock();
     return this.sendConfirmation(
       {
@@ -278,7 +280,7 @@ export class SubscriptionService {
     const email = normaliseEmail(rawEmail);
     const subscriber = await this.repository.findByEmail(email);
     await this.repository.suppress(addressHash(email), this.clock());
-    await this.repository.forgetComplaint(addressHash(email));
+    await this.repository.forgetComplaint(addressHash(mailboxOf(email)));
     await this.repository.removePendingSignups(email);
     if (subscriber) await this.repository.remove(subscriber.id);
     return subscriber !== undefined;
@@ -294,7 +296,8 @@ export class SubscriptionService {
     now: Date,
   ): Promise<ConfirmationOutcome> {
     if (!this.mailer) throw new SubscriberRejectedError('signup', 'no confirmation mailer is configured');
-    const address = `address#${addressHash(signup.email)}`;
+    // Per mailbox: subaddresses (lin+1@, lin+2@, ...) would otherwise each bring three more mails to one inbox.
+    const address = `address#${addressHash(mailboxOf(signup.email))}`;
     if (!(await this.limiter.take(address, this.limits.perAddress, now))) return 'address-limit';
     if (!(await this.limiter.take('global', this.limits.global, now))) return 'global-limit';
     const pending: PendingSignup = {
