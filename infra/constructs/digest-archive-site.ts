@@ -29,9 +29,10 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../src/core/errors.ts';
+import { ARCHIVE_PAGE, PUBLISHED_PAGE_TAG } from '../../src/core/ports/digest-archive.ts';
 
 /** The only objects the archive site may read: each archived digest's HTML. */
-export const ARCHIVE_PAGE_PATTERN = 'digests/*/digest.html';
+export const ARCHIVE_PAGE_PATTERN = `digests/*/${ARCHIVE_PAGE}`;
 
 /**
  * CloudFront Function (viewer request): anything but an archive page gets a 404 at the edge, before S3
@@ -211,6 +212,9 @@ class ArchivePageOrigin extends S3BucketOrigin {
         conditions: {
           StringEquals: {
             'AWS:SourceArn': `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${options.distributionId}`,
+            // Published pages only: a digest's page is tagged when it is handed to sending, so a pending,
+            // rejected or dropped digest stays private at its predictable address.
+            [`s3:ExistingObjectTag/${PUBLISHED_PAGE_TAG.key}`]: PUBLISHED_PAGE_TAG.value,
           },
         },
       }),

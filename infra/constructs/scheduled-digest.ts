@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { INGEST_DAY_INDEX } from '../../src/adapters/dynamodb-article-index.ts';
 import { DIGEST_RECORDS_SCHEMA } from '../../src/adapters/dynamodb-digest-records.ts';
 import { ConfigError } from '../../src/core/errors.ts';
+import { ARCHIVE_PAGE } from '../../src/core/ports/digest-archive.ts';
 import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { NORMALISED_PREFIX } from './article-ingest.ts';
 import { BundledFunction } from './bundled-function.ts';
@@ -220,6 +221,14 @@ export class ScheduledDigest extends Construct {
         resources: [props.bucket.arnForObjects(`${DIGESTS_PREFIX}*`)],
       }),
     );
+    // Publishing a digest's archive page when it is handed to sending (src/core/ports/digest-archive.ts).
+    const pages = `${DIGESTS_PREFIX}*/${ARCHIVE_PAGE}`;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObjectTagging'],
+        resources: [props.bucket.arnForObjects(pages)],
+      }),
+    );
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -242,5 +251,9 @@ export class ScheduledDigest extends Construct {
         reason: `The digest role reads normalised articles or writes archived digests under ${prefix}, and only there.`,
       });
     }
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${pages}]`,
+      reason: 'The digest role tags archive pages (one per digest folder) to publish them, and nothing else.',
+    });
   }
 }

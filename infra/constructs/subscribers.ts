@@ -15,6 +15,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { SUBSCRIBERS_SCHEMA } from '../../src/adapters/dynamodb-subscribers.ts';
 import { ConfigError } from '../../src/core/errors.ts';
+import { EDGE_KEY_HEADER } from '../../src/handlers/subscription-endpoint.ts';
 import { BundledFunction } from './bundled-function.ts';
 import { tableKeys } from './table-keys.ts';
 
@@ -235,7 +236,6 @@ export class Subscribers extends Construct {
       environment: {
         ...confirmationEnvironment,
         HASH_KEY_SECRET: this.hashKeySecret.secretArn,
-        TRUST_VIEWER_ADDRESS: String(props.edgeRateLimit !== undefined),
         ...(this.signupQueue ? { SIGNUP_QUEUE_URL: this.signupQueue.queueUrl } : {}),
         ...(props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
       },
@@ -360,11 +360,33 @@ export class Subscribers extends Construct {
         },
       ],
     });
+    // CloudFront proves a request came through it with this key: the Function URL stays reachable, and a client
+    // calling it directly could otherwise write CloudFront-Viewer-Address itself, a new "client" per request.
+    const edgeKey = new secretsmanager.Secret(this, 'EdgeKey', {
+      description: 'Key CloudFront adds to the requests it forwards to the subscription endpoint',
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'key',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      // Nothing to keep: a new stack generates a new key for its own distribution.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.endpoint.addEnvironment('EDGE_KEY_SECRET', edgeKey.secretArn);
+    edgeKey.grantRead(this.endpoint.function);
+    Validations.of(edgeKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'CloudFront sends the key as a deploy-time value: a rotation would make the endpoint stop trusting the edge until the next deploy, which is how it is rotated.',
+    });
     const distribution = new cloudfront.Distribution(this, 'Edge', {
       comment: 'Subscription endpoint behind a WAF rate-based rule',
       webAclId: acl.attrArn,
       defaultBehavior: {
-        origin: new origins.FunctionUrlOrigin(this.endpointUrl),
+        origin: new origins.FunctionUrlOrigin(this.endpointUrl, {
+          customHeaders: { [EDGE_KEY_HEADER]: edgeKey.secretValueFromJson('key').unsafeUnwrap() },
+        }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,

@@ -186,30 +186,46 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
     for await (const page of pages) for (const item of page.Items ?? []) yield fromItem(item);
   }
 
-  async suppress(addressHash: string, at: Date): Promise<void> {
+  suppress(addressHash: string, at: Date): Promise<void> {
+    return this.putMark(suppressionKey(addressHash), 'suppression', at);
+  }
+
+  isSuppressed(addressHash: string): Promise<boolean> {
+    return this.hasMark(suppressionKey(addressHash));
+  }
+
+  unsuppress(addressHash: string): Promise<void> {
+    return this.removeMark(suppressionKey(addressHash));
+  }
+
+  recordComplaint(addressHash: string, at: Date): Promise<void> {
+    return this.putMark(complaintKey(addressHash), 'complaint', at);
+  }
+
+  hasComplained(addressHash: string): Promise<boolean> {
+    return this.hasMark(complaintKey(addressHash));
+  }
+
+  forgetComplaint(addressHash: string): Promise<void> {
+    return this.removeMark(complaintKey(addressHash));
+  }
+
+  /** An item that marks an address hash (suppressed, complained), holding nothing but when. */
+  private async putMark(pk: string, kind: string, at: Date): Promise<void> {
     await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: suppressionKey(addressHash), kind: 'suppression', at: at.toISOString() },
-      }),
+      new PutCommand({ TableName: this.tableName, Item: { pk, kind, at: at.toISOString() } }),
     );
   }
 
-  async isSuppressed(addressHash: string): Promise<boolean> {
+  private async hasMark(pk: string): Promise<boolean> {
     const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: suppressionKey(addressHash) },
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }),
     );
     return Item !== undefined;
   }
 
-  async unsuppress(addressHash: string): Promise<void> {
-    await this.documents.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: suppressionKey(addressHash) } }),
-    );
+  private async removeMark(pk: string): Promise<void> {
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk } }));
   }
 }
 
@@ -257,6 +273,7 @@ const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const signupKey = (id: string) => `signup#${id}`;
 const subscriberKey = (id: string) => `subscriber#${id}`;
 const suppressionKey = (hash: string) => `suppressed#${hash}`;
+const complaintKey = (hash: string) => `complained#${hash}`;
 const addressKey = (emailKey: string) => `email#${emailKey}`;
 
 function toItem(subscriber: Subscriber): Record<string, unknown> {

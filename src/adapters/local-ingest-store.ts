@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Article } from '../core/article.ts';
 import { compareIds } from '../core/compare-ids.ts';
@@ -15,10 +15,14 @@ import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded
 /** A file below `root` for an object key or store path; a key that climbs out of `root` is refused. */
 function inside(root: string, key: string): string {
   const path = resolve(root, key);
-  const rel = relative(root, path);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
-    throw new StorageError(`${key} is not a path inside ${root}`);
+  if (!isBelow(root, path)) throw new StorageError(`${key} is not a path inside ${root}`);
   return path;
+}
+
+/** Whether `path` lies below the folder `root`. */
+function isBelow(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /** Writes a whole file or nothing: a reader never sees half of it. */
@@ -39,6 +43,9 @@ export class LocalUploadedObjects implements UploadedObjects {
 
   async head(key: string): Promise<UploadedObjectHead | undefined> {
     const path = inside(this.root, key);
+    // A link (the file's or a folder's on its path) to outside the folder is no upload: it is never read.
+    const real = await realpath(path).catch(() => undefined);
+    if (real === undefined || !isBelow(await realpath(this.root), real)) return undefined;
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) return undefined;
     const bytes = await readFile(path);

@@ -1,5 +1,16 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ArchiveFile, DigestArchive } from '../core/ports/digest-archive.ts';
+import {
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  ARCHIVE_PAGE,
+  type ArchiveFile,
+  type DigestArchive,
+  PUBLISHED_PAGE_TAG,
+} from '../core/ports/digest-archive.ts';
 
 /** Archived digests as objects under a prefix of the articles bucket. */
 export class S3DigestArchive implements DigestArchive {
@@ -33,5 +44,15 @@ export class S3DigestArchive implements DigestArchive {
       if (error instanceof NoSuchKey) return undefined;
       throw error;
     }
+  }
+
+  async publish(prefix: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectTaggingCommand({
+        Bucket: this.bucket,
+        Key: `${prefix}${ARCHIVE_PAGE}`,
+        Tagging: { TagSet: [{ Key: PUBLISHED_PAGE_TAG.key, Value: PUBLISHED_PAGE_TAG.value }] },
+      }),
+    );
   }
 }

@@ -10,6 +10,11 @@ const hashKeySecretSchema = z.strictObject({ key: z.string().check(z.minLength(3
  * stack generates it). Read once per cold start; it never leaves the function.
  */
 export async function hasherFromSecret(client: SecretsManagerClient, secretId: string): Promise<KeyedHash> {
+  return keyedHasher(Buffer.from(await keyFromSecret(client, secretId), 'utf8'));
+}
+
+/** The key of a Secrets Manager secret `{"key":"<random>"}` of at least 32 characters (the stack generates it). */
+export async function keyFromSecret(client: SecretsManagerClient, secretId: string): Promise<string> {
   const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   let json: unknown;
   try {
@@ -19,5 +24,5 @@ export async function hasherFromSecret(client: SecretsManagerClient, secretId: s
   }
   const parsed = hashKeySecretSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(`secret ${secretId}: ${z.prettifyError(parsed.error)}`);
-  return keyedHasher(Buffer.from(parsed.data.key, 'utf8'));
+  return parsed.data.key;
 }

@@ -336,7 +336,7 @@ export class DigestReview {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'handoff' | 'log'>,
+    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'archive' | 'handoff' | 'log'>,
     options: Pick<ScheduledDigestRunnerOptions, 'onReviewDeadline' | 'now'> = {},
   ) {
     this.onReviewDeadline = options.onReviewDeadline ?? 'send';
@@ -394,13 +394,16 @@ export class DigestReview {
     return decided;
   }
 
-  /** Hands a digest to sending. */
+  /** Publishes the digest's archive page and hands the digest to sending. */
   async handOver(record: DigestRecord): Promise<void> {
+    const archivePrefix = record.archivePrefix ?? '';
+    // Only now: the page's address is predictable, and a digest under review may yet be rejected.
+    await this.deps.archive.publish(archivePrefix);
     // Before the state changes: a crash in between hands over twice (sending dedupes by digestId), never zero times.
     await this.deps.handoff.approved({
       digestId: record.digestId,
-      archivePrefix: record.archivePrefix ?? '',
-      digestKey: `${record.archivePrefix ?? ''}digest.json`,
+      archivePrefix,
+      digestKey: `${archivePrefix}digest.json`,
       windowStart: record.windowStart,
       windowEnd: record.windowEnd,
     });

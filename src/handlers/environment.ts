@@ -117,8 +117,11 @@ const endpointEnvironment = () =>
     SIGNUP_QUEUE_URL: z.optional(z.url()),
     /** ARN of the secret with the key of the client-address hash. */
     HASH_KEY_SECRET: text(),
-    /** "true" when CloudFront fronts the endpoint: the client is CloudFront-Viewer-Address, not the source IP. */
-    TRUST_VIEWER_ADDRESS: z._default(z.enum(['true', 'false']), 'false'),
+    /**
+     * ARN of the secret with the key CloudFront adds to what it forwards, when it fronts the endpoint: the client
+     * of a request with that key is CloudFront-Viewer-Address, not the source IP.
+     */
+    EDGE_KEY_SECRET: z.optional(text()),
   });
 
 /** Settings of the signup worker. */

@@ -1,19 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { type EndpointOptions, handleEndpointRequest } from '../core/subscribers/endpoint.ts';
 
 export type FunctionUrlHandler = (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
 
+/** The header CloudFront adds to what it forwards to the endpoint, holding the stack's edge key. */
+export const EDGE_KEY_HEADER = 'x-digest-edge-key';
+
 /**
  * Adapts a Function URL event to the endpoint. `publicBaseUrl` overrides the link base, which is
- * otherwise the https:// origin the request came in on. With `trustViewerAddress` (CloudFront in front)
- * the client is CloudFront's viewer address rather than the source IP, which is then CloudFront's.
+ * otherwise the https:// origin the request came in on. With `edgeKey` (CloudFront in front) the client of
+ * a request that carries that key is CloudFront's viewer address rather than the source IP, which is then
+ * CloudFront's; a request without it came to the Function URL directly, and its viewer header is the
+ * client's own writing.
  */
 export function createSubscriptionHandler(
-  options: EndpointOptions & { publicBaseUrl?: string; trustViewerAddress?: boolean },
+  options: EndpointOptions & { publicBaseUrl?: string; edgeKey?: string },
 ): FunctionUrlHandler {
+  const fromEdge = (key: string | undefined) =>
+    options.edgeKey !== undefined &&
+    key !== undefined &&
+    timingSafeEqual(digest(key), digest(options.edgeKey));
   return async (event) => {
     const raw = event.body ?? '';
-    const viewer = options.trustViewerAddress ? event.headers['cloudfront-viewer-address'] : undefined;
+    const viewer = fromEdge(event.headers[EDGE_KEY_HEADER])
+      ? event.headers['cloudfront-viewer-address']
+      : undefined;
     const response = await handleEndpointRequest(
       {
         method: event.requestContext.http.method,
@@ -29,4 +41,9 @@ export function createSubscriptionHandler(
     );
     return { statusCode: response.status, headers: response.headers, body: response.body };
   };
+}
+
+/** Equal-length digests, so the comparison takes the same time whatever a guess is. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

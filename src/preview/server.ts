@@ -173,6 +173,10 @@ function handle(
     'content-type': reply.type === 'message/rfc822' ? reply.type : `${reply.type}; charset=utf-8`,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    // Only the studio may frame its pages (it frames the email): another site framing it could hide it and
+    // lure the editor into clicking Approve or Drop theme (clickjacking); the token cannot stop a real click.
+    'content-security-policy': "frame-ancestors 'self'",
+    'x-frame-options': 'SAMEORIGIN',
     ...(reply.download && { 'content-disposition': `attachment; filename="${reply.download}"` }),
   });
   response.end(reply.body);

@@ -28,24 +28,14 @@ describe('digest operator CLI against moto', () => {
     const { r, d, slot, cloud } = await reviewModeSetup(await seeds());
     const { digestId } = await cloud.digest.run(slot);
     const table = ['--digests-table', d.digestsTable];
+    // Approving publishes the digest's archive page, in the articles bucket.
+    const review = [...table, '--bucket', r.bucket, '--approved-queue-url', d.approvedQueueUrl];
 
     // Act
     const paused = await digestCli(['pause', ...table]);
     const status = await digestCli(['status', ...table]);
-    const approved = await digestCli([
-      'approve',
-      digestId,
-      ...table,
-      '--approved-queue-url',
-      d.approvedQueueUrl,
-    ]);
-    const unknown = digestCli([
-      'approve',
-      'digest-19990101T0000Z',
-      ...table,
-      '--approved-queue-url',
-      d.approvedQueueUrl,
-    ]);
+    const approved = await digestCli(['approve', digestId, ...review]);
+    const unknown = digestCli(['approve', 'digest-19990101T0000Z', ...review]);
 
     // Assess
     expect(paused.stdout).toBe('digests are paused\n');

@@ -1,8 +1,8 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../src/core/digest.ts';
 import { WindowLockedError } from '../../src/core/errors.ts';
-import type { RunResult } from '../../src/core/scheduled-digest.ts';
+import type { RunResult, ScheduledDigestRunnerOptions } from '../../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
@@ -41,6 +41,13 @@ async function archivedKeys(r: IngestResources): Promise<string[]> {
 async function archivedDigest(r: IngestResources, key: string): Promise<Digest> {
   const object = await r.s3.send(new GetObjectCommand({ Bucket: r.bucket, Key: key }));
   return JSON.parse((await object.Body?.transformToString()) ?? '{}');
+}
+
+/** The tags of an archived digest's reader page: the public archive site serves only pages tagged public. */
+async function pageTags(r: IngestResources, digestId: string): Promise<Record<string, string>> {
+  const key = (await archivedKeys(r)).find((k) => k.endsWith(`/${digestId}/digest.html`));
+  const { TagSet = [] } = await r.s3.send(new GetObjectTaggingCommand({ Bucket: r.bucket, Key: key }));
+  return Object.fromEntries(TagSet.map((t) => [t.Key, t.Value]));
 }
 
 const citedIds = (digest: Digest) =>
@@ -376,6 +383,37 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await records.get(pending.digestId)).toMatchObject({ state: 'dropped' });
     expect(await approvedMessages(r, d)).toEqual([]);
     expect(await approvedMessages(r, d2)).toEqual([]);
+  });
+});
+
+describe('the public page of an archived digest against moto', () => {
+  it('is published when the digest is handed to sending, never while pending, rejected or dropped', async () => {
+    // Prepare: four schedules (each its own table and slot, so its own archive folder) over the same articles.
+    const r = await createIngestResources();
+    await ingestSeeds(r);
+    const first = nextSlot().getTime();
+    const review = { sendMode: 'review', reviewHours: 1, onReviewDeadline: 'drop' } as const;
+    const schedule = async (minute: number, options: ScheduledDigestRunnerOptions) => {
+      const { digest } = scheduledDigest(r, await createDigestResources(r), options);
+      return { digest, digestId: (await digest.run(new Date(first + minute * 60_000))).digestId };
+    };
+    const toApprove = await schedule(0, review);
+    const toReject = await schedule(1, review);
+    const toDrop = await schedule(2, { ...review, now: () => new Date(first + 3 * 3_600_000) });
+    const auto = await schedule(3, {});
+    const whilePending = await pageTags(r, toApprove.digestId);
+
+    // Act
+    await toApprove.digest.review.approve(toApprove.digestId);
+    await toReject.digest.review.reject(toReject.digestId);
+    await toDrop.digest.review.settleExpiredReviews();
+
+    // Assess
+    expect(whilePending).toEqual({});
+    expect(await pageTags(r, toApprove.digestId)).toEqual({ archive: 'public' });
+    expect(await pageTags(r, auto.digestId)).toEqual({ archive: 'public' });
+    expect(await pageTags(r, toReject.digestId)).toEqual({});
+    expect(await pageTags(r, toDrop.digestId)).toEqual({});
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignupLimits } from '../../src/core/subscribers/service.ts';
+import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
 import { recordingObservability } from '../support/logs.ts';
@@ -13,6 +14,7 @@ import {
   KEY_SECRET,
   LINK_BASE,
   mailsTo,
+  sesEvent,
   subscriberStack,
   subscriptionService,
 } from '../support/subscribers.ts';
@@ -86,6 +88,20 @@ describe('signup abuse limits against moto', () => {
     expect(await mailsTo(email, ownMoto.endpoint)).toHaveLength(3);
   });
 
+  it('counts the per-address limit per mailbox: plus-addressed spellings of one inbox share it', async () => {
+    // prepare: many clients (or one with a whole IPv6 /48) aiming at one inbox through its subaddresses.
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 1000, windowMs: HOUR } });
+    const base = unique('bombed');
+    const addresses = Array.from({ length: 12 }, (_, n) => base.replace('@', `+${n}@`));
+
+    // act
+    for (const address of addresses) await handler(signupEvent(`email=${encodeURIComponent(address)}`));
+    await drainSignups(stack, service);
+
+    // assess: the inbox gets the day's three confirmation mails, not twelve.
+    expect(await mailCount(ownMoto.endpoint, addresses)).toBe(3);
+  });
+
   it('lets one client sign up only its hourly limit of addresses, whatever they are', {
     timeout: 120_000,
   }, async () => {
@@ -106,9 +122,92 @@ describe('signup abuse limits against moto', () => {
     const codes = answers.map(status);
     expect(codes.filter((c) => c === 200)).toHaveLength(10);
     expect(codes.filter((c) => c === 429)).toHaveLength(190);
-    expect(mails).toBe(10);
+    // Ten signups reach the worker; the inbox behind them gets its day's three mails (per mailbox).
+    expect(mails).toBe(3);
     expect(status(other)).toBe(200);
     await drainSignups(stack, service);
+  });
+
+  it('counts an IPv6 client by its /64: addresses rotated within the prefix share one limit', async () => {
+    // prepare: one home or cloud host gets a whole /64, so a new source address per request costs nothing.
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 10, windowMs: HOUR } });
+    const sources = Array.from({ length: 20 }, (_, n) => `2001:db8:5:6:${(n + 1).toString(16)}::${n + 7}`);
+    const signup = (source: string) =>
+      handler(signupEvent(`email=${encodeURIComponent(unique('v6'))}`, source));
+
+    // act: one at a time, so exactly the first ten fit; the written forms of one prefix vary as they may.
+    const codes: number[] = [];
+    for (const source of sources) codes.push(status(await signup(source)));
+    const sameHostOtherForm = status(await signup('2001:0db8:0005:0006:0000:0000:0000:0001'));
+    const otherPrefix = status(await signup('2001:db8:5:7::1'));
+
+    // assess
+    expect(codes).toEqual([...Array(10).fill(200), ...Array(10).fill(429)]);
+    expect(sameHostOtherForm).toBe(429);
+    expect(otherPrefix).toBe(200);
+    await drainSignups(stack, service);
+  });
+
+  it('behind CloudFront, counts the viewer address only on requests that carry the edge key', async () => {
+    // prepare: CloudFront adds the key to what it forwards; a client calling the Function URL directly can
+    // write CloudFront's viewer header itself, a new address on each request, but not the key.
+    const edgeKey = 'edge-key-of-this-stack-0123456789abcdef';
+    const service = subscriptionService(stack, () => new Date(), { perClient: { max: 10, windowMs: HOUR } });
+    const handler = createSubscriptionHandler({
+      service,
+      newsletter: 'Morning Brief',
+      signupEnabled: true,
+      edgeKey,
+    });
+    const signup = (viewer: string, key?: string) => {
+      const event = signupEvent(`email=${encodeURIComponent(unique('edge'))}`, '203.0.113.50');
+      event.headers['cloudfront-viewer-address'] = viewer;
+      if (key !== undefined) event.headers['x-digest-edge-key'] = key;
+      return handler(event);
+    };
+
+    // act
+    const forged: number[] = [];
+    for (let n = 1; n <= 20; n++)
+      forged.push(status(await signup(`192.0.2.${n}:443`, n % 2 ? 'guess' : undefined)));
+    const throughEdge = [
+      status(await signup('198.51.100.201:50000', edgeKey)),
+      status(await signup('2001:db8:9::1:50000', edgeKey)),
+    ];
+
+    // assess: the forged ones all counted as their real source; the edge's as their viewers.
+    expect(forged).toEqual([...Array(10).fill(200), ...Array(10).fill(429)]);
+    expect(throughEdge).toEqual([200, 200]);
+    await drainSignups(stack, service);
+  });
+
+  it('mails no more confirmations to an address whose owner marked one as spam, until it is erased', async () => {
+    // prepare: a stranger signs up someone who never asked; they mark the confirmation mail as spam.
+    const { service, handler } = await endpointFor(stack, { perClient: { max: 1000, windowMs: HOUR } });
+    const feedback = createFeedbackHandler({
+      log: recordingObservability().log,
+      repository: stack.repository,
+      logHash: stack.hash,
+    });
+    const email = unique('spam-button');
+    const subaddress = email.replace('@', '+again@');
+    const signup = async (address: string) => {
+      await handler(signupEvent(`email=${encodeURIComponent(address)}`));
+      await drainSignups(stack, service);
+      return mailCount(ownMoto.endpoint, [email, subaddress]);
+    };
+    const first = await signup(email);
+
+    // act
+    await feedback(sesEvent('complaint', { from: 'annoyed@mail.example.com', to: email }));
+    const afterComplaint = [await signup(email), await signup(subaddress)];
+    await service.erase(email);
+    const afterErasure = await signup(email);
+
+    // assess: each further mail would be another complaint against the account (SES reviews it at 0.1 %).
+    expect(first).toBe(1);
+    expect(afterComplaint).toEqual([1, 1]);
+    expect(afterErasure).toBe(2);
   });
 
   it('stops confirmation mails at the hourly global cap, whichever clients ask', async () => {

@@ -330,6 +330,8 @@ class Model {
   readonly erased = [false, false];
   /** Set by a complaint, cleared only by an erasure: such an address must never be active again by signup alone. */
   readonly complained = [false, false];
+  /** Set by a complaint about a mail to an address with no record (a confirmation), cleared by an erasure. */
+  readonly complainedWithoutRecord = [false, false];
   readonly links: ModelLink[] = [];
   /** Mails this step should send, in order. */
   mails: ModelLink[] = [];
@@ -375,8 +377,12 @@ class Model {
     if (!this.take(`client#${step.client}`, LIMITS.perClientPerHour, HOUR)) {
       return { status: 429, body: pages.tooManyRequestsPage(PAGE) };
     }
-    const status = this.records[step.person]?.status;
-    if (status !== 'active' && status !== 'complained') {
+    const record = this.records[step.person];
+    const status = record?.status;
+    const noMore = record
+      ? status === 'active' || status === 'complained'
+      : this.complainedWithoutRecord[step.person];
+    if (!noMore) {
       this.sendConfirmation(
         step.person,
         storedSpelling(who, step.variant),
@@ -436,7 +442,10 @@ class Model {
 
   feedback(person: number, event: Extract<Step, { kind: 'feedback' }>['event']): void {
     const record = this.records[person];
-    if (!record) return;
+    if (!record) {
+      if (event === 'complaint') this.complainedWithoutRecord[person] = true;
+      return;
+    }
     if (event === 'complaint') {
       this.complained[person] = true;
       this.setStatus(record, 'complained');
@@ -493,6 +502,7 @@ class Model {
     this.records[step.person] = undefined;
     this.erased[step.person] = true;
     this.complained[step.person] = false;
+    this.complainedWithoutRecord[step.person] = false;
     for (const link of this.links) if (link.person === step.person) link.open = false;
     return { out: `${spell(who, step.variant)}: ${had ? 'erased and suppressed' : 'no record; suppressed'}` };
   }
@@ -1064,5 +1074,18 @@ describe('subscriber lifecycle against a reference model, on moto', () => {
 
     expect(mails).toBe(1);
     expect(stored.map((s) => s.email)).toEqual([expect.stringMatching(/@m\w+\.bücher\.example$/)]);
+  });
+
+  it('mails no more confirmations to an address with no record whose owner complained about one', async () => {
+    const { stored, mails } = await runSequence([
+      signupOf({ person: 1, variant: 2 }),
+      { kind: 'feedback', target: 1, event: 'complaint', records: 1 },
+      signupOf({ person: 1, variant: 0, client: 1 }),
+      { kind: 'delete', person: 1, variant: 0 },
+      signupOf({ person: 1, variant: 1, client: 2 }),
+    ]);
+
+    expect(stored).toEqual([]);
+    expect(mails).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -100,6 +100,24 @@ describe('digest subscribers against moto', () => {
       consent_source: 'import',
       topics: 'ai;chips',
     });
+  });
+
+  it('writes the export readable by its owner only, also over a file others could read', async () => {
+    // prepare: a file left readable by everyone (an older export, a shared folder, a name planted in /tmp).
+    const folder = await mkdtemp(join(tmpdir(), 'subscribers-'));
+    const fresh = join(folder, 'fresh.csv');
+    const existing = join(folder, 'existing.csv');
+    await writeFile(existing, 'old\n', { mode: 0o644 });
+
+    // act
+    await digest('export', fresh);
+    await digest('export', existing);
+
+    // assess
+    const mode = async (file: string) => (await stat(file)).mode & 0o777;
+    expect(await mode(fresh)).toBe(0o600);
+    expect(await mode(existing)).toBe(0o600);
+    expect(await readFile(existing, 'utf8')).toMatch(/^id,email,/);
   });
 
   it('deletes a person, keeps only a hash, and refuses to import or add them again', async () => {

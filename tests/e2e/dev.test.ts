@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,5 +136,27 @@ describe('digest dev --watch', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('reads nothing outside the folder: a link dropped into it, to a file or a folder, is not followed', async () => {
+    // Prepare: a file and a folder of the editor's outside the watched folder (say a hostile archive, once
+    // unpacked, links to them), and a sentinel file dropped after the links to know they were handled.
+    const outside = join(work, 'private');
+    await mkdir(outside);
+    await cp(join('seeds', '002_e4b0cc16b253e023.txt'), join(outside, 'memo.txt'));
+    const sentinel = '003_15bae5066eb9f954.txt';
+
+    // Act
+    await symlink(join(outside, 'memo.txt'), join(drop, 'linked-memo.txt'));
+    await symlink(outside, join(drop, 'linked-folder'));
+    await dev.settled();
+    await cp(join('seeds', sentinel), join(drop, sentinel));
+
+    // Assess
+    await expect.poll(articleIds, { timeout: 10_000 }).toContain(sentinel);
+    await dev.settled();
+    const keys = Object.values(await indexEntries()).map((entry) => entry.key);
+    expect(keys.filter((key) => key.startsWith('linked'))).toEqual([]);
+    expect(articleIds().filter((id) => id.startsWith('linked'))).toEqual([]);
   });
 });

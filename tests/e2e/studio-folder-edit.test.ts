@@ -1,4 +1,6 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +112,34 @@ describe('studio edits in folder mode', () => {
       expect(studio.current().digest?.themes[0]?.points[0]?.text).toBe(alternative);
     } finally {
       await browser.close();
+    }
+  });
+
+  it('cannot be framed by another site, so a lured click in a hidden frame edits nothing (Chromium)', async () => {
+    // Prepare: a page of another origin that frames the studio (clickjacking: the frame is made invisible and
+    // the editor lured into clicking where "Drop theme" or "Approve" sits).
+    const version = studio.current().edited?.version;
+    const attacker = createServer((_, response) =>
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<!doctype html><iframe id="bait" src="${studio.url}" width="1000" height="800"></iframe>`),
+    );
+    await new Promise<void>((done) => attacker.listen(0, '127.0.0.1', done));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+
+      // Act
+      await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+      const framed = page.frameLocator('#bait');
+
+      // Assess: the browser refuses to show the studio inside another site's page.
+      expect(await framed.locator('[data-edit="drop-theme"]').count()).toBe(0);
+      expect(await framed.locator('#editor').count()).toBe(0);
+      expect(studio.current().edited?.version).toBe(version);
+    } finally {
+      await browser.close();
+      await new Promise((done) => attacker.close(done));
     }
   });
 });

@@ -100,7 +100,7 @@ describe('public archive site in the digest stack', () => {
     });
   });
 
-  it("lets CloudFront read only digests/*/digest.html, and only this distribution's requests", () => {
+  it("lets CloudFront read only published digests/*/digest.html pages, and only this distribution's requests", () => {
     const { template, stack } = synthesised;
     const statements = cloudFrontStatements(template);
     expect(statements).toHaveLength(1);
@@ -130,6 +130,8 @@ describe('public archive site in the digest stack', () => {
               ],
             ],
           },
+          // A page is public once its digest is handed to sending: pending and rejected ones stay private.
+          's3:ExistingObjectTag/archive': 'public',
         },
       },
     });

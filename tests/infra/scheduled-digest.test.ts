@@ -131,6 +131,26 @@ describe('scheduled digest infrastructure', () => {
     }
   });
 
+  it('lets the digest role publish archive pages (tag digests/*/digest.html) and tag nothing else', () => {
+    const statements = Object.values(stack.template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const tagging = statements.filter((s) => [s.Action].flat().some((a) => /Tagging/.test(a)));
+    const bucketId = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
+    expect(tagging).toEqual([
+      expect.objectContaining({
+        Action: 's3:PutObjectTagging',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/digests/*/digest.html']] },
+      }),
+    ]);
+    const policyOf = (id: string) =>
+      Object.entries(stack.template.findResources('AWS::IAM::Policy')).find(([, p]) =>
+        JSON.stringify(p.Properties.Roles).includes(id),
+      )?.[1].Properties.PolicyDocument.Statement as unknown[];
+    expect(policyOf('ScheduledDigestHandlerRole')).toContainEqual(tagging[0]);
+  });
+
   it('stays clean under cdk-nag AwsSolutions', () => {
     const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
     expect(nag?.violations).toEqual([]);

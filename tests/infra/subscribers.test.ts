@@ -184,7 +184,7 @@ describe('Subscribers construct: abuse limits', () => {
           CONFIRMATIONS_PER_HOUR: '50',
           SIGNUP_QUEUE_URL: { Ref: stack.getLogicalId(subscribers.signupQueue?.node.defaultChild as never) },
           HASH_KEY_SECRET: { Ref: stack.getLogicalId(subscribers.hashKeySecret.node.defaultChild as never) },
-          TRUST_VIEWER_ADDRESS: 'false',
+          EDGE_KEY_SECRET: Match.absent(),
         }),
       },
     });
@@ -226,12 +226,29 @@ describe('Subscribers construct: abuse limits', () => {
         }),
       ],
     });
+    // CloudFront adds the stack's edge key (a generated secret, resolved at deploy) to what it forwards, and
+    // the endpoint trusts CloudFront-Viewer-Address only on requests that carry it.
+    const [edgeKey] = Object.keys(template.findResources('AWS::SecretsManager::Secret')).filter((id) =>
+      id.includes('EdgeKey'),
+    );
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ WebACLId: Match.anyValue() }),
+      DistributionConfig: Match.objectLike({
+        WebACLId: Match.anyValue(),
+        Origins: [
+          Match.objectLike({
+            OriginCustomHeaders: [{ HeaderName: 'x-digest-edge-key', HeaderValue: Match.anyValue() }],
+          }),
+        ],
+      }),
+    });
+    const origin = Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties
+      .DistributionConfig.Origins[0];
+    expect(origin.OriginCustomHeaders[0].HeaderValue).toEqual({
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: edgeKey }, ':SecretString:key::}}']],
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Subscriber signup'),
-      Environment: { Variables: Match.objectLike({ TRUST_VIEWER_ADDRESS: 'true' }) },
+      Environment: { Variables: Match.objectLike({ EDGE_KEY_SECRET: { Ref: edgeKey } }) },
     });
     expect(report).toBeDefined();
     expect(() =>

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SubscriberRejectedError } from '../../src/core/errors.ts';
 import { parseImportCsv, subscribersToCsv } from '../../src/core/subscribers/csv.ts';
+import { rateLimitedClient } from '../../src/core/subscribers/service.ts';
 import {
   addressHash,
   asciiEmail,
   createSubscriber,
+  mailboxOf,
   normaliseEmail,
   receivesMail,
   transition,
@@ -68,6 +70,34 @@ describe('subscriber model', () => {
     expect(complained).toMatchObject({ status: 'complained', changedAt: later.toISOString() });
     expect(() => transition(complained, 'active', later)).toThrow('cannot go from complained to active');
     expect(transition(complained, 'pending', later).status).toBe('pending');
+  });
+});
+
+describe('the mailbox a per-address limit counts', () => {
+  it('is the address without its subaddress', () => {
+    expect(mailboxOf('lin+news@bücher.example')).toBe('lin@bücher.example');
+    expect(mailboxOf('lin+a+b@example.org')).toBe('lin@example.org');
+    expect(mailboxOf('ada@example.org')).toBe('ada@example.org');
+    // A local part that is all subaddress, or a + in no local part, is left as it is.
+    expect(mailboxOf('+news@example.org')).toBe('+news@example.org');
+  });
+});
+
+describe('the client a signup limit counts', () => {
+  it('is an IPv4 address as it is, and the /64 of an IPv6 one, however it is written', () => {
+    expect(rateLimitedClient('198.51.100.23')).toBe('198.51.100.23');
+    expect(
+      [
+        '2001:db8:5:6::1',
+        '2001:0DB8:0005:0006:ffff:0:0:9',
+        '2001:db8:5:6:1:2:198.51.100.1',
+        '2001:db8:5:6::',
+      ].map(rateLimitedClient),
+    ).toEqual(Array(4).fill('2001:db8:5:6::/64'));
+    expect(rateLimitedClient('2001:db8:5:7::1')).toBe('2001:db8:5:7::/64');
+    // An IPv4 client seen through an IPv6 socket is that IPv4 address.
+    expect(rateLimitedClient('::ffff:198.51.100.23')).toBe('198.51.100.23');
+    expect(rateLimitedClient('::FFFF:c633:6417')).toBe('198.51.100.23');
   });
 });
 

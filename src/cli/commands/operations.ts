@@ -1,6 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { S3DigestArchive } from '../../adapters/s3-digest-archive.ts';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
 import { DigestError } from '../../core/errors.ts';
 import type { DigestRecord } from '../../core/ports/digest-records.ts';
@@ -31,9 +33,10 @@ const records = digestRecords;
 
 export async function reviewer(options: OperatorOptions): Promise<DigestReview> {
   const quiet: Logger = { info() {}, warn() {}, error() {} };
-  const { approvedQueueUrl } = await stackResources(options, ['approvedQueueUrl']);
+  const { approvedQueueUrl, bucket } = await stackResources(options, ['approvedQueueUrl', 'bucket']);
   const handoff = new SqsDigestHandoff(new SQSClient(clientConfig(options)), approvedQueueUrl);
-  return new DigestReview({ records: await records(options), handoff, log: quiet });
+  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
+  return new DigestReview({ records: await records(options), archive, handoff, log: quiet });
 }
 
 function describe(record: DigestRecord): string {

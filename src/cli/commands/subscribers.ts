@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
@@ -128,7 +129,7 @@ export function registerSubscribers(program: Command): void {
       const all: Subscriber[] = [];
       for await (const s of (await repository(subscribers.opts<ConnectionOptions>())).list()) all.push(s);
       all.sort((a, b) => compareIds(a.createdAt, b.createdAt));
-      await writeFile(file, subscribersToCsv(all), { mode: 0o600 });
+      await writePrivateFile(file, subscribersToCsv(all));
       console.log(`${all.length} subscribers written to ${file}`);
     });
 
@@ -192,4 +193,19 @@ async function service(
     ...(mailer ? { mailer } : {}),
   });
   return { service, linkBase };
+}
+
+/**
+ * Personal data goes into a new file only its owner can read, moved over `file`: a file already there keeps
+ * its own permissions when written to, and may be readable by others (an older export, a name planted in /tmp).
+ */
+async function writePrivateFile(file: string, data: string): Promise<void> {
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, data, { mode: 0o600, flag: 'wx' });
+  try {
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

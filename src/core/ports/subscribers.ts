@@ -34,6 +34,14 @@ export interface SubscriberRepository {
   suppress(addressHash: string, at: Date): Promise<void>;
   isSuppressed(addressHash: string): Promise<boolean>;
   unsuppress(addressHash: string): Promise<void>;
+  /**
+   * Records that a mailbox with no subscriber record complained about our mail (a confirmation mail a
+   * stranger's signup caused), by the hash of its address without subaddress (mailboxOf): no signup mails it
+   * again until it is erased.
+   */
+  recordComplaint(addressHash: string, at: Date): Promise<void>;
+  hasComplained(addressHash: string): Promise<boolean>;
+  forgetComplaint(addressHash: string): Promise<void>;
 }
 
 /** A limit of `max` events per fixed window of `windowMs`. */

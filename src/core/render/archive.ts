@@ -1,5 +1,5 @@
 import type { Digest } from '../digest.ts';
-import type { ArchiveFile } from '../ports/digest-archive.ts';
+import { ARCHIVE_PAGE, type ArchiveFile } from '../ports/digest-archive.ts';
 import type { DigestRenderer } from '../ports/digest-renderer.ts';
 import { renderSampleEmail } from './sample.ts';
 import type { EmailSettings } from './settings.ts';
@@ -18,7 +18,7 @@ export class EmailArchiveRenderer implements DigestRenderer {
   async render(digest: Digest): Promise<ArchiveFile[]> {
     const email = await renderSampleEmail(digest, this.templates, this.settings);
     return [
-      { name: 'digest.html', body: email.html, contentType: 'text/html; charset=utf-8' },
+      { name: ARCHIVE_PAGE, body: email.html, contentType: 'text/html; charset=utf-8' },
       { name: 'digest.txt', body: email.text, contentType: 'text/plain; charset=utf-8' },
       { name: 'digest.eml', body: email.eml, contentType: 'message/rfc822' },
     ];

@@ -1,7 +1,7 @@
 import { SubscriberRejectedError } from '../errors.ts';
 import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
 import * as z from '../zod.ts';
-import { addressHash, type KeyedHash, normaliseEmail, transition } from './subscriber.ts';
+import { addressHash, type KeyedHash, mailboxOf, normaliseEmail, transition } from './subscriber.ts';
 
 /**
  * One SES event (event publishing: `eventType`; identity notifications: `notificationType`),
@@ -118,7 +118,11 @@ export async function applyFeedback(
     await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at, event.tags);
     const subscriber = email === undefined ? undefined : await options.repository.findByEmail(email);
     if (!subscriber) {
-      results.push({ recipient, action: 'unknown-recipient' });
+      // A confirmation mail a stranger's signup caused: the next one would be another complaint.
+      if (event.kind === 'complaint' && email !== undefined) {
+        await options.repository.recordComplaint(addressHash(mailboxOf(email)), event.at);
+        results.push({ recipient, action: 'complained' });
+      } else results.push({ recipient, action: 'unknown-recipient' });
       continue;
     }
     let action: FeedbackAction;

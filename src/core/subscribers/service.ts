@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { ConfigError, SubscriberRejectedError } from '../errors.ts';
 import type {
   ConfirmationMailer,
@@ -13,6 +14,7 @@ import {
   addressHash,
   createSubscriber,
   type KeyedHash,
+  mailboxOf,
   type NewSubscriber,
   normaliseEmail,
   normaliseTopics,
@@ -105,7 +107,7 @@ export class SubscriptionService {
     if (!this.queue || !this.clientHash) throw new ConfigError('signup needs a queue and a client hash key');
     const email = normaliseEmail(request.email);
     const now = this.clock();
-    const client = `client#${this.clientHash(clientAddress)}`;
+    const client = `client#${this.clientHash(rateLimitedClient(clientAddress))}`;
     if (!(await this.limiter.take(client, this.limits.perClient, now))) return false;
     await this.queue.enqueue({
       email,
@@ -128,6 +130,9 @@ export class SubscriptionService {
     const email = normaliseEmail(request.email);
     const existing = await this.repository.findByEmail(email);
     if (existing?.status === 'active' || existing?.status === 'complained') return 'not-needed';
+    // Its owner marked an earlier confirmation mail as spam, before there was any record.
+    if (!existing && (await this.repository.hasComplained(addressHash(mailboxOf(email)))))
+      return 'not-needed';
     const now = this.clock();
     return this.sendConfirmation(
       {
@@ -275,6 +280,7 @@ export class SubscriptionService {
     const email = normaliseEmail(rawEmail);
     const subscriber = await this.repository.findByEmail(email);
     await this.repository.suppress(addressHash(email), this.clock());
+    await this.repository.forgetComplaint(addressHash(mailboxOf(email)));
     await this.repository.removePendingSignups(email);
     if (subscriber) await this.repository.remove(subscriber.id);
     return subscriber !== undefined;
@@ -290,7 +296,8 @@ export class SubscriptionService {
     now: Date,
   ): Promise<ConfirmationOutcome> {
     if (!this.mailer) throw new SubscriberRejectedError('signup', 'no confirmation mailer is configured');
-    const address = `address#${addressHash(signup.email)}`;
+    // Per mailbox: subaddresses (lin+1@, lin+2@, ...) would otherwise each bring three more mails to one inbox.
+    const address = `address#${addressHash(mailboxOf(signup.email))}`;
     if (!(await this.limiter.take(address, this.limits.perAddress, now))) return 'address-limit';
     if (!(await this.limiter.take('global', this.limits.global, now))) return 'global-limit';
     const pending: PendingSignup = {
@@ -306,4 +313,39 @@ export class SubscriptionService {
     });
     return 'sent';
   }
+}
+
+/**
+ * Who the per-client limit counts: an IPv4 address, or the /64 of an IPv6 one. A single host or home line
+ * gets a whole /64, so counting each IPv6 address apart would let one client take a fresh limit per request.
+ */
+export function rateLimitedClient(address: string): string {
+  if (!isIPv6(address)) return address;
+  const groups = ipv6Groups(address);
+  const [, , , , , mark = 0, high = 0, low = 0] = groups;
+  // ::ffff:a.b.c.d is an IPv4 client seen through an IPv6 socket.
+  if (groups.slice(0, 5).every((group) => group === 0) && mark === 0xffff)
+    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, `::` and a dotted IPv4 tail expanded. */
+function ipv6Groups(address: string): number[] {
+  const parse = (part: string | undefined) =>
+    (part ? part.split(':') : []).flatMap((group) =>
+      group.includes('.') ? dottedGroups(group) : [Number.parseInt(group, 16)],
+    );
+  const [head, tail] = address.split('::');
+  const first = parse(head);
+  const last = parse(tail);
+  return [...first, ...Array(8 - first.length - last.length).fill(0), ...last];
+}
+
+/** The two groups an IPv4 tail (a.b.c.d) of an IPv6 address stands for. */
+function dottedGroups(dotted: string): number[] {
+  const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number);
+  return [(a << 8) | b, (c << 8) | d];
 }

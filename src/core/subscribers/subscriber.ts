@@ -79,6 +79,16 @@ export function normaliseEmail(raw: string, where = 'email'): string {
   return email;
 }
 
+/**
+ * The mailbox an address delivers to, for the per-address limit and kept complaints: the address without its
+ * subaddress (`lin+news@x` is `lin@x`), which most providers deliver to the same inbox.
+ */
+export function mailboxOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  const plus = email.indexOf('+');
+  return plus > 0 && plus < at ? `${email.slice(0, plus)}${email.slice(at)}` : email;
+}
+
 /** The address in the ASCII form SES and DNS need (punycode domain). */
 export function asciiEmail(email: string): string {
   const at = email.lastIndexOf('@');
