@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { ConfigError, SubscriberRejectedError } from '../errors.ts';
 import type {
   ConfirmationMailer,
@@ -318,34 +318,11 @@ export class SubscriptionService {
 /**
  * Who the per-client limit counts: an IPv4 address, or the /64 of an IPv6 one. A single host or home line
  * gets a whole /64, so counting each IPv6 address apart would let one client take a fresh limit per request.
+ * An IPv4 client seen through an IPv6 socket (`::ffff:a.b.c.d`) counts as its IPv4 address.
  */
 export function rateLimitedClient(address: string): string {
-  if (!isIPv6(address)) return address;
-  const groups = ipv6Groups(address);
-  const [, , , , , mark = 0, high = 0, low = 0] = groups;
-  // ::ffff:a.b.c.d is an IPv4 client seen through an IPv6 socket.
-  if (groups.slice(0, 5).every((group) => group === 0) && mark === 0xffff)
-    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.toString(16))
-    .join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of a valid IPv6 address, `::` and a dotted IPv4 tail expanded. */
-function ipv6Groups(address: string): number[] {
-  const parse = (part: string | undefined) =>
-    (part ? part.split(':') : []).flatMap((group) =>
-      group.includes('.') ? dottedGroups(group) : [Number.parseInt(group, 16)],
-    );
-  const [head, tail] = address.split('::');
-  const first = parse(head);
-  const last = parse(tail);
-  return [...first, ...Array(8 - first.length - last.length).fill(0), ...last];
-}
-
-/** The two groups an IPv4 tail (a.b.c.d) of an IPv6 address stands for. */
-function dottedGroups(dotted: string): number[] {
-  const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number);
-  return [(a << 8) | b, (c << 8) | d];
+  if (!ipaddr.isValid(address)) return address;
+  const ip = ipaddr.process(address);
+  if (ip.kind() === 'ipv4') return ip.toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${ip.toString()}/64`).toString()}/64`;
 }
