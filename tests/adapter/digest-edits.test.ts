@@ -6,6 +6,7 @@ import { templateFolder } from '../../src/adapters/template-folder.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { applyEdits } from '../../src/core/edits.ts';
 import { EditConflictError } from '../../src/core/errors.ts';
+import { renderDigestEmail } from '../../src/core/render/email.ts';
 import { renderSampleEmail } from '../../src/core/render/sample.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
@@ -94,7 +95,8 @@ describe('editing a pending digest, against moto', () => {
       expect(JSON.parse(await archived('digest.json'))).toEqual(edited);
       // What the editor sees is what the core renders for the edited digest, byte for byte.
       const expected = await renderSampleEmail(edited, templates, settings);
-      expect(await archived('digest.html')).toBe(expected.html);
+      const page = await renderDigestEmail(edited, templates, settings, { webPage: true });
+      expect(await archived('digest.html')).toBe(page.html);
       expect(await archived('digest.txt')).toBe(expected.text);
       const eml = await simpleParser(await archived('digest.eml'));
       expect(eml.subject).toBe('Rehab, quakes and borders');

@@ -17,6 +17,11 @@ export interface RenderedDigest {
   placeholders: RecipientPlaceholders;
 }
 
+export interface RenderOptions {
+  /** Render the archive site's public page rather than the email (see EmailView.webPage). @default false */
+  webPage?: boolean;
+}
+
 /** Who one copy is for. URLs must be https. */
 export interface Recipient {
   /** Used in the greeting; omitted gives a greeting without a name. */
@@ -48,11 +53,12 @@ export async function renderDigestEmail(
   digest: Digest,
   templates: EmailTemplates,
   settings: EmailSettings,
+  options: RenderOptions = {},
 ): Promise<RenderedDigest> {
   const placeholders = placeholderTokens(digest, settings);
   let shown = Math.max(1, Math.min(settings.maxThemes, digest.themes.length));
   for (;;) {
-    const rendered = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders);
+    const rendered = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders, options);
     const fits = Math.min(
       MAX_TEXT_BYTES / Buffer.byteLength(rendered.text),
       MAX_HTML_BYTES / Buffer.byteLength(rendered.html),
@@ -67,8 +73,9 @@ function renderParts(
   templates: EmailTemplates,
   settings: EmailSettings,
   placeholders: RecipientPlaceholders,
+  options: RenderOptions,
 ): RenderedDigest {
-  const view = buildEmailView(digest, settings, placeholders);
+  const view = buildEmailView(digest, settings, placeholders, options.webPage);
   const subject = oneLine(templates.subject(view));
   const html = templates.html({ ...view, subject });
   const text = `${templates

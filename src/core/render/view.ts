@@ -24,6 +24,11 @@ export interface EmailView {
   preheader: string;
   dateLabel: string;
   greeting: string;
+  /**
+   * The archive site's public page of the digest, not a subscriber's copy: no greeting, no reason for getting
+   * it and no unsubscribe or preferences link (a page has no reader to address; its links would be a sample's).
+   */
+  webPage: boolean;
   archiveUrl?: string;
   /** The editor's note, shown under the greeting. */
   intro?: string;
@@ -108,6 +113,7 @@ export function buildEmailView(
   digest: Digest,
   settings: EmailSettings,
   placeholders: RecipientPlaceholders,
+  webPage = false,
 ): EmailView {
   const longDates = new Intl.DateTimeFormat(settings.lang, { dateStyle: 'long', timeZone: 'UTC' });
   const shortDates = new Intl.DateTimeFormat(settings.lang, { dateStyle: 'medium', timeZone: 'UTC' });
@@ -131,7 +137,9 @@ export function buildEmailView(
     preheader: preheader(digest, labels),
     dateLabel: formatDate(digest.generatedAt, longDates) ?? '',
     greeting: placeholders.greeting,
-    archiveUrl: settings.footer.archiveUrl,
+    webPage,
+    // The page itself is what "View in browser" would open.
+    ...(!webPage && { archiveUrl: settings.footer.archiveUrl }),
     ...(intro && { intro }),
     topStories:
       themes.length > 1 ? themes.map(({ number, label, anchor }) => ({ number, label, anchor })) : [],

@@ -188,6 +188,32 @@ describe('renderDigestEmail', () => {
   });
 });
 
+describe('the archive site page (webPage)', () => {
+  it('is the email without a greeting, a reason, per-reader links or "View in browser", and keeps the sender', async () => {
+    // Prepare
+    const digest = busyDigest(3);
+    const settings = parseEmailSettings({ footer: { archiveUrl: 'https://archive.example.com/d/1.html' } });
+
+    // Act
+    const email = personalise(await renderDigestEmail(digest, templates, settings), reader);
+    const page = await renderDigestEmail(digest, templates, settings, { webPage: true });
+
+    // Assess: the page has no reader, so nothing that speaks to one or links for one.
+    const { document } = parseHTML(page.html);
+    const links = [...document.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? '');
+    expect(links.some((href) => /token=|archive\.example\.com/.test(href))).toBe(false);
+    expect(page.html).not.toMatch(/Unsubscribe|Manage preferences|View in browser|Hello/);
+    expect(page.html).not.toContain(settings.footer.reason);
+    for (const token of Object.values(page.placeholders)) expect(page.html).not.toContain(token);
+    for (const line of settings.footer.postalAddress) expect(page.html).toContain(line);
+    // Everything the stories say is the email's.
+    const stories = (html: string) =>
+      [...parseHTML(html).document.querySelectorAll('h2, li')].map((node) => node.textContent);
+    expect(stories(page.html)).toEqual(stories(email.html));
+    expect(email.html).toContain('Unsubscribe');
+  });
+});
+
 describe('personalise', () => {
   it('fills every per-recipient placeholder, escaped for HTML and verbatim for text, and leaves none', async () => {
     // Prepare

@@ -19,15 +19,17 @@ describe('precompileTemplates', () => {
 
     for (const themes of [0, 1, 3, 25]) {
       for (const archiveUrl of [undefined, 'https://archive.example.com/d/1.html']) {
-        const settings = parseEmailSettings(archiveUrl ? { footer: { archiveUrl } } : {});
-        const digest = busyDigest(themes);
-        // Act
-        const rendered = await renderDigestEmail(digest, templates, settings);
-        const view = buildEmailView(digest, settings, rendered.placeholders);
-        const before = await renderedAtRunTime(files, { ...view, subject: rendered.subject });
+        for (const webPage of [false, true]) {
+          const settings = parseEmailSettings(archiveUrl ? { footer: { archiveUrl } } : {});
+          const digest = busyDigest(themes);
+          // Act
+          const rendered = await renderDigestEmail(digest, templates, settings, { webPage });
+          const view = buildEmailView(digest, settings, rendered.placeholders, webPage);
+          const before = await renderedAtRunTime(files, { ...view, subject: rendered.subject });
 
-        // Assess
-        expect(normaliseHtml(rendered.html)).toBe(normaliseHtml(before));
+          // Assess
+          expect(normaliseHtml(rendered.html)).toBe(normaliseHtml(before));
+        }
       }
     }
   });
