@@ -333,8 +333,16 @@ if (editorPanel) {
     else if (kind === 'subject') edit({ kind, text: document.getElementById('edit-subject').value });
     else if (kind === 'note') edit({ kind, text: document.getElementById('edit-note').value });
   });
+  // A decision cannot be taken back: approving sends to every subscriber, rejecting means never.
+  const asked = {
+    approve: 'Approve this digest? It goes to every subscriber as shown here, and cannot be recalled.',
+    reject: 'Reject this digest? It will never be sent.',
+  };
   for (const [id, path] of [['undo', '/api/undo'], ['approve', '/api/approve'], ['reject', '/api/reject'], ['send-test', '/api/send-test']]) {
-    document.getElementById(id)?.addEventListener('click', () => post(path, {}));
+    document.getElementById(id)?.addEventListener('click', () => {
+      if (asked[id] && !confirm(asked[id])) return;
+      post(path, {});
+    });
   }
 }
 const events = new EventSource('/events');

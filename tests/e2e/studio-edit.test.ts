@@ -74,6 +74,21 @@ describe('editing a deployed digest in the studio (Chromium, moto)', () => {
       await mkdir('tests/artifacts', { recursive: true });
       await page.screenshot({ path: 'tests/artifacts/studio-edit.png' });
       const shown = await page.frameLocator('#frame').locator('h2').allTextContents();
+      // Approving asks first: cancelled, nothing is sent; confirmed, the digest goes.
+      const decisions: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/api/approve')) decisions.push(request.url());
+      });
+      const asked: string[] = [];
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.getByRole('button', { name: 'Approve' }).click();
+      expect(asked).toEqual([expect.stringContaining('goes to every subscriber')]);
+      expect(decisions).toEqual([]);
+      expect(studio.current().edited?.state).toBe('pending');
+      page.once('dialog', (dialog) => void dialog.accept());
       await page.getByRole('button', { name: 'Approve' }).click();
       await page.locator('#state', { hasText: 'approved' }).waitFor({ timeout: 60_000 });
       const approvedHtml = studio.current().email?.html ?? '';
