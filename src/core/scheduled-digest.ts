@@ -323,8 +323,15 @@ export class DigestReview {
     return this.decide(digestId, 'rejected', editVersion);
   }
 
-  /** Sends or drops (as configured) every pending digest whose review deadline has passed. */
+  /**
+   * Sends or drops (as configured) every pending digest whose review deadline has passed. While digests are
+   * paused nothing is sent or dropped: a deadline that passed meanwhile applies at the first settle after resume.
+   */
   async settleExpiredReviews(): Promise<DigestRecord[]> {
+    if (await this.deps.records.isPaused()) {
+      this.deps.log.info('digests are paused; review deadlines wait for resume');
+      return [];
+    }
     const now = this.now().toISOString();
     const expired = (await this.deps.records.recent(100)).filter(
       (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now,

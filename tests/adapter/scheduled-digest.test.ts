@@ -294,6 +294,36 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await approvedMessages(r, d)).toHaveLength(1);
   });
 
+  it('neither sends nor drops a pending digest whose review deadline passes while paused, until resume', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const { digest, records } = scheduledDigest(r, d, { sendMode: 'review', reviewHours: 1 });
+    const { digestId } = await digest.run(slot);
+    const later = scheduledDigest(r, d, {
+      sendMode: 'review',
+      now: () => new Date(slot.getTime() + 2 * 3_600_000),
+    });
+    const handler = createDigestHandler(later.digest, later.log, later.metrics);
+
+    // Act
+    await records.setPaused(true);
+    const whilePaused = await handler({ action: 'settle-reviews' });
+    const heldMessages = await approvedMessages(r, d);
+    const heldState = (await records.get(digestId))?.state;
+    await records.setPaused(false);
+    const resumed = await handler({ action: 'settle-reviews' });
+
+    // Assess
+    expect(whilePaused.settled).toEqual([]);
+    expect(heldMessages).toEqual([]);
+    expect(heldState).toBe('pending');
+    expect(resumed.settled).toEqual([digestId]);
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
   it('holds a digest in review mode until an editor approves it', async () => {
     // Prepare
     const r = await createIngestResources();
