@@ -286,8 +286,9 @@ export class ScheduledDigestRunner {
       log.info('digest waits for review', { digestId, reviewDeadline });
       return { digestId, outcome: 'pending', counts };
     }
-    await this.review.handOver(built);
-    await this.save({ ...built, state: 'approved' }, 'building');
+    const approved: DigestRecord = { ...built, state: 'approved', awaitingHandoff: true };
+    await this.save(approved, 'building');
+    await this.review.handOver({ ...approved, updatedAt: this.options.now().toISOString() });
     return { digestId, outcome: 'approved', counts };
   }
 
@@ -300,6 +301,9 @@ export class ScheduledDigestRunner {
       throw new WindowLockedError(`digest ${record.digestId} left state ${from} while this run held it`);
   }
 }
+
+/** How long an approved digest may wait for its hand-over before a settle takes it for interrupted. */
+const HANDOFF_GRACE_MS = 60_000;
 
 /** Decisions on pending digests: an editor's approve or reject, or the configured review deadline. */
 export class DigestReview {
@@ -332,9 +336,16 @@ export class DigestReview {
       this.deps.log.info('digests are paused; review deadlines wait for resume');
       return [];
     }
-    const now = this.now().toISOString();
-    const expired = (await this.deps.records.recent(100)).filter(
-      (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now,
+    const now = this.now();
+    const recent = await this.deps.records.recent(100);
+    // Approved digests whose hand-over a crash or an error interrupted (not one being handed over right now).
+    const interrupted = new Date(now.getTime() - HANDOFF_GRACE_MS).toISOString();
+    for (const record of recent.filter((r) => r.awaitingHandoff && r.updatedAt <= interrupted)) {
+      this.deps.log.warn('handing over an approved digest again', { digestId: record.digestId });
+      await this.handOver(record);
+    }
+    const expired = recent.filter(
+      (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now.toISOString(),
     );
     const settled: DigestRecord[] = [];
     for (const record of expired) {
@@ -361,20 +372,27 @@ export class DigestReview {
       );
     }
     const { reviewDeadline: _deadline, ...rest } = record;
-    const decided: DigestRecord = { ...rest, state: decision, updatedAt: this.now().toISOString() };
-    if (decision === 'approved') await this.handOver(decided);
+    const decided: DigestRecord = {
+      ...rest,
+      state: decision,
+      updatedAt: this.now().toISOString(),
+      ...(decision === 'approved' && { awaitingHandoff: true }),
+    };
     if (!(await this.deps.records.transition(decided, 'pending'))) {
       throw new EditConflictError(
         `digest ${digestId} was edited or decided by someone else meanwhile: reload it and check`,
       );
     }
     this.deps.log.info('digest decided', { digestId, decision });
-    return decided;
+    return decision === 'approved' ? this.handOver(decided) : decided;
   }
 
-  /** Hands a digest to sending. */
-  async handOver(record: DigestRecord): Promise<void> {
-    // Before the state changes: a crash in between hands over twice (sending dedupes by digestId), never zero times.
+  /**
+   * Hands an approved digest (recorded with `awaitingHandoff`) to sending, then clears the flag. The decision is
+   * recorded first, so a reject or a deadline's drop that wins the race is never sent; a crash before the flag
+   * is cleared leaves it, and the next settle hands the digest over again (sending dedupes by digestId).
+   */
+  async handOver(record: DigestRecord): Promise<DigestRecord> {
     await this.deps.handoff.approved({
       digestId: record.digestId,
       archivePrefix: record.archivePrefix ?? '',
@@ -382,6 +400,10 @@ export class DigestReview {
       windowStart: record.windowStart,
       windowEnd: record.windowEnd,
     });
+    const { awaitingHandoff: _flag, ...handedOver } = record;
+    // False only if another settle cleared it first: the digest is handed over either way.
+    await this.deps.records.transition(handedOver, 'approved');
+    return handedOver;
   }
 }
 

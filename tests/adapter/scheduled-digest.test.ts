@@ -1,8 +1,10 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
 import type { Digest } from '../../src/core/digest.ts';
-import { WindowLockedError } from '../../src/core/errors.ts';
-import type { RunResult } from '../../src/core/scheduled-digest.ts';
+import { UsageError, WindowLockedError } from '../../src/core/errors.ts';
+import type { ApprovedDigest } from '../../src/core/ports/digest-handoff.ts';
+import { DigestReview, type RunResult } from '../../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
@@ -343,6 +345,61 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await records.get(result.digestId)).toMatchObject({ state: 'approved' });
     expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([result.digestId]);
     await expect(digest.review.reject(result.digestId)).rejects.toThrow(/is approved; only a pending digest/);
+  });
+
+  it('never hands over a digest that a reject made while the approve was handing it over', async () => {
+    // Prepare: the other editor's reject arrives while the approve's hand-over is on its way.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const { digest, records, log } = scheduledDigest(r, d, { sendMode: 'review' });
+    const { digestId } = await digest.run(nextSlot());
+    const queue = new SqsDigestHandoff(r.sqs, d.approvedQueueUrl);
+    let rejection: unknown;
+    const handoff = {
+      async approved(message: ApprovedDigest) {
+        rejection = await digest.review.reject(digestId).catch((error: unknown) => error);
+        await queue.approved(message);
+      },
+    };
+    const approving = new DigestReview({ records, handoff, log });
+
+    // Act
+    const approved = await approving.approve(digestId).catch((error: unknown) => error);
+
+    // Assess: the approve won; the reject was refused, not silently overridden.
+    expect(approved).toMatchObject({ state: 'approved' });
+    expect(rejection).toBeInstanceOf(UsageError);
+    expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
+  it('hands an approved digest over at the next settle when its hand-over failed', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const { digest, records, log } = scheduledDigest(r, d, { sendMode: 'review', now: () => slot });
+    const { digestId } = await digest.run(slot);
+    const unreachable = { approved: () => Promise.reject(new Error('connection reset')) };
+    const later = scheduledDigest(r, d, {
+      sendMode: 'review',
+      now: () => new Date(slot.getTime() + 5 * 60_000),
+    });
+
+    // Act
+    const failed = await new DigestReview({ records, handoff: unreachable, log }, { now: () => slot })
+      .approve(digestId)
+      .catch((error: unknown) => error);
+    const afterFailure = await records.get(digestId);
+    await later.digest.review.settleExpiredReviews();
+
+    // Assess
+    expect(failed).toBeInstanceOf(Error);
+    expect(afterFailure).toMatchObject({ state: 'approved', awaitingHandoff: true });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+    expect(await records.get(digestId)).not.toHaveProperty('awaitingHandoff');
   });
 
   it('drops a pending digest at its review deadline when so configured, and a rejected one is never sent', async () => {
