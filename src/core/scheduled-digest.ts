@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
@@ -246,10 +247,12 @@ export class ScheduledDigestRunner {
       windowEnd: window.end.toISOString(),
       state: 'building',
       leaseExpiresAt: new Date(now.getTime() + this.options.leaseSeconds * 1000).toISOString(),
+      runId: randomUUID(),
       updatedAt: now.toISOString(),
     };
-    if (!(await records.acquire(building, now))) {
-      const existing = await records.get(digestId);
+    const existing = (await records.acquire(building, now)) ? building : await records.get(digestId);
+    // Another run's record, unless the SDK sent this run's write again after losing its answer.
+    if (existing?.runId !== building.runId) {
       const outcome = existing?.state === 'building' ? 'locked' : 'already-done';
       log.info('window already taken', { digestId, outcome, state: existing?.state });
       return { digestId, outcome, ...(existing && { state: existing.state }) };
@@ -297,7 +300,10 @@ export class ScheduledDigestRunner {
       { ...record, updatedAt: this.options.now().toISOString() },
       from,
     );
-    if (!saved)
+    if (saved) return;
+    // The SDK sent the write again after losing its answer: the first attempt went through.
+    const current = await this.deps.records.get(record.digestId);
+    if (!current || current.runId !== record.runId || current.state !== record.state)
       throw new WindowLockedError(`digest ${record.digestId} left state ${from} while this run held it`);
   }
 }

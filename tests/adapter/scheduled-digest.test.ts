@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
 import type { Digest } from '../../src/core/digest.ts';
@@ -7,7 +9,9 @@ import type { ApprovedDigest } from '../../src/core/ports/digest-handoff.ts';
 import { DigestReview, type RunResult } from '../../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
+import { motoClientConfig } from '../support/aws.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
+import { CallFaults } from '../support/faults.ts';
 import {
   createIngestResources,
   deleteEveryVersion,
@@ -214,6 +218,29 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(whileHeld).toBeInstanceOf(WindowLockedError);
     expect(takenOver.outcome).toBe('approved');
     expect(await approvedMessages(r, d)).toHaveLength(1);
+  });
+
+  it('builds the window when the answers of its lease and state writes were lost and the SDK sent them again', async () => {
+    // Prepare: each conditional write goes through, its answer is lost, and the SDK's retry fails its condition.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const lostAnswers = new CallFaults(
+      [0, 1].map((nth) => ({ command: 'PutItemCommand', nth, when: 'after', effect: 'retried' }) as const),
+      { stall: () => {} },
+    );
+    const dynamo = new DynamoDBClient(motoClientConfig());
+    lostAnswers.addTo(dynamo);
+    const { digest, records } = scheduledDigest({ ...r, db: DynamoDBDocumentClient.from(dynamo) }, d);
+
+    // Act
+    const ended = await lostAnswers.invoke(() => digest.run(nextSlot()));
+
+    // Assess
+    expect(ended).toMatchObject({ value: { outcome: 'approved' } });
+    const { digestId } = (ended as { value: RunResult }).value;
+    expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
   });
 
   it('records an empty window as empty and archives and sends nothing', async () => {

@@ -17,6 +17,11 @@ export interface DigestRecord {
   state: DigestState;
   /** While `building`: the run holding the window, until this instant (ISO 8601). */
   leaseExpiresAt?: string;
+  /**
+   * The run that took the window (a random id): a run whose conditional write the SDK sent again after
+   * losing its answer finds its own write by it.
+   */
+  runId?: string;
   counts?: DigestCounts;
   /** Folder of the archived renditions, e.g. `digests/2026/11/23/<digestId>/`. */
   archivePrefix?: string;
