@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
+import { applyEdits } from './edits.ts';
 import { EditConflictError, UsageError, WindowLockedError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
@@ -317,7 +318,12 @@ export class DigestReview {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'handoff' | 'log'>,
+    /**
+     * With `archive` and `renderer` (the digest Lambda's), an edited digest's archive is rendered from the
+     * record before every hand-over; without them (`digest approve`), DigestEditor.approve renders it.
+     */
+    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'handoff' | 'log'> &
+      Partial<Pick<ScheduledDigestRunnerDeps, 'archive' | 'renderer'>>,
     options: Pick<ScheduledDigestRunnerOptions, 'onReviewDeadline' | 'now'> = {},
   ) {
     this.onReviewDeadline = options.onReviewDeadline ?? 'send';
@@ -399,6 +405,7 @@ export class DigestReview {
    * is cleared leaves it, and the next settle hands the digest over again (sending dedupes by digestId).
    */
   async handOver(record: DigestRecord): Promise<DigestRecord> {
+    await this.renderEdits(record);
     await this.deps.handoff.approved({
       digestId: record.digestId,
       archivePrefix: record.archivePrefix ?? '',
@@ -410,6 +417,24 @@ export class DigestReview {
     // False only if another settle cleared it first: the digest is handed over either way.
     await this.deps.records.transition(handedOver, 'approved');
     return handedOver;
+  }
+
+  /**
+   * The archive rendered from the digest as built plus the record's edits, as DigestEditor renders it after
+   * each edit: an edit whose render never happened (its command died after the record's write) is sent too.
+   */
+  private async renderEdits(record: DigestRecord): Promise<void> {
+    const { archive, renderer } = this.deps;
+    const prefix = record.archivePrefix ?? '';
+    if (!record.edits?.length || !archive || !renderer) return;
+    const original = await archive.get(prefix, ORIGINAL_DIGEST_FILE);
+    if (original === undefined)
+      throw new UsageError(`digest ${record.digestId}: ${prefix}${ORIGINAL_DIGEST_FILE} is missing`);
+    const edited = applyEdits(
+      JSON.parse(original) as Digest,
+      record.edits.map((e) => e.edit),
+    );
+    await archive.put(prefix, await archiveFiles(edited, renderer));
   }
 }
 
