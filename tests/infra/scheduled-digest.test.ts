@@ -106,6 +106,25 @@ describe('scheduled digest infrastructure', () => {
     }
   });
 
+  it('lets the digest role read normalised articles and archived digests, and write digests only', () => {
+    // Assess
+    const bucket = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
+    const digest = logicalIdOf('AWS::Lambda::Function', 'ScheduledDigestHandler');
+    const role =
+      stack.template.findResources('AWS::Lambda::Function')[digest]?.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(stack.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const under = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, prefix]] });
+    expect(statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')))).toEqual([
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: [under('/normalised/*'), under('/digests/*')],
+      }),
+      expect.objectContaining({ Action: 's3:PutObject', Resource: under('/digests/*') }),
+    ]);
+  });
+
   it('stays clean under cdk-nag AwsSolutions', () => {
     const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
     expect(nag?.violations).toEqual([]);
