@@ -212,7 +212,11 @@ export class ScheduledDigest extends Construct {
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [props.bucket.arnForObjects(`${NORMALISED_PREFIX}*`)],
+        // digests/: an edited digest's archive is rendered from its digest.original.json before the hand-over.
+        resources: [
+          props.bucket.arnForObjects(`${NORMALISED_PREFIX}*`),
+          props.bucket.arnForObjects(`${DIGESTS_PREFIX}*`),
+        ],
       }),
     );
     role.addToPrincipalPolicy(
@@ -248,7 +252,7 @@ export class ScheduledDigest extends Construct {
     for (const prefix of [NORMALISED_PREFIX, DIGESTS_PREFIX]) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-        reason: `The digest role reads normalised articles or writes archived digests under ${prefix}, and only there.`,
+        reason: `The digest role reads normalised articles, and reads and writes archived digests, under ${prefix} and only there.`,
       });
     }
     Validations.of(role).acknowledge({

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
+import { applyEdits } from './edits.ts';
 import { EditConflictError, UsageError, WindowLockedError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
@@ -257,10 +259,12 @@ export class ScheduledDigestRunner {
       windowEnd: window.end.toISOString(),
       state: 'building',
       leaseExpiresAt: new Date(now.getTime() + this.options.leaseSeconds * 1000).toISOString(),
+      runId: randomUUID(),
       updatedAt: now.toISOString(),
     };
-    if (!(await records.acquire(building, now))) {
-      const existing = await records.get(digestId);
+    const existing = (await records.acquire(building, now)) ? building : await records.get(digestId);
+    // Another run's record, unless the SDK sent this run's write again after losing its answer.
+    if (existing?.runId !== building.runId) {
       const outcome = existing?.state === 'building' ? 'locked' : 'already-done';
       log.info('window already taken', { digestId, outcome, state: existing?.state });
       return { digestId, outcome, ...(existing && { state: existing.state }) };
@@ -298,8 +302,9 @@ export class ScheduledDigestRunner {
       log.info('digest waits for review', { digestId, reviewDeadline });
       return { digestId, outcome: 'pending', counts };
     }
-    await this.review.handOver(built);
-    await this.save({ ...built, state: 'approved' }, 'building');
+    const approved: DigestRecord = { ...built, state: 'approved', awaitingHandoff: true };
+    await this.save(approved, 'building');
+    await this.review.handOver({ ...approved, updatedAt: this.options.now().toISOString() });
     return { digestId, outcome: 'approved', counts };
   }
 
@@ -325,10 +330,16 @@ export class ScheduledDigestRunner {
       { ...record, updatedAt: this.options.now().toISOString() },
       from,
     );
-    if (!saved)
+    if (saved) return;
+    // The SDK sent the write again after losing its answer: the first attempt went through.
+    const current = await this.deps.records.get(record.digestId);
+    if (!current || current.runId !== record.runId || current.state !== record.state)
       throw new WindowLockedError(`digest ${record.digestId} left state ${from} while this run held it`);
   }
 }
+
+/** How long an approved digest may wait for its hand-over before a settle takes it for interrupted. */
+const HANDOFF_GRACE_MS = 60_000;
 
 /** Decisions on pending digests: an editor's approve or reject, or the configured review deadline. */
 export class DigestReview {
@@ -336,7 +347,12 @@ export class DigestReview {
   private readonly now: () => Date;
 
   constructor(
-    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'archive' | 'handoff' | 'log'>,
+    /**
+     * With `renderer` (the digest Lambda's), an edited digest's archive is rendered from the record before every
+     * hand-over; without it (`digest approve`), DigestEditor.approve renders it.
+     */
+    private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'archive' | 'handoff' | 'log'> &
+      Partial<Pick<ScheduledDigestRunnerDeps, 'renderer'>>,
     options: Pick<ScheduledDigestRunnerOptions, 'onReviewDeadline' | 'now'> = {},
   ) {
     this.onReviewDeadline = options.onReviewDeadline ?? 'send';
@@ -352,11 +368,25 @@ export class DigestReview {
     return this.decide(digestId, 'rejected', editVersion);
   }
 
-  /** Sends or drops (as configured) every pending digest whose review deadline has passed. */
+  /**
+   * Sends or drops (as configured) every pending digest whose review deadline has passed. While digests are
+   * paused nothing is sent or dropped: a deadline that passed meanwhile applies at the first settle after resume.
+   */
   async settleExpiredReviews(): Promise<DigestRecord[]> {
-    const now = this.now().toISOString();
-    const expired = (await this.deps.records.recent(100)).filter(
-      (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now,
+    if (await this.deps.records.isPaused()) {
+      this.deps.log.info('digests are paused; review deadlines wait for resume');
+      return [];
+    }
+    const now = this.now();
+    const recent = await this.deps.records.recent(100);
+    // Approved digests whose hand-over a crash or an error interrupted (not one being handed over right now).
+    const interrupted = new Date(now.getTime() - HANDOFF_GRACE_MS).toISOString();
+    for (const record of recent.filter((r) => r.awaitingHandoff && r.updatedAt <= interrupted)) {
+      this.deps.log.warn('handing over an approved digest again', { digestId: record.digestId });
+      await this.handOver(record);
+    }
+    const expired = recent.filter(
+      (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now.toISOString(),
     );
     const settled: DigestRecord[] = [];
     for (const record of expired) {
@@ -383,23 +413,33 @@ export class DigestReview {
       );
     }
     const { reviewDeadline: _deadline, ...rest } = record;
-    const decided: DigestRecord = { ...rest, state: decision, updatedAt: this.now().toISOString() };
-    if (decision === 'approved') await this.handOver(decided);
+    const decided: DigestRecord = {
+      ...rest,
+      state: decision,
+      updatedAt: this.now().toISOString(),
+      ...(decision === 'approved' && { awaitingHandoff: true }),
+    };
     if (!(await this.deps.records.transition(decided, 'pending'))) {
       throw new EditConflictError(
         `digest ${digestId} was edited or decided by someone else meanwhile: reload it and check`,
       );
     }
     this.deps.log.info('digest decided', { digestId, decision });
-    return decided;
+    return decision === 'approved' ? this.handOver(decided) : decided;
   }
 
-  /** Publishes the digest's archive page and hands the digest to sending. */
-  async handOver(record: DigestRecord): Promise<void> {
+  /**
+   * Publishes an approved digest's archive page and hands the digest (recorded with `awaitingHandoff`) to
+   * sending, then clears the flag. The decision is recorded first, so a reject or a deadline's drop that wins
+   * the race is never sent; a crash before the flag is cleared leaves it, and the next settle hands the digest
+   * over again (sending dedupes by digestId).
+   */
+  async handOver(record: DigestRecord): Promise<DigestRecord> {
+    await this.renderEdits(record);
     const archivePrefix = record.archivePrefix ?? '';
-    // Only now: the page's address is predictable, and a digest under review may yet be rejected.
+    // Only now, and after any render (a new object has no tag): the page's address is predictable, and a
+    // digest under review may yet be rejected.
     await this.deps.archive.publish(archivePrefix);
-    // Before the state changes: a crash in between hands over twice (sending dedupes by digestId), never zero times.
     await this.deps.handoff.approved({
       digestId: record.digestId,
       archivePrefix,
@@ -407,6 +447,28 @@ export class DigestReview {
       windowStart: record.windowStart,
       windowEnd: record.windowEnd,
     });
+    const { awaitingHandoff: _flag, ...handedOver } = record;
+    // False only if another settle cleared it first: the digest is handed over either way.
+    await this.deps.records.transition(handedOver, 'approved');
+    return handedOver;
+  }
+
+  /**
+   * The archive rendered from the digest as built plus the record's edits, as DigestEditor renders it after
+   * each edit: an edit whose render never happened (its command died after the record's write) is sent too.
+   */
+  private async renderEdits(record: DigestRecord): Promise<void> {
+    const { archive, renderer } = this.deps;
+    const prefix = record.archivePrefix ?? '';
+    if (!record.edits?.length || !renderer) return;
+    const original = await archive.get(prefix, ORIGINAL_DIGEST_FILE);
+    if (original === undefined)
+      throw new UsageError(`digest ${record.digestId}: ${prefix}${ORIGINAL_DIGEST_FILE} is missing`);
+    const edited = applyEdits(
+      JSON.parse(original) as Digest,
+      record.edits.map((e) => e.edit),
+    );
+    await archive.put(prefix, await archiveFiles(edited, renderer));
   }
 }
 

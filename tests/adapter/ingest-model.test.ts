@@ -30,6 +30,7 @@ import {
   upload,
 } from '../support/ingest-resources.ts';
 import { type S3Change, s3NotificationRecord, sqsRecord } from '../support/s3-notifications.ts';
+import { formatOf, renderStory, type Story, story } from '../support/stories.ts';
 
 /** Keys the scenarios write to: spaces, `+`, `%`, `=`, accents, CJK, an upper-case extension, a sub-folder. */
 const KEYS = [
@@ -41,30 +42,6 @@ const KEYS = [
   'incoming/wire/storm.htm',
   'incoming/notes.docx',
 ] as const;
-
-/** Words of the generated stories: none opens a noise line or is an abbreviation a sentence could end on. */
-const WORDS = (
-  'harbour council ferry winter budget bridge museum village engineers farmers orchard railway tunnel ' +
-  'festival library minister theatre coastline vineyard factory workers students hospital nurses airport ' +
-  'pilots glacier scientists volcano river flooding drought harvest wheat barley cattle market prices ' +
-  'voters election mayor senate treaty border customs shipping container cargo vessel captain storm ' +
-  'rescue divers lighthouse island fishermen quota salmon forest wildfire crews equipment highway repairs ' +
-  'opened closed delayed approved rejected announced expanded reduced doubled promised warned welcomed ' +
-  'quietly sharply slowly finally briefly northern southern eastern western coastal rural urban local ' +
-  'national regional annual weekly historic modern ancient crowded empty narrow'
-).split(' ');
-
-const capitalised = (text: string) => `${text[0]?.toUpperCase()}${text.slice(1)}`;
-const sentence = fc
-  .array(fc.constantFrom(...WORDS), { minLength: 8, maxLength: 13 })
-  .map((words) => `${capitalised(words.join(' '))}.`);
-const story = fc.record({
-  title: fc
-    .array(fc.constantFrom(...WORDS), { minLength: 3, maxLength: 6 })
-    .map((w) => capitalised(w.join(' '))),
-  paragraphs: fc.array(fc.array(sentence, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
-});
-type Story = typeof story extends fc.Arbitrary<infer T> ? T : never;
 
 /** Files that are no article, each rejected with its documented reason. */
 type Broken = 'binary' | 'empty' | 'oversized' | 'unparsable' | 'pdf';
@@ -172,25 +149,6 @@ interface ModelEntry {
 const WINDOW_HOURS = 24;
 const START = Date.parse('2027-03-01T21:00:00.000Z'); // scenarios run past midnight: two ingest days
 const bytesOf = (text: string) => new TextEncoder().encode(text);
-const formatOf = (k: string) => k.slice(k.lastIndexOf('.') + 1).toLowerCase();
-
-function render(k: string, s: Story): { body: string; contentType?: string } {
-  const paragraphs = s.paragraphs.map((p) => p.join(' '));
-  switch (formatOf(k)) {
-    case 'md':
-      return { body: `# ${s.title}\n\n${paragraphs.join('\n\n')}\n`, contentType: 'text/markdown' };
-    case 'html':
-    case 'htm':
-      return {
-        body: `<html><head><title>${s.title}</title></head><body><h1>${s.title}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`,
-        contentType: 'text/html; charset=utf-8',
-      };
-    case 'json':
-      return { body: JSON.stringify({ title: s.title, body: paragraphs.join('\n\n') }) };
-    default:
-      return { body: `${s.title}\n\n${paragraphs.join('\n\n')}\n`, contentType: 'text/plain' };
-  }
-}
 
 function brokenFile(k: string, kind: Broken): { body: string | Uint8Array; contentType?: string } {
   switch (kind) {
@@ -324,7 +282,7 @@ async function runScenario(steps: Step[]): Promise<void> {
   }
 
   async function putStory(k: string, s: Story) {
-    const file = render(k, s);
+    const file = renderStory(k, s);
     texts.push(s.title, ...s.paragraphs.flat().map((line) => line.slice(0, 40)));
     const expected = await expectedOf(k, file.body, file.contentType);
     if (formatOf(k) !== 'docx' && expected.status !== 'ingested')

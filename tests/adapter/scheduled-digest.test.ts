@@ -1,11 +1,22 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
+import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
 import type { Digest } from '../../src/core/digest.ts';
-import { WindowLockedError } from '../../src/core/errors.ts';
-import type { RunResult, ScheduledDigestRunnerOptions } from '../../src/core/scheduled-digest.ts';
+import { UsageError, WindowLockedError } from '../../src/core/errors.ts';
+import type { ApprovedDigest } from '../../src/core/ports/digest-handoff.ts';
+import {
+  DigestReview,
+  type RunResult,
+  type ScheduledDigestRunnerOptions,
+} from '../../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../../src/handlers/digest.ts';
 import { sendRequestSchema } from '../../src/handlers/sqs-batch.ts';
+import { motoClientConfig } from '../support/aws.ts';
 import { approvedMessages, createDigestResources, scheduledDigest } from '../support/digest-resources.ts';
+import { CallFaults } from '../support/faults.ts';
 import {
   createIngestResources,
   deleteEveryVersion,
@@ -257,6 +268,29 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await approvedMessages(r, d)).toHaveLength(1);
   });
 
+  it('builds the window when the answers of its lease and state writes were lost and the SDK sent them again', async () => {
+    // Prepare: each conditional write goes through, its answer is lost, and the SDK's retry fails its condition.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const lostAnswers = new CallFaults(
+      [0, 1].map((nth) => ({ command: 'PutItemCommand', nth, when: 'after', effect: 'retried' }) as const),
+      { stall: () => {} },
+    );
+    const dynamo = new DynamoDBClient(motoClientConfig());
+    lostAnswers.addTo(dynamo);
+    const { digest, records } = scheduledDigest({ ...r, db: DynamoDBDocumentClient.from(dynamo) }, d);
+
+    // Act
+    const ended = await lostAnswers.invoke(() => digest.run(nextSlot()));
+
+    // Assess
+    expect(ended).toMatchObject({ value: { outcome: 'approved' } });
+    const { digestId } = (ended as { value: RunResult }).value;
+    expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
   it('records an empty window as empty and archives and sends nothing', async () => {
     // Prepare
     const r = await createIngestResources();
@@ -337,6 +371,36 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await approvedMessages(r, d)).toHaveLength(1);
   });
 
+  it('neither sends nor drops a pending digest whose review deadline passes while paused, until resume', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const { digest, records } = scheduledDigest(r, d, { sendMode: 'review', reviewHours: 1 });
+    const { digestId } = await digest.run(slot);
+    const later = scheduledDigest(r, d, {
+      sendMode: 'review',
+      now: () => new Date(slot.getTime() + 2 * 3_600_000),
+    });
+    const handler = createDigestHandler(later.digest, later.log, later.metrics);
+
+    // Act
+    await records.setPaused(true);
+    const whilePaused = await handler({ action: 'settle-reviews' });
+    const heldMessages = await approvedMessages(r, d);
+    const heldState = (await records.get(digestId))?.state;
+    await records.setPaused(false);
+    const resumed = await handler({ action: 'settle-reviews' });
+
+    // Assess
+    expect(whilePaused.settled).toEqual([]);
+    expect(heldMessages).toEqual([]);
+    expect(heldState).toBe('pending');
+    expect(resumed.settled).toEqual([digestId]);
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
   it('holds a digest in review mode until an editor approves it', async () => {
     // Prepare
     const r = await createIngestResources();
@@ -356,6 +420,66 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(await records.get(result.digestId)).toMatchObject({ state: 'approved' });
     expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([result.digestId]);
     await expect(digest.review.reject(result.digestId)).rejects.toThrow(/is approved; only a pending digest/);
+  });
+
+  it('never hands over a digest that a reject made while the approve was handing it over', async () => {
+    // Prepare: the other editor's reject arrives while the approve's hand-over is on its way.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const { digest, records, log } = scheduledDigest(r, d, { sendMode: 'review' });
+    const { digestId } = await digest.run(nextSlot());
+    const queue = new SqsDigestHandoff(r.sqs, d.approvedQueueUrl);
+    let rejection: unknown;
+    const handoff = {
+      async approved(message: ApprovedDigest) {
+        rejection = await digest.review.reject(digestId).catch((error: unknown) => error);
+        await queue.approved(message);
+      },
+    };
+    const archive = new S3DigestArchive(r.s3, r.bucket);
+    const approving = new DigestReview({ records, archive, handoff, log });
+
+    // Act
+    const approved = await approving.approve(digestId).catch((error: unknown) => error);
+
+    // Assess: the approve won; the reject was refused, not silently overridden.
+    expect(approved).toMatchObject({ state: 'approved' });
+    expect(rejection).toBeInstanceOf(UsageError);
+    expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
+  it('hands an approved digest over at the next settle when its hand-over failed', async () => {
+    // Prepare
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const { digest, records, log } = scheduledDigest(r, d, { sendMode: 'review', now: () => slot });
+    const { digestId } = await digest.run(slot);
+    const unreachable = { approved: () => Promise.reject(new Error('connection reset')) };
+    const later = scheduledDigest(r, d, {
+      sendMode: 'review',
+      now: () => new Date(slot.getTime() + 5 * 60_000),
+    });
+
+    // Act
+    const archive = new S3DigestArchive(r.s3, r.bucket);
+    const failed = await new DigestReview(
+      { records, archive, handoff: unreachable, log },
+      { now: () => slot },
+    )
+      .approve(digestId)
+      .catch((error: unknown) => error);
+    const afterFailure = await records.get(digestId);
+    await later.digest.review.settleExpiredReviews();
+
+    // Assess
+    expect(failed).toBeInstanceOf(Error);
+    expect(afterFailure).toMatchObject({ state: 'approved', awaitingHandoff: true });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+    expect(await records.get(digestId)).not.toHaveProperty('awaitingHandoff');
   });
 
   it('drops a pending digest at its review deadline when so configured, and a rejected one is never sent', async () => {

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetSendQuotaCommand,
@@ -17,7 +16,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +40,7 @@ import { createSendWorker } from '../../src/handlers/send-worker.ts';
 import type { SqsHandler } from '../../src/handlers/sqs-batch.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { busyDigest } from '../support/digests.ts';
+import { type CallFault, CallFaults } from '../support/faults.ts';
 import { recordingObservability } from '../support/logs.ts';
 import { sendingStack, sqsEvent, virtualTime } from '../support/sending.ts';
 import { KEY_SECRET, rawMessages, sentTo, subscriberStack } from '../support/subscribers.ts';
@@ -74,16 +74,10 @@ const COMMANDS = [
 type Command = (typeof COMMANDS)[number];
 
 /**
- * The n-th call of a command in the scenario: its invocation dies (crash), gets an error, stalls past its
- * lease, or has its answer lost and the SDK retries it (DynamoDB and SQS keep the SDK's retries; SES's
- * client makes one attempt, so a SendRawEmail is never retried).
+ * The n-th call of a command in the scenario (tests/support/faults.ts): DynamoDB and SQS keep the SDK's
+ * retries for a lost answer; SES's client makes one attempt, so a SendRawEmail is never retried.
  */
-interface AwsFault {
-  command: Command;
-  nth: number;
-  when: 'before' | 'after';
-  effect: 'crash' | 'error' | 'stall' | 'retried';
-}
+type AwsFault = CallFault<Command>;
 /** What SES answers the n-th SendRawEmail of the scenario (and the next `times - 1` for throttling). */
 interface SesFault {
   command: 'SendRawEmailCommand';
@@ -167,28 +161,17 @@ const scenarios: fc.Arbitrary<Scenario> = fc.record({
   ),
 }) as fc.Arbitrary<Scenario>;
 
-class InvocationCrashed extends Error {
-  override name = 'InvocationCrashed';
-}
-
-/** One Lambda invocation, and whether it has died. */
-interface Invocation {
-  dead: boolean;
-}
-
 type Time = ReturnType<typeof virtualTime>;
 
 /** The SES call and the ledger writes after the claim (sent, failed, release): the window of doubt. */
 const SEND_TO_RECORD = new Set<string>(['SendRawEmailCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
 
 /**
- * Throws the scenario's faults into the AWS calls of the code under test, and remembers whom each fault
- * touched. A crash kills the invocation it hits (an AsyncLocalStorage tells concurrent ones apart): its
- * later calls all fail and SQS never hears its answer.
+ * Throws the scenario's faults into the AWS calls of the code under test (CallFaults), answers SES's
+ * refusals, and remembers whom each fault touched.
  */
 class FaultInjector {
-  private readonly current = new AsyncLocalStorage<Invocation>();
-  private readonly calls = new Map<string, number>();
+  private readonly calls: CallFaults<Command>;
   /** Subscribers hit by a crash or error between their SES call and its record: their outcome may be unknown. */
   readonly inDoubt = new Set<string>();
   /** Subscribers SES refused for good. */
@@ -196,59 +179,46 @@ class FaultInjector {
 
   constructor(
     private readonly faults: readonly Fault[],
-    private readonly time: Time,
-  ) {}
+    time: Time,
+  ) {
+    const aws = faults.filter(
+      (f): f is AwsFault =>
+        !isSesFault(f) && !(f.command === 'SendRawEmailCommand' && f.effect === 'retried'),
+    );
+    this.calls = new CallFaults(aws, {
+      stall: () => time.advance(LEASE_MS + 1),
+      struck: (fault, input) => {
+        const id = subscriberOf(input);
+        if (
+          id !== undefined &&
+          SEND_TO_RECORD.has(fault.command) &&
+          ['crash', 'error'].includes(fault.effect)
+        )
+          this.inDoubt.add(id);
+      },
+    });
+  }
 
+  /** One invocation of a handler; a dead one failed every record (SQS never heard its answer). */
   async invoke(handler: SqsHandler, event: SQSEvent): Promise<{ failed: Set<string> }> {
-    const invocation = { dead: false };
-    const answer: SQSBatchResponse = await this.current.run(invocation, () => handler(event));
-    const failed = invocation.dead
-      ? event.Records.map((r) => r.messageId)
-      : answer.batchItemFailures.map((f) => f.itemIdentifier);
-    return { failed: new Set(failed) };
+    const ended = await this.calls.invoke(() => handler(event));
+    if (ended.dead) return { failed: new Set(event.Records.map((r) => r.messageId)) };
+    if ('error' in ended) throw ended.error;
+    return { failed: new Set(ended.value.batchItemFailures.map((f) => f.itemIdentifier)) };
   }
 
-  async around<T>(command: string, subscriberId: string | undefined, call: () => Promise<T>): Promise<T> {
-    const invocation = this.current.getStore();
-    if (!invocation) return call(); // the test's own calls
-    if (invocation.dead) throw new InvocationCrashed('the invocation has died');
-    const nth = this.calls.get(command) ?? 0;
-    this.calls.set(command, nth + 1);
-    const doubtful = subscriberId !== undefined && SEND_TO_RECORD.has(command) ? subscriberId : undefined;
-    const faults = this.faults.filter(
-      (f): f is AwsFault => !isSesFault(f) && f.command === command && f.nth === nth,
-    );
-    for (const fault of faults) if (fault.when === 'before') this.strike(fault, invocation, doubtful);
-    const answer = this.faults.find(
-      (f): f is SesFault =>
-        isSesFault(f) &&
-        f.command === command &&
-        nth >= f.nth &&
-        nth < f.nth + (f.effect === 'throttle' ? f.times : 1),
-    );
-    if (answer) throw this.sesError(answer, subscriberId);
-    let result = await call();
-    for (const fault of faults) {
-      if (fault.when === 'before') continue;
-      if (fault.effect !== 'retried') this.strike(fault, invocation, doubtful);
-      else if (command !== 'SendRawEmailCommand') result = await call();
-    }
-    return result;
-  }
-
-  private strike(fault: AwsFault, invocation: Invocation, doubtful: string | undefined): void {
-    if (fault.effect === 'retried') return;
-    if (fault.effect === 'stall') {
-      this.time.advance(LEASE_MS + 1);
-      return;
-    }
-    if (doubtful) this.inDoubt.add(doubtful);
-    const what = `${fault.when} ${fault.command}`;
-    if (fault.effect === 'crash') {
-      invocation.dead = true;
-      throw new InvocationCrashed(`crash ${what}`);
-    }
-    throw Object.assign(new Error(`connection reset ${what}`), { name: 'TimeoutError' });
+  around<T>(command: string, input: unknown, call: () => Promise<T>): Promise<T> {
+    return this.calls.around(command, input, async (nth) => {
+      const answer = this.faults.find(
+        (f): f is SesFault =>
+          isSesFault(f) &&
+          f.command === command &&
+          nth >= f.nth &&
+          nth < f.nth + (f.effect === 'throttle' ? f.times : 1),
+      );
+      if (answer) throw this.sesError(answer, subscriberOf(input));
+      return call();
+    });
   }
 
   private sesError(fault: SesFault, subscriberId: string | undefined): Error {
@@ -307,7 +277,7 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
   const ses = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
   const motoSes = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
   const around = <T>(command: string, input: unknown, call: () => Promise<T>) =>
-    injector ? injector.around(command, subscriberOf(input), call) : call();
+    injector ? injector.around(command, input, call) : call();
   const step = { step: 'initialize', name: 'faultInjection' } as const;
   dynamo.middlewareStack.add(
     (next, context) => (args) => around(context.commandName ?? '', args.input, () => next(args)),

@@ -131,24 +131,34 @@ describe('scheduled digest infrastructure', () => {
     }
   });
 
-  it('lets the digest role publish archive pages (tag digests/*/digest.html) and tag nothing else', () => {
-    const statements = Object.values(stack.template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) =>
-        policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
-    const tagging = statements.filter((s) => [s.Action].flat().some((a) => /Tagging/.test(a)));
-    const bucketId = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
-    expect(tagging).toEqual([
+  it('lets the digest role read normalised articles and archived digests, write digests and tag their pages only', () => {
+    // Assess
+    const bucket = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
+    const digest = logicalIdOf('AWS::Lambda::Function', 'ScheduledDigestHandler');
+    const role =
+      stack.template.findResources('AWS::Lambda::Function')[digest]?.Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(stack.template.findResources('AWS::IAM::Policy'));
+    const statements = policies
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const under = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, prefix]] });
+    const publish = expect.objectContaining({
+      Action: 's3:PutObjectTagging',
+      Resource: under('/digests/*/digest.html'),
+    });
+    expect(statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')))).toEqual([
       expect.objectContaining({
-        Action: 's3:PutObjectTagging',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/digests/*/digest.html']] },
+        Action: 's3:GetObject',
+        Resource: [under('/normalised/*'), under('/digests/*')],
       }),
+      expect.objectContaining({ Action: 's3:PutObject', Resource: under('/digests/*') }),
+      publish,
     ]);
-    const policyOf = (id: string) =>
-      Object.entries(stack.template.findResources('AWS::IAM::Policy')).find(([, p]) =>
-        JSON.stringify(p.Properties.Roles).includes(id),
-      )?.[1].Properties.PolicyDocument.Statement as unknown[];
-    expect(policyOf('ScheduledDigestHandlerRole')).toContainEqual(tagging[0]);
+    // No other role of the stack may publish a page.
+    const tagging = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+      .filter((st) => [st.Action].flat().some((a) => /Tagging/.test(a)));
+    expect(tagging).toEqual([publish]);
   });
 
   it('stays clean under cdk-nag AwsSolutions', () => {

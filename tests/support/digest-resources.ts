@@ -53,7 +53,8 @@ export async function createDigestResources(r: IngestResources): Promise<DigestR
   return { digestsTable, approvedQueueUrl: QueueUrl };
 }
 
-const archiveRenderer = new EmailArchiveRenderer(
+/** The renderer functions/digest.ts wires, on the default email settings. */
+export const archiveRenderer = new EmailArchiveRenderer(
   await loadTemplates(templateFolder()),
   parseEmailSettings({}),
 );

@@ -17,9 +17,19 @@ export interface DigestRecord {
   state: DigestState;
   /** While `building`: the run holding the window, until this instant (ISO 8601). */
   leaseExpiresAt?: string;
+  /**
+   * The run that took the window (a random id): a run whose conditional write the SDK sent again after
+   * losing its answer finds its own write by it.
+   */
+  runId?: string;
   counts?: DigestCounts;
   /** Folder of the archived renditions, e.g. `digests/2026/11/23/<digestId>/`. */
   archivePrefix?: string;
+  /**
+   * While `approved` and not yet on the approved queue: set with the decision and cleared after the hand-over;
+   * a settle hands over a digest whose flag a crash left (src/core/scheduled-digest.ts, DigestReview).
+   */
+  awaitingHandoff?: boolean;
   /** While `pending`: when review mode stops waiting (ISO 8601). */
   reviewDeadline?: string;
   /** While `pending` and after: the editors' changes to the built digest, in order (src/core/edits.ts). */
