@@ -10,7 +10,12 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const CACHE_DIR = join(projectRoot, 'node_modules/.cache/newsletter-digest/lambda-bundles');
 
 /** What decides every bundle besides the files esbuild reads: the bundling code, the dependency tree, tsconfig. */
-const BUNDLING_FILES = ['infra/lambda-bundle.ts', 'scripts/build-cli.ts', 'package-lock.json', 'tsconfig.json'];
+const BUNDLING_FILES = [
+  'infra/lambda-bundle.ts',
+  'scripts/build-cli.ts',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 export interface KeptBundle {
   handler: string;
