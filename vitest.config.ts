@@ -1,7 +1,26 @@
+import { relative } from 'node:path';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const BUILD_CLI = 'tests/support/build-cli.ts';
 const MOTO = 'tests/support/moto-setup.ts';
+
+/**
+ * The files that take longest (a minute or more on 2 cores), started first so that neither is left running alone at
+ * the end. vitest orders the rest: by the durations of the last run where it has them, largest file first on a fresh
+ * clone.
+ */
+const LONGEST = ['tests/e2e/regex-safety.test.ts', 'tests/e2e/bench.test.ts'];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = LONGEST.indexOf(relative(this.ctx.config.root, file.moduleId));
+      return index === -1 ? LONGEST.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 /** A project of the folder's tests: `npx vitest run --project NAME` runs one. */
 function project(
@@ -23,6 +42,7 @@ export default defineConfig({
     // a child process (the CLI, esbuild, recheck) as much as they compute, and on 2 cores the default is one file
     // at a time.
     maxWorkers: '100%',
+    sequence: { sequencer: LongestFirst },
     projects: [
       // The quick loop (`npm run test:unit`): no moto, no browser, no Python; two tests run the built CLI.
       // Pure tests share one module graph in worker threads: a fork and a fresh import per file tripled the time.
