@@ -5,7 +5,7 @@
 // recheck longer than attackTimeout to match counts as an attack whatever its number of steps: at recheck's
 // default, a second, linear patterns failed that way on a busy machine (another test file on the other core), and
 // with no limit at all the slowest pattern's fuzzing ran past CHECK_MS (not decided). Ten seconds leaves room for
-// a machine ten times busier; a real attack still exceeds the step limit (attackLimit) within it.
+// a machine ten times busier; a real attack still fails, past the step limit (attackLimit) or the ten seconds.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
