@@ -1,13 +1,14 @@
 // How every Lambda is bundled: esbuild, one minified ESM file with a source map and every dependency inside, the
 // precompiled templates beside it for the handlers that render. BundledFunction runs this file in a child process
-// when CDK stages a function's asset (`node --import tsx infra/lambda-bundle.ts HANDLER OUTDIR [--templates]`),
-// and the benchmark builds its bundles with the same function, so what is measured is what is deployed.
+// when CDK stages a function's asset (`node --import tsx infra/lambda-bundle.ts HANDLER OUTDIR [--templates]`, which
+// also keeps the bundle for later synths: infra/bundle-cache.ts), and the benchmark builds its bundles with the same function, so what is measured is what is deployed.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, type BuildResult, build, type Plugin } from 'esbuild';
 import { NODE_ESM_BUNDLING } from '../scripts/build-cli.ts';
+import { keepBundle } from './bundle-cache.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -133,5 +134,7 @@ export async function bundleLambda(
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [handler, outdir, ...flags] = process.argv.slice(2);
   if (!handler || !outdir) throw new Error('usage: lambda-bundle.ts HANDLER OUTDIR [--templates]');
-  await bundleLambda(handler, outdir, { templates: flags.includes('--templates') });
+  const templates = flags.includes('--templates');
+  const { metafile } = await bundleLambda(handler, outdir, { templates, metafile: true });
+  keepBundle({ handler, templates, outdir }, Object.keys(metafile?.inputs ?? {}));
 }

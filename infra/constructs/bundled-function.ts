@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LambdaEnvironment, LambdaName, OptionalVariable } from '../../src/handlers/environment.ts';
+import { copyKeptBundle } from '../bundle-cache.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,8 +39,9 @@ export interface BundledFunctionProps<N extends LambdaName> {
 
 /**
  * Builds the asset of `functions/<handler>.ts` with infra/lambda-bundle.ts in a child process (CDK stages assets
- * synchronously; esbuild's plugins need its asynchronous API). Its fields are part of CDK's asset cache key, so each
- * handler gets its own bundle.
+ * synchronously; esbuild's plugins need its asynchronous API), or copies the bundle an earlier synth made from the
+ * same files (infra/bundle-cache.ts). Its fields are part of CDK's asset cache key, so each handler gets its own
+ * bundle.
  */
 class LocalLambdaBundling implements ILocalBundling {
   constructor(
@@ -48,6 +50,7 @@ class LocalLambdaBundling implements ILocalBundling {
   ) {}
 
   tryBundle(outputDir: string): boolean {
+    if (copyKeptBundle({ handler: this.handler, templates: this.templates, outdir: outputDir })) return true;
     execFileSync(
       process.execPath,
       [

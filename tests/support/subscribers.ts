@@ -134,11 +134,22 @@ export interface MotoRawMessage {
   raw_data: string;
 }
 
-/** Every message moto accepted through SendRawEmail in this run, oldest first. */
+/**
+ * Every message moto accepted through SendRawEmail in this run, oldest first. moto builds data.json from every
+ * resource of the account without a lock: while another test file changes one, it may answer with an error page,
+ * so the read is retried a few times.
+ */
 export async function rawMessages(endpoint = inject('motoEndpoint')): Promise<MotoRawMessage[]> {
-  const response = await fetch(`${endpoint}/moto-api/data.json`);
-  const data = (await response.json()) as { ses?: { RawMessage?: MotoRawMessage[] } };
-  return data.ses?.RawMessage ?? [];
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${endpoint}/moto-api/data.json`);
+    const text = await response.text();
+    if (response.ok) {
+      const data = JSON.parse(text) as { ses?: { RawMessage?: MotoRawMessage[] } };
+      return data.ses?.RawMessage ?? [];
+    }
+    if (attempt === 5) throw new Error(`moto's data.json answered ${response.status}: ${text.slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
 }
 
 /** Whether a message went to this address (moto keeps the To header as written, display name included). */
