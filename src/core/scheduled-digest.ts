@@ -419,13 +419,22 @@ export class DigestReview {
       updatedAt: this.now().toISOString(),
       ...(decision === 'approved' && { awaitingHandoff: true }),
     };
-    if (!(await this.deps.records.transition(decided, 'pending'))) {
+    if (!(await this.deps.records.transition(decided, 'pending')) && !(await this.wrote(decided))) {
       throw new EditConflictError(
         `digest ${digestId} was edited or decided by someone else meanwhile: reload it and check`,
       );
     }
     this.deps.log.info('digest decided', { digestId, decision });
     return decision === 'approved' ? this.handOver(decided) : decided;
+  }
+
+  /**
+   * Whether the record is as this decision wrote it: the SDK sent the write again after losing its answer, and
+   * the first attempt went through. Another decider's record differs in its state or the instant it was written.
+   */
+  private async wrote(decided: DigestRecord): Promise<boolean> {
+    const current = await this.deps.records.get(decided.digestId);
+    return current?.state === decided.state && current.updatedAt === decided.updatedAt;
   }
 
   /**

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
 import { SqsDigestHandoff } from '../../src/adapters/sqs-digest-handoff.ts';
 import type { Digest } from '../../src/core/digest.ts';
@@ -447,6 +448,38 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     expect(approved).toMatchObject({ state: 'approved' });
     expect(rejection).toBeInstanceOf(UsageError);
     expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
+  it('approves when the answer of the decision’s write was lost and the SDK sent it again', async () => {
+    // Prepare: the approve's conditional write goes through, its answer is lost, and the retry fails its condition.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const { digest, records, log } = scheduledDigest(r, d, { sendMode: 'review' });
+    const { digestId } = await digest.run(nextSlot());
+    const lostAnswer = new CallFaults(
+      [{ command: 'PutItemCommand', nth: 0, when: 'after', effect: 'retried' }],
+      {
+        stall: () => {},
+      },
+    );
+    const dynamo = new DynamoDBClient(motoClientConfig());
+    lostAnswer.addTo(dynamo);
+    const review = new DigestReview({
+      records: new DynamoDbDigestRecords(DynamoDBDocumentClient.from(dynamo), d.digestsTable),
+      archive: new S3DigestArchive(r.s3, r.bucket),
+      handoff: new SqsDigestHandoff(r.sqs, d.approvedQueueUrl),
+      log,
+    });
+
+    // Act
+    const ended = await lostAnswer.invoke(() => review.approve(digestId));
+
+    // Assess: the editor is told it is approved, not that someone else decided, and it is handed over once.
+    expect(ended).toMatchObject({ value: { state: 'approved' } });
+    expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await records.get(digestId))?.awaitingHandoff).toBeUndefined();
     expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
   });
 
