@@ -1,8 +1,9 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { editSchema, type RecordedEdit } from '../core/edits.ts';
 import { ConfigError } from '../core/errors.ts';
 import * as z from '../core/zod.ts';
+import { writeFileAtomically } from './local-files.ts';
 
 /** The edits of a folder's digest, beside the folder: `articles/` has `articles.edits.json`. */
 export function editsFileOf(inputDir: string): string {
@@ -41,7 +42,5 @@ export async function readEditsFile(path: string): Promise<EditsFile> {
 
 /** Writes the whole file at once (a temporary file renamed over it), so a reader never sees half of it. */
 export async function writeEditsFile(path: string, file: EditsFile): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(file, null, 2)}\n`);
-  await rename(temporary, path);
+  await writeFileAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
 }

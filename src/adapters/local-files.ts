@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { type BigIntStats, readFileSync, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
 import { UsageError } from '../core/errors.ts';
@@ -91,4 +92,19 @@ function folderPrefix(dir: string): string {
 /** Whether a relative path has a part starting with a dot (an editor's or a tool's file, not an article). */
 export function isHiddenPath(relativePath: string): boolean {
   return relativePath.split(sep).some((part) => part.startsWith('.'));
+}
+
+/**
+ * Writes a whole file or nothing: a new file beside it, renamed over it, so a reader never sees half of it. The
+ * new file has `mode` (default 0o666 less the umask) whatever the permissions of the file it replaces.
+ */
+export async function writeFileAtomically(path: string, data: string, mode?: number): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, data, { flag: 'wx', ...(mode !== undefined && { mode }) });
+  try {
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

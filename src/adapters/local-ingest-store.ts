@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Article } from '../core/article.ts';
 import { compareIds } from '../core/compare-ids.ts';
@@ -8,6 +8,7 @@ import { StorageError } from '../core/errors.ts';
 import type { ArticleIndex, ArticleIndexEntry } from '../core/ports/article-index.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
 import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
+import { writeFileAtomically } from './local-files.ts';
 
 // Local-filesystem stand-ins for the ingest Lambda's S3 and DynamoDB ports, for `digest dev`: the editor's
 // upload flow on one machine. One process writes them, one change at a time.
@@ -25,12 +26,10 @@ function isBelow(root: string, path: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-/** Writes a whole file or nothing: a reader never sees half of it. */
+/** Writes a whole file or nothing, in a folder made if need be. */
 async function writeAtomically(path: string, data: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
+  await writeFileAtomically(path, data);
 }
 
 /** The files of a folder as uploaded objects: key = path relative to the folder, ETag = MD5 as S3 reports it. */

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TemplateSource } from '../core/ports/template-source.ts';
 import { HANDLEBARS_VERSION } from '../core/render/templates.ts';
+import { writeFileAtomically } from './local-files.ts';
 import { readTemplateFiles } from './precompiled-template-folder.ts';
 
 /** templates/ of this repository; a Lambda bundle passes the folder it ships instead. */
@@ -51,9 +52,7 @@ export function templateFolder(
 async function storeInCache(cacheDir: string, path: string, json: string): Promise<void> {
   try {
     await mkdir(cacheDir, { recursive: true });
-    const partial = `${path}.${process.pid}.tmp`;
-    await writeFile(partial, json);
-    await rename(partial, path);
+    await writeFileAtomically(path, json);
   } catch {
     // Without the cache the next run compiles the MJML again.
   }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
+import { writeFileAtomically } from '../../adapters/local-files.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
 import { compareIds } from '../../core/compare-ids.ts';
@@ -129,7 +129,9 @@ export function registerSubscribers(program: Command): void {
       const all: Subscriber[] = [];
       for await (const s of (await repository(subscribers.opts<ConnectionOptions>())).list()) all.push(s);
       all.sort((a, b) => compareIds(a.createdAt, b.createdAt));
-      await writePrivateFile(file, subscribersToCsv(all));
+      // Only its owner may read the new file, whatever the file it replaces allowed (an older export, a name
+      // planted in /tmp).
+      await writeFileAtomically(file, subscribersToCsv(all), 0o600);
       console.log(`${all.length} subscribers written to ${file}`);
     });
 
@@ -193,19 +195,4 @@ async function service(
     ...(mailer ? { mailer } : {}),
   });
   return { service, linkBase };
-}
-
-/**
- * Personal data goes into a new file only its owner can read, moved over `file`: a file already there keeps
- * its own permissions when written to, and may be readable by others (an older export, a name planted in /tmp).
- */
-async function writePrivateFile(file: string, data: string): Promise<void> {
-  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temporary, data, { mode: 0o600, flag: 'wx' });
-  try {
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
