@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { ConfigError, InvalidTokenError } from './errors.ts';
 import type { KeyProvider, TokenKey, TokenKeySet } from './ports/token-keys.ts';
+import { sameSecret } from './same-secret.ts';
 import * as z from './zod.ts';
 
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
@@ -82,10 +83,7 @@ export class TokenSigner {
     }
     const key = usableKey(await this.keyProvider.keys(), keyId, now, this.graceMs);
     const body = parts.slice(0, 5).join('.');
-    // Both sides are fixed-length digests, so timingSafeEqual compares in constant time.
-    const expected = Buffer.from(mac(key ?? FALLBACK_KEY, body));
-    const given = Buffer.from(signature);
-    const signatureOk = given.length === expected.length && timingSafeEqual(given, expected);
+    const signatureOk = sameSecret(signature, mac(key ?? FALLBACK_KEY, body));
     if (!key || !signatureOk) throw new InvalidTokenError('bad signature');
     if (tokenPurpose !== purpose) throw new InvalidTokenError('wrong purpose');
     const expiresAt = new Date(Number(expiry) * 1000);

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { sameSecret } from '../core/same-secret.ts';
 import { type EndpointOptions, handleEndpointRequest } from '../core/subscribers/endpoint.ts';
 
 export type FunctionUrlHandler = (event: LambdaFunctionURLEvent) => Promise<LambdaFunctionURLResult>;
@@ -18,9 +18,7 @@ export function createSubscriptionHandler(
   options: EndpointOptions & { publicBaseUrl?: string; edgeKey?: string },
 ): FunctionUrlHandler {
   const fromEdge = (key: string | undefined) =>
-    options.edgeKey !== undefined &&
-    key !== undefined &&
-    timingSafeEqual(digest(key), digest(options.edgeKey));
+    options.edgeKey !== undefined && key !== undefined && sameSecret(key, options.edgeKey);
   return async (event) => {
     const raw = event.body ?? '';
     const viewer = fromEdge(event.headers[EDGE_KEY_HEADER])
@@ -41,9 +39,4 @@ export function createSubscriptionHandler(
     );
     return { statusCode: response.status, headers: response.headers, body: response.body };
   };
-}
-
-/** Equal-length digests, so the comparison takes the same time whatever a guess is. */
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

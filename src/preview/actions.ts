@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyEdit, parseEdit } from '../core/edits.ts';
 import { EditConflictError, UsageError } from '../core/errors.ts';
+import { sameSecret } from '../core/same-secret.ts';
 import * as z from '../core/zod.ts';
 import type { EditSession } from './editing.ts';
 import type { StudioBuild } from './studio.ts';
@@ -94,12 +94,6 @@ export async function handleAction(
     const status = error instanceof EditConflictError ? 409 : error instanceof UsageError ? 400 : 500;
     answer(status, { error: (error as Error).message });
   }
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, InvalidTokenError } from '../../src/core/errors.ts';
+import { sameSecret } from '../../src/core/same-secret.ts';
 import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 
 const K1 = 'first-key-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -114,5 +115,15 @@ describe('signed link tokens', () => {
         'secret S',
       ),
     ).toThrow('secret S: current key "k1" is retired');
+  });
+});
+
+describe('sameSecret', () => {
+  it('is true only for the same text, whatever the lengths', () => {
+    expect(sameSecret('k3y-0123456789', 'k3y-0123456789')).toBe(true);
+    expect(sameSecret('k3y-0123456789', 'k3y-0123456788')).toBe(false);
+    expect(sameSecret('k3y-0123456789', 'k3y-012345678')).toBe(false);
+    expect(sameSecret('', 'k3y')).toBe(false);
+    expect(sameSecret('', '')).toBe(true);
   });
 });
