@@ -62,6 +62,20 @@ async function pageTags(r: IngestResources, digestId: string): Promise<Record<st
   return Object.fromEntries(TagSet.map((t) => [t.Key, t.Value]));
 }
 
+/**
+ * A DynamoDB client on moto whose `nth` PutItem calls (from 0) go through but lose their answer, so the SDK
+ * sends each again and the retry's condition fails.
+ */
+function lostPutAnswers(nths: number[]) {
+  const faults = new CallFaults(
+    nths.map((nth) => ({ command: 'PutItemCommand', nth, when: 'after', effect: 'retried' }) as const),
+    { stall: () => {} },
+  );
+  const dynamo = new DynamoDBClient(motoClientConfig());
+  faults.addTo(dynamo);
+  return { faults, db: DynamoDBDocumentClient.from(dynamo) };
+}
+
 const citedIds = (digest: Digest) =>
   digest.themes.flatMap((t) => t.articles.flatMap((a) => [a.id, ...(a.duplicates ?? [])]));
 
@@ -274,13 +288,8 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const r = await createIngestResources();
     const d = await createDigestResources(r);
     await ingestSeeds(r);
-    const lostAnswers = new CallFaults(
-      [0, 1].map((nth) => ({ command: 'PutItemCommand', nth, when: 'after', effect: 'retried' }) as const),
-      { stall: () => {} },
-    );
-    const dynamo = new DynamoDBClient(motoClientConfig());
-    lostAnswers.addTo(dynamo);
-    const { digest, records } = scheduledDigest({ ...r, db: DynamoDBDocumentClient.from(dynamo) }, d);
+    const { faults: lostAnswers, db } = lostPutAnswers([0, 1]);
+    const { digest, records } = scheduledDigest({ ...r, db }, d);
 
     // Act
     const ended = await lostAnswers.invoke(() => digest.run(nextSlot()));
@@ -458,16 +467,9 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     await ingestSeeds(r);
     const { digest, records, log } = scheduledDigest(r, d, { sendMode: 'review' });
     const { digestId } = await digest.run(nextSlot());
-    const lostAnswer = new CallFaults(
-      [{ command: 'PutItemCommand', nth: 0, when: 'after', effect: 'retried' }],
-      {
-        stall: () => {},
-      },
-    );
-    const dynamo = new DynamoDBClient(motoClientConfig());
-    lostAnswer.addTo(dynamo);
+    const { faults: lostAnswer, db } = lostPutAnswers([0]);
     const review = new DigestReview({
-      records: new DynamoDbDigestRecords(DynamoDBDocumentClient.from(dynamo), d.digestsTable),
+      records: new DynamoDbDigestRecords(db, d.digestsTable),
       archive: new S3DigestArchive(r.s3, r.bucket),
       handoff: new SqsDigestHandoff(r.sqs, d.approvedQueueUrl),
       log,
