@@ -26,15 +26,19 @@ export function bundleChildren(): Promise<void> {
   return bundled;
 }
 
-/** Runs a bundled child (`name` as in bench/, e.g. `build-child.ts`) and returns what it prints. */
+/**
+ * Runs a bundled child (`name` as in bench/, e.g. `build-child.ts`), with `nodeFlags` before its script, and
+ * returns what it prints.
+ */
 export function runChild(
   name: string,
   args: string[],
   options: Partial<ExecFileSyncOptionsWithStringEncoding> = {},
+  nodeFlags: string[] = [],
 ): string {
   if (!CHILDREN.includes(name)) throw new Error(`${name} is not a benchmark child`);
   const script = join(projectRoot, OUT_DIR, name.replace(/\.ts$/, '.js'));
-  return execFileSync(process.execPath, [script, ...args], {
+  return execFileSync(process.execPath, [...nodeFlags, script, ...args], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
     ...options,

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { buildNodeFlags } from '../src/cli/launch.ts';
 import { adversarialSection } from './adversarial.ts';
 import { benchBundles } from './bundles.ts';
 import { bundleChildren, runChild } from './children.ts';
@@ -67,9 +68,9 @@ const buildRuns = countFromEnv('BENCH_BUILD_RUNS', 3);
 /** Larger corpora run once: a 30,000-article build takes about 20 s, and its figure is the growth, not a target. */
 const MAX_REPEATED_SIZE = 10_000;
 
-/** Runs one bench/*-child.ts, bundled, in a fresh process and returns the JSON it prints. */
-function child<T>(script: string, args: string[] = []): T {
-  return JSON.parse(runChild(script, args)) as T;
+/** Runs one bench/*-child.ts, bundled, in a fresh process (with `nodeFlags`) and returns the JSON it prints. */
+function child<T>(script: string, args: string[] = [], nodeFlags: string[] = []): T {
+  return JSON.parse(runChild(script, args, {}, nodeFlags)) as T;
 }
 
 /**
@@ -78,8 +79,9 @@ function child<T>(script: string, args: string[] = []): T {
  */
 function medianBuild(size: number): CorpusRun {
   const count = size <= MAX_REPEATED_SIZE ? buildRuns : 1;
+  // Started as `digest build` starts on a folder of that many files (src/cli/launch.ts).
   const all = Array.from({ length: count }, () =>
-    child<CorpusRun>('build-child.ts', [String(size), evalDir]),
+    child<CorpusRun>('build-child.ts', [String(size), evalDir], buildNodeFlags(size)),
   );
   const total = (run: CorpusRun) => run.figures.find((f) => f.stage === 'total')?.ms ?? Number.NaN;
   const totalsMs = all.map(total);
@@ -113,6 +115,13 @@ const exponent = (now: StageFigure, before: StageFigure, sizeRatio: number) =>
   Math.log(Math.max(now.cpuMs, 0.1) / Math.max(before.cpuMs, 0.1)) / Math.log(sizeRatio);
 console.log(
   '\nBuild, per stage: wall ms / CPU ms / peak RSS MiB (growth of CPU time from the previous size: x, and k in n^k)',
+);
+// Each size's processes start with the node flags `digest build` starts with on a folder of that many files.
+const flagged = runs.filter((run) => buildNodeFlags(run.size).length > 0).map((run) => run.size);
+console.log(
+  flagged.length > 0
+    ? `  node flags as digest build starts on that many files: ${buildNodeFlags(Math.max(...flagged)).join(' ')} at ${flagged.join(', ')} articles`
+    : '  node flags as digest build starts on that many files: none on this machine',
 );
 console.log(row(['stage', ...runs.map((r) => `${r.size} articles`)], 34));
 for (const stage of stages) {

@@ -45,4 +45,5 @@ export async function bundleForNode(entryPoints: string[], outdir: string): Prom
   await build({ ...CLI_BUNDLING, entryPoints: [...entryPoints, PARSE_WORKER_ENTRY], outdir });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleForNode(['src/cli/main.ts'], 'dist/cli');
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  await bundleForNode(['src/cli/main.ts', 'src/cli/launch.ts'], 'dist/cli');
