@@ -325,6 +325,31 @@ describe('subscription endpoint against moto', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.headers['referrer-policy']).toBe('no-referrer');
   });
+
+  it('sends a page asked for with trailing slashes to its address without them, so its form posts where it should', async () => {
+    // Prepare
+    const signupPage = {
+      ...fixture('unsubscribe-get', { token: '' }),
+      rawPath: '/subscribe/',
+      rawQueryString: '',
+    };
+    const linkPage = { ...fixture('unsubscribe-get', { token: 'abc' }), rawPath: '/unsubscribe//' };
+
+    // Act
+    const [signup, link] = [await handle(signupPage), await handle(linkPage)];
+    const resolved = (location: unknown, path: string) =>
+      new URL(String(location), `https://example.org${path}`);
+
+    // Assess
+    expect(signup.status).toBe(308);
+    expect(resolved(signup.headers.location, '/subscribe/').href).toBe('https://example.org/subscribe');
+    expect(link.status).toBe(308);
+    expect(resolved(link.headers.location, '/unsubscribe//').href).toBe(
+      'https://example.org/unsubscribe?token=abc',
+    );
+    const form = await handle({ ...signupPage, rawPath: '/subscribe' });
+    expect(form.body).toContain('action="subscribe"');
+  });
 });
 
 describe('signup service without a mailer', () => {

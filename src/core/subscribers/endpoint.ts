@@ -56,6 +56,8 @@ export async function handleEndpointRequest(
 ): Promise<EndpointResponse> {
   const { service } = options;
   const route = `${request.method.toUpperCase()} ${request.path.replace(/(^|[^/])\/+$/, '$1') || '/'}`;
+  const slashed = PAGE_WITH_TRAILING_SLASHES.exec(request.path);
+  if (slashed && GET_PAGES.has(route)) return redirectWithoutSlashes(slashed, request.query);
   try {
     if (request.body.length > MAX_BODY_BYTES) return html(413, pages.invalidLinkPage(options));
     switch (route) {
@@ -128,6 +130,31 @@ export async function handleEndpointRequest(
     options.onError?.(error);
     return html(500, pages.errorPage(options));
   }
+}
+
+/** The pages a link or a person opens; their forms post to relative addresses. */
+const GET_PAGES = new Set([
+  'GET /',
+  'GET /subscribe',
+  'GET /confirm',
+  'GET /unsubscribe',
+  'GET /preferences',
+]);
+/** A path whose last segment is followed by one or more slashes: the segment, and the slashes. */
+const PAGE_WITH_TRAILING_SLASHES = /([^/]+)(\/+)$/;
+
+/**
+ * Sends a page asked for with trailing slashes (`/subscribe/`) to its address without them: served there, its forms'
+ * relative actions would post one folder too deep (`/subscribe/subscribe`). The target is relative, as the actions are, and
+ * keeps the query (a link's token).
+ */
+function redirectWithoutSlashes(
+  [, segment, slashes]: RegExpExecArray,
+  query: URLSearchParams,
+): EndpointResponse {
+  const search = query.size > 0 ? `?${query}` : '';
+  const location = `${'../'.repeat(slashes?.length ?? 0)}${segment}${search}`;
+  return { status: 308, headers: { ...HEADERS, location }, body: '' };
 }
 
 type FormValue = ReturnType<FormData['get']>;
