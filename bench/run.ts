@@ -98,7 +98,10 @@ const personalisation = child<PersonaliseFigures>('personalise-child.ts');
 const bundles = await benchBundles(coldRuns);
 const adversarial = adversarialSection();
 const signupTiming = await measureSignupTiming(countFromEnv('BENCH_SIGNUP_PAIRS', 200));
-const studio = studioSizes.map((size) => child<StudioFigures>('studio-child.ts', [String(size), evalDir]));
+// Started as `digest preview` starts on a folder of that many files, as the builds are.
+const studio = studioSizes.map((size) =>
+  child<StudioFigures>('studio-child.ts', [String(size), evalDir], buildNodeFlags(size)),
+);
 
 const figure = (run: CorpusRun | undefined, stage: string) => run?.figures.find((f) => f.stage === stage);
 const stages = [...new Set(runs.flatMap((r) => r.figures.map((f) => f.stage)))];

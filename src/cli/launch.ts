@@ -1,15 +1,25 @@
-// How bin/digest.js starts the CLI: in its own process, or, for a command that builds digests from a folder, in a
-// node process whose V8 background threads fit the machine's cores.
+// How bin/digest.js starts the CLI: in its own process, or, for a command that builds digests from a large folder,
+// in a second node process whose V8 background threads fit the machine's cores.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-/** Commands whose work grows with the folder they read; the others start in a few tens of milliseconds. */
-const BUILDING_COMMANDS = new Set(['build', 'summarize']);
+/**
+ * Commands whose work grows with the folder they read, and the option that names it; the others start in a few tens
+ * of milliseconds. The studio (`preview`) builds again after every change to the folder, so its rebuilds gain too.
+ */
+const FOLDER_OPTIONS: Readonly<Record<string, string>> = {
+  build: '--input',
+  summarize: '--input',
+  preview: '--input',
+};
 
 /** V8 background threads (`--v8-pool-size`) Node starts whatever the machine's cores. */
 const NODE_DEFAULT_POOL_SIZE = 4;
+
+/** Set in the environment of the process `relaunch` starts (and taken out of it there). */
+const RELAUNCHED = 'DIGEST_RELAUNCHED';
 
 /** Signals a terminal or a supervisor sends to stop the command: passed on to the process that runs it. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -58,9 +68,9 @@ export function relaunchFlags(args: readonly string[], context: LaunchContext = 
   } = context;
   if (execArgv.length > 0 || nodeOptions?.trim()) return [];
   const command = args.find((arg) => !arg.startsWith('-'));
-  if (command === undefined || !BUILDING_COMMANDS.has(command)) return [];
-  const input = optionValue(args, '--input');
-  return input === undefined ? [] : buildNodeFlags(entriesIn(input, RELAUNCH_MIN_ENTRIES), context.cores);
+  const option = command === undefined ? undefined : FOLDER_OPTIONS[command];
+  const folder = option === undefined ? undefined : optionValue(args, option);
+  return folder === undefined ? [] : buildNodeFlags(entriesIn(folder, RELAUNCH_MIN_ENTRIES), context.cores);
 }
 
 /** The value of `--name value` or `--name=value` in `args`, as commander reads it. */
@@ -91,15 +101,34 @@ function countEntries(dir: string, atLeast: number): number {
 
 /**
  * Runs the CLI module `main` in this process, or in a child node process with `relaunchFlags`: it shares this
- * process's terminal, is sent the stop signals this one gets, and its exit (code or signal) is this one's. When the
- * child cannot start, the command runs here.
+ * process's terminal, is sent the stop signals this one gets, ends when this one ends, and its exit (code or signal)
+ * is this one's. When the child cannot start, the command runs here.
  */
 export async function launch(main: URL): Promise<void> {
+  stopWithParent();
   const flags = relaunchFlags(process.argv.slice(2));
   const exit = flags.length > 0 ? await relaunch(flags) : undefined;
   if (!exit) await import(main.href);
   else if (exit.signal) process.kill(process.pid, exit.signal);
   else process.exitCode = exit.code ?? 1;
+}
+
+/**
+ * In the process `relaunch` started: the channel to the parent, which closes when the parent ends however it ends (even
+ * killed outright, with no signal to pass on), ends this one too, as a closed terminal ends what runs in it. The
+ * channel alone keeps nothing running.
+ */
+function stopWithParent(): void {
+  if (process.env[RELAUNCHED] !== 'yes') return;
+  delete process.env[RELAUNCHED];
+  const stop = () => {
+    process.kill(process.pid, 'SIGHUP');
+  };
+  // A parent that ended while this process started took the channel with it before this code ran.
+  if (process.channel && process.connected) {
+    process.channel.unref();
+    process.once('disconnect', stop);
+  } else stop();
 }
 
 /** How a child process ended. */
@@ -115,7 +144,10 @@ async function relaunch(flags: string[]): Promise<Exit | undefined> {
   const pass = (signal: NodeJS.Signals) => child?.kill(signal);
   for (const signal of STOP_SIGNALS) process.on(signal, pass);
   try {
-    const started = spawn(process.execPath, [...flags, ...process.argv.slice(1)], { stdio: 'inherit' });
+    const started = spawn(process.execPath, [...flags, ...process.argv.slice(1)], {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, [RELAUNCHED]: 'yes' },
+    });
     child = started;
     return await new Promise<Exit | undefined>((resolve) => {
       let running = false;

@@ -89,5 +89,42 @@ describe.runIf(buildNodeFlags(RELAUNCH_MIN_ENTRIES).length > 0 && existsSync('/p
       expect([code, signal]).toEqual([null, 'SIGINT']);
       expect(existsSync(`/proc/${child}`)).toBe(false);
     });
+
+    it('ends the second process when the first is killed outright, with no signal to pass on', async () => {
+      // Prepare: the studio, which would serve on for ever.
+      const cli = startCli('preview', '--input', input, '--port', '0', '--no-open');
+      const [child] = await childCommandLine(cli.pid as number);
+
+      // Act
+      cli.kill('SIGKILL');
+      await once(cli, 'exit');
+
+      // Assess: the second process notices at once that its parent is gone (its channel closes).
+      await expect.poll(() => existsSync(`/proc/${child}`), { timeout: 5_000, interval: 20 }).toBe(false);
+    });
+
+    it('serves the studio of a large folder from the second process, and stops both on Ctrl+C', async () => {
+      // Prepare
+      const cli = startCli('preview', '--input', input, '--port', '0', '--no-open');
+      const [child, commandLine] = await childCommandLine(cli.pid as number);
+      let output = '';
+      cli.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk;
+      });
+
+      // Act
+      await expect
+        .poll(() => /preview at (http:\/\/\S+)/.exec(output)?.[1], { timeout: 20_000 })
+        .toBeTruthy();
+      const page = await fetch(/preview at (http:\/\/\S+)/.exec(output)?.[1] as string);
+      cli.kill('SIGINT');
+      const [code] = await once(cli, 'exit');
+
+      // Assess
+      expect(commandLine).toContain(buildNodeFlags(RELAUNCH_MIN_ENTRIES)[0]);
+      expect(page.status).toBe(200);
+      expect(code).toBe(0);
+      expect(existsSync(`/proc/${child}`)).toBe(false);
+    });
   },
 );

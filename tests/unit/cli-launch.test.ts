@@ -30,7 +30,7 @@ describe('the CLI launcher', () => {
     expect(smallFolder).toEqual([]);
   });
 
-  it('starts a second process only for a build or summary of a large folder', () => {
+  it('starts a second process only for a build, summary or studio of a large folder', () => {
     // Act
     const large = relaunchFlags(['build', '--input', 'news', '--out', 'out'], twoCores(RELAUNCH_MIN_ENTRIES));
     const inline = relaunchFlags(['summarize', '--input=news'], twoCores(RELAUNCH_MIN_ENTRIES));
@@ -38,14 +38,17 @@ describe('the CLI launcher', () => {
       ['build', '--input', 'news', '--out', 'out'],
       twoCores(RELAUNCH_MIN_ENTRIES - 1),
     );
-    const preview = relaunchFlags(['preview', '--input', 'news'], twoCores(RELAUNCH_MIN_ENTRIES));
+    const studio = relaunchFlags(['preview', '--input', 'news', '--no-open'], twoCores(RELAUNCH_MIN_ENTRIES));
+    const seeds = relaunchFlags(['preview', '--no-open'], twoCores(RELAUNCH_MIN_ENTRIES));
+    const watch = relaunchFlags(['dev', '--watch', 'news'], twoCores(RELAUNCH_MIN_ENTRIES));
     const help = relaunchFlags(['--help'], twoCores(RELAUNCH_MIN_ENTRIES));
     const noInput = relaunchFlags(['build', '--out', 'out'], twoCores(RELAUNCH_MIN_ENTRIES));
 
     // Assess
     expect(large).toEqual(['--v8-pool-size=1']);
     expect(inline).toEqual(['--v8-pool-size=1']);
-    expect([small, preview, help, noInput]).toEqual([[], [], [], []]);
+    expect(studio).toEqual(['--v8-pool-size=1']);
+    expect([small, seeds, watch, help, noInput]).toEqual([[], [], [], [], []]);
   });
 
   it('keeps node flags chosen by whoever started the CLI, and needs none on many cores', () => {
