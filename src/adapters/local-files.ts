@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type BigIntStats, readFileSync, statSync } from 'node:fs';
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
 import { UsageError } from '../core/errors.ts';
@@ -96,12 +96,19 @@ export function isHiddenPath(relativePath: string): boolean {
 
 /**
  * Writes a whole file or nothing: a new file beside it, renamed over it, so a reader never sees half of it. The
- * new file has `mode` (default 0o666 less the umask) whatever the permissions of the file it replaces.
+ * new file has `mode` (default 0o666 less the umask) whatever the permissions of the file it replaces. A write
+ * that fails midway (a full disk) removes the part it wrote.
  */
 export async function writeFileAtomically(path: string, data: string, mode?: number): Promise<void> {
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, data, { flag: 'wx', ...(mode !== undefined && { mode }) });
+  // Created here ('wx' opens no file that was there), so what is removed below is only ever this call's own.
+  const file = await open(temporary, 'wx', mode);
   try {
+    try {
+      await file.writeFile(data);
+    } finally {
+      await file.close();
+    }
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

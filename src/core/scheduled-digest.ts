@@ -392,12 +392,41 @@ export class DigestReview {
     for (const record of expired) {
       const decision = this.onReviewDeadline === 'send' ? 'approved' : 'dropped';
       this.deps.log.warn('review deadline passed', { digestId: record.digestId, decision });
-      settled.push(await this.decide(record.digestId, decision));
+      const decided = await this.recordDecision(record.digestId, decision).catch((error: unknown) =>
+        this.decidedMeanwhile(record.digestId, error),
+      );
+      if (decided) settled.push(decision === 'approved' ? await this.handOver(decided) : decided);
     }
     return settled;
   }
 
+  /**
+   * Nothing, when a deadline's decision failed because the digest is no longer pending: an overlapping settle
+   * (the 15-minute schedule's and a run's) or an editor decided it after this settle read it, and that decision
+   * stands. Any other failure is thrown.
+   */
+  private async decidedMeanwhile(digestId: string, error: unknown): Promise<undefined> {
+    if (!(error instanceof UsageError || error instanceof EditConflictError)) throw error;
+    const current = await this.deps.records.get(digestId);
+    if (current?.state === 'pending') throw error;
+    this.deps.log.info('digest decided meanwhile; its deadline changes nothing', {
+      digestId,
+      state: current?.state,
+    });
+    return undefined;
+  }
+
   private async decide(
+    digestId: string,
+    decision: 'approved' | 'rejected' | 'dropped',
+    editVersion?: number,
+  ): Promise<DigestRecord> {
+    const decided = await this.recordDecision(digestId, decision, editVersion);
+    return decision === 'approved' ? this.handOver(decided) : decided;
+  }
+
+  /** Writes the decision on a pending digest (an approve with `awaitingHandoff`); hands nothing over. */
+  private async recordDecision(
     digestId: string,
     decision: 'approved' | 'rejected' | 'dropped',
     editVersion?: number,
@@ -425,7 +454,7 @@ export class DigestReview {
       );
     }
     this.deps.log.info('digest decided', { digestId, decision });
-    return decision === 'approved' ? this.handOver(decided) : decided;
+    return decided;
   }
 
   /**

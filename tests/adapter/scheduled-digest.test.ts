@@ -545,6 +545,53 @@ describe('scheduled digest against moto, end to end with ingest', () => {
   });
 });
 
+describe('settles that overlap against moto', () => {
+  it('apply a passed deadline once, and the one that finds it decided meanwhile goes on without failing', async () => {
+    // Prepare: a digest past its deadline. One settle (the 15-minute schedule's) reads the digests; before it
+    // decides, another (the weekly run's, a second later) settles the same digest and hands it over.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    await ingestSeeds(r);
+    const slot = nextSlot();
+    const review = { sendMode: 'review', reviewHours: 1 } as const;
+    const { digest, records, log } = scheduledDigest(r, d, review);
+    const { digestId } = await digest.run(slot);
+    const pastDeadline = slot.getTime() + 2 * 3_600_000;
+    let otherSettled!: () => void;
+    const afterOther = new Promise<void>((resolve) => {
+      otherSettled = resolve;
+    });
+    const slowRead = Object.create(records) as DynamoDbDigestRecords;
+    slowRead.recent = async (limit) => {
+      const read = await records.recent(limit);
+      await afterOther;
+      return read;
+    };
+    const slow = new DigestReview(
+      {
+        records: slowRead,
+        archive: new S3DigestArchive(r.s3, r.bucket),
+        handoff: new SqsDigestHandoff(r.sqs, d.approvedQueueUrl),
+        log,
+      },
+      { now: () => new Date(pastDeadline) },
+    );
+    const other = scheduledDigest(r, d, { ...review, now: () => new Date(pastDeadline + 1_000) });
+
+    // Act
+    const slowSettle = slow.settleExpiredReviews().catch((error: unknown) => error);
+    const otherSettle = await other.digest.review.settleExpiredReviews();
+    otherSettled();
+    const slowOutcome = await slowSettle;
+
+    // Assess: one decision, one hand-over, and no failed invocation (an error alarm, a run put off to a retry).
+    expect(otherSettle.map((x) => [x.digestId, x.state])).toEqual([[digestId, 'approved']]);
+    expect(slowOutcome).toEqual([]);
+    expect(await records.get(digestId)).toMatchObject({ state: 'approved' });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+});
+
 describe('the public page of an archived digest against moto', () => {
   it('is published when the digest is handed to sending, never while pending, rejected or dropped', async () => {
     // Prepare: four schedules (each its own table and slot, so its own archive folder) over the same articles.

@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileStamp, listSourceFiles, readSourceFolder } from '../../src/adapters/local-files.ts';
 
@@ -64,5 +67,31 @@ describe('fileStamp', () => {
     expect(fresh).toBeUndefined();
     expect(missing).toBeUndefined();
     expect(unreachable).toBeUndefined();
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('writeFileAtomically', () => {
+  it('leaves no partial file behind when the write fails midway, and the old file as it was', async () => {
+    // Prepare: a file to replace, and a process that may write only a few KB per file (the disk fills up).
+    const path = join(dir, 'subscribers.csv');
+    await writeFile(path, 'email\nold@example.org\n');
+    const module = pathToFileURL(resolve('src/adapters/local-files.ts')).href;
+    const script = `const { writeFileAtomically } = await import(process.argv[1]);
+      await writeFileAtomically(process.argv[2], 'x'.repeat(100_000), 0o600);`;
+
+    // Act
+    const failed = await promisify(execFile)('sh', [
+      '-c',
+      'ulimit -f 8; exec "$0" --import tsx --input-type=module -e "$1" "$2" "$3"',
+      process.execPath,
+      script,
+      module,
+      path,
+    ]).catch((error: { code: number; stderr: string }) => error);
+
+    // Assess
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('EFBIG') });
+    expect(await readdir(dir)).toEqual(['subscribers.csv']);
+    expect(await readFile(path, 'utf8')).toBe('email\nold@example.org\n');
   });
 });
