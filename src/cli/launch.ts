@@ -26,7 +26,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * Entries of the input folder from which starting a second process pays: it costs about 70 ms, and the fitted
- * threads saved about 100 ms at 1,000 articles (docs/benchmarks.md, "The CLI's second process").
+ * threads saved about 150 ms at 1,000 articles (docs/benchmarks.md, "V8's background threads").
  */
 export const RELAUNCH_MIN_ENTRIES = 1000;
 
@@ -115,15 +115,13 @@ export async function launch(main: URL): Promise<void> {
 
 /**
  * In the process `relaunch` started: the channel to the parent, which closes when the parent ends however it ends (even
- * killed outright, with no signal to pass on), ends this one too, as a closed terminal ends what runs in it. The
- * channel alone keeps nothing running.
+ * killed outright, with no signal to pass on), ends this one too. The channel alone keeps nothing running.
  */
 function stopWithParent(): void {
   if (process.env[RELAUNCHED] !== 'yes') return;
   delete process.env[RELAUNCHED];
-  const stop = () => {
-    process.kill(process.pid, 'SIGHUP');
-  };
+  // Nobody is left to read its exit code; exit() ends it the same way on every platform.
+  const stop = () => process.exit(1);
   // A parent that ended while this process started took the channel with it before this code ran.
   if (process.channel && process.connected) {
     process.channel.unref();
@@ -141,7 +139,14 @@ interface Exit {
 async function relaunch(flags: string[]): Promise<Exit | undefined> {
   // Listening before the child exists: a signal that comes while it starts is passed on once it has started.
   let child: ChildProcess | undefined;
-  const pass = (signal: NodeJS.Signals) => child?.kill(signal);
+  // Windows sends no SIGHUP to a process (ENOSYS): the child is then ended as Node ends one there.
+  const pass = (signal: NodeJS.Signals) => {
+    try {
+      child?.kill(signal);
+    } catch {
+      child?.kill();
+    }
+  };
   for (const signal of STOP_SIGNALS) process.on(signal, pass);
   try {
     const started = spawn(process.execPath, [...flags, ...process.argv.slice(1)], {
