@@ -82,7 +82,7 @@ describe('digest operator CLI against moto', () => {
     expect(await readFile(join(out, 'digest.json'), 'utf-8')).toBe(await archived.Body?.transformToString());
   });
 
-  it('run-now invokes the digest function with the window end as the scheduled time', async () => {
+  it('run-now invokes the digest function with the window end as the scheduled time, once the window has ended', async () => {
     // Prepare: a local Lambda invoke endpoint that runs the real digest handler on moto.
     const { d, r, slot } = await reviewModeSetup(await seeds());
     const { digest, log, metrics } = scheduledDigest(r, d);
@@ -102,22 +102,25 @@ describe('digest operator CLI against moto', () => {
     await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
 
-    // Act
-    const result = await digestCli(
-      ['run-now', '--function', 'digest-fn', '--window', slot.toISOString()],
+    // Act: a window that has not ended (the setup's uploads are in the one ending at the next minute), then one that has.
+    const ended = new Date(Date.now() - 1000).toISOString();
+    const early = await digestCli(
+      ['run-now', '--function', 'digest-fn', '--window', new Date(slot.getTime() + 60_000).toISOString()],
       endpoint,
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
     );
+    const result = await digestCli(['run-now', '--function', 'digest-fn', '--window', ended], endpoint);
     lambda.close();
 
-    // Assess
+    // Assess: a window that has not ended is refused before anything runs; uploads until its end would be lost.
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('has not ended yet');
     expect(invoked).toEqual([
-      {
-        path: '/2015-03-31/functions/digest-fn/invocations',
-        event: { action: 'run', scheduledTime: slot.toISOString() },
-      },
+      { path: '/2015-03-31/functions/digest-fn/invocations', event: { action: 'run', scheduledTime: ended } },
     ]);
-    expect(JSON.parse(result.stdout)).toMatchObject({
-      run: { outcome: 'approved', counts: { articles: 5 } },
-    });
+    // The window ending a second ago closed at the last minute, before the uploads: the function's answer, printed.
+    expect(JSON.parse(result.stdout)).toMatchObject({ run: { outcome: 'empty', counts: { articles: 0 } } });
   });
 });

@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { S3DigestArchive } from '../../adapters/s3-digest-archive.ts';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
-import { DigestError } from '../../core/errors.ts';
+import { DigestError, UsageError } from '../../core/errors.ts';
 import type { DigestRecord } from '../../core/ports/digest-records.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { DigestReview } from '../../core/scheduled-digest.ts';
@@ -120,7 +120,14 @@ export function registerOperations(program: Command): void {
       .addOption(resourceOption('function'))
       .option('--window <iso>', 'end of the window, as the schedule would pass it'),
   ).action(async (options: OperatorOptions) => {
-    const event: DigestEvent = { action: 'run', scheduledTime: parseWindowEnd(options.window).toISOString() };
+    const windowEnd = parseWindowEnd(options.window);
+    if (windowEnd.getTime() > Date.now() + CLOCK_SKEW_MS)
+      throw new UsageError(
+        `--window ${windowEnd.toISOString()} has not ended yet: a run reads its window once and the next window starts ` +
+          'where it ends, so articles uploaded until then would be in no digest. Run it once the window has ended ' +
+          '(a time without an offset is local time).',
+      );
+    const event: DigestEvent = { action: 'run', scheduledTime: windowEnd.toISOString() };
     const { function: functionName } = await stackResources(options, ['function']);
     const lambda = new LambdaClient(clientConfig(options));
     const response = await lambda.send(
@@ -134,3 +141,6 @@ export function registerOperations(program: Command): void {
     console.log(payload);
   });
 }
+
+/** How far ahead of this machine's clock a window given to run-now may end: the clocks of two machines differ. */
+const CLOCK_SKEW_MS = 5_000;
