@@ -55,9 +55,10 @@ export async function handleEndpointRequest(
   options: EndpointOptions,
 ): Promise<EndpointResponse> {
   const { service } = options;
-  const route = `${request.method.toUpperCase()} ${request.path.replace(/(^|[^/])\/+$/, '$1') || '/'}`;
-  const slashed = PAGE_WITH_TRAILING_SLASHES.exec(request.path);
-  if (slashed && GET_PAGES.has(route)) return redirectWithoutSlashes(slashed, request.query);
+  const path = request.path.replace(/(^|[^/])\/+$/, '$1') || '/';
+  const route = `${request.method.toUpperCase()} ${path}`;
+  if (path !== '/' && path.length < request.path.length && GET_PAGES.has(route))
+    return redirectWithoutSlashes(path, request.path.length - path.length, request.query);
   try {
     if (request.body.length > MAX_BODY_BYTES) return html(413, pages.invalidLinkPage(options));
     switch (route) {
@@ -140,20 +141,15 @@ const GET_PAGES = new Set([
   'GET /unsubscribe',
   'GET /preferences',
 ]);
-/** A path whose last segment is followed by one or more slashes: the segment, and the slashes. */
-const PAGE_WITH_TRAILING_SLASHES = /([^/]+)(\/+)$/;
 
 /**
  * Sends a page asked for with trailing slashes (`/subscribe/`) to its address without them: served there, its forms'
- * relative actions would post one folder too deep (`/subscribe/subscribe`). The target is relative, as the actions are, and
- * keeps the query (a link's token).
+ * relative actions would post one folder too deep (`/subscribe/subscribe`). The target is relative, as the actions
+ * are, and keeps the query (a link's token).
  */
-function redirectWithoutSlashes(
-  [, segment, slashes]: RegExpExecArray,
-  query: URLSearchParams,
-): EndpointResponse {
+function redirectWithoutSlashes(path: string, slashes: number, query: URLSearchParams): EndpointResponse {
   const search = query.size > 0 ? `?${query}` : '';
-  const location = `${'../'.repeat(slashes?.length ?? 0)}${segment}${search}`;
+  const location = `${'../'.repeat(slashes)}${path.slice(path.lastIndexOf('/') + 1)}${search}`;
   return { status: 308, headers: { ...HEADERS, location }, body: '' };
 }
 
