@@ -63,7 +63,10 @@ export function compileTemplates(files: ReadonlyMap<string, string>): EmailTempl
   text.registerHelper('wrap', function (this: unknown, first: string, rest: string, options) {
     return wrapText(options.fn(this), { first, rest });
   });
-  text.registerHelper('underline', (value: string) => '-'.repeat(Math.min(72, [...String(value)].length)));
+  // Bidi isolates (view.ts) take no room on the line.
+  text.registerHelper('underline', (value: string) =>
+    '-'.repeat(Math.min(72, [...String(value).replace(/[\u2066-\u2069]/g, '')].length)),
+  );
   text.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   for (const path of files.keys()) {
     const partial = TEXT_PARTIAL.exec(path)?.[1];

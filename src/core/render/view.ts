@@ -125,7 +125,7 @@ export function buildEmailView(
     .slice(0, settings.maxThemes)
     .map((theme, index) => themeView(theme, index + 1, (iso) => formatDate(iso, shortDates)));
   const rest = digest.themes.slice(settings.maxThemes);
-  const labels = digest.themes.map((t) => clip(t.label, MAX_CHARS.label));
+  const labels = digest.themes.map((t) => isolate(clip(t.label, MAX_CHARS.label)));
   const customSubject = digest.subject?.trim() ? clip(digest.subject, 200) : undefined;
   const intro = digest.intro?.trim() ? clip(digest.intro, MAX_CHARS.intro) : undefined;
   return {
@@ -160,7 +160,7 @@ export function buildEmailView(
 /** The headlines after the top story; with a single story, its first point. */
 function preheader(digest: Digest, labels: readonly string[]): string {
   const next = labels.slice(1);
-  if (next.length === 0) return clip(digest.themes[0]?.points[0]?.text ?? '', 140);
+  if (next.length === 0) return isolate(clip(digest.themes[0]?.points[0]?.text ?? '', 140));
   let text = '';
   for (const label of next) {
     const joined = text ? `${text} · ${label}` : label;
@@ -211,7 +211,7 @@ function themeView(
       if (label !== undefined) seen.add(label);
     }
     return {
-      text: clip(point.text, MAX_CHARS.point),
+      text: isolate(clip(point.text, MAX_CHARS.point)),
       citations,
       ...(more > 0 && {
         moreCitations: citations.length > 0 ? `+${more}` : count(more, 'other source', 'other sources'),
@@ -224,7 +224,7 @@ function themeView(
     const date = formatDate(article.published);
     return {
       marker: numbered.size > 0 ? `[${i + 1}] ` : '',
-      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? NO_OUTLET),
+      title: titled ? isolate(clip(article.title, MAX_CHARS.headline)) : (outlet ?? NO_OUTLET),
       ...(titled && outlet && { outlet }),
       ...(date && { date }),
       ...(url && { url }),
@@ -234,7 +234,7 @@ function themeView(
   return {
     number,
     anchor: `theme-${number}`,
-    label: clip(theme.label, MAX_CHARS.label),
+    label: isolate(clip(theme.label, MAX_CHARS.label)),
     points: pointViews,
     sources,
     ...(unlisted > 0 && { moreSources: `and ${count(unlisted, 'more source', 'more sources')}` }),
@@ -280,9 +280,9 @@ function pickSources(
 function outletOf(article: DigestArticle, url: string | undefined): string | undefined {
   const source = article.source?.trim();
   const host = url ? displayHost(url) : undefined;
-  if (!source) return host;
+  if (!source) return host && isolate(host);
   const outlet = clip(source, MAX_CHARS.outlet);
-  return host && !namesHost(outlet, host) ? `${outlet} (${host})` : outlet;
+  return host && !namesHost(outlet, host) ? `${isolate(outlet)} (${isolate(host)})` : isolate(outlet);
 }
 
 /**
@@ -306,7 +306,21 @@ function linkOf(value: string | undefined): string | undefined {
 
 function headline(theme: Theme): HeadlineView {
   const url = linkOf(theme.articles[0]?.url);
-  return { label: clip(theme.label, MAX_CHARS.label), ...(url && { url }) };
+  return { label: isolate(clip(theme.label, MAX_CHARS.label)), ...(url && { url }) };
+}
+
+/** Letters of the scripts written right to left. */
+const RIGHT_TO_LEFT =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
+
+/**
+ * Text holding right-to-left letters, between Unicode's first-strong isolate and its pop (U+2068, U+2069), in
+ * both parts: the email reads left to right, and without them the bidi algorithm runs an Arabic headline, the
+ * " · " after it and an Arabic outlet together (showing the outlet first), moves a Hebrew point's full stop to
+ * its start and the parentheses of a citation. Inside, the text takes its own direction. Other text is as is.
+ */
+function isolate(text: string): string {
+  return RIGHT_TO_LEFT.test(text) ? `\u2068${text}\u2069` : text;
 }
 
 function count(n: number, one: string, many: string): string {

@@ -145,6 +145,88 @@ describe('sources readers recognise', () => {
   });
 });
 
+/** First strong isolate and pop directional isolate (Unicode bidi): text between them is laid out on its own. */
+const FSI = '\u2068';
+const PDI = '\u2069';
+
+/** A story from Arabic and Hebrew outlets, in an English digest, beside one from an English outlet. */
+function rightToLeftTheme(): Theme {
+  return {
+    id: 'theme-rtl',
+    label: 'وقف إطلاق النار في الحديدة',
+    articles: [
+      {
+        id: 'feeds/jazeera.json',
+        title: 'اتفاق على وقف إطلاق النار في الحديدة',
+        source: 'الجزيرة',
+        url: 'https://www.aljazeera.net/news/1',
+        published: '2026-11-22T09:00:00Z',
+      },
+      {
+        id: 'feeds/haaretz.json',
+        title: 'הפסקת אש בחודיידה',
+        source: 'הארץ',
+        url: 'https://www.haaretz.co.il/news/1',
+      },
+      {
+        id: 'feeds/reuters.json',
+        title: 'Ceasefire agreed in Hudaydah',
+        source: 'Reuters',
+        url: 'https://www.reuters.com/1',
+      },
+    ],
+    points: [
+      {
+        text: 'اتفق الوزراء والمتمردون على وقف إطلاق النار.',
+        sources: ['feeds/jazeera.json', 'feeds/reuters.json'],
+      },
+      { text: 'UN envoys witnessed the deal.', sources: ['feeds/haaretz.json'] },
+    ],
+  };
+}
+
+describe('right-to-left text in a left-to-right email', () => {
+  it('isolates each Arabic or Hebrew text, so a headline, its outlet and the citations keep their order', async () => {
+    // Prepare
+    const digest = digestOf([rightToLeftTheme(), otherTheme(2)]);
+
+    // Act
+    const email = await render(digest);
+
+    // Assess: without isolates the bidi algorithm runs an RTL headline, " · " and an RTL outlet together, and
+    // shows the outlet first (left of the headline), and a point's full stop at the wrong end.
+    const isolated = (text: string) => `${FSI}${text}${PDI}`;
+    const { document } = parseHTML(email.html);
+    const sources = document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1) ?? [];
+    expect(sources[0]).toBe(
+      `<a href="https://www.aljazeera.net/news/1">${isolated('اتفاق على وقف إطلاق النار في الحديدة')}</a> · ${isolated('الجزيرة')} (aljazeera.net) · 22 Nov 2026`,
+    );
+    expect(sources[1]).toBe(
+      `<a href="https://www.haaretz.co.il/news/1">${isolated('הפסקת אש בחודיידה')}</a> · ${isolated('הארץ')} (haaretz.co.il)`,
+    );
+    const points = [...document.querySelectorAll('ul li')].map((li) => li.textContent);
+    expect(points[0]).toBe(
+      `${isolated('اتفق الوزراء والمتمردون على وقف إطلاق النار.')} (${isolated('الجزيرة')} (aljazeera.net), Reuters)`,
+    );
+    expect(points[1]).toBe(`UN envoys witnessed the deal. (${isolated('הארץ')} (haaretz.co.il))`);
+    expect(document.querySelector('h2')?.textContent).toBe(isolated('وقف إطلاق النار في الحديدة'));
+    expect(email.subject).toBe(`${isolated('وقف إطلاق النار في الحديدة')} + 1 more`);
+    const text = email.text.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      `- ${isolated('اتفاق على وقف إطلاق النار في الحديدة')} · ${isolated('الجزيرة')} (aljazeera.net) · 22 Nov 2026`,
+    );
+    expect(text).toContain(`(${isolated('الجزيرة')} (aljazeera.net), Reuters)`);
+    // The isolates take no room: the headline's underline is as long as its letters.
+    expect(email.text).toContain(`${isolated('وقف إطلاق النار في الحديدة')}\n${'-'.repeat(26)}\n`);
+    // Left-to-right text is left as it is.
+    expect(email.text).toContain('- Ceasefire agreed in Hudaydah · Reuters\n');
+    expect(email.html).toContain('>Headline of story 2</a>');
+    expect(email.text.match(new RegExp(FSI, 'g'))).toHaveLength(
+      email.text.match(new RegExp(PDI, 'g'))?.length ?? 0,
+    );
+  });
+});
+
 describe('an email that stays an email', () => {
   it('takes its subject from the top story, or from the editor, and its preheader from the next headlines', async () => {
     // Prepare
