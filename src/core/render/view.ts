@@ -35,7 +35,7 @@ export interface EmailView {
   /** One linked headline per full theme; empty when there is only one. */
   topStories: { number: number; label: string; anchor: string }[];
   themes: ThemeView[];
-  /** "Also in this issue": at most MAX_MORE_THEMES one-line headlines. */
+  /** "Also in this issue": at most MAX_MORE_THEMES one-line headlines (PAGE_MAX_MORE_THEMES on the web page). */
   moreThemes: HeadlineView[];
   /** "and 12 more stories": themes neither shown in full nor listed; absent when none. */
   unlistedThemes?: string;
@@ -53,7 +53,7 @@ export interface ThemeView {
   anchor: string;
   label: string;
   points: PointView[];
-  /** At most MAX_SOURCES articles, distinct outlets first. */
+  /** At most MAX_SOURCES articles (PAGE_MAX_SOURCES on the web page), distinct outlets first. */
   sources: SourceView[];
   /** "and 4 more sources": articles and collapsed copies not listed in `sources`; absent when none. */
   moreSources?: string;
@@ -99,6 +99,12 @@ export const MAX_POINTS = 5;
 /** One-line headlines under "Also in this issue". */
 export const MAX_MORE_THEMES = 10;
 /**
+ * The archive site's page lists what the email counts ("and 4 more sources", "and 12 more stories" link to it):
+ * every article of a theme and every other theme, up to these bounds (a page is not clipped like an email).
+ */
+export const PAGE_MAX_SOURCES = 50;
+export const PAGE_MAX_MORE_THEMES = 200;
+/**
  * Longest texts and links shown. Real headlines, sentences and URLs are far shorter; the limits keep a
  * hostile or broken article from making the email too long to deliver (Gmail clips at 102 KB).
  */
@@ -121,9 +127,11 @@ export function buildEmailView(
     const time = iso ? Date.parse(iso) : Number.NaN;
     return Number.isNaN(time) ? undefined : format.format(time);
   };
+  const maxSources = webPage ? PAGE_MAX_SOURCES : MAX_SOURCES;
+  const maxMoreThemes = webPage ? PAGE_MAX_MORE_THEMES : MAX_MORE_THEMES;
   const themes = digest.themes
     .slice(0, settings.maxThemes)
-    .map((theme, index) => themeView(theme, index + 1, (iso) => formatDate(iso, shortDates)));
+    .map((theme, index) => themeView(theme, index + 1, (iso) => formatDate(iso, shortDates), maxSources));
   const rest = digest.themes.slice(settings.maxThemes);
   const labels = digest.themes.map((t) => isolate(clip(t.label, MAX_CHARS.label)));
   const customSubject = digest.subject?.trim() ? clip(digest.subject, 200) : undefined;
@@ -144,9 +152,9 @@ export function buildEmailView(
     topStories:
       themes.length > 1 ? themes.map(({ number, label, anchor }) => ({ number, label, anchor })) : [],
     themes,
-    moreThemes: rest.slice(0, MAX_MORE_THEMES).map(headline),
-    ...(rest.length > MAX_MORE_THEMES && {
-      unlistedThemes: `and ${count(rest.length - MAX_MORE_THEMES, 'more story', 'more stories')}`,
+    moreThemes: rest.slice(0, maxMoreThemes).map(headline),
+    ...(rest.length > maxMoreThemes && {
+      unlistedThemes: `and ${count(rest.length - maxMoreThemes, 'more story', 'more stories')}`,
     }),
     footer: {
       reason: settings.footer.reason,
@@ -180,6 +188,7 @@ function themeView(
   theme: Theme,
   number: number,
   formatDate: (iso?: string) => string | undefined,
+  maxSources: number,
 ): ThemeView {
   const candidates = new Map<string, Candidate>(
     theme.articles.map((article) => {
@@ -189,7 +198,7 @@ function themeView(
     }),
   );
   const points = theme.points.slice(0, MAX_POINTS);
-  const listed = pickSources(points, theme.articles, candidates);
+  const listed = pickSources(points, theme.articles, candidates, maxSources);
   const refs = new Map(listed.map((c, i) => [c.article.id, i + 1]));
   const numbered = new Set<string>();
   const pointViews = points.map((point) => {
@@ -250,6 +259,7 @@ function pickSources(
   points: Theme['points'],
   articles: readonly DigestArticle[],
   candidates: ReadonlyMap<string, Candidate>,
+  max: number,
 ): Candidate[] {
   const lookup = (ids: Iterable<string>) =>
     [...ids].map((id) => candidates.get(id)).filter((c): c is Candidate => c !== undefined);
@@ -260,7 +270,7 @@ function pickSources(
   const picked: Candidate[] = [];
   const outlets = new Set<string>();
   const take = (candidate: Candidate, newOutletOnly: boolean) => {
-    if (picked.length === MAX_SOURCES || picked.includes(candidate)) return;
+    if (picked.length === max || picked.includes(candidate)) return;
     const key = candidate.outlet?.toLowerCase();
     if (newOutletOnly && key !== undefined && outlets.has(key)) return;
     picked.push(candidate);

@@ -322,4 +322,25 @@ describe('size bounds', () => {
     const { document } = parseHTML(byDefault.html);
     expect([...document.querySelectorAll('h2[id]')].length).toBeLessThanOrEqual(8);
   });
+
+  it('keeps the archive page, which lists every source and story, under 1 MB for 10,000 articles', async () => {
+    // Prepare
+    const digest = hugeDigest();
+
+    // Act
+    const page = await renderDigestEmail(
+      digest,
+      templates,
+      parseEmailSettings({ ...settings, maxThemes: 100 }),
+      {
+        webPage: true,
+      },
+    );
+
+    // Assess
+    expect(Buffer.byteLength(page.html)).toBeLessThan(1_000_000);
+    const { document } = parseHTML(page.html);
+    expect([...document.querySelectorAll('h2[id]')].length).toBeGreaterThanOrEqual(1);
+    expect([...document.querySelectorAll('h2:not([id]) + ul li')]).toHaveLength(200);
+  });
 });

@@ -212,6 +212,32 @@ describe('the archive site page (webPage)', () => {
     expect(stories(page.html)).toEqual(stories(email.html));
     expect(email.html).toContain('Unsubscribe');
   });
+
+  it('lists the sources and stories the email counts as "and N more", which link to it', async () => {
+    // Prepare: 5 articles and a collapsed copy per theme; 14 themes, 2 shown in full.
+    const digest = busyDigest(14);
+    const settings = parseEmailSettings({
+      maxThemes: 2,
+      footer: { archiveUrl: 'https://archive.example.com/d/1.html' },
+    });
+
+    // Act
+    const email = await renderDigestEmail(digest, templates, settings);
+    const page = await renderDigestEmail(digest, templates, settings, { webPage: true });
+
+    // Assess: the email links its counts to the page, so the page must show what they count.
+    expect(email.html).toContain('<a href="https://archive.example.com/d/1.html">and 3 more sources</a>');
+    expect(email.html).toContain('<a href="https://archive.example.com/d/1.html">and 2 more stories</a>');
+    const { document } = parseHTML(page.html);
+    const firstSources = document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1) ?? [];
+    expect(firstSources).toHaveLength(6);
+    for (const article of digest.themes[0]?.articles ?? [])
+      expect(firstSources.join()).toContain(article.url);
+    expect(firstSources.at(-1)).toBe('and 1 more source');
+    const also = [...document.querySelectorAll('h2:not([id]) + ul li')].map((li) => li.textContent);
+    expect(also).toEqual(digest.themes.slice(2).map((t) => t.label));
+    expect(page.html).not.toContain('more stories');
+  });
 });
 
 describe('personalise', () => {
