@@ -171,6 +171,26 @@ describe('renderDigestEmail', () => {
     for (const line of lines.filter((l) => !l.includes('://'))) expect(line.length).toBeLessThanOrEqual(72);
   });
 
+  it('ends both parts with the same footer links: unsubscribe, preferences and "View in browser"', async () => {
+    // Prepare
+    const settings = parseEmailSettings({ footer: { archiveUrl: 'https://archive.example.com/d/1.html' } });
+
+    // Act
+    const email = personalise(await renderDigestEmail(busyDigest(2), templates, settings), reader);
+
+    // Assess
+    const footer = parseHTML(email.html).document.querySelectorAll('.muted p');
+    const htmlLinks = [...(footer[footer.length - 1]?.querySelectorAll('a') ?? [])].map(
+      (a) => `${a.textContent}: ${a.getAttribute('href')}`,
+    );
+    expect(htmlLinks).toEqual([
+      'Unsubscribe: https://digest.example.com/u?token=abc&k=1',
+      'Manage preferences: https://digest.example.com/p?token=abc',
+      'View in browser: https://archive.example.com/d/1.html',
+    ]);
+    expect(email.text.trimEnd().split('\n').slice(-3)).toEqual(htmlLinks);
+  });
+
   it('keeps a 20-theme digest under Gmail’s 102 KB clipping limit', async () => {
     // Prepare
     const digest = busyDigest(20);
