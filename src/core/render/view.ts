@@ -88,6 +88,8 @@ export interface SourceView {
 export interface HeadlineView {
   label: string;
   url?: string;
+  /** The lead article's outlet (with its link's host when they differ), as a citation names it. */
+  outlet?: string;
 }
 
 /** Sources listed under a theme; the rest are counted. */
@@ -314,9 +316,16 @@ function linkOf(value: string | undefined): string | undefined {
   return url && url.length <= MAX_CHARS.url ? url : undefined;
 }
 
+/** An "Also in this issue" line: the headline, linked to the lead article, and that article's outlet. */
 function headline(theme: Theme): HeadlineView {
-  const url = linkOf(theme.articles[0]?.url);
-  return { label: isolate(clip(theme.label, MAX_CHARS.label)), ...(url && { url }) };
+  const lead = theme.articles[0];
+  const url = linkOf(lead?.url);
+  const outlet = lead && outletOf(lead, url);
+  return {
+    label: isolate(clip(theme.label, MAX_CHARS.label)),
+    ...(url && { url }),
+    ...(outlet && { outlet }),
+  };
 }
 
 /** Letters of the scripts written right to left. */

@@ -264,9 +264,50 @@ describe('an email that stays an email', () => {
     expect(also.map((a) => a.textContent)).toEqual(themes.slice(4, 14).map((t) => t.label));
     expect(email.html).toContain('>and 16 more stories</a>');
     expect(email.text).toContain(
-      '- Headline of story 14\n  https://news.example.com/14\n- and 16 more stories',
+      '- Headline of story 14 · news.example.com\n  https://news.example.com/14\n- and 16 more stories',
     );
     expect(email.html).not.toContain('Headline of story 15');
+  });
+});
+
+describe('"Also in this issue"', () => {
+  it('names the outlet each headline links to, as a citation does', async () => {
+    // Prepare: two full themes, then three headlines led by an outlet's article, a look-alike and a text file.
+    const lead = (n: number, article: Partial<DigestArticle>): Theme => ({
+      ...otherTheme(n),
+      articles: [{ id: `story-${n}.txt`, title: `Story ${n}`, ...article }],
+    });
+    const themes = [
+      otherTheme(1),
+      otherTheme(2),
+      lead(3, { source: 'Reuters', url: 'https://www.reuters.com/world/3' }),
+      lead(4, { source: 'Reuters', url: 'https://reuters.evil.example/4' }),
+      lead(5, { source: 'Dawn' }),
+      lead(6, {}),
+    ];
+
+    // Act
+    const email = await render(digestOf(themes), parseEmailSettings({ ...settings, maxThemes: 2 }));
+
+    // Assess
+    const { document } = parseHTML(email.html);
+    const also = [...document.querySelectorAll('h2:not([id]) + ul li')].map((li) => li.textContent);
+    expect(also).toEqual([
+      'Headline of story 3 · Reuters',
+      'Headline of story 4 · Reuters (reuters.evil.example)',
+      'Headline of story 5 · Dawn',
+      'Headline of story 6',
+    ]);
+    expect(email.text).toContain(
+      [
+        '- Headline of story 3 · Reuters',
+        '  https://www.reuters.com/world/3',
+        '- Headline of story 4 · Reuters (reuters.evil.example)',
+        '  https://reuters.evil.example/4',
+        '- Headline of story 5 · Dawn',
+        '- Headline of story 6\n',
+      ].join('\n'),
+    );
   });
 });
 

@@ -254,7 +254,7 @@ describe('the archive site page (webPage)', () => {
     for (const article of digest.themes[0]?.articles ?? [])
       expect(firstSources.join()).toContain(article.url);
     expect(firstSources.at(-1)).toBe('and 1 more source');
-    const also = [...document.querySelectorAll('h2:not([id]) + ul li')].map((li) => li.textContent);
+    const also = [...document.querySelectorAll('h2:not([id]) + ul li a')].map((a) => a.textContent);
     expect(also).toEqual(digest.themes.slice(2).map((t) => t.label));
     expect(page.html).not.toContain('more stories');
   });
