@@ -31,7 +31,7 @@ export interface EmailView {
   webPage: boolean;
   archiveUrl?: string;
   /** The editor's note, shown under the greeting. */
-  intro?: string;
+  intro?: string[];
   /** One linked headline per full theme; empty when there is only one. */
   topStories: { number: number; label: string; anchor: string }[];
   themes: ThemeView[];
@@ -137,7 +137,7 @@ export function buildEmailView(
   const rest = digest.themes.slice(settings.maxThemes);
   const labels = digest.themes.map((t) => isolate(clip(t.label, MAX_CHARS.label)));
   const customSubject = digest.subject?.trim() ? clip(digest.subject, 200) : undefined;
-  const intro = digest.intro?.trim() ? clip(digest.intro, MAX_CHARS.intro) : undefined;
+  const intro = digest.intro?.trim() ? paragraphs(digest.intro, MAX_CHARS.intro) : undefined;
   return {
     lang: settings.lang,
     title: digest.title,
@@ -344,6 +344,25 @@ function isolate(text: string): string {
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The paragraphs of a text (split at blank lines, each on one line), `max` characters in all: the last one shown
+ * is cut at a word with an ellipsis.
+ */
+function paragraphs(text: string, max: number): string[] {
+  const shown: string[] = [];
+  let left = max;
+  for (const paragraph of text.replace(/\r\n?/g, '\n').split(/\n[^\S\n]*\n/)) {
+    const value = paragraph.replace(/\s+/g, ' ').trim();
+    if (!value) continue;
+    if (left < 2) break;
+    const clipped = clip(value, left);
+    shown.push(clipped);
+    left -= clipped.length;
+    if (clipped !== value) break;
+  }
+  return shown;
 }
 
 /** The text whole when it fits, else cut at the last space before `max` characters, with an ellipsis. */

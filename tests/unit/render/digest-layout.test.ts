@@ -249,6 +249,24 @@ describe('an email that stays an email', () => {
     expect(edited.html).toContain('<p class="note">Our editor writes.</p>');
   });
 
+  it("keeps the paragraphs of the editor's note, in one note", async () => {
+    // Prepare: typed in the studio's text box, or given to --intro.
+    const intro =
+      'Good morning.\n\nTwo stories   dominate\ntoday:  the talks and the floods.\r\n \r\nBack on Monday.';
+
+    // Act
+    const email = await render(digestOf([storyTheme()], { intro }));
+
+    // Assess
+    const notes = [...parseHTML(email.html).document.querySelectorAll('.note')];
+    expect(notes.map((note) => note.innerHTML)).toEqual([
+      'Good morning.<br><br>Two stories dominate today: the talks and the floods.<br><br>Back on Monday.',
+    ]);
+    expect(email.text).toContain(
+      'Hello Ana,\n\nGood morning.\n\nTwo stories dominate today: the talks and the floods.\n\nBack on Monday.\n\n',
+    );
+  });
+
   it('shows maxThemes themes in full, ten more as one-line headlines, and counts the rest', async () => {
     // Prepare
     const themes = Array.from({ length: 30 }, (_, i) => otherTheme(i + 1));
