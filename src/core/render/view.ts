@@ -133,7 +133,9 @@ export function buildEmailView(
   const maxMoreThemes = webPage ? PAGE_MAX_MORE_THEMES : MAX_MORE_THEMES;
   const themes = digest.themes
     .slice(0, settings.maxThemes)
-    .map((theme, index) => themeView(theme, index + 1, (iso) => formatDate(iso, shortDates), maxSources));
+    .map((theme, index) =>
+      themeView(theme, index + 1, (iso) => formatDate(iso, shortDates), { max: maxSources, fill: !webPage }),
+    );
   const rest = digest.themes.slice(settings.maxThemes);
   const labels = digest.themes.map((t) => isolate(clip(t.label, MAX_CHARS.label)));
   const customSubject = digest.subject?.trim() ? clip(digest.subject, 200) : undefined;
@@ -190,7 +192,7 @@ function themeView(
   theme: Theme,
   number: number,
   formatDate: (iso?: string) => string | undefined,
-  maxSources: number,
+  sourceLimit: SourceLimit,
 ): ThemeView {
   const candidates = new Map<string, Candidate>(
     theme.articles.map((article) => {
@@ -200,7 +202,7 @@ function themeView(
     }),
   );
   const points = theme.points.slice(0, MAX_POINTS);
-  const listed = pickSources(points, theme.articles, candidates, maxSources);
+  const listed = pickSources(points, theme.articles, candidates, sourceLimit);
   const refs = new Map(listed.map((c, i) => [c.article.id, i + 1]));
   const numbered = new Set<string>();
   const pointViews = points.map((point) => {
@@ -253,15 +255,24 @@ function themeView(
 }
 
 /**
+ * How many sources a theme lists, and whether places left are filled with articles a reader cannot tell apart
+ * (no headline, no outlet): the email fills its three; the web page, which lists every article, counts those.
+ */
+interface SourceLimit {
+  max: number;
+  fill: boolean;
+}
+
+/**
  * The articles listed under a theme, one per outlet first: those its points cite (the first source of each
  * point, then the others, so citations name listed sources), then articles a reader can recognise (a
- * headline or a known outlet) in the theme's order; then any remaining places are filled in that order.
+ * headline or a known outlet) in the theme's order; then, with `fill`, any remaining places in that order.
  */
 function pickSources(
   points: Theme['points'],
   articles: readonly DigestArticle[],
   candidates: ReadonlyMap<string, Candidate>,
-  max: number,
+  { max, fill }: SourceLimit,
 ): Candidate[] {
   const lookup = (ids: Iterable<string>) =>
     [...ids].map((id) => candidates.get(id)).filter((c): c is Candidate => c !== undefined);
@@ -279,9 +290,9 @@ function pickSources(
     if (key !== undefined) outlets.add(key);
   };
   for (const candidate of cited) take(candidate, true);
-  for (const candidate of all)
-    if (candidate.outlet !== undefined || candidate.article.headline !== false) take(candidate, true);
-  for (const candidate of all) take(candidate, false);
+  const recognisable = all.filter((c) => c.outlet !== undefined || c.article.headline !== false);
+  for (const candidate of recognisable) take(candidate, true);
+  for (const candidate of fill ? all : recognisable) take(candidate, false);
   return picked;
 }
 

@@ -260,6 +260,52 @@ describe('the archive site page (webPage)', () => {
   });
 });
 
+describe('the archive site page (webPage), sources without a name', () => {
+  it('lists the articles a reader can tell apart and counts the ones with neither a headline nor an outlet', async () => {
+    // Prepare: one cited article without headline or outlet, three with headlines (two from one outlet), three
+    // more like the first.
+    const unnamed = (n: number) => ({
+      id: `wire/${n}.txt`,
+      title: `Lead sentence ${n} of a wire copy.`,
+      headline: false,
+    });
+    const digest: Digest = {
+      title: 'Morning digest',
+      generatedAt: '2026-11-23T07:00:00.000Z',
+      themes: [
+        {
+          id: 'theme-1',
+          label: 'Talks resume',
+          articles: [
+            unnamed(1),
+            { id: 'a.md', title: 'Talks resume in Doha', source: 'Dawn', url: 'https://www.dawn.com/1' },
+            { id: 'b.md', title: 'Doha to host talks' },
+            { id: 'c.md', title: 'What the talks are about', source: 'Dawn', url: 'https://www.dawn.com/2' },
+            unnamed(2),
+            unnamed(3),
+            unnamed(4),
+          ],
+          points: [{ text: 'Talks resume next month.', sources: ['wire/1.txt', 'a.md'] }],
+        },
+      ],
+      skipped: [],
+    };
+
+    // Act
+    const page = await renderDigestEmail(digest, templates, parseEmailSettings({}), { webPage: true });
+
+    // Assess
+    const sources = parseHTML(page.html).document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1);
+    expect(sources).toEqual([
+      '[1] Outlet not named',
+      '[2] <a href="https://www.dawn.com/1">Talks resume in Doha</a> · Dawn',
+      '[3] Doha to host talks',
+      '[4] <a href="https://www.dawn.com/2">What the talks are about</a> · Dawn',
+      'and 3 more sources',
+    ]);
+  });
+});
+
 describe('personalise', () => {
   it('fills every per-recipient placeholder, escaped for HTML and verbatim for text, and leaves none', async () => {
     // Prepare
