@@ -38,17 +38,18 @@ describe('the email in a browser', () => {
 
     // Act
     await page.setContent(email.html);
-    const rules = await page.evaluate(() =>
-      [...document.querySelectorAll('.sheet *')].flatMap((node) => {
-        const style = getComputedStyle(node);
-        return style.borderTopStyle !== 'none' && Number.parseFloat(style.borderTopWidth) > 0
+    const rules = await page.locator('.sheet *').evaluateAll((nodes) =>
+      nodes.flatMap((node) => {
+        const style = node.ownerDocument.defaultView?.getComputedStyle(node);
+        return style && style.borderTopStyle !== 'none' && Number.parseFloat(style.borderTopWidth) > 0
           ? [{ tag: node.tagName, color: style.borderTopColor }]
           : [];
       }),
     );
-    const background = await page.evaluate(
-      () => getComputedStyle(document.querySelector('.sheet') as Element).backgroundColor,
-    );
+    const background = await page
+      .locator('.sheet')
+      .first()
+      .evaluate((sheet) => sheet.ownerDocument.defaultView?.getComputedStyle(sheet).backgroundColor ?? '');
     await page.close();
 
     // Assess: the themes' rules and the footer's divider are all drawn, and all dark, on the dark sheet.
