@@ -227,6 +227,54 @@ describe('right-to-left text in a left-to-right email', () => {
   });
 });
 
+describe('the plain-text part in Chinese and Japanese', () => {
+  /** Columns a line takes in a terminal or a monospaced mail client: CJK characters take two. */
+  const columns = (line: string) =>
+    [...line].reduce(
+      (n, c) =>
+        n +
+        (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff01-\uff60]/u.test(c) ? 2 : 1),
+      0,
+    );
+
+  it('wraps text without spaces at 72 columns, counting each CJK character as two, and keeps 。 off a line start', async () => {
+    // Prepare
+    const point =
+      '東京で大規模な地震訓練が行われ、約十万人が参加しました。訓練では首都直下でマグニチュード七の地震が起きたと想定し、各地で避難や救助の手順が確認されました。';
+    const theme: Theme = {
+      id: 'theme-ja',
+      label: '東京で大規模な地震訓練',
+      articles: [
+        {
+          id: 'nhk.json',
+          title: '東京で大規模な地震訓練',
+          source: 'NHK',
+          url: 'https://www3.nhk.or.jp/news/1',
+        },
+      ],
+      points: [{ text: point, sources: ['nhk.json'] }],
+    };
+
+    // Act
+    const email = await render(digestOf([theme]));
+
+    // Assess
+    const lines = email.text.split('\n');
+    for (const line of lines.filter((l) => !l.includes('://')))
+      expect(columns(line), line).toBeLessThanOrEqual(72);
+    for (const line of lines) expect(line).not.toMatch(/^\s*[。、]/);
+    // Nothing is lost or added: the point reads whole when its lines are joined.
+    const at = lines.findIndex((l) => l.startsWith('- 東京'));
+    const joined = lines
+      .slice(at, at + 3)
+      .map((l) => l.replace(/^[-\s]+/, ''))
+      .join('');
+    expect(joined).toContain(point);
+    // The underline is as wide as the headline.
+    expect(lines[lines.indexOf(theme.label) + 1]).toBe('-'.repeat(22));
+  });
+});
+
 describe('an email that stays an email', () => {
   it('takes its subject from the top story, or from the editor, and its preheader from the next headlines', async () => {
     // Prepare
