@@ -68,6 +68,8 @@ export function compileTemplates(files: ReadonlyMap<string, string>): EmailTempl
     '-'.repeat(Math.min(TEXT_WIDTH, textColumns(String(value)))),
   );
   text.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  // Spaces as wide as a text: the hanging indent under a list item's prefix ("10. ").
+  text.registerHelper('blank', (value: string) => ' '.repeat(textColumns(String(value))));
   for (const path of files.keys()) {
     const partial = TEXT_PARTIAL.exec(path)?.[1];
     if (partial) text.registerPartial(partial, load(text, path));

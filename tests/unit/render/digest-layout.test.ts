@@ -297,6 +297,25 @@ describe('an email that stays an email', () => {
     expect(edited.html).toContain('<p class="note">Our editor writes.</p>');
   });
 
+  it('lines up the wrapped lines of top stories 10 and over under their headline', async () => {
+    // Prepare
+    const themes = Array.from({ length: 11 }, (_, i) => ({
+      ...otherTheme(i + 1),
+      label: `Headline of story ${i + 1}, long enough to take two lines in the plain-text part of the email`,
+    }));
+
+    // Act
+    const email = await render(digestOf(themes), parseEmailSettings({ ...settings, maxThemes: 11 }));
+
+    // Assess
+    expect(email.text).toContain(
+      '9. Headline of story 9, long enough to take two lines in the plain-text\n   part of the email\n',
+    );
+    expect(email.text).toContain(
+      '10. Headline of story 10, long enough to take two lines in the\n    plain-text part of the email\n',
+    );
+  });
+
   it("keeps the paragraphs of the editor's note, in one note", async () => {
     // Prepare: typed in the studio's text box, or given to --intro.
     const intro =
