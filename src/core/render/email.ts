@@ -42,6 +42,11 @@ export interface PersonalisedEmail {
  */
 export const MAX_HTML_BYTES = 96_000;
 export const MAX_TEXT_BYTES = 38_000;
+/**
+ * Largest archive page (webPage), which lists every source and story the email only counts: no mail client
+ * clips it, but it stays bounded for any digest. Its text part is not published, so not bounded.
+ */
+export const MAX_PAGE_BYTES = 1_000_000;
 
 /**
  * The digest rendered once for everybody: HTML, text and subject. Handlebars only: the MJML was compiled to
@@ -59,10 +64,12 @@ export async function renderDigestEmail(
   let shown = Math.max(1, Math.min(settings.maxThemes, digest.themes.length));
   for (;;) {
     const rendered = renderParts(digest, templates, { ...settings, maxThemes: shown }, placeholders, options);
-    const fits = Math.min(
-      MAX_TEXT_BYTES / Buffer.byteLength(rendered.text),
-      MAX_HTML_BYTES / Buffer.byteLength(rendered.html),
-    );
+    const fits = options.webPage
+      ? MAX_PAGE_BYTES / Buffer.byteLength(rendered.html)
+      : Math.min(
+          MAX_TEXT_BYTES / Buffer.byteLength(rendered.text),
+          MAX_HTML_BYTES / Buffer.byteLength(rendered.html),
+        );
     if (fits >= 1 || shown === 1) return rendered;
     shown = Math.max(1, Math.min(shown - 1, Math.floor(shown * fits)));
   }

@@ -1,7 +1,7 @@
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { TemplateError } from '../errors.ts';
 import type { TemplateSource } from '../ports/template-source.ts';
-import { wrapText } from './text.ts';
+import { TEXT_WIDTH, textColumns, wrapText } from './text.ts';
 import type { EmailView } from './view.ts';
 
 /** The compiled email templates: HTML (HTML-escaped data), plain text and subject (no HTML escaping). */
@@ -63,8 +63,13 @@ export function compileTemplates(files: ReadonlyMap<string, string>): EmailTempl
   text.registerHelper('wrap', function (this: unknown, first: string, rest: string, options) {
     return wrapText(options.fn(this), { first, rest });
   });
-  text.registerHelper('underline', (value: string) => '-'.repeat(Math.min(72, [...String(value)].length)));
+  // As wide as the text: CJK characters take two columns, bidi isolates (view.ts) none.
+  text.registerHelper('underline', (value: string) =>
+    '-'.repeat(Math.min(TEXT_WIDTH, textColumns(String(value)))),
+  );
   text.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  // Spaces as wide as a text: the hanging indent under a list item's prefix ("10. ").
+  text.registerHelper('blank', (value: string) => ' '.repeat(textColumns(String(value))));
   for (const path of files.keys()) {
     const partial = TEXT_PARTIAL.exec(path)?.[1];
     if (partial) text.registerPartial(partial, load(text, path));

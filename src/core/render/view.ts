@@ -31,11 +31,11 @@ export interface EmailView {
   webPage: boolean;
   archiveUrl?: string;
   /** The editor's note, shown under the greeting. */
-  intro?: string;
+  intro?: string[];
   /** One linked headline per full theme; empty when there is only one. */
   topStories: { number: number; label: string; anchor: string }[];
   themes: ThemeView[];
-  /** "Also in this issue": at most MAX_MORE_THEMES one-line headlines. */
+  /** "Also in this issue": at most MAX_MORE_THEMES one-line headlines (PAGE_MAX_MORE_THEMES on the web page). */
   moreThemes: HeadlineView[];
   /** "and 12 more stories": themes neither shown in full nor listed; absent when none. */
   unlistedThemes?: string;
@@ -53,7 +53,7 @@ export interface ThemeView {
   anchor: string;
   label: string;
   points: PointView[];
-  /** At most MAX_SOURCES articles, distinct outlets first. */
+  /** At most MAX_SOURCES articles (PAGE_MAX_SOURCES on the web page), distinct outlets first. */
   sources: SourceView[];
   /** "and 4 more sources": articles and collapsed copies not listed in `sources`; absent when none. */
   moreSources?: string;
@@ -88,6 +88,8 @@ export interface SourceView {
 export interface HeadlineView {
   label: string;
   url?: string;
+  /** The lead article's outlet (with its link's host when they differ), as a citation names it. */
+  outlet?: string;
 }
 
 /** Sources listed under a theme; the rest are counted. */
@@ -98,6 +100,12 @@ export const MAX_CITATIONS = 2;
 export const MAX_POINTS = 5;
 /** One-line headlines under "Also in this issue". */
 export const MAX_MORE_THEMES = 10;
+/**
+ * The archive site's page lists what the email counts ("and 4 more sources", "and 12 more stories" link to it):
+ * every article of a theme and every other theme, up to these bounds (a page is not clipped like an email).
+ */
+export const PAGE_MAX_SOURCES = 50;
+export const PAGE_MAX_MORE_THEMES = 200;
 /**
  * Longest texts and links shown. Real headlines, sentences and URLs are far shorter; the limits keep a
  * hostile or broken article from making the email too long to deliver (Gmail clips at 102 KB).
@@ -121,13 +129,17 @@ export function buildEmailView(
     const time = iso ? Date.parse(iso) : Number.NaN;
     return Number.isNaN(time) ? undefined : format.format(time);
   };
+  const maxSources = webPage ? PAGE_MAX_SOURCES : MAX_SOURCES;
+  const maxMoreThemes = webPage ? PAGE_MAX_MORE_THEMES : MAX_MORE_THEMES;
   const themes = digest.themes
     .slice(0, settings.maxThemes)
-    .map((theme, index) => themeView(theme, index + 1, (iso) => formatDate(iso, shortDates)));
+    .map((theme, index) =>
+      themeView(theme, index + 1, (iso) => formatDate(iso, shortDates), { max: maxSources, fill: !webPage }),
+    );
   const rest = digest.themes.slice(settings.maxThemes);
-  const labels = digest.themes.map((t) => clip(t.label, MAX_CHARS.label));
+  const labels = digest.themes.map((t) => isolate(clip(t.label, MAX_CHARS.label)));
   const customSubject = digest.subject?.trim() ? clip(digest.subject, 200) : undefined;
-  const intro = digest.intro?.trim() ? clip(digest.intro, MAX_CHARS.intro) : undefined;
+  const intro = digest.intro?.trim() ? paragraphs(digest.intro, MAX_CHARS.intro) : undefined;
   return {
     lang: settings.lang,
     title: digest.title,
@@ -144,9 +156,9 @@ export function buildEmailView(
     topStories:
       themes.length > 1 ? themes.map(({ number, label, anchor }) => ({ number, label, anchor })) : [],
     themes,
-    moreThemes: rest.slice(0, MAX_MORE_THEMES).map(headline),
-    ...(rest.length > MAX_MORE_THEMES && {
-      unlistedThemes: `and ${count(rest.length - MAX_MORE_THEMES, 'more story', 'more stories')}`,
+    moreThemes: rest.slice(0, maxMoreThemes).map(headline),
+    ...(rest.length > maxMoreThemes && {
+      unlistedThemes: `and ${count(rest.length - maxMoreThemes, 'more story', 'more stories')}`,
     }),
     footer: {
       reason: settings.footer.reason,
@@ -160,7 +172,7 @@ export function buildEmailView(
 /** The headlines after the top story; with a single story, its first point. */
 function preheader(digest: Digest, labels: readonly string[]): string {
   const next = labels.slice(1);
-  if (next.length === 0) return clip(digest.themes[0]?.points[0]?.text ?? '', 140);
+  if (next.length === 0) return isolate(clip(digest.themes[0]?.points[0]?.text ?? '', 140));
   let text = '';
   for (const label of next) {
     const joined = text ? `${text} · ${label}` : label;
@@ -180,6 +192,7 @@ function themeView(
   theme: Theme,
   number: number,
   formatDate: (iso?: string) => string | undefined,
+  sourceLimit: SourceLimit,
 ): ThemeView {
   const candidates = new Map<string, Candidate>(
     theme.articles.map((article) => {
@@ -189,7 +202,7 @@ function themeView(
     }),
   );
   const points = theme.points.slice(0, MAX_POINTS);
-  const listed = pickSources(points, theme.articles, candidates);
+  const listed = pickSources(points, theme.articles, candidates, sourceLimit);
   const refs = new Map(listed.map((c, i) => [c.article.id, i + 1]));
   const numbered = new Set<string>();
   const pointViews = points.map((point) => {
@@ -211,7 +224,7 @@ function themeView(
       if (label !== undefined) seen.add(label);
     }
     return {
-      text: clip(point.text, MAX_CHARS.point),
+      text: isolate(clip(point.text, MAX_CHARS.point)),
       citations,
       ...(more > 0 && {
         moreCitations: citations.length > 0 ? `+${more}` : count(more, 'other source', 'other sources'),
@@ -224,7 +237,7 @@ function themeView(
     const date = formatDate(article.published);
     return {
       marker: numbered.size > 0 ? `[${i + 1}] ` : '',
-      title: titled ? clip(article.title, MAX_CHARS.headline) : (outlet ?? NO_OUTLET),
+      title: titled ? isolate(clip(article.title, MAX_CHARS.headline)) : (outlet ?? NO_OUTLET),
       ...(titled && outlet && { outlet }),
       ...(date && { date }),
       ...(url && { url }),
@@ -234,7 +247,7 @@ function themeView(
   return {
     number,
     anchor: `theme-${number}`,
-    label: clip(theme.label, MAX_CHARS.label),
+    label: isolate(clip(theme.label, MAX_CHARS.label)),
     points: pointViews,
     sources,
     ...(unlisted > 0 && { moreSources: `and ${count(unlisted, 'more source', 'more sources')}` }),
@@ -242,14 +255,24 @@ function themeView(
 }
 
 /**
+ * How many sources a theme lists, and whether places left are filled with articles a reader cannot tell apart
+ * (no headline, no outlet): the email fills its three; the web page, which lists every article, counts those.
+ */
+interface SourceLimit {
+  max: number;
+  fill: boolean;
+}
+
+/**
  * The articles listed under a theme, one per outlet first: those its points cite (the first source of each
  * point, then the others, so citations name listed sources), then articles a reader can recognise (a
- * headline or a known outlet) in the theme's order; then any remaining places are filled in that order.
+ * headline or a known outlet) in the theme's order; then, with `fill`, any remaining places in that order.
  */
 function pickSources(
   points: Theme['points'],
   articles: readonly DigestArticle[],
   candidates: ReadonlyMap<string, Candidate>,
+  { max, fill }: SourceLimit,
 ): Candidate[] {
   const lookup = (ids: Iterable<string>) =>
     [...ids].map((id) => candidates.get(id)).filter((c): c is Candidate => c !== undefined);
@@ -260,16 +283,16 @@ function pickSources(
   const picked: Candidate[] = [];
   const outlets = new Set<string>();
   const take = (candidate: Candidate, newOutletOnly: boolean) => {
-    if (picked.length === MAX_SOURCES || picked.includes(candidate)) return;
+    if (picked.length === max || picked.includes(candidate)) return;
     const key = candidate.outlet?.toLowerCase();
     if (newOutletOnly && key !== undefined && outlets.has(key)) return;
     picked.push(candidate);
     if (key !== undefined) outlets.add(key);
   };
   for (const candidate of cited) take(candidate, true);
-  for (const candidate of all)
-    if (candidate.outlet !== undefined || candidate.article.headline !== false) take(candidate, true);
-  for (const candidate of all) take(candidate, false);
+  const recognisable = all.filter((c) => c.outlet !== undefined || c.article.headline !== false);
+  for (const candidate of recognisable) take(candidate, true);
+  for (const candidate of fill ? all : recognisable) take(candidate, false);
   return picked;
 }
 
@@ -280,9 +303,9 @@ function pickSources(
 function outletOf(article: DigestArticle, url: string | undefined): string | undefined {
   const source = article.source?.trim();
   const host = url ? displayHost(url) : undefined;
-  if (!source) return host;
+  if (!source) return host && isolate(host);
   const outlet = clip(source, MAX_CHARS.outlet);
-  return host && !namesHost(outlet, host) ? `${outlet} (${host})` : outlet;
+  return host && !namesHost(outlet, host) ? `${isolate(outlet)} (${isolate(host)})` : isolate(outlet);
 }
 
 /**
@@ -304,13 +327,53 @@ function linkOf(value: string | undefined): string | undefined {
   return url && url.length <= MAX_CHARS.url ? url : undefined;
 }
 
+/** An "Also in this issue" line: the headline, linked to the lead article, and that article's outlet. */
 function headline(theme: Theme): HeadlineView {
-  const url = linkOf(theme.articles[0]?.url);
-  return { label: clip(theme.label, MAX_CHARS.label), ...(url && { url }) };
+  const lead = theme.articles[0];
+  const url = linkOf(lead?.url);
+  const outlet = lead && outletOf(lead, url);
+  return {
+    label: isolate(clip(theme.label, MAX_CHARS.label)),
+    ...(url && { url }),
+    ...(outlet && { outlet }),
+  };
+}
+
+/** Letters of the scripts written right to left. */
+const RIGHT_TO_LEFT =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}]/u;
+
+/**
+ * Text holding right-to-left letters, between Unicode's first-strong isolate and its pop (U+2068, U+2069), in
+ * both parts: the email reads left to right, and without them the bidi algorithm runs an Arabic headline, the
+ * " · " after it and an Arabic outlet together (showing the outlet first), moves a Hebrew point's full stop to
+ * its start and the parentheses of a citation. Inside, the text takes its own direction. Other text is as is.
+ */
+function isolate(text: string): string {
+  return RIGHT_TO_LEFT.test(text) ? `\u2068${text}\u2069` : text;
 }
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The paragraphs of a text (split at blank lines, each on one line), `max` characters in all: the last one shown
+ * is cut at a word with an ellipsis.
+ */
+function paragraphs(text: string, max: number): string[] {
+  const shown: string[] = [];
+  let left = max;
+  for (const paragraph of text.replace(/\r\n?/g, '\n').split(/\n[^\S\n]*\n/)) {
+    const value = paragraph.replace(/\s+/g, ' ').trim();
+    if (!value) continue;
+    if (left < 2) break;
+    const clipped = clip(value, left);
+    shown.push(clipped);
+    left -= clipped.length;
+    if (clipped !== value) break;
+  }
+  return shown;
 }
 
 /** The text whole when it fits, else cut at the last space before `max` characters, with an ellipsis. */

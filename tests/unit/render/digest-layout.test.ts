@@ -145,6 +145,136 @@ describe('sources readers recognise', () => {
   });
 });
 
+/** First strong isolate and pop directional isolate (Unicode bidi): text between them is laid out on its own. */
+const FSI = '\u2068';
+const PDI = '\u2069';
+
+/** A story from Arabic and Hebrew outlets, in an English digest, beside one from an English outlet. */
+function rightToLeftTheme(): Theme {
+  return {
+    id: 'theme-rtl',
+    label: 'وقف إطلاق النار في الحديدة',
+    articles: [
+      {
+        id: 'feeds/jazeera.json',
+        title: 'اتفاق على وقف إطلاق النار في الحديدة',
+        source: 'الجزيرة',
+        url: 'https://www.aljazeera.net/news/1',
+        published: '2026-11-22T09:00:00Z',
+      },
+      {
+        id: 'feeds/haaretz.json',
+        title: 'הפסקת אש בחודיידה',
+        source: 'הארץ',
+        url: 'https://www.haaretz.co.il/news/1',
+      },
+      {
+        id: 'feeds/reuters.json',
+        title: 'Ceasefire agreed in Hudaydah',
+        source: 'Reuters',
+        url: 'https://www.reuters.com/1',
+      },
+    ],
+    points: [
+      {
+        text: 'اتفق الوزراء والمتمردون على وقف إطلاق النار.',
+        sources: ['feeds/jazeera.json', 'feeds/reuters.json'],
+      },
+      { text: 'UN envoys witnessed the deal.', sources: ['feeds/haaretz.json'] },
+    ],
+  };
+}
+
+describe('right-to-left text in a left-to-right email', () => {
+  it('isolates each Arabic or Hebrew text, so a headline, its outlet and the citations keep their order', async () => {
+    // Prepare
+    const digest = digestOf([rightToLeftTheme(), otherTheme(2)]);
+
+    // Act
+    const email = await render(digest);
+
+    // Assess: without isolates the bidi algorithm runs an RTL headline, " · " and an RTL outlet together, and
+    // shows the outlet first (left of the headline), and a point's full stop at the wrong end.
+    const isolated = (text: string) => `${FSI}${text}${PDI}`;
+    const { document } = parseHTML(email.html);
+    const sources = document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1) ?? [];
+    expect(sources[0]).toBe(
+      `<a href="https://www.aljazeera.net/news/1">${isolated('اتفاق على وقف إطلاق النار في الحديدة')}</a> · ${isolated('الجزيرة')} (aljazeera.net) · 22 Nov 2026`,
+    );
+    expect(sources[1]).toBe(
+      `<a href="https://www.haaretz.co.il/news/1">${isolated('הפסקת אש בחודיידה')}</a> · ${isolated('הארץ')} (haaretz.co.il)`,
+    );
+    const points = [...document.querySelectorAll('ul li')].map((li) => li.textContent);
+    expect(points[0]).toBe(
+      `${isolated('اتفق الوزراء والمتمردون على وقف إطلاق النار.')} (${isolated('الجزيرة')} (aljazeera.net), Reuters)`,
+    );
+    expect(points[1]).toBe(`UN envoys witnessed the deal. (${isolated('הארץ')} (haaretz.co.il))`);
+    expect(document.querySelector('h2')?.textContent).toBe(isolated('وقف إطلاق النار في الحديدة'));
+    expect(email.subject).toBe(`${isolated('وقف إطلاق النار في الحديدة')} + 1 more`);
+    const text = email.text.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      `- ${isolated('اتفاق على وقف إطلاق النار في الحديدة')} · ${isolated('الجزيرة')} (aljazeera.net) · 22 Nov 2026`,
+    );
+    expect(text).toContain(`(${isolated('الجزيرة')} (aljazeera.net), Reuters)`);
+    // The isolates take no room: the headline's underline is as long as its letters.
+    expect(email.text).toContain(`${isolated('وقف إطلاق النار في الحديدة')}\n${'-'.repeat(26)}\n`);
+    // Left-to-right text is left as it is.
+    expect(email.text).toContain('- Ceasefire agreed in Hudaydah · Reuters\n');
+    expect(email.html).toContain('>Headline of story 2</a>');
+    expect(email.text.match(new RegExp(FSI, 'g'))).toHaveLength(
+      email.text.match(new RegExp(PDI, 'g'))?.length ?? 0,
+    );
+  });
+});
+
+describe('the plain-text part in Chinese and Japanese', () => {
+  /** Columns a line takes in a terminal or a monospaced mail client: CJK characters take two. */
+  const columns = (line: string) =>
+    [...line].reduce(
+      (n, c) =>
+        n +
+        (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff01-\uff60]/u.test(c) ? 2 : 1),
+      0,
+    );
+
+  it('wraps text without spaces at 72 columns, counting each CJK character as two, and keeps 。 off a line start', async () => {
+    // Prepare
+    const point =
+      '東京で大規模な地震訓練が行われ、約十万人が参加しました。訓練では首都直下でマグニチュード七の地震が起きたと想定し、各地で避難や救助の手順が確認されました。';
+    const theme: Theme = {
+      id: 'theme-ja',
+      label: '東京で大規模な地震訓練',
+      articles: [
+        {
+          id: 'nhk.json',
+          title: '東京で大規模な地震訓練',
+          source: 'NHK',
+          url: 'https://www3.nhk.or.jp/news/1',
+        },
+      ],
+      points: [{ text: point, sources: ['nhk.json'] }],
+    };
+
+    // Act
+    const email = await render(digestOf([theme]));
+
+    // Assess
+    const lines = email.text.split('\n');
+    for (const line of lines.filter((l) => !l.includes('://')))
+      expect(columns(line), line).toBeLessThanOrEqual(72);
+    for (const line of lines) expect(line).not.toMatch(/^\s*[。、]/);
+    // Nothing is lost or added: the point reads whole when its lines are joined.
+    const at = lines.findIndex((l) => l.startsWith('- 東京'));
+    const joined = lines
+      .slice(at, at + 3)
+      .map((l) => l.replace(/^[-\s]+/, ''))
+      .join('');
+    expect(joined).toContain(point);
+    // The underline is as wide as the headline.
+    expect(lines[lines.indexOf(theme.label) + 1]).toBe('-'.repeat(22));
+  });
+});
+
 describe('an email that stays an email', () => {
   it('takes its subject from the top story, or from the editor, and its preheader from the next headlines', async () => {
     // Prepare
@@ -167,6 +297,43 @@ describe('an email that stays an email', () => {
     expect(edited.html).toContain('<p class="note">Our editor writes.</p>');
   });
 
+  it('lines up the wrapped lines of top stories 10 and over under their headline', async () => {
+    // Prepare
+    const themes = Array.from({ length: 11 }, (_, i) => ({
+      ...otherTheme(i + 1),
+      label: `Headline of story ${i + 1}, long enough to take two lines in the plain-text part of the email`,
+    }));
+
+    // Act
+    const email = await render(digestOf(themes), parseEmailSettings({ ...settings, maxThemes: 11 }));
+
+    // Assess
+    expect(email.text).toContain(
+      '9. Headline of story 9, long enough to take two lines in the plain-text\n   part of the email\n',
+    );
+    expect(email.text).toContain(
+      '10. Headline of story 10, long enough to take two lines in the\n    plain-text part of the email\n',
+    );
+  });
+
+  it("keeps the paragraphs of the editor's note, in one note", async () => {
+    // Prepare: typed in the studio's text box, or given to --intro.
+    const intro =
+      'Good morning.\n\nTwo stories   dominate\ntoday:  the talks and the floods.\r\n \r\nBack on Monday.';
+
+    // Act
+    const email = await render(digestOf([storyTheme()], { intro }));
+
+    // Assess
+    const notes = [...parseHTML(email.html).document.querySelectorAll('.note')];
+    expect(notes.map((note) => note.innerHTML)).toEqual([
+      'Good morning.<br><br>Two stories dominate today: the talks and the floods.<br><br>Back on Monday.',
+    ]);
+    expect(email.text).toContain(
+      'Hello Ana,\n\nGood morning.\n\nTwo stories dominate today: the talks and the floods.\n\nBack on Monday.\n\n',
+    );
+  });
+
   it('shows maxThemes themes in full, ten more as one-line headlines, and counts the rest', async () => {
     // Prepare
     const themes = Array.from({ length: 30 }, (_, i) => otherTheme(i + 1));
@@ -182,9 +349,50 @@ describe('an email that stays an email', () => {
     expect(also.map((a) => a.textContent)).toEqual(themes.slice(4, 14).map((t) => t.label));
     expect(email.html).toContain('>and 16 more stories</a>');
     expect(email.text).toContain(
-      '- Headline of story 14\n  https://news.example.com/14\n- and 16 more stories',
+      '- Headline of story 14 · news.example.com\n  https://news.example.com/14\n- and 16 more stories',
     );
     expect(email.html).not.toContain('Headline of story 15');
+  });
+});
+
+describe('"Also in this issue"', () => {
+  it('names the outlet each headline links to, as a citation does', async () => {
+    // Prepare: two full themes, then three headlines led by an outlet's article, a look-alike and a text file.
+    const lead = (n: number, article: Partial<DigestArticle>): Theme => ({
+      ...otherTheme(n),
+      articles: [{ id: `story-${n}.txt`, title: `Story ${n}`, ...article }],
+    });
+    const themes = [
+      otherTheme(1),
+      otherTheme(2),
+      lead(3, { source: 'Reuters', url: 'https://www.reuters.com/world/3' }),
+      lead(4, { source: 'Reuters', url: 'https://reuters.evil.example/4' }),
+      lead(5, { source: 'Dawn' }),
+      lead(6, {}),
+    ];
+
+    // Act
+    const email = await render(digestOf(themes), parseEmailSettings({ ...settings, maxThemes: 2 }));
+
+    // Assess
+    const { document } = parseHTML(email.html);
+    const also = [...document.querySelectorAll('h2:not([id]) + ul li')].map((li) => li.textContent);
+    expect(also).toEqual([
+      'Headline of story 3 · Reuters',
+      'Headline of story 4 · Reuters (reuters.evil.example)',
+      'Headline of story 5 · Dawn',
+      'Headline of story 6',
+    ]);
+    expect(email.text).toContain(
+      [
+        '- Headline of story 3 · Reuters',
+        '  https://www.reuters.com/world/3',
+        '- Headline of story 4 · Reuters (reuters.evil.example)',
+        '  https://reuters.evil.example/4',
+        '- Headline of story 5 · Dawn',
+        '- Headline of story 6\n',
+      ].join('\n'),
+    );
   });
 });
 
@@ -239,5 +447,26 @@ describe('size bounds', () => {
     }
     const { document } = parseHTML(byDefault.html);
     expect([...document.querySelectorAll('h2[id]')].length).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps the archive page, which lists every source and story, under 1 MB for 10,000 articles', async () => {
+    // Prepare
+    const digest = hugeDigest();
+
+    // Act
+    const page = await renderDigestEmail(
+      digest,
+      templates,
+      parseEmailSettings({ ...settings, maxThemes: 100 }),
+      {
+        webPage: true,
+      },
+    );
+
+    // Assess
+    expect(Buffer.byteLength(page.html)).toBeLessThan(1_000_000);
+    const { document } = parseHTML(page.html);
+    expect([...document.querySelectorAll('h2[id]')].length).toBeGreaterThanOrEqual(1);
+    expect([...document.querySelectorAll('h2:not([id]) + ul li')]).toHaveLength(200);
   });
 });

@@ -171,6 +171,26 @@ describe('renderDigestEmail', () => {
     for (const line of lines.filter((l) => !l.includes('://'))) expect(line.length).toBeLessThanOrEqual(72);
   });
 
+  it('ends both parts with the same footer links: unsubscribe, preferences and "View in browser"', async () => {
+    // Prepare
+    const settings = parseEmailSettings({ footer: { archiveUrl: 'https://archive.example.com/d/1.html' } });
+
+    // Act
+    const email = personalise(await renderDigestEmail(busyDigest(2), templates, settings), reader);
+
+    // Assess
+    const footer = parseHTML(email.html).document.querySelectorAll('.muted p');
+    const htmlLinks = [...(footer[footer.length - 1]?.querySelectorAll('a') ?? [])].map(
+      (a) => `${a.textContent}: ${a.getAttribute('href')}`,
+    );
+    expect(htmlLinks).toEqual([
+      'Unsubscribe: https://digest.example.com/u?token=abc&k=1',
+      'Manage preferences: https://digest.example.com/p?token=abc',
+      'View in browser: https://archive.example.com/d/1.html',
+    ]);
+    expect(email.text.trimEnd().split('\n').slice(-3)).toEqual(htmlLinks);
+  });
+
   it('keeps a 20-theme digest under Gmail’s 102 KB clipping limit', async () => {
     // Prepare
     const digest = busyDigest(20);
@@ -211,6 +231,78 @@ describe('the archive site page (webPage)', () => {
       [...parseHTML(html).document.querySelectorAll('h2, li')].map((node) => node.textContent);
     expect(stories(page.html)).toEqual(stories(email.html));
     expect(email.html).toContain('Unsubscribe');
+  });
+
+  it('lists the sources and stories the email counts as "and N more", which link to it', async () => {
+    // Prepare: 5 articles and a collapsed copy per theme; 14 themes, 2 shown in full.
+    const digest = busyDigest(14);
+    const settings = parseEmailSettings({
+      maxThemes: 2,
+      footer: { archiveUrl: 'https://archive.example.com/d/1.html' },
+    });
+
+    // Act
+    const email = await renderDigestEmail(digest, templates, settings);
+    const page = await renderDigestEmail(digest, templates, settings, { webPage: true });
+
+    // Assess: the email links its counts to the page, so the page must show what they count.
+    expect(email.html).toContain('<a href="https://archive.example.com/d/1.html">and 3 more sources</a>');
+    expect(email.html).toContain('<a href="https://archive.example.com/d/1.html">and 2 more stories</a>');
+    const { document } = parseHTML(page.html);
+    const firstSources = document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1) ?? [];
+    expect(firstSources).toHaveLength(6);
+    for (const article of digest.themes[0]?.articles ?? [])
+      expect(firstSources.join()).toContain(article.url);
+    expect(firstSources.at(-1)).toBe('and 1 more source');
+    const also = [...document.querySelectorAll('h2:not([id]) + ul li a')].map((a) => a.textContent);
+    expect(also).toEqual(digest.themes.slice(2).map((t) => t.label));
+    expect(page.html).not.toContain('more stories');
+  });
+});
+
+describe('the archive site page (webPage), sources without a name', () => {
+  it('lists the articles a reader can tell apart and counts the ones with neither a headline nor an outlet', async () => {
+    // Prepare: one cited article without headline or outlet, three with headlines (two from one outlet), three
+    // more like the first.
+    const unnamed = (n: number) => ({
+      id: `wire/${n}.txt`,
+      title: `Lead sentence ${n} of a wire copy.`,
+      headline: false,
+    });
+    const digest: Digest = {
+      title: 'Morning digest',
+      generatedAt: '2026-11-23T07:00:00.000Z',
+      themes: [
+        {
+          id: 'theme-1',
+          label: 'Talks resume',
+          articles: [
+            unnamed(1),
+            { id: 'a.md', title: 'Talks resume in Doha', source: 'Dawn', url: 'https://www.dawn.com/1' },
+            { id: 'b.md', title: 'Doha to host talks' },
+            { id: 'c.md', title: 'What the talks are about', source: 'Dawn', url: 'https://www.dawn.com/2' },
+            unnamed(2),
+            unnamed(3),
+            unnamed(4),
+          ],
+          points: [{ text: 'Talks resume next month.', sources: ['wire/1.txt', 'a.md'] }],
+        },
+      ],
+      skipped: [],
+    };
+
+    // Act
+    const page = await renderDigestEmail(digest, templates, parseEmailSettings({}), { webPage: true });
+
+    // Assess
+    const sources = parseHTML(page.html).document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1);
+    expect(sources).toEqual([
+      '[1] Outlet not named',
+      '[2] <a href="https://www.dawn.com/1">Talks resume in Doha</a> · Dawn',
+      '[3] Doha to host talks',
+      '[4] <a href="https://www.dawn.com/2">What the talks are about</a> · Dawn',
+      'and 3 more sources',
+    ]);
   });
 });
 
