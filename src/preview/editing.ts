@@ -1,7 +1,7 @@
 import { editsFileOf, readEditsFile, writeEditsFile } from '../adapters/local-edits.ts';
 import type { Digest } from '../core/digest.ts';
 import type { DigestEditor } from '../core/digest-editing.ts';
-import { applyEditsLeniently, type Edit, type RecordedEdit } from '../core/edits.ts';
+import { anchorEdit, applyEditsLeniently, type Edit, type RecordedEdit } from '../core/edits.ts';
 import { EditConflictError, UsageError } from '../core/errors.ts';
 import type { DigestState } from '../core/ports/digest-records.ts';
 import type { DigestReview } from '../core/scheduled-digest.ts';
@@ -27,7 +27,8 @@ export interface EditedDigest {
 export interface EditSession {
   /** Folder mode gets the digest built from the folder; deployed mode loads its own. */
   load(built: Digest | undefined): Promise<EditedDigest>;
-  edit(edit: Edit, version: number): Promise<void>;
+  /** `shown` is the digest the edit was made on, as the editor sees it (edits applied). */
+  edit(edit: Edit, version: number, shown: Digest): Promise<void>;
   undo(version: number): Promise<void>;
   /** Deployed mode only: approve or reject, then the studio shows the new state. */
   decide?(decision: 'approve' | 'reject', version: number): Promise<string>;
@@ -76,7 +77,10 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
       );
       return { digest, version: file.version, edits: file.edits, stale };
     },
-    edit: (edit, version) => change(version, (edits) => [...edits, { edit, at: now().toISOString(), by }]),
+    // The folder's digest is built again whenever its files change: the edit keeps its story's files and its
+    // point's text, so it follows its story and never lands on another point (anchorEdit).
+    edit: (edit, version, shown) =>
+      change(version, (edits) => [...edits, { edit: anchorEdit(shown, edit), at: now().toISOString(), by }]),
     undo: (version) =>
       change(version, (edits) => {
         if (edits.length === 0) throw new UsageError('there is no edit to undo');
