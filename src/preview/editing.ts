@@ -48,13 +48,20 @@ export interface EditsFileWatch {
 /** Folder mode: edits saved in `<folder>.edits.json` beside the folder, applied by the next build. */
 export function folderEditSession(inputDir: string, by: string, now = () => new Date()): EditSession {
   const path = editsFileOf(inputDir);
-  const change = async (version: number, next: (edits: RecordedEdit[]) => RecordedEdit[]) => {
-    const file = await readEditsFile(path);
-    if (file.version !== version)
-      throw new EditConflictError(
-        `${path} changed meanwhile (version ${file.version}): reload and edit again`,
-      );
-    await writeEditsFile(path, { version: version + 1, edits: next(file.edits) });
+  // One change at a time: two requests on the same version (two tabs, a double click) would both read the file
+  // before either wrote it, and the second write would drop the first edit though both were answered "saved".
+  let queue: Promise<unknown> = Promise.resolve();
+  const change = (version: number, next: (edits: RecordedEdit[]) => RecordedEdit[]) => {
+    const changed = queue.then(async () => {
+      const file = await readEditsFile(path);
+      if (file.version !== version)
+        throw new EditConflictError(
+          `${path} changed meanwhile (version ${file.version}): reload and edit again`,
+        );
+      await writeEditsFile(path, { version: version + 1, edits: next(file.edits) });
+    });
+    queue = changed.catch(() => {});
+    return changed;
   };
   return {
     editsFile: {

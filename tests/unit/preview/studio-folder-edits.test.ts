@@ -87,4 +87,29 @@ describe('studio edits in folder mode after the articles change', () => {
     expect(texts(fresh)).not.toContain(first?.text);
     expect(texts(after)).toEqual(texts(fresh).filter((t) => t !== dropped));
   });
+
+  it('saves one of two edits sent at once on the same version and refuses the other: none is lost', async () => {
+    // Prepare: two tabs of the studio (or a rename's Enter and a click) send edits on the version they show.
+    await cp('seeds', input, { recursive: true });
+    studio = await startFolderEditStudio(input, 'ana');
+    const server = studio;
+    const token = await studioToken(server);
+    const send = (edit: object) =>
+      fetch(new URL('/api/edit', server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-studio-token': token },
+        body: JSON.stringify({ version: 0, edit }),
+      });
+
+    // Act
+    const answers = await Promise.all([
+      send({ kind: 'note', text: 'From the desk.' }),
+      send({ kind: 'subject', text: 'This week' }),
+    ]);
+
+    // Assess: what was answered "saved" is in the file; the other was told to reload.
+    const saved = (await readEditsFile(editsFileOf(input))).edits.map((e) => e.edit.kind);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(saved).toEqual([answers[0]?.status === 200 ? 'note' : 'subject']);
+  });
 });
