@@ -284,7 +284,12 @@ if (editorPanel) {
   const token = document.querySelector('meta[name="studio-token"]').content;
   const editVersion = Number(editorPanel.dataset.version);
   const message = document.getElementById('edit-message');
+  // One request at a time: Enter in a title field also fires its change event, and a double click clicks twice;
+  // the second would come back 409 (the first changed the version) and show an error over the saved edit.
+  let busy = false;
   async function post(path, body) {
+    if (busy) return;
+    busy = true;
     message.className = '';
     message.textContent = 'Saving…';
     const response = await fetch(path, {
@@ -294,6 +299,7 @@ if (editorPanel) {
     });
     const answer = await response.json().catch(() => ({ error: response.statusText }));
     if (!response.ok) {
+      busy = false;
       message.className = 'error';
       message.setAttribute('role', 'alert');
       message.textContent = answer.error + (response.status === 409 ? ' (reload the page)' : '');
@@ -301,6 +307,7 @@ if (editorPanel) {
     }
     message.textContent = answer.message;
     if (path !== '/api/send-test') location.reload();
+    else busy = false;
   }
   const edit = (edit) => post('/api/edit', { edit });
   const themeOf = (element) => element.closest('[data-theme]');

@@ -115,6 +115,36 @@ describe('studio edits in folder mode', () => {
     }
   });
 
+  it('renames a theme with Enter in one request, and shows no error (Chromium)', async () => {
+    // Prepare
+    const version = studio.current().edited?.version ?? 0;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const posted: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST') posted.push(request.postData() ?? '');
+      });
+      await page.goto(studio.url);
+      const title = page.getByLabel('Title of theme 1');
+
+      // Act: type the title and press Enter, which also fires the field's change event.
+      await title.fill('Entered title');
+      await title.press('Enter');
+      await page.locator(`#editor[data-version="${version + 1}"]`).waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('load');
+
+      // Assess
+      expect(posted.map((body) => JSON.parse(body).edit)).toEqual([
+        { kind: 'rename', theme: studio.current().digest?.themes[0]?.id, title: 'Entered title' },
+      ]);
+      expect(await page.locator('#edit-message.error').count()).toBe(0);
+      expect(studio.current().edited?.version).toBe(version + 1);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('cannot be framed by another site, so a lured click in a hidden frame edits nothing (Chromium)', async () => {
     // Prepare: a page of another origin that frames the studio (clickjacking: the frame is made invisible and
     // the editor lured into clicking where "Drop theme" or "Approve" sits).
