@@ -34,7 +34,7 @@ export interface EditSession {
   decide?(decision: 'approve' | 'reject', version: number): Promise<string>;
   /** Deployed mode with a test address: one copy of the digest as edited. */
   sendTest?(version: number): Promise<string>;
-  /** Folder mode: the file the edits are kept in, which other programs change too (`digest edit`, a hand edit). */
+  /** Folder mode: the file the edits are kept in, which other programs change too (a second studio, a hand edit). */
   editsFile?: EditsFileWatch;
 }
 
