@@ -113,8 +113,8 @@ function editor(build: StudioBuild, digest: Digest): SafeHtml {
         <div class="row tools">
           <button type="button" data-edit="up" aria-label="Move theme ${t + 1} up"${t === 0 ? new SafeHtml(' disabled') : disabled}>↑</button>
           <button type="button" data-edit="down" aria-label="Move theme ${t + 1} down"${t === digest.themes.length - 1 ? new SafeHtml(' disabled') : disabled}>↓</button>
-          <button type="button" data-edit="pin"${t === 0 ? new SafeHtml(' disabled') : disabled}>Pin to top</button>
-          <button type="button" data-edit="drop-theme" class="danger"${disabled}>Drop theme</button>
+          <button type="button" data-edit="pin" aria-label="Pin theme ${t + 1} to top"${t === 0 ? new SafeHtml(' disabled') : disabled}>Pin to top</button>
+          <button type="button" data-edit="drop-theme" class="danger" aria-label="Drop theme ${t + 1}"${disabled}>Drop theme</button>
         </div>
         <ol class="edit-points">${theme.points.map(
           (point, p) => html`<li data-point="${p + 1}"><span class="point-text">${point.text}</span>${

@@ -145,6 +145,26 @@ describe('studio edits in folder mode', () => {
     }
   });
 
+  it('names the theme in every theme control, for a screen reader listing the buttons (Chromium)', async () => {
+    // Prepare
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+
+      // Act
+      await page.goto(studio.url);
+      const names = await page
+        .locator('#editor .edit-themes > li > .tools button')
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent));
+
+      // Assess
+      expect(names).toEqual(['Move theme 1 up', 'Move theme 1 down', 'Pin theme 1 to top', 'Drop theme 1']);
+      await expect(page.getByRole('button', { name: 'Drop theme 1', exact: true }).count()).resolves.toBe(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('cannot be framed by another site, so a lured click in a hidden frame edits nothing (Chromium)', async () => {
     // Prepare: a page of another origin that frames the studio (clickjacking: the frame is made invisible and
     // the editor lured into clicking where "Drop theme" or "Approve" sits).
