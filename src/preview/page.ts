@@ -292,19 +292,24 @@ if (editorPanel) {
     busy = true;
     message.className = '';
     message.textContent = 'Saving…';
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-studio-token': token },
-      body: JSON.stringify({ ...body, version: editVersion }),
-    });
-    const answer = await response.json().catch(() => ({ error: response.statusText }));
-    if (!response.ok) {
+    const failed = (text) => {
       busy = false;
       message.className = 'error';
       message.setAttribute('role', 'alert');
-      message.textContent = answer.error + (response.status === 409 ? ' (reload the page)' : '');
-      return;
+      message.textContent = text;
+    };
+    let response;
+    try {
+      response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-studio-token': token },
+        body: JSON.stringify({ ...body, version: editVersion }),
+      });
+    } catch {
+      return failed('The studio is not answering: is digest preview still running? Nothing was saved.');
     }
+    const answer = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) return failed(answer.error + (response.status === 409 ? ' (reload the page)' : ''));
     message.textContent = answer.message;
     if (path !== '/api/send-test') location.reload();
     else busy = false;

@@ -165,6 +165,30 @@ describe('studio edits in folder mode', () => {
     }
   });
 
+  it('says the studio is not answering when an edit cannot reach it (Chromium)', async () => {
+    // Prepare: the page open; then its requests fail as they do once the studio is stopped (Ctrl+C).
+    const version = studio.current().edited?.version;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(studio.url);
+      await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+
+      // Act
+      await page.getByLabel("Editor's note").fill('Too late');
+      await page.getByRole('button', { name: 'Save note' }).click();
+
+      // Assess
+      await expect
+        .poll(() => page.locator('#edit-message').textContent(), { timeout: 10_000 })
+        .toMatch(/not answering/);
+      expect(await page.locator('#edit-message').getAttribute('role')).toBe('alert');
+      expect(studio.current().edited?.version).toBe(version);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('cannot be framed by another site, so a lured click in a hidden frame edits nothing (Chromium)', async () => {
     // Prepare: a page of another origin that frames the studio (clickjacking: the frame is made invisible and
     // the editor lured into clicking where "Drop theme" or "Approve" sits).
