@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type BigIntStats, readFileSync, statSync } from 'node:fs';
+import { type BigIntStats, type Dirent, readFileSync, statSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
@@ -20,19 +20,32 @@ export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
 export interface SourcePath {
   id: string;
   path: string;
+  /** A symbolic link: listed, so the digest reports it skipped, and never followed. */
+  link?: true;
 }
 
-/** The files readSourceFolder reads, in its order, without reading them. */
+/** Why a link in a source folder is not read: it could lead anywhere, and nothing outside the folder is read. */
+export const LINK_NOT_FOLLOWED = 'a link, not followed: copy the file itself into the folder';
+
+/**
+ * The files readSourceFolder reads, in its order, without reading them, and the links among them (to a file
+ * or a folder), which are not followed: each is reported skipped rather than left out without a word.
+ */
 export async function listSourceFiles(dir: string): Promise<SourcePath[]> {
   const root = folderPrefix(dir);
-  return (await listVisibleFiles(dir)).map((path) => ({
-    id: path.slice(root.length).split(sep).join('/'),
+  const id = (path: string) => path.slice(root.length).split(sep).join('/');
+  const files = (await listVisibleEntries(dir, (e) => e.isFile())).map((path) => ({ id: id(path), path }));
+  const links = (await listVisibleEntries(dir, (e) => e.isSymbolicLink())).map((path) => ({
+    id: id(path),
     path,
+    link: true as const,
   }));
+  return links.length === 0 ? files : [...files, ...links].sort((a, b) => compare(a.path, b.path));
 }
 
 /** Reads one file of a source folder; a file that cannot be read is one with `readError`, not a failure. */
-export function readSourceFile({ id, path }: SourcePath): SourceFile {
+export function readSourceFile({ id, path, link }: SourcePath): SourceFile {
+  if (link) return { id, bytes: new Uint8Array(), readError: LINK_NOT_FOLLOWED };
   try {
     return { id, bytes: new Uint8Array(readFileSync(path)) };
   } catch (error) {
@@ -74,13 +87,22 @@ export async function requireFolder(dir: string): Promise<void> {
 
 /** Absolute paths of every regular file below `dir`, recursively, hidden files and folders excluded, sorted. */
 export async function listVisibleFiles(dir: string): Promise<string[]> {
+  return listVisibleEntries(dir, (e) => e.isFile());
+}
+
+async function listVisibleEntries(dir: string, kind: (entry: Dirent) => boolean): Promise<string[]> {
   const root = folderPrefix(dir);
   const entries = await readdir(resolve(dir), { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
+    .filter(kind)
     .map((e) => join(e.parentPath, e.name))
     .filter((p) => !isHiddenPath(p.slice(root.length)))
     .sort();
+}
+
+/** The order of Array.prototype.sort without a comparator (UTF-16 code units), which listVisibleFiles uses. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The absolute path of a folder with a separator at its end: what its files' paths start with. */
