@@ -78,11 +78,14 @@ export function fileStamp(path: string, now = Date.now()): string | undefined {
 /** Longer than any file system's timestamp granularity (FAT's is 2 s). */
 const RACY_MS = 3000;
 
-/** Throws a UsageError unless `dir` is a folder: a missing input folder is a mistake, not an empty digest. */
-export async function requireFolder(dir: string): Promise<void> {
+/**
+ * Throws a UsageError unless `dir` is a folder: a missing input folder is a mistake, not an empty digest.
+ * `kind` names it in the message: the articles' folder (input) or the templates'.
+ */
+export async function requireFolder(dir: string, kind: 'input' | 'template' = 'input'): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info) throw new UsageError(`input folder ${dir} does not exist`);
-  if (!info.isDirectory()) throw new UsageError(`input ${dir} is not a folder`);
+  if (!info) throw new UsageError(`${kind} folder ${dir} does not exist`);
+  if (!info.isDirectory()) throw new UsageError(`${kind} ${dir} is not a folder`);
 }
 
 /** Absolute paths of every regular file below `dir`, recursively, hidden files and folders excluded, sorted. */
