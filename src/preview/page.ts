@@ -311,8 +311,42 @@ if (editorPanel) {
     const answer = await response.json().catch(() => ({ error: response.statusText }));
     if (!response.ok) return failed(answer.error + (response.status === 409 ? ' (reload the page)' : ''));
     message.textContent = answer.message;
-    if (path !== '/api/send-test') location.reload();
-    else busy = false;
+    if (path !== '/api/send-test') {
+      sessionStorage.setItem(AFTER_RELOAD, JSON.stringify({ message: answer.message, focus: focusOf(document.activeElement) }));
+      location.reload();
+    } else busy = false;
+  }
+  // The page reloads after each edit: the keyboard goes back to the control the editor used (or its theme's
+  // title, or the message when the theme is gone), not to the top of the page, and the answer stays shown.
+  const AFTER_RELOAD = 'studio-after-reload';
+  function focusOf(element) {
+    if (!element || !editorPanel.contains(element)) return null;
+    const theme = element.closest('[data-theme]');
+    const point = element.closest('[data-point]');
+    return {
+      id: element.id || undefined,
+      theme: theme ? theme.dataset.theme : undefined,
+      point: point ? point.dataset.point : undefined,
+      edit: element.dataset.edit || (element.matches('.theme-title') ? 'title' : undefined),
+    };
+  }
+  function refocus(focus) {
+    if (!focus) return message;
+    if (focus.id) return document.getElementById(focus.id);
+    const theme = focus.theme && [...editorPanel.querySelectorAll('[data-theme]')].find((li) => li.dataset.theme === focus.theme);
+    if (focus.theme && !theme) return message;
+    const scope = focus.point ? theme && theme.querySelector('[data-point="' + focus.point + '"]') : theme || editorPanel;
+    const control = focus.edit === 'title' ? theme.querySelector('.theme-title') : scope && scope.querySelector('[data-edit="' + focus.edit + '"]');
+    return control && !control.disabled ? control : theme ? theme.querySelector('.theme-title') : message;
+  }
+  const after = JSON.parse(sessionStorage.getItem(AFTER_RELOAD) || 'null');
+  sessionStorage.removeItem(AFTER_RELOAD);
+  if (after) {
+    message.textContent = after.message;
+    let target = refocus(after.focus);
+    if (!target || target.disabled) target = message;
+    if (target === message) message.tabIndex = -1;
+    target.focus();
   }
   const edit = (edit) => post('/api/edit', { edit });
   const themeOf = (element) => element.closest('[data-theme]');

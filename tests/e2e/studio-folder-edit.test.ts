@@ -165,6 +165,42 @@ describe('studio edits in folder mode', () => {
     }
   });
 
+  it('keeps the keyboard where it was after an edit reloads the page (Chromium)', async () => {
+    // Prepare
+    const version = studio.current().edited?.version ?? 0;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(studio.url);
+      const focused = () =>
+        page.evaluate(() => {
+          const element = document.activeElement;
+          if (!element || element === document.body) return 'BODY';
+          return element.getAttribute('aria-label') ?? element.textContent;
+        });
+
+      // Act: a rename typed in the title and Enter; then the note, saved with the keyboard.
+      await page.getByLabel('Title of theme 1').fill('Kept in focus');
+      await page.getByLabel('Title of theme 1').press('Enter');
+      await page.locator(`#editor[data-version="${version + 1}"]`).waitFor({ timeout: 60_000 });
+      await expect.poll(focused, { timeout: 10_000 }).not.toBe('BODY');
+      const afterRename = await focused();
+      await page.getByLabel("Editor's note").fill('A note typed and saved from the keyboard.');
+      await page.getByRole('button', { name: 'Save note' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator(`#editor[data-version="${version + 2}"]`).waitFor({ timeout: 60_000 });
+      await expect.poll(focused, { timeout: 10_000 }).not.toBe('BODY');
+      const afterNote = await focused();
+
+      // Assess: the same control has the focus again, and the answer is shown.
+      expect(afterRename).toBe('Title of theme 1');
+      expect(afterNote).toBe('Save note');
+      expect(await page.locator('#edit-message').textContent()).toBe('saved');
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('says the studio is not answering when an edit cannot reach it (Chromium)', async () => {
     // Prepare: the page open; then its requests fail as they do once the studio is stopped (Ctrl+C).
     const version = studio.current().edited?.version;
