@@ -127,7 +127,10 @@ export function applyEdit(digest: Digest, edit: Edit): Digest {
     }
     case 'drop-theme': {
       const index = themeIndex(digest, edit);
-      if (digest.themes.length === 1) throw new UsageError('it is the only theme: reject the digest instead');
+      if (digest.themes.length === 1)
+        throw new UsageError(
+          'it is the only theme: a digest keeps at least one (a pending digest can be rejected instead)',
+        );
       return { ...digest, themes: digest.themes.filter((_, i) => i !== index) };
     }
     case 'drop-point':

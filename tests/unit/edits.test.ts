@@ -79,7 +79,9 @@ describe('applyEdits', () => {
       expect(() => applyEdits(digest, [edit])).toThrow(message);
     }
     const single = { ...digest, themes: digest.themes.slice(0, 1) };
-    expect(() => applyEdits(single, [{ kind: 'drop-theme', theme: 'theme-1' }])).toThrow(/reject the digest/);
+    expect(() => applyEdits(single, [{ kind: 'drop-theme', theme: 'theme-1' }])).toThrow(
+      /the only theme: a digest keeps at least one/,
+    );
     expect(() => parseEdit({ kind: 'rename', theme: 'theme-1' }, 'POST /api/edit')).toThrow(UsageError);
     expect(() => parseEdit({ kind: 'note', text: 'x'.repeat(5000) }, 'POST /api/edit')).toThrow(
       /POST \/api\/edit: not a valid edit/,

@@ -112,4 +112,25 @@ describe('studio edits in folder mode after the articles change', () => {
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect(saved).toEqual([answers[0]?.status === 200 ? 'note' : 'subject']);
   });
+
+  it('refuses to drop a folder digest’s only theme with advice that fits a folder (there is no reject)', async () => {
+    // Prepare: the seeds are one story.
+    await cp('seeds', input, { recursive: true });
+    studio = await startFolderEditStudio(input, 'ana');
+    const server = studio;
+    const theme = server.current().digest?.themes[0]?.id;
+
+    // Act
+    const answer = await fetch(new URL('/api/edit', server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(server) },
+      body: JSON.stringify({ version: 0, edit: { kind: 'drop-theme', theme } }),
+    });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toBe(
+      'it is the only theme: a digest keeps at least one (a pending digest can be rejected instead)',
+    );
+  });
 });
