@@ -172,12 +172,13 @@ describe('studio edits in folder mode', () => {
     try {
       const page = await browser.context.newPage();
       await page.goto(studio.url);
-      const focused = () =>
-        page.evaluate(() => {
-          const element = document.activeElement;
-          if (!element || element === document.body) return 'BODY';
-          return element.getAttribute('aria-label') ?? element.textContent;
-        });
+      // The name of the element with the keyboard focus ('BODY' when none has it).
+      const focused = async () =>
+        (
+          await page
+            .locator(':focus')
+            .evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.textContent))
+        )[0] ?? 'BODY';
 
       // Act: a rename typed in the title and Enter; then the note, saved with the keyboard.
       await page.getByLabel('Title of theme 1').fill('Kept in focus');
