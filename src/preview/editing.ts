@@ -1,4 +1,4 @@
-import { editsFileOf, readEditsFile, writeEditsFile } from '../adapters/local-edits.ts';
+import { editsFileOf, MAX_EDITS, readEditsFile, writeEditsFile } from '../adapters/local-edits.ts';
 import type { Digest } from '../core/digest.ts';
 import type { DigestEditor } from '../core/digest-editing.ts';
 import { anchorEdit, applyEditsLeniently, type Edit, type RecordedEdit } from '../core/edits.ts';
@@ -58,7 +58,11 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
         throw new EditConflictError(
           `${path} changed meanwhile (version ${file.version}): reload and edit again`,
         );
-      await writeEditsFile(path, { version: version + 1, edits: next(file.edits) });
+      const edits = next(file.edits);
+      // One more would leave a file readEditsFile refuses: no build, and no undo, until it is fixed by hand.
+      if (edits.length > MAX_EDITS)
+        throw new UsageError(`${path} holds at most ${MAX_EDITS} edits: undo some, or start again from none`);
+      await writeEditsFile(path, { version: version + 1, edits });
     });
     queue = changed.catch(() => {});
     return changed;

@@ -2,7 +2,7 @@ import { copyFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { editsFileOf, readEditsFile } from '../../../src/adapters/local-edits.ts';
+import { editsFileOf, readEditsFile, writeEditsFile } from '../../../src/adapters/local-edits.ts';
 import { readSourceFolder } from '../../../src/adapters/local-files.ts';
 import { withFolderEdits } from '../../../src/cli/digest-files.ts';
 import type { Digest } from '../../../src/core/digest.ts';
@@ -132,5 +132,36 @@ describe('studio edits in folder mode after the articles change', () => {
     expect(((await answer.json()) as { error: string }).error).toBe(
       'it is the only theme: a digest keeps at least one (a pending digest can be rejected instead)',
     );
+  });
+
+  it('refuses an edit past the most an edits file holds, so the file stays readable and undo still works', async () => {
+    // Prepare: a folder whose edits file is full (a thousand notes).
+    await cp('seeds', input, { recursive: true });
+    const note = (n: number) => ({
+      edit: { kind: 'note' as const, text: `Note ${n}.` },
+      at: '2026-11-27T04:00:00.000Z',
+      by: 'ana',
+    });
+    await writeEditsFile(editsFileOf(input), {
+      version: 1000,
+      edits: Array.from({ length: 1000 }, (_, n) => note(n)),
+    });
+    studio = await startFolderEditStudio(input, 'ana');
+
+    // Act
+    const refused = await fetch(new URL('/api/edit', studio.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(studio) },
+      body: JSON.stringify({ version: 1000, edit: { kind: 'subject', text: 'One too many' } }),
+    });
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(
+      /holds at most 1000 edits: undo some/,
+    );
+    const file = await readEditsFile(editsFileOf(input));
+    expect(file.version).toBe(1000);
+    expect(file.edits).toHaveLength(1000);
   });
 });
