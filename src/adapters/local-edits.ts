@@ -16,7 +16,9 @@ export const MAX_EDITS = 1000;
 
 const editsFileSchema = z.object({
   version: z.int().check(z.minimum(0)),
-  edits: z.array(z.object({ edit: editSchema, at: z.string(), by: z.string() })).check(z.maxLength(MAX_EDITS)),
+  edits: z
+    .array(z.object({ edit: editSchema, at: z.string(), by: z.string() }))
+    .check(z.maxLength(MAX_EDITS)),
 });
 
 export interface EditsFile {
