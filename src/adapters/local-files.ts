@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type BigIntStats, type Dirent, readFileSync, statSync } from 'node:fs';
 import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -112,6 +112,15 @@ function compare(a: string, b: string): number {
 function folderPrefix(dir: string): string {
   const root = resolve(dir);
   return root.endsWith(sep) ? root : `${root}${sep}`;
+}
+
+/**
+ * Whether `path` is `folder` or inside it in a part that a listing of `folder` shows (not below a hidden
+ * folder): a command that writes there would read its own output back as input.
+ */
+export function isVisiblyInside(folder: string, path: string): boolean {
+  const inner = relative(resolve(folder), resolve(path));
+  return !(inner.startsWith('..') || isAbsolute(inner) || (inner !== '' && isHiddenPath(inner)));
 }
 
 /** Whether a relative path has a part starting with a dot (an editor's or a tool's file, not an article). */

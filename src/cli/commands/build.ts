@@ -1,6 +1,6 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isHiddenPath, readSourceFolder } from '../../adapters/local-files.ts';
+import { isVisiblyInside, readSourceFolder } from '../../adapters/local-files.ts';
 import { withParseWorkers } from '../../adapters/thread-parse-workers.ts';
 import { buildDigest } from '../../core/digest-from-files.ts';
 import { UsageError } from '../../core/errors.ts';
@@ -69,9 +69,7 @@ interface BuildCommandOptions {
  * like any other): --out may not be the folder or inside it, but in a hidden folder, which no build reads.
  */
 function refuseOutInsideInput(input: string, out: string): void {
-  const inputDir = resolve(input);
-  const path = relative(inputDir, resolve(out));
-  if (path.startsWith('..') || isAbsolute(path) || (path !== '' && isHiddenPath(path))) return;
+  if (!isVisiblyInside(input, out)) return;
   throw new UsageError(
     `--out ${out} is inside --input ${input}: the next build would read the digest as articles; write it elsewhere (or to a hidden folder such as ${join(input, '.digest')})`,
   );
