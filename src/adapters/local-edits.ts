@@ -11,9 +11,14 @@ export function editsFileOf(inputDir: string): string {
   return join(dirname(dir), `${basename(dir)}.edits.json`);
 }
 
+/** The most edits a folder's edits file holds (readEditsFile refuses more; the studio refuses the next one). */
+export const MAX_EDITS = 1000;
+
 const editsFileSchema = z.object({
   version: z.int().check(z.minimum(0)),
-  edits: z.array(z.object({ edit: editSchema, at: z.string(), by: z.string() })).check(z.maxLength(1000)),
+  edits: z
+    .array(z.object({ edit: editSchema, at: z.string(), by: z.string() }))
+    .check(z.maxLength(MAX_EDITS)),
 });
 
 export interface EditsFile {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type BigIntStats, readFileSync, statSync } from 'node:fs';
+import { type BigIntStats, type Dirent, readFileSync, statSync } from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -20,19 +20,32 @@ export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
 export interface SourcePath {
   id: string;
   path: string;
+  /** A symbolic link: listed, so the digest reports it skipped, and never followed. */
+  link?: true;
 }
 
-/** The files readSourceFolder reads, in its order, without reading them. */
+/** Why a link in a source folder is not read: it could lead anywhere, and nothing outside the folder is read. */
+export const LINK_NOT_FOLLOWED = 'a link, not followed: copy the file itself into the folder';
+
+/**
+ * The files readSourceFolder reads, in its order, without reading them, and the links among them (to a file
+ * or a folder), which are not followed: each is reported skipped rather than left out without a word.
+ */
 export async function listSourceFiles(dir: string): Promise<SourcePath[]> {
   const root = folderPrefix(dir);
-  return (await listVisibleFiles(dir)).map((path) => ({
-    id: path.slice(root.length).split(sep).join('/'),
+  const id = (path: string) => path.slice(root.length).split(sep).join('/');
+  const files = (await listVisibleEntries(dir, (e) => e.isFile())).map((path) => ({ id: id(path), path }));
+  const links = (await listVisibleEntries(dir, (e) => e.isSymbolicLink())).map((path) => ({
+    id: id(path),
     path,
+    link: true as const,
   }));
+  return links.length === 0 ? files : [...files, ...links].sort((a, b) => compare(a.path, b.path));
 }
 
 /** Reads one file of a source folder; a file that cannot be read is one with `readError`, not a failure. */
-export function readSourceFile({ id, path }: SourcePath): SourceFile {
+export function readSourceFile({ id, path, link }: SourcePath): SourceFile {
+  if (link) return { id, bytes: new Uint8Array(), readError: LINK_NOT_FOLLOWED };
   try {
     return { id, bytes: new Uint8Array(readFileSync(path)) };
   } catch (error) {
@@ -65,28 +78,49 @@ export function fileStamp(path: string, now = Date.now()): string | undefined {
 /** Longer than any file system's timestamp granularity (FAT's is 2 s). */
 const RACY_MS = 3000;
 
-/** Throws a UsageError unless `dir` is a folder: a missing input folder is a mistake, not an empty digest. */
-export async function requireFolder(dir: string): Promise<void> {
+/**
+ * Throws a UsageError unless `dir` is a folder: a missing input folder is a mistake, not an empty digest.
+ * `kind` names it in the message: the articles' folder (input) or the templates'.
+ */
+export async function requireFolder(dir: string, kind: 'input' | 'template' = 'input'): Promise<void> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info) throw new UsageError(`input folder ${dir} does not exist`);
-  if (!info.isDirectory()) throw new UsageError(`input ${dir} is not a folder`);
+  if (!info) throw new UsageError(`${kind} folder ${dir} does not exist`);
+  if (!info.isDirectory()) throw new UsageError(`${kind} ${dir} is not a folder`);
 }
 
 /** Absolute paths of every regular file below `dir`, recursively, hidden files and folders excluded, sorted. */
 export async function listVisibleFiles(dir: string): Promise<string[]> {
+  return listVisibleEntries(dir, (e) => e.isFile());
+}
+
+async function listVisibleEntries(dir: string, kind: (entry: Dirent) => boolean): Promise<string[]> {
   const root = folderPrefix(dir);
   const entries = await readdir(resolve(dir), { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile())
+    .filter(kind)
     .map((e) => join(e.parentPath, e.name))
     .filter((p) => !isHiddenPath(p.slice(root.length)))
     .sort();
+}
+
+/** The order of Array.prototype.sort without a comparator (UTF-16 code units), which listVisibleFiles uses. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The absolute path of a folder with a separator at its end: what its files' paths start with. */
 function folderPrefix(dir: string): string {
   const root = resolve(dir);
   return root.endsWith(sep) ? root : `${root}${sep}`;
+}
+
+/**
+ * Whether `path` is `folder` or inside it in a part that a listing of `folder` shows (not below a hidden
+ * folder): a command that writes there would read its own output back as input.
+ */
+export function isVisiblyInside(folder: string, path: string): boolean {
+  const inner = relative(resolve(folder), resolve(path));
+  return !(inner.startsWith('..') || isAbsolute(inner) || (inner !== '' && isHiddenPath(inner)));
 }
 
 /** Whether a relative path has a part starting with a dot (an editor's or a tool's file, not an article). */

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../core/errors.ts';
 import type { TemplateSource } from '../core/ports/template-source.ts';
@@ -26,7 +26,27 @@ export async function readTemplateFiles(root: string): Promise<Map<string, strin
   return new Map(paths.map((path, i) => [relative(root, path).split(sep).join('/'), sources[i] as string]));
 }
 
-/** Replaces `dir` with the template files (`digest templates --out DIR`), as precompiledTemplateFolder reads them. */
+/**
+ * What stops `dir` being replaced by writeTemplateFiles: `file` when it is not a folder, else the paths of its
+ * files that are not compiled templates (its own earlier output: *.hbs and *.hbs.js, no MJML), sorted. A
+ * missing folder has none.
+ */
+export async function notCompiledTemplates(dir: string): Promise<'file' | string[]> {
+  const root = resolve(dir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info) return [];
+  if (!info.isDirectory()) return 'file';
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => !e.isDirectory() && !(/\.hbs(\.js)?$/.test(e.name) && !/\.mjml\.hbs(\.js)?$/.test(e.name)))
+    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
+}
+
+/**
+ * Replaces `dir` with the template files (`digest templates --out DIR`), as precompiledTemplateFolder reads them.
+ * The caller checks first that `dir` holds nothing else (notCompiledTemplates): it is removed whole.
+ */
 export async function writeTemplateFiles(dir: string, files: ReadonlyMap<string, string>): Promise<string> {
   const root = resolve(dir);
   await rm(root, { recursive: true, force: true });

@@ -6,6 +6,14 @@ const MAX_TITLE = 200;
 const MAX_NOTE = 2000;
 const themeRef = z.string().check(z.minLength(1), z.maxLength(200));
 const position = z.int().check(z.minimum(1), z.maximum(10_000));
+/**
+ * The files of the story a theme edit was made on (its articles and their duplicates), recorded in folder mode
+ * (anchorEdit): a rebuild after the story gains or loses an article gives the theme a new id, and the edit
+ * then follows the theme that shares at least half of the files of the two together.
+ */
+const storyFiles = z.optional(z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(100_000)));
+/** The text of the point a point edit was made on (folder mode): a rebuilt summary may number it otherwise. */
+const pointText = z.optional(z.string().check(z.maxLength(5000)));
 const oneLine = (max: number) =>
   z.string().check(
     z.maxLength(max),
@@ -14,17 +22,30 @@ const oneLine = (max: number) =>
 
 /** One change an editor makes to a built digest. Themes are named by id, points by position (from 1). */
 export const editSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rename'), theme: themeRef, title: oneLine(MAX_TITLE) }),
-  z.object({ kind: z.literal('move'), theme: themeRef, to: position }),
-  z.object({ kind: z.literal('pin'), theme: themeRef }),
-  z.object({ kind: z.literal('drop-theme'), theme: themeRef }),
-  z.object({ kind: z.literal('drop-point'), theme: themeRef, point: position }),
+  z.object({
+    kind: z.literal('rename'),
+    theme: themeRef,
+    title: oneLine(MAX_TITLE),
+    articles: storyFiles,
+  }),
+  z.object({ kind: z.literal('move'), theme: themeRef, to: position, articles: storyFiles }),
+  z.object({ kind: z.literal('pin'), theme: themeRef, articles: storyFiles }),
+  z.object({ kind: z.literal('drop-theme'), theme: themeRef, articles: storyFiles }),
+  z.object({
+    kind: z.literal('drop-point'),
+    theme: themeRef,
+    point: position,
+    articles: storyFiles,
+    text: pointText,
+  }),
   /** `with` is the text of one of the theme's alternatives; the point it replaces becomes one. */
   z.object({
     kind: z.literal('replace-point'),
     theme: themeRef,
     point: position,
     with: z.string().check(z.maxLength(5000)),
+    articles: storyFiles,
+    text: pointText,
   }),
   /** The editor's note at the top of the email; empty removes it. */
   z.object({
@@ -92,10 +113,10 @@ export function applyEdit(digest: Digest, edit: Edit): Digest {
   switch (edit.kind) {
     case 'rename':
       if (!edit.title) throw new UsageError('the title is empty');
-      return updateTheme(digest, edit.theme, (theme) => ({ ...theme, label: edit.title, edited: true }));
+      return updateTheme(digest, edit, (theme) => ({ ...theme, label: edit.title, edited: true }));
     case 'move':
     case 'pin': {
-      const from = themeIndex(digest, edit.theme);
+      const from = themeIndex(digest, edit);
       const to = edit.kind === 'pin' ? 0 : edit.to - 1;
       if (to >= digest.themes.length)
         throw new UsageError(`position ${edit.kind === 'move' ? edit.to : 1} is out of range`);
@@ -105,20 +126,23 @@ export function applyEdit(digest: Digest, edit: Edit): Digest {
       return { ...digest, themes };
     }
     case 'drop-theme': {
-      const index = themeIndex(digest, edit.theme);
-      if (digest.themes.length === 1) throw new UsageError('it is the only theme: reject the digest instead');
+      const index = themeIndex(digest, edit);
+      if (digest.themes.length === 1)
+        throw new UsageError(
+          'it is the only theme: a digest keeps at least one (a pending digest can be rejected instead)',
+        );
       return { ...digest, themes: digest.themes.filter((_, i) => i !== index) };
     }
     case 'drop-point':
-      return updateTheme(digest, edit.theme, (theme) => {
-        pointIndex(theme, edit.point);
+      return updateTheme(digest, edit, (theme) => {
+        const index = pointIndex(theme, edit);
         if (theme.points.length === 1)
           throw new UsageError('it is the only point of the theme: drop the theme instead');
-        return { ...theme, points: theme.points.filter((_, i) => i !== edit.point - 1) };
+        return { ...theme, points: theme.points.filter((_, i) => i !== index) };
       });
     case 'replace-point':
-      return updateTheme(digest, edit.theme, (theme) => {
-        const index = pointIndex(theme, edit.point);
+      return updateTheme(digest, edit, (theme) => {
+        const index = pointIndex(theme, edit);
         const alternatives = theme.alternatives ?? [];
         const chosen = alternatives.find((a) => a.text === edit.with);
         if (!chosen) throw new UsageError('the replacement is not one of the theme’s alternative sentences');
@@ -172,25 +196,84 @@ export function resolveTheme(digest: Digest, ref: string): string {
     if (!theme) throw new UsageError(`theme ${ref} is out of range (1 to ${digest.themes.length})`);
     return theme.id;
   }
-  themeIndex(digest, ref);
+  themeIndex(digest, { theme: ref });
   return ref;
 }
 
-function themeIndex(digest: Digest, id: string): number {
-  const index = digest.themes.findIndex((t) => t.id === id);
-  if (index < 0) throw new UsageError(`there is no theme ${id} in this digest`);
-  return index;
+/**
+ * The edit with what identifies its theme and point in `digest` (the digest as the editor sees it) beyond
+ * their id and number: the story's files and the point's text. A folder's digest is built again whenever its
+ * files change, and a story that gains or loses an article gets a new theme id, a changed article a new
+ * summary; with these the edit still finds its story, and never drops or swaps another point than the one
+ * the editor saw (it is reported as no longer fitting instead).
+ */
+export function anchorEdit(digest: Digest, edit: Edit): Edit {
+  if (!('theme' in edit)) return edit;
+  const theme = digest.themes[themeIndex(digest, edit)] as Theme;
+  const anchored = { ...edit, articles: filesOf(theme) };
+  if (anchored.kind !== 'drop-point' && anchored.kind !== 'replace-point') return anchored;
+  return { ...anchored, text: (theme.points[pointIndex(theme, anchored)] as Point).text };
 }
 
-function pointIndex(theme: Theme, point: number): number {
-  if (point > theme.points.length)
-    throw new UsageError(`point ${point} is out of range (1 to ${theme.points.length})`);
-  return point - 1;
+/** A theme's files: its articles' ids and their duplicates', sorted. */
+function filesOf(theme: Theme): string[] {
+  return theme.articles.flatMap((a) => [a.id, ...(a.duplicates ?? [])]).sort();
 }
 
-function updateTheme(digest: Digest, id: string, change: (theme: Theme) => Theme): Digest {
-  const index = themeIndex(digest, id);
+/**
+ * The theme an edit names: by its id, else (an edit anchored in a digest built from other files) the theme
+ * whose files share at least half of the files of the two together with the story the edit was made on, the
+ * most alike first.
+ */
+function themeIndex(digest: Digest, edit: { theme: string; articles?: string[] }): number {
+  const index = digest.themes.findIndex((t) => t.id === edit.theme);
+  if (index >= 0) return index;
+  if (!edit.articles?.length) throw new UsageError(`there is no theme ${edit.theme} in this digest`);
+  const story = new Set(edit.articles);
+  let best = -1;
+  let bestLikeness = 0.5;
+  digest.themes.forEach((theme, i) => {
+    const files = filesOf(theme);
+    const shared = files.filter((f) => story.has(f)).length;
+    const likeness = shared / (files.length + story.size - shared);
+    if (likeness > bestLikeness || (likeness === bestLikeness && best < 0)) {
+      best = i;
+      bestLikeness = likeness;
+    }
+  });
+  if (best < 0)
+    throw new UsageError(
+      `the story it was made on (${count(story.size, 'file')}: ${shorten(edit.articles.join(', '))}) is no longer in the digest: no theme shares half its files`,
+    );
+  return best;
+}
+
+/** The point an edit names: by its text when it has one (anchorEdit), else by its number. */
+function pointIndex(theme: Theme, edit: { point: number; text?: string }): number {
+  if (edit.text !== undefined) {
+    const index = theme.points.findIndex((p) => p.text === edit.text);
+    if (index < 0)
+      throw new UsageError(
+        `the point ${JSON.stringify(shorten(edit.text))} is no longer in the theme's summary`,
+      );
+    return index;
+  }
+  if (edit.point > theme.points.length)
+    throw new UsageError(`point ${edit.point} is out of range (1 to ${theme.points.length})`);
+  return edit.point - 1;
+}
+
+function updateTheme(
+  digest: Digest,
+  edit: { theme: string; articles?: string[] },
+  change: (theme: Theme) => Theme,
+): Digest {
+  const index = themeIndex(digest, edit);
   return { ...digest, themes: digest.themes.map((t, i) => (i === index ? change(t) : t)) };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function shorten(text: string): string {

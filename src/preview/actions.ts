@@ -40,7 +40,7 @@ export function editActions(
         const { digest } = current();
         if (!digest) throw new UsageError('the digest could not be built: fix that first');
         applyEdit(digest, edit); // says what is wrong before anything is written
-        await session.edit(edit, request.version);
+        await session.edit(edit, request.version, digest);
         return after('saved');
       },
     ],

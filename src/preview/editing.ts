@@ -1,7 +1,7 @@
-import { editsFileOf, readEditsFile, writeEditsFile } from '../adapters/local-edits.ts';
+import { editsFileOf, MAX_EDITS, readEditsFile, writeEditsFile } from '../adapters/local-edits.ts';
 import type { Digest } from '../core/digest.ts';
 import type { DigestEditor } from '../core/digest-editing.ts';
-import { applyEditsLeniently, type Edit, type RecordedEdit } from '../core/edits.ts';
+import { anchorEdit, applyEditsLeniently, type Edit, type RecordedEdit } from '../core/edits.ts';
 import { EditConflictError, UsageError } from '../core/errors.ts';
 import type { DigestState } from '../core/ports/digest-records.ts';
 import type { DigestReview } from '../core/scheduled-digest.ts';
@@ -27,13 +27,14 @@ export interface EditedDigest {
 export interface EditSession {
   /** Folder mode gets the digest built from the folder; deployed mode loads its own. */
   load(built: Digest | undefined): Promise<EditedDigest>;
-  edit(edit: Edit, version: number): Promise<void>;
+  /** `shown` is the digest the edit was made on, as the editor sees it (edits applied). */
+  edit(edit: Edit, version: number, shown: Digest): Promise<void>;
   undo(version: number): Promise<void>;
   /** Deployed mode only: approve or reject, then the studio shows the new state. */
   decide?(decision: 'approve' | 'reject', version: number): Promise<string>;
   /** Deployed mode with a test address: one copy of the digest as edited. */
   sendTest?(version: number): Promise<string>;
-  /** Folder mode: the file the edits are kept in, which other programs change too (`digest edit`, a hand edit). */
+  /** Folder mode: the file the edits are kept in, which other programs change too (a second studio, a hand edit). */
   editsFile?: EditsFileWatch;
 }
 
@@ -47,13 +48,24 @@ export interface EditsFileWatch {
 /** Folder mode: edits saved in `<folder>.edits.json` beside the folder, applied by the next build. */
 export function folderEditSession(inputDir: string, by: string, now = () => new Date()): EditSession {
   const path = editsFileOf(inputDir);
-  const change = async (version: number, next: (edits: RecordedEdit[]) => RecordedEdit[]) => {
-    const file = await readEditsFile(path);
-    if (file.version !== version)
-      throw new EditConflictError(
-        `${path} changed meanwhile (version ${file.version}): reload and edit again`,
-      );
-    await writeEditsFile(path, { version: version + 1, edits: next(file.edits) });
+  // One change at a time: two requests on the same version (two tabs, a double click) would both read the file
+  // before either wrote it, and the second write would drop the first edit though both were answered "saved".
+  let queue: Promise<unknown> = Promise.resolve();
+  const change = (version: number, next: (edits: RecordedEdit[]) => RecordedEdit[]) => {
+    const changed = queue.then(async () => {
+      const file = await readEditsFile(path);
+      if (file.version !== version)
+        throw new EditConflictError(
+          `${path} changed meanwhile (version ${file.version}): reload and edit again`,
+        );
+      const edits = next(file.edits);
+      // One more would leave a file readEditsFile refuses: no build, and no undo, until it is fixed by hand.
+      if (edits.length > MAX_EDITS)
+        throw new UsageError(`${path} holds at most ${MAX_EDITS} edits: undo some, or start again from none`);
+      await writeEditsFile(path, { version: version + 1, edits });
+    });
+    queue = changed.catch(() => {});
+    return changed;
   };
   return {
     editsFile: {
@@ -76,7 +88,10 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
       );
       return { digest, version: file.version, edits: file.edits, stale };
     },
-    edit: (edit, version) => change(version, (edits) => [...edits, { edit, at: now().toISOString(), by }]),
+    // The folder's digest is built again whenever its files change: the edit keeps its story's files and its
+    // point's text, so it follows its story and never lands on another point (anchorEdit).
+    edit: (edit, version, shown) =>
+      change(version, (edits) => [...edits, { edit: anchorEdit(shown, edit), at: now().toISOString(), by }]),
     undo: (version) =>
       change(version, (edits) => {
         if (edits.length === 0) throw new UsageError('there is no edit to undo');

@@ -113,8 +113,8 @@ function editor(build: StudioBuild, digest: Digest): SafeHtml {
         <div class="row tools">
           <button type="button" data-edit="up" aria-label="Move theme ${t + 1} up"${t === 0 ? new SafeHtml(' disabled') : disabled}>↑</button>
           <button type="button" data-edit="down" aria-label="Move theme ${t + 1} down"${t === digest.themes.length - 1 ? new SafeHtml(' disabled') : disabled}>↓</button>
-          <button type="button" data-edit="pin"${t === 0 ? new SafeHtml(' disabled') : disabled}>Pin to top</button>
-          <button type="button" data-edit="drop-theme" class="danger"${disabled}>Drop theme</button>
+          <button type="button" data-edit="pin" aria-label="Pin theme ${t + 1} to top"${t === 0 ? new SafeHtml(' disabled') : disabled}>Pin to top</button>
+          <button type="button" data-edit="drop-theme" class="danger" aria-label="Drop theme ${t + 1}"${disabled}>Drop theme</button>
         </div>
         <ol class="edit-points">${theme.points.map(
           (point, p) => html`<li data-point="${p + 1}"><span class="point-text">${point.text}</span>${
@@ -284,23 +284,69 @@ if (editorPanel) {
   const token = document.querySelector('meta[name="studio-token"]').content;
   const editVersion = Number(editorPanel.dataset.version);
   const message = document.getElementById('edit-message');
+  // One request at a time: Enter in a title field also fires its change event, and a double click clicks twice;
+  // the second would come back 409 (the first changed the version) and show an error over the saved edit.
+  let busy = false;
   async function post(path, body) {
+    if (busy) return;
+    busy = true;
     message.className = '';
     message.textContent = 'Saving…';
-    const response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-studio-token': token },
-      body: JSON.stringify({ ...body, version: editVersion }),
-    });
-    const answer = await response.json().catch(() => ({ error: response.statusText }));
-    if (!response.ok) {
+    const failed = (text) => {
+      busy = false;
       message.className = 'error';
       message.setAttribute('role', 'alert');
-      message.textContent = answer.error + (response.status === 409 ? ' (reload the page)' : '');
-      return;
+      message.textContent = text;
+    };
+    let response;
+    try {
+      response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-studio-token': token },
+        body: JSON.stringify({ ...body, version: editVersion }),
+      });
+    } catch {
+      return failed('The studio is not answering: is digest preview still running? Nothing was saved.');
     }
+    const answer = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) return failed(answer.error + (response.status === 409 ? ' (reload the page)' : ''));
     message.textContent = answer.message;
-    if (path !== '/api/send-test') location.reload();
+    if (path !== '/api/send-test') {
+      sessionStorage.setItem(AFTER_RELOAD, JSON.stringify({ message: answer.message, focus: focusOf(document.activeElement) }));
+      location.reload();
+    } else busy = false;
+  }
+  // The page reloads after each edit: the keyboard goes back to the control the editor used (or its theme's
+  // title, or the message when the theme is gone), not to the top of the page, and the answer stays shown.
+  const AFTER_RELOAD = 'studio-after-reload';
+  function focusOf(element) {
+    if (!element || !editorPanel.contains(element)) return null;
+    const theme = element.closest('[data-theme]');
+    const point = element.closest('[data-point]');
+    return {
+      id: element.id || undefined,
+      theme: theme ? theme.dataset.theme : undefined,
+      point: point ? point.dataset.point : undefined,
+      edit: element.dataset.edit || (element.matches('.theme-title') ? 'title' : undefined),
+    };
+  }
+  function refocus(focus) {
+    if (!focus) return message;
+    if (focus.id) return document.getElementById(focus.id);
+    const theme = focus.theme && [...editorPanel.querySelectorAll('[data-theme]')].find((li) => li.dataset.theme === focus.theme);
+    if (focus.theme && !theme) return message;
+    const scope = focus.point ? theme && theme.querySelector('[data-point="' + focus.point + '"]') : theme || editorPanel;
+    const control = focus.edit === 'title' ? theme.querySelector('.theme-title') : scope && scope.querySelector('[data-edit="' + focus.edit + '"]');
+    return control && !control.disabled ? control : theme ? theme.querySelector('.theme-title') : message;
+  }
+  const after = JSON.parse(sessionStorage.getItem(AFTER_RELOAD) || 'null');
+  sessionStorage.removeItem(AFTER_RELOAD);
+  if (after) {
+    message.textContent = after.message;
+    let target = refocus(after.focus);
+    if (!target || target.disabled) target = message;
+    if (target === message) message.tabIndex = -1;
+    target.focus();
   }
   const edit = (edit) => post('/api/edit', { edit });
   const themeOf = (element) => element.closest('[data-theme]');

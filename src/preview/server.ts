@@ -3,6 +3,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
+import { requireFolder } from '../adapters/local-files.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
 import { editActions, handleAction } from './actions.ts';
 import { renderStudioPage } from './page.ts';
@@ -53,6 +54,8 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     inputChanged = true;
     onChange();
   };
+  // A folder that is not there would stop fs.watch with a stack trace: say which one instead.
+  if (sources.templatesDir !== undefined) await requireFolder(sources.templatesDir, 'template');
   const watchers: FSWatcher[] = watched.map((dir) => watch(resolve(dir), { recursive: true }, inputChange));
   // The edits file sits beside the folder: its own folder is watched, for it alone.
   const editsFile = sources.editing?.editsFile;

@@ -124,6 +124,8 @@ describe('editing a pending digest, against moto', () => {
         ['edit', digestId, 'rename', '1', '   '],
         ['edit', digestId, 'shuffle', '1'],
         ['edit', digestId, 'pin', '2', '--expect-version', '0'],
+        ['edit', digestId, 'move', '1', 'up'],
+        ['edit', digestId, 'move', '5', 'down'],
       ].map((args) => digestCli([...args, '--by', 'ana'], names).catch((error) => error));
       const failures = await Promise.all(attempts);
 
@@ -140,6 +142,8 @@ describe('editing a pending digest, against moto', () => {
         [1, 'digest: the title is empty'],
         [1, 'digest: unknown edit shuffle'],
         [1, `digest: digest ${digestId} is at version 1, not 0: someone else changed it; reload it`],
+        [1, 'digest: theme 1 is already at the top'],
+        [1, 'digest: theme 5 is already at the bottom'],
       ]);
       expect(await cloud.records.get(digestId)).toEqual(before.record);
       expect(await archived('digest.json')).toBe(before.json);

@@ -61,6 +61,16 @@ describe('digest preview (command line)', () => {
     await expect(failure).rejects.toThrow(/exit 1: digest: input folder no-such-folder does not exist/);
   });
 
+  it('refuses a missing templates folder with a clear message, not a stack trace', async () => {
+    // Act
+    const failure = startPreview(['--input', 'seeds', '--port', '0', '--templates', 'no-such-templates']);
+
+    // Assess
+    await expect(failure).rejects.toThrow(
+      /^exit 1: digest: template folder no-such-templates does not exist\n$/,
+    );
+  });
+
   it('loads no AWS SDK client for a folder: only --digest and --bucket need one', async () => {
     // Prepare: a preloaded module that writes the CommonJS modules loaded (the SDK's are) when the process exits.
     const work = await mkdtemp(join(tmpdir(), 'preview-modules-'));

@@ -115,6 +115,117 @@ describe('studio edits in folder mode', () => {
     }
   });
 
+  it('renames a theme with Enter in one request, and shows no error (Chromium)', async () => {
+    // Prepare
+    const version = studio.current().edited?.version ?? 0;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const posted: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST') posted.push(request.postData() ?? '');
+      });
+      await page.goto(studio.url);
+      const title = page.getByLabel('Title of theme 1');
+
+      // Act: type the title and press Enter, which also fires the field's change event.
+      await title.fill('Entered title');
+      await title.press('Enter');
+      await page.locator(`#editor[data-version="${version + 1}"]`).waitFor({ timeout: 60_000 });
+      await page.waitForLoadState('load');
+
+      // Assess
+      expect(posted.map((body) => JSON.parse(body).edit)).toEqual([
+        { kind: 'rename', theme: studio.current().digest?.themes[0]?.id, title: 'Entered title' },
+      ]);
+      expect(await page.locator('#edit-message.error').count()).toBe(0);
+      expect(studio.current().edited?.version).toBe(version + 1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('names the theme in every theme control, for a screen reader listing the buttons (Chromium)', async () => {
+    // Prepare
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+
+      // Act
+      await page.goto(studio.url);
+      const names = await page
+        .locator('#editor .edit-themes > li > .tools button')
+        .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent));
+
+      // Assess
+      expect(names).toEqual(['Move theme 1 up', 'Move theme 1 down', 'Pin theme 1 to top', 'Drop theme 1']);
+      await expect(page.getByRole('button', { name: 'Drop theme 1', exact: true }).count()).resolves.toBe(1);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('keeps the keyboard where it was after an edit reloads the page (Chromium)', async () => {
+    // Prepare
+    const version = studio.current().edited?.version ?? 0;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(studio.url);
+      // The name of the element with the keyboard focus ('BODY' when none has it).
+      const focused = async () =>
+        (
+          await page
+            .locator(':focus')
+            .evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? e.textContent))
+        )[0] ?? 'BODY';
+
+      // Act: a rename typed in the title and Enter; then the note, saved with the keyboard.
+      await page.getByLabel('Title of theme 1').fill('Kept in focus');
+      await page.getByLabel('Title of theme 1').press('Enter');
+      await page.locator(`#editor[data-version="${version + 1}"]`).waitFor({ timeout: 60_000 });
+      await expect.poll(focused, { timeout: 10_000 }).not.toBe('BODY');
+      const afterRename = await focused();
+      await page.getByLabel("Editor's note").fill('A note typed and saved from the keyboard.');
+      await page.getByRole('button', { name: 'Save note' }).focus();
+      await page.keyboard.press('Enter');
+      await page.locator(`#editor[data-version="${version + 2}"]`).waitFor({ timeout: 60_000 });
+      await expect.poll(focused, { timeout: 10_000 }).not.toBe('BODY');
+      const afterNote = await focused();
+
+      // Assess: the same control has the focus again, and the answer is shown.
+      expect(afterRename).toBe('Title of theme 1');
+      expect(afterNote).toBe('Save note');
+      expect(await page.locator('#edit-message').textContent()).toBe('saved');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('says the studio is not answering when an edit cannot reach it (Chromium)', async () => {
+    // Prepare: the page open; then its requests fail as they do once the studio is stopped (Ctrl+C).
+    const version = studio.current().edited?.version;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(studio.url);
+      await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+
+      // Act
+      await page.getByLabel("Editor's note").fill('Too late');
+      await page.getByRole('button', { name: 'Save note' }).click();
+
+      // Assess
+      await expect
+        .poll(() => page.locator('#edit-message').textContent(), { timeout: 10_000 })
+        .toMatch(/not answering/);
+      expect(await page.locator('#edit-message').getAttribute('role')).toBe('alert');
+      expect(studio.current().edited?.version).toBe(version);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('cannot be framed by another site, so a lured click in a hidden frame edits nothing (Chromium)', async () => {
     // Prepare: a page of another origin that frames the studio (clickjacking: the frame is made invisible and
     // the editor lured into clicking where "Drop theme" or "Approve" sits).

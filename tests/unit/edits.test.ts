@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
-import type { Digest } from '../../src/core/digest.ts';
+import type { Digest, Theme } from '../../src/core/digest.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
-import { applyEdits, applyEditsLeniently, type Edit, parseEdit, resolveTheme } from '../../src/core/edits.ts';
+import {
+  anchorEdit,
+  applyEdits,
+  applyEditsLeniently,
+  type Edit,
+  parseEdit,
+  resolveTheme,
+} from '../../src/core/edits.ts';
 import { UsageError } from '../../src/core/errors.ts';
 import { renderDigestEmail } from '../../src/core/render/email.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
@@ -72,7 +79,9 @@ describe('applyEdits', () => {
       expect(() => applyEdits(digest, [edit])).toThrow(message);
     }
     const single = { ...digest, themes: digest.themes.slice(0, 1) };
-    expect(() => applyEdits(single, [{ kind: 'drop-theme', theme: 'theme-1' }])).toThrow(/reject the digest/);
+    expect(() => applyEdits(single, [{ kind: 'drop-theme', theme: 'theme-1' }])).toThrow(
+      /the only theme: a digest keeps at least one/,
+    );
     expect(() => parseEdit({ kind: 'rename', theme: 'theme-1' }, 'POST /api/edit')).toThrow(UsageError);
     expect(() => parseEdit({ kind: 'note', text: 'x'.repeat(5000) }, 'POST /api/edit')).toThrow(
       /POST \/api\/edit: not a valid edit/,
@@ -95,6 +104,76 @@ describe('applyEdits', () => {
     // Assess
     expect(edited.themes[2]?.label).toBe('Still here');
     expect(stale).toEqual([{ edit: edits[0], reason: 'there is no theme theme-gone in this digest' }]);
+  });
+
+  it('follows an anchored edit to the theme that shares half the files of its story, and its point by text', () => {
+    // Prepare: edits anchored in a digest; then theme-1 gains two files under a new id, theme-2 loses three of
+    // its six (the article with a duplicate among them) and theme-1's summary loses its first point.
+    const digest = digestWithAlternatives();
+    const [rename1, drop1, rename2] = (
+      [
+        { kind: 'rename', theme: 'theme-1', title: 'Grown' },
+        { kind: 'drop-point', theme: 'theme-1', point: 3 },
+        { kind: 'rename', theme: 'theme-2', title: 'Shrunk' },
+      ] as const
+    ).map((e) => anchorEdit(digest, parseEdit(e, 'test')));
+    const [one, two, three] = digest.themes as [Theme, Theme, Theme];
+    const extra = (id: string) => ({ ...(one.articles[1] as Theme['articles'][0]), id });
+    const rebuilt: Digest = {
+      ...digest,
+      themes: [
+        {
+          ...one,
+          id: 'theme-1b',
+          articles: [...one.articles, extra('new-1.md'), extra('new-2.md')],
+          points: one.points.slice(1),
+        },
+        { ...two, id: 'theme-2b', articles: two.articles.slice(2) },
+        three,
+      ],
+    };
+
+    // Act
+    const { digest: edited, stale } = applyEditsLeniently(rebuilt, [rename1, drop1, rename2] as Edit[]);
+
+    // Assess: theme-1 and theme-1b share 6 of their 8 files, theme-2 and theme-2b 3 of 6: half is enough.
+    expect(rename1).toMatchObject({ articles: expect.arrayContaining(['feeds/mirror/story-0.md']) });
+    expect(drop1).toMatchObject({ text: one.points[2]?.text });
+    expect(edited.themes[0]).toMatchObject({ id: 'theme-1b', label: 'Grown' });
+    expect(edited.themes[0]?.points.map((p) => p.text)).toEqual(
+      one.points
+        .slice(1)
+        .filter((p) => p.text !== one.points[2]?.text)
+        .map((p) => p.text),
+    );
+    expect(edited.themes[1]).toMatchObject({ id: 'theme-2b', label: 'Shrunk' });
+    expect(stale).toEqual([]);
+  });
+
+  it('reports an anchored edit whose story or point is gone, and never applies it elsewhere', () => {
+    // Prepare
+    const digest = digestWithAlternatives();
+    const rename = anchorEdit(digest, parseEdit({ kind: 'rename', theme: 'theme-2', title: 'Gone' }, 'test'));
+    const drop = anchorEdit(digest, parseEdit({ kind: 'drop-point', theme: 'theme-1', point: 1 }, 'test'));
+    const [one, two, three] = digest.themes as [Theme, Theme, Theme];
+    const rebuilt: Digest = {
+      ...digest,
+      themes: [
+        { ...one, points: one.points.slice(1) },
+        { ...two, id: 'theme-2b', articles: two.articles.slice(3) },
+        three,
+      ],
+    };
+
+    // Act
+    const { digest: edited, stale } = applyEditsLeniently(rebuilt, [rename, drop]);
+
+    // Assess: theme-2 kept 2 of its 6 files; theme-1's first point is no longer in its summary.
+    expect(edited).toEqual(rebuilt);
+    expect(stale.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/^the story it was made on \(6 files: .*\) is no longer in the digest/),
+      `the point ${JSON.stringify(`${one.points[0]?.text.slice(0, 59)}…`)} is no longer in the theme's summary`,
+    ]);
   });
 
   it('renders the editor’s subject and note', async () => {

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileStamp, listSourceFiles, readSourceFolder } from '../../src/adapters/local-files.ts';
+import { parseFiles } from '../../src/core/parse-files.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -93,5 +94,47 @@ describe.runIf(process.platform !== 'win32')('writeFileAtomically', () => {
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('EFBIG') });
     expect(await readdir(dir)).toEqual(['subscribers.csv']);
     expect(await readFile(path, 'utf8')).toBe('email\nold@example.org\n');
+  });
+});
+
+describe('readSourceFolder and links', () => {
+  it('lists a link in the folder as a file it does not read, so build reports it skipped', async () => {
+    // Prepare: an article, and links to a file and a folder outside the folder (never to be read).
+    const outside = await mkdtemp(join(tmpdir(), 'local-files-outside-'));
+    const input = join(dir, 'articles');
+    await mkdir(input);
+    await writeFile(join(outside, 'private.txt'), 'Private memo. Not for the digest.');
+    await writeFile(
+      join(input, 'story.txt'),
+      'Story\n\nA harbour council approved the ferry budget on Monday.',
+    );
+    await symlink(join(outside, 'private.txt'), join(input, 'linked.txt'));
+    await symlink(outside, join(input, 'linked-folder'));
+
+    try {
+      // Act
+      const files = await readSourceFolder(input);
+      const parsed = await parseFiles(files);
+
+      // Assess: every entry of the folder is an article or skipped with why; nothing outside is read.
+      expect(files.map((f) => [f.id, f.bytes.length, f.readError])).toEqual([
+        ['linked-folder', 0, 'a link, not followed: copy the file itself into the folder'],
+        ['linked.txt', 0, 'a link, not followed: copy the file itself into the folder'],
+        ['story.txt', expect.any(Number), undefined],
+      ]);
+      expect(parsed.articles.map((a) => a.id)).toEqual(['story.txt']);
+      expect(parsed.skipped).toEqual([
+        {
+          id: 'linked-folder',
+          reason: 'could not be read: a link, not followed: copy the file itself into the folder',
+        },
+        {
+          id: 'linked.txt',
+          reason: 'could not be read: a link, not followed: copy the file itself into the folder',
+        },
+      ]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readSourceFolder } from '../../adapters/local-files.ts';
+import { isVisiblyInside, readSourceFolder } from '../../adapters/local-files.ts';
 import { withParseWorkers } from '../../adapters/thread-parse-workers.ts';
 import { buildDigest } from '../../core/digest-from-files.ts';
 import { UsageError } from '../../core/errors.ts';
@@ -24,6 +25,7 @@ export function registerBuild(program: Command): void {
     .option('--templates <dir>', 'email templates folder (default: templates/ of this package)')
     .option('--json', 'print digest.json instead of a short summary')
     .action(async (opts: BuildCommandOptions) => {
+      refuseOutInsideInput(opts.input, opts.out);
       const since = opts.since === undefined ? undefined : parseInstant(opts.since);
       const settings = await readEmailSettings(opts);
       const files = await readSourceFolder(opts.input);
@@ -60,6 +62,17 @@ interface BuildCommandOptions {
   settings?: string;
   templates?: string;
   json?: boolean;
+}
+
+/**
+ * The digest's files are articles to the next build of the same folder (digest.txt and digest.html are read
+ * like any other): --out may not be the folder or inside it, but in a hidden folder, which no build reads.
+ */
+function refuseOutInsideInput(input: string, out: string): void {
+  if (!isVisiblyInside(input, out)) return;
+  throw new UsageError(
+    `--out ${out} is inside --input ${input}: the next build would read the digest as articles; write it elsewhere (or to a hidden folder such as ${join(input, '.digest')})`,
+  );
 }
 
 function parseInstant(text: string): Date {

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { requireFolder } from '../../adapters/local-files.ts';
+import { isVisiblyInside, requireFolder } from '../../adapters/local-files.ts';
+import { UsageError } from '../../core/errors.ts';
 import { startDevStudio } from '../../preview/dev.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { announceStudio, parsePort, type StudioOptions, withStudioOptions } from '../studio-options.ts';
@@ -14,6 +16,11 @@ export function registerDev(program: Command): void {
     const port = parsePort(opts.port);
     const settings = await readEmailSettings(opts);
     await requireFolder(opts.watch);
+    // Every file written there is an upload to the watcher: ingesting it writes the index, which is one more.
+    if (isVisiblyInside(opts.watch, opts.state))
+      throw new UsageError(
+        `--state ${opts.state} is inside --watch ${opts.watch}: its own files would be ingested as uploads, again and again; keep it elsewhere (or in a hidden folder such as ${join(opts.watch, '.digest-local')})`,
+      );
     const dev = await startDevStudio({
       watchDir: opts.watch,
       stateDir: opts.state,

@@ -83,6 +83,9 @@ function editFromArgs(digest: Digest, action: string, args: string[]): EditInput
       need(2, 'THEME POSITION|up|down');
       const id = theme();
       const at = digest.themes.findIndex((t) => t.id === id) + 1;
+      if (second === 'up' && at === 1) throw new UsageError(`theme ${first} is already at the top`);
+      if (second === 'down' && at === digest.themes.length)
+        throw new UsageError(`theme ${first} is already at the bottom`);
       const to = second === 'up' ? at - 1 : second === 'down' ? at + 1 : whole(second, 'POSITION');
       if (to < 1 || to > digest.themes.length)
         throw new UsageError(`position ${to} is out of range (1 to ${digest.themes.length})`);

@@ -17,16 +17,24 @@ export const PLACEHOLDER_POSTAL_ADDRESS: readonly string[] = [
 ];
 
 /** What the email looks like beyond the digest itself. Read and validated once, where the process starts. */
-export const emailSettingsSchema = z.object({
+// Strict objects: a misspelt key (footer.archiveURL) is an error naming it, not a link missing from every email.
+export const emailSettingsSchema = z.strictObject({
   /** Language of the document (`lang` attribute) and of its dates. @default 'en' */
   lang: z._default(
-    z.string().check(z.regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB')),
+    z
+      .string()
+      .check(
+        z.refine(
+          (tag) => LANGUAGE_TAG.test(tag) && isLocale(tag),
+          'must be a BCP 47 language tag such as en or en-GB',
+        ),
+      ),
     'en',
   ),
   /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
   maxThemes: z._default(z.int().check(z.minimum(1), z.maximum(100)), 8),
   footer: z.prefault(
-    z.object({
+    z.strictObject({
       /** Why the reader gets this email. */
       reason: z._default(
         z.string().check(z.trim(), z.minLength(1)),
@@ -42,6 +50,16 @@ export const emailSettingsSchema = z.object({
     {},
   ),
 });
+
+/** Whether Intl knows `tag` as a locale: the email's dates are written with it, and a tag it refuses throws. */
+function isLocale(tag: string): boolean {
+  try {
+    new Intl.DateTimeFormat(tag);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
 export type EmailSettingsInput = z.input<typeof emailSettingsSchema>;

@@ -332,7 +332,7 @@ class Harness {
       }
       const edit = digest && editorEdit(digest, random);
       if (!edit || !this.last?.edited) return 'rebuild with no change';
-      await this.session.edit(edit, this.last.edited.version);
+      await this.session.edit(edit, this.last.edited.version, digest);
       return `edit ${JSON.stringify(edit)}`;
     }
     const text = decoder.decode(await folder.bytes(id));
