@@ -135,6 +135,18 @@ describe('splitSentences', () => {
   it('returns no sentence for text without letters', () => {
     expect(splitSentences('— 12 —')).toEqual([]);
   });
+
+  it('ends sentences at the full stops of Chinese and Japanese, which no space follows', () => {
+    // Act
+    const japanese = splitSentences('東京で地震があった。被害は報告されていない。');
+    const mixed = splitSentences('The quake hit Tokyo on Monday. 東京で地震があった！被害は？');
+    const chinese = splitSentences('北京今天下雨。气温下降了五度。');
+
+    // Assess
+    expect(japanese).toEqual(['東京で地震があった。', '被害は報告されていない。']);
+    expect(mixed).toEqual(['The quake hit Tokyo on Monday.', '東京で地震があった！', '被害は？']);
+    expect(chinese).toEqual(['北京今天下雨。', '气温下降了五度。']);
+  });
 });
 
 describe('sentenceBoundaries', () => {

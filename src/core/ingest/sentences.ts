@@ -7,8 +7,11 @@ import { isAsciiLetter, isSpace } from '../text/chars.ts';
  * (sentenceBoundaries).
  */
 let segmenter: Intl.Segmenter | undefined;
-/** A sentence-ending mark followed by a space: only then can a paragraph hold more than one sentence. */
-const INNER_STOP = /[.!?…]["'”’)\]]*\s/;
+/**
+ * A sentence-ending mark followed by a space, or a Chinese or Japanese one followed by anything (those scripts put
+ * no space between sentences): only then can a paragraph hold more than one sentence.
+ */
+const INNER_STOP = /[.!?…]["'”’)\]]*\s|[。！？]./;
 
 /** Titles that precede a name: never a sentence end. */
 const TITLES = new Set(
