@@ -101,10 +101,10 @@ function editFromArgs(digest: Digest, action: string, args: string[]): EditInput
       need(2, 'THEME POINT');
       return { kind: 'drop-point', theme: theme(), point: whole(second, 'POINT') };
     case 'replace-point': {
-      need(3, 'THEME POINT ALTERNATIVE');
+      need(3, 'THEME POINT N');
       const id = theme();
       const alternatives = digest.themes.find((t) => t.id === id)?.alternatives ?? [];
-      const n = whole(third, 'ALTERNATIVE');
+      const n = whole(third, 'N');
       const chosen = alternatives[n - 1];
       if (!chosen)
         throw new UsageError(
