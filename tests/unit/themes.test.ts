@@ -190,6 +190,29 @@ describe('a small folder', () => {
     expect(digest.themes.map((theme) => theme.articles.length)).toEqual([1, 1, 1]);
   });
 
+  it('keeps two unrelated stories apart when they are the only two, whatever words they happen to share', async () => {
+    // Prepare: each seed (Pakistan and the Haqqani network) beside each story of another subject (a celebrity's
+    // rehab, a quake in Iran, US tax relief for tsunami donations), alone in a folder. Their vectors keep only the
+    // terms the two share, so they look alike however few of their words those are.
+    const seeds = await readSourceFolder('seeds');
+    const others = (await readSourceFolder('tests/fixtures/articles/eval')).filter((file) =>
+      file.id.endsWith('.txt'),
+    );
+
+    // Act
+    const pairs = await Promise.all(
+      seeds.flatMap((seed) =>
+        others.map(async (other) => {
+          const digest = await buildDigest([seed, other], { now: () => new Date('2026-01-01T00:00:00Z') });
+          return `${seed.id} + ${other.id}: ${digest.themes.length}`;
+        }),
+      ),
+    );
+
+    // Assess
+    expect(pairs).toEqual(seeds.flatMap((seed) => others.map((other) => `${seed.id} + ${other.id}: 2`)));
+  });
+
   it('keeps the five seed articles together and four unrelated stories beside them apart', async () => {
     // Prepare
     const seeds = await readSourceFolder('seeds');
