@@ -338,6 +338,51 @@ describe('sending a digest through SES, against moto', () => {
     });
   });
 
+  it('hands the rest of a batch back to the queue before the function timeout instead of being cut off mid-send', async () => {
+    // prepare: one message per 100 s, so five recipients need 400 s of a 300 s timeout
+    const digestId = `${sending.digestId}-slow`;
+    const people = [];
+    for (const local of ['s1', 's2', 's3', 's4', 's5']) people.push(await subscriber(local, 'active'));
+    const batch = JSON.stringify({
+      digestId,
+      digestKey: sending.digestKey,
+      subscriberIds: people.map((p) => p.id),
+    });
+    const sentAt: number[] = [];
+    const send = worker({
+      ratePerWorker: 0.01,
+      sender: {
+        ...withoutDailyLimit(sending.sender),
+        sendRaw: (raw, tags) => {
+          sentAt.push(time.clock().getTime());
+          return sending.sender.sendRaw(raw, tags);
+        },
+      },
+    });
+    const invoked = time.clock().getTime();
+
+    // act: the first invocation, then whatever it put back on the queue
+    const first = await send(sqsEvent({ messageId: 'slow-1', body: batch }));
+    const firstCalls = sentAt.length;
+    const handedBack = await drainQueue(sending.sqs, sending.queueUrl);
+    await send(handedBack);
+
+    // assess: every SES call of the first invocation starts well inside its timeout, the rest comes back
+    // as one message, and in the end everybody has exactly one message and a `sent` row
+    expect(first.batchItemFailures).toEqual([]);
+    expect(firstCalls).toBeGreaterThan(0);
+    for (const at of sentAt.slice(0, firstCalls)) expect(at - invoked).toBeLessThan(LEASE_MS);
+    expect(handedBack.Records).toHaveLength(1);
+    expect(JSON.parse(handedBack.Records[0]?.body ?? '{}').subscriberIds).toEqual(
+      people.slice(firstCalls).map((p) => p.id),
+    );
+    const ledger = await rows(digestId);
+    for (const p of people) {
+      expect(await mailsTo(p.email)).toHaveLength(1);
+      expect(ledger.get(p.id)).toMatchObject({ state: 'sent' });
+    }
+  });
+
   /** The recorded SES Delivery event, for this subscriber and with this message's tags. */
   function deliveryEvent(digestId: string, to: Subscriber, messageId: string): SNSEvent {
     const event = JSON.parse(

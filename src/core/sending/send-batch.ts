@@ -34,7 +34,10 @@ export interface SendBatchOptions {
   workers: number;
   /** Messages per second per worker, at most MaxSendRate / workers. @default MaxSendRate / workers */
   ratePerWorker?: number;
-  /** How long a claimed row may stay `sending` before it is reported unknown; the function timeout. */
+  /**
+   * How long a claimed row may stay `sending` before it is reported unknown; the function timeout. A batch
+   * starts no SES call after TIME_BUDGET_SHARE of it and hands the rest back to the queue.
+   */
   leaseMs: number;
   /** How long deferred recipients wait on the queue when the daily quota is used up (SQS allows 900 s). */
   quotaDelaySeconds: number;
@@ -56,16 +59,25 @@ export interface BatchOutcome {
   unknown: number;
   /** Put back on the queue, delayed, because the daily quota is used up. */
   deferred: number;
+  /** Put back on the queue at once, because the batch's share of the function timeout is used up. */
+  handedBack: number;
 }
 
 /**
+ * The share of the lease (the function timeout) a batch may spend before its last SES call starts; the
+ * rest (30 s of 5 minutes) leaves room for that call, its ledger update and the hand-back.
+ */
+export const TIME_BUDGET_SHARE = 0.9;
+
+/**
  * Sends one recipient batch. Per recipient: re-read the subscriber (they may have left since the
- * fan-out), claim the ledger row with a conditional write, mark the send started, send, record the
- * MessageId. A subscriber whose address cannot go into a message (RecipientAddressError) is recorded as
+ * fan-out), claim the ledger row with a conditional write, wait for the pace, mark the send started, send,
+ * record the MessageId. A subscriber whose address cannot go into a message (RecipientAddressError) is recorded as
  * failed, and the batch goes on.
  * Throttling and 5xx are retried with jittered backoff, then the claim is released and SendThrottledError
  * thrown so SQS redelivers the batch (rows already sent are skipped). When the daily quota would be
- * exceeded, the unsent rest goes back on the queue, delayed.
+ * exceeded, the unsent rest goes back on the queue, delayed; when the batch has used TIME_BUDGET_SHARE of the
+ * lease (the function timeout), at once.
  */
 export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions): Promise<BatchOutcome> {
   const clock = options.clock ?? (() => new Date());
@@ -75,6 +87,8 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
   const quota = await options.sender.quota();
   const rate = perWorkerRate(quota.maxSendRate, options.workers, options.ratePerWorker);
   const pacer = options.pacer ?? new Pacer(() => clock().getTime(), sleep);
+  const deadline = clock().getTime() + options.leaseMs * TIME_BUDGET_SHARE;
+  let attempted = false;
   let remaining =
     quota.max24HourSend < 0 ? Number.POSITIVE_INFINITY : quota.max24HourSend - quota.sentLast24Hours;
   const outcome: BatchOutcome = {
@@ -84,6 +98,20 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     alreadyHandled: 0,
     unknown: 0,
     deferred: 0,
+    handedBack: 0,
+  };
+
+  // A batch the pace cannot finish in time: the function timeout would kill it in the middle of a send and
+  // leave that row in doubt (never resent). The rest goes back on the queue for the next invocation.
+  const handBack = async (from: number) => {
+    const rest = batch.subscriberIds.slice(from);
+    await options.queue.enqueue([{ ...batch, subscriberIds: rest }]);
+    outcome.handedBack = rest.length;
+    options.log.info('time budget used; recipients handed back to the queue', {
+      digestId: batch.digestId,
+      handedBack: rest.length,
+    });
+    return outcome;
   };
 
   const defer = async (from: number) => {
@@ -129,13 +157,19 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       outcome.failed++;
       continue;
     }
-    // From here on SES may get the message, so a crash leaves the row in doubt rather than abandoned.
-    if (!(await options.ledger.startSend(key, claimId, clock()))) {
-      outcome.alreadyHandled++; // our lease ran out and another worker took the claim over
-      continue;
-    }
     for (let attempt = 0; ; attempt++) {
       await pacer.wait(rate);
+      // Each batch makes progress: its first call goes whatever the time, later ones only within the budget.
+      if (attempted && clock().getTime() > deadline) {
+        await options.ledger.release(key, claimId);
+        return handBack(index);
+      }
+      // From here on SES may get the message, so a crash leaves the row in doubt rather than abandoned.
+      if (attempt === 0 && !(await options.ledger.startSend(key, claimId, clock()))) {
+        outcome.alreadyHandled++; // our lease ran out and another worker took the claim over
+        break;
+      }
+      attempted = true;
       let messageId: string;
       try {
         ({ messageId } = await options.sender.sendRaw(raw, messageTags(batch.digestId, subscriberId)));
