@@ -13,6 +13,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { StorageError } from '../core/errors.ts';
 import type {
   PendingSignup,
   RateLimit,
@@ -161,6 +162,42 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
     );
   }
 
+  async update(
+    id: string,
+    change: (current: Subscriber) => Subscriber | undefined,
+  ): Promise<Subscriber | undefined> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      if (!current) return undefined;
+      const changed = change(current);
+      if (!changed || changed === current) return current;
+      // Written only over the record as read: the fields every change of status or count moves.
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const conditions = (['status', 'changedAt', 'transientBounces'] as const).map((field, i) => {
+        names[`#f${i}`] = field;
+        if (current[field] === undefined) return `attribute_not_exists(#f${i})`;
+        values[`:f${i}`] = current[field];
+        return `#f${i} = :f${i}`;
+      });
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem({ ...changed, id }),
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          }),
+        );
+        return changed;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new StorageError(`subscriber ${id} changed on each of ${UPDATE_ATTEMPTS} attempts to update it`);
+  }
+
   async remove(id: string): Promise<void> {
     const subscriber = await this.get(id);
     if (!subscriber) return;
@@ -268,6 +305,9 @@ export class DynamoDbRateLimiter implements RateLimiter {
     }
   }
 }
+
+/** Reads and writes of one update before it gives up (each failed write means another change landed). */
+const UPDATE_ATTEMPTS = 5;
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const signupKey = (id: string) => `signup#${id}`;

@@ -1,9 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SendLedger } from '../../src/core/ports/subscribers.ts';
-import { addressHash, createSubscriber, type Subscriber } from '../../src/core/subscribers/subscriber.ts';
+import type { SendLedger, SubscriberRepository } from '../../src/core/ports/subscribers.ts';
+import { TokenSigner } from '../../src/core/signed-links.ts';
+import {
+  addressHash,
+  createSubscriber,
+  type Subscriber,
+  transition,
+} from '../../src/core/subscribers/subscriber.ts';
 import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
 import { recordingObservability } from '../support/logs.ts';
-import { KEY_SECRET, sesEvent, subscriberStack } from '../support/subscribers.ts';
+import { KEY_SECRET, sesEvent, subscriberStack, subscriptionService } from '../support/subscribers.ts';
 
 const fixture = sesEvent;
 
@@ -137,5 +143,74 @@ describe('SES feedback handler on recorded events, against moto', () => {
     expect((await stack.repository.get(subscriber.id))?.status).toBe('bounced');
     const errors = recorded.lines.map((line) => JSON.parse(line)).filter((line) => line.level === 'ERROR');
     expect(errors).toContainEqual(expect.objectContaining({ snsMessageId: brokenRecord.Sns.MessageId }));
+  });
+
+  /**
+   * The subscriber repository of the stack, where `meanwhile` runs once, right after the first read of a
+   * subscriber: another request changing the record between this one's read and its write.
+   */
+  function racedRepository(meanwhile: () => Promise<void>): SubscriberRepository {
+    const raced: SubscriberRepository = Object.create(stack.repository);
+    let pending: (() => Promise<void>) | undefined = meanwhile;
+    const once = async () => {
+      const run = pending;
+      pending = undefined;
+      await run?.();
+    };
+    raced.get = async (id) => {
+      const read = await stack.repository.get(id);
+      await once();
+      return read;
+    };
+    raced.findByEmail = async (email) => {
+      const read = await stack.repository.findByEmail(email);
+      await once();
+      return read;
+    };
+    return raced;
+  }
+
+  it('keeps an unsubscribe that lands while a delivery event is applied', async () => {
+    // prepare: a transient bounce to reset; the one-click unsubscribe lands between the handler's read and write
+    const subscriber = await activeSubscriber('leaving');
+    const swap = { from: 'full@mail.example.com', to: subscriber.email };
+    await handler(fixture('bounce-transient', swap));
+    const raced = createFeedbackHandler({
+      log: recordingObservability().log,
+      repository: racedRepository(async () => {
+        const current = await stack.repository.get(subscriber.id);
+        if (current) await stack.repository.put(transition(current, 'unsubscribed', new Date()));
+      }),
+      ledger,
+      transientBounceLimit: 3,
+      logHash: stack.hash,
+    });
+
+    // act
+    await raced(fixture('delivery', swap));
+
+    // assess
+    expect(await stack.repository.get(subscriber.id)).toMatchObject({
+      status: 'unsubscribed',
+      transientBounces: 0,
+    });
+  });
+
+  it('keeps a complaint that lands while an unsubscribe is applied', async () => {
+    // prepare: the complaint is handled between the unsubscribe's read and its write
+    const subscriber = await activeSubscriber('annoyed');
+    const token = await new TokenSigner(stack.keys).sign(subscriber.id, 'unsubscribe', new Date());
+    const service = subscriptionService({
+      ...stack,
+      repository: racedRepository(() =>
+        handler(fixture('complaint', { from: 'annoyed@mail.example.com', to: subscriber.email })),
+      ) as typeof stack.repository,
+    });
+
+    // act
+    await service.unsubscribe(token);
+
+    // assess: a complained address gets no more mail, not even a confirmation a stranger asks for
+    expect((await stack.repository.get(subscriber.id))?.status).toBe('complained');
   });
 });

@@ -28,6 +28,16 @@ export interface SubscriberRepository {
   create(subscriber: Subscriber): Promise<boolean>;
   /** Replaces the stored record; it must exist. */
   put(subscriber: Subscriber): Promise<void>;
+  /**
+   * Changes a subscriber: reads the record, applies `change` (undefined: leave it) and writes the result
+   * only if nobody changed the record since the read; otherwise reads and applies again, so a change made
+   * meanwhile (an unsubscribe, a complaint) is never overwritten. Returns the record as stored, undefined
+   * when there is none.
+   */
+  update(
+    id: string,
+    change: (current: Subscriber) => Subscriber | undefined,
+  ): Promise<Subscriber | undefined>;
   /** Erases the record for good. */
   remove(id: string): Promise<void>;
   list(): AsyncIterable<Subscriber>;

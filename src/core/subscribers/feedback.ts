@@ -125,22 +125,24 @@ export async function applyFeedback(
       } else results.push({ recipient, action: 'unknown-recipient' });
       continue;
     }
-    let action: FeedbackAction;
-    let updated = subscriber;
-    if (event.kind === 'complaint') {
-      action = 'complained';
-      updated = transition(subscriber, 'complained', event.at);
-    } else if (event.kind === 'delivery') {
-      action = 'delivered';
-      if (subscriber.transientBounces > 0) updated = { ...subscriber, transientBounces: 0 };
-    } else if (event.bounceType === 'Permanent' || subscriber.transientBounces + 1 >= limit) {
-      action = 'bounced';
-      updated = subscriber.status === 'complained' ? subscriber : transition(subscriber, 'bounced', event.at);
-    } else {
+    let action: FeedbackAction = 'unknown-recipient';
+    // Applied to the record as stored when it is written: an unsubscribe or complaint meanwhile holds.
+    await options.repository.update(subscriber.id, (current) => {
+      if (event.kind === 'complaint') {
+        action = 'complained';
+        return transition(current, 'complained', event.at);
+      }
+      if (event.kind === 'delivery') {
+        action = 'delivered';
+        return current.transientBounces > 0 ? { ...current, transientBounces: 0 } : undefined;
+      }
+      if (event.bounceType === 'Permanent' || current.transientBounces + 1 >= limit) {
+        action = 'bounced';
+        return current.status === 'complained' ? undefined : transition(current, 'bounced', event.at);
+      }
       action = 'transient-counted';
-      updated = { ...subscriber, transientBounces: subscriber.transientBounces + 1 };
-    }
-    if (updated !== subscriber) await options.repository.put(updated);
+      return { ...current, transientBounces: current.transientBounces + 1 };
+    });
     results.push({ recipient, action });
   }
   return results;

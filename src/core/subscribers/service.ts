@@ -202,14 +202,17 @@ export class SubscriptionService {
           now,
         ),
       );
-    } else if (existing.status !== 'active' && existing.status !== 'complained') {
-      // An active subscriber keeps what they have: another pending signup (maybe a stranger's) changes nothing.
-      const pending = transition(existing, 'pending', now);
-      await this.repository.put({
-        ...transition(pending, 'active', now),
-        ...(signup.name ? { name: signup.name } : {}),
-        ...(signup.topics.length > 0 ? { topics: signup.topics } : {}),
-        consent,
+    } else {
+      await this.repository.update(existing.id, (current) => {
+        // An active subscriber keeps what they have: another pending signup (maybe a stranger's) changes nothing.
+        if (current.status === 'active' || current.status === 'complained') return undefined;
+        const pending = transition(current, 'pending', now);
+        return {
+          ...transition(pending, 'active', now),
+          ...(signup.name ? { name: signup.name } : {}),
+          ...(signup.topics.length > 0 ? { topics: signup.topics } : {}),
+          consent,
+        };
       });
     }
     // A person who confirms again after an erasure has given fresh consent.
@@ -225,10 +228,11 @@ export class SubscriptionService {
   async unsubscribe(token: string): Promise<void> {
     const now = this.clock();
     const { subscriberId } = await this.tokens.verify(token, 'unsubscribe', now);
-    const subscriber = await this.repository.get(subscriberId);
-    if (subscriber?.status === 'active' || subscriber?.status === 'pending') {
-      await this.repository.put(transition(subscriber, 'unsubscribed', now));
-    }
+    await this.repository.update(subscriberId, (current) =>
+      current.status === 'active' || current.status === 'pending'
+        ? transition(current, 'unsubscribed', now)
+        : undefined,
+    );
   }
 
   /** Re-subscribe from the unsubscribe done page: a new confirmation mail; unsubscribed until confirmed. */
@@ -253,22 +257,21 @@ export class SubscriptionService {
   async updatePreferences(token: string, preferences: Preferences): Promise<void> {
     const now = this.clock();
     const { subscriberId } = await this.tokens.verify(token, 'preferences', now);
-    const subscriber = await this.repository.get(subscriberId);
-    if (!subscriber) return;
     const topics = normaliseTopics(preferences.topics);
-    await this.repository.put({
-      ...subscriber,
+    await this.repository.update(subscriberId, (current) => ({
+      ...current,
       topics,
       topicsOnly: preferences.topicsOnly && topics.length > 0,
       changedAt: now.toISOString(),
-    });
+    }));
   }
 
   /** Operator remove: the subscriber stops getting mail; the record and its consent history stay. */
   async remove(rawEmail: string): Promise<boolean> {
     const subscriber = await this.repository.findByEmail(normaliseEmail(rawEmail));
     if (!subscriber) return false;
-    await this.repository.put(transition(subscriber, 'unsubscribed', this.clock()));
+    const now = this.clock();
+    await this.repository.update(subscriber.id, (current) => transition(current, 'unsubscribed', now));
     return true;
   }
 
