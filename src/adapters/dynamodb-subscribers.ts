@@ -304,6 +304,24 @@ export class DynamoDbRateLimiter implements RateLimiter {
       throw error;
     }
   }
+
+  async giveBack(key: string, limit: RateLimit, takenAt: Date): Promise<void> {
+    const window = Math.floor(takenAt.getTime() / limit.windowMs);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `limit#${key}#${window}` },
+          UpdateExpression: 'ADD #count :minusOne',
+          ConditionExpression: '#count > :zero',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
 }
 
 /** Reads and writes of one update before it gives up (each failed write means another change landed). */

@@ -1,15 +1,24 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SesConfirmationMailer } from '../../src/adapters/ses-confirmation-mailer.ts';
+import { SqsSignupQueue } from '../../src/adapters/sqs-signup-queue.ts';
 import { parseKeySecret, TokenSigner } from '../../src/core/signed-links.ts';
 import { SubscriptionService } from '../../src/core/subscribers/service.ts';
+import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
+import { motoClientConfig } from '../support/aws.ts';
+import { recordingObservability } from '../support/logs.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 import {
   confirmToken,
   drainSignups,
   endpointAnswer,
   functionUrlEvent,
   KEY_SECRET,
+  LINK_BASE,
   mailsTo,
   SENDER,
   subscriberStack,
@@ -137,6 +146,48 @@ describe('subscription endpoint against moto', () => {
     const records = [];
     for await (const s of stack.repository.list()) if (s.email === canonical(email)) records.push(s);
     expect(records).toHaveLength(0);
+  });
+
+  it('does not count a confirmation mail SES throttled against the address, and sends it on the redelivery', async () => {
+    // prepare: SES throttles the first confirmation mail (moto cannot; aws-sdk-client-mock in front of it)
+    const email = unique();
+    const throttledSes = new SESClient({ ...motoClientConfig(), endpoint: stack.endpoint, maxAttempts: 1 });
+    mockClient(throttledSes)
+      .on(SendRawEmailCommand)
+      .rejectsOnce(
+        Object.assign(new Error('Maximum sending rate exceeded.'), {
+          name: 'Throttling',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      )
+      .callsFake((input) => stack.ses.send(new SendRawEmailCommand(input)));
+    const throttled = new SubscriptionService({
+      repository: stack.repository,
+      limiter: stack.limiter,
+      tokens: new TokenSigner(stack.keys),
+      mailer: new SesConfirmationMailer(throttledSes, { from: SENDER, newsletter: 'Morning Brief' }),
+      queue: new SqsSignupQueue(stack.sqs, stack.signupQueueUrl),
+      clientHash: stack.hash,
+      limits: { perClient: { max: 10_000, windowMs: 3_600_000 } },
+      clock: () => now,
+    });
+    const worker = createSignupWorker(throttled, LINK_BASE, recordingObservability().log);
+    await throttled.requestSignup({ email }, '192.0.2.7');
+    const job = await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl);
+
+    // act: the throttled delivery, SQS's redelivery of the same job, then two more signups that day
+    const first = await worker(job);
+    const redelivered = await worker(job);
+    for (let i = 0; i < 2; i++) {
+      await throttled.requestSignup({ email }, '192.0.2.7');
+      await worker(await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl));
+    }
+
+    // assess: the throttled attempt is handed back to SQS and costs none of the three mails a day
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    expect(await mailsTo(canonical(email))).toHaveLength(3);
   });
 
   it('stores nothing when the honeypot field is filled, with the usual answer', async () => {

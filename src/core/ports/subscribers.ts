@@ -64,6 +64,8 @@ export interface RateLimit {
 export interface RateLimiter {
   /** Counts one event for `key`; false when the window's limit is already reached. */
   take(key: string, limit: RateLimit, now: Date): Promise<boolean>;
+  /** Uncounts one event taken at `takenAt` (in that window) whose mail was never sent; never below zero. */
+  giveBack(key: string, limit: RateLimit, takenAt: Date): Promise<void>;
 }
 
 /** A public signup as the endpoint accepted it; processed later by the signup worker. */

@@ -308,12 +308,20 @@ export class SubscriptionService {
       id: randomBytes(16).toString('base64url'),
       expiresAt: new Date(now.getTime() + this.limits.pendingMs),
     };
-    await this.repository.savePendingSignup(pending);
-    const token = await this.tokens.sign(pending.id, 'confirm', now, this.limits.pendingMs);
-    await this.mailer.sendConfirmation({
-      to: signup.email,
-      confirmUrl: `${linkBase.replace(/(^|[^/])\/+$/, '$1')}/confirm?token=${encodeURIComponent(token)}`,
-    });
+    try {
+      await this.repository.savePendingSignup(pending);
+      const token = await this.tokens.sign(pending.id, 'confirm', now, this.limits.pendingMs);
+      await this.mailer.sendConfirmation({
+        to: signup.email,
+        confirmUrl: `${linkBase.replace(/(^|[^/])\/+$/, '$1')}/confirm?token=${encodeURIComponent(token)}`,
+      });
+    } catch (error) {
+      // No mail went out (SES throttled, say): the retry (SQS redelivers the job) must not cost another
+      // of the address's few mails a day, nor the stack's.
+      await this.limiter.giveBack(address, this.limits.perAddress, now);
+      await this.limiter.giveBack('global', this.limits.global, now);
+      throw error;
+    }
     return 'sent';
   }
 }
