@@ -1,5 +1,10 @@
 import { GetSendQuotaCommand, type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { DailyQuotaReachedError, SendRejectedError, SendThrottledError } from '../core/errors.ts';
+import {
+  DailyQuotaReachedError,
+  SendRefusedError,
+  SendRejectedError,
+  SendThrottledError,
+} from '../core/errors.ts';
 import type { MailSender, MessageTags, SendQuota } from '../core/ports/sending.ts';
 
 /** Errors that say this one message will never be accepted. */
@@ -44,8 +49,10 @@ export class SesRawSender implements MailSender {
 
 /**
  * Maps an SDK error to what the send loop does with it. SES reports both the per-second and the daily
- * limit as `Throttling`; only the message tells them apart. Errors without an HTTP answer (network,
- * timeout) pass through unchanged: SES may have accepted the message.
+ * limit as `Throttling`; only the message tells them apart. Any other error answer (4xx: sending paused,
+ * configuration set missing, access denied) means SES accepted nothing, for a reason not this message's.
+ * Errors without an HTTP error answer (network, timeout) pass through unchanged: SES may have accepted
+ * the message.
  */
 function classify(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
@@ -60,5 +67,7 @@ function classify(error: unknown): unknown {
     (status !== undefined && status >= 500)
   )
     return new SendThrottledError(`SES ${error.name}`, { cause: error });
+  if (status !== undefined && status >= 400)
+    return new SendRefusedError(`SES ${error.name}`, { cause: error });
   return error;
 }

@@ -55,6 +55,13 @@ export class SendRejectedError extends DigestError {}
 /** SES throttled the call or failed on its side (5xx): the message was not accepted and may be retried. */
 export class SendThrottledError extends DigestError {}
 
+/**
+ * SES answered and accepted nothing, for a reason that is not this message's (sending paused for the account
+ * or the configuration set, a configuration set or identity missing, not authorised): the batch goes back to
+ * SQS untouched, and ends on the dead-letter queue (alarmed) if the refusal lasts.
+ */
+export class SendRefusedError extends DigestError {}
+
 /** The account's 24-hour sending quota is used up: the rest waits on the queue. */
 export class DailyQuotaReachedError extends DigestError {}
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { SESClient } from '@aws-sdk/client-ses';
 import type { SNSEvent } from 'aws-lambda';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SesRawSender } from '../../src/adapters/ses-raw-sender.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import type { LedgerEntry, SendLedgerStore } from '../../src/core/ports/sending.ts';
@@ -20,6 +22,7 @@ import {
 import { createFanoutHandler } from '../../src/handlers/send-fanout.ts';
 import { createSendWorker, type SendWorkerOptions } from '../../src/handlers/send-worker.ts';
 import { createFeedbackHandler } from '../../src/handlers/ses-feedback.ts';
+import { motoClientConfig } from '../support/aws.ts';
 import { busyDigest } from '../support/digests.ts';
 import { recordingObservability } from '../support/logs.ts';
 import {
@@ -376,6 +379,55 @@ describe('sending a digest through SES, against moto', () => {
     expect(JSON.parse(handedBack.Records[0]?.body ?? '{}').subscriberIds).toEqual(
       people.slice(firstCalls).map((p) => p.id),
     );
+    const ledger = await rows(digestId);
+    for (const p of people) {
+      expect(await mailsTo(p.email)).toHaveLength(1);
+      expect(ledger.get(p.id)).toMatchObject({ state: 'sent' });
+    }
+  });
+
+  it('hands a batch back to SQS when SES refuses for the whole account (sending paused), and sends it once resumed', async () => {
+    // prepare: SES answers SendRawEmail with its HTTP 400 AccountSendingPausedException (moto cannot pause an
+    // account: a middleware answers for it, the SDK parses that answer as it would SES's own)
+    const digestId = `${sending.digestId}-paused`;
+    const people = [await subscriber('p1', 'active'), await subscriber('p2', 'active')];
+    let paused = true;
+    const ses = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
+    ses.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (!paused || context.commandName !== 'SendRawEmailCommand') return next(args);
+        const body = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>
+<Code>AccountSendingPausedException</Code><Message>Account sending paused.</Message></Error>
+<RequestId>7f6b5a4e-0000-4000-8000-000000000001</RequestId></ErrorResponse>`;
+        return {
+          response: {
+            statusCode: 400,
+            reason: 'Bad Request',
+            headers: { 'content-type': 'text/xml' },
+            body: Buffer.from(body),
+          },
+          output: undefined,
+        } as never;
+      },
+      { step: 'deserialize', priority: 'low', name: 'accountSendingPaused' },
+    );
+    const send = worker({ sender: withoutDailyLimit(new SesRawSender(ses, 'digest-sending')) });
+    const batch = JSON.stringify({
+      digestId,
+      digestKey: sending.digestKey,
+      subscriberIds: people.map((p) => p.id),
+    });
+
+    // act: the paused delivery, then SQS's redelivery once the operator resumed sending
+    const refused = await send(sqsEvent({ messageId: 'paused-1', body: batch }));
+    const during = await rows(digestId);
+    paused = false;
+    const resumed = await send(sqsEvent({ messageId: 'paused-1', body: batch }));
+
+    // assess: nothing was left in doubt; the redelivery sent each one message
+    expect(refused.batchItemFailures).toEqual([{ itemIdentifier: 'paused-1' }]);
+    expect([...during.values()].filter((row) => row.state === 'sending')).toEqual([]);
+    expect(resumed.batchItemFailures).toEqual([]);
     const ledger = await rows(digestId);
     for (const p of people) {
       expect(await mailsTo(p.email)).toHaveLength(1);

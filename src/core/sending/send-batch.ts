@@ -2,6 +2,7 @@ import type { Digest } from '../digest.ts';
 import {
   DailyQuotaReachedError,
   RecipientAddressError,
+  SendRefusedError,
   SendRejectedError,
   SendThrottledError,
 } from '../errors.ts';
@@ -75,7 +76,8 @@ export const TIME_BUDGET_SHARE = 0.9;
  * record the MessageId. A subscriber whose address cannot go into a message (RecipientAddressError) is recorded as
  * failed, and the batch goes on.
  * Throttling and 5xx are retried with jittered backoff, then the claim is released and SendThrottledError
- * thrown so SQS redelivers the batch (rows already sent are skipped). When the daily quota would be
+ * thrown so SQS redelivers the batch (rows already sent are skipped); a refusal for the whole account
+ * (SendRefusedError: sending paused, say) releases the claim and is thrown at once. When the daily quota would be
  * exceeded, the unsent rest goes back on the queue, delayed; when the batch has used TIME_BUDGET_SHARE of the
  * lease (the function timeout), at once.
  */
@@ -178,6 +180,11 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
           await options.ledger.markFailed(key, error.message, clock());
           outcome.failed++;
           break;
+        }
+        if (error instanceof SendRefusedError) {
+          // Refused for the whole account or configuration: no retry helps now; SQS redelivers the batch.
+          await options.ledger.release(key, claimId);
+          throw error;
         }
         if (error instanceof DailyQuotaReachedError) {
           await options.ledger.release(key, claimId);
