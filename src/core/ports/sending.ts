@@ -15,8 +15,8 @@ export type MessageTags = Readonly<Record<string, string>>;
 
 /**
  * Sends one complete MIME message. Throws SendRejectedError (permanent), SendThrottledError
- * (throttling or 5xx: not accepted) or DailyQuotaReachedError; anything else may or may not have
- * been accepted.
+ * (throttling or 5xx: not accepted), SendRefusedError (another error answer: not accepted, not the
+ * message's fault) or DailyQuotaReachedError; anything else may or may not have been accepted.
  */
 export interface MailSender {
   sendRaw(raw: Buffer, tags: MessageTags): Promise<{ messageId: string }>;
