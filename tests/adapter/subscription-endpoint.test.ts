@@ -190,6 +190,30 @@ describe('subscription endpoint against moto', () => {
     expect(await mailsTo(canonical(email))).toHaveLength(3);
   });
 
+  it("does not count signups the stack's hourly limit turned away against the address's mails of the day", async () => {
+    // prepare: the stack's hourly ceiling is used up (by a flood of strangers' signups, say)
+    let at = new Date('2026-11-23T10:00:00Z');
+    const limited = subscriptionService(stack, () => at, {
+      perClient: { max: 10_000, windowMs: 3_600_000 },
+      global: { max: 1, windowMs: 3_600_000 },
+    });
+    const worker = createSignupWorker(limited, LINK_BASE, recordingObservability().log);
+    const signupOf = async (email: string) => {
+      await limited.requestSignup({ email }, '192.0.2.8');
+      await worker(await receiveAsLambdaEvent(stack.sqs, stack.signupQueueUrl));
+    };
+    const reader = unique();
+    await signupOf(unique());
+
+    // act: the reader tries three times in that hour, and once more in the next
+    for (let i = 0; i < 3; i++) await signupOf(reader);
+    at = new Date('2026-11-23T11:00:00Z');
+    await signupOf(reader);
+
+    // assess: the refused attempts sent nothing and cost nothing; the next hour's signup is mailed
+    expect(await mailsTo(canonical(reader))).toHaveLength(1);
+  });
+
   it('stores nothing when the honeypot field is filled, with the usual answer', async () => {
     const email = unique();
 

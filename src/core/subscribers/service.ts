@@ -302,7 +302,11 @@ export class SubscriptionService {
     // Per mailbox: subaddresses (lin+1@, lin+2@, ...) would otherwise each bring three more mails to one inbox.
     const address = `address#${addressHash(mailboxOf(signup.email))}`;
     if (!(await this.limiter.take(address, this.limits.perAddress, now))) return 'address-limit';
-    if (!(await this.limiter.take('global', this.limits.global, now))) return 'global-limit';
+    if (!(await this.limiter.take('global', this.limits.global, now))) {
+      // Nothing is sent: a flood that used up the stack's hour costs the person none of their mails of the day.
+      await this.limiter.giveBack(address, this.limits.perAddress, now);
+      return 'global-limit';
+    }
     const pending: PendingSignup = {
       ...signup,
       id: randomBytes(16).toString('base64url'),
