@@ -166,6 +166,31 @@ describe('the whole stack with a sender configured', () => {
     expect(alarmed('Throttles')).toEqual(ids);
   });
 
+  it('alarms on every dead-letter and failure queue, to the alarm topic', () => {
+    // Prepare: every queue a redrive policy, a Lambda DLQ, an on-failure destination or a schedule points to.
+    const queueIds = new Set(Object.keys(stack.template.findResources('AWS::SQS::Queue')));
+    const deadLetterQueues = new Set<string>();
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${path}.${i}`));
+      else if (node && typeof node === 'object') {
+        const getAtt = (node as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+        if (getAtt && queueIds.has(getAtt[0]) && /deadLetter|OnFailure/i.test(path))
+          deadLetterQueues.add(getAtt[0]);
+        for (const [key, child] of Object.entries(node)) walk(child, `${path}.${key}`);
+      }
+    };
+    walk(stack.template.toJSON().Resources, '');
+
+    // Act
+    const alarmed = Object.values(stack.template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => a.Properties.Namespace === 'AWS/SQS' && a.Properties.AlarmActions?.length === 1)
+      .map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]);
+
+    // Assess
+    expect(deadLetterQueues.size).toBeGreaterThanOrEqual(7);
+    expect([...deadLetterQueues].filter((id) => !alarmed.includes(id))).toEqual([]);
+  });
+
   it('gives every Lambda a role of its own with no managed policy, writing only its own log group', () => {
     // Prepare
     const roles = stack.template.findResources('AWS::IAM::Role');
