@@ -213,7 +213,7 @@ export function parseStackConfig(raw: unknown): StackConfig {
   const result = stackConfigSchema.safeParse(value ?? {});
   if (!result.success) {
     withNearestKeys(result.error);
-    throw new ConfigError(`invalid digest:config in cdk.json: ${z.prettifyError(result.error)}`);
+    throw new ConfigError(`invalid digest:config (cdk.json or -c): ${z.prettifyError(result.error)}`);
   }
   return result.data;
 }
@@ -268,6 +268,27 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`digest:config is not JSON: ${(error as Error).message}`, { cause: error });
+    // The cdk CLI keeps a -c value up to its first line break (it splits `key=value` with /=(.*)/).
+    const hint = endsEarly(text)
+      ? '; it ends before its last "}": the cdk CLI keeps only the first line of a -c value, so write digest:config on one line'
+      : '';
+    throw new ConfigError(`digest:config is not JSON: ${(error as Error).message}${hint}`, { cause: error });
   }
+}
+
+/** Whether a JSON text stops inside a string or with an object or array still open. */
+function endsEarly(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (const char of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (char === '\\') escaped = true;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+  }
+  return inString || depth > 0;
 }

@@ -24,6 +24,31 @@ describe('parseStackConfig', () => {
   });
 });
 
+describe('parseStackConfig: the -c digest:config string', () => {
+  it('reads the JSON the cdk CLI hands over as a string', () => {
+    const config = parseStackConfig('{"sending":{"enabled":false},"ingestBatchSize":5}');
+
+    expect(config.ingestBatchSize).toBe(5);
+  });
+
+  it('says that the cdk CLI kept only the first line when the JSON ends early', () => {
+    // Prepare: `cdk -c 'digest:config={"alarmEmail":"ops@example.com",\n  "sending":...}'` hands over line one.
+    const firstLine = '{"alarmEmail":"ops@example.com",';
+
+    // Act
+    const parse = () => parseStackConfig(firstLine);
+
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/ends before its last "}".*only the first line of a -c value.*one line/);
+  });
+
+  it('gives no line-break hint for JSON that is complete but wrong', () => {
+    expect(() => parseStackConfig("{'sending':{}}")).toThrow(/digest:config is not JSON/);
+    expect(() => parseStackConfig("{'sending':{}}")).not.toThrow(/first line/);
+  });
+});
+
 describe('parseStackConfig: settings the operator must give', () => {
   const sending = {
     subscribers: { senderAddress: 'digest@news.example.org' },
