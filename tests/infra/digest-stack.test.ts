@@ -191,6 +191,18 @@ describe('the whole stack with a sender configured', () => {
     expect([...deadLetterQueues].filter((id) => !alarmed.includes(id))).toEqual([]);
   });
 
+  it('leaves no KMS key behind on cdk destroy: the keys only encrypt SNS messages in transit', () => {
+    // Prepare
+    const keys = Object.entries(stack.template.findResources('AWS::KMS::Key'));
+
+    // Act
+    const kept = keys.filter(([, key]) => key.DeletionPolicy !== 'Delete').map(([id]) => id);
+
+    // Assess
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(kept).toEqual([]);
+  });
+
   it('gives every Lambda a role of its own with no managed policy, writing only its own log group', () => {
     // Prepare
     const roles = stack.template.findResources('AWS::IAM::Role');
