@@ -98,9 +98,24 @@ const stackConfigObject = z.strictObject({
   digest: z._default(
     z.strictObject({
       schedule: z.optional(
-        z.string().check(z.regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')),
+        z.string().check(
+          z.regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression'),
+          z.superRefine((schedule, context) => {
+            const problem = cronProblem(schedule);
+            if (problem) context.addIssue({ code: 'custom', message: problem, input: schedule });
+          }),
+        ),
       ),
-      timeZone: z.optional(z.string().check(z.minLength(1))),
+      timeZone: z.optional(
+        z
+          .string()
+          .check(
+            z.refine(
+              isTimeZone,
+              'not an IANA time zone (such as UTC or Europe/London), which the schedule needs',
+            ),
+          ),
+      ),
       windowHours: z.optional(whole(1, 24 * 31)),
       sendMode: z.optional(z.enum(['auto', 'review'])),
       reviewHours: z.optional(whole(1, 24 * 14)),
@@ -150,6 +165,30 @@ const stackConfigObject = z.strictObject({
     {},
   ),
 });
+
+/**
+ * What EventBridge Scheduler would refuse at deploy in a cron(...) expression, if anything: it takes six fields
+ * (minutes hours day-of-month month day-of-week year), and exactly one of the two day fields is "?".
+ */
+function cronProblem(schedule: string): string | undefined {
+  if (!schedule.startsWith('cron(') || !schedule.endsWith(')')) return undefined;
+  const fields = schedule.slice(5, -1).split(' ').filter(Boolean);
+  if (fields.length !== 6)
+    return `must have 6 fields (minutes hours day-of-month month day-of-week year), has ${fields.length}: e.g. cron(0 7 ? * MON *)`;
+  if ((fields[2] === '?') === (fields[4] === '?'))
+    return 'must have "?" in day-of-month or day-of-week (one of them, not both): e.g. cron(0 7 ? * MON *)';
+  return undefined;
+}
+
+/** Whether the runtime's time-zone database knows the name (the IANA database Scheduler uses too). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The sender address the config gives, if any. */
 export function senderOf(config: Pick<z.infer<typeof stackConfigObject>, 'subscribers'>): string | undefined {

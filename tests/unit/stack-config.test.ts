@@ -17,6 +17,27 @@ describe('parseStackConfig', () => {
     expect(parse).toThrow(/cron\(\.\.\.\) expression[\s\S]*at digest\.schedule/);
   });
 
+  it('refuses, at synth, a cron expression EventBridge Scheduler would refuse at deploy', () => {
+    // Prepare: five Unix fields, and six with both day fields set.
+    const parse = (schedule: string) =>
+      parseStackConfig({ sending: { enabled: false }, digest: { schedule } });
+
+    // Act and Assess
+    expect(() => parse('cron(0 7 * * 1)')).toThrow(/6 fields.*has 5[\s\S]*at digest\.schedule/);
+    expect(() => parse('cron(0 7 * * MON *)')).toThrow(/"\?" in day-of-month or day-of-week/);
+    expect(parse('cron(0 7 ? * MON *)').digest.schedule).toBe('cron(0 7 ? * MON *)');
+    expect(parse('cron(30 6 1 * ? *)').digest.schedule).toBe('cron(30 6 1 * ? *)');
+  });
+
+  it('refuses a time zone that is not an IANA name, naming the field', () => {
+    const parse = (timeZone: string) =>
+      parseStackConfig({ sending: { enabled: false }, digest: { timeZone } });
+
+    expect(() => parse('Europe/Londn')).toThrow(/not an IANA time zone[\s\S]*at digest\.timeZone/);
+    expect(parse('Europe/London').digest.timeZone).toBe('Europe/London');
+    expect(parse('UTC').digest.timeZone).toBe('UTC');
+  });
+
   it('refuses an unknown send mode', () => {
     expect(() => parseStackConfig({ sending: { enabled: false }, digest: { sendMode: 'later' } })).toThrow(
       /digest\.sendMode/,
