@@ -1,5 +1,6 @@
 import { closest } from 'fastest-levenshtein';
 import { ConfigError } from '../src/core/errors.ts';
+import { LIST_ID } from '../src/core/render/mime.ts';
 import {
   type EmailSettingsInput,
   LANGUAGE_TAG,
@@ -134,7 +135,8 @@ const stackConfigObject = z.strictObject({
       maxWorkers: z.optional(whole(2, 1000)),
       ratePerWorker: z.optional(z.number().check(z.positive())),
       batchSize: z.optional(whole(1, 500)),
-      listId: z.optional(z.string()),
+      /** List-Id of every digest (RFC 2919), checked as the send worker's messages check it. */
+      listId: z.optional(z.string().check(z.regex(LIST_ID, 'must look like list.example.com'))),
       sandboxRecipients: z.optional(z.array(z.email())),
     }),
     {},

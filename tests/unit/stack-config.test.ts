@@ -85,6 +85,18 @@ describe('parseStackConfig: settings the operator must give', () => {
     );
   });
 
+  it('refuses a List-Id the messages could not carry, which would fail every send batch', () => {
+    // Prepare
+    const parse = (listId: string) => parseStackConfig({ ...sending, sending: { listId } });
+
+    // Act and Assess
+    expect(() => parse('weekly digest')).toThrow(
+      /must look like list\.example\.com[\s\S]*at sending\.listId/,
+    );
+    expect(() => parse('')).toThrow(/at sending\.listId/);
+    expect(parse('weekly.news.example.org').sending.listId).toBe('weekly.news.example.org');
+  });
+
   it('fails with one clear line when sending is wired and the postal address is missing', () => {
     const parse = () => parseStackConfig({ subscribers: { senderAddress: 'digest@news.example.org' } });
 
