@@ -11,6 +11,16 @@ import * as z from '../src/core/zod.ts';
 
 /** A whole number within bounds. */
 const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
+/** A bare lower-case domain name such as news.example.org (no scheme, no path). */
+const domainName = () =>
+  z
+    .string()
+    .check(
+      z.regex(
+        /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'must be a lower-case domain',
+      ),
+    );
 /** Text without surrounding space, 1 to `max` characters. */
 const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -40,16 +50,7 @@ const stackConfigObject = z.strictObject({
   subscribers: z.prefault(
     z.strictObject({
       senderAddress: z.optional(z.email()),
-      mailDomain: z.optional(
-        z
-          .string()
-          .check(
-            z.regex(
-              /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-              'must be a lower-case domain',
-            ),
-          ),
-      ),
+      mailDomain: z.optional(domainName()),
       mailFromLabel: z.optional(z.string().check(z.regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/))),
       publicBaseUrl: z.optional(z.url({ protocol: /^https$/ })),
       transientBounceLimit: z.optional(whole(1, 50)),
@@ -146,7 +147,7 @@ const stackConfigObject = z.strictObject({
     z
       .strictObject({
         enabled: z._default(z.boolean(), true),
-        domainName: z.optional(z.string().check(z.minLength(4))),
+        domainName: z.optional(domainName()),
         certificateArn: z.optional(
           z
             .string()

@@ -97,6 +97,20 @@ describe('parseStackConfig: settings the operator must give', () => {
     expect(parse('weekly.news.example.org').sending.listId).toBe('weekly.news.example.org');
   });
 
+  it('refuses an archive domain name that is not a bare lower-case domain, such as a pasted URL', () => {
+    // Prepare
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+    const parse = (domainName: string) =>
+      parseStackConfig({ sending: { enabled: false }, archive: { domainName, certificateArn } });
+
+    // Act and Assess
+    expect(() => parse('https://archive.example.org')).toThrow(
+      /lower-case domain[\s\S]*at archive\.domainName/,
+    );
+    expect(() => parse('Archive.Example.org')).toThrow(/at archive\.domainName/);
+    expect(parse('archive.news.example.org').archive.domainName).toBe('archive.news.example.org');
+  });
+
   it('fails with one clear line when sending is wired and the postal address is missing', () => {
     const parse = () => parseStackConfig({ subscribers: { senderAddress: 'digest@news.example.org' } });
 
