@@ -219,6 +219,11 @@ export class ScheduledDigest extends Construct {
         ],
       }),
     );
+    // Without ListBucket, GetObject of a missing key answers 403 instead of 404: an article replaced or deleted
+    // while the run reads the window's articles failed the run instead of being left out (articlesInWindow).
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.bucket.bucketArn] }),
+    );
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:PutObject'],
