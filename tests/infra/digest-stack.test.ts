@@ -171,8 +171,8 @@ describe('the whole stack with a sender configured', () => {
     const queueIds = new Set(Object.keys(stack.template.findResources('AWS::SQS::Queue')));
     const deadLetterQueues = new Set<string>();
     const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${path}.${i}`));
-      else if (node && typeof node === 'object') {
+      // Arrays too: their entries are keyed "0", "1", ...
+      if (node && typeof node === 'object') {
         const getAtt = (node as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
         if (getAtt && queueIds.has(getAtt[0]) && /deadLetter|OnFailure/i.test(path))
           deadLetterQueues.add(getAtt[0]);
