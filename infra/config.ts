@@ -8,6 +8,7 @@ import {
 } from '../src/core/render/settings.ts';
 import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
 import * as z from '../src/core/zod.ts';
+import { DIGESTS_PREFIX, NORMALISED_PREFIX } from './bucket-prefixes.ts';
 
 /** A whole number within bounds. */
 const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
@@ -31,7 +32,13 @@ const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.ma
 const stackConfigObject = z.strictObject({
   /** Prefix under which editors upload articles. */
   incomingPrefix: z._default(
-    z.string().check(z.regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"')),
+    z.string().check(
+      z.regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"'),
+      z.refine(
+        (prefix) => ![NORMALISED_PREFIX, DIGESTS_PREFIX].some((written) => prefix.startsWith(written)),
+        `must not be under ${NORMALISED_PREFIX} or ${DIGESTS_PREFIX}, where the stack writes: ingest would read its own output back`,
+      ),
+    ),
     'incoming/',
   ),
   /** Largest accepted article in bytes. */

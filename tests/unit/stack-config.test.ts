@@ -38,6 +38,19 @@ describe('parseStackConfig', () => {
     expect(parse('UTC').digest.timeZone).toBe('UTC');
   });
 
+  it('refuses an incoming prefix under what the stack writes itself, which ingest would read back in a loop', () => {
+    // Prepare
+    const parse = (incomingPrefix: string) =>
+      parseStackConfig({ sending: { enabled: false }, incomingPrefix });
+
+    // Act and Assess
+    expect(() => parse('normalised/')).toThrow(
+      /must not be under normalised\/ or digests\/[\s\S]*at incomingPrefix/,
+    );
+    expect(() => parse('digests/uploads/')).toThrow(/at incomingPrefix/);
+    expect(parse('uploads/normalised/').incomingPrefix).toBe('uploads/normalised/');
+  });
+
   it('refuses an unknown send mode', () => {
     expect(() => parseStackConfig({ sending: { enabled: false }, digest: { sendMode: 'later' } })).toThrow(
       /digest\.sendMode/,
