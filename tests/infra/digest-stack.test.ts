@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_OUTPUTS } from '../../src/adapters/stack-outputs.ts';
 import { STACK_RESOURCES } from '../../src/cli/aws-options.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 import { SENDING_EMAIL, type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
 
 let stack: SynthesisedStack;
@@ -236,5 +237,26 @@ describe('the whole stack with a sender configured', () => {
     // Assess
     const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
     expect(nag?.violations).toEqual([]);
+  });
+});
+
+describe('the whole stack with settings too long for a Lambda environment', () => {
+  it('stops the synth naming the function and its longest variables, not the deploy', () => {
+    // Prepare: every email field and the note at their longest; Lambda refuses an environment over 4 KB.
+    const long = (n: number) => 'x'.repeat(n);
+    const config = {
+      sending: { enabled: false },
+      email: { organisation: long(200), postalAddress: Array(8).fill(long(200)), reason: long(500) },
+      digest: { title: long(200), intro: long(1500) },
+    };
+
+    // Act
+    const synth = () => synthesiseDigestStack(config);
+
+    // Assess
+    expect(synth).toThrow(ConfigError);
+    expect(synth).toThrow(
+      /ScheduledDigest.*environment.*over Lambda's 4 KB.*EMAIL_SETTINGS \(\d+\), DIGEST_INTRO \(1500\)/,
+    );
   });
 });
