@@ -1,5 +1,6 @@
 import { closest } from 'fastest-levenshtein';
 import { ConfigError } from '../src/core/errors.ts';
+import { LIST_ID } from '../src/core/render/mime.ts';
 import {
   type EmailSettingsInput,
   LANGUAGE_TAG,
@@ -7,9 +8,20 @@ import {
 } from '../src/core/render/settings.ts';
 import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
 import * as z from '../src/core/zod.ts';
+import { DIGESTS_PREFIX, NORMALISED_PREFIX } from './bucket-prefixes.ts';
 
 /** A whole number within bounds. */
 const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
+/** A bare lower-case domain name such as news.example.org (no scheme, no path). */
+const domainName = () =>
+  z
+    .string()
+    .check(
+      z.regex(
+        /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        'must be a lower-case domain',
+      ),
+    );
 /** Text without surrounding space, 1 to `max` characters. */
 const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -20,7 +32,13 @@ const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.ma
 const stackConfigObject = z.strictObject({
   /** Prefix under which editors upload articles. */
   incomingPrefix: z._default(
-    z.string().check(z.regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"')),
+    z.string().check(
+      z.regex(/^[A-Za-z0-9!_.*'()/-]*\/$/, 'must end with "/"'),
+      z.refine(
+        (prefix) => ![NORMALISED_PREFIX, DIGESTS_PREFIX].some((written) => prefix.startsWith(written)),
+        `must not be under ${NORMALISED_PREFIX} or ${DIGESTS_PREFIX}, where the stack writes: ingest would read its own output back`,
+      ),
+    ),
     'incoming/',
   ),
   /** Largest accepted article in bytes. */
@@ -39,16 +57,7 @@ const stackConfigObject = z.strictObject({
   subscribers: z.prefault(
     z.strictObject({
       senderAddress: z.optional(z.email()),
-      mailDomain: z.optional(
-        z
-          .string()
-          .check(
-            z.regex(
-              /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-              'must be a lower-case domain',
-            ),
-          ),
-      ),
+      mailDomain: z.optional(domainName()),
       mailFromLabel: z.optional(z.string().check(z.regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/))),
       publicBaseUrl: z.optional(z.url({ protocol: /^https$/ })),
       transientBounceLimit: z.optional(whole(1, 50)),
@@ -98,9 +107,24 @@ const stackConfigObject = z.strictObject({
   digest: z._default(
     z.strictObject({
       schedule: z.optional(
-        z.string().check(z.regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression')),
+        z.string().check(
+          z.regex(/^cron\(.+\)$/, 'must be an EventBridge Scheduler cron(...) expression'),
+          z.superRefine((schedule, context) => {
+            const problem = cronProblem(schedule);
+            if (problem) context.addIssue({ code: 'custom', message: problem, input: schedule });
+          }),
+        ),
       ),
-      timeZone: z.optional(z.string().check(z.minLength(1))),
+      timeZone: z.optional(
+        z
+          .string()
+          .check(
+            z.refine(
+              isTimeZone,
+              'not an IANA time zone (such as UTC or Europe/London), which the schedule needs',
+            ),
+          ),
+      ),
       windowHours: z.optional(whole(1, 24 * 31)),
       sendMode: z.optional(z.enum(['auto', 'review'])),
       reviewHours: z.optional(whole(1, 24 * 14)),
@@ -119,7 +143,8 @@ const stackConfigObject = z.strictObject({
       maxWorkers: z.optional(whole(2, 1000)),
       ratePerWorker: z.optional(z.number().check(z.positive())),
       batchSize: z.optional(whole(1, 500)),
-      listId: z.optional(z.string()),
+      /** List-Id of every digest (RFC 2919), checked as the send worker's messages check it. */
+      listId: z.optional(z.string().check(z.regex(LIST_ID, 'must look like list.example.com'))),
       sandboxRecipients: z.optional(z.array(z.email())),
     }),
     {},
@@ -129,7 +154,7 @@ const stackConfigObject = z.strictObject({
     z
       .strictObject({
         enabled: z._default(z.boolean(), true),
-        domainName: z.optional(z.string().check(z.minLength(4))),
+        domainName: z.optional(domainName()),
         certificateArn: z.optional(
           z
             .string()
@@ -150,6 +175,30 @@ const stackConfigObject = z.strictObject({
     {},
   ),
 });
+
+/**
+ * What EventBridge Scheduler would refuse at deploy in a cron(...) expression, if anything: it takes six fields
+ * (minutes hours day-of-month month day-of-week year), and exactly one of the two day fields is "?".
+ */
+function cronProblem(schedule: string): string | undefined {
+  if (!schedule.startsWith('cron(') || !schedule.endsWith(')')) return undefined;
+  const fields = schedule.slice(5, -1).split(' ').filter(Boolean);
+  if (fields.length !== 6)
+    return `must have 6 fields (minutes hours day-of-month month day-of-week year), has ${fields.length}: e.g. cron(0 7 ? * MON *)`;
+  if ((fields[2] === '?') === (fields[4] === '?'))
+    return 'must have "?" in day-of-month or day-of-week (one of them, not both): e.g. cron(0 7 ? * MON *)';
+  return undefined;
+}
+
+/** Whether the runtime's time-zone database knows the name (the IANA database Scheduler uses too). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The sender address the config gives, if any. */
 export function senderOf(config: Pick<z.infer<typeof stackConfigObject>, 'subscribers'>): string | undefined {
@@ -213,7 +262,7 @@ export function parseStackConfig(raw: unknown): StackConfig {
   const result = stackConfigSchema.safeParse(value ?? {});
   if (!result.success) {
     withNearestKeys(result.error);
-    throw new ConfigError(`invalid digest:config in cdk.json: ${z.prettifyError(result.error)}`);
+    throw new ConfigError(`invalid digest:config (cdk.json or -c): ${z.prettifyError(result.error)}`);
   }
   return result.data;
 }
@@ -268,6 +317,27 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`digest:config is not JSON: ${(error as Error).message}`, { cause: error });
+    // The cdk CLI keeps a -c value up to its first line break (it splits `key=value` with /=(.*)/).
+    const hint = endsEarly(text)
+      ? '; it ends before its last "}": the cdk CLI keeps only the first line of a -c value, so write digest:config on one line'
+      : '';
+    throw new ConfigError(`digest:config is not JSON: ${(error as Error).message}${hint}`, { cause: error });
   }
+}
+
+/** Whether a JSON text stops inside a string or with an object or array still open. */
+function endsEarly(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (const char of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (char === '\\') escaped = true;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+  }
+  return inString || depth > 0;
 }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -23,6 +23,8 @@ export class AlarmTopic extends Construct {
     const key = new Key(this, 'Key', {
       enableKeyRotation: true,
       description: `${Stack.of(this).stackName} alarm topic`,
+      // It encrypts alarm messages in transit only, nothing kept: retained, it would outlive the stack and bill.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
     this.topic = new Topic(this, 'Topic', { masterKey: key, enforceSSL: true });

@@ -19,6 +19,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ARTICLE_INDEX_SCHEMA } from '../../src/adapters/dynamodb-article-index.ts';
 import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
+import { NORMALISED_PREFIX } from '../bucket-prefixes.ts';
 import { BundledFunction } from './bundled-function.ts';
 import { tableKeys } from './table-keys.ts';
 
@@ -41,8 +42,7 @@ export interface ArticleIngestProps {
   rejectionAlarmThreshold?: number;
 }
 
-/** Prefix of the normalised article documents in the articles bucket. */
-export const NORMALISED_PREFIX = 'normalised/';
+export { NORMALISED_PREFIX };
 
 /**
  * Article store and ingest: the articles bucket (uploads under the incoming prefix, normalised JSON under
@@ -107,7 +107,9 @@ export class ArticleIngest extends Construct {
       enforceSSL: true,
       // AWS's advice for Lambda event sources: at least six times the function timeout.
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+      // Five receives, the least AWS advises for a Lambda event source: a receive the function was throttled on
+      // counts too, and ingest is idempotent, so a retry more costs nothing.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
     });
     this.notifyQueueOfUploads(incomingPrefix);
 
@@ -215,7 +217,7 @@ export class ArticleIngest extends Construct {
   private addAlarms(topic: ITopic, rejectionThreshold: number): void {
     const alarms = [
       new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Upload notifications failed three times and wait in the dead-letter queue',
+        alarmDescription: 'Upload notifications failed five times and wait in the dead-letter queue',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
         }),

@@ -1,16 +1,42 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AssetHashType, Duration, type ILocalBundling, type RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Duration, type ILocalBundling, type RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConfigError } from '../../src/core/errors.ts';
 import type { LambdaEnvironment, LambdaName, OptionalVariable } from '../../src/handlers/environment.ts';
 import { copyKeptBundle } from '../bundle-cache.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Lambda refuses, at deploy, a function whose environment variables (names and values) pass 4 KB. */
+const ENVIRONMENT_LIMIT_BYTES = 4 * 1024;
+
+/**
+ * Refuses at synth an environment that is over Lambda's limit already without the values only known at deploy
+ * (table names, queue URLs: counted as empty, so a refusal is never wrong), naming its longest variables.
+ */
+function checkEnvironmentSize(path: string, environment: Record<string, string>): void {
+  const sizes = Object.entries(environment).map(([name, value]) => ({
+    name,
+    bytes: Token.isUnresolved(value) ? 0 : Buffer.byteLength(value),
+    total: Buffer.byteLength(name) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(value)),
+  }));
+  const total = sizes.reduce((sum, size) => sum + size.total, 0);
+  if (total <= ENVIRONMENT_LIMIT_BYTES) return;
+  const longest = sizes
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3)
+    .map((size) => `${size.name} (${size.bytes})`)
+    .join(', ');
+  throw new ConfigError(
+    `${path}: the function's environment is at least ${total} bytes, over Lambda's 4 KB (4096), which would fail the deploy; shorten the settings behind ${longest}`,
+  );
+}
 
 export interface BundledFunctionProps<N extends LambdaName> {
   /** The handler: `functions/<handler>.ts`, which exports `handler` and parses its environment with the schema of this name. */
@@ -80,6 +106,7 @@ export class BundledFunction<N extends LambdaName> extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps<N>) {
     super(scope, id);
+    checkEnvironmentSize(this.node.path, props.environment as Record<string, string>);
     this.logGroup = new LogGroup(this, 'Logs', {
       // One retention for every Lambda's logs.
       retention: RetentionDays.ONE_MONTH,

@@ -299,6 +299,7 @@ export class Subscribers extends Construct {
 
     if (props.mailDomain) this.addDomainIdentity(props.mailDomain, props.mailFromLabel ?? 'bounce');
     this.addReputationAlarms(props.alarmActions ?? []);
+    this.addDeadLetterAlarms(props.alarmActions ?? []);
 
     new CfnOutput(this, 'EndpointUrl', { value: this.endpointUrl.url, description: 'Subscription endpoint' });
 
@@ -470,6 +471,37 @@ export class Subscribers extends Construct {
         }),
         threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      for (const action of actions) alarm.addAlarmAction(action);
+    }
+  }
+
+  /**
+   * A feedback event left on its dead-letter queue is a bounce or complaint not recorded (the address is mailed
+   * again); a signup left there never gets its confirmation mail. Either one is worth a look at once.
+   */
+  private addDeadLetterAlarms(actions: cloudwatch.IAlarmAction[]): void {
+    const queues: [string, sqs.IQueue | undefined, string][] = [
+      [
+        'FeedbackDeadLettersAlarm',
+        this.feedbackDeadLetters,
+        'SES feedback events failed every retry (FeedbackDeadLetters): replay them once the cause is fixed',
+      ],
+      [
+        'SignupDeadLettersAlarm',
+        this.signupQueue?.deadLetterQueue?.queue,
+        'Queued signups failed five times (SignupDeadLetters): no confirmation mail went out',
+      ],
+    ];
+    for (const [id, queue, description] of queues) {
+      if (!queue) continue;
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });

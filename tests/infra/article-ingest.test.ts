@@ -54,12 +54,12 @@ describe('article store and ingest infrastructure', () => {
     ]);
   });
 
-  it('queues uploads encrypted, HTTPS only, from this bucket and account only, with a DLQ after 3 receives', () => {
+  it('queues uploads encrypted, HTTPS only, from this bucket and account only, with a DLQ after 5 receives (the least AWS advises for a Lambda source: throttled receives count too)', () => {
     const { template } = stack;
     template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 180,
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_OUTPUTS } from '../../src/adapters/stack-outputs.ts';
 import { STACK_RESOURCES } from '../../src/cli/aws-options.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 import { SENDING_EMAIL, type SynthesisedStack, synthesiseDigestStack } from '../support/synth.ts';
 
 let stack: SynthesisedStack;
@@ -166,6 +167,43 @@ describe('the whole stack with a sender configured', () => {
     expect(alarmed('Throttles')).toEqual(ids);
   });
 
+  it('alarms on every dead-letter and failure queue, to the alarm topic', () => {
+    // Prepare: every queue a redrive policy, a Lambda DLQ, an on-failure destination or a schedule points to.
+    const queueIds = new Set(Object.keys(stack.template.findResources('AWS::SQS::Queue')));
+    const deadLetterQueues = new Set<string>();
+    const walk = (node: unknown, path: string): void => {
+      // Arrays too: their entries are keyed "0", "1", ...
+      if (node && typeof node === 'object') {
+        const getAtt = (node as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+        if (getAtt && queueIds.has(getAtt[0]) && /deadLetter|OnFailure/i.test(path))
+          deadLetterQueues.add(getAtt[0]);
+        for (const [key, child] of Object.entries(node)) walk(child, `${path}.${key}`);
+      }
+    };
+    walk(stack.template.toJSON().Resources, '');
+
+    // Act
+    const alarmed = Object.values(stack.template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => a.Properties.Namespace === 'AWS/SQS' && a.Properties.AlarmActions?.length === 1)
+      .map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]);
+
+    // Assess
+    expect(deadLetterQueues.size).toBeGreaterThanOrEqual(7);
+    expect([...deadLetterQueues].filter((id) => !alarmed.includes(id))).toEqual([]);
+  });
+
+  it('leaves no KMS key behind on cdk destroy: the keys only encrypt SNS messages in transit', () => {
+    // Prepare
+    const keys = Object.entries(stack.template.findResources('AWS::KMS::Key'));
+
+    // Act
+    const kept = keys.filter(([, key]) => key.DeletionPolicy !== 'Delete').map(([id]) => id);
+
+    // Assess
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(kept).toEqual([]);
+  });
+
   it('gives every Lambda a role of its own with no managed policy, writing only its own log group', () => {
     // Prepare
     const roles = stack.template.findResources('AWS::IAM::Role');
@@ -199,5 +237,26 @@ describe('the whole stack with a sender configured', () => {
     // Assess
     const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
     expect(nag?.violations).toEqual([]);
+  });
+});
+
+describe('the whole stack with settings too long for a Lambda environment', () => {
+  it('stops the synth naming the function and its longest variables, not the deploy', () => {
+    // Prepare: every email field and the note at their longest; Lambda refuses an environment over 4 KB.
+    const long = (n: number) => 'x'.repeat(n);
+    const config = {
+      sending: { enabled: false },
+      email: { organisation: long(200), postalAddress: Array(8).fill(long(200)), reason: long(500) },
+      digest: { title: long(200), intro: long(1500) },
+    };
+
+    // Act
+    const synth = () => synthesiseDigestStack(config);
+
+    // Assess
+    expect(synth).toThrow(ConfigError);
+    expect(synth).toThrow(
+      /ScheduledDigest.*environment.*over Lambda's 4 KB.*EMAIL_SETTINGS \(\d+\), DIGEST_INTRO \(1500\)/,
+    );
   });
 });

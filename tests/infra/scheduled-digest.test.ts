@@ -131,7 +131,7 @@ describe('scheduled digest infrastructure', () => {
     }
   });
 
-  it('lets the digest role read normalised articles and archived digests, write digests and tag their pages only', () => {
+  it('lets the digest role read normalised articles and archived digests, list the bucket, write digests and tag their pages only', () => {
     // Assess
     const bucket = logicalIdOf('AWS::S3::Bucket', 'ArticleIngestArticles');
     const digest = logicalIdOf('AWS::Lambda::Function', 'ScheduledDigestHandler');
@@ -151,6 +151,9 @@ describe('scheduled digest infrastructure', () => {
         Action: 's3:GetObject',
         Resource: [under('/normalised/*'), under('/digests/*')],
       }),
+      // Without ListBucket, S3 answers a GetObject of a missing key (an article replaced while the run reads the
+      // window's articles) with 403 AccessDenied, not 404: the run failed instead of leaving it out.
+      expect.objectContaining({ Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucket, 'Arn'] } }),
       expect.objectContaining({ Action: 's3:PutObject', Resource: under('/digests/*') }),
       publish,
     ]);

@@ -143,6 +143,24 @@ describe('Subscribers construct with a mail domain', () => {
     });
   });
 
+  it('alarms as soon as a feedback event or a queued signup waits in its dead-letter queue', () => {
+    const { stack, subscribers } = synthesized;
+    const signupDeadLetters = subscribers.signupQueue?.deadLetterQueue?.queue;
+    expect(signupDeadLetters).toBeDefined();
+
+    for (const queue of [subscribers.feedbackDeadLetters, signupDeadLetters]) {
+      const queueId = stack.getLogicalId(queue?.node.defaultChild as never);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
   it('grants no wildcard actions and sends mail only as the configured sender', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);

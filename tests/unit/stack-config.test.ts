@@ -17,10 +17,69 @@ describe('parseStackConfig', () => {
     expect(parse).toThrow(/cron\(\.\.\.\) expression[\s\S]*at digest\.schedule/);
   });
 
+  it('refuses, at synth, a cron expression EventBridge Scheduler would refuse at deploy', () => {
+    // Prepare: five Unix fields, and six with both day fields set.
+    const parse = (schedule: string) =>
+      parseStackConfig({ sending: { enabled: false }, digest: { schedule } });
+
+    // Act and Assess
+    expect(() => parse('cron(0 7 * * 1)')).toThrow(/6 fields.*has 5[\s\S]*at digest\.schedule/);
+    expect(() => parse('cron(0 7 * * MON *)')).toThrow(/"\?" in day-of-month or day-of-week/);
+    expect(parse('cron(0 7 ? * MON *)').digest.schedule).toBe('cron(0 7 ? * MON *)');
+    expect(parse('cron(30 6 1 * ? *)').digest.schedule).toBe('cron(30 6 1 * ? *)');
+  });
+
+  it('refuses a time zone that is not an IANA name, naming the field', () => {
+    const parse = (timeZone: string) =>
+      parseStackConfig({ sending: { enabled: false }, digest: { timeZone } });
+
+    expect(() => parse('Europe/Londn')).toThrow(/not an IANA time zone[\s\S]*at digest\.timeZone/);
+    expect(parse('Europe/London').digest.timeZone).toBe('Europe/London');
+    expect(parse('UTC').digest.timeZone).toBe('UTC');
+  });
+
+  it('refuses an incoming prefix under what the stack writes itself, which ingest would read back in a loop', () => {
+    // Prepare
+    const parse = (incomingPrefix: string) =>
+      parseStackConfig({ sending: { enabled: false }, incomingPrefix });
+
+    // Act and Assess
+    expect(() => parse('normalised/')).toThrow(
+      /must not be under normalised\/ or digests\/[\s\S]*at incomingPrefix/,
+    );
+    expect(() => parse('digests/uploads/')).toThrow(/at incomingPrefix/);
+    expect(parse('uploads/normalised/').incomingPrefix).toBe('uploads/normalised/');
+  });
+
   it('refuses an unknown send mode', () => {
     expect(() => parseStackConfig({ sending: { enabled: false }, digest: { sendMode: 'later' } })).toThrow(
       /digest\.sendMode/,
     );
+  });
+});
+
+describe('parseStackConfig: the -c digest:config string', () => {
+  it('reads the JSON the cdk CLI hands over as a string', () => {
+    const config = parseStackConfig('{"sending":{"enabled":false},"ingestBatchSize":5}');
+
+    expect(config.ingestBatchSize).toBe(5);
+  });
+
+  it('says that the cdk CLI kept only the first line when the JSON ends early', () => {
+    // Prepare: `cdk -c 'digest:config={"alarmEmail":"ops@example.com",\n  "sending":...}'` hands over line one.
+    const firstLine = '{"alarmEmail":"ops@example.com",';
+
+    // Act
+    const parse = () => parseStackConfig(firstLine);
+
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/ends before its last "}".*only the first line of a -c value.*one line/);
+  });
+
+  it('gives no line-break hint for JSON that is complete but wrong', () => {
+    expect(() => parseStackConfig("{'sending':{}}")).toThrow(/digest:config is not JSON/);
+    expect(() => parseStackConfig("{'sending':{}}")).not.toThrow(/first line/);
   });
 });
 
@@ -37,6 +96,32 @@ describe('parseStackConfig: settings the operator must give', () => {
     expect(() => parseStackConfig({ sending: { enabled: false }, alarmEmial: 'a@b.org' })).toThrow(
       /unknown key "alarmEmial" \(did you mean "alarmEmail"\?\)/,
     );
+  });
+
+  it('refuses a List-Id the messages could not carry, which would fail every send batch', () => {
+    // Prepare
+    const parse = (listId: string) => parseStackConfig({ ...sending, sending: { listId } });
+
+    // Act and Assess
+    expect(() => parse('weekly digest')).toThrow(
+      /must look like list\.example\.com[\s\S]*at sending\.listId/,
+    );
+    expect(() => parse('')).toThrow(/at sending\.listId/);
+    expect(parse('weekly.news.example.org').sending.listId).toBe('weekly.news.example.org');
+  });
+
+  it('refuses an archive domain name that is not a bare lower-case domain, such as a pasted URL', () => {
+    // Prepare
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+    const parse = (domainName: string) =>
+      parseStackConfig({ sending: { enabled: false }, archive: { domainName, certificateArn } });
+
+    // Act and Assess
+    expect(() => parse('https://archive.example.org')).toThrow(
+      /lower-case domain[\s\S]*at archive\.domainName/,
+    );
+    expect(() => parse('Archive.Example.org')).toThrow(/at archive\.domainName/);
+    expect(parse('archive.news.example.org').archive.domainName).toBe('archive.news.example.org');
   });
 
   it('fails with one clear line when sending is wired and the postal address is missing', () => {

@@ -11,13 +11,16 @@ const mailboxOrAddress = z.union([z.email(), mailbox]);
 const RESERVED_HEADERS =
   /^(from|to|cc|bcc|reply-to|subject|date|message-id|mime-version|content-.*|list-(unsubscribe|unsubscribe-post|id))$/i;
 
+/** A List-Id identifier (RFC 2919): a domain-like name such as `weekly.digest.example.com`. */
+export const LIST_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
 /** What every copy of one message shares. */
 const sharedSchema = z.object({
   from: z.extend(mailbox, { name: z.string().check(z.minLength(1)) }),
   replyTo: z.optional(mailboxOrAddress),
   subject: z.string().check(z.minLength(1)),
   /** List-Id identifier, a domain-like name such as `weekly.digest.example.com` (RFC 2919). */
-  listId: z.string().check(z.regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, 'must look like list.example.com')),
+  listId: z.string().check(z.regex(LIST_ID, 'must look like list.example.com')),
   /** Human description shown before the List-Id. */
   listName: z.optional(z.string()),
   /** Extra headers such as X-Digest-Id; values are encoded, never concatenated raw. */
