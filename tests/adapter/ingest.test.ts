@@ -132,6 +132,33 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     }
   });
 
+  it('rejects a crafted front matter whose parser message would quote it: the message is acknowledged, nothing is quoted', async () => {
+    // Prepare: js-yaml names an unknown tag in full; here 600 KB of it, with an address, under the 1 MiB limit.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const tag = `mailto:jane.doe@example.com/${'x'.repeat(600_000)}`;
+    await upload(
+      r,
+      'incoming/crafted.md',
+      `---\ntitle: !<${tag}> Rates\n---\n\nThe bank held rates on Thursday.`,
+    );
+    await upload(r, 'incoming/fine.txt', 'Rates held\n\nThe central bank held interest rates on Thursday.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess: recorded as rejected with a reason (not failed and retried into the DLQ), the other one ingested.
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(items['incoming/crafted.md']).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^invalid YAML front matter: unknown tag !<…> \(1:\d+\)$/),
+    });
+    expect(items['incoming/fine.txt']?.status).toBe('ingested');
+    expect(logLines.join('\n')).not.toContain('jane.doe@example.com');
+  });
+
   it('treats a redelivered notification as a no-op', async () => {
     // Prepare
     const r = await createIngestResources();

@@ -97,6 +97,33 @@ describe('parseArticle skips bad input with a reason', () => {
     );
   });
 
+  it('invalid YAML front matter is named without quoting the file: tags, aliases and handles are left out', async () => {
+    // Prepare: js-yaml's messages quote the tag, alias or handle it could not resolve, of any length.
+    const front = (yaml: string) => textFile('quoted.md', `---\n${yaml}\n---\n\nBody text here.`);
+    const files = [
+      front('author: !<mailto:jane.doe@example.com> Jane'),
+      front('author: *jane.doe@example.com'),
+      front('author: *a"jane.doe@example.com'),
+      front('author: !jane!doe@example.com Jane'),
+      front(
+        '%TAG !e! tag:jane.doe@example.com,2026:\n%TAG !e! tag:jane.doe@example.com,2026:\n---\ntitle: x',
+      ),
+      front('%TAG !e! jane.doe@example.com{}\n---\ntitle: x'),
+      front(`title: !<${'secret '.repeat(20_000).replaceAll(' ', '-')}> x`),
+    ];
+
+    // Act
+    const reasons = await Promise.all(files.map((file) => skipReason(file)));
+
+    // Assess
+    for (const reason of reasons) {
+      expect(reason).toMatch(/^invalid YAML front matter: .+ \(\d+:\d+\)$/);
+      expect(reason).not.toMatch(/jane|secret/);
+    }
+    expect(reasons[0]).toBe('invalid YAML front matter: unknown tag !<…> (1:44)');
+    expect(reasons[1]).toBe('invalid YAML front matter: unidentified alias "…" (1:30)');
+  });
+
   it('a body without any sentence: only a headline, a sub-heading and a bullet', async () => {
     expect(await skipReason(bad('no-sentence.txt'))).toBe(
       'no sentence in the body (only a title, headings or list items)',
