@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { SourceFile } from './article.ts';
 import { DEFAULT_MAX_ARTICLE_BYTES, parseArticle, SUPPORTED_EXTENSIONS } from './ingest/parse.ts';
 import type { ArticleIndex, ArticleIndexEntry } from './ports/article-index.ts';
@@ -46,6 +47,9 @@ const ACCEPTED_CONTENT_TYPES = new Set([
   'application/octet-stream',
   'binary/octet-stream',
 ]);
+
+/** S3's longest object key, in bytes of UTF-8. */
+const MAX_OBJECT_KEY_BYTES = 1024;
 
 // A NUL byte never occurs in text files; looking at the start is enough to tell a renamed binary.
 const BINARY_SNIFF_BYTES = 8192;
@@ -134,7 +138,7 @@ export class UploadIngest {
     const parsed = await parseArticle(file, { maxBytes: this.maxBytes });
     if (parsed.kind === 'skipped') return this.reject({ ...base, reason: parsed.reason }, stored);
 
-    const articlePath = `${this.normalisedPrefix}${head.key}/${encodeURIComponent(base.versionTag)}.json`;
+    const articlePath = this.articlePathOf(head.key, base.versionTag);
     await this.articles.put(articlePath, parsed.article);
     const written = await this.index.putIfNewer(
       this.stamped({ ...base, status: 'ingested', contentHash: parsed.article.contentHash, articlePath }),
@@ -147,6 +151,18 @@ export class UploadIngest {
     }
     if (stored?.articlePath !== articlePath) await this.dropArticle(stored);
     return { objectId: base.objectId, outcome: 'ingested' };
+  }
+
+  /**
+   * Where a version's normalised article is kept: beside the key's name (`normalised/incoming/a.txt/<version>.json`),
+   * or, for a key too long for that (S3 keys stop at 1,024 bytes, and an upload's may use them all), under the
+   * key's SHA-256: S3 refuses the longer key, and the upload would fail on every delivery into the DLQ.
+   */
+  private articlePathOf(key: string, versionTag: string): string {
+    const file = `/${encodeURIComponent(versionTag)}.json`;
+    const path = `${this.normalisedPrefix}${key}${file}`;
+    if (new TextEncoder().encode(path).byteLength <= MAX_OBJECT_KEY_BYTES) return path;
+    return `${this.normalisedPrefix}by-key-hash/${hash('sha256', key)}${file}`;
   }
 
   private async reject(

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
 import {
   createIngestResources,
@@ -9,6 +10,7 @@ import {
   indexItems,
   ingestHandler,
   MAX_BYTES,
+  s3WithKeyLimit,
   s3WithReadFaults,
   seeds,
   upload,
@@ -157,6 +159,28 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     });
     expect(items['incoming/fine.txt']?.status).toBe('ingested');
     expect(logLines.join('\n')).not.toContain('jane.doe@example.com');
+  });
+
+  it("ingests a key of S3's longest, 1,024 bytes: its normalised article is stored under a key S3 accepts", async () => {
+    // Prepare: 1,024 bytes of key, in letters of two bytes; S3 refuses longer keys, so the article needs its own.
+    const r = await createIngestResources();
+    const s3 = s3WithKeyLimit();
+    const { handler } = ingestHandler(r, s3);
+    const key = `incoming/${'é'.repeat((1024 - 'incoming/'.length - '.txt'.length - 1) / 2)}e.txt`;
+    expect(Buffer.byteLength(key)).toBe(1024);
+    await upload(r, key, 'Rates held\n\nThe central bank held interest rates on Thursday.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess: ingested at once, not failed and retried into the DLQ; the digest finds the article.
+    expect(response.batchItemFailures).toEqual([]);
+    const item = (await indexItems(r))[key];
+    expect(item?.status).toBe('ingested');
+    expect(Buffer.byteLength(item?.articlePath)).toBeLessThanOrEqual(1024);
+    const article = await new S3NormalisedArticles(s3, r.bucket).get(item?.articlePath);
+    expect(article).toMatchObject({ id: key, title: 'Rates held' });
   });
 
   it('treats a redelivered notification as a no-op', async () => {
