@@ -50,7 +50,7 @@ const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
  */
 export async function startDevStudio(options: DevStudioOptions): Promise<DevStudio> {
   const watchDir = resolve(options.watchDir);
-  const objects = new LocalUploadedObjects(watchDir);
+  const objects = new LocalUploadedObjects(watchDir, { maxBytes: options.maxArticleBytes });
   const articles = new LocalNormalisedArticles(join(options.stateDir, 'articles'));
   const index = new LocalArticleIndex(join(options.stateDir, 'index.json'));
   const log = options.log ?? powertoolsLogger('ingest');
