@@ -21,7 +21,7 @@ export interface ObjectChange {
 /** An index entry before it is written; `ingestedAt` is stamped at the write (see `stamped`). */
 type NewEntry = Omit<ArticleIndexEntry, 'status' | 'ingestedAt'>;
 
-export type IngestOutcome = 'ingested' | 'rejected' | 'retracted' | 'unchanged' | 'gone';
+export type IngestOutcome = 'ingested' | 'rejected' | 'retracted' | 'unchanged' | 'gone' | 'ignored';
 
 export interface IngestResult {
   objectId: string;
@@ -75,6 +75,14 @@ export class UploadIngest {
   }
 
   apply(change: ObjectChange): Promise<IngestResult> {
+    // The S3 console's "Create folder" puts an empty object named like the folder, "incoming/2026-11/": no file
+    // of an editor's, so neither rejected (which would count towards the rejection alarm) nor indexed.
+    if (change.key.endsWith('/'))
+      return Promise.resolve({
+        objectId: objectIdOf(change),
+        outcome: 'ignored',
+        reason: 'a folder, not a file',
+      });
     return change.kind === 'created' ? this.create(change) : this.remove(change);
   }
 

@@ -33,6 +33,7 @@ export function createIngestQueueHandler({
       retracted: 0,
       unchanged: 0,
       gone: 0,
+      ignored: 0,
       failed: 0,
       unreadable: 0,
     };

@@ -183,6 +183,39 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     expect(article).toMatchObject({ id: key, title: 'Rates held' });
   });
 
+  it('passes over the folders an editor makes in the console: no rejection, no index item', async () => {
+    // Prepare: the S3 console's "Create folder" puts an empty object whose key ends in "/", and S3 notifies it.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    await upload(r, 'incoming/2026-11/', '');
+    await upload(
+      r,
+      'incoming/2026-11/rates.txt',
+      'Rates held\n\nThe central bank held interest rates on Thursday.',
+    );
+    await upload(r, 'incoming/2026-11/zero.txt', '');
+    await deleteEveryVersion(r, 'incoming/2026-11/');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess: the file in the folder is ingested, an empty file is rejected, the folder counts as nothing.
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(Object.keys(items).sort()).toEqual(['incoming/2026-11/rates.txt', 'incoming/2026-11/zero.txt']);
+    expect(items['incoming/2026-11/zero.txt']).toMatchObject({ status: 'rejected', reason: 'empty file' });
+    const folderLines = logLines.map((l) => JSON.parse(l)).filter((l) => l.objectId?.endsWith('/2026-11/'));
+    expect(folderLines.map((l) => [l.level, l.message, l.outcome])).toEqual([
+      ['INFO', 'object handled', 'ignored'],
+      ['INFO', 'object handled', 'ignored'],
+    ]);
+    expect(JSON.parse(logLines.at(-2) ?? '{}').metrics).toMatchObject({
+      ArticlesIngested: 1,
+      ArticlesRejected: 1,
+    });
+  });
+
   it('treats a redelivered notification as a no-op', async () => {
     // Prepare
     const r = await createIngestResources();
