@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { SourceFile } from './article.ts';
+import { utf16Reason } from './ingest/decode.ts';
 import { DEFAULT_MAX_ARTICLE_BYTES, parseArticle, SUPPORTED_EXTENSIONS } from './ingest/parse.ts';
 import type { ArticleIndex, ArticleIndexEntry } from './ports/article-index.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
@@ -136,6 +137,8 @@ export class UploadIngest {
     stored?: ArticleIndexEntry,
   ): Promise<IngestResult> {
     const bytes = await this.objects.read(head);
+    const utf16 = utf16Reason(bytes);
+    if (utf16) return this.reject({ ...base, reason: utf16 }, stored);
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
       return this.reject({ ...base, reason: 'binary content' }, stored);
     const file: SourceFile = {

@@ -43,6 +43,8 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     await upload(r, 'incoming/too big.txt', `Title\n\n${'a'.repeat(MAX_BYTES)}`);
     await upload(r, 'incoming/binary.txt', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
     await upload(r, 'incoming/empty.md', '\n\n   \n');
+    const utf16 = Buffer.from('Rates held\n\nThe central bank held interest rates on Thursday.', 'utf16le');
+    await upload(r, 'incoming/notepad.txt', new Uint8Array([0xff, 0xfe, ...utf16]));
     await upload(r, 'incoming/scan.json', '{"title":"x"}', 'application/pdf');
     await upload(r, 'incoming/Budget talks+day 2.txt', 'Budget talks resume\n\nTalks resumed on Monday.');
     await upload(r, 'elsewhere/not-an-upload.txt', 'Outside the prefix\n\nIgnored.');
@@ -60,6 +62,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
         'incoming/too big.txt',
         'incoming/binary.txt',
         'incoming/empty.md',
+        'incoming/notepad.txt',
         'incoming/scan.json',
         'incoming/Budget talks+day 2.txt',
       ].sort(),
@@ -82,6 +85,10 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
       reason: expect.stringMatching(/larger than 1048576 bytes/),
     });
     expect(items['incoming/binary.txt']).toMatchObject({ status: 'rejected', reason: 'binary content' });
+    expect(items['incoming/notepad.txt']).toMatchObject({
+      status: 'rejected',
+      reason: 'UTF-16 text (little-endian); expected UTF-8: save the file as UTF-8',
+    });
     expect(items['incoming/empty.md']).toMatchObject({
       status: 'rejected',
       reason: expect.stringMatching(/^empty file/),

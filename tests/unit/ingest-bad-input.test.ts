@@ -23,6 +23,25 @@ describe('parseArticle skips bad input with a reason', () => {
     );
   });
 
+  it('UTF-16 text (as Windows Notepad saves "Unicode") is named so, not binary content', async () => {
+    // Prepare: the same story with each byte order mark; every ASCII letter has a NUL byte beside it.
+    const story = 'Rates held\n\nThe central bank held interest rates on Thursday.';
+    const le = new Uint8Array([0xff, 0xfe, ...Buffer.from(story, 'utf16le')]);
+    const be = new Uint8Array([0xfe, 0xff, ...Buffer.from(story, 'utf16le').swap16()]);
+
+    // Act
+    const reasons = [
+      await skipReason({ id: 'le.txt', bytes: le }),
+      await skipReason({ id: 'be.md', bytes: be }),
+    ];
+
+    // Assess
+    expect(reasons).toEqual([
+      'UTF-16 text (little-endian); expected UTF-8: save the file as UTF-8',
+      'UTF-16 text (big-endian); expected UTF-8: save the file as UTF-8',
+    ]);
+  });
+
   it('invalid UTF-8, naming the byte offset', async () => {
     expect(await skipReason(bad('latin1.txt'))).toBe('invalid UTF-8 at byte 15');
   });
