@@ -7,6 +7,7 @@ import {
 } from '../src/core/render/settings.ts';
 import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
 import * as z from '../src/core/zod.ts';
+import { DIGESTS_PREFIX, NORMALISED_PREFIX } from './constructs/bucket-prefixes.ts';
 
 /** A whole number within bounds. */
 const whole = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().check(z.minimum(min), z.maximum(max));
@@ -176,6 +177,17 @@ export const stackConfigSchema = stackConfigObject.check(
         message:
           'sending is wired but email.postalAddress is missing: every email must carry your real postal address',
       });
+    }
+    // Overlapping, the stack's own writes would be uploads: each normalised article or archived digest ingested
+    // as an article, whose normalised document is one more upload, without end.
+    for (const own of [NORMALISED_PREFIX, DIGESTS_PREFIX]) {
+      if (config.incomingPrefix.startsWith(own) || own.startsWith(config.incomingPrefix)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['incomingPrefix'],
+          message: `must not hold or lie in ${own}, where the stack writes to the articles bucket itself`,
+        });
+      }
     }
     const graceDays = config.subscribers.tokenRotationGraceDays ?? longestTokenLifetimeDays();
     if (graceDays < longestTokenLifetimeDays()) {

@@ -19,6 +19,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ARTICLE_INDEX_SCHEMA } from '../../src/adapters/dynamodb-article-index.ts';
 import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
+import { NORMALISED_PREFIX } from './bucket-prefixes.ts';
 import { BundledFunction } from './bundled-function.ts';
 import { tableKeys } from './table-keys.ts';
 
@@ -41,8 +42,7 @@ export interface ArticleIngestProps {
   rejectionAlarmThreshold?: number;
 }
 
-/** Prefix of the normalised article documents in the articles bucket. */
-export const NORMALISED_PREFIX = 'normalised/';
+export { NORMALISED_PREFIX };
 
 /**
  * Article store and ingest: the articles bucket (uploads under the incoming prefix, normalised JSON under

@@ -21,7 +21,7 @@ import { DIGEST_RECORDS_SCHEMA } from '../../src/adapters/dynamodb-digest-record
 import { ConfigError } from '../../src/core/errors.ts';
 import { ARCHIVE_PAGE } from '../../src/core/ports/digest-archive.ts';
 import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
-import { NORMALISED_PREFIX } from './article-ingest.ts';
+import { DIGESTS_PREFIX, NORMALISED_PREFIX } from './bucket-prefixes.ts';
 import { BundledFunction } from './bundled-function.ts';
 import { tableKeys } from './table-keys.ts';
 
@@ -62,8 +62,7 @@ export interface ScheduledDigestProps {
 /** The longest wait for index writes before a run reads them (ScheduledDigestProps.indexSettle). */
 const MAX_INDEX_SETTLE = Duration.minutes(4);
 
-/** Prefix of archived digests in the articles bucket. */
-export const DIGESTS_PREFIX = 'digests/';
+export { DIGESTS_PREFIX };
 
 /**
  * The scheduled digest: an EventBridge Scheduler schedule (retries, DLQ) invoking the digest Lambda with the

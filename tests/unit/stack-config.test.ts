@@ -17,6 +17,23 @@ describe('parseStackConfig', () => {
     expect(parse).toThrow(/cron\(\.\.\.\) expression[\s\S]*at digest\.schedule/);
   });
 
+  it('refuses an upload prefix that holds or lies in what the stack writes to the bucket itself', () => {
+    // Prepare: normalised articles (written by ingest) and digests (written by the digest run) share the bucket.
+    const prefixes = ['normalised/', 'digests/', 'digests/2026/', 'normalised/x/'];
+
+    // Act and assess: each would make the stack's own writes uploads, ingested as articles again and again.
+    for (const incomingPrefix of prefixes) {
+      const parse = () => parseStackConfig({ sending: { enabled: false }, incomingPrefix });
+      expect(parse, incomingPrefix).toThrow(ConfigError);
+      expect(parse, incomingPrefix).toThrow(
+        /must not hold or lie in (normalised|digests)\/[\s\S]*at incomingPrefix/,
+      );
+    }
+    expect(
+      parseStackConfig({ sending: { enabled: false }, incomingPrefix: 'uploads/news/' }).incomingPrefix,
+    ).toBe('uploads/news/');
+  });
+
   it('refuses an unknown send mode', () => {
     expect(() => parseStackConfig({ sending: { enabled: false }, digest: { sendMode: 'later' } })).toThrow(
       /digest\.sendMode/,
