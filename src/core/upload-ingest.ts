@@ -52,6 +52,8 @@ const ACCEPTED_CONTENT_TYPES = new Set([
 /** S3's longest object key, in bytes of UTF-8. */
 const MAX_OBJECT_KEY_BYTES = 1024;
 
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
 // A NUL byte never occurs in text files; looking at the start is enough to tell a renamed binary.
 const BINARY_SNIFF_BYTES = 8192;
 
@@ -193,7 +195,13 @@ export class UploadIngest {
       return `unsupported file type "${extension || '(none)'}" (accepted, in any case: ${SUPPORTED_EXTENSIONS.join(' ')})`;
     }
     const mediaType = head.contentType?.split(';')[0]?.trim().toLowerCase();
-    if (mediaType && !ACCEPTED_CONTENT_TYPES.has(mediaType)) return `unsupported content type ${mediaType}`;
+    if (mediaType && !ACCEPTED_CONTENT_TYPES.has(mediaType)) {
+      // The uploader's own text: named only when it has the form of a media type (RFC 6838, at most 127
+      // characters a name), so a reason never carries an address or a paragraph into the logs and the index.
+      return MEDIA_TYPE.test(mediaType)
+        ? `unsupported content type ${mediaType}`
+        : 'unsupported content type (not a media type)';
+    }
     return undefined;
   }
 

@@ -46,6 +46,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     const utf16 = Buffer.from('Rates held\n\nThe central bank held interest rates on Thursday.', 'utf16le');
     await upload(r, 'incoming/notepad.txt', new Uint8Array([0xff, 0xfe, ...utf16]));
     await upload(r, 'incoming/scan.json', '{"title":"x"}', 'application/pdf');
+    await upload(r, 'incoming/typed.txt', 'Rates held\n\nRates held.', 'jane.doe@example.com');
     await upload(r, 'incoming/Budget talks+day 2.txt', 'Budget talks resume\n\nTalks resumed on Monday.');
     await upload(r, 'elsewhere/not-an-upload.txt', 'Outside the prefix\n\nIgnored.');
     const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
@@ -64,6 +65,7 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
         'incoming/empty.md',
         'incoming/notepad.txt',
         'incoming/scan.json',
+        'incoming/typed.txt',
         'incoming/Budget talks+day 2.txt',
       ].sort(),
     );
@@ -97,6 +99,12 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
       status: 'rejected',
       reason: 'unsupported content type application/pdf',
     });
+    // A content type is the uploader's text: named when it is a media type, never quoted otherwise.
+    expect(items['incoming/typed.txt']).toMatchObject({
+      status: 'rejected',
+      reason: 'unsupported content type (not a media type)',
+    });
+    expect(logLines.join('\n')).not.toContain('jane.doe@example.com');
     const firstSentence = new TextDecoder()
       .decode(seedFiles[0]?.bytes)
       .split('\n')
