@@ -462,8 +462,10 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     const throttledS3 = s3WithReadFaults({ throttled: new Set(['incoming/b.txt']) });
     const bMessage = event.Records.find((m) => m.body.includes('b.txt'));
 
+    const { handler, logLines } = ingestHandler(r, throttledS3);
+
     // Act
-    const response = await ingestHandler(r, throttledS3).handler(event);
+    const response = await handler(event);
     const redelivery = await ingestHandler(r).handler({ Records: bMessage ? [bMessage] : [] });
 
     // Assess
@@ -472,5 +474,18 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     const items = await indexItems(r);
     expect(items['incoming/a.txt']?.status).toBe('ingested');
     expect(items['incoming/b.txt']?.status).toBe('ingested');
+    // The error line names the object and the reason, so an operator need not dig the key out of the DLQ.
+    const failures = logLines.map((l) => JSON.parse(l)).filter((l) => l.level === 'ERROR');
+    expect(failures).toEqual([
+      {
+        level: 'ERROR',
+        message: 'message failed; it will be retried',
+        sqsMessageId: bMessage?.messageId,
+        objectId: `s3://${r.bucket}/incoming/b.txt`,
+        change: 'created',
+        errorType: 'SlowDown',
+        detail: 'Please reduce your request rate.',
+      },
+    ]);
   });
 });
