@@ -36,7 +36,7 @@ async function writeAtomically(path: string, data: string): Promise<void> {
 /**
  * The files of a folder as uploaded objects: key = path relative to the folder, ETag = MD5 as S3 reports it. A
  * file over `maxBytes` is not read (S3 reports the size and ETag of any object without reading it; here the MD5
- * would mean reading a recording of gigabytes, past 2 GiB an error): its tag is its size and modification time,
+ * would mean reading a recording of gigabytes, past 2 GiB an error): its tag is its size and change time,
  * and UploadIngest rejects it by its size without asking for its bytes.
  */
 export class LocalUploadedObjects implements UploadedObjects {
@@ -55,8 +55,11 @@ export class LocalUploadedObjects implements UploadedObjects {
     if (real === undefined || !isBelow(await realpath(this.root), real)) return undefined;
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) return undefined;
-    const etag = info.size > this.maxBytes ? `"${info.size}-${info.mtimeMs}"` : etagOf(await readFile(path));
-    return { key, etag, size: info.size, lastModified: info.mtime };
+    const etag = info.size > this.maxBytes ? `"${info.size}-${info.ctimeMs}"` : etagOf(await readFile(path));
+    // When the file last changed in the folder (ctime), as S3 dates an object by its upload: the modification time
+    // is the file's own, kept by cp -p, unzip or a Finder copy, so a file put back with an older one would order
+    // before the delete or the newer version it replaces, and never be ingested.
+    return { key, etag, size: info.size, lastModified: info.ctime };
   }
 
   async read(head: UploadedObjectHead): Promise<Uint8Array> {
