@@ -5,6 +5,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Article } from '../core/article.ts';
 import { compareIds } from '../core/compare-ids.ts';
 import { StorageError } from '../core/errors.ts';
+import { DEFAULT_MAX_ARTICLE_BYTES } from '../core/ingest/parse.ts';
 import type { ArticleIndex, ArticleIndexEntry } from '../core/ports/article-index.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
 import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
@@ -32,12 +33,19 @@ async function writeAtomically(path: string, data: string): Promise<void> {
   await writeFileAtomically(path, data);
 }
 
-/** The files of a folder as uploaded objects: key = path relative to the folder, ETag = MD5 as S3 reports it. */
+/**
+ * The files of a folder as uploaded objects: key = path relative to the folder, ETag = MD5 as S3 reports it. A
+ * file over `maxBytes` is not read (S3 reports the size and ETag of any object without reading it; here the MD5
+ * would mean reading a recording of gigabytes, past 2 GiB an error): its tag is its size and change time,
+ * and UploadIngest rejects it by its size without asking for its bytes.
+ */
 export class LocalUploadedObjects implements UploadedObjects {
   private readonly root: string;
+  private readonly maxBytes: number;
 
-  constructor(root: string) {
+  constructor(root: string, options: { maxBytes?: number } = {}) {
     this.root = resolve(root);
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
   }
 
   async head(key: string): Promise<UploadedObjectHead | undefined> {
@@ -47,12 +55,19 @@ export class LocalUploadedObjects implements UploadedObjects {
     if (real === undefined || !isBelow(await realpath(this.root), real)) return undefined;
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) return undefined;
-    const bytes = await readFile(path);
-    return { key, etag: etagOf(bytes), size: info.size, lastModified: info.mtime };
+    const etag = info.size > this.maxBytes ? `"${info.size}-${info.ctimeMs}"` : etagOf(await readFile(path));
+    // When the file last changed in the folder (ctime), as S3 dates an object by its upload: the modification time
+    // is the file's own, kept by cp -p, unzip or a Finder copy, so a file put back with an older one would order
+    // before the delete or the newer version it replaces, and never be ingested.
+    return { key, etag, size: info.size, lastModified: info.ctime };
   }
 
   async read(head: UploadedObjectHead): Promise<Uint8Array> {
-    const bytes = await readFile(inside(this.root, head.key));
+    const path = inside(this.root, head.key);
+    // Grown since it was checked: not read whole only to find that out.
+    const info = await stat(path);
+    if (info.size !== head.size) throw new StorageError(`${head.key} changed after it was checked`);
+    const bytes = await readFile(path);
     // S3's If-Match: the bytes of exactly the version that was checked, or an error (the newer change follows).
     if (etagOf(bytes) !== head.etag) throw new StorageError(`${head.key} changed after it was checked`);
     return new Uint8Array(bytes);

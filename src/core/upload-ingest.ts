@@ -1,4 +1,6 @@
+import { hash } from 'node:crypto';
 import type { SourceFile } from './article.ts';
+import { utf16Reason } from './ingest/decode.ts';
 import { DEFAULT_MAX_ARTICLE_BYTES, parseArticle, SUPPORTED_EXTENSIONS } from './ingest/parse.ts';
 import type { ArticleIndex, ArticleIndexEntry } from './ports/article-index.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
@@ -20,7 +22,7 @@ export interface ObjectChange {
 /** An index entry before it is written; `ingestedAt` is stamped at the write (see `stamped`). */
 type NewEntry = Omit<ArticleIndexEntry, 'status' | 'ingestedAt'>;
 
-export type IngestOutcome = 'ingested' | 'rejected' | 'retracted' | 'unchanged' | 'gone';
+export type IngestOutcome = 'ingested' | 'rejected' | 'retracted' | 'unchanged' | 'gone' | 'ignored';
 
 export interface IngestResult {
   objectId: string;
@@ -47,6 +49,11 @@ const ACCEPTED_CONTENT_TYPES = new Set([
   'binary/octet-stream',
 ]);
 
+/** S3's longest object key, in bytes of UTF-8. */
+const MAX_OBJECT_KEY_BYTES = 1024;
+
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
 // A NUL byte never occurs in text files; looking at the start is enough to tell a renamed binary.
 const BINARY_SNIFF_BYTES = 8192;
 
@@ -71,6 +78,14 @@ export class UploadIngest {
   }
 
   apply(change: ObjectChange): Promise<IngestResult> {
+    // The S3 console's "Create folder" puts an empty object named like the folder, "incoming/2026-11/": no file
+    // of an editor's, so neither rejected (which would count towards the rejection alarm) nor indexed.
+    if (change.key.endsWith('/'))
+      return Promise.resolve({
+        objectId: objectIdOf(change),
+        outcome: 'ignored',
+        reason: 'a folder, not a file',
+      });
     return change.kind === 'created' ? this.create(change) : this.remove(change);
   }
 
@@ -124,6 +139,8 @@ export class UploadIngest {
     stored?: ArticleIndexEntry,
   ): Promise<IngestResult> {
     const bytes = await this.objects.read(head);
+    const utf16 = utf16Reason(bytes);
+    if (utf16) return this.reject({ ...base, reason: utf16 }, stored);
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
       return this.reject({ ...base, reason: 'binary content' }, stored);
     const file: SourceFile = {
@@ -134,7 +151,7 @@ export class UploadIngest {
     const parsed = await parseArticle(file, { maxBytes: this.maxBytes });
     if (parsed.kind === 'skipped') return this.reject({ ...base, reason: parsed.reason }, stored);
 
-    const articlePath = `${this.normalisedPrefix}${head.key}/${encodeURIComponent(base.versionTag)}.json`;
+    const articlePath = this.articlePathOf(head.key, base.versionTag);
     await this.articles.put(articlePath, parsed.article);
     const written = await this.index.putIfNewer(
       this.stamped({ ...base, status: 'ingested', contentHash: parsed.article.contentHash, articlePath }),
@@ -147,6 +164,18 @@ export class UploadIngest {
     }
     if (stored?.articlePath !== articlePath) await this.dropArticle(stored);
     return { objectId: base.objectId, outcome: 'ingested' };
+  }
+
+  /**
+   * Where a version's normalised article is kept: beside the key's name (`normalised/incoming/a.txt/<version>.json`),
+   * or, for a key too long for that (S3 keys stop at 1,024 bytes, and an upload's may use them all), under the
+   * key's SHA-256: S3 refuses the longer key, and the upload would fail on every delivery into the DLQ.
+   */
+  private articlePathOf(key: string, versionTag: string): string {
+    const file = `/${encodeURIComponent(versionTag)}.json`;
+    const path = `${this.normalisedPrefix}${key}${file}`;
+    if (new TextEncoder().encode(path).byteLength <= MAX_OBJECT_KEY_BYTES) return path;
+    return `${this.normalisedPrefix}by-key-hash/${hash('sha256', key)}${file}`;
   }
 
   private async reject(
@@ -166,7 +195,13 @@ export class UploadIngest {
       return `unsupported file type "${extension || '(none)'}" (accepted, in any case: ${SUPPORTED_EXTENSIONS.join(' ')})`;
     }
     const mediaType = head.contentType?.split(';')[0]?.trim().toLowerCase();
-    if (mediaType && !ACCEPTED_CONTENT_TYPES.has(mediaType)) return `unsupported content type ${mediaType}`;
+    if (mediaType && !ACCEPTED_CONTENT_TYPES.has(mediaType)) {
+      // The uploader's own text: named only when it has the form of a media type (RFC 6838, at most 127
+      // characters a name), so a reason never carries an address or a paragraph into the logs and the index.
+      return MEDIA_TYPE.test(mediaType)
+        ? `unsupported content type ${mediaType}`
+        : 'unsupported content type (not a media type)';
+    }
     return undefined;
   }
 

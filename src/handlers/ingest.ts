@@ -1,8 +1,8 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseS3Notification } from '../adapters/s3-event-notifications.ts';
-import type { Logger } from '../core/ports/logger.ts';
+import type { LogFields, Logger } from '../core/ports/logger.ts';
 import type { Metrics } from '../core/ports/metrics.ts';
-import type { IngestOutcome, UploadIngest } from '../core/upload-ingest.ts';
+import { type IngestOutcome, objectIdOf, type UploadIngest } from '../core/upload-ingest.ts';
 import { type SqsHandler, sqsBatchHandler } from './sqs-batch.ts';
 
 export interface IngestQueueHandlerDeps {
@@ -33,6 +33,7 @@ export function createIngestQueueHandler({
       retracted: 0,
       unchanged: 0,
       gone: 0,
+      ignored: 0,
       failed: 0,
       unreadable: 0,
     };
@@ -52,7 +53,7 @@ export function createIngestQueueHandler({
     log.info('batch done', { messages: event.Records.length, ...counts });
     return response;
 
-    async function handleMessage(record: SQSRecord): Promise<void> {
+    async function handleMessage(record: SQSRecord, failure: LogFields): Promise<void> {
       let notification: ReturnType<typeof parseS3Notification>;
       try {
         notification = parseS3Notification(record.body);
@@ -77,6 +78,9 @@ export function createIngestQueueHandler({
           });
           continue;
         }
+        // Named in the error line if this change fails: the operator sees which object, not only which message.
+        failure.objectId = objectIdOf(change);
+        failure.change = change.kind;
         const result = await ingest.apply(change);
         counts[result.outcome]++;
         const fields = { messageId: record.messageId, change: change.kind, ...result };

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QueueMessageRejectedError } from '../core/errors.ts';
-import { errorType, type Logger } from '../core/ports/logger.ts';
+import { errorType, type LogFields, type Logger } from '../core/ports/logger.ts';
 import * as z from '../core/zod.ts';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -25,14 +25,17 @@ export interface SqsBatchOptions {
  */
 export function sqsBatchHandler(
   options: SqsBatchOptions,
-  handleRecord: (record: SQSRecord) => Promise<void>,
+  /** `failure` holds what the record was about when it failed (an object id), for the failure's log line. */
+  handleRecord: (record: SQSRecord, failure: LogFields) => Promise<void>,
 ): SqsHandler {
   const handle = async (record: SQSRecord) => {
+    const failure: LogFields = {};
     try {
-      await handleRecord(record);
+      await handleRecord(record, failure);
     } catch (error) {
       options.log.error(options.failureMessage, {
         sqsMessageId: record.messageId,
+        ...failure,
         errorType: errorType(error),
         ...(options.logErrorMessage && error instanceof Error ? { detail: error.message } : {}),
       });

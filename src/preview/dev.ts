@@ -1,5 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { isHiddenPath, listVisibleFiles } from '../adapters/local-files.ts';
 import {
@@ -50,7 +50,7 @@ const END_OF_TIME = new Date('9999-12-31T23:59:59.999Z');
  */
 export async function startDevStudio(options: DevStudioOptions): Promise<DevStudio> {
   const watchDir = resolve(options.watchDir);
-  const objects = new LocalUploadedObjects(watchDir);
+  const objects = new LocalUploadedObjects(watchDir, { maxBytes: options.maxArticleBytes });
   const articles = new LocalNormalisedArticles(join(options.stateDir, 'articles'));
   const index = new LocalArticleIndex(join(options.stateDir, 'index.json'));
   const log = options.log ?? powertoolsLogger('ingest');
@@ -103,8 +103,14 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
     const stored = await index.listWrittenBetween(new Date(0), END_OF_TIME);
     for (const key of new Set(keys)) {
       const info = await stat(join(watchDir, key)).catch(() => undefined);
+      // A link to a folder is not walked, as the catch-up's listing walks none: one to a home folder (or /) would
+      // be read whole, a change for each of its files.
+      const linked = await lstat(join(watchDir, key)).then(
+        (entry) => entry.isSymbolicLink(),
+        () => false,
+      );
       if (info?.isFile()) changes.push({ kind: 'created', key, size: info.size });
-      else if (info?.isDirectory()) {
+      else if (info?.isDirectory() && !linked) {
         for (const file of await listVisibleFiles(join(watchDir, key)))
           changes.push({ kind: 'created', key: keyOf(file) });
       } else {

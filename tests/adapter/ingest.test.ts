@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { S3NormalisedArticles } from '../../src/adapters/s3-normalised-articles.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
 import {
   createIngestResources,
@@ -9,6 +10,7 @@ import {
   indexItems,
   ingestHandler,
   MAX_BYTES,
+  s3WithKeyLimit,
   s3WithReadFaults,
   seeds,
   upload,
@@ -41,7 +43,10 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     await upload(r, 'incoming/too big.txt', `Title\n\n${'a'.repeat(MAX_BYTES)}`);
     await upload(r, 'incoming/binary.txt', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]));
     await upload(r, 'incoming/empty.md', '\n\n   \n');
+    const utf16 = Buffer.from('Rates held\n\nThe central bank held interest rates on Thursday.', 'utf16le');
+    await upload(r, 'incoming/notepad.txt', new Uint8Array([0xff, 0xfe, ...utf16]));
     await upload(r, 'incoming/scan.json', '{"title":"x"}', 'application/pdf');
+    await upload(r, 'incoming/typed.txt', 'Rates held\n\nRates held.', 'jane.doe@example.com');
     await upload(r, 'incoming/Budget talks+day 2.txt', 'Budget talks resume\n\nTalks resumed on Monday.');
     await upload(r, 'elsewhere/not-an-upload.txt', 'Outside the prefix\n\nIgnored.');
     const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
@@ -58,7 +63,9 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
         'incoming/too big.txt',
         'incoming/binary.txt',
         'incoming/empty.md',
+        'incoming/notepad.txt',
         'incoming/scan.json',
+        'incoming/typed.txt',
         'incoming/Budget talks+day 2.txt',
       ].sort(),
     );
@@ -80,6 +87,10 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
       reason: expect.stringMatching(/larger than 1048576 bytes/),
     });
     expect(items['incoming/binary.txt']).toMatchObject({ status: 'rejected', reason: 'binary content' });
+    expect(items['incoming/notepad.txt']).toMatchObject({
+      status: 'rejected',
+      reason: 'UTF-16 text (little-endian); expected UTF-8: save the file as UTF-8',
+    });
     expect(items['incoming/empty.md']).toMatchObject({
       status: 'rejected',
       reason: expect.stringMatching(/^empty file/),
@@ -88,6 +99,12 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
       status: 'rejected',
       reason: 'unsupported content type application/pdf',
     });
+    // A content type is the uploader's text: named when it is a media type, never quoted otherwise.
+    expect(items['incoming/typed.txt']).toMatchObject({
+      status: 'rejected',
+      reason: 'unsupported content type (not a media type)',
+    });
+    expect(logLines.join('\n')).not.toContain('jane.doe@example.com');
     const firstSentence = new TextDecoder()
       .decode(seedFiles[0]?.bytes)
       .split('\n')
@@ -130,6 +147,88 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
       });
       expect(logLines.some((l) => JSON.parse(l).message === 'object rejected' && l.includes(key))).toBe(true);
     }
+  });
+
+  it('rejects a crafted front matter whose parser message would quote it: the message is acknowledged, nothing is quoted', async () => {
+    // Prepare: js-yaml names an unknown tag in full; here 600 KB of it, with an address, under the 1 MiB limit.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    const tag = `mailto:jane.doe@example.com/${'x'.repeat(600_000)}`;
+    await upload(
+      r,
+      'incoming/crafted.md',
+      `---\ntitle: !<${tag}> Rates\n---\n\nThe bank held rates on Thursday.`,
+    );
+    await upload(r, 'incoming/fine.txt', 'Rates held\n\nThe central bank held interest rates on Thursday.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess: recorded as rejected with a reason (not failed and retried into the DLQ), the other one ingested.
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(items['incoming/crafted.md']).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^invalid YAML front matter: unknown tag !<…> \(1:\d+\)$/),
+    });
+    expect(items['incoming/fine.txt']?.status).toBe('ingested');
+    expect(logLines.join('\n')).not.toContain('jane.doe@example.com');
+  });
+
+  it("ingests a key of S3's longest, 1,024 bytes: its normalised article is stored under a key S3 accepts", async () => {
+    // Prepare: 1,024 bytes of key, in letters of two bytes; S3 refuses longer keys, so the article needs its own.
+    const r = await createIngestResources();
+    const s3 = s3WithKeyLimit();
+    const { handler } = ingestHandler(r, s3);
+    const key = `incoming/${'é'.repeat((1024 - 'incoming/'.length - '.txt'.length - 1) / 2)}e.txt`;
+    expect(Buffer.byteLength(key)).toBe(1024);
+    await upload(r, key, 'Rates held\n\nThe central bank held interest rates on Thursday.');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess: ingested at once, not failed and retried into the DLQ; the digest finds the article.
+    expect(response.batchItemFailures).toEqual([]);
+    const item = (await indexItems(r))[key];
+    expect(item?.status).toBe('ingested');
+    expect(Buffer.byteLength(item?.articlePath)).toBeLessThanOrEqual(1024);
+    const article = await new S3NormalisedArticles(s3, r.bucket).get(item?.articlePath);
+    expect(article).toMatchObject({ id: key, title: 'Rates held' });
+  });
+
+  it('passes over the folders an editor makes in the console: no rejection, no index item', async () => {
+    // Prepare: the S3 console's "Create folder" puts an empty object whose key ends in "/", and S3 notifies it.
+    const r = await createIngestResources();
+    const { handler, logLines } = ingestHandler(r);
+    await upload(r, 'incoming/2026-11/', '');
+    await upload(
+      r,
+      'incoming/2026-11/rates.txt',
+      'Rates held\n\nThe central bank held interest rates on Thursday.',
+    );
+    await upload(r, 'incoming/2026-11/zero.txt', '');
+    await deleteEveryVersion(r, 'incoming/2026-11/');
+    const event = await receiveAsLambdaEvent(r.sqs, r.queueUrl);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess: the file in the folder is ingested, an empty file is rejected, the folder counts as nothing.
+    expect(response.batchItemFailures).toEqual([]);
+    const items = await indexItems(r);
+    expect(Object.keys(items).sort()).toEqual(['incoming/2026-11/rates.txt', 'incoming/2026-11/zero.txt']);
+    expect(items['incoming/2026-11/zero.txt']).toMatchObject({ status: 'rejected', reason: 'empty file' });
+    const folderLines = logLines.map((l) => JSON.parse(l)).filter((l) => l.objectId?.endsWith('/2026-11/'));
+    expect(folderLines.map((l) => [l.level, l.message, l.outcome])).toEqual([
+      ['INFO', 'object handled', 'ignored'],
+      ['INFO', 'object handled', 'ignored'],
+    ]);
+    expect(JSON.parse(logLines.at(-2) ?? '{}').metrics).toMatchObject({
+      ArticlesIngested: 1,
+      ArticlesRejected: 1,
+    });
   });
 
   it('treats a redelivered notification as a no-op', async () => {
@@ -363,8 +462,10 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     const throttledS3 = s3WithReadFaults({ throttled: new Set(['incoming/b.txt']) });
     const bMessage = event.Records.find((m) => m.body.includes('b.txt'));
 
+    const { handler, logLines } = ingestHandler(r, throttledS3);
+
     // Act
-    const response = await ingestHandler(r, throttledS3).handler(event);
+    const response = await handler(event);
     const redelivery = await ingestHandler(r).handler({ Records: bMessage ? [bMessage] : [] });
 
     // Assess
@@ -373,5 +474,18 @@ describe('ingest handler against moto S3, SQS and DynamoDB', () => {
     const items = await indexItems(r);
     expect(items['incoming/a.txt']?.status).toBe('ingested');
     expect(items['incoming/b.txt']?.status).toBe('ingested');
+    // The error line names the object and the reason, so an operator need not dig the key out of the DLQ.
+    const failures = logLines.map((l) => JSON.parse(l)).filter((l) => l.level === 'ERROR');
+    expect(failures).toEqual([
+      {
+        level: 'ERROR',
+        message: 'message failed; it will be retried',
+        sqsMessageId: bMessage?.messageId,
+        objectId: `s3://${r.bucket}/incoming/b.txt`,
+        change: 'created',
+        errorType: 'SlowDown',
+        detail: 'Please reduce your request rate.',
+      },
+    ]);
   });
 });

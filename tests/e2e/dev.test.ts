@@ -158,5 +158,7 @@ describe('digest dev --watch', () => {
     const keys = Object.values(await indexEntries()).map((entry) => entry.key);
     expect(keys.filter((key) => key.startsWith('linked'))).toEqual([]);
     expect(articleIds().filter((id) => id.startsWith('linked'))).toEqual([]);
+    // Not even listed: a link to a big folder (a home folder, /) would have its whole tree walked, a change a file.
+    expect(logLines().filter((line) => String(line.objectId).includes('linked-folder/'))).toEqual([]);
   });
 });

@@ -123,6 +123,28 @@ export function s3WithReadFaults(faults: ReadFaults): S3Client {
   return s3;
 }
 
+/**
+ * An S3 client on moto that refuses keys over 1,024 bytes of UTF-8 as S3 does (400 KeyTooLongError); moto stores
+ * them.
+ */
+export function s3WithKeyLimit(): S3Client {
+  const s3 = new S3Client(motoClientConfig());
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const { Key = '' } = args.input as { Key?: string };
+      if (Buffer.byteLength(Key) > 1024) {
+        throw Object.assign(new Error('Your key is too long'), {
+          name: 'KeyTooLongError',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'refuseLongKeys' },
+  );
+  return s3;
+}
+
 export async function upload(
   r: IngestResources,
   key: string,

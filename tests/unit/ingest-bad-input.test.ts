@@ -23,6 +23,25 @@ describe('parseArticle skips bad input with a reason', () => {
     );
   });
 
+  it('UTF-16 text (as Windows Notepad saves "Unicode") is named so, not binary content', async () => {
+    // Prepare: the same story with each byte order mark; every ASCII letter has a NUL byte beside it.
+    const story = 'Rates held\n\nThe central bank held interest rates on Thursday.';
+    const le = new Uint8Array([0xff, 0xfe, ...Buffer.from(story, 'utf16le')]);
+    const be = new Uint8Array([0xfe, 0xff, ...Buffer.from(story, 'utf16le').swap16()]);
+
+    // Act
+    const reasons = [
+      await skipReason({ id: 'le.txt', bytes: le }),
+      await skipReason({ id: 'be.md', bytes: be }),
+    ];
+
+    // Assess
+    expect(reasons).toEqual([
+      'UTF-16 text (little-endian); expected UTF-8: save the file as UTF-8',
+      'UTF-16 text (big-endian); expected UTF-8: save the file as UTF-8',
+    ]);
+  });
+
   it('invalid UTF-8, naming the byte offset', async () => {
     expect(await skipReason(bad('latin1.txt'))).toBe('invalid UTF-8 at byte 15');
   });
@@ -95,6 +114,33 @@ describe('parseArticle skips bad input with a reason', () => {
     expect(await skipReason(textFile('deep.md', `---\ntags: ${deep}\n---\n\nBody text here.`))).toMatch(
       /^invalid YAML front matter: nesting exceeded/,
     );
+  });
+
+  it('invalid YAML front matter is named without quoting the file: tags, aliases and handles are left out', async () => {
+    // Prepare: js-yaml's messages quote the tag, alias or handle it could not resolve, of any length.
+    const front = (yaml: string) => textFile('quoted.md', `---\n${yaml}\n---\n\nBody text here.`);
+    const files = [
+      front('author: !<mailto:jane.doe@example.com> Jane'),
+      front('author: *jane.doe@example.com'),
+      front('author: *a"jane.doe@example.com'),
+      front('author: !jane!doe@example.com Jane'),
+      front(
+        '%TAG !e! tag:jane.doe@example.com,2026:\n%TAG !e! tag:jane.doe@example.com,2026:\n---\ntitle: x',
+      ),
+      front('%TAG !e! jane.doe@example.com{}\n---\ntitle: x'),
+      front(`title: !<${'secret '.repeat(20_000).replaceAll(' ', '-')}> x`),
+    ];
+
+    // Act
+    const reasons = await Promise.all(files.map((file) => skipReason(file)));
+
+    // Assess
+    for (const reason of reasons) {
+      expect(reason).toMatch(/^invalid YAML front matter: .+ \(\d+:\d+\)$/);
+      expect(reason).not.toMatch(/jane|secret/);
+    }
+    expect(reasons[0]).toBe('invalid YAML front matter: unknown tag !<…> (1:44)');
+    expect(reasons[1]).toBe('invalid YAML front matter: unidentified alias "…" (1:30)');
   });
 
   it('a body without any sentence: only a headline, a sub-heading and a bullet', async () => {

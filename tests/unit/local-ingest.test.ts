@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { LOCAL_BUCKET, localS3QueueEvent } from '../../src/adapters/local-s3-eve
 import { parseS3Notification } from '../../src/adapters/s3-event-notifications.ts';
 import { StorageError } from '../../src/core/errors.ts';
 import type { ArticleIndexEntry } from '../../src/core/ports/article-index.ts';
+import { UploadIngest } from '../../src/core/upload-ingest.ts';
 
 const keysOf = (value: object) => Object.keys(value).sort();
 
@@ -112,5 +113,82 @@ describe('local ingest storage', () => {
     expect(String(climbing)).toMatch('../outside.txt is not a path inside');
     expect(storedOutside).toBeInstanceOf(StorageError);
     expect(String(storedOutside)).toMatch('../../etc/passwd is not a path inside');
+  });
+
+  it('ingests a file put back with its old modification time (cp -p, a Finder copy, unzip) after a delete or over a newer one', async () => {
+    // Prepare: an article ingested, deleted and retracted; copies keep the date the file was last written.
+    const ingest = new UploadIngest(
+      new LocalUploadedObjects(dir),
+      new LocalNormalisedArticles(join(dir, '.state', 'articles')),
+      new LocalArticleIndex(join(dir, '.state', 'index.json')),
+    );
+    const change = (kind: 'created' | 'removed', key: string) => ({
+      kind,
+      bucket: LOCAL_BUCKET,
+      key,
+      eventTime: new Date(),
+    });
+    const lastYear = new Date(Date.now() - 365 * 24 * 3600 * 1000);
+    await writeFile(
+      join(dir, 'rates.txt'),
+      'Rates held\n\nThe central bank held interest rates on Thursday.',
+    );
+    await ingest.apply(change('created', 'rates.txt'));
+    await rm(join(dir, 'rates.txt'));
+    const retracted = await ingest.apply(change('removed', 'rates.txt'));
+    await writeFile(join(dir, 'budget.txt'), 'Budget passed\n\nThe budget passed on Friday by one vote.');
+    await ingest.apply(change('created', 'budget.txt'));
+
+    // Act: the deleted one copied back, and an older draft copied over the newer one, both with last year's date.
+    // (A file's times come from the kernel's coarse clock, a few ms behind Date.now(): not within one tick.)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writeFile(
+      join(dir, 'rates.txt'),
+      'Rates held\n\nThe central bank held interest rates on Thursday.',
+    );
+    await utimes(join(dir, 'rates.txt'), lastYear, lastYear);
+    const restored = await ingest.apply(change('created', 'rates.txt'));
+    await writeFile(join(dir, 'budget.txt'), 'Budget vote\n\nThe budget goes to a vote on Friday.');
+    await utimes(join(dir, 'budget.txt'), lastYear, lastYear);
+    const replaced = await ingest.apply(change('created', 'budget.txt'));
+
+    // Assess: what the folder holds now is what is indexed, as with S3, where an upload is dated when it is made.
+    expect(retracted.outcome).toBe('retracted');
+    expect(restored.outcome).toBe('ingested');
+    expect(replaced.outcome).toBe('ingested');
+  });
+
+  it('rejects a file over the size limit by its size, as the Lambda does, without reading it: even one of 3 GiB', async () => {
+    // Prepare: a sparse 3 GiB file (no disk used), past what one read of a file can hold (2 GiB), and a good one.
+    await writeFile(
+      join(dir, 'story.txt'),
+      'Rates held\n\nThe central bank held interest rates on Thursday.',
+    );
+    await writeFile(join(dir, 'recording.txt'), '');
+    await truncate(join(dir, 'recording.txt'), 3 * 1024 ** 3);
+    const ingest = new UploadIngest(
+      new LocalUploadedObjects(dir, { maxBytes: 1024 * 1024 }),
+      new LocalNormalisedArticles(join(dir, '.state', 'articles')),
+      new LocalArticleIndex(join(dir, '.state', 'index.json')),
+      { maxArticleBytes: 1024 * 1024 },
+    );
+    const change = (key: string) => ({
+      kind: 'created' as const,
+      bucket: LOCAL_BUCKET,
+      key,
+      eventTime: new Date(),
+    });
+
+    // Act
+    const big = await ingest.apply(change('recording.txt'));
+    const good = await ingest.apply(change('story.txt'));
+
+    // Assess
+    expect(big).toEqual({
+      objectId: `s3://${LOCAL_BUCKET}/recording.txt`,
+      outcome: 'rejected',
+      reason: `larger than 1048576 bytes (${3 * 1024 ** 3})`,
+    });
+    expect(good.outcome).toBe('ingested');
   });
 });

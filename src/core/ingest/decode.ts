@@ -14,8 +14,24 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const NUL_BYTES: Decoded = { ok: false, reason: 'binary content (NUL bytes); expected UTF-8 text' };
 
+/**
+ * Why a file that opens with a UTF-16 byte order mark is refused: text (Windows Notepad's "Unicode"), but not
+ * UTF-8, and every ASCII letter has a NUL byte beside it, which would otherwise name it binary.
+ */
+export function utf16Reason(bytes: Uint8Array): string | undefined {
+  const order =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'little-endian'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'big-endian'
+        : undefined;
+  return order && `UTF-16 text (${order}); expected UTF-8: save the file as UTF-8`;
+}
+
 export function decodeText(bytes: Uint8Array): Decoded {
   if (bytes.byteLength === 0) return { ok: false, reason: 'empty file' };
+  const utf16 = utf16Reason(bytes);
+  if (utf16) return { ok: false, reason: utf16 };
   let text: string;
   try {
     text = UTF8.decode(bytes);

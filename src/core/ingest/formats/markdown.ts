@@ -13,7 +13,7 @@ export function extractMarkdown(text: string): Extracted {
     try {
       data = parseYaml(front[1] ?? '', { schema: CORE_SCHEMA });
     } catch (error) {
-      return { skipped: `invalid YAML front matter: ${firstLine(error)}` };
+      return { skipped: `invalid YAML front matter: ${yamlProblem(error)}` };
     }
     if (data !== null && data !== undefined) {
       if (typeof data !== 'object' || Array.isArray(data))
@@ -104,6 +104,41 @@ function inline(text: string): string {
 
 const INLINE_MARK = /[[<*_`\\]/;
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+/** The node kinds js-yaml names in quotes ("it should be "mapping", not "scalar""): its words, not the file's. */
+const YAML_KINDS = new Set(['scalar', 'sequence', 'mapping']);
+
+/**
+ * What js-yaml found wrong and where, without the text it quotes: its messages name the tag, alias, tag handle
+ * or prefix it could not resolve (`unknown tag !<...>`, `unidentified alias "..."`), which is front matter of
+ * any length, and a reason reaches logs and the article index (whose items stop at 400 KB), never article text.
+ */
+function yamlProblem(error: unknown): string {
+  const { reason, mark } = error as { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (typeof reason !== 'string') return 'unknown error';
+  const at =
+    typeof mark?.line === 'number' && typeof mark.column === 'number'
+      ? ` (${mark.line + 1}:${mark.column + 1})`
+      : '';
+  // An alias may hold quotes itself; a tag handle is checked first (`!`, `!!` or `!letters!`).
+  if (reason.startsWith('unidentified alias ')) return `unidentified alias "…"${at}`;
+  const words = elideTags(reason.replace(/^(tag (?:prefix|name) [a-z ]*): [\s\S]*$/, '$1')).replace(
+    /"[^"]*"/g,
+    (quoted) => (YAML_KINDS.has(quoted.slice(1, -1)) ? quoted : '"…"'),
+  );
+  return `${words}${at}`;
+}
+
+/** `!<tag>` as `!<…>` (but js-yaml's own `!<?>`), found by indexOf: a pattern would rescan from every `!<`. */
+function elideTags(text: string): string {
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('!<', from);
+    if (start === -1) return out + text.slice(from);
+    const end = text.indexOf('>', start + 2);
+    if (end === -1) return `${out}${text.slice(from, start)}!<…`;
+    const tag = text.slice(start, end + 1);
+    out += `${text.slice(from, start)}${tag === '!<?>' ? tag : '!<…>'}`;
+    from = end + 1;
+  }
 }
