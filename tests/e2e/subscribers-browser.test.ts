@@ -2,6 +2,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalFunctionUrl, serveFunctionUrl } from '../../src/adapters/local-function-url.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
+import * as pages from '../../src/core/subscribers/pages.ts';
 import { createSubscriptionHandler } from '../../src/handlers/subscription-endpoint.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {
@@ -84,5 +85,29 @@ describe('subscription pages in headless Chromium', () => {
     expect(afterClick?.status).toBe('unsubscribed');
     expect(await page.isVisible('button:has-text("Subscribe again")')).toBe(true);
     await page.close();
+  });
+
+  it('keeps a long newsletter name inside a 375 px phone screen: no sideways scrolling', async () => {
+    // prepare
+    const options = {
+      newsletter: 'TheWeeklyInternationalTechnologyRoundup',
+    };
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 375, height: 700 });
+
+    // act
+    const widths: Record<string, number> = {};
+    for (const [name, html] of Object.entries({
+      signup: pages.signupFormPage(options),
+      confirmed: pages.confirmedPage(options),
+      unsubscribe: pages.unsubscribePage(options, 'token'),
+    })) {
+      await page.setContent(html);
+      widths[name] = await page.evaluate(() => document.documentElement.scrollWidth);
+    }
+    await page.close();
+
+    // assess
+    expect(widths).toEqual({ signup: 375, confirmed: 375, unsubscribe: 375 });
   });
 });

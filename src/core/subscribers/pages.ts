@@ -18,7 +18,7 @@ export function escapeHtml(text: string): string {
 }
 
 const STYLE =
-  'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}' +
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222;overflow-wrap:anywhere}' +
   'button{font:inherit;padding:.5rem 1.25rem;border:0;border-radius:4px;background:#1a5fb4;color:#fff;cursor:pointer}' +
   'input[type=text],input[type=email]{font:inherit;width:100%;padding:.4rem;box-sizing:border-box}' +
   'label{display:block;margin:.75rem 0}.hp{position:absolute;left:-10000px}';
