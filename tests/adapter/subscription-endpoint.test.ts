@@ -442,4 +442,43 @@ describe('signup service without a mailer', () => {
     expect(answer.status).toBe(503);
     expect(await stack.repository.findByEmail('a@example.org')).toBeUndefined();
   });
+
+  it('tells a reader that signup is closed, not to try again, and offers no form or button that cannot work', async () => {
+    // prepare
+    const stack = await subscriberStack('closed', KEY_SECRET);
+    const service = new SubscriptionService({
+      repository: stack.repository,
+      limiter: stack.limiter,
+      tokens: new TokenSigner(stack.keys),
+    });
+    const email = `closed-${Date.now()}@example.org`;
+    await service.add(
+      { email, consent: { source: 'cli', at: new Date().toISOString() }, confirmed: true },
+      undefined,
+    );
+    const subscriber = await stack.repository.findByEmail(email);
+    const token = await new TokenSigner(stack.keys).sign(subscriber?.id ?? '', 'unsubscribe', new Date());
+    const handler = createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: false });
+    const signupPage = {
+      ...fixture('unsubscribe-get', { token: '' }),
+      rawPath: '/subscribe',
+      rawQueryString: '',
+    };
+
+    // act
+    const form = result(await handler(signupPage));
+    const posted = result(await handler(fixture('subscribe-post', { body: 'email=a%40example.org' })));
+    const unsubscribed = result(await handler(fixture('unsubscribe-post-urlencoded', { token })));
+
+    // assess
+    expect(form.status).toBe(503);
+    expect(form.body).not.toContain('<form');
+    expect(posted.body).toBe(form.body);
+    expect(posted.body).toContain('Morning Brief is not taking new subscriptions');
+    expect(posted.body).not.toContain('try again');
+    expect(unsubscribed.status).toBe(200);
+    expect(unsubscribed.body).toContain('You are unsubscribed');
+    expect(unsubscribed.body).not.toContain('Subscribe again');
+    expect((await stack.repository.get(subscriber?.id ?? ''))?.status).toBe('unsubscribed');
+  });
 });

@@ -64,9 +64,10 @@ export async function handleEndpointRequest(
     switch (route) {
       case 'GET /':
       case 'GET /subscribe':
+        if (!options.signupEnabled) return html(503, pages.signupClosedPage(options));
         return html(200, pages.signupFormPage(options));
       case 'POST /subscribe': {
-        if (!options.signupEnabled) return html(503, pages.errorPage(options));
+        if (!options.signupEnabled) return html(503, pages.signupClosedPage(options));
         const form = await readForm(request);
         // Bots fill the hidden field; they get the same answer and nothing happens.
         if (form.get('website')) return html(200, pages.checkInboxPage(options));
@@ -99,10 +100,10 @@ export async function handleEndpointRequest(
         if (form.get('List-Unsubscribe') !== 'One-Click') return html(400, pages.invalidLinkPage(options));
         const token = request.query.get('token') ?? text(form.get('token'));
         await service.unsubscribe(token);
-        return html(200, pages.unsubscribedPage(options, token));
+        return html(200, pages.unsubscribedPage(options, token, options.signupEnabled));
       }
       case 'POST /resubscribe': {
-        if (!options.signupEnabled) return html(503, pages.errorPage(options));
+        if (!options.signupEnabled) return html(503, pages.signupClosedPage(options));
         await service.resubscribe(text(await bodyToken(request)), request.linkBase);
         return html(200, pages.checkInboxPage(options));
       }

@@ -98,12 +98,24 @@ export function unsubscribePage(options: PageOptions, token: string): string {
   );
 }
 
-export function unsubscribedPage(options: PageOptions, token: string): string {
+/** Without `canResubscribe` (signup closed) the page offers no "Subscribe again" button: it could only fail. */
+export function unsubscribedPage(options: PageOptions, token: string, canResubscribe = true): string {
+  const again = canResubscribe
+    ? `\n<form method="post" action="resubscribe">${hidden('token', token)}<button type="submit">Subscribe again</button></form>`
+    : '';
   return page(
     options,
     'You are unsubscribed',
-    `<p>You will not receive ${escapeHtml(options.newsletter)} any more.</p>
-<form method="post" action="resubscribe">${hidden('token', token)}<button type="submit">Subscribe again</button></form>`,
+    `<p>You will not receive ${escapeHtml(options.newsletter)} any more.</p>${again}`,
+  );
+}
+
+/** Signup is switched off (no sender configured): a standing state, so no "try again". */
+export function signupClosedPage(options: PageOptions): string {
+  return page(
+    options,
+    'Signup is closed',
+    `<p>${escapeHtml(options.newsletter)} is not taking new subscriptions here.</p>`,
   );
 }
 
