@@ -937,7 +937,7 @@ async function runMails(endpoint: string, tag: string, seen: number) {
 function hostileAnswer(which: (typeof HOSTILE)[number]): Answer {
   switch (which) {
     case 'huge-body':
-      return { status: 413, body: pages.invalidLinkPage(PAGE) };
+      return { status: 413, body: pages.tooLargePage(PAGE) };
     case 'put-method':
       return { status: 404, body: pages.notFoundPage(PAGE) };
     case 'header-injection':

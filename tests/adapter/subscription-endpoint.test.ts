@@ -401,6 +401,19 @@ describe('subscription endpoint against moto', () => {
     expect(page.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it('tells a reader whose form was too long so, rather than that a link is not valid', async () => {
+    // prepare
+    const body = `email=${encodeURIComponent(unique())}&topics=${'space, '.repeat(3000)}`;
+
+    // act
+    const answer = await handle(fixture('subscribe-post', { body }));
+
+    // assess
+    expect(answer.status).toBe(413);
+    expect(answer.body).not.toContain('This link is not valid');
+    expect(answer.body).toContain('<h1>That was too long</h1>');
+  });
+
   it('sends a page asked for with trailing slashes to its address without them, so its form posts where it should', async () => {
     // Prepare
     const signupPage = {

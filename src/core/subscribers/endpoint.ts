@@ -60,7 +60,7 @@ export async function handleEndpointRequest(
   if (path !== '/' && path.length < request.path.length && GET_PAGES.has(route))
     return redirectWithoutSlashes(path, request.path.length - path.length, request.query);
   try {
-    if (request.body.length > MAX_BODY_BYTES) return html(413, pages.invalidLinkPage(options));
+    if (request.body.length > MAX_BODY_BYTES) return html(413, pages.tooLargePage(options));
     switch (route) {
       case 'GET /':
       case 'GET /subscribe':

@@ -72,6 +72,15 @@ export function invalidLinkPage(options: PageOptions): string {
   return page(options, 'This link is not valid', '<p>The link may be incomplete or too old.</p>');
 }
 
+/** A form post over the body limit: what was typed, not a link, is at fault. */
+export function tooLargePage(options: PageOptions): string {
+  return page(
+    options,
+    'That was too long',
+    '<p>What you typed is longer than this form takes. Please go back, shorten it and try again.</p>',
+  );
+}
+
 export function confirmPage(options: PageOptions, token: string): string {
   return page(
     options,
