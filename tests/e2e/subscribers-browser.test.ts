@@ -110,4 +110,20 @@ describe('subscription pages in headless Chromium', () => {
     // assess
     expect(widths).toEqual({ signup: 375, confirmed: 375, unsubscribe: 375 });
   });
+
+  it('names the newsletter once in the tab title of the signup page, and in every other page title', async () => {
+    // prepare
+    const page = await context.newPage();
+
+    // act
+    await page.goto(`${local.url}/subscribe`);
+    const signupTitle = await page.title();
+    await page.goto(`${local.url}/nowhere`);
+    const notFoundTitle = await page.title();
+    await page.close();
+
+    // assess
+    expect(signupTitle).toBe('Subscribe to Morning Brief');
+    expect(notFoundTitle).toBe('Not found · Morning Brief');
+  });
 });

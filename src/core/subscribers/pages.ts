@@ -23,10 +23,11 @@ const STYLE =
   'input[type=text],input[type=email]{font:inherit;width:100%;padding:.4rem;box-sizing:border-box}' +
   'label{display:block;margin:.75rem 0}.hp{position:absolute;left:-10000px}';
 
+/** The tab title names the newsletter once: after the heading, unless the heading names it already. */
 function page(options: PageOptions, title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(`${title} · ${options.newsletter}`)}</title>
+<meta name="robots" content="noindex"><title>${escapeHtml(title.includes(options.newsletter) ? title : `${title} · ${options.newsletter}`)}</title>
 <style>${STYLE}</style></head>
 <body><main><h1>${escapeHtml(title)}</h1>
 ${body}
