@@ -103,7 +103,7 @@ describe('subscription pages in headless Chromium', () => {
       unsubscribe: pages.unsubscribePage(options, 'token'),
     })) {
       await page.setContent(html);
-      widths[name] = await page.evaluate(() => document.documentElement.scrollWidth);
+      widths[name] = await page.locator('html').evaluate((html) => html.scrollWidth);
     }
     await page.close();
 
