@@ -386,6 +386,25 @@ describe('subscription endpoint against moto', () => {
     });
   });
 
+  it('says why "only these topics" did not stick when it was ticked with no topic', async () => {
+    // prepare
+    const subscriber = await activeSubscriber();
+    const token = await linkToken(subscriber.id, 'preferences');
+    const post = { ...fixture('confirm-post', { token }), rawPath: '/preferences' };
+
+    // act
+    const saved = await handle({
+      ...post,
+      body: `token=${encodeURIComponent(token)}&topics=+%2C+&topicsOnly=yes`,
+    });
+
+    // assess
+    expect(saved.status).toBe(200);
+    expect(saved.body).not.toContain(' checked');
+    expect(saved.body).toContain('Add at least one topic to get only stories on your topics.');
+    expect(await stack.repository.get(subscriber.id)).toMatchObject({ topics: [], topicsOnly: false });
+  });
+
   it('escapes what the pages echo and sets strict headers', async () => {
     const token = '"><script>alert(1)</script>';
     const get = {

@@ -119,7 +119,9 @@ export async function handleEndpointRequest(
           topicsOnly: form.get('topicsOnly') === 'yes',
         };
         await service.updatePreferences(token, preferences);
-        return html(200, pages.preferencesPage(options, token, await service.preferences(token), true));
+        const stored = await service.preferences(token);
+        const dropped = preferences.topicsOnly && !stored.topicsOnly;
+        return html(200, pages.preferencesPage(options, token, stored, true, dropped));
       }
       default:
         return html(404, pages.notFoundPage(options));

@@ -134,11 +134,18 @@ export function preferencesPage(
   token: string,
   preferences: { topics: readonly string[]; topicsOnly: boolean },
   saved: boolean,
+  /** "Only these topics" was ticked with no topic: saved unticked, and the page says why. */
+  topicsOnlyDropped = false,
 ): string {
+  const status = topicsOnlyDropped
+    ? '<p role="status">Saved. Add at least one topic to get only stories on your topics.</p>'
+    : saved
+      ? '<p role="status">Saved.</p>'
+      : '';
   return page(
     options,
     'Your preferences',
-    `${saved ? '<p role="status">Saved.</p>' : ''}
+    `${status}
 <form method="post" action="preferences">${hidden('token', token)}
 <label>Topics you care about, separated by commas <input type="text" name="topics" value="${escapeHtml(preferences.topics.join(', '))}"></label>
 <label><input type="checkbox" name="topicsOnly" value="yes"${preferences.topicsOnly ? ' checked' : ''}> Only send me stories on these topics (otherwise they come first)</label>
