@@ -94,7 +94,7 @@ export class ThreadParseWorkers implements ParseWorkers {
     let batch: number[] = [];
     let bytes = 0;
     for (const [i, file] of files.entries()) {
-      if (file.bytes.length > limit) {
+      if ((file.size ?? file.bytes.length) > limit) {
         outcomes[i] = await here(file);
         continue;
       }
