@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { type BigIntStats, type Dirent, readFileSync, statSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  type Dirent,
+  fstatSync,
+  openSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceFile } from '../core/article.ts';
 import { UsageError } from '../core/errors.ts';
+import { DEFAULT_MAX_ARTICLE_BYTES } from '../core/ingest/parse.ts';
 
 /**
  * Reads every regular file below `dir` (recursively, hidden files excluded) as a SourceFile whose id is
@@ -46,8 +55,14 @@ export async function listSourceFiles(dir: string): Promise<SourcePath[]> {
 /** Reads one file of a source folder; a file that cannot be read is one with `readError`, not a failure. */
 export function readSourceFile({ id, path, link }: SourcePath): SourceFile {
   if (link) return { id, bytes: new Uint8Array(), readError: LINK_NOT_FOLLOWED };
+  let fd: number | undefined;
   try {
-    return { id, bytes: new Uint8Array(readFileSync(path)) };
+    fd = openSync(path, 'r');
+    // A file over the limit is skipped whatever it holds: its size is enough. Read, it would be held whole, and a
+    // sparse file takes no disk for any size it names (1.5 GB took the studio 10 s and 3 GB of memory to skip).
+    const { size } = fstatSync(fd);
+    if (size > DEFAULT_MAX_ARTICLE_BYTES) return { id, bytes: new Uint8Array(), size };
+    return { id, bytes: new Uint8Array(readFileSync(fd)) };
   } catch (error) {
     // One unreadable file (permissions, removed meanwhile) is skipped; the others are still built.
     return {
@@ -55,6 +70,8 @@ export function readSourceFile({ id, path, link }: SourcePath): SourceFile {
       bytes: new Uint8Array(),
       readError: (error as NodeJS.ErrnoException).code ?? String(error),
     };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

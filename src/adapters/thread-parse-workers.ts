@@ -25,6 +25,7 @@ export interface SharedFiles {
   ids: string[];
   contentTypes: (string | undefined)[];
   readErrors: (string | undefined)[];
+  sizes: (number | undefined)[];
 }
 
 /** One batch for a worker thread: it parses files by taking the next index from `next` until none is left. */
@@ -52,6 +53,8 @@ export function sharedFile(files: SharedFiles, index: number): SourceFile {
   const readError = files.readErrors[index];
   if (contentType !== undefined) file.contentType = contentType;
   if (readError !== undefined) file.readError = readError;
+  const size = files.sizes[index];
+  if (size !== undefined) file.size = size;
   return file;
 }
 
@@ -91,7 +94,7 @@ export class ThreadParseWorkers implements ParseWorkers {
     let batch: number[] = [];
     let bytes = 0;
     for (const [i, file] of files.entries()) {
-      if (file.bytes.length > limit) {
+      if ((file.size ?? file.bytes.length) > limit) {
         outcomes[i] = await here(file);
         continue;
       }
@@ -169,6 +172,7 @@ function shareFiles(files: readonly SourceFile[]): SharedFiles {
     ids: files.map((file) => file.id),
     contentTypes: files.map((file) => file.contentType),
     readErrors: files.map((file) => file.readError),
+    sizes: files.map((file) => file.size),
   };
 }
 

@@ -7,6 +7,11 @@ export interface SourceFile {
   contentType?: string;
   /** Why the file's bytes could not be read (then `bytes` is empty): it is skipped with this reason. */
   readError?: string;
+  /**
+   * The file's size when its bytes were left unread because it is over the article size limit (then `bytes` is
+   * empty): it is skipped as too large without holding it in memory.
+   */
+  size?: number;
 }
 
 /** One cleaned, normalised news article. */

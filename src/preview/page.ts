@@ -264,7 +264,8 @@ const views = {
   json: ['/digest.json', 600],
 };
 function show(name) {
-  const view = views[name] ? name : 'desktop';
+  // Own views only: a link's hash such as #constructor names an Object property, not a view.
+  const view = Object.hasOwn(views, name) ? name : 'desktop';
   const [src, width] = views[view];
   frame.src = src + (src.includes('?') ? '&' : '?') + 'build=' + version;
   frame.style.width = width + 'px';

@@ -146,7 +146,8 @@ const RENEW_TERMS_SLACK = 1000;
 
 /** The hash of a file's bytes, or why they could not be read (never a hash: hex has no space). */
 function fileHash(file: SourceFile): string {
-  return file.readError === undefined ? sha256(file.bytes) : `unreadable: ${file.readError}`;
+  if (file.readError !== undefined) return `unreadable: ${file.readError}`;
+  return file.size === undefined ? sha256(file.bytes) : `unread, ${file.size} bytes`;
 }
 
 function sha256(data: string | Uint8Array): string {

@@ -154,4 +154,27 @@ describe('digest preview studio', () => {
       await browser.close();
     }
   });
+
+  it('shows the desktop view for a link whose view name is an Object property, and its script keeps running (Chromium)', async () => {
+    // Prepare: any page can link to the studio with a hash of its choosing.
+    const browser = await launchChromium();
+    const errors: string[] = [];
+    const shown: string[] = [];
+    try {
+      for (const hash of ['constructor', '__proto__', 'toString']) {
+        // Act: each in a page of its own (going to another hash of the same page would not load it again).
+        const page = await browser.context.newPage();
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`${preview.url}#${hash}`);
+        await page.frameLocator('#frame').locator('h1').first().waitFor({ timeout: 5000 });
+        shown.push(`${await page.locator('#frame').getAttribute('data-view')} ${new URL(page.url()).hash}`);
+      }
+
+      // Assess
+      expect(errors).toEqual([]);
+      expect(shown).toEqual(['desktop #desktop', 'desktop #desktop', 'desktop #desktop']);
+    } finally {
+      await browser.close();
+    }
+  });
 });

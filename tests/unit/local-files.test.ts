@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,5 +146,40 @@ describe('readSourceFolder and links', () => {
     } finally {
       await rm(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('readSourceFolder and large files', () => {
+  it('skips a file over the article limit by its size, without reading it into memory', async () => {
+    // Prepare: sparse files (no disk used) of 200 MB and of 2 GiB + 1 byte, past what readFile can hold, as a
+    // hostile folder may carry; one just over the limit, one at it; the limit as the parser applies it.
+    await writeFile(join(dir, 'at-limit.txt'), `Story\n\n${'a'.repeat(1024 * 1024 - 7)}`);
+    await writeFile(join(dir, 'just-over.txt'), 'a'.repeat(1024 * 1024 + 1));
+    for (const [name, size] of [
+      ['sparse-200mb.txt', 200 * 1024 * 1024],
+      ['sparse-2gib.pdf', 2 ** 31 + 1],
+    ] as const) {
+      await writeFile(join(dir, name), '');
+      await truncate(join(dir, name), size);
+    }
+
+    // Act
+    const files = await readSourceFolder(dir);
+    const parsed = await parseFiles(files);
+
+    // Assess: the big ones hold no bytes, and each is skipped for its size as one that was read would be.
+    expect(files.map((f) => [f.id, f.bytes.length, f.size, f.readError])).toEqual([
+      ['at-limit.txt', 1024 * 1024, undefined, undefined],
+      ['just-over.txt', 0, 1024 * 1024 + 1, undefined],
+      ['sparse-200mb.txt', 0, 200 * 1024 * 1024, undefined],
+      ['sparse-2gib.pdf', 0, 2 ** 31 + 1, undefined],
+    ]);
+    const reasons = new Map(parsed.skipped.map((s) => [s.id, s.reason]));
+    expect(reasons.get('at-limit.txt') ?? '').not.toMatch(/byte limit/);
+    expect(reasons.get('just-over.txt')).toBe('file is 1048577 bytes, over the 1048576-byte limit');
+    expect(reasons.get('sparse-200mb.txt')).toBe('file is 209715200 bytes, over the 1048576-byte limit');
+    expect(reasons.get('sparse-2gib.pdf')).toBe(
+      'unsupported file type ".pdf"; expected one of .txt, .md, .markdown, .html, .htm, .json',
+    );
   });
 });

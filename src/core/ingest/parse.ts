@@ -82,8 +82,8 @@ async function readArticle(file: SourceFile, options: ParseOptions): Promise<Par
     );
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
-  if (file.bytes.byteLength > maxBytes)
-    return skip(`file is ${file.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`);
+  const size = file.size ?? file.bytes.byteLength;
+  if (size > maxBytes) return skip(`file is ${size} bytes, over the ${maxBytes}-byte limit`);
   const decoded = decodeText(file.bytes);
   if (!decoded.ok) return skip(decoded.reason);
   const extract = await loadExtractor();
