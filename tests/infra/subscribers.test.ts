@@ -323,9 +323,11 @@ describe('Subscribers construct without a mail domain', () => {
     // assess
     template.resourceCountIs('AWS::SES::EmailIdentity', 0);
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    // With signup off, the form is not offered: the page says signup is closed.
     expect(signup.statusCode).toBe(503);
-    expect(form.statusCode).toBe(200);
-    expect(form.body).toContain('<input type="email" name="email"');
+    expect(form.statusCode).toBe(503);
+    expect(form.body).toContain('Signup is closed');
+    expect(form.body).not.toContain('<input type="email" name="email"');
     expect(unsubscribe.statusCode).toBe(200);
     expect(unsubscribe.body).toContain('name="List-Unsubscribe" value="One-Click"');
   });
