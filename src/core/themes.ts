@@ -92,12 +92,12 @@ export function groupThemes(
 ): ThemeGroup[] {
   const settings = { ...DEFAULT_THEME_OPTIONS, ...options };
   const sorted = [...articles].sort((a, b) => compareIds(a.id, b.id));
-  const { vectors, signatures, distinctTerms } = articleVectors(sorted, settings, terms);
+  const { vectors, signatures } = articleVectors(sorted, settings, terms);
   const edges = candidateEdges(vectors, settings);
   const shared = new SharedTerms(vectors);
   const thinPair = (a: number, b: number) => {
     const count = shared.count(a, b);
-    const shorter = Math.min(distinctTerms[a] as number, distinctTerms[b] as number);
+    const shorter = Math.min(vectors.distinctTerms[a] as number, vectors.distinctTerms[b] as number);
     return count < settings.minSharedTerms || count < settings.minSharedShare * shorter;
   };
   const clusters = averageLink(
@@ -130,7 +130,7 @@ function articleVectors(
   sorted: readonly CanonicalArticle[],
   settings: Required<ThemeOptions>,
   terms: ArticleTerms,
-): { vectors: TermVectors; signatures: Set<number>[]; distinctTerms: Int32Array } {
+): { vectors: TermVectors; signatures: Set<number>[] } {
   const names = new NameReader(terms);
   const doc = new IntList();
   const kind = `theme terms ${settings.titleWeight} ${settings.nameWeight}`;
@@ -140,7 +140,7 @@ function articleVectors(
   const docs = perArticle.map((article) => article.doc);
   const signatures = perArticle.map((article) => article.signature);
   // A term found in one article only cannot link it to another; it would only dilute its vector.
-  return { vectors: termVectors(docs, terms, 2), signatures, distinctTerms: distinctCounts(docs) };
+  return { vectors: termVectors(docs, terms, 2), signatures };
 }
 
 /**
@@ -651,22 +651,6 @@ class Links {
 }
 
 /** Terms two vectors have in common, counted by marking the first's terms in a dense array. */
-/** How many distinct terms each article has, those found in it alone included. */
-function distinctCounts(docs: readonly Int32Array[]): Int32Array {
-  let largest = 0;
-  for (const doc of docs) for (const id of doc) largest = Math.max(largest, id);
-  const marks = new Int32Array(largest + 1);
-  return Int32Array.from(docs, (doc, i) => {
-    let count = 0;
-    for (const id of doc)
-      if (marks[id] !== i + 1) {
-        marks[id] = i + 1;
-        count++;
-      }
-    return count;
-  });
-}
-
 class SharedTerms {
   private readonly marks: Int32Array;
   private mark = 0;

@@ -13,6 +13,8 @@ export interface TermVectors {
   weights: Float64Array[];
   /** The ids' vocabulary: ties between equal weights are broken by the terms' text. */
   terms: Vocabulary;
+  /** How many distinct terms each document has, those left out of its vector included. */
+  distinctTerms: Int32Array;
 }
 
 /** Integer ids of terms (ArticleTerms): every id below `size`, each with its text. */
@@ -29,11 +31,13 @@ export function termVectors(docs: readonly Int32Array[], terms: Vocabulary, minD
   const df = new Int32Array(terms.size);
   // Which document last counted each term: a document counts a term once, without a set per document.
   const lastDoc = new Int32Array(terms.size).fill(-1);
+  const distinctTerms = new Int32Array(docs.length);
   docs.forEach((doc, d) => {
     for (const id of doc) {
       if (lastDoc[id] === d) continue;
       lastDoc[id] = d;
       df[id] = (df[id] as number) + 1;
+      distinctTerms[d] = (distinctTerms[d] as number) + 1;
     }
   });
   const counts = new Int32Array(terms.size);
@@ -65,5 +69,5 @@ export function termVectors(docs: readonly Int32Array[], terms: Vocabulary, minD
     ids.push(vectorIds);
     weights.push(vectorWeights);
   }
-  return { ids, weights, terms };
+  return { ids, weights, terms, distinctTerms };
 }
