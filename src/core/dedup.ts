@@ -1,12 +1,10 @@
 import type { Article, CanonicalArticle } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import {
-  hasAsciiWordsOnly,
   jaccardAtLeast,
   minHashSignature,
   SIGNATURE_LENGTH,
   shingleCount,
-  shingleHashes,
   shingleSequence,
   shingleSet,
 } from './ingest/minhash.ts';
@@ -137,22 +135,17 @@ export function collapseDuplicates(
 }
 
 /**
- * Each article's shingles in text order (`shingleSequence`), from its shared tokens when those are its
- * words. Views of one array: a typed array apiece is memory outside the heap, slow to get and to free.
+ * Each article's shingles in text order (`shingleSequence`), from its shared tokens (its words). Views of one array: a typed array apiece is memory outside the heap, slow to get and to free.
  */
 function shingleSequences(articles: readonly Article[], terms: ArticleTerms): Uint32Array[] {
-  // A text with a letter or digit beyond ASCII has words its tokens are not: its own shingles.
-  const tokens = articles.map((a) =>
-    terms.isAscii(a) || hasAsciiWordsOnly(a.text) ? terms.textTokens(a) : undefined,
-  );
+  // A text's words are its tokens (fold.ts reads both), ASCII or not.
+  const tokens = articles.map((a) => terms.textTokens(a));
   let total = 0;
-  for (const ids of tokens) if (ids) total += shingleCount(ids.length);
+  for (const ids of tokens) total += shingleCount(ids.length);
   const all = new Uint32Array(total);
   let words = new Uint32Array(1024);
   let at = 0;
-  return articles.map((article, k) => {
-    const ids = tokens[k];
-    if (!ids) return shingleHashes(article.text);
+  return tokens.map((ids) => {
     if (ids.length > words.length) words = new Uint32Array(2 * ids.length);
     for (let i = 0; i < ids.length; i++) words[i] = terms.hash(ids[i] as number);
     const count = shingleCount(ids.length);

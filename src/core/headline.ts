@@ -1,6 +1,7 @@
 import type { Article } from './article.ts';
 import { ArticleTerms, IntList, type TokenRuns } from './text/article-terms.ts';
 import { isAsciiLetter, isSpace } from './text/chars.ts';
+import { foldedLowercase, foldLetters } from './text/fold.ts';
 import { withoutDateline } from './text/sentences.ts';
 import { firstWords, isStopword, trimWhere, wordCount } from './text/tokens.ts';
 import { grown } from './text/typed-arrays.ts';
@@ -524,7 +525,8 @@ class CaseEvidence {
         return;
       }
       const token = word ?? text.slice(from, to);
-      const key = token.toLowerCase();
+      // A word beyond ASCII (`word` given) is keyed folded, so "Pérez" and "Perez" are one word's evidence.
+      const key = word === undefined ? token.toLowerCase() : foldedLowercase(token);
       if (ALL_UPPER.test(token)) this.acronyms.add(token);
       if (previous !== undefined && previousIndex === index - 1) this.pairs.add(`${previous} ${key}`);
       previous = index === 0 ? undefined : key;
@@ -594,7 +596,8 @@ class LowercaseWords {
   add(text: string, from: number, to: number, token: string | undefined, copies: number): void {
     let at: number;
     if (token !== undefined) {
-      this.texts.push(token);
+      // Folded as the capitalised words' keys are ("pérez" counts for "Pérez").
+      this.texts.push(foldLetters(token));
       at = -this.texts.length;
     } else {
       if (this.texts[this.sentence] !== text) {
@@ -703,7 +706,7 @@ function shoutedWords(articles: readonly Article[]): Set<string> {
   const words = new Set<string>();
   for (const article of articles.slice(0, CANDIDATE_ARTICLES))
     for (const text of [article.title, ...leadOf(article, 2)])
-      if (mayHaveCapitals(text)) for (const [word] of text.matchAll(CAPITALS)) words.add(word.toLowerCase());
+      if (mayHaveCapitals(text)) for (const [word] of text.matchAll(CAPITALS)) words.add(caseKey(word));
   return words;
 }
 
@@ -738,7 +741,7 @@ const NON_ASCII = /[^\0-\x7f]/;
  */
 function toSentenceCase(title: string, evidence: CaseEvidence): string {
   const tokens = title.split(SPACES);
-  const keys = tokens.map((t) => stripPunctuation(t).toLowerCase());
+  const keys = tokens.map((t) => caseKey(stripPunctuation(t)));
   const allCaps = !LOWERCASE_LETTER.test(title);
   return tokens
     .map((token, i) => {
@@ -760,6 +763,11 @@ function toSentenceCase(title: string, evidence: CaseEvidence): string {
 }
 
 const LOWERCASE_LETTER = /\p{Ll}/u;
+
+/** The key of a word's case evidence: lowercase, letters beyond ASCII folded (`foldedLowercase`). */
+function caseKey(word: string): string {
+  return NON_ASCII.test(word) ? foldedLowercase(word) : word.toLowerCase();
+}
 /** "Gov.", "St.": a capitalised abbreviation. */
 const ABBREVIATED = /^\p{Lu}\p{Ll}{0,3}\.$/u;
 
@@ -772,7 +780,7 @@ function recase(text: string, evidence: CaseEvidence): string {
     .split(SPACES)
     .map((token, i) => {
       const word = stripPunctuation(token);
-      const key = word.toLowerCase();
+      const key = caseKey(word);
       if (i > 0 && word.length >= 3 && CAPITALS_ONLY.test(word) && evidence.isShouted(key))
         return token.replace(word, key);
       if (startsWith(word, 'lower') && evidence.isLowercasedName(key))

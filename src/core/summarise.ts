@@ -193,7 +193,7 @@ function sentenceInfo(
   const readableText = withoutDateline(sentence);
   // Counted once: the readability test and most points want the same count.
   const words = readableText === sentence ? wordCountOf(sentence, tokens, terms) : wordCount(readableText);
-  if (unreadableReason(readableText, words, clues.ofText(sentence, tokens))) return info;
+  if (unreadableReason(readableText, words, clues.ofText(tokens))) return info;
   info.readable = true;
   const text = needsAntecedent(readableText) ? withoutConnective(readableText) : readableText;
   if (text !== undefined) {
@@ -236,11 +236,18 @@ class TokenClues {
     return table;
   }
 
-  /** The clues of a text's tokens, or'ed together; undefined (all clues) for a text with "İ" or the Kelvin sign (see tokenClues). */
-  ofText(text: string, tokens: Int32Array): number | undefined {
-    if (text.includes(DOTTED_CAPITAL_I) || text.includes(KELVIN_SIGN)) return undefined;
+  /**
+   * The clues of a text's tokens, or'ed together; undefined (all clues) when a token may hold a character
+   * beyond ASCII (`ArticleTerms.isFolded`): the text's tokens may not be its runs of ASCII letters and digits
+   * (see tokenClues).
+   */
+  ofText(tokens: Int32Array): number | undefined {
     let all = 0;
-    for (let i = 0; i < tokens.length; i++) all |= this.ofToken(tokens[i] as number);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as number;
+      if (this.terms.isFolded(token)) return undefined;
+      all |= this.ofToken(token);
+    }
     return all & ~KNOWN_CLUES;
   }
 
@@ -257,8 +264,6 @@ class TokenClues {
 }
 
 const KNOWN_CLUES = 0x80;
-const DOTTED_CAPITAL_I = '\u0130';
-const KELVIN_SIGN = '\u212a';
 
 /** Equal for two texts exactly when their normaliseForMatch forms are equal. */
 type MatchKey = number | string;
@@ -314,8 +319,12 @@ function sameTokens(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
+/**
+ * Whether a text has a letter, mark or digit beyond ASCII: its tokens may not be its runs of ASCII letters and
+ * digits (fold.ts folds "é" into a word, drops a combining accent, reads Han as bigrams).
+ */
 const hasNonAsciiWordChar = (text: string) => NON_ASCII.test(text) && NON_ASCII_WORD_CHAR.test(text);
-const NON_ASCII_WORD_CHAR = /(?![\0-\x7f])[\p{L}\p{N}]/u;
+const NON_ASCII_WORD_CHAR = /(?![\0-\x7f])[\p{L}\p{M}\p{N}]/u;
 
 function rank(articles: readonly Article[], options: SummariseOptions, terms: ArticleTerms): Ranking {
   const settings = { ...DEFAULT_SUMMARY_OPTIONS, ...options };

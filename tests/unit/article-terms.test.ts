@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/core/article.ts';
-import { hasAsciiWordsOnly, shingleHashes, shinglesOfWords } from '../../src/core/ingest/minhash.ts';
+import { shingleHashes, shinglesOfWords } from '../../src/core/ingest/minhash.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { contentTerms, stem, words } from '../../src/core/text/tokens.ts';
 import { parsedArticle, sourceFile } from '../support/articles.ts';
@@ -113,8 +113,11 @@ describe('ArticleTerms', () => {
     // Prepare
     const terms = new ArticleTerms();
     const [seed] = seeds() as [Article];
-    expect(hasAsciiWordsOnly(seed.text)).toBe(true);
-    expect(hasAsciiWordsOnly('Zoë')).toBe(false);
+    const accented = article(
+      'accented',
+      'Zoë Pérez and Erdoğan met in Zürich an der Straße. Москва, 北京大学。',
+      [],
+    );
     expect(terms.isAscii(article('plain', 'Plain text, 12 words.', []))).toBe(true);
     expect(terms.isAscii(article('quoted', 'The “quoted” text.', []))).toBe(false);
 
@@ -123,6 +126,10 @@ describe('ArticleTerms', () => {
 
     // Assess
     expect(fromTokens).toEqual(shingleHashes(seed.text));
+    // Beyond ASCII too: letters folded, other scripts' words, Han bigrams.
+    expect(shinglesOfWords(Uint32Array.from(terms.textTokens(accented), (id) => terms.hash(id)))).toEqual(
+      shingleHashes(accented.text),
+    );
   });
 
   it('keeps the tokens of articles of every length, one after another', () => {

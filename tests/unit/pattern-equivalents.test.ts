@@ -144,7 +144,7 @@ describe('hand-written matchers', () => {
       ..."agencies contributed subscribe rights copyright / I I’m I've me Me my My we We we’re us US our".split(
         ' ',
       ),
-      ...'Our ours i mine said told the mayor city council met é_ _ ſ “ ” " , . é x 2'.split(' '),
+      ...'Our ours i mine said told the mayor city council met é_ _ ſ “ ” " , . é x 2 Ⅰ ² ’'.split(' '),
       ...['seen in', 'read more', 'sign up for', 'reporting by', 'follow us', 'share this'],
     ];
     let seed = 7;
@@ -159,8 +159,14 @@ describe('hand-written matchers', () => {
       const inner = Array.from({ length: pick(lengths) }, () => `${pick(pieces)}${pick(separators)}`);
       return `The mayor ${inner.join('')} today.`;
     });
+    const terms = new ArticleTerms();
     const differing = sentences.filter((sentence) => {
-      const clues = words(sentence).reduce((all, token) => all | tokenClues(token), 0);
+      // As the summariser gives them: none (every pattern runs) for a text with a token read from a run with a
+      // letter beyond ASCII ("é", "ſ"), which folds it into a word.
+      const tokens = terms.tokens(sentence);
+      const clues = tokens.some((token) => terms.isFolded(token))
+        ? undefined
+        : Array.from(tokens, (token) => tokenClues(terms.text(token))).reduce((all, clue) => all | clue, 0);
       return unreadableReason(sentence, undefined, clues) !== unreadableReason(sentence);
     });
     expect(differing).toEqual([]);

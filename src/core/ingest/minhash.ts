@@ -1,5 +1,7 @@
 // MinHash signatures of word shingles, for near-duplicate detection. Deterministic: fixed seeds, no Math.random.
+
 import { FNV_OFFSET, FNV_PRIME } from '../text/fnv.ts';
+import { classAt, forEachToken, NOT_TOKEN } from '../text/fold.ts';
 
 /** Words per shingle: long enough that two outlets' own wording rarely shares one. */
 export const SHINGLE_WORDS = 5;
@@ -18,17 +20,6 @@ const SEED = 0x5eedd16e;
 export function shingleHashes(text: string): Uint32Array {
   return shinglesOfWords(wordHashes(text));
 }
-
-/**
- * Whether a text's words are its tokens (ArticleTerms, `words` in tokens.ts): no letter or digit beyond
- * ASCII, so `shinglesOfWords` of its tokens' hashes is `shingleHashes(text)`.
- */
-export function hasAsciiWordsOnly(text: string): boolean {
-  // Most texts have a few non-ASCII runs (quotes, dashes): only those are tested for letters.
-  return !text.match(NON_ASCII_RUN)?.some((run) => WORD_CHAR.test(run));
-}
-
-const NON_ASCII_RUN = /[^\0-\x7f]+/g;
 
 /** The set of word shingles of a text given as its words' FNV-1a hashes, each as a 32-bit hash, sorted. */
 export function shinglesOfWords(words: Uint32Array): Uint32Array {
@@ -190,11 +181,10 @@ export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number
   return shared / (total - shared) >= threshold;
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
 /**
- * FNV-1a hash of each lower-cased word (a run of letters and digits), computed while scanning the text so
- * no word string is built: dedup reads every article of a run.
+ * FNV-1a hash of each word, the text's tokens (`words` in tokens.ts, fold.ts): in ASCII text, computed while
+ * scanning the text so no word string is built (dedup reads every article of a run); a text with a token
+ * character beyond ASCII is read by fold.ts.
  */
 function wordHashes(text: string): Uint32Array {
   const hashes: number[] = [];
@@ -207,9 +197,8 @@ function wordHashes(text: string): Uint32Array {
       if (c >= 65 && c <= 90) c += 32;
       wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
     } else {
-      const char = text.charAt(i);
-      wordChar = WORD_CHAR.test(char);
-      if (wordChar) c = char.toLowerCase().charCodeAt(0);
+      if (classAt(text, i) !== NOT_TOKEN) return foldedWordHashes(text);
+      wordChar = false;
     }
     if (wordChar) {
       if (!inWord) h = FNV_OFFSET;
@@ -221,6 +210,17 @@ function wordHashes(text: string): Uint32Array {
     }
   }
   if (inWord) hashes.push(h >>> 0);
+  return Uint32Array.from(hashes);
+}
+
+/** `wordHashes` of a text with token characters beyond ASCII: each token's string hashed. */
+function foldedWordHashes(text: string): Uint32Array {
+  const hashes: number[] = [];
+  forEachToken(text, 0, text.length, (token) => {
+    let h = FNV_OFFSET;
+    for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
+    hashes.push(h >>> 0);
+  });
   return Uint32Array.from(hashes);
 }
 

@@ -1,6 +1,7 @@
 import type { Article } from '../article.ts';
 import { isSpace } from './chars.ts';
 import { FNV_OFFSET, FNV_PRIME } from './fnv.ts';
+import { CJK, classAt, cutsToken, NOT_TOKEN, readRun, WORD } from './fold.ts';
 import { isContentToken, isStopword, stem as porterStem } from './tokens.ts';
 import { grown, placeInTable } from './typed-arrays.ts';
 
@@ -30,8 +31,9 @@ export interface WordVisitor {
  * The one pass over the text of a build: every article is tokenised once, and every token, stem and term
  * is an integer id in one per-build vocabulary, shared by dedup, themes, labels and summaries.
  *
- * - A **token** is what `words(text)` in tokens.ts gives: a lowercase run of a-z0-9 (`tokens(text)[i]` is
- *   the id of `words(text)[i]`).
+ * - A **token** is what `words(text)` in tokens.ts gives: a lowercase run of a-z0-9 in ASCII text, and beyond
+ *   it a run of letters and digits with diacritics folded ("Erdoğan" is "erdogan"), or a bigram of a Han or
+ *   Kana run (fold.ts); `tokens(text)[i]` is the id of `words(text)[i]`.
  * - `stem(token)` is the id of its Porter stem (`stem` in tokens.ts); `contentTerm(token)` the id of the
  *   term `contentTerms` in tokens.ts keeps for it, or -1 when it keeps none (stopword, one character, a
  *   number of up to 3 digits). So `contentTerms(text)` is `contentTermIds(tokens(text))` mapped through `text`.
@@ -73,6 +75,8 @@ export class ArticleTerms {
   private contents = new Int32Array(1024).fill(UNKNOWN);
   /** Whether each id is a stopword: STOPWORD, NOT_STOPWORD, or UNKNOWN_STOPWORD until first asked. */
   private stopwords = new Uint8Array(1024);
+  /** 1 for each id read as a token of a run with a token character beyond ASCII (`isFolded`). */
+  private folded = new Uint8Array(1024);
   /**
    * Open-addressing table of the short ids: strings of 1 to SHORT_LENGTH characters a-z0-9 (nearly every
    * token), keyed by their exact code (`highs[id]`, `lows[id]`), so finding one compares two numbers, not
@@ -217,6 +221,15 @@ export class ArticleTerms {
     return term;
   }
 
+  /**
+   * Whether a token was ever read from a run with a token character beyond ASCII ("cafe" from "café", any
+   * Cyrillic word or Han bigram): a text none of whose tokens was is read as its ASCII runs of letters and
+   * digits (a token is not flagged by its text, so "cafe" written plain may be flagged too).
+   */
+  isFolded(token: number): boolean {
+    return this.folded[token] === 1;
+  }
+
   /** Whether a token is a stopword (stopwords.ts). */
   isStopword(token: number): boolean {
     let known = this.stopwords[token] as number;
@@ -247,10 +260,10 @@ export class ArticleTerms {
    * most `maxWords` of them, with the range of its tokens each holds: `tokens[offset ..]` are `tokens(text)`
    * (a sentence's run, `sentenceTokens`), and `visitor.word(start, end, from, to)` gets the word
    * `text.slice(start, end)` and its tokens `tokens[offset + from .. offset + to - 1]`. Returns how many
-   * words it visited: with no visitor, only counts them. No string is built, and no character of a token is
-   * read twice: a token is stepped over whole, as its characters are those of its text, each in its place
-   * (lowercasing keeps every character's place but for U+0130 "İ", which becomes "i" and a combining dot: the
-   * dot ends the token).
+   * words it visited: with no visitor, only counts them. No string is built for an ASCII token, and no
+   * character of one is read twice: it is stepped over whole, as its characters are those of its text, each
+   * in its place. A run with characters beyond ASCII (folded, or CJK bigrams) is read again (`readRun`), and
+   * so is a token that some text spells with more or fewer characters than it has ("Straße").
    */
   forEachWord(
     text: string,
@@ -270,9 +283,20 @@ export class ArticleTerms {
       const from = token;
       while (i < length) {
         const c = text.charCodeAt(i);
-        if (isTokenCode(c)) i += this.lengths[tokens[offset + token++] as number] as number;
-        else if (isSpace(c)) break;
-        else i++;
+        if (c < 128) {
+          if (DIGIT[c] !== 0) {
+            const tokenLength = this.lengths[tokens[offset + token++] as number] as number;
+            // 0: a token some text spells with more or fewer characters ("strasse" for "Straße"): read its run.
+            i = tokenLength !== 0 ? i + tokenLength : readRun(text, i, length, NO_TOKEN);
+          } else if (c === 32 || (c >= 9 && c <= 13)) break;
+          else i++;
+        } else if (isSpace(c)) break;
+        else if (classAt(text, i) !== NOT_TOKEN) {
+          // Counted outside: a closure over `token` would keep it off the registers for the whole loop.
+          runTokens = 0;
+          i = readRun(text, i, length, countToken);
+          token += runTokens;
+        } else i++;
       }
       visitor?.word(start, i, from, token);
       words++;
@@ -295,14 +319,12 @@ export class ArticleTerms {
     const runs = this.room(2 * sentences.length);
     const starts = runs.subarray(0, sentences.length);
     const ends = runs.subarray(sentences.length);
-    // Lowercasing moves offsets only past an İ (to "i̇"): then the sentences are not looked for.
-    const aligned = !text.includes(DOTTED_CAPITAL_I_TEXT);
     let ascii = ASCII;
     let cursor = 0;
     sentences.forEach((sentence, i) => {
-      const at = aligned ? text.indexOf(sentence, cursor) : -1;
+      const at = text.indexOf(sentence, cursor);
       const end = at + sentence.length;
-      if (at >= 0 && !isTokenCode(text.charCodeAt(at - 1)) && !isTokenCode(text.charCodeAt(end))) {
+      if (at >= 0 && !cutsAt(text, at, at - 1) && !cutsAt(text, end, end)) {
         ascii &= this.scan(text, ids, cursor, at);
         starts[i] = ids.length;
         ascii &= this.scan(text, ids, at, end);
@@ -357,21 +379,12 @@ export class ArticleTerms {
    * ASCII, else 0.
    */
   private scan(text: string, out: IntList, from = 0, to = text.length): number {
-    const read = out.length;
-    const found = this.scanAscii(text, from, to, out);
-    if (found !== LOWERCASE_FIRST) return found;
-    // A character lowercases to a token character (İ, the Kelvin sign): read the lowercased text instead.
-    // The tokens read so far come again first, in the same order, so ids stay in order of first sight.
-    out.length = read;
-    const lower = text.slice(from, to).toLowerCase();
-    this.scanAscii(lower, 0, lower.length, out);
-    return 0;
+    return this.scanAscii(text, from, to, out);
   }
 
   /**
-   * `scan` of a text whose token characters are all ASCII, lowercased as read: no lowercased copy of the
-   * text, and a token's short code is built as it is read. Returns LOWERCASE_FIRST, part way, on a
-   * character that lowercases to a token character.
+   * `scan`, lowercasing ASCII as read: no lowercased copy of the text, and a token's short code is built as
+   * it is read. A run with a token character beyond ASCII is read by `readRun` (fold.ts) instead.
    */
   private scanAscii(text: string, from: number, to: number, out: IntList): number {
     let ascii = ASCII;
@@ -381,8 +394,11 @@ export class ArticleTerms {
       let digit = c < 128 ? (DIGIT[c] as number) : 0;
       if (digit === 0) {
         if (c >= 128) {
-          if (c === DOTTED_CAPITAL_I || c === KELVIN_SIGN) return LOWERCASE_FIRST;
           ascii = 0;
+          if (classAt(text, i, to) !== NOT_TOKEN) {
+            i = this.readRun(text, i, to, out);
+            continue;
+          }
         }
         i++;
         continue;
@@ -397,6 +413,12 @@ export class ArticleTerms {
         c = ++i < to ? text.charCodeAt(i) : 0;
         digit = c < 128 ? (DIGIT[c] as number) : 0;
       } while (digit !== 0);
+      // A word character beyond ASCII goes on with the token ("Erdoğan"): its run is read whole.
+      if (c >= 128 && classAt(text, i, to) === WORD) {
+        ascii = 0;
+        i = this.readRun(text, start, to, out);
+        continue;
+      }
       out.push(
         i - start <= SHORT_LENGTH
           ? this.shortId(high, low, text, start, i)
@@ -404,6 +426,22 @@ export class ArticleTerms {
       );
     }
     return ascii;
+  }
+
+  /**
+   * Appends the ids of the tokens of the run at `text[start]` (`readRun` in fold.ts), and returns where it
+   * ends. A word token whose run is longer or shorter than it has length 0 from then on (`forEachWord`).
+   */
+  private readRun(text: string, start: number, to: number, out: IntList): number {
+    let word = -1;
+    const end = readRun(text, start, to, (token) => {
+      word = this.id(token);
+      this.folded[word] = 1;
+      out.push(word);
+    });
+    if (word >= 0 && classAt(text, start, to) !== CJK && this.lengths[word] !== end - start)
+      this.lengths[word] = 0;
+    return end;
   }
 
   /**
@@ -489,6 +527,7 @@ export class ArticleTerms {
     this.stems = grown(this.stems, size, UNKNOWN);
     this.contents = grown(this.contents, size, UNKNOWN);
     this.stopwords = grown(this.stopwords, size);
+    this.folded = grown(this.folded, size);
     this.highs = grown(this.highs, size);
     this.lows = grown(this.lows, size);
   }
@@ -561,8 +600,14 @@ const STOPWORD = 2;
 const ASCII = 1;
 /** `starts` and `ends` of a sentence not found in the body, until it is read. */
 const NOT_FOUND = -1;
-/** What `scanAscii` returns when the text must be lowercased first. */
-const LOWERCASE_FIRST = -1;
+/** A `readRun` visitor that does nothing. */
+const NO_TOKEN = () => {};
+/** Tokens `countToken` has counted since last set to 0. */
+let runTokens = 0;
+/** A `readRun` visitor that counts the tokens in `runTokens`. */
+const countToken = () => {
+  runTokens++;
+};
 
 /**
  * A short code is a string's digits in base RADIX, HALF characters to a number: `high` holds the first
@@ -581,14 +626,15 @@ for (let c = 0; c < 26; c++) {
 for (let c = 0; c < 10; c++) DIGIT[48 + c] = 27 + c;
 /** Or'ed into an ASCII letter or digit, lowercases it. */
 const LOWERCASE_BIT = 0x20;
-/** The only characters beyond ASCII that lowercase to a token character: İ to "i̇", K to "k". */
-const DOTTED_CAPITAL_I = 0x130;
-const DOTTED_CAPITAL_I_TEXT = String.fromCharCode(DOTTED_CAPITAL_I);
-const KELVIN_SIGN = 0x212a;
 
-/** Whether a character of a text is one of a token once lowercased. */
-function isTokenCode(c: number): boolean {
-  return c < 128 ? DIGIT[c] !== 0 : c === DOTTED_CAPITAL_I || c === KELVIN_SIGN;
+/**
+ * Whether a sentence edge between `text[at - 1]` and `text[at]` may cut a token, by the character outside the
+ * sentence (`text[outside]`, NaN outside the text): an ASCII letter or digit may; one beyond ASCII when
+ * it and the character inside are of one run (`cutsToken`).
+ */
+function cutsAt(text: string, at: number, outside: number): boolean {
+  const c = text.charCodeAt(outside);
+  return c < 128 ? DIGIT[c] !== 0 : c >= 128 && cutsToken(text, at);
 }
 
 /** The table slot of a short code. */

@@ -1,4 +1,4 @@
-import { stem, words } from './tokens.ts';
+import { stem } from './tokens.ts';
 
 export interface RougeOptions {
   /** Both the summary and each reference are cut to this many tokens. */
@@ -40,9 +40,13 @@ export function rougeN(
   return { recall, precision, f1 };
 }
 
-/** Cuts at `limit` whitespace-separated words before tokenising, as ROUGE-1.5.5 `-l` does. */
+/**
+ * Cuts at `limit` whitespace-separated words before tokenising, as ROUGE-1.5.5 `-l` does. Tokens are ROUGE's
+ * own, lowercase runs of a-z0-9 (not `words` in tokens.ts, which folds letters beyond ASCII): "café" is "caf".
+ */
 function tokens(text: string, limit: number): string[] {
-  return words(text.trim().split(/\s+/).slice(0, limit).join(' ')).map(stem);
+  const kept = text.trim().split(/\s+/).slice(0, limit).join(' ');
+  return (kept.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(stem);
 }
 
 function ngramCounts(tokens: readonly string[], n: number): Map<string, number> {

@@ -59,10 +59,11 @@ export const FIRST_PERSON_CLUE = 2;
 const ALL_CLUES = KEYWORD_CLUE | FIRST_PERSON_CLUE;
 
 /**
- * What a token (a lowercase run of a-z0-9, as `words` in tokens.ts gives) tells unreadableReason before it
+ * What a token (of ASCII text: a lowercase run of a-z0-9, as `words` in tokens.ts gives) tells unreadableReason before it
  * reads the text: a pattern none of whose words is among a text's tokens cannot match it, and is not run.
- * Or'ed over the tokens of the text, or of a text it is a piece of, cut between tokens. Not for a text with
- * "İ" or the Kelvin sign: they lowercase to letters that join a token, where the patterns see a word's edge.
+ * Or'ed over the tokens of the text, or of a text it is a piece of, cut between tokens. Not for a text with a
+ * letter, mark or digit beyond ASCII: it joins a token (folded: "İ" is "i", "é" is "e"), where the patterns
+ * see a word's edge.
  */
 export function tokenClues(token: string): number {
   return (

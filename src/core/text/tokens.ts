@@ -1,20 +1,33 @@
 import { stemmer } from 'stemmer';
 import { isSpace } from './chars.ts';
+import { forEachToken } from './fold.ts';
 import { STOPWORDS } from './stopwords.ts';
 
 const stems = new Map<string, string>();
 
-/** Lowercase a-z0-9 tokens, the tokenisation ROUGE uses. */
+/**
+ * The tokens of a text: lowercase runs of a-z0-9 in ASCII text (the tokenisation ROUGE uses); beyond ASCII,
+ * letters with diacritics folded to their base letters, other scripts' letters and digits in runs, Han and
+ * Kana runs as bigrams (fold.ts).
+ */
 export function words(text: string): string[] {
+  if (NON_ASCII.test(text)) {
+    const tokens: string[] = [];
+    forEachToken(text, 0, text.length, (token) => tokens.push(token));
+    return tokens;
+  }
   return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
 
-/** Porter stem of a lowercase token; tokens of 3 characters or fewer are kept as they are (ROUGE-1.5.5 style). */
+/**
+ * Porter stem of a lowercase token; tokens of 3 characters or fewer are kept as they are (ROUGE-1.5.5 style),
+ * and so are tokens with a character beyond ASCII (another script's word: the stemmer knows English only).
+ */
 export function stem(token: string): string {
   if (token.length <= 3) return token;
   let stemmed = stems.get(token);
   if (stemmed === undefined) {
-    stemmed = stemmer(token);
+    stemmed = NON_ASCII.test(token) ? token : stemmer(token);
     // Bounded so a 10,000-article run cannot grow the memo without limit.
     if (stems.size < 200_000) stems.set(token, stemmed);
   }
