@@ -5,7 +5,6 @@ import { hasOverlongWord } from '../../src/core/ingest/clean.ts';
 import { capitalisedWords, WordCases } from '../../src/core/summarise.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { needsAntecedent, tokenClues, unreadableReason } from '../../src/core/text/sentences.ts';
-import { words } from '../../src/core/text/tokens.ts';
 
 /** Characters whose classes the replaced patterns tell apart: ASCII, Latin-1, case oddities, astral, surrogates. */
 const ALPHABET = [

@@ -2,10 +2,12 @@
 // terms of their own (Han and Kana as bigrams), so articles in any spelling or script cluster by what they say.
 import { describe, expect, it } from 'vitest';
 import type { CanonicalArticle } from '../../src/core/article.ts';
+import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { headlineFor } from '../../src/core/headline.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
+import { readsAsEnglish, unreadableReason } from '../../src/core/text/sentences.ts';
 import { groupThemes } from '../../src/core/themes.ts';
-import { article } from '../support/articles.ts';
+import { article, textFile } from '../support/articles.ts';
 
 const members = (articles: CanonicalArticle[]) =>
   groupThemes(articles)
@@ -176,5 +178,81 @@ describe('other scripts', () => {
       'नई',
       'दिल्ली',
     ]);
+  });
+});
+
+describe('readability beyond English', () => {
+  it('applies the English tests only to a sentence that reads as English', () => {
+    // Assess: ASCII text, and text with a letter beyond ASCII and at least 15% English stopwords, reads as English.
+    expect(readsAsEnglish('Obama won.')).toBe(true);
+    expect(readsAsEnglish('Traian Băsescu said on Monday that the Romanian government would resign.')).toBe(
+      true,
+    );
+    expect(readsAsEnglish('Traian Băsescu, Romanian president, in Bucharest.')).toBe(true);
+    expect(readsAsEnglish('Le président de la République a annoncé mardi une réforme des retraites.')).toBe(
+      false,
+    );
+    expect(readsAsEnglish('Угроза цунами для побережья Камчатки отменена, пострадавших нет.')).toBe(false);
+    expect(readsAsEnglish('据当地政府通报，地震已造成十四人受伤，部分房屋倒塌。')).toBe(false);
+  });
+
+  it.each([
+    ['Угроза цунами для побережья Камчатки отменена, пострадавших нет.', undefined],
+    ['據當地政府通報，地震已造成十四人受傷，部分房屋倒塌。', undefined],
+    ['«Мы восстановим город», — сказал мэр Петропавловска-Камчатского.', undefined],
+    ['Le président de la République a annoncé mardi une réforme des retraites.', undefined],
+    // Another language's fragments and questions are still found.
+    ['пострадавших нет, сообщили в министерстве по чрезвычайным ситуациям.', 'fragment'],
+    ['据当地政府通报，地震已造成十四人受伤，部分房屋倒塌', 'fragment'],
+    ['地震', 'fragment'],
+    ['地震已造成多少人受伤，部分房屋是否倒塌？', 'question'],
+    // English with a name beyond ASCII keeps the English tests.
+    ['Traian Băsescu, Romanian president, in Bucharest.', 'caption'],
+    ['traian Băsescu said on Monday that the government would resign.', 'fragment'],
+  ])('%s: %s', (sentence, reason) => {
+    expect(unreadableReason(sentence)).toBe(reason);
+  });
+
+  it('gives a Russian and a Chinese theme, built from files, points that cite their articles', async () => {
+    // Prepare
+    const files = [
+      textFile(
+        'ru1.txt',
+        'Землетрясение магнитудой 7,0 произошло у побережья Камчатки\n\nЗемлетрясение магнитудой 7,0 произошло в среду у восточного побережья Камчатки, сообщили сейсмологи. Жители Петропавловска-Камчатского выбежали на улицы, в нескольких домах треснули стены. Угроза цунами была объявлена для побережья Камчатки и отменена через час.\n',
+      ),
+      textFile(
+        'ru2.txt',
+        'Мощное землетрясение у Камчатки: угроза цунами отменена\n\nВ среду у побережья Камчатки произошло мощное землетрясение магнитудой 7,0. По данным сейсмологов, очаг находился на глубине 40 километров, толчки ощущались в Петропавловске-Камчатском. Угроза цунами для побережья Камчатки отменена, пострадавших нет.\n',
+      ),
+      textFile(
+        'zh1.txt',
+        '四川雅安发生6.1级地震\n\n中国地震台网测定，四川雅安市芦山县周三凌晨发生6.1级地震，震源深度17公里。地震造成芦山县多处房屋倒塌，目前已有十四人受伤。四川省已派出救援队伍赶赴芦山县灾区。\n',
+      ),
+      textFile(
+        'zh2.txt',
+        '芦山县6.1级地震 救援队伍赶赴灾区\n\n周三凌晨，四川雅安市芦山县发生6.1级地震，成都等地震感明显。据当地政府通报，地震已造成十四人受伤，部分房屋倒塌。消防救援队伍连夜赶赴芦山县灾区搜救。\n',
+      ),
+    ];
+
+    // Act
+    const digest = await buildDigest(files, { now: () => new Date(0) });
+
+    // Assess: two themes, one per language, each citing both its articles in points quoted from them.
+    expect(digest.skipped).toEqual([]);
+    const themes = digest.themes.map((theme) => ({
+      articles: theme.articles.map((a) => a.id).sort(),
+      cited: [...new Set(theme.points.flatMap((p) => p.sources))].sort(),
+      points: theme.points.length,
+    }));
+    expect(themes.map((t) => t.articles).sort()).toEqual([
+      ['ru1.txt', 'ru2.txt'],
+      ['zh1.txt', 'zh2.txt'],
+    ]);
+    for (const theme of themes) {
+      expect(theme.points).toBeGreaterThanOrEqual(2);
+      expect(theme.cited).toEqual(theme.articles);
+    }
+    const bodies = files.map((f) => new TextDecoder().decode(f.bytes)).join('\n');
+    for (const point of digest.themes.flatMap((t) => t.points)) expect(bodies).toContain(point.text);
   });
 });

@@ -30,8 +30,9 @@ export type FormatExtractor = (text: string) => Extracted | Promise<Extracted>;
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
 /** What a BULLET opens with: a line that opens otherwise is not tested against it. */
 const BULLET_OPENERS = '-*+•·▪◦‣0123456789';
-const SENTENCE_END = '.!?…:;';
-const CLOSING = '"\'”’)]';
+/** Stops that end a sentence, Chinese and Japanese ones (which the sentence splitter reads too) included. */
+const SENTENCE_END = '.!?…:;。！？';
+const CLOSING = '"\'”’)]」』）';
 
 /**
  * Whether a line ends like a sentence: a stop, then any closing quotes or brackets ("… rules.", "… today.”").

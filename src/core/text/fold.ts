@@ -234,3 +234,25 @@ export function foldLetters(word: string): string {
   }
   return out;
 }
+
+/**
+ * Whether a text has a token character beyond ASCII (a letter, mark or digit of any script but a-z0-9).
+ * Only the characters beyond ASCII are looked at.
+ */
+export function hasTokenCharBeyondAscii(text: string): boolean {
+  BEYOND_ASCII.lastIndex = 0;
+  for (let found = BEYOND_ASCII.exec(text); found; found = BEYOND_ASCII.exec(text))
+    if (classAt(text, found.index) !== NOT_TOKEN) return true;
+  return false;
+}
+
+/** How many Han, Hiragana and Katakana characters a text has. */
+export function cjkCharacters(text: string): number {
+  let count = 0;
+  BEYOND_ASCII.lastIndex = 0;
+  for (let found = BEYOND_ASCII.exec(text); found; found = BEYOND_ASCII.exec(text))
+    if (classAt(text, found.index) === CJK) count++;
+  return count;
+}
+
+const BEYOND_ASCII = /[^\0-\x7f]/g;

@@ -1,14 +1,21 @@
 import { isAsciiLetter, isSpace } from './chars.ts';
+import { cjkCharacters, hasTokenCharBeyondAscii } from './fold.ts';
 import { STOPWORDS } from './stopwords.ts';
-import { wordCount } from './tokens.ts';
+import { words as tokensOf, wordCount } from './tokens.ts';
 
 /**
  * Why a sentence cannot stand alone as a summary point, or undefined when it can. `words` is its
  * wordCount, when the caller has counted it already; `clues` the `tokenClues` of its tokens or'ed together,
- * when the caller has its tokens (see there).
+ * when the caller has its tokens and none has a character beyond ASCII (see there).
+ *
+ * The tests that read English (a capital at the start, a full stop or "!" at the end, a verb from a word
+ * list for a short sentence) apply only to a sentence that reads as English (`readsAsEnglish`). Another
+ * sentence must not start with a lowercase letter (a caseless script passes), must end on a full stop or
+ * "!" of its script (。！ । ۔ too), and its length counts a word per two Han or Kana characters.
  */
-export function unreadableReason(sentence: string, words?: number, clues = ALL_CLUES): string | undefined {
+export function unreadableReason(sentence: string, words?: number, givenClues?: number): string | undefined {
   const text = sentence.trim();
+  const clues = givenClues ?? ALL_CLUES;
   if ((opensWith(text, DATE_WORDS, endsLetters) && DATELINE.test(text)) || DATE_STAMP.test(text))
     return 'dateline';
   // Cheap keyword tests first: the full patterns are slow and rarely match; most sentences have no keyword.
@@ -23,15 +30,17 @@ export function unreadableReason(sentence: string, words?: number, clues = ALL_C
       return 'byline';
     if (PROMPT_HINT.test(text) && PROMPT.test(text)) return 'prompt';
   }
-  const finalMark = lastBeforeClosing(text);
-  if (finalMark === '?') return 'question';
-  const wordTotal = words ?? wordCount(text);
+  // Clues are given only for a text of ASCII letters: English (most texts, not read again here).
+  const english = givenClues !== undefined || readsAsEnglish(text);
+  const finalMark = english ? lastBeforeClosing(text) : lastBeforeClosingAny(text);
+  if (finalMark === '?' || (!english && finalMark === '？')) return 'question';
+  const wordTotal = (words ?? wordCount(text)) + (english ? 0 : Math.floor(cjkCharacters(text) / 2));
   if (wordTotal > MAX_WORDS) return 'run-on';
   const quoted = QUOTE_MARK.test(text);
   if (
     wordTotal < MIN_WORDS ||
-    !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) ||
-    !(finalMark === '.' || finalMark === '!') ||
+    (english ? !/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text) : OTHER_LOWERCASE_START.test(text)) ||
+    !(english ? finalMark === '.' || finalMark === '!' : OTHER_SENTENCE_END.includes(finalMark)) ||
     opensWith(text, SUBJECTLESS_OPENERS, isSpace) ||
     (finalMark === '.' && mayEndOnAbbreviation(text) && ABBREVIATION_END.test(text)) ||
     (quoted && !quotesBalanced(text))
@@ -48,9 +57,30 @@ export function unreadableReason(sentence: string, words?: number, clues = ALL_C
   if (!(quoted ? speakerNamed(text, mayBeFirstPerson) : !(mayBeFirstPerson && FIRST_PERSON.test(text))))
     return 'unattributed quote';
   if (isAllCaps(text) || isTitleCase(text)) return 'headline';
-  if (wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text))) return 'caption';
+  if (english && wordTotal <= MAX_CAPTION_WORDS && (!hasVerb(text) || isPresentTenseCaption(text)))
+    return 'caption';
   return undefined;
 }
+
+/**
+ * Whether a sentence reads as English, for the tests that read English words and case: one without a
+ * letter, mark or digit beyond ASCII does; one with does when at least ENGLISH_STOPWORD_SHARE of its tokens
+ * are English stopwords ("Traian Băsescu said on Monday ..." does; a French, Russian or Chinese one does not).
+ */
+export function readsAsEnglish(text: string): boolean {
+  if (!hasTokenCharBeyondAscii(text)) return true;
+  const tokens = tokensOf(text);
+  let stopwords = 0;
+  for (const token of tokens) if (STOPWORDS.has(token)) stopwords++;
+  return stopwords >= ENGLISH_STOPWORD_SHARE * tokens.length;
+}
+
+/** English sentences have 40-50% stopwords, a caption with a name ("Traian Băsescu, Romanian president, in Bucharest.") 17%, French or German ones under 10%. */
+const ENGLISH_STOPWORD_SHARE = 0.15;
+/** A sentence of another language opening in lowercase (after an opening quote or bracket) is a fragment. */
+const OTHER_LOWERCASE_START = /^["'“‘(«„「『]?\p{Ll}/u;
+/** The full stops and exclamation marks that end a sentence of another language. */
+const OTHER_SENTENCE_END = ['.', '!', '。', '！', '．', '।', '۔'];
 
 /** A bit of `tokenClues`: the token may be (part of) a keyword ANY_HINT finds. */
 export const KEYWORD_CLUE = 1;
@@ -95,6 +125,14 @@ function lastBeforeClosing(text: string): string {
 }
 
 const CLOSING = `"'”’)`;
+
+/** `lastBeforeClosing` with the closing marks of other languages too (»」』）). */
+function lastBeforeClosingAny(text: string): string {
+  const last = text.charAt(text.length - 1);
+  return last !== '' && OTHER_CLOSING.includes(last) ? text.charAt(text.length - 2) : last;
+}
+
+const OTHER_CLOSING = `"'”’)»」』）`;
 
 /** "U.S.", "Gen.": a capital, or a short word starting with one, right before the final full stop. */
 function mayEndOnAbbreviation(text: string): boolean {
