@@ -30,12 +30,14 @@ function digestCli(env: Record<string, string>, ...args: string[]): Promise<Run>
   });
 }
 
-/** stderr without the SDK's notice that its later versions need a newer Node. */
-const said = (run: Run) =>
-  run.stderr
-    .split('\n')
-    .filter((line) => line.startsWith('digest:'))
-    .join('\n');
+/** What the command said: all of stderr, the SDK's notice about Node versions included were it shown (it is not). */
+const said = (run: Run) => run.stderr.trimEnd();
+
+/** Notices the AWS SDK prints of the running Node's version (on Node 20 and 21, as of SDK 3.981). */
+const nodeVersionNotices = (run: Run) => run.stderr.split('NodeVersionSupportWarning').length - 1;
+
+/** The SDK of this project still notices Node 20 and 21 (its later versions need Node 22). */
+const sdkNoticesThisNode = Number(process.versions.node.split('.')[0]) < 22;
 
 describe('digest commands that reach AWS, when AWS cannot be reached', () => {
   let home: string;
@@ -76,5 +78,29 @@ describe('digest commands that reach AWS, when AWS cannot be reached', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(said(run)).toBe('digest: AWS cannot be reached (connect ECONNREFUSED 127.0.0.1:9)');
+  });
+
+  it("prints the AWS SDK's notice about Node versions at most once, and not unless asked, but other warnings", async () => {
+    // Prepare: a warning of another kind, emitted in the process before the command runs.
+    const env = {
+      HOME: home,
+      NODE_OPTIONS: "--import=data:text/javascript,process.emitWarning('another-kind-of-warning')",
+    };
+    const args = ['edits', 'digest-20261123T0700Z', ...resources];
+
+    // Act
+    const plain = await digestCli(env, ...args);
+    const asked = await digestCli(
+      { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' },
+      ...args,
+    );
+
+    // Assess
+    expect(plain.code).toBe(1);
+    expect(nodeVersionNotices(plain)).toBe(0);
+    expect(plain.stderr).toContain('Warning: another-kind-of-warning');
+    expect(asked.code).toBe(1);
+    expect(nodeVersionNotices(asked)).toBe(sdkNoticesThisNode ? 1 : 0);
+    expect(asked.stderr).toContain('Warning: another-kind-of-warning');
   });
 });
