@@ -116,6 +116,58 @@ describe('digest build', () => {
     expect(badMax.code).not.toBe(0);
     expect(badMax.stderr).toContain('--max-themes 0 is not a whole number of at least 1');
   });
+  it('fails, naming the folder and how many files were skipped, when every file is skipped; build and summarize alike', async () => {
+    // Prepare: a binary .txt, a .pdf, an empty .md and a hidden file, which is never read.
+    const input = await mkdtemp(join(work, 'unreadable-'));
+    await writeFile(join(input, 'a.txt'), Buffer.from([0x00, 0x01, 0x02, 0x41]));
+    await writeFile(join(input, 'b.pdf'), '%PDF-1.7');
+    await writeFile(join(input, 'c.md'), '');
+    await writeFile(join(input, '.notes.txt'), 'An editor note that is not an article.');
+    const out = join(work, 'unreadable-out');
+
+    // Act
+    const [build, summary] = await Promise.all([
+      digestCli('build', '--input', input, '--out', out),
+      digestCli('summarize', '--input', input),
+    ]);
+
+    // Assess: a non-zero exit with each file's reason and one line naming the folder and the count; nothing
+    // written to --out.
+    const error = `digest: input folder ${input} has no article to read: all 3 of its files were skipped, each for the reason in its warning above`;
+    for (const run of [build, summary]) {
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd().split('\n')).toEqual([
+        'warning: skipped a.txt: binary content (NUL bytes); expected UTF-8 text',
+        'warning: skipped b.pdf: unsupported file type ".pdf"; expected one of .txt, .md, .markdown, .html, .htm, .json',
+        'warning: skipped c.md: empty file',
+        error,
+      ]);
+    }
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails the same way for a folder of one skipped file, and for an empty folder in summarize too', async () => {
+    // Prepare
+    const one = await mkdtemp(join(work, 'one-'));
+    await writeFile(join(one, 'notes.docx'), 'not an article');
+    const empty = await mkdtemp(join(work, 'empty-'));
+
+    // Act
+    const [build, emptySummary] = await Promise.all([
+      digestCli('build', '--input', one, '--out', join(work, 'one-out')),
+      digestCli('summarize', '--input', empty),
+    ]);
+
+    // Assess
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain(
+      `digest: input folder ${one} has no article to read: its only file was skipped, for the reason in the warning above`,
+    );
+    expect(emptySummary.code).toBe(1);
+    expect(emptySummary.stderr).toContain(`digest: input folder ${empty} has no files`);
+  });
+
   it('parses a folder of news pages on worker threads too, with the digest one thread gives', async () => {
     // Prepare: 4.5 MB of HTML (each seed as a page padded by a script, as sites serve them), over the threshold.
     const input = join(work, 'pages');
