@@ -13,6 +13,7 @@ import type { DigestCounts, DigestRecord, DigestRecords, DigestState } from './p
 import type { DigestRenderer } from './ports/digest-renderer.ts';
 import type { Logger } from './ports/logger.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
+import { redactAddresses } from './redact-addresses.ts';
 import { needsAntecedent, unreadableReason } from './text/sentences.ts';
 import { contentTerms } from './text/tokens.ts';
 
@@ -281,7 +282,7 @@ export class ScheduledDigestRunner {
 
     const { kept, skipped } = screenArticles(articles, this.options.articleBudgetMs, this.options.clock);
     for (const entry of skipped)
-      log.warn('article skipped', { digestId, articleId: entry.id, reason: entry.reason });
+      log.warn('article skipped', { digestId, articleId: redactAddresses(entry.id), reason: entry.reason });
     const digest = buildWindowDigest(kept, window, {
       title: this.options.title,
       intro: this.options.intro,
