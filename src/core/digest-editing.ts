@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Digest } from './digest.ts';
 import { applyEdits, type Edit, type RecordedEdit } from './edits.ts';
 import { EditConflictError, UsageError } from './errors.ts';
@@ -111,7 +112,10 @@ export class DigestEditor {
       edits.map((e) => e.edit),
     );
     const at = this.now().toISOString();
-    if (!(await this.deps.records.saveEdits(digestId, edits, opened.version, at))) {
+    if (
+      !(await this.deps.records.saveEdits(digestId, edits, opened.version, at)) &&
+      !wrote(await this.deps.records.get(digestId), edits, opened.version + 1, at)
+    ) {
       const current = await this.deps.records.get(digestId);
       // Decided after this edit read it (an approve, a reject, a deadline): too late, not a reload.
       if (current && current.state !== 'pending')
@@ -128,6 +132,25 @@ export class DigestEditor {
       version: opened.version + 1,
     };
   }
+}
+
+/**
+ * Whether the record is as this change wrote it: the SDK sent the conditional write again after losing its
+ * answer, the first attempt went through, and the retry failed its condition. Another editor's write differs in
+ * its edits or the instant it was made; taking it for a conflict would have the editor make the edit twice.
+ */
+function wrote(
+  current: DigestRecord | undefined,
+  edits: readonly RecordedEdit[],
+  version: number,
+  at: string,
+): boolean {
+  return (
+    current?.state === 'pending' &&
+    current.editVersion === version &&
+    current.updatedAt === at &&
+    isDeepStrictEqual(current.edits ?? [], edits)
+  );
 }
 
 function checkVersion(opened: EditableDigest, expected: number | undefined): void {

@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectTaggingCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
@@ -14,6 +16,7 @@ import { DigestReview } from '../../src/core/scheduled-digest.ts';
 import { motoClientConfig } from '../support/aws.ts';
 import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { approvedMessages, archiveRenderer, scheduledDigest } from '../support/digest-resources.ts';
+import { CallFaults } from '../support/faults.ts';
 import type { IngestResources } from '../support/ingest-resources.ts';
 import { pendingDigest, reviewArticles, reviewModeSetup } from '../support/review-digest.ts';
 
@@ -225,6 +228,32 @@ describe('races in the review flow, against moto', () => {
     ) as Digest;
     expect(sent.themes[0]?.label).toBe('Edited at the deadline');
     expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
+  it('an edit whose write went through but whose answer was lost is saved once, not refused as someone else’s', async () => {
+    // Prepare: the edit's conditional update goes through, its answer is lost, and the SDK's retry fails its condition.
+    const { r, d, slot, cloud } = await reviewModeSetup((await reviewArticles()).slice(0, 6));
+    const { digestId } = await cloud.digest.run(slot);
+    const lostAnswer = new CallFaults(
+      [{ command: 'UpdateItemCommand', nth: 0, when: 'after', effect: 'retried' }] as const,
+      { stall: () => {} },
+    );
+    const dynamo = new DynamoDBClient(motoClientConfig());
+    lostAnswer.addTo(dynamo);
+    const records = new DynamoDbDigestRecords(DynamoDBDocumentClient.from(dynamo), d.digestsTable);
+    const ana = new DigestEditor({ records, archive: new S3DigestArchive(r.s3, r.bucket) });
+    const theme = (await ana.open(digestId)).original.themes[0]?.id ?? '';
+
+    // Act
+    const ended = await lostAnswer.invoke(() =>
+      ana.edit(digestId, { kind: 'drop-point', theme, point: 1 }, 'ana', 0),
+    );
+
+    // Assess: Ana is told it is saved (not to reload and make it again, which would drop a second point).
+    expect(ended).toMatchObject({ value: { version: 1 } });
+    const record = await cloud.records.get(digestId);
+    expect(record?.editVersion).toBe(1);
+    expect(record?.edits?.map((e) => [e.by, e.edit.kind])).toEqual([['ana', 'drop-point']]);
   });
 
   it('an edit that lands as the digest is approved is refused as too late, and nothing of it is sent', async () => {
