@@ -34,7 +34,10 @@ export function withEditorOptions(command: Command): Command {
     command
       .addOption(digestsTableOption())
       .addOption(resourceOption('bucket'))
-      .option('--settings <file>', 'the deployed email settings JSON (docs/email.md), to render the archive')
+      .option(
+        '--settings <file>',
+        'the deployed email settings JSON (docs/email.md): an approve renders an edited digest with it',
+      )
       .option('--templates <dir>', 'email templates folder (default: templates/ of this package)'),
   );
 }
