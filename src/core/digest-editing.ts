@@ -112,11 +112,9 @@ export class DigestEditor {
       edits.map((e) => e.edit),
     );
     const at = this.now().toISOString();
-    if (
-      !(await this.deps.records.saveEdits(digestId, edits, opened.version, at)) &&
-      !wrote(await this.deps.records.get(digestId), edits, opened.version + 1, at)
-    ) {
-      const current = await this.deps.records.get(digestId);
+    const saved = await this.deps.records.saveEdits(digestId, edits, opened.version, at);
+    const current = saved ? undefined : await this.deps.records.get(digestId);
+    if (!saved && !wrote(current, edits, opened.version + 1, at)) {
       // Decided after this edit read it (an approve, a reject, a deadline): too late, not a reload.
       if (current && current.state !== 'pending')
         throw new UsageError(`digest ${digestId} is ${current.state}; only a pending digest can be edited`);
@@ -146,7 +144,7 @@ function wrote(
   at: string,
 ): boolean {
   return (
-    current?.state === 'pending' &&
+    current !== undefined &&
     current.editVersion === version &&
     current.updatedAt === at &&
     isDeepStrictEqual(current.edits ?? [], edits)
