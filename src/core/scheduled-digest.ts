@@ -4,7 +4,7 @@ import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
 import { applyEdits } from './edits.ts';
-import { EditConflictError, UsageError, WindowLockedError } from './errors.ts';
+import { EditConflictError, HandOverError, UsageError, WindowLockedError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
 import type { ArchiveFile, DigestArchive } from './ports/digest-archive.ts';
@@ -438,7 +438,16 @@ export class DigestReview {
     editVersion?: number,
   ): Promise<DigestRecord> {
     const decided = await this.recordDecision(digestId, decision, editVersion);
-    return decision === 'approved' ? this.handOver(decided) : decided;
+    if (decision !== 'approved') return decided;
+    try {
+      return await this.handOver(decided);
+    } catch (error) {
+      // The decision stands (awaitingHandoff): the editor is told so, not left to guess from an AWS error.
+      throw new HandOverError(
+        `digest ${digestId} is approved, but handing it to sending failed: ${(error as Error).message}; the next settle of the digest Lambda (every 15 minutes in review mode) hands it over`,
+        { cause: error },
+      );
+    }
   }
 
   /** Writes the decision on a pending digest (an approve with `awaitingHandoff`); hands nothing over. */

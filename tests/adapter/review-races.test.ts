@@ -9,7 +9,7 @@ import { registerOperations } from '../../src/cli/commands/operations.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { DigestEditor } from '../../src/core/digest-editing.ts';
 import { applyEdits } from '../../src/core/edits.ts';
-import { EditConflictError, UsageError } from '../../src/core/errors.ts';
+import { DigestError, EditConflictError, UsageError } from '../../src/core/errors.ts';
 import type { DigestArchive } from '../../src/core/ports/digest-archive.ts';
 import type { ApprovedDigest } from '../../src/core/ports/digest-handoff.ts';
 import { DigestReview } from '../../src/core/scheduled-digest.ts';
@@ -140,6 +140,39 @@ describe('races in the review flow, against moto', () => {
     expect((approved.error as Error).message).toMatch(/edited by someone else meanwhile: reload it/);
     expect(await cloud.records.get(digestId)).toMatchObject({ state: 'pending', editVersion: 1 });
     expect(await approvedMessages(r, d)).toEqual([]);
+  }, 120_000);
+
+  it('`digest approve` whose hand-over fails says the digest is approved and the next settle hands it over', async () => {
+    // Prepare: the approved queue cannot be reached from the editor's machine.
+    const { r, d, slot, cloud } = await reviewModeSetup((await reviewArticles()).slice(0, 6));
+    const { digestId } = await cloud.digest.run(slot);
+    const names = {
+      digestsTable: d.digestsTable,
+      bucket: r.bucket,
+      approvedQueueUrl: `${d.approvedQueueUrl}-missing`,
+    };
+
+    // Act
+    const approved = await approveCommand(digestId, names);
+    const afterApprove = await cloud.records.get(digestId);
+    await new DigestReview(
+      {
+        records: cloud.records,
+        archive: new S3DigestArchive(r.s3, r.bucket),
+        handoff: new SqsDigestHandoff(r.sqs, d.approvedQueueUrl),
+        renderer: archiveRenderer,
+        log: cloud.log,
+      },
+      { now: () => new Date(Date.now() + 120_000) },
+    ).settleExpiredReviews();
+
+    // Assess: one clear outcome (approved), said as such, and handed over once by the settle.
+    expect(approved.error).toBeInstanceOf(DigestError);
+    expect((approved.error as Error).message).toMatch(
+      new RegExp(`^digest ${digestId} is approved, but handing it to sending failed: .+; the next settle`),
+    );
+    expect(afterApprove).toMatchObject({ state: 'approved', awaitingHandoff: true });
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
   }, 120_000);
 
   it('two editors approving in the same millisecond: one approves and hands over, the other is refused', async () => {
