@@ -21,6 +21,12 @@ export class RecipientAddressError extends UsageError {}
 /** Someone else changed the digest since this editor read it: nothing was written; reload and redo. */
 export class EditConflictError extends UsageError {}
 
+/**
+ * An editor's approve was recorded but handing the digest to sending failed: the digest is approved, and the
+ * digest Lambda's next settle hands it over. Nothing for the editor to do again.
+ */
+export class HandOverError extends DigestError {}
+
 /** A template that does not compile or renders invalid MJML; `problems` lists each message with its line. */
 export class TemplateError extends DigestError {
   constructor(
