@@ -226,7 +226,8 @@ class FaultInjector {
       if (subscriberId) this.rejected.add(subscriberId);
       return new MessageRejected({
         $metadata: { httpStatusCode: 400 },
-        message: 'Email address is not verified.',
+        // A recipient-side refusal (SES's own words for an address on its block list).
+        message: 'Address blacklisted.',
       });
     }
     return sesThrottling(fault.effect === 'quota' ? DAILY_QUOTA : 'Maximum sending rate exceeded.');
