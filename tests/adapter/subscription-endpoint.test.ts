@@ -461,9 +461,9 @@ describe('subscription endpoint against moto', () => {
     });
 
     // act
-    const heads = [];
+    const heads: Awaited<ReturnType<typeof handle>>[] = [];
     for (const request of requests) heads.push(await handle(head(request)));
-    const gets = [];
+    const gets: Awaited<ReturnType<typeof handle>>[] = [];
     for (const request of requests) gets.push(await handle(request));
 
     // assess
