@@ -66,6 +66,7 @@ describe('send worker on SES errors', () => {
     return createSendWorker({
       ledger: sending.ledger,
       subscribers: subscribers.repository,
+      addressHash: subscribers.hash,
       sender: new SesRawSender(ses, 'digest-sending'),
       queue: sending.queue,
       digests: sending.digests,

@@ -72,6 +72,7 @@ describe('sending a digest through SES, against moto', () => {
     return createSendWorker({
       ledger: sending.ledger,
       subscribers: subscribers.repository,
+      addressHash: subscribers.hash,
       sender: withoutDailyLimit(sending.sender),
       queue: sending.queue,
       digests: sending.digests,
@@ -318,7 +319,7 @@ describe('sending a digest through SES, against moto', () => {
     await createFeedbackHandler({
       repository: subscribers.repository,
       ledger: sending.ledger,
-      logHash: subscribers.hash,
+      addressHash: subscribers.hash,
       log: recordingObservability().log,
     })(delivery);
     const settled = await sendReport(

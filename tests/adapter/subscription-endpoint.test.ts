@@ -166,6 +166,7 @@ describe('subscription endpoint against moto', () => {
       repository: stack.repository,
       limiter: stack.limiter,
       tokens: new TokenSigner(stack.keys),
+      addressHash: stack.hash,
       mailer: new SesConfirmationMailer(throttledSes, { from: SENDER, newsletter: 'Morning Brief' }),
       queue: new SqsSignupQueue(stack.sqs, stack.signupQueueUrl),
       clientHash: stack.hash,
@@ -508,6 +509,7 @@ describe('signup service without a mailer', () => {
       repository: stack.repository,
       limiter: stack.limiter,
       tokens: new TokenSigner(stack.keys),
+      addressHash: stack.hash,
     });
     const handler = createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: false });
 
@@ -524,6 +526,7 @@ describe('signup service without a mailer', () => {
       repository: stack.repository,
       limiter: stack.limiter,
       tokens: new TokenSigner(stack.keys),
+      addressHash: stack.hash,
     });
     const email = `closed-${Date.now()}@example.org`;
     await service.add(
