@@ -24,6 +24,8 @@ export interface SendingProps {
   readonly subscriberTable: dynamodb.ITableV2;
   /** The secret holding the token keys that sign unsubscribe and preferences links. */
   readonly keySecret: secretsmanager.ISecret;
+  /** The secret holding the key of the address hash (the ledger rows' recipient, the suppression marks). */
+  readonly hashKeySecret: secretsmanager.ISecret;
   /** The SES configuration set whose events reach the feedback Lambda. */
   readonly configurationSet: ses.IConfigurationSet;
   /** https:// base of the subscription endpoint (the Function URL or the custom domain in front of it). */
@@ -205,6 +207,7 @@ export class Sending extends Construct {
         SEND_QUEUE_URL: this.sendQueue.queueUrl,
         ARCHIVE_BUCKET: this.archiveBucket.bucketName,
         TOKEN_KEY_SECRET: props.keySecret.secretArn,
+        HASH_KEY_SECRET: props.hashKeySecret.secretArn,
         SENDER_ADDRESS: props.senderAddress,
         SENDER_NAME: props.senderName,
         ...(props.replyTo ? { REPLY_TO: props.replyTo } : {}),
@@ -241,6 +244,7 @@ export class Sending extends Construct {
       }),
     );
     props.keySecret.grantRead(worker);
+    props.hashKeySecret.grantRead(worker);
     worker.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail'],

@@ -156,7 +156,8 @@ export class Subscribers extends Construct {
     });
 
     this.hashKeySecret = new secretsmanager.Secret(this, 'HashKey', {
-      description: 'HMAC key that hashes addresses in logs and client addresses in signup rate limits',
+      description:
+        'HMAC key that hashes addresses (logs, suppression and complaint marks, the send ledger, signup limits) and client addresses',
       generateSecretString: {
         secretStringTemplate: '{}',
         generateStringKey: 'key',
@@ -257,11 +258,13 @@ export class Subscribers extends Construct {
           ...confirmationEnvironment,
           SENDER_ADDRESS: sender,
           LINK_BASE: props.publicBaseUrl ?? this.endpointUrl.url,
+          HASH_KEY_SECRET: this.hashKeySecret.secretArn,
         },
       });
       const signupWorker = this.signupWorker.function;
       this.table.grant(signupWorker, ...ITEM_ACTIONS, ...COUNTER_ACTIONS);
       this.keySecret.grantRead(signupWorker);
+      this.hashKeySecret.grantRead(signupWorker);
       signupWorker.addEventSource(
         new SqsEventSource(this.signupQueue, {
           batchSize: 10,

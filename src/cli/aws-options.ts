@@ -89,6 +89,12 @@ export const STACK_RESOURCES = {
     output: 'KeySecretArn',
     description: 'Secrets Manager id of the link-signing keys',
   },
+  hashKeySecret: {
+    flag: '--hash-key-secret <id>',
+    env: 'HASH_KEY_SECRET',
+    output: 'HashKeySecretArn',
+    description: 'Secrets Manager id of the address-hash key',
+  },
   configurationSet: {
     flag: '--configuration-set <name>',
     env: 'SES_CONFIGURATION_SET',

@@ -63,8 +63,9 @@ export class SendThrottledError extends DigestError {}
 
 /**
  * SES answered and accepted nothing, for a reason that is not this message's (sending paused for the account
- * or the configuration set, a configuration set or identity missing, not authorised): the batch goes back to
- * SQS untouched, and ends on the dead-letter queue (alarmed) if the refusal lasts.
+ * or the configuration set, a configuration set or identity missing, the sender identity not verified, not
+ * authorised): the batch goes back to SQS untouched, and ends on the dead-letter queue (alarmed) if the refusal
+ * lasts.
  */
 export class SendRefusedError extends DigestError {}
 

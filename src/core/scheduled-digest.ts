@@ -379,14 +379,16 @@ export class DigestReview {
       return [];
     }
     const now = this.now();
-    const recent = await this.deps.records.recent(100);
+    // Every record due, not the newest hundred: with short windows and a long review, an expired digest can have
+    // more than a hundred newer ones.
+    const due = await this.deps.records.dueForSettle(now);
     // Approved digests whose hand-over a crash or an error interrupted (not one being handed over right now).
     const interrupted = new Date(now.getTime() - HANDOFF_GRACE_MS).toISOString();
-    for (const record of recent.filter((r) => r.awaitingHandoff && r.updatedAt <= interrupted)) {
+    for (const record of due.filter((r) => r.awaitingHandoff && r.updatedAt <= interrupted)) {
       this.deps.log.warn('handing over an approved digest again', { digestId: record.digestId });
       await this.handOver(record);
     }
-    const expired = recent.filter(
+    const expired = due.filter(
       (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now.toISOString(),
     );
     const settled: DigestRecord[] = [];

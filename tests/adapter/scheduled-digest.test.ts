@@ -556,6 +556,44 @@ describe('scheduled digest against moto, end to end with ingest', () => {
   });
 });
 
+describe('review deadlines of many digests against moto', () => {
+  it('settles an expired digest however many newer records the table holds (more than a hundred)', async () => {
+    // Prepare: 15-minute windows and a two-day review, so the digest past its deadline has 150 newer records, half
+    // of them pending with deadlines still ahead.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const start = Date.UTC(2026, 10, 20);
+    const quarter = 15 * 60_000;
+    const review = 48 * 3_600_000;
+    const now = new Date(start + quarter + review + 60_000);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const record = (i: number, state: 'pending' | 'empty') => ({
+      digestId: `digest-${String(i).padStart(3, '0')}`,
+      windowStart: iso(start + i * quarter),
+      windowEnd: iso(start + (i + 1) * quarter),
+      state,
+      ...(state === 'pending' && { reviewDeadline: iso(start + (i + 1) * quarter + review) }),
+      updatedAt: iso(start + (i + 1) * quarter),
+    });
+    const { records, digest } = scheduledDigest(r, d, {
+      sendMode: 'review',
+      onReviewDeadline: 'drop',
+      now: () => now,
+    });
+    for (let i = 0; i <= 150; i++) await records.acquire(record(i, i % 2 === 0 ? 'pending' : 'empty'), now);
+
+    // Act
+    const settled = await digest.review.settleExpiredReviews();
+
+    // Assess: the expired one (the oldest) is dropped; every newer one is as it was
+    expect(settled.map((x) => [x.digestId, x.state])).toEqual([['digest-000', 'dropped']]);
+    expect(await records.get('digest-000')).toMatchObject({ state: 'dropped' });
+    const all = await records.recent(1000);
+    expect(all).toHaveLength(151);
+    expect(all.filter((x) => x.state === 'pending')).toHaveLength(75);
+  });
+});
+
 describe('settles that overlap against moto', () => {
   it('apply a passed deadline once, and the one that finds it decided meanwhile goes on without failing', async () => {
     // Prepare: a digest past its deadline. One settle (the 15-minute schedule's) reads the digests; before it
@@ -573,8 +611,8 @@ describe('settles that overlap against moto', () => {
       otherSettled = resolve;
     });
     const slowRead = Object.create(records) as DynamoDbDigestRecords;
-    slowRead.recent = async (limit) => {
-      const read = await records.recent(limit);
+    slowRead.dueForSettle = async (now) => {
+      const read = await records.dueForSettle(now);
       await afterOther;
       return read;
     };

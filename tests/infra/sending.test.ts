@@ -27,6 +27,7 @@ function synth(props: Partial<SendingProps> = {}) {
   const sending = new Sending(stack, 'Sending', {
     subscriberTable: subscribers.table,
     keySecret: subscribers.keySecret,
+    hashKeySecret: subscribers.hashKeySecret,
     configurationSet: subscribers.configurationSet,
     linkBase: 'https://subscribe.news.example.org',
     senderAddress: SENDER,
@@ -140,6 +141,29 @@ describe('Sending construct', () => {
     }
   });
 
+  it('lets the send worker and the signup worker read the address-hash key the feedback Lambda and the endpoint use', () => {
+    const { stack, subscribers, sending } = synthesized;
+    const hashKey = { Ref: stack.getLogicalId(subscribers.hashKeySecret.node.defaultChild as never) };
+    const workers = [
+      sending.worker.function,
+      subscribers.signupWorker?.function,
+      subscribers.feedbackFunction.function,
+    ];
+    for (const fn of workers) {
+      if (!fn) throw new Error('no signup worker');
+      const id = stack.getLogicalId(fn.node.defaultChild as never);
+      expect(template.toJSON().Resources[id].Properties.Environment.Variables.HASH_KEY_SECRET).toEqual(
+        hashKey,
+      );
+      expect(statementsOf(template, stack, fn)).toContainEqual(
+        expect.objectContaining({
+          Action: expect.arrayContaining(['secretsmanager:GetSecretValue']),
+          Resource: hashKey,
+        }),
+      );
+    }
+  });
+
   it('gives each Lambda only its own table actions', () => {
     const { stack, sending, subscribers } = synthesized;
     const actions = (fn: { role?: unknown }) =>
@@ -199,6 +223,7 @@ describe('Sending construct', () => {
     new Sending(stack, 'Sending', {
       subscriberTable: dynamodb.TableV2.fromTableName(stack, 'Subscribers', 'subscribers'),
       keySecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Keys', 'token-keys'),
+      hashKeySecret: secretsmanager.Secret.fromSecretNameV2(stack, 'HashKey', 'hash-key'),
       configurationSet: ses.ConfigurationSet.fromConfigurationSetName(stack, 'Set', 'digest-sending'),
       linkBase: LINK_BASE,
       senderAddress: SENDER,
@@ -232,6 +257,7 @@ describe('Sending construct', () => {
       SEND_QUEUE_URL: sending.queueUrl,
       ARCHIVE_BUCKET: sending.bucket,
       TOKEN_KEY_SECRET: subscribers.secretArn,
+      HASH_KEY_SECRET: subscribers.hashKeyArn,
       LINK_BASE,
       SES_CONFIGURATION_SET: 'digest-sending',
     };

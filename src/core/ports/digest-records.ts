@@ -69,6 +69,11 @@ export interface DigestRecords {
   ): Promise<boolean>;
   /** The most recent digests, newest window first. */
   recent(limit: number): Promise<DigestRecord[]>;
+  /**
+   * What a settle has to act on, however old and however many records the table holds: every `pending` digest
+   * whose review deadline is at or before `now`, and every digest still `awaitingHandoff`.
+   */
+  dueForSettle(now: Date): Promise<DigestRecord[]>;
   isPaused(): Promise<boolean>;
   setPaused(paused: boolean): Promise<void>;
 }
