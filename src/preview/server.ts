@@ -120,10 +120,17 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   // Proves a state-changing request comes from a page this server served, not from another site.
   const token = randomBytes(24).toString('base64url');
   const actions = sources.editing && editActions(sources.editing, () => build, rebuildNow);
+  let closing = false;
   const server = createServer((request, response) => {
+    // Once stopping, no connection is kept for another request.
+    if (closing) response.setHeader('connection', 'close');
     if (!fromLoopback(request, response)) return;
     if (actions && request.method === 'POST' && request.url?.startsWith('/api/')) {
       void handleAction(request, response, token, actions);
+      return;
+    }
+    if (closing && request.url?.startsWith('/events')) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('stopping');
       return;
     }
     handle(request, response, build, listeners, token);
@@ -135,13 +142,19 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     current: () => build,
     refresh: inputChange,
     async close() {
+      closing = true;
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
+      // No new connection from now on: an open page's event stream, ended below, cannot come back (while the last
+      // build runs, it would, and keep the server open for good).
+      const closed = new Promise<void>((done) => server.close(() => done()));
       for (const listener of listeners) listener.end();
+      listeners.clear();
       // Nothing is built once closed, not even a change that came due during the last build.
       again = false;
       await running;
-      await new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await closed;
     },
   };
 }
@@ -162,7 +175,12 @@ function handle(
 ): void {
   const url = new URL(request.url ?? '/', 'http://preview.invalid');
   if (url.pathname === '/events' && request.method === 'GET') {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    // Its connection ends with it: once the studio stops it, the socket is closed, not kept for another request.
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
     listeners.add(response);
     request.on('close', () => listeners.delete(response));
     sendBuild(response, build);
