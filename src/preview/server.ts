@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { requireFolder } from '../adapters/local-files.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
 import { editActions, handleAction } from './actions.ts';
-import { renderStudioPage } from './page.ts';
+import { EMAIL_SANDBOX, renderStudioPage } from './page.ts';
 import { buildStudio, type StudioBuild, type StudioSources, showsTheSame } from './studio.ts';
 import { StudioMemo } from './studio-memo.ts';
 
@@ -164,6 +164,7 @@ interface Reply {
   type: string;
   body: string | Buffer;
   download?: string;
+  sandboxed?: boolean;
 }
 
 function handle(
@@ -196,7 +197,9 @@ function handle(
     'x-content-type-options': 'nosniff',
     // Only the studio may frame its pages (it frames the email): another site framing it could hide it and
     // lure the editor into clicking Approve or Drop theme (clickjacking); the token cannot stop a real click.
-    'content-security-policy': "frame-ancestors 'self'",
+    // The email is shown, never run: no script of it runs, even opened alone in a tab of the studio's origin (the
+    // page's frame is sandboxed too). Its links may open a tab.
+    'content-security-policy': `frame-ancestors 'self'${reply.sandboxed ? `; sandbox ${EMAIL_SANDBOX}` : ''}`,
     'x-frame-options': 'SAMEORIGIN',
     ...(reply.download && { 'content-disposition': `attachment; filename="${reply.download}"` }),
   });
@@ -230,6 +233,7 @@ function route(url: URL, build: StudioBuild, token: string): Reply {
         status: 200,
         type: 'text/html',
         body: url.searchParams.get('scheme') === 'dark' ? forceDark(email.html) : email.html,
+        sandboxed: true,
       };
     case '/email.txt':
       return email ? { status: 200, type: 'text/plain', body: email.text } : unavailable;
