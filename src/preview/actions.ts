@@ -70,6 +70,7 @@ export function editActions(
 export async function handleAction(
   request: IncomingMessage,
   response: ServerResponse,
+  path: string,
   token: string,
   actions: ReadonlyMap<string, Action>,
 ): Promise<void> {
@@ -85,8 +86,8 @@ export async function handleAction(
     return void answer(403, { error: 'requests from other sites are refused' });
   if (!request.headers['content-type']?.startsWith('application/json'))
     return void answer(415, { error: 'send JSON' });
-  const action = actions.get(request.url ?? '');
-  if (!action) return void answer(404, { error: `no action ${request.url}` });
+  const action = actions.get(path);
+  if (!action) return void answer(404, { error: `no action ${path}` });
   try {
     const message = await action(await readJson(request));
     answer(200, { ok: true, message });

@@ -277,7 +277,8 @@ function show(name) {
   for (const button of document.querySelectorAll('[data-view]')) {
     button.setAttribute('aria-pressed', String(button.dataset.view === view));
   }
-  history.replaceState(null, '', '#' + view);
+  // Without the ?token= it was opened with: the cookie set from it opens the page again.
+  history.replaceState(null, '', location.pathname + '#' + view);
 }
 for (const button of document.querySelectorAll('[data-view]')) {
   button.addEventListener('click', () => show(button.dataset.view));

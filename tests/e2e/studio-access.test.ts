@@ -7,6 +7,135 @@ import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { type EditSession, folderEditSession } from '../../src/preview/editing.ts';
 import { type PreviewServer, startPreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { startFolderEditStudio, studioToken, studioUrl } from '../support/studio.ts';
+
+/** The studio's address without its secret: what any other local process can reach. */
+const bare = (studio: PreviewServer, path: string) => new URL(path, new URL(studio.url).origin);
+
+describe('who can use the studio: only whoever has the URL it printed', () => {
+  let work: string;
+  let input: string;
+  let studio: PreviewServer;
+  let other: PreviewServer;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'studio-access-'));
+    input = join(work, 'articles');
+    await cp('seeds', input, { recursive: true });
+    studio = await startFolderEditStudio(input, 'ana');
+    other = await startFolderEditStudio(input, 'bo');
+  });
+  afterAll(async () => {
+    await studio?.close();
+    await other?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('answers 403, with a page saying to open the printed URL, to a local process without the secret', async () => {
+    // Prepare: the secret is in the URL the studio gives; the CSRF token is only in the page it serves.
+    const token = await studioToken(studio);
+    const edit = { version: 0, edit: { kind: 'subject', text: 'Forged' } };
+    const cookieName = (await fetch(studio.url)).headers.get('set-cookie')?.split('=')[0] ?? '';
+
+    // Act: a process that knows the port (any local user can list it), not the secret.
+    const page = await fetch(bare(studio, '/'));
+    const pageText = await page.text();
+    const reads = await Promise.all(
+      ['/email.html', '/email.txt', '/digest.json', '/digest.eml', '/events'].map((path) =>
+        fetch(bare(studio, path)).then((r) => r.status),
+      ),
+    );
+    const guessed = await fetch(bare(studio, '/?token=guess'));
+    const wrongCookie = await fetch(bare(studio, '/digest.json'), {
+      headers: { cookie: `${cookieName}=guess` },
+    });
+    const posted = await fetch(bare(studio, '/api/edit'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token },
+      body: JSON.stringify(edit),
+    });
+
+    // Assess
+    expect(token).not.toBe('');
+    expect(cookieName).toMatch(/^digest-studio-\d+$/);
+    expect(page.status).toBe(403);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(pageText).toMatch(/open the URL .*printed/);
+    expect(pageText).not.toContain('studio-token');
+    expect(reads).toEqual([403, 403, 403, 403, 403]);
+    expect(guessed.status).toBe(403);
+    expect(wrongCookie.status).toBe(403);
+    expect(posted.status).toBe(403);
+    expect(((await posted.json()) as { error: string }).error).toMatch(/open the URL .*printed/);
+    expect(studio.current().edited?.version).toBe(0);
+  });
+
+  it('sets an HttpOnly, SameSite=Strict cookie from the secret, which then opens the page and the API', async () => {
+    // Prepare
+    const opened = await fetch(studio.url);
+    const cookie = opened.headers.get('set-cookie') ?? '';
+    const pair = cookie.split(';')[0] ?? '';
+    const token = /<meta name="studio-token" content="([^"]+)">/.exec(await opened.text())?.[1] ?? '';
+
+    // Act: the cookie alone, as the browser sends it back.
+    const json = await fetch(bare(studio, '/digest.json'), { headers: { cookie: `other=1; ${pair}` } });
+    const posted = await fetch(bare(studio, '/api/undo'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token, cookie: pair },
+      body: JSON.stringify({ version: 0 }),
+    });
+    const apiByQuery = await fetch(studioUrl(studio, '/api/undo'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-token': token },
+      body: JSON.stringify({ version: 0 }),
+    });
+
+    // Assess
+    expect(opened.status).toBe(200);
+    expect(cookie.split(/;\s*/).slice(1).sort()).toEqual(['HttpOnly', 'Path=/', 'SameSite=Strict']);
+    // The page's address carried the secret: it is sent to no one as a Referer.
+    expect(opened.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(json.status).toBe(200);
+    // Past the secret: an undo with nothing to undo is the edit API's own answer.
+    expect(posted.status).toBe(400);
+    expect(apiByQuery.status).toBe(400);
+  });
+
+  it('works in Chromium from the printed URL, then by its cookie, with two studios open at once (Chromium)', async () => {
+    // Prepare
+    const browser = await launchChromium();
+    const stranger = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      const second = await browser.context.newPage();
+
+      // Act: open both studios from their URLs, reload the first (its address no longer carries the secret).
+      await page.goto(studio.url);
+      await second.goto(other.url);
+      const shownUrl = page.url();
+      await page.reload();
+      const heading = await page.frameLocator('#frame').locator('h1').first().textContent();
+      const scriptCookies = await page.locator('html').evaluate((html) => html.ownerDocument.cookie);
+      await page.getByLabel("Editor's note").fill('Typed in the browser.');
+      await page.getByRole('button', { name: 'Save note' }).click();
+      await page.locator('#editor[data-version="1"]').waitFor({ timeout: 60_000 });
+      // Another browser (another user) that only knows the address.
+      const strangerPage = await stranger.context.newPage();
+      const refused = await strangerPage.goto(new URL(studio.url).origin);
+
+      // Assess
+      expect(new URL(shownUrl).searchParams.has('token')).toBe(false);
+      expect(heading).toBeTruthy();
+      expect(scriptCookies).toBe('');
+      expect(studio.current().digest?.intro).toBe('Typed in the browser.');
+      expect(refused?.status()).toBe(403);
+      expect(await strangerPage.locator('body').textContent()).toMatch(/open the URL .*printed/);
+    } finally {
+      await browser.close();
+      await stranger.close();
+    }
+  });
+});
 
 describe('the email frame', () => {
   let work: string;
