@@ -101,6 +101,28 @@ describe('who can use the studio: only whoever has the URL it printed', () => {
     expect(apiByQuery.status).toBe(400);
   });
 
+  it('refuses a state-changing request from a page on another loopback port, even with the token', async () => {
+    // Prepare: another local user's web page at 127.0.0.1:<another port> (same site for the browser).
+    const token = await studioToken(studio);
+    const version = studio.current().edited?.version;
+
+    // Act
+    const posted = await fetch(studioUrl(studio, '/api/edit'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-studio-token': token,
+        origin: new URL(other.url).origin,
+      },
+      body: JSON.stringify({ version, edit: { kind: 'subject', text: 'From next door' } }),
+    });
+
+    // Assess
+    expect(posted.status).toBe(403);
+    expect(((await posted.json()) as { error: string }).error).toMatch(/other sites/);
+    expect(studio.current().edited?.version).toBe(version);
+  });
+
   it('works in Chromium from the printed URL, then by its cookie, with two studios open at once (Chromium)', async () => {
     // Prepare
     const browser = await launchChromium();
