@@ -47,6 +47,9 @@ export async function announceStudio(
 ): Promise<void> {
   console.log(`preview at ${url} (${message}; Ctrl+C stops it)`);
   const opener = open ? await openBrowser(url) : undefined;
+  // A browser installed as a snap (Ubuntu's Firefox and Chromium) cannot read the temporary folder.
+  if (opener !== undefined)
+    console.log('opening it in the browser; if the browser shows no studio, open the URL above');
   process.once(
     'SIGINT',
     () =>
