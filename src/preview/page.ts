@@ -22,6 +22,9 @@ function fragment(value: unknown): string {
   return escapeHtml(String(value));
 }
 
+/** What the email may do in the studio: open its links in a new tab; no script, no access to the studio. */
+export const EMAIL_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
+
 const GMAIL_CLIP_KB = 102;
 const CLIENT_FAMILIES = [
   ['gmail.', 'Gmail'],
@@ -60,7 +63,7 @@ export function renderStudioPage(build: StudioBuild, token: string): string {
 <main>
   <section class="stage">
     ${build.error ? html`<div class="error" role="alert"><strong>The digest could not be built.</strong><pre>${build.error}</pre></div>` : ''}
-    <iframe id="frame" title="Email preview" src="about:blank"></iframe>
+    <iframe id="frame" title="Email preview" src="about:blank" sandbox="${EMAIL_SANDBOX}"></iframe>
   </section>
   <aside class="panel">
     ${build.edited && digest ? editor(build, digest) : ''}
@@ -274,7 +277,8 @@ function show(name) {
   for (const button of document.querySelectorAll('[data-view]')) {
     button.setAttribute('aria-pressed', String(button.dataset.view === view));
   }
-  history.replaceState(null, '', '#' + view);
+  // Without the ?token= it was opened with: the cookie set from it opens the page again.
+  history.replaceState(null, '', location.pathname + '#' + view);
 }
 for (const button of document.querySelectorAll('[data-view]')) {
   button.addEventListener('click', () => show(button.dataset.view));

@@ -33,7 +33,7 @@ export function registerDev(program: Command): void {
             : `build ${build.version}: ${build.digest?.themes.length} themes, ${build.digest?.skipped.length} skipped`,
         ),
     });
-    announceStudio(
+    await announceStudio(
       dev,
       dev.preview.url,
       `drop, change or delete files in ${opts.watch}; state in ${opts.state}`,

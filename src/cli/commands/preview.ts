@@ -51,7 +51,7 @@ export function registerPreview(program: Command): void {
               : `build ${build.version}: ${build.digest?.themes.length} themes, ${(build.htmlBytes / 1024).toFixed(1)} KB`,
           ),
       });
-      announceStudio(
+      await announceStudio(
         preview,
         preview.url,
         `watching ${opts.input} and the templates; edits go to ${editsFileOf(opts.input)}`,
