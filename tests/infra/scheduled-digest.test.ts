@@ -9,6 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ScheduledDigest } from '../../infra/constructs/scheduled-digest.ts';
 import type { DigestHandlerResult } from '../../src/handlers/digest.ts';
+import { testApp } from '../support/cdk-context.ts';
 import {
   approvedMessages,
   createDigestResources,
@@ -83,7 +84,7 @@ describe('scheduled digest infrastructure', () => {
   });
 
   it('refuses a wait for index writes that leaves a run too little of its timeout', () => {
-    const scope = new Stack();
+    const scope = new Stack(testApp());
     const build = () =>
       new ScheduledDigest(scope, 'Digest', {
         alarmTopic: new Topic(scope, 'Alarms'),
@@ -149,7 +150,7 @@ describe('scheduled digest infrastructure', () => {
     expect(statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')))).toEqual([
       expect.objectContaining({
         Action: 's3:GetObject',
-        Resource: [under('/normalised/*'), under('/digests/*')],
+        Resource: [under('/digests/*'), under('/normalised/*')],
       }),
       // Without ListBucket, S3 answers a GetObject of a missing key (an article replaced while the run reads the
       // window's articles) with 403 AccessDenied, not 404: the run failed instead of leaving it out.
