@@ -192,6 +192,50 @@ describe('the whole stack with a sender configured', () => {
     expect([...deadLetterQueues].filter((id) => !alarmed.includes(id))).toEqual([]);
   });
 
+  it('lets CloudWatch publish to the encrypted alarm topic and use its key, for this account’s alarms only', () => {
+    // Prepare
+    const topic = logicalIdOf('AWS::SNS::Topic', 'AlarmsTopic');
+    const key = logicalIdOf('AWS::KMS::Key', 'AlarmsKey');
+    const ownAlarms = {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
+    };
+
+    // Act
+    const statementsFor = (document: { Statement: { Principal?: { Service?: string } }[] }) =>
+      document.Statement.filter((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    const [topicPolicy] = Object.values(stack.template.findResources('AWS::SNS::TopicPolicy')).filter(
+      (p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topic }]),
+    );
+    const keyPolicy = stack.template.findResources('AWS::KMS::Key')[key]?.Properties.KeyPolicy;
+
+    // Assess: the topic policy replaces SNS's default one, so without its Allow CloudWatch could not publish at all
+    expect(statementsFor(topicPolicy?.Properties.PolicyDocument)).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: ownAlarms,
+      }),
+    ]);
+    expect(statementsFor(keyPolicy)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: ownAlarms,
+      },
+    ]);
+    // Every alarm of the stack notifies that topic.
+    const actions = Object.values(stack.template.findResources('AWS::CloudWatch::Alarm')).flatMap(
+      (a) => a.Properties.AlarmActions ?? [],
+    );
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((a) => JSON.stringify(a) !== JSON.stringify({ Ref: topic }))).toEqual([]);
+  });
+
   it('leaves no KMS key behind on cdk destroy: the keys only encrypt SNS messages in transit', () => {
     // Prepare
     const keys = Object.entries(stack.template.findResources('AWS::KMS::Key'));
