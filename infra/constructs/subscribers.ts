@@ -302,6 +302,16 @@ export class Subscribers extends Construct {
     this.addDeadLetterAlarms(props.alarmActions ?? []);
 
     new CfnOutput(this, 'EndpointUrl', { value: this.endpointUrl.url, description: 'Subscription endpoint' });
+    // What a replay of failed SES events needs (docs/subscribers.md): SQS cannot move them back itself, as their
+    // source is the function, not a queue.
+    new CfnOutput(this, 'FeedbackDeadLetterQueueUrl', {
+      value: this.feedbackDeadLetters.queueUrl,
+      description: 'SES events the feedback Lambda failed on after its retries',
+    });
+    new CfnOutput(this, 'FeedbackFunctionName', {
+      value: this.feedbackFunction.function.functionName,
+      description: 'The feedback Lambda, which a replay invokes with each failed event',
+    });
 
     this.acknowledgeNagFindings();
   }
