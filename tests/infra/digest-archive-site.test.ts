@@ -140,7 +140,12 @@ describe('public archive site in the digest stack', () => {
     // incoming/, normalised/ and digest.{json,txt,eml} stay private.
     const allows = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((policy) =>
       (
-        policy.Properties.PolicyDocument.Statement as { Effect: string; Principal?: { Service?: string } }[]
+        policy.Properties.PolicyDocument.Statement as {
+          Effect: string;
+          Principal?: { Service?: string };
+          Action?: unknown;
+          Resource?: unknown;
+        }[]
       ).filter((s) => s.Effect === 'Allow'),
     );
     expect(allows.filter((s) => s.Principal?.Service !== 'logging.s3.amazonaws.com')).toEqual([statement]);

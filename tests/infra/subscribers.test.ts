@@ -116,21 +116,21 @@ describe('Subscribers construct with a mail domain', () => {
   it('prints the feedback dead-letter queue and the feedback function, which a replay of failed SES events needs', () => {
     // Assess: docs/subscribers.md, "Replaying FeedbackDeadLetters", reads them by these key prefixes
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    const valueOf = (prefix: string) =>
+    const outputValues = (prefix: string) =>
       Object.entries(outputs)
         .filter(([key]) => key.startsWith(prefix))
         .map(([, output]) => output.Value);
     const logicalId = (type: string, pattern: RegExp) =>
       Object.keys(template.findResources(type)).filter((id) => pattern.test(id));
-    expect(valueOf('SubscribersFeedbackDeadLetterQueueUrl')).toEqual(
+    expect(outputValues('SubscribersFeedbackDeadLetterQueueUrl')).toEqual(
       logicalId('AWS::SQS::Queue', /^SubscribersFeedbackDeadLetters[0-9A-F]{8}$/).map((id) => ({ Ref: id })),
     );
-    expect(valueOf('SubscribersFeedbackFunctionName')).toEqual(
+    expect(outputValues('SubscribersFeedbackFunctionName')).toEqual(
       logicalId('AWS::Lambda::Function', /^SubscribersFeedbackFunction[0-9A-F]{8}$/).map((id) => ({
         Ref: id,
       })),
     );
-    expect(valueOf('SubscribersFeedbackDeadLetterQueueUrl')).toHaveLength(1);
+    expect(outputValues('SubscribersFeedbackDeadLetterQueueUrl')).toHaveLength(1);
   });
 
   it('creates the domain identity with Easy DKIM and a custom MAIL FROM domain, and prints the DNS records', () => {
