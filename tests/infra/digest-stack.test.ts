@@ -277,6 +277,82 @@ describe('the whole stack with a sender configured', () => {
     }
   });
 
+  it('grants each function only the table, secret and queue calls its code makes', () => {
+    // Prepare: each grant as "action resource", resources by construct path (CDK's 8-digit hash left off)
+    const policies = Object.values(stack.template.findResources('AWS::IAM::Policy'));
+    const functions = stack.template.findResources('AWS::Lambda::Function');
+    const short = (resource: unknown): string => {
+      if (typeof resource === 'string') return resource;
+      const node = resource as {
+        Ref?: string;
+        'Fn::GetAtt'?: [string, string];
+        'Fn::Join'?: [string, unknown[]];
+      };
+      if (node.Ref) return node.Ref.replace(/[0-9A-F]{8}$/, '');
+      if (node['Fn::GetAtt']) return node['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '');
+      if (node['Fn::Join']) return node['Fn::Join'][1].map(short).join('');
+      return JSON.stringify(resource);
+    };
+    const grantsOf = (path: string, service: string) => {
+      const roleId = functions[logicalIdOf('AWS::Lambda::Function', path)]?.Properties.Role['Fn::GetAtt'][0];
+      return policies
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+        .flatMap((st) =>
+          [st.Action].flat().flatMap((action) => [st.Resource].flat().map((r) => `${action} ${short(r)}`)),
+        )
+        .filter((grant) => grant.startsWith(`${service}:`))
+        .sort();
+    };
+
+    // Act
+    const tables = {
+      endpoint: grantsOf('SubscribersEndpointFunction', 'dynamodb'),
+      signupWorker: grantsOf('SubscribersSignupWorkerFunction', 'dynamodb'),
+      feedback: grantsOf('SubscribersFeedbackFunction', 'dynamodb'),
+    };
+    const secrets = {
+      endpoint: grantsOf('SubscribersEndpointFunction', 'secretsmanager'),
+      signupWorker: grantsOf('SubscribersSignupWorkerFunction', 'secretsmanager'),
+      feedback: grantsOf('SubscribersFeedbackFunction', 'secretsmanager'),
+      sendWorker: grantsOf('SendingWorkerFunction', 'secretsmanager'),
+    };
+    const sends = {
+      endpoint: grantsOf('SubscribersEndpointFunction', 'sqs'),
+      fanout: grantsOf('SendingFanoutFunction', 'sqs').filter((g) => g.endsWith(' SendingSendQueue')),
+    };
+
+    // Assess: item calls on the table itself, Query on the one index the code queries, never the table's index/*
+    const item = (action: string, table = 'SubscribersTable') => `dynamodb:${action} ${table}`;
+    const byEmail = 'dynamodb:Query SubscribersTable/index/byEmail';
+    expect(tables).toEqual({
+      endpoint: [item('DeleteItem'), item('GetItem'), item('PutItem'), byEmail, item('UpdateItem')],
+      signupWorker: [item('GetItem'), item('PutItem'), byEmail, item('UpdateItem')],
+      feedback: [
+        item('GetItem'),
+        item('PutItem'),
+        'dynamodb:Query SendingLedger/index/byMessageId',
+        byEmail,
+        item('UpdateItem', 'SendingLedger'),
+      ],
+    });
+    // GetSecretValue, the one call (no DescribeSecret), on the secrets each handler's environment names
+    expect(secrets).toEqual({
+      endpoint: [
+        'secretsmanager:GetSecretValue SubscribersHashKey',
+        'secretsmanager:GetSecretValue SubscribersTokenKeys',
+      ],
+      signupWorker: ['secretsmanager:GetSecretValue SubscribersTokenKeys'],
+      feedback: ['secretsmanager:GetSecretValue SubscribersHashKey'],
+      sendWorker: ['secretsmanager:GetSecretValue SubscribersTokenKeys'],
+    });
+    // SendMessage (SendMessageBatch's permission too), no GetQueueAttributes or GetQueueUrl: the URL is in the environment
+    expect(sends).toEqual({
+      endpoint: ['sqs:SendMessage SubscribersSignupQueue'],
+      fanout: ['sqs:SendMessage SendingSendQueue'],
+    });
+  });
+
   it('stays clean under cdk-nag AwsSolutions', () => {
     // Assess
     const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
