@@ -353,6 +353,53 @@ describe('the whole stack with a sender configured', () => {
     });
   });
 
+  it('encrypts every bucket, queue, topic and table, and refuses plain HTTP to every bucket, queue and topic', () => {
+    // Prepare
+    const resources = (type: string) => stack.template.findResources(type);
+    const refusesPlainHttp = (policyType: string, targets: string, id: string) =>
+      Object.values(resources(policyType)).some(
+        (policy) =>
+          JSON.stringify(policy.Properties[targets]).includes(`"${id}"`) &&
+          (policy.Properties.PolicyDocument.Statement as { Effect: string; Condition?: unknown }[]).some(
+            (st) =>
+              st.Effect === 'Deny' &&
+              JSON.stringify(st.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+          ),
+      );
+
+    // Act
+    const unencrypted = [
+      ...Object.entries(resources('AWS::S3::Bucket')).filter(([, b]) => !b.Properties.BucketEncryption),
+      ...Object.entries(resources('AWS::SQS::Queue')).filter(
+        ([, q]) => !q.Properties.SqsManagedSseEnabled && !q.Properties.KmsMasterKeyId,
+      ),
+      ...Object.entries(resources('AWS::SNS::Topic')).filter(([, t]) => !t.Properties.KmsMasterKeyId),
+      ...Object.entries(resources('AWS::DynamoDB::GlobalTable')).filter(
+        ([, t]) => t.Properties.SSESpecification?.SSEEnabled !== true,
+      ),
+    ].map(([id]) => id);
+    const plainHttp = [
+      ...Object.keys(resources('AWS::S3::Bucket')).filter(
+        (id) => !refusesPlainHttp('AWS::S3::BucketPolicy', 'Bucket', id),
+      ),
+      ...Object.keys(resources('AWS::SQS::Queue')).filter(
+        (id) => !refusesPlainHttp('AWS::SQS::QueuePolicy', 'Queues', id),
+      ),
+      ...Object.keys(resources('AWS::SNS::Topic')).filter(
+        (id) => !refusesPlainHttp('AWS::SNS::TopicPolicy', 'Topics', id),
+      ),
+    ];
+
+    // Assess: the stack with sending and the archive site has 3 buckets, 11 queues, 2 topics and 4 tables
+    expect(
+      ['AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::DynamoDB::GlobalTable'].map(
+        (type) => Object.keys(resources(type)).length,
+      ),
+    ).toEqual([3, 11, 2, 4]);
+    expect(unencrypted).toEqual([]);
+    expect(plainHttp).toEqual([]);
+  });
+
   it('stays clean under cdk-nag AwsSolutions', () => {
     // Assess
     const nag = stack.report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
