@@ -97,15 +97,22 @@ describe('scheduled digest infrastructure', () => {
     expect(build).toThrow(/indexSettle is 5 minutes: at most 4 minutes/);
   });
 
-  it('sends a run that throws after its retries to the failed-runs queue', () => {
+  it('sends a run that throws after its retries to the failed-runs queue, which the digest role may only send to', () => {
+    const failedRuns = { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestFailedRuns'), 'Arn'] };
     stack.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestFailedRuns'), 'Arn'] },
-        },
-      },
+      DestinationConfig: { OnFailure: { Destination: failedRuns } },
     });
+    // Lambda records the failure with SendMessage; nothing reads the queue's attributes or URL for it.
+    const role =
+      stack.template.findResources('AWS::Lambda::Function')[
+        logicalIdOf('AWS::Lambda::Function', 'ScheduledDigestHandler')
+      ]?.Properties.Role['Fn::GetAtt'][0];
+    const onFailedRuns = Object.values(stack.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((st) => [st.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(failedRuns)));
+    expect(onFailedRuns.map((st) => st.Action)).toEqual(['sqs:SendMessage']);
   });
 
   it('keeps digest records in an on-demand, encrypted table with point-in-time recovery', () => {
