@@ -16,12 +16,17 @@ import { KEY_SECRET, sesEvent, subscriberStack } from '../support/subscribers.ts
 
 const run = promisify(execFile);
 
-/** The AWS CLI an operator runs the documented replay with; without one on PATH the test cannot run. */
-const awsCli = await run('sh', ['-c', 'command -v aws']).then(
-  (r) => r.stdout.trim(),
-  () => '',
+/** The AWS CLI and jq the documented replay runs with; without both on PATH the test cannot run. */
+const [awsCli, jq] = await Promise.all(
+  ['aws', 'jq'].map((tool) =>
+    run('sh', ['-c', `command -v ${tool}`]).then(
+      (r) => r.stdout.trim(),
+      () => '',
+    ),
+  ),
 );
-if (!awsCli) console.warn('feedback-replay.test.ts skipped: no AWS CLI (`aws`) on PATH');
+if (!awsCli || !jq)
+  console.warn('feedback-replay.test.ts skipped: it needs the AWS CLI (`aws`) and `jq` on PATH');
 
 /** The replay loop of docs/subscribers.md exactly as written there: the second sh block of its section. */
 async function documentedReplay(): Promise<string> {
@@ -61,130 +66,136 @@ async function feedbackFunction(handler: (event: SNSEvent) => Promise<void>) {
   return { invoked, server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-describe.skipIf(!awsCli)('replaying FeedbackDeadLetters as docs/subscribers.md says, against moto', () => {
-  async function setup(failing: boolean) {
-    const stack = await subscriberStack('replay', KEY_SECRET);
-    const handler = createFeedbackHandler({
-      log: recordingObservability().log,
-      repository: stack.repository,
-      transientBounceLimit: 3,
-      logHash: stack.hash,
-    });
-    const lambda = await feedbackFunction(async (event) => {
-      if (failing) throw new StorageError('the subscriber table is still unavailable');
-      await handler(event);
-    });
-    const { QueueUrl } = await stack.sqs.send(
-      new CreateQueueCommand({ QueueName: `feedback-dead-letters-${Date.now()}` }),
-    );
-    const subscriber = async (local: string): Promise<Subscriber> => {
-      const email = `${local}-${Math.random().toString(36).slice(2, 8)}@mail.example.com`;
-      const created = createSubscriber(
-        { email, consent: { source: 'cli', at: new Date().toISOString() }, confirmed: true },
-        new Date(),
-      );
-      await stack.repository.create(created);
-      return created;
-    };
-    // What Lambda puts on its dead-letter queue: the event, unchanged, with why it failed as attributes.
-    const deadLetter = async (event: SNSEvent) => {
-      await stack.sqs.send(
-        new SendMessageCommand({
-          QueueUrl,
-          MessageBody: JSON.stringify(event),
-          MessageAttributes: {
-            RequestID: { DataType: 'String', StringValue: '3b8e5f3c-1d2a-4a8e-9c61-0d6a1f3e2b71' },
-            ErrorCode: { DataType: 'Number', StringValue: '200' },
-            ErrorMessage: { DataType: 'String', StringValue: 'StorageError: ProvisionedThroughputExceeded' },
-          },
-        }),
-      );
-      return event;
-    };
-    // `aws` as the operator runs it, pointed at moto and at the local Lambda endpoint.
-    const dir = await mkdtemp(join(tmpdir(), 'feedback-replay-'));
-    await mkdir(join(dir, 'bin'));
-    const wrapper = join(dir, 'bin', 'aws');
-    await writeFile(
-      wrapper,
-      `#!/bin/sh\nif [ "$1" = lambda ]; then exec "${awsCli}" --endpoint-url "${lambda.endpoint}" "$@"; fi\nexec "${awsCli}" --endpoint-url "${stack.endpoint}" "$@"\n`,
-    );
-    await chmod(wrapper, 0o755);
-    const replay = async () =>
-      run('bash', ['-c', await documentedReplay()], {
-        cwd: dir,
-        env: {
-          ...process.env,
-          PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          DLQ: QueueUrl ?? '',
-          FN: 'NewsletterDigest-SubscribersFeedbackFunction-Ab12Cd34',
-        },
+describe.skipIf(!awsCli || !jq)(
+  'replaying FeedbackDeadLetters as docs/subscribers.md says, against moto',
+  () => {
+    async function setup(failing: boolean) {
+      const stack = await subscriberStack('replay', KEY_SECRET);
+      const handler = createFeedbackHandler({
+        log: recordingObservability().log,
+        repository: stack.repository,
+        transientBounceLimit: 3,
+        logHash: stack.hash,
       });
-    const left = async () => {
-      const { Attributes } = await stack.sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
+      const lambda = await feedbackFunction(async (event) => {
+        if (failing) throw new StorageError('the subscriber table is still unavailable');
+        await handler(event);
+      });
+      const { QueueUrl } = await stack.sqs.send(
+        new CreateQueueCommand({ QueueName: `feedback-dead-letters-${Date.now()}` }),
       );
-      return (
-        Number(Attributes?.ApproximateNumberOfMessages) +
-        Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+      const subscriber = async (local: string): Promise<Subscriber> => {
+        const email = `${local}-${Math.random().toString(36).slice(2, 8)}@mail.example.com`;
+        const created = createSubscriber(
+          { email, consent: { source: 'cli', at: new Date().toISOString() }, confirmed: true },
+          new Date(),
+        );
+        await stack.repository.create(created);
+        return created;
+      };
+      // What Lambda puts on its dead-letter queue: the event, unchanged, with why it failed as attributes.
+      const deadLetter = async (event: SNSEvent) => {
+        await stack.sqs.send(
+          new SendMessageCommand({
+            QueueUrl,
+            MessageBody: JSON.stringify(event),
+            MessageAttributes: {
+              RequestID: { DataType: 'String', StringValue: '3b8e5f3c-1d2a-4a8e-9c61-0d6a1f3e2b71' },
+              ErrorCode: { DataType: 'Number', StringValue: '200' },
+              ErrorMessage: {
+                DataType: 'String',
+                StringValue: 'StorageError: ProvisionedThroughputExceeded',
+              },
+            },
+          }),
+        );
+        return event;
+      };
+      // `aws` as the operator runs it, pointed at moto and at the local Lambda endpoint.
+      const dir = await mkdtemp(join(tmpdir(), 'feedback-replay-'));
+      await mkdir(join(dir, 'bin'));
+      const wrapper = join(dir, 'bin', 'aws');
+      await writeFile(
+        wrapper,
+        `#!/bin/sh\nif [ "$1" = lambda ]; then exec "${awsCli}" --endpoint-url "${lambda.endpoint}" "$@"; fi\nexec "${awsCli}" --endpoint-url "${stack.endpoint}" "$@"\n`,
       );
-    };
-    return { stack, lambda, subscriber, deadLetter, replay, left };
-  }
+      await chmod(wrapper, 0o755);
+      const replay = async () =>
+        run('bash', ['-c', await documentedReplay()], {
+          cwd: dir,
+          env: {
+            ...process.env,
+            PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+            AWS_ACCESS_KEY_ID: 'testing',
+            AWS_SECRET_ACCESS_KEY: 'testing',
+            AWS_DEFAULT_REGION: 'us-east-1',
+            DLQ: QueueUrl ?? '',
+            FN: 'NewsletterDigest-SubscribersFeedbackFunction-Ab12Cd34',
+          },
+        });
+      const left = async () => {
+        const { Attributes } = await stack.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return (
+          Number(Attributes?.ApproximateNumberOfMessages) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+        );
+      };
+      return { stack, lambda, subscriber, deadLetter, replay, left };
+    }
 
-  it('invokes the feedback function with each failed event and empties the queue once each succeeded', async () => {
-    // Prepare: a bounce and a complaint the function failed on
-    const { stack, lambda, subscriber, deadLetter, replay, left } = await setup(false);
-    const gone = await subscriber('gone');
-    const annoyed = await subscriber('annoyed');
-    const bounce = await deadLetter(
-      sesEvent('bounce-permanent', { from: 'gone@mail.example.com', to: gone.email }),
-    );
-    const complaint = await deadLetter(
-      sesEvent('complaint', { from: 'annoyed@mail.example.com', to: annoyed.email }),
-    );
+    it('invokes the feedback function with each failed event and empties the queue once each succeeded', async () => {
+      // Prepare: a bounce and a complaint the function failed on
+      const { stack, lambda, subscriber, deadLetter, replay, left } = await setup(false);
+      const gone = await subscriber('gone');
+      const annoyed = await subscriber('annoyed');
+      const bounce = await deadLetter(
+        sesEvent('bounce-permanent', { from: 'gone@mail.example.com', to: gone.email }),
+      );
+      const complaint = await deadLetter(
+        sesEvent('complaint', { from: 'annoyed@mail.example.com', to: annoyed.email }),
+      );
 
-    // Act
-    const { stdout } = await replay();
-    lambda.server.close();
+      // Act
+      const { stdout } = await replay();
+      lambda.server.close();
 
-    // Assess
-    expect(lambda.invoked).toEqual([
-      {
-        path: '/2015-03-31/functions/NewsletterDigest-SubscribersFeedbackFunction-Ab12Cd34/invocations',
-        event: bounce,
-      },
-      {
-        path: '/2015-03-31/functions/NewsletterDigest-SubscribersFeedbackFunction-Ab12Cd34/invocations',
-        event: complaint,
-      },
-    ]);
-    expect((await stack.repository.get(gone.id))?.status).toBe('bounced');
-    expect((await stack.repository.get(annoyed.id))?.status).toBe('complained');
-    expect(await left()).toBe(0);
-    expect(stdout).not.toContain('failed again');
-  }, 60_000);
+      // Assess
+      expect(lambda.invoked).toEqual([
+        {
+          path: '/2015-03-31/functions/NewsletterDigest-SubscribersFeedbackFunction-Ab12Cd34/invocations',
+          event: bounce,
+        },
+        {
+          path: '/2015-03-31/functions/NewsletterDigest-SubscribersFeedbackFunction-Ab12Cd34/invocations',
+          event: complaint,
+        },
+      ]);
+      expect((await stack.repository.get(gone.id))?.status).toBe('bounced');
+      expect((await stack.repository.get(annoyed.id))?.status).toBe('complained');
+      expect(await left()).toBe(0);
+      expect(stdout).not.toContain('failed again');
+    }, 60_000);
 
-  it('stops at an event the function fails on again and leaves it on the queue', async () => {
-    // Prepare
-    const { stack, lambda, subscriber, deadLetter, replay, left } = await setup(true);
-    const gone = await subscriber('gone');
-    await deadLetter(sesEvent('bounce-permanent', { from: 'gone@mail.example.com', to: gone.email }));
+    it('stops at an event the function fails on again and leaves it on the queue', async () => {
+      // Prepare
+      const { stack, lambda, subscriber, deadLetter, replay, left } = await setup(true);
+      const gone = await subscriber('gone');
+      await deadLetter(sesEvent('bounce-permanent', { from: 'gone@mail.example.com', to: gone.email }));
 
-    // Act
-    const { stdout } = await replay();
-    lambda.server.close();
+      // Act
+      const { stdout } = await replay();
+      lambda.server.close();
 
-    // Assess: tried once, not deleted (it comes back after the visibility timeout), nothing changed
-    expect(lambda.invoked).toHaveLength(1);
-    expect(stdout).toContain('the function failed again: {"errorType":"StorageError"');
-    expect(await left()).toBe(1);
-    expect((await stack.repository.get(gone.id))?.status).toBe('active');
-  }, 60_000);
-});
+      // Assess: tried once, not deleted (it comes back after the visibility timeout), nothing changed
+      expect(lambda.invoked).toHaveLength(1);
+      expect(stdout).toContain('the function failed again: {"errorType":"StorageError"');
+      expect(await left()).toBe(1);
+      expect((await stack.repository.get(gone.id))?.status).toBe('active');
+    }, 60_000);
+  },
+);
