@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,6 +14,7 @@ import { Subscribers } from '../../infra/constructs/subscribers.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
 import { motoClientConfig } from '../support/aws.ts';
+import { testApp } from '../support/cdk-context.ts';
 import { busyDigest } from '../support/digests.ts';
 import { EMAIL_SETTINGS, LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
@@ -21,7 +22,7 @@ import { SENDING_EMAIL } from '../support/synth.ts';
 
 function synth(props: Partial<SendingProps> = {}) {
   // Template assertions only: bundling is skipped here and tested on its own below.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'SendingTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const subscribers = new Subscribers(stack, 'Subscribers', { senderAddress: SENDER });
   const sending = new Sending(stack, 'Sending', {
@@ -200,7 +201,7 @@ describe('Sending construct', () => {
   it('is wired into DigestStack when a sender is configured, and left out when none is', () => {
     const stackWith = (raw: unknown) => {
       // Wiring only: skip bundling (the bundle is tested below).
-      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
       return Template.fromStack(new DigestStack(app, 'Digest', { config: parseStackConfig(raw) }));
     };
     const senders = (template: Template) =>
@@ -218,7 +219,7 @@ describe('Sending construct', () => {
 
   it('ships the templates in the worker bundle, which sends a batch against moto', async () => {
     // prepare
-    const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+    const app = testApp({ context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new Stack(app, 'SendingBundle', { env: { account: '123456789012', region: 'eu-west-1' } });
     new Sending(stack, 'Sending', {
       subscriberTable: dynamodb.TableV2.fromTableName(stack, 'Subscribers', 'subscribers'),
