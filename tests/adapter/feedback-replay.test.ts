@@ -75,7 +75,7 @@ describe.skipIf(!awsCli || !jq)(
         log: recordingObservability().log,
         repository: stack.repository,
         transientBounceLimit: 3,
-        logHash: stack.hash,
+        addressHash: stack.hash,
       });
       const lambda = await feedbackFunction(async (event) => {
         if (failing) throw new StorageError('the subscriber table is still unavailable');

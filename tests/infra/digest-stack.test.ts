@@ -342,9 +342,15 @@ describe('the whole stack with a sender configured', () => {
         'secretsmanager:GetSecretValue SubscribersHashKey',
         'secretsmanager:GetSecretValue SubscribersTokenKeys',
       ],
-      signupWorker: ['secretsmanager:GetSecretValue SubscribersTokenKeys'],
+      signupWorker: [
+        'secretsmanager:GetSecretValue SubscribersHashKey',
+        'secretsmanager:GetSecretValue SubscribersTokenKeys',
+      ],
       feedback: ['secretsmanager:GetSecretValue SubscribersHashKey'],
-      sendWorker: ['secretsmanager:GetSecretValue SubscribersTokenKeys'],
+      sendWorker: [
+        'secretsmanager:GetSecretValue SubscribersHashKey',
+        'secretsmanager:GetSecretValue SubscribersTokenKeys',
+      ],
     });
     // SendMessage (SendMessageBatch's permission too), no GetQueueAttributes or GetQueueUrl: the URL is in the environment
     expect(sends).toEqual({
