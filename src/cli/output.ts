@@ -4,3 +4,29 @@ import type { Skipped } from '../core/digest.ts';
 export function warnSkipped(skipped: readonly Skipped[]): void {
   for (const { id, reason } of skipped) console.error(`warning: skipped ${id}: ${reason}`);
 }
+
+/**
+ * What a failed read or write of a path the user named means, in a few words ("no such file or folder", "a file
+ * is in the way"), for a one-line error instead of Node's stack; undefined when it is not a file-system error.
+ */
+export function fileProblem(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file is in the way where a folder is needed';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return code ? (error as Error).message : undefined;
+  }
+}
