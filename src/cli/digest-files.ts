@@ -8,7 +8,7 @@ import { UsageError } from '../core/errors.ts';
 import { renderSampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { loadTemplates } from '../core/render/templates.ts';
-import { fileProblem } from './output.ts';
+import { count, fileProblem } from './output.ts';
 
 /** Renders the digest as the email a sample recipient gets and writes digest.{json,html,txt,eml} to `outDir`. */
 export async function writeDigestFiles(
@@ -48,6 +48,8 @@ export async function withFolderEdits(digest: Digest, inputDir: string): Promise
   );
   for (const { edit, reason } of applied.stale)
     console.error(`warning: edit not applied (${describeEdit(edit)}): ${reason}`);
-  console.error(`applied ${edits.length - applied.stale.length} of ${edits.length} edits from ${path}`);
+  console.error(
+    `applied ${edits.length - applied.stale.length} of ${count(edits.length, 'edit')} from ${path}`,
+  );
   return applied.digest;
 }

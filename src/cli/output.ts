@@ -30,3 +30,8 @@ export function fileProblem(error: unknown): string | undefined {
       return code ? (error as Error).message : undefined;
   }
 }
+
+/** "1 theme", "0 themes", "5 themes": a count with its noun for the terminal (nouns that take an s). */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
