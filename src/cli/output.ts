@@ -35,3 +35,13 @@ export function fileProblem(error: unknown): string | undefined {
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * A failed build's error in one terminal line: its first line and, when it ends in a list ("…valid MJML:"), the
+ * first entry and how many more the studio's page shows.
+ */
+export function buildFailure(error: string): string {
+  const [head = '', first, ...rest] = error.split('\n');
+  if (first === undefined) return head;
+  return `${head} ${first}${rest.length ? ` (and ${rest.length} more in the page)` : ''}`;
+}
