@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { awsProblem } from '../adapters/aws-errors.ts';
 import { DEFAULT_STACK_NAME, type StackOutputKey } from '../adapters/stack-outputs.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -169,7 +170,9 @@ function stackOutputs(options: AwsOptions) {
       }))
       .catch((error: Error) => ({
         problem:
-          error instanceof UsageError ? error.message : `stack ${stack}: ${error.name}: ${error.message}`,
+          error instanceof UsageError
+            ? error.message
+            : `stack ${stack}: ${awsProblem(error) ?? `${error.name}: ${error.message}`}`,
       }));
     lookups.set(key, lookup);
   }

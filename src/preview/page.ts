@@ -170,6 +170,7 @@ function contents(digest: Digest): SafeHtml {
     <h2>Contents</h2>
     <p id="counts">${count(digest.themes.length, 'theme')} · ${count(articles.length, 'article')} · ${count(duplicates, 'duplicate')} · ${digest.skipped.length} skipped</p>
     <h2>Themes</h2>
+    ${digest.themes.length === 0 ? html`<p id="no-themes">${noThemes(digest)}</p>` : ''}
     <ol class="themes">${digest.themes.map(
       (theme) => html`<li><strong class="theme-label">${theme.label}</strong>
         <ul>${theme.articles.map(
@@ -189,6 +190,13 @@ function contents(digest: Digest): SafeHtml {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The empty state: why the email has no story yet, and what makes one appear. */
+function noThemes(digest: Digest): string {
+  return digest.skipped.length
+    ? 'No file could be read as an article: each one is under Skipped files with its reason.'
+    : 'No articles yet: add .txt, .md, .html or .json files to the folder, and the page updates by itself.';
 }
 
 function clients(issues: readonly ClientIssue[], fresh: readonly ClientIssue[]): SafeHtml {

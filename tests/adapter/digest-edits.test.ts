@@ -211,7 +211,7 @@ describe('editing a pending digest, against moto', () => {
 
       // Assess
       expect(undone.stdout).toBe(`${digestId} version 3: undid note "Undone note"\n`);
-      expect(approved.stdout).toMatch(new RegExp(`${digestId} .* approved .* 1 edits`));
+      expect(approved.stdout).toMatch(new RegExp(`${digestId} .* approved .* 1 edit$`, 'm'));
       expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
       const sent = JSON.parse(await archived('digest.json')) as Digest;
       expect(sent.themes[0]?.label).toBe('Kept');

@@ -49,7 +49,8 @@ describe('digest build', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\d+ themes? from 5 articles \(0 skipped\)/);
+    // The seeds are one story: one theme, said in the singular.
+    expect(run.stdout).toContain('1 theme from 5 articles (0 skipped)\n');
     expect(run.stdout).toContain(`digest written to ${out}`);
     const digest = JSON.parse(await readFile(join(out, 'digest.json'), 'utf8')) as Digest;
     const html = await readFile(join(out, 'digest.html'), 'utf8');
@@ -114,7 +115,34 @@ describe('digest build', () => {
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain(`input folder ${empty} has no files`);
     expect(badMax.code).not.toBe(0);
-    expect(badMax.stderr).toContain('--max-themes 0 is not a whole number of at least 1');
+    expect(badMax.stderr).toContain('--max-themes 0 is not a whole number from 1 to 100');
+  });
+
+  it('names the flag when --max-themes is over the limit, and --out when it cannot be written, in one line', async () => {
+    // Prepare: a file where --out would need a folder.
+    const file = join(work, 'a-file');
+    await writeFile(file, 'not a folder');
+
+    // Act
+    const [tooMany, underFile, onFile] = await Promise.all([
+      digestCli('build', '--input', 'seeds', '--out', join(work, 'o4'), '--max-themes', '101'),
+      digestCli('build', '--input', 'seeds', '--out', join(file, 'out')),
+      digestCli('build', '--input', 'seeds', '--out', file),
+    ]);
+
+    // Assess: the flag's own words, not the settings schema's; no stack trace.
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toBe('digest: --max-themes 101 is not a whole number from 1 to 100\n');
+    for (const [run, out] of [
+      [underFile, join(file, 'out')],
+      [onFile, file],
+    ] as const) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `digest: --out ${out} cannot be written: a file is in the way where a folder is needed\n`,
+      );
+    }
+    expect(await readFile(file, 'utf8')).toBe('not a folder');
   });
   it('fails, naming the folder and how many files were skipped, when every file is skipped; build and summarize alike', async () => {
     // Prepare: a binary .txt, a .pdf, an empty .md and a hidden file, which is never read.

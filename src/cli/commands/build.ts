@@ -6,6 +6,7 @@ import { buildDigestFromArticles } from '../../core/pipeline.ts';
 import { withFolderEdits, writeDigestFiles } from '../digest-files.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { readFolderArticles } from '../folder-articles.ts';
+import { count } from '../output.ts';
 
 export function registerBuild(program: Command): void {
   program
@@ -43,7 +44,7 @@ export function registerBuild(program: Command): void {
       else {
         const articles = digest.themes.reduce((n, t) => n + t.articles.length, 0);
         console.log(
-          `${digest.themes.length} themes from ${articles} articles (${digest.skipped.length} skipped)`,
+          `${count(digest.themes.length, 'theme')} from ${count(articles, 'article')} (${digest.skipped.length} skipped)`,
         );
         console.log(`subject: ${email.rendered.subject}`);
         console.log(`html: ${(Buffer.byteLength(email.html) / 1024).toFixed(1)} KB`);

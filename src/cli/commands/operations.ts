@@ -20,6 +20,7 @@ import {
   withAwsOptions,
 } from '../aws-options.ts';
 import { archiveRenderer, digestRecords, type EditorOptions, withEditorOptions } from '../digest-editor.ts';
+import { count } from '../output.ts';
 import { printSendReport } from './send.ts';
 
 interface OperatorOptions extends EditorOptions {
@@ -43,10 +44,10 @@ export async function reviewer(options: OperatorOptions, renderer?: DigestRender
 
 function describe(record: DigestRecord): string {
   const counts = record.counts
-    ? `${record.counts.articles} articles, ${record.counts.themes} themes, ${record.counts.skipped} skipped`
+    ? `${count(record.counts.articles, 'article')}, ${count(record.counts.themes, 'theme')}, ${record.counts.skipped} skipped`
     : '-';
   const review = record.reviewDeadline ? `  review by ${record.reviewDeadline}` : '';
-  const edits = record.edits?.length ? `  ${record.edits.length} edits` : '';
+  const edits = record.edits?.length ? `  ${count(record.edits.length, 'edit')}` : '';
   return `${record.digestId}  ${record.windowStart} → ${record.windowEnd}  ${record.state.padEnd(8)}  ${counts}${review}${edits}`;
 }
 
