@@ -68,6 +68,7 @@ export async function measureSignupTiming(pairs: number): Promise<SignupTiming> 
       tokens: signer,
       queue: new SqsSignupQueue(sqs, QueueUrl),
       clientHash: keyedHasher(Buffer.from('bench-hash-key-0123456789abcdefghijklmnop')),
+      addressHash: keyedHasher(Buffer.from('bench-hash-key-0123456789abcdefghijklmnop')),
       limits: { perClient: { max: 1_000_000, windowMs: 3_600_000 } },
     });
     const handler = createSubscriptionHandler({ service, newsletter: 'Bench', signupEnabled: true });

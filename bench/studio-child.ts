@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PreviewServer } from '../src/preview/server.ts';
 import { launchChromium } from '../tests/support/chromium.ts';
-import { startFolderEditStudio, studioToken } from '../tests/support/studio.ts';
+import { startFolderEditStudio, studioToken, studioUrl } from '../tests/support/studio.ts';
 import { generateCorpus, loadEventStories } from './corpus.ts';
 import { median } from './stats.ts';
 
@@ -41,6 +41,7 @@ const firstBuild = await timed(async () => {
 });
 if (!studio) throw new Error('the studio did not start');
 const url = studio.url;
+const editUrl = studioUrl(studio, '/api/edit');
 const token = await studioToken(studio);
 const theme = studio.current().digest?.themes[0]?.id ?? '';
 
@@ -49,7 +50,7 @@ const edits = [];
 for (let version = 0; version < EDITS; version++) {
   edits.push(
     await timed(async () => {
-      const response = await fetch(new URL('/api/edit', url), {
+      const response = await fetch(editUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-studio-token': token },
         body: JSON.stringify({ version, edit: { kind: 'rename', theme, title: `Headline ${version}` } }),

@@ -11,7 +11,7 @@ import { createTableInput } from '../src/adapters/dynamodb-table-schema.ts';
 import { parseKeySecret, TokenSigner } from '../src/core/signed-links.ts';
 import { parseImportCsv } from '../src/core/subscribers/csv.ts';
 import { SubscriptionService } from '../src/core/subscribers/service.ts';
-import { createSubscriber } from '../src/core/subscribers/subscriber.ts';
+import { createSubscriber, keyedHasher } from '../src/core/subscribers/subscriber.ts';
 import { createSubscriptionHandler } from '../src/handlers/subscription-endpoint.ts';
 import { startMoto } from '../tests/support/moto.ts';
 import { measureSignupTiming, printSignupTiming } from './signup-timing.ts';
@@ -62,6 +62,7 @@ async function unsubscribeAgainstMoto(): Promise<void> {
       repository,
       limiter: new DynamoDbRateLimiter(client, table),
       tokens: signer,
+      addressHash: keyedHasher(Buffer.from('bench-hash-key-0123456789abcdefghijklmnop')),
     });
     const handler = createSubscriptionHandler({ service, newsletter: 'Bench', signupEnabled: false });
     const n = 200;

@@ -9,6 +9,7 @@ import { DynamoDbSubscriberRepository } from '../src/adapters/dynamodb-subscribe
 import { powertoolsLogger, powertoolsMetrics } from '../src/adapters/powertools-observability.ts';
 import { precompiledTemplateFolder } from '../src/adapters/precompiled-template-folder.ts';
 import { S3DigestSource } from '../src/adapters/s3-digest-source.ts';
+import { hasherFromSecret } from '../src/adapters/secrets-manager-hash-key.ts';
 import { SecretsManagerKeyProvider } from '../src/adapters/secrets-manager-keys.ts';
 import { SesRawSender } from '../src/adapters/ses-raw-sender.ts';
 import { SqsBatchQueue } from '../src/adapters/sqs-batch-queue.ts';
@@ -25,10 +26,12 @@ async function configure(): Promise<SqsHandler> {
   const env = parseEnvironment('send-worker');
   const dynamo = new DynamoDBClient({});
   const templatesDir = env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url));
-  const keys = new SecretsManagerKeyProvider(new SecretsManagerClient({}), env.TOKEN_KEY_SECRET);
+  const secrets = new SecretsManagerClient({});
+  const keys = new SecretsManagerKeyProvider(secrets, env.TOKEN_KEY_SECRET);
   return createSendWorker({
     ledger: new DynamoDbSendLedger(dynamo, env.LEDGER_TABLE),
     subscribers: new DynamoDbSubscriberRepository(dynamo, env.SUBSCRIBER_TABLE),
+    addressHash: await hasherFromSecret(secrets, env.HASH_KEY_SECRET),
     // One attempt per SDK call: the send loop paces and backs off itself.
     sender: new SesRawSender(new SESClient({ maxAttempts: 1 }), env.SES_CONFIGURATION_SET),
     queue: new SqsBatchQueue(new SQSClient({}), env.SEND_QUEUE_URL),

@@ -15,7 +15,7 @@ async function configure(): Promise<SnsHandler> {
     repository: new DynamoDbSubscriberRepository(dynamo, env.SUBSCRIBER_TABLE),
     ...(env.LEDGER_TABLE ? { ledger: new DynamoDbSendLedger(dynamo, env.LEDGER_TABLE) } : {}),
     transientBounceLimit: env.TRANSIENT_BOUNCE_LIMIT,
-    logHash: await hasherFromSecret(new SecretsManagerClient({}), env.HASH_KEY_SECRET),
+    addressHash: await hasherFromSecret(new SecretsManagerClient({}), env.HASH_KEY_SECRET),
     log: powertoolsLogger('ses-feedback'),
   });
 }

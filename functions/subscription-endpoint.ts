@@ -14,9 +14,11 @@ async function fromEnvironment(): Promise<FunctionUrlHandler> {
   const env = parseEnvironment('subscription-endpoint');
   const log = powertoolsLogger('subscription-endpoint');
   const secrets = new SecretsManagerClient({});
+  const hash = await hasherFromSecret(secrets, env.HASH_KEY_SECRET);
   const service = new SubscriptionService({
     ...confirmationParts(env),
-    clientHash: await hasherFromSecret(secrets, env.HASH_KEY_SECRET),
+    clientHash: hash,
+    addressHash: hash,
     ...(env.SIGNUP_QUEUE_URL ? { queue: new SqsSignupQueue(new SQSClient({}), env.SIGNUP_QUEUE_URL) } : {}),
   });
   return createSubscriptionHandler({

@@ -3,8 +3,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { CfnFunction, IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   ContextAttribute,
@@ -23,6 +22,7 @@ import { ARCHIVE_PAGE } from '../../src/core/ports/digest-archive.ts';
 import { type EmailSettingsInput, parseEmailSettings } from '../../src/core/render/settings.ts';
 import { DIGESTS_PREFIX, NORMALISED_PREFIX } from '../bucket-prefixes.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { grantSendOnly } from './grants.ts';
 import { tableKeys } from './table-keys.ts';
 
 export interface ScheduledDigestProps {
@@ -57,6 +57,19 @@ export interface ScheduledDigestProps {
   emailSettings?: EmailSettingsInput;
   /** Whether the digests table and logs survive stack deletion. @default true */
   retainData?: boolean;
+}
+
+/**
+ * An on-failure destination on the queue whose grant is sqs:SendMessage alone, all Lambda needs to record a failed
+ * invocation there (SqsDestination grants GetQueueAttributes and GetQueueUrl too).
+ */
+function sendOnlyDestination(queue: Queue): IDestination {
+  return {
+    bind: (_scope, fn) => {
+      grantSendOnly(queue, fn);
+      return { destination: queue.queueArn };
+    },
+  };
 }
 
 /** The longest wait for index writes before a run reads them (ScheduledDigestProps.indexSettle). */
@@ -143,7 +156,7 @@ export class ScheduledDigest extends Construct {
     this.handler.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: new SqsDestination(this.failedRuns),
+      onFailure: sendOnlyDestination(this.failedRuns),
     });
     this.grantDigest(props);
 

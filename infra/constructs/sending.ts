@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SEND_LEDGER_SCHEMA } from '../../src/adapters/dynamodb-send-ledger.ts';
+import { MESSAGE_ID_INDEX, SEND_LEDGER_SCHEMA } from '../../src/adapters/dynamodb-send-ledger.ts';
 import { METRICS_NAMESPACE } from '../../src/adapters/powertools-observability.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import {
@@ -17,6 +17,7 @@ import {
   parseEmailSettings,
 } from '../../src/core/render/settings.ts';
 import { BundledFunction } from './bundled-function.ts';
+import { grantSecretValue, grantSendOnly } from './grants.ts';
 import { tableKeys } from './table-keys.ts';
 
 export interface SendingProps {
@@ -24,6 +25,8 @@ export interface SendingProps {
   readonly subscriberTable: dynamodb.ITableV2;
   /** The secret holding the token keys that sign unsubscribe and preferences links. */
   readonly keySecret: secretsmanager.ISecret;
+  /** The secret holding the key of the address hash (the ledger rows' recipient, the suppression marks). */
+  readonly hashKeySecret: secretsmanager.ISecret;
   /** The SES configuration set whose events reach the feedback Lambda. */
   readonly configurationSet: ses.IConfigurationSet;
   /** https:// base of the subscription endpoint (the Function URL or the custom domain in front of it). */
@@ -185,7 +188,7 @@ export class Sending extends Construct {
       },
     });
     this.fanout.function.addToRolePolicy(tableOnly(props.subscriberTable.tableArn, 'dynamodb:Scan'));
-    this.sendQueue.grantSendMessages(this.fanout.function);
+    grantSendOnly(this.sendQueue, this.fanout.function);
     this.fanout.function.addEventSource(
       new SqsEventSource(this.requestQueue, { batchSize: 1, reportBatchItemFailures: true }),
     );
@@ -205,6 +208,7 @@ export class Sending extends Construct {
         SEND_QUEUE_URL: this.sendQueue.queueUrl,
         ARCHIVE_BUCKET: this.archiveBucket.bucketName,
         TOKEN_KEY_SECRET: props.keySecret.secretArn,
+        HASH_KEY_SECRET: props.hashKeySecret.secretArn,
         SENDER_ADDRESS: props.senderAddress,
         SENDER_NAME: props.senderName,
         ...(props.replyTo ? { REPLY_TO: props.replyTo } : {}),
@@ -232,7 +236,7 @@ export class Sending extends Construct {
     worker.addToRolePolicy(
       tableOnly(this.ledger.tableArn, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
     );
-    this.sendQueue.grantSendMessages(worker);
+    grantSendOnly(this.sendQueue, worker);
     // Archived digests only: no s3:List*, nothing outside digests/ (grantRead would add the bucket-wide list).
     worker.addToRolePolicy(
       new iam.PolicyStatement({
@@ -240,7 +244,8 @@ export class Sending extends Construct {
         resources: [this.archiveBucket.arnForObjects('digests/*')],
       }),
     );
-    props.keySecret.grantRead(worker);
+    grantSecretValue(props.keySecret, worker);
+    grantSecretValue(props.hashKeySecret, worker);
     worker.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail'],
@@ -264,7 +269,16 @@ export class Sending extends Construct {
 
     if (props.feedbackFunction) {
       props.feedbackFunction.addEnvironment('LEDGER_TABLE', this.ledger.tableName);
-      this.ledger.grant(props.feedbackFunction.function, 'dynamodb:Query', 'dynamodb:UpdateItem');
+      // It settles a row (UpdateItem on the table), found by its SES message id (Query of byMessageId) when the
+      // event carries no digest and subscriber tags.
+      const feedback = props.feedbackFunction.function;
+      feedback.addToRolePolicy(tableOnly(this.ledger.tableArn, 'dynamodb:UpdateItem'));
+      feedback.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${this.ledger.tableArn}/index/${MESSAGE_ID_INDEX}`],
+        }),
+      );
     }
 
     this.addAlarms(props.alarmActions ?? []);
@@ -272,7 +286,7 @@ export class Sending extends Construct {
       value: this.requestQueue.queueUrl,
       description: 'Hand-off: one {"digestId","digestKey"} message per approved digest',
     });
-    this.acknowledgeNagFindings(props.feedbackFunction);
+    this.acknowledgeNagFindings();
   }
 
   private defaultArchiveBucket(removalPolicy: RemovalPolicy): s3.Bucket {
@@ -322,9 +336,8 @@ export class Sending extends Construct {
     for (const alarm of alarms) for (const action of actions) alarm.addAlarmAction(action);
   }
 
-  private acknowledgeNagFindings(feedbackFunction: BundledFunction<'ses-feedback'> | undefined): void {
+  private acknowledgeNagFindings(): void {
     const stack = Stack.of(this);
-    const ledgerId = stack.getLogicalId(this.ledger.node.defaultChild as CfnElement);
     const archive = this.archiveBucket.node.defaultChild as CfnElement | undefined;
     const archiveArn = archive ? `<${stack.getLogicalId(archive)}.Arn>` : this.archiveBucket.bucketArn;
     Validations.of(this.worker).acknowledge(
@@ -337,11 +350,5 @@ export class Sending extends Construct {
         reason: 'Reads archived digests: the digests/ prefix of the archive bucket only.',
       },
     );
-    if (feedbackFunction) {
-      Validations.of(feedbackFunction).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${ledgerId}.Arn>/index/*]`,
-        reason: 'The feedback Lambda finds ledger rows by SES MessageId through the byMessageId index.',
-      });
-    }
   }
 }

@@ -88,6 +88,23 @@ export class DynamoDbDigestRecords implements DigestRecords {
     return records.sort((a, b) => compareIds(b.windowEnd, a.windowEnd)).slice(0, limit);
   }
 
+  async dueForSettle(now: Date): Promise<DigestRecord[]> {
+    // Every page of the scan: a settle that read only the newest records (short windows, long reviews) missed the
+    // older ones whose deadline had passed. The filter keeps the answer to what the settle acts on.
+    const due: DigestRecord[] = [];
+    const pages = paginateScan(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        FilterExpression: '(#state = :pending AND reviewDeadline <= :now) OR awaitingHandoff = :yes',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':now': now.toISOString(), ':yes': true },
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) due.push(item as DigestRecord);
+    return due.sort((a, b) => compareIds(a.windowEnd, b.windowEnd));
+  }
+
   async isPaused(): Promise<boolean> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { digestId: CONTROL_ID }, ConsistentRead: true }),

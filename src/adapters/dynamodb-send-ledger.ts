@@ -10,6 +10,7 @@ import {
 import type { LedgerEntry, LedgerKey, SendLedgerStore } from '../core/ports/sending.ts';
 import type { SendOutcome } from '../core/ports/subscribers.ts';
 import { ledgerKeyFromTags } from '../core/sending/tags.ts';
+import type { HashedAddress } from '../core/subscribers/subscriber.ts';
 import type { TableSchema } from './dynamodb-table-schema.ts';
 
 /** Global secondary index on `messageId` (sparse: only rows SES accepted). */
@@ -138,7 +139,7 @@ export class DynamoDbSendLedger implements SendLedgerStore {
    */
   async settle(
     messageId: string,
-    recipientHash: string,
+    recipient: HashedAddress,
     outcome: SendOutcome,
     at: Date,
     tags?: Readonly<Record<string, readonly string[]>>,
@@ -150,9 +151,15 @@ export class DynamoDbSendLedger implements SendLedgerStore {
         TableName: this.tableName,
         Key: key,
         UpdateExpression: 'SET #outcome = :at, messageId = if_not_exists(messageId, :id)',
-        ConditionExpression: 'recipientHash = :hash',
+        // A row claimed before the keyed hash carries the legacy (unkeyed) one: its events settle it too.
+        ConditionExpression: 'recipientHash IN (:hash, :legacy)',
         ExpressionAttributeNames: { '#outcome': OUTCOME_ATTRIBUTE[outcome] },
-        ExpressionAttributeValues: { ':at': at.toISOString(), ':id': messageId, ':hash': recipientHash },
+        ExpressionAttributeValues: {
+          ':at': at.toISOString(),
+          ':id': messageId,
+          ':hash': recipient.hash,
+          ':legacy': recipient.legacy,
+        },
       }),
     );
     if (!settled) return;

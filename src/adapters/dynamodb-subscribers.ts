@@ -20,7 +20,7 @@ import type {
   RateLimiter,
   SubscriberRepository,
 } from '../core/ports/subscribers.ts';
-import type { Subscriber } from '../core/subscribers/subscriber.ts';
+import type { HashedAddress, Subscriber } from '../core/subscribers/subscriber.ts';
 import type { TableSchema } from './dynamodb-table-schema.ts';
 
 /** Name of the global secondary index on `emailKey`. */
@@ -223,28 +223,28 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
     for await (const page of pages) for (const item of page.Items ?? []) yield fromItem(item);
   }
 
-  suppress(addressHash: string, at: Date): Promise<void> {
-    return this.putMark(suppressionKey(addressHash), 'suppression', at);
+  suppress(address: HashedAddress, at: Date): Promise<void> {
+    return this.putMark(suppressionKey(address.hash), 'suppression', at);
   }
 
-  isSuppressed(addressHash: string): Promise<boolean> {
-    return this.hasMark(suppressionKey(addressHash));
+  isSuppressed(address: HashedAddress): Promise<boolean> {
+    return this.hasMark(suppressionKey(address.hash), legacySuppressionKey(address.legacy));
   }
 
-  unsuppress(addressHash: string): Promise<void> {
-    return this.removeMark(suppressionKey(addressHash));
+  unsuppress(address: HashedAddress): Promise<void> {
+    return this.removeMark(suppressionKey(address.hash), legacySuppressionKey(address.legacy));
   }
 
-  recordComplaint(addressHash: string, at: Date): Promise<void> {
-    return this.putMark(complaintKey(addressHash), 'complaint', at);
+  recordComplaint(address: HashedAddress, at: Date): Promise<void> {
+    return this.putMark(complaintKey(address.hash), 'complaint', at);
   }
 
-  hasComplained(addressHash: string): Promise<boolean> {
-    return this.hasMark(complaintKey(addressHash));
+  hasComplained(address: HashedAddress): Promise<boolean> {
+    return this.hasMark(complaintKey(address.hash), legacyComplaintKey(address.legacy));
   }
 
-  forgetComplaint(addressHash: string): Promise<void> {
-    return this.removeMark(complaintKey(addressHash));
+  forgetComplaint(address: HashedAddress): Promise<void> {
+    return this.removeMark(complaintKey(address.hash), legacyComplaintKey(address.legacy));
   }
 
   /** An item that marks an address hash (suppressed, complained), holding nothing but when. */
@@ -254,15 +254,20 @@ export class DynamoDbSubscriberRepository implements SubscriberRepository {
     );
   }
 
-  private async hasMark(pk: string): Promise<boolean> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk }, ConsistentRead: true }),
-    );
-    return Item !== undefined;
+  /** Whether the keyed mark exists, or else the legacy one (an unkeyed hash, written before the keyed one). */
+  private async hasMark(pk: string, legacyPk: string): Promise<boolean> {
+    for (const key of [pk, legacyPk]) {
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: key }, ConsistentRead: true }),
+      );
+      if (Item !== undefined) return true;
+    }
+    return false;
   }
 
-  private async removeMark(pk: string): Promise<void> {
-    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk } }));
+  private async removeMark(pk: string, legacyPk: string): Promise<void> {
+    for (const key of [pk, legacyPk])
+      await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: key } }));
   }
 }
 
@@ -330,8 +335,12 @@ const UPDATE_ATTEMPTS = 5;
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const signupKey = (id: string) => `signup#${id}`;
 const subscriberKey = (id: string) => `subscriber#${id}`;
-const suppressionKey = (hash: string) => `suppressed#${hash}`;
-const complaintKey = (hash: string) => `complained#${hash}`;
+// Keyed (HMAC) hashes carry their own prefix, so the legacy marks (unkeyed SHA-256) left in a table can be told apart
+// and counted (docs/subscribers.md, "Address hashes").
+const suppressionKey = (hash: string) => `suppressed#hmac#${hash}`;
+const complaintKey = (hash: string) => `complained#hmac#${hash}`;
+const legacySuppressionKey = (hash: string) => `suppressed#${hash}`;
+const legacyComplaintKey = (hash: string) => `complained#${hash}`;
 const addressKey = (emailKey: string) => `email#${emailKey}`;
 
 function toItem(subscriber: Subscriber): Record<string, unknown> {

@@ -16,13 +16,17 @@ import { DEFAULT_MAX_ARTICLE_BYTES } from '../core/ingest/parse.ts';
 
 /**
  * Reads every regular file below `dir` (recursively, hidden files excluded) as a SourceFile whose id is
- * its path relative to `dir` with forward slashes, in a stable order.
+ * its path relative to `dir` with forward slashes, in a stable order. A file over `maxBytes` is left unread (see
+ * readSourceFile): give the limit the files are then parsed with (parseFiles' `maxArticleBytes`).
  */
-export async function readSourceFolder(dir: string): Promise<SourceFile[]> {
+export async function readSourceFolder(
+  dir: string,
+  maxBytes = DEFAULT_MAX_ARTICLE_BYTES,
+): Promise<SourceFile[]> {
   await requireFolder(dir);
   // One file after another, synchronously: a folder of 10,000 articles reads in a tenth of the time that as many
   // concurrent fs.promises reads take (each is a chain of thread-pool round trips), and the caller needs them all.
-  return (await listSourceFiles(dir)).map(readSourceFile);
+  return (await listSourceFiles(dir)).map((path) => readSourceFile(path, maxBytes));
 }
 
 /** A file of a source folder, not read yet: its id (as readSourceFolder gives it) and its path. */
@@ -52,8 +56,14 @@ export async function listSourceFiles(dir: string): Promise<SourcePath[]> {
   return links.length === 0 ? files : [...files, ...links].sort((a, b) => compare(a.path, b.path));
 }
 
-/** Reads one file of a source folder; a file that cannot be read is one with `readError`, not a failure. */
-export function readSourceFile({ id, path, link }: SourcePath): SourceFile {
+/**
+ * Reads one file of a source folder; a file that cannot be read is one with `readError`, not a failure. A file over
+ * `maxBytes`, the limit it is then parsed with (parseArticle's `maxBytes`), is left unread, with its `size`.
+ */
+export function readSourceFile(
+  { id, path, link }: SourcePath,
+  maxBytes = DEFAULT_MAX_ARTICLE_BYTES,
+): SourceFile {
   if (link) return { id, bytes: new Uint8Array(), readError: LINK_NOT_FOLLOWED };
   let fd: number | undefined;
   try {
@@ -61,7 +71,7 @@ export function readSourceFile({ id, path, link }: SourcePath): SourceFile {
     // A file over the limit is skipped whatever it holds: its size is enough. Read, it would be held whole, and a
     // sparse file takes no disk for any size it names (1.5 GB took the studio 10 s and 3 GB of memory to skip).
     const { size } = fstatSync(fd);
-    if (size > DEFAULT_MAX_ARTICLE_BYTES) return { id, bytes: new Uint8Array(), size };
+    if (size > maxBytes) return { id, bytes: new Uint8Array(), size };
     return { id, bytes: new Uint8Array(readFileSync(fd)) };
   } catch (error) {
     // One unreadable file (permissions, removed meanwhile) is skipped; the others are still built.

@@ -13,6 +13,7 @@ export const STACK_OUTPUTS = {
   DigestFunctionName: 'digest Lambda (digest run-now)',
   SubscriberTableName: 'subscriber table',
   KeySecretArn: 'Secrets Manager secret of the link-signing keys',
+  HashKeySecretArn: 'Secrets Manager secret of the address-hash key (suppression and complaint marks)',
   ConfigurationSetName: 'SES configuration set',
   LinkBase: 'https:// base of subscriber links (the subscription endpoint)',
   NewsletterName: 'newsletter name: the From display name and the name in confirmation mails',

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { awsProblem } from '../adapters/aws-errors.ts';
 import { DEFAULT_STACK_NAME, type StackOutputKey } from '../adapters/stack-outputs.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -89,6 +90,12 @@ export const STACK_RESOURCES = {
     output: 'KeySecretArn',
     description: 'Secrets Manager id of the link-signing keys',
   },
+  hashKeySecret: {
+    flag: '--hash-key-secret <id>',
+    env: 'HASH_KEY_SECRET',
+    output: 'HashKeySecretArn',
+    description: 'Secrets Manager id of the address-hash key',
+  },
   configurationSet: {
     flag: '--configuration-set <name>',
     env: 'SES_CONFIGURATION_SET',
@@ -163,7 +170,9 @@ function stackOutputs(options: AwsOptions) {
       }))
       .catch((error: Error) => ({
         problem:
-          error instanceof UsageError ? error.message : `stack ${stack}: ${error.name}: ${error.message}`,
+          error instanceof UsageError
+            ? error.message
+            : `stack ${stack}: ${awsProblem(error) ?? `${error.name}: ${error.message}`}`,
       }));
     lookups.set(key, lookup);
   }

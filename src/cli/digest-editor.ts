@@ -7,6 +7,7 @@ import { DynamoDbDigestRecords } from '../adapters/dynamodb-digest-records.ts';
 import { S3DigestArchive } from '../adapters/s3-digest-archive.ts';
 import { templateFolder } from '../adapters/template-folder.ts';
 import { DigestEditor } from '../core/digest-editing.ts';
+import type { DigestRenderer } from '../core/ports/digest-renderer.ts';
 import { EmailArchiveRenderer } from '../core/render/archive.ts';
 import { loadTemplates } from '../core/render/templates.ts';
 import {
@@ -33,7 +34,10 @@ export function withEditorOptions(command: Command): Command {
     command
       .addOption(digestsTableOption())
       .addOption(resourceOption('bucket'))
-      .option('--settings <file>', 'the deployed email settings JSON (docs/email.md), to render the archive')
+      .option(
+        '--settings <file>',
+        'the deployed email settings JSON (docs/email.md): an approve renders an edited digest with it',
+      )
       .option('--templates <dir>', 'email templates folder (default: templates/ of this package)'),
   );
 }
@@ -44,15 +48,22 @@ export async function digestRecords(options: ResourceOptions): Promise<DynamoDbD
   return new DynamoDbDigestRecords(db, digestsTable);
 }
 
-/** The core editor on the deployed table and archive, rendering as the digest Lambda does. */
-export async function digestEditor(options: EditorOptions): Promise<DigestEditor> {
-  const renderer = new EmailArchiveRenderer(
+/** The core editor on the deployed table and archive (which it reads the digest as built from). */
+export async function digestEditor(options: ResourceOptions): Promise<DigestEditor> {
+  const { bucket } = await stackResources(options, ['bucket']);
+  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
+  return new DigestEditor({ records: await digestRecords(options), archive });
+}
+
+/**
+ * What the approve of an edited digest renders its archive with, as the digest Lambda does: the templates
+ * (`--templates`) and the deployed email settings (`--settings`), loaded before anything is decided.
+ */
+export async function archiveRenderer(options: EditorOptions): Promise<DigestRenderer> {
+  return new EmailArchiveRenderer(
     await loadTemplates(templateFolder(options.templates)),
     await readEmailSettings(options),
   );
-  const { bucket } = await stackResources(options, ['bucket']);
-  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
-  return new DigestEditor({ records: await digestRecords(options), archive, renderer });
 }
 
 /** Who makes an edit: `--by`, else the caller's AWS identity (its ARN). */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, UsageError } from '../core/errors.ts';
-import { type EmailSettings, parseEmailSettings } from '../core/render/settings.ts';
+import { type EmailSettings, MAX_THEMES_LIMIT, parseEmailSettings } from '../core/render/settings.ts';
+import { fileProblem } from './output.ts';
 
 /** Email settings from `--settings FILE` (JSON) with `--max-themes` on top, validated once. */
 export async function readEmailSettings(opts: {
@@ -8,13 +9,23 @@ export async function readEmailSettings(opts: {
   maxThemes?: string;
 }): Promise<EmailSettings> {
   const maxThemes = opts.maxThemes === undefined ? undefined : Number(opts.maxThemes);
-  if (maxThemes !== undefined && !(Number.isInteger(maxThemes) && maxThemes >= 1)) {
-    throw new UsageError(`--max-themes ${opts.maxThemes} is not a whole number of at least 1`);
+  if (
+    maxThemes !== undefined &&
+    !(Number.isInteger(maxThemes) && maxThemes >= 1 && maxThemes <= MAX_THEMES_LIMIT)
+  ) {
+    throw new UsageError(
+      `--max-themes ${opts.maxThemes} is not a whole number from 1 to ${MAX_THEMES_LIMIT}`,
+    );
   }
-  let fromFile: Record<string, unknown> = {};
+  let fromFile: unknown = {};
   if (opts.settings) {
     const text = await readFile(opts.settings, 'utf8').catch((error: unknown) => {
-      throw new UsageError(`--settings ${opts.settings} cannot be read`, { cause: error });
+      throw new UsageError(
+        `--settings ${opts.settings} cannot be read: ${fileProblem(error) ?? String(error)}`,
+        {
+          cause: error,
+        },
+      );
     });
     try {
       fromFile = JSON.parse(text);
@@ -23,6 +34,12 @@ export async function readEmailSettings(opts: {
         cause: error,
       });
     }
+    // An array or a string would reach the schema as keys "0", "1", … (`Unrecognized key: "0"`); null is no settings.
+    fromFile ??= {};
+    if (typeof fromFile !== 'object' || Array.isArray(fromFile))
+      throw new ConfigError(
+        `--settings ${opts.settings} holds ${Array.isArray(fromFile) ? 'an array' : `a ${typeof fromFile}`}, not an object of settings such as {"lang": "en-GB"} (docs/email.md)`,
+      );
   }
-  return parseEmailSettings(maxThemes === undefined ? fromFile : { ...fromFile, maxThemes });
+  return parseEmailSettings(maxThemes === undefined ? fromFile : { ...(fromFile as object), maxThemes });
 }

@@ -21,8 +21,12 @@ const NODE_DEFAULT_POOL_SIZE = 4;
 /** Set in the environment of the process `relaunch` starts (and taken out of it there). */
 const RELAUNCHED = 'DIGEST_RELAUNCHED';
 
-/** Signals a terminal or a supervisor sends to stop the command: passed on to the process that runs it. */
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/**
+ * Signals a terminal or a supervisor sends to stop the command (Ctrl+C, Ctrl+\, a kill, a closed terminal): passed
+ * on to the process that runs it. One left out ends the first process alone by its default action, and the second
+ * runs on until it notices its parent is gone (between two steps of its work, not during one).
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 /**
  * Entries of the input folder from which starting a second process pays: it costs about 70 ms, and the fitted
@@ -139,7 +143,7 @@ interface Exit {
 async function relaunch(flags: string[]): Promise<Exit | undefined> {
   // Listening before the child exists: a signal that comes while it starts is passed on once it has started.
   let child: ChildProcess | undefined;
-  // Windows sends no SIGHUP to a process (ENOSYS): the child is then ended as Node ends one there.
+  // Windows sends no SIGHUP or SIGQUIT to a process (ENOSYS): the child is then ended as Node ends one there.
   const pass = (signal: NodeJS.Signals) => {
     try {
       child?.kill(signal);

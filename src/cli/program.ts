@@ -38,7 +38,7 @@ export const COMMAND_MODULES: { load: () => Promise<Register>; commands: Record<
     load: () => import('./commands/edit.ts').then((m) => m.registerEdit),
     commands: {
       'edit <digestId> <action> [args...]':
-        'review mode: change a pending digest; its archive is rendered again',
+        'review mode: change a pending digest; its approve renders the archive',
       'edits <digestId>':
         'review mode: a digest as edited (numbered themes, points and alternatives) and its edits',
       'undo <digestId>': 'review mode: take the last edit of a pending digest back',

@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
+import { escapeHtml } from '../core/render/html.ts';
 
 /** The options `digest preview` and `digest dev` share: where the studio listens and how the email looks. */
 export interface StudioOptions {
@@ -29,23 +34,49 @@ export function parsePort(text: string): number {
   return port;
 }
 
-/** Prints where the studio is, opens it unless --no-open, and closes it cleanly on Ctrl+C. */
-export function announceStudio(
+/**
+ * Prints where the studio is, opens it unless --no-open, and closes it cleanly on Ctrl+C. The URL carries the
+ * studio's secret: it is printed for the editor, and the browser is sent to it through a file only the editor can
+ * read, never on a command line (any local user can read a process's, xdg-open's and the browser's).
+ */
+export async function announceStudio(
   studio: { close(): Promise<void> },
   url: string,
   message: string,
   open: boolean,
-): void {
+): Promise<void> {
   console.log(`preview at ${url} (${message}; Ctrl+C stops it)`);
-  if (open) openBrowser(url);
-  process.once('SIGINT', () => void studio.close().then(() => process.exit(0)));
+  const opener = open ? await openBrowser(url) : undefined;
+  // A browser installed as a snap (Ubuntu's Firefox and Chromium) cannot read the temporary folder.
+  if (opener !== undefined)
+    console.log('opening it in the browser; if the browser shows no studio, open the URL above');
+  process.once(
+    'SIGINT',
+    () =>
+      void studio
+        .close()
+        .then(() => (opener === undefined ? undefined : rm(opener, { recursive: true, force: true })))
+        .then(() => process.exit(0)),
+  );
 }
 
-/** Best effort: without a desktop opener the printed URL is enough. */
-function openBrowser(url: string): void {
+/**
+ * Best effort: without a desktop opener the printed URL is enough. Opens a page in a folder of the user's own (0700)
+ * that sends the browser on to `url`, as Jupyter does; answers that folder, removed when the studio stops.
+ */
+async function openBrowser(url: string): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'digest-studio-'));
+  const page = join(folder, 'open.html');
+  const link = escapeHtml(url);
+  await writeFile(
+    page,
+    `<!doctype html>\n<html lang="en"><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${link}">\n<title>Digest studio</title>\n<p>Opening the digest studio. If nothing happens, <a href="${link}">open it here</a>.</p>\n</html>\n`,
+    { mode: 0o600 },
+  );
   const opener =
     process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  spawn(opener, [url], { stdio: 'ignore', detached: true })
+  spawn(opener, [pathToFileURL(page).href], { stdio: 'ignore', detached: true })
     .on('error', () => {})
     .unref();
+  return folder;
 }

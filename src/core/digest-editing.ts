@@ -1,17 +1,17 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Digest } from './digest.ts';
 import { applyEdits, type Edit, type RecordedEdit } from './edits.ts';
 import { EditConflictError, UsageError } from './errors.ts';
 import type { DigestArchive } from './ports/digest-archive.ts';
 import type { DigestRecord, DigestRecords } from './ports/digest-records.ts';
-import type { DigestRenderer } from './ports/digest-renderer.ts';
-import { archiveFiles, type DigestReview, ORIGINAL_DIGEST_FILE } from './scheduled-digest.ts';
+import { type DigestReview, ORIGINAL_DIGEST_FILE } from './scheduled-digest.ts';
 
 /** A deployed digest as an editor works on it. */
 export interface EditableDigest {
   record: DigestRecord;
   /** The digest as the scheduled run built it. */
   original: Digest;
-  /** With the recorded edits applied: what the archive holds and subscribers get. */
+  /** With the recorded edits applied: what subscribers get and the archive holds once it is approved. */
   digest: Digest;
   /** The record's edit version (0: never edited); a write names it to detect a concurrent one. */
   version: number;
@@ -20,15 +20,16 @@ export interface EditableDigest {
 
 export interface DigestEditorDeps {
   records: DigestRecords;
+  /** Read only: the digest as built (digest.original.json). */
   archive: DigestArchive;
-  /** The same renderer the scheduled run archives with. */
-  renderer: DigestRenderer;
 }
 
 /**
- * Edits of a pending digest: each is validated against the digest as built plus the edits before it,
- * recorded in the digest record by a conditional write on its edit version, and then the archive
- * (digest.json, html, txt, eml) is rendered again from the result by the same code as the scheduled run.
+ * Edits of a pending digest: each is validated against the digest as built plus the edits before it, and
+ * recorded in the digest record by a conditional write on its edit version. An edit writes nothing else: the
+ * archive (digest.json, html, txt, eml) keeps the digest as built until the digest is approved, and the
+ * hand-over renders it from the decided record (DigestReview). So an edit command that is slow, or dies,
+ * between its write and its end can never put a digest other than the approved one in the archive.
  */
 export class DigestEditor {
   private readonly now: () => Date;
@@ -84,13 +85,13 @@ export class DigestEditor {
   }
 
   /**
-   * Approves a pending digest as the editor last saw it: the archive is rendered again from the recorded
-   * edits first, so what is handed to sending is exactly the record's digest.
+   * Approves a pending digest as the editor last saw it (`expectedVersion`, else the version read now): the
+   * decision is a conditional write on that version, and the hand-over renders the archive from the decided
+   * record (`review` needs a renderer for an edited digest).
    */
   async approve(review: DigestReview, digestId: string, expectedVersion?: number): Promise<DigestRecord> {
     const opened = await this.open(digestId);
     checkVersion(opened, expectedVersion);
-    if (opened.record.state === 'pending' && opened.edits.length > 0) await this.publish(opened);
     return review.approve(digestId, opened.version);
   }
 
@@ -111,26 +112,43 @@ export class DigestEditor {
       edits.map((e) => e.edit),
     );
     const at = this.now().toISOString();
-    if (!(await this.deps.records.saveEdits(digestId, edits, opened.version, at))) {
+    const saved = await this.deps.records.saveEdits(digestId, edits, opened.version, at);
+    const current = saved ? undefined : await this.deps.records.get(digestId);
+    if (!saved && !wrote(current, edits, opened.version + 1, at)) {
+      // Decided after this edit read it (an approve, a reject, a deadline): too late, not a reload.
+      if (current && current.state !== 'pending')
+        throw new UsageError(`digest ${digestId} is ${current.state}; only a pending digest can be edited`);
       throw new EditConflictError(
         `digest ${digestId} was changed by someone else meanwhile (it is no longer at version ${opened.version}): reload it and make your edit again`,
       );
     }
-    const saved: EditableDigest = {
+    return {
       ...opened,
       record: { ...opened.record, edits, editVersion: opened.version + 1, updatedAt: at },
       digest,
       edits,
       version: opened.version + 1,
     };
-    await this.publish(saved);
-    return saved;
   }
+}
 
-  private async publish(opened: EditableDigest): Promise<void> {
-    const prefix = opened.record.archivePrefix as string;
-    await this.deps.archive.put(prefix, await archiveFiles(opened.digest, this.deps.renderer));
-  }
+/**
+ * Whether the record is as this change wrote it: the SDK sent the conditional write again after losing its
+ * answer, the first attempt went through, and the retry failed its condition. Another editor's write differs in
+ * its edits or the instant it was made; taking it for a conflict would have the editor make the edit twice.
+ */
+function wrote(
+  current: DigestRecord | undefined,
+  edits: readonly RecordedEdit[],
+  version: number,
+  at: string,
+): boolean {
+  return (
+    current !== undefined &&
+    current.editVersion === version &&
+    current.updatedAt === at &&
+    isDeepStrictEqual(current.edits ?? [], edits)
+  );
 }
 
 function checkVersion(opened: EditableDigest, expected: number | undefined): void {

@@ -21,6 +21,12 @@ export class RecipientAddressError extends UsageError {}
 /** Someone else changed the digest since this editor read it: nothing was written; reload and redo. */
 export class EditConflictError extends UsageError {}
 
+/**
+ * An editor's approve was recorded but handing the digest to sending failed: the digest is approved, and the
+ * digest Lambda's next settle hands it over. Nothing for the editor to do again.
+ */
+export class HandOverError extends DigestError {}
+
 /** A template that does not compile or renders invalid MJML; `problems` lists each message with its line. */
 export class TemplateError extends DigestError {
   constructor(
@@ -57,8 +63,9 @@ export class SendThrottledError extends DigestError {}
 
 /**
  * SES answered and accepted nothing, for a reason that is not this message's (sending paused for the account
- * or the configuration set, a configuration set or identity missing, not authorised): the batch goes back to
- * SQS untouched, and ends on the dead-letter queue (alarmed) if the refusal lasts.
+ * or the configuration set, a configuration set or identity missing, the sender identity not verified, not
+ * authorised): the batch goes back to SQS untouched, and ends on the dead-letter queue (alarmed) if the refusal
+ * lasts.
  */
 export class SendRefusedError extends DigestError {}
 

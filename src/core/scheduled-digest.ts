@@ -4,7 +4,7 @@ import type { Article } from './article.ts';
 import { compareIds } from './compare-ids.ts';
 import type { Digest, Skipped } from './digest.ts';
 import { applyEdits } from './edits.ts';
-import { EditConflictError, UsageError, WindowLockedError } from './errors.ts';
+import { EditConflictError, HandOverError, UsageError, WindowLockedError } from './errors.ts';
 import { buildDigestFromArticles } from './pipeline.ts';
 import type { ArticleIndex } from './ports/article-index.ts';
 import type { ArchiveFile, DigestArchive } from './ports/digest-archive.ts';
@@ -13,6 +13,7 @@ import type { DigestCounts, DigestRecord, DigestRecords, DigestState } from './p
 import type { DigestRenderer } from './ports/digest-renderer.ts';
 import type { Logger } from './ports/logger.ts';
 import type { NormalisedArticles } from './ports/normalised-articles.ts';
+import { redactAddresses } from './redact-addresses.ts';
 import { needsAntecedent, unreadableReason } from './text/sentences.ts';
 import { contentTerms } from './text/tokens.ts';
 
@@ -281,7 +282,7 @@ export class ScheduledDigestRunner {
 
     const { kept, skipped } = screenArticles(articles, this.options.articleBudgetMs, this.options.clock);
     for (const entry of skipped)
-      log.warn('article skipped', { digestId, articleId: entry.id, reason: entry.reason });
+      log.warn('article skipped', { digestId, articleId: redactAddresses(entry.id), reason: entry.reason });
     const digest = buildWindowDigest(kept, window, {
       title: this.options.title,
       intro: this.options.intro,
@@ -348,8 +349,8 @@ export class DigestReview {
 
   constructor(
     /**
-     * With `renderer` (the digest Lambda's), an edited digest's archive is rendered from the record before every
-     * hand-over; without it (`digest approve`), DigestEditor.approve renders it.
+     * Renders an edited digest's archive from its decided record at the hand-over (the digest Lambda's, and the
+     * CLI's and the studio's for an approve); without it an edited digest cannot be approved.
      */
     private readonly deps: Pick<ScheduledDigestRunnerDeps, 'records' | 'archive' | 'handoff' | 'log'> &
       Partial<Pick<ScheduledDigestRunnerDeps, 'renderer'>>,
@@ -378,42 +379,60 @@ export class DigestReview {
       return [];
     }
     const now = this.now();
-    const recent = await this.deps.records.recent(100);
+    // Every record due, not the newest hundred: with short windows and a long review, an expired digest can have
+    // more than a hundred newer ones.
+    const due = await this.deps.records.dueForSettle(now);
     // Approved digests whose hand-over a crash or an error interrupted (not one being handed over right now).
     const interrupted = new Date(now.getTime() - HANDOFF_GRACE_MS).toISOString();
-    for (const record of recent.filter((r) => r.awaitingHandoff && r.updatedAt <= interrupted)) {
+    for (const record of due.filter((r) => r.awaitingHandoff && r.updatedAt <= interrupted)) {
       this.deps.log.warn('handing over an approved digest again', { digestId: record.digestId });
       await this.handOver(record);
     }
-    const expired = recent.filter(
+    const expired = due.filter(
       (r) => r.state === 'pending' && r.reviewDeadline && r.reviewDeadline <= now.toISOString(),
     );
     const settled: DigestRecord[] = [];
     for (const record of expired) {
       const decision = this.onReviewDeadline === 'send' ? 'approved' : 'dropped';
       this.deps.log.warn('review deadline passed', { digestId: record.digestId, decision });
-      const decided = await this.recordDecision(record.digestId, decision).catch((error: unknown) =>
-        this.decidedMeanwhile(record.digestId, error),
-      );
+      const decided = await this.deadlineDecision(record.digestId, decision);
       if (decided) settled.push(decision === 'approved' ? await this.handOver(decided) : decided);
     }
     return settled;
   }
 
   /**
-   * Nothing, when a deadline's decision failed because the digest is no longer pending: an overlapping settle
-   * (the 15-minute schedule's and a run's) or an editor decided it after this settle read it, and that decision
-   * stands. Any other failure is thrown.
+   * A deadline's decision on the digest as it is now. Nothing, when the digest is no longer pending: an
+   * overlapping settle (the 15-minute schedule's and a run's) or an editor decided it after this settle read it,
+   * and that decision stands. An edit that landed between this settle's read and its write is part of the digest
+   * the deadline decides: the decision is made again on the edited record (a few times at most), rather than
+   * failing the invocation and putting off the run. Any other failure is thrown.
    */
-  private async decidedMeanwhile(digestId: string, error: unknown): Promise<undefined> {
-    if (!(error instanceof UsageError || error instanceof EditConflictError)) throw error;
-    const current = await this.deps.records.get(digestId);
-    if (current?.state === 'pending') throw error;
-    this.deps.log.info('digest decided meanwhile; its deadline changes nothing', {
-      digestId,
-      state: current?.state,
-    });
-    return undefined;
+  private async deadlineDecision(
+    digestId: string,
+    decision: 'approved' | 'dropped',
+  ): Promise<DigestRecord | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordDecision(digestId, decision);
+      } catch (error) {
+        if (!(error instanceof UsageError || error instanceof EditConflictError)) throw error;
+        const current = await this.deps.records.get(digestId);
+        if (current?.state === 'pending') {
+          if (attempt >= DEADLINE_ATTEMPTS) throw error;
+          this.deps.log.info('digest edited as its deadline was applied; deciding the edited digest', {
+            digestId,
+            editVersion: current.editVersion,
+          });
+          continue;
+        }
+        this.deps.log.info('digest decided meanwhile; its deadline changes nothing', {
+          digestId,
+          state: current?.state,
+        });
+        return undefined;
+      }
+    }
   }
 
   private async decide(
@@ -422,7 +441,16 @@ export class DigestReview {
     editVersion?: number,
   ): Promise<DigestRecord> {
     const decided = await this.recordDecision(digestId, decision, editVersion);
-    return decision === 'approved' ? this.handOver(decided) : decided;
+    if (decision !== 'approved') return decided;
+    try {
+      return await this.handOver(decided);
+    } catch (error) {
+      // The decision stands (awaitingHandoff): the editor is told so, not left to guess from an AWS error.
+      throw new HandOverError(
+        `digest ${digestId} is approved, but handing it to sending failed: ${(error as Error).message}; the next settle of the digest Lambda (every 15 minutes in review mode) hands it over`,
+        { cause: error },
+      );
+    }
   }
 
   /** Writes the decision on a pending digest (an approve with `awaitingHandoff`); hands nothing over. */
@@ -441,29 +469,33 @@ export class DigestReview {
         `digest ${digestId} was edited by someone else meanwhile: reload it and decide again`,
       );
     }
+    if (decision === 'approved' && record.editVersion !== undefined && !this.deps.renderer) {
+      // Refused before anything is decided: the hand-over renders an edited digest's archive from its record.
+      throw new UsageError(`digest ${digestId} was edited: approving it needs the renderer of its archive`);
+    }
     const { reviewDeadline: _deadline, ...rest } = record;
     const decided: DigestRecord = {
       ...rest,
       state: decision,
+      decisionId: randomUUID(),
       updatedAt: this.now().toISOString(),
       ...(decision === 'approved' && { awaitingHandoff: true }),
     };
-    if (!(await this.deps.records.transition(decided, 'pending')) && !(await this.wrote(decided))) {
-      throw new EditConflictError(
-        `digest ${digestId} was edited or decided by someone else meanwhile: reload it and check`,
-      );
+    if (!(await this.deps.records.transition(decided, 'pending'))) {
+      const current = await this.deps.records.get(digestId);
+      // The SDK sent the write again after losing its answer, and the first attempt went through.
+      if (current?.decisionId !== decided.decisionId) {
+        if (current && current.state !== 'pending')
+          throw new UsageError(
+            `digest ${digestId} is ${current.state}; only a pending digest can be decided`,
+          );
+        throw new EditConflictError(
+          `digest ${digestId} was edited by someone else meanwhile: reload it and decide again`,
+        );
+      }
     }
     this.deps.log.info('digest decided', { digestId, decision });
     return decided;
-  }
-
-  /**
-   * Whether the record is as this decision wrote it: the SDK sent the write again after losing its answer, and
-   * the first attempt went through. Another decider's record differs in its state or the instant it was written.
-   */
-  private async wrote(decided: DigestRecord): Promise<boolean> {
-    const current = await this.deps.records.get(decided.digestId);
-    return current?.state === decided.state && current.updatedAt === decided.updatedAt;
   }
 
   /**
@@ -492,28 +524,45 @@ export class DigestReview {
   }
 
   /**
-   * The archive rendered from the digest as built plus the record's edits, as DigestEditor renders it after
-   * each edit: an edit whose render never happened (its command died after the record's write) is sent too.
+   * The archive of an edited digest, rendered from the digest as built plus the decided record's edits: the only
+   * write of the archive after the build, made after the decision and from it, so no edit or render that lost a
+   * race can change what is published and sent (edits only write the record; src/core/digest-editing.ts). Every
+   * hand-over of a digest renders the same files; one that finds them written (digest.json is written last)
+   * writes nothing, so a settle handing a digest over again during its send neither rewrites the archive nor
+   * takes its page off the archive site until it is published again.
    */
   private async renderEdits(record: DigestRecord): Promise<void> {
     const { archive, renderer } = this.deps;
     const prefix = record.archivePrefix ?? '';
-    if (!record.edits?.length || !renderer) return;
+    if (record.editVersion === undefined) return;
+    if (!renderer)
+      throw new UsageError(
+        `digest ${record.digestId} was edited: its hand-over needs the renderer of its archive`,
+      );
     const original = await archive.get(prefix, ORIGINAL_DIGEST_FILE);
     if (original === undefined)
       throw new UsageError(`digest ${record.digestId}: ${prefix}${ORIGINAL_DIGEST_FILE} is missing`);
     const edited = applyEdits(
       JSON.parse(original) as Digest,
-      record.edits.map((e) => e.edit),
+      (record.edits ?? []).map((e) => e.edit),
     );
-    await archive.put(prefix, await archiveFiles(edited, renderer));
+    const json = jsonFile('digest.json', edited);
+    if ((await archive.get(prefix, json.name)) === json.body) return;
+    await archive.put(prefix, await renderer.render(edited));
+    await archive.put(prefix, [json]);
   }
 }
+
+/** How often a review deadline decides a digest that editors keep changing under it before it gives up. */
+const DEADLINE_ATTEMPTS = 3;
 
 /** Beside digest.json in a review-mode archive: the digest as built, before any edit. */
 export const ORIGINAL_DIGEST_FILE = 'digest.original.json';
 
-/** digest.json and the renditions of it: what an archive folder holds, built and after every edit. */
+/**
+ * digest.json and the renditions of it: what an archive folder holds, as built and once an edited digest is
+ * approved.
+ */
 export async function archiveFiles(digest: Digest, renderer: DigestRenderer): Promise<ArchiveFile[]> {
   return [jsonFile('digest.json', digest), ...(await renderer.render(digest))];
 }

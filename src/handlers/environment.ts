@@ -64,6 +64,8 @@ const workerEnvironment = () =>
     /** ARN of the secret with the token keys (never the keys themselves). */
     TOKEN_KEY_SECRET: text(),
     TOKEN_ROTATION_GRACE_DAYS: z._default(whole(0, 1000), 400),
+    /** ARN of the secret with the key of the address hash (suppression marks, ledger rows). */
+    HASH_KEY_SECRET: text(),
     SENDER_ADDRESS: z.email(),
     SENDER_NAME: text(),
     REPLY_TO: z.optional(z.email()),
@@ -115,7 +117,7 @@ const endpointEnvironment = () =>
     PUBLIC_BASE_URL: z.optional(httpsUrl()),
     /** The signup queue the signup worker reads; signup answers 503 without one. */
     SIGNUP_QUEUE_URL: z.optional(z.url()),
-    /** ARN of the secret with the key of the client-address hash. */
+    /** ARN of the secret with the key of the client-address and address hashes. */
     HASH_KEY_SECRET: text(),
     /**
      * ARN of the secret with the key CloudFront adds to what it forwards, when it fronts the endpoint: the client
@@ -131,13 +133,15 @@ const signupWorkerEnvironment = () =>
     SENDER_ADDRESS: z.email(),
     /** https:// base of the confirmation links (the endpoint's public URL). */
     LINK_BASE: httpsUrl(),
+    /** ARN of the secret with the key of the address hash (complaint marks, the per-address limit). */
+    HASH_KEY_SECRET: text(),
   });
 
 /** Settings of the SES feedback handler. */
 const feedbackEnvironment = () =>
   z.object({
     SUBSCRIBER_TABLE: text(),
-    /** ARN of the secret with the key that hashes addresses in logs. */
+    /** ARN of the secret with the key that hashes addresses (logs, complaint marks, ledger rows). */
     HASH_KEY_SECRET: text(),
     TRANSIENT_BOUNCE_LIMIT: z._default(whole(1, 50), 3),
     /** The send ledger to settle from delivery, bounce and complaint events (docs/sending.md). */

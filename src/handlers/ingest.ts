@@ -2,6 +2,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseS3Notification } from '../adapters/s3-event-notifications.ts';
 import type { LogFields, Logger } from '../core/ports/logger.ts';
 import type { Metrics } from '../core/ports/metrics.ts';
+import { redactAddresses } from '../core/redact-addresses.ts';
 import { type IngestOutcome, objectIdOf, type UploadIngest } from '../core/upload-ingest.ts';
 import { type SqsHandler, sqsBatchHandler } from './sqs-batch.ts';
 
@@ -79,11 +80,18 @@ export function createIngestQueueHandler({
           continue;
         }
         // Named in the error line if this change fails: the operator sees which object, not only which message.
-        failure.objectId = objectIdOf(change);
+        // Keys and reasons are logged with the local part of any address in them hashed (redactAddresses).
+        failure.objectId = redactAddresses(objectIdOf(change));
         failure.change = change.kind;
         const result = await ingest.apply(change);
         counts[result.outcome]++;
-        const fields = { messageId: record.messageId, change: change.kind, ...result };
+        const fields = {
+          messageId: record.messageId,
+          change: change.kind,
+          ...result,
+          objectId: redactAddresses(result.objectId),
+          ...(result.reason !== undefined && { reason: redactAddresses(result.reason) }),
+        };
         if (result.outcome === 'rejected') log.warn('object rejected', fields);
         else log.info('object handled', fields);
       }

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { QueueMessageRejectedError } from '../core/errors.ts';
 import { errorType, type LogFields, type Logger } from '../core/ports/logger.ts';
+import { redactAddresses } from '../core/redact-addresses.ts';
 import * as z from '../core/zod.ts';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -11,7 +12,8 @@ export interface SqsBatchOptions {
   /** Logged with the SQS message id and the error type when a record fails. */
   failureMessage: string;
   /**
-   * Log the error's message too: only where no error can quote an address (ingest errors name objects).
+   * Log the error's message too, with the local part of any address in it hashed (redactAddresses): only where
+   * no error quotes an address other than in an object's key (ingest errors name objects).
    * @default false
    */
   logErrorMessage?: boolean;
@@ -37,7 +39,9 @@ export function sqsBatchHandler(
         sqsMessageId: record.messageId,
         ...failure,
         errorType: errorType(error),
-        ...(options.logErrorMessage && error instanceof Error ? { detail: error.message } : {}),
+        ...(options.logErrorMessage && error instanceof Error
+          ? { detail: redactAddresses(error.message) }
+          : {}),
       });
       throw error;
     }

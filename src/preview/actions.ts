@@ -8,7 +8,6 @@ import type { StudioBuild } from './studio.ts';
 
 /** An edit request is a few hundred bytes; anything far bigger is not from the studio page. */
 const MAX_BODY_BYTES = 64 * 1024;
-const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 const version = () => z.int().check(z.minimum(0));
 const versioned = z.object({ version: version() });
@@ -70,6 +69,7 @@ export function editActions(
 export async function handleAction(
   request: IncomingMessage,
   response: ServerResponse,
+  path: string,
   token: string,
   actions: ReadonlyMap<string, Action>,
 ): Promise<void> {
@@ -80,13 +80,15 @@ export async function handleAction(
   const sent = request.headers['x-studio-token'];
   if (typeof sent !== 'string' || !sameSecret(sent, token))
     return void answer(403, { error: 'missing or wrong studio token: reload the studio page' });
+  // The studio's own origin only (its Host is a loopback name, checked first): a page on another port of
+  // 127.0.0.1 is another local program's, maybe another user's.
   const origin = request.headers.origin;
-  if (origin !== undefined && !LOOPBACK_ORIGIN.test(origin))
+  if (origin !== undefined && origin !== `http://${request.headers.host}`)
     return void answer(403, { error: 'requests from other sites are refused' });
   if (!request.headers['content-type']?.startsWith('application/json'))
     return void answer(415, { error: 'send JSON' });
-  const action = actions.get(request.url ?? '');
-  if (!action) return void answer(404, { error: `no action ${request.url}` });
+  const action = actions.get(path);
+  if (!action) return void answer(404, { error: `no action ${path}` });
   try {
     const message = await action(await readJson(request));
     answer(200, { ok: true, message });

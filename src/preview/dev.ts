@@ -12,6 +12,7 @@ import { noMetrics, powertoolsLogger } from '../adapters/powertools-observabilit
 import type { Article } from '../core/article.ts';
 import type { Skipped } from '../core/digest.ts';
 import type { Logger } from '../core/ports/logger.ts';
+import { redactAddresses } from '../core/redact-addresses.ts';
 import { UploadIngest } from '../core/upload-ingest.ts';
 import { createIngestQueueHandler } from '../handlers/ingest.ts';
 import { type PreviewServer, type PreviewServerOptions, startPreviewServer } from './server.ts';
@@ -92,7 +93,7 @@ export async function startDevStudio(options: DevStudioOptions): Promise<DevStud
     });
     // A broken local store fails this batch only; the next change tries again.
     queue = queue.catch((error: Error) =>
-      log.error('local ingest failed', { error: error.name, detail: error.message }),
+      log.error('local ingest failed', { error: error.name, detail: redactAddresses(error.message) }),
     );
     return queue;
   };

@@ -22,6 +22,9 @@ function fragment(value: unknown): string {
   return escapeHtml(String(value));
 }
 
+/** What the email may do in the studio: open its links in a new tab; no script, no access to the studio. */
+export const EMAIL_SANDBOX = 'allow-popups allow-popups-to-escape-sandbox';
+
 const GMAIL_CLIP_KB = 102;
 const CLIENT_FAMILIES = [
   ['gmail.', 'Gmail'],
@@ -60,7 +63,7 @@ export function renderStudioPage(build: StudioBuild, token: string): string {
 <main>
   <section class="stage">
     ${build.error ? html`<div class="error" role="alert"><strong>The digest could not be built.</strong><pre>${build.error}</pre></div>` : ''}
-    <iframe id="frame" title="Email preview" src="about:blank"></iframe>
+    <iframe id="frame" title="Email preview" src="about:blank" sandbox="${EMAIL_SANDBOX}"></iframe>
   </section>
   <aside class="panel">
     ${build.edited && digest ? editor(build, digest) : ''}
@@ -167,6 +170,7 @@ function contents(digest: Digest): SafeHtml {
     <h2>Contents</h2>
     <p id="counts">${count(digest.themes.length, 'theme')} · ${count(articles.length, 'article')} · ${count(duplicates, 'duplicate')} · ${digest.skipped.length} skipped</p>
     <h2>Themes</h2>
+    ${digest.themes.length === 0 ? html`<p id="no-themes">${noThemes(digest)}</p>` : ''}
     <ol class="themes">${digest.themes.map(
       (theme) => html`<li><strong class="theme-label">${theme.label}</strong>
         <ul>${theme.articles.map(
@@ -186,6 +190,13 @@ function contents(digest: Digest): SafeHtml {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The empty state: why the email has no story yet, and what makes one appear. */
+function noThemes(digest: Digest): string {
+  return digest.skipped.length
+    ? 'No file could be read as an article: each one is under Skipped files with its reason.'
+    : 'No articles yet: add .txt, .md, .html or .json files to the folder, and the page updates by itself.';
 }
 
 function clients(issues: readonly ClientIssue[], fresh: readonly ClientIssue[]): SafeHtml {
@@ -274,7 +285,8 @@ function show(name) {
   for (const button of document.querySelectorAll('[data-view]')) {
     button.setAttribute('aria-pressed', String(button.dataset.view === view));
   }
-  history.replaceState(null, '', '#' + view);
+  // Without the ?token= it was opened with: the cookie set from it opens the page again.
+  history.replaceState(null, '', location.pathname + '#' + view);
 }
 for (const button of document.querySelectorAll('[data-view]')) {
   button.addEventListener('click', () => show(button.dataset.view));

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
 import { requireFolder } from '../adapters/local-files.ts';
 import { DEFAULT_TEMPLATES_DIR } from '../adapters/template-folder.ts';
+import { escapeHtml } from '../core/render/html.ts';
+import { sameSecret } from '../core/same-secret.ts';
 import { editActions, handleAction } from './actions.ts';
-import { renderStudioPage } from './page.ts';
+import { EMAIL_SANDBOX, renderStudioPage } from './page.ts';
 import { buildStudio, type StudioBuild, type StudioSources, showsTheSame } from './studio.ts';
 import { StudioMemo } from './studio-memo.ts';
 
@@ -21,6 +23,10 @@ export interface PreviewServerOptions {
 }
 
 export interface PreviewServer {
+  /**
+   * The URL to open: it carries the studio's secret (`?token=`), without which the studio answers nothing but a
+   * 403 page. Print it to the editor only; a browser that opened it keeps the secret in a cookie.
+   */
   url: string;
   current(): StudioBuild;
   /** Rebuilds soon, as a change to a watched file does (`digest dev` calls it after each ingest). */
@@ -119,31 +125,95 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
   // Proves a state-changing request comes from a page this server served, not from another site.
   const token = randomBytes(24).toString('base64url');
+  // Proves a request comes from whoever has the URL the command printed (as Jupyter's token): any local process
+  // can reach 127.0.0.1, and the studio acts with the editor's AWS credentials.
+  const secret = randomBytes(32).toString('base64url');
   const actions = sources.editing && editActions(sources.editing, () => build, rebuildNow);
+  let closing = false;
   const server = createServer((request, response) => {
+    // Once stopping, no connection is kept for another request.
+    if (closing) response.setHeader('connection', 'close');
     if (!fromLoopback(request, response)) return;
-    if (actions && request.method === 'POST' && request.url?.startsWith('/api/')) {
-      void handleAction(request, response, token, actions);
+    const url = new URL(request.url ?? '/', 'http://preview.invalid');
+    const shown = secretShown(request, url, secret, cookieName());
+    if (!shown) return refuse(url, response);
+    // A browser keeps it for the page's own requests (the frame, /events, the edits) and for reloads.
+    if (shown === 'url')
+      response.setHeader('set-cookie', `${cookieName()}=${secret}; HttpOnly; SameSite=Strict; Path=/`);
+    if (actions && request.method === 'POST' && url.pathname.startsWith('/api/')) {
+      void handleAction(request, response, url.pathname, token, actions);
       return;
     }
-    handle(request, response, build, listeners, token);
+    if (closing && url.pathname === '/events') {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('stopping');
+      return;
+    }
+    handle(request, url, response, build, listeners, token);
   });
   await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
+  // Cookies are kept by host, whatever the port: one name per port keeps two studios' secrets apart.
+  const cookieName = () => `digest-studio-${port}`;
   return {
-    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/`,
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/?token=${secret}`,
     current: () => build,
     refresh: inputChange,
     async close() {
+      closing = true;
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
+      // No new connection from now on: an open page's event stream, ended below, cannot come back (while the last
+      // build runs, it would, and keep the server open for good).
+      const closed = new Promise<void>((done) => server.close(() => done()));
       for (const listener of listeners) listener.end();
+      listeners.clear();
       // Nothing is built once closed, not even a change that came due during the last build.
       again = false;
       await running;
-      await new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      await closed;
     },
   };
+}
+
+/**
+ * Whether the request shows the studio's secret: in the URL (`?token=`, as printed), or in the cookie set from it.
+ * Compared in constant time.
+ */
+function secretShown(
+  request: IncomingMessage,
+  url: URL,
+  secret: string,
+  cookieName: string,
+): 'url' | 'cookie' | undefined {
+  const inUrl = url.searchParams.get('token');
+  if (inUrl !== null && sameSecret(inUrl, secret)) return 'url';
+  for (const pair of (request.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at !== -1 && pair.slice(0, at).trim() === cookieName && sameSecret(pair.slice(at + 1).trim(), secret))
+      return 'cookie';
+  }
+  return undefined;
+}
+
+const REFUSED =
+  'This is the digest studio (digest preview or digest dev). It answers only with its secret: open the URL the command printed in its terminal (http://127.0.0.1:PORT/?token=...), as printed. A studio started again prints a new one.';
+
+/** 403 without the secret: a page for a browser, JSON for the page's API calls. */
+function refuse(url: URL, response: ServerResponse): void {
+  const api = url.pathname.startsWith('/api/');
+  response.writeHead(403, {
+    'content-type': `${api ? 'application/json' : 'text/html'}; charset=utf-8`,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'x-frame-options': 'DENY',
+  });
+  response.end(
+    api
+      ? JSON.stringify({ error: REFUSED })
+      : `<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>Digest studio: open the printed URL</title>\n<h1>Open the URL the command printed</h1>\n<p>${escapeHtml(REFUSED)}</p>\n</html>\n`,
+  );
 }
 
 interface Reply {
@@ -151,18 +221,24 @@ interface Reply {
   type: string;
   body: string | Buffer;
   download?: string;
+  sandboxed?: boolean;
 }
 
 function handle(
   request: IncomingMessage,
+  url: URL,
   response: ServerResponse,
   build: StudioBuild,
   listeners: Set<ServerResponse>,
   token: string,
 ): void {
-  const url = new URL(request.url ?? '/', 'http://preview.invalid');
   if (url.pathname === '/events' && request.method === 'GET') {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    // Its connection ends with it: once the studio stops it, the socket is closed, not kept for another request.
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
     listeners.add(response);
     request.on('close', () => listeners.delete(response));
     sendBuild(response, build);
@@ -178,8 +254,12 @@ function handle(
     'x-content-type-options': 'nosniff',
     // Only the studio may frame its pages (it frames the email): another site framing it could hide it and
     // lure the editor into clicking Approve or Drop theme (clickjacking); the token cannot stop a real click.
-    'content-security-policy': "frame-ancestors 'self'",
+    // The email is shown, never run: no script of it runs, even opened alone in a tab of the studio's origin (the
+    // page's frame is sandboxed too). Its links may open a tab.
+    'content-security-policy': `frame-ancestors 'self'${reply.sandboxed ? `; sandbox ${EMAIL_SANDBOX}` : ''}`,
     'x-frame-options': 'SAMEORIGIN',
+    // The page's address carried the secret.
+    'referrer-policy': 'no-referrer',
     ...(reply.download && { 'content-disposition': `attachment; filename="${reply.download}"` }),
   });
   response.end(reply.body);
@@ -212,6 +292,7 @@ function route(url: URL, build: StudioBuild, token: string): Reply {
         status: 200,
         type: 'text/html',
         body: url.searchParams.get('scheme') === 'dark' ? forceDark(email.html) : email.html,
+        sandboxed: true,
       };
     case '/email.txt':
       return email ? { status: 200, type: 'text/plain', body: email.text } : unavailable;

@@ -41,7 +41,8 @@ describe('digest operator CLI against moto', () => {
     expect(paused.stdout).toBe('digests are paused\n');
     expect(await cloud.records.isPaused()).toBe(true);
     expect(status.stdout).toContain('digests are PAUSED');
-    expect(status.stdout).toMatch(new RegExp(`${digestId} .* pending +5 articles`));
+    // The seeds are one story: its count in the singular.
+    expect(status.stdout).toMatch(new RegExp(`${digestId} .* pending +5 articles, 1 theme, 0 skipped`));
     expect(approved.stdout).toMatch(new RegExp(`${digestId} .* approved`));
     expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
     await expect(unknown).rejects.toMatchObject({

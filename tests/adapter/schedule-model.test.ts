@@ -218,7 +218,7 @@ async function modelScenario(scenario: Scenario, log: string[]): Promise<void> {
     const cloud = scheduledDigest({ ...r, db: DynamoDBDocumentClient.from(dynamo), s3, sqs }, d, options);
     const handler = createDigestHandler(cloud.digest, cloud.log, cloud.metrics);
     const editor = new DigestEditor(
-      { records: cloud.records, archive: new S3DigestArchive(s3, r.bucket), renderer: archiveRenderer },
+      { records: cloud.records, archive: new S3DigestArchive(s3, r.bucket) },
       { now: clock },
     );
     /** An asynchronous invocation as Lambda makes it: retried twice when it throws or dies. */
@@ -232,10 +232,10 @@ async function modelScenario(scenario: Scenario, log: string[]): Promise<void> {
       }
       return ended;
     }
-    /** `digest approve ID`, as src/cli/commands/operations.ts runs it. */
+    /** `digest approve ID`, as src/cli/commands/operations.ts runs it: the version read now is approved. */
     async function approve(digestId: string) {
-      const edited = (await cloud.records.get(digestId))?.edits?.length;
-      return edited ? editor.approve(cloud.digest.review, digestId) : cloud.digest.review.approve(digestId);
+      const version = (await cloud.records.get(digestId))?.editVersion ?? 0;
+      return cloud.digest.review.approve(digestId, version);
     }
     return {
       calls,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -30,12 +31,15 @@ import {
 import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 
 /** Uploads the seeds with the S3 API and runs the ingest handler on what moto queued. */
-async function ingestSeeds(r: IngestResources): Promise<string[]> {
+async function ingestSeeds(
+  r: IngestResources,
+  keyOf = (name: string) => `incoming/${name}`,
+): Promise<string[]> {
   const files = await seeds();
-  for (const seed of files) await upload(r, `incoming/${seed.name}`, seed.bytes);
+  for (const seed of files) await upload(r, keyOf(seed.name), seed.bytes);
   const response = await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
   expect(response.batchItemFailures).toEqual([]);
-  return files.map((s) => `incoming/${s.name}`);
+  return files.map((s) => keyOf(s.name));
 }
 
 /** The next whole minute: a schedule slot whose window holds everything ingested so far. */
@@ -220,10 +224,14 @@ describe('scheduled digest against moto, end to end with ingest', () => {
   });
 
   it('skips, with a logged reason, an article that takes longer than its time budget, and builds the rest', async () => {
-    // Prepare: a clock under which reading the first article (in key order) takes 5 s.
+    // Prepare: a clock under which reading the first article (in key order) takes 5 s; that one named after an
+    // editor's address, which its log line may not carry.
     const r = await createIngestResources();
     const d = await createDigestResources(r);
-    const ids = (await ingestSeeds(r)).sort();
+    const addressed = 'incoming/000 from jane.doe@example.com.txt';
+    const ids = (
+      await ingestSeeds(r, (name) => (name.startsWith('000_') ? addressed : `incoming/${name}`))
+    ).sort();
     let ticks = 0;
     const clock = () => (++ticks === 2 ? 5000 : 0);
     const { digest, logLines } = scheduledDigest(r, d, { articleBudgetMs: 2000, clock });
@@ -241,10 +249,13 @@ describe('scheduled digest against moto, end to end with ingest', () => {
       { id: ids[0], reason: 'took 5000 ms to read, over the 2000 ms budget per article' },
     ]);
     const warning = logLines.map((l) => JSON.parse(l)).find((l) => l.message === 'article skipped');
+    const localPartHash = createHash('sha256').update('jane.doe').digest('hex').slice(0, 8);
+    expect(ids[0]).toBe(addressed);
     expect(warning).toMatchObject({
-      articleId: ids[0],
+      articleId: `incoming/000 from [sha256:${localPartHash}]@example.com.txt`,
       reason: expect.stringMatching(/over the 2000 ms budget/),
     });
+    expect(logLines.join('\n')).not.toContain('jane.doe@example.com');
   });
 
   it('fails the invocation while another run holds the window, and takes over once its lease expired', async () => {
@@ -545,6 +556,44 @@ describe('scheduled digest against moto, end to end with ingest', () => {
   });
 });
 
+describe('review deadlines of many digests against moto', () => {
+  it('settles an expired digest however many newer records the table holds (more than a hundred)', async () => {
+    // Prepare: 15-minute windows and a two-day review, so the digest past its deadline has 150 newer records, half
+    // of them pending with deadlines still ahead.
+    const r = await createIngestResources();
+    const d = await createDigestResources(r);
+    const start = Date.UTC(2026, 10, 20);
+    const quarter = 15 * 60_000;
+    const review = 48 * 3_600_000;
+    const now = new Date(start + quarter + review + 60_000);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const record = (i: number, state: 'pending' | 'empty') => ({
+      digestId: `digest-${String(i).padStart(3, '0')}`,
+      windowStart: iso(start + i * quarter),
+      windowEnd: iso(start + (i + 1) * quarter),
+      state,
+      ...(state === 'pending' && { reviewDeadline: iso(start + (i + 1) * quarter + review) }),
+      updatedAt: iso(start + (i + 1) * quarter),
+    });
+    const { records, digest } = scheduledDigest(r, d, {
+      sendMode: 'review',
+      onReviewDeadline: 'drop',
+      now: () => now,
+    });
+    for (let i = 0; i <= 150; i++) await records.acquire(record(i, i % 2 === 0 ? 'pending' : 'empty'), now);
+
+    // Act
+    const settled = await digest.review.settleExpiredReviews();
+
+    // Assess: the expired one (the oldest) is dropped; every newer one is as it was
+    expect(settled.map((x) => [x.digestId, x.state])).toEqual([['digest-000', 'dropped']]);
+    expect(await records.get('digest-000')).toMatchObject({ state: 'dropped' });
+    const all = await records.recent(1000);
+    expect(all).toHaveLength(151);
+    expect(all.filter((x) => x.state === 'pending')).toHaveLength(75);
+  });
+});
+
 describe('settles that overlap against moto', () => {
   it('apply a passed deadline once, and the one that finds it decided meanwhile goes on without failing', async () => {
     // Prepare: a digest past its deadline. One settle (the 15-minute schedule's) reads the digests; before it
@@ -562,8 +611,8 @@ describe('settles that overlap against moto', () => {
       otherSettled = resolve;
     });
     const slowRead = Object.create(records) as DynamoDbDigestRecords;
-    slowRead.recent = async (limit) => {
-      const read = await records.recent(limit);
+    slowRead.dueForSettle = async (now) => {
+      const read = await records.dueForSettle(now);
       await afterOther;
       return read;
     };

@@ -66,6 +66,7 @@ describe('send worker on SES errors', () => {
     return createSendWorker({
       ledger: sending.ledger,
       subscribers: subscribers.repository,
+      addressHash: subscribers.hash,
       sender: new SesRawSender(ses, 'digest-sending'),
       queue: sending.queue,
       digests: sending.digests,
@@ -194,9 +195,10 @@ describe('send worker on SES errors', () => {
     sesMock
       .on(SendRawEmailCommand)
       .rejectsOnce(
+        // In the sandbox SES names the recipient it could not verify: theirs alone.
         new MessageRejected({
           $metadata: { httpStatusCode: 400 },
-          message: 'Email address is not verified.',
+          message: `Email address is not verified. The following identities failed the check in region US-EAST-1: ${recipients[0]?.email}`,
         }),
       )
       .resolves({ MessageId: 'ses-message-3' });

@@ -30,8 +30,8 @@ import type { LedgerEntry } from '../../src/core/ports/sending.ts';
 import { sendReport } from '../../src/core/sending/report.ts';
 import { decodeTagValue } from '../../src/core/sending/tags.ts';
 import {
-  addressHash,
   createSubscriber,
+  hashedAddress,
   type Subscriber,
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
@@ -226,7 +226,8 @@ class FaultInjector {
       if (subscriberId) this.rejected.add(subscriberId);
       return new MessageRejected({
         $metadata: { httpStatusCode: 400 },
-        message: 'Email address is not verified.',
+        // A recipient-side refusal (SES's own words for an address on its block list).
+        message: 'Address blacklisted.',
       });
     }
     return sesThrottling(fault.effect === 'quota' ? DAILY_QUOTA : 'Maximum sending rate exceeded.');
@@ -426,6 +427,7 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
       createSendWorker({
         ledger: aws.workerLedger,
         subscribers: aws.workerSubscribers,
+        addressHash: stack.hash,
         sender: new SesRawSender(ses, 'digest-sending'),
         queue,
         digests: { load: () => digest },
@@ -467,7 +469,7 @@ describe('sends are never doubled and never silently lost, whatever fails (seede
           if (person.at !== event || person.fate === 'stays' || person.fate === 'left') continue;
           if (person.fate === 'erased') {
             await aws.subscribers.remove(person.subscriber.id);
-            await aws.subscribers.suppress(addressHash(person.subscriber.email), time.clock());
+            await aws.subscribers.suppress(hashedAddress(stack.hash, person.subscriber.email), time.clock());
           } else {
             person.subscriber = transition(person.subscriber, person.fate, time.clock());
             await aws.subscribers.put(person.subscriber);

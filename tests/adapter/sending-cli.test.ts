@@ -5,6 +5,7 @@ import { TokenSigner } from '../../src/core/signed-links.ts';
 import { createSubscriber, transition } from '../../src/core/subscribers/subscriber.ts';
 import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { busyDigest } from '../support/digests.ts';
+import { pendingDigest } from '../support/review-digest.ts';
 import { LINK_BASE, sendingStack } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
 
@@ -135,5 +136,38 @@ describe('digest status and digest send-test against moto', () => {
     const rows = [];
     for await (const row of sending.ledger.entries(sending.digestId)) rows.push(row);
     expect(rows).toEqual([]);
+  });
+
+  it('sends a pending digest as edited: the test copy is what its approve would send', async () => {
+    // prepare: the archive holds the digest as built until it is approved; the record holds the edit.
+    const { r, d, digestId, editor } = await pendingDigest();
+    await editor().edit(digestId, { kind: 'subject', text: 'Edited before the approve' }, 'ana');
+    const to = `editor-${Date.now()}@news.example.org`;
+
+    // act
+    await digest(
+      'send-test',
+      digestId,
+      '--to',
+      to,
+      '--bucket',
+      r.bucket,
+      '--digests-table',
+      d.digestsTable,
+      '--from',
+      SENDER,
+      '--from-name',
+      'Morning Brief',
+      '--key-secret',
+      subscribers.secretArn,
+      '--link-base',
+      LINK_BASE,
+      '--list-id',
+      'morning.news.example.org',
+    );
+
+    // assess
+    const mails = await mailsTo(to);
+    expect(mails.map((m) => m.subject)).toEqual(['Edited before the approve']);
   });
 });

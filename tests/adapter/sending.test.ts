@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, type SendRawEmailCommandInput } from '@aws-sdk/client-ses';
 import type { SNSEvent } from 'aws-lambda';
 import type { ParsedMail } from 'mailparser';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -72,6 +72,7 @@ describe('sending a digest through SES, against moto', () => {
     return createSendWorker({
       ledger: sending.ledger,
       subscribers: subscribers.repository,
+      addressHash: subscribers.hash,
       sender: withoutDailyLimit(sending.sender),
       queue: sending.queue,
       digests: sending.digests,
@@ -318,7 +319,7 @@ describe('sending a digest through SES, against moto', () => {
     await createFeedbackHandler({
       repository: subscribers.repository,
       ledger: sending.ledger,
-      logHash: subscribers.hash,
+      addressHash: subscribers.hash,
       log: recordingObservability().log,
     })(delivery);
     const settled = await sendReport(
@@ -386,18 +387,27 @@ describe('sending a digest through SES, against moto', () => {
     }
   });
 
-  it('hands a batch back to SQS when SES refuses for the whole account (sending paused), and sends it once resumed', async () => {
-    // prepare: SES answers SendRawEmail with its HTTP 400 AccountSendingPausedException (moto cannot pause an
-    // account: a middleware answers for it, the SDK parses that answer as it would SES's own)
-    const digestId = `${sending.digestId}-paused`;
-    const people = [await subscriber('p1', 'active'), await subscriber('p2', 'active')];
-    let paused = true;
+  /**
+   * A client on moto whose SendRawEmail SES answers with this HTTP 400 error while `refusing` says so (moto cannot
+   * pause an account or unverify an identity with SES's own words: a middleware answers for it, and the SDK parses
+   * that answer as it would SES's).
+   */
+  function refusingSes(
+    code: string,
+    message: string,
+    refusing: (input: SendRawEmailCommandInput) => boolean,
+  ) {
     const ses = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
+    const escaped = message.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
     ses.middlewareStack.add(
       (next, context) => async (args) => {
-        if (!paused || context.commandName !== 'SendRawEmailCommand') return next(args);
+        if (
+          context.commandName !== 'SendRawEmailCommand' ||
+          !refusing(args.input as SendRawEmailCommandInput)
+        )
+          return next(args);
         const body = `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>
-<Code>AccountSendingPausedException</Code><Message>Account sending paused.</Message></Error>
+<Code>${code}</Code><Message>${escaped}</Message></Error>
 <RequestId>7f6b5a4e-0000-4000-8000-000000000001</RequestId></ErrorResponse>`;
         return {
           response: {
@@ -409,30 +419,98 @@ describe('sending a digest through SES, against moto', () => {
           output: undefined,
         } as never;
       },
-      { step: 'deserialize', priority: 'low', name: 'accountSendingPaused' },
+      { step: 'deserialize', priority: 'low', name: 'sesRefusal' },
+    );
+    return ses;
+  }
+
+  // SES's own answers (Amazon SES developer guide, "Amazon SES email sending errors"; the account pause as SES
+  // words it in MessageRejected): none of them is the recipient's doing.
+  it.each([
+    ['sending paused for the account', 'AccountSendingPausedException', 'Account sending paused.'],
+    [
+      'sending paused for the account, as a MessageRejected',
+      'MessageRejected',
+      'Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.',
+    ],
+    [
+      'the From address no longer verified',
+      'MessageRejected',
+      `Email address is not verified. The following identities failed the check in region US-EAST-1: ${SENDER}`,
+    ],
+    [
+      'the From address, with its display name, no longer verified',
+      'MessageRejected',
+      `Email address is not verified. The following identities failed the check in region EU-WEST-1: Morning Brief <${SENDER}>, ${SENDER}`,
+    ],
+    [
+      'the sender domain no longer verified',
+      'MessageRejected',
+      `Email address is not verified. The following identities failed the check in region US-EAST-1: ${SENDER.split('@')[1]}`,
+    ],
+  ])(
+    'hands a batch back to SQS when SES refuses the sender (%s), and sends it once that is put right',
+    async (label, code, message) => {
+      // prepare
+      const digestId = `${sending.digestId}-refused-${label.replaceAll(/[^a-z]+/g, '-')}`;
+      const people = [await subscriber('p1', 'active'), await subscriber('p2', 'active')];
+      let refusing = true;
+      const ses = refusingSes(code, message, () => refusing);
+      const send = worker({ sender: withoutDailyLimit(new SesRawSender(ses, 'digest-sending')) });
+      const batch = JSON.stringify({
+        digestId,
+        digestKey: sending.digestKey,
+        subscriberIds: people.map((p) => p.id),
+      });
+
+      // act: the refused delivery, then SQS's redelivery once the operator put it right
+      const refused = await send(sqsEvent({ messageId: 'refused-1', body: batch }));
+      const during = await rows(digestId);
+      refusing = false;
+      const resumed = await send(sqsEvent({ messageId: 'refused-1', body: batch }));
+
+      // assess: nothing failed for good or left in doubt; the redelivery sent each one message
+      expect(refused.batchItemFailures).toEqual([{ itemIdentifier: 'refused-1' }]);
+      expect([...during.values()].filter((row) => row.state === 'sending' || row.state === 'failed')).toEqual(
+        [],
+      );
+      expect(resumed.batchItemFailures).toEqual([]);
+      const ledger = await rows(digestId);
+      for (const p of people) {
+        expect(await mailsTo(p.email)).toHaveLength(1);
+        expect(ledger.get(p.id)).toMatchObject({ state: 'sent' });
+      }
+    },
+  );
+
+  it('records a sandbox recipient SES names as not verified as failed, and sends the rest of the batch', async () => {
+    // prepare: in the sandbox SES checks the recipients too, and names the one that is not verified
+    const digestId = `${sending.digestId}-unverified-recipient`;
+    const unverified = await subscriber('unverified', 'active');
+    const verified = await subscriber('verified', 'active');
+    const ses = refusingSes(
+      'MessageRejected',
+      `Email address is not verified. The following identities failed the check in region US-EAST-1: ${unverified.email}`,
+      (input) =>
+        input.Tags?.find((tag) => tag.Name === 'subscriber')?.Value === encodeTagValue(unverified.id),
     );
     const send = worker({ sender: withoutDailyLimit(new SesRawSender(ses, 'digest-sending')) });
     const batch = JSON.stringify({
       digestId,
       digestKey: sending.digestKey,
-      subscriberIds: people.map((p) => p.id),
+      subscriberIds: [unverified.id, verified.id],
     });
 
-    // act: the paused delivery, then SQS's redelivery once the operator resumed sending
-    const refused = await send(sqsEvent({ messageId: 'paused-1', body: batch }));
-    const during = await rows(digestId);
-    paused = false;
-    const resumed = await send(sqsEvent({ messageId: 'paused-1', body: batch }));
+    // act
+    const result = await send(sqsEvent({ messageId: 'unverified-1', body: batch }));
 
-    // assess: nothing was left in doubt; the redelivery sent each one message
-    expect(refused.batchItemFailures).toEqual([{ itemIdentifier: 'paused-1' }]);
-    expect([...during.values()].filter((row) => row.state === 'sending')).toEqual([]);
-    expect(resumed.batchItemFailures).toEqual([]);
+    // assess
+    expect(result.batchItemFailures).toEqual([]);
     const ledger = await rows(digestId);
-    for (const p of people) {
-      expect(await mailsTo(p.email)).toHaveLength(1);
-      expect(ledger.get(p.id)).toMatchObject({ state: 'sent' });
-    }
+    expect(ledger.get(unverified.id)).toMatchObject({ state: 'failed', reason: 'SES MessageRejected' });
+    expect(ledger.get(verified.id)).toMatchObject({ state: 'sent' });
+    expect(await mailsTo(unverified.email)).toHaveLength(0);
+    expect(await mailsTo(verified.email)).toHaveLength(1);
   });
 
   /** The recorded SES Delivery event, for this subscriber and with this message's tags. */

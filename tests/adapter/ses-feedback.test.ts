@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SendLedger, SubscriberRepository } from '../../src/core/ports/subscribers.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
 import {
-  addressHash,
   createSubscriber,
+  hashedAddress,
+  legacyAddressHash,
   type Subscriber,
   transition,
 } from '../../src/core/subscribers/subscriber.ts';
@@ -28,7 +29,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
       repository: stack.repository,
       ledger,
       transientBounceLimit: 3,
-      logHash: stack.hash,
+      addressHash: stack.hash,
     });
   });
 
@@ -54,7 +55,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
     expect((await stack.repository.get(subscriber.id))?.status).toBe('bounced');
     expect(settled).toContainEqual([
       '0102017d1c2b3a4f-aaaa0001-000000',
-      addressHash(subscriber.email),
+      hashedAddress(stack.hash, subscriber.email),
       'bounced',
       new Date('2026-11-23T07:00:03.669Z'),
       // The event's mail.tags, by which the send ledger finds its row.
@@ -63,7 +64,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
     const logged = recorded.lines.join('\n');
     // Keyed (HMAC): the plain SHA-256 a list of known addresses could be tested against is not logged.
     expect(logged).toContain(stack.hash(subscriber.email));
-    expect(logged).not.toContain(addressHash(subscriber.email));
+    expect(logged).not.toContain(legacyAddressHash(subscriber.email));
     expect(logged).not.toContain(subscriber.email);
   });
 
@@ -98,7 +99,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
     expect(afterThree?.status).toBe('bounced');
     expect(settled).toContainEqual([
       '0102017d1c2b3a4f-aaaa0004-000000',
-      addressHash(subscriber.email),
+      hashedAddress(stack.hash, subscriber.email),
       'delivered',
       new Date('2026-11-23T07:00:02.500Z'),
       // The event's mail.tags, by which the send ledger finds its row.
@@ -120,7 +121,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
     expect(
       settled.some(
         ([id, hash]) =>
-          id === '0102017d1c2b3a4f-aaaa0001-000000' && hash === addressHash('jörg@mail.example.com'),
+          id === '0102017d1c2b3a4f-aaaa0001-000000' && hash.hash === stack.hash('jörg@mail.example.com'),
       ),
     ).toBe(true);
   });
@@ -183,7 +184,7 @@ describe('SES feedback handler on recorded events, against moto', () => {
       }),
       ledger,
       transientBounceLimit: 3,
-      logHash: stack.hash,
+      addressHash: stack.hash,
     });
 
     // act

@@ -187,7 +187,7 @@ describe('signup abuse limits against moto', () => {
     const feedback = createFeedbackHandler({
       log: recordingObservability().log,
       repository: stack.repository,
-      logHash: stack.hash,
+      addressHash: stack.hash,
     });
     const email = unique('spam-button');
     const subaddress = email.replace('@', '+again@');

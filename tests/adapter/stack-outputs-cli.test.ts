@@ -59,6 +59,7 @@ describe('digest commands find the stack resources from the stack name alone (mo
       ArticlesBucketName: sending.bucket,
       SubscriberTableName: subscribers.table,
       KeySecretArn: subscribers.secretArn,
+      HashKeySecretArn: subscribers.hashKeyArn,
       SenderAddress: SENDER,
       NewsletterName: 'Morning Brief',
       LinkBase: LINK_BASE,

@@ -585,7 +585,7 @@ class SequenceRun {
       log: this.recorded.log,
       repository: stack.repository,
       transientBounceLimit: TRANSIENT_BOUNCE_LIMIT,
-      logHash: stack.hash,
+      addressHash: stack.hash,
     });
     this.signer = new TokenSigner(stack.keys);
     this.documents = DynamoDBDocumentClient.from(stack.dynamo);
@@ -628,7 +628,7 @@ class SequenceRun {
       [registerSubscribers],
       // biome-ignore format: one option and its value a line
       ['subscribers', '--table', stack.table, '--endpoint', stack.endpoint, '--region', 'us-east-1',
-        '--key-secret', stack.secretArn, '--from', SENDER, '--link-base', LINK_BASE,
+        '--key-secret', stack.secretArn, '--hash-key-secret', stack.hashKeyArn, '--from', SENDER, '--link-base', LINK_BASE,
         '--configuration-set', 'feedback', '--newsletter', PAGE.newsletter, ...args],
     );
   }
@@ -843,13 +843,19 @@ class SequenceRun {
         record.id = mine[0].id;
       }
       if (model.complained[p]) expect(mine[0]?.status, `${where}: complained`).not.toBe('active');
-      // Erasure keeps only a hash: an address with no record and no open link is in no item of the table.
+      // Erasure keeps only a keyed hash: an address with no record and no open link is in no item of the table,
+      // nor is its unkeyed hash (a dictionary of addresses would reverse it).
       const address = `${person.local.toLowerCase()}@${person.domain}`;
-      const suppressed = `suppressed#${createHash('sha256').update(address).digest('hex')}`;
+      const suppressed = `suppressed#hmac#${this.stack.hash(address)}`;
       expect(
         texts.some((text) => text.includes(suppressed)),
         `${where}: suppressed`,
       ).toBe(model.erased[p]);
+      const unkeyed = createHash('sha256').update(address).digest('hex');
+      expect(
+        texts.some((text) => text.includes(unkeyed)),
+        `${where}: unkeyed hash`,
+      ).toBe(false);
       if (record || model.links.some((l) => l.person === p && l.open)) continue;
       for (const spelling of [address, `${person.local.toLowerCase()}@${person.ascii}`]) {
         expect(

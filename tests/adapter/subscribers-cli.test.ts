@@ -20,6 +20,8 @@ describe('digest subscribers against moto', () => {
     connection.push(
       '--key-secret',
       stack.secretArn,
+      '--hash-key-secret',
+      stack.hashKeyArn,
       '--from',
       SENDER,
       '--link-base',
@@ -142,7 +144,8 @@ describe('digest subscribers against moto', () => {
     const added = await digest('add', 'cli@import.example.net', '--consented', '--topics', 'space,Rockets');
     const removed = await digest('remove', 'cli@import.example.net');
     const status = await digest('list', '--status', 'unsubscribed');
-    connection = connection.slice(0, 6);
+    // No mail settings; the suppression list's key stays (every add checks it).
+    connection = [...connection.slice(0, 6), '--hash-key-secret', stack.hashKeyArn];
     const unmailable = await digest('add', 'nomail@import.example.net');
 
     // assess

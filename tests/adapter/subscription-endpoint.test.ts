@@ -166,6 +166,7 @@ describe('subscription endpoint against moto', () => {
       repository: stack.repository,
       limiter: stack.limiter,
       tokens: new TokenSigner(stack.keys),
+      addressHash: stack.hash,
       mailer: new SesConfirmationMailer(throttledSes, { from: SENDER, newsletter: 'Morning Brief' }),
       queue: new SqsSignupQueue(stack.sqs, stack.signupQueueUrl),
       clientHash: stack.hash,
@@ -433,6 +434,48 @@ describe('subscription endpoint against moto', () => {
     expect(answer.body).toContain('<h1>That was too long</h1>');
   });
 
+  it('answers HEAD on every page as its GET, without the body and without changing anything', async () => {
+    // prepare: one request per page a link or a person opens, an unknown route and a page with trailing slashes
+    const subscriber = await activeSubscriber();
+    const email = unique();
+    await signup(email);
+    const [mail] = await mailsTo(canonical(email));
+    const confirm = confirmToken(mail ?? ({} as never));
+    const page = (rawPath: string, token?: string) => ({
+      ...fixture('unsubscribe-get', { token: token ?? '' }),
+      rawPath,
+      rawQueryString: token === undefined ? '' : `token=${encodeURIComponent(token)}`,
+    });
+    const requests = [
+      page('/'),
+      page('/subscribe'),
+      page('/confirm', confirm),
+      page('/unsubscribe', await linkToken(subscriber.id, 'unsubscribe')),
+      page('/preferences', await linkToken(subscriber.id, 'preferences')),
+      page('/unsubscribe', 'forged'),
+      page('/no-such-page'),
+      page('/subscribe/'),
+    ];
+    const head = (event: LambdaFunctionURLEvent) => ({
+      ...event,
+      requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'HEAD' } },
+    });
+
+    // act
+    const heads: Awaited<ReturnType<typeof handle>>[] = [];
+    for (const request of requests) heads.push(await handle(head(request)));
+    const gets: Awaited<ReturnType<typeof handle>>[] = [];
+    for (const request of requests) gets.push(await handle(request));
+
+    // assess
+    expect(gets.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 400, 404, 308]);
+    heads.forEach((answer, i) => {
+      expect(answer).toEqual({ ...gets[i], body: '' });
+    });
+    expect(await stack.repository.get(subscriber.id)).toMatchObject({ status: 'active' });
+    expect(await stack.repository.findByEmail(canonical(email))).toBeUndefined();
+  });
+
   it('sends a page asked for with trailing slashes to its address without them, so its form posts where it should', async () => {
     // Prepare
     const signupPage = {
@@ -466,6 +509,7 @@ describe('signup service without a mailer', () => {
       repository: stack.repository,
       limiter: stack.limiter,
       tokens: new TokenSigner(stack.keys),
+      addressHash: stack.hash,
     });
     const handler = createSubscriptionHandler({ service, newsletter: 'Morning Brief', signupEnabled: false });
 
@@ -482,6 +526,7 @@ describe('signup service without a mailer', () => {
       repository: stack.repository,
       limiter: stack.limiter,
       tokens: new TokenSigner(stack.keys),
+      addressHash: stack.hash,
     });
     const email = `closed-${Date.now()}@example.org`;
     await service.add(

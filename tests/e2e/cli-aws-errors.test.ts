@@ -9,8 +9,11 @@ interface Run {
   stderr: string;
 }
 
-/** `digest …` as an editor runs it, with only the environment given (no AWS credentials unless given). */
-function digestCli(env: Record<string, string>, ...args: string[]): Promise<Run> {
+/**
+ * `digest …` as an editor runs it, with only the environment given (no AWS credentials unless given; a variable
+ * given as undefined is left out, as spawn leaves it).
+ */
+function digestCli(env: Record<string, string | undefined>, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/digest.js', ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -30,12 +33,14 @@ function digestCli(env: Record<string, string>, ...args: string[]): Promise<Run>
   });
 }
 
-/** stderr without the SDK's notice that its later versions need a newer Node. */
-const said = (run: Run) =>
-  run.stderr
-    .split('\n')
-    .filter((line) => line.startsWith('digest:'))
-    .join('\n');
+/** What the command said: all of stderr, the SDK's notice about Node versions included were it shown (it is not). */
+const said = (run: Run) => run.stderr.trimEnd();
+
+/** Notices the AWS SDK prints of the running Node's version (on Node 20 and 21, as of SDK 3.981). */
+const nodeVersionNotices = (run: Run) => run.stderr.split('NodeVersionSupportWarning').length - 1;
+
+/** The SDK of this project still notices Node 20 and 21 (its later versions need Node 22). */
+const sdkNoticesThisNode = Number(process.versions.node.split('.')[0]) < 22;
 
 describe('digest commands that reach AWS, when AWS cannot be reached', () => {
   let home: string;
@@ -76,5 +81,52 @@ describe('digest commands that reach AWS, when AWS cannot be reached', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(said(run)).toBe('digest: AWS cannot be reached (connect ECONNREFUSED 127.0.0.1:9)');
+  });
+
+  it('says no AWS region is set, or that it is not valid, in one line, not a stack trace', async () => {
+    // Prepare: credentials, but no region anywhere (the HOME has no AWS profile), and an empty one.
+    const env = { HOME: home, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
+
+    // Act
+    const [none, empty] = await Promise.all([
+      digestCli({ ...env, AWS_REGION: undefined }, 'status', '--digests-table', 'digests'),
+      digestCli({ ...env, AWS_REGION: '' }, 'status', '--digests-table', 'digests'),
+    ]);
+
+    // Assess
+    for (const run of [none, empty]) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(said(none)).toBe(
+      'digest: no AWS region set: pass --region, set AWS_REGION, or give your AWS profile a region (aws configure)',
+    );
+    expect(said(empty)).toBe(
+      'digest: the AWS region is not valid (Region not accepted: region="" is not a valid hostname component): pass --region or set AWS_REGION to one such as eu-west-1',
+    );
+  });
+
+  it("prints the AWS SDK's notice about Node versions at most once, and not unless asked, but other warnings", async () => {
+    // Prepare: a warning of another kind, emitted in the process before the command runs.
+    const env = {
+      HOME: home,
+      NODE_OPTIONS: "--import=data:text/javascript,process.emitWarning('another-kind-of-warning')",
+    };
+    const args = ['edits', 'digest-20261123T0700Z', ...resources];
+
+    // Act
+    const plain = await digestCli(env, ...args);
+    const asked = await digestCli(
+      { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' },
+      ...args,
+    );
+
+    // Assess
+    expect(plain.code).toBe(1);
+    expect(nodeVersionNotices(plain)).toBe(0);
+    expect(plain.stderr).toContain('Warning: another-kind-of-warning');
+    expect(asked.code).toBe(1);
+    expect(nodeVersionNotices(asked)).toBe(sdkNoticesThisNode ? 1 : 0);
+    expect(asked.stderr).toContain('Warning: another-kind-of-warning');
   });
 });

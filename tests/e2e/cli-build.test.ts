@@ -49,7 +49,8 @@ describe('digest build', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/\d+ themes? from 5 articles \(0 skipped\)/);
+    // The seeds are one story: one theme, said in the singular.
+    expect(run.stdout).toContain('1 theme from 5 articles (0 skipped)\n');
     expect(run.stdout).toContain(`digest written to ${out}`);
     const digest = JSON.parse(await readFile(join(out, 'digest.json'), 'utf8')) as Digest;
     const html = await readFile(join(out, 'digest.html'), 'utf8');
@@ -114,8 +115,87 @@ describe('digest build', () => {
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain(`input folder ${empty} has no files`);
     expect(badMax.code).not.toBe(0);
-    expect(badMax.stderr).toContain('--max-themes 0 is not a whole number of at least 1');
+    expect(badMax.stderr).toContain('--max-themes 0 is not a whole number from 1 to 100');
   });
+
+  it('names the flag when --max-themes is over the limit, and --out when it cannot be written, in one line', async () => {
+    // Prepare: a file where --out would need a folder.
+    const file = join(work, 'a-file');
+    await writeFile(file, 'not a folder');
+
+    // Act
+    const [tooMany, underFile, onFile] = await Promise.all([
+      digestCli('build', '--input', 'seeds', '--out', join(work, 'o4'), '--max-themes', '101'),
+      digestCli('build', '--input', 'seeds', '--out', join(file, 'out')),
+      digestCli('build', '--input', 'seeds', '--out', file),
+    ]);
+
+    // Assess: the flag's own words, not the settings schema's; no stack trace.
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toBe('digest: --max-themes 101 is not a whole number from 1 to 100\n');
+    for (const [run, out] of [
+      [underFile, join(file, 'out')],
+      [onFile, file],
+    ] as const) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `digest: --out ${out} cannot be written: a file is in the way where a folder is needed\n`,
+      );
+    }
+    expect(await readFile(file, 'utf8')).toBe('not a folder');
+  });
+  it('fails, naming the folder and how many files were skipped, when every file is skipped; build and summarize alike', async () => {
+    // Prepare: a binary .txt, a .pdf, an empty .md and a hidden file, which is never read.
+    const input = await mkdtemp(join(work, 'unreadable-'));
+    await writeFile(join(input, 'a.txt'), Buffer.from([0x00, 0x01, 0x02, 0x41]));
+    await writeFile(join(input, 'b.pdf'), '%PDF-1.7');
+    await writeFile(join(input, 'c.md'), '');
+    await writeFile(join(input, '.notes.txt'), 'An editor note that is not an article.');
+    const out = join(work, 'unreadable-out');
+
+    // Act
+    const [build, summary] = await Promise.all([
+      digestCli('build', '--input', input, '--out', out),
+      digestCli('summarize', '--input', input),
+    ]);
+
+    // Assess: a non-zero exit with each file's reason and one line naming the folder and the count; nothing
+    // written to --out.
+    const error = `digest: input folder ${input} has no article to read: all 3 of its files were skipped, each for the reason in its warning above`;
+    for (const run of [build, summary]) {
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd().split('\n')).toEqual([
+        'warning: skipped a.txt: binary content (NUL bytes); expected UTF-8 text',
+        'warning: skipped b.pdf: unsupported file type ".pdf"; expected one of .txt, .md, .markdown, .html, .htm, .json',
+        'warning: skipped c.md: empty file',
+        error,
+      ]);
+    }
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('fails the same way for a folder of one skipped file, and for an empty folder in summarize too', async () => {
+    // Prepare
+    const one = await mkdtemp(join(work, 'one-'));
+    await writeFile(join(one, 'notes.docx'), 'not an article');
+    const empty = await mkdtemp(join(work, 'empty-'));
+
+    // Act
+    const [build, emptySummary] = await Promise.all([
+      digestCli('build', '--input', one, '--out', join(work, 'one-out')),
+      digestCli('summarize', '--input', empty),
+    ]);
+
+    // Assess
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain(
+      `digest: input folder ${one} has no article to read: its only file was skipped, for the reason in the warning above`,
+    );
+    expect(emptySummary.code).toBe(1);
+    expect(emptySummary.stderr).toContain(`digest: input folder ${empty} has no files`);
+  });
+
   it('parses a folder of news pages on worker threads too, with the digest one thread gives', async () => {
     // Prepare: 4.5 MB of HTML (each seed as a page padded by a script, as sites serve them), over the threshold.
     const input = join(work, 'pages');

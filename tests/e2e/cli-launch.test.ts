@@ -90,6 +90,20 @@ describe.runIf(buildNodeFlags(RELAUNCH_MIN_ENTRIES).length > 0 && existsSync('/p
       expect(existsSync(`/proc/${child}`)).toBe(false);
     });
 
+    it('passes SIGQUIT on too: the second process ends by it, not left running', async () => {
+      // Prepare: the studio, which would serve on for ever.
+      const cli = startCli('preview', '--input', input, '--port', '0', '--no-open');
+      const [child] = await childCommandLine(cli.pid as number);
+
+      // Act
+      cli.kill('SIGQUIT');
+      const [code, signal] = await once(cli, 'exit');
+
+      // Assess: the first process ends by the signal once the second has, so the second is gone by then.
+      expect([code, signal]).toEqual([null, 'SIGQUIT']);
+      expect(existsSync(`/proc/${child}`)).toBe(false);
+    });
+
     it('ends the second process when the first is killed outright, with no signal to pass on', async () => {
       // Prepare: the studio, which would serve on for ever.
       const cli = startCli('preview', '--input', input, '--port', '0', '--no-open');

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -14,9 +16,16 @@ afterEach(() => {
  * Starts `digest preview` and resolves with the URL it prints, or rejects with what it said when it exits.
  * `nodeOptions`: options of its node process before the script.
  */
-function startPreview(args: string[], nodeOptions: string[] = []): Promise<string> {
-  const child = spawn(process.execPath, [...nodeOptions, 'bin/digest.js', 'preview', '--no-open', ...args], {
+function startPreview(
+  args: string[],
+  nodeOptions: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const open = args.includes('--open') ? [] : ['--no-open'];
+  const rest = args.filter((arg) => arg !== '--open');
+  const child = spawn(process.execPath, [...nodeOptions, 'bin/digest.js', 'preview', ...open, ...rest], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   children.push(child);
   let output = '';
@@ -99,6 +108,52 @@ process.on('exit', () => writeFileSync(${JSON.stringify(loaded)}, JSON.stringify
       expect(modules.length).toBeGreaterThan(0);
       expect(modules.filter((path) => path.includes('@aws-sdk'))).toEqual([]);
     } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('prints a URL with a secret, and opens the browser through a private file: the secret is on no command line', async () => {
+    // Prepare: an xdg-open first on the PATH that writes down its arguments (any local user can read a process's).
+    const work = await mkdtemp(join(tmpdir(), 'preview-open-'));
+    const opened = join(work, 'opened.txt');
+    const opener = join(work, 'xdg-open');
+    await writeFile(opener, `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(opened)}\n`);
+    await chmod(opener, 0o755);
+    const env = { ...process.env, PATH: `${work}:${process.env.PATH}` };
+    const browser = await launchChromium();
+
+    try {
+      // Act
+      const url = await startPreview(['--input', 'seeds', '--port', '0', '--open'], [], env);
+      await expect.poll(() => readFile(opened, 'utf8').catch(() => ''), { timeout: 10_000 }).not.toBe('');
+      const argument = (await readFile(opened, 'utf8')).trim();
+      const file = fileURLToPath(argument);
+      const mode = (await stat(file)).mode & 0o777;
+      const folderMode = (await stat(join(file, '..'))).mode & 0o777;
+      const leads = await readFile(file, 'utf8');
+      const page = await browser.context.newPage();
+      await page.goto(argument);
+      await page.locator('#frame').waitFor({ timeout: 10_000 });
+      const child = children.pop() as ChildProcess;
+      await new Promise((exited) => {
+        child.on('exit', exited);
+        child.kill('SIGINT');
+      });
+
+      // Assess: the secret is in the printed URL only; the file that leads the browser to it is the user's alone.
+      const secret = new URL(url).searchParams.get('token') ?? '';
+      expect(secret.length).toBeGreaterThanOrEqual(32);
+      expect(argument).toMatch(/^file:\/\//);
+      expect(argument).not.toContain(secret);
+      expect(mode).toBe(0o600);
+      expect(folderMode).toBe(0o700);
+      expect(leads).toContain(url);
+      expect(new URL(page.url()).origin).toBe(new URL(url).origin);
+      expect(await page.locator('#counts').textContent()).toMatch(/articles/);
+      // Removed when the studio stops.
+      await expect(stat(file)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await browser.close();
       await rm(work, { recursive: true, force: true });
     }
   });

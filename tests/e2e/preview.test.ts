@@ -10,6 +10,7 @@ import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { compileTemplates } from '../../src/core/render/templates.ts';
 import { type PreviewServer, startPreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { studioUrl } from '../support/studio.ts';
 
 const settings = parseEmailSettings({});
 
@@ -55,8 +56,8 @@ describe('digest preview studio', () => {
     };
 
     // Act
-    const served = await (await fetch(new URL('email.html', preview.url))).text();
-    const servedText = await (await fetch(new URL('email.txt', preview.url))).text();
+    const served = await (await fetch(studioUrl(preview, 'email.html'))).text();
+    const servedText = await (await fetch(studioUrl(preview, 'email.txt'))).text();
 
     // Assess
     expect(served).toBe(personalise(sent, SAMPLE_RECIPIENT).html);
@@ -66,9 +67,9 @@ describe('digest preview studio', () => {
       .replaceAll(SAMPLE_RECIPIENT.unsubscribeUrl, other.unsubscribeUrl)
       .replaceAll(SAMPLE_RECIPIENT.preferencesUrl, other.preferencesUrl);
     expect(asOther).toBe(personalise(sent, other).html);
-    const json = await (await fetch(new URL('digest.json', preview.url))).json();
+    const json = await (await fetch(studioUrl(preview, 'digest.json'))).json();
     expect(json).toEqual(digest);
-    const eml = await fetch(new URL('digest.eml', preview.url));
+    const eml = await fetch(studioUrl(preview, 'digest.eml'));
     expect(eml.headers.get('content-disposition')).toBe('attachment; filename="digest.eml"');
     const rebound = await new Promise<number | undefined>((done, fail) => {
       // fetch() does not let a caller set Host; a DNS-rebinding page's browser would.
@@ -94,7 +95,7 @@ describe('digest preview studio', () => {
       'the broken build',
     );
     const page = await (await fetch(preview.url)).text();
-    const email = await fetch(new URL('email.html', preview.url));
+    const email = await fetch(studioUrl(preview, 'email.html'));
     await writeFile(footer, original);
     const fixed = await until(
       () => preview.current().version > broken.version && preview.current(),

@@ -107,6 +107,7 @@ describe('editing a deployed digest in the studio (Chromium, moto)', () => {
       const worker = createSendWorker({
         ledger: sending.ledger,
         subscribers: subscribers.repository,
+        addressHash: subscribers.hash,
         sender: withoutDailyLimit(sending.sender),
         queue: sending.queue,
         ...recordingObservability(),

@@ -10,7 +10,7 @@ import { withFolderEdits } from '../../src/cli/digest-files.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
 import type { PreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { startFolderEditStudio, studioToken } from '../support/studio.ts';
+import { startFolderEditStudio, studioToken, studioUrl } from '../support/studio.ts';
 
 describe('studio edits in folder mode', () => {
   let work: string;
@@ -31,7 +31,7 @@ describe('studio edits in folder mode', () => {
   });
 
   const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-    fetch(new URL(path, studio.url), {
+    fetch(studioUrl(studio, path), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': token, ...headers },
       body: JSON.stringify(body),
@@ -81,7 +81,7 @@ describe('studio edits in folder mode', () => {
     // Act
     const answers = await Promise.all([
       post('/api/edit', edit, { 'x-studio-token': 'guess' }),
-      fetch(new URL('/api/edit', studio.url), { method: 'POST', body: JSON.stringify(edit) }),
+      fetch(studioUrl(studio, '/api/edit'), { method: 'POST', body: JSON.stringify(edit) }),
       post('/api/edit', edit, { origin: 'https://attacker.example.com' }),
       post('/api/edit', edit, { 'content-type': 'text/plain' }),
     ]);

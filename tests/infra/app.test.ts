@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { cdkJsonContext } from '../support/cdk-context.ts';
 
 const run = promisify(execFile);
 
@@ -37,5 +39,25 @@ describe('infra/app.ts', () => {
     expect(stderr).toContain('unknown key "ingestBatchSise" (did you mean "ingestBatchSize"?)');
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(stderr).not.toContain('ConfigError');
+  });
+});
+
+describe('cdk.json', () => {
+  it('sets every feature flag the pinned aws-cdk-lib recommends, at its recommended value (what `cdk init` writes)', () => {
+    // Prepare: the list `cdk init` copies into a new project's cdk.json, from the installed aws-cdk-lib
+    const file = createRequire(import.meta.url).resolve('aws-cdk-lib/recommended-feature-flags.json');
+    const recommended = JSON.parse(readFileSync(file, 'utf-8')) as Record<string, unknown>;
+
+    // Act
+    const context = cdkJsonContext();
+
+    // Assess
+    expect(Object.keys(recommended).length).toBeGreaterThan(50);
+    const differing = Object.entries(recommended)
+      .filter(([flag, value]) => JSON.stringify(context[flag]) !== JSON.stringify(value))
+      .map(
+        ([flag, value]) => `${flag}: ${JSON.stringify(context[flag])}, recommended ${JSON.stringify(value)}`,
+      );
+    expect(differing).toEqual([]);
   });
 });

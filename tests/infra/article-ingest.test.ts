@@ -37,6 +37,32 @@ describe('article store and ingest infrastructure', () => {
     }
   });
 
+  it('lets S3 deliver the access logs by bucket policy, for the articles bucket of this account only, not by ACL', () => {
+    // Assess: @aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy from cdk.json, which the test synth loads as `cdk synth` does
+    const { template } = stack;
+    const buckets = template.findResources('AWS::S3::Bucket');
+    const logsId = Object.keys(buckets).find((id) => id.startsWith('ArticleIngestAccessLogs'));
+    const articlesId = Object.keys(buckets).find((id) => id.startsWith('ArticleIngestArticles'));
+    expect(logsId && buckets[logsId]?.Properties.AccessControl).toBeUndefined();
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logsId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logsId, 'Arn'] }, '/articles/*']] },
+            Condition: {
+              ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [articlesId, 'Arn'] } },
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+            },
+          },
+        ]),
+      },
+    });
+  });
+
   it('notifies the queue of every create and delete under incoming/, with no suffix filter', () => {
     const [notifications] = Object.values(stack.template.findResources('Custom::S3BucketNotifications'));
     const configs = notifications?.Properties.NotificationConfiguration.QueueConfigurations as {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../../infra/config.ts';
 import { ARCHIVE_PAGE_FILTER, DigestArchiveSite } from '../../infra/constructs/digest-archive-site.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
+import { testApp } from '../support/cdk-context.ts';
 import { SENDING_EMAIL, type ValidationReport } from '../support/synth.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -18,7 +19,7 @@ const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaa
 /** The whole stack as `cdk synth` makes it, with cdk-nag, but without bundling the Lambda code. */
 function synthStack(rawConfig: unknown) {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-archive-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new DigestStack(app, 'NewsletterDigest', { config: parseStackConfig(rawConfig), env: ENV });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
@@ -135,13 +136,34 @@ describe('public archive site in the digest stack', () => {
         },
       },
     });
-    // It is the only Allow in any bucket policy: incoming/, normalised/ and digest.{json,txt,eml} stay private.
+    // It is the only Allow in any bucket policy but S3's own log delivery (PutObject into the access-log bucket):
+    // incoming/, normalised/ and digest.{json,txt,eml} stay private.
     const allows = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((policy) =>
-      (policy.Properties.PolicyDocument.Statement as { Effect: string }[]).filter(
-        (s) => s.Effect === 'Allow',
-      ),
+      (
+        policy.Properties.PolicyDocument.Statement as {
+          Effect: string;
+          Principal?: { Service?: string };
+          Action?: unknown;
+          Resource?: unknown;
+        }[]
+      ).filter((s) => s.Effect === 'Allow'),
     );
-    expect(allows).toEqual([statement]);
+    expect(allows.filter((s) => s.Principal?.Service !== 'logging.s3.amazonaws.com')).toEqual([statement]);
+    expect(
+      allows
+        .filter((s) => s.Principal?.Service === 'logging.s3.amazonaws.com')
+        .map((s) => [s.Action, s.Resource]),
+    ).toEqual([
+      [
+        's3:PutObject',
+        {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [expect.stringMatching(/^ArticleIngestAccessLogs/), 'Arn'] }, '/articles/*'],
+          ],
+        },
+      ],
+    ]);
   });
 
   it('answers 404 at the edge to anything but an archive page (CloudFront Function on viewer requests)', () => {
@@ -229,7 +251,7 @@ describe('public archive site in the digest stack', () => {
 describe('DigestArchiveSite on its own', () => {
   function stackWith(bucketEncryption: BucketEncryption) {
     const outdir = mkdtempSync(join(tmpdir(), 'cdk-archive-'));
-    const app = new App({ outdir });
+    const app = testApp({ outdir });
     const stack = new Stack(app, 'ArchiveSiteTest', { env: ENV });
     const bucket = new Bucket(stack, 'Articles', {
       enforceSSL: true,

@@ -192,6 +192,50 @@ describe('the whole stack with a sender configured', () => {
     expect([...deadLetterQueues].filter((id) => !alarmed.includes(id))).toEqual([]);
   });
 
+  it('lets CloudWatch publish to the encrypted alarm topic and use its key, for this account’s alarms only', () => {
+    // Prepare
+    const topic = logicalIdOf('AWS::SNS::Topic', 'AlarmsTopic');
+    const key = logicalIdOf('AWS::KMS::Key', 'AlarmsKey');
+    const ownAlarms = {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
+    };
+
+    // Act
+    const statementsFor = (document: { Statement: { Principal?: { Service?: string } }[] }) =>
+      document.Statement.filter((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    const [topicPolicy] = Object.values(stack.template.findResources('AWS::SNS::TopicPolicy')).filter(
+      (p) => JSON.stringify(p.Properties.Topics) === JSON.stringify([{ Ref: topic }]),
+    );
+    const keyPolicy = stack.template.findResources('AWS::KMS::Key')[key]?.Properties.KeyPolicy;
+
+    // Assess: the topic policy replaces SNS's default one, so without its Allow CloudWatch could not publish at all
+    expect(statementsFor(topicPolicy?.Properties.PolicyDocument)).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topic },
+        Condition: ownAlarms,
+      }),
+    ]);
+    expect(statementsFor(keyPolicy)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: ownAlarms,
+      },
+    ]);
+    // Every alarm of the stack notifies that topic.
+    const actions = Object.values(stack.template.findResources('AWS::CloudWatch::Alarm')).flatMap(
+      (a) => a.Properties.AlarmActions ?? [],
+    );
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((a) => JSON.stringify(a) !== JSON.stringify({ Ref: topic }))).toEqual([]);
+  });
+
   it('leaves no KMS key behind on cdk destroy: the keys only encrypt SNS messages in transit', () => {
     // Prepare
     const keys = Object.entries(stack.template.findResources('AWS::KMS::Key'));
@@ -231,6 +275,135 @@ describe('the whole stack with a sender configured', () => {
       expect(managed).toBeUndefined();
       expect(logResources).toEqual([JSON.stringify({ 'Fn::GetAtt': [logGroup, 'Arn'] })]);
     }
+  });
+
+  it('grants each function only the table, secret and queue calls its code makes', () => {
+    // Prepare: each grant as "action resource", resources by construct path (CDK's 8-digit hash left off)
+    const policies = Object.values(stack.template.findResources('AWS::IAM::Policy'));
+    const functions = stack.template.findResources('AWS::Lambda::Function');
+    const short = (resource: unknown): string => {
+      if (typeof resource === 'string') return resource;
+      const node = resource as {
+        Ref?: string;
+        'Fn::GetAtt'?: [string, string];
+        'Fn::Join'?: [string, unknown[]];
+      };
+      if (node.Ref) return node.Ref.replace(/[0-9A-F]{8}$/, '');
+      if (node['Fn::GetAtt']) return node['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '');
+      if (node['Fn::Join']) return node['Fn::Join'][1].map(short).join('');
+      return JSON.stringify(resource);
+    };
+    const grantsOf = (path: string, service: string) => {
+      const roleId = functions[logicalIdOf('AWS::Lambda::Function', path)]?.Properties.Role['Fn::GetAtt'][0];
+      return policies
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+        .flatMap((st) =>
+          [st.Action].flat().flatMap((action) => [st.Resource].flat().map((r) => `${action} ${short(r)}`)),
+        )
+        .filter((grant) => grant.startsWith(`${service}:`))
+        .sort();
+    };
+
+    // Act
+    const tables = {
+      endpoint: grantsOf('SubscribersEndpointFunction', 'dynamodb'),
+      signupWorker: grantsOf('SubscribersSignupWorkerFunction', 'dynamodb'),
+      feedback: grantsOf('SubscribersFeedbackFunction', 'dynamodb'),
+    };
+    const secrets = {
+      endpoint: grantsOf('SubscribersEndpointFunction', 'secretsmanager'),
+      signupWorker: grantsOf('SubscribersSignupWorkerFunction', 'secretsmanager'),
+      feedback: grantsOf('SubscribersFeedbackFunction', 'secretsmanager'),
+      sendWorker: grantsOf('SendingWorkerFunction', 'secretsmanager'),
+    };
+    const sends = {
+      endpoint: grantsOf('SubscribersEndpointFunction', 'sqs'),
+      fanout: grantsOf('SendingFanoutFunction', 'sqs').filter((g) => g.endsWith(' SendingSendQueue')),
+    };
+
+    // Assess: item calls on the table itself, Query on the one index the code queries, never the table's index/*
+    const item = (action: string, table = 'SubscribersTable') => `dynamodb:${action} ${table}`;
+    const byEmail = 'dynamodb:Query SubscribersTable/index/byEmail';
+    expect(tables).toEqual({
+      endpoint: [item('DeleteItem'), item('GetItem'), item('PutItem'), byEmail, item('UpdateItem')],
+      signupWorker: [item('GetItem'), item('PutItem'), byEmail, item('UpdateItem')],
+      feedback: [
+        item('GetItem'),
+        item('PutItem'),
+        'dynamodb:Query SendingLedger/index/byMessageId',
+        byEmail,
+        item('UpdateItem', 'SendingLedger'),
+      ],
+    });
+    // GetSecretValue, the one call (no DescribeSecret), on the secrets each handler's environment names
+    expect(secrets).toEqual({
+      endpoint: [
+        'secretsmanager:GetSecretValue SubscribersHashKey',
+        'secretsmanager:GetSecretValue SubscribersTokenKeys',
+      ],
+      signupWorker: [
+        'secretsmanager:GetSecretValue SubscribersHashKey',
+        'secretsmanager:GetSecretValue SubscribersTokenKeys',
+      ],
+      feedback: ['secretsmanager:GetSecretValue SubscribersHashKey'],
+      sendWorker: [
+        'secretsmanager:GetSecretValue SubscribersHashKey',
+        'secretsmanager:GetSecretValue SubscribersTokenKeys',
+      ],
+    });
+    // SendMessage (SendMessageBatch's permission too), no GetQueueAttributes or GetQueueUrl: the URL is in the environment
+    expect(sends).toEqual({
+      endpoint: ['sqs:SendMessage SubscribersSignupQueue'],
+      fanout: ['sqs:SendMessage SendingSendQueue'],
+    });
+  });
+
+  it('encrypts every bucket, queue, topic and table, and refuses plain HTTP to every bucket, queue and topic', () => {
+    // Prepare
+    const resources = (type: string) => stack.template.findResources(type);
+    const refusesPlainHttp = (policyType: string, targets: string, id: string) =>
+      Object.values(resources(policyType)).some(
+        (policy) =>
+          JSON.stringify(policy.Properties[targets]).includes(`"${id}"`) &&
+          (policy.Properties.PolicyDocument.Statement as { Effect: string; Condition?: unknown }[]).some(
+            (st) =>
+              st.Effect === 'Deny' &&
+              JSON.stringify(st.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+          ),
+      );
+
+    // Act
+    const unencrypted = [
+      ...Object.entries(resources('AWS::S3::Bucket')).filter(([, b]) => !b.Properties.BucketEncryption),
+      ...Object.entries(resources('AWS::SQS::Queue')).filter(
+        ([, q]) => !q.Properties.SqsManagedSseEnabled && !q.Properties.KmsMasterKeyId,
+      ),
+      ...Object.entries(resources('AWS::SNS::Topic')).filter(([, t]) => !t.Properties.KmsMasterKeyId),
+      ...Object.entries(resources('AWS::DynamoDB::GlobalTable')).filter(
+        ([, t]) => t.Properties.SSESpecification?.SSEEnabled !== true,
+      ),
+    ].map(([id]) => id);
+    const plainHttp = [
+      ...Object.keys(resources('AWS::S3::Bucket')).filter(
+        (id) => !refusesPlainHttp('AWS::S3::BucketPolicy', 'Bucket', id),
+      ),
+      ...Object.keys(resources('AWS::SQS::Queue')).filter(
+        (id) => !refusesPlainHttp('AWS::SQS::QueuePolicy', 'Queues', id),
+      ),
+      ...Object.keys(resources('AWS::SNS::Topic')).filter(
+        (id) => !refusesPlainHttp('AWS::SNS::TopicPolicy', 'Topics', id),
+      ),
+    ];
+
+    // Assess: the stack with sending and the archive site has 3 buckets, 11 queues, 2 topics and 4 tables
+    expect(
+      ['AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::SNS::Topic', 'AWS::DynamoDB::GlobalTable'].map(
+        (type) => Object.keys(resources(type)).length,
+      ),
+    ).toEqual([3, 11, 2, 4]);
+    expect(unencrypted).toEqual([]);
+    expect(plainHttp).toEqual([]);
   });
 
   it('stays clean under cdk-nag AwsSolutions', () => {

@@ -9,6 +9,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ScheduledDigest } from '../../infra/constructs/scheduled-digest.ts';
 import type { DigestHandlerResult } from '../../src/handlers/digest.ts';
+import { testApp } from '../support/cdk-context.ts';
 import {
   approvedMessages,
   createDigestResources,
@@ -83,7 +84,7 @@ describe('scheduled digest infrastructure', () => {
   });
 
   it('refuses a wait for index writes that leaves a run too little of its timeout', () => {
-    const scope = new Stack();
+    const scope = new Stack(testApp());
     const build = () =>
       new ScheduledDigest(scope, 'Digest', {
         alarmTopic: new Topic(scope, 'Alarms'),
@@ -96,15 +97,22 @@ describe('scheduled digest infrastructure', () => {
     expect(build).toThrow(/indexSettle is 5 minutes: at most 4 minutes/);
   });
 
-  it('sends a run that throws after its retries to the failed-runs queue', () => {
+  it('sends a run that throws after its retries to the failed-runs queue, which the digest role may only send to', () => {
+    const failedRuns = { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestFailedRuns'), 'Arn'] };
     stack.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
-      DestinationConfig: {
-        OnFailure: {
-          Destination: { 'Fn::GetAtt': [logicalIdOf('AWS::SQS::Queue', 'ScheduledDigestFailedRuns'), 'Arn'] },
-        },
-      },
+      DestinationConfig: { OnFailure: { Destination: failedRuns } },
     });
+    // Lambda records the failure with SendMessage; nothing reads the queue's attributes or URL for it.
+    const role =
+      stack.template.findResources('AWS::Lambda::Function')[
+        logicalIdOf('AWS::Lambda::Function', 'ScheduledDigestHandler')
+      ]?.Properties.Role['Fn::GetAtt'][0];
+    const onFailedRuns = Object.values(stack.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((st) => [st.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(failedRuns)));
+    expect(onFailedRuns.map((st) => st.Action)).toEqual(['sqs:SendMessage']);
   });
 
   it('keeps digest records in an on-demand, encrypted table with point-in-time recovery', () => {
@@ -149,7 +157,7 @@ describe('scheduled digest infrastructure', () => {
     expect(statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('s3:')))).toEqual([
       expect.objectContaining({
         Action: 's3:GetObject',
-        Resource: [under('/normalised/*'), under('/digests/*')],
+        Resource: [under('/digests/*'), under('/normalised/*')],
       }),
       // Without ListBucket, S3 answers a GetObject of a missing key (an article replaced while the run reads the
       // window's articles) with 403 AccessDenied, not 404: the run failed instead of leaving it out.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,6 +14,7 @@ import { Subscribers } from '../../infra/constructs/subscribers.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
 import { createSubscriber } from '../../src/core/subscribers/subscriber.ts';
 import { motoClientConfig } from '../support/aws.ts';
+import { testApp } from '../support/cdk-context.ts';
 import { busyDigest } from '../support/digests.ts';
 import { EMAIL_SETTINGS, LINK_BASE, sendingStack, sqsEvent } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
@@ -21,12 +22,13 @@ import { SENDING_EMAIL } from '../support/synth.ts';
 
 function synth(props: Partial<SendingProps> = {}) {
   // Template assertions only: bundling is skipped here and tested on its own below.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'SendingTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const subscribers = new Subscribers(stack, 'Subscribers', { senderAddress: SENDER });
   const sending = new Sending(stack, 'Sending', {
     subscriberTable: subscribers.table,
     keySecret: subscribers.keySecret,
+    hashKeySecret: subscribers.hashKeySecret,
     configurationSet: subscribers.configurationSet,
     linkBase: 'https://subscribe.news.example.org',
     senderAddress: SENDER,
@@ -42,11 +44,17 @@ function synth(props: Partial<SendingProps> = {}) {
 }
 
 /** The role policy statements attached to one function's role. */
-function statementsOf(template: Template, stack: Stack, fn: { role?: unknown }): unknown[] {
+interface Statement {
+  Action: unknown;
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+function statementsOf(template: Template, stack: Stack, fn: { role?: unknown }): Statement[] {
   const roleId = stack.getLogicalId((fn.role as { node: { defaultChild: never } }).node.defaultChild);
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement as unknown[]);
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
 }
 
 describe('Sending construct', () => {
@@ -140,6 +148,27 @@ describe('Sending construct', () => {
     }
   });
 
+  it('lets the send worker and the signup worker read the address-hash key the feedback Lambda and the endpoint use', () => {
+    const { stack, subscribers, sending } = synthesized;
+    const hashKey = { Ref: stack.getLogicalId(subscribers.hashKeySecret.node.defaultChild as never) };
+    const workers = [
+      sending.worker.function,
+      subscribers.signupWorker?.function,
+      subscribers.feedbackFunction.function,
+    ];
+    for (const fn of workers) {
+      if (!fn) throw new Error('no signup worker');
+      const id = stack.getLogicalId(fn.node.defaultChild as never);
+      expect(template.toJSON().Resources[id].Properties.Environment.Variables.HASH_KEY_SECRET).toEqual(
+        hashKey,
+      );
+      const reads = statementsOf(template, stack, fn).filter((statement) =>
+        [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
+      );
+      expect(reads.flatMap((statement) => [statement.Resource].flat())).toContainEqual(hashKey);
+    }
+  });
+
   it('gives each Lambda only its own table actions', () => {
     const { stack, sending, subscribers } = synthesized;
     const actions = (fn: { role?: unknown }) =>
@@ -176,7 +205,7 @@ describe('Sending construct', () => {
   it('is wired into DigestStack when a sender is configured, and left out when none is', () => {
     const stackWith = (raw: unknown) => {
       // Wiring only: skip bundling (the bundle is tested below).
-      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
       return Template.fromStack(new DigestStack(app, 'Digest', { config: parseStackConfig(raw) }));
     };
     const senders = (template: Template) =>
@@ -194,11 +223,12 @@ describe('Sending construct', () => {
 
   it('ships the templates in the worker bundle, which sends a batch against moto', async () => {
     // prepare
-    const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+    const app = testApp({ context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new Stack(app, 'SendingBundle', { env: { account: '123456789012', region: 'eu-west-1' } });
     new Sending(stack, 'Sending', {
       subscriberTable: dynamodb.TableV2.fromTableName(stack, 'Subscribers', 'subscribers'),
       keySecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Keys', 'token-keys'),
+      hashKeySecret: secretsmanager.Secret.fromSecretNameV2(stack, 'HashKey', 'hash-key'),
       configurationSet: ses.ConfigurationSet.fromConfigurationSetName(stack, 'Set', 'digest-sending'),
       linkBase: LINK_BASE,
       senderAddress: SENDER,
@@ -232,6 +262,7 @@ describe('Sending construct', () => {
       SEND_QUEUE_URL: sending.queueUrl,
       ARCHIVE_BUCKET: sending.bucket,
       TOKEN_KEY_SECRET: subscribers.secretArn,
+      HASH_KEY_SECRET: subscribers.hashKeyArn,
       LINK_BASE,
       SES_CONFIGURATION_SET: 'digest-sending',
     };

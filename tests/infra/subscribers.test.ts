@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -9,10 +9,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Subscribers } from '../../infra/constructs/subscribers.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
 import { motoClientConfig } from '../support/aws.ts';
+import { testApp } from '../support/cdk-context.ts';
 import { KEY_SECRET, subscriberStack } from '../support/subscribers.ts';
 
 function synth(props: ConstructorParameters<typeof Subscribers>[2]) {
-  const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+  const app = testApp({ context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'SubscribersTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const subscribers = new Subscribers(stack, 'Subscribers', props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -105,11 +106,31 @@ describe('Subscribers construct with a mail domain', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Principal: { Service: 'ses.amazonaws.com' },
-            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           }),
         ]),
       },
     });
+  });
+
+  it('prints the feedback dead-letter queue and the feedback function, which a replay of failed SES events needs', () => {
+    // Assess: docs/subscribers.md, "Replaying FeedbackDeadLetters", reads them by these key prefixes
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const outputValues = (prefix: string) =>
+      Object.entries(outputs)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([, output]) => output.Value);
+    const logicalId = (type: string, pattern: RegExp) =>
+      Object.keys(template.findResources(type)).filter((id) => pattern.test(id));
+    expect(outputValues('SubscribersFeedbackDeadLetterQueueUrl')).toEqual(
+      logicalId('AWS::SQS::Queue', /^SubscribersFeedbackDeadLetters[0-9A-F]{8}$/).map((id) => ({ Ref: id })),
+    );
+    expect(outputValues('SubscribersFeedbackFunctionName')).toEqual(
+      logicalId('AWS::Lambda::Function', /^SubscribersFeedbackFunction[0-9A-F]{8}$/).map((id) => ({
+        Ref: id,
+      })),
+    );
+    expect(outputValues('SubscribersFeedbackDeadLetterQueueUrl')).toHaveLength(1);
   });
 
   it('creates the domain identity with Easy DKIM and a custom MAIL FROM domain, and prints the DNS records', () => {
@@ -225,7 +246,7 @@ describe('Subscribers construct: abuse limits', () => {
   });
 
   it('puts CloudFront with a WAF rate-based rule in front when edgeRateLimit is set (us-east-1)', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'EdgeTest', { env: { account: '123456789012', region: 'us-east-1' } });
     new Subscribers(stack, 'Subscribers', {
       senderAddress: 'digest@news.example.org',

@@ -2,17 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
-import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { DigestEditor } from '../../src/core/digest-editing.ts';
-import { EmailArchiveRenderer } from '../../src/core/render/archive.ts';
-import { parseEmailSettings } from '../../src/core/render/settings.ts';
-import { loadTemplates } from '../../src/core/render/templates.ts';
 import { createDigestResources, scheduledDigest } from './digest-resources.ts';
 import { createIngestResources, ingestHandler, upload } from './ingest-resources.ts';
 import { receiveAsLambdaEvent } from './sqs-lambda.ts';
-
-const templates = await loadTemplates(templateFolder());
-const settings = parseEmailSettings({});
 
 /** The seeds and four unrelated stories: a digest of five themes. */
 export async function reviewArticles(): Promise<{ name: string; bytes: Buffer }[]> {
@@ -48,12 +41,7 @@ export async function pendingDigest() {
   const { digestId, outcome } = await cloud.digest.run(slot);
   if (outcome !== 'pending') throw new Error(`expected a pending digest, got ${outcome}`);
   const archive = new S3DigestArchive(r.s3, r.bucket);
-  const editor = () =>
-    new DigestEditor({
-      records: cloud.records,
-      archive,
-      renderer: new EmailArchiveRenderer(templates, settings),
-    });
+  const editor = () => new DigestEditor({ records: cloud.records, archive });
   const archived = async (name: string) => {
     const record = await cloud.records.get(digestId);
     const object = await r.s3.send(

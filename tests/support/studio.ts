@@ -19,3 +19,10 @@ export async function studioToken(studio: PreviewServer): Promise<string> {
   const page = await (await fetch(studio.url)).text();
   return /<meta name="studio-token" content="([^"]+)">/.exec(page)?.[1] ?? '';
 }
+
+/** The URL of `path` on the studio, carrying the studio's secret as the URL it prints does (`?token=`). */
+export function studioUrl(studio: PreviewServer, path: string): URL {
+  const url = new URL(path, studio.url);
+  url.searchParams.set('token', new URL(studio.url).searchParams.get('token') ?? '');
+  return url;
+}

@@ -88,6 +88,7 @@ export function subscriptionService(
     }),
     queue: new SqsSignupQueue(stack.sqs, stack.signupQueueUrl),
     clientHash: stack.hash,
+    addressHash: stack.hash,
     limits,
     clock,
   });

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { App, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseStackConfig } from '../../infra/config.ts';
 import { DigestStack } from '../../infra/digest-stack.ts';
+import { testApp } from './cdk-context.ts';
 
 const run = promisify(execFile);
 
@@ -49,7 +50,7 @@ export interface SynthesisedStack {
 /** Synthesises the app as `cdk synth` does (same config parser, cdk-nag plugin) into a fresh folder. */
 export function synthesiseDigestStack(rawConfig: unknown): SynthesisedStack {
   const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
-  const app = new App({ outdir });
+  const app = testApp({ outdir });
   const stack = new DigestStack(app, 'NewsletterDigest', {
     config: parseStackConfig(rawConfig),
     env: { account: '123456789012', region: 'eu-west-1' },

@@ -43,6 +43,34 @@ describe('--settings FILE', () => {
     await expect(read).rejects.toThrow(/archiveURL.*\n?.*footer/s);
   });
 
+  it('refuses a file that holds an array, not settings, saying so rather than naming key "0"', async () => {
+    // Prepare
+    const path = join(work, 'email.json');
+    await writeFile(path, '[{"lang": "en-GB"}]');
+
+    // Act
+    const read = readEmailSettings({ settings: path, maxThemes: '3' });
+
+    // Assess
+    await expect(read).rejects.toThrow(ConfigError);
+    await expect(read).rejects.toThrow(`--settings ${path} holds an array, not an object of settings`);
+  });
+
+  it('says why a settings file cannot be read', async () => {
+    // Prepare: a path that does not exist, and a folder.
+    const missing = join(work, 'nope.json');
+
+    // Act
+    const [absent, folder] = [
+      readEmailSettings({ settings: missing }),
+      readEmailSettings({ settings: work }),
+    ];
+
+    // Assess
+    await expect(absent).rejects.toThrow(`--settings ${missing} cannot be read: no such file or folder`);
+    await expect(folder).rejects.toThrow(`--settings ${work} cannot be read: it is a folder`);
+  });
+
   it('reads valid settings, with --max-themes on top', async () => {
     // Prepare
     const path = await settingsFile({

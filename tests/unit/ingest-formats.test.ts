@@ -35,6 +35,24 @@ describe('parseArticle formats', () => {
     expect(article.text).not.toMatch(/\r|\uFEFF/);
   });
 
+  it('.txt in Chinese or Japanese: a paragraph ending in 。 (or 。」) is body, not a heading, so the file is an article', async () => {
+    // Prepare: a headline, then one paragraph of sentences with no spaces between words.
+    const chinese = textFile(
+      'zh.txt',
+      '东京发生地震\n\n东京周日发生强烈地震。当局表示没有人员伤亡。铁路服务暂时中断。\n',
+    );
+    const japanese = textFile('ja.txt', '東京で地震\n\n東京で地震があった。「被害は報告されていない。」\n');
+
+    // Act
+    const [zh, ja] = [await parsedArticle(chinese), await parsedArticle(japanese)];
+
+    // Assess: before, each was skipped as 'no sentence in the body (only a title, headings or list items)'.
+    expect(zh).toMatchObject({ title: '东京发生地震' });
+    expect(zh.sentences).toEqual(['东京周日发生强烈地震。', '当局表示没有人员伤亡。', '铁路服务暂时中断。']);
+    expect(ja).toMatchObject({ title: '東京で地震' });
+    expect(ja.sentences.join('')).toBe('東京で地震があった。「被害は報告されていない。」');
+  });
+
   it('.md: YAML front matter gives title, url, source, published and tags; headings, bullets and images are not body', async () => {
     // Act
     const article = await fixture('column.md');

@@ -182,4 +182,32 @@ describe('readSourceFolder and large files', () => {
       'unsupported file type ".pdf"; expected one of .txt, .md, .markdown, .html, .htm, .json',
     );
   });
+
+  it('reads and skips by the limit it is given, the one the files are then parsed with', async () => {
+    // Prepare: an article of 1.5 MiB, over the default limit; limits of 2 MiB and of 1,000 bytes.
+    const body = 'The council approved the new budget on Tuesday after a long debate.\n'.repeat(24_000);
+    await writeFile(join(dir, 'long.txt'), `Council approves budget\n\n${body}`);
+    const size = (await readFile(join(dir, 'long.txt'))).length;
+    const larger = 2 * 1024 * 1024;
+
+    // Act
+    const atLarger = await parseFiles(await readSourceFolder(dir, larger), { maxArticleBytes: larger });
+    const atSmaller = await parseFiles(await readSourceFolder(dir, 1000), { maxArticleBytes: 1000 });
+    const mismatched = await parseFiles(await readSourceFolder(dir), { maxArticleBytes: larger });
+
+    // Assess: read under the larger limit, it is an article, not an empty file; a reader with a lower limit than
+    // the parser's is named as such.
+    expect(size).toBeGreaterThan(1024 * 1024);
+    expect(atLarger.skipped).toEqual([]);
+    expect(atLarger.articles.map((a) => a.title)).toEqual(['Council approves budget']);
+    expect(atSmaller.skipped).toEqual([
+      { id: 'long.txt', reason: `file is ${size} bytes, over the 1000-byte limit` },
+    ]);
+    expect(mismatched.skipped).toEqual([
+      {
+        id: 'long.txt',
+        reason: `file of ${size} bytes left unread: it was read with a lower size limit than ${larger} bytes`,
+      },
+    ]);
+  });
 });

@@ -131,6 +131,7 @@ const WORKER_ENV = {
   LEDGER_TABLE: 'ledger',
   ARCHIVE_BUCKET: 'articles',
   TOKEN_KEY_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keys',
+  HASH_KEY_SECRET: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hash-key',
   SENDER_ADDRESS: 'digest@news.example.org',
   SENDER_NAME: 'Morning Brief',
   LIST_ID: 'morning.news.example.org',

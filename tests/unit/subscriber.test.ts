@@ -3,9 +3,11 @@ import { SubscriberRejectedError } from '../../src/core/errors.ts';
 import { parseImportCsv, subscribersToCsv } from '../../src/core/subscribers/csv.ts';
 import { rateLimitedClient } from '../../src/core/subscribers/service.ts';
 import {
-  addressHash,
   asciiEmail,
   createSubscriber,
+  hashedAddress,
+  keyedHasher,
+  legacyAddressHash,
   mailboxOf,
   normaliseEmail,
   receivesMail,
@@ -38,9 +40,17 @@ describe('subscriber model', () => {
     }
   });
 
-  it('hashes addresses so that capitals do not escape the suppression list', () => {
-    expect(addressHash('Ada@example.org')).toBe(addressHash('ada@example.org'));
-    expect(addressHash('ada@example.org')).toMatch(/^[0-9a-f]{64}$/);
+  it('hashes addresses with a key, so that capitals do not escape the suppression list and no dictionary reverses them', () => {
+    const hash = keyedHasher(Buffer.from('hash-key-0123456789abcdefghijklmnopqrstuvwxyz'));
+    const other = keyedHasher(Buffer.from('another-key-0123456789abcdefghijklmnopqrstuv'));
+    expect(hashedAddress(hash, 'Ada@example.org')).toEqual(hashedAddress(hash, 'ada@example.org'));
+    expect(hashedAddress(hash, 'ada@example.org').hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashedAddress(hash, 'ada@example.org').hash).not.toBe(
+      hashedAddress(other, 'ada@example.org').hash,
+    );
+    // The unkeyed SHA-256 (anyone can compute it from a list of addresses) is only what older records carry.
+    expect(hashedAddress(hash, 'ada@example.org').hash).not.toBe(legacyAddressHash('ada@example.org'));
+    expect(hashedAddress(hash, 'ada@example.org').legacy).toBe(legacyAddressHash('Ada@example.org'));
   });
 
   it('creates a random id that is not derived from the address, pending until confirmed', () => {

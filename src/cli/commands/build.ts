@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { isVisiblyInside, readSourceFolder } from '../../adapters/local-files.ts';
-import { withParseWorkers } from '../../adapters/thread-parse-workers.ts';
-import { buildDigest } from '../../core/digest-from-files.ts';
+import { isVisiblyInside } from '../../adapters/local-files.ts';
 import { UsageError } from '../../core/errors.ts';
+import { buildDigestFromArticles } from '../../core/pipeline.ts';
 import { withFolderEdits, writeDigestFiles } from '../digest-files.ts';
 import { readEmailSettings } from '../email-settings.ts';
-import { warnSkipped } from '../output.ts';
+import { readFolderArticles } from '../folder-articles.ts';
+import { count } from '../output.ts';
 
 export function registerBuild(program: Command): void {
   program
@@ -28,12 +28,13 @@ export function registerBuild(program: Command): void {
       refuseOutInsideInput(opts.input, opts.out);
       const since = opts.since === undefined ? undefined : parseInstant(opts.since);
       const settings = await readEmailSettings(opts);
-      const files = await readSourceFolder(opts.input);
-      if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const built = await withParseWorkers(files, (parseWorkers) =>
-        buildDigest(files, { since, title: opts.title, intro: opts.intro, parseWorkers }),
-      );
-      warnSkipped(built.skipped);
+      // A folder with nothing to build from fails here, before anything is written to --out.
+      const { articles, skipped } = await readFolderArticles(opts.input);
+      const built = buildDigestFromArticles(articles, skipped, {
+        since,
+        title: opts.title,
+        intro: opts.intro,
+      });
       const digest = await withFolderEdits(built, opts.input);
       const { out, email } = await writeDigestFiles(opts.out, digest, {
         settings,
@@ -43,7 +44,7 @@ export function registerBuild(program: Command): void {
       else {
         const articles = digest.themes.reduce((n, t) => n + t.articles.length, 0);
         console.log(
-          `${digest.themes.length} themes from ${articles} articles (${digest.skipped.length} skipped)`,
+          `${count(digest.themes.length, 'theme')} from ${count(articles, 'article')} (${digest.skipped.length} skipped)`,
         );
         console.log(`subject: ${email.rendered.subject}`);
         console.log(`html: ${(Buffer.byteLength(email.html) / 1024).toFixed(1)} KB`);

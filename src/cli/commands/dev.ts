@@ -4,6 +4,7 @@ import { isVisiblyInside, requireFolder } from '../../adapters/local-files.ts';
 import { UsageError } from '../../core/errors.ts';
 import { startDevStudio } from '../../preview/dev.ts';
 import { readEmailSettings } from '../email-settings.ts';
+import { buildFailure, count } from '../output.ts';
 import { announceStudio, parsePort, type StudioOptions, withStudioOptions } from '../studio-options.ts';
 
 export function registerDev(program: Command): void {
@@ -29,11 +30,11 @@ export function registerDev(program: Command): void {
       onBuild: (build) =>
         console.log(
           build.error
-            ? `build ${build.version} failed: ${build.error.split('\n')[0]}`
-            : `build ${build.version}: ${build.digest?.themes.length} themes, ${build.digest?.skipped.length} skipped`,
+            ? `build ${build.version} failed: ${buildFailure(build.error)}`
+            : `build ${build.version}: ${count(build.digest?.themes.length ?? 0, 'theme')}, ${build.digest?.skipped.length ?? 0} skipped`,
         ),
     });
-    announceStudio(
+    await announceStudio(
       dev,
       dev.preview.url,
       `drop, change or delete files in ${opts.watch}; state in ${opts.state}`,

@@ -26,7 +26,7 @@ export function registerEdit(program: Command): void {
   withEditorOptions(
     program
       .command('edit <digestId> <action> [args...]')
-      .description('review mode: change a pending digest; its archive is rendered again')
+      .description('review mode: change a pending digest; its approve renders the archive')
       .option('--by <name>', 'who edits (default: your AWS identity)')
       .option('--expect-version <n>', 'refuse unless the digest is still at this edit version')
       .addHelpText('after', `\n${ACTIONS}`),

@@ -6,6 +6,7 @@ import { S3DigestArchive } from '../../adapters/s3-digest-archive.ts';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
 import { DigestError, UsageError } from '../../core/errors.ts';
 import type { DigestRecord } from '../../core/ports/digest-records.ts';
+import type { DigestRenderer } from '../../core/ports/digest-renderer.ts';
 import type { Logger } from '../../core/ports/logger.ts';
 import { DigestReview } from '../../core/scheduled-digest.ts';
 import type { DigestEvent } from '../../handlers/digest.ts';
@@ -18,7 +19,8 @@ import {
   stackResources,
   withAwsOptions,
 } from '../aws-options.ts';
-import { digestEditor, digestRecords, type EditorOptions, withEditorOptions } from '../digest-editor.ts';
+import { archiveRenderer, digestRecords, type EditorOptions, withEditorOptions } from '../digest-editor.ts';
+import { count } from '../output.ts';
 import { printSendReport } from './send.ts';
 
 interface OperatorOptions extends EditorOptions {
@@ -31,20 +33,21 @@ interface StatusOptions extends OperatorOptions {
 
 const records = digestRecords;
 
-export async function reviewer(options: OperatorOptions): Promise<DigestReview> {
+/** Approve and reject on the deployed digests; `renderer` to approve an edited digest (see archiveRenderer). */
+export async function reviewer(options: OperatorOptions, renderer?: DigestRenderer): Promise<DigestReview> {
   const quiet: Logger = { info() {}, warn() {}, error() {} };
   const { approvedQueueUrl, bucket } = await stackResources(options, ['approvedQueueUrl', 'bucket']);
   const handoff = new SqsDigestHandoff(new SQSClient(clientConfig(options)), approvedQueueUrl);
   const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
-  return new DigestReview({ records: await records(options), archive, handoff, log: quiet });
+  return new DigestReview({ records: await records(options), archive, handoff, renderer, log: quiet });
 }
 
 function describe(record: DigestRecord): string {
   const counts = record.counts
-    ? `${record.counts.articles} articles, ${record.counts.themes} themes, ${record.counts.skipped} skipped`
+    ? `${count(record.counts.articles, 'article')}, ${count(record.counts.themes, 'theme')}, ${record.counts.skipped} skipped`
     : '-';
   const review = record.reviewDeadline ? `  review by ${record.reviewDeadline}` : '';
-  const edits = record.edits?.length ? `  ${record.edits.length} edits` : '';
+  const edits = record.edits?.length ? `  ${count(record.edits.length, 'edit')}` : '';
   return `${record.digestId}  ${record.windowStart} → ${record.windowEnd}  ${record.state.padEnd(8)}  ${counts}${review}${edits}`;
 }
 
@@ -87,14 +90,13 @@ export function registerOperations(program: Command): void {
         .description(`review mode: ${verb}`)
         .addOption(approvedQueueOption()),
     ).action(async (digestId: string, options: OperatorOptions) => {
-      const review = await reviewer(options);
-      if (name === 'reject') return console.log(describe(await review.reject(digestId)));
-      // An edited digest is approved through the editor, which renders the archive from the record first.
-      const edited = (await (await records(options)).get(digestId))?.edits?.length;
-      const record = edited
-        ? await (await digestEditor(options)).approve(review, digestId)
-        : await review.approve(digestId);
-      console.log(describe(record));
+      if (name === 'reject') return console.log(describe(await (await reviewer(options)).reject(digestId)));
+      // The digest as read now is what is approved: an edit that lands meanwhile fails the decision (its write is
+      // conditional on this version). The hand-over renders an edited digest's archive from the decided record.
+      const read = await (await records(options)).get(digestId);
+      const edited = read?.editVersion !== undefined;
+      const review = await reviewer(options, edited ? await archiveRenderer(options) : undefined);
+      console.log(describe(await review.approve(digestId, read?.editVersion ?? 0)));
     });
   }
 

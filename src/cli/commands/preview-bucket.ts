@@ -8,6 +8,7 @@ import { previewDigest } from '../../core/scheduled-digest.ts';
 import { clientConfig, parseWindowEnd, stackResources } from '../aws-options.ts';
 import { digestRecords } from '../digest-editor.ts';
 import { writeDigestFiles } from '../digest-files.ts';
+import { count } from '../output.ts';
 import type { BucketPreviewOptions } from './preview-options.ts';
 
 /**
@@ -40,5 +41,7 @@ export async function previewFromBucket(
   const { out } = await writeDigestFiles(options.out, digest, { settings, templates: options.templates });
   const articles = digest.themes.reduce((n, t) => n + t.articles.length, 0);
   console.log(`${window.digestId}: ${window.start.toISOString()} → ${window.end.toISOString()}`);
-  console.log(`${digest.themes.length} themes from ${articles} articles; digest written to ${out}`);
+  console.log(
+    `${count(digest.themes.length, 'theme')} from ${count(articles, 'article')}; digest written to ${out}`,
+  );
 }

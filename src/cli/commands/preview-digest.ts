@@ -1,7 +1,7 @@
 import type { Digest } from '../../core/digest.ts';
 import { deployedEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
-import { digestEditor, editorIdentity } from '../digest-editor.ts';
+import { archiveRenderer, digestEditor, editorIdentity } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
 import { announceStudio, parsePort } from '../studio-options.ts';
 import { reviewer } from './operations.ts';
@@ -25,7 +25,7 @@ export async function previewDeployedDigest(
 ): Promise<void> {
   const editor = await digestEditor(options);
   const opened = await editor.open(options.digest); // an unknown digest is an error before the studio starts
-  const review = await reviewer(options);
+  const review = await reviewer(options, await archiveRenderer(options));
   const studio = await startPreviewServer({
     sources: {
       templatesDir: options.templates,
@@ -46,5 +46,5 @@ export async function previewDeployedDigest(
           : `build ${build.version}: ${options.digest} ${build.edited?.state} version ${build.edited?.version}`,
       ),
   });
-  announceStudio(studio, studio.url, `editing ${options.digest}, ${opened.record.state}`, options.open);
+  await announceStudio(studio, studio.url, `editing ${options.digest}, ${opened.record.state}`, options.open);
 }

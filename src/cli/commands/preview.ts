@@ -5,6 +5,7 @@ import { requireFolder } from '../../adapters/local-files.ts';
 import { folderEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
 import { readEmailSettings } from '../email-settings.ts';
+import { buildFailure, count } from '../output.ts';
 import { announceStudio, parsePort, withStudioOptions } from '../studio-options.ts';
 import {
   type BucketPreviewOptions,
@@ -47,11 +48,11 @@ export function registerPreview(program: Command): void {
         onBuild: (build) =>
           console.log(
             build.error
-              ? `build ${build.version} failed: ${build.error.split('\n')[0]}`
-              : `build ${build.version}: ${build.digest?.themes.length} themes, ${(build.htmlBytes / 1024).toFixed(1)} KB`,
+              ? `build ${build.version} failed: ${buildFailure(build.error)}`
+              : `build ${build.version}: ${count(build.digest?.themes.length ?? 0, 'theme')}, ${(build.htmlBytes / 1024).toFixed(1)} KB`,
           ),
       });
-      announceStudio(
+      await announceStudio(
         preview,
         preview.url,
         `watching ${opts.input} and the templates; edits go to ${editsFileOf(opts.input)}`,

@@ -25,7 +25,7 @@ import {
   stackResources,
   withAwsOptions,
 } from '../aws-options.ts';
-import { digestRecords } from '../digest-editor.ts';
+import { digestEditor, digestRecords } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
 
 /** Prints a digest's send report from the ledger (SendReport: sent, failed, unknown, abandoned and the rest). */
@@ -59,7 +59,10 @@ export function registerSend(program: Command): void {
       .description('send one copy of an archived digest to an editor (not recorded in the ledger)')
       .requiredOption('--to <address>', 'who gets the copy')
       .addOption(resourceOption('bucket'))
-      .option('--digest-key <key>', "key of the archived digest.json (default: from the digest's record)")
+      .option(
+        '--digest-key <key>',
+        'key of an archived digest.json to send (default: the digest as its record has it, edits included)',
+      )
       .addOption(resourceOption('digestsTable', undefined, 'without --digest-key: '))
       .addOption(resourceOption('from'))
       .addOption(resourceOption('fromName'))
@@ -72,21 +75,25 @@ export function registerSend(program: Command): void {
       .option('--templates <dir>', 'template folder'),
   ).action(async (digestId: string, opts: ResourceOptions & { to: string; digestKey?: string }) => {
     const { bucket } = await stackResources(opts, ['bucket']);
-    const digestKey = opts.digestKey ?? (await archivedDigestKey(digestId, opts));
-    const digest = await new S3DigestSource(
-      new S3Client({ ...clientConfig(opts), forcePathStyle: true }),
-      bucket,
-    ).load(digestKey);
+    const digest = opts.digestKey
+      ? await new S3DigestSource(new S3Client({ ...clientConfig(opts), forcePathStyle: true }), bucket).load(
+          opts.digestKey,
+        )
+      : await recordedDigest(digestId, opts);
     console.log(await sendTestCopy(digestId, digest, { ...opts, ...(await sendTestIdentity(opts)) }));
   });
 }
 
-/** The key of a digest's archived digest.json, from its record in the digests table. */
-async function archivedDigestKey(digestId: string, options: ResourceOptions): Promise<string> {
+/**
+ * The digest as its record has it: the archived digest as built plus the recorded edits. A pending digest's
+ * archive holds the digest as built until it is approved (src/core/digest-editing.ts), so a test copy of an
+ * edited digest is the one its approve would send.
+ */
+async function recordedDigest(digestId: string, options: ResourceOptions): Promise<Digest> {
   const record = await (await digestRecords(options)).get(digestId);
   if (!record) throw new UsageError(`digest ${digestId} does not exist`);
   if (!record.archivePrefix) throw new UsageError(`digest ${digestId} has no archive (${record.state})`);
-  return `${record.archivePrefix}digest.json`;
+  return (await (await digestEditor(options)).open(digestId)).digest;
 }
 
 /** The deployed sender identity a test copy goes out with: flags, environment, else the stack's outputs. */

@@ -5,6 +5,7 @@ import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { writeFileAtomically } from '../../adapters/local-files.ts';
+import { hasherFromSecret } from '../../adapters/secrets-manager-hash-key.ts';
 import { SecretsManagerKeyProvider } from '../../adapters/secrets-manager-keys.ts';
 import { SesConfirmationMailer } from '../../adapters/ses-confirmation-mailer.ts';
 import { compareIds } from '../../core/compare-ids.ts';
@@ -13,7 +14,7 @@ import { TokenSigner } from '../../core/signed-links.ts';
 import { parseImportCsv, subscribersToCsv } from '../../core/subscribers/csv.ts';
 import { PacedMailer } from '../../core/subscribers/paced-mailer.ts';
 import { SubscriptionService } from '../../core/subscribers/service.ts';
-import type { Subscriber } from '../../core/subscribers/subscriber.ts';
+import type { KeyedHash, Subscriber } from '../../core/subscribers/subscriber.ts';
 import {
   clientConfig,
   type ResourceOptions,
@@ -36,6 +37,7 @@ export function registerSubscribers(program: Command): void {
       .description('manage subscribers in the DynamoDB table')
       .addOption(resourceOption('subscriberTable', '--table <name>'))
       .addOption(resourceOption('keySecret', undefined, 'to sign confirmation links: '))
+      .addOption(resourceOption('hashKeySecret', undefined, 'for the suppression list: '))
       .addOption(resourceOption('from', undefined, 'confirmation mails: '))
       .addOption(resourceOption('linkBase', undefined, 'confirmation links: '))
       .addOption(resourceOption('configurationSet', undefined, 'confirmation mails: '))
@@ -165,10 +167,10 @@ async function service(
   options: ConnectionOptions,
 ): Promise<{ service: SubscriptionService; linkBase: string | undefined }> {
   const table = await subscriberTable(options);
-  const { keySecret, from, linkBase, configurationSet, fromName } = await stackResources(
+  const { keySecret, hashKeySecret, from, linkBase, configurationSet, fromName } = await stackResources(
     { ...options, fromName: options.newsletter },
     [],
-    ['keySecret', 'from', 'linkBase', 'configurationSet', 'fromName'],
+    ['keySecret', 'hashKeySecret', 'from', 'linkBase', 'configurationSet', 'fromName'],
   );
   if (linkBase && !linkBase.startsWith('https://')) {
     throw new UsageError('--link-base must be an https:// URL');
@@ -187,8 +189,17 @@ async function service(
     });
     mailer = new PacedMailer(direct, MaxSendRate && MaxSendRate > 0 ? MaxSendRate : 1);
   }
+  // The suppression and complaint marks are named by the stack's keyed hash (docs/subscribers.md, "Address hashes").
+  const addressHash: KeyedHash = hashKeySecret
+    ? await hasherFromSecret(new SecretsManagerClient(clientConfig(options)), hashKeySecret)
+    : () => {
+        throw new UsageError(
+          '--hash-key-secret is required to read and write the suppression list: pass it, set HASH_KEY_SECRET, or name a deployed stack with --stack',
+        );
+      };
   const db = new DynamoDBClient(clientConfig(options));
   const service = new SubscriptionService({
+    addressHash,
     repository: new DynamoDbSubscriberRepository(db, table),
     limiter: new DynamoDbRateLimiter(db, table),
     tokens: new TokenSigner(keys),

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { readSourceFolder } from '../../adapters/local-files.ts';
-import { withParseWorkers } from '../../adapters/thread-parse-workers.ts';
 import { UsageError } from '../../core/errors.ts';
-import { parseFiles } from '../../core/parse-files.ts';
 import { summarise } from '../../core/summarise.ts';
-import { warnSkipped } from '../output.ts';
+import { readFolderArticles } from '../folder-articles.ts';
 
 export const DEFAULT_SUMMARY_WORDS = 100;
 
@@ -19,13 +16,7 @@ export function registerSummarize(program: Command): void {
       const words = Number(opts.words);
       if (!Number.isInteger(words) || words < 1)
         throw new UsageError(`--words ${opts.words} is not a positive whole number`);
-      const files = await readSourceFolder(opts.input);
-      if (files.length === 0) throw new UsageError(`input folder ${opts.input} has no files`);
-      const { articles, skipped } = await withParseWorkers(files, (parseWorkers) =>
-        parseFiles(files, { parseWorkers }),
-      );
-      warnSkipped(skipped);
-      if (articles.length === 0) throw new UsageError(`input folder ${opts.input} has no readable articles`);
+      const { articles } = await readFolderArticles(opts.input);
       const points = summarise(articles, { words });
       if (opts.json) console.log(JSON.stringify(points, null, 2));
       else for (const point of points) console.log(point.text);

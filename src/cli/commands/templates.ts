@@ -3,6 +3,7 @@ import { notCompiledTemplates, writeTemplateFiles } from '../../adapters/precomp
 import { templateFolder } from '../../adapters/template-folder.ts';
 import { UsageError } from '../../core/errors.ts';
 import { compileTemplates } from '../../core/render/templates.ts';
+import { fileProblem } from '../output.ts';
 
 export function registerTemplates(program: Command): void {
   program
@@ -23,7 +24,11 @@ export function registerTemplates(program: Command): void {
         );
       const files = await templateFolder(opts.templates).readAll();
       compileTemplates(files); // a Handlebars error fails here, not in the Lambda
-      const out = await writeTemplateFiles(opts.out, files);
+      const out = await writeTemplateFiles(opts.out, files).catch((error: unknown) => {
+        const problem = fileProblem(error);
+        if (problem === undefined) throw error;
+        throw new UsageError(`--out ${opts.out} cannot be written: ${problem}`, { cause: error });
+      });
       console.log(`${files.size} templates written to ${out}`);
     });
 }

@@ -30,12 +30,14 @@ export type FormatExtractor = (text: string) => Extracted | Promise<Extracted>;
 const BULLET = /^(?:[-*+•·▪◦‣]|\d{1,2}[.)])\s+/;
 /** What a BULLET opens with: a line that opens otherwise is not tested against it. */
 const BULLET_OPENERS = '-*+•·▪◦‣0123456789';
-/** Stops that end a sentence, Chinese and Japanese ones (which the sentence splitter reads too) included. */
+// With the full stops of Chinese and Japanese (。！？), which splitSentences splits at: without them a paragraph of
+// either script ended like a heading, and an article of nothing else was skipped as 'no sentence in the body'.
 const SENTENCE_END = '.!?…:;。！？';
 const CLOSING = '"\'”’)]」』）';
 
 /**
- * Whether a line ends like a sentence: a stop, then any closing quotes or brackets ("… rules.", "… today.”").
+ * Whether a line ends like a sentence: a stop, then any closing quotes or brackets ("… rules.", "… today.”",
+ * "…ない。」").
  * Read from the end of the line, so its cost does not grow with the line.
  */
 export function endsSentence(line: string): boolean {

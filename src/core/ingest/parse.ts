@@ -84,6 +84,11 @@ async function readArticle(file: SourceFile, options: ParseOptions): Promise<Par
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
   const size = file.size ?? file.bytes.byteLength;
   if (size > maxBytes) return skip(`file is ${size} bytes, over the ${maxBytes}-byte limit`);
+  // Left unread by a reader with a lower limit than this one: its bytes are not here to parse (not an empty file).
+  if (file.size !== undefined)
+    return skip(
+      `file of ${size} bytes left unread: it was read with a lower size limit than ${maxBytes} bytes`,
+    );
   const decoded = decodeText(file.bytes);
   if (!decoded.ok) return skip(decoded.reason);
   const extract = await loadExtractor();

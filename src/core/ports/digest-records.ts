@@ -30,6 +30,12 @@ export interface DigestRecord {
    * a settle hands over a digest whose flag a crash left (src/core/scheduled-digest.ts, DigestReview).
    */
   awaitingHandoff?: boolean;
+  /**
+   * Once decided (approve, reject, a deadline): the decision's random id. A decider whose conditional write the
+   * SDK sent again after losing its answer finds its own decision by it, and another decider's (even one written
+   * in the same millisecond) is not taken for its own.
+   */
+  decisionId?: string;
   /** While `pending`: when review mode stops waiting (ISO 8601). */
   reviewDeadline?: string;
   /** While `pending` and after: the editors' changes to the built digest, in order (src/core/edits.ts). */
@@ -63,6 +69,11 @@ export interface DigestRecords {
   ): Promise<boolean>;
   /** The most recent digests, newest window first. */
   recent(limit: number): Promise<DigestRecord[]>;
+  /**
+   * What a settle has to act on, however old and however many records the table holds: every `pending` digest
+   * whose review deadline is at or before `now`, and every digest still `awaitingHandoff`.
+   */
+  dueForSettle(now: Date): Promise<DigestRecord[]>;
   isPaused(): Promise<boolean>;
   setPaused(paused: boolean): Promise<void>;
 }

@@ -52,7 +52,10 @@ export interface LedgerEntry {
   digestId: string;
   subscriberId: string;
   state: LedgerState;
-  /** Address hash of the recipient (never the address), to match SES events. */
+  /**
+   * Keyed hash of the recipient's address (never the address), to match SES events; rows claimed before the keyed
+   * hash carry the unkeyed SHA-256 (docs/subscribers.md, "Address hashes").
+   */
   recipientHash?: string;
   /** While `sending`: until when the claiming worker may still finish; after it, the row is unknown. */
   leaseUntil?: string;

@@ -1,4 +1,4 @@
-import type { Subscriber } from '../subscribers/subscriber.ts';
+import type { HashedAddress, Subscriber } from '../subscribers/subscriber.ts';
 
 /**
  * One signup waiting for its confirmation. What a person typed (name, topics) lives here, not on the
@@ -41,17 +41,21 @@ export interface SubscriberRepository {
   /** Erases the record for good. */
   remove(id: string): Promise<void>;
   list(): AsyncIterable<Subscriber>;
-  suppress(addressHash: string, at: Date): Promise<void>;
-  isSuppressed(addressHash: string): Promise<boolean>;
-  unsuppress(addressHash: string): Promise<void>;
+  /**
+   * The marks below are stored under the address's keyed hash; a lookup also finds a mark stored under its legacy
+   * unkeyed hash (written before the keyed one), and removing one removes both.
+   */
+  suppress(address: HashedAddress, at: Date): Promise<void>;
+  isSuppressed(address: HashedAddress): Promise<boolean>;
+  unsuppress(address: HashedAddress): Promise<void>;
   /**
    * Records that a mailbox with no subscriber record complained about our mail (a confirmation mail a
    * stranger's signup caused), by the hash of its address without subaddress (mailboxOf): no signup mails it
    * again until it is erased.
    */
-  recordComplaint(addressHash: string, at: Date): Promise<void>;
-  hasComplained(addressHash: string): Promise<boolean>;
-  forgetComplaint(addressHash: string): Promise<void>;
+  recordComplaint(address: HashedAddress, at: Date): Promise<void>;
+  hasComplained(address: HashedAddress): Promise<boolean>;
+  forgetComplaint(address: HashedAddress): Promise<void>;
 }
 
 /** A limit of `max` events per fixed window of `windowMs`. */
@@ -105,9 +109,10 @@ export type SendOutcome = 'delivered' | 'bounced' | 'complained';
  * complaint event.
  */
 export interface SendLedger {
+  /** The row must name `recipient`: by its keyed hash, or by its legacy hash (a row written before the keyed one). */
   settle(
     messageId: string,
-    recipientHash: string,
+    recipient: HashedAddress,
     outcome: SendOutcome,
     at: Date,
     tags?: Readonly<Record<string, readonly string[]>>,

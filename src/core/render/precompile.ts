@@ -91,10 +91,16 @@ export async function mjmlToHtml(mjml: string): Promise<string> {
     const result = await mjml2html(mjml, { validationLevel: 'strict', keepComments: false });
     return result.html;
   } catch (error) {
-    const problems = (error as { errors?: { formattedMessage?: string; message: string }[] }).errors;
+    const problems = (error as { errors?: { line?: number; tagName?: string; message: string }[] }).errors;
+    // mjml's own formattedMessage says 'Line 12 of /current/folder': it names the folder the command runs in as the
+    // file, since it is given a string. The line is one of the MJML as compiled: the template with its partials put in.
     throw new TemplateError(
       'the email template does not produce valid MJML',
-      (problems ?? [{ message: (error as Error).message }]).map((p) => p.formattedMessage ?? p.message),
+      (problems ?? [{ message: (error as Error).message }]).map((p) =>
+        p.line === undefined
+          ? p.message
+          : `line ${p.line} of ${MJML_TEMPLATE} with its partials put in (${p.tagName}): ${p.message}`,
+      ),
       { cause: error },
     );
   }

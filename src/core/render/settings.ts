@@ -6,6 +6,9 @@ const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }
 /** BCP 47 language tag, e.g. en or en-GB. */
 export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
+/** The most themes an email shows in full (`maxThemes`, `--max-themes`). */
+export const MAX_THEMES_LIMIT = 100;
+
 /**
  * The footer address of local builds and previews. Never sent: the send worker refuses it, and a stack
  * that wires sending needs `email.postalAddress` in its config.
@@ -32,7 +35,7 @@ export const emailSettingsSchema = z.strictObject({
     'en',
   ),
   /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
-  maxThemes: z._default(z.int().check(z.minimum(1), z.maximum(100)), 8),
+  maxThemes: z._default(z.int().check(z.minimum(1), z.maximum(MAX_THEMES_LIMIT)), 8),
   footer: z.prefault(
     z.strictObject({
       /** Why the reader gets this email. */

@@ -10,7 +10,7 @@ import { errorType, type Logger } from '../ports/logger.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { BatchQueue, MailSender, RecipientBatch, SendLedgerStore } from '../ports/sending.ts';
 import type { SubscriberRepository } from '../ports/subscribers.ts';
-import { addressHash, receivesMail, type Subscriber } from '../subscribers/subscriber.ts';
+import { hashedAddress, type KeyedHash, receivesMail, type Subscriber } from '../subscribers/subscriber.ts';
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -31,6 +31,8 @@ export interface SendBatchOptions {
   metrics: Metrics;
   /** The raw message for one subscriber; undefined skips them (no theme matches their topics). */
   buildMessage(subscriber: Subscriber, now: Date): Promise<Buffer | undefined>;
+  /** The keyed hash of addresses: the ledger rows' recipient and the suppression marks (docs/subscribers.md). */
+  addressHash: KeyedHash;
   /** Most workers that run at once (the event source's maximum concurrency). */
   workers: number;
   /** Messages per second per worker, at most MaxSendRate / workers. @default MaxSendRate / workers */
@@ -132,7 +134,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
     const key = { digestId: batch.digestId, subscriberId };
     const now = clock();
     const subscriber = await options.subscribers.get(subscriberId);
-    const skipReason = await whyNotMailed(subscriber, options.subscribers);
+    const skipReason = await whyNotMailed(subscriber, options.subscribers, options.addressHash);
     if (skipReason || !subscriber) {
       await options.ledger.skip(key, skipReason ?? 'deleted', now);
       outcome.skipped++;
@@ -147,7 +149,7 @@ export async function sendBatch(batch: RecipientBatch, options: SendBatchOptions
       continue;
     }
     const leaseUntil = new Date(now.getTime() + options.leaseMs);
-    const claimId = await options.ledger.claim(key, addressHash(subscriber.email), leaseUntil, now);
+    const claimId = await options.ledger.claim(key, options.addressHash(subscriber.email), leaseUntil, now);
     if (!claimId) {
       outcome.alreadyHandled++;
       continue;
@@ -241,10 +243,11 @@ function logLeftSending(log: Logger, message: string, fields: Record<string, str
 async function whyNotMailed(
   subscriber: Subscriber | undefined,
   repository: SubscriberRepository,
+  addressHash: KeyedHash,
 ): Promise<string | undefined> {
   if (!subscriber) return 'deleted';
   if (!receivesMail(subscriber)) return subscriber.status;
-  if (await repository.isSuppressed(addressHash(subscriber.email))) return 'suppressed';
+  if (await repository.isSuppressed(hashedAddress(addressHash, subscriber.email))) return 'suppressed';
   return undefined;
 }
 

@@ -48,12 +48,17 @@ function html(status: number, body: string): EndpointResponse {
 
 /**
  * Routes: GET/POST /subscribe, GET/POST /confirm, GET/POST /unsubscribe (RFC 8058 one-click),
- * POST /resubscribe, GET/POST /preferences. GETs never change anything (link scanners follow them).
+ * POST /resubscribe, GET/POST /preferences. GETs never change anything (link scanners follow them). A HEAD is
+ * answered as its GET is (status and headers: a link checker or a monitor probing a page), without the body.
  */
 export async function handleEndpointRequest(
   request: EndpointRequest,
   options: EndpointOptions,
 ): Promise<EndpointResponse> {
+  if (request.method.toUpperCase() === 'HEAD') {
+    const answer = await handleEndpointRequest({ ...request, method: 'GET' }, options);
+    return { ...answer, body: '' };
+  }
   const { service } = options;
   const path = request.path.replace(/(^|[^/])\/+$/, '$1') || '/';
   const route = `${request.method.toUpperCase()} ${path}`;

@@ -1,7 +1,7 @@
 import { SubscriberRejectedError } from '../errors.ts';
 import type { SendLedger, SubscriberRepository } from '../ports/subscribers.ts';
 import * as z from '../zod.ts';
-import { addressHash, type KeyedHash, mailboxOf, normaliseEmail, transition } from './subscriber.ts';
+import { hashedAddress, type KeyedHash, mailboxOf, normaliseEmail, transition } from './subscriber.ts';
 
 /**
  * One SES event (event publishing: `eventType`; identity notifications: `notificationType`),
@@ -86,8 +86,11 @@ export interface FeedbackOptions {
   ledger?: SendLedger;
   /** Transient bounces in a row that count as a bounce. @default 3 */
   transientBounceLimit?: number;
-  /** Keyed hash (HMAC) that names a recipient in the results, which go to logs. */
-  logHash: KeyedHash;
+  /**
+   * Keyed hash (HMAC) of addresses: it names a recipient in the results, which go to logs, in the complaint marks,
+   * and in the send ledger's rows.
+   */
+  addressHash: KeyedHash;
 }
 
 export type FeedbackAction =
@@ -111,16 +114,19 @@ export async function applyFeedback(
   for (const address of event.recipients) {
     const bare = address.replace(/^[^<]*<([^<>]+)>.*$/, '$1');
     const email = canonicalOrUndefined(bare);
-    const recipientHash = addressHash(email ?? bare);
-    const recipient = options.logHash(email ?? bare);
+    const hashed = hashedAddress(options.addressHash, email ?? bare);
+    const recipient = hashed.hash;
     const outcome =
       event.kind === 'delivery' ? 'delivered' : event.kind === 'bounce' ? 'bounced' : 'complained';
-    await options.ledger?.settle(event.messageId, recipientHash, outcome, event.at, event.tags);
+    await options.ledger?.settle(event.messageId, hashed, outcome, event.at, event.tags);
     const subscriber = email === undefined ? undefined : await options.repository.findByEmail(email);
     if (!subscriber) {
       // A confirmation mail a stranger's signup caused: the next one would be another complaint.
       if (event.kind === 'complaint' && email !== undefined) {
-        await options.repository.recordComplaint(addressHash(mailboxOf(email)), event.at);
+        await options.repository.recordComplaint(
+          hashedAddress(options.addressHash, mailboxOf(email)),
+          event.at,
+        );
         results.push({ recipient, action: 'complained' });
       } else results.push({ recipient, action: 'unknown-recipient' });
       continue;

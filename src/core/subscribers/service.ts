@@ -11,8 +11,9 @@ import type {
 } from '../ports/subscribers.ts';
 import type { TokenSigner } from '../signed-links.ts';
 import {
-  addressHash,
   createSubscriber,
+  type HashedAddress,
+  hashedAddress,
   type KeyedHash,
   mailboxOf,
   type NewSubscriber,
@@ -52,6 +53,11 @@ export interface SubscriptionServiceOptions {
   queue?: SignupQueue;
   /** Keys the per-client limit; the client address is never stored in clear. */
   clientHash?: KeyedHash;
+  /**
+   * The keyed hash that names an address in the suppression and complaint marks and in the per-address limit
+   * (docs/subscribers.md, "Address hashes"); the stack's hash key.
+   */
+  addressHash: KeyedHash;
   limits?: Partial<SignupLimits>;
   clock?: () => Date;
 }
@@ -84,6 +90,7 @@ export class SubscriptionService {
   private readonly mailer: ConfirmationMailer | undefined;
   private readonly queue: SignupQueue | undefined;
   private readonly clientHash: KeyedHash | undefined;
+  private readonly addressHash: KeyedHash;
   private readonly limits: SignupLimits;
   private readonly clock: () => Date;
 
@@ -94,6 +101,7 @@ export class SubscriptionService {
     this.mailer = options.mailer;
     this.queue = options.queue;
     this.clientHash = options.clientHash;
+    this.addressHash = options.addressHash;
     this.limits = { ...DEFAULT_SIGNUP_LIMITS, ...options.limits };
     this.clock = options.clock ?? (() => new Date());
   }
@@ -131,7 +139,7 @@ export class SubscriptionService {
     const existing = await this.repository.findByEmail(email);
     if (existing?.status === 'active' || existing?.status === 'complained') return 'not-needed';
     // Its owner marked an earlier confirmation mail as spam, before there was any record.
-    if (!existing && (await this.repository.hasComplained(addressHash(mailboxOf(email)))))
+    if (!existing && (await this.repository.hasComplained(this.hashed(mailboxOf(email)))))
       return 'not-needed';
     const now = this.clock();
     return this.sendConfirmation(
@@ -149,7 +157,7 @@ export class SubscriptionService {
   /** Operator add (CLI or CSV import). Suppressed (erased) and known addresses are refused. */
   async add(input: NewSubscriber, linkBase: string | undefined, where = input.email): Promise<AddOutcome> {
     const email = normaliseEmail(input.email, where);
-    if (await this.repository.isSuppressed(addressHash(email))) {
+    if (await this.repository.isSuppressed(this.hashed(email))) {
       throw new SubscriberRejectedError(
         where,
         'address was erased on request and is on the suppression list',
@@ -216,7 +224,7 @@ export class SubscriptionService {
       });
     }
     // A person who confirms again after an erasure has given fresh consent.
-    await this.repository.unsuppress(addressHash(signup.email));
+    await this.repository.unsuppress(this.hashed(signup.email));
   }
 
   /** Checks a token without acting on it, for the pages that only show a button. */
@@ -282,11 +290,15 @@ export class SubscriptionService {
   async erase(rawEmail: string): Promise<boolean> {
     const email = normaliseEmail(rawEmail);
     const subscriber = await this.repository.findByEmail(email);
-    await this.repository.suppress(addressHash(email), this.clock());
-    await this.repository.forgetComplaint(addressHash(mailboxOf(email)));
+    await this.repository.suppress(this.hashed(email), this.clock());
+    await this.repository.forgetComplaint(this.hashed(mailboxOf(email)));
     await this.repository.removePendingSignups(email);
     if (subscriber) await this.repository.remove(subscriber.id);
     return subscriber !== undefined;
+  }
+
+  private hashed(email: string): HashedAddress {
+    return hashedAddress(this.addressHash, email);
   }
 
   /**
@@ -300,7 +312,8 @@ export class SubscriptionService {
   ): Promise<ConfirmationOutcome> {
     if (!this.mailer) throw new SubscriberRejectedError('signup', 'no confirmation mailer is configured');
     // Per mailbox: subaddresses (lin+1@, lin+2@, ...) would otherwise each bring three more mails to one inbox.
-    const address = `address#${addressHash(mailboxOf(signup.email))}`;
+    // Keyed only: the counters of the unkeyed hash expire within their window (a day), so none need reading.
+    const address = `address#${this.addressHash(mailboxOf(signup.email))}`;
     if (!(await this.limiter.take(address, this.limits.perAddress, now))) return 'address-limit';
     if (!(await this.limiter.take('global', this.limits.global, now))) {
       // Nothing is sent: a flood that used up the stack's hour costs the person none of their mails of the day.

@@ -95,24 +95,36 @@ export function asciiEmail(email: string): string {
   return `${email.slice(0, at)}@${domainToASCII(email.slice(at + 1))}`;
 }
 
-/**
- * A stable one-way hash of an address: used for the suppression list and in logs instead of the
- * address. Lower-cased first so that a suppressed address cannot come back with other capitals.
- */
-export function addressHash(email: string): string {
-  return createHash('sha256').update(email.toLowerCase()).digest('hex');
-}
-
 /** A one-way hash keyed with a secret: what logs and rate-limit keys carry instead of an address or IP. */
 export type KeyedHash = (value: string) => string;
 
 /**
  * HMAC-SHA256 with a secret key (from Secrets Manager in AWS): unlike a plain hash, nobody without the key
- * can test a list of known addresses against it. Lower-cased like addressHash.
+ * can test a list of known addresses against it. Lower-cased first, so that a suppressed address cannot come
+ * back with other capitals.
  */
 export function keyedHasher(key: Buffer): KeyedHash {
   if (key.length < 32) throw new SubscriberRejectedError('hash key', 'must be at least 32 bytes');
   return (value) => createHmac('sha256', key).update(value.toLowerCase()).digest('hex');
+}
+
+/**
+ * How the stored marks (suppression, complaint) and the send ledger name an address: its keyed hash, which is
+ * what is written; and the unkeyed SHA-256 that records written before the keyed hash carry, which lookups
+ * still match (docs/subscribers.md, "Address hashes") and nothing writes any more.
+ */
+export interface HashedAddress {
+  hash: string;
+  legacy: string;
+}
+
+export function hashedAddress(hash: KeyedHash, email: string): HashedAddress {
+  return { hash: hash(email), legacy: legacyAddressHash(email) };
+}
+
+/** The unkeyed SHA-256 of the lower-cased address that older marks and ledger rows carry: read only. */
+export function legacyAddressHash(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('hex');
 }
 
 export function normaliseTopics(topics: readonly string[]): string[] {

@@ -8,7 +8,7 @@ import { withFolderEdits } from '../../../src/cli/digest-files.ts';
 import type { Digest } from '../../../src/core/digest.ts';
 import { buildDigest } from '../../../src/core/digest-from-files.ts';
 import type { PreviewServer } from '../../../src/preview/server.ts';
-import { startFolderEditStudio, studioToken } from '../../support/studio.ts';
+import { startFolderEditStudio, studioToken, studioUrl } from '../../support/studio.ts';
 
 /** The folder's digest as `digest build` makes it: built from the files, with the edits file applied. */
 const built = async (folder: string) =>
@@ -33,7 +33,7 @@ describe('studio edits in folder mode after the articles change', () => {
   /** Saves one edit as the studio page does, against the digest the studio shows. */
   const edit = async (body: object) => {
     const server = studio as PreviewServer;
-    const answer = await fetch(new URL('/api/edit', server.url), {
+    const answer = await fetch(studioUrl(server, '/api/edit'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(server) },
       body: JSON.stringify({ version: server.current().edited?.version, edit: body }),
@@ -95,7 +95,7 @@ describe('studio edits in folder mode after the articles change', () => {
     const server = studio;
     const token = await studioToken(server);
     const send = (edit: object) =>
-      fetch(new URL('/api/edit', server.url), {
+      fetch(studioUrl(server, '/api/edit'), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-studio-token': token },
         body: JSON.stringify({ version: 0, edit }),
@@ -121,7 +121,7 @@ describe('studio edits in folder mode after the articles change', () => {
     const theme = server.current().digest?.themes[0]?.id;
 
     // Act
-    const answer = await fetch(new URL('/api/edit', server.url), {
+    const answer = await fetch(studioUrl(server, '/api/edit'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(server) },
       body: JSON.stringify({ version: 0, edit: { kind: 'drop-theme', theme } }),
@@ -149,7 +149,7 @@ describe('studio edits in folder mode after the articles change', () => {
     studio = await startFolderEditStudio(input, 'ana');
 
     // Act
-    const refused = await fetch(new URL('/api/edit', studio.url), {
+    const refused = await fetch(studioUrl(studio, '/api/edit'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(studio) },
       body: JSON.stringify({ version: 1000, edit: { kind: 'subject', text: 'One too many' } }),

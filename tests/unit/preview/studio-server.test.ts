@@ -13,7 +13,7 @@ import { type PreviewServer, startPreviewServer } from '../../../src/preview/ser
 import type { StudioBuild } from '../../../src/preview/studio.ts';
 import type { CollectedArticles } from '../../../src/preview/studio-memo.ts';
 import { recordingObservability } from '../../support/logs.ts';
-import { studioToken } from '../../support/studio.ts';
+import { studioToken, studioUrl } from '../../support/studio.ts';
 
 /** Every input id a digest lists: its articles and their copies. */
 const inputIds = (digest: Digest | undefined) =>
@@ -66,7 +66,7 @@ describe('the preview server', () => {
     });
 
     // Act: an edit; while its build runs, an article is removed and the studio told (as after an ingest).
-    const edited = fetch(new URL('/api/edit', studio.url), {
+    const edited = fetch(studioUrl(studio, '/api/edit'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': token },
       body: JSON.stringify({ version: 0, edit: { kind: 'note', text: 'From the desk.' } }),
@@ -106,7 +106,7 @@ describe('the preview server', () => {
     const settled = () => new Promise((done) => setTimeout(done, 1000));
 
     // Act: an edit through the studio; a file saved unchanged; then the edits file changed by hand.
-    const response = await fetch(new URL('/api/edit', studio.url), {
+    const response = await fetch(studioUrl(studio, '/api/edit'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-token': await studioToken(studio) },
       body: JSON.stringify({ version: 0, edit: { kind: 'note', text: 'From the desk.' } }),

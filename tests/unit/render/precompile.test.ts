@@ -120,4 +120,24 @@ describe('precompileTemplates', () => {
     await expect(precompileTemplates(invalid)).rejects.toThrow(/mj-text cannot be used inside mj-body/);
     await expect(precompileTemplates(new Map())).rejects.toThrow(/digest.mjml.hbs is missing/);
   });
+
+  it('names the template and the line of each MJML problem, not the folder the command runs in', async () => {
+    // Prepare: an element mjml does not know, on line 3.
+    const invalid = new Map([
+      [
+        MJML_TEMPLATE,
+        '<mjml>\n<mj-body>\n<mj-sectionx><mj-column><mj-text>x</mj-text></mj-column></mj-sectionx>\n</mj-body></mjml>',
+      ],
+    ]);
+
+    // Act
+    const error = await precompileTemplates(invalid).catch((e: unknown) => e);
+
+    // Assess: mjml's own message read 'Line 3 of /work/… (mj-sectionx)', naming the working folder as the file.
+    expect(error).toBeInstanceOf(TemplateError);
+    expect((error as TemplateError).problems).toEqual([
+      "line 3 of digest.mjml.hbs with its partials put in (mj-sectionx): Element mj-sectionx doesn't exist or is not registered",
+    ]);
+    expect((error as TemplateError).message).not.toContain(process.cwd());
+  });
 });

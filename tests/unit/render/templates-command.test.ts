@@ -75,4 +75,20 @@ describe('digest templates --out', () => {
     ]);
     expect(await contents()).toEqual(kept);
   });
+
+  it('says in one line that --out cannot be written when a file is in its path', async () => {
+    // Prepare: --out under a file, where no folder can be made.
+    const file = join(work, 'README.md');
+    await writeFile(file, '# Read me\n');
+    const out = join(file, 'templates');
+
+    // Act
+    const run = await templates('--out', out);
+
+    // Assess: a UsageError (exit 1, one line), not Node's ENOTDIR with its stack.
+    expect(run.error).toEqual(
+      new UsageError(`--out ${out} cannot be written: a file is in the way where a folder is needed`),
+    );
+    expect(await readFile(file, 'utf8')).toBe('# Read me\n');
+  });
 });
