@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * The n-th call of a command (counted from the injector's start): its invocation dies (crash), gets an error,
  * stalls (the test's clock jumps, e.g. past a lease), or has its answer lost so that the SDK sends it again
- * (`retried`, after the call only).
+ * (`retried`, after the call only, whether the service did what it asked or refused it).
  */
 export interface CallFault<C extends string = string> {
   command: C;
@@ -32,6 +32,14 @@ interface MiddlewareClient {
       options: { step: 'initialize'; name: string },
     ): void;
   };
+}
+
+async function settled<T>(call: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  try {
+    return { value: await call };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** What an invocation ended in: its value, its error, or death (nobody heard its answer). */
@@ -83,16 +91,18 @@ export class CallFaults<C extends string = string> {
     this.calls.set(command, nth + 1);
     const faults = this.faults.filter((f) => f.command === command && f.nth === nth);
     for (const fault of faults) if (fault.when === 'before') this.strike(fault, invocation, input);
-    let result = await call(nth);
+    // A lost answer is lost whatever it said, a refusal too (a conditional write that lost a race): the SDK sends
+    // the call again either way. Any other fault after a call the service refused is not reached.
+    let outcome = await settled(call(nth));
     for (const fault of faults) {
       if (fault.when === 'before') continue;
-      if (fault.effect !== 'retried') this.strike(fault, invocation, input);
-      else {
+      if (fault.effect === 'retried') {
         this.hooks.struck?.(fault, input);
-        result = await call(nth);
-      }
+        outcome = await settled(call(nth));
+      } else if (!('error' in outcome)) this.strike(fault, invocation, input);
     }
-    return result;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   /** Routes every call of an SDK v3 client through `around`, with the command's name. */
