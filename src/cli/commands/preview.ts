@@ -54,7 +54,7 @@ export function registerPreview(program: Command): void {
       });
       await announceStudio(
         preview,
-        preview.url,
+        preview,
         `watching ${opts.input} and the templates; edits go to ${editsFileOf(opts.input)}`,
         opts.open,
       );
