@@ -77,6 +77,16 @@ describe('digest preview (command line)', () => {
     await expect(failure).rejects.toThrow(/exit 1: digest: input folder no-such-folder does not exist/);
   });
 
+  it('refuses --test-to without --digest, saying a folder studio sends nothing, instead of ignoring it', async () => {
+    // Act: an editor expecting "Send a test to me" in the folder's studio.
+    const failure = startPreview(['--input', 'seeds', '--port', '0', '--test-to', 'me@example.com']);
+
+    // Assess
+    await expect(failure).rejects.toThrow(
+      /exit 1: digest: --test-to me@example\.com works only with --digest ID: a folder's studio sends nothing/,
+    );
+  });
+
   it('refuses a missing templates folder with a clear message, not a stack trace', async () => {
     // Act
     const failure = startPreview(['--input', 'seeds', '--port', '0', '--templates', 'no-such-templates']);
