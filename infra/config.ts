@@ -3,7 +3,7 @@ import { ConfigError } from '../src/core/errors.ts';
 import { LIST_ID } from '../src/core/render/mime.ts';
 import {
   type EmailSettingsInput,
-  LANGUAGE_TAG,
+  emailLanguage,
   PLACEHOLDER_POSTAL_ADDRESS,
 } from '../src/core/render/settings.ts';
 import { longestTokenLifetimeDays } from '../src/core/signed-links.ts';
@@ -97,9 +97,7 @@ const stackConfigObject = z.strictObject({
       /** Why the reader gets this email (footer). */
       reason: z.optional(trimmed(500)),
       /** BCP 47 language of the emails. */
-      lang: z.optional(
-        z.string().check(z.regex(LANGUAGE_TAG, 'must be a BCP 47 language tag such as en or en-GB')),
-      ),
+      lang: z.optional(emailLanguage),
     }),
     {},
   ),

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { awsProblem } from '../adapters/aws-errors.ts';
+import { awsProblem, namingResources } from '../adapters/aws-errors.ts';
 import { DEFAULT_STACK_NAME, type StackOutputKey } from '../adapters/stack-outputs.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -166,7 +166,10 @@ function stackOutputs(options: AwsOptions) {
       import('../adapters/cloudformation-stack-outputs.ts'),
     ])
       .then(async ([{ CloudFormationClient }, { readStackOutputs }]) => ({
-        outputs: await readStackOutputs(new CloudFormationClient(clientConfig(options)), stack),
+        outputs: await readStackOutputs(
+          namingResources(new CloudFormationClient(clientConfig(options))),
+          stack,
+        ),
       }))
       .catch((error: Error) => ({
         problem:

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
+import { namingResources } from '../adapters/aws-errors.ts';
 import { DynamoDbDigestRecords } from '../adapters/dynamodb-digest-records.ts';
 import { S3DigestArchive } from '../adapters/s3-digest-archive.ts';
 import { templateFolder } from '../adapters/template-folder.ts';
@@ -44,14 +45,14 @@ export function withEditorOptions(command: Command): Command {
 
 export async function digestRecords(options: ResourceOptions): Promise<DynamoDbDigestRecords> {
   const { digestsTable } = await stackResources(options, ['digestsTable']);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
+  const db = DynamoDBDocumentClient.from(namingResources(new DynamoDBClient(clientConfig(options))));
   return new DynamoDbDigestRecords(db, digestsTable);
 }
 
 /** The core editor on the deployed table and archive (which it reads the digest as built from). */
 export async function digestEditor(options: ResourceOptions): Promise<DigestEditor> {
   const { bucket } = await stackResources(options, ['bucket']);
-  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
+  const archive = new S3DigestArchive(namingResources(new S3Client(clientConfig(options))), bucket);
   return new DigestEditor({ records: await digestRecords(options), archive });
 }
 
@@ -69,6 +70,8 @@ export async function archiveRenderer(options: EditorOptions): Promise<DigestRen
 /** Who makes an edit: `--by`, else the caller's AWS identity (its ARN). */
 export async function editorIdentity(options: AwsOptions & { by?: string }): Promise<string> {
   if (options.by?.trim()) return options.by.trim();
-  const { Arn } = await new STSClient(clientConfig(options)).send(new GetCallerIdentityCommand({}));
+  const { Arn } = await namingResources(new STSClient(clientConfig(options))).send(
+    new GetCallerIdentityCommand({}),
+  );
   return Arn ?? 'unknown';
 }

@@ -47,7 +47,7 @@ export async function withFolderEdits(digest: Digest, inputDir: string): Promise
     edits.map((e) => e.edit),
   );
   for (const { edit, reason } of applied.stale)
-    console.error(`warning: edit not applied (${describeEdit(edit)}): ${reason}`);
+    console.error(`warning: edit not applied (${describeEdit(edit, applied.digest)}): ${reason}`);
   console.error(
     `applied ${edits.length - applied.stale.length} of ${count(edits.length, 'edit')} from ${path}`,
   );

@@ -35,16 +35,19 @@ export function parsePort(text: string): number {
 }
 
 /**
- * Prints where the studio is, opens it unless --no-open, and closes it cleanly on Ctrl+C. The URL carries the
+ * Prints where the studio is (and, when the asked port was taken, which one it uses), opens it unless --no-open, and closes it cleanly on Ctrl+C. The URL carries the
  * studio's secret: it is printed for the editor, and the browser is sent to it through a file only the editor can
  * read, never on a command line (any local user can read a process's, xdg-open's and the browser's).
  */
 export async function announceStudio(
   studio: { close(): Promise<void> },
-  url: string,
+  served: { url: string; portTaken?: number },
   message: string,
   open: boolean,
 ): Promise<void> {
+  const { url, portTaken } = served;
+  if (portTaken !== undefined)
+    console.log(`port ${portTaken} is taken: the studio uses port ${new URL(url).port} instead`);
   console.log(`preview at ${url} (${message}; Ctrl+C stops it)`);
   const opener = open ? await openBrowser(url) : undefined;
   // A browser installed as a snap (Ubuntu's Firefox and Chromium) cannot read the temporary folder.

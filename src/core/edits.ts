@@ -81,7 +81,7 @@ export function applyEdits(digest: Digest, edits: readonly Edit[]): Digest {
     try {
       return applyEdit(current, edit);
     } catch (error) {
-      throw new UsageError(`edit ${i + 1} (${describeEdit(edit)}): ${(error as Error).message}`, {
+      throw new UsageError(`edit ${i + 1} (${describeEdit(edit, current)}): ${(error as Error).message}`, {
         cause: error,
       });
     }
@@ -90,22 +90,25 @@ export function applyEdits(digest: Digest, edits: readonly Edit[]): Digest {
 
 /**
  * For a digest rebuilt from changed articles (folder mode): applies the edits that still fit and returns
- * the others with the reason, so a removed story never stops the build.
+ * the others with the reason, so a removed story never stops the build. `described` has one line per edit, said
+ * of the digest it was applied to (describeEdit): a theme by its headline at that point, a point by its text.
  */
 export function applyEditsLeniently(
   digest: Digest,
   edits: readonly Edit[],
-): { digest: Digest; stale: { edit: Edit; reason: string }[] } {
+): { digest: Digest; stale: { edit: Edit; reason: string }[]; described: string[] } {
   const stale: { edit: Edit; reason: string }[] = [];
+  const described: string[] = [];
   let current = digest;
   for (const edit of edits) {
+    described.push(describeEdit(edit, current));
     try {
       current = applyEdit(current, edit);
     } catch (error) {
       stale.push({ edit, reason: (error as Error).message });
     }
   }
-  return { digest: current, stale };
+  return { digest: current, stale, described };
 }
 
 /** One edit; throws a UsageError saying why it does not apply. Never changes its input. */
@@ -164,26 +167,52 @@ export function applyEdit(digest: Digest, edit: Edit): Digest {
   }
 }
 
-/** One line for listings and errors, e.g. `rename theme-1a2b to "Floods in Valencia"`. */
-export function describeEdit(edit: Edit): string {
+/**
+ * One line for listings and errors, e.g. `rename "Floods in Valencia" to "Valencia floods"`. Given the digest the
+ * edit is made on (the one before it), a theme is named by its headline and a point by its number and text, both
+ * shortened, as the editor saw them; a theme not in it (or no digest) by its id, all there is to go by.
+ */
+export function describeEdit(edit: Edit, on?: Digest): string {
+  if (!('theme' in edit))
+    switch (edit.kind) {
+      case 'note':
+        return edit.text ? `note ${JSON.stringify(shorten(edit.text))}` : 'remove the note';
+      case 'subject':
+        return edit.text ? `subject ${JSON.stringify(edit.text)}` : 'subject from the template';
+    }
+  const theme = on && findTheme(on, edit);
+  const name = theme ? JSON.stringify(shorten(theme.label)) : edit.theme;
   switch (edit.kind) {
     case 'rename':
-      return `rename ${edit.theme} to ${JSON.stringify(edit.title)}`;
+      return `rename ${name} to ${JSON.stringify(edit.title)}`;
     case 'move':
-      return `move ${edit.theme} to position ${edit.to}`;
+      return `move ${name} to position ${edit.to}`;
     case 'pin':
-      return `pin ${edit.theme} to the top`;
+      return `pin ${name} to the top`;
     case 'drop-theme':
-      return `drop ${edit.theme}`;
+      return `drop ${name}`;
     case 'drop-point':
-      return `drop point ${edit.point} of ${edit.theme}`;
+      return `drop ${pointName(edit, theme)} of ${name}`;
     case 'replace-point':
-      return `replace point ${edit.point} of ${edit.theme} with ${JSON.stringify(shorten(edit.with))}`;
-    case 'note':
-      return edit.text ? `note ${JSON.stringify(shorten(edit.text))}` : 'remove the note';
-    case 'subject':
-      return edit.text ? `subject ${JSON.stringify(edit.text)}` : 'subject from the template';
+      return `replace ${pointName(edit, theme)} of ${name} with ${JSON.stringify(shorten(edit.with))}`;
   }
+}
+
+/** The theme an edit names in `digest`, if it is there. */
+function findTheme(digest: Digest, edit: { theme: string; articles?: string[] }): Theme | undefined {
+  try {
+    return digest.themes[themeIndex(digest, edit)];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `point 2 ("Rain fell…")`: its number, and its text as the edit recorded it or as the theme has it. */
+function pointName(edit: { point: number; text?: string }, theme: Theme | undefined): string {
+  const text = edit.text ?? theme?.points[edit.point - 1]?.text;
+  return text === undefined
+    ? `point ${edit.point}`
+    : `point ${edit.point} (${JSON.stringify(shorten(text))})`;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface EditedDigest {
   digest: Digest;
   version: number;
   edits: RecordedEdit[];
+  /** One line per edit, naming its theme by headline and its point by text, as in the digest it was made on. */
+  described: string[];
   /** Folder mode: edits that no longer fit the rebuilt digest (a story that left the folder), with why. */
   stale: { edit: Edit; reason: string }[];
   /** Deployed mode: the record's id and state. */
@@ -82,11 +84,11 @@ export function folderEditSession(inputDir: string, by: string, now = () => new 
     async load(built) {
       if (!built) throw new UsageError('folder mode edits a digest built from the folder');
       const file = await readEditsFile(path);
-      const { digest, stale } = applyEditsLeniently(
+      const { digest, stale, described } = applyEditsLeniently(
         built,
         file.edits.map((e) => e.edit),
       );
-      return { digest, version: file.version, edits: file.edits, stale };
+      return { digest, version: file.version, edits: file.edits, described, stale };
     },
     // The folder's digest is built again whenever its files change: the edit keeps its story's files and its
     // point's text, so it follows its story and never lands on another point (anchorEdit).
@@ -112,9 +114,13 @@ export function deployedEditSession(options: {
   return {
     async load() {
       const opened = await editor.open(digestId);
-      const { digest, version, edits, record } = opened;
+      const { digest, version, edits, record, original } = opened;
       const canSendTest = Boolean(options.sendTest);
-      return { digest, version, edits, stale: [], digestId, state: record.state, canSendTest };
+      const { described } = applyEditsLeniently(
+        original,
+        edits.map((e) => e.edit),
+      );
+      return { digest, version, edits, described, stale: [], digestId, state: record.state, canSendTest };
     },
     async edit(edit, version) {
       await editor.edit(digestId, edit, by, version);

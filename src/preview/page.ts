@@ -136,8 +136,8 @@ function editor(build: StudioBuild, digest: Digest): SafeHtml {
     ${
       edited.edits.length
         ? html`<ol id="edits">${edited.edits.map(
-            (e) =>
-              html`<li>${describeEdit(e.edit)} <small>${e.by}, ${e.at.slice(0, 16).replace('T', ' ')}</small></li>`,
+            (e, i) =>
+              html`<li>${edited.described[i]} <small>${e.by}, ${e.at.slice(0, 16).replace('T', ' ')}</small></li>`,
           )}</ol>
           <p><button type="button" id="undo"${disabled}>Undo last edit</button></p>`
         : html`<p id="edits">None yet.</p>`
@@ -145,7 +145,7 @@ function editor(build: StudioBuild, digest: Digest): SafeHtml {
     ${
       edited.stale.length
         ? html`<p class="warn">Edits that no longer fit the articles (kept in the file, not applied):</p>
-          <ul class="problems">${edited.stale.map((s) => html`<li>${describeEdit(s.edit)}: ${s.reason}</li>`)}</ul>`
+          <ul class="problems">${edited.stale.map((s) => html`<li>${describeEdit(s.edit, edited.digest)}: ${s.reason}</li>`)}</ul>`
         : ''
     }
     </section>`;

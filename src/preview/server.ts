@@ -28,6 +28,8 @@ export interface PreviewServer {
    * 403 page. Print it to the editor only; a browser that opened it keeps the secret in a cookie.
    */
   url: string;
+  /** The port asked for, when it was taken and the studio listens on another one (the URL's). */
+  portTaken?: number;
   current(): StudioBuild;
   /** Rebuilds soon, as a change to a watched file does (`digest dev` calls it after each ingest). */
   refresh(): void;
@@ -150,12 +152,14 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     }
     handle(request, url, response, build, listeners, token);
   });
-  await listen(server, options.port ?? 3000, options.host ?? '127.0.0.1');
+  const asked = options.port ?? 3000;
+  await listen(server, asked, options.host ?? '127.0.0.1');
   const { address, port } = server.address() as AddressInfo;
   // Cookies are kept by host, whatever the port: one name per port keeps two studios' secrets apart.
   const cookieName = () => `digest-studio-${port}`;
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/?token=${secret}`,
+    ...(asked !== 0 && port !== asked && { portTaken: asked }),
     current: () => build,
     refresh: inputChange,
     async close() {
@@ -300,6 +304,9 @@ function route(url: URL, build: StudioBuild, token: string): Reply {
       return email
         ? { status: 200, type: 'message/rfc822', body: email.eml, download: 'digest.eml' }
         : unavailable;
+    case '/favicon.ico':
+      // Browsers ask for it with every page: no icon, and no 404 in the console. Past the secret like the rest.
+      return { status: 204, type: 'text/plain', body: '' };
     default:
       return { status: 404, type: 'text/plain', body: 'not found' };
   }

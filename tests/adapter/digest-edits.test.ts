@@ -74,9 +74,12 @@ describe('editing a pending digest, against moto', () => {
       await digestCli(['approve', digestId], names);
 
       // Assess
+      const short = (text = '') => JSON.stringify(text.length > 60 ? `${text.slice(0, 59)}…` : text);
       const record = await cloud.records.get(digestId);
       const edits = record?.edits ?? [];
-      expect(renamed.stdout).toBe(`${digestId} version 1: rename ${second.id} to "Lohan leaves rehab"\n`);
+      expect(renamed.stdout).toBe(
+        `${digestId} version 1: rename ${short(second.label)} to "Lohan leaves rehab"\n`,
+      );
       expect(record?.editVersion).toBe(6);
       expect(edits.map((e) => e.by)).toEqual([
         'ana',
@@ -107,6 +110,13 @@ describe('editing a pending digest, against moto', () => {
       expect(eml.text).toContain('Two stories this week.');
       expect(listing.stdout).toContain('1. Lohan leaves rehab  (title edited)');
       expect(listing.stdout).toContain(`6. ${edits[5]?.at}  ben  subject "Rehab, quakes and borders"`);
+      // Themes by the headline they had when edited (the renamed one by its new title), never by id.
+      const firstTheme = original.themes[0];
+      expect(listing.stdout).toContain(
+        `2. ${edits[1]?.at}  ben  drop point 2 (${short(firstTheme?.points[1]?.text)}) of ${short(firstTheme?.label)}\n`,
+      );
+      expect(listing.stdout).toContain(`4. ${edits[3]?.at}  ben  move "Lohan leaves rehab" to position 1`);
+      expect(listing.stdout.split('edits:')[1]).not.toMatch(/theme-/);
     },
     CLI_TIMEOUT,
   );
@@ -140,7 +150,7 @@ describe('editing a pending digest, against moto', () => {
         [
           1,
           expect.stringMatching(
-            /^digest: edit 2 \(drop point 42 of theme-\w+\): point 42 is out of range \(1 to \d\)$/,
+            /^digest: edit 2 \(drop point 42 of "[^"]+"\): point 42 is out of range \(1 to \d\)$/,
           ),
         ],
         [1, 'digest: the title is empty'],

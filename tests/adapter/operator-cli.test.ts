@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,51 @@ describe('digest operator CLI against moto', () => {
     });
     // Four starts of the command in a row: seconds each on a busy CI machine.
   }, 120_000);
+
+  it('names the table, bucket or queue that AWS says does not exist, in one line', async () => {
+    // Prepare: a pending digest, and names of resources nobody made.
+    const { r, d, slot, cloud } = await reviewModeSetup(await seeds());
+    const { digestId } = await cloud.digest.run(slot);
+    const missing = `missing-${randomUUID().slice(0, 8)}`;
+    const missingQueue = d.approvedQueueUrl.replace(/[^/]+$/, missing);
+
+    // Act
+    const [table, bucket, queue] = await Promise.all([
+      digestCli(['status', '--digests-table', missing]).catch((error) => error),
+      digestCli([
+        'send-test',
+        digestId,
+        '--to',
+        'ed@example.com',
+        '--bucket',
+        missing,
+        '--digest-key',
+        'd.json',
+      ]).catch((error) => error),
+      digestCli([
+        'approve',
+        digestId,
+        ...['--digests-table', d.digestsTable, '--bucket', r.bucket, '--approved-queue-url', missingQueue],
+      ]).catch((error) => error),
+    ]);
+
+    // Assess
+    const said = (run: { code?: number; stderr?: string }) => [run.code, run.stderr?.trimEnd()];
+    const check = "check its name, and that the AWS region and account are the stack's";
+    expect(said(table)).toEqual([
+      1,
+      `digest: DynamoDB table ${missing} does not exist (ResourceNotFoundException: Requested resource not found): ${check}`,
+    ]);
+    expect(said(bucket)).toEqual([
+      1,
+      `digest: S3 bucket ${missing} does not exist (NoSuchBucket: The specified bucket does not exist): ${check}`,
+    ]);
+    // approve records the decision first: the failed handoff names the queue, and the settle hands it over later.
+    expect(said(queue)).toEqual([
+      1,
+      `digest: digest ${digestId} is approved, but handing it to sending failed: The specified queue does not exist (SQS queue ${missingQueue}); the next settle of the digest Lambda (every 15 minutes in review mode) hands it over`,
+    ]);
+  }, 60_000);
 
   it('previews from the bucket exactly the digest the scheduled run archived', async () => {
     // Prepare

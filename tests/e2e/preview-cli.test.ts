@@ -20,6 +20,7 @@ function startPreview(
   args: string[],
   nodeOptions: string[] = [],
   env: NodeJS.ProcessEnv = process.env,
+  said: string[] = [],
 ): Promise<string> {
   const open = args.includes('--open') ? [] : ['--no-open'];
   const rest = args.filter((arg) => arg !== '--open');
@@ -32,6 +33,7 @@ function startPreview(
   return new Promise((resolve, reject) => {
     const read = (chunk: Buffer) => {
       output += chunk;
+      said.splice(0, said.length, ...output.split('\n'));
       const url = /preview at (http:\/\/\S+)/.exec(output)?.[1];
       if (url) resolve(url);
     };
@@ -42,7 +44,7 @@ function startPreview(
 }
 
 describe('digest preview (command line)', () => {
-  it('falls back to a free port when the asked one is taken, and serves the studio there', async () => {
+  it('falls back to a free port when the asked one is taken, says so, and serves the studio there', async () => {
     // Prepare
     const blocker: Server = createServer();
     await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
@@ -50,11 +52,16 @@ describe('digest preview (command line)', () => {
 
     try {
       // Act
-      const url = await startPreview(['--input', 'seeds', '--port', String(taken)]);
+      const said: string[] = [];
+      const url = await startPreview(['--input', 'seeds', '--port', String(taken)], [], process.env, said);
       const page = await fetch(url);
 
       // Assess
-      expect(new URL(url).port).not.toBe(String(taken));
+      const used = new URL(url).port;
+      expect(used).not.toBe(String(taken));
+      expect(said.filter((line) => line.includes('is taken'))).toEqual([
+        `port ${taken} is taken: the studio uses port ${used} instead`,
+      ]);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Digest preview');
     } finally {
@@ -68,6 +75,16 @@ describe('digest preview (command line)', () => {
 
     // Assess
     await expect(failure).rejects.toThrow(/exit 1: digest: input folder no-such-folder does not exist/);
+  });
+
+  it('refuses --test-to without --digest, saying a folder studio sends nothing, instead of ignoring it', async () => {
+    // Act: an editor expecting "Send a test to me" in the folder's studio.
+    const failure = startPreview(['--input', 'seeds', '--port', '0', '--test-to', 'me@example.com']);
+
+    // Assess
+    await expect(failure).rejects.toThrow(
+      /exit 1: digest: --test-to me@example\.com works only with --digest ID: a folder's studio sends nothing/,
+    );
   });
 
   it('refuses a missing templates folder with a clear message, not a stack trace', async () => {

@@ -101,6 +101,21 @@ describe('who can use the studio: only whoever has the URL it printed', () => {
     expect(apiByQuery.status).toBe(400);
   });
 
+  it('answers a browser asking for /favicon.ico with an empty 204 by its cookie, and 403 without it', async () => {
+    // Prepare: the cookie the browser got from opening the printed URL, which it sends with its icon request.
+    const pair = (await fetch(studio.url)).headers.get('set-cookie')?.split(';')[0] ?? '';
+
+    // Act
+    const icon = await fetch(bare(studio, '/favicon.ico'), { headers: { cookie: pair } });
+    const iconBody = await icon.text();
+    const stranger = await fetch(bare(studio, '/favicon.ico'));
+
+    // Assess
+    expect(icon.status).toBe(204);
+    expect(iconBody).toBe('');
+    expect(stranger.status).toBe(403);
+  });
+
   it('refuses a state-changing request from a page on another loopback port, even with the token', async () => {
     // Prepare: another local user's web page at 127.0.0.1:<another port> (same site for the browser).
     const token = await studioToken(studio);

@@ -8,6 +8,7 @@ import { editsFileOf } from '../../src/adapters/local-edits.ts';
 import { readSourceFolder } from '../../src/adapters/local-files.ts';
 import { withFolderEdits } from '../../src/cli/digest-files.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
+import { escapeHtml } from '../../src/core/render/html.ts';
 import type { PreviewServer } from '../../src/preview/server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startFolderEditStudio, studioToken, studioUrl } from '../support/studio.ts';
@@ -40,6 +41,7 @@ describe('studio edits in folder mode', () => {
   it('saves edits beside the folder, shows them, and the next build applies them', async () => {
     // Prepare
     const theme = studio.current().digest?.themes[0]?.id ?? '';
+    const headline = studio.current().digest?.themes[0]?.label ?? '';
     const generatedAt = studio.current().digest?.generatedAt;
 
     // Act
@@ -54,6 +56,8 @@ describe('studio edits in folder mode', () => {
     const stale = await post('/api/edit', { version: 1, edit: { kind: 'subject', text: 'Too late' } });
     const empty = await post('/api/edit', { version: 2, edit: { kind: 'rename', theme, title: ' ' } });
     const built = await withFolderEdits(await buildDigest(await readSourceFolder(input)), input);
+    const page = await (await fetch(studio.url)).text();
+    const editList = /<ol id="edits">([\s\S]*?)<\/ol>/.exec(page)?.[1] ?? '';
 
     // Assess
     expect(renamed.status).toBe(200);
@@ -72,6 +76,10 @@ describe('studio edits in folder mode', () => {
     expect(studio.current().digest?.generatedAt).toBe(generatedAt);
     expect(built.themes[0]).toMatchObject({ label: 'Our headline', edited: true });
     expect(built.intro).toBe('Hello from the desk.');
+    // The list of edits names the theme by the headline the editor saw, not by its id.
+    const shown = headline.length > 60 ? `${headline.slice(0, 59)}…` : headline;
+    expect(editList).toContain(escapeHtml(`rename "${shown}" to "Our headline"`));
+    expect(editList).not.toContain(theme);
   });
 
   it('refuses a state-changing request without the session token, from another origin or not JSON', async () => {

@@ -6,6 +6,7 @@ import {
   anchorEdit,
   applyEdits,
   applyEditsLeniently,
+  describeEdit,
   type Edit,
   parseEdit,
   resolveTheme,
@@ -104,6 +105,42 @@ describe('applyEdits', () => {
     // Assess
     expect(edited.themes[2]?.label).toBe('Still here');
     expect(stale).toEqual([{ edit: edits[0], reason: 'there is no theme theme-gone in this digest' }]);
+  });
+
+  it('describes each edit by the headline and point text the editor saw, and by id only for a theme that is gone', () => {
+    // Prepare: theme-2 is renamed, then moved by its new title; theme-1 loses its second point, then goes.
+    const digest = digestWithAlternatives();
+    const long = `${'Ministers trade warnings over the disputed border region '.repeat(2)}again`;
+    const edits: Edit[] = [
+      { kind: 'rename', theme: 'theme-2', title: long },
+      { kind: 'move', theme: 'theme-2', to: 3 },
+      { kind: 'drop-point', theme: 'theme-1', point: 2 },
+      { kind: 'replace-point', theme: 'theme-3', point: 1, with: 'Alternative of theme-3.' },
+      { kind: 'drop-theme', theme: 'theme-1' },
+      { kind: 'pin', theme: 'theme-gone' },
+      { kind: 'subject', text: 'Border talks' },
+    ];
+    const point = (t: number, p: number) => digest.themes[t - 1]?.points[p - 1]?.text ?? '';
+    const shortened = (text: string) => `${text.slice(0, 59)}…`;
+
+    // Act
+    const { described } = applyEditsLeniently(digest, edits);
+    const alone = describeEdit({ kind: 'drop-point', theme: 'theme-1', point: 2 });
+
+    // Assess
+    expect(described).toEqual([
+      `rename "Theme 2: border talks and regional security" to ${JSON.stringify(long)}`,
+      `move "${shortened(long)}" to position 3`,
+      `drop point 2 ("${shortened(point(1, 2))}") of "Theme 1: border talks and regional security"`,
+      `replace point 1 ("${shortened(point(3, 1))}") of "Theme 3: border talks and regional security" with "Alternative of theme-3."`,
+      'drop "Theme 1: border talks and regional security"',
+      'pin theme-gone to the top',
+      'subject "Border talks"',
+    ]);
+    expect(alone).toBe('drop point 2 of theme-1');
+    expect(() => applyEdits(digest, [{ kind: 'drop-point', theme: 'theme-1', point: 9 }])).toThrow(
+      'edit 1 (drop point 9 of "Theme 1: border talks and regional security"): point 9 is out of range (1 to 5)',
+    );
   });
 
   it('follows an anchored edit to the theme that shares half the files of its story, and its point by text', () => {

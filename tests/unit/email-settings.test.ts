@@ -31,6 +31,22 @@ describe('--settings FILE', () => {
     await expect(read).rejects.toThrow(/BCP 47 language tag.*at lang/s);
   });
 
+  it('refuses a well-formed tag of a language Intl does not support, naming the setting, instead of English dates', async () => {
+    // Prepare: "zz" is shaped like a language tag; Intl.DateTimeFormat('zz') would quietly write dates in English.
+    const path = await settingsFile({ lang: 'zz' });
+
+    // Act
+    const refused = await readEmailSettings({ settings: path }).catch((error: unknown) => error);
+    const accepted = await readEmailSettings({ settings: await settingsFile({ lang: 'fr-CA' }) });
+
+    // Assess
+    expect(refused).toBeInstanceOf(ConfigError);
+    expect((refused as Error).message).toMatch(
+      /lang "zz" is not a language .*supports no such locale.*\n.*at lang/s,
+    );
+    expect(accepted.lang).toBe('fr-CA');
+  });
+
   it('refuses a key it does not know, so a misspelt one is not silently left out of the email', async () => {
     // Prepare: archiveURL for archiveUrl: the "View in browser" link would be missing from every email.
     const path = await settingsFile({ footer: { archiveURL: 'https://archive.example.com/d/1.html' } });

@@ -146,6 +146,18 @@ describe('parseStackConfig: settings the operator must give', () => {
     });
   });
 
+  it('refuses an email.lang Intl cannot write dates in, as the rendering Lambdas would at their start', () => {
+    // Prepare: shaped like a tag; the Lambdas' email settings refuse it, so the deploy must too.
+    const config = { ...sending, email: { ...sending.email, lang: 'zz' } };
+
+    // Act
+    const parse = () => parseStackConfig(config);
+
+    // Assess
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow(/lang "zz" is not a language .*supports no such locale[\s\S]*at email\.lang/);
+  });
+
   it('refuses a key-rotation grace period shorter than the longest token lifetime', () => {
     const parse = () =>
       parseStackConfig({ ...sending, subscribers: { ...sending.subscribers, tokenRotationGraceDays: 30 } });

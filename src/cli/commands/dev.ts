@@ -36,7 +36,7 @@ export function registerDev(program: Command): void {
     });
     await announceStudio(
       dev,
-      dev.preview.url,
+      dev.preview,
       `drop, change or delete files in ${opts.watch}; state in ${opts.state}`,
       opts.open,
     );

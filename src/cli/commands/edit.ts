@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import type { Digest } from '../../core/digest.ts';
 import type { EditableDigest } from '../../core/digest-editing.ts';
-import { describeEdit, type EditInput, parseEdit, resolveTheme } from '../../core/edits.ts';
+import {
+  applyEditsLeniently,
+  describeEdit,
+  type EditInput,
+  parseEdit,
+  resolveTheme,
+} from '../../core/edits.ts';
 import { UsageError } from '../../core/errors.ts';
 import { digestEditor, type EditorOptions, editorIdentity, withEditorOptions } from '../digest-editor.ts';
 
@@ -35,7 +41,7 @@ export function registerEdit(program: Command): void {
     const current = await editor.open(digestId);
     const edit = parseEdit(editFromArgs(current.digest, action, args), `digest edit ${action}`);
     const saved = await editor.edit(digestId, edit, await editorIdentity(options), expectedVersion(options));
-    console.log(`${digestId} version ${saved.version}: ${describeEdit(edit)}`);
+    console.log(`${digestId} version ${saved.version}: ${describeEdit(edit, current.digest)}`);
   });
 
   withEditorOptions(
@@ -62,8 +68,8 @@ export function registerEdit(program: Command): void {
     const editor = await digestEditor(options);
     const before = await editor.open(digestId);
     const saved = await editor.undo(digestId, expectedVersion(options));
-    const undone = before.edits.at(-1)?.edit;
-    console.log(`${digestId} version ${saved.version}: undid ${undone ? describeEdit(undone) : 'nothing'}`);
+    const undone = describeEdits(before).at(-1);
+    console.log(`${digestId} version ${saved.version}: undid ${undone ?? 'nothing'}`);
   });
 }
 
@@ -137,7 +143,16 @@ function expectedVersion(options: EditCommandOptions): number | undefined {
   return n;
 }
 
-function describeEditable({ record, digest, version, edits }: EditableDigest): string {
+/** One line per edit, naming themes and points as they were in the digest it was made on. */
+function describeEdits({ original, edits }: EditableDigest): string[] {
+  return applyEditsLeniently(
+    original,
+    edits.map((e) => e.edit),
+  ).described;
+}
+
+function describeEditable(opened: EditableDigest): string {
+  const { record, digest, version, edits } = opened;
   const lines = [`${record.digestId}  ${record.state}  version ${version}`];
   if (digest.subject) lines.push(`subject: ${digest.subject}`);
   if (digest.intro) lines.push(`note: ${digest.intro}`);
@@ -154,8 +169,9 @@ function describeEditable({ record, digest, version, edits }: EditableDigest): s
     }
   });
   lines.push('', edits.length ? 'edits:' : 'no edits');
+  const described = describeEdits(opened);
   edits.forEach((e, i) => {
-    lines.push(`  ${i + 1}. ${e.at}  ${e.by}  ${describeEdit(e.edit)}`);
+    lines.push(`  ${i + 1}. ${e.at}  ${e.by}  ${described[i]}`);
   });
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { namingResources } from '../../adapters/aws-errors.ts';
 import { S3DigestArchive } from '../../adapters/s3-digest-archive.ts';
 import { SqsDigestHandoff } from '../../adapters/sqs-digest-handoff.ts';
 import { DigestError, UsageError } from '../../core/errors.ts';
@@ -37,8 +38,11 @@ const records = digestRecords;
 export async function reviewer(options: OperatorOptions, renderer?: DigestRenderer): Promise<DigestReview> {
   const quiet: Logger = { info() {}, warn() {}, error() {} };
   const { approvedQueueUrl, bucket } = await stackResources(options, ['approvedQueueUrl', 'bucket']);
-  const handoff = new SqsDigestHandoff(new SQSClient(clientConfig(options)), approvedQueueUrl);
-  const archive = new S3DigestArchive(new S3Client(clientConfig(options)), bucket);
+  const handoff = new SqsDigestHandoff(
+    namingResources(new SQSClient(clientConfig(options))),
+    approvedQueueUrl,
+  );
+  const archive = new S3DigestArchive(namingResources(new S3Client(clientConfig(options))), bucket);
   return new DigestReview({ records: await records(options), archive, handoff, renderer, log: quiet });
 }
 
@@ -131,7 +135,7 @@ export function registerOperations(program: Command): void {
       );
     const event: DigestEvent = { action: 'run', scheduledTime: windowEnd.toISOString() };
     const { function: functionName } = await stackResources(options, ['function']);
-    const lambda = new LambdaClient(clientConfig(options));
+    const lambda = namingResources(new LambdaClient(clientConfig(options)));
     const response = await lambda.send(
       new InvokeCommand({
         FunctionName: functionName,

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { namingResources } from '../../adapters/aws-errors.ts';
 import { DynamoDbArticleIndex } from '../../adapters/dynamodb-article-index.ts';
 import { S3NormalisedArticles } from '../../adapters/s3-normalised-articles.ts';
 import type { EmailSettings } from '../../core/render/settings.ts';
@@ -26,8 +27,8 @@ export async function previewFromBucket(
     ['bucket', 'indexTable'],
     ['digestsTable'],
   );
-  const s3 = new S3Client(clientConfig(options));
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(options)));
+  const s3 = namingResources(new S3Client(clientConfig(options)));
+  const db = DynamoDBDocumentClient.from(namingResources(new DynamoDBClient(clientConfig(options))));
   const { window, digest } = await previewDigest(
     new DynamoDbArticleIndex(db, indexTable),
     new S3NormalisedArticles(s3, bucket),

@@ -46,5 +46,5 @@ export async function previewDeployedDigest(
           : `build ${build.version}: ${options.digest} ${build.edited?.state} version ${build.edited?.version}`,
       ),
   });
-  await announceStudio(studio, studio.url, `editing ${options.digest}, ${opened.record.state}`, options.open);
+  await announceStudio(studio, studio, `editing ${options.digest}, ${opened.record.state}`, options.open);
 }

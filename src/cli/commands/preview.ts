@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { editsFileOf } from '../../adapters/local-edits.ts';
 import { requireFolder } from '../../adapters/local-files.ts';
+import { UsageError } from '../../core/errors.ts';
 import { folderEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
 import { readEmailSettings } from '../email-settings.ts';
@@ -24,6 +25,11 @@ export function registerPreview(program: Command): void {
   withDigestPreviewOptions(withBucketPreviewOptions(withStudioOptions(command))).action(
     async (opts: PreviewCommandOptions) => {
       const bucket = opts.bucket === true ? undefined : opts.bucket;
+      // Only the studio on a deployed digest sends a test: taken quietly, the editor would wait for a mail never sent.
+      if (opts.testTo !== undefined && !opts.digest)
+        throw new UsageError(
+          `--test-to ${opts.testTo} works only with --digest ID: ${opts.bucket ? 'a --bucket preview writes files and' : "a folder's studio"} sends nothing (digest send-test ID --to ADDRESS mails a deployed digest)`,
+        );
       // The modes on deployed data load the AWS SDK, and only when used: a folder's studio starts without it.
       if (opts.digest) {
         const { previewDeployedDigest } = await import('./preview-digest.ts');
@@ -54,7 +60,7 @@ export function registerPreview(program: Command): void {
       });
       await announceStudio(
         preview,
-        preview.url,
+        preview,
         `watching ${opts.input} and the templates; edits go to ${editsFileOf(opts.input)}`,
         opts.open,
       );

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
+import { namingResources } from '../../adapters/aws-errors.ts';
 import { DynamoDbSendLedger } from '../../adapters/dynamodb-send-ledger.ts';
 import { DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { S3DigestSource } from '../../adapters/s3-digest-source.ts';
@@ -33,7 +34,7 @@ export async function printSendReport(
   digestId: string,
   opts: AwsOptions & { ledgerTable: string; subscriberTable: string; json?: boolean },
 ): Promise<void> {
-  const dynamo = new DynamoDBClient(clientConfig(opts));
+  const dynamo = namingResources(new DynamoDBClient(clientConfig(opts)));
   const ledger = new DynamoDbSendLedger(dynamo, opts.ledgerTable);
   const subscribers = new DynamoDbSubscriberRepository(dynamo, opts.subscriberTable);
   const report = await sendReport(
@@ -76,9 +77,10 @@ export function registerSend(program: Command): void {
   ).action(async (digestId: string, opts: ResourceOptions & { to: string; digestKey?: string }) => {
     const { bucket } = await stackResources(opts, ['bucket']);
     const digest = opts.digestKey
-      ? await new S3DigestSource(new S3Client({ ...clientConfig(opts), forcePathStyle: true }), bucket).load(
-          opts.digestKey,
-        )
+      ? await new S3DigestSource(
+          namingResources(new S3Client({ ...clientConfig(opts), forcePathStyle: true })),
+          bucket,
+        ).load(opts.digestKey)
       : await recordedDigest(digestId, opts);
     console.log(await sendTestCopy(digestId, digest, { ...opts, ...(await sendTestIdentity(opts)) }));
   });
@@ -122,7 +124,10 @@ export interface SendTestOptions extends AwsOptions {
 /** Sends one copy of `digest` to an editor as subscribers get it (not recorded in the ledger). */
 export async function sendTestCopy(digestId: string, digest: Digest, opts: SendTestOptions): Promise<string> {
   const now = new Date();
-  const keys = new SecretsManagerKeyProvider(new SecretsManagerClient(clientConfig(opts)), opts.keySecret);
+  const keys = new SecretsManagerKeyProvider(
+    namingResources(new SecretsManagerClient(clientConfig(opts))),
+    opts.keySecret,
+  );
   const messages = new DigestMessages({
     templates: await loadTemplates(templateFolder(opts.templates)),
     settings: await readEmailSettings(opts),
@@ -146,7 +151,7 @@ export async function sendTestCopy(digestId: string, digest: Digest, opts: SendT
   };
   const raw = await messages.build(digestId, digest, editor, now);
   if (!raw) throw new UsageError(`digest ${digestId} has no themes to send`);
-  const sender = new SesRawSender(new SESClient(clientConfig(opts)), opts.configurationSet);
+  const sender = new SesRawSender(namingResources(new SESClient(clientConfig(opts))), opts.configurationSet);
   const { messageId } = await sender.sendRaw(raw, messageTags(digestId, editor.id));
   return `sent a test copy of ${digestId} to ${editor.email} (SES MessageId ${messageId})`;
 }

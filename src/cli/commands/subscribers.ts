@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
 import type { Command } from 'commander';
+import { namingResources } from '../../adapters/aws-errors.ts';
 import { DynamoDbRateLimiter, DynamoDbSubscriberRepository } from '../../adapters/dynamodb-subscribers.ts';
 import { writeFileAtomically } from '../../adapters/local-files.ts';
 import { hasherFromSecret } from '../../adapters/secrets-manager-hash-key.ts';
@@ -154,7 +155,7 @@ async function subscriberTable(options: ConnectionOptions): Promise<string> {
 
 async function repository(options: ConnectionOptions): Promise<DynamoDbSubscriberRepository> {
   return new DynamoDbSubscriberRepository(
-    new DynamoDBClient(clientConfig(options)),
+    namingResources(new DynamoDBClient(clientConfig(options))),
     await subscriberTable(options),
   );
 }
@@ -176,11 +177,14 @@ async function service(
     throw new UsageError('--link-base must be an https:// URL');
   }
   const keys = keySecret
-    ? new SecretsManagerKeyProvider(new SecretsManagerClient(clientConfig(options)), keySecret)
+    ? new SecretsManagerKeyProvider(
+        namingResources(new SecretsManagerClient(clientConfig(options))),
+        keySecret,
+      )
     : { keys: () => Promise.reject(new ConfigError('--key-secret is needed to sign confirmation links')) };
   let mailer: PacedMailer | undefined;
   if (from && linkBase && keySecret) {
-    const ses = new SESClient(clientConfig(options));
+    const ses = namingResources(new SESClient(clientConfig(options)));
     const { MaxSendRate } = await ses.send(new GetSendQuotaCommand({}));
     const direct = new SesConfirmationMailer(ses, {
       from,
@@ -191,13 +195,13 @@ async function service(
   }
   // The suppression and complaint marks are named by the stack's keyed hash (docs/subscribers.md, "Address hashes").
   const addressHash: KeyedHash = hashKeySecret
-    ? await hasherFromSecret(new SecretsManagerClient(clientConfig(options)), hashKeySecret)
+    ? await hasherFromSecret(namingResources(new SecretsManagerClient(clientConfig(options))), hashKeySecret)
     : () => {
         throw new UsageError(
           '--hash-key-secret is required to read and write the suppression list: pass it, set HASH_KEY_SECRET, or name a deployed stack with --stack',
         );
       };
-  const db = new DynamoDBClient(clientConfig(options));
+  const db = namingResources(new DynamoDBClient(clientConfig(options)));
   const service = new SubscriptionService({
     addressHash,
     repository: new DynamoDbSubscriberRepository(db, table),

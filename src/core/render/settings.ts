@@ -6,6 +6,17 @@ const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' }
 /** BCP 47 language tag, e.g. en or en-GB. */
 export const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
+/**
+ * The email's language (`lang`, also the stack config's `email.lang`): a BCP 47 tag of a language Intl can write
+ * the email's dates in. One it does not know would not fail: the dates would silently be in English.
+ */
+export const emailLanguage = z.string().check(
+  z.refine((tag) => LANGUAGE_TAG.test(tag) && isSupportedLocale(tag), {
+    error: (issue) =>
+      `lang ${JSON.stringify(issue.input)} is not a language this system can write dates in (Intl.DateTimeFormat supports no such locale, and the email's dates would silently be in English): use a BCP 47 language tag such as en, en-GB or de-AT`,
+  }),
+);
+
 /** The most themes an email shows in full (`maxThemes`, `--max-themes`). */
 export const MAX_THEMES_LIMIT = 100;
 
@@ -23,17 +34,7 @@ export const PLACEHOLDER_POSTAL_ADDRESS: readonly string[] = [
 // Strict objects: a misspelt key (footer.archiveURL) is an error naming it, not a link missing from every email.
 export const emailSettingsSchema = z.strictObject({
   /** Language of the document (`lang` attribute) and of its dates. @default 'en' */
-  lang: z._default(
-    z
-      .string()
-      .check(
-        z.refine(
-          (tag) => LANGUAGE_TAG.test(tag) && isLocale(tag),
-          'must be a BCP 47 language tag such as en or en-GB',
-        ),
-      ),
-    'en',
-  ),
+  lang: z._default(emailLanguage, 'en'),
   /** Themes shown in full; the rest are listed as "Also in this issue" headlines. @default 8 */
   maxThemes: z._default(z.int().check(z.minimum(1), z.maximum(MAX_THEMES_LIMIT)), 8),
   footer: z.prefault(
@@ -54,11 +55,14 @@ export const emailSettingsSchema = z.strictObject({
   ),
 });
 
-/** Whether Intl knows `tag` as a locale: the email's dates are written with it, and a tag it refuses throws. */
-function isLocale(tag: string): boolean {
+/**
+ * Whether Intl can write dates in `tag`'s language: the email's dates are written with it. A well-formed tag of a
+ * language it lacks ("zz") is not refused by Intl.DateTimeFormat, which falls back to its default (English) without
+ * a word; supportedLocalesOf lists it only when the language (or the tag itself) is there. A malformed tag throws.
+ */
+function isSupportedLocale(tag: string): boolean {
   try {
-    new Intl.DateTimeFormat(tag);
-    return true;
+    return Intl.DateTimeFormat.supportedLocalesOf(tag).length > 0;
   } catch {
     return false;
   }

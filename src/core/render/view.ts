@@ -88,7 +88,7 @@ export interface SourceView {
 export interface HeadlineView {
   label: string;
   url?: string;
-  /** The lead article's outlet (with its link's host when they differ), as a citation names it. */
+  /** The lead article's outlet (with its link's host when they differ: "Reuters · evil.example"), as a citation names it. */
   outlet?: string;
 }
 
@@ -298,14 +298,15 @@ function pickSources(
 
 /**
  * The article's outlet from its metadata, else the host of its link. A claimed outlet never hides where its
- * link goes: when the link's real host differs, it is shown beside the outlet ("Reuters (evil.example)").
+ * link goes: when the link's real host differs, it is shown beside the outlet ("Reuters · evil.example"), with a
+ * middle dot as a newsroom credit line has it: in parentheses, a citation would read "(Reuters (evil.example))".
  */
 function outletOf(article: DigestArticle, url: string | undefined): string | undefined {
   const source = article.source?.trim();
   const host = url ? displayHost(url) : undefined;
   if (!source) return host && isolate(host);
   const outlet = clip(source, MAX_CHARS.outlet);
-  return host && !namesHost(outlet, host) ? `${isolate(outlet)} (${isolate(host)})` : isolate(outlet);
+  return host && !namesHost(outlet, host) ? `${isolate(outlet)} · ${isolate(host)}` : isolate(outlet);
 }
 
 /**

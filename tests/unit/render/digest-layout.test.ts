@@ -126,6 +126,36 @@ describe('sources readers recognise', () => {
     );
   });
 
+  it('names an outlet and its link host with a middle dot, never parentheses in parentheses', async () => {
+    // Prepare: an outlet whose name is not its link's site.
+    const theme: Theme = {
+      ...otherTheme(1),
+      articles: [
+        {
+          id: 'story-1.txt',
+          title: 'Harbour reopens',
+          source: 'Coastal Times',
+          url: 'https://example.com/1',
+        },
+      ],
+    };
+
+    // Act
+    const email = await render(digestOf([theme]));
+
+    // Assess
+    const { document } = parseHTML(email.html);
+    expect(document.querySelector('ul li')?.textContent).toBe(
+      'Point of story 1. (Coastal Times · example.com)',
+    );
+    expect(document.querySelector('ul + p')?.textContent).toContain(
+      'Harbour reopens · Coastal Times · example.com',
+    );
+    expect(email.text).toContain('Point of story 1. (Coastal Times · example.com)');
+    expect(email.text).toContain('Harbour reopens · Coastal Times · example.com');
+    expect(`${email.html}${email.text}`).not.toContain('(example.com)');
+  });
+
   it('never shows a file name or a lead sentence in place of a headline', async () => {
     // Prepare
     const digest = digestOf([storyTheme()]);
@@ -199,23 +229,23 @@ describe('right-to-left text in a left-to-right email', () => {
     const { document } = parseHTML(email.html);
     const sources = document.querySelector('ul + p')?.innerHTML.split('<br>').slice(1) ?? [];
     expect(sources[0]).toBe(
-      `<a href="https://www.aljazeera.net/news/1">${isolated('اتفاق على وقف إطلاق النار في الحديدة')}</a> · ${isolated('الجزيرة')} (aljazeera.net) · 22 Nov 2026`,
+      `<a href="https://www.aljazeera.net/news/1">${isolated('اتفاق على وقف إطلاق النار في الحديدة')}</a> · ${isolated('الجزيرة')} · aljazeera.net · 22 Nov 2026`,
     );
     expect(sources[1]).toBe(
-      `<a href="https://www.haaretz.co.il/news/1">${isolated('הפסקת אש בחודיידה')}</a> · ${isolated('הארץ')} (haaretz.co.il)`,
+      `<a href="https://www.haaretz.co.il/news/1">${isolated('הפסקת אש בחודיידה')}</a> · ${isolated('הארץ')} · haaretz.co.il`,
     );
     const points = [...document.querySelectorAll('ul li')].map((li) => li.textContent);
     expect(points[0]).toBe(
-      `${isolated('اتفق الوزراء والمتمردون على وقف إطلاق النار.')} (${isolated('الجزيرة')} (aljazeera.net), Reuters)`,
+      `${isolated('اتفق الوزراء والمتمردون على وقف إطلاق النار.')} (${isolated('الجزيرة')} · aljazeera.net, Reuters)`,
     );
-    expect(points[1]).toBe(`UN envoys witnessed the deal. (${isolated('הארץ')} (haaretz.co.il))`);
+    expect(points[1]).toBe(`UN envoys witnessed the deal. (${isolated('הארץ')} · haaretz.co.il)`);
     expect(document.querySelector('h2')?.textContent).toBe(isolated('وقف إطلاق النار في الحديدة'));
     expect(email.subject).toBe(`${isolated('وقف إطلاق النار في الحديدة')} + 1 more`);
     const text = email.text.replace(/\s+/g, ' ');
     expect(text).toContain(
-      `- ${isolated('اتفاق على وقف إطلاق النار في الحديدة')} · ${isolated('الجزيرة')} (aljazeera.net) · 22 Nov 2026`,
+      `- ${isolated('اتفاق على وقف إطلاق النار في الحديدة')} · ${isolated('الجزيرة')} · aljazeera.net · 22 Nov 2026`,
     );
-    expect(text).toContain(`(${isolated('الجزيرة')} (aljazeera.net), Reuters)`);
+    expect(text).toContain(`(${isolated('الجزيرة')} · aljazeera.net, Reuters)`);
     // The isolates take no room: the headline's underline is as long as its letters.
     expect(email.text).toContain(`${isolated('وقف إطلاق النار في الحديدة')}\n${'-'.repeat(26)}\n`);
     // Left-to-right text is left as it is.
@@ -379,7 +409,7 @@ describe('"Also in this issue"', () => {
     const also = [...document.querySelectorAll('h2:not([id]) + ul li')].map((li) => li.textContent);
     expect(also).toEqual([
       'Headline of story 3 · Reuters',
-      'Headline of story 4 · Reuters (reuters.evil.example)',
+      'Headline of story 4 · Reuters · reuters.evil.example',
       'Headline of story 5 · Dawn',
       'Headline of story 6',
     ]);
@@ -387,7 +417,7 @@ describe('"Also in this issue"', () => {
       [
         '- Headline of story 3 · Reuters',
         '  https://www.reuters.com/world/3',
-        '- Headline of story 4 · Reuters (reuters.evil.example)',
+        '- Headline of story 4 · Reuters · reuters.evil.example',
         '  https://reuters.evil.example/4',
         '- Headline of story 5 · Dawn',
         '- Headline of story 6\n',

@@ -78,7 +78,7 @@ describe('renderDigestEmail', () => {
     expect(hrefs).not.toContain('http://old.example.com/story');
     expect(email.html).toContain('Plain http link');
     // A claimed outlet is shown with the link's real host beside it.
-    expect(email.html).toContain('Reuters (good.example.com)');
+    expect(email.html).toContain('Reuters · good.example.com');
     for (const href of hrefs) expect(href).toMatch(/^https:\/\//);
     expect(email.text).toContain('<script>alert("title")</script>');
     expect(email.text).toContain('Plain http link');
