@@ -59,7 +59,7 @@ export class DynamoDbDigestRecords implements DigestRecords {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { digestId },
-          UpdateExpression: 'SET edits = :edits, editVersion = :next, updatedAt = :at',
+          UpdateExpression: 'SET edits = :edits, editVersion = :next, updatedAt = :at, editedAt = :at',
           ConditionExpression: `#state = :pending AND ${version === 0 ? 'attribute_not_exists(editVersion)' : 'editVersion = :version'}`,
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {

@@ -39,7 +39,8 @@ export const SUBSCRIBERS_SCHEMA: TableSchema = {
 /**
  * One table, partition key `pk`: `subscriber#<id>` items (with `emailKey`, the lower-cased address,
  * indexed by EMAIL_INDEX), one `email#<emailKey>` item per subscriber that makes addresses unique
- * (the index alone is eventually consistent), `suppressed#<address hash>` items for erased addresses and
+ * (the index alone is eventually consistent), `suppressed#hmac#<keyed address hash>` items for erased addresses
+ * (and the `suppressed#<sha256>` ones older stacks wrote, still read), `complained#hmac#…` marks, and
  * `signup#<id>` items for pending signups (expiring by TTL_ATTRIBUTE, and indexed by `emailKey` too so
  * that an erasure finds them).
  */

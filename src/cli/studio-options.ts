@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,9 +36,20 @@ export function parsePort(text: string): number {
 }
 
 /**
- * Prints where the studio is (and, when the asked port was taken, which one it uses), opens it unless --no-open, and closes it cleanly on Ctrl+C. The URL carries the
- * studio's secret: it is printed for the editor, and the browser is sent to it through a file only the editor can
- * read, never on a command line (any local user can read a process's, xdg-open's and the browser's).
+ * Signals that stop the studio (Ctrl+C, a kill, a closed terminal): each closes it and removes the opener file.
+ * The launcher passes these on to a relaunched studio (src/cli/launch.ts), which a Ctrl+C then reaches twice: from
+ * the terminal, which signals the whole process group, and from the first process.
+ */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A stop signal this soon after the first is the launcher's copy of it, not a second Ctrl+C. */
+const REPEATED_STOP_MS = 1000;
+
+/**
+ * Prints where the studio is (and, when the asked port was taken, which one it uses), opens it unless --no-open,
+ * and closes it cleanly when stopped (STOP_SIGNALS). The URL carries the studio's secret: it is printed for the
+ * editor, and the browser is sent to it through a file only the editor can read, never on a command line (any
+ * local user can read a process's, xdg-open's and the browser's).
  */
 export async function announceStudio(
   studio: { close(): Promise<void> },
@@ -53,14 +65,26 @@ export async function announceStudio(
   // A browser installed as a snap (Ubuntu's Firefox and Chromium) cannot read the temporary folder.
   if (opener !== undefined)
     console.log('opening it in the browser; if the browser shows no studio, open the URL above');
-  process.once(
-    'SIGINT',
-    () =>
+  const removeOpener = () => {
+    if (opener !== undefined) rmSync(opener, { recursive: true, force: true });
+  };
+  let stoppedAt: number | undefined;
+  const stop = () => {
+    if (stoppedAt === undefined) {
+      stoppedAt = Date.now();
       void studio
         .close()
-        .then(() => (opener === undefined ? undefined : rm(opener, { recursive: true, force: true })))
-        .then(() => process.exit(0)),
-  );
+        .then(removeOpener)
+        .then(() => process.exit(0));
+    } else if (Date.now() - stoppedAt >= REPEATED_STOP_MS) {
+      // Another Ctrl+C while the close takes its time: stop now, as without a handler.
+      removeOpener();
+      process.exit(130);
+    }
+  };
+  // Kept while closing: without a listener a second signal would end the process by its default action, before
+  // the close and the opener file's removal.
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
 }
 
 /**

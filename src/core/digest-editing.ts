@@ -124,7 +124,14 @@ export class DigestEditor {
     }
     return {
       ...opened,
-      record: { ...opened.record, edits, editVersion: opened.version + 1, updatedAt: at },
+      // The record as read back after a lost answer: decided meanwhile, it says so.
+      record: current ?? {
+        ...opened.record,
+        edits,
+        editVersion: opened.version + 1,
+        updatedAt: at,
+        editedAt: at,
+      },
       digest,
       edits,
       version: opened.version + 1,
@@ -135,7 +142,9 @@ export class DigestEditor {
 /**
  * Whether the record is as this change wrote it: the SDK sent the conditional write again after losing its
  * answer, the first attempt went through, and the retry failed its condition. Another editor's write differs in
- * its edits or the instant it was made; taking it for a conflict would have the editor make the edit twice.
+ * its edits or the instant it was made; taking it for a conflict would have the editor make the edit twice. The
+ * instant is `editedAt`, which a decision made since keeps (its own `updatedAt` replaces the edit's): the edit is
+ * then in the decided digest, not too late. Records edited before `editedAt` existed carry it as `updatedAt`.
  */
 function wrote(
   current: DigestRecord | undefined,
@@ -146,7 +155,7 @@ function wrote(
   return (
     current !== undefined &&
     current.editVersion === version &&
-    current.updatedAt === at &&
+    (current.editedAt ?? current.updatedAt) === at &&
     isDeepStrictEqual(current.edits ?? [], edits)
   );
 }

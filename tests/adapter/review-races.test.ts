@@ -289,6 +289,41 @@ describe('races in the review flow, against moto', () => {
     expect(record?.edits?.map((e) => [e.by, e.edit.kind])).toEqual([['ana', 'drop-point']]);
   });
 
+  it('an edit whose answer was lost while the digest was approved with it is saved, not refused as too late', async () => {
+    // Prepare: Ana's edit goes through but its answer is lost; Ben approves the digest, her edit in it, before the
+    // SDK's retry of her write fails its condition.
+    const { r, d, slot, cloud } = await reviewModeSetup((await reviewArticles()).slice(0, 6));
+    const { digestId } = await cloud.digest.run(slot);
+    const archive = new S3DigestArchive(r.s3, r.bucket);
+    const approvedMeanwhile = Object.create(cloud.records) as DynamoDbDigestRecords;
+    approvedMeanwhile.saveEdits = async (...args) => {
+      if (!(await cloud.records.saveEdits(...args))) throw new Error('the first attempt should go through');
+      await cloud.digest.review.approve(digestId, 1);
+      return cloud.records.saveEdits(...args);
+    };
+    const ana = new DigestEditor(
+      { records: approvedMeanwhile, archive },
+      { now: () => new Date(slot.getTime() + 1000) },
+    );
+    const theme = (await ana.open(digestId)).original.themes[0]?.id ?? '';
+
+    // Act
+    const saved = await ana
+      .edit(digestId, { kind: 'rename', theme, title: 'Approved with it' }, 'ana', 0)
+      .catch((error: unknown) => error);
+
+    // Assess: Ana is told her edit is saved, as it is: it is in the approved digest that goes out
+    expect(saved).toMatchObject({ version: 1 });
+    const record = await cloud.records.get(digestId);
+    expect(record).toMatchObject({ state: 'approved', editVersion: 1 });
+    expect(record?.edits?.map((e) => e.by)).toEqual(['ana']);
+    const sent = JSON.parse(
+      (await archive.get(record?.archivePrefix ?? '', 'digest.json')) ?? '{}',
+    ) as Digest;
+    expect(sent.themes[0]?.label).toBe('Approved with it');
+    expect((await approvedMessages(r, d)).map((m) => m.digestId)).toEqual([digestId]);
+  });
+
   it('an edit that lands as the digest is approved is refused as too late, and nothing of it is sent', async () => {
     // Prepare: Ana's edit checks the digest is pending; the approve is decided before her edit is written.
     const { r, d, slot, cloud } = await reviewModeSetup((await reviewArticles()).slice(0, 6));

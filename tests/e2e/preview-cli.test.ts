@@ -174,4 +174,76 @@ process.on('exit', () => writeFileSync(${JSON.stringify(loaded)}, JSON.stringify
       await rm(work, { recursive: true, force: true });
     }
   });
+
+  /**
+   * Starts tests/support/announced-studio.ts with an xdg-open on the PATH that writes down the opener file; resolves
+   * once it is announced, with the process, its output so far and the folder of the opener file.
+   */
+  async function announcedStudio(work: string) {
+    const opened = join(work, 'opened.txt');
+    await writeFile(join(work, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(opened)}\n`);
+    await chmod(join(work, 'xdg-open'), 0o755);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/announced-studio.ts'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PATH: `${work}:${process.env.PATH}` },
+    });
+    children.push(child);
+    const output = { text: '' };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output.text += chunk;
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output.text += chunk;
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.on('exit', (code, signal) => done({ code, signal })),
+    );
+    await expect.poll(() => readFile(opened, 'utf8').catch(() => ''), { timeout: 20_000 }).not.toBe('');
+    const folder = join(fileURLToPath((await readFile(opened, 'utf8')).trim()), '..');
+    return { child, output, exited, folder };
+  }
+
+  it('stops cleanly on a Ctrl+C that reaches it twice (the terminal’s and the launcher’s copy), the opener file removed', async () => {
+    // Prepare: a relaunched studio (a large folder) gets each Ctrl+C from the terminal, which signals the whole
+    // process group, and again from the first process, which passes its own on (src/cli/launch.ts).
+    const work = await mkdtemp(join(tmpdir(), 'preview-stop-'));
+    try {
+      const { child, output, exited, folder } = await announcedStudio(work);
+
+      // Act: the second copy comes while the studio is closing
+      child.kill('SIGINT');
+      await expect.poll(() => output.text, { timeout: 10_000 }).toContain('closing');
+      child.kill('SIGINT');
+      const exit = await exited;
+
+      // Assess: the close ran to its end, the process exited 0, and the file that held the secret URL is gone
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(output.text).toContain('closed');
+      await expect(stat(folder)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'stops cleanly on %s too (a kill, a closed terminal), the opener file removed',
+    async (signal) => {
+      // Prepare
+      const work = await mkdtemp(join(tmpdir(), 'preview-stop-'));
+      try {
+        const { child, output, exited, folder } = await announcedStudio(work);
+
+        // Act
+        child.kill(signal);
+        const exit = await exited;
+
+        // Assess
+        expect(exit).toEqual({ code: 0, signal: null });
+        expect(output.text).toContain('closed');
+        await expect(stat(folder)).rejects.toThrow(/ENOENT/);
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    },
+  );
 });

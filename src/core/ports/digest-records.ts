@@ -42,6 +42,11 @@ export interface DigestRecord {
   edits?: RecordedEdit[];
   /** Bumped by every edit and undo; a write names the version it read, so no edit is lost to a race. */
   editVersion?: number;
+  /**
+   * When the last edit or undo was written (its `updatedAt` then), kept by a decision, which writes its own
+   * `updatedAt`: an edit whose answer was lost finds its write by it even once the digest is decided with it.
+   */
+  editedAt?: string;
   updatedAt: string;
 }
 
