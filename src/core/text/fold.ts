@@ -7,7 +7,8 @@
 //   Greek letters with diacritics fold to their base letters (NFD, combining marks U+0300-U+036F dropped:
 //   "café" -> "cafe", "Erdoğan" -> "erdogan", "İ" -> "i"), and the few letters NFD does not decompose to
 //   their ASCII spelling ("ß" -> "ss", "æ" -> "ae", "ø" -> "o", "ł" -> "l", "đ" -> "d", "þ" -> "th",
-//   "œ" -> "oe"); Cyrillic "ё" is "е", Greek final "ς" is "σ", full-width ASCII ("Ａ１") is ASCII.
+//   "œ" -> "oe"); Cyrillic "ё" is "е", Greek final "ς" is "σ", full-width ASCII ("Ａ１") is ASCII, and a
+//   decimal digit of any script is its ASCII digit ("٢٠٢٤" -> "2024", "२" -> "2").
 // - Han, Hiragana and Katakana (written without spaces between words) are runs of their own, read as
 //   overlapping character bigrams ("北京大学" -> "北京", "京大", "大学"; a run of one character is itself), as
 //   Lucene's CJK analyzer reads them.
@@ -28,6 +29,7 @@ const WORD_CHAR = /[\p{L}\p{M}\p{Nd}]/u;
 /** With WORD_CHAR: Han, Hiragana, Katakana and the Katakana prolonged sound mark (half-width too). */
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\uff70]/u;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
 
 /** Letters NFD leaves whole, by their lowercase: their ASCII spelling (or, for "ς", the form of "Σ"). */
 const SPELLED: Record<string, string> = {
@@ -85,12 +87,24 @@ export function foldOf(code: number): string {
 
 function foldChar(code: number): string {
   if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0).toLowerCase();
+  if (DECIMAL_DIGIT.test(String.fromCodePoint(code))) return String(digitValue(code));
   const lower = String.fromCodePoint(code).toLowerCase();
   const spelled = SPELLED[lower];
   if (spelled !== undefined) return spelled;
   if (!isFoldedRange(code)) return lower;
   const base = lower.normalize('NFD').replace(COMBINING_MARKS, '');
   return SPELLED[base] ?? base;
+}
+
+/**
+ * The value of a decimal digit of any script: Unicode puts each script's digits 0 to 9 in a row of ten, and rows
+ * side by side (the mathematical digits) each start at a 0, so it is its distance from where its run of digits
+ * starts, modulo 10.
+ */
+function digitValue(code: number): number {
+  let start = code;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return (code - start) % 10;
 }
 
 /** Latin (with İ, K and Å signs), Greek, combining diacritics and Cyrillic "ё": where diacritics are dropped. */
