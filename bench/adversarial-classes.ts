@@ -71,6 +71,11 @@ export const ADVERSARIAL_CLASSES: AdversarialClass[] = [
     make: (n) => `新闻标题\n\n${hanRun(n)}。\n`,
   },
   {
+    name: 'Han sentences each continued by a digit (中。1…: one sentence of many segments, no space)',
+    file: 'han-continued.txt',
+    make: (n) => `新闻标题\n\n${repeat('中。1', n)}。\n`,
+  },
+  {
     name: 'combining marks after one letter (two combining classes, alternating)',
     file: 'marks.txt',
     make: (n) => `Headline\n\nThe a${repeat('\u0301\u0316', n)} ran.\n`,

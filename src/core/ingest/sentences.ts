@@ -157,10 +157,16 @@ const isLetterCode = (code: number) => isUpper(code) || isLower(code);
  * sentence merged from many segments is not read again from its start at each of them.
  */
 function lastWordOf(paragraph: string, { start, end }: { start: number; end: number }): string {
+  // At most its last MAX_LAST_WORD characters: a sentence of Han or Kana has no space, and one merged from many
+  // segments ("中。1中。1…") would otherwise be read back to its start at each (quadratic in the paragraph).
+  const from = Math.max(start, end - MAX_LAST_WORD);
   let wordStart = end;
-  while (wordStart > start && !isSpace(paragraph.charCodeAt(wordStart - 1))) wordStart--;
+  while (wordStart > from && !isSpace(paragraph.charCodeAt(wordStart - 1))) wordStart--;
   return paragraph.slice(wordStart, end);
 }
+
+/** Ingest cuts every other run of non-space characters to 100 (MAX_WORD_CHARS in clean.ts): only Han and Kana runs are longer. */
+const MAX_LAST_WORD = 100;
 
 /** Whether a character is what `\s` matches, by its code (the pattern is run only beyond ASCII). */
 
