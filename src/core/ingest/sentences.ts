@@ -215,11 +215,24 @@ function isOneSentence(paragraph: string): boolean {
 
 const ENDS_QUOTATION = /[.!?]["”’']+$/;
 
+/** Whether a text ends on a Chinese or Japanese stop and a closing corner bracket: "…急ぐ。」", "…行く！』". */
+function endsQuotationAfterStop(text: string): boolean {
+  return (
+    CORNER_CLOSING.includes(text.charAt(text.length - 1)) && CJK_STOPS.includes(text.charAt(text.length - 2))
+  );
+}
+
+const CORNER_CLOSING = '」』';
+const CJK_STOPS = '。！？';
+
 /**
  * Whether the boundary between the sentence so far, of which `before` is at least the last word, and the segment
  * `next` is not a sentence end after all.
  */
 function continuesSentence(before: string, next: string): boolean {
+  // 「経済対策を急ぐ。」と述べた: a Japanese quotation closed after its own stop, then the particle that reports
+  // it (と, って), is one sentence.
+  if (endsQuotationAfterStop(before) && /^\s*(?:と|って)/.test(next)) return true;
   const firstWord = /^\s*["'“‘([]*(\S+)/.exec(next)?.[1] ?? '';
   // '"... remember?" he said': a lower-case word never opens a sentence. Nor, in news style, a numeral:
   // "$27. 5MM" and "05. 51AM" are one broken figure.
