@@ -97,4 +97,30 @@ describe('tokens beyond ASCII', () => {
     expect(devanagari).toContain('2024');
     expect(contentTerms('عام ٢٠٢٤ و ١٥')).toEqual(contentTerms('عام 2024 و 15'));
   });
+
+  it('keep a mark with the Han or Kana character it follows: a variation selector is dropped, a voicing mark composes', () => {
+    // Act
+    const selected = tokensOf('葛\u{E0100}城市 辻\ufe00本');
+    const voiced = tokensOf('か\u3099くせい');
+    const emoji = tokensOf('Danger ⚠\ufe0f ahead');
+
+    // Assess
+    expect(selected).toEqual(tokensOf('葛城市 辻本'));
+    expect(voiced).toEqual(tokensOf('がくせい'));
+    expect(emoji).toEqual(['danger', 'ahead']);
+  });
+
+  it('read a sentence that starts on a mark after a Han character alone: the mark is part of that character', () => {
+    // Prepare
+    const terms = new ArticleTerms();
+    const article = { id: 'a.txt', title: '', text: '北京\u0591İ', sentences: ['\u0591İ'] };
+
+    // Act
+    const { ids, starts, ends } = terms.sentenceTokens(article);
+    const sentence = Array.from(ids.subarray(starts[0], ends[0]), (id) => terms.text(id));
+
+    // Assess
+    expect(sentence).toEqual(Array.from(terms.tokens('\u0591İ'), (id) => terms.text(id)));
+    expect(Array.from(terms.textTokens(article), (id) => terms.text(id))).toEqual(['北京', 'i']);
+  });
 });

@@ -195,6 +195,8 @@ describe('readability beyond English', () => {
     expect(readsAsEnglish('Zoë Kravitz, Hollywood actress, Paris premiere.')).toBe(true);
     expect(readsAsEnglish('Élisabeth Borne quitte le gouvernement après une réforme.')).toBe(false);
     expect(readsAsEnglish('Москва ответила.')).toBe(false);
+    // A variation selector (after an emoji) is no letter of another language.
+    expect(readsAsEnglish('Storm warning ⚠\ufe0f issued.')).toBe(true);
     expect(readsAsEnglish('Le président de la République a annoncé mardi une réforme des retraites.')).toBe(
       false,
     );

@@ -11,7 +11,9 @@
 //   decimal digit of any script is its ASCII digit ("٢٠٢٤" -> "2024", "२" -> "2").
 // - Han, Hiragana and Katakana (written without spaces between words) are runs of their own, read as
 //   overlapping character bigrams ("北京大学" -> "北京", "京大", "大学"; a run of one character is itself), as
-//   Lucene's CJK analyzer reads them.
+//   Lucene's CJK analyzer reads them. A mark after such a character is part of it: a kana voicing mark
+//   composes with it ("か" + U+3099 is "が"), any other (a variation selector) is dropped; a variation
+//   selector elsewhere is in no token either.
 // ASCII characters are never looked up here: callers test them by their code first.
 
 /** `tokenClass` of a character that is in no token. */
@@ -88,6 +90,8 @@ export function foldOf(code: number): string {
 function foldChar(code: number): string {
   if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0).toLowerCase();
   if (DECIMAL_DIGIT.test(String.fromCodePoint(code))) return String(digitValue(code));
+  // Variation selectors choose a glyph ("⚠️", "葛󠄀"): no part of a word.
+  if ((code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xe0100 && code <= 0xe01ef)) return '';
   const lower = String.fromCodePoint(code).toLowerCase();
   const spelled = SPELLED[lower];
   if (spelled !== undefined) return spelled;
@@ -156,7 +160,22 @@ export function isTokenCharAt(text: string, at: number): boolean {
  */
 export function cutsToken(text: string, at: number): boolean {
   if (!isTokenCharAt(text, at - 1) || !isTokenCharAt(text, at)) return false;
+  // A mark after a Han or Kana character (after the marks that follow it) is part of it (readRun).
+  if (followsCjkAsMark(text, at)) return true;
   return isCjkAt(text, at - 1) === isCjkAt(text, at);
+}
+
+/** Whether `text[at]` is a combining mark that the nearest character before it other than a mark is a Han or Kana one. */
+function followsCjkAsMark(text: string, at: number): boolean {
+  let i = at;
+  for (;;) {
+    const code = text.codePointAt(i) as number;
+    if (!(code >= 0x300 && isMarkAt(text, i, code, text.length))) return i < at && isCjkAt(text, i);
+    if (i === 0) return false;
+    const low = text.charCodeAt(i - 1);
+    const high = i >= 2 ? text.charCodeAt(i - 2) : 0;
+    i -= low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? 2 : 1;
+  }
 }
 
 function isCjkAt(text: string, at: number): boolean {
@@ -184,11 +203,21 @@ export function readRun(text: string, start: number, to: number, emit: (token: s
       const code = text.codePointAt(i) as number;
       if (code < 128 || classAt(text, i, to) !== CJK) break;
       const width = code > 0xffff ? 2 : 1;
-      const char = text.slice(i, i + width);
+      let char = text.slice(i, i + width);
+      i += width;
+      // The marks after it are part of it: a kana voicing mark composes with it (か + ゙ is が), any other
+      // (a variation selector: 葛󠄀 is 葛) is dropped, so no bigram is broken and no mark is a token.
+      for (let mark = text.codePointAt(i) as number; i < to && isMarkAt(text, i, mark, to); ) {
+        if (mark === 0x3099 || mark === 0x309a) {
+          const composed = `${char}${String.fromCharCode(mark)}`.normalize('NFC');
+          if (composed.length === char.length) char = composed;
+        }
+        i += mark > 0xffff ? 2 : 1;
+        mark = text.codePointAt(i) as number;
+      }
       if (count > 0) emit(previous + char);
       previous = char;
       count++;
-      i += width;
     }
     if (count === 1) emit(previous);
     return i;
@@ -210,6 +239,13 @@ export function readRun(text: string, start: number, to: number, emit: (token: s
   if (token !== '') emit(token);
   return i;
 }
+
+/** Whether `code`, the code point at `text[at]`, is a combining mark (read whole up to `to`). */
+function isMarkAt(text: string, at: number, code: number, to: number): boolean {
+  return code >= 0x300 && classAt(text, at, to) === WORD && MARK.test(String.fromCodePoint(code));
+}
+
+const MARK = /^\p{M}$/u;
 
 /** Calls `emit` with each token of `text[from .. to - 1]`, in order. */
 export function forEachToken(text: string, from: number, to: number, emit: (token: string) => void): void {

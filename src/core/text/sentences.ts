@@ -95,7 +95,8 @@ function beyondAsciiOnlyInLatinNames(text: string): boolean {
         continue;
       }
       // A pair is tested by its high half, which is no Latin letter or mark (nor is any letter of its planes).
-      if (classAt(text, i) === NOT_TOKEN) continue;
+      // A variation selector (an emoji's) is in no token.
+      if (classAt(text, i) === NOT_TOKEN || (code >= 0xfe00 && code <= 0xfe0f)) continue;
       const char = text.charAt(i);
       if (!LATIN_OR_MARK.test(char)) return false;
       beyond = true;
