@@ -12,6 +12,17 @@ const repeat = (unit: string, bytes: number) =>
   unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(unit))));
 const frontMatter = '---\ntitle: Hostile input\n---\n';
 
+/** About `bytes` of Han characters, each drawn from the common block: one run of nearly all-distinct bigrams. */
+function hanRun(bytes: number): string {
+  const chars: string[] = [];
+  let state = 1;
+  for (let i = 0; i < Math.max(1, Math.floor(bytes / 3)); i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    chars.push(String.fromCharCode(0x4e00 + (state % 0x51a6)));
+  }
+  return chars.join('');
+}
+
 /** Every class measured; the adversarial tests build the same files. */
 export const ADVERSARIAL_CLASSES: AdversarialClass[] = [
   {
@@ -53,6 +64,41 @@ export const ADVERSARIAL_CLASSES: AdversarialClass[] = [
     name: 'upper-case place-name run (wire dateline)',
     file: 'wire.txt',
     make: (n) => `Headline\n\n${repeat('AB ', n)}\n`,
+  },
+  {
+    name: 'Chinese with no punctuation (one Han run: bigrams)',
+    file: 'han.txt',
+    make: (n) => `新闻标题\n\n${hanRun(n)}。\n`,
+  },
+  {
+    name: 'Han sentences each continued by a digit (中。1…: one sentence of many segments, no space)',
+    file: 'han-continued.txt',
+    make: (n) => `新闻标题\n\n${repeat('中。1', n)}。\n`,
+  },
+  {
+    name: 'combining marks after one letter (two combining classes, alternating)',
+    file: 'marks.txt',
+    make: (n) => `Headline\n\nThe a${repeat('\u0301\u0316', n)} ran.\n`,
+  },
+  {
+    name: 'alternating scripts (a, 中, б)',
+    file: 'scripts.txt',
+    make: (n) => `Headline\n\nThe ${repeat('a中б', n)} ran.\n`,
+  },
+  {
+    name: 'astral-plane letters (mathematical bold, Han extension B)',
+    file: 'astral.txt',
+    make: (n) => `Headline\n\nThe ${repeat('𝐀𝐁𠀀𠀁', n)} ran.\n`,
+  },
+  {
+    name: 'lone surrogates (JSON escapes)',
+    file: 'surrogates.json',
+    make: (n) => `{"title":"Hostile input","body":"The ${repeat('\\udc00\\ud800a', n)} ran."}`,
+  },
+  {
+    name: 'Thai without spaces',
+    file: 'thai.txt',
+    make: (n) => `หัวข้อข่าว\n\n${repeat('ภาษาไทยไม่มีช่องว่าง', n)}.\n`,
   },
   {
     name: 'nested <div>s',

@@ -43,6 +43,13 @@ const FRAGMENTS = [
   '[[[[',
   ' '.repeat(200),
   'é'.repeat(150),
+  // Text beyond ASCII: Han runs (bigrams), astral letters, combining marks, other scripts' letters and digits.
+  '北京大学',
+  '𠀀𝐀',
+  '\u0301\u0316',
+  'İı ẞ ĳ ς',
+  'ภาษาไทย',
+  'Москва ٣',
 ];
 
 /** A text mutated from a seed (or from nothing) by a few cuts, splices and repeats. */

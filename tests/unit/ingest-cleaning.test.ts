@@ -160,3 +160,69 @@ describe('cleaning rules', () => {
     expect(normaliseForHash('“He ran″ ´ ’')).toBe(normaliseForHash('“He ran″ ´ ’'.normalize('NFKC')));
   });
 });
+
+describe('words cut to 100 characters', () => {
+  const paragraph = (text: string) => cleanBlocks([{ kind: 'paragraph', text }]).blocks.map((b) => b.text);
+  const zh =
+    '国家统计局周一公布的数据显示，中国第三季度国内生产总值同比增长百分之四点六，低于第二季度的百分之四点七，也略低于市场预期。分析人士认为，房地产市场的持续低迷和消费需求疲软是拖累经济增长的主要因素。政府近期推出了一系列刺激措施，包括降低利率和支持房地产市场的政策。';
+
+  it('keeps a Chinese or Japanese paragraph whole: written without spaces, Han and Kana end a word at each character', () => {
+    // Prepare
+    const ja =
+      '気象庁によりますと、きょう午前、北海道の東の沖を震源とする地震があり、釧路市などで震度四の揺れを観測しました。この地震による津波の心配はありません。気象庁は今後一週間程度、同じ程度の揺れに注意するよう呼びかけています。';
+
+    // Act
+    const chinese = paragraph(zh);
+    const japanese = paragraph(ja);
+
+    // Assess
+    expect(zh.length).toBeGreaterThan(100);
+    expect(chinese).toEqual([zh]);
+    expect(japanese).toEqual([ja]);
+  });
+
+  it('still cuts a run of other characters over 100 between Han characters, and an English word as before', () => {
+    // Act
+    const latin = paragraph(`中文${'x'.repeat(150)}中文。`);
+    const english = paragraph(`The ${'x'.repeat(150)} ran.`);
+
+    // Assess
+    expect(latin).toEqual([`中文${'x'.repeat(100)}中文。`]);
+    expect(english).toEqual([`The ${'x'.repeat(100)} ran.`]);
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    // Act
+    const [cut] = paragraph(`The a${'𝐀'.repeat(80)} ran.`);
+
+    // Assess
+    expect(cut).toBe(`The a${'𝐀'.repeat(49)} ran.`);
+  });
+});
+
+describe('blocks over 4,000 characters', () => {
+  const blocks = (text: string) => cleanBlocks([{ kind: 'paragraph', text }]).blocks.map((b) => b.text);
+
+  it('split a Chinese paragraph after a full stop of its own, not inside a sentence', () => {
+    // Prepare
+    const sentence = `${'中文新闻报道'.repeat(8)}。`;
+
+    // Act
+    const pieces = blocks(sentence.repeat(100));
+
+    // Assess
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(sentence.repeat(100));
+    for (const piece of pieces) expect(piece.endsWith('。')).toBe(true);
+  });
+
+  it('never split a surrogate pair between two blocks', () => {
+    // Act
+    const pieces = blocks(`a${'𠀀'.repeat(2500)}`);
+
+    // Assess
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.filter((piece) => /\p{Surrogate}/u.test(piece))).toEqual([]);
+    expect(pieces.join('')).toBe(`a${'𠀀'.repeat(2500)}`);
+  });
+});

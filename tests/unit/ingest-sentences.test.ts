@@ -147,6 +147,23 @@ describe('splitSentences', () => {
     expect(mixed).toEqual(['The quake hit Tokyo on Monday.', '東京で地震があった！', '被害は？']);
     expect(chinese).toEqual(['北京今天下雨。', '气温下降了五度。']);
   });
+
+  it('keeps a Japanese quotation that ends on its own stop with the と or って that reports it', () => {
+    // Act
+    const reported = splitSentences(
+      '首相は「経済対策を急ぐ。」と記者団に述べました。政府は来週、閣議決定する方針です。',
+    );
+    const colloquial = splitSentences('彼は『もう行く！』って言った。');
+    const next = splitSentences('首相は「経済対策を急ぐ。」政府は来週、閣議決定する方針です。');
+
+    // Assess
+    expect(reported).toEqual([
+      '首相は「経済対策を急ぐ。」と記者団に述べました。',
+      '政府は来週、閣議決定する方針です。',
+    ]);
+    expect(colloquial).toEqual(['彼は『もう行く！』って言った。']);
+    expect(next).toEqual(['首相は「経済対策を急ぐ。」', '政府は来週、閣議決定する方針です。']);
+  });
 });
 
 describe('sentenceBoundaries', () => {

@@ -1,7 +1,7 @@
 // Code written in place of a regular expression that cost a short run more to compile than to use must find what
 // that expression finds: each is checked against it on every character that can matter, and on many random texts.
 import { describe, expect, it } from 'vitest';
-import { hasOverlongWord } from '../../src/core/ingest/clean.ts';
+import { hasOverlongWord, withOverlongWordsCut } from '../../src/core/ingest/clean.ts';
 import { capitalisedWords, WordCases } from '../../src/core/summarise.ts';
 import { ArticleTerms } from '../../src/core/text/article-terms.ts';
 import { needsAntecedent, tokenClues, unreadableReason } from '../../src/core/text/sentences.ts';
@@ -197,5 +197,30 @@ describe('ingest scans', () => {
     const differing = [...texts, ...runs].filter((text) => hasOverlongWord(text) !== /[^ ]{101}/.test(text));
     expect(differing).toEqual([]);
     expect(texts.filter(hasOverlongWord).length).toBeGreaterThan(1000);
+  });
+
+  it('withOverlongWordsCut cuts as /(^|s)(S{100})S+/g does a text without Han, Kana or a surrogate pair', () => {
+    // Prepare: words of letters beyond U+3000 (full-width, Hangul) that are not Han or Kana, so the cut is read
+    // character by character, between spaces of two kinds.
+    let seed = 7;
+    const next = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * below);
+    };
+    const letters = ['x', 'Ａ', '한', 'é', '\uffff'];
+    const word = () =>
+      Array.from({ length: next(3) === 0 ? 95 + next(10) : 1 + next(130) }, () => letters[next(5)]).join('');
+    const texts = Array.from({ length: 5000 }, () =>
+      Array.from({ length: 1 + next(5) }, word).join(next(3) === 0 ? '\u3000' : ' '),
+    );
+
+    // Act
+    const differing = texts.filter(
+      (text) => withOverlongWordsCut(text) !== text.replace(/(^|\s)(\S{100})\S+/g, '$1$2'),
+    );
+
+    // Assess
+    expect(differing).toEqual([]);
+    expect(texts.filter((text) => withOverlongWordsCut(text) !== text).length).toBeGreaterThan(500);
   });
 });

@@ -189,6 +189,14 @@ describe('readability beyond English', () => {
       true,
     );
     expect(readsAsEnglish('Traian Băsescu, Romanian president, in Bucharest.')).toBe(true);
+    // A short sentence whose only letters beyond ASCII are in a capitalised Latin name reads as its ASCII spelling does.
+    expect(readsAsEnglish('Pérez scored twice.')).toBe(true);
+    expect(readsAsEnglish('Pe\u0301rez scored twice.')).toBe(true);
+    expect(readsAsEnglish('Zoë Kravitz, Hollywood actress, Paris premiere.')).toBe(true);
+    expect(readsAsEnglish('Élisabeth Borne quitte le gouvernement après une réforme.')).toBe(false);
+    expect(readsAsEnglish('Москва ответила.')).toBe(false);
+    // A variation selector (after an emoji) is no letter of another language.
+    expect(readsAsEnglish('Storm warning ⚠\ufe0f issued.')).toBe(true);
     expect(readsAsEnglish('Le président de la République a annoncé mardi une réforme des retraites.')).toBe(
       false,
     );
@@ -209,6 +217,8 @@ describe('readability beyond English', () => {
     // English with a name beyond ASCII keeps the English tests.
     ['Traian Băsescu, Romanian president, in Bucharest.', 'caption'],
     ['traian Băsescu said on Monday that the government would resign.', 'fragment'],
+    ['Zoë Kravitz, Hollywood actress, Paris premiere.', 'caption'],
+    ['José Mourinho, Chelsea manager, at Stamford Bridge.', 'caption'],
   ])('%s: %s', (sentence, reason) => {
     expect(unreadableReason(sentence)).toBe(reason);
   });

@@ -1,5 +1,6 @@
 // Removes the boilerplate wire copy carries around the story. Each rule names the noise it removes.
-import { isAsciiLetter } from '../text/chars.ts';
+import { isAsciiLetter, isSpace } from '../text/chars.ts';
+import { CJK, classAt } from '../text/fold.ts';
 import { type Block, collapseWhitespace } from './blocks.ts';
 import { isTimestampLine, takeLeadingDateStamp } from './dates.ts';
 
@@ -194,7 +195,7 @@ export function boundedBlocks(blocks: readonly Block[]): BoundedBlocks {
     let text = ordinary ? block.text.trim() : normaliseWhitespace(block.text);
     // Cutting a word can bring two others together, so a cut block is looked at closely.
     if (hasOverlongWord(text)) {
-      text = text.replace(OVERLONG_WORD, '$1$2');
+      text = withOverlongWordsCut(text);
       ordinary = false;
     }
     if (text.length <= MAX_BLOCK_CHARS) {
@@ -219,6 +220,49 @@ const NOT_ORDINARY =
 const OVERLONG_WORD = /(^|\s)(\S{100})\S+/g;
 
 /**
+ * `text` with each run of more than MAX_WORD_CHARS characters other than a space cut to its first MAX_WORD_CHARS
+ * (OVERLONG_WORD). Chinese and Japanese are written without spaces, so a paragraph of them is one such run: a
+ * Han or Kana character ends a word of its own (its run is kept whole, up to MAX_BLOCK_CHARS a block), and a
+ * run of other characters between two is cut as a word is. A cut never falls inside a surrogate pair.
+ */
+export function withOverlongWordsCut(text: string): string {
+  if (!MAY_HAVE_CJK_OR_PAIRS.test(text)) return text.replace(OVERLONG_WORD, '$1$2');
+  const pieces: string[] = [];
+  let copyFrom = 0;
+  /** Code units of the word read so far (since a space or a Han or Kana character). */
+  let run = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    const width = isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1)) ? 2 : 1;
+    if (endsWord(text, i, code)) run = 0;
+    else if (run + width <= MAX_WORD_CHARS) run += width;
+    else {
+      // The rest of the word goes, up to the next space or Han or Kana character.
+      pieces.push(text.slice(copyFrom, i));
+      while (i < text.length && !endsWord(text, i, text.charCodeAt(i))) i++;
+      copyFrom = i;
+      run = 0;
+      continue;
+    }
+    i += width;
+  }
+  if (copyFrom === 0) return text;
+  pieces.push(text.slice(copyFrom));
+  return pieces.join('');
+}
+
+/** Whether `text[i]` (code `code`) is a space, or a Han or Kana character: none is in a word that may be cut. */
+function endsWord(text: string, i: number, code: number): boolean {
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : isSpace(code) || classAt(text, i) === CJK;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+/** Han, Kana and every character from U+3000 on (surrogates too): text without any is cut by OVERLONG_WORD. */
+const MAY_HAVE_CJK_OR_PAIRS = /[\u3000-\uffff]/;
+
+/**
  * Whether a whitespace-normalised text has a run of more than MAX_WORD_CHARS characters other than a space:
  * OVERLONG_WORD (which looks 100 characters ahead at each word) then runs only on the rare text that has one.
  * Found by looking back from MAX_WORD_CHARS characters past a word's start for the last space: none means that
@@ -234,7 +278,10 @@ export function hasOverlongWord(text: string): boolean {
   return false;
 }
 
-/** Pieces of at most `limit` characters, cut after the last sentence end or else the last space that fits. */
+/**
+ * Pieces of at most `limit` characters, cut after the last sentence end (a Chinese or Japanese full stop too)
+ * or else the last space that fits, or else between two characters (never inside a surrogate pair).
+ */
 function splitLongText(text: string, limit: number): string[] {
   const pieces: string[] = [];
   let start = 0;
@@ -244,9 +291,20 @@ function splitLongText(text: string, limit: number): string[] {
       window.lastIndexOf('. '),
       window.lastIndexOf('! '),
       window.lastIndexOf('? '),
+      // Written without a space after: the stop itself may be the window's last character that fits.
+      window.lastIndexOf('。', limit - 1),
+      window.lastIndexOf('！', limit - 1),
+      window.lastIndexOf('？', limit - 1),
     );
     const space = window.lastIndexOf(' ');
-    const cut = sentenceEnd > limit / 2 ? sentenceEnd + 1 : space > 0 ? space : limit;
+    const cut =
+      sentenceEnd > limit / 2
+        ? sentenceEnd + 1
+        : space > 0
+          ? space
+          : isHighSurrogate(window.charCodeAt(limit - 1))
+            ? limit - 1
+            : limit;
     pieces.push(window.slice(0, cut).trim());
     start += cut;
   }

@@ -157,10 +157,16 @@ const isLetterCode = (code: number) => isUpper(code) || isLower(code);
  * sentence merged from many segments is not read again from its start at each of them.
  */
 function lastWordOf(paragraph: string, { start, end }: { start: number; end: number }): string {
+  // At most its last MAX_LAST_WORD characters: a sentence of Han or Kana has no space, and one merged from many
+  // segments ("中。1中。1…") would otherwise be read back to its start at each (quadratic in the paragraph).
+  const from = Math.max(start, end - MAX_LAST_WORD);
   let wordStart = end;
-  while (wordStart > start && !isSpace(paragraph.charCodeAt(wordStart - 1))) wordStart--;
+  while (wordStart > from && !isSpace(paragraph.charCodeAt(wordStart - 1))) wordStart--;
   return paragraph.slice(wordStart, end);
 }
+
+/** Ingest cuts every other run of non-space characters to 100 (MAX_WORD_CHARS in clean.ts): only Han and Kana runs are longer. */
+const MAX_LAST_WORD = 100;
 
 /** Whether a character is what `\s` matches, by its code (the pattern is run only beyond ASCII). */
 
@@ -209,11 +215,24 @@ function isOneSentence(paragraph: string): boolean {
 
 const ENDS_QUOTATION = /[.!?]["”’']+$/;
 
+/** Whether a text ends on a Chinese or Japanese stop and a closing corner bracket: "…急ぐ。」", "…行く！』". */
+function endsQuotationAfterStop(text: string): boolean {
+  return (
+    CORNER_CLOSING.includes(text.charAt(text.length - 1)) && CJK_STOPS.includes(text.charAt(text.length - 2))
+  );
+}
+
+const CORNER_CLOSING = '」』';
+const CJK_STOPS = '。！？';
+
 /**
  * Whether the boundary between the sentence so far, of which `before` is at least the last word, and the segment
  * `next` is not a sentence end after all.
  */
 function continuesSentence(before: string, next: string): boolean {
+  // 「経済対策を急ぐ。」と述べた: a Japanese quotation closed after its own stop, then the particle that reports
+  // it (と, って), is one sentence.
+  if (endsQuotationAfterStop(before) && /^\s*(?:と|って)/.test(next)) return true;
   const firstWord = /^\s*["'“‘([]*(\S+)/.exec(next)?.[1] ?? '';
   // '"... remember?" he said': a lower-case word never opens a sentence. Nor, in news style, a numeral:
   // "$27. 5MM" and "05. 51AM" are one broken figure.

@@ -7,10 +7,13 @@
 //   Greek letters with diacritics fold to their base letters (NFD, combining marks U+0300-U+036F dropped:
 //   "café" -> "cafe", "Erdoğan" -> "erdogan", "İ" -> "i"), and the few letters NFD does not decompose to
 //   their ASCII spelling ("ß" -> "ss", "æ" -> "ae", "ø" -> "o", "ł" -> "l", "đ" -> "d", "þ" -> "th",
-//   "œ" -> "oe"); Cyrillic "ё" is "е", Greek final "ς" is "σ", full-width ASCII ("Ａ１") is ASCII.
+//   "œ" -> "oe"); Cyrillic "ё" is "е", Greek final "ς" is "σ", full-width ASCII ("Ａ１") is ASCII, and a
+//   decimal digit of any script is its ASCII digit ("٢٠٢٤" -> "2024", "२" -> "2").
 // - Han, Hiragana and Katakana (written without spaces between words) are runs of their own, read as
 //   overlapping character bigrams ("北京大学" -> "北京", "京大", "大学"; a run of one character is itself), as
-//   Lucene's CJK analyzer reads them.
+//   Lucene's CJK analyzer reads them. A mark after such a character is part of it: a kana voicing mark
+//   composes with it ("か" + U+3099 is "が"), any other (a variation selector) is dropped; a variation
+//   selector elsewhere is in no token either.
 // ASCII characters are never looked up here: callers test them by their code first.
 
 /** `tokenClass` of a character that is in no token. */
@@ -28,6 +31,7 @@ const WORD_CHAR = /[\p{L}\p{M}\p{Nd}]/u;
 /** With WORD_CHAR: Han, Hiragana, Katakana and the Katakana prolonged sound mark (half-width too). */
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc\uff70]/u;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
 
 /** Letters NFD leaves whole, by their lowercase: their ASCII spelling (or, for "ς", the form of "Σ"). */
 const SPELLED: Record<string, string> = {
@@ -85,12 +89,26 @@ export function foldOf(code: number): string {
 
 function foldChar(code: number): string {
   if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0).toLowerCase();
+  if (DECIMAL_DIGIT.test(String.fromCodePoint(code))) return String(digitValue(code));
+  // Variation selectors choose a glyph ("⚠️", "葛󠄀"): no part of a word.
+  if ((code >= 0xfe00 && code <= 0xfe0f) || (code >= 0xe0100 && code <= 0xe01ef)) return '';
   const lower = String.fromCodePoint(code).toLowerCase();
   const spelled = SPELLED[lower];
   if (spelled !== undefined) return spelled;
   if (!isFoldedRange(code)) return lower;
   const base = lower.normalize('NFD').replace(COMBINING_MARKS, '');
   return SPELLED[base] ?? base;
+}
+
+/**
+ * The value of a decimal digit of any script: Unicode puts each script's digits 0 to 9 in a row of ten, and rows
+ * side by side (the mathematical digits) each start at a 0, so it is its distance from where its run of digits
+ * starts, modulo 10.
+ */
+function digitValue(code: number): number {
+  let start = code;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return (code - start) % 10;
 }
 
 /** Latin (with İ, K and Å signs), Greek, combining diacritics and Cyrillic "ё": where diacritics are dropped. */
@@ -142,7 +160,22 @@ export function isTokenCharAt(text: string, at: number): boolean {
  */
 export function cutsToken(text: string, at: number): boolean {
   if (!isTokenCharAt(text, at - 1) || !isTokenCharAt(text, at)) return false;
+  // A mark after a Han or Kana character (after the marks that follow it) is part of it (readRun).
+  if (followsCjkAsMark(text, at)) return true;
   return isCjkAt(text, at - 1) === isCjkAt(text, at);
+}
+
+/** Whether `text[at]` is a combining mark that the nearest character before it other than a mark is a Han or Kana one. */
+function followsCjkAsMark(text: string, at: number): boolean {
+  let i = at;
+  for (;;) {
+    const code = text.codePointAt(i) as number;
+    if (!(code >= 0x300 && isMarkAt(text, i, code, text.length))) return i < at && isCjkAt(text, i);
+    if (i === 0) return false;
+    const low = text.charCodeAt(i - 1);
+    const high = i >= 2 ? text.charCodeAt(i - 2) : 0;
+    i -= low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? 2 : 1;
+  }
 }
 
 function isCjkAt(text: string, at: number): boolean {
@@ -170,11 +203,21 @@ export function readRun(text: string, start: number, to: number, emit: (token: s
       const code = text.codePointAt(i) as number;
       if (code < 128 || classAt(text, i, to) !== CJK) break;
       const width = code > 0xffff ? 2 : 1;
-      const char = text.slice(i, i + width);
+      let char = text.slice(i, i + width);
+      i += width;
+      // The marks after it are part of it: a kana voicing mark composes with it (か + ゙ is が), any other
+      // (a variation selector: 葛󠄀 is 葛) is dropped, so no bigram is broken and no mark is a token.
+      for (let mark = text.codePointAt(i) as number; i < to && isMarkAt(text, i, mark, to); ) {
+        if (mark === 0x3099 || mark === 0x309a) {
+          const composed = `${char}${String.fromCharCode(mark)}`.normalize('NFC');
+          if (composed.length === char.length) char = composed;
+        }
+        i += mark > 0xffff ? 2 : 1;
+        mark = text.codePointAt(i) as number;
+      }
       if (count > 0) emit(previous + char);
       previous = char;
       count++;
-      i += width;
     }
     if (count === 1) emit(previous);
     return i;
@@ -196,6 +239,13 @@ export function readRun(text: string, start: number, to: number, emit: (token: s
   if (token !== '') emit(token);
   return i;
 }
+
+/** Whether `code`, the code point at `text[at]`, is a combining mark (read whole up to `to`). */
+function isMarkAt(text: string, at: number, code: number, to: number): boolean {
+  return code >= 0x300 && classAt(text, at, to) === WORD && MARK.test(String.fromCodePoint(code));
+}
+
+const MARK = /^\p{M}$/u;
 
 /** Calls `emit` with each token of `text[from .. to - 1]`, in order. */
 export function forEachToken(text: string, from: number, to: number, emit: (token: string) => void): void {

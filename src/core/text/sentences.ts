@@ -1,5 +1,5 @@
 import { isAsciiLetter, isSpace } from './chars.ts';
-import { cjkCharacters, hasTokenCharBeyondAscii } from './fold.ts';
+import { cjkCharacters, classAt, hasTokenCharBeyondAscii, NOT_TOKEN } from './fold.ts';
 import { STOPWORDS } from './stopwords.ts';
 import { words as tokensOf, wordCount } from './tokens.ts';
 
@@ -64,16 +64,53 @@ export function unreadableReason(sentence: string, words?: number, givenClues?: 
 
 /**
  * Whether a sentence reads as English, for the tests that read English words and case: one without a
- * letter, mark or digit beyond ASCII does; one with does when at least ENGLISH_STOPWORD_SHARE of its tokens
- * are English stopwords ("Traian Băsescu said on Monday ..." does; a French, Russian or Chinese one does not).
+ * letter, mark or digit beyond ASCII does, and so does one whose only such characters are in capitalised
+ * words of Latin letters (names: "Pérez scored twice." reads as "Perez scored twice." does); another one
+ * does when at least ENGLISH_STOPWORD_SHARE of its tokens are English stopwords ("Traian Băsescu said on
+ * Monday ..." does; a French, Russian or Chinese one does not).
  */
 export function readsAsEnglish(text: string): boolean {
-  if (!hasTokenCharBeyondAscii(text)) return true;
+  if (!hasTokenCharBeyondAscii(text) || beyondAsciiOnlyInLatinNames(text)) return true;
   const tokens = tokensOf(text);
   let stopwords = 0;
   for (const token of tokens) if (STOPWORDS.has(token)) stopwords++;
   return stopwords >= ENGLISH_STOPWORD_SHARE * tokens.length;
 }
+
+/**
+ * Whether every word (a run of non-spaces) with a letter, mark or digit beyond ASCII is a capitalised word of
+ * Latin letters and marks ("Pérez", "Erdoğan,", "(Zoë"): a name, as an English sentence has. A word whose
+ * first letter is lowercase ("président"), or with a letter or digit of another script, is not.
+ */
+function beyondAsciiOnlyInLatinNames(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    let beyond = false;
+    /** Whether the word's first letter is a capital; undefined before its first letter. */
+    let capitalised: boolean | undefined;
+    for (; i < text.length && !isSpace(text.charCodeAt(i)); i++) {
+      const code = text.charCodeAt(i);
+      if (code < 128) {
+        if (capitalised === undefined && isAsciiLetter(code)) capitalised = code <= 0x5a;
+        continue;
+      }
+      // A pair is tested by its high half, which is no Latin letter or mark (nor is any letter of its planes).
+      // A variation selector (an emoji's) is in no token.
+      if (classAt(text, i) === NOT_TOKEN || (code >= 0xfe00 && code <= 0xfe0f)) continue;
+      const char = text.charAt(i);
+      if (!LATIN_OR_MARK.test(char)) return false;
+      beyond = true;
+      if (capitalised === undefined && LETTER.test(char)) capitalised = UPPERCASE.test(char);
+    }
+    if (beyond && capitalised !== true) return false;
+    i++;
+  }
+  return true;
+}
+
+const LATIN_OR_MARK = /[\p{Script=Latin}\p{M}]/u;
+const LETTER = /\p{L}/u;
+const UPPERCASE = /\p{Lu}/u;
 
 /** English sentences have 40-50% stopwords, a caption with a name ("Traian Băsescu, Romanian president, in Bucharest.") 17%, French or German ones under 10%. */
 const ENGLISH_STOPWORD_SHARE = 0.15;
