@@ -1,12 +1,29 @@
 // The classes of hostile file the benchmark measures (bench/adversarial.ts) and the hostile-input tests build.
+import type { SourceFile } from '../src/core/article.ts';
 
 export interface AdversarialClass {
   name: string;
-  /** File name: its extension picks the format. */
+  /** File name: its extension picks the format (a flood's files are numbered after it). */
   file: string;
-  /** The file's text, about `bytes` long. */
-  make(bytes: number): string;
+  /** About `bytes` of input: one file's text, or a flood of files' texts. */
+  make(bytes: number): string | string[];
 }
+
+/** A class's input of about `bytes` as source files: its one file, or its flood numbered `name-00001.ext`. */
+export function adversarialFiles(adversarial: AdversarialClass, bytes: number): SourceFile[] {
+  const made = adversarial.make(bytes);
+  if (typeof made === 'string') return [{ id: adversarial.file, bytes: Buffer.from(made) }];
+  const dot = adversarial.file.lastIndexOf('.');
+  const [stem, extension] = [adversarial.file.slice(0, dot), adversarial.file.slice(dot)];
+  return made.map((text, i) => ({
+    id: `${stem}-${String(i).padStart(5, '0')}${extension}`,
+    bytes: Buffer.from(text),
+  }));
+}
+
+/** A wire story an outlet's feed floods the bucket with, each copy numbered: all near-copies of one. */
+const WIRE_COPY =
+  'Council approves budget\n\nThe city council approved the new budget on Tuesday after a long debate about school funding and road repairs. Officials said the plan would raise spending by four percent next year. Opponents argued that taxes would rise for families already struggling with costs.';
 
 const repeat = (unit: string, bytes: number) =>
   unit.repeat(Math.max(1, Math.floor(bytes / Buffer.byteLength(unit))));
@@ -99,6 +116,15 @@ export const ADVERSARIAL_CLASSES: AdversarialClass[] = [
     name: 'Thai without spaces',
     file: 'thai.txt',
     make: (n) => `หัวข้อข่าว\n\n${repeat('ภาษาไทยไม่มีช่องว่าง', n)}.\n`,
+  },
+  {
+    name: 'a flood of near-copies of one story, each numbered (dedup of one large bucket)',
+    file: 'copy.txt',
+    make: (n) =>
+      Array.from(
+        { length: Math.max(2, Math.floor(n / (WIRE_COPY.length + 20))) },
+        (_, i) => `${WIRE_COPY} Filed as copy ${i}.\n`,
+      ),
   },
   {
     name: 'nested <div>s',

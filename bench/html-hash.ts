@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceFile } from '../src/core/article.ts';
 import { parseArticle } from '../src/core/ingest/parse.ts';
-import { ADVERSARIAL_CLASSES } from './adversarial-classes.ts';
+import { ADVERSARIAL_CLASSES, adversarialFiles } from './adversarial-classes.ts';
 import { generateHtmlPages, loadEventStories } from './corpus.ts';
 
 const [count = '500', evalDir = '../shared/eval', ...folders] = process.argv.slice(2);
@@ -20,7 +20,9 @@ const files = [
   ...generateHtmlPages(loadEventStories(evalDir), Number(count)),
   ...htmlFiles(new URL('../tests/fixtures/articles', import.meta.url).pathname),
   ...ADVERSARIAL_CLASSES.filter((c) => c.file.endsWith('.html')).flatMap((c) =>
-    [100, 1000, 10_000].map((bytes) => ({ id: `${bytes}-${c.file}`, bytes: Buffer.from(c.make(bytes)) })),
+    [100, 1000, 10_000].flatMap((bytes) =>
+      adversarialFiles(c, bytes).map((file) => ({ ...file, id: `${bytes}-${file.id}` })),
+    ),
   ),
   ...folders.flatMap(htmlFiles),
 ];

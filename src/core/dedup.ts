@@ -109,12 +109,40 @@ export function collapseDuplicates(
       if (keys[earlier * m + x] === keys[earlier * m + y]) return true;
     return false;
   };
-  forEachBucket(keys, m, (x, y, band) => {
-    const a = compared[x] as number;
-    const b = compared[y] as number;
-    // Already one group (joined through another pair): nothing to confirm.
-    if (find(a) === find(b) || metBefore(x, y, band)) return;
-    if (jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) union(a, b);
+  const rootOf = (x: number) => find(compared[x] as number);
+  forEachBucket(keys, m, (members, band) => {
+    // The bucket's members so far, in lists of one group each (a list's members are one group; two lists may
+    // have become one group since, through another bucket). Each member is checked against one list per other
+    // group until it nears a member of it, so a bucket of n copies of one story costs about n checks, not n² / 2:
+    // a flood of near-copies stays linear. Every pair of two groups is still checked until they are one, so the
+    // groups are those of checking every pair.
+    const lists: number[][] = [];
+    for (const y of members) {
+      for (const list of lists) {
+        if (rootOf(list[0] as number) === rootOf(y)) continue;
+        for (const x of list)
+          if (!metBefore(x, y, band) && jaccardAtLeast(setOf(x), setOf(y), NEAR_DUPLICATE_JACCARD)) {
+            union(compared[x] as number, compared[y] as number);
+            break;
+          }
+      }
+      // y's list: every list now of its group, joined (the longer one kept), with y.
+      let own: number[] | undefined;
+      for (let i = lists.length - 1; i >= 0; i--) {
+        const list = lists[i] as number[];
+        if (rootOf(list[0] as number) !== rootOf(y)) continue;
+        lists.splice(i, 1);
+        if (!own) own = list;
+        else {
+          const [long, short] = own.length >= list.length ? [own, list] : [list, own];
+          for (const x of short) long.push(x);
+          own = long;
+        }
+      }
+      if (own) own.push(y);
+      else own = [y];
+      lists.push(own);
+    }
   });
 
   const groups = new Map<number, Article[]>();
@@ -163,14 +191,15 @@ function bandKey(band: number, signature: Uint32Array): number {
 }
 
 /**
- * Calls `pair(x, y, band)` (x < y) for every two of the `m` keys of each band that are equal, band by
- * band (band b's keys are `keys[b * m]` to `keys[(b + 1) * m - 1]`): in one pass a band, each key is
- * chained to the one before it with its value, found in an open-addressing table of values.
+ * Calls `bucket(members, band)` for every set of two or more of the `m` keys of a band that are equal, with their
+ * indices in increasing order, band by band (band b's keys are `keys[b * m]` to `keys[(b + 1) * m - 1]`): in one
+ * pass a band, each key is chained to the one before it with its value, found in an open-addressing table of
+ * values.
  */
-function forEachBucket(
+export function forEachBucket(
   keys: Uint32Array,
   m: number,
-  pair: (x: number, y: number, band: number) => void,
+  bucket: (members: number[], band: number) => void,
 ): void {
   let size = 2;
   while (size < 2 * m) size *= 2;
@@ -192,7 +221,13 @@ function forEachBucket(
       previous[y] = last[slot & mask] as number;
       last[slot & mask] = y;
     }
-    for (let y = 0; y < m; y++)
-      for (let x = previous[y] as number; x !== -1; x = previous[x] as number) pair(x, y, band);
+    // Each value has one slot, holding its last key: its chain, read back, is the bucket.
+    for (let slot = 0; slot < size; slot++) {
+      const end = last[slot] as number;
+      if (end === -1 || previous[end] === -1) continue;
+      const members: number[] = [];
+      for (let x = end; x !== -1; x = previous[x] as number) members.push(x);
+      bucket(members.reverse(), band);
+    }
   }
 }

@@ -94,7 +94,7 @@ describe.runIf(evalCorporaPresent)('npm run bench', () => {
     expect(written.projection.cpuMs).toBeGreaterThan(written.runs[1].figures.at(-1).cpuMs);
     expect(written.personalisation).toMatchObject({ recipients: 20 });
     // Every hostile class at both sizes, each timed (none stopped at its deadline).
-    expect(written.adversarial.figures).toHaveLength(2 * 22);
+    expect(written.adversarial.figures).toHaveLength(2 * 23);
     for (const figure of written.adversarial.figures) expect(figure.msPerMB).toBeGreaterThan(0);
     expect(written.personalisation.mimeMiB).toBeGreaterThan(0);
     expect(written.studio).toEqual([expect.objectContaining({ size: 10 })]);

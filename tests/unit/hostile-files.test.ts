@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ADVERSARIAL_CLASSES } from '../../bench/adversarial-classes.ts';
+import { ADVERSARIAL_CLASSES, adversarialFiles } from '../../bench/adversarial-classes.ts';
 import type { SourceFile } from '../../src/core/article.ts';
 import { buildDigest } from '../../src/core/digest-from-files.ts';
 import { parseArticle } from '../../src/core/ingest/parse.ts';
@@ -121,10 +121,7 @@ describe('hostile and mutated files', () => {
 
   it('skips each hostile class of the benchmark with a reason or reads it, at 20 KB', async () => {
     // Prepare
-    const files = ADVERSARIAL_CLASSES.map((c) => ({
-      id: c.file,
-      bytes: new TextEncoder().encode(c.make(20_000)),
-    }));
+    const files = ADVERSARIAL_CLASSES.flatMap((c) => adversarialFiles(c, 20_000));
 
     // Act
     const digest = await buildDigest(files, { now: () => new Date(0) });
