@@ -196,7 +196,7 @@ function bandKey(band: number, signature: Uint32Array): number {
  * pass a band, each key is chained to the one before it with its value, found in an open-addressing table of
  * values.
  */
-export function forEachBucket(
+function forEachBucket(
   keys: Uint32Array,
   m: number,
   bucket: (members: number[], band: number) => void,
