@@ -139,6 +139,82 @@ describe('shorten', () => {
   });
 });
 
+describe('shorten before a preposition', () => {
+  it.each([
+    [
+      'Voters in Turkmenistan cast ballots Sunday in a parliamentary election hailed by the government as an exercise in democracy but dismissed by critics as a sham.',
+      'Voters in Turkmenistan cast ballots Sunday',
+    ],
+    [
+      'The regional council approved the plan on Monday in a vote widely expected to pass after months of debate over the cost of the new bridge.',
+      'The regional council approved the plan on Monday',
+    ],
+  ])('does not end on a participle cut off from its "by" or "to": %s', (sentence, expected) => {
+    // Act
+    const short = shorten(sentence);
+
+    // Assess: the cut falls at the preposition before, not after "hailed" or "expected".
+    expect(short).toBe(expected);
+  });
+
+  it('does not end on a participle describing the noun before it when the line has its verb', () => {
+    // Prepare: a clause boundary ("after") right after "held".
+    const sentence =
+      'The people of Turkmenistan have voted in the first parliamentary election held after the adoption of a new constitution earlier this year.';
+
+    // Act & Assess
+    expect(shorten(sentence)).toBe('The people of Turkmenistan have voted');
+  });
+
+  it('keeps a participle that is the predicate: after an auxiliary, or with no other verb', () => {
+    expect(
+      shorten(
+        'A former employee of the accounting firm was arrested after a high-speed chase on the interstate north of Detroit.',
+      ),
+    ).toBe('A former employee of the accounting firm was arrested');
+    expect(
+      shorten(
+        'Suspected gunman in the Vancouver office Christmas party shooting arrested after a standoff with police that lasted hours.',
+      ),
+    ).toBe('Suspected gunman in the Vancouver office Christmas party shooting arrested');
+  });
+
+  it('cuts before "by" after a passive with its auxiliary', () => {
+    expect(
+      shorten(
+        'A five-boat pirate attack on merchant vessels transiting the Gulf of Aden was foiled by the Indian Navy on Thursday.',
+      ),
+    ).toBe('A five-boat pirate attack on merchant vessels transiting the Gulf of Aden was foiled');
+  });
+
+  it('still cuts before "by" after a word that is no participle', () => {
+    // Prepare
+    const sentence =
+      'Firefighters battled a huge blaze at the old dairy warehouse downtown by the river bank all through Tuesday.';
+
+    // Act & Assess
+    expect(shorten(sentence)).toBe('Firefighters battled a huge blaze at the old dairy warehouse downtown');
+  });
+
+  it('does not cut a verb off from its "that" clause, and gives no line when no other cut is left', () => {
+    expect(
+      shorten(
+        'Turkmenistan voted Sunday in a parliamentary election meant to show that the energy-rich central Asian nation was shedding its autocratic past.',
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('a time told from the day of writing', () => {
+  it('is cut off when it fronts a lead ("Yesterday, …")', () => {
+    expect(
+      shorten(
+        'Yesterday, the police explained that officers shot and killed a 16-year-old in Brooklyn because he allegedly pointed a gun at the cops.',
+      ),
+    ).toBe('the police explained that officers shot and killed a 16-year-old in Brooklyn');
+  });
+});
+
 describe('isNameList', () => {
   it.each(['SeaMicro, Intel', 'Egypt, Europe', 'Zealand, Australian', 'Bush and Obama'])(
     '%s is a list',
