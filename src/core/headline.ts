@@ -89,7 +89,7 @@ function usable(text: string): boolean {
   const count = wordCount(text);
   if (count < HEADLINE_MIN_WORDS || count > HEADLINE_MAX_WORDS) return false;
   if (text.endsWith('?') || text.includes('...') || text.includes('…')) return false;
-  if (CONTEXT_OPENER.test(text)) return false;
+  if (CONTEXT_OPENER.test(text) || BACK_REFERENCE.test(text)) return false;
   if (isNameList(text)) return false;
   return balanced(text);
 }
@@ -97,6 +97,14 @@ function usable(text: string): boolean {
 /** Openers that need an earlier sentence, or a reader who already knows the story. */
 const CONTEXT_OPENER =
   /^(?:He|She|It|They|We|I|You|His|Her|Its|Their|This|That|These|Those|But|And|So|Or|Yet|Also|However|Still|Then|There|Here|Well|Oh|Now)\b/;
+
+/**
+ * "The teenager was shot …", "The company said …": a bare "the" + noun as the subject of the first verb
+ * stands for someone the article named before; a headline names who it is about ("The Indian navy
+ * captured …", "The 6.1-magnitude quake struck …" keep theirs).
+ */
+const BACK_REFERENCE =
+  /^The [a-z]+ (?:is|are|was|were|has|have|had|will|would|said|says|told|explained|added)\b/;
 
 /**
  * True for a comma- or "and"-separated list of short capitalised names ("SeaMicro, Intel"), the old
