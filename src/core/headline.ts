@@ -89,7 +89,7 @@ function usable(text: string): boolean {
   const count = wordCount(text);
   if (count < HEADLINE_MIN_WORDS || count > HEADLINE_MAX_WORDS) return false;
   if (text.endsWith('?') || text.includes('...') || text.includes('…')) return false;
-  if (CONTEXT_OPENER.test(text)) return false;
+  if (CONTEXT_OPENER.test(text) || BACK_REFERENCE.test(text)) return false;
   if (isNameList(text)) return false;
   return balanced(text);
 }
@@ -97,6 +97,14 @@ function usable(text: string): boolean {
 /** Openers that need an earlier sentence, or a reader who already knows the story. */
 const CONTEXT_OPENER =
   /^(?:He|She|It|They|We|I|You|His|Her|Its|Their|This|That|These|Those|But|And|So|Or|Yet|Also|However|Still|Then|There|Here|Well|Oh|Now)\b/;
+
+/**
+ * "The teenager was shot …", "The company said …": a bare "the" + noun as the subject of the first verb
+ * stands for someone the article named before; a headline names who it is about ("The Indian navy
+ * captured …", "The 6.1-magnitude quake struck …" keep theirs).
+ */
+const BACK_REFERENCE =
+  /^The [a-z]+ (?:is|are|was|were|has|have|had|will|would|said|says|told|explained|added)\b/;
 
 /**
  * True for a comma- or "and"-separated list of short capitalised names ("SeaMicro, Intel"), the old
@@ -308,7 +316,7 @@ const CLAUSE_START = new Set(
 const PHRASE_START = new Set('in on at for from with by near during over into to'.split(' '));
 /** Opening words of a fronted phrase ("On Thursday, …", "With a month left, …"): cut it off instead. */
 const FRONTED = new Set(
-  'on in at after before with without as while when during since following despite amid just earlier later last this early late for by'.split(
+  'on in at after before with without as while when during since following despite amid just earlier later last this early late for by today yesterday tonight'.split(
     ' ',
   ),
 );
@@ -321,7 +329,7 @@ const FRONTED = new Set(
  */
 export function shorten(sentence: string): string | undefined {
   let tokens = sentence.trim().split(SPACES);
-  if (FRONTED.has((tokens[0] ?? '').toLowerCase())) {
+  if (FRONTED.has(stripPunctuation(tokens[0] ?? '').toLowerCase())) {
     const firstComma = tokens.findIndex((t) => t.endsWith(','));
     if (firstComma >= 0 && firstComma < tokens.length - HEADLINE_MIN_WORDS)
       tokens = tokens.slice(firstComma + 1);
@@ -329,7 +337,7 @@ export function shorten(sentence: string): string | undefined {
   if (tokens.length <= HEADLINE_MAX_WORDS) return tokens.join(' ');
   for (const boundary of [clauseEnd, phraseEnd]) {
     for (let end = HEADLINE_MAX_WORDS; end >= HEADLINE_MIN_WORDS; end--) {
-      if (boundary(tokens, end)) {
+      if (boundary(tokens, end) && !endsOnReducedRelative(tokens, end)) {
         const text = trimWhere(tokens.slice(0, end).join(' '), CUT_PUNCTUATION, 'end');
         if (balanced(text)) return text;
       }
@@ -348,6 +356,8 @@ function clauseEnd(tokens: readonly string[], end: number): boolean {
   if (last.endsWith(',') && startsWith(last, 'upper') && startsWith(next, 'upper')) return false;
   // "… IBF, IBO and WBO titles": a list of names goes on after "and".
   if ((next === 'and' || next === 'or') && startsWith(last, 'upper')) return false;
+  // "meant to show | that …", "officials said | that …": "that" opens the verb's object, not a new clause.
+  if (!punctuated && next.toLowerCase() === 'that' && takesThatClause(stripPunctuation(last))) return false;
   return punctuated || DASHES.test(next) || CLAUSE_START.has(next.toLowerCase());
 }
 
@@ -359,12 +369,66 @@ const endsWithPause = (token: string) => {
 const DASHES = /^[—–-]+$/;
 const CUT_PUNCTUATION = /[,;:—–-]/;
 
-/** A cut before a preposition, after a content word, that does not split a name ("Bank of America"). */
+/**
+ * A cut before a preposition, after a content word, that does not split a name ("Bank of America"), nor
+ * part a participle from the "to" it needs ("meant | to show", "is expected | to direct") or, when it
+ * describes the noun before it, from its "by" ("an election hailed | by the government"): the line
+ * would end on a verb missing its object or its agent.
+ */
 function phraseEnd(tokens: readonly string[], end: number): boolean {
   const last = stripPunctuation(tokens[end - 1] ?? '');
   const next = tokens[end] ?? '';
-  return PHRASE_START.has(next) && !isStopword(last.toLowerCase()) && last !== '';
+  if (!PHRASE_START.has(next) || last === '' || isStopword(last.toLowerCase())) return false;
+  if (!isParticiple(last)) return true;
+  // "was foiled | by the navy" is a whole passive; "an election hailed | by" and "expected | to" are not.
+  return next !== 'to' && !(next === 'by' && !followsAuxiliary(tokens, end - 1));
 }
+
+/** Whether the word before `tokens[at]` is an auxiliary, an adverb, "and" or "or" ("was arrested", "shot and killed"). */
+function followsAuxiliary(tokens: readonly string[], at: number): boolean {
+  const before = stripPunctuation(tokens[at - 1] ?? '').toLowerCase();
+  return AUXILIARIES.has(before) || before.endsWith('ly') || before === 'and' || before === 'or';
+}
+
+/**
+ * A cut after `end` words ends on a participle that describes the noun before it while the line already has
+ * its verb ("… have voted in the first parliamentary election held | after …"): what it was held for is cut.
+ * A participle after an auxiliary or an adverb ("was arrested", "were badly injured"), or in a line with no
+ * other verb ("Gunman arrested"), is the line's own predicate.
+ */
+function endsOnReducedRelative(tokens: readonly string[], end: number): boolean {
+  const last = stripPunctuation(tokens[end - 1] ?? '');
+  if (endsWithPause(tokens[end - 1] ?? '') || !isParticiple(last)) return false;
+  if (followsAuxiliary(tokens, end - 1)) return false;
+  return hasVerb(tokens.slice(0, end - 1).join(' '));
+}
+
+const AUXILIARIES = new Set(
+  'is are was were be been being has have had get gets got not never also just already'.split(' '),
+);
+
+/** "hailed", "taken", "meant": a lowercase word that reads as a past participle. */
+function isParticiple(word: string): boolean {
+  if (!startsWith(word, 'lower')) return false;
+  return (word.length > 4 && word.endsWith('ed')) || IRREGULAR_PARTICIPLES.has(word);
+}
+
+/** "said", "show", "believes": a verb whose object can be a "that" clause (any -ed form is taken for one). */
+function takesThatClause(word: string): boolean {
+  return (word.length > 4 && word.endsWith('ed')) || CLAUSE_VERBS.has(word.toLowerCase());
+}
+
+const CLAUSE_VERBS = new Set(
+  'say says said show shows shown tell tells told think thinks thought know knows knew believe believes hope hopes fear fears claim claims warn warns insist insists mean means meant argue argues suggest suggests find finds found admit admits deny denies indicate indicates'.split(
+    ' ',
+  ),
+);
+
+const IRREGULAR_PARTICIPLES = new Set(
+  'meant set made held built known shown given taken seen sent told paid put hit shot cut led left found brought bought caught thought kept won lost beaten chosen driven broken written sworn due'.split(
+    ' ',
+  ),
+);
 
 // Patterns are module constants: a literal in a function is a new RegExp object at every call.
 const SPACES = /\s+/;

@@ -95,6 +95,8 @@ interface Candidate {
   terms: Set<number>;
   /** The name it opens with when that is a name alone ("Banky was the CEO ..."): the reader must know it. */
   openingName?: string;
+  /** The speaker of its quotation when that is a name alone ("…,” Larson said."): read after the point naming them. */
+  speakerName?: string;
   /** Figures of its statement (attribution aside), as token ids: what a restatement has no new one of. */
   figures: Set<number>;
   /** Names of its statement (words capitalised as names are), as token ids, and their stems: nor of these. */
@@ -756,6 +758,21 @@ function openingName(text: string, cases: () => WordCases): string | undefined {
   const [, name, verb] = match ?? [];
   if (name === undefined || verb === undefined || !(SUBJECT_VERB.has(verb) || VERB_FORM.test(verb)))
     return undefined;
+  return aloneAsName(name, cases);
+}
+
+/** "“My client is in that facility,” Heller argued ...": a quotation's speaker named by one capitalised word that is a name. */
+function speakerName(text: string, cases: () => WordCases): string | undefined {
+  if (!text.includes('"') && !text.includes('”')) return undefined;
+  const name = QUOTE_THEN_SPEAKER.exec(text)?.[1];
+  return name === undefined ? undefined : aloneAsName(name, cases);
+}
+
+const QUOTE_THEN_SPEAKER =
+  /[”"] ?(\p{Lu}\p{Ll}+) (?:said|says|added|adds|argued|explained|noted|wrote|told)\b/u;
+
+/** The word, when the articles never write it in lowercase and it is no function word nor an opening-only plural. */
+function aloneAsName(name: string, cases: () => WordCases): string | undefined {
   const lower = name.toLowerCase();
   if (cases().hasLowercase(lower) || isStopword(lower)) return undefined;
   // "Tugs towed ...": a plural that only ever opens a sentence is not a name ("Cheeks" inside one is).
@@ -844,6 +861,7 @@ interface CandidateContext {
  */
 class LazyCandidate implements Candidate {
   private opening: { name: string | undefined } | undefined;
+  private speaker: { name: string | undefined } | undefined;
   private ownTerms: Set<number> | undefined;
   private ownTokens: Set<number> | undefined;
   private said: { text: string; figures: Set<number>; terms: Set<number> } | undefined;
@@ -865,6 +883,10 @@ class LazyCandidate implements Candidate {
   get openingName(): string | undefined {
     this.opening ??= { name: openingName(this.text, this.context.cases) };
     return this.opening.name;
+  }
+  get speakerName(): string | undefined {
+    this.speaker ??= { name: speakerName(this.text, this.context.cases) };
+    return this.speaker.name;
   }
   get terms(): Set<number> {
     this.ownTerms ??= contentTermSet(this.context.terms, this.textTokens);
@@ -1242,15 +1264,18 @@ function compareCandidates(a: Candidate, b: Candidate): number {
 
 /**
  * The lead first, then the other facts in the order a reader follows the story; a point opening on a
- * name alone comes after the first point that names it in full.
+ * name alone, or quoting a speaker named by one word ("…,” Heller argued"), comes after the first point
+ * that names them in full.
  */
 function arrange(chosen: readonly Candidate[]): Candidate[] {
   const [lead, ...facts] = chosen;
   if (!lead) return [];
   const result = [lead];
   const waiting: Candidate[] = [];
-  const introduced = (c: Candidate) =>
-    c.openingName === undefined || result.some((r) => r.text.includes(c.openingName as string));
+  const introduced = (c: Candidate) => {
+    const name = c.openingName ?? c.speakerName;
+    return name === undefined || result.some((r) => r.text.includes(name));
+  };
   for (const fact of facts.sort(compareCandidates)) {
     if (!introduced(fact)) {
       waiting.push(fact);

@@ -108,6 +108,27 @@ describe('headlineFor', () => {
     expect(headlineFor(chips)).toMatch(/\bbuy\b/);
   });
 
+  it('does not open on a bare "the" + noun that stands for someone named before', () => {
+    // Prepare: the best-supported lead calls the boy "the teenager"; another lead names him.
+    const articles = [
+      article('g1.txt', '', [
+        'The teenager was shot and killed by police in Athens eight days ago, triggering violent protests.',
+        'Riots spread across Greece after the shooting of the teenager by police in Athens.',
+      ]),
+      article('g2.txt', '', [
+        'Fresh riots broke out in Greece over the killing of 15-year-old Alexandros Grigoropoulos by police in Athens.',
+        'The teenager was shot and killed by police in Athens, triggering violent protests across Greece.',
+      ]),
+    ];
+
+    // Act
+    const title = headlineFor(articles);
+
+    // Assess
+    expect(title).not.toMatch(/^The teenager\b/);
+    expectHeadline(title, articles);
+  });
+
   it('is never a name list, even when every article is one', () => {
     const lists = [
       article('l1.txt', 'Osama, Laden', [
@@ -136,6 +157,82 @@ describe('shorten', () => {
     expect(sentence).toContain(short);
     expect(short).not.toMatch(/\b(?:IBF|IBO)$|,$|\b(?:the|a|of|and)$/);
     expect(short).not.toMatch(/^With\b/);
+  });
+});
+
+describe('shorten before a preposition', () => {
+  it.each([
+    [
+      'Voters in Turkmenistan cast ballots Sunday in a parliamentary election hailed by the government as an exercise in democracy but dismissed by critics as a sham.',
+      'Voters in Turkmenistan cast ballots Sunday',
+    ],
+    [
+      'The regional council approved the plan on Monday in a vote widely expected to pass after months of debate over the cost of the new bridge.',
+      'The regional council approved the plan on Monday',
+    ],
+  ])('does not end on a participle cut off from its "by" or "to": %s', (sentence, expected) => {
+    // Act
+    const short = shorten(sentence);
+
+    // Assess: the cut falls at the preposition before, not after "hailed" or "expected".
+    expect(short).toBe(expected);
+  });
+
+  it('does not end on a participle describing the noun before it when the line has its verb', () => {
+    // Prepare: a clause boundary ("after") right after "held".
+    const sentence =
+      'The people of Turkmenistan have voted in the first parliamentary election held after the adoption of a new constitution earlier this year.';
+
+    // Act & Assess
+    expect(shorten(sentence)).toBe('The people of Turkmenistan have voted');
+  });
+
+  it('keeps a participle that is the predicate: after an auxiliary, or with no other verb', () => {
+    expect(
+      shorten(
+        'A former employee of the accounting firm was arrested after a high-speed chase on the interstate north of Detroit.',
+      ),
+    ).toBe('A former employee of the accounting firm was arrested');
+    expect(
+      shorten(
+        'Suspected gunman in the Vancouver office Christmas party shooting arrested after a standoff with police that lasted hours.',
+      ),
+    ).toBe('Suspected gunman in the Vancouver office Christmas party shooting arrested');
+  });
+
+  it('cuts before "by" after a passive with its auxiliary', () => {
+    expect(
+      shorten(
+        'A five-boat pirate attack on merchant vessels transiting the Gulf of Aden was foiled by the Indian Navy on Thursday.',
+      ),
+    ).toBe('A five-boat pirate attack on merchant vessels transiting the Gulf of Aden was foiled');
+  });
+
+  it('still cuts before "by" after a word that is no participle', () => {
+    // Prepare
+    const sentence =
+      'Firefighters battled a huge blaze at the old dairy warehouse downtown by the river bank all through Tuesday.';
+
+    // Act & Assess
+    expect(shorten(sentence)).toBe('Firefighters battled a huge blaze at the old dairy warehouse downtown');
+  });
+
+  it('does not cut a verb off from its "that" clause, and gives no line when no other cut is left', () => {
+    expect(
+      shorten(
+        'Turkmenistan voted Sunday in a parliamentary election meant to show that the energy-rich central Asian nation was shedding its autocratic past.',
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('a time told from the day of writing', () => {
+  it('is cut off when it fronts a lead ("Yesterday, …")', () => {
+    expect(
+      shorten(
+        'Yesterday, the police explained that officers shot and killed a 16-year-old in Brooklyn because he allegedly pointed a gun at the cops.',
+      ),
+    ).toBe('the police explained that officers shot and killed a 16-year-old in Brooklyn');
   });
 });
 

@@ -146,6 +146,33 @@ describe('summarise', () => {
     expect(unnamed.length).toBeGreaterThan(1);
   });
 
+  it('reads a quotation whose speaker is named by one word after the point that names them in full', () => {
+    // Prepare: the outlet quotes "Heller" one sentence before it says who Heller is.
+    const quote =
+      '"My client is at the rehab facility in Newport Beach right now," Heller argued after a prosecutor objected.';
+    const intro = 'Attorney Mark Heller said the actress would stay at the facility for 90 days.';
+    const articles = [
+      article('l1.txt', 'Lohan checks into rehab', [
+        'Lindsay Lohan checked into a rehab facility in Newport Beach on Thursday, her lawyer told the court.',
+        quote,
+        intro,
+      ]),
+      article('l2.txt', 'Lohan in rehab, lawyer says', [
+        'Lindsay Lohan has checked into a rehab facility in Newport Beach, her lawyer told the court on Thursday.',
+        'Attorney Mark Heller told Judge James Dabney that Lohan had checked into a rehab facility in Newport Beach.',
+        'The judge had ordered Lindsay Lohan to spend 90 days in a locked rehab facility.',
+      ]),
+    ];
+
+    // Act
+    const texts = summarise(articles, { words: 120 }).map((p) => p.text);
+
+    // Assess
+    expect(texts).toContain(quote);
+    expect(texts).toContain(intro);
+    expect(texts.indexOf(quote)).toBeGreaterThan(texts.indexOf(intro));
+  });
+
   it('opens with a lead, stands alone and never repeats a point in other words, on varied stories', () => {
     // Prepare: stories told by several outlets, each rewording the others, with dependent sentences.
     const dependent = [

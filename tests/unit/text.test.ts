@@ -151,6 +151,11 @@ describe('readable sentences', () => {
     ['Terror attacks from Afghan soil', 'fragment'],
     ['Says Pakistan hosted Haqqani and millions of Afghan refugees for decades.', 'fragment'],
     ['RELATED: Asif says Pakistan reserves right to pursue terrorists into Afghanistan.', 'prompt'],
+    [
+      'Anyone with any information about the fire is asked to contact Surrey Police on 0845 125 2222 or Crimestoppers anonymously.',
+      'prompt',
+    ],
+    ['Anyone who has information about the crash should call the county sheriff at 555-0100.', 'prompt'],
     ['Obama Administration Restores Endangered Species Act Protections!', 'headline'],
     ['Larry Kroon of the Wasilla Bible Church told CNN.', 'fragment'],
     ['House of Representatives and the U.S.', 'fragment'],
@@ -173,6 +178,9 @@ describe('readable sentences', () => {
 
   it('accepts ordinary sentences, including ones that report speech', () => {
     expect(unreadableReason('The ministry said the talks had failed.')).toBeUndefined();
+    expect(
+      unreadableReason('Police said they had no information about the gunman’s motive on Saturday.'),
+    ).toBeUndefined();
     expect(unreadableReason('“We will rebuild,” the mayor said on Monday.')).toBeUndefined();
   });
 

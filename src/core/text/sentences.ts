@@ -144,13 +144,13 @@ export function tokenClues(token: string): number {
  * has a token ending with its first word.
  */
 const KEYWORD_PART =
-  /photo|pictur|agencies|contributed|related|click|subscri|rights|copyright|^by$|(?:seen|read|sign|follow|share)$/;
+  /photo|pictur|agencies|contributed|related|click|subscri|rights|copyright|information|^by$|(?:seen|read|sign|follow|share)$/;
 /** The tokens of the words FIRST_PERSON finds ("I'm" is "i" and "m"). */
 const FIRST_PERSON_WORDS = new Set(['i', 'me', 'my', 'we', 'us', 'our']);
 
 /** Any of the caption, byline and prompt keywords. */
 const ANY_HINT =
-  /\/|photo|pictur|seen in|\bby\b|agencies|contributed|related|click|read more|subscri|sign up|follow us|share this|rights|copyright/i;
+  /\/|photo|pictur|seen in|\bby\b|agencies|contributed|related|click|read more|subscri|sign up|follow us|share this|rights|copyright|information/i;
 const QUOTE_MARK = /["“”]/u;
 /** What each alternative of BYLINE needs ("by" alone is in many sentences; the full pattern is slow). */
 const BYLINE_CUE = /^by\s|ing by|contributed to this report|agencies/iu;
@@ -499,7 +499,8 @@ export function withoutDateline(sentence: string): string {
 }
 const CAPTION_HINT = /\/|photo|pictur|seen in/i;
 const BYLINE_HINT = /\bby\b|agencies|contributed/i;
-const PROMPT_HINT = /related|click|read more|subscri|sign up|follow us|share this|rights|copyright/i;
+const PROMPT_HINT =
+  /related|click|read more|subscri|sign up|follow us|share this|rights|copyright|information/i;
 const CAPTION =
   /\bundated (?:photo|picture)\b|\b(?:file )?photo:|\(photo\b|\bphoto(?:graph)? (?:by|credit|courtesy)\b|\bpictured\b|\bseen in this\b/iu;
 /**
@@ -516,8 +517,9 @@ const BYLINE =
 const BY = openings(['by']);
 const BYLINE_NAMES = /^by\s+\p{Lu}[\p{L}.'-]+(?:\s+\p{Lu}[\p{L}.'-]+){0,3}\b/iu;
 
+/** "Related: …", "Click here …", and the appeal that closes a crime report ("Anyone with information is asked to call …"). */
 const PROMPT =
-  /^related:|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
+  /^(?:related:|anyone (?:with|who has) (?:any )?information\b)|\b(?:click here|read more|subscribe (?:to|now)|sign up for|follow us|share this|all rights reserved|copyright ©?)\b/iu;
 /** Ends on an abbreviation ("the U.S.", "Gen."): most likely a sentence cut short by the splitter. */
 const ABBREVIATION_END =
   /(?:(?:^|[^\w.])(?:\p{Lu}\.){2,}|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Jr|Sr|Inc|Co|Corp|No|Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.)["'”’)]?$/u;
