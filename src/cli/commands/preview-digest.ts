@@ -1,8 +1,7 @@
 import type { Digest } from '../../core/digest.ts';
 import { deployedEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
-import { archiveRenderer, digestEditor, editorIdentity } from '../digest-editor.ts';
-import { readEmailSettings } from '../email-settings.ts';
+import { archiveRenderer, digestEditor, editorIdentity, editorRendering } from '../digest-editor.ts';
 import { announceStudio, parsePort } from '../studio-options.ts';
 import { reviewer } from './operations.ts';
 import type { DigestPreviewOptions } from './preview-options.ts';
@@ -25,11 +24,14 @@ export async function previewDeployedDigest(
 ): Promise<void> {
   const editor = await digestEditor(options);
   const opened = await editor.open(options.digest); // an unknown digest is an error before the studio starts
-  const review = await reviewer(options, await archiveRenderer(options));
+  // The email as the digest Lambda rendered it: the settings and templates kept beside its archive.
+  const rendering = await editorRendering(options, opened.record);
+  const review = await reviewer(options, await archiveRenderer(rendering));
   const studio = await startPreviewServer({
     sources: {
       templatesDir: options.templates,
-      settings: await readEmailSettings(options),
+      templateSource: rendering.templates,
+      settings: rendering.settings,
       editing: deployedEditSession({
         digestId: options.digest,
         editor,
