@@ -1,18 +1,24 @@
 import type { Digest } from '../../core/digest.ts';
 import { deployedEditSession } from '../../preview/editing.ts';
 import { startPreviewServer } from '../../preview/server.ts';
-import { archiveRenderer, digestEditor, editorIdentity, editorRendering } from '../digest-editor.ts';
+import {
+  archiveRenderer,
+  digestEditor,
+  type EditorRendering,
+  editorIdentity,
+  editorRendering,
+} from '../digest-editor.ts';
 import { announceStudio, parsePort } from '../studio-options.ts';
 import { reviewer } from './operations.ts';
 import type { DigestPreviewOptions } from './preview-options.ts';
 import { sendTestCopy, sendTestIdentity } from './send.ts';
 
-/** "Send a test to me": the same message as `digest send-test`, of the digest as edited. */
-async function testSender(options: DigestPreviewOptions & { digest: string }) {
+/** "Send a test to me": the same message as `digest send-test`, of the digest as edited, rendered as the studio shows it. */
+async function testSender(options: DigestPreviewOptions & { digest: string }, rendering: EditorRendering) {
   const to = options.testTo;
   if (!to) return undefined;
   const identity = await sendTestIdentity(options);
-  return (digest: Digest) => sendTestCopy(options.digest, digest, { ...options, ...identity, to });
+  return (digest: Digest) => sendTestCopy(options.digest, digest, { ...options, ...identity, to, rendering });
 }
 
 /**
@@ -37,7 +43,7 @@ export async function previewDeployedDigest(
         editor,
         review,
         by: await editorIdentity(options),
-        sendTest: await testSender(options),
+        sendTest: await testSender(options, rendering),
       }),
     },
     port: parsePort(options.port),
