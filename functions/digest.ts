@@ -12,7 +12,7 @@ import { S3NormalisedArticles } from '../src/adapters/s3-normalised-articles.ts'
 import { SqsDigestHandoff } from '../src/adapters/sqs-digest-handoff.ts';
 import { EmailArchiveRenderer } from '../src/core/render/archive.ts';
 import { parseEmailSettings } from '../src/core/render/settings.ts';
-import { loadTemplates } from '../src/core/render/templates.ts';
+import { compileTemplates } from '../src/core/render/templates.ts';
 import { ScheduledDigestRunner } from '../src/core/scheduled-digest.ts';
 import { createDigestHandler } from '../src/handlers/digest.ts';
 import { parseEnvironment } from '../src/handlers/environment.ts';
@@ -28,16 +28,18 @@ async function configure(): Promise<DigestHandler> {
   const log = powertoolsLogger('digest');
   // The bundle ships the precompiled templates beside index.mjs (BundledFunction's `templates` prop);
   // TEMPLATES_DIR points elsewhere, as for the send worker, so tests can import this file from the sources.
-  const templates = await loadTemplates(
-    precompiledTemplateFolder(env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url))),
-  );
+  const templateFiles = await precompiledTemplateFolder(
+    env.TEMPLATES_DIR ?? fileURLToPath(new URL('./templates/', import.meta.url)),
+  ).readAll();
+  const settings = parseEmailSettings(JSON.parse(env.EMAIL_SETTINGS));
   const digest = new ScheduledDigestRunner(
     {
       index: new DynamoDbArticleIndex(db, env.ARTICLE_INDEX_TABLE),
       articles: new S3NormalisedArticles(s3, env.ARTICLES_BUCKET),
       records: new DynamoDbDigestRecords(db, env.DIGESTS_TABLE),
       archive: new S3DigestArchive(s3, env.ARTICLES_BUCKET),
-      renderer: new EmailArchiveRenderer(templates, parseEmailSettings(JSON.parse(env.EMAIL_SETTINGS))),
+      // Keeps the settings and templates beside each archive (rendering.json): an editor's approve renders with them.
+      renderer: new EmailArchiveRenderer(compileTemplates(templateFiles), settings, templateFiles),
       handoff: new SqsDigestHandoff(new SQSClient({}), env.APPROVED_QUEUE_URL),
       log,
     },

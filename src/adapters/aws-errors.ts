@@ -1,9 +1,26 @@
-/** True when an SDK v3 call failed because the resource (object, version) does not exist. */
+import { StorageError } from '../core/errors.ts';
+
+/**
+ * True when an SDK v3 call failed because the resource (object, version) does not exist. A missing bucket is a
+ * 404 too, but not a missing object (isMissingBucket): GetObject names it `NoSuchBucket`; HeadObject, whose
+ * answer has no body, cannot tell the two apart (`NotFound` either way), so its callers ask HeadBucket.
+ */
 export function isNotFound(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const name = (error as { name?: string }).name;
+  if (isMissingBucket(error)) return false;
   // 405: HeadObject of a delete marker's version id.
   return status === 404 || status === 405 || name === 'NotFound' || name === 'NoSuchKey';
+}
+
+/** True when an S3 call failed because its bucket does not exist (a request with a body to say so). */
+export function isMissingBucket(error: unknown): boolean {
+  return (error as { name?: string }).name === 'NoSuchBucket';
+}
+
+/** The error for a bucket that does not exist, naming it (a misconfigured name, or a bucket deleted). */
+export function missingBucket(bucket: string, cause: unknown): StorageError {
+  return new StorageError(`S3 bucket ${bucket} does not exist`, { cause });
 }
 
 /** True when a DynamoDB conditional write was refused because its condition did not hold. */

@@ -2,7 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import type { Article } from '../core/article.ts';
 import { StorageError } from '../core/errors.ts';
 import type { NormalisedArticles } from '../core/ports/normalised-articles.ts';
-import { isNotFound } from './aws-errors.ts';
+import { isMissingBucket, isNotFound, missingBucket } from './aws-errors.ts';
 
 /** Normalised articles as JSON objects in S3 (an article may reach 1 MB; a DynamoDB item stops at 400 KB). */
 export class S3NormalisedArticles implements NormalisedArticles {
@@ -26,6 +26,7 @@ export class S3NormalisedArticles implements NormalisedArticles {
     const object = await this.s3
       .send(new GetObjectCommand({ Bucket: this.bucket, Key: path }))
       .catch((error: unknown) => {
+        if (isMissingBucket(error)) throw missingBucket(this.bucket, error);
         if (isNotFound(error)) return undefined;
         throw error;
       });

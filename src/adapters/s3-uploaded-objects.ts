@@ -1,7 +1,7 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageError } from '../core/errors.ts';
 import type { UploadedObjectHead, UploadedObjects } from '../core/ports/uploaded-objects.ts';
-import { isNotFound } from './aws-errors.ts';
+import { isMissingBucket, isNotFound, missingBucket } from './aws-errors.ts';
 
 /** Uploaded objects in one S3 bucket. */
 export class S3UploadedObjects implements UploadedObjects {
@@ -24,8 +24,15 @@ export class S3UploadedObjects implements UploadedObjects {
         lastModified: head.LastModified ?? new Date(0),
       };
     } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
+      if (isMissingBucket(error)) throw missingBucket(this.bucket, error);
+      if (!isNotFound(error)) throw error;
+      // HeadObject's 404 has no body: a missing bucket answers it too. Asked only of an object not found.
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket })).catch((bucketError: unknown) => {
+        throw isMissingBucket(bucketError) || isNotFound(bucketError)
+          ? missingBucket(this.bucket, bucketError)
+          : bucketError;
+      });
+      return undefined;
     }
   }
 

@@ -1,6 +1,7 @@
 import { templateFolder } from '../adapters/template-folder.ts';
 import type { Digest } from '../core/digest.ts';
 import { TemplateError, UsageError } from '../core/errors.ts';
+import type { TemplateSource } from '../core/ports/template-source.ts';
 import { renderSampleEmail, type SampleEmail } from '../core/render/sample.ts';
 import type { EmailSettings } from '../core/render/settings.ts';
 import { compileTemplates } from '../core/render/templates.ts';
@@ -20,6 +21,8 @@ export interface StudioSources {
    */
   collectArticles?: () => Promise<CollectedArticles>;
   templatesDir?: string;
+  /** Where the templates come from instead (a deployed digest's, kept beside its archive). @default templatesDir */
+  templateSource?: TemplateSource;
   settings: EmailSettings;
   title?: string;
   /** Edit mode: where the editor's changes are kept and how they are applied before rendering. */
@@ -102,7 +105,9 @@ export async function buildStudio(
     edited = await sources.editing?.load(digest);
     digest = edited?.digest ?? digest;
     if (!digest) throw new UsageError('no digest: give the studio a folder or a deployed digest');
-    const templates = compileTemplates(await templateFolder(sources.templatesDir).readAll());
+    const templates = compileTemplates(
+      await (sources.templateSource ?? templateFolder(sources.templatesDir)).readAll(),
+    );
     const email = await renderSampleEmail(digest, templates, sources.settings);
     const clientIssues = memo.clientSupport.check(email.html);
     return {

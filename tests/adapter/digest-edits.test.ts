@@ -1,18 +1,34 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { emailSettingsOf, parseStackConfig } from '../../infra/config.ts';
+import { DynamoDbDigestRecords } from '../../src/adapters/dynamodb-digest-records.ts';
+import { writeTemplateFiles } from '../../src/adapters/precompiled-template-folder.ts';
+import { S3DigestArchive } from '../../src/adapters/s3-digest-archive.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import { applyEdits } from '../../src/core/edits.ts';
 import { EditConflictError } from '../../src/core/errors.ts';
+import { RENDERING_FILE, templateSources } from '../../src/core/render/archive.ts';
 import { renderDigestEmail } from '../../src/core/render/email.ts';
+import { precompileHandlebars } from '../../src/core/render/precompile.ts';
 import { renderSampleEmail } from '../../src/core/render/sample.ts';
-import { parseEmailSettings } from '../../src/core/render/settings.ts';
-import { loadTemplates } from '../../src/core/render/templates.ts';
+import { PLACEHOLDER_POSTAL_ADDRESS, parseEmailSettings } from '../../src/core/render/settings.ts';
+import { compileTemplates, loadTemplates } from '../../src/core/render/templates.ts';
 import { motoClientConfig } from '../support/aws.ts';
-import { approvedMessages } from '../support/digest-resources.ts';
-import { pendingDigest } from '../support/review-digest.ts';
+import {
+  approvedMessages,
+  createDigestResources,
+  digestLambdaEnvironment,
+} from '../support/digest-resources.ts';
+import { createIngestResources, ingestHandler, upload } from '../support/ingest-resources.ts';
+import { pendingDigest, reviewArticles } from '../support/review-digest.ts';
+import { receiveAsLambdaEvent } from '../support/sqs-lambda.ts';
 
 const run = promisify(execFile);
 /** Each test starts the real command a few times; a busy CI machine takes seconds per start. */
@@ -25,7 +41,12 @@ function digestCli(
   args: string[],
   names: { digestsTable: string; bucket: string; approvedQueueUrl?: string },
 ) {
-  const env = {
+  return run(process.execPath, ['bin/digest.js', ...args], { env: cliEnvironment(names) });
+}
+
+/** The environment an editor's `digest` command runs in, pointed at moto. */
+function cliEnvironment(names: { digestsTable: string; bucket: string; approvedQueueUrl?: string }) {
+  return {
     PATH: process.env.PATH,
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
@@ -35,7 +56,42 @@ function digestCli(
     ARTICLES_BUCKET: names.bucket,
     ...(names.approvedQueueUrl && { APPROVED_QUEUE_URL: names.approvedQueueUrl }),
   };
-  return run(process.execPath, ['bin/digest.js', ...args], { env });
+}
+
+/** One page of `digest preview --digest ID` (the studio on a deployed digest), read once it has started. */
+async function studioPage(
+  digestId: string,
+  names: { digestsTable: string; bucket: string; approvedQueueUrl?: string },
+  path: string,
+): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    // `digest preview` reads no ARTICLES_BUCKET: `--bucket` alone means the stack's.
+    ['bin/digest.js', 'preview', '--digest', digestId, '--bucket', names.bucket, '--no-open', '--port', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnvironment(names) },
+  );
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const read = (chunk: Buffer) => {
+        output += chunk;
+        const found = /preview at (http:\/\/\S+)/.exec(output)?.[1];
+        if (found) resolve(found);
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('exit', (code) => reject(new Error(`exit ${code}: ${output}`)));
+    });
+    const page = new URL(path, url);
+    page.searchParams.set('token', new URL(url).searchParams.get('token') ?? '');
+    return await (await fetch(page)).text();
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGINT');
+      await exited;
+    }
+  }
 }
 
 /** The command's error line (Node may print warnings before it). */
@@ -231,4 +287,135 @@ describe('editing a pending digest, against moto', () => {
     },
     CLI_TIMEOUT,
   );
+
+  it(
+    'approve with no --settings renders the archive with the email settings and templates the digest Lambda used',
+    async () => {
+      // Prepare: the digest Lambda (functions/digest.ts) as deployed, with the stack's email settings
+      // (cdk.json `email`, passed as infra/constructs/scheduled-digest.ts does) and its bundle's templates,
+      // which differ from this package's by one line.
+      const r = await createIngestResources();
+      const d = await createDigestResources(r);
+      for (const file of await reviewArticles()) await upload(r, `incoming/${file.name}`, file.bytes);
+      await ingestHandler(r).handler(await receiveAsLambdaEvent(r.sqs, r.queueUrl));
+      const config = parseStackConfig({ sending: { enabled: false }, email: DEPLOYED_EMAIL });
+      const deployed = parseEmailSettings(emailSettingsOf(config));
+      const sources = templateSources(await templateFolder().readAll());
+      const footer = sources.get('partials/footer.txt.hbs') ?? '';
+      sources.set('partials/footer.txt.hbs', `Deployed footer line.\n${footer}`);
+      const page = sources.get('digest.html.hbs') ?? '';
+      sources.set('digest.html.hbs', page.replace('</body>', '<p>Deployed page line.</p></body>'));
+      const bundled = precompileHandlebars(sources);
+      const templatesDir = await writeTemplateFiles(
+        await mkdtemp(join(tmpdir(), 'digest-templates-')),
+        bundled,
+      );
+      Object.assign(process.env, {
+        ...digestLambdaEnvironment(r, d),
+        SEND_MODE: 'review',
+        TEMPLATES_DIR: templatesDir,
+        EMAIL_SETTINGS: JSON.stringify(deployed),
+      });
+      const { handler } = await import('../../functions/digest.ts');
+      const slot = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
+      const built = await handler({ scheduledTime: slot.toISOString() });
+      const digestId = built.run?.digestId ?? '';
+      const names = { digestsTable: d.digestsTable, bucket: r.bucket, approvedQueueUrl: d.approvedQueueUrl };
+      const records = new DynamoDbDigestRecords(r.db, d.digestsTable);
+      const archived = async (name: string) =>
+        (await new S3DigestArchive(r.s3, r.bucket).get(
+          (await records.get(digestId))?.archivePrefix ?? '',
+          name,
+        )) ?? '';
+      await digestCli(['edit', digestId, 'rename', '1', 'Edited before approval', '--by', 'ana'], names);
+
+      // Act
+      const studioEmail = await studioPage(digestId, names, 'email.html');
+      const approved = await digestCli(['approve', digestId], names);
+
+      // Assess
+      expect(built.run?.outcome).toBe('pending');
+      expect((await records.get(digestId))?.state).toBe('approved');
+      const edited = JSON.parse(await archived('digest.json')) as Digest;
+      expect(edited.themes[0]?.label).toBe('Edited before approval');
+      const html = await archived('digest.html');
+      expect(html).toContain('Morning Brief Ltd<br>12 Quay Street<br>Galway H91 X2E0<br>Ireland');
+      expect(html).toContain('Deployed page line.');
+      expect(html).not.toContain('1 Example Street');
+      expect(html).not.toContain(PLACEHOLDER_POSTAL_ADDRESS[0]);
+      const text = await archived('digest.txt');
+      expect(text).toContain('Deployed footer line.');
+      expect(text).toContain(DEPLOYED_EMAIL.reason);
+      expect(text).not.toContain('1 Example Street');
+      // Byte for byte what the digest Lambda's templates and settings render for the edited digest.
+      const lambdaTemplates = compileTemplates(bundled);
+      expect(html).toBe((await renderDigestEmail(edited, lambdaTemplates, deployed, { webPage: true })).html);
+      expect(text).toBe((await renderSampleEmail(edited, lambdaTemplates, deployed)).text);
+      expect(approved.stderr).not.toContain('note:');
+      // The studio on the digest shows the email as the Lambda renders it too.
+      expect(studioEmail).toContain('Morning Brief Ltd<br>12 Quay Street');
+      expect(studioEmail).toContain('Deployed page line.');
+      expect(studioEmail).not.toContain('1 Example Street');
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'approve: --settings overrides the kept settings and says so; without them or --settings it refuses',
+    async () => {
+      // Prepare: two edited digests; one archived before the digest Lambda kept its settings (none beside it).
+      const first = await pendingDigest();
+      const second = await pendingDigest();
+      const settingsFile = join(await mkdtemp(join(tmpdir(), 'digest-settings-')), 'email.json');
+      await writeFile(
+        settingsFile,
+        JSON.stringify({ footer: { postalAddress: ['Other Ltd', '9 Other Road'] } }),
+      );
+      const prefixOf = async (p: typeof first) =>
+        (await p.cloud.records.get(p.digestId))?.archivePrefix ?? '';
+      await second.r.s3.send(
+        new DeleteObjectCommand({
+          Bucket: second.r.bucket,
+          Key: `${await prefixOf(second)}${RENDERING_FILE}`,
+        }),
+      );
+      const namesOf = (p: typeof first) => ({
+        digestsTable: p.d.digestsTable,
+        bucket: p.r.bucket,
+        approvedQueueUrl: p.d.approvedQueueUrl,
+      });
+      for (const p of [first, second])
+        await digestCli(['edit', p.digestId, 'note', 'Edited.', '--by', 'ana'], namesOf(p));
+
+      // Act
+      const overridden = await digestCli(
+        ['approve', first.digestId, '--settings', settingsFile],
+        namesOf(first),
+      );
+      const refused = await digestCli(['approve', second.digestId], namesOf(second)).catch((e) => e);
+
+      // Assess
+      expect(overridden.stderr).toContain(
+        `note: rendering digest ${first.digestId} with --settings ${settingsFile} instead of the email settings it was built with`,
+      );
+      expect(await first.archived('digest.html')).toContain('Other Ltd<br>9 Other Road');
+      const kept = JSON.parse(await first.archived(RENDERING_FILE));
+      expect(kept.settings.footer.postalAddress).toEqual(['Other Ltd', '9 Other Road']);
+      expect(refused.code).toBe(1);
+      expect(firstError(refused.stderr)).toBe(
+        `digest: digest ${second.digestId} has no ${RENDERING_FILE} beside its archive (s3://${second.r.bucket}/${await prefixOf(second)}; a digest Lambda deployed before it kept the email settings it renders with built it): pass --settings FILE with the deployed email settings (and --templates DIR if the deployed templates are not this package’s)`,
+      );
+      expect((await second.cloud.records.get(second.digestId))?.state).toBe('pending');
+      expect(await approvedMessages(second.r, second.d)).toEqual([]);
+    },
+    CLI_TIMEOUT,
+  );
 });
+
+/** The stack's `email` settings of docs/deploy.md. */
+const DEPLOYED_EMAIL = {
+  organisation: 'Morning Brief Ltd',
+  postalAddress: ['12 Quay Street', 'Galway H91 X2E0', 'Ireland'],
+  newsletterName: 'Morning Brief',
+  reason: 'You receive this digest because you subscribed on morningbrief.example.',
+};

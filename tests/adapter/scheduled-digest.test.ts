@@ -108,7 +108,9 @@ describe('scheduled digest against moto, end to end with ingest', () => {
     const [year, month, day] = slot.toISOString().slice(0, 10).split('-');
     const prefix = `digests/${year}/${month}/${day}/${window.digestId}/`;
     expect(await archivedKeys(r)).toEqual(
-      ['digest.eml', 'digest.html', 'digest.json', 'digest.txt'].map((name) => `${prefix}${name}`),
+      ['digest.eml', 'digest.html', 'digest.json', 'digest.txt', 'rendering.json'].map(
+        (name) => `${prefix}${name}`,
+      ),
     );
     expect(citedIds(await archivedDigest(r, `${prefix}digest.json`)).sort()).toEqual(ids.sort());
     expect(await records.get(window.digestId)).toMatchObject({

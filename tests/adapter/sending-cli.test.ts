@@ -1,5 +1,7 @@
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { printSendReport, registerSend } from '../../src/cli/commands/send.ts';
+import { templateFolder } from '../../src/adapters/template-folder.ts';
+import { printSendReport, registerSend, sendTestCopy } from '../../src/cli/commands/send.ts';
+import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
 import { createSubscriber, transition } from '../../src/core/subscribers/subscriber.ts';
@@ -169,5 +171,36 @@ describe('digest status and digest send-test against moto', () => {
     // assess
     const mails = await mailsTo(to);
     expect(mails.map((m) => m.subject)).toEqual(['Edited before the approve']);
+  });
+
+  it('sends the studio’s test copy with the rendering the studio shows, not local --settings', async () => {
+    // prepare: the deployed digest's own settings and templates (the studio's EditorRendering).
+    const to = `studio-${Date.now()}@news.example.org`;
+    const rendering = {
+      settings: parseEmailSettings({ footer: { postalAddress: ['Morning Brief Ltd', '12 Quay Street'] } }),
+      templates: templateFolder(),
+    };
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
+
+    // act: a --settings file that does not exist is not read.
+    await sendTestCopy(sending.digestId, busyDigest(2), {
+      to,
+      from: SENDER,
+      fromName: 'Morning Brief',
+      keySecret: subscribers.secretArn,
+      linkBase: LINK_BASE,
+      listId: 'morning.news.example.org',
+      endpoint: inject('motoEndpoint'),
+      region: 'us-east-1',
+      settings: 'no-such-settings.json',
+      rendering,
+    });
+
+    // assess
+    const mails = await mailsTo(to);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain('Morning Brief Ltd');
+    expect(mails[0]?.text).not.toContain('1 Example Street');
   });
 });

@@ -53,10 +53,12 @@ export async function createDigestResources(r: IngestResources): Promise<DigestR
   return { digestsTable, approvedQueueUrl: QueueUrl };
 }
 
-/** The renderer functions/digest.ts wires, on the default email settings. */
+const templateFiles = await templateFolder().readAll();
+/** The renderer functions/digest.ts wires, on the default email settings, keeping them beside each archive. */
 export const archiveRenderer = new EmailArchiveRenderer(
   await loadTemplates(templateFolder()),
   parseEmailSettings({}),
+  templateFiles,
 );
 
 /**

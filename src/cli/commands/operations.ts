@@ -20,7 +20,13 @@ import {
   stackResources,
   withAwsOptions,
 } from '../aws-options.ts';
-import { archiveRenderer, digestRecords, type EditorOptions, withEditorOptions } from '../digest-editor.ts';
+import {
+  archiveRenderer,
+  digestRecords,
+  type EditorOptions,
+  editorRendering,
+  withEditorOptions,
+} from '../digest-editor.ts';
 import { count } from '../output.ts';
 import { printSendReport } from './send.ts';
 
@@ -99,7 +105,10 @@ export function registerOperations(program: Command): void {
       // conditional on this version). The hand-over renders an edited digest's archive from the decided record.
       const read = await (await records(options)).get(digestId);
       const edited = read?.editVersion !== undefined;
-      const review = await reviewer(options, edited ? await archiveRenderer(options) : undefined);
+      // Rendered with the settings and templates kept beside its archive (editorRendering), read before the decision.
+      const renderer =
+        edited && read ? await archiveRenderer(await editorRendering(options, read)) : undefined;
+      const review = await reviewer(options, renderer);
       console.log(describe(await review.approve(digestId, read?.editVersion ?? 0)));
     });
   }

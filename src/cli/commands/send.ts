@@ -12,6 +12,8 @@ import { SesRawSender } from '../../adapters/ses-raw-sender.ts';
 import { templateFolder } from '../../adapters/template-folder.ts';
 import type { Digest } from '../../core/digest.ts';
 import { UsageError } from '../../core/errors.ts';
+import type { TemplateSource } from '../../core/ports/template-source.ts';
+import type { EmailSettings } from '../../core/render/settings.ts';
 import { loadTemplates } from '../../core/render/templates.ts';
 import { DigestMessages } from '../../core/sending/message.ts';
 import { sendReport } from '../../core/sending/report.ts';
@@ -119,6 +121,8 @@ export interface SendTestOptions extends AwsOptions {
   configurationSet?: string;
   settings?: string;
   templates?: string;
+  /** What to render with instead of `settings` and `templates` (the studio: the deployed digest's own). */
+  rendering?: { settings: EmailSettings; templates: TemplateSource };
 }
 
 /** Sends one copy of `digest` to an editor as subscribers get it (not recorded in the ledger). */
@@ -129,8 +133,8 @@ export async function sendTestCopy(digestId: string, digest: Digest, opts: SendT
     opts.keySecret,
   );
   const messages = new DigestMessages({
-    templates: await loadTemplates(templateFolder(opts.templates)),
-    settings: await readEmailSettings(opts),
+    templates: await loadTemplates(opts.rendering?.templates ?? templateFolder(opts.templates)),
+    settings: opts.rendering?.settings ?? (await readEmailSettings(opts)),
     signer: new TokenSigner(keys),
     identity: {
       from: { name: opts.fromName, address: opts.from },
