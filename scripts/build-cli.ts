@@ -1,7 +1,7 @@
 // `npm run build` (and `prepare`, so `npm install` runs it): the CLI compiled from src/ to dist/cli/ with esbuild,
 // one module per command so each loads only what it runs. The benchmark builds its children with the same options,
 // so it measures the code as `digest` runs it.
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
@@ -69,9 +69,9 @@ export async function bundleForNode(entryPoints: string[], outdir: string): Prom
 
 /** Every file under `dir`, as paths relative to it. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    statSync(join(dir, file)).isFile(),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url))
