@@ -1,7 +1,8 @@
 // `npm run build` (and `prepare`, so `npm install` runs it): the CLI compiled from src/ to dist/cli/ with esbuild,
 // one module per command so each loads only what it runs. The benchmark builds its children with the same options,
 // so it measures the code as `digest` runs it.
-import { rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 
@@ -36,13 +37,41 @@ export const CLI_BUNDLING: BuildOptions = {
 const PARSE_WORKER_ENTRY = 'src/adapters/parse-worker.ts';
 
 /**
- * Builds `entryPoints` (paths from the project root) and the parse worker into `outdir`, emptied first. Keep
- * `outdir` two folders below the project root, as dist/cli/ is: modules find templates/ and node_modules/
- * relative to themselves.
+ * Builds `entryPoints` (paths from the project root) and the parse worker into `outdir`, which then holds exactly
+ * that build. Keep `outdir` two folders below the project root, as dist/cli/ is: modules find templates/ and
+ * node_modules/ relative to themselves.
+ *
+ * A `digest` started from the old build loads its command's modules later: `outdir` is never emptied. The build
+ * goes to a folder beside it, each file is renamed over its old copy (a rename replaces a file at once), and only
+ * then are files the new build no longer has removed. A test run building while another run's commands are
+ * running (two vitest runs in one checkout) so leaves them their modules: unchanged sources give the same names.
  */
 export async function bundleForNode(entryPoints: string[], outdir: string): Promise<void> {
-  rmSync(`${projectRoot}/${outdir}`, { recursive: true, force: true });
-  await build({ ...CLI_BUNDLING, entryPoints: [...entryPoints, PARSE_WORKER_ENTRY], outdir });
+  const target = join(projectRoot, outdir);
+  const staging = `${target}.build-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    await build({
+      ...CLI_BUNDLING,
+      entryPoints: [...entryPoints, PARSE_WORKER_ENTRY],
+      outdir: relative(projectRoot, staging),
+    });
+    const built = new Set(filesUnder(staging));
+    for (const file of built) {
+      mkdirSync(dirname(join(target, file)), { recursive: true });
+      renameSync(join(staging, file), join(target, file));
+    }
+    for (const file of filesUnder(target)) if (!built.has(file)) rmSync(join(target, file), { force: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    statSync(join(dir, file)).isFile(),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url))

@@ -641,10 +641,16 @@ describe('the scheduled digest, model-based with faults, against moto', () => {
     RUNS * 10_000 + 60_000,
   );
 
-  it('holds the model through written scenarios that reach every case', async () => {
-    seen.clear();
-    for (const scenario of [AUTO, REVIEW, EDIT_NEVER_RENDERED]) await runScenario(scenario);
-    const missed = EXERCISED.filter((what) => !seen.has(what));
-    expect(missed, `cases never reached (reached: ${[...seen].sort().join('; ')})`).toEqual([]);
-  }, 60_000);
+  // Three scenarios took 37 s beside the rest of the aws project on a loaded 2-core machine: the time the random
+  // scenarios are allowed (10 s each and 60 s), not a flat 60 s.
+  it(
+    'holds the model through written scenarios that reach every case',
+    async () => {
+      seen.clear();
+      for (const scenario of [AUTO, REVIEW, EDIT_NEVER_RENDERED]) await runScenario(scenario);
+      const missed = EXERCISED.filter((what) => !seen.has(what));
+      expect(missed, `cases never reached (reached: ${[...seen].sort().join('; ')})`).toEqual([]);
+    },
+    3 * 10_000 + 60_000,
+  );
 });

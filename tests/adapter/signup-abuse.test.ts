@@ -14,6 +14,7 @@ import {
   KEY_SECRET,
   LINK_BASE,
   mailsTo,
+  rawMessages,
   sesEvent,
   subscriberStack,
   subscriptionService,
@@ -42,10 +43,7 @@ const HOUR = 3_600_000;
 /** How many mails moto accepted for any of `addresses` (one read of moto's data, not one per address). */
 async function mailCount(endpoint: string, addresses: readonly string[]): Promise<number> {
   const wanted = new Set(addresses);
-  const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as {
-    ses?: { RawMessage?: { destinations: string[] }[] };
-  };
-  return (data.ses?.RawMessage ?? []).filter((m) => m.destinations.some((d) => wanted.has(d))).length;
+  return (await rawMessages(endpoint)).filter((m) => m.destinations.some((d) => wanted.has(d))).length;
 }
 
 async function endpointFor(stack: Stack, limits: Partial<SignupLimits>) {

@@ -23,6 +23,7 @@ import {
   functionUrlEvent,
   KEY_SECRET,
   LINK_BASE,
+  rawMessages,
   SENDER,
   sesEvent,
   subscriberStack,
@@ -541,7 +542,7 @@ const DOCUMENTED_HEADERS = {
 };
 
 let runs = 0;
-/** A moto server of this file's own, emptied before each sequence: moto's data dump then stays small. */
+/** A moto server of this file's own, emptied before each sequence. */
 let moto: MotoServer;
 
 /** What a step answered (HTTP or CLI) and what the model says it should have. */
@@ -607,7 +608,7 @@ class SequenceRun {
     vi.setSystemTime(this.model.now);
     this.model.mails = [];
     this.checkOutcome(await this.act(current, index), where);
-    // moto's data dump is slow: read it after the steps that may mail, and after the last step.
+    // Read moto's mails after the steps that may mail, and after the last step.
     if (['signup', 'resubscribe', 'add'].includes(current.kind) || last) await this.checkMails(where);
     else expect(this.model.mails, where).toEqual([]);
     await this.checkTable(where);
@@ -926,10 +927,7 @@ function tampered(token: string): string {
 
 /** The confirmation mails of this run that moto accepted after the first `seen`, oldest first, with their token. */
 async function runMails(endpoint: string, tag: string, seen: number) {
-  const data = (await (await fetch(`${endpoint}/moto-api/data.json`)).json()) as {
-    ses?: { RawMessage?: { destinations: string[]; raw_data: string }[] };
-  };
-  const raw = (data.ses?.RawMessage ?? [])
+  const raw = (await rawMessages(endpoint))
     .filter((m) => m.destinations.some((d) => d.includes(tag)))
     .slice(seen);
   return Promise.all(

@@ -241,10 +241,17 @@ describe('stopping the studio', () => {
     await cp('seeds', input, { recursive: true });
     const folderEdits = folderEditSession(input, 'ana');
     let builds = 0;
+    let slowBuildStarted!: () => void;
+    const slowBuild = new Promise<void>((done) => {
+      slowBuildStarted = done;
+    });
     const editing: EditSession = {
       ...folderEdits,
       async load(built) {
-        if (builds++ === 1) await new Promise((done) => setTimeout(done, 5000));
+        if (builds++ === 1) {
+          slowBuildStarted();
+          await new Promise((done) => setTimeout(done, 5000));
+        }
         return folderEdits.load(built);
       },
     };
@@ -262,7 +269,9 @@ describe('stopping the studio', () => {
       await page.goto(studio.url);
       await page.frameLocator('#frame').locator('h1').first().waitFor({ timeout: 10_000 });
       studio.refresh();
-      await new Promise((done) => setTimeout(done, 300));
+      // The second build has started (a fixed wait was not always long enough on a loaded machine: the studio was
+      // then stopped before the build, and the test passed without testing anything).
+      await slowBuild;
 
       // Act: stop it (as Ctrl+C does), the page still open.
       const started = Date.now();

@@ -7,18 +7,34 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+/** Where the test moto server lists the mails it accepted through SendRawEmail (see MOTO_SERVER). */
+export const MAILS_PATH = '/_tests/ses/raw-messages';
+
 /**
  * moto's server handles requests on threads without locking its backends, so two conditional writes to one
  * item could both pass. DynamoDB applies writes to an item one at a time; the server started here models that
  * by taking DynamoDB requests one at a time, while every other service stays threaded (an SQS long poll must not
  * hold up the rest).
+ *
+ * Tests read the mails moto accepted at MAILS_PATH: the SES raw messages only, as moto-api/data.json lists them,
+ * oldest first. data.json serialises every resource of the account (megabytes and seconds per read late in a run)
+ * and answers 500 when another test file changes a resource while it is built.
  */
-const MOTO_SERVER = `import sys, threading
+const MOTO_SERVER = `import json, sys, threading
 from werkzeug.serving import run_simple
+from moto.core.model_instances import model_data
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 app = DomainDispatcherApplication(create_backend_app)
 dynamodb = threading.Lock()
+def mails():
+    model = model_data.get('ses', {}).get('RawMessage')
+    sent = list(model.instances_tracked) if model else []
+    return [{'id': m.id, 'destinations': list(m.destinations), 'raw_data': m.raw_data} for m in sent]
 def serve(environ, start_response):
+    if environ.get('PATH_INFO') == '${MAILS_PATH}':
+        body = json.dumps(mails()).encode()
+        start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(body)))])
+        return [body]
     if environ.get('HTTP_X_AMZ_TARGET', '').startswith('DynamoDB_'):
         with dynamodb:
             return app(environ, start_response)

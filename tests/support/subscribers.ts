@@ -22,6 +22,7 @@ import { type SignupLimits, SubscriptionService } from '../../src/core/subscribe
 import { createSignupWorker } from '../../src/handlers/signup-worker.ts';
 import { motoClientConfig } from './aws.ts';
 import { recordingObservability } from './logs.ts';
+import { MAILS_PATH } from './moto.ts';
 import { receiveAsLambdaEvent } from './sqs-lambda.ts';
 
 /** Where confirmation links point in tests (the recorded Function URL fixtures' host). */
@@ -135,22 +136,12 @@ export interface MotoRawMessage {
   raw_data: string;
 }
 
-/**
- * Every message moto accepted through SendRawEmail in this run, oldest first. moto builds data.json from every
- * resource of the account without a lock: while another test file changes one, it may answer with an error page,
- * so the read is retried a few times.
- */
+/** Every message moto accepted through SendRawEmail in this run, oldest first (tests/support/moto.ts). */
 export async function rawMessages(endpoint = inject('motoEndpoint')): Promise<MotoRawMessage[]> {
-  for (let attempt = 1; ; attempt++) {
-    const response = await fetch(`${endpoint}/moto-api/data.json`);
-    const text = await response.text();
-    if (response.ok) {
-      const data = JSON.parse(text) as { ses?: { RawMessage?: MotoRawMessage[] } };
-      return data.ses?.RawMessage ?? [];
-    }
-    if (attempt === 5) throw new Error(`moto's data.json answered ${response.status}: ${text.slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-  }
+  const response = await fetch(`${endpoint}${MAILS_PATH}`);
+  if (!response.ok)
+    throw new Error(`moto's mails answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return (await response.json()) as MotoRawMessage[];
 }
 
 /** Whether a message went to this address (moto keeps the To header as written, display name included). */
