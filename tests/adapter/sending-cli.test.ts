@@ -1,6 +1,11 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { printSendReport, registerSend, sendTestCopy } from '../../src/cli/commands/send.ts';
+import { RENDERING_FILE, templateSources } from '../../src/core/render/archive.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
@@ -8,7 +13,7 @@ import { createSubscriber, transition } from '../../src/core/subscribers/subscri
 import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { busyDigest } from '../support/digests.ts';
 import { pendingDigest } from '../support/review-digest.ts';
-import { LINK_BASE, sendingStack } from '../support/sending.ts';
+import { EMAIL_SETTINGS, LINK_BASE, sendingStack } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
 
 describe('digest status and digest send-test against moto', () => {
@@ -43,6 +48,26 @@ describe('digest status and digest send-test against moto', () => {
     const { out, error } = await runDigestInProcess([registerSend], [...args, ...connection]);
     if (error) throw error;
     return out.join('\n');
+  }
+
+  /** The deployed sender identity flags every send-test below passes. */
+  const identity = () => [
+    '--from',
+    SENDER,
+    '--from-name',
+    'Morning Brief',
+    '--key-secret',
+    subscribers.secretArn,
+    '--link-base',
+    LINK_BASE,
+    '--list-id',
+    'morning.news.example.org',
+  ];
+
+  /** RENDERING_FILE as the digest Lambda keeps it: `settings` and this package's templates. */
+  async function keptRendering(settings: unknown): Promise<string> {
+    const templates = Object.fromEntries(templateSources(await templateFolder().readAll()));
+    return JSON.stringify({ settings: parseEmailSettings(settings), templates });
   }
 
   it("reports a digest's sending from its ledger rows and the subscribers as they are now", async () => {
@@ -99,8 +124,15 @@ describe('digest status and digest send-test against moto', () => {
   });
 
   it('sends one test copy to an editor, with working links and without touching the ledger', async () => {
-    // prepare
+    // prepare: the digest Lambda keeps the settings it rendered with beside the archived digest.json.
     const editor = `editor-${Date.now()}@news.example.org`;
+    await sending.s3.send(
+      new PutObjectCommand({
+        Bucket: sending.bucket,
+        Key: sending.digestKey.replace(/digest\.json$/, RENDERING_FILE),
+        Body: await keptRendering(EMAIL_SETTINGS),
+      }),
+    );
 
     // act
     const printed = await digest(
@@ -138,6 +170,7 @@ describe('digest status and digest send-test against moto', () => {
     const rows = [];
     for await (const row of sending.ledger.entries(sending.digestId)) rows.push(row);
     expect(rows).toEqual([]);
+    expect(mails[0]?.text).toContain('12 Quay Street');
   });
 
   it('sends a pending digest as edited: the test copy is what its approve would send', async () => {
@@ -202,5 +235,73 @@ describe('digest status and digest send-test against moto', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]?.text).toContain('Morning Brief Ltd');
     expect(mails[0]?.text).not.toContain('1 Example Street');
+  });
+
+  it('renders the test copy with the email settings kept beside the archive, as approve does', async () => {
+    // prepare: a pending digest whose digest Lambda ran with the deployed name and address (rendering.json).
+    const { r, d, digestId, cloud } = await pendingDigest();
+    const prefix = (await cloud.records.get(digestId))?.archivePrefix ?? '';
+    await r.s3.send(
+      new PutObjectCommand({
+        Bucket: r.bucket,
+        Key: `${prefix}${RENDERING_FILE}`,
+        Body: await keptRendering({
+          footer: { postalAddress: ['Harbour Weekly Ltd', '7 Pier Road'] },
+        }),
+      }),
+    );
+    const to = `kept-${Date.now()}@news.example.org`;
+
+    // act: no --settings, no --templates
+    const { out, err, error } = await runDigestInProcess(
+      [registerSend],
+      ['send-test', digestId, '--to', to, '--bucket', r.bucket, '--digests-table', d.digestsTable]
+        .concat(identity())
+        .concat(connection),
+    );
+
+    // assess
+    expect(error).toBeUndefined();
+    expect(out.join('\n')).toContain(`sent a test copy of ${digestId}`);
+    expect(err).toEqual([]);
+    const mails = await mailsTo(to);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain('7 Pier Road');
+    expect(mails[0]?.text).not.toContain('1 Example Street');
+  });
+
+  it('refuses a digest without rendering.json unless --settings is given, which it notes', async () => {
+    // prepare: a pending digest archived before the digest Lambda kept its settings.
+    const { r, d, digestId, cloud } = await pendingDigest();
+    const prefix = (await cloud.records.get(digestId))?.archivePrefix ?? '';
+    await r.s3.send(new DeleteObjectCommand({ Bucket: r.bucket, Key: `${prefix}${RENDERING_FILE}` }));
+    const settingsFile = join(await mkdtemp(join(tmpdir(), 'send-test-settings-')), 'email.json');
+    await writeFile(
+      settingsFile,
+      JSON.stringify({ footer: { postalAddress: ['Other Ltd', '9 Other Road'] } }),
+    );
+    const refusedTo = `refused-${Date.now()}@news.example.org`;
+    const to = `overridden-${Date.now()}@news.example.org`;
+    const args = (address: string) =>
+      ['send-test', digestId, '--to', address, '--bucket', r.bucket, '--digests-table', d.digestsTable]
+        .concat(identity())
+        .concat(connection);
+
+    // act
+    const refused = await runDigestInProcess([registerSend], args(refusedTo));
+    const overridden = await runDigestInProcess([registerSend], [...args(to), '--settings', settingsFile]);
+
+    // assess
+    expect((refused.error as Error).message).toBe(
+      `digest ${digestId} has no ${RENDERING_FILE} beside its archive (s3://${r.bucket}/${prefix}; a digest Lambda deployed before it kept the email settings it renders with built it): pass --settings FILE with the deployed email settings (and --templates DIR if the deployed templates are not this package’s)`,
+    );
+    expect(await mailsTo(refusedTo)).toEqual([]);
+    expect(overridden.error).toBeUndefined();
+    expect(overridden.err).toContain(
+      `note: rendering digest ${digestId} with --settings ${settingsFile} instead of the email settings it was built with`,
+    );
+    const mails = await mailsTo(to);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toContain('9 Other Road');
   });
 });

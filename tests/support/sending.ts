@@ -66,6 +66,7 @@ export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscr
     queueUrl,
     queue: new SqsBatchQueue(sqs, queueUrl),
     bucket,
+    s3,
     digests: new S3DigestSource(s3, bucket),
     digestId,
     digestKey,

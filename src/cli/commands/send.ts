@@ -28,7 +28,7 @@ import {
   stackResources,
   withAwsOptions,
 } from '../aws-options.ts';
-import { digestEditor, digestRecords } from '../digest-editor.ts';
+import { digestEditor, digestRecords, type EditorOptions, editorRendering } from '../digest-editor.ts';
 import { readEmailSettings } from '../email-settings.ts';
 
 /** Prints a digest's send report from the ledger (SendReport: sent, failed, unknown, abandoned and the rest). */
@@ -74,17 +74,33 @@ export function registerSend(program: Command): void {
       .addOption(resourceOption('listId'))
       .addOption(resourceOption('replyTo'))
       .addOption(resourceOption('configurationSet'))
-      .option('--settings <file>', 'email settings JSON (docs/email.md)')
-      .option('--templates <dir>', 'template folder'),
-  ).action(async (digestId: string, opts: ResourceOptions & { to: string; digestKey?: string }) => {
+      .option(
+        '--settings <file>',
+        'email settings JSON (docs/email.md) to render the copy with, instead of those the digest was built with',
+      )
+      .option(
+        '--templates <dir>',
+        'email templates folder to render the copy with, instead of those the digest was built with',
+      ),
+  ).action(async (digestId: string, opts: EditorOptions & { to: string; digestKey?: string }) => {
     const { bucket } = await stackResources(opts, ['bucket']);
-    const digest = opts.digestKey
-      ? await new S3DigestSource(
-          namingResources(new S3Client({ ...clientConfig(opts), forcePathStyle: true })),
-          bucket,
-        ).load(opts.digestKey)
+    const { digest, archivePrefix } = opts.digestKey
+      ? {
+          digest: await new S3DigestSource(
+            namingResources(new S3Client({ ...clientConfig(opts), forcePathStyle: true })),
+            bucket,
+          ).load(opts.digestKey),
+          // The folder of the archived digest.json, which RENDERING_FILE sits beside.
+          archivePrefix: opts.digestKey.slice(0, opts.digestKey.lastIndexOf('/') + 1),
+        }
       : await recordedDigest(digestId, opts);
-    console.log(await sendTestCopy(digestId, digest, { ...opts, ...(await sendTestIdentity(opts)) }));
+    // Rendered as subscribers get it: with the email settings and templates kept beside the archive, as approve
+    // renders it (editorRendering; --settings/--templates override them with a note, and without the kept ones
+    // --settings is needed).
+    const rendering = await editorRendering(opts, { digestId, archivePrefix });
+    console.log(
+      await sendTestCopy(digestId, digest, { ...opts, ...(await sendTestIdentity(opts)), rendering }),
+    );
   });
 }
 
@@ -93,11 +109,17 @@ export function registerSend(program: Command): void {
  * archive holds the digest as built until it is approved (src/core/digest-editing.ts), so a test copy of an
  * edited digest is the one its approve would send.
  */
-async function recordedDigest(digestId: string, options: ResourceOptions): Promise<Digest> {
+async function recordedDigest(
+  digestId: string,
+  options: ResourceOptions,
+): Promise<{ digest: Digest; archivePrefix: string }> {
   const record = await (await digestRecords(options)).get(digestId);
   if (!record) throw new UsageError(`digest ${digestId} does not exist`);
   if (!record.archivePrefix) throw new UsageError(`digest ${digestId} has no archive (${record.state})`);
-  return (await (await digestEditor(options)).open(digestId)).digest;
+  return {
+    digest: (await (await digestEditor(options)).open(digestId)).digest,
+    archivePrefix: record.archivePrefix,
+  };
 }
 
 /** The deployed sender identity a test copy goes out with: flags, environment, else the stack's outputs. */
