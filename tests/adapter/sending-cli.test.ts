@@ -5,7 +5,7 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import { printSendReport, registerSend, sendTestCopy } from '../../src/cli/commands/send.ts';
-import { RENDERING_FILE, templateSources } from '../../src/core/render/archive.ts';
+import { RENDERING_FILE } from '../../src/core/render/archive.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { encodeTagValue } from '../../src/core/sending/tags.ts';
 import { TokenSigner } from '../../src/core/signed-links.ts';
@@ -13,7 +13,7 @@ import { createSubscriber, transition } from '../../src/core/subscribers/subscri
 import { runDigestInProcess } from '../support/cli-in-process.ts';
 import { busyDigest } from '../support/digests.ts';
 import { pendingDigest } from '../support/review-digest.ts';
-import { EMAIL_SETTINGS, LINK_BASE, sendingStack } from '../support/sending.ts';
+import { keptRendering, LINK_BASE, sendingStack } from '../support/sending.ts';
 import { KEY_SECRET, mailsTo, SENDER, subscriberStack } from '../support/subscribers.ts';
 
 describe('digest status and digest send-test against moto', () => {
@@ -63,12 +63,6 @@ describe('digest status and digest send-test against moto', () => {
     '--list-id',
     'morning.news.example.org',
   ];
-
-  /** RENDERING_FILE as the digest Lambda keeps it: `settings` and this package's templates. */
-  async function keptRendering(settings: unknown): Promise<string> {
-    const templates = Object.fromEntries(templateSources(await templateFolder().readAll()));
-    return JSON.stringify({ settings: parseEmailSettings(settings), templates });
-  }
 
   it("reports a digest's sending from its ledger rows and the subscribers as they are now", async () => {
     // prepare
@@ -124,15 +118,8 @@ describe('digest status and digest send-test against moto', () => {
   });
 
   it('sends one test copy to an editor, with working links and without touching the ledger', async () => {
-    // prepare: the digest Lambda keeps the settings it rendered with beside the archived digest.json.
+    // prepare: the archived digest.json has the rendering.json the digest Lambda keeps beside it (sendingStack).
     const editor = `editor-${Date.now()}@news.example.org`;
-    await sending.s3.send(
-      new PutObjectCommand({
-        Bucket: sending.bucket,
-        Key: sending.digestKey.replace(/digest\.json$/, RENDERING_FILE),
-        Body: await keptRendering(EMAIL_SETTINGS),
-      }),
-    );
 
     // act
     const printed = await digest(

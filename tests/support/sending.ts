@@ -17,6 +17,7 @@ import { SqsBatchQueue } from '../../src/adapters/sqs-batch-queue.ts';
 import { templateFolder } from '../../src/adapters/template-folder.ts';
 import type { Digest } from '../../src/core/digest.ts';
 import type { MailSender } from '../../src/core/ports/sending.ts';
+import { RENDERING_FILE, templateSources } from '../../src/core/render/archive.ts';
 import { parseEmailSettings } from '../../src/core/render/settings.ts';
 import { loadTemplates } from '../../src/core/render/templates.ts';
 import { DigestMessages } from '../../src/core/sending/message.ts';
@@ -32,6 +33,12 @@ export const EMAIL_SETTINGS = {
   footer: { postalAddress: ['Morning Brief Ltd', '12 Quay Street', 'Galway H91 X2E0', 'Ireland'] },
 };
 
+/** RENDERING_FILE as the digest Lambda keeps it beside an archived digest: `settings` and this package's templates. */
+export async function keptRendering(settings: unknown): Promise<string> {
+  const templates = Object.fromEntries(templateSources(await templateFolder().readAll()));
+  return JSON.stringify({ settings: parseEmailSettings(settings), templates });
+}
+
 /** Ledger table (same keys and index as infra/constructs/sending.ts), send queue and archive bucket in moto. */
 export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscriberStack>>, digest: Digest) {
   const suffix = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -45,6 +52,14 @@ export async function sendingStack(subscribers: Awaited<ReturnType<typeof subscr
   const digestId = `2026-11-23.daily-${suffix}`;
   const digestKey = `digests/2026/11/23/${digestId}/digest.json`;
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: digestKey, Body: JSON.stringify(digest) }));
+  // Beside it, as the digest Lambda keeps it: what `digest send-test` and approve render with.
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: digestKey.replace(/digest\.json$/, RENDERING_FILE),
+      Body: await keptRendering(EMAIL_SETTINGS),
+    }),
+  );
   const queueUrl = QueueUrl ?? '';
   const ses = new SESClient({ ...motoClientConfig(), maxAttempts: 1 });
   const messages = new DigestMessages({
