@@ -131,16 +131,7 @@ describe('digest status and digest send-test against moto', () => {
       sending.bucket,
       '--digest-key',
       sending.digestKey,
-      '--from',
-      SENDER,
-      '--from-name',
-      'Morning Brief',
-      '--key-secret',
-      subscribers.secretArn,
-      '--link-base',
-      LINK_BASE,
-      '--list-id',
-      'morning.news.example.org',
+      ...identity(),
     );
 
     // assess
@@ -176,16 +167,7 @@ describe('digest status and digest send-test against moto', () => {
       r.bucket,
       '--digests-table',
       d.digestsTable,
-      '--from',
-      SENDER,
-      '--from-name',
-      'Morning Brief',
-      '--key-secret',
-      subscribers.secretArn,
-      '--link-base',
-      LINK_BASE,
-      '--list-id',
-      'morning.news.example.org',
+      ...identity(),
     );
 
     // assess
